@@ -1,0 +1,158 @@
+// AF_UNIX socket helpers. Everything is close-on-exec: the shim lives in processes that fork.
+#include "vgpu/unix_socket.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+namespace vgpu {
+
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
+  if (this != &other) {
+    reset(other.release());
+  }
+  return *this;
+}
+
+FileDescriptor::~FileDescriptor() {
+  reset();
+}
+
+int FileDescriptor::release() {
+  const int fd = fd_;
+  fd_ = -1;
+  return fd;
+}
+
+void FileDescriptor::reset(int fd) {
+  if (fd_ >= 0) {
+    ::close(fd_);
+  }
+  fd_ = fd;
+}
+
+namespace {
+
+SocketResult failure(int error, const std::string& what, const std::string& path) {
+  SocketResult result;
+  result.error = error;
+  result.message = what + " " + path + ": " + std::strerror(error);
+  return result;
+}
+
+bool fillAddress(const std::string& path, sockaddr_un& address) {
+  std::memset(&address, 0, sizeof address);
+  address.sun_family = AF_UNIX;
+  if (path.empty() || path.size() >= sizeof address.sun_path) {
+    return false;
+  }
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  return true;
+}
+
+// A socket file nobody accepts on is stale (its owner died): safe to replace.
+bool isStaleSocket(const std::string& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0 || !S_ISSOCK(info.st_mode)) {
+    return false;
+  }
+  const SocketResult probe = connectUnix(path);
+  return !probe.fd.valid() && probe.error == ECONNREFUSED;
+}
+
+} // namespace
+
+SocketResult listenUnix(const std::string& path, int backlog) {
+  sockaddr_un address{};
+  if (!fillAddress(path, address)) {
+    return failure(ENAMETOOLONG, "socket path unusable:", path);
+  }
+  FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return failure(errno, "cannot create a socket for", path);
+  }
+  if (isStaleSocket(path)) {
+    ::unlink(path.c_str());
+  }
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    return failure(errno, "cannot bind", path);
+  }
+  if (::listen(fd.get(), backlog) != 0) {
+    const int error = errno;
+    ::unlink(path.c_str());
+    return failure(error, "cannot listen on", path);
+  }
+  SocketResult result;
+  result.fd = std::move(fd);
+  return result;
+}
+
+SocketResult connectUnix(const std::string& path) {
+  sockaddr_un address{};
+  if (!fillAddress(path, address)) {
+    return failure(ENAMETOOLONG, "socket path unusable:", path);
+  }
+  FileDescriptor fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return failure(errno, "cannot create a socket for", path);
+  }
+  int rc;
+  do {
+    rc = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) {
+    return failure(errno, "cannot connect to", path);
+  }
+  SocketResult result;
+  result.fd = std::move(fd);
+  return result;
+}
+
+bool writeAll(int fd, std::span<const std::uint8_t> data) {
+  while (!data.empty()) {
+    const ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data = data.subspan(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool readAll(int fd, std::span<std::uint8_t> data) {
+  while (!data.empty()) {
+    const ssize_t n = ::recv(fd, data.data(), data.size(), 0);
+    if (n == 0) {
+      errno = ECONNRESET;
+      return false;
+    }
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data = data.subspan(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool peerCredentials(int fd, PeerCredentials& out) {
+  ucred credentials{};
+  socklen_t length = sizeof credentials;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0 || length != sizeof credentials) {
+    return false;
+  }
+  out.pid = credentials.pid;
+  out.uid = credentials.uid;
+  out.gid = credentials.gid;
+  return true;
+}
+
+} // namespace vgpu

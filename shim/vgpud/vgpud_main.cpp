@@ -1,0 +1,42 @@
+// vgpud entry point: parse options, serve until SIGTERM.
+#include "daemon_options.h"
+#include "daemon_server.h"
+
+#include "vgpu/log.h"
+#include "vgpu/version.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char** argv) {
+  std::vector<std::string> arguments(argv + 1, argv + argc);
+  const vgpu::daemon::ParseResult parsed = vgpu::daemon::parseOptions(arguments);
+  if (!parsed.options) {
+    std::fprintf(stderr, "vgpud: %s\n\n%s", parsed.error.c_str(), vgpu::daemon::usage().c_str());
+    return 2;
+  }
+  const vgpu::daemon::Options& options = *parsed.options;
+  if (options.showHelp) {
+    std::fputs(vgpu::daemon::usage().c_str(), stdout);
+    return 0;
+  }
+  if (options.showVersion) {
+    std::printf("vgpud %s\n", VGPU_VERSION_STRING);
+    return 0;
+  }
+  vgpu::log::Level level = vgpu::log::Level::Info;
+  std::string_view destination;
+  vgpu::log::parseSettings(options.logLevel, level, destination);
+  vgpu::log::setLevel(level);
+
+  vgpu::daemon::Server server(options.socketPath);
+  if (!server.start()) {
+    std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
+    return 1;
+  }
+  const int code = server.run();
+  if (code != 0) {
+    std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
+  }
+  return code;
+}

@@ -1,0 +1,91 @@
+// The console's main window, constructed offscreen and grabbed to PNG in English and German.
+#include <catch2/catch.hpp>
+
+#include "dashboard_page.h"
+#include "main_window.h"
+#include "test_paths.h"
+#include "translations.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QLabel>
+#include <QPixmap>
+#include <QTabWidget>
+#include <QTranslator>
+#include <qcustomplot.h>
+
+using vgpu::console::MainWindow;
+
+namespace {
+
+QImage grabToFile(QWidget& widget, const std::string& name) {
+  widget.show();
+  QApplication::processEvents();
+  const QPixmap pixmap = widget.grab();
+  const auto path = vgpu::test::outputDir() / "screenshots" / name;
+  std::filesystem::create_directories(path.parent_path());
+  REQUIRE(pixmap.save(QString::fromStdString(path.string()), "PNG"));
+  REQUIRE(std::filesystem::file_size(path) > 1000);
+  return pixmap.toImage();
+}
+
+// A blank grab has one colour everywhere; a rendered window has text, frames and a plot.
+int distinctColours(const QImage& image) {
+  QSet<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 4) {
+    for (int x = 0; x < image.width(); x += 4) {
+      colours.insert(image.pixel(x, y));
+    }
+  }
+  return static_cast<int>(colours.size());
+}
+
+} // namespace
+
+TEST_CASE("the main window opens with its dashboard and is grabbed to PNG") {
+  MainWindow window;
+  CHECK(window.windowTitle() == QStringLiteral("vgpu console"));
+  auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
+  REQUIRE(pages != nullptr);
+  CHECK(pages->currentWidget() == window.dashboard());
+  auto* emptyState = window.findChild<QLabel*>(QStringLiteral("dashboardEmptyState"));
+  REQUIRE(emptyState != nullptr);
+  CHECK(emptyState->text().contains(QStringLiteral("LD_LIBRARY_PATH")));
+  REQUIRE(window.findChild<QCustomPlot*>(QStringLiteral("vramPlot")) != nullptr);
+
+  const QImage image = grabToFile(window, "main-window-en.png");
+  CHECK(image.width() >= 800);
+  CHECK(distinctColours(image) > 10);
+}
+
+TEST_CASE("the main window is translated to German") {
+  QTranslator* translator = vgpu::console::installTranslation(*QCoreApplication::instance(), QLocale(QLocale::German));
+  REQUIRE(translator != nullptr);
+  {
+    MainWindow window;
+    CHECK(window.windowTitle() == QStringLiteral("vgpu-Konsole"));
+    auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
+    REQUIRE(pages != nullptr);
+    CHECK(pages->tabText(0) == QStringLiteral("Übersicht"));
+    grabToFile(window, "main-window-de.png");
+  }
+  QCoreApplication::removeTranslator(translator);
+  delete translator;
+}
+
+TEST_CASE("every interactive widget of the main window has an objectName and accessibleName") {
+  MainWindow window;
+  for (QWidget* widget : window.findChildren<QWidget*>()) {
+    if (widget->focusPolicy() == Qt::NoFocus || widget->objectName().startsWith(QStringLiteral("qt_"))) {
+      continue;
+    }
+    // Widgets Qt creates inside composite widgets (tab bar, scroll areas) carry no name of ours.
+    if (widget->parentWidget() != nullptr && widget->parentWidget()->inherits("QTabWidget") &&
+        widget->inherits("QTabBar")) {
+      continue;
+    }
+    INFO(widget->metaObject()->className());
+    CHECK_FALSE(widget->objectName().isEmpty());
+    CHECK_FALSE(widget->accessibleName().isEmpty());
+  }
+}
