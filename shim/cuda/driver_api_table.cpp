@@ -33,34 +33,40 @@ std::span<const DriverEntry> driverApiTable() {
 }
 
 ProcLookup lookupDriverEntry(std::string_view name, int cudaVersion, cuuint64_t flags) {
+  ProcLookup lookup;
+  if (cudaVersion > CUDA_VERSION) {
+    lookup.result = CUDA_ERROR_INVALID_VALUE; // newer than the API this driver implements
+    return lookup;
+  }
+  lookup.result = CUDA_SUCCESS; // not-found answers are statuses with a NULL pointer, as in NVIDIA's driver
   const bool perThread = (flags & CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM) != 0;
-  const DriverEntry* best = nullptr;
+  // With the per-thread flag, a name that has per-thread variants is answered from those only:
+  // the real driver reports VERSION_NOT_SUFFICIENT rather than falling back to the legacy one.
+  bool hasPerThreadVariant = false;
   bool nameKnown = false;
   for (const DriverEntry& entry : table()) {
-    if (entry.name != name) {
-      continue;
+    if (entry.name == name) {
+      nameKnown = true;
+      hasPerThreadVariant = hasPerThreadVariant || entry.stream == StreamVariant::PerThread;
     }
-    nameKnown = true;
-    if (entry.sinceVersion > cudaVersion) {
-      continue;
-    }
-    if (entry.stream == StreamVariant::PerThread && !perThread) {
-      continue;
-    }
-    // Newest version wins; at equal version a per-thread variant beats the legacy one.
-    if (best == nullptr || entry.sinceVersion > best->sinceVersion ||
-        (entry.sinceVersion == best->sinceVersion && entry.stream == StreamVariant::PerThread)) {
+  }
+  if (!nameKnown) {
+    return lookup;
+  }
+  const StreamVariant wanted = perThread && hasPerThreadVariant ? StreamVariant::PerThread : StreamVariant::Legacy;
+  const DriverEntry* best = nullptr;
+  for (const DriverEntry& entry : table()) {
+    if (entry.name == name && entry.stream == wanted && entry.sinceVersion <= cudaVersion &&
+        (best == nullptr || entry.sinceVersion > best->sinceVersion)) {
       best = &entry;
     }
   }
-  ProcLookup lookup;
-  if (best != nullptr) {
-    lookup.result = CUDA_SUCCESS;
-    lookup.status = CU_GET_PROC_ADDRESS_SUCCESS;
-    lookup.function = best->function;
-  } else if (nameKnown) {
+  if (best == nullptr) {
     lookup.status = CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT;
+    return lookup;
   }
+  lookup.status = CU_GET_PROC_ADDRESS_SUCCESS;
+  lookup.function = best->function;
   return lookup;
 }
 

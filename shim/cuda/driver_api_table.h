@@ -22,13 +22,15 @@ struct DriverEntry {
 std::span<const DriverEntry> driverApiTable();
 
 struct ProcLookup {
-  CUresult result = CUDA_ERROR_NOT_FOUND;
+  CUresult result = CUDA_SUCCESS;
   CUdriverProcAddressQueryResult status = CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
   void* function = nullptr;
 };
 
-// Answers like the real driver: the newest variant of `name` that existed at `cudaVersion`,
-// preferring per-thread variants when the flags ask for them.
+// Answers like NVIDIA's driver (observed on driver 580, docs/gpu-results/2026-11-26-h100-driver-facts):
+// the newest variant of `name` that existed at `cudaVersion`; with the per-thread flag, the
+// per-thread variant when the name has one. Unknown names and too-old versions are CUDA_SUCCESS
+// with a NULL function and the status saying which; a version above ours is INVALID_VALUE.
 ProcLookup lookupDriverEntry(std::string_view name, int cudaVersion, cuuint64_t flags);
 
 } // namespace vgpu::cuda

@@ -22,10 +22,11 @@ CUresult answer(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flag
   if (symbolStatus != nullptr) {
     *symbolStatus = lookup.status;
   }
-  if (lookup.result != CUDA_SUCCESS) {
+  if (lookup.function == nullptr) {
     vgpu::log::writef(vgpu::log::Level::Debug, "cuGetProcAddress", "%s (version %d): %s", symbol, cudaVersion,
-                      lookup.status == CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT ? "version not sufficient"
-                                                                                  : "not implemented");
+                      lookup.result != CUDA_SUCCESS                                 ? "version above the driver's"
+                      : lookup.status == CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT ? "version not sufficient"
+                                                                                    : "not implemented");
   }
   return lookup.result;
 }
