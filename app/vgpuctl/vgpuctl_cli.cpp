@@ -2,6 +2,8 @@
 // as text and, with --json, as JSON for scripts.
 #include "vgpuctl_cli.h"
 
+#include "vgpuctl_command.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
@@ -19,8 +21,14 @@ int runVgpuctl(const QStringList& arguments, QTextStream& out, QTextStream& err)
   const QCommandLineOption version(QStringLiteral("version"), QStringLiteral("Show the vgpu version."));
   parser.addOption(help);
   parser.addOption(version);
-  parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Command to run (none yet: see --help)."),
-                               QStringLiteral("[command]"));
+  const QCommandLineOption root(QStringLiteral("root"),
+                                QStringLiteral("Resolve every system path under DIR (default /; for test trees)."),
+                                QStringLiteral("DIR"), QStringLiteral("/"));
+  parser.addOption(root);
+  parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("Command to run (see below)."),
+                               QStringLiteral("<command> [options]"));
+  // Options after the command word belong to the command.
+  parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
 
   if (!parser.parse(arguments)) {
     err << "vgpuctl: " << parser.errorText() << "\nTry 'vgpuctl --help'.\n";
@@ -28,9 +36,13 @@ int runVgpuctl(const QStringList& arguments, QTextStream& out, QTextStream& err)
   }
   if (parser.isSet(help)) {
     out << parser.helpText();
-    out << "\nCommands:\n"
-           "  (none yet) later versions add: ps, top, watch, metrics, ollama, install, rollback,\n"
-           "  env, service, journal, doctor.\n";
+    out << "\nCommands:\n";
+    for (const CommandSpec& command : vgpuctlCommands()) {
+      out << "  " << QString::fromLatin1(command.name).leftJustified(14) << ' ' << command.summary << '\n';
+    }
+    if (vgpuctlCommands().empty()) {
+      out << "  (none in this build)\n";
+    }
     return 0;
   }
   if (parser.isSet(version)) {
@@ -41,6 +53,12 @@ int runVgpuctl(const QStringList& arguments, QTextStream& out, QTextStream& err)
   if (positional.isEmpty()) {
     err << "vgpuctl: no command given.\nTry 'vgpuctl --help'.\n";
     return 2;
+  }
+  for (const CommandSpec& command : vgpuctlCommands()) {
+    if (positional.first() == QLatin1String(command.name)) {
+      CommandContext context{positional.mid(1), out, err, parser.value(root)};
+      return command.run(context);
+    }
   }
   err << "vgpuctl: unknown command '" << positional.first() << "'.\nTry 'vgpuctl --help'.\n";
   return 2;
