@@ -6,10 +6,26 @@
 namespace vgpu::cli {
 
 // Declarations of the commands' run functions (defined in command_<name>.cpp).
+int runOllama(CommandContext& context);
+int runEnv(CommandContext& context);
+int runDoctor(CommandContext& context);
+int runService(CommandContext& context);
+int runJournal(CommandContext& context);
+int runInstall(CommandContext& context);
+int runRollback(CommandContext& context);
+int runTransactions(CommandContext& context);
 
 std::span<const CommandSpec> vgpuctlCommands() {
   static const std::vector<CommandSpec> kCommands{
       // {"name", "one-line summary", &runName},
+      {"ollama", "Show the Ollama installation: unit, drop-ins, binary, version, variant folders", &runOllama},
+      {"env", "Get, or plan setting/unsetting, ollama.service variables vgpu manages", &runEnv},
+      {"doctor", "Find why Ollama does not use the GPU and say what fixes it (--log FILE, --json)", &runDoctor},
+      {"service", "ollama.service through systemd: status, start, stop, restart (job result), reload", &runService},
+      {"journal", "ollama.service's log from the journal or a log file (-f follows; --since, --json)", &runJournal},
+      {"install", "Install the vgpu shim (--scope service|system; --dry-run prints the operations)", &runInstall},
+      {"rollback", "Roll back a journaled change (default: the newest applied one)", &runRollback},
+      {"transactions", "List the journaled changes and their state (--json)", &runTransactions},
   };
   return kCommands;
 }

@@ -1,29 +1,89 @@
-// The table of implemented driver entry points and the cuGetProcAddress lookup over it.
+// The table of driver entry points and the cuGetProcAddress lookup over it. Rows come from the
+// catalog of what NVIDIA's driver answers (driver_api_catalog.inc, generated from a real GPU) and
+// the extra rows the shim implements (driver_api_extra.inc); each row's function is the shim's
+// implementation when it has one, else a stub that returns CUDA_ERROR_NOT_SUPPORTED and logs the
+// name once — never a fake success.
 #include "driver_api_table.h"
 
 #include "entry_points.h"
 
+#include "vgpu/log.h"
+
 #include <array>
+#include <atomic>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace vgpu::cuda {
 namespace {
+
+struct CatalogRow {
+  std::string_view name;
+  int sinceVersion;
+  StreamVariant stream;
+  std::string_view symbol;
+};
+
+constexpr CatalogRow kCatalog[] = {
+#define X(name, since, variant, symbol) {#name, since, StreamVariant::variant, #symbol},
+#include "driver_api_catalog.inc"
+#include "driver_api_extra.inc"
+#undef X
+};
+constexpr std::size_t kRows = std::size(kCatalog);
 
 template <typename F> void* fn(F* function) {
   return reinterpret_cast<void*>(function);
 }
 
-// Rows are grouped by name; versions are those at which NVIDIA introduced each variant.
-// Built at the first lookup (a function-local static), never by a load-time constructor:
-// function addresses are not constant expressions here.
-const auto& table() {
-  static const std::array kTable{
-      DriverEntry{"cuInit", 2000, StreamVariant::Legacy, "cuInit", fn(&cuInit)},
-      DriverEntry{"cuDriverGetVersion", 2020, StreamVariant::Legacy, "cuDriverGetVersion", fn(&cuDriverGetVersion)},
-      DriverEntry{"cuDeviceGetCount", 2000, StreamVariant::Legacy, "cuDeviceGetCount", fn(&cuDeviceGetCount)},
-      DriverEntry{"cuGetProcAddress", 11030, StreamVariant::Legacy, "cuGetProcAddress", fn(&cuGetProcAddress)},
-      DriverEntry{"cuGetProcAddress", 12000, StreamVariant::Legacy, "cuGetProcAddress_v2", fn(&cuGetProcAddress_v2)},
+// Deprecated entry points (cuDeviceGetProperties, ...) are still part of the driver's ABI.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+const std::unordered_map<std::string_view, void*>& implementedSymbols() {
+  // Heap-allocated and never freed: cuGetProcAddress stays usable during process exit.
+  static const auto* const symbols = new std::unordered_map<std::string_view, void*>{
+#define X(symbol) {#symbol, fn(&symbol)},
+#include "driver_api_implemented.inc"
+#undef X
   };
-  return kTable;
+  return *symbols;
+}
+#pragma GCC diagnostic pop
+
+std::array<std::atomic<bool>, kRows>& reported() {
+  static std::array<std::atomic<bool>, kRows> flags{};
+  return flags;
+}
+
+template <std::size_t I> CUresult unsupportedEntry() {
+  if (!reported()[I].exchange(true)) {
+    log::writef(log::Level::Warn, "driver", "%.*s (%.*s) is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED",
+                static_cast<int>(kCatalog[I].name.size()), kCatalog[I].name.data(),
+                static_cast<int>(kCatalog[I].symbol.size()), kCatalog[I].symbol.data());
+  }
+  return CUDA_ERROR_NOT_SUPPORTED;
+}
+
+template <std::size_t... I> std::array<void*, kRows> makeStubs(std::index_sequence<I...>) {
+  return {fn(&unsupportedEntry<I>)...};
+}
+
+const std::vector<DriverEntry>& table() {
+  static const std::vector<DriverEntry>* const entries = [] {
+    const std::array<void*, kRows> stubs = makeStubs(std::make_index_sequence<kRows>{});
+    auto* rows = new std::vector<DriverEntry>;
+    rows->reserve(kRows);
+    for (std::size_t i = 0; i < kRows; ++i) {
+      const CatalogRow& row = kCatalog[i];
+      const auto it = implementedSymbols().find(row.symbol);
+      const bool implemented = it != implementedSymbols().end();
+      rows->push_back(DriverEntry{row.name, row.sinceVersion, row.stream, row.symbol,
+                                  implemented ? it->second : stubs[i], implemented});
+    }
+    return rows;
+  }();
+  return *entries;
 }
 
 } // namespace

@@ -16,7 +16,8 @@ struct DriverEntry {
   int sinceVersion;        // first CUDA version (1000*major + 10*minor) this variant answers
   StreamVariant stream;    // per-thread variants answer only CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM
   std::string_view symbol; // the exported symbol, e.g. "cuMemAlloc_v2"
-  void* function;
+  void* function;          // the implementation, or a stub answering CUDA_ERROR_NOT_SUPPORTED
+  bool implemented;
 };
 
 std::span<const DriverEntry> driverApiTable();

@@ -1,15 +1,53 @@
-// Lazy, thread-safe initialisation of the driver shim.
+// Lazy, thread-safe initialisation of the driver shim and the per-thread context stack.
 #include "driver_state.h"
 
+#include "sim/simulated_backend.h"
+#include "vgpu/device/device_profiles.h"
+#include "vgpu/device/shim_config.h"
 #include "vgpu/log.h"
 
-#include <mutex>
+#include <cstdio>
 
 namespace vgpu::cuda {
+namespace {
+
+sim::SimulatedDeviceLimits limitsFor(const device::PresentedDevice& presented) {
+  sim::SimulatedDeviceLimits limits;
+  limits.totalMemoryBytes = presented.profile->totalMemoryBytes;
+  limits.ccMajor = presented.profile->ccMajor;
+  limits.ccMinor = presented.profile->ccMinor;
+  auto attribute = [&](CUdevice_attribute id, int fallback) {
+    int value = fallback;
+    device::presentedAttribute(presented, id, value);
+    return value;
+  };
+  limits.maxThreadsPerBlock = attribute(CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK, 1024);
+  limits.maxBlockDim[0] = attribute(CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_X, 1024);
+  limits.maxBlockDim[1] = attribute(CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_Y, 1024);
+  limits.maxBlockDim[2] = attribute(CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_Z, 64);
+  limits.maxGridDim[0] = attribute(CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_X, 2147483647);
+  limits.maxGridDim[1] = attribute(CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Y, 65535);
+  limits.maxGridDim[2] = attribute(CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Z, 65535);
+  limits.maxSharedMemoryPerBlockOptin = attribute(CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 49152);
+  return limits;
+}
+
+struct ThreadContexts {
+  std::vector<CUcontext> stack;
+};
+
+ThreadContexts& threadContexts() {
+  thread_local ThreadContexts contexts;
+  return contexts;
+}
+
+} // namespace
 
 DriverState& DriverState::instance() {
-  static DriverState state;
-  return state;
+  // Never destroyed: CUDA libraries call the driver from their own exit-time destructors, which
+  // may run after this library's static destructors would have.
+  static DriverState* const state = new DriverState;
+  return *state;
 }
 
 CUresult DriverState::initialize(unsigned int flags) {
@@ -18,18 +56,109 @@ CUresult DriverState::initialize(unsigned int flags) {
   }
   static std::once_flag once;
   std::call_once(once, [this] {
-    // Execution backends (the simulated device, the remote vgpud) are not part of this build yet,
-    // so there is no device to offer. Say so rather than pretend (docs/ARCHITECTURE.md).
-    log::write(log::Level::Info, "cuInit",
-               "no device: this build has no execution backend yet (no simulated device, no vgpud endpoint)");
-    initResult_ = CUDA_ERROR_NO_DEVICE;
-    deviceCount_ = 0;
+    const device::ConfigLoad load = device::loadShimConfig(device::processEnvironment());
+    for (const device::ConfigProblem& problem : load.problems) {
+      log::writef(log::Level::Warn, "config", "%s:%d: %s", problem.source.c_str(), problem.line,
+                  problem.message.c_str());
+    }
+    if (load.config.backend != device::Backend::Simulated) {
+      // The remote executor is a separate piece of work; until it exists, say so plainly.
+      log::writef(log::Level::Error, "cuInit", "backend '%s' (endpoint %s) is not available in this build",
+                  std::string(device::backendName(load.config.backend)).c_str(), load.config.endpoint.c_str());
+      initResult_ = CUDA_ERROR_NO_DEVICE;
+      return;
+    }
+    const device::DiscoveryResult discovery = device::discoverDevices(load.config);
+    for (const std::string& warning : discovery.warnings) {
+      log::write(log::Level::Warn, "discovery", warning);
+    }
+    if (discovery.devices.empty()) {
+      log::writef(log::Level::Info, "cuInit", "no device: %s", discovery.error.c_str());
+      initResult_ = CUDA_ERROR_NO_DEVICE;
+      return;
+    }
+    std::vector<sim::SimulatedDeviceLimits> limits;
+    for (const device::PresentedDevice& presented : discovery.devices) {
+      auto record = std::make_unique<DeviceRecord>();
+      record->presented = presented;
+      char busId[32];
+      std::snprintf(busId, sizeof busId, "%04x:%02x:%02x.%x", presented.address.domain, presented.address.bus,
+                    presented.address.device, presented.address.function);
+      record->pciBusId = busId;
+      limits.push_back(limitsFor(presented));
+      log::writef(log::Level::Info, "cuInit", "device %zu: %.*s at %s (simulated)", devices_.size(),
+                  static_cast<int>(presented.profile->name.size()), presented.profile->name.data(), busId);
+      devices_.push_back(std::move(record));
+    }
+    backend_ = std::make_unique<sim::SimulatedBackend>(std::move(limits));
+    log::write(log::Level::Info, "cuInit", backend_->limitations());
+    initResult_ = CUDA_SUCCESS;
   });
   return initResult_;
 }
 
 CUresult DriverState::requireInitialized() const {
   return initResult_ == CUDA_SUCCESS ? CUDA_SUCCESS : CUDA_ERROR_NOT_INITIALIZED;
+}
+
+DeviceRecord* DriverState::device(CUdevice ordinal) {
+  if (ordinal < 0 || ordinal >= deviceCount()) {
+    return nullptr;
+  }
+  return devices_[static_cast<std::size_t>(ordinal)].get();
+}
+
+CUcontext currentContext() {
+  const auto& stack = threadContexts().stack;
+  return stack.empty() ? nullptr : stack.back();
+}
+
+void setCurrentContext(CUcontext context) {
+  auto& stack = threadContexts().stack;
+  if (stack.empty()) {
+    if (context != nullptr) {
+      stack.push_back(context);
+    }
+    return;
+  }
+  if (context == nullptr) {
+    stack.pop_back();
+  } else {
+    stack.back() = context;
+  }
+}
+
+void pushContext(CUcontext context) {
+  threadContexts().stack.push_back(context);
+}
+
+CUcontext popContext() {
+  auto& stack = threadContexts().stack;
+  if (stack.empty()) {
+    return nullptr;
+  }
+  CUcontext top = stack.back();
+  stack.pop_back();
+  return top;
+}
+
+CUresult checkContext(CUcontext context) {
+  DriverState& state = DriverState::instance();
+  if (state.contexts.find(context) != nullptr) {
+    return CUDA_SUCCESS;
+  }
+  return state.contexts.isDestroyed(context) ? CUDA_ERROR_CONTEXT_IS_DESTROYED : CUDA_ERROR_INVALID_CONTEXT;
+}
+
+CUresult requireCurrentContext(CUcontext& out) {
+  if (CUresult status = DriverState::instance().requireInitialized(); status != CUDA_SUCCESS) {
+    return status;
+  }
+  out = currentContext();
+  if (out == nullptr) {
+    return CUDA_ERROR_INVALID_CONTEXT;
+  }
+  return checkContext(out);
 }
 
 } // namespace vgpu::cuda

@@ -1,10 +1,33 @@
-// Process-wide state of the driver shim: whether cuInit ran and what it found. Created at the
-// first call that needs it, never at load time.
+// Process-wide state of the driver shim, created at the first call that needs it (never at load
+// time): configuration, the presented devices, the execution backend, the registries of every
+// handle given out, and each thread's current-context stack.
 #pragma once
 
+#include "backend/execution_backend.h"
+#include "driver_objects.h"
+#include "graph.h"
+#include "handles.h"
+
+#include "vgpu/device/device_discovery.h"
+
 #include <cuda.h>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace vgpu::cuda {
+
+struct DeviceRecord {
+  device::PresentedDevice presented;
+  std::string pciBusId; // "0000:00:05.0"
+  // The primary context: created at the first retain, kept (as a tombstone) after the last
+  // release so cudart's cached handle stays recognisable; reset destroys its resources.
+  std::mutex primaryMutex;
+  CUcontext primary = nullptr;
+  unsigned primaryFlags = 0;
+  int primaryReferences = 0;
+};
 
 class DriverState {
 public:
@@ -14,12 +37,47 @@ public:
   CUresult initialize(unsigned int flags);
   // CUDA_SUCCESS once cuInit succeeded, else CUDA_ERROR_NOT_INITIALIZED.
   CUresult requireInitialized() const;
-  int deviceCount() const { return deviceCount_; }
+
+  int deviceCount() const { return static_cast<int>(devices_.size()); }
+  // nullptr for an ordinal out of range.
+  DeviceRecord* device(CUdevice ordinal);
+  ExecutionBackend& backend() { return *backend_; }
+  bool hasBackend() const { return backend_ != nullptr; }
+
+  HandleRegistry<CUctx_st> contexts;
+  HandleRegistry<CUstream_st> streams;
+  HandleRegistry<CUevent_st> events;
+  HandleRegistry<CUmod_st> modules;
+  HandleRegistry<CUfunc_st> functions;
+  HandleRegistry<CUlib_st> libraries;
+  HandleRegistry<CUkern_st> kernels;
+  HandleRegistry<CUgraph_st> graphs;
+  HandleRegistry<CUgraphExec_st> graphExecs;
+
+  unsigned long long nextObjectId() { return nextId_.fetch_add(1) + 1; }
+
+  // VMM physical allocations, keyed by the CUmemGenericAllocationHandle given out.
+  std::mutex vmmMutex;
+  std::map<CUmemGenericAllocationHandle, VmmAllocation> vmmAllocations;
+  CUmemGenericAllocationHandle nextVmmHandle = 0x10000;
 
 private:
   DriverState() = default;
   CUresult initResult_ = CUDA_ERROR_NOT_INITIALIZED;
-  int deviceCount_ = 0;
+  std::vector<std::unique_ptr<DeviceRecord>> devices_;
+  std::unique_ptr<ExecutionBackend> backend_;
+  std::atomic<unsigned long long> nextId_{0};
 };
+
+// The calling thread's context stack (cuCtxPush/Pop/SetCurrent).
+CUcontext currentContext();
+void setCurrentContext(CUcontext context); // replaces the top (or pushes onto an empty stack)
+void pushContext(CUcontext context);
+CUcontext popContext(); // nullptr when empty
+
+// Validates a context handle: CUDA_SUCCESS, INVALID_CONTEXT (unknown) or CONTEXT_IS_DESTROYED.
+CUresult checkContext(CUcontext context);
+// The current context, validated; INVALID_CONTEXT when none is current.
+CUresult requireCurrentContext(CUcontext& out);
 
 } // namespace vgpu::cuda

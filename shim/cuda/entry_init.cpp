@@ -1,34 +1,65 @@
-// Entry points for initialisation, versions and device enumeration.
-#include "driver_state.h"
-#include "entry_points.h"
+// Entry points for initialisation, versions and error descriptions.
+#include "entry_common.h"
 
-using vgpu::cuda::DriverState;
+#include <array>
+#include <string_view>
 
-extern "C" {
+using namespace vgpu::cuda;
 
-__attribute__((visibility("default"))) CUresult cuInit(unsigned int flags) {
-  return DriverState::instance().initialize(flags);
+namespace {
+
+struct ErrorEntry {
+  CUresult code;
+  const char* name;
+  const char* text;
+};
+
+constexpr ErrorEntry kErrors[] = {
+#define X(enumerator, text) {enumerator, #enumerator, text},
+#include "cuda_error_strings.inc"
+#undef X
+};
+
+const ErrorEntry* findError(CUresult code) {
+  for (const ErrorEntry& entry : kErrors) {
+    if (entry.code == code) {
+      return &entry;
+    }
+  }
+  return nullptr;
 }
 
-__attribute__((visibility("default"))) CUresult cuDriverGetVersion(int* driverVersion) {
-  if (driverVersion == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
+} // namespace
+
+VGPU_EXPORT CUresult cuInit(unsigned int flags) {
+  return state().initialize(flags);
+}
+
+VGPU_EXPORT CUresult cuDriverGetVersion(int* driverVersion) {
+  VGPU_REQUIRE_OUT(driverVersion);
   // The API level this shim implements: the cuda.h it was built against.
   *driverVersion = CUDA_VERSION;
   return CUDA_SUCCESS;
 }
 
-__attribute__((visibility("default"))) CUresult cuDeviceGetCount(int* count) {
-  if (count == nullptr) {
+VGPU_EXPORT CUresult cuGetErrorString(CUresult error, const char** text) {
+  VGPU_REQUIRE_OUT(text);
+  const ErrorEntry* entry = findError(error);
+  if (entry == nullptr) {
+    *text = nullptr;
     return CUDA_ERROR_INVALID_VALUE;
   }
-  const DriverState& state = DriverState::instance();
-  if (const CUresult status = state.requireInitialized(); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *count = state.deviceCount();
+  *text = entry->text;
   return CUDA_SUCCESS;
 }
 
-} // extern "C"
+VGPU_EXPORT CUresult cuGetErrorName(CUresult error, const char** name) {
+  VGPU_REQUIRE_OUT(name);
+  const ErrorEntry* entry = findError(error);
+  if (entry == nullptr) {
+    *name = nullptr;
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *name = entry->name;
+  return CUDA_SUCCESS;
+}

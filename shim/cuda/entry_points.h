@@ -1,13 +1,107 @@
-// Declarations of the entry points this library implements, under their exported names.
-// cuda.h maps several public names to versioned symbols with macros (cuGetProcAddress ->
-// cuGetProcAddress_v2); the library must export both generations, so the old ones are declared
-// here after removing those macros.
+// Declarations the exported entry points need beyond cuda.h. cuda.h renames many public names to
+// their newest symbols with macros (cuEventElapsedTime -> cuEventElapsedTime_v2, cuGetProcAddress
+// -> cuGetProcAddress_v2, ...) and declares per-thread (_ptds/_ptsz) variants only in per-thread
+// builds. The shim exports every generation it implements, so those macros are removed here and
+// the older generations and per-thread variants declared.
 #pragma once
 
 #include <cuda.h>
 
+#define VGPU_EXPORT extern "C" __attribute__((visibility("default")))
+
 #undef cuGetProcAddress
+#undef cuEventElapsedTime
+#undef cuStreamGetCaptureInfo
+#undef cuStreamBeginCapture
+#undef cuGraphInstantiate
+#undef cuStreamGetCtx
+#undef cuCtxCreate
+#undef cuDeviceGetUuid
+#undef cuDevicePrimaryCtxRelease
+#undef cuDevicePrimaryCtxReset
+#undef cuDevicePrimaryCtxSetFlags
+#undef cuCtxSynchronize
 
 extern "C" {
+CUresult cuDeviceGetUuid(CUuuid* uuid, CUdevice device);
+CUresult cuDevicePrimaryCtxRelease(CUdevice device);
+CUresult cuDevicePrimaryCtxReset(CUdevice device);
+CUresult cuDevicePrimaryCtxSetFlags(CUdevice device, unsigned int flags);
+CUresult cuCtxSynchronize(void);
+CUresult cuCtxSynchronize_v2(CUcontext context);
 CUresult cuGetProcAddress(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags);
+CUresult cuEventElapsedTime(float* milliseconds, CUevent start, CUevent end);
+CUresult cuStreamGetCtx(CUstream stream, CUcontext* context);
+CUresult cuStreamBeginCapture(CUstream stream);
+CUresult cuStreamGetCaptureInfo_v2(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id, CUgraph* graph,
+                                   const CUgraphNode** dependencies, size_t* count);
+CUresult cuStreamBeginCapture_ptsz(CUstream stream);
+CUresult cuGraphInstantiate(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
+                            size_t bufferSize);
+CUresult cuGraphInstantiate_v2(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
+                               size_t bufferSize);
+CUresult cuCtxCreate_v2(CUcontext* context, unsigned int flags, CUdevice device);
+CUresult cuCtxCreate_v3(CUcontext* context, CUexecAffinityParam* params, int count, unsigned int flags,
+                        CUdevice device);
+
+// Per-thread default-stream variants (stream 0 means the calling thread's default stream).
+CUresult cuMemcpy_ptds(CUdeviceptr dst, CUdeviceptr src, size_t bytes);
+CUresult cuMemcpyAsync_ptsz(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream);
+CUresult cuMemcpyHtoD_v2_ptds(CUdeviceptr dst, const void* src, size_t bytes);
+CUresult cuMemcpyDtoH_v2_ptds(void* dst, CUdeviceptr src, size_t bytes);
+CUresult cuMemcpyDtoD_v2_ptds(CUdeviceptr dst, CUdeviceptr src, size_t bytes);
+CUresult cuMemcpyHtoDAsync_v2_ptsz(CUdeviceptr dst, const void* src, size_t bytes, CUstream stream);
+CUresult cuMemcpyDtoHAsync_v2_ptsz(void* dst, CUdeviceptr src, size_t bytes, CUstream stream);
+CUresult cuMemcpyDtoDAsync_v2_ptsz(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream);
+CUresult cuMemcpy2D_v2_ptds(const CUDA_MEMCPY2D* copy);
+CUresult cuMemcpy2DUnaligned_v2_ptds(const CUDA_MEMCPY2D* copy);
+CUresult cuMemcpy2DAsync_v2_ptsz(const CUDA_MEMCPY2D* copy, CUstream stream);
+CUresult cuMemcpy3D_v2_ptds(const CUDA_MEMCPY3D* copy);
+CUresult cuMemcpy3DAsync_v2_ptsz(const CUDA_MEMCPY3D* copy, CUstream stream);
+CUresult cuMemcpyPeer_ptds(CUdeviceptr dst, CUcontext dstContext, CUdeviceptr src, CUcontext srcContext, size_t bytes);
+CUresult cuMemcpyPeerAsync_ptsz(CUdeviceptr dst, CUcontext dstContext, CUdeviceptr src, CUcontext srcContext,
+                                size_t bytes, CUstream stream);
+CUresult cuMemsetD8_v2_ptds(CUdeviceptr dst, unsigned char value, size_t count);
+CUresult cuMemsetD16_v2_ptds(CUdeviceptr dst, unsigned short value, size_t count);
+CUresult cuMemsetD32_v2_ptds(CUdeviceptr dst, unsigned int value, size_t count);
+CUresult cuMemsetD2D8_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height);
+CUresult cuMemsetD2D16_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width, size_t height);
+CUresult cuMemsetD2D32_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height);
+CUresult cuMemsetD8Async_ptsz(CUdeviceptr dst, unsigned char value, size_t count, CUstream stream);
+CUresult cuMemsetD16Async_ptsz(CUdeviceptr dst, unsigned short value, size_t count, CUstream stream);
+CUresult cuMemsetD32Async_ptsz(CUdeviceptr dst, unsigned int value, size_t count, CUstream stream);
+CUresult cuMemsetD2D8Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height,
+                                CUstream stream);
+CUresult cuMemsetD2D16Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width, size_t height,
+                                 CUstream stream);
+CUresult cuMemsetD2D32Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height,
+                                 CUstream stream);
+CUresult cuStreamGetPriority_ptsz(CUstream stream, int* priority);
+CUresult cuStreamGetFlags_ptsz(CUstream stream, unsigned int* flags);
+CUresult cuStreamGetId_ptsz(CUstream stream, unsigned long long* id);
+CUresult cuStreamGetDevice_ptsz(CUstream stream, CUdevice* device);
+CUresult cuStreamGetCtx_ptsz(CUstream stream, CUcontext* context);
+CUresult cuStreamWaitEvent_ptsz(CUstream stream, CUevent event, unsigned int flags);
+CUresult cuStreamAddCallback_ptsz(CUstream stream, CUstreamCallback callback, void* userData, unsigned int flags);
+CUresult cuStreamSynchronize_ptsz(CUstream stream);
+CUresult cuStreamQuery_ptsz(CUstream stream);
+CUresult cuStreamBeginCapture_v2_ptsz(CUstream stream, CUstreamCaptureMode mode);
+CUresult cuStreamEndCapture_ptsz(CUstream stream, CUgraph* graph);
+CUresult cuStreamIsCapturing_ptsz(CUstream stream, CUstreamCaptureStatus* status);
+CUresult cuStreamGetCaptureInfo_v2_ptsz(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id, CUgraph* graph,
+                                        const CUgraphNode** dependencies, size_t* count);
+CUresult cuStreamGetCaptureInfo_v3_ptsz(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id, CUgraph* graph,
+                                        const CUgraphNode** dependencies, const CUgraphEdgeData** edgeData,
+                                        size_t* count);
+CUresult cuEventRecord_ptsz(CUevent event, CUstream stream);
+CUresult cuEventRecordWithFlags_ptsz(CUevent event, CUstream stream, unsigned int flags);
+CUresult cuLaunchKernel_ptsz(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+                             unsigned int blockX, unsigned int blockY, unsigned int blockZ, unsigned int sharedBytes,
+                             CUstream stream, void** parameters, void** extra);
+CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig* config, CUfunction function, void** parameters, void** extra);
+CUresult cuLaunchHostFunc_ptsz(CUstream stream, CUhostFn fn, void* userData);
+CUresult cuGraphLaunch_ptsz(CUgraphExec exec, CUstream stream);
+CUresult cuGraphUpload_ptsz(CUgraphExec exec, CUstream stream);
+CUresult cuMemAllocAsync_ptsz(CUdeviceptr* pointer, size_t bytes, CUstream stream);
+CUresult cuMemFreeAsync_ptsz(CUdeviceptr pointer, CUstream stream);
 }

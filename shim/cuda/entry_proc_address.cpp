@@ -26,24 +26,18 @@ CUresult answer(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flag
     vgpu::log::writef(vgpu::log::Level::Debug, "cuGetProcAddress", "%s (version %d): %s", symbol, cudaVersion,
                       lookup.result != CUDA_SUCCESS                                 ? "version above the driver's"
                       : lookup.status == CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT ? "version not sufficient"
-                                                                                    : "not implemented");
+                                                                                    : "unknown name");
   }
   return lookup.result;
 }
 
 } // namespace
 
-extern "C" {
-
-__attribute__((visibility("default"))) CUresult cuGetProcAddress(const char* symbol, void** pfn, int cudaVersion,
-                                                                 cuuint64_t flags) {
+VGPU_EXPORT CUresult cuGetProcAddress(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags) {
   return answer(symbol, pfn, cudaVersion, flags, nullptr);
 }
 
-__attribute__((visibility("default"))) CUresult cuGetProcAddress_v2(const char* symbol, void** pfn, int cudaVersion,
-                                                                    cuuint64_t flags,
-                                                                    CUdriverProcAddressQueryResult* symbolStatus) {
+VGPU_EXPORT CUresult cuGetProcAddress_v2(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags,
+                                         CUdriverProcAddressQueryResult* symbolStatus) {
   return answer(symbol, pfn, cudaVersion, flags, symbolStatus);
 }
-
-} // extern "C"

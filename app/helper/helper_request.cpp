@@ -1,0 +1,172 @@
+// vgpu-helper request parsing and validation: a table of verbs, each with its argument checks.
+#include "helper_request.h"
+
+#include "changes/change_engine.h"
+#include "changes/helper_client.h"
+#include "changes/shim_install_plan.h"
+#include "environment/variable_table.h"
+
+#include <QRegularExpression>
+
+namespace vgpu::helper {
+
+namespace {
+
+using controller::HelperExit;
+
+constexpr int kInvalid = static_cast<int>(HelperExit::InvalidRequest);
+constexpr int kRefused = static_cast<int>(HelperExit::Refused);
+
+// Empty when valid, else the reason (the verb's arguments, already counted).
+using ArgumentCheck = QString (*)(const QStringList& arguments, int* exitCode);
+
+QString checkInstall(const QStringList& arguments, int* exitCode) {
+  if (arguments.at(0) != QLatin1String("--scope")) {
+    *exitCode = kInvalid;
+    return QStringLiteral("install takes --scope service|system");
+  }
+  if (!controller::installScopeFromName(arguments.at(1))) {
+    return QStringLiteral("unknown scope '%1' (service or system)").arg(arguments.at(1));
+  }
+  return {};
+}
+
+QString checkRollback(const QStringList& arguments, int*) {
+  if (!controller::ChangeEngine::isValidTransactionId(arguments.at(0))) {
+    return QStringLiteral("'%1' is not a transaction id (see vgpuctl transactions)").arg(arguments.at(0));
+  }
+  return {};
+}
+
+QString checkVariableName(const QString& name, bool forRemoval) {
+  static const QRegularExpression shape(QStringLiteral("^[A-Z_][A-Z0-9_]*$"));
+  if (!shape.match(name).hasMatch()) {
+    return QStringLiteral("'%1' is not an environment variable name").arg(name);
+  }
+  if (forRemoval && name == QLatin1String("OLLAMA_NUM_GPU")) {
+    return {}; // Ollama ignores it; removing it is offered
+  }
+  const controller::VariableSpec* spec = controller::findManagedVariable(name);
+  if (spec == nullptr) {
+    return QStringLiteral("unknown variable %1: vgpu-helper only writes the variables vgpu manages").arg(name);
+  }
+  if (spec->installerOnly) {
+    return QStringLiteral("%1 is written by the shim installer only").arg(name);
+  }
+  return {};
+}
+
+QString checkEnvSet(const QStringList& arguments, int*) {
+  return checkVariableName(arguments.at(0), false);
+}
+
+QString checkEnvUnset(const QStringList& arguments, int*) {
+  return checkVariableName(arguments.at(0), true);
+}
+
+QString checkNothing(const QStringList&, int*) {
+  return {};
+}
+
+struct VerbSpec {
+  const char* name;
+  qsizetype argumentCount;
+  const char* usage;
+  ArgumentCheck check;
+};
+
+constexpr VerbSpec kVerbs[] = {
+    {"install", 2, "install --scope service|system", checkInstall},
+    {"rollback", 1, "rollback ID", checkRollback},
+    {"env-set", 2, "env-set NAME VALUE", checkEnvSet},
+    {"env-unset", 1, "env-unset NAME", checkEnvUnset},
+    {"daemon-reload", 0, "daemon-reload", checkNothing},
+    {"restart-ollama", 0, "restart-ollama", checkNothing},
+};
+
+// Checks every argument for what no verb accepts: control characters and ".." path segments.
+QString checkArgumentText(const QString& argument) {
+  for (const QChar c : argument) {
+    if (c == u'\n' || c == u'\r') {
+      return QStringLiteral("an argument contains a newline, which could inject lines into a configuration file");
+    }
+    if (c.unicode() < 0x20 || c.unicode() == 0x7f) {
+      return QStringLiteral("an argument contains the control character U+%1")
+          .arg(c.unicode(), 4, 16, QLatin1Char('0'));
+    }
+  }
+  if (argument.split(u'/').contains(QStringLiteral(".."))) {
+    return QStringLiteral("path traversal ('..') in argument '%1'").arg(argument);
+  }
+  return {};
+}
+
+} // namespace
+
+QStringList helperVerbs() {
+  QStringList verbs;
+  for (const VerbSpec& verb : kVerbs) {
+    verbs.append(QLatin1String(verb.usage));
+  }
+  return verbs;
+}
+
+RequestCheck checkRequest(const QStringList& arguments) {
+  RequestCheck check;
+  HelperRequest request;
+  QStringList rest = arguments;
+  const auto fail = [&](int exitCode, const QString& message) {
+    check.exitCode = exitCode;
+    check.message = message;
+    return check;
+  };
+  for (const QString& argument : rest) {
+    if (const QString problem = checkArgumentText(argument); !problem.isEmpty()) {
+      return fail(kRefused, problem);
+    }
+  }
+  if (!rest.isEmpty() && rest.first() == QLatin1String("--root")) {
+    if (rest.size() < 2 || !rest.at(1).startsWith(u'/')) {
+      return fail(kInvalid, QStringLiteral("--root needs an absolute directory"));
+    }
+    request.root = rest.at(1);
+    request.testMode = true;
+    rest = rest.mid(2);
+  }
+  if (rest.isEmpty()) {
+    return fail(kInvalid, QStringLiteral("no verb given; verbs: %1").arg(helperVerbs().join(QStringLiteral("; "))));
+  }
+  request.verb = rest.first();
+  request.arguments = rest.mid(1);
+  check.verb = request.verb;
+  for (const VerbSpec& verb : kVerbs) {
+    if (request.verb != QLatin1String(verb.name)) {
+      continue;
+    }
+    if (request.arguments.size() != verb.argumentCount) {
+      return fail(kInvalid, QStringLiteral("usage: vgpu-helper %1").arg(QLatin1String(verb.usage)));
+    }
+    int exitCode = kRefused;
+    if (const QString problem = verb.check(request.arguments, &exitCode); !problem.isEmpty()) {
+      return fail(exitCode, problem);
+    }
+    check.request = request;
+    return check;
+  }
+  return fail(
+      kInvalid,
+      QStringLiteral("unknown verb '%1'; verbs: %2").arg(request.verb, helperVerbs().join(QStringLiteral("; "))));
+}
+
+QString checkCaller(const Caller& caller, bool testMode) {
+  if (testMode && caller.pkexecUid) {
+    return QStringLiteral("--root is a test mode and is refused when vgpu-helper is started through pkexec");
+  }
+  if (!testMode && caller.effectiveUid != 0) {
+    return QStringLiteral("vgpu-helper must run as root (started through pkexec); it is running as uid %1")
+        .arg(caller.effectiveUid);
+  }
+  return {};
+}
+
+} // namespace vgpu::helper

@@ -1,0 +1,231 @@
+// `vgpuctl env get [NAME] [--json]`, `vgpuctl env set NAME=VALUE [--dry-run]`,
+// `vgpuctl env unset NAME [--dry-run]`: ollama.service's environment as vgpu manages it in
+// /etc/systemd/system/ollama.service.d/50-vgpu.conf. set/unset plan the change (validated new
+// file, diff, override warnings); writing it is vgpu-helper's job, which is not built yet, so
+// without --dry-run they say so and exit 1 rather than pretend.
+// Exit codes: 0 success (dry run planned, or get printed), 1 refused or cannot apply, 2 usage.
+#include "vgpuctl_command.h"
+
+#include "environment/environment_change.h"
+#include "environment/environment_overrides.h"
+#include "environment/service_environment.h"
+#include "environment/variable_table.h"
+#include "ollama/ollama_installation.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+
+namespace vgpu::cli {
+namespace {
+
+using namespace vgpu::controller;
+
+const char* const kUsage = "usage: vgpuctl env get [NAME] [--json]\n"
+                           "       vgpuctl env set NAME=VALUE [--dry-run]\n"
+                           "       vgpuctl env unset NAME [--dry-run]\n";
+
+bool validName(const QString& name) {
+  static const QRegularExpression pattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
+  return pattern.match(name).hasMatch();
+}
+
+QString overrideKindName(OverrideKind kind) {
+  switch (kind) {
+  case OverrideKind::OverriddenBy: return QStringLiteral("overridden-by");
+  case OverrideKind::Overrides: return QStringLiteral("overrides");
+  case OverrideKind::ClearedBy: return QStringLiteral("cleared-by");
+  }
+  return {};
+}
+
+// The names `env get` shows: the table's, then any other name the managed drop-in sets.
+QStringList namesToShow(const ManagedDropIn& dropIn, const QString& only) {
+  if (!only.isEmpty()) {
+    return {only};
+  }
+  QStringList names;
+  for (const VariableSpec& spec : managedVariables()) {
+    names.append(QLatin1String(spec.name));
+  }
+  for (auto it = dropIn.environment.variables().cbegin(); it != dropIn.environment.variables().cend(); ++it) {
+    if (!names.contains(it.key())) {
+      names.append(it.key());
+    }
+  }
+  return names;
+}
+
+int runGet(CommandContext& context, const QStringList& arguments) {
+  bool json = false;
+  QString only;
+  for (const QString& argument : arguments) {
+    if (argument == u"--json") {
+      json = true;
+    } else if (only.isEmpty() && validName(argument)) {
+      only = argument;
+    } else {
+      context.err << "vgpuctl env get: unexpected argument '" << argument << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  const SystemRoot root(context.root);
+  const OllamaInstallation installation = OllamaInstallation::detect(root, QProcessEnvironment::systemEnvironment());
+  const ManagedDropIn dropIn = loadServiceEnvironment(root);
+  const QList<VariableOverride> relations = managedOverrides(installation.unitFiles(), managedDropInPath());
+
+  QJsonArray variables;
+  for (const QString& name : namesToShow(dropIn, only)) {
+    const VariableSpec* spec = findManagedVariable(name);
+    const std::optional<QString> managed = dropIn.environment.value(name);
+    const EnvironmentValue* effective = installation.environmentValue(name);
+    QJsonArray related;
+    for (const VariableOverride& relation : relations) {
+      if (relation.variable == name) {
+        related.append(QJsonObject{{QStringLiteral("kind"), overrideKindName(relation.kind)},
+                                   {QStringLiteral("origin"), relation.origin},
+                                   {QStringLiteral("value"), relation.value},
+                                   {QStringLiteral("text"), relation.describe()}});
+      }
+    }
+    variables.append(QJsonObject{
+        {QStringLiteral("name"), name},
+        {QStringLiteral("managed"), spec != nullptr},
+        {QStringLiteral("type"), spec != nullptr ? QJsonValue(variableTypeName(spec->type)) : QJsonValue()},
+        {QStringLiteral("help"), spec != nullptr ? QJsonValue(QString::fromUtf8(spec->help)) : QJsonValue()},
+        {QStringLiteral("value"), managed ? QJsonValue(*managed) : QJsonValue()},
+        {QStringLiteral("effective"), effective != nullptr
+                                          ? QJsonValue(QJsonObject{{QStringLiteral("value"), effective->value},
+                                                                   {QStringLiteral("origin"), effective->origin}})
+                                          : QJsonValue()},
+        {QStringLiteral("relations"), related},
+    });
+  }
+  QJsonArray findings;
+  for (const EnvironmentFinding& finding : environmentFindings(installation)) {
+    findings.append(QJsonObject{{QStringLiteral("id"), finding.id},
+                                {QStringLiteral("message"), finding.message},
+                                {QStringLiteral("origin"), finding.origin}});
+  }
+  const QJsonObject document{
+      {QStringLiteral("dropIn"),
+       QJsonObject{{QStringLiteral("path"), managedDropInPath()},
+                   {QStringLiteral("state"), dropInStateName(dropIn.state)},
+                   {QStringLiteral("error"), dropIn.error.isEmpty() ? QJsonValue() : QJsonValue(dropIn.error)},
+                   {QStringLiteral("problems"), QJsonArray::fromStringList(dropIn.problems)}}},
+      {QStringLiteral("variables"), variables},
+      {QStringLiteral("findings"), findings},
+  };
+  if (json) {
+    context.out << QJsonDocument(document).toJson(QJsonDocument::Indented);
+    return 0;
+  }
+  context.out << "managed drop-in: " << managedDropInPath() << " (" << dropInStateName(dropIn.state) << ")\n";
+  if (!dropIn.error.isEmpty()) {
+    context.out << "  " << dropIn.error << '\n';
+  }
+  for (const QJsonValue& entry : variables) {
+    const QJsonObject variable = entry.toObject();
+    const QString name = variable[QStringLiteral("name")].toString();
+    context.out << name << '\n';
+    context.out << "  in 50-vgpu.conf: "
+                << (variable[QStringLiteral("value")].isNull() ? QStringLiteral("(not set)")
+                                                               : variable[QStringLiteral("value")].toString())
+                << '\n';
+    const QJsonValue effective = variable[QStringLiteral("effective")];
+    context.out << "  effective:       "
+                << (effective.isNull() ? QStringLiteral("(not set)")
+                                       : QStringLiteral("%1 (%2)").arg(effective[QStringLiteral("value")].toString(),
+                                                                       effective[QStringLiteral("origin")].toString()))
+                << '\n';
+    for (const QJsonValue& relation : variable[QStringLiteral("relations")].toArray()) {
+      context.out << "  " << relation[QStringLiteral("text")].toString() << '\n';
+    }
+    if (!variable[QStringLiteral("managed")].toBool()) {
+      context.out << "  (not a variable vgpu manages)\n";
+    }
+  }
+  for (const EnvironmentFinding& finding : environmentFindings(installation)) {
+    context.out << "finding: " << finding.origin << ": " << finding.message << '\n';
+  }
+  return 0;
+}
+
+int runChange(CommandContext& context, const QString& verb, const QStringList& arguments) {
+  bool dryRun = false;
+  QString target;
+  for (const QString& argument : arguments) {
+    if (argument == u"--dry-run") {
+      dryRun = true;
+    } else if (target.isEmpty()) {
+      target = argument;
+    } else {
+      context.err << "vgpuctl env " << verb << ": unexpected argument '" << argument << "'\n" << kUsage;
+      return 2;
+    }
+  }
+  QString name = target;
+  std::optional<QString> value;
+  if (verb == u"set") {
+    const qsizetype equals = target.indexOf(u'=');
+    if (equals <= 0) {
+      context.err << "vgpuctl env set: expected NAME=VALUE\n" << kUsage;
+      return 2;
+    }
+    name = target.left(equals);
+    value = target.mid(equals + 1);
+  }
+  if (!validName(name)) {
+    context.err << "vgpuctl env " << verb << ": '" << name << "' is not a variable name\n" << kUsage;
+    return 2;
+  }
+  const SystemRoot root(context.root);
+  const OllamaInstallation installation = OllamaInstallation::detect(root, QProcessEnvironment::systemEnvironment());
+  const EnvironmentPlan plan = planEnvironmentChange(root, installation, name, value);
+  if (!plan.ok()) {
+    context.err << "vgpuctl env " << verb << ": refused: " << plan.error << '\n';
+    return 1;
+  }
+  for (const QString& warning : plan.warnings) {
+    context.err << "warning: " << warning << '\n';
+  }
+  if (!plan.changes()) {
+    context.out << "no change: " << plan.path << " already has "
+                << (plan.change.newValue ? QStringLiteral("%1=%2").arg(name, *plan.change.newValue)
+                                         : QStringLiteral("no %1").arg(name))
+                << '\n';
+    return 0;
+  }
+  context.out << "diff:\n" << plan.diff;
+  context.out << "new content of " << plan.path << ":\n" << QString::fromUtf8(plan.newBytes);
+  if (dryRun) {
+    context.out << "(dry run: nothing written)\n";
+    return 0;
+  }
+  context.err << "vgpuctl env " << verb
+              << ": applying the change needs vgpu-helper, which is not built yet; nothing was written. "
+                 "Use --dry-run to plan changes.\n";
+  return 1;
+}
+
+} // namespace
+
+int runEnv(CommandContext& context) {
+  const QStringList& arguments = context.arguments;
+  if (arguments.isEmpty()) {
+    context.err << kUsage;
+    return 2;
+  }
+  const QString verb = arguments.first();
+  if (verb == u"get") {
+    return runGet(context, arguments.mid(1));
+  }
+  if (verb == u"set" || verb == u"unset") {
+    return runChange(context, verb, arguments.mid(1));
+  }
+  context.err << "vgpuctl env: unknown subcommand '" << verb << "'\n" << kUsage;
+  return 2;
+}
+
+} // namespace vgpu::cli

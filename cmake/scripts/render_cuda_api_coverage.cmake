@@ -1,0 +1,66 @@
+# Renders docs/cuda-api-coverage.md from the driver API table's data: the catalog of entry points
+# NVIDIA's driver answers (shim/cuda/driver_api_catalog.inc), the shim's extra rows
+# (driver_api_extra.inc) and the symbols it implements (driver_api_implemented.inc).
+#   cmake -DSOURCE_DIR=<repo> -DOUTPUT=<file> -P render_cuda_api_coverage.cmake
+# With -DCHECK=ON it compares OUTPUT with the rendering and fails when they differ.
+cmake_minimum_required(VERSION 3.25)
+set(shim "${SOURCE_DIR}/shim/cuda")
+file(STRINGS "${shim}/driver_api_implemented.inc" implemented_lines REGEX "^X\\(")
+set(implemented "")
+foreach(line IN LISTS implemented_lines)
+  string(REGEX REPLACE "^X\\(([A-Za-z0-9_]+)\\).*" "\\1" symbol "${line}")
+  list(APPEND implemented "${symbol}")
+endforeach()
+
+set(rows "")
+set(total 0)
+set(done 0)
+foreach(source IN ITEMS driver_api_catalog.inc driver_api_extra.inc)
+  file(STRINGS "${shim}/${source}" lines REGEX "^X\\(")
+  foreach(line IN LISTS lines)
+    string(REGEX MATCH "^X\\(([A-Za-z0-9_]+), ([0-9]+), ([A-Za-z]+), ([A-Za-z0-9_]+)\\)" _ "${line}")
+    set(name "${CMAKE_MATCH_1}")
+    set(since "${CMAKE_MATCH_2}")
+    set(variant "${CMAKE_MATCH_3}")
+    set(symbol "${CMAKE_MATCH_4}")
+    math(EXPR total "${total} + 1")
+    if(symbol IN_LIST implemented)
+      set(status "implemented")
+      math(EXPR done "${done} + 1")
+    else()
+      set(status "CUDA_ERROR_NOT_SUPPORTED")
+    endif()
+    if(variant STREQUAL "PerThread")
+      set(variant "per-thread")
+    else()
+      set(variant "legacy")
+    endif()
+    string(APPEND rows "| `${name}` | ${since} | ${variant} | `${symbol}` | ${status} |\n")
+  endforeach()
+endforeach()
+
+set(text "# CUDA driver API coverage of libvgpu-cuda
+
+Generated from the driver API table (`shim/cuda/driver_api_*.inc`) by
+`cmake/scripts/render_cuda_api_coverage.cmake`; a test fails when this file is out of date.
+Every row is answered by `cuGetProcAddress` for its name from its CUDA version on. \"implemented\"
+rows run on the execution backend (today the simulated device: see docs/simulated-device.md);
+the others return `CUDA_ERROR_NOT_SUPPORTED` and log their name once (`VGPU_LOG=warn`), never a fake
+success. Rows come from what NVIDIA's driver 580 answered for every name cudart 13 asks
+(docs/gpu-results/2026-11-26-h100-driver-facts) plus entry points other clients call directly
+(ggml's VMM calls, cuBLAS, driver-API programs).
+
+**${done} of ${total} variants implemented.**
+
+| name | since | default stream | symbol | status |
+|---|---|---|---|---|
+${rows}")
+
+if(CHECK)
+  file(READ "${OUTPUT}" current)
+  if(NOT current STREQUAL text)
+    message(FATAL_ERROR "${OUTPUT} is out of date: run cmake -DSOURCE_DIR=. -DOUTPUT=docs/cuda-api-coverage.md -P cmake/scripts/render_cuda_api_coverage.cmake")
+  endif()
+else()
+  file(WRITE "${OUTPUT}" "${text}")
+endif()

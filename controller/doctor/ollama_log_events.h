@@ -1,0 +1,75 @@
+// Typed events of an Ollama server log. Each line (journal prefix removed) becomes one event:
+// slog lines are classified by their msg through a table, runner / llama-server output lines
+// (`ggml_cuda_init: …`, `load_backend: …`, `Device 0: …`, `CUDA0: NAME (X MiB, Y MiB free)`,
+// `CUDA : ARCHS = …`) by their own table of patterns. Unrecognised lines stay as Other events so
+// nothing is lost; the line number always points back at the file.
+#pragma once
+
+#include "doctor/slog_line.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace vgpu::controller::doctor {
+
+enum class EventKind {
+  Other,                // any line not listed below (kept for the timeline's context)
+  Malformed,            // looked like slog (time=) but did not parse; error in `detail`
+  ServerConfig,         // "server config" env="map[…]": first line of a server start
+  Listening,            // "Listening on … (version X.Y.Z)"
+  DiscoveringGpus,      // "discovering available GPUs..."
+  UserOverrodeVisible,  // "user overrode visible devices"
+  SkipAtUserRequest,    // "skipping available library at user's request" (or "users request")
+  JetpackNotDetected,   // "jetpack not detected … skipping"
+  VulkanDisabled,       // "experimental Vulkan support disabled…"
+  BootstrapDiscovery,   // "bootstrap discovery took" OLLAMA_LIBRARY_PATH=[…]
+  StartingRunner,       // "starting runner" cmd=…
+  EvaluatingFilter,     // "evaluating which, if any, devices to filter out" initial_count=N
+  VerifyingDevice,      // "verifying if device is supported"
+  FilterNotInitialized, // "filtering device which didn't fully initialize"
+  FilterOverlap,        // "filtering device with overlapping libraries"
+  DroppingDuplicate,    // "dropping duplicate device"
+  InferenceCompute,     // "inference compute" id=… library=…
+  LlamaServerFailure,   // era B "failure during llama-server GPU discovery" detail=…
+  LlamaServerMissing,   // era B "llama-server not available for device discovery"
+  ZeroMemory,           // era B "skipping pseudo-device with zero memory"
+  ComputeNotCompiled,   // era B "compute capability not in compiled architectures"
+  DriverTooOld,         // era B "NVIDIA driver too old"
+  DriverUnverified,     // era B "could not verify NVIDIA driver compatibility"
+  LegacyProbe,          // old probes: "looking for compatible GPUs", "discovered GPU libraries", …
+  VramInfo,             // "entering low vram mode" / "vram-based default context"
+  GgmlCudaFound,        // ggml_cuda_init: found N CUDA devices
+  GgmlCudaFailed,       // ggml_cuda_init: failed to initialize CUDA: …
+  GgmlCudaDevice,       // "  Device 0: NAME, compute capability 9.0, VMM: yes"
+  LoadBackendLoaded,    // load_backend: loaded CUDA backend from …
+  LoadBackendFailed,    // load_backend: failed to load …
+  ListDevice,           // llama-server --list-devices: "CUDA0: NAME (X MiB, Y MiB free)"
+  CudaArchs,            // system_info … "CUDA : ARCHS = 750,800,…"
+  LayersOffloaded,      // load_tensors: offloaded N/M layers to GPU
+};
+
+struct LogEvent {
+  EventKind kind = EventKind::Other;
+  int line = 0;                       // 1-based line in the input
+  LogLevel level = LogLevel::Unknown; // slog level; Unknown for raw runner output
+  QString time;                       // slog time= or the journal timestamp
+  QString process;                    // from a journal prefix "ollama[1234]:" ("ollama"), if any
+  QString pid;                        // from the same prefix ("1234")
+  QString text;                       // the line without its journal prefix (the evidence excerpt)
+  QString message;                    // slog msg, or the raw line
+  QMap<QString, QString> fields;      // slog attributes, or what the raw-line pattern captured
+  QString detail;                     // parse error of a Malformed line
+  bool slog = false;                  // true when the line parsed as slog (either format)
+};
+
+// Splits `text` into lines and classifies each one.
+QList<LogEvent> parseOllamaLogEvents(const QString& text);
+
+// Classifies one line (journal prefix already removed or absent).
+LogEvent classifyLogLine(const QString& line, int lineNumber);
+
+// A stable lower-case name for reports and JSON ("skip-at-user-request", …).
+QString eventKindName(EventKind kind);
+
+} // namespace vgpu::controller::doctor

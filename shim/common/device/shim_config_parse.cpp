@@ -1,0 +1,243 @@
+// Parsing and validating shim configuration text (the file format and the VGPU_* values share the
+// value validators). Format: one "key = value" per line; lines whose first non-blank character is
+// '#' are comments; blank lines are ignored; '#' inside a value is part of it (paths may hold it).
+// Keys are a table (kKeys) of name → setter; each setter validates and reports.
+#include "shim_config_internal.h"
+#include "vgpu/device/device_profiles.h"
+#include "vgpu/device/shim_config.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace vgpu::device {
+namespace {
+
+constexpr std::string_view kBlanks = " \t\r";
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(kBlanks);
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
+}
+
+struct Reporter {
+  std::vector<ConfigProblem>& problems;
+  std::string_view source;
+  int line;
+  void operator()(std::string message) const { problems.push_back({std::string(source), line, std::move(message)}); }
+};
+
+bool isHexDigit(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool parseHex16(std::string_view text, std::uint16_t& value) {
+  if (text.size() != 4) {
+    return false;
+  }
+  unsigned result = 0;
+  for (const char c : text) {
+    if (!isHexDigit(c)) {
+      return false;
+    }
+    const unsigned digit = c <= '9' ? static_cast<unsigned>(c - '0') : static_cast<unsigned>((c | 0x20) - 'a' + 10);
+    result = result * 16 + digit;
+  }
+  value = static_cast<std::uint16_t>(result);
+  return true;
+}
+
+bool isAbsolutePath(std::string_view value) {
+  return !value.empty() && value.front() == '/' && value.find('\0') == std::string_view::npos;
+}
+
+// Calls each(item) for the comma-separated, trimmed, non-empty items of value.
+template <typename Each> void forEachItem(std::string_view value, Each each) {
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    const std::string_view item = trim(value.substr(0, comma));
+    if (!item.empty()) {
+      each(item);
+    }
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    value.remove_prefix(comma + 1);
+  }
+}
+
+void setBackend(std::string_view value, ShimConfig& config, const Reporter& report) {
+  if (value == "sim") {
+    config.backend = Backend::Simulated;
+  } else if (value == "remote") {
+    config.backend = Backend::Remote;
+  } else {
+    report("backend: expected sim or remote, got '" + std::string(value) + "'");
+  }
+}
+
+void setEndpoint(std::string_view value, ShimConfig& config, const Reporter& report) {
+  constexpr std::string_view kUnix = "unix:";
+  if (value.substr(0, kUnix.size()) == kUnix && isAbsolutePath(value.substr(kUnix.size()))) {
+    config.endpoint = value;
+  } else {
+    report("endpoint: expected unix:<absolute socket path>, got '" + std::string(value) + "'");
+  }
+}
+
+void setSysfsRoot(std::string_view value, ShimConfig& config, const Reporter& report) {
+  if (isAbsolutePath(value)) {
+    config.sysfsRoot = value;
+  } else {
+    report("sysfs_root: expected an absolute directory path, got '" + std::string(value) + "'");
+  }
+}
+
+void setMachineIdFile(std::string_view value, ShimConfig& config, const Reporter& report) {
+  if (isAbsolutePath(value)) {
+    config.machineIdFile = value;
+  } else {
+    report("machine_id_file: expected an absolute file path, got '" + std::string(value) + "'");
+  }
+}
+
+void addMatches(std::string_view value, ShimConfig& config, const Reporter& report) {
+  forEachItem(value, [&](std::string_view item) {
+    PciId id;
+    if (!parsePciId(item, id)) {
+      report("match: expected vendor:device as four hex digits each (e.g. 10de:2331), got '" + std::string(item) + "'");
+    } else if (std::find(config.extraMatches.begin(), config.extraMatches.end(), id) == config.extraMatches.end()) {
+      config.extraMatches.push_back(id);
+    }
+  });
+}
+
+void addProfileMappings(std::string_view value, ShimConfig& config, const Reporter& report) {
+  forEachItem(value, [&](std::string_view item) {
+    const auto equals = item.find('=');
+    PciId id;
+    if (equals == std::string_view::npos || !parsePciId(trim(item.substr(0, equals)), id)) {
+      report("profile: expected vendor:device=profile-key (e.g. 10de:1234=h100-pcie), got '" + std::string(item) + "'");
+      return;
+    }
+    const std::string_view key = trim(item.substr(equals + 1));
+    if (findProfileByKey(key) == nullptr) {
+      report("profile: unknown profile key '" + std::string(key) + "' (known keys: " + profileKeyList() + ")");
+      return;
+    }
+    for (ProfileMapping& mapping : config.profileMappings) {
+      if (mapping.id == id) {
+        mapping.profileKey = key; // a later mapping of the same id wins
+        return;
+      }
+    }
+    config.profileMappings.push_back({id, std::string(key)});
+  });
+}
+
+struct KeyHandler {
+  std::string_view key;
+  void (*apply)(std::string_view value, ShimConfig& config, const Reporter& report);
+};
+
+constexpr std::array<KeyHandler, 6> kKeys{{
+    {"backend", setBackend},
+    {"endpoint", setEndpoint},
+    {"sysfs_root", setSysfsRoot},
+    {"machine_id_file", setMachineIdFile},
+    {"match", addMatches},
+    {"profile", addProfileMappings},
+}};
+
+} // namespace
+
+bool parsePciId(std::string_view text, PciId& id) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) {
+    return false;
+  }
+  PciId parsed;
+  if (!parseHex16(text.substr(0, colon), parsed.vendorId) || !parseHex16(text.substr(colon + 1), parsed.deviceId)) {
+    return false;
+  }
+  id = parsed;
+  return true;
+}
+
+std::string formatPciId(PciId id) {
+  char text[16];
+  static_cast<void>(std::snprintf(text, sizeof text, "%04x:%04x", id.vendorId, id.deviceId));
+  return text;
+}
+
+std::string_view backendName(Backend backend) {
+  return backend == Backend::Remote ? "remote" : "sim";
+}
+
+void parseShimConfig(std::string_view text, ShimConfig& config, std::vector<ConfigProblem>& problems,
+                     std::string_view source) {
+  int lineNumber = 0;
+  while (!text.empty()) {
+    ++lineNumber;
+    const auto newline = text.find('\n');
+    const std::string_view rawLine = text.substr(0, newline);
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+
+    const Reporter report{problems, source, lineNumber};
+    const std::string_view line = trim(rawLine);
+    if (line.empty() || line.front() == '#') {
+      continue;
+    }
+    if (line.find('\0') != std::string_view::npos) {
+      report("line contains a NUL byte; ignored");
+      continue;
+    }
+    const auto equals = line.find('=');
+    if (equals == std::string_view::npos) {
+      report("expected 'key = value', found no '='; line ignored");
+      continue;
+    }
+    const std::string_view key = trim(line.substr(0, equals));
+    const std::string_view value = trim(line.substr(equals + 1));
+    if (key.empty()) {
+      report("expected 'key = value', found no key before '='; line ignored");
+      continue;
+    }
+    const auto handler =
+        std::find_if(kKeys.begin(), kKeys.end(), [&](const KeyHandler& entry) { return entry.key == key; });
+    if (handler == kKeys.end()) {
+      report("unknown key '" + std::string(key) +
+             "' (known: backend, endpoint, sysfs_root, machine_id_file, match, profile); line ignored");
+      continue;
+    }
+    if (value.empty()) {
+      report(std::string(key) + ": empty value; line ignored");
+      continue;
+    }
+    handler->apply(value, config, report);
+  }
+}
+
+// Used by the environment overrides in shim_config_load.cpp: applies one key's value as the file
+// would, reporting against the variable's name.
+void applyShimConfigValue(std::string_view key, std::string_view value, ShimConfig& config,
+                          std::vector<ConfigProblem>& problems, std::string_view source) {
+  const Reporter report{problems, source, 0};
+  const auto handler =
+      std::find_if(kKeys.begin(), kKeys.end(), [&](const KeyHandler& entry) { return entry.key == key; });
+  if (handler == kKeys.end()) {
+    report("internal: no configuration key '" + std::string(key) + "'");
+    return;
+  }
+  const std::string_view trimmed = trim(value);
+  if (trimmed.empty()) {
+    report(std::string(key) + ": empty value; ignored");
+    return;
+  }
+  handler->apply(trimmed, config, report);
+}
+
+} // namespace vgpu::device

@@ -1,0 +1,81 @@
+// The shims' configuration: /etc/vgpu/shim.conf (or the file VGPU_CONFIG names), then VGPU_*
+// environment overrides. Loading never fails: every malformed line, unknown key or bad value
+// becomes a ConfigProblem (source, line, reason) and the default stays. The environment is
+// injected (EnvironmentLookup) so tests never touch the process environment.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vgpu::device {
+
+inline constexpr std::string_view kDefaultConfigPath = "/etc/vgpu/shim.conf";
+inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{64} * 1024;
+
+enum class Backend { Simulated, Remote };
+
+// A PCI vendor:device pair, as written "10de:2331".
+struct PciId {
+  std::uint16_t vendorId = 0;
+  std::uint16_t deviceId = 0;
+  friend bool operator==(const PciId&, const PciId&) = default;
+};
+
+// profile=10de:1234=h100-pcie: present PCI id 10de:1234 with the named device profile.
+struct ProfileMapping {
+  PciId id;
+  std::string profileKey;
+};
+
+struct ShimConfig {
+  Backend backend = Backend::Simulated;
+  std::string endpoint = "unix:/run/vgpud.sock";
+  std::string sysfsRoot = "/sys";
+  std::string machineIdFile = "/etc/machine-id";
+  std::vector<PciId> extraMatches;
+  std::vector<ProfileMapping> profileMappings;
+};
+
+struct ConfigProblem {
+  std::string source; // the file path, or the environment variable's name
+  int line = 0;       // 1-based line in the file; 0 for the environment or the file as a whole
+  std::string message;
+};
+
+struct ConfigLoad {
+  ShimConfig config;
+  std::string path;       // the file that was consulted
+  bool fileFound = false; // false: no file there (fine, defaults apply)
+  std::vector<ConfigProblem> problems;
+};
+
+// Returns the value of an environment variable, or nullptr when it is unset.
+using EnvironmentLookup = std::function<const char*(const char* name)>;
+
+// Parses the text of a configuration file into config (on top of what it holds).
+// source names the file in the problems.
+void parseShimConfig(std::string_view text, ShimConfig& config, std::vector<ConfigProblem>& problems,
+                     std::string_view source = "shim.conf");
+
+// Reads the file (VGPU_CONFIG or kDefaultConfigPath), then applies VGPU_BACKEND, VGPU_ENDPOINT,
+// VGPU_SYSFS_ROOT, VGPU_MACHINE_ID_FILE, VGPU_MATCH and VGPU_PROFILE. VGPU_MATCH and VGPU_PROFILE
+// replace the file's lists.
+ConfigLoad loadShimConfig(const EnvironmentLookup& env);
+
+// The process environment (getenv), for production callers.
+EnvironmentLookup processEnvironment();
+
+// "sim" / "remote".
+std::string_view backendName(Backend backend);
+
+// Parses "10de:2331" (exactly four hex digits each side). Returns false on anything else.
+bool parsePciId(std::string_view text, PciId& id);
+
+// "10de:2331".
+std::string formatPciId(PciId id);
+
+} // namespace vgpu::device

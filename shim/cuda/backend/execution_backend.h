@@ -1,0 +1,152 @@
+// The seam between the driver API layer and whatever executes the work. The driver layer
+// (contexts, handles, argument validation, stream capture, graphs) is backend-agnostic; a
+// backend owns device memory, streams, events, modules and launches. Today: the simulated device
+// (sim/). The remote executor (vgpud) plugs in here with the same contract.
+//
+// Contract: asynchronous operations may return CUDA_SUCCESS before the work is done; an error
+// found later is reported by the next synchronizing call on that stream (or context), as CUDA
+// does. Handles are opaque 64-bit ids chosen by the backend; 0 is never a valid id.
+#pragma once
+
+#include <cuda.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vgpu::cuda {
+
+using BackendStream = std::uint64_t; // 0 = the device's legacy default stream
+using BackendEvent = std::uint64_t;
+using BackendModule = std::uint64_t;
+using BackendFunction = std::uint64_t;
+using BackendPhysical = std::uint64_t; // VMM physical allocation
+
+enum class MemoryKind { Device, Host, Managed, HostRegistered };
+
+struct PointerInfo {
+  MemoryKind kind = MemoryKind::Device;
+  CUdeviceptr base = 0;           // start of the allocation (or mapping) containing the pointer
+  std::size_t size = 0;           // its size
+  int device = 0;                 // ordinal
+  void* hostPointer = nullptr;    // host address of the pointer, for host-accessible kinds
+  std::uint64_t allocationId = 0; // unique per allocation (CU_POINTER_ATTRIBUTE_BUFFER_ID)
+};
+
+// One side of a copy: device memory or host memory (pageable, pinned or managed).
+struct CopyEndpoint {
+  bool isDevice = false;
+  CUdeviceptr device = 0;
+  void* host = nullptr;
+  std::size_t pitch = 0; // bytes per row for 2D copies
+};
+
+struct KernelParameter {
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+};
+
+struct KernelInfo {
+  std::string name;
+  std::vector<KernelParameter> parameters;
+  std::uint32_t parameterBufferSize = 0; // bytes of the packed parameter buffer
+  int maxThreadsPerBlock = 1024;
+  int sharedSizeBytes = 0;
+  int constSizeBytes = 0;
+  int localSizeBytes = 0;
+  int numRegs = 0;
+  bool fromPtx = false; // only PTX was available for this device (JIT on a real GPU)
+};
+
+struct GlobalInfo {
+  std::string name;
+  CUdeviceptr address = 0;
+  std::size_t size = 0;
+};
+
+struct LaunchConfig {
+  unsigned gridX = 1, gridY = 1, gridZ = 1;
+  unsigned blockX = 1, blockY = 1, blockZ = 1;
+  unsigned sharedMemBytes = 0;
+  BackendStream stream = 0;
+};
+
+struct BackendCounters {
+  std::uint64_t kernelLaunches = 0;
+  std::uint64_t bytesHostToDevice = 0;
+  std::uint64_t bytesDeviceToHost = 0;
+  std::uint64_t bytesDeviceToDevice = 0;
+  std::uint64_t memsets = 0;
+};
+
+class ExecutionBackend {
+public:
+  virtual ~ExecutionBackend() = default;
+
+  // "simulated" or "remote <endpoint>": shown in logs, docs and telemetry.
+  virtual std::string describe() const = 0;
+  // What this backend does not do (e.g. the simulated device does not run kernels).
+  virtual std::string_view limitations() const = 0;
+
+  // Memory.
+  virtual CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) = 0;
+  virtual CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) = 0;
+  virtual CUresult memFree(CUdeviceptr pointer) = 0;
+  virtual CUresult hostAlloc(std::size_t bytes, void*& out) = 0; // pinned, device-mapped (UVA)
+  virtual CUresult hostFree(void* pointer) = 0;
+  virtual CUresult hostRegister(void* pointer, std::size_t bytes) = 0;
+  virtual CUresult hostUnregister(void* pointer) = 0;
+  virtual CUresult memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) = 0;
+  virtual CUresult pointerInfo(CUdeviceptr pointer, PointerInfo& out) = 0;
+
+  // Virtual memory management (cuMemCreate & co.).
+  virtual std::size_t allocationGranularity(int device) const = 0;
+  virtual CUresult physicalCreate(int device, std::size_t bytes, BackendPhysical& out) = 0;
+  virtual CUresult physicalRelease(BackendPhysical handle) = 0;
+  virtual CUresult addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) = 0;
+  virtual CUresult addressFree(CUdeviceptr base, std::size_t bytes) = 0;
+  virtual CUresult map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) = 0;
+  virtual CUresult unmap(CUdeviceptr address, std::size_t bytes) = 0;
+  virtual CUresult setAccess(CUdeviceptr address, std::size_t bytes, int device, bool readWrite) = 0;
+
+  // Copies and memsets; width in bytes, height rows (1 for linear).
+  virtual CUresult copy(const CopyEndpoint& dst, const CopyEndpoint& src, std::size_t widthBytes, std::size_t height,
+                        BackendStream stream, bool async) = 0;
+  virtual CUresult memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t value, unsigned elementSize,
+                          std::size_t widthElements, std::size_t height, BackendStream stream, bool async) = 0;
+
+  // Streams and events.
+  virtual CUresult streamCreate(int device, unsigned flags, int priority, BackendStream& out) = 0;
+  virtual CUresult streamDestroy(BackendStream stream) = 0;
+  virtual CUresult streamSynchronize(BackendStream stream) = 0;
+  virtual CUresult streamQuery(BackendStream stream) = 0;
+  virtual CUresult streamWaitEvent(BackendStream stream, BackendEvent event) = 0;
+  virtual CUresult hostFunction(BackendStream stream, void (*fn)(void*), void* userData) = 0;
+  virtual CUresult eventCreate(unsigned flags, BackendEvent& out) = 0;
+  virtual CUresult eventDestroy(BackendEvent event) = 0;
+  virtual CUresult eventRecord(BackendEvent event, BackendStream stream) = 0;
+  virtual CUresult eventQuery(BackendEvent event) = 0;
+  virtual CUresult eventSynchronize(BackendEvent event) = 0;
+  virtual CUresult eventElapsed(BackendEvent start, BackendEvent end, float& milliseconds) = 0;
+  virtual CUresult deviceSynchronize(int device) = 0;
+
+  // Modules and launches. `image` is whatever the application passed (fatbin wrapper contents,
+  // fatbin, cubin or PTX), already copied into a buffer.
+  virtual CUresult moduleLoad(int device, std::span<const std::uint8_t> image, BackendModule& out,
+                              std::string& error) = 0;
+  virtual CUresult moduleUnload(BackendModule module) = 0;
+  virtual CUresult moduleFunction(BackendModule module, std::string_view name, BackendFunction& out,
+                                  const KernelInfo*& info) = 0;
+  virtual CUresult moduleFunctions(BackendModule module, std::vector<std::string>& names) = 0;
+  virtual CUresult moduleGlobal(BackendModule module, std::string_view name, GlobalInfo& out) = 0;
+  // `parameters` is the packed parameter buffer laid out per KernelInfo::parameters.
+  virtual CUresult launch(BackendFunction function, const LaunchConfig& config,
+                          std::span<const std::uint8_t> parameters) = 0;
+
+  virtual BackendCounters counters() const = 0;
+};
+
+} // namespace vgpu::cuda

@@ -1,0 +1,635 @@
+// Entry points for CUDA graphs and stream capture: building graphs explicitly or by capturing a
+// stream (including other streams joined through events), instantiating them in topological
+// order, launching and updating them. Nodes hold the same Operations direct calls submit.
+#include "entry_common.h"
+#include "graph.h"
+#include "operation.h"
+
+#include <algorithm>
+#include <set>
+
+using namespace vgpu::cuda;
+
+namespace vgpu::cuda {
+
+CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream stream, Operation operation) {
+  const std::lock_guard lock(capture->mutex);
+  if (capture->invalidated) {
+    return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+  }
+  CUgraph_st* graph = capture->graph;
+  auto node = std::make_unique<CUgraphNode_st>();
+  node->graph = graph;
+  node->operation = std::move(operation);
+  switch (node->operation.kind) {
+  case Operation::Kind::Kernel: node->type = CU_GRAPH_NODE_TYPE_KERNEL; break;
+  case Operation::Kind::Copy: node->type = CU_GRAPH_NODE_TYPE_MEMCPY; break;
+  case Operation::Kind::Memset: node->type = CU_GRAPH_NODE_TYPE_MEMSET; break;
+  case Operation::Kind::Host: node->type = CU_GRAPH_NODE_TYPE_HOST; break;
+  case Operation::Kind::EventRecord: node->type = CU_GRAPH_NODE_TYPE_EVENT_RECORD; break;
+  case Operation::Kind::EventWait: node->type = CU_GRAPH_NODE_TYPE_WAIT_EVENT; break;
+  case Operation::Kind::Empty: node->type = CU_GRAPH_NODE_TYPE_EMPTY; break;
+  }
+  auto& frontier = capture->frontiers[stream];
+  node->dependencies = frontier;
+  CUgraphNode raw = node.get();
+  {
+    const std::lock_guard graphLock(graph->mutex);
+    graph->nodes.push_back(std::move(node));
+  }
+  frontier.assign(1, raw);
+  return CUDA_SUCCESS;
+}
+
+} // namespace vgpu::cuda
+
+namespace {
+
+CUstream perThread(CUstream stream) {
+  return stream == nullptr ? CU_STREAM_PER_THREAD : stream;
+}
+
+CUgraph_st* findGraph(CUgraph graph) {
+  return state().graphs.find(graph);
+}
+
+bool nodeInGraph(CUgraph_st* graph, CUgraphNode node) {
+  return std::any_of(graph->nodes.begin(), graph->nodes.end(), [&](const auto& owned) { return owned.get() == node; });
+}
+
+CUresult addNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* dependencies, size_t count, CUgraphNodeType type,
+                 Operation operation) {
+  VGPU_REQUIRE_OUT(out);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (count > 0 && dependencies == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(object->mutex);
+  auto node = std::make_unique<CUgraphNode_st>();
+  node->graph = object;
+  node->type = type;
+  node->operation = std::move(operation);
+  for (size_t i = 0; i < count; ++i) {
+    if (!nodeInGraph(object, dependencies[i])) {
+      return CUDA_ERROR_INVALID_VALUE; // a dependency from another graph, or a stale node
+    }
+    node->dependencies.push_back(dependencies[i]);
+  }
+  *out = node.get();
+  object->nodes.push_back(std::move(node));
+  return CUDA_SUCCESS;
+}
+
+CUresult kernelOperation(const CUDA_KERNEL_NODE_PARAMS* params, Operation& operation) {
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  CUfunction function = params->func != nullptr ? resolveFunction(params->func)
+                                                : resolveFunction(reinterpret_cast<CUfunction>(params->kern));
+  CUfunc_st* object = state().functions.find(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  operation.kind = Operation::Kind::Kernel;
+  operation.function = function;
+  operation.launch = LaunchConfig{params->gridDimX,  params->gridDimY,  params->gridDimZ,       params->blockDimX,
+                                  params->blockDimY, params->blockDimZ, params->sharedMemBytes, 0};
+  return packParameters(*object, params->kernelParams, params->extra, operation.parameters);
+}
+
+// Kahn's algorithm over the graph's nodes; child graphs are expanded in place.
+CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth = 0) {
+  if (depth > 16) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(graph->mutex);
+  std::map<CUgraphNode, std::size_t> pending;
+  std::map<CUgraphNode, std::vector<CUgraphNode>> dependants;
+  for (const auto& node : graph->nodes) {
+    pending[node.get()] = node->dependencies.size();
+    for (CUgraphNode dependency : node->dependencies) {
+      dependants[dependency].push_back(node.get());
+    }
+  }
+  std::vector<CUgraphNode> ready;
+  for (const auto& node : graph->nodes) {
+    if (node->dependencies.empty()) {
+      ready.push_back(node.get());
+    }
+  }
+  std::size_t emitted = 0;
+  while (!ready.empty()) {
+    CUgraphNode node = ready.front();
+    ready.erase(ready.begin());
+    ++emitted;
+    if (node->type == CU_GRAPH_NODE_TYPE_GRAPH) {
+      CUgraph_st* child = state().graphs.find(node->childGraph);
+      if (child == nullptr) {
+        if (errorNode != nullptr) {
+          *errorNode = node;
+        }
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      if (const CUresult status = orderGraph(child, out, errorNode, depth + 1); status != CUDA_SUCCESS) {
+        return status;
+      }
+    } else {
+      out.push_back(node->operation);
+    }
+    for (CUgraphNode next : dependants[node]) {
+      if (--pending[next] == 0) {
+        ready.push_back(next);
+      }
+    }
+  }
+  if (emitted != graph->nodes.size()) {
+    return CUDA_ERROR_INVALID_VALUE; // a cycle
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags, CUgraphNode* errorNode) {
+  VGPU_REQUIRE_OUT(exec);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  auto executable = std::make_unique<CUgraphExec_st>();
+  executable->context = context;
+  executable->flags = flags;
+  if (const CUresult status = orderGraph(object, executable->ordered, errorNode); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *exec = state().graphExecs.add(std::move(executable));
+  return CUDA_SUCCESS;
+}
+
+CUresult launchGraph(CUgraphExec exec, CUstream stream) {
+  VGPU_REQUIRE_INIT();
+  CUgraphExec_st* object = state().graphExecs.find(exec);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  for (const Operation& operation : object->ordered) {
+    if (const CUresult status = submit(target, operation, true); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult beginCapture(CUstream stream, CUstreamCaptureMode mode) {
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (target.stream == nullptr) {
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED; // the legacy NULL stream cannot be captured
+  }
+  if (mode > CU_STREAM_CAPTURE_MODE_RELAXED) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (target.capture) {
+    return CUDA_ERROR_ILLEGAL_STATE;
+  }
+  auto capture = std::make_shared<CaptureState>();
+  capture->graph = state().graphs.add(std::make_unique<CUgraph_st>());
+  capture->mode = mode;
+  capture->id = state().nextObjectId();
+  capture->origin = target.stream;
+  capture->frontiers[target.stream] = {};
+  target.stream->capture = capture;
+  return CUDA_SUCCESS;
+}
+
+CUresult endCapture(CUstream stream, CUgraph* graph) {
+  VGPU_REQUIRE_OUT(graph);
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (target.stream == nullptr || !target.capture) {
+    return CUDA_ERROR_ILLEGAL_STATE;
+  }
+  if (target.capture->origin != target.stream) {
+    return CUDA_ERROR_STREAM_CAPTURE_UNMATCHED;
+  }
+  std::shared_ptr<CaptureState> capture = target.capture;
+  // Every stream that joined the capture leaves it.
+  state().streams.forEachLive([&](CUstream_st& other) {
+    if (other.capture == capture) {
+      other.capture.reset();
+    }
+  });
+  if (capture->invalidated) {
+    *graph = nullptr;
+    return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+  }
+  *graph = capture->graph;
+  return CUDA_SUCCESS;
+}
+
+CUresult captureStatus(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id, CUgraph* graph,
+                       const CUgraphNode** dependencies, const CUgraphEdgeData** edges, size_t* count) {
+  VGPU_REQUIRE_OUT(status);
+  StreamTarget target;
+  if (const CUresult result = resolveStream(stream, target); result != CUDA_SUCCESS) {
+    return result;
+  }
+  if (!target.capture) {
+    *status = CU_STREAM_CAPTURE_STATUS_NONE;
+    if (count != nullptr) {
+      *count = 0;
+    }
+    return CUDA_SUCCESS;
+  }
+  const std::lock_guard lock(target.capture->mutex);
+  *status = target.capture->invalidated ? CU_STREAM_CAPTURE_STATUS_INVALIDATED : CU_STREAM_CAPTURE_STATUS_ACTIVE;
+  if (id != nullptr) {
+    *id = target.capture->id;
+  }
+  if (graph != nullptr) {
+    *graph = target.capture->graph;
+  }
+  const auto& frontier = target.capture->frontiers[target.stream];
+  if (dependencies != nullptr) {
+    *dependencies = frontier.empty() ? nullptr : frontier.data();
+  }
+  if (edges != nullptr) {
+    *edges = nullptr; // default edges only
+  }
+  if (count != nullptr) {
+    *count = frontier.size();
+  }
+  return CUDA_SUCCESS;
+}
+
+} // namespace
+
+VGPU_EXPORT CUresult cuGraphCreate(CUgraph* graph, unsigned int flags) {
+  VGPU_REQUIRE_OUT(graph);
+  VGPU_REQUIRE_INIT();
+  if (flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *graph = state().graphs.add(std::make_unique<CUgraph_st>());
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphDestroy(CUgraph graph) {
+  VGPU_REQUIRE_INIT();
+  return state().graphs.destroy(graph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+VGPU_EXPORT CUresult cuGraphAddEmptyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                         size_t count) {
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_EMPTY, Operation{});
+}
+
+VGPU_EXPORT CUresult cuGraphAddKernelNode_v2(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                             size_t count, const CUDA_KERNEL_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  Operation operation;
+  if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_KERNEL, std::move(operation));
+}
+
+VGPU_EXPORT CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr || node->type != CU_GRAPH_NODE_TYPE_KERNEL) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const Operation& operation = node->operation;
+  *params = CUDA_KERNEL_NODE_PARAMS{};
+  params->func = operation.function;
+  params->gridDimX = operation.launch.gridX;
+  params->gridDimY = operation.launch.gridY;
+  params->gridDimZ = operation.launch.gridZ;
+  params->blockDimX = operation.launch.blockX;
+  params->blockDimY = operation.launch.blockY;
+  params->blockDimZ = operation.launch.blockZ;
+  params->sharedMemBytes = operation.launch.sharedMemBytes;
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphKernelNodeSetParams_v2(CUgraphNode node, const CUDA_KERNEL_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr || node->type != CU_GRAPH_NODE_TYPE_KERNEL) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
+  node->operation = std::move(operation);
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphAddMemcpyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                          size_t count, const CUDA_MEMCPY3D* copy, CUcontext /*context*/) {
+  VGPU_REQUIRE_INIT();
+  if (copy == nullptr || copy->Depth != 1 || copy->srcMemoryType == CU_MEMORYTYPE_ARRAY ||
+      copy->dstMemoryType == CU_MEMORYTYPE_ARRAY) {
+    return copy == nullptr ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
+  }
+  auto endpoint = [](CUmemorytype type, const void* host, CUdeviceptr device, std::size_t pitch, std::size_t x,
+                     std::size_t y) {
+    if (type == CU_MEMORYTYPE_HOST) {
+      return hostEndpoint(static_cast<const std::uint8_t*>(host) + y * pitch + x, pitch);
+    }
+    return type == CU_MEMORYTYPE_UNIFIED ? unifiedEndpoint(device + y * pitch + x, pitch)
+                                         : deviceEndpoint(device + y * pitch + x, pitch);
+  };
+  Operation operation;
+  operation.kind = Operation::Kind::Copy;
+  operation.copySrc =
+      endpoint(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch, copy->srcXInBytes, copy->srcY);
+  operation.copyDst =
+      endpoint(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch, copy->dstXInBytes, copy->dstY);
+  operation.widthBytes = copy->WidthInBytes;
+  operation.height = copy->Height;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMCPY, std::move(operation));
+}
+
+VGPU_EXPORT CUresult cuGraphAddMemsetNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                          size_t count, const CUDA_MEMSET_NODE_PARAMS* params, CUcontext /*context*/) {
+  VGPU_REQUIRE_INIT();
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Memset;
+  operation.memsetDst = params->dst;
+  operation.memsetPitch = params->pitch;
+  operation.memsetValue = params->value;
+  operation.memsetElementSize = params->elementSize;
+  operation.memsetWidthElements = params->width;
+  operation.height = params->height;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMSET, std::move(operation));
+}
+
+VGPU_EXPORT CUresult cuGraphAddHostNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                        const CUDA_HOST_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  if (params == nullptr || params->fn == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Host;
+  operation.hostFn = params->fn;
+  operation.hostUserData = params->userData;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_HOST, std::move(operation));
+}
+
+VGPU_EXPORT CUresult cuGraphAddEventRecordNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                               size_t count, CUevent event) {
+  VGPU_REQUIRE_INIT();
+  if (state().events.find(event) == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::EventRecord;
+  operation.event = event;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_EVENT_RECORD, std::move(operation));
+}
+
+VGPU_EXPORT CUresult cuGraphAddEventWaitNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                             size_t count, CUevent event) {
+  VGPU_REQUIRE_INIT();
+  if (state().events.find(event) == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::EventWait;
+  operation.event = event;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_WAIT_EVENT, std::move(operation));
+}
+
+VGPU_EXPORT CUresult cuGraphAddChildGraphNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                              size_t count, CUgraph child) {
+  VGPU_REQUIRE_INIT();
+  if (findGraph(child) == nullptr || child == graph) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUresult status = addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_GRAPH, Operation{});
+  if (status == CUDA_SUCCESS) {
+    (*node)->childGraph = child;
+  }
+  return status;
+}
+
+VGPU_EXPORT CUresult cuGraphNodeGetType(CUgraphNode node, CUgraphNodeType* type) {
+  VGPU_REQUIRE_OUT(type);
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *type = node->type;
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphGetNodes(CUgraph graph, CUgraphNode* nodes, size_t* count) {
+  VGPU_REQUIRE_OUT(count);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(object->mutex);
+  if (nodes == nullptr) {
+    *count = object->nodes.size();
+    return CUDA_SUCCESS;
+  }
+  const std::size_t n = std::min(*count, object->nodes.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    nodes[i] = object->nodes[i].get();
+  }
+  *count = n;
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphGetRootNodes(CUgraph graph, CUgraphNode* nodes, size_t* count) {
+  VGPU_REQUIRE_OUT(count);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(object->mutex);
+  std::vector<CUgraphNode> roots;
+  for (const auto& node : object->nodes) {
+    if (node->dependencies.empty()) {
+      roots.push_back(node.get());
+    }
+  }
+  if (nodes == nullptr) {
+    *count = roots.size();
+    return CUDA_SUCCESS;
+  }
+  const std::size_t n = std::min(*count, roots.size());
+  std::copy_n(roots.begin(), n, nodes);
+  *count = n;
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphInstantiateWithFlags(CUgraphExec* exec, CUgraph graph, unsigned long long flags) {
+  return instantiate(exec, graph, flags, nullptr);
+}
+
+VGPU_EXPORT CUresult cuGraphInstantiate(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
+                                        size_t bufferSize) {
+  if (logBuffer != nullptr && bufferSize > 0) {
+    logBuffer[0] = '\0';
+  }
+  return instantiate(exec, graph, 0, errorNode);
+}
+
+VGPU_EXPORT CUresult cuGraphInstantiate_v2(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
+                                           size_t bufferSize) {
+  return cuGraphInstantiate(exec, graph, errorNode, logBuffer, bufferSize);
+}
+
+VGPU_EXPORT CUresult cuGraphInstantiateWithParams(CUgraphExec* exec, CUgraph graph,
+                                                  CUDA_GRAPH_INSTANTIATE_PARAMS* params) {
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  params->hErrNode_out = nullptr;
+  const CUresult status = instantiate(exec, graph, params->flags, &params->hErrNode_out);
+  params->result_out = status == CUDA_SUCCESS ? CUDA_GRAPH_INSTANTIATE_SUCCESS : CUDA_GRAPH_INSTANTIATE_ERROR;
+  return status;
+}
+
+VGPU_EXPORT CUresult cuGraphExecGetFlags(CUgraphExec exec, cuuint64_t* flags) {
+  VGPU_REQUIRE_OUT(flags);
+  VGPU_REQUIRE_INIT();
+  CUgraphExec_st* object = state().graphExecs.find(exec);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *flags = object->flags;
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuGraphExecDestroy(CUgraphExec exec) {
+  VGPU_REQUIRE_INIT();
+  return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+VGPU_EXPORT CUresult cuGraphLaunch(CUgraphExec exec, CUstream stream) {
+  return launchGraph(exec, stream);
+}
+VGPU_EXPORT CUresult cuGraphLaunch_ptsz(CUgraphExec exec, CUstream stream) {
+  return launchGraph(exec, perThread(stream));
+}
+
+VGPU_EXPORT CUresult cuGraphUpload(CUgraphExec exec, CUstream stream) {
+  VGPU_REQUIRE_INIT();
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().graphExecs.find(exec) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+VGPU_EXPORT CUresult cuGraphUpload_ptsz(CUgraphExec exec, CUstream stream) {
+  return cuGraphUpload(exec, perThread(stream));
+}
+
+VGPU_EXPORT CUresult cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExecUpdateResultInfo* info) {
+  VGPU_REQUIRE_INIT();
+  CUgraphExec_st* executable = state().graphExecs.find(exec);
+  CUgraph_st* object = findGraph(graph);
+  if (executable == nullptr || object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<Operation> ordered;
+  CUgraphNode errorNode = nullptr;
+  if (const CUresult status = orderGraph(object, ordered, &errorNode); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // Only parameters may change: the same number of nodes of the same kinds in the same order.
+  bool sameTopology = ordered.size() == executable->ordered.size();
+  for (std::size_t i = 0; sameTopology && i < ordered.size(); ++i) {
+    sameTopology =
+        ordered[i].kind == executable->ordered[i].kind &&
+        (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function);
+  }
+  if (info != nullptr) {
+    *info = CUgraphExecUpdateResultInfo{};
+    info->result = sameTopology ? CU_GRAPH_EXEC_UPDATE_SUCCESS : CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED;
+  }
+  if (!sameTopology) {
+    return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
+  }
+  executable->ordered = std::move(ordered);
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuStreamBeginCapture_v2(CUstream stream, CUstreamCaptureMode mode) {
+  return beginCapture(stream, mode);
+}
+VGPU_EXPORT CUresult cuStreamBeginCapture_v2_ptsz(CUstream stream, CUstreamCaptureMode mode) {
+  return beginCapture(perThread(stream), mode);
+}
+VGPU_EXPORT CUresult cuStreamBeginCapture(CUstream stream) {
+  return beginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);
+}
+VGPU_EXPORT CUresult cuStreamBeginCapture_ptsz(CUstream stream) {
+  return beginCapture(perThread(stream), CU_STREAM_CAPTURE_MODE_GLOBAL);
+}
+VGPU_EXPORT CUresult cuStreamEndCapture(CUstream stream, CUgraph* graph) {
+  return endCapture(stream, graph);
+}
+VGPU_EXPORT CUresult cuStreamEndCapture_ptsz(CUstream stream, CUgraph* graph) {
+  return endCapture(perThread(stream), graph);
+}
+
+VGPU_EXPORT CUresult cuStreamIsCapturing(CUstream stream, CUstreamCaptureStatus* status) {
+  return captureStatus(stream, status, nullptr, nullptr, nullptr, nullptr, nullptr);
+}
+VGPU_EXPORT CUresult cuStreamIsCapturing_ptsz(CUstream stream, CUstreamCaptureStatus* status) {
+  return captureStatus(perThread(stream), status, nullptr, nullptr, nullptr, nullptr, nullptr);
+}
+VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v2(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
+                                               CUgraph* graph, const CUgraphNode** dependencies, size_t* count) {
+  return captureStatus(stream, status, id, graph, dependencies, nullptr, count);
+}
+VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v2_ptsz(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
+                                                    CUgraph* graph, const CUgraphNode** dependencies, size_t* count) {
+  return captureStatus(perThread(stream), status, id, graph, dependencies, nullptr, count);
+}
+VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v3(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
+                                               CUgraph* graph, const CUgraphNode** dependencies,
+                                               const CUgraphEdgeData** edges, size_t* count) {
+  return captureStatus(stream, status, id, graph, dependencies, edges, count);
+}
+VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v3_ptsz(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
+                                                    CUgraph* graph, const CUgraphNode** dependencies,
+                                                    const CUgraphEdgeData** edges, size_t* count) {
+  return captureStatus(perThread(stream), status, id, graph, dependencies, edges, count);
+}
+
+VGPU_EXPORT CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode* mode) {
+  VGPU_REQUIRE_OUT(mode);
+  VGPU_REQUIRE_INIT();
+  // The thread's capture mode only restricts unsafe calls during global captures; the shim keeps
+  // one per thread and hands the previous one back, as CUDA does.
+  thread_local CUstreamCaptureMode threadMode = CU_STREAM_CAPTURE_MODE_GLOBAL;
+  std::swap(threadMode, *mode);
+  return CUDA_SUCCESS;
+}

@@ -1,0 +1,352 @@
+// Entry points for kernel launches and occupancy. Parameters are packed into one buffer using
+// the sizes and offsets from the module's own metadata (.nv.info), so a launch carries exactly
+// the bytes the kernel expects, and a buffer of the wrong size is refused before anything runs.
+#include "entry_common.h"
+#include "operation.h"
+
+#include <cstring>
+
+using namespace vgpu::cuda;
+
+namespace {
+
+constexpr int kDefaultSharedLimit = 48 * 1024; // above this, the kernel must opt in
+
+CUfunc_st* findFunction(CUfunction function) {
+  if (CUfunc_st* object = state().functions.find(function)) {
+    return object;
+  }
+  if (CUkern_st* kernel = state().kernels.find(reinterpret_cast<CUkernel>(function))) {
+    return state().functions.find(kernel->function);
+  }
+  return nullptr;
+}
+
+} // namespace
+
+// Packs kernelParams (an array of pointers, one per parameter) or the `extra` buffer form.
+CUresult vgpu::cuda::packParameters(const CUfunc_st& function, void** kernelParams, void** extra,
+                                    std::vector<std::uint8_t>& out) {
+  const KernelInfo& info = *function.info;
+  if (kernelParams != nullptr && extra != nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  out.assign(info.parameterBufferSize, 0);
+  if (extra != nullptr) {
+    const void* buffer = nullptr;
+    std::size_t size = 0;
+    bool sized = false;
+    for (std::size_t i = 0; extra[i] != CU_LAUNCH_PARAM_END; i += 2) {
+      if (extra[i] == CU_LAUNCH_PARAM_BUFFER_POINTER) {
+        buffer = extra[i + 1];
+      } else if (extra[i] == CU_LAUNCH_PARAM_BUFFER_SIZE) {
+        if (extra[i + 1] == nullptr) {
+          return CUDA_ERROR_INVALID_VALUE;
+        }
+        std::memcpy(&size, extra[i + 1], sizeof size);
+        sized = true;
+      } else {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+    }
+    if (buffer == nullptr || !sized || size != info.parameterBufferSize) {
+      return CUDA_ERROR_INVALID_VALUE; // a parameter buffer of the wrong size never launches
+    }
+    std::memcpy(out.data(), buffer, size);
+    return CUDA_SUCCESS;
+  }
+  if (info.parameters.empty()) {
+    return CUDA_SUCCESS;
+  }
+  if (kernelParams == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE; // the kernel takes parameters and none were given
+  }
+  for (std::size_t i = 0; i < info.parameters.size(); ++i) {
+    const KernelParameter& parameter = info.parameters[i];
+    if (kernelParams[i] == nullptr || parameter.offset + parameter.size > out.size()) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    std::memcpy(out.data() + parameter.offset, kernelParams[i], parameter.size);
+  }
+  return CUDA_SUCCESS;
+}
+
+CUfunction vgpu::cuda::resolveFunction(CUfunction function) {
+  if (state().functions.find(function) != nullptr) {
+    return function;
+  }
+  if (CUkern_st* kernel = state().kernels.find(reinterpret_cast<CUkernel>(function))) {
+    return kernel->function;
+  }
+  return nullptr;
+}
+
+namespace {
+
+CUresult launch(CUfunction function, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX, unsigned blockY,
+                unsigned blockZ, unsigned sharedBytes, CUstream stream, void** kernelParams, void** extra) {
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (static_cast<int>(sharedBytes) + object->info->sharedSizeBytes > kDefaultSharedLimit &&
+      static_cast<int>(sharedBytes) > object->maxDynamicSharedSizeBytes) {
+    return CUDA_ERROR_INVALID_VALUE; // needs cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES) first
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Kernel;
+  operation.function = resolveFunction(function);
+  operation.launch = LaunchConfig{gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, 0};
+  if (const CUresult status = packParameters(*object, kernelParams, extra, operation.parameters);
+      status != CUDA_SUCCESS) {
+    return status;
+  }
+  return submit(target, std::move(operation), true);
+}
+
+CUresult launchEx(const CUlaunchConfig* config, CUfunction function, void** kernelParams, void** extra,
+                  bool perThread) {
+  if (config == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  for (unsigned i = 0; i < config->numAttrs; ++i) {
+    switch (config->attrs[i].id) {
+    case CU_LAUNCH_ATTRIBUTE_IGNORE:
+    case CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION:
+    case CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE:
+    case CU_LAUNCH_ATTRIBUTE_PRIORITY:
+    case CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION:
+    case CU_LAUNCH_ATTRIBUTE_COOPERATIVE:
+      break; // scheduling hints: the simulated device validates and counts the launch regardless
+    default: return CUDA_ERROR_NOT_SUPPORTED;
+    }
+  }
+  CUstream stream = config->hStream;
+  if (perThread && stream == nullptr) {
+    stream = CU_STREAM_PER_THREAD;
+  }
+  return launch(function, config->gridDimX, config->gridDimY, config->gridDimZ, config->blockDimX, config->blockDimY,
+                config->blockDimZ, config->sharedMemBytes, stream, kernelParams, extra);
+}
+
+} // namespace
+
+VGPU_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+                                    unsigned int blockX, unsigned int blockY, unsigned int blockZ,
+                                    unsigned int sharedBytes, CUstream stream, void** parameters, void** extra) {
+  return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, extra);
+}
+
+VGPU_EXPORT CUresult cuLaunchKernel_ptsz(CUfunction function, unsigned int gridX, unsigned int gridY,
+                                         unsigned int gridZ, unsigned int blockX, unsigned int blockY,
+                                         unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
+                                         void** parameters, void** extra) {
+  return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
+                stream == nullptr ? CU_STREAM_PER_THREAD : stream, parameters, extra);
+}
+
+VGPU_EXPORT CUresult cuLaunchKernelEx(const CUlaunchConfig* config, CUfunction function, void** parameters,
+                                      void** extra) {
+  return launchEx(config, function, parameters, extra, false);
+}
+
+VGPU_EXPORT CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig* config, CUfunction function, void** parameters,
+                                           void** extra) {
+  return launchEx(config, function, parameters, extra, true);
+}
+
+VGPU_EXPORT CUresult cuLaunchCooperativeKernel(CUfunction function, unsigned int gridX, unsigned int gridY,
+                                               unsigned int gridZ, unsigned int blockX, unsigned int blockY,
+                                               unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
+                                               void** parameters) {
+  return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, nullptr);
+}
+
+namespace {
+
+// Occupancy from the presented device's per-SM limits (threads, blocks, shared memory, registers).
+CUresult occupancy(CUfunction function, int blockSize, std::size_t dynamicShared, int& blocks) {
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (blockSize <= 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  DeviceRecord* record = state().device(object->module->context->device);
+  auto attribute = [&](CUdevice_attribute id) {
+    int value = 0;
+    vgpu::device::presentedAttribute(record->presented, id, value);
+    return value;
+  };
+  const int threadsPerSm = attribute(CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR);
+  const int blocksPerSm = attribute(CU_DEVICE_ATTRIBUTE_MAX_BLOCKS_PER_MULTIPROCESSOR);
+  const int sharedPerSm = attribute(CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR);
+  const int registersPerSm = attribute(CU_DEVICE_ATTRIBUTE_MAX_REGISTERS_PER_MULTIPROCESSOR);
+  const int warp = attribute(CU_DEVICE_ATTRIBUTE_WARP_SIZE);
+  const int warpsPerBlock = (blockSize + warp - 1) / warp;
+  int limit = blocksPerSm;
+  limit = std::min(limit, threadsPerSm / (warpsPerBlock * warp));
+  const int sharedPerBlock = object->info->sharedSizeBytes + static_cast<int>(dynamicShared);
+  if (sharedPerBlock > 0) {
+    limit = std::min(limit, sharedPerSm / sharedPerBlock);
+  }
+  if (object->info->numRegs > 0) {
+    // Registers are allocated per warp in units of 256.
+    const int perWarp = (object->info->numRegs * warp + 255) / 256 * 256;
+    limit = std::min(limit, registersPerSm / (perWarp * warpsPerBlock));
+  }
+  blocks = std::max(limit, 0);
+  return CUDA_SUCCESS;
+}
+
+} // namespace
+
+VGPU_EXPORT CUresult cuOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, CUfunction function, int blockSize,
+                                                                 size_t dynamicShared) {
+  VGPU_REQUIRE_OUT(blocks);
+  return occupancy(function, blockSize, dynamicShared, *blocks);
+}
+
+VGPU_EXPORT CUresult cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, CUfunction function,
+                                                                          int blockSize, size_t dynamicShared,
+                                                                          unsigned int /*flags*/) {
+  VGPU_REQUIRE_OUT(blocks);
+  return occupancy(function, blockSize, dynamicShared, *blocks);
+}
+
+VGPU_EXPORT CUresult cuOccupancyAvailableDynamicSMemPerBlock(size_t* dynamicShared, CUfunction function, int numBlocks,
+                                                             int blockSize) {
+  VGPU_REQUIRE_OUT(dynamicShared);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (numBlocks <= 0 || blockSize <= 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  DeviceRecord* record = state().device(object->module->context->device);
+  int sharedPerSm = 0;
+  int optin = 0;
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR,
+                                   sharedPerSm);
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, optin);
+  const int perBlock = std::min(sharedPerSm / numBlocks, optin) - object->info->sharedSizeBytes;
+  *dynamicShared = static_cast<size_t>(std::max(perBlock, 0));
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuOccupancyMaxPotentialBlockSize(int* minGridSize, int* blockSize, CUfunction function,
+                                                      CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+                                                      size_t dynamicShared, int blockSizeLimit) {
+  VGPU_REQUIRE_OUT(minGridSize);
+  VGPU_REQUIRE_OUT(blockSize);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  DeviceRecord* record = state().device(object->module->context->device);
+  int sms = 0;
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, sms);
+  int maxBlock = object->info->maxThreadsPerBlock;
+  if (blockSizeLimit > 0) {
+    maxBlock = std::min(maxBlock, blockSizeLimit);
+  }
+  int bestThreads = 0;
+  int bestBlockSize = 0;
+  int bestBlocks = 0;
+  for (int size = maxBlock; size > 0; size -= 32) {
+    const std::size_t shared = blockSizeToDynamicSMemSize != nullptr ? blockSizeToDynamicSMemSize(size) : dynamicShared;
+    int blocks = 0;
+    if (occupancy(function, size, shared, blocks) != CUDA_SUCCESS) {
+      continue;
+    }
+    if (blocks * size > bestThreads) {
+      bestThreads = blocks * size;
+      bestBlockSize = size;
+      bestBlocks = blocks;
+    }
+  }
+  *blockSize = bestBlockSize;
+  *minGridSize = bestBlocks * sms;
+  return CUDA_SUCCESS;
+}
+
+namespace {
+
+// Thread-block clusters exist from compute capability 9.0; 8 blocks is the portable maximum.
+constexpr int kPortableClusterSize = 8;
+
+CUresult clusterDevice(CUfunction function, CUfunc_st*& object, DeviceRecord*& record) {
+  VGPU_REQUIRE_INIT();
+  object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  record = state().device(object->module->context->device);
+  return record->presented.profile->ccMajor >= 9 ? CUDA_SUCCESS : CUDA_ERROR_NOT_SUPPORTED;
+}
+
+int requestedClusterSize(const CUlaunchConfig& config) {
+  for (unsigned i = 0; i < config.numAttrs; ++i) {
+    if (config.attrs[i].id == CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION) {
+      const auto& dim = config.attrs[i].value.clusterDim;
+      return static_cast<int>(dim.x * dim.y * dim.z);
+    }
+  }
+  return 1;
+}
+
+} // namespace
+
+VGPU_EXPORT CUresult cuOccupancyMaxPotentialClusterSize(int* clusterSize, CUfunction function,
+                                                        const CUlaunchConfig* config) {
+  VGPU_REQUIRE_OUT(clusterSize);
+  VGPU_REQUIRE_OUT(config);
+  CUfunc_st* object = nullptr;
+  DeviceRecord* record = nullptr;
+  if (const CUresult status = clusterDevice(function, object, record); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *clusterSize = kPortableClusterSize;
+  return CUDA_SUCCESS;
+}
+
+VGPU_EXPORT CUresult cuOccupancyMaxActiveClusters(int* clusters, CUfunction function, const CUlaunchConfig* config) {
+  VGPU_REQUIRE_OUT(clusters);
+  VGPU_REQUIRE_OUT(config);
+  CUfunc_st* object = nullptr;
+  DeviceRecord* record = nullptr;
+  if (const CUresult status = clusterDevice(function, object, record); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const int clusterSize = requestedClusterSize(*config);
+  if (clusterSize <= 0) {
+    return CUDA_ERROR_INVALID_CLUSTER_SIZE;
+  }
+  // Hopper: 8 blocks portably, 16 once the kernel allows non-portable sizes. A larger cluster can
+  // never be resident: zero active clusters (cuBLAS probes sizes upwards until it sees zero).
+  const int limit = object->nonPortableClusterSizeAllowed ? 16 : kPortableClusterSize;
+  if (clusterSize > limit) {
+    *clusters = 0;
+    return CUDA_SUCCESS;
+  }
+  int blocksPerSm = 0;
+  const int blockSize = static_cast<int>(config->blockDimX * config->blockDimY * config->blockDimZ);
+  if (const CUresult status = occupancy(function, blockSize, config->sharedMemBytes, blocksPerSm);
+      status != CUDA_SUCCESS) {
+    return status;
+  }
+  int sms = 0;
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, sms);
+  *clusters = sms * blocksPerSm / clusterSize;
+  return CUDA_SUCCESS;
+}

@@ -1,0 +1,51 @@
+// CUDA graphs: nodes holding Operations with their dependencies, instantiated graphs in a
+// topological order, and the state of a stream capture.
+#pragma once
+
+#include "operation.h"
+
+#include <cuda.h>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace vgpu::cuda {
+
+struct GraphNode {
+  CUgraph graph = nullptr;
+  CUgraphNodeType type = CU_GRAPH_NODE_TYPE_EMPTY;
+  Operation operation;
+  std::vector<CUgraphNode> dependencies;
+  CUgraph childGraph = nullptr; // for CU_GRAPH_NODE_TYPE_GRAPH
+};
+
+// The capture a stream belongs to: the graph being built and, per participating stream, the
+// nodes new work depends on (its frontier).
+struct CaptureState {
+  CUgraph graph = nullptr;
+  CUstreamCaptureMode mode = CU_STREAM_CAPTURE_MODE_GLOBAL;
+  unsigned long long id = 0;
+  CUstream origin = nullptr;
+  bool invalidated = false;
+  std::mutex mutex;
+  std::map<CUstream, std::vector<CUgraphNode>> frontiers;
+};
+
+// Appends `operation` as a node of the capture, depending on the stream's frontier.
+CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream stream, Operation operation);
+
+} // namespace vgpu::cuda
+
+struct CUgraphNode_st : vgpu::cuda::GraphNode {};
+
+struct CUgraph_st {
+  std::mutex mutex;
+  std::vector<std::unique_ptr<CUgraphNode_st>> nodes;
+};
+
+struct CUgraphExec_st {
+  CUcontext context = nullptr;
+  std::vector<vgpu::cuda::Operation> ordered; // topological order
+  unsigned long long flags = 0;
+};

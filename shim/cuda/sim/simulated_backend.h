@@ -1,0 +1,126 @@
+// The simulated device: a first-class backend for GPU-less CI and demos. Memory, copies,
+// memsets, streams, events and accounting are real; kernels are validated (the function exists,
+// the parameter buffer matches the module's metadata, the launch fits the device's limits) and
+// counted, NOT executed. Work runs in submission order on the calling thread, which keeps CUDA's
+// stream ordering (every operation is complete when its call returns; event timestamps are
+// taken when the event is reached).
+#pragma once
+
+#include "backend/execution_backend.h"
+#include "sim/simulated_memory.h"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace vgpu::cuda::sim {
+
+struct SimulatedDeviceLimits {
+  std::size_t totalMemoryBytes = 0;
+  int ccMajor = 0;
+  int ccMinor = 0;
+  int maxThreadsPerBlock = 1024;
+  int maxBlockDim[3] = {1024, 1024, 64};
+  int maxGridDim[3] = {2147483647, 65535, 65535};
+  int maxSharedMemoryPerBlockOptin = 49152;
+};
+
+class SimulatedBackend final : public ExecutionBackend {
+public:
+  explicit SimulatedBackend(std::vector<SimulatedDeviceLimits> devices);
+  ~SimulatedBackend() override;
+
+  std::string describe() const override { return "simulated"; }
+  std::string_view limitations() const override;
+
+  CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) override;
+  CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;
+  CUresult memFree(CUdeviceptr pointer) override;
+  CUresult hostAlloc(std::size_t bytes, void*& out) override;
+  CUresult hostFree(void* pointer) override;
+  CUresult hostRegister(void* pointer, std::size_t bytes) override;
+  CUresult hostUnregister(void* pointer) override;
+  CUresult memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) override;
+  CUresult pointerInfo(CUdeviceptr pointer, PointerInfo& out) override;
+
+  std::size_t allocationGranularity(int device) const override;
+  CUresult physicalCreate(int device, std::size_t bytes, BackendPhysical& out) override;
+  CUresult physicalRelease(BackendPhysical handle) override;
+  CUresult addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) override;
+  CUresult addressFree(CUdeviceptr base, std::size_t bytes) override;
+  CUresult map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) override;
+  CUresult unmap(CUdeviceptr address, std::size_t bytes) override;
+  CUresult setAccess(CUdeviceptr address, std::size_t bytes, int device, bool readWrite) override;
+
+  CUresult copy(const CopyEndpoint& dst, const CopyEndpoint& src, std::size_t widthBytes, std::size_t height,
+                BackendStream stream, bool async) override;
+  CUresult memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t value, unsigned elementSize,
+                  std::size_t widthElements, std::size_t height, BackendStream stream, bool async) override;
+
+  CUresult streamCreate(int device, unsigned flags, int priority, BackendStream& out) override;
+  CUresult streamDestroy(BackendStream stream) override;
+  CUresult streamSynchronize(BackendStream stream) override;
+  CUresult streamQuery(BackendStream stream) override;
+  CUresult streamWaitEvent(BackendStream stream, BackendEvent event) override;
+  CUresult hostFunction(BackendStream stream, void (*fn)(void*), void* userData) override;
+  CUresult eventCreate(unsigned flags, BackendEvent& out) override;
+  CUresult eventDestroy(BackendEvent event) override;
+  CUresult eventRecord(BackendEvent event, BackendStream stream) override;
+  CUresult eventQuery(BackendEvent event) override;
+  CUresult eventSynchronize(BackendEvent event) override;
+  CUresult eventElapsed(BackendEvent start, BackendEvent end, float& milliseconds) override;
+  CUresult deviceSynchronize(int device) override;
+
+  CUresult moduleLoad(int device, std::span<const std::uint8_t> image, BackendModule& out, std::string& error) override;
+  CUresult moduleUnload(BackendModule module) override;
+  CUresult moduleFunction(BackendModule module, std::string_view name, BackendFunction& out,
+                          const KernelInfo*& info) override;
+  CUresult moduleFunctions(BackendModule module, std::vector<std::string>& names) override;
+  CUresult moduleGlobal(BackendModule module, std::string_view name, GlobalInfo& out) override;
+  CUresult launch(BackendFunction function, const LaunchConfig& config,
+                  std::span<const std::uint8_t> parameters) override;
+
+  BackendCounters counters() const override;
+
+private:
+  struct Stream {
+    int device = 0;
+  };
+  struct Event {
+    unsigned flags = 0;
+    bool recorded = false;
+    std::chrono::steady_clock::time_point when{};
+  };
+  struct Function {
+    BackendModule module = 0;
+    KernelInfo info;
+  };
+  struct Module {
+    int device = 0;
+    std::map<std::string, BackendFunction, std::less<>> functions;
+    std::map<std::string, GlobalInfo, std::less<>> globals;
+  };
+
+  SimulatedMemory* memoryFor(CUdeviceptr pointer);
+  CUresult resolveEndpoint(const CopyEndpoint& endpoint, std::size_t offset, std::size_t bytes,
+                           std::vector<SimulatedMemory::HostSpan>& spans);
+  bool streamExists(BackendStream stream);
+
+  std::vector<SimulatedDeviceLimits> limits_;
+  std::vector<std::unique_ptr<SimulatedMemory>> memories_;
+  mutable std::mutex mutex_;
+  std::uint64_t nextHandle_ = 1;
+  std::map<BackendStream, Stream> streams_;
+  std::map<BackendEvent, Event> events_;
+  std::map<BackendModule, Module> modules_;
+  std::map<BackendFunction, Function> functions_;
+  std::atomic<std::uint64_t> launches_{0};
+  std::atomic<std::uint64_t> bytesHtoD_{0};
+  std::atomic<std::uint64_t> bytesDtoH_{0};
+  std::atomic<std::uint64_t> bytesDtoD_{0};
+  std::atomic<std::uint64_t> memsets_{0};
+};
+
+} // namespace vgpu::cuda::sim

@@ -1,0 +1,88 @@
+// Kernel launches through the CUDA runtime (<<<>>>) and the driver API (cuLaunchKernel with
+// kernelParams and with the `extra` buffer): accepted when they match the kernel's parameters,
+// refused when the parameter buffer has the wrong size. Prints pass/fail lines like memory_checks.
+#include <cstdio>
+#include <cuda.h>
+#include <cuda_runtime.h>
+
+namespace {
+
+int failures = 0;
+
+void report(bool ok, const char* check, const char* detail = "") {
+  std::printf("%s %s %s\n", ok ? "pass" : "fail", check, detail);
+  failures += ok ? 0 : 1;
+}
+
+struct Triple {
+  double a, b, c; // 24 bytes by value
+};
+
+__global__ void kernelWithParams(float* out, const float* in, int n, Triple t, char flag) {
+  const int i = blockIdx.x * blockDim.x + threadIdx.x;
+  if (i < n) {
+    out[i] = in[i] * static_cast<float>(t.a + t.b + t.c) + flag;
+  }
+}
+
+} // namespace
+
+int main() {
+  cudaSetDevice(0);
+  float* out = nullptr;
+  float* in = nullptr;
+  cudaMalloc(&out, 1024 * sizeof(float));
+  cudaMalloc(&in, 1024 * sizeof(float));
+  Triple t{1, 2, 3};
+
+  kernelWithParams<<<4, 256>>>(out, in, 1024, t, 1);
+  report(cudaGetLastError() == cudaSuccess, "runtime-launch-accepted");
+  report(cudaDeviceSynchronize() == cudaSuccess, "runtime-launch-synchronize");
+
+  // Too many threads per block is refused before anything runs.
+  kernelWithParams<<<1, 4096>>>(out, in, 1024, t, 1);
+  report(cudaGetLastError() != cudaSuccess, "runtime-launch-too-many-threads-refused");
+
+  cudaFunction_t runtimeFunction = nullptr;
+  report(cudaGetFuncBySymbol(&runtimeFunction, reinterpret_cast<const void*>(kernelWithParams)) == cudaSuccess,
+         "get-func-by-symbol");
+  CUfunction function = reinterpret_cast<CUfunction>(runtimeFunction);
+
+  // Parameter layout from the module's metadata: 8 + 8 + 4 (+4 pad) + 24 + 1.
+  size_t offsets[5] = {}, sizes[5] = {};
+  bool layout = true;
+  for (int i = 0; i < 5; ++i) {
+    layout = layout && cuFuncGetParamInfo(function, static_cast<size_t>(i), &offsets[i], &sizes[i]) == CUDA_SUCCESS;
+  }
+  char detail[128];
+  std::snprintf(detail, sizeof detail, "sizes %zu %zu %zu %zu %zu offsets %zu %zu %zu %zu %zu", sizes[0], sizes[1],
+                sizes[2], sizes[3], sizes[4], offsets[0], offsets[1], offsets[2], offsets[3], offsets[4]);
+  report(layout && sizes[0] == 8 && sizes[1] == 8 && sizes[2] == 4 && sizes[3] == 24 && sizes[4] == 1 &&
+             offsets[3] == 24 && offsets[4] == 48,
+         "param-info", detail);
+  size_t pastEnd = 0;
+  report(cuFuncGetParamInfo(function, 5, &pastEnd, &pastEnd) == CUDA_ERROR_INVALID_VALUE, "param-info-past-end");
+
+  int n = 1024;
+  char flag = 2;
+  void* params[] = {&out, &in, &n, &t, &flag};
+  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, params, nullptr) == CUDA_SUCCESS,
+         "driver-launch-kernel-params");
+
+  unsigned char buffer[49] = {};
+  size_t bufferSize = sizeof buffer;
+  void* extra[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, buffer, CU_LAUNCH_PARAM_BUFFER_SIZE, &bufferSize,
+                   CU_LAUNCH_PARAM_END};
+  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, extra) == CUDA_SUCCESS,
+         "driver-launch-extra-right-size");
+  size_t wrongSize = 40;
+  void* wrong[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, buffer, CU_LAUNCH_PARAM_BUFFER_SIZE, &wrongSize,
+                   CU_LAUNCH_PARAM_END};
+  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, wrong) == CUDA_ERROR_INVALID_VALUE,
+         "driver-launch-wrong-size-refused");
+  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE,
+         "driver-launch-missing-params-refused");
+  report(cuCtxSynchronize() == CUDA_SUCCESS, "driver-synchronize");
+  std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,146 @@
+// NVIDIA's CUDA runtime (libcudart.so.13) and cuBLAS on the shim's simulated device: the nvcc-built
+// programs in tests/cuda/programs run with the shim first on the library path and a fixture sysfs
+// tree as the guest's PCI bus.
+#include <catch2/catch.hpp>
+
+#include "run_program.h"
+#include "sysfs_fixture.h"
+#include "test_paths.h"
+
+#include "vgpu/device/device_discovery.h"
+#include "vgpu/device/device_identity.h"
+#include "vgpu/device/device_profiles.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using vgpu::test::outputValue;
+using vgpu::test::ProgramResult;
+
+std::string machineIdFile() {
+  return (vgpu::test::dataDir() / "sysfs" / "machine-id").string();
+}
+
+ProgramResult runCuda(const std::string& program, const std::string& sysfsTree,
+                      std::map<std::string, std::string> extra = {}) {
+  std::map<std::string, std::string> environment = {
+      {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
+      {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree(sysfsTree).string()},
+      {"VGPU_MACHINE_ID_FILE", machineIdFile()},
+      {"VGPU_EXPECT_SIMULATED", "1"},
+      {"VGPU_LOG", "warn"},
+      {"VGPU_PROFILE", ""},
+      {"CUDA_VISIBLE_DEVICES", ""},
+  };
+  for (auto& [name, value] : extra) {
+    environment[name] = value;
+  }
+  return vgpu::test::runProgram(std::string(VGPU_CUDA_PROGRAM_DIR) + "/" + program, {}, environment, 300);
+}
+
+std::string expectedUuid(const std::string& address) {
+  std::ifstream file(machineIdFile());
+  std::stringstream text;
+  text << file.rdbuf();
+  vgpu::device::PciAddress pci;
+  unsigned domain = 0, bus = 0, device = 0, function = 0;
+  std::sscanf(address.c_str(), "%x:%x:%x.%x", &domain, &bus, &device, &function);
+  pci.domain = domain;
+  pci.bus = static_cast<std::uint8_t>(bus);
+  pci.device = static_cast<std::uint8_t>(device);
+  pci.function = static_cast<std::uint8_t>(function);
+  const auto uuid = vgpu::device::deviceUuid(vgpu::device::trimMachineId(text.str()), pci);
+  std::string hex;
+  char digits[3];
+  for (std::uint8_t byte : uuid) {
+    std::snprintf(digits, sizeof digits, "%02x", byte);
+    hex += digits;
+  }
+  return hex;
+}
+
+} // namespace
+
+TEST_CASE("cudaGetDeviceCount follows the stubs on the PCI bus: 0, 1, 2") {
+  const ProgramResult zero = runCuda("device_query", "zero-stubs");
+  INFO(zero.output);
+  CHECK(zero.exitCode == 0);
+  CHECK(outputValue(zero.output, "device-count") == "0");
+
+  const ProgramResult one = runCuda("device_query", "one-stub");
+  INFO(one.output);
+  REQUIRE(one.exitCode == 0);
+  CHECK(outputValue(one.output, "device-count") == "1");
+  CHECK(outputValue(one.output, "driver-version") == std::to_string(CUDA_VERSION));
+  CHECK(outputValue(one.output, "0 name") == "NVIDIA H100 PCIe");
+  CHECK(outputValue(one.output, "0 pci") == "0000:00:05");
+  CHECK(outputValue(one.output, "0 uuid") == expectedUuid("0000:00:05.0"));
+
+  const ProgramResult two = runCuda("device_query", "two-stubs");
+  INFO(two.output);
+  REQUIRE(two.exitCode == 0);
+  CHECK(outputValue(two.output, "device-count") == "2");
+  CHECK(outputValue(two.output, "0 pci") < outputValue(two.output, "1 pci")); // PCI address order
+  CHECK(outputValue(two.output, "0 uuid") != outputValue(two.output, "1 uuid"));
+}
+
+TEST_CASE("cudaGetDeviceProperties matches every device profile field by field") {
+  for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
+    INFO("profile " << profile.key);
+    const ProgramResult run =
+        runCuda("device_query", "one-stub", {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)}});
+    INFO(run.output);
+    REQUIRE(run.exitCode == 0);
+    CHECK(outputValue(run.output, "0 name") == profile.name);
+    CHECK(outputValue(run.output, "0 cc") == std::to_string(profile.ccMajor) + "." + std::to_string(profile.ccMinor));
+    CHECK(outputValue(run.output, "0 sms") == std::to_string(profile.multiProcessorCount));
+    CHECK(outputValue(run.output, "0 total-mem") == std::to_string(profile.totalMemoryBytes));
+    CHECK(outputValue(run.output, "0 smem-optin") == std::to_string(profile.sharedMemPerBlockOptin));
+    CHECK(outputValue(run.output, "0 l2") == std::to_string(profile.l2CacheBytes));
+    CHECK(outputValue(run.output, "0 bus-width") == std::to_string(profile.memoryBusWidthBits));
+    CHECK(outputValue(run.output, "0 uuid") == expectedUuid("0000:00:05.0"));
+    // cudaMemGetInfo follows allocations: 256 MiB allocated shows as 256 MiB less free, and back.
+    CHECK(outputValue(run.output, "0 mem-total") == std::to_string(profile.totalMemoryBytes));
+    CHECK(outputValue(run.output, "0 mem-free-delta-alloc") == std::to_string(256 << 20));
+    CHECK(outputValue(run.output, "0 mem-free-delta-free") == std::to_string(256 << 20));
+  }
+}
+
+TEST_CASE("memory round trips, memsets, event timing and a captured graph through cudart 13") {
+  const ProgramResult run = runCuda("memory_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  CHECK(run.output.find("pass roundtrip-sync-268435456") != std::string::npos);
+  CHECK(run.output.find("pass graph-launch-results") != std::string::npos);
+}
+
+TEST_CASE("kernel launches are accepted when they match the kernel and refused otherwise") {
+  const ProgramResult run = runCuda("launch_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  CHECK(run.output.find("pass driver-launch-wrong-size-refused") != std::string::npos);
+}
+
+TEST_CASE("cuBLAS creates, configures and destroys a handle through the shim") {
+  const ProgramResult run = runCuda("cublas_smoke", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+}
+
+TEST_CASE("bad PCI trees and unknown ids give no device, not a crash") {
+  for (const char* tree : {"unknown-id", "garbled", "missing-device-file"}) {
+    INFO("tree " << tree);
+    const ProgramResult run = runCuda("device_query", tree, {{"VGPU_LOG", "info"}});
+    INFO(run.output);
+    CHECK(run.exitCode == 0);
+    CHECK(outputValue(run.output, "device-count") == "0");
+  }
+  const ProgramResult unknown = runCuda("device_query", "unknown-id", {{"VGPU_LOG", "info"}});
+  CHECK(unknown.output.find("profile=") != std::string::npos); // the log names the setting that maps it
+}

@@ -1,0 +1,209 @@
+// The driver API's answers to bad input, called directly (linked against libcuda.so.1 = the shim):
+// NULL out-pointers, stale and foreign handles, double frees, out-of-bounds copies, VMM misuse.
+// Each gets its documented CUresult and nothing crashes.
+#include <catch2/catch.hpp>
+
+#include "sysfs_fixture.h"
+#include "test_paths.h"
+
+#include <cstdlib>
+#include <cuda.h>
+#include <vector>
+
+namespace {
+
+// One simulated H100 PCIe for the whole process (cuInit's result is fixed at the first call).
+CUcontext context() {
+  static CUcontext ctx = [] {
+    setenv("VGPU_CONFIG", "/nonexistent/vgpu-shim.conf", 1);
+    setenv("VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").c_str(), 1);
+    setenv("VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").c_str(), 1);
+    unsetenv("VGPU_PROFILE");
+    REQUIRE(cuInit(0) == CUDA_SUCCESS);
+    CUcontext created = nullptr;
+    REQUIRE(cuDevicePrimaryCtxRetain(&created, 0) == CUDA_SUCCESS);
+    REQUIRE(cuCtxSetCurrent(created) == CUDA_SUCCESS);
+    return created;
+  }();
+  REQUIRE(cuCtxSetCurrent(ctx) == CUDA_SUCCESS);
+  return ctx;
+}
+
+CUstream foreignStream() {
+  return reinterpret_cast<CUstream>(static_cast<std::uintptr_t>(0xdeadbeef000));
+}
+
+} // namespace
+
+TEST_CASE("NULL out-pointers are CUDA_ERROR_INVALID_VALUE") {
+  context();
+  CHECK(cuDeviceGetCount(nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGet(nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetName(nullptr, 10, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceTotalMem(nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetAttribute(nullptr, CU_DEVICE_ATTRIBUTE_WARP_SIZE, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemAlloc(nullptr, 16) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemGetInfo(nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuStreamCreate(nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuEventCreate(nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuCtxGetCurrent(nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuModuleLoadData(nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  const char* text = nullptr;
+  CHECK(cuGetErrorString(static_cast<CUresult>(1000), &text) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGetErrorString(CUDA_ERROR_OUT_OF_MEMORY, nullptr) == CUDA_ERROR_INVALID_VALUE);
+}
+
+TEST_CASE("invalid devices and attributes") {
+  context();
+  CUdevice device = -1;
+  CHECK(cuDeviceGet(&device, 1) == CUDA_ERROR_INVALID_DEVICE);
+  CHECK(cuDeviceGet(&device, -1) == CUDA_ERROR_INVALID_DEVICE);
+  int value = 0;
+  CHECK(cuDeviceGetAttribute(&value, static_cast<CUdevice_attribute>(250), 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetAttribute(&value, CU_DEVICE_ATTRIBUTE_WARP_SIZE, 7) == CUDA_ERROR_INVALID_DEVICE);
+  CHECK(cuDeviceGetByPCIBusId(&device, "not-a-bus-id") == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetByPCIBusId(&device, "0000:00:06.0") == CUDA_ERROR_INVALID_DEVICE);
+  REQUIRE(cuDeviceGetByPCIBusId(&device, "0000:00:05.0") == CUDA_SUCCESS);
+  CHECK(device == 0);
+}
+
+TEST_CASE("double free, foreign and interior pointers are refused without touching memory") {
+  context();
+  CUdeviceptr pointer = 0;
+  REQUIRE(cuMemAlloc(&pointer, 4096) == CUDA_SUCCESS);
+  CHECK(cuMemFree(pointer + 16) == CUDA_ERROR_INVALID_VALUE); // interior pointer
+  CHECK(cuMemFree(pointer) == CUDA_SUCCESS);
+  CHECK(cuMemFree(pointer) == CUDA_ERROR_INVALID_VALUE); // double free
+  CHECK(cuMemFree(0x1234) == CUDA_ERROR_INVALID_VALUE);  // foreign
+  CHECK(cuMemFree(0) == CUDA_SUCCESS);                   // NULL is allowed
+  CHECK(cuMemFreeHost(reinterpret_cast<void*>(0x1234)) == CUDA_ERROR_INVALID_VALUE);
+}
+
+TEST_CASE("copies and memsets outside an allocation fail and change nothing") {
+  context();
+  CUdeviceptr pointer = 0;
+  REQUIRE(cuMemAlloc(&pointer, 1000) == CUDA_SUCCESS);
+  std::vector<unsigned char> host(4096, 0x11);
+  REQUIRE(cuMemcpyHtoD(pointer, host.data(), 1000) == CUDA_SUCCESS);
+  // The allocation is rounded to 1024 bytes; a copy past that end is out of bounds.
+  CHECK(cuMemcpyHtoD(pointer + 512, host.data(), 4096) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemsetD8(pointer + 900, 0x22, 4096) == CUDA_ERROR_INVALID_VALUE);
+  std::vector<unsigned char> back(1000, 0);
+  REQUIRE(cuMemcpyDtoH(back.data(), pointer, 1000) == CUDA_SUCCESS);
+  CHECK(back[999] == 0x11); // the failed memset wrote nothing
+  CHECK(cuMemcpyDtoH(back.data(), 0x10, 8) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemFree(pointer) == CUDA_SUCCESS);
+  CHECK(cuMemcpyDtoH(back.data(), pointer, 8) == CUDA_ERROR_INVALID_VALUE); // freed
+}
+
+TEST_CASE("stale and foreign stream, event, module and context handles") {
+  CUcontext ctx = context();
+  CUstream stream = nullptr;
+  REQUIRE(cuStreamCreate(&stream, 0) == CUDA_SUCCESS);
+  REQUIRE(cuStreamDestroy(stream) == CUDA_SUCCESS);
+  CHECK(cuStreamDestroy(stream) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(cuStreamSynchronize(stream) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(cuStreamQuery(foreignStream()) == CUDA_ERROR_INVALID_HANDLE);
+
+  CUevent event = nullptr;
+  REQUIRE(cuEventCreate(&event, 0) == CUDA_SUCCESS);
+  REQUIRE(cuEventDestroy(event) == CUDA_SUCCESS);
+  CHECK(cuEventDestroy(event) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(cuEventRecord(event, nullptr) == CUDA_ERROR_INVALID_HANDLE);
+  float ms = 0;
+  CHECK(cuEventElapsedTime(&ms, event, event) == CUDA_ERROR_INVALID_HANDLE);
+
+  CHECK(cuModuleUnload(reinterpret_cast<CUmodule>(0x42)) == CUDA_ERROR_INVALID_HANDLE);
+  CUfunction function = nullptr;
+  CHECK(cuModuleGetFunction(&function, reinterpret_cast<CUmodule>(0x42), "k") == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(cuLaunchKernel(reinterpret_cast<CUfunction>(0x42), 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr) ==
+        CUDA_ERROR_INVALID_HANDLE);
+
+  CUcontext created = nullptr;
+  REQUIRE(cuCtxCreate(&created, nullptr, 0, 0) == CUDA_SUCCESS);
+  REQUIRE(cuCtxDestroy(created) == CUDA_SUCCESS);
+  CHECK(cuCtxDestroy(created) == CUDA_ERROR_CONTEXT_IS_DESTROYED);
+  CHECK(cuCtxPushCurrent(created) == CUDA_ERROR_CONTEXT_IS_DESTROYED);
+  CHECK(cuCtxPushCurrent(reinterpret_cast<CUcontext>(0x77)) == CUDA_ERROR_INVALID_CONTEXT);
+  CHECK(cuCtxDestroy(ctx) == CUDA_ERROR_INVALID_CONTEXT); // primary contexts are released, not destroyed
+}
+
+TEST_CASE("per-thread context stacks") {
+  CUcontext primary = context();
+  CUcontext created = nullptr;
+  REQUIRE(cuCtxCreate(&created, nullptr, 0, 0) == CUDA_SUCCESS); // pushed on this thread
+  CUcontext current = nullptr;
+  REQUIRE(cuCtxGetCurrent(&current) == CUDA_SUCCESS);
+  CHECK(current == created);
+  CUcontext popped = nullptr;
+  REQUIRE(cuCtxPopCurrent(&popped) == CUDA_SUCCESS);
+  CHECK(popped == created);
+  REQUIRE(cuCtxGetCurrent(&current) == CUDA_SUCCESS);
+  CHECK(current == primary);
+  CHECK(cuCtxDestroy(created) == CUDA_SUCCESS);
+}
+
+TEST_CASE("over-allocation is CUDA_ERROR_OUT_OF_MEMORY and memory info follows allocations") {
+  context();
+  size_t freeBytes = 0, total = 0;
+  REQUIRE(cuMemGetInfo(&freeBytes, &total) == CUDA_SUCCESS);
+  CUdeviceptr pointer = 0;
+  CHECK(cuMemAlloc(&pointer, total + 1) == CUDA_ERROR_OUT_OF_MEMORY);
+  REQUIRE(cuMemAlloc(&pointer, size_t{1} << 30) == CUDA_SUCCESS);
+  size_t afterAlloc = 0;
+  REQUIRE(cuMemGetInfo(&afterAlloc, &total) == CUDA_SUCCESS);
+  CHECK(freeBytes - afterAlloc == size_t{1} << 30);
+  REQUIRE(cuMemFree(pointer) == CUDA_SUCCESS);
+  size_t afterFree = 0;
+  REQUIRE(cuMemGetInfo(&afterFree, &total) == CUDA_SUCCESS);
+  CHECK(afterFree == freeBytes);
+}
+
+TEST_CASE("the VMM sequence ggml uses, and its misuse") {
+  context();
+  CUmemAllocationProp prop{};
+  prop.type = CU_MEM_ALLOCATION_TYPE_PINNED;
+  prop.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  prop.location.id = 0;
+  size_t granularity = 0;
+  REQUIRE(cuMemGetAllocationGranularity(&granularity, &prop, CU_MEM_ALLOC_GRANULARITY_RECOMMENDED) == CUDA_SUCCESS);
+  CHECK(granularity == size_t{2} << 20);
+  CUdeviceptr base = 0;
+  REQUIRE(cuMemAddressReserve(&base, 8 * granularity, 0, 0, 0) == CUDA_SUCCESS);
+  CUmemGenericAllocationHandle handle = 0;
+  REQUIRE(cuMemCreate(&handle, 2 * granularity, &prop, 0) == CUDA_SUCCESS);
+  CHECK(cuMemCreate(&handle, granularity + 1, &prop, 0) == CUDA_ERROR_INVALID_VALUE); // not a multiple
+  REQUIRE(cuMemMap(base, 2 * granularity, 0, handle, 0) == CUDA_SUCCESS);
+  CHECK(cuMemMap(base, 2 * granularity, 0, handle, 0) == CUDA_ERROR_ALREADY_MAPPED);
+  CUmemAccessDesc access{};
+  access.location = prop.location;
+  access.flags = CU_MEM_ACCESS_FLAGS_PROT_READWRITE;
+  REQUIRE(cuMemSetAccess(base, 2 * granularity, &access, 1) == CUDA_SUCCESS);
+  // Mapped memory is real memory: write and read back across the whole mapping.
+  std::vector<unsigned char> data(2 * granularity, 0x5c);
+  REQUIRE(cuMemcpyHtoD(base, data.data(), data.size()) == CUDA_SUCCESS);
+  std::vector<unsigned char> back(data.size(), 0);
+  REQUIRE(cuMemcpyDtoH(back.data(), base, back.size()) == CUDA_SUCCESS);
+  CHECK(back == data);
+  // Beyond the mapped part of the reservation is not accessible.
+  CHECK(cuMemcpyHtoD(base + 2 * granularity, data.data(), 16) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuMemUnmap(base, 2 * granularity) == CUDA_SUCCESS);
+  REQUIRE(cuMemRelease(handle) == CUDA_SUCCESS);
+  CHECK(cuMemRelease(handle) == CUDA_ERROR_INVALID_VALUE); // double release
+  REQUIRE(cuMemAddressFree(base, 8 * granularity) == CUDA_SUCCESS);
+  CHECK(cuMemAddressFree(base, 8 * granularity) == CUDA_ERROR_INVALID_VALUE);
+}
+
+TEST_CASE("every error code has a name and a description") {
+  const char* name = nullptr;
+  const char* text = nullptr;
+  REQUIRE(cuGetErrorName(CUDA_ERROR_NO_DEVICE, &name) == CUDA_SUCCESS);
+  CHECK(std::string(name) == "CUDA_ERROR_NO_DEVICE");
+  REQUIRE(cuGetErrorString(CUDA_ERROR_NO_DEVICE, &text) == CUDA_SUCCESS);
+  CHECK(std::string(text) == "no CUDA-capable device is detected");
+  for (int code : {0, 1, 2, 3, 100, 101, 200, 209, 300, 400, 500, 700, 719, 800, 801, 999}) {
+    INFO(code);
+    CHECK(cuGetErrorName(static_cast<CUresult>(code), &name) == CUDA_SUCCESS);
+    CHECK(cuGetErrorString(static_cast<CUresult>(code), &text) == CUDA_SUCCESS);
+  }
+}

@@ -1,0 +1,218 @@
+// Shim configuration: the parser against the corpus in tests/data/shim-config (golden .expected
+// files), and loading with an injected environment (file location, size bound, VGPU_* overrides).
+#include "test_paths.h"
+
+#include "vgpu/device/shim_config.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using namespace vgpu::device;
+
+namespace {
+
+std::string readFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void writeFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string describe(const ShimConfig& config, const std::vector<ConfigProblem>& problems) {
+  std::ostringstream out;
+  out << "backend=" << backendName(config.backend) << "\n";
+  out << "endpoint=" << config.endpoint << "\n";
+  out << "sysfs_root=" << config.sysfsRoot << "\n";
+  out << "machine_id_file=" << config.machineIdFile << "\n";
+  out << "match=";
+  for (std::size_t i = 0; i < config.extraMatches.size(); ++i) {
+    out << (i ? "," : "") << formatPciId(config.extraMatches[i]);
+  }
+  out << "\nprofile=";
+  for (std::size_t i = 0; i < config.profileMappings.size(); ++i) {
+    out << (i ? "," : "") << formatPciId(config.profileMappings[i].id) << "=" << config.profileMappings[i].profileKey;
+  }
+  out << "\n";
+  for (const ConfigProblem& problem : problems) {
+    out << "problem " << problem.line << ": " << problem.message << "\n";
+  }
+  return out.str();
+}
+
+struct FakeEnvironment {
+  std::map<std::string, std::string> values;
+  EnvironmentLookup lookup() const {
+    return [this](const char* name) -> const char* {
+      const auto found = values.find(name);
+      return found == values.end() ? nullptr : found->second.c_str();
+    };
+  }
+};
+
+bool hasProblem(const ConfigLoad& load, const std::string& source, const std::string& text) {
+  for (const ConfigProblem& problem : load.problems) {
+    if (problem.source == source && problem.message.find(text) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+TEST_CASE("configuration corpus parses as expected") {
+  const auto corpus = vgpu::test::dataDir() / "shim-config";
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    if (entry.path().extension() != ".conf") {
+      continue;
+    }
+    ++files;
+    const std::string name = entry.path().stem().string();
+    INFO(name);
+    ShimConfig config;
+    std::vector<ConfigProblem> problems;
+    parseShimConfig(readFile(entry.path()), config, problems, name);
+    for (const ConfigProblem& problem : problems) {
+      CHECK(problem.source == name);
+    }
+    const auto expectedPath = corpus / (name + ".expected");
+    REQUIRE(std::filesystem::exists(expectedPath));
+    CHECK(describe(config, problems) == readFile(expectedPath));
+  }
+  CHECK(files >= 7);
+}
+
+TEST_CASE("PCI ids are exactly four hex digits a side") {
+  PciId id;
+  CHECK(parsePciId("10de:2331", id));
+  CHECK(id == PciId{0x10de, 0x2331});
+  CHECK(parsePciId("10DE:abcd", id));
+  CHECK(id == PciId{0x10de, 0xabcd});
+  for (const char* bad :
+       {"", "10de", "10de:", ":2331", "10de:233", "10de:23310", "0x10de:2331", "10de-2331", "g0de:2331"}) {
+    INFO(bad);
+    CHECK_FALSE(parsePciId(bad, id));
+  }
+  CHECK(id == PciId{0x10de, 0xabcd}); // untouched by failures
+}
+
+TEST_CASE("with no file and no environment the defaults apply") {
+  const auto dir = vgpu::test::scratchDir("config-none");
+  FakeEnvironment env;
+  env.values["VGPU_CONFIG"] = (dir / "shim.conf").string();
+  const ConfigLoad load = loadShimConfig(env.lookup());
+  CHECK_FALSE(load.fileFound);
+  CHECK(load.config.backend == Backend::Simulated);
+  CHECK(load.config.endpoint == "unix:/run/vgpud.sock");
+  CHECK(load.config.sysfsRoot == "/sys");
+  CHECK(load.config.machineIdFile == "/etc/machine-id");
+  CHECK(load.config.extraMatches.empty());
+  CHECK(load.config.profileMappings.empty());
+  // A file named explicitly by VGPU_CONFIG that is missing is worth a note, never fatal.
+  CHECK(hasProblem(load, "VGPU_CONFIG", "cannot open"));
+}
+
+TEST_CASE("the default path is /etc/vgpu/shim.conf") {
+  const FakeEnvironment env;
+  const ConfigLoad load = loadShimConfig(env.lookup());
+  CHECK(load.path == "/etc/vgpu/shim.conf");
+}
+
+TEST_CASE("the file is read, then VGPU_* variables override it") {
+  const auto dir = vgpu::test::scratchDir("config-override");
+  writeFile(dir / "shim.conf", "backend = remote\nsysfs_root = /srv/a\nmatch = 1ae0:0001\nprofile = 10de:1234=t4\n");
+  FakeEnvironment env;
+  env.values["VGPU_CONFIG"] = (dir / "shim.conf").string();
+  SECTION("file only") {
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(load.fileFound);
+    CHECK(load.problems.empty());
+    CHECK(load.config.backend == Backend::Remote);
+    CHECK(load.config.sysfsRoot == "/srv/a");
+    CHECK(load.config.extraMatches == std::vector<PciId>{{0x1ae0, 0x0001}});
+  }
+  SECTION("every variable overrides") {
+    env.values["VGPU_BACKEND"] = "sim";
+    env.values["VGPU_ENDPOINT"] = "unix:/tmp/x.sock";
+    env.values["VGPU_SYSFS_ROOT"] = "/srv/b";
+    env.values["VGPU_MACHINE_ID_FILE"] = "/srv/machine-id";
+    env.values["VGPU_MATCH"] = "1ae0:0002,1ae0:0003";
+    env.values["VGPU_PROFILE"] = "1ae0:0002=l4";
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(load.problems.empty());
+    CHECK(load.config.backend == Backend::Simulated);
+    CHECK(load.config.endpoint == "unix:/tmp/x.sock");
+    CHECK(load.config.sysfsRoot == "/srv/b");
+    CHECK(load.config.machineIdFile == "/srv/machine-id");
+    CHECK(load.config.extraMatches == std::vector<PciId>{{0x1ae0, 0x0002}, {0x1ae0, 0x0003}});
+    REQUIRE(load.config.profileMappings.size() == 1);
+    CHECK(load.config.profileMappings[0].profileKey == "l4");
+  }
+  SECTION("a bad variable is reported under its name and the file's value stays") {
+    env.values["VGPU_BACKEND"] = "gpu";
+    env.values["VGPU_SYSFS_ROOT"] = "relative";
+    env.values["VGPU_MATCH"] = "nonsense";
+    env.values["VGPU_PROFILE"] = "10de:1234=no-such-profile";
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(hasProblem(load, "VGPU_BACKEND", "backend: expected sim or remote, got 'gpu'"));
+    CHECK(hasProblem(load, "VGPU_SYSFS_ROOT", "sysfs_root: expected an absolute directory path"));
+    CHECK(hasProblem(load, "VGPU_MATCH", "match: expected vendor:device"));
+    CHECK(hasProblem(load, "VGPU_PROFILE", "unknown profile key 'no-such-profile' (known keys: h100-pcie"));
+    for (const ConfigProblem& problem : load.problems) {
+      CHECK(problem.line == 0);
+    }
+    CHECK(load.config.backend == Backend::Remote);
+    CHECK(load.config.sysfsRoot == "/srv/a");
+    CHECK(load.config.extraMatches == std::vector<PciId>{{0x1ae0, 0x0001}});
+    REQUIRE(load.config.profileMappings.size() == 1);
+    CHECK(load.config.profileMappings[0].profileKey == "t4");
+  }
+}
+
+TEST_CASE("an oversized or unreadable configuration file is a problem, not a failure") {
+  const auto dir = vgpu::test::scratchDir("config-bad-file");
+  FakeEnvironment env;
+  SECTION("larger than 64 KiB") {
+    std::string text = "backend = remote\n";
+    text += std::string(kMaxConfigFileBytes, '#');
+    writeFile(dir / "big.conf", text);
+    env.values["VGPU_CONFIG"] = (dir / "big.conf").string();
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(hasProblem(load, (dir / "big.conf").string(), "larger than 65536 bytes"));
+    CHECK(load.config.backend == Backend::Simulated); // nothing of it applied
+  }
+  SECTION("exactly 64 KiB is accepted") {
+    std::string text = "backend = remote\n#";
+    text += std::string(kMaxConfigFileBytes - text.size(), '#');
+    writeFile(dir / "limit.conf", text);
+    env.values["VGPU_CONFIG"] = (dir / "limit.conf").string();
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(load.problems.empty());
+    CHECK(load.config.backend == Backend::Remote);
+  }
+  SECTION("a directory") {
+    env.values["VGPU_CONFIG"] = dir.string();
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(hasProblem(load, dir.string(), "not a regular file"));
+  }
+}
+
+TEST_CASE("a NUL byte in a line is reported with its line number") {
+  ShimConfig config;
+  std::vector<ConfigProblem> problems;
+  static constexpr char kText[] = "backend = remote\nsysfs_root = /a\0b\n";
+  parseShimConfig(std::string_view(kText, sizeof kText - 1), config, problems, "nul");
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].line == 2);
+  CHECK(config.backend == Backend::Remote);
+  CHECK(config.sysfsRoot == "/sys");
+}
