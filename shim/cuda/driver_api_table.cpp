@@ -5,13 +5,16 @@
 // name once — never a fake success.
 #include "driver_api_table.h"
 
+#include "driver_api_unsupported.h"
 #include "entry_points.h"
 
 #include "vgpu/log.h"
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -51,35 +54,28 @@ const std::unordered_map<std::string_view, void*>& implementedSymbols() {
 }
 #pragma GCC diagnostic pop
 
-std::array<std::atomic<bool>, kRows>& reported() {
-  static std::array<std::atomic<bool>, kRows> flags{};
-  return flags;
-}
-
-template <std::size_t I> CUresult unsupportedEntry() {
-  if (!reported()[I].exchange(true)) {
-    log::writef(log::Level::Warn, "driver", "%.*s (%.*s) is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED",
-                static_cast<int>(kCatalog[I].name.size()), kCatalog[I].name.data(),
-                static_cast<int>(kCatalog[I].symbol.size()), kCatalog[I].symbol.data());
-  }
-  return CUDA_ERROR_NOT_SUPPORTED;
-}
-
-template <std::size_t... I> std::array<void*, kRows> makeStubs(std::index_sequence<I...>) {
-  return {fn(&unsupportedEntry<I>)...};
+// Symbol -> exported stand-in for everything not implemented (driver_api_unsupported.cpp).
+const std::unordered_map<std::string_view, void*>& unsupportedSymbols() {
+  static const auto* const symbols = [] {
+    auto* map = new std::unordered_map<std::string_view, void*>;
+    for (std::size_t i = 0; i < kUnsupportedSymbolCount; ++i) {
+      map->emplace(kUnsupportedSymbols[i].symbol, kUnsupportedSymbols[i].function);
+    }
+    return map;
+  }();
+  return *symbols;
 }
 
 const std::vector<DriverEntry>& table() {
   static const std::vector<DriverEntry>* const entries = [] {
-    const std::array<void*, kRows> stubs = makeStubs(std::make_index_sequence<kRows>{});
     auto* rows = new std::vector<DriverEntry>;
     rows->reserve(kRows);
     for (std::size_t i = 0; i < kRows; ++i) {
       const CatalogRow& row = kCatalog[i];
       const auto it = implementedSymbols().find(row.symbol);
       const bool implemented = it != implementedSymbols().end();
-      rows->push_back(DriverEntry{row.name, row.sinceVersion, row.stream, row.symbol,
-                                  implemented ? it->second : stubs[i], implemented});
+      void* function = implemented ? it->second : unsupportedSymbols().at(row.symbol);
+      rows->push_back(DriverEntry{row.name, row.sinceVersion, row.stream, row.symbol, function, implemented});
     }
     return rows;
   }();
@@ -87,6 +83,19 @@ const std::vector<DriverEntry>& table() {
 }
 
 } // namespace
+
+void reportUnsupported(std::string_view symbol) {
+  static std::mutex* const mutex = new std::mutex;
+  static auto* const reported = new std::unordered_set<std::string_view>;
+  {
+    const std::lock_guard lock(*mutex);
+    if (!reported->insert(symbol).second) {
+      return;
+    }
+  }
+  log::writef(log::Level::Warn, "driver", "%.*s is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED",
+              static_cast<int>(symbol.size()), symbol.data());
+}
 
 std::span<const DriverEntry> driverApiTable() {
   return table();

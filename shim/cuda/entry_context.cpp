@@ -366,3 +366,36 @@ VGPU_EXPORT CUresult cuCtxGetDevice_v2(CUdevice* device, CUcontext context) {
   *device = context->device;
   return CUDA_SUCCESS;
 }
+
+// The first-generation names: same arguments and behaviour (NVIDIA's driver still exports them).
+VGPU_EXPORT CUresult cuCtxPushCurrent(CUcontext context) {
+  return cuCtxPushCurrent_v2(context);
+}
+VGPU_EXPORT CUresult cuCtxPopCurrent(CUcontext* context) {
+  return cuCtxPopCurrent_v2(context);
+}
+
+VGPU_EXPORT CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return CUDA_ERROR_PEER_ACCESS_UNSUPPORTED; // cuDeviceCanAccessPeer answers 0 for every pair
+}
+
+VGPU_EXPORT CUresult cuCtxDisablePeerAccess(CUcontext peer) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return CUDA_ERROR_PEER_ACCESS_NOT_ENABLED;
+}

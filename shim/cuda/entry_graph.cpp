@@ -6,6 +6,7 @@
 #include "operation.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 using namespace vgpu::cuda;
@@ -631,5 +632,16 @@ VGPU_EXPORT CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode* mode
   // one per thread and hands the previous one back, as CUDA does.
   thread_local CUstreamCaptureMode threadMode = CU_STREAM_CAPTURE_MODE_GLOBAL;
   std::swap(threadMode, *mode);
+  return CUDA_SUCCESS;
+}
+
+// The CUDA 10 form: CUDA_KERNEL_NODE_PARAMS_v1 is the v2 structure without its last two fields.
+VGPU_EXPORT CUresult cuGraphKernelNodeGetParams(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS_v1* params) {
+  VGPU_REQUIRE_OUT(params);
+  CUDA_KERNEL_NODE_PARAMS full{};
+  if (const CUresult status = cuGraphKernelNodeGetParams_v2(node, &full); status != CUDA_SUCCESS) {
+    return status;
+  }
+  std::memcpy(params, &full, sizeof *params);
   return CUDA_SUCCESS;
 }

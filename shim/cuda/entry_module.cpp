@@ -508,3 +508,14 @@ VGPU_EXPORT CUresult cuKernelSetCacheConfig(CUkernel kernel, CUfunc_cache config
   CUkern_st* object = state().kernels.find(kernel);
   return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : cuFuncSetCacheConfig(object->function, config);
 }
+
+VGPU_EXPORT CUresult cuKernelGetLibrary(CUlibrary* library, CUkernel kernel) {
+  VGPU_REQUIRE_OUT(library);
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *library = object->library;
+  return CUDA_SUCCESS;
+}

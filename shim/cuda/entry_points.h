@@ -17,12 +17,18 @@
 #undef cuStreamGetCtx
 #undef cuCtxCreate
 #undef cuDeviceGetUuid
+#undef cuCtxPushCurrent
+#undef cuCtxPopCurrent
+#undef cuGraphKernelNodeGetParams
 #undef cuDevicePrimaryCtxRelease
 #undef cuDevicePrimaryCtxReset
 #undef cuDevicePrimaryCtxSetFlags
 #undef cuCtxSynchronize
 
 extern "C" {
+CUresult cuCtxPushCurrent(CUcontext context);
+CUresult cuCtxPopCurrent(CUcontext* context);
+CUresult cuGraphKernelNodeGetParams(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS_v1* params);
 CUresult cuDeviceGetUuid(CUuuid* uuid, CUdevice device);
 CUresult cuDevicePrimaryCtxRelease(CUdevice device);
 CUresult cuDevicePrimaryCtxReset(CUdevice device);

@@ -31,15 +31,20 @@ void* sizeWord(std::size_t bytes) {
 
 // ---- stubs for slots nobody is known to call -------------------------------------------------
 
-enum TableId : int { kCudart, kToolsTls, kHooks, kCtxBypass, kDeviceExtended, kIntegrity, kChecks, kCublasLt };
-constexpr const char* kTableNames[] = {"CUDART_INTERFACE",
-                                       "TOOLS_TLS",
-                                       "TOOLS_RUNTIME_CALLBACK_HOOKS",
-                                       "CTX_CREATE_BYPASS",
-                                       "DEVICE_EXTENDED_RT",
-                                       "INTEGRITY_CHECK",
-                                       "CONTEXT_CHECKS",
-                                       "21318c60"};
+enum TableId : int {
+  kCudart,
+  kToolsTls,
+  kHooks,
+  kCtxBypass,
+  kDeviceExtended,
+  kIntegrity,
+  kChecks,
+  kCublasLt,
+  kChained
+};
+constexpr const char* kTableNames[] = {"CUDART_INTERFACE",  "TOOLS_TLS",          "TOOLS_RUNTIME_CALLBACK_HOOKS",
+                                       "CTX_CREATE_BYPASS", "DEVICE_EXTENDED_RT", "INTEGRITY_CHECK",
+                                       "CONTEXT_CHECKS",    "21318c60",           "f8cff951"};
 
 template <int Table, int Slot> CUresult unknownSlot() {
   static std::atomic<bool> reported{false};
@@ -384,6 +389,27 @@ std::array<void*, 93>& cublasLtTable() {
   return table;
 }
 
+// {f8cff951-...}: a chain of sub-tables, each led by its own size word (layout observed on driver
+// 580). Its slots' meanings are unknown: every function slot is a logging stub.
+std::array<void*, 38>& chainedTable() {
+  static std::array<void*, 38> table = [] {
+    std::array<void*, 38> t{};
+    prepare<kChained>(t);
+    t[0] = sizeWord(24);
+    t[3] = nullptr;
+    t[4] = sizeWord(16);
+    t[6] = sizeWord(32);
+    t[10] = sizeWord(16);
+    t[12] = nullptr;
+    t[13] = nullptr;
+    t[14] = sizeWord(56);
+    t[21] = nullptr;
+    t[22] = sizeWord(120);
+    return t;
+  }();
+  return table;
+}
+
 struct KnownTable {
   std::uint8_t uuid[16];
   void* (*table)();
@@ -406,6 +432,8 @@ const KnownTable kTables[] = {
      [] { return static_cast<void*>(integrityTable().data()); }},
     {{0x26, 0x3e, 0x88, 0x60, 0x7c, 0xd2, 0x61, 0x43, 0x92, 0xf6, 0xbb, 0xd5, 0x00, 0x6d, 0xfa, 0x7e},
      [] { return static_cast<void*>(contextChecksTable().data()); }},
+    {{0xf8, 0xcf, 0xf9, 0x51, 0x21, 0x46, 0x8b, 0x4e, 0xb9, 0xe2, 0xfb, 0x46, 0x9e, 0x7c, 0x0d, 0xd9},
+     [] { return static_cast<void*>(chainedTable().data()); }},
     {{0x21, 0x31, 0x8c, 0x60, 0x97, 0x14, 0x32, 0x48, 0x8c, 0xa6, 0x41, 0xff, 0x73, 0x24, 0xc8, 0xf2},
      [] { return static_cast<void*>(cublasLtTable().data()); }},
 };
