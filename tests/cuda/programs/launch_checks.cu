@@ -2,6 +2,7 @@
 // kernelParams and with the `extra` buffer): accepted when they match the kernel's parameters,
 // refused when the parameter buffer has the wrong size. Prints pass/fail lines like memory_checks.
 #include <cstdio>
+#include <cstdlib>
 #include <cuda.h>
 #include <cuda_runtime.h>
 
@@ -78,8 +79,14 @@ int main() {
   size_t wrongSize = 40;
   void* wrong[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, buffer, CU_LAUNCH_PARAM_BUFFER_SIZE, &wrongSize,
                    CU_LAUNCH_PARAM_END};
-  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, wrong) == CUDA_ERROR_INVALID_VALUE,
-         "driver-launch-wrong-size-refused");
+  // The shim refuses a parameter buffer whose size differs from the kernel's; NVIDIA's driver was
+  // seen to accept a shorter one (docs/gpu-results), so this is checked on the simulated device only.
+  const CUresult wrongStatus = cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, wrong);
+  if (std::getenv("VGPU_EXPECT_SIMULATED") != nullptr) {
+    report(wrongStatus == CUDA_ERROR_INVALID_VALUE, "driver-launch-wrong-size-refused");
+  } else {
+    std::printf("info driver-launch-wrong-size %d (not checked against NVIDIA's driver)\n", static_cast<int>(wrongStatus));
+  }
   report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE,
          "driver-launch-missing-params-refused");
   report(cuCtxSynchronize() == CUDA_SUCCESS, "driver-synchronize");
