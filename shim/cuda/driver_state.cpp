@@ -7,6 +7,7 @@
 #include "vgpu/log.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace vgpu::cuda {
 namespace {
@@ -92,6 +93,21 @@ CUresult DriverState::initialize(unsigned int flags) {
     }
     backend_ = std::make_unique<sim::SimulatedBackend>(std::move(limits));
     log::write(log::Level::Info, "cuInit", backend_->limitations());
+    // A summary of what the simulated device did, at exit (info level): the launches it
+    // validated and counted, and the bytes it moved. Registered here, at cuInit, not at load.
+    if (log::enabled(log::Level::Info)) {
+      std::atexit([] {
+        const BackendCounters counters = DriverState::instance().backend().counters();
+        log::writef(log::Level::Info, "simulated device",
+                    "kernel launches validated and counted (not run): %llu; bytes copied host-to-device %llu, "
+                    "device-to-host %llu, device-to-device %llu; memsets %llu",
+                    static_cast<unsigned long long>(counters.kernelLaunches),
+                    static_cast<unsigned long long>(counters.bytesHostToDevice),
+                    static_cast<unsigned long long>(counters.bytesDeviceToHost),
+                    static_cast<unsigned long long>(counters.bytesDeviceToDevice),
+                    static_cast<unsigned long long>(counters.memsets));
+      });
+    }
     initResult_ = CUDA_SUCCESS;
   });
   return initResult_;

@@ -118,12 +118,15 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   CHECK(run.output.find("pass graph-launch-results") != std::string::npos);
 }
 
-TEST_CASE("kernel launches are accepted when they match the kernel and refused otherwise") {
-  const ProgramResult run = runCuda("launch_checks", "one-stub");
+TEST_CASE("kernel launches are accepted when they match the kernel, refused otherwise, and counted") {
+  const ProgramResult run = runCuda("launch_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
   CHECK(run.output.find("fail ") == std::string::npos);
   CHECK(run.exitCode == 0);
   CHECK(run.output.find("pass driver-launch-wrong-size-refused") != std::string::npos);
+  // Accepted: one <<<>>> launch, one cuLaunchKernel with kernelParams, one with a right-sized
+  // buffer. Refused launches are not counted.
+  CHECK(run.output.find("kernel launches validated and counted (not run): 3;") != std::string::npos);
 }
 
 TEST_CASE("cuBLAS creates, configures and destroys a handle through the shim") {

@@ -211,7 +211,13 @@ CUresult SimulatedBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src
     }
   }
   const std::uint64_t total = static_cast<std::uint64_t>(widthBytes) * height;
-  (dst.isDevice ? (src.isDevice ? bytesDtoD_ : bytesHtoD_) : bytesDtoH_) += total;
+  if (dst.isDevice && src.isDevice) {
+    bytesDtoD_ += total;
+  } else if (dst.isDevice) {
+    bytesHtoD_ += total;
+  } else if (src.isDevice) {
+    bytesDtoH_ += total;
+  }
   return CUDA_SUCCESS;
 }
 
