@@ -32,13 +32,12 @@ TEST_CASE("NVIDIA's CUDA 11.8 runtime sees the device and moves memory through t
 
 TEST_CASE("the CUDA 11.8 runtime reports no device when the bus has no stub") {
   REQUIRE(std::filesystem::exists(VGPU_CUDART11_LIBRARY));
-  const auto run = vgpu::test::runProgram(
-      VGPU_CUDART11_CHECKS, {VGPU_CUDART11_LIBRARY},
-      {{"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
-       {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
-       {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("zero-stubs").string()},
-       {"VGPU_LOG", "off"}},
-      120);
+  const auto run = vgpu::test::runProgram(VGPU_CUDART11_CHECKS, {VGPU_CUDART11_LIBRARY},
+                                          {{"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
+                                           {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+                                           {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("zero-stubs").string()},
+                                           {"VGPU_LOG", "off"}},
+                                          120);
   INFO(run.output);
   CHECK(run.exitCode == 0);
   CHECK(vgpu::test::outputValue(run.output, "device-count") == "0");

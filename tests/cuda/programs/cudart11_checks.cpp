@@ -54,8 +54,8 @@ void report(bool ok, const char* check, const char* detail = "") {
 
 constexpr int kHostToDevice = 1, kDeviceToHost = 2, kDeviceToDevice = 3;
 // cudaDeviceAttr values, stable since CUDA 5.
-constexpr int kAttrMultiProcessorCount = 16, kAttrComputeMajor = 75, kAttrComputeMinor = 76,
-              kAttrSharedOptin = 97, kAttrPciBus = 33, kAttrPciDevice = 34;
+constexpr int kAttrMultiProcessorCount = 16, kAttrComputeMajor = 75, kAttrComputeMinor = 76, kAttrSharedOptin = 97,
+              kAttrPciBus = 33, kAttrPciDevice = 34;
 
 } // namespace
 
@@ -70,21 +70,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   Runtime rt{};
-  bool ok = load(library, "cudaGetDeviceCount", rt.getDeviceCount) &&
-            load(library, "cudaDriverGetVersion", rt.driverGetVersion) &&
-            load(library, "cudaRuntimeGetVersion", rt.runtimeGetVersion) &&
-            load(library, "cudaDeviceGetAttribute", rt.deviceGetAttribute) &&
-            load(library, "cudaSetDevice", rt.setDevice) && load(library, "cudaMalloc", rt.malloc) &&
-            load(library, "cudaFree", rt.free) && load(library, "cudaMemcpy", rt.memcpy) &&
-            load(library, "cudaMemcpyAsync", rt.memcpyAsync) && load(library, "cudaMemset", rt.memset) &&
-            load(library, "cudaMemGetInfo", rt.memGetInfo) && load(library, "cudaStreamCreate", rt.streamCreate) &&
-            load(library, "cudaStreamSynchronize", rt.streamSynchronize) &&
-            load(library, "cudaStreamDestroy", rt.streamDestroy) && load(library, "cudaEventCreate", rt.eventCreate) &&
-            load(library, "cudaEventRecord", rt.eventRecord) &&
-            load(library, "cudaEventSynchronize", rt.eventSynchronize) &&
-            load(library, "cudaEventElapsedTime", rt.eventElapsedTime) &&
-            load(library, "cudaMallocHost", rt.mallocHost) && load(library, "cudaFreeHost", rt.freeHost) &&
-            load(library, "cudaGetErrorName", rt.getErrorName);
+  bool ok =
+      load(library, "cudaGetDeviceCount", rt.getDeviceCount) &&
+      load(library, "cudaDriverGetVersion", rt.driverGetVersion) &&
+      load(library, "cudaRuntimeGetVersion", rt.runtimeGetVersion) &&
+      load(library, "cudaDeviceGetAttribute", rt.deviceGetAttribute) && load(library, "cudaSetDevice", rt.setDevice) &&
+      load(library, "cudaMalloc", rt.malloc) && load(library, "cudaFree", rt.free) &&
+      load(library, "cudaMemcpy", rt.memcpy) && load(library, "cudaMemcpyAsync", rt.memcpyAsync) &&
+      load(library, "cudaMemset", rt.memset) && load(library, "cudaMemGetInfo", rt.memGetInfo) &&
+      load(library, "cudaStreamCreate", rt.streamCreate) &&
+      load(library, "cudaStreamSynchronize", rt.streamSynchronize) &&
+      load(library, "cudaStreamDestroy", rt.streamDestroy) && load(library, "cudaEventCreate", rt.eventCreate) &&
+      load(library, "cudaEventRecord", rt.eventRecord) && load(library, "cudaEventSynchronize", rt.eventSynchronize) &&
+      load(library, "cudaEventElapsedTime", rt.eventElapsedTime) && load(library, "cudaMallocHost", rt.mallocHost) &&
+      load(library, "cudaFreeHost", rt.freeHost) && load(library, "cudaGetErrorName", rt.getErrorName);
   if (!ok) {
     return 1;
   }
