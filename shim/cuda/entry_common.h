@@ -32,5 +32,9 @@ inline DriverState& state() {
 CopyEndpoint deviceEndpoint(CUdeviceptr pointer, std::size_t pitch = 0);
 CopyEndpoint hostEndpoint(const void* pointer, std::size_t pitch = 0);
 CopyEndpoint unifiedEndpoint(CUdeviceptr pointer, std::size_t pitch = 0);
+// One side of a CUDA_MEMCPY2D/3D description (host, device, unified; arrays are NOT_SUPPORTED) at
+// byte offset x of row y.
+CopyEndpoint endpointFor(CUmemorytype type, const void* host, CUdeviceptr device, std::size_t pitch, std::size_t x,
+                         std::size_t y, CUresult& status);
 
 } // namespace vgpu::cuda

@@ -348,20 +348,18 @@ VGPU_EXPORT CUresult cuGraphAddMemcpyNode(CUgraphNode* node, CUgraph graph, cons
       copy->dstMemoryType == CU_MEMORYTYPE_ARRAY) {
     return copy == nullptr ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
   }
-  auto endpoint = [](CUmemorytype type, const void* host, CUdeviceptr device, std::size_t pitch, std::size_t x,
-                     std::size_t y) {
-    if (type == CU_MEMORYTYPE_HOST) {
-      return hostEndpoint(static_cast<const std::uint8_t*>(host) + y * pitch + x, pitch);
-    }
-    return type == CU_MEMORYTYPE_UNIFIED ? unifiedEndpoint(device + y * pitch + x, pitch)
-                                         : deviceEndpoint(device + y * pitch + x, pitch);
-  };
+  CUresult status = CUDA_SUCCESS;
   Operation operation;
   operation.kind = Operation::Kind::Copy;
-  operation.copySrc =
-      endpoint(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch, copy->srcXInBytes, copy->srcY);
-  operation.copyDst =
-      endpoint(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch, copy->dstXInBytes, copy->dstY);
+  operation.copySrc = endpointFor(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch,
+                                  copy->srcXInBytes, copy->srcY, status);
+  if (status == CUDA_SUCCESS) {
+    operation.copyDst = endpointFor(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch,
+                                    copy->dstXInBytes, copy->dstY, status);
+  }
+  if (status != CUDA_SUCCESS) {
+    return status;
+  }
   operation.widthBytes = copy->WidthInBytes;
   operation.height = copy->Height;
   return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMCPY, std::move(operation));

@@ -41,34 +41,18 @@ CUresult fill(CUstream stream, CUdeviceptr dst, std::size_t pitch, std::uint32_t
   return submit(target, std::move(operation), async);
 }
 
-CopyEndpoint endpointFor(CUmemorytype type, const void* host, CUdeviceptr device, CUarray array, std::size_t pitch,
-                         std::size_t x, std::size_t y, CUresult& status) {
-  status = CUDA_SUCCESS;
-  switch (type) {
-  case CU_MEMORYTYPE_HOST: return hostEndpoint(static_cast<const std::uint8_t*>(host) + y * pitch + x, pitch);
-  case CU_MEMORYTYPE_DEVICE: return deviceEndpoint(device + y * pitch + x, pitch);
-  case CU_MEMORYTYPE_UNIFIED: return unifiedEndpoint(device + y * pitch + x, pitch);
-  case CU_MEMORYTYPE_ARRAY:
-    (void)array;
-    status = CUDA_ERROR_NOT_SUPPORTED; // CUDA arrays (texture memory) are not simulated
-    return {};
-  }
-  status = CUDA_ERROR_INVALID_VALUE;
-  return {};
-}
-
 CUresult copy2D(const CUDA_MEMCPY2D* p, CUstream stream, bool async) {
   if (p == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   CUresult status = CUDA_SUCCESS;
-  const CopyEndpoint src = endpointFor(p->srcMemoryType, p->srcHost, p->srcDevice, p->srcArray, p->srcPitch,
-                                       p->srcXInBytes, p->srcY, status);
+  const CopyEndpoint src =
+      endpointFor(p->srcMemoryType, p->srcHost, p->srcDevice, p->srcPitch, p->srcXInBytes, p->srcY, status);
   if (status != CUDA_SUCCESS) {
     return status;
   }
-  const CopyEndpoint dst = endpointFor(p->dstMemoryType, p->dstHost, p->dstDevice, p->dstArray, p->dstPitch,
-                                       p->dstXInBytes, p->dstY, status);
+  const CopyEndpoint dst =
+      endpointFor(p->dstMemoryType, p->dstHost, p->dstDevice, p->dstPitch, p->dstXInBytes, p->dstY, status);
   if (status != CUDA_SUCCESS) {
     return status;
   }

@@ -45,6 +45,21 @@ CopyEndpoint unifiedEndpoint(CUdeviceptr pointer, std::size_t pitch) {
   return hostEndpoint(reinterpret_cast<const void*>(pointer), pitch); // pageable host memory
 }
 
+CopyEndpoint endpointFor(CUmemorytype type, const void* host, CUdeviceptr device, std::size_t pitch, std::size_t x,
+                         std::size_t y, CUresult& status) {
+  status = CUDA_SUCCESS;
+  switch (type) {
+  case CU_MEMORYTYPE_HOST: return hostEndpoint(static_cast<const std::uint8_t*>(host) + y * pitch + x, pitch);
+  case CU_MEMORYTYPE_DEVICE: return deviceEndpoint(device + y * pitch + x, pitch);
+  case CU_MEMORYTYPE_UNIFIED: return unifiedEndpoint(device + y * pitch + x, pitch);
+  case CU_MEMORYTYPE_ARRAY:
+    status = CUDA_ERROR_NOT_SUPPORTED; // CUDA arrays (texture memory) are not simulated
+    return {};
+  }
+  status = CUDA_ERROR_INVALID_VALUE;
+  return {};
+}
+
 } // namespace vgpu::cuda
 
 VGPU_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
