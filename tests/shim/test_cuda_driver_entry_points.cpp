@@ -5,7 +5,11 @@
 #include <cuda.h>
 #include <dlfcn.h>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include "test_paths.h"
 
 namespace {
 
@@ -64,7 +68,7 @@ TEST_CASE("cuDeviceGetCount before a successful cuInit is NOT_INITIALIZED") {
   CHECK(driver().deviceGetCount(nullptr) == CUDA_ERROR_INVALID_VALUE);
 }
 
-TEST_CASE("cuInit validates flags and reports no device while the build has no backend") {
+TEST_CASE("cuInit validates flags and reports no device when the PCI bus has none") {
   CHECK(driver().init(1) == CUDA_ERROR_INVALID_VALUE);
   CHECK(driver().init(0) == CUDA_ERROR_NO_DEVICE);
   CHECK(driver().init(0) == CUDA_ERROR_NO_DEVICE); // the first result sticks, as in the real driver
@@ -129,4 +133,51 @@ TEST_CASE("the CUDA 11 cuGetProcAddress signature answers from the same table") 
   CHECK(fn == dlsym(driver().handle, "cuDriverGetVersion"));
   CHECK(driver().getProcAddress("cuNoSuchFunction", &fn, 11080, 0) == CUDA_SUCCESS);
   CHECK(fn == nullptr);
+}
+
+TEST_CASE("cuGetProcAddress_v2 answers every (name, version, flags) as NVIDIA's driver 580 did") {
+  // docs/gpu-results/2026-11-26-h100-driver-facts/driver-facts.txt: "proc <name> <version>
+  // <legacy|ptds> <CUresult> <status> <symbol>" for every name cudart 13 asks, recorded on an H100.
+  std::ifstream facts(vgpu::test::sourceDir() / "docs/gpu-results/2026-11-26-h100-driver-facts/driver-facts.txt");
+  REQUIRE(facts.good());
+  std::string line;
+  int compared = 0;
+  while (std::getline(facts, line)) {
+    std::istringstream fields(line);
+    std::string kind, name, stream, symbol;
+    int version = 0, result = 0, status = 0;
+    if (!(fields >> kind) || kind != "proc" || !(fields >> name >> version >> stream >> result >> status >> symbol)) {
+      continue;
+    }
+    const cuuint64_t flags =
+        stream == "ptds" ? CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM : CU_GET_PROC_ADDRESS_LEGACY_STREAM;
+    void* fn = nullptr;
+    CUdriverProcAddressQueryResult ours = CU_GET_PROC_ADDRESS_SUCCESS;
+    INFO(name << " @ " << version << " " << stream << ": NVIDIA answered " << result << "/" << status << " " << symbol);
+    REQUIRE(driver().getProcAddressV2(name.c_str(), &fn, version, flags, &ours) == result);
+    CHECK(static_cast<int>(ours) == status);
+    if (status == CU_GET_PROC_ADDRESS_SUCCESS) {
+      // The same exported symbol answers: implemented, or the stub of that name.
+      Dl_info info{};
+      REQUIRE(fn != nullptr);
+      REQUIRE(dladdr(fn, &info) != 0);
+      REQUIRE(info.dli_sname != nullptr);
+      CHECK(std::string(info.dli_sname) == symbol);
+    } else {
+      CHECK(fn == nullptr);
+    }
+    ++compared;
+  }
+  CHECK(compared > 3000);
+}
+
+TEST_CASE("a driver symbol the shim does not implement is exported and answers NOT_SUPPORTED") {
+  // cuArrayCreate_v2 (CUDA arrays) is one of them; its stand-in ignores its arguments.
+  auto unsupported = reinterpret_cast<CUresult (*)()>(dlsym(driver().handle, "cuArrayCreate_v2"));
+  REQUIRE(unsupported != nullptr);
+  CHECK(unsupported() == CUDA_ERROR_NOT_SUPPORTED);
+  void* fn = nullptr;
+  CUdriverProcAddressQueryResult status = CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
+  REQUIRE(driver().getProcAddressV2("cuArrayCreate", &fn, 13000, 0, &status) == CUDA_SUCCESS);
+  CHECK(fn == reinterpret_cast<void*>(unsupported));
 }
