@@ -1,13 +1,9 @@
-// nvml.h maps nvmlInit and nvmlDeviceGetCount to their _v2 symbols with macros; the library
-// exports both generations, so the macros are removed and the v1 names declared here.
+// nvml.h as the shim includes it. nvml.h maps old names (nvmlInit, nvmlDeviceGetPciInfo,
+// nvmlDeviceGetHandleByIndex, ...) to their newest symbols with macros; the library exports every
+// generation, so NVML_NO_UNVERSIONED_FUNC_DEFS turns the macros off and declares the old names.
 #pragma once
 
+#define NVML_NO_UNVERSIONED_FUNC_DEFS
 #include <nvml.h>
 
-#undef nvmlInit
-#undef nvmlDeviceGetCount
-
-extern "C" {
-nvmlReturn_t nvmlInit(void);
-nvmlReturn_t nvmlDeviceGetCount(unsigned int* deviceCount);
-}
+#define VGPU_NVML_EXPORT extern "C" __attribute__((visibility("default")))

@@ -45,7 +45,7 @@ constexpr ErrorText kErrors[] = {
 
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const char* nvmlErrorString(nvmlReturn_t result) {
+VGPU_NVML_EXPORT const char* nvmlErrorString(nvmlReturn_t result) {
   for (const ErrorText& entry : kErrors) {
     if (entry.code == static_cast<int>(result)) {
       return entry.text;

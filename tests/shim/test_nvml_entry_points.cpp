@@ -1,9 +1,15 @@
-// libvgpu-nvml loaded as libnvidia-ml.so.1, the way Ollama, nvidia-smi and nvtop load NVML.
+// libvgpu-nvml loaded as libnvidia-ml.so.1, the way Ollama, nvidia-smi and nvtop load NVML. The
+// test's environment points discovery at a missing sysfs tree: no devices (tests/nvml has them).
 #include <catch2/catch.hpp>
+
+#include "test_paths.h"
 
 #include <dlfcn.h>
 #include <filesystem>
+#include <fstream>
 #include <nvml.h>
+#include <regex>
+#include <set>
 #include <string>
 
 namespace {
@@ -44,7 +50,7 @@ TEST_CASE("NVML init is reference counted and guards device queries") {
   REQUIRE(init() == NVML_SUCCESS);
   CHECK(count(nullptr) == NVML_ERROR_INVALID_ARGUMENT);
   CHECK(count(&devices) == NVML_SUCCESS);
-  CHECK(devices == 0); // no discovery in this build: no devices, not invented ones
+  CHECK(devices == 0); // no stub on the (missing) PCI bus: no devices, not invented ones
   CHECK(shutdown() == NVML_SUCCESS);
   CHECK(count(&devices) == NVML_SUCCESS); // one reference left
   CHECK(shutdown() == NVML_SUCCESS);
@@ -62,4 +68,63 @@ TEST_CASE("nvmlErrorString names every return code") {
   }
   CHECK(std::string(errorString(NVML_ERROR_UNKNOWN)) == "Unknown Error");
   CHECK(std::string(errorString(static_cast<nvmlReturn_t>(1000))) == "Unknown Error");
+}
+
+namespace {
+
+// Names listed one per line; '#' lines are comments.
+std::set<std::string> symbolList(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  REQUIRE(in.good());
+  std::set<std::string> names;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') {
+      names.insert(line);
+    }
+  }
+  return names;
+}
+
+} // namespace
+
+TEST_CASE("every NVML symbol nvidia-smi 535 and nvtop 3.0 resolve is exported") {
+  for (const char* list : {"nvml-used-by-nvidia-smi-535.txt", "nvml-used-by-nvtop-3.0.txt"}) {
+    const std::set<std::string> names = symbolList(vgpu::test::dataDir() / "nvml" / list);
+    CHECK(names.size() > 30);
+    for (const std::string& name : names) {
+      INFO(list << ": " << name);
+      CHECK(dlsym(nvml(), name.c_str()) != nullptr);
+    }
+  }
+}
+
+TEST_CASE("the symbols the shim does not implement answer NVML_ERROR_NOT_SUPPORTED") {
+  std::ifstream in(vgpu::test::sourceDir() / "shim" / "nvml" / "nvml_unsupported_symbols.inc");
+  REQUIRE(in.good());
+  const std::regex row(R"(^X\((nvml[A-Za-z0-9_]+)\)$)");
+  int checked = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch match;
+    if (!std::regex_match(line, match, row)) {
+      continue;
+    }
+    INFO(match[1].str());
+    // The stand-ins ignore their arguments, so calling them without any is safe.
+    auto function = reinterpret_cast<int (*)()>(dlsym(nvml(), match[1].str().c_str()));
+    REQUIRE(function != nullptr);
+    CHECK(function() == NVML_ERROR_NOT_SUPPORTED);
+    ++checked;
+  }
+  CHECK(checked > 100);
+}
+
+TEST_CASE("libcuda.so.1 offers NVML its memory accounting, and only after cuInit") {
+  void* cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  INFO("dlopen(libcuda.so.1): " << (cuda ? "ok" : dlerror()));
+  REQUIRE(cuda != nullptr);
+  auto usage = reinterpret_cast<int (*)(const unsigned char*, size_t*)>(dlsym(cuda, "cuVgpuDeviceMemoryUsage"));
+  REQUIRE(usage != nullptr);
+  size_t used = 0;
+  const unsigned char uuid[16] = {};
+  CHECK(usage(uuid, &used) == 3); // CUDA_ERROR_NOT_INITIALIZED
 }

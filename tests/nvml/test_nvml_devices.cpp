@@ -1,0 +1,207 @@
+// libvgpu-nvml's devices, as a client sees them: nvml_probe runs as a child process per fixture
+// sysfs tree (discovery happens once per process, at the first nvmlInit) and the answers are
+// compared with what vgpu_device's own functions say the shims present: same count, names, UUIDs
+// (the CUDA shim's bytes), PCI ids and bus ids. With --cuda, memory used follows the CUDA shim's
+// allocations in the same process.
+#include <catch2/catch.hpp>
+
+#include "run_program.h"
+#include "sysfs_fixture.h"
+#include "test_paths.h"
+
+#include "vgpu/device/device_discovery.h"
+#include "vgpu/device/device_identity.h"
+#include "vgpu/device/device_profiles.h"
+
+#include <nvml.h>
+
+#include <cstdio>
+#include <string>
+
+namespace {
+
+using vgpu::test::outputValue;
+using vgpu::test::ProgramResult;
+
+std::string machineIdFile() {
+  return (vgpu::test::dataDir() / "sysfs" / "machine-id").string();
+}
+
+struct Fixture {
+  std::string sysfsRoot;
+  vgpu::device::DiscoveryResult expected;
+};
+
+Fixture fixture(const std::string& tree) {
+  Fixture f;
+  f.sysfsRoot = vgpu::test::buildSysfsTree(tree).string();
+  vgpu::device::ShimConfig config;
+  config.sysfsRoot = f.sysfsRoot;
+  config.machineIdFile = machineIdFile();
+  f.expected = vgpu::device::discoverDevices(config);
+  return f;
+}
+
+ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {}) {
+  return vgpu::test::runProgram(VGPU_NVML_PROBE, arguments,
+                                {
+                                    {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
+                                    {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+                                    {"VGPU_SYSFS_ROOT", f.sysfsRoot},
+                                    {"VGPU_MACHINE_ID_FILE", machineIdFile()},
+                                    {"VGPU_LOG", "warn"},
+                                    {"VGPU_PROFILE", ""},
+                                    {"VGPU_MATCH", ""},
+                                    {"VGPU_BACKEND", ""},
+                                },
+                                60);
+}
+
+std::string rc(nvmlReturn_t code) {
+  return std::to_string(static_cast<int>(code));
+}
+
+std::string hex(unsigned int value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08X", value);
+  return text;
+}
+
+std::string nvmlBusId(const vgpu::device::PciAddress& address, int domainDigits) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%0*X:%02X:%02X.%X", domainDigits, address.domain, address.bus, address.device,
+                address.function);
+  return text;
+}
+
+} // namespace
+
+TEST_CASE("NVML counts the stubs on the PCI bus like the CUDA shim: 0, 1, 2") {
+  for (const auto& [tree, devices] : {std::pair{"zero-stubs", 0}, {"one-stub", 1}, {"two-stubs", 2}}) {
+    const Fixture f = fixture(tree);
+    REQUIRE(f.expected.devices.size() == static_cast<std::size_t>(devices));
+    const ProgramResult result = probe(f);
+    INFO(tree << "\n" << result.output);
+    REQUIRE(result.exitCode == 0);
+    CHECK(outputValue(result.output, "count-before-init-rc") == rc(NVML_ERROR_UNINITIALIZED));
+    CHECK(outputValue(result.output, "init-rc") == rc(NVML_SUCCESS));
+    CHECK(outputValue(result.output, "count") == std::to_string(devices));
+    CHECK(outputValue(result.output, "count-v1") == std::to_string(devices));
+    CHECK(outputValue(result.output, "by-index-out-of-range-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+    CHECK(outputValue(result.output, "thread-errors") == "0"); // 8 threads × 200 init/lookup/shutdown
+    CHECK(outputValue(result.output, "shutdown-rc") == rc(NVML_SUCCESS));
+  }
+}
+
+TEST_CASE("NVML devices carry the CUDA shim's names, UUIDs and PCI identity") {
+  const Fixture f = fixture("two-stubs");
+  const ProgramResult result = probe(f);
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  REQUIRE(outputValue(result.output, "count") == "2");
+  for (std::size_t i = 0; i < f.expected.devices.size(); ++i) {
+    const vgpu::device::PresentedDevice& expected = f.expected.devices[i];
+    const std::string p = std::to_string(i) + " ";
+    INFO("device " << i);
+    CHECK(outputValue(result.output, p + "name") == std::string(expected.profile->name));
+    CHECK(outputValue(result.output, p + "uuid") == vgpu::device::formatGpuUuid(expected.uuid));
+    CHECK(outputValue(result.output, p + "pci-v3-rc") == rc(NVML_SUCCESS));
+    CHECK(outputValue(result.output, p + "pci-v3-busid") == nvmlBusId(expected.address, 8));
+    CHECK(outputValue(result.output, p + "pci-v3-busid-legacy") == nvmlBusId(expected.address, 4));
+    CHECK(outputValue(result.output, p + "pci-v3-location") == std::to_string(expected.address.domain) + ":" +
+                                                                   std::to_string(expected.address.bus) + ":" +
+                                                                   std::to_string(expected.address.device));
+    const std::string deviceId = hex((unsigned{expected.deviceId} << 16U) | expected.vendorId);
+    const std::string subsystemId = hex((unsigned{expected.subsystemDeviceId} << 16U) | expected.subsystemVendorId);
+    CHECK(outputValue(result.output, p + "pci-v3-device-id") == deviceId);
+    CHECK(outputValue(result.output, p + "pci-v3-subsystem-id") == subsystemId);
+    for (const std::string generation : {"nvmlDeviceGetPciInfo", "nvmlDeviceGetPciInfo_v2"}) {
+      INFO(generation);
+      CHECK(outputValue(result.output, p + generation + " rc") == rc(NVML_SUCCESS));
+      CHECK(outputValue(result.output, p + generation + " busid") == nvmlBusId(expected.address, 4));
+      CHECK(outputValue(result.output, p + generation + " device-id") == deviceId);
+      CHECK(outputValue(result.output, p + generation + " subsystem-id") == subsystemId);
+      CHECK(outputValue(result.output, p + generation + " guard") == "intact"); // old, smaller struct
+    }
+    CHECK(outputValue(result.output, p + "index") == std::to_string(i));
+    CHECK(outputValue(result.output, p + "minor") == std::to_string(i));
+    CHECK(outputValue(result.output, p + "cc") ==
+          std::to_string(expected.profile->ccMajor) + "." + std::to_string(expected.profile->ccMinor));
+    CHECK(outputValue(result.output, p + "arch") == std::to_string(NVML_DEVICE_ARCH_HOPPER));
+    CHECK(outputValue(result.output, p + "brand") == std::to_string(NVML_BRAND_NVIDIA));
+    CHECK(outputValue(result.output, p + "by-uuid-same") == "yes");
+    CHECK(outputValue(result.output, p + "by-busid-same") == "yes");
+    CHECK(outputValue(result.output, p + "by-busid-legacy-same") == "yes");
+  }
+}
+
+TEST_CASE("NVML system versions agree with the CUDA shim") {
+  const ProgramResult result = probe(fixture("one-stub"));
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  CHECK(outputValue(result.output, "driver-version") == "580.159.04");
+  CHECK(outputValue(result.output, "nvml-version") == "13.580.159.04");
+  CHECK(outputValue(result.output, "cuda-driver-version") == std::to_string(CUDA_VERSION));
+}
+
+TEST_CASE("NVML rejects bad arguments and answers NOT_SUPPORTED where it has no real figure") {
+  const ProgramResult result = probe(fixture("one-stub"));
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  CHECK(outputValue(result.output, "by-index-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "by-uuid-unknown-rc") == rc(NVML_ERROR_NOT_FOUND));
+  CHECK(outputValue(result.output, "by-busid-unknown-rc") == rc(NVML_ERROR_NOT_FOUND));
+  CHECK(outputValue(result.output, "by-busid-garbage-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "foreign-handle-name-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "0 name-short-rc") == rc(NVML_ERROR_INSUFFICIENT_SIZE));
+  CHECK(outputValue(result.output, "0 name-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "0 pci-v3-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "0 cc-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "0 memory-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
+  CHECK(outputValue(result.output, "0 memory-v2-bad-version-rc") == rc(NVML_ERROR_ARGUMENT_VERSION_MISMATCH));
+  // No CUDA shim in this process: nobody knows the memory in use, so no figure is given.
+  CHECK(outputValue(result.output, "0 memory-rc") == rc(NVML_ERROR_NOT_SUPPORTED));
+  CHECK(outputValue(result.output, "0 max-pcie-generation-rc") == rc(NVML_ERROR_NOT_SUPPORTED));
+  // The batch call succeeds; each field says it has no value.
+  CHECK(outputValue(result.output, "0 field-values-rc") == rc(NVML_SUCCESS));
+  CHECK(outputValue(result.output, "0 field-values-each-rc") ==
+        rc(NVML_ERROR_NOT_SUPPORTED) + "," + rc(NVML_ERROR_NOT_SUPPORTED));
+  // Event sets exist (nvidia-smi needs one) but no event ever arrives: a wait times out.
+  CHECK(outputValue(result.output, "event-set-create-rc") == rc(NVML_SUCCESS));
+  CHECK(outputValue(result.output, "event-set-wait-rc") == rc(NVML_ERROR_TIMEOUT));
+  CHECK(outputValue(result.output, "event-set-free-rc") == rc(NVML_SUCCESS));
+  CHECK(outputValue(result.output, "export-table-unknown-rc") == rc(NVML_ERROR_NOT_SUPPORTED));
+  CHECK(outputValue(result.output, "0 temperature-rc") == rc(NVML_ERROR_NOT_SUPPORTED));
+}
+
+TEST_CASE("NVML memory used follows the CUDA shim's allocations in the same process") {
+  const Fixture f = fixture("one-stub");
+  constexpr unsigned long long kBytes = 64ULL << 20U;
+  const ProgramResult result = probe(f, {"--cuda", std::to_string(kBytes)});
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  // The same device in both libraries: cuDeviceGetUuid's bytes are NVML's UUID.
+  std::string nvmlUuidHex;
+  for (char c : outputValue(result.output, "0 uuid").substr(4)) {
+    if (c != '-') {
+      nvmlUuidHex += c;
+    }
+  }
+  CHECK(outputValue(result.output, "cuda-uuid-hex") == nvmlUuidHex);
+  for (const char* phase : {"before", "allocated", "freed"}) {
+    INFO(phase);
+    CHECK(outputValue(result.output, std::string(phase) + "-rc") == rc(NVML_SUCCESS));
+    CHECK(outputValue(result.output, std::string(phase) + "-total") ==
+          std::to_string(f.expected.devices.at(0).profile->totalMemoryBytes));
+    CHECK(outputValue(result.output, std::string(phase) + "-sum-ok") == "yes");
+    CHECK(outputValue(result.output, std::string(phase) + "-v1-used") ==
+          outputValue(result.output, std::string(phase) + "-used"));
+  }
+  REQUIRE(outputValue(result.output, "alloc-rc") == "0");
+  const unsigned long long before = std::stoull(outputValue(result.output, "before-used"));
+  const unsigned long long allocated = std::stoull(outputValue(result.output, "allocated-used"));
+  const unsigned long long freed = std::stoull(outputValue(result.output, "freed-used"));
+  CHECK(allocated - before >= kBytes);
+  CHECK(allocated - before < kBytes + (2ULL << 20U)); // at most one allocation granule more
+  CHECK(freed == before);
+}
