@@ -1,9 +1,13 @@
-// `vgpuctl env get [NAME] [--json]`, `vgpuctl env set NAME=VALUE [--dry-run]`,
-// `vgpuctl env unset NAME [--dry-run]`: ollama.service's environment as vgpu manages it in
-// /etc/systemd/system/ollama.service.d/50-vgpu.conf. set/unset plan the change (validated new
-// file, diff, override warnings); writing it is vgpu-helper's job, which is not built yet, so
-// without --dry-run they say so and exit 1 rather than pretend.
-// Exit codes: 0 success (dry run planned, or get printed), 1 refused or cannot apply, 2 usage.
+// `vgpuctl env get [NAME] [--json]`, `vgpuctl env set NAME=VALUE [...]`,
+// `vgpuctl env unset NAME [...]`: ollama.service's environment as vgpu manages it in
+// /etc/systemd/system/ollama.service.d/50-vgpu.conf. set/unset plan the change here as the user
+// (validated new file, diff, override warnings) and print it; without --dry-run vgpu-helper
+// writes it (env-set/env-unset: it validates the request again and its verdict is final), then
+// reloads systemd through the helper (daemon-reload) unless --no-reload, and restarts
+// ollama.service through it with --restart; otherwise it says that a restart is needed.
+// Exit codes: 0 success (dry run planned, change applied, or get printed), 1 refused, not
+// authorized or failed (also when the change was written but the reload or restart failed), 2 usage.
+#include "helper_launch.h"
 #include "vgpuctl_command.h"
 
 #include "environment/environment_change.h"
@@ -23,8 +27,40 @@ namespace {
 using namespace vgpu::controller;
 
 const char* const kUsage = "usage: vgpuctl env get [NAME] [--json]\n"
-                           "       vgpuctl env set NAME=VALUE [--dry-run]\n"
-                           "       vgpuctl env unset NAME [--dry-run]\n";
+                           "       vgpuctl env set NAME=VALUE [--dry-run | --no-reload | --restart] [--bus ADDRESS]\n"
+                           "       vgpuctl env unset NAME [--dry-run | --no-reload | --restart] [--bus ADDRESS]\n";
+
+struct ChangeOptions {
+  bool dryRun = false;
+  bool noReload = false;
+  bool restart = false;
+  QString busAddress; // systemd's bus for the helper's reload/restart (test trees only)
+};
+
+// After vgpu-helper wrote the drop-in: systemd re-reads it (daemon-reload), and ollama.service is
+// restarted when asked; both through the helper, which systemd does not refuse.
+int reloadAndRestart(CommandContext& context, const ChangeOptions& options) {
+  const char* const next = "next: vgpuctl service reload && vgpuctl service restart\n";
+  if (options.noReload) {
+    context.out << next;
+    return 0;
+  }
+  passBusToHelper(context, options.busAddress);
+  const HelperReply reload = runHelper(helperInvocation(helperLaunch(context), {QStringLiteral("daemon-reload")}));
+  if (!reload.ok) {
+    context.err << "vgpuctl env: the change is written, but systemd was not reloaded: " << reload.message << '\n'
+                << next;
+    return 1;
+  }
+  context.out << reload.message << '\n';
+  if (!options.restart) {
+    context.out << "ollama.service needs a restart to use the new environment: vgpuctl service restart\n";
+    return 0;
+  }
+  const HelperReply restart = runHelper(helperInvocation(helperLaunch(context), {QStringLiteral("restart-ollama")}));
+  (restart.ok ? context.out : context.err) << restart.message << '\n';
+  return restart.ok ? 0 : 1;
+}
 
 bool validName(const QString& name) {
   static const QRegularExpression pattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$"));
@@ -125,7 +161,7 @@ int runGet(CommandContext& context, const QStringList& arguments) {
   if (!dropIn.error.isEmpty()) {
     context.out << "  " << dropIn.error << '\n';
   }
-  for (const QJsonValue& entry : variables) {
+  for (const auto& entry : variables) {
     const QJsonObject variable = entry.toObject();
     const QString name = variable[QStringLiteral("name")].toString();
     context.out << name << '\n';
@@ -139,7 +175,7 @@ int runGet(CommandContext& context, const QStringList& arguments) {
                                        : QStringLiteral("%1 (%2)").arg(effective[QStringLiteral("value")].toString(),
                                                                        effective[QStringLiteral("origin")].toString()))
                 << '\n';
-    for (const QJsonValue& relation : variable[QStringLiteral("relations")].toArray()) {
+    for (const auto& relation : variable[QStringLiteral("relations")].toArray()) {
       context.out << "  " << relation[QStringLiteral("text")].toString() << '\n';
     }
     if (!variable[QStringLiteral("managed")].toBool()) {
@@ -153,17 +189,33 @@ int runGet(CommandContext& context, const QStringList& arguments) {
 }
 
 int runChange(CommandContext& context, const QString& verb, const QStringList& arguments) {
-  bool dryRun = false;
+  ChangeOptions options;
   QString target;
-  for (const QString& argument : arguments) {
+  for (qsizetype index = 0; index < arguments.size(); ++index) {
+    const QString& argument = arguments.at(index);
     if (argument == u"--dry-run") {
-      dryRun = true;
+      options.dryRun = true;
+    } else if (argument == u"--no-reload") {
+      options.noReload = true;
+    } else if (argument == u"--restart") {
+      options.restart = true;
+    } else if (argument == u"--bus" && index + 1 < arguments.size()) {
+      options.busAddress = arguments.at(++index);
     } else if (target.isEmpty()) {
       target = argument;
     } else {
       context.err << "vgpuctl env " << verb << ": unexpected argument '" << argument << "'\n" << kUsage;
       return 2;
     }
+  }
+  if (options.noReload && options.restart) {
+    context.err << "vgpuctl env " << verb << ": --restart needs the reload that --no-reload skips\n" << kUsage;
+    return 2;
+  }
+  if (!helperReachesBus(context, options.busAddress)) {
+    context.err << "vgpuctl env " << verb
+                << ": --bus needs --root (a test tree): the installed vgpu-helper only talks to the system bus\n";
+    return 2;
   }
   QString name = target;
   std::optional<QString> value;
@@ -199,14 +251,22 @@ int runChange(CommandContext& context, const QString& verb, const QStringList& a
   }
   context.out << "diff:\n" << plan.diff;
   context.out << "new content of " << plan.path << ":\n" << QString::fromUtf8(plan.newBytes);
-  if (dryRun) {
+  if (options.dryRun) {
     context.out << "(dry run: nothing written)\n";
     return 0;
   }
-  context.err << "vgpuctl env " << verb
-              << ": applying the change needs vgpu-helper, which is not built yet; nothing was written. "
-                 "Use --dry-run to plan changes.\n";
-  return 1;
+  const QStringList request =
+      value ? QStringList{QStringLiteral("env-set"), name, *value} : QStringList{QStringLiteral("env-unset"), name};
+  const HelperReply reply = runHelper(helperInvocation(helperLaunch(context), request));
+  // The helper's warnings are the plan's, printed above; its message says what it did.
+  (reply.ok ? context.out : context.err) << reply.message << '\n';
+  if (!reply.ok) {
+    return 1;
+  }
+  if (!reply.data.value(QStringLiteral("needsDaemonReload")).toBool()) {
+    return 0; // the helper found nothing to change
+  }
+  return reloadAndRestart(context, options);
 }
 
 } // namespace

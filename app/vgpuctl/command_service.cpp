@@ -1,8 +1,12 @@
 // `vgpuctl service status|start|stop|restart|reload`: ollama.service (or --unit) through systemd's
 // D-Bus API with the controller's SystemdManager; jobs are followed to their result. On the system
-// bus, starting and stopping units needs privileges: unprivileged users get a message that these
-// go through vgpu-helper. --bus ADDRESS talks to another bus (tests' private bus with
-// fake-systemd1). Exit codes: 0 done, 1 systemd refused or the job failed, 2 usage error.
+// bus, jobs need privileges: when systemd refuses the caller, restarting ollama.service and
+// reloading systemd are handed to vgpu-helper (restart-ollama, daemon-reload; polkit asks), and
+// --via-helper goes there directly. Other units and start/stop are not helper verbs: the refusal
+// is reported. --bus ADDRESS talks to another bus (tests' private bus with fake-systemd1; the
+// helper only follows it on a test tree, --root). Exit codes: 0 done, 1 systemd or the helper
+// refused or the job failed, 2 usage error.
+#include "helper_launch.h"
 #include "vgpuctl_command.h"
 
 #include "systemd/systemd_manager.h"
@@ -30,7 +34,38 @@ constexpr std::array kActions{
 };
 
 constexpr char kUsage[] = "usage: vgpuctl service status|start|stop|restart|reload [--unit NAME] [--json]\n"
-                          "                       [--mode MODE] [--timeout SECONDS] [--bus ADDRESS]\n";
+                          "                       [--mode MODE] [--timeout SECONDS] [--bus ADDRESS] [--via-helper]\n";
+
+// The jobs vgpu-helper can run for a user systemd refuses (docs/helper-protocol.md).
+struct HelperJobRow {
+  SystemdVerb verb;
+  const char* helperVerb;
+  const char* onlyUnit; // nullptr: any (daemon reload has no unit)
+};
+
+constexpr std::array kHelperJobs{
+    HelperJobRow{SystemdVerb::Restart, "restart-ollama", "ollama.service"},
+    HelperJobRow{SystemdVerb::Reload, "daemon-reload", nullptr},
+};
+
+std::optional<QString> helperVerbFor(SystemdVerb verb, const QString& unit) {
+  for (const HelperJobRow& row : kHelperJobs) {
+    if (row.verb == verb && (row.onlyUnit == nullptr || unit == QLatin1String(row.onlyUnit))) {
+      return QString::fromLatin1(row.helperVerb);
+    }
+  }
+  return std::nullopt;
+}
+
+// How one job is run: which bus, and whether vgpu-helper is the way (or the way out of a refusal).
+struct JobRequest {
+  SystemdVerb verb = SystemdVerb::Restart;
+  QString unit;
+  QString mode;
+  QString busAddress; // empty: the system bus
+  bool viaHelper = false;
+  bool json = false;
+};
 
 QString formatTime(quint64 us) {
   if (us == 0) {
@@ -103,35 +138,97 @@ int runStatus(QTextStream& out, QTextStream& err, SystemdManager& manager, const
   return 0;
 }
 
-int runJob(QTextStream& out, QTextStream& err, SystemdManager& manager, SystemdVerb verb, const QString& unit,
-           const QString& mode, bool json) {
-  const JobOutcome outcome =
-      verb == SystemdVerb::Reload ? manager.reloadAndWait() : manager.runAndWait(verb, unit, mode);
-  // After a job, show where the unit ended up (also after a failure: the state says more).
-  std::optional<UnitStatusResult> after;
-  if (verb != SystemdVerb::Reload && outcome.error.kind != SystemdErrorKind::Unreachable &&
-      outcome.error.kind != SystemdErrorKind::NoSuchUnit) {
-    after = manager.unitStatus(unit);
+void printJobStatus(QTextStream& out, SystemdManager& manager, const JobRequest& request, QJsonObject* object) {
+  if (request.verb == SystemdVerb::Reload) {
+    return;
   }
-  if (json) {
-    QJsonObject object = jobOutcomeToJson(outcome);
-    if (after && !after->error.isError()) {
-      object.insert(QStringLiteral("status"), statusJson(after->status));
+  const UnitStatusResult after = manager.unitStatus(request.unit);
+  if (after.error.isError()) {
+    return;
+  }
+  if (request.json) {
+    object->insert(QStringLiteral("status"), statusJson(after.status));
+  } else {
+    printStatus(out, after.status);
+  }
+}
+
+QString jobSubject(const JobRequest& request) {
+  return request.verb == SystemdVerb::Reload ? QStringLiteral("(daemon)") : request.unit;
+}
+
+// The job through vgpu-helper's verb; `direct` is systemd's refusal when this is the fallback.
+int runJobViaHelper(CommandContext& context, SystemdManager& manager, const JobRequest& request,
+                    const QString& helperVerb, const std::optional<JobOutcome>& direct) {
+  passBusToHelper(context, request.busAddress);
+  const HelperReply reply = runHelper(helperInvocation(helperLaunch(context), {helperVerb}));
+  QJsonObject object = reply.data.value(QStringLiteral("job")).toObject();
+  if (object.isEmpty()) { // the helper did not get as far as systemd (not authorized, refused, not started)
+    object = QJsonObject{{QStringLiteral("verb"), systemdVerbName(request.verb)},
+                         {QStringLiteral("succeeded"), false},
+                         {QStringLiteral("error"), QStringLiteral("helper")},
+                         {QStringLiteral("message"), reply.message}};
+    if (request.verb != SystemdVerb::Reload) {
+      object.insert(QStringLiteral("unit"), request.unit);
+      object.insert(QStringLiteral("mode"), QStringLiteral("replace"));
     }
-    out << QJsonDocument(object).toJson(QJsonDocument::Indented);
-  } else if (outcome.succeeded()) {
-    out << systemdVerbName(verb) << ' ' << (verb == SystemdVerb::Reload ? QStringLiteral("(daemon)") : unit) << ": "
-        << outcome.result;
+  }
+  object.insert(QStringLiteral("via"), QStringLiteral("vgpu-helper"));
+  object.insert(QStringLiteral("helperExitCode"), reply.exitCode);
+  if (direct) {
+    object.insert(QStringLiteral("directAttempt"), jobOutcomeToJson(*direct));
+  }
+  if (!request.json && reply.ok) {
+    context.out << systemdVerbName(request.verb) << ' ' << jobSubject(request) << ": "
+                << object.value(QStringLiteral("result")).toString();
+    if (object.contains(QStringLiteral("job"))) {
+      context.out << " (job " << object.value(QStringLiteral("job")).toString() << ')';
+    }
+    context.out << " via vgpu-helper\n";
+  }
+  if (!reply.ok) {
+    context.err << "vgpuctl service: vgpu-helper " << helperVerb << ": " << reply.message << '\n';
+  }
+  printJobStatus(context.out, manager, request, &object);
+  if (request.json) {
+    context.out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+  }
+  return reply.ok ? 0 : 1;
+}
+
+int runJob(CommandContext& context, SystemdManager& manager, const JobRequest& request) {
+  const std::optional<QString> helperVerb = helperVerbFor(request.verb, request.unit);
+  if (request.viaHelper) {
+    return runJobViaHelper(context, manager, request, *helperVerb, std::nullopt);
+  }
+  const JobOutcome outcome = request.verb == SystemdVerb::Reload
+                                 ? manager.reloadAndWait()
+                                 : manager.runAndWait(request.verb, request.unit, request.mode);
+  if (outcome.error.kind == SystemdErrorKind::AccessDenied && helperVerb &&
+      helperReachesBus(context, request.busAddress)) {
+    // systemd refuses unprivileged users; vgpu-helper (authorized by polkit) may do this one.
+    printError(context.err, outcome.error);
+    context.err << "vgpuctl service: asking vgpu-helper to " << systemdVerbName(request.verb) << ' '
+                << jobSubject(request) << " instead\n";
+    return runJobViaHelper(context, manager, request, *helperVerb, outcome);
+  }
+  // After a job, show where the unit ended up (also after a failure: the state says more).
+  QJsonObject object = jobOutcomeToJson(outcome);
+  if (!request.json && outcome.succeeded()) {
+    context.out << systemdVerbName(request.verb) << ' ' << jobSubject(request) << ": " << outcome.result;
     if (!outcome.jobPath.isEmpty()) {
-      out << " (job " << outcome.jobPath << ')';
+      context.out << " (job " << outcome.jobPath << ')';
     }
-    out << '\n';
+    context.out << '\n';
   }
   if (!outcome.succeeded()) {
-    printError(err, outcome.error);
+    printError(context.err, outcome.error);
   }
-  if (!json && after && !after->error.isError()) {
-    printStatus(out, after->status);
+  if (outcome.error.kind != SystemdErrorKind::Unreachable && outcome.error.kind != SystemdErrorKind::NoSuchUnit) {
+    printJobStatus(context.out, manager, request, &object);
+  }
+  if (request.json) {
+    context.out << QJsonDocument(object).toJson(QJsonDocument::Indented);
   }
   return outcome.succeeded() ? 0 : 1;
 }
@@ -149,7 +246,9 @@ int runService(CommandContext& context) {
                                          QStringLiteral("SECONDS"), QStringLiteral("120"));
   const QCommandLineOption busOption(QStringLiteral("bus"), QStringLiteral("D-Bus address (default: system bus)."),
                                      QStringLiteral("ADDRESS"));
-  parser.addOptions({unitOption, jsonOption, modeOption, timeoutOption, busOption});
+  const QCommandLineOption viaHelperOption(
+      QStringLiteral("via-helper"), QStringLiteral("Restart ollama.service or reload systemd through vgpu-helper."));
+  parser.addOptions({unitOption, jsonOption, modeOption, timeoutOption, busOption, viaHelperOption});
   if (!parser.parse(QStringList{QStringLiteral("service")} + context.arguments)) {
     context.err << "vgpuctl service: " << parser.errorText() << '\n' << kUsage;
     return 2;
@@ -167,6 +266,17 @@ int runService(CommandContext& context) {
     context.err << kUsage;
     return 2;
   }
+  const bool viaHelper = parser.isSet(viaHelperOption);
+  if (viaHelper && (!action->verb || !helperVerbFor(*action->verb, parser.value(unitOption)))) {
+    context.err << "vgpuctl service: --via-helper: vgpu-helper only restarts ollama.service and reloads systemd\n"
+                << kUsage;
+    return 2;
+  }
+  if (viaHelper && !helperReachesBus(context, parser.value(busOption))) {
+    context.err << "vgpuctl service: --via-helper with --bus needs --root (a test tree): the installed vgpu-helper "
+                   "only talks to the system bus\n";
+    return 2;
+  }
 
   const QString connectionName = QStringLiteral("vgpuctl-service");
   QDBusConnection bus = parser.isSet(busOption) ? QDBusConnection::connectToBus(parser.value(busOption), connectionName)
@@ -177,8 +287,12 @@ int runService(CommandContext& context) {
     manager.setJobTimeout(std::chrono::milliseconds(static_cast<qint64>(timeoutSeconds * 1000.0)));
     const QString unit = parser.value(unitOption);
     const bool json = parser.isSet(jsonOption);
-    code = action->verb ? runJob(context.out, context.err, manager, *action->verb, unit, parser.value(modeOption), json)
-                        : runStatus(context.out, context.err, manager, unit, json);
+    if (action->verb) {
+      const JobRequest request{*action->verb, unit, parser.value(modeOption), parser.value(busOption), viaHelper, json};
+      code = runJob(context, manager, request);
+    } else {
+      code = runStatus(context.out, context.err, manager, unit, json);
+    }
   }
   if (parser.isSet(busOption)) {
     QDBusConnection::disconnectFromBus(connectionName);

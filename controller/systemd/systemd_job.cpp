@@ -114,10 +114,26 @@ void SystemdJob::start() {
       QDBusMessage::createMethodCall(dbus_names::kService, dbus_names::kManagerPath, dbus_names::kManagerInterface,
                                      QLatin1String(verbRow(outcome_.verb).method));
   if (outcome_.verb != SystemdVerb::Reload) {
+    // QtDBus resolves the slot's parameter types by name (QMetaType::fromName), and Qt 6.4 knows
+    // "QDBusObjectPath" by name only after its metatype was registered in this process. In a fresh
+    // process (vgpuctl, vgpu-helper) nothing had done that yet: connect() failed silently, no
+    // AddMatch reached the bus and every job waited for its timeout.
+    qRegisterMetaType<QDBusObjectPath>();
     // Listen before sending, so a JobRemoved that overtakes the reply is not lost.
     listening_ =
         bus_.connect(dbus_names::kService, dbus_names::kManagerPath, dbus_names::kManagerInterface,
                      QStringLiteral("JobRemoved"), this, SLOT(onJobRemoved(uint, QDBusObjectPath, QString, QString)));
+    if (!listening_) {
+      // Without the signal the job's end cannot be seen: say so now rather than after the timeout,
+      // and do not start a job we cannot follow.
+      outcome_.error = {SystemdErrorKind::Other,
+                        QStringLiteral("cannot listen for systemd's JobRemoved signal on this D-Bus connection; "
+                                       "the %1 job for %2 was not started")
+                            .arg(systemdVerbName(outcome_.verb), outcome_.unit),
+                        bus_.lastError().isValid() ? bus_.lastError().message() : QString()};
+      QMetaObject::invokeMethod(this, &SystemdJob::finish, Qt::QueuedConnection);
+      return;
+    }
     call << outcome_.unit << outcome_.mode;
   }
   const int callTimeoutMs = static_cast<int>(timeout_.count());

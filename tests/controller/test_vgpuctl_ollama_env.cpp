@@ -1,6 +1,6 @@
 // vgpuctl's `ollama info` and `env get|set|unset` on the fake Ollama tree (--root), through
-// runVgpuctl() as the binary runs it: JSON fields, text, dry-run output, and the honest refusal
-// to apply a change while vgpu-helper does not exist.
+// runVgpuctl() as the binary runs it: JSON fields, text, dry-run output, and an honest failure
+// when vgpu-helper cannot be started (applying through the helper: tests/app/test_service_flow.cpp).
 #include <catch2/catch.hpp>
 
 #include "fake_ollama_tree.h"
@@ -149,7 +149,7 @@ TEST_CASE("vgpuctl env get shows managed values, effective values and override r
   CHECK_FALSE(one.out.contains(QStringLiteral("OLLAMA_LLM_LIBRARY\n")));
 }
 
-TEST_CASE("vgpuctl env set/unset --dry-run print the exact new drop-in and a diff; applying is refused") {
+TEST_CASE("vgpuctl env set/unset --dry-run print the exact new drop-in and a diff; no helper, nothing written") {
   FakeOllamaTree tree(scratch("env-set"));
   const Run set = vgpuctl(tree, {QStringLiteral("env"), QStringLiteral("set"),
                                  QStringLiteral("OLLAMA_LLM_LIBRARY=cuda_v12"), QStringLiteral("--dry-run")});
@@ -162,9 +162,11 @@ TEST_CASE("vgpuctl env set/unset --dry-run print the exact new drop-in and a dif
                        QStringLiteral("(dry run: nothing written)\n"));
   CHECK_FALSE(QFile::exists(tree.hostPath(kDropIn)));
 
+  qputenv("VGPU_HELPER", "/nonexistent/vgpu-helper");
   const Run apply = vgpuctl(tree, {QStringLiteral("env"), QStringLiteral("set"), QStringLiteral("OLLAMA_DEBUG=1")});
+  qunsetenv("VGPU_HELPER");
   CHECK(apply.code == 1);
-  CHECK(apply.err.contains(QStringLiteral("needs vgpu-helper, which is not built yet; nothing was written")));
+  CHECK(apply.err.contains(QStringLiteral("cannot start /nonexistent/vgpu-helper")));
   CHECK_FALSE(QFile::exists(tree.hostPath(kDropIn)));
 
   tree.writeFile(kDropIn, content.toUtf8());
