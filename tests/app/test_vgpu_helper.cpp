@@ -210,9 +210,8 @@ TEST_CASE("vgpu-helper reloads systemd and restarts ollama.service, reporting th
   CHECK(reload.message == QStringLiteral("systemd reloaded its unit files"));
   CHECK(bus.counters().value(QStringLiteral("Reload")).toInt() == 1);
 
-  // A refused job comes back as a failure with systemd's reason. (A restart that systemd accepts
-  // is followed to its JobRemoved by SystemdManager; see the report: that signal does not reach
-  // a separate process on the private bus yet, so the success path is not exercised here.)
+  // A refused job comes back as a failure with systemd's reason. (The success path, a restart
+  // followed to its JobRemoved in the helper's own process, is in test_systemd_job_process.)
   REQUIRE(bus.setDenyJobs(true));
   const HelperRun denied = runHelper(inRoot(root, {QStringLiteral("restart-ollama")}), {}, environment);
   CHECK(denied.exitCode == static_cast<int>(HelperExit::Failed));
