@@ -2,27 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include "vgpuctl_cli.h"
+#include "vgpuctl_run.h"
 
 #include <QProcess>
 
 namespace {
 
-struct Run {
-  int code;
-  QString out;
-  QString err;
-};
-
-Run vgpuctl(const QStringList& arguments) {
-  QString out;
-  QString err;
-  QTextStream outStream(&out);
-  QTextStream errStream(&err);
-  const int code = vgpu::cli::runVgpuctl(QStringList{QStringLiteral("vgpuctl")} + arguments, outStream, errStream);
-  outStream.flush();
-  errStream.flush();
-  return {code, out, err};
-}
+using Run = vgpu::test::VgpuctlRun;
+using vgpu::test::vgpuctl;
 
 } // namespace
 

@@ -5,6 +5,7 @@
 
 #include "test_paths.h"
 #include "vgpuctl_cli.h"
+#include "vgpuctl_run.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -13,22 +14,8 @@
 
 namespace {
 
-struct Run {
-  int code;
-  QString out;
-  QString err;
-};
-
-Run vgpuctl(const QStringList& arguments) {
-  QString out;
-  QString err;
-  QTextStream outStream(&out);
-  QTextStream errStream(&err);
-  const int code = vgpu::cli::runVgpuctl(QStringList{QStringLiteral("vgpuctl")} + arguments, outStream, errStream);
-  outStream.flush();
-  errStream.flush();
-  return {code, out, err};
-}
+using Run = vgpu::test::VgpuctlRun;
+using vgpu::test::vgpuctl;
 
 QString journalDir() {
   QString dir = QString::fromStdString(vgpu::test::scratchDir("vgpuctl-journal").string());

@@ -4,28 +4,15 @@
 
 #include "private_systemd_bus.h"
 #include "vgpuctl_cli.h"
+#include "vgpuctl_run.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace {
 
-struct Run {
-  int code;
-  QString out;
-  QString err;
-};
-
-Run vgpuctl(const QStringList& arguments) {
-  QString out;
-  QString err;
-  QTextStream outStream(&out);
-  QTextStream errStream(&err);
-  const int code = vgpu::cli::runVgpuctl(QStringList{QStringLiteral("vgpuctl")} + arguments, outStream, errStream);
-  outStream.flush();
-  errStream.flush();
-  return {code, out, err};
-}
+using Run = vgpu::test::VgpuctlRun;
+using vgpu::test::vgpuctl;
 
 QJsonObject json(const QString& text) {
   QJsonParseError error{};
