@@ -1,7 +1,10 @@
-// `vgpuctl doctor [--json] [--log FILE] [--root DIR] [--markdown FILE]`: runs the doctor's check
-// table over the inputs it can gather (today: an Ollama server log given with --log) and prints
-// the report as Markdown text, or as JSON (docs/doctor-json.md) with --json. --markdown FILE also
-// writes the Markdown report to FILE.
+// `vgpuctl doctor [--json] [--log FILE] [--root DIR] [--markdown FILE] [--log-only] [--sysfs DIR]
+// [--shim-dir DIR] [--probe FILE] [--bus ADDRESS]`: runs the doctor's check table over the inputs it
+// can gather — the machine under --root (Ollama installation, sysfs, shim directory, the loader in
+// a child process), systemd over D-Bus (the system bus on the real root, or --bus), and an Ollama
+// server log given with --log — and prints the report as Markdown text, or as JSON
+// (docs/doctor-json.md) with --json. --log-only examines the log and nothing else. --markdown FILE
+// also writes the Markdown report to FILE.
 // Exit codes: 0 every check passed (skips do not count), 1 warnings but no failure, 2 at least
 // one failure, 3 usage error or the report file could not be written.
 #include "vgpuctl_command.h"
@@ -10,6 +13,7 @@
 #include "doctor/doctor_engine.h"
 
 #include <QCommandLineParser>
+#include <QDBusConnection>
 #include <QFile>
 #include <QJsonDocument>
 
@@ -33,18 +37,33 @@ int runDoctor(CommandContext& context) {
                                 QStringLiteral("DIR"));
   const QCommandLineOption markdown(QStringLiteral("markdown"), QStringLiteral("Also write the report to FILE."),
                                     QStringLiteral("FILE"));
-  parser.addOptions({help, json, log, root, markdown});
+  const QCommandLineOption logOnly(QStringLiteral("log-only"), QStringLiteral("Examine only the log."));
+  const QCommandLineOption sysfs(QStringLiteral("sysfs"), QStringLiteral("sysfs tree for the hardware check."),
+                                 QStringLiteral("DIR"));
+  const QCommandLineOption shimDir(QStringLiteral("shim-dir"), QStringLiteral("vgpu's library directory."),
+                                   QStringLiteral("DIR"));
+  const QCommandLineOption probe(QStringLiteral("probe"), QStringLiteral("The vgpu-doctor-probe program."),
+                                 QStringLiteral("FILE"));
+  const QCommandLineOption bus(QStringLiteral("bus"), QStringLiteral("D-Bus address of systemd."),
+                               QStringLiteral("ADDRESS"));
+  parser.addOptions({help, json, log, root, markdown, logOnly, sysfs, shimDir, probe, bus});
   if (!parser.parse(QStringList{QStringLiteral("vgpuctl doctor")} + context.arguments)) {
     context.err << "vgpuctl doctor: " << parser.errorText() << "\nTry 'vgpuctl doctor --help'.\n";
     return kUsageError;
   }
   if (parser.isSet(help)) {
-    context.out << "Usage: vgpuctl doctor [--json] [--log FILE] [--root DIR] [--markdown FILE]\n\n"
+    context.out << "Usage: vgpuctl doctor [--json] [--log FILE] [--root DIR] [--markdown FILE] [--log-only]\n"
+                   "                      [--sysfs DIR] [--shim-dir DIR] [--probe FILE] [--bus ADDRESS]\n\n"
                    "Find why Ollama does not use the (virtual) GPU and say what fixes it.\n\n"
                    "  --json           print the report as JSON (schema: docs/doctor-json.md)\n"
                    "  --log FILE       analyse this Ollama server log (e.g. journalctl -u ollama > FILE)\n"
                    "  --root DIR       resolve system paths under DIR (test trees)\n"
-                   "  --markdown FILE  also write the Markdown report to FILE\n\n"
+                   "  --markdown FILE  also write the Markdown report to FILE\n"
+                   "  --log-only       examine the log only, not this machine\n"
+                   "  --sysfs DIR      sysfs tree for the hardware check (default <root>/sys)\n"
+                   "  --shim-dir DIR   vgpu's library directory, a path under the root (default /usr/lib/vgpu)\n"
+                   "  --probe FILE     the vgpu-doctor-probe program (default /usr/libexec/vgpu/vgpu-doctor-probe)\n"
+                   "  --bus ADDRESS    ask systemd on this D-Bus (default: the system bus, on the real root only)\n\n"
                    "Exit codes: 0 all checks pass, 1 warnings only, 2 failures, 3 usage error.\n";
     return 0;
   }
@@ -59,7 +78,22 @@ int runDoctor(CommandContext& context) {
   if (parser.isSet(log)) {
     doctorContext.ollamaLog = DoctorContext::readOllamaLog(parser.value(log));
   }
+  const QString busName = QStringLiteral("vgpuctl-doctor");
+  if (!parser.isSet(logOnly)) {
+    doctorContext.sysfsRoot = parser.value(sysfs);
+    doctorContext.shimDir = parser.value(shimDir);
+    doctorContext.probePath = parser.value(probe);
+    gatherSystemInputs(doctorContext, QProcessEnvironment::systemEnvironment());
+    if (parser.isSet(bus) || controller::SystemRoot(doctorContext.root).isRealRoot()) {
+      const QDBusConnection connection =
+          parser.isSet(bus) ? QDBusConnection::connectToBus(parser.value(bus), busName) : QDBusConnection::systemBus();
+      doctorContext.unitStatus = readOllamaUnitStatus(connection);
+    }
+  }
   const DoctorReport report = vgpu::controller::doctor::runDoctor(doctorChecks(), doctorContext);
+  if (parser.isSet(bus)) {
+    QDBusConnection::disconnectFromBus(busName);
+  }
   const QString text = reportToMarkdown(report);
   if (parser.isSet(markdown)) {
     QFile file(parser.value(markdown));

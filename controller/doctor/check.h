@@ -22,7 +22,7 @@ struct Evidence {
   QString excerpt; // the words that matter, verbatim
 };
 
-// A change the admin can apply through vgpu-helper, e.g. {"env.unset", {"OLLAMA_NUM_GPU"}}.
+// A change the admin can apply through vgpu-helper, e.g. {"env-unset", {"OLLAMA_NUM_GPU"}}.
 struct RemedyAction {
   QString verb;
   QStringList arguments;

@@ -1,9 +1,14 @@
 // THE table of doctor checks: one line per check (id, title, prerequisites, run function).
-// Checks from the other models (hardware, shim, Ollama tree, loader, service, runtime) are added
-// here as they arrive; the engine orders them by their prerequisites.
+// The log checks come first, then the machine's: hardware, shim, Ollama tree, loader, service
+// (runtime checks are still to come); the engine orders them by their prerequisites.
 #include "doctor/check_table.h"
 
+#include "doctor/hardware_checks.h"
+#include "doctor/loader_checks.h"
 #include "doctor/log_checks.h"
+#include "doctor/ollama_checks.h"
+#include "doctor/service_checks.h"
+#include "doctor/shim_checks.h"
 
 #include <vector>
 
@@ -20,6 +25,47 @@ std::span<const Check> doctorChecks() {
        QStringLiteral("Ollama GPU discovery verdict"),
        {QStringLiteral("logs.ollama-log")},
        &checkDiscoveryVerdict},
+      {QStringLiteral("hardware.pci-stub"), QStringLiteral("The stub PCI device and its profile"), {}, &checkPciStub},
+      {QStringLiteral("shim.installed"), QStringLiteral("Shim libraries installed"), {}, &checkShimInstalled},
+      {QStringLiteral("shim.soname"),
+       QStringLiteral("Shim libraries carry the SONAMEs CUDA software loads"),
+       {QStringLiteral("shim.installed")},
+       &checkShimSoname},
+      {QStringLiteral("shim.loadable"),
+       QStringLiteral("Shim loads and initialises in the service's environment"),
+       {QStringLiteral("shim.soname")},
+       &checkShimLoadable},
+      {QStringLiteral("shim.nvml-uuids"),
+       QStringLiteral("CUDA and NVML present the same devices (UUIDs)"),
+       {QStringLiteral("shim.loadable")},
+       &checkNvmlUuids},
+      {QStringLiteral("shim.vgpud-endpoint"), QStringLiteral("vgpud endpoint reachable"), {}, &checkVgpudEndpoint},
+      {QStringLiteral("ollama.binary"), QStringLiteral("Ollama binary and version"), {}, &checkOllamaBinary},
+      {QStringLiteral("ollama.library-root"),
+       QStringLiteral("Ollama library root"),
+       {QStringLiteral("ollama.binary")},
+       &checkLibraryRoot},
+      {QStringLiteral("ollama.variant-folders"),
+       QStringLiteral("Ollama variant folders"),
+       {QStringLiteral("ollama.library-root")},
+       &checkVariantFolders},
+      {QStringLiteral("ollama.requested-library"),
+       QStringLiteral("The folder OLLAMA_LLM_LIBRARY requests is usable"),
+       {QStringLiteral("ollama.library-root")},
+       &checkRequestedLibrary},
+      {QStringLiteral("loader.libggml-cuda"),
+       QStringLiteral("libggml-cuda.so loads with vgpu's libcuda.so.1 in Ollama's discovery environment"),
+       {QStringLiteral("ollama.variant-folders")},
+       &checkLibggmlCuda},
+      {QStringLiteral("service.daemon-reload"),
+       QStringLiteral("systemd has loaded the current unit files"),
+       {},
+       &checkDaemonReload},
+      {QStringLiteral("service.num-gpu"), QStringLiteral("No OLLAMA_NUM_GPU (Ollama ignores it)"), {}, &checkNumGpu},
+      {QStringLiteral("service.debug-level"),
+       QStringLiteral("OLLAMA_DEBUG shows GPU discovery"),
+       {},
+       &checkServiceDebugLevel},
   };
   return kChecks;
 }

@@ -97,7 +97,7 @@ Finding visibleDevicesHidden(const DiscoveryFacts& facts) {
                      .arg(value),
       QStringLiteral("Remove CUDA_VISIBLE_DEVICES from the ollama.service environment (or set it to the GPU's UUID), "
                      "then restart Ollama."));
-  found.action = HelperAction{QStringLiteral("env.unset"), {QStringLiteral("CUDA_VISIBLE_DEVICES")}, false};
+  found.action = HelperAction{QStringLiteral("env-unset"), {QStringLiteral("CUDA_VISIBLE_DEVICES")}, false};
   if (facts.serverConfig != nullptr && !configured.isEmpty()) {
     found.evidence.append(configEvidence(facts, QStringLiteral("CUDA_VISIBLE_DEVICES"),
                                          QStringLiteral("the server reports CUDA_VISIBLE_DEVICES=%1").arg(configured)));
@@ -255,7 +255,7 @@ Finding cudaBackendLoadFailed(const DiscoveryFacts& facts) {
   }
   DiscoveryCause found = cause(EvidenceStrength::Decisive, explanation, nextStep);
   if (!facts.traceVisible) {
-    found.action = HelperAction{QStringLiteral("env.set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("2")}, true};
+    found.action = HelperAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("2")}, true};
   }
   for (const LogEvent* failure : loadFailures) {
     found.evidence.append(evidenceOf(failure, QStringLiteral("the backend loader's error")));
@@ -450,7 +450,7 @@ Finding logLevelInsufficient(const DiscoveryFacts& facts) {
           .arg(requested),
       QStringLiteral("Set OLLAMA_DEBUG=1 in the ollama.service environment temporarily, restart Ollama, and run the "
                      "doctor again on the new log; remove the setting afterwards."));
-  found.action = HelperAction{QStringLiteral("env.set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true};
+  found.action = HelperAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true};
   if (facts.serverConfig != nullptr) {
     found.evidence.append(
         configEvidence(facts, QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("the log level the server runs at")));

@@ -26,7 +26,7 @@ struct LogEvidence {
   QString why;     // what this line shows
 };
 
-// A helper verb the admin can apply (carried out by vgpu-helper), e.g. {"env.set", {"OLLAMA_DEBUG", "1"}}.
+// A helper verb the admin can apply (carried out by vgpu-helper), e.g. {"env-set", {"OLLAMA_DEBUG", "1"}}.
 struct HelperAction {
   QString verb;
   QStringList arguments;

@@ -137,7 +137,7 @@ CheckResult checkDebugLevelSufficient(const DoctorContext& context) {
     result.remedy =
         Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
                               "new log; remove the setting afterwards."),
-               RemedyAction{QStringLiteral("env.set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true}};
+               RemedyAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true}};
   }
   if (facts.serverConfig != nullptr) {
     result.evidence.append(

@@ -54,15 +54,16 @@ TEST_CASE("vgpuctl doctor --log: exit codes follow the worst status") {
   };
   for (const Case& c : cases) {
     INFO(c.log);
-    const Run run = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log"), corpus(c.log)});
+    const Run run =
+        vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log-only"), QStringLiteral("--log"), corpus(c.log)});
     CHECK(run.code == c.code);
     CHECK(run.out.startsWith(QLatin1String("# vgpu doctor report")));
   }
 }
 
 TEST_CASE("vgpuctl doctor --json prints the documented report") {
-  const Run run = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--json"), QStringLiteral("--log"),
-                           corpus("seed-cuda-v12-not-visited.log")});
+  const Run run = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log-only"), QStringLiteral("--json"),
+                           QStringLiteral("--log"), corpus("seed-cuda-v12-not-visited.log")});
   CHECK(run.code == 2);
   QJsonParseError error{};
   const QJsonObject json = QJsonDocument::fromJson(run.out.toUtf8(), &error).object();
@@ -75,8 +76,9 @@ TEST_CASE("vgpuctl doctor --json prints the documented report") {
 TEST_CASE("vgpuctl doctor --markdown writes the report file") {
   const auto dir = vgpu::test::scratchDir("vgpuctl-doctor-markdown");
   const QString path = QString::fromStdString((dir / "report.md").string());
-  const Run run = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log"), corpus("era-a-h100-gpu.log"),
-                           QStringLiteral("--markdown"), path, QStringLiteral("--root"), QStringLiteral("/")});
+  const Run run = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log-only"), QStringLiteral("--log"),
+                           corpus("era-a-h100-gpu.log"), QStringLiteral("--markdown"), path, QStringLiteral("--root"),
+                           QStringLiteral("/")});
   CHECK(run.code == 0);
   QFile file(path);
   REQUIRE(file.open(QIODevice::ReadOnly));
@@ -86,7 +88,7 @@ TEST_CASE("vgpuctl doctor --markdown writes the report file") {
 }
 
 TEST_CASE("vgpuctl doctor: nothing to examine, help, and usage errors") {
-  const Run nothing = vgpuctl({QStringLiteral("doctor")});
+  const Run nothing = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log-only")});
   CHECK(nothing.code == 1);
   CHECK(nothing.out.contains(QLatin1String("[SKIP]")));
   const Run help = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--help")});
@@ -100,15 +102,17 @@ TEST_CASE("vgpuctl doctor: nothing to examine, help, and usage errors") {
     CHECK(run.code == 3);
     CHECK(run.err.contains(QLatin1String("vgpuctl doctor --help")));
   }
-  const Run unwritable = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log"), corpus("era-a-h100-gpu.log"),
-                                  QStringLiteral("--markdown"), QStringLiteral("/nonexistent-dir/report.md")});
+  const Run unwritable = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--log-only"), QStringLiteral("--log"),
+                                  corpus("era-a-h100-gpu.log"), QStringLiteral("--markdown"),
+                                  QStringLiteral("/nonexistent-dir/report.md")});
   CHECK(unwritable.code == 3);
 }
 
 TEST_CASE("the vgpuctl binary: doctor --json on the seed log exits 2") {
   QProcess process;
-  process.start(QStringLiteral(VGPUCTL_PATH), {QStringLiteral("doctor"), QStringLiteral("--json"),
-                                               QStringLiteral("--log"), corpus("seed-cuda-v12-not-visited.log")});
+  process.start(QStringLiteral(VGPUCTL_PATH),
+                {QStringLiteral("doctor"), QStringLiteral("--log-only"), QStringLiteral("--json"),
+                 QStringLiteral("--log"), corpus("seed-cuda-v12-not-visited.log")});
   REQUIRE(process.waitForFinished(10000));
   CHECK(process.exitStatus() == QProcess::NormalExit);
   CHECK(process.exitCode() == 2);

@@ -85,7 +85,8 @@ int main() {
   if (std::getenv("VGPU_EXPECT_SIMULATED") != nullptr) {
     report(wrongStatus == CUDA_ERROR_INVALID_VALUE, "driver-launch-wrong-size-refused");
   } else {
-    std::printf("info driver-launch-wrong-size %d (not checked against NVIDIA's driver)\n", static_cast<int>(wrongStatus));
+    std::printf("info driver-launch-wrong-size %d (not checked against NVIDIA's driver)\n",
+                static_cast<int>(wrongStatus));
   }
   report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE,
          "driver-launch-missing-params-refused");

@@ -1,0 +1,432 @@
+// The doctor's machine checks through `vgpuctl doctor --json` on a fake machine: the fake Ollama
+// tree (real ELF libraries), vgpu's built shims installed under /usr/lib/vgpu, a sysfs fixture
+// with the stub PCI device, and fake-systemd1 on a private bus. A healthy machine passes every
+// check; then one fault at a time is injected (issue 7's acceptance list) and the test asserts the
+// check that finds it, its explanation and the remedy (with the helper verb where there is one).
+#include <catch2/catch.hpp>
+
+#include "fake_ollama_tree.h"
+#include "private_systemd_bus.h"
+#include "sysfs_fixture.h"
+#include "test_paths.h"
+#include "vgpuctl_cli.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+using vgpu::test::FakeOllamaOptions;
+using vgpu::test::FakeOllamaTree;
+
+const QString kCudaV12 = QStringLiteral("/usr/local/lib/ollama/cuda_v12");
+
+QString str(const std::filesystem::path& path) {
+  return QString::fromStdString(path.string());
+}
+
+// A machine on which Ollama would use vgpu's shim: the shim installed for the service, the service
+// asking for cuda_v12 at debug level, a stub H100 in sysfs.
+struct Machine {
+  explicit Machine(const std::string& name, const std::string& sysfsFixture = "one-stub")
+      : dir(vgpu::test::scratchDir("doctor-checks-" + name)), tree(str(dir / "root"), healthyOptions()),
+        sysfs(str(vgpu::test::buildSysfsTree(sysfsFixture))) {
+    for (const QString& variant : {QStringLiteral("cuda_v12"), QStringLiteral("cuda_v13")}) {
+      replaceFile(QStringLiteral(VGPU_GGML_NEEDS_CUINIT),
+                  QStringLiteral("/usr/local/lib/ollama/%1/libggml-cuda.so").arg(variant));
+    }
+    tree.copyFile(QStringLiteral(VGPU_CUDA_SHIM_FILE), QStringLiteral("/usr/lib/vgpu/libvgpu-cuda.so"), 0755);
+    tree.copyFile(QStringLiteral(VGPU_NVML_SHIM_FILE), QStringLiteral("/usr/lib/vgpu/libvgpu-nvml.so"), 0755);
+    tree.symlink(QStringLiteral("/usr/lib/vgpu/libcuda.so.1"), QStringLiteral("libvgpu-cuda.so"));
+    tree.symlink(QStringLiteral("/usr/lib/vgpu/libnvidia-ml.so.1"), QStringLiteral("libvgpu-nvml.so"));
+    tree.writeFile(QStringLiteral("/etc/machine-id"), "4c0d7b1e2f3a49d6a8b7c6d5e4f30211\n");
+    writeServiceEnvironment(QStringLiteral("LD_LIBRARY_PATH=/usr/lib/vgpu"), QStringLiteral("1"));
+  }
+
+  static FakeOllamaOptions healthyOptions() {
+    FakeOllamaOptions options;
+    options.numGpuOverride = false;
+    return options;
+  }
+
+  void replaceFile(const QString& hostSource, const QString& systemPath, uint mode = 0755) {
+    tree.remove(systemPath);
+    tree.copyFile(hostSource, systemPath, mode);
+  }
+
+  // The drop-in vgpu's installer writes, with the settings the field report's admin used.
+  void writeServiceEnvironment(const QString& libraryPath, const QString& debug) {
+    QByteArray text =
+        "[Service]\nEnvironment=\"" + libraryPath.toUtf8() + "\"\nEnvironment=\"OLLAMA_LLM_LIBRARY=cuda_v12\"\n";
+    if (!debug.isEmpty()) {
+      text += "Environment=\"OLLAMA_DEBUG=" + debug.toUtf8() + "\"\n";
+    }
+    tree.writeDropIn(QStringLiteral("50-vgpu.conf"), text);
+  }
+
+  std::filesystem::path dir;
+  FakeOllamaTree tree;
+  QString sysfs;
+};
+
+struct Report {
+  int code = -1;
+  QJsonObject json;
+  QString err;
+
+  QJsonObject check(const QString& id) const {
+    for (const QJsonValue value : json[QStringLiteral("checks")].toArray()) {
+      if (value.toObject()[QStringLiteral("id")].toString() == id) {
+        return value.toObject();
+      }
+    }
+    FAIL("no check " << id.toStdString());
+    return {};
+  }
+  QString status(const QString& id) const { return check(id)[QStringLiteral("status")].toString(); }
+  QString summary(const QString& id) const { return check(id)[QStringLiteral("summary")].toString(); }
+  QString remedyText(const QString& id) const {
+    return check(id)[QStringLiteral("remedy")].toObject()[QStringLiteral("text")].toString();
+  }
+  QStringList action(const QString& id) const {
+    const QJsonObject action = check(id)[QStringLiteral("remedy")].toObject()[QStringLiteral("action")].toObject();
+    QStringList words{action[QStringLiteral("verb")].toString()};
+    for (const QJsonValue argument : action[QStringLiteral("arguments")].toArray()) {
+      words.append(argument.toString());
+    }
+    return words;
+  }
+  QString evidenceText(const QString& id) const {
+    return QString::fromUtf8(QJsonDocument(check(id)[QStringLiteral("evidence")].toArray()).toJson());
+  }
+};
+
+Report doctor(const Machine& machine, const QStringList& extra = {}) {
+  QString out;
+  QString err;
+  QTextStream outStream(&out);
+  QTextStream errStream(&err);
+  const QStringList arguments{QStringLiteral("vgpuctl"),
+                              QStringLiteral("doctor"),
+                              QStringLiteral("--json"),
+                              QStringLiteral("--root"),
+                              machine.tree.root(),
+                              QStringLiteral("--sysfs"),
+                              machine.sysfs,
+                              QStringLiteral("--probe"),
+                              QStringLiteral(VGPU_DOCTOR_PROBE_PATH),
+                              QStringLiteral("--shim-dir"),
+                              QStringLiteral("/usr/lib/vgpu")};
+  Report report;
+  report.code = vgpu::cli::runVgpuctl(arguments + extra, outStream, errStream);
+  outStream.flush();
+  errStream.flush();
+  report.json = QJsonDocument::fromJson(out.toUtf8()).object();
+  report.err = err;
+  INFO(out.toStdString());
+  REQUIRE(report.json[QStringLiteral("schema")].toString() == QStringLiteral("vgpu-doctor-report"));
+  return report;
+}
+
+const QStringList kMachineChecks{
+    QStringLiteral("hardware.pci-stub"),
+    QStringLiteral("shim.installed"),
+    QStringLiteral("shim.soname"),
+    QStringLiteral("shim.loadable"),
+    QStringLiteral("ollama.binary"),
+    QStringLiteral("ollama.library-root"),
+    QStringLiteral("ollama.variant-folders"),
+    QStringLiteral("ollama.requested-library"),
+    QStringLiteral("loader.libggml-cuda"),
+    QStringLiteral("service.num-gpu"),
+    QStringLiteral("service.debug-level"),
+};
+
+} // namespace
+
+TEST_CASE("doctor checks: a healthy machine passes every machine check") {
+  Machine machine("healthy");
+  const Report report = doctor(machine);
+  for (const QString& id : kMachineChecks) {
+    INFO(id.toStdString() << ": " << report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
+    CHECK(report.status(id) == QStringLiteral("pass"));
+  }
+  CHECK(report.summary(QStringLiteral("hardware.pci-stub")).contains(QLatin1String("NVIDIA H100")));
+  CHECK(report.evidenceText(QStringLiteral("hardware.pci-stub")).contains(QLatin1String("10de:2331")));
+  CHECK(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("1 device(s)")));
+  CHECK(report.summary(QStringLiteral("shim.nvml-uuids")).contains(QLatin1String("same 1 device(s): GPU-")));
+  CHECK(report.summary(QStringLiteral("loader.libggml-cuda")).contains(QLatin1String("vgpu's shim")));
+  CHECK(report.summary(QStringLiteral("ollama.binary")).contains(QStringLiteral(VGPU_FAKE_OLLAMA_VERSION)));
+  // No bus given on a test root: systemd is not asked; vgpud has no remote backend yet.
+  CHECK(report.status(QStringLiteral("service.daemon-reload")) == QStringLiteral("skip"));
+  CHECK(report.check(QStringLiteral("shim.vgpud-endpoint"))[QStringLiteral("reason")].toString().contains(
+      QLatin1String("no remote backend")));
+  CHECK(report.code == 0);
+}
+
+TEST_CASE("fault: cuda_v12 missing") {
+  Machine machine("cuda-v12-missing");
+  machine.tree.remove(kCudaV12);
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("ollama.requested-library");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("/usr/local/lib/ollama/cuda_v12 does not exist")));
+  CHECK(report.check(id)[QStringLiteral("explanation")].toString().contains(QLatin1String("at user's request")));
+  CHECK(report.action(id) ==
+        QStringList{QStringLiteral("env-set"), QStringLiteral("OLLAMA_LLM_LIBRARY"), QStringLiteral("cuda_v13")});
+  CHECK(report.status(QStringLiteral("loader.libggml-cuda")) == QStringLiteral("skip"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: cuda_v12 unreadable by the service user (mode bits)") {
+  Machine machine("cuda-v12-unreadable");
+  machine.tree.setMode(kCudaV12, 0700); // owned by the test's uid, never the ollama user's (998)
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("ollama.requested-library");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("the service user ollama may not read and enter")));
+  CHECK(report.remedyText(id).contains(QLatin1String("chmod 755 /usr/local/lib/ollama/cuda_v12")));
+  CHECK(report.status(QStringLiteral("loader.libggml-cuda")) == QStringLiteral("skip"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: cuda_v12 is a broken symlink") {
+  Machine machine("cuda-v12-broken-link");
+  machine.tree.remove(kCudaV12);
+  machine.tree.symlink(kCudaV12, QStringLiteral("/opt/ollama-old/cuda_v12"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("ollama.requested-library");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("is a broken symlink")));
+  CHECK(report.remedyText(id).contains(QLatin1String("Point the symlink")));
+  CHECK(report.action(id).value(0) == QStringLiteral("env-set"));
+}
+
+TEST_CASE("fault: cuda_v12 without a ggml file") {
+  Machine machine("cuda-v12-no-ggml");
+  machine.tree.remove(kCudaV12 + QStringLiteral("/libggml-cuda.so"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("ollama.requested-library");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("has no *ggml-* file directly inside")));
+  CHECK(report.remedyText(id).contains(QLatin1String("Restore libggml-cuda.so")));
+}
+
+TEST_CASE("fault: libggml-cuda.so needs a symbol the shim lacks") {
+  Machine machine("missing-symbol");
+  machine.replaceFile(QStringLiteral(VGPU_GGML_NEEDS_MISSING), kCudaV12 + QStringLiteral("/libggml-cuda.so"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("loader.libggml-cuda");
+  INFO(report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("it needs cuNoSuchSymbolForTest")));
+  CHECK(report.summary(id).contains(QLatin1String("vgpu's shim")));
+  CHECK(report.remedyText(id).contains(QLatin1String("vgpu's shim does not export cuNoSuchSymbolForTest")));
+  CHECK(report.check(id)[QStringLiteral("explanation")].toString().contains(QLatin1String("initial_count=0")));
+  CHECK(report.status(QStringLiteral("ollama.requested-library")) == QStringLiteral("pass"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: shim with a wrong SONAME") {
+  Machine machine("wrong-soname");
+  // Another library copied under the shim's file name: a real ELF whose SONAME is not libcuda.so.1.
+  machine.replaceFile(QStringLiteral(VGPU_GGML_NEEDS_CUINIT), QStringLiteral("/usr/lib/vgpu/libvgpu-cuda.so"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("shim.soname");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(
+      QLatin1String("/usr/lib/vgpu/libcuda.so.1 has SONAME 'libdoctor-ggml-cuda-needs-cuinit.so', not libcuda.so.1")));
+  CHECK(report.action(id) ==
+        QStringList{QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service")});
+  CHECK(report.status(QStringLiteral("shim.loadable")) == QStringLiteral("skip"));
+}
+
+TEST_CASE("fault: NVML presents another UUID than CUDA") {
+  Machine machine("nvml-uuid-mismatch");
+  machine.replaceFile(QStringLiteral(VGPU_FAKE_NVML), QStringLiteral("/usr/lib/vgpu/libvgpu-nvml.so"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("shim.nvml-uuids");
+  CHECK(report.status(QStringLiteral("shim.soname")) == QStringLiteral("pass"));
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("NVML presents GPU-00000000-1111-2222-3333-444444444444")));
+  CHECK(report.action(id).value(0) == QStringLiteral("install"));
+}
+
+TEST_CASE("fault: NVIDIA's libcuda.so.1 found before the shim") {
+  Machine machine("nvidia-first");
+  machine.tree.copyFile(QStringLiteral(VGPU_FAKE_NVIDIA_CUDA), QStringLiteral("/opt/nvidia/lib/libcuda.so.1"), 0755);
+  machine.writeServiceEnvironment(QStringLiteral("LD_LIBRARY_PATH=/opt/nvidia/lib:/usr/lib/vgpu"), QStringLiteral("1"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("loader.libggml-cuda");
+  INFO(report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("another library, e.g. NVIDIA's driver")));
+  CHECK(report.summary(id).contains(QLatin1String("/opt/nvidia/lib/libcuda.so.1")));
+  CHECK(report.summary(id).contains(QLatin1String("found before vgpu's shim")));
+  CHECK(report.action(id).value(0) == QStringLiteral("install"));
+  CHECK(report.remedyText(id).contains(QLatin1String("Put /usr/lib/vgpu first")));
+
+  // Listed in ld.so.conf too: the shadowing model names the copy past LD_LIBRARY_PATH.
+  machine.tree.writeFile(QStringLiteral("/etc/ld.so.conf"), "include /etc/ld.so.conf.d/*.conf\n");
+  machine.tree.writeFile(QStringLiteral("/etc/ld.so.conf.d/nvidia.conf"), "/opt/nvidia/lib\n");
+  const Report withConf = doctor(machine);
+  CHECK(withConf.evidenceText(id).contains(QLatin1String("/opt/nvidia/lib/libcuda.so.1 -> libcuda.so.1 (not vgpu's)")));
+}
+
+TEST_CASE("fault: OLLAMA_NUM_GPU set") {
+  Machine machine("num-gpu");
+  machine.tree.writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\"OLLAMA_NUM_GPU=999\"\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("service.num-gpu");
+  CHECK(report.status(id) == QStringLiteral("warn"));
+  CHECK(report.summary(id).contains(QLatin1String("Ollama never reads it")));
+  CHECK(report.evidenceText(id).contains(QLatin1String("override.conf")));
+  CHECK(report.action(id) == QStringList{QStringLiteral("env-unset"), QStringLiteral("OLLAMA_NUM_GPU")});
+  CHECK(report.code == 1);
+}
+
+TEST_CASE("fault: OLLAMA_DEBUG too low to decide") {
+  Machine machine("debug-low");
+  machine.writeServiceEnvironment(QStringLiteral("LD_LIBRARY_PATH=/usr/lib/vgpu"), QStringLiteral("0"));
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("service.debug-level");
+  CHECK(report.status(id) == QStringLiteral("warn"));
+  CHECK(report.summary(id).contains(QLatin1String("OLLAMA_DEBUG is '0'")));
+  CHECK(report.action(id) ==
+        QStringList{QStringLiteral("env-set"), QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")});
+  CHECK(report.check(id)[QStringLiteral("remedy")]
+            .toObject()[QStringLiteral("action")]
+            .toObject()[QStringLiteral("temporary")]
+            .toBool());
+  CHECK(report.code == 1);
+}
+
+TEST_CASE("fault: drop-in written but not reloaded (fake systemd)") {
+  vgpu::test::PrivateSystemdBus bus;
+  REQUIRE(bus.isReady());
+  Machine machine("not-reloaded");
+  const QString id = QStringLiteral("service.daemon-reload");
+  const Report clean = doctor(machine, {QStringLiteral("--bus"), bus.address()});
+  CHECK(clean.status(id) == QStringLiteral("pass"));
+  REQUIRE(bus.setUnitProperty(QStringLiteral("ollama.service"), QStringLiteral("NeedDaemonReload"), true));
+  const Report report = doctor(machine, {QStringLiteral("--bus"), bus.address()});
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("changed since the last daemon-reload")));
+  CHECK(report.action(id) == QStringList{QStringLiteral("daemon-reload")});
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: vgpud unreachable is a skip with the reason (no remote backend yet)") {
+  Machine machine("vgpud");
+  const Report report = doctor(machine);
+  CHECK(report.status(QStringLiteral("shim.vgpud-endpoint")) == QStringLiteral("skip"));
+}
+
+TEST_CASE("hardware.pci-stub fails on an unknown id with the profile= remedy, and without a device") {
+  Machine unknown("unknown-id", "unknown-id");
+  const Report report = doctor(unknown);
+  const QString id = QStringLiteral("hardware.pci-stub");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.remedyText(id).contains(QLatin1String("profile=10de:1234=<profile>")));
+  CHECK(report.evidenceText(id).contains(QLatin1String("0000:00:05.0 10de:1234")));
+  // The shim finds no device either: cuInit says so in the service's environment.
+  CHECK(report.status(QStringLiteral("shim.loadable")) == QStringLiteral("fail"));
+  CHECK(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("CUDA_ERROR_NO_DEVICE")));
+
+  Machine none("zero-stubs", "zero-stubs");
+  const Report noDevice = doctor(none);
+  CHECK(noDevice.status(id) == QStringLiteral("fail"));
+  CHECK(noDevice.remedyText(id).contains(QLatin1String("stub PCI device")));
+}
+
+TEST_CASE("shim.installed fails without the shim; the loader then finds no libcuda.so.1") {
+  Machine machine("no-shim");
+  machine.tree.remove(QStringLiteral("/usr/lib/vgpu"));
+  const Report report = doctor(machine);
+  CHECK(report.status(QStringLiteral("shim.installed")) == QStringLiteral("fail"));
+  CHECK(report.action(QStringLiteral("shim.installed")).value(0) == QStringLiteral("install"));
+  CHECK(report.status(QStringLiteral("shim.soname")) == QStringLiteral("skip"));
+  CHECK(report.status(QStringLiteral("loader.libggml-cuda")) == QStringLiteral("fail"));
+}
+
+TEST_CASE("ollama.binary, library root and variant folders fail on a broken install") {
+  Machine noVariants("no-cuda-variants");
+  noVariants.tree.remove(kCudaV12);
+  noVariants.tree.remove(QStringLiteral("/usr/local/lib/ollama/cuda_v13"));
+  const Report variants = doctor(noVariants);
+  CHECK(variants.status(QStringLiteral("ollama.variant-folders")) == QStringLiteral("fail"));
+  CHECK(variants.summary(QStringLiteral("ollama.variant-folders")).contains(QLatin1String("visible: vulkan")));
+
+  Machine noRoot("no-library-root");
+  noRoot.tree.remove(QStringLiteral("/usr/local/lib/ollama"));
+  const Report root = doctor(noRoot);
+  CHECK(root.status(QStringLiteral("ollama.library-root")) == QStringLiteral("fail"));
+  CHECK(root.status(QStringLiteral("ollama.variant-folders")) == QStringLiteral("skip"));
+
+  Machine noBinary("no-binary");
+  noBinary.tree.remove(QStringLiteral("/usr/local/bin/ollama"));
+  const Report binary = doctor(noBinary);
+  CHECK(binary.status(QStringLiteral("ollama.binary")) == QStringLiteral("fail"));
+  CHECK(binary.status(QStringLiteral("ollama.library-root")) == QStringLiteral("skip"));
+}
+
+TEST_CASE("the vgpuctl binary finds a fault too") {
+  Machine machine("binary-num-gpu");
+  machine.tree.writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\"OLLAMA_NUM_GPU=999\"\n");
+  QProcess process;
+  process.start(QStringLiteral(VGPUCTL_PATH),
+                {QStringLiteral("doctor"), QStringLiteral("--root"), machine.tree.root(), QStringLiteral("--sysfs"),
+                 machine.sysfs, QStringLiteral("--probe"), QStringLiteral(VGPU_DOCTOR_PROBE_PATH)});
+  REQUIRE(process.waitForFinished(30000));
+  const QString out = QString::fromUtf8(process.readAllStandardOutput());
+  INFO(out.toStdString());
+  CHECK(process.exitCode() == 1);
+  CHECK(out.contains(QLatin1String("OLLAMA_NUM_GPU=999 is set, but Ollama never reads it")));
+  CHECK(out.contains(QLatin1String("env-unset")));
+}
+
+TEST_CASE("service checks skip without ollama.service; relative --root and --sysfs work") {
+  Machine machine("no-unit");
+  machine.tree.remove(QStringLiteral("/etc/systemd/system/ollama.service"));
+  const Report report = doctor(machine);
+  CHECK(report.status(QStringLiteral("service.num-gpu")) == QStringLiteral("skip"));
+  CHECK(report.status(QStringLiteral("service.debug-level")) == QStringLiteral("skip"));
+
+  // libpci and the probe get absolute paths even when vgpuctl was given relative ones.
+  Machine relative("relative-paths");
+  QString out;
+  QString err;
+  QTextStream outStream(&out);
+  QTextStream errStream(&err);
+  const int code =
+      vgpu::cli::runVgpuctl({QStringLiteral("vgpuctl"), QStringLiteral("doctor"), QStringLiteral("--json"),
+                             QStringLiteral("--root"), QDir::current().relativeFilePath(relative.tree.root()),
+                             QStringLiteral("--sysfs"), QDir::current().relativeFilePath(relative.sysfs),
+                             QStringLiteral("--probe"), QStringLiteral(VGPU_DOCTOR_PROBE_PATH)},
+                            outStream, errStream);
+  outStream.flush();
+  INFO(out.toStdString());
+  CHECK(code == 0);
+  CHECK(out.contains(QLatin1String("cuInit = CUDA_SUCCESS, 1 device(s)")));
+}
+
+TEST_CASE("without OLLAMA_LLM_LIBRARY the loader check probes every visible CUDA folder") {
+  Machine machine("no-requested-library");
+  machine.tree.writeDropIn(
+      QStringLiteral("50-vgpu.conf"),
+      "[Service]\nEnvironment=\"LD_LIBRARY_PATH=/usr/lib/vgpu\"\nEnvironment=\"OLLAMA_DEBUG=1\"\n");
+  machine.replaceFile(QStringLiteral(VGPU_GGML_NEEDS_MISSING),
+                      QStringLiteral("/usr/local/lib/ollama/cuda_v13/libggml-cuda.so"));
+  const Report report = doctor(machine);
+  CHECK(report.status(QStringLiteral("ollama.requested-library")) == QStringLiteral("pass"));
+  const QString id = QStringLiteral("loader.libggml-cuda");
+  CHECK(report.check(id)[QStringLiteral("evidence")].toArray().size() >= 2);
+  CHECK(report.evidenceText(id).contains(QLatin1String("cuda_v12/libggml-cuda.so with LD_LIBRARY_PATH")));
+  // The worst folder decides: cuda_v13's libggml-cuda.so needs a symbol the shim lacks.
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).startsWith(QLatin1String("cuda_v13/libggml-cuda.so does not load")));
+}
