@@ -1,14 +1,17 @@
 // THE table of doctor checks: one line per check (id, title, prerequisites, run function).
 // The log checks come first, then the machine's: hardware, shim, Ollama tree, loader, service
-// (runtime checks are still to come); the engine orders them by their prerequisites.
+// then the running processes; the engine orders them by their prerequisites.
 #include "doctor/check_table.h"
 
 #include "doctor/hardware_checks.h"
+#include "doctor/jetpack_vulkan_checks.h"
 #include "doctor/loader_checks.h"
 #include "doctor/log_checks.h"
 #include "doctor/ollama_checks.h"
+#include "doctor/runtime_checks.h"
 #include "doctor/service_checks.h"
 #include "doctor/shim_checks.h"
+#include "doctor/vgpud_endpoint_check.h"
 
 #include <vector>
 
@@ -53,6 +56,10 @@ std::span<const Check> doctorChecks() {
        QStringLiteral("The folder OLLAMA_LLM_LIBRARY requests is usable"),
        {QStringLiteral("ollama.library-root")},
        &checkRequestedLibrary},
+      {QStringLiteral("ollama.jetpack-vulkan"),
+       QStringLiteral("No JetPack or Vulkan rule makes Ollama skip the CUDA folder"),
+       {QStringLiteral("ollama.library-root")},
+       &checkJetpackVulkan},
       {QStringLiteral("loader.libggml-cuda"),
        QStringLiteral("libggml-cuda.so loads with vgpu's libcuda.so.1 in Ollama's discovery environment"),
        {QStringLiteral("ollama.variant-folders")},
@@ -66,6 +73,10 @@ std::span<const Check> doctorChecks() {
        QStringLiteral("OLLAMA_DEBUG shows GPU discovery"),
        {},
        &checkServiceDebugLevel},
+      {QStringLiteral("runtime.ollama-processes"),
+       QStringLiteral("Running Ollama processes use vgpu's libcuda.so.1"),
+       {},
+       &checkOllamaProcesses},
   };
   return kChecks;
 }

@@ -41,6 +41,9 @@ void gatherSystemInputs(DoctorContext& context, const QProcessEnvironment& envir
   context.installation = OllamaInstallation::detect(root, environment);
   context.sysfsRoot =
       context.sysfsRoot.isEmpty() ? root.hostPath(u"/sys") : QFileInfo(context.sysfsRoot).absoluteFilePath();
+  if (context.procRoot.isEmpty()) {
+    context.procRoot = root.hostPath(u"/proc");
+  }
   if (context.shimDir.isEmpty()) {
     context.shimDir = defaultShimDir();
   }

@@ -39,6 +39,7 @@ struct DoctorContext {
   QString shimDir;                           // system path of vgpu's library directory; "" = shim not examined
   QString probePath;                         // host path of vgpu-doctor-probe; "" = the child-process checks skip
   QString readelfPath;                       // host path of readelf; "" = SONAMEs are not read
+  QString procRoot;                          // host path of the proc tree; "" = running processes not examined
   std::optional<UnitStatusInput> unitStatus; // only when a bus was given
 
   // The context with the Ollama log read from `path` (errors are kept, not thrown).
@@ -52,7 +53,7 @@ QString defaultShimDir();   // /usr/lib/vgpu, where the shim installer puts the 
 QString defaultProbePath(); // the installed vgpu-doctor-probe (VGPU_DOCTOR_PROBE overrides)
 
 // Detects the Ollama installation under context.root and fills the empty machine inputs with the
-// defaults: sysfs <root>/sys, the shim directory, the probe, readelf from PATH.
+// defaults: sysfs <root>/sys, proc <root>/proc, the shim directory, the probe, readelf from PATH.
 void gatherSystemInputs(DoctorContext& context, const QProcessEnvironment& environment);
 
 // ollama.service as systemd on `bus` reports it (blocking; errors are kept, not thrown).

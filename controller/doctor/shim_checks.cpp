@@ -184,9 +184,4 @@ CheckResult checkNvmlUuids(const DoctorContext& context) {
   return result;
 }
 
-CheckResult checkVgpudEndpoint(const DoctorContext& /*context*/) {
-  return CheckResult::skip(QStringLiteral("the shims have no remote backend yet (simulated devices only): there is no "
-                                          "vgpud endpoint to reach"));
-}
-
 } // namespace vgpu::controller::doctor

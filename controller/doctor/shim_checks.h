@@ -7,7 +7,7 @@
 //    and gets cuInit and cuDeviceGetCount;
 //  - shim.nvml-uuids: CUDA and NVML present the same devices under the same UUIDs (Ollama looks
 //    the CUDA device up in NVML by UUID);
-//  - shim.vgpud-endpoint: skipped with the reason until a remote backend exists.
+//  (shim.vgpud-endpoint lives in vgpud_endpoint_check.h.)
 #pragma once
 
 #include "doctor/check.h"
@@ -18,6 +18,5 @@ CheckResult checkShimInstalled(const DoctorContext& context);
 CheckResult checkShimSoname(const DoctorContext& context);
 CheckResult checkShimLoadable(const DoctorContext& context);
 CheckResult checkNvmlUuids(const DoctorContext& context);
-CheckResult checkVgpudEndpoint(const DoctorContext& context);
 
 } // namespace vgpu::controller::doctor

@@ -2,9 +2,11 @@
 #include "driver_state.h"
 
 #include "sim/simulated_backend.h"
+#include "vgpu/device/device_identity.h"
 #include "vgpu/device/device_profiles.h"
 #include "vgpu/device/shim_config.h"
 #include "vgpu/log.h"
+#include "vgpu/telemetry/telemetry_server.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +34,37 @@ sim::SimulatedDeviceLimits limitsFor(const device::PresentedDevice& presented) {
   limits.maxSharedMemoryPerBlockOptin = attribute(CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 49152);
   return limits;
 }
+
+// What the control socket reports about this process: the backend's own accounting.
+class DriverTelemetrySource final : public telemetry::TelemetrySource {
+public:
+  std::string backendKind() const override { return DriverState::instance().backend().describe(); }
+  std::vector<telemetry::DeviceIdentity> devices() const override {
+    DriverState& state = DriverState::instance();
+    std::vector<telemetry::DeviceIdentity> identities;
+    for (int ordinal = 0; ordinal < state.deviceCount(); ++ordinal) {
+      const DeviceRecord& record = *state.device(ordinal);
+      identities.push_back(
+          {std::string(record.presented.profile->name), device::formatGpuUuid(record.presented.uuid), record.pciBusId});
+    }
+    return identities;
+  }
+  telemetry::ProcessSample sample() const override {
+    DriverState& state = DriverState::instance();
+    telemetry::ProcessSample sample;
+    for (int ordinal = 0; ordinal < state.deviceCount(); ++ordinal) {
+      MemoryUsage usage;
+      state.backend().memUsage(ordinal, usage);
+      sample.devices.push_back({usage.usedBytes, usage.totalBytes, usage.peakBytes, usage.allocationCount});
+    }
+    const BackendCounters counters = state.backend().counters();
+    sample.counters = {counters.kernelLaunches, counters.bytesHostToDevice, counters.bytesDeviceToHost,
+                       counters.bytesDeviceToDevice, counters.memsets};
+    sample.backendState = "ready"; // the simulated device has no other state
+    return sample;
+  }
+  void resetPeaks() override { DriverState::instance().backend().resetMemoryPeaks(); }
+};
 
 struct ThreadContexts {
   std::vector<CUcontext> stack;
@@ -109,6 +142,10 @@ CUresult DriverState::initialize(unsigned int flags) {
       });
     }
     initResult_ = CUDA_SUCCESS;
+    // The control socket (docs/telemetry-protocol.md): its thread starts here, after a successful
+    // cuInit, never at load time.
+    static DriverTelemetrySource* const telemetrySource = new DriverTelemetrySource;
+    telemetry::startServer(*telemetrySource);
   });
   return initResult_;
 }

@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include "dashboard_page.h"
+#include "diagnostics_page.h"
 #include "main_window.h"
+#include "service_page.h"
 #include "test_paths.h"
 #include "translations.h"
 
@@ -11,6 +13,7 @@
 #include <QLabel>
 #include <QPixmap>
 #include <QTabWidget>
+#include <QTest>
 #include <QTranslator>
 #include <qcustomplot.h>
 
@@ -48,12 +51,24 @@ TEST_CASE("the main window opens with its dashboard and is grabbed to PNG") {
   auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
   REQUIRE(pages != nullptr);
   CHECK(pages->currentWidget() == window.dashboard());
+  REQUIRE(pages->count() == 3);
+  CHECK(pages->widget(1) == window.servicePage());
+  CHECK(pages->widget(2) == window.diagnosticsPage());
+  CHECK_FALSE(window.servicePage()->isStarted()); // the bus and journal are touched only when shown
   auto* emptyState = window.findChild<QLabel*>(QStringLiteral("dashboardEmptyState"));
   REQUIRE(emptyState != nullptr);
   CHECK(emptyState->text().contains(QStringLiteral("LD_LIBRARY_PATH")));
   REQUIRE(window.findChild<QCustomPlot*>(QStringLiteral("vramPlot")) != nullptr);
 
   const QImage image = grabToFile(window, "main-window-en.png");
+
+  // Showing the Service page starts it on this machine's system bus and journal: whatever they
+  // answer (no bus in a container, a real systemd elsewhere), the state leaves "reading…".
+  pages->setCurrentIndex(1);
+  CHECK(window.servicePage()->isStarted());
+  auto* state = window.findChild<QLabel*>(QStringLiteral("serviceState"));
+  REQUIRE(state != nullptr);
+  QTRY_VERIFY_WITH_TIMEOUT(state->text() != QStringLiteral("reading…"), 15000);
   CHECK(image.width() >= 800);
   CHECK(distinctColours(image) > 10);
 }
@@ -67,6 +82,8 @@ TEST_CASE("the main window is translated to German") {
     auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
     REQUIRE(pages != nullptr);
     CHECK(pages->tabText(0) == QStringLiteral("Übersicht"));
+    CHECK(pages->tabText(1) == QStringLiteral("Dienst"));
+    CHECK(pages->tabText(2) == QStringLiteral("Diagnose"));
     grabToFile(window, "main-window-de.png");
   }
   QCoreApplication::removeTranslator(translator);

@@ -161,10 +161,13 @@ TEST_CASE("doctor checks: a healthy machine passes every machine check") {
   CHECK(report.summary(QStringLiteral("shim.nvml-uuids")).contains(QLatin1String("same 1 device(s): GPU-")));
   CHECK(report.summary(QStringLiteral("loader.libggml-cuda")).contains(QLatin1String("vgpu's shim")));
   CHECK(report.summary(QStringLiteral("ollama.binary")).contains(QStringLiteral(VGPU_FAKE_OLLAMA_VERSION)));
-  // No bus given on a test root: systemd is not asked; vgpud has no remote backend yet.
+  // No bus given on a test root: systemd is not asked; the shims use the simulated backend (no
+  // vgpud to reach); no Ollama process runs in the test root.
   CHECK(report.status(QStringLiteral("service.daemon-reload")) == QStringLiteral("skip"));
   CHECK(report.check(QStringLiteral("shim.vgpud-endpoint"))[QStringLiteral("reason")].toString().contains(
-      QLatin1String("no remote backend")));
+      QLatin1String("simulated backend")));
+  CHECK(report.status(QStringLiteral("ollama.jetpack-vulkan")) == QStringLiteral("pass"));
+  CHECK(report.status(QStringLiteral("runtime.ollama-processes")) == QStringLiteral("skip"));
   CHECK(report.code == 0);
 }
 
@@ -320,10 +323,28 @@ TEST_CASE("fault: drop-in written but not reloaded (fake systemd)") {
   CHECK(report.code == 2);
 }
 
-TEST_CASE("fault: vgpud unreachable is a skip with the reason (no remote backend yet)") {
+TEST_CASE("fault: vgpud unreachable") {
   Machine machine("vgpud");
+  // A socket path nobody listens on (kept short for sun_path; the scratch tree may be deep).
+  machine.tree.writeFile(QStringLiteral("/etc/vgpu/shim.conf"),
+                         "backend=remote\nendpoint=unix:/tmp/vgpu-doctor-checks-no-vgpud.sock\n");
   const Report report = doctor(machine);
-  CHECK(report.status(QStringLiteral("shim.vgpud-endpoint")) == QStringLiteral("skip"));
+  CHECK(report.status(QStringLiteral("shim.vgpud-endpoint")) == QStringLiteral("fail"));
+  CHECK(report.summary(QStringLiteral("shim.vgpud-endpoint"))
+            .startsWith(QLatin1String("vgpud unreachable at unix:/tmp/vgpu-doctor-checks-no-vgpud.sock")));
+  CHECK(report.remedyText(QStringLiteral("shim.vgpud-endpoint")).contains(QLatin1String("Start vgpud")));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: JETSON_JETPACK makes Ollama skip the requested cuda_v12") {
+  Machine machine("jetpack");
+  machine.tree.writeDropIn(QStringLiteral("60-jetson.conf"), "[Service]\nEnvironment=\"JETSON_JETPACK=6\"\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("ollama.jetpack-vulkan");
+  INFO(report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("warn"));
+  CHECK(report.summary(id).contains(QLatin1String("JETSON_JETPACK=6")));
+  CHECK(report.action(id) == QStringList{QStringLiteral("env-unset"), QStringLiteral("JETSON_JETPACK")});
 }
 
 TEST_CASE("hardware.pci-stub fails on an unknown id with the profile= remedy, and without a device") {

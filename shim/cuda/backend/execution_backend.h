@@ -82,6 +82,14 @@ struct BackendCounters {
   std::uint64_t memsets = 0;
 };
 
+// A device's memory accounting, as telemetry and NVML report it.
+struct MemoryUsage {
+  std::size_t usedBytes = 0;
+  std::size_t totalBytes = 0;
+  std::size_t peakBytes = 0;         // highest use since the backend started or resetPeak()
+  std::uint64_t allocationCount = 0; // live allocations counted against the device's memory
+};
+
 class ExecutionBackend {
 public:
   virtual ~ExecutionBackend() = default;
@@ -101,6 +109,9 @@ public:
   virtual CUresult hostUnregister(void* pointer) = 0;
   virtual CUresult memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) = 0;
   virtual CUresult pointerInfo(CUdeviceptr pointer, PointerInfo& out) = 0;
+  virtual CUresult memUsage(int device, MemoryUsage& out) const = 0;
+  // Restarts every device's peak from its current use (telemetry's reset-peaks; no CUDA state).
+  virtual void resetMemoryPeaks() = 0;
 
   // Virtual memory management (cuMemCreate & co.).
   virtual std::size_t allocationGranularity(int device) const = 0;

@@ -85,6 +85,20 @@ CUresult SimulatedBackend::memGetInfo(int device, std::size_t& freeBytes, std::s
   return CUDA_SUCCESS;
 }
 
+CUresult SimulatedBackend::memUsage(int device, MemoryUsage& out) const {
+  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  out = memories_[static_cast<std::size_t>(device)]->usage();
+  return CUDA_SUCCESS;
+}
+
+void SimulatedBackend::resetMemoryPeaks() {
+  for (const auto& memory : memories_) {
+    memory->resetPeak();
+  }
+}
+
 CUresult SimulatedBackend::pointerInfo(CUdeviceptr pointer, PointerInfo& out) {
   for (const auto& memory : memories_) {
     if (memory->pointerInfo(pointer, out) == CUDA_SUCCESS) {

@@ -43,6 +43,8 @@ public:
   CUresult hostRegister(void* pointer, std::size_t bytes) override;
   CUresult hostUnregister(void* pointer) override;
   CUresult memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) override;
+  CUresult memUsage(int device, MemoryUsage& out) const override;
+  void resetMemoryPeaks() override;
   CUresult pointerInfo(CUdeviceptr pointer, PointerInfo& out) override;
 
   std::size_t allocationGranularity(int device) const override;

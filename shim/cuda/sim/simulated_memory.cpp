@@ -58,6 +58,8 @@ std::shared_ptr<SimulatedMemory::Backing> SimulatedMemory::makeBacking(std::size
   backing->accounted = accounted;
   if (accounted) {
     used_ += bytes;
+    ++allocations_;
+    peak_ = std::max(peak_, used_);
   }
   status = CUDA_SUCCESS;
   return backing;
@@ -106,6 +108,7 @@ CUresult SimulatedMemory::allocate(std::size_t bytes, CUdeviceptr& out) {
   CUdeviceptr address = 0;
   if ((status = reserveLocked(roundUp(rounded, kGranularity), kGranularity, address)) != CUDA_SUCCESS) {
     used_ -= rounded;
+    --allocations_;
     return status;
   }
   reservations_[address].owned = true;
@@ -142,6 +145,7 @@ CUresult SimulatedMemory::free(CUdeviceptr pointer) {
   }
   if (it->second.backing->accounted) {
     used_ -= it->second.backing->size;
+    --allocations_;
   }
   const bool device = it->second.kind == MemoryKind::Device;
   mappings_.erase(it);
@@ -243,6 +247,7 @@ CUresult SimulatedMemory::physicalRelease(BackendPhysical handle) {
   // counting as used when the handle is released.
   if (it->second->accounted) {
     used_ -= it->second->size;
+    --allocations_;
     it->second->accounted = false;
   }
   physical_.erase(it);
@@ -344,6 +349,16 @@ CUresult SimulatedMemory::unmap(CUdeviceptr address, std::size_t bytes) {
 std::size_t SimulatedMemory::usedBytes() const {
   const std::lock_guard lock(mutex_);
   return used_;
+}
+
+MemoryUsage SimulatedMemory::usage() const {
+  const std::lock_guard lock(mutex_);
+  return MemoryUsage{used_, total_, peak_, allocations_};
+}
+
+void SimulatedMemory::resetPeak() {
+  const std::lock_guard lock(mutex_);
+  peak_ = used_;
 }
 
 std::map<CUdeviceptr, SimulatedMemory::Mapping>::const_iterator

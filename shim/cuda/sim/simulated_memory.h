@@ -42,6 +42,8 @@ public:
   CUresult unmap(CUdeviceptr address, std::size_t bytes);
 
   std::size_t usedBytes() const;
+  MemoryUsage usage() const;
+  void resetPeak(); // the peak restarts from the current use
   std::size_t totalBytes() const { return total_; }
   CUresult pointerInfo(CUdeviceptr pointer, PointerInfo& out) const;
 
@@ -86,6 +88,8 @@ private:
   std::size_t vaSize_ = 0;
   mutable std::mutex mutex_;
   std::size_t used_ = 0;
+  std::size_t peak_ = 0;          // highest used_ since creation or the last resetPeak()
+  std::uint64_t allocations_ = 0; // live accounted allocations (cuMemAlloc*, cuMemCreate)
   std::uint64_t nextId_ = 1;
   std::map<CUdeviceptr, std::size_t> freeRanges_; // VA ranges not reserved: start -> size
   std::map<CUdeviceptr, Reservation> reservations_;

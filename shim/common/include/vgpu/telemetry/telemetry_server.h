@@ -1,0 +1,21 @@
+// The per-process control socket: <runtime dir>/<pid>.sock served by one small thread, started
+// by the shim after a successful initialisation (never at load time). See
+// docs/telemetry-protocol.md for the protocol, the runtime directory and the access rules.
+#pragma once
+
+#include "vgpu/telemetry/telemetry_source.h"
+
+#include <string>
+
+namespace vgpu::telemetry {
+
+// Starts the server once per process (later calls do nothing) unless VGPU_TELEMETRY=off. The
+// source must live for the rest of the process. Failures are logged (VGPU_LOG) and leave the
+// application unaffected. Returns true when the server is running.
+bool startServer(TelemetrySource& source);
+
+// Where sockets live: VGPU_RUNTIME_DIR, else /run/vgpu when writable, else $XDG_RUNTIME_DIR/vgpu
+// (created 0750). Empty when none is usable; `why` says why.
+std::string runtimeDirectory(std::string& why);
+
+} // namespace vgpu::telemetry

@@ -1,0 +1,139 @@
+// The doctor's shim.vgpud-endpoint against the real vgpud on a temporary socket, against nothing
+// listening, against a server that answers in another protocol version, and with the simulated
+// backend (the default), over a test root whose /etc/vgpu/shim.conf selects the backend.
+#include <catch2/catch.hpp>
+
+#include "doctor/vgpud_endpoint_check.h"
+#include "test_paths.h"
+#include "vgpu/unix_socket.h"
+#include "vgpu/version.h"
+#include "vgpu/wire_frame.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/socket.h>
+#include <thread>
+
+using namespace vgpu::controller::doctor;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// A short socket path (sun_path holds 108 bytes; the build tree can be deeper than that).
+std::string temporarySocketPath() {
+  char pattern[] = "/tmp/vgpud-doctor-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  return std::string(pattern) + "/vgpud.sock";
+}
+
+DoctorContext contextWithConfig(const std::string& name, const QByteArray& shimConf) {
+  const QString root = QString::fromStdString(vgpu::test::scratchDir("doctor-vgpud-" + name).string());
+  if (!shimConf.isEmpty()) {
+    REQUIRE(QDir().mkpath(root + QStringLiteral("/etc/vgpu")));
+    QFile file(root + QStringLiteral("/etc/vgpu/shim.conf"));
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(shimConf);
+  }
+  DoctorContext context;
+  context.root = root;
+  context.shimDir = QStringLiteral("/usr/lib/vgpu");
+  return context;
+}
+
+QByteArray remoteConfig(const std::string& socketPath) {
+  return "backend=remote\nendpoint=unix:" + QByteArray::fromStdString(socketPath) + "\n";
+}
+
+} // namespace
+
+TEST_CASE("shim.vgpud-endpoint: the real vgpud answers with its version") {
+  const std::string socketPath = temporarySocketPath();
+  QProcess vgpud;
+  vgpud.start(QStringLiteral(VGPUD_PATH),
+              {QStringLiteral("--listen"), QStringLiteral("unix:") + QString::fromStdString(socketPath),
+               QStringLiteral("--log-level"), QStringLiteral("warn")});
+  REQUIRE(vgpud.waitForStarted());
+  for (int attempt = 0; attempt < 200 && !std::filesystem::exists(socketPath); ++attempt) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(std::filesystem::exists(socketPath));
+
+  const CheckResult result = checkVgpudEndpoint(contextWithConfig("running", remoteConfig(socketPath)));
+  vgpud.terminate();
+  vgpud.waitForFinished();
+  std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
+  INFO(result.summary.toStdString());
+  CHECK(result.status == CheckStatus::Pass);
+  CHECK(result.summary.contains(QStringLiteral("vgpud %1 answers at unix:").arg(QStringLiteral(VGPU_VERSION_STRING))));
+  CHECK(result.summary.contains(QLatin1String("wire protocol 1")));
+}
+
+TEST_CASE("shim.vgpud-endpoint: nothing listening fails with the start-vgpud remedy") {
+  const std::string socketPath = temporarySocketPath();
+  const CheckResult result = checkVgpudEndpoint(contextWithConfig("absent", remoteConfig(socketPath)));
+  std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
+  CHECK(result.status == CheckStatus::Fail);
+  CHECK(result.summary.startsWith(
+      QStringLiteral("vgpud unreachable at unix:%1").arg(QString::fromStdString(socketPath))));
+  REQUIRE(result.remedy);
+  CHECK(result.remedy->text.contains(QLatin1String("Start vgpud")));
+  CHECK(result.remedy->text.contains(QLatin1String("endpoint=")));
+}
+
+TEST_CASE("shim.vgpud-endpoint: a daemon speaking another protocol version fails as a mismatch") {
+  const std::string socketPath = temporarySocketPath();
+  vgpu::SocketResult listener = vgpu::listenUnix(socketPath);
+  REQUIRE(listener.fd.valid());
+  std::thread server([fd = listener.fd.get()] {
+    const vgpu::FileDescriptor connection(accept(fd, nullptr, nullptr));
+    std::array<std::uint8_t, vgpu::wire::kHeaderSize> request{};
+    if (!connection.valid() || !vgpu::readAll(connection.get(), request)) {
+      return;
+    }
+    vgpu::wire::Header header;
+    header.version = 2;
+    header.call = static_cast<std::uint16_t>(vgpu::wire::Call::Version);
+    std::array<std::uint8_t, vgpu::wire::kHeaderSize> reply{};
+    vgpu::wire::encodeHeader(header, reply);
+    vgpu::writeAll(connection.get(), reply);
+  });
+  const CheckResult result = checkVgpudEndpoint(contextWithConfig("mismatch", remoteConfig(socketPath)));
+  server.join();
+  std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
+  INFO(result.summary.toStdString());
+  CHECK(result.status == CheckStatus::Fail);
+  CHECK(result.summary.contains(QLatin1String("speaks another protocol")));
+  REQUIRE(result.remedy);
+  CHECK(result.remedy->text.contains(QLatin1String("same vgpu release")));
+}
+
+TEST_CASE("shim.vgpud-endpoint: skips with the simulated backend, explicit or by default") {
+  const CheckResult explicitSim = checkVgpudEndpoint(contextWithConfig("sim", "backend=sim\n"));
+  CHECK(explicitSim.status == CheckStatus::Skip);
+  CHECK(explicitSim.reason.contains(QLatin1String("simulated backend")));
+  const CheckResult noFile = checkVgpudEndpoint(contextWithConfig("default", QByteArray()));
+  CHECK(noFile.status == CheckStatus::Skip);
+  CHECK(noFile.reason.contains(QLatin1String("does not exist")));
+  CHECK(checkVgpudEndpoint(DoctorContext{}).status == CheckStatus::Skip);
+}
+
+TEST_CASE("shim.vgpud-endpoint: VGPU_BACKEND / VGPU_ENDPOINT in ollama.service override shim.conf") {
+  const std::string socketPath = temporarySocketPath();
+  DoctorContext context = contextWithConfig("unit-override", "backend=sim\n");
+  context.installation = vgpu::controller::OllamaInstallation{};
+  context.installation->environment = {
+      {QStringLiteral("VGPU_BACKEND"), QStringLiteral("remote"), QStringLiteral("50-vgpu.conf:2")},
+      {QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("unix:") + QString::fromStdString(socketPath),
+       QStringLiteral("50-vgpu.conf:3")}};
+  const CheckResult result = checkVgpudEndpoint(context);
+  std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
+  CHECK(result.status == CheckStatus::Fail);
+  CHECK(result.summary.contains(QString::fromStdString(socketPath)));
+}
