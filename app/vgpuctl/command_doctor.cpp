@@ -11,6 +11,7 @@
 
 #include "doctor/check_table.h"
 #include "doctor/doctor_engine.h"
+#include "doctor/journal_log_input.h"
 
 #include <QCommandLineParser>
 #include <QDBusConnection>
@@ -37,6 +38,9 @@ int runDoctor(CommandContext& context) {
                                 QStringLiteral("DIR"));
   const QCommandLineOption markdown(QStringLiteral("markdown"), QStringLiteral("Also write the report to FILE."),
                                     QStringLiteral("FILE"));
+  const QCommandLineOption journalDir(QStringLiteral("journal-dir"),
+                                      QStringLiteral("Read ollama.service's log from the journal files in DIR."),
+                                      QStringLiteral("DIR"));
   const QCommandLineOption logOnly(QStringLiteral("log-only"), QStringLiteral("Examine only the log."));
   const QCommandLineOption sysfs(QStringLiteral("sysfs"), QStringLiteral("sysfs tree for the hardware check."),
                                  QStringLiteral("DIR"));
@@ -46,7 +50,7 @@ int runDoctor(CommandContext& context) {
                                  QStringLiteral("FILE"));
   const QCommandLineOption bus(QStringLiteral("bus"), QStringLiteral("D-Bus address of systemd."),
                                QStringLiteral("ADDRESS"));
-  parser.addOptions({help, json, log, root, markdown, logOnly, sysfs, shimDir, probe, bus});
+  parser.addOptions({help, json, log, journalDir, root, markdown, logOnly, sysfs, shimDir, probe, bus});
   if (!parser.parse(QStringList{QStringLiteral("vgpuctl doctor")} + context.arguments)) {
     context.err << "vgpuctl doctor: " << parser.errorText() << "\nTry 'vgpuctl doctor --help'.\n";
     return kUsageError;
@@ -56,7 +60,9 @@ int runDoctor(CommandContext& context) {
                    "                      [--sysfs DIR] [--shim-dir DIR] [--probe FILE] [--bus ADDRESS]\n\n"
                    "Find why Ollama does not use the (virtual) GPU and say what fixes it.\n\n"
                    "  --json           print the report as JSON (schema: docs/doctor-json.md)\n"
-                   "  --log FILE       analyse this Ollama server log (e.g. journalctl -u ollama > FILE)\n"
+                   "  --log FILE       analyse this Ollama server log (e.g. journalctl -u ollama > FILE);\n"
+                   "                   default: ollama.service's journal of this boot\n"
+                   "  --journal-dir DIR  read that journal from the journal files in DIR\n"
                    "  --root DIR       resolve system paths under DIR (test trees)\n"
                    "  --markdown FILE  also write the Markdown report to FILE\n"
                    "  --log-only       examine the log only, not this machine\n"
@@ -75,8 +81,14 @@ int runDoctor(CommandContext& context) {
 
   DoctorContext doctorContext;
   doctorContext.root = parser.isSet(root) ? parser.value(root) : context.root;
+  // The Ollama log: the file given, else journal files given, else (on the real root) the system
+  // journal's ollama.service entries of this boot.
   if (parser.isSet(log)) {
     doctorContext.ollamaLog = DoctorContext::readOllamaLog(parser.value(log));
+  } else if (parser.isSet(journalDir)) {
+    doctorContext.ollamaLog = serviceJournalLog(parser.value(journalDir));
+  } else if (controller::SystemRoot(doctorContext.root).isRealRoot()) {
+    doctorContext.ollamaLog = serviceJournalLog();
   }
   const QString busName = QStringLiteral("vgpuctl-doctor");
   if (!parser.isSet(logOnly)) {

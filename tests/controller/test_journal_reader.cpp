@@ -5,10 +5,15 @@
 
 #include "journal/journal_reader.h"
 #include "test_paths.h"
+#include "vgpuctl_cli.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTextStream>
 
 using vgpu::controller::JournalEntry;
 using vgpu::controller::JournalQuery;
@@ -153,4 +158,30 @@ TEST_CASE("a directory that cannot be opened is a clear error") {
   QString error;
   CHECK_FALSE(JournalReader::openDirectory(QStringLiteral("/nonexistent/journal"), &error));
   CHECK(error.startsWith(QStringLiteral("cannot open journal directory /nonexistent/journal")));
+}
+
+TEST_CASE("vgpuctl doctor reads ollama.service's log from journal files") {
+  const QString dir = makeJournalDir("journal-doctor");
+  QString out;
+  QString err;
+  QTextStream outStream(&out);
+  QTextStream errStream(&err);
+  const int code = vgpu::cli::runVgpuctl({QStringLiteral("vgpuctl"), QStringLiteral("doctor"), QStringLiteral("--json"),
+                                          QStringLiteral("--log-only"), QStringLiteral("--journal-dir"), dir},
+                                         outStream, errStream);
+  outStream.flush();
+  errStream.flush();
+  INFO(out.toStdString() << err.toStdString());
+  CHECK(code != 3); // not a usage error
+  const QJsonDocument report = QJsonDocument::fromJson(out.toUtf8());
+  REQUIRE(report.isObject());
+  bool logRead = false;
+  for (const QJsonValue& check : report.object().value(QStringLiteral("checks")).toArray()) {
+    const QJsonObject object = check.toObject();
+    if (object.value(QStringLiteral("id")).toString() == QStringLiteral("logs.ollama-log")) {
+      logRead = object.value(QStringLiteral("status")).toString() != QStringLiteral("skip");
+      CHECK(QJsonDocument(object).toJson().contains("journal files in"));
+    }
+  }
+  CHECK(logRead);
 }
