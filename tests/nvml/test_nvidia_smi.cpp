@@ -4,6 +4,8 @@
 // treats as fatal. Fields the shim has no real value for read N/A.
 #include <catch2/catch.hpp>
 
+#include "presented_devices_fixture.h"
+
 #include "run_program.h"
 #include "sysfs_fixture.h"
 #include "test_paths.h"
@@ -21,23 +23,10 @@ namespace {
 
 using vgpu::test::ProgramResult;
 
-std::string machineIdFile() {
-  return (vgpu::test::dataDir() / "sysfs" / "machine-id").string();
-}
-
-struct Fixture {
-  std::string sysfsRoot;
-  vgpu::device::DiscoveryResult expected;
-};
-
+using Fixture = vgpu::test::PresentedDevicesFixture;
+using vgpu::test::machineIdFile;
 Fixture fixture(const std::string& tree) {
-  Fixture f;
-  f.sysfsRoot = vgpu::test::buildSysfsTree(tree).string();
-  vgpu::device::ShimConfig config;
-  config.sysfsRoot = f.sysfsRoot;
-  config.machineIdFile = machineIdFile();
-  f.expected = vgpu::device::discoverDevices(config);
-  return f;
+  return vgpu::test::presentedDevices(tree);
 }
 
 ProgramResult nvidiaSmi(const Fixture& f, const std::vector<std::string>& arguments) {

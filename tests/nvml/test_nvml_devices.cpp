@@ -5,6 +5,8 @@
 // allocations in the same process.
 #include <catch2/catch.hpp>
 
+#include "presented_devices_fixture.h"
+
 #include "run_program.h"
 #include "sysfs_fixture.h"
 #include "test_paths.h"
@@ -23,23 +25,10 @@ namespace {
 using vgpu::test::outputValue;
 using vgpu::test::ProgramResult;
 
-std::string machineIdFile() {
-  return (vgpu::test::dataDir() / "sysfs" / "machine-id").string();
-}
-
-struct Fixture {
-  std::string sysfsRoot;
-  vgpu::device::DiscoveryResult expected;
-};
-
+using Fixture = vgpu::test::PresentedDevicesFixture;
+using vgpu::test::machineIdFile;
 Fixture fixture(const std::string& tree) {
-  Fixture f;
-  f.sysfsRoot = vgpu::test::buildSysfsTree(tree).string();
-  vgpu::device::ShimConfig config;
-  config.sysfsRoot = f.sysfsRoot;
-  config.machineIdFile = machineIdFile();
-  f.expected = vgpu::device::discoverDevices(config);
-  return f;
+  return vgpu::test::presentedDevices(tree);
 }
 
 ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {}) {
