@@ -1,43 +1,11 @@
-// Device memory (nvmlDeviceGetMemoryInfo, _v2). Total comes from the profile. Used comes only from
-// real accounting: the CUDA shim's, through its private entry point cuVgpuDeviceMemoryUsage
-// (shim/cuda/entry_vgpu_private.cpp), when libvgpu-cuda is loaded and initialised in this process
-// (Ollama's runner). Without it (nvidia-smi, nvtop) nothing here knows what other processes use —
-// that arrives with the control sockets — so the answer is NVML_ERROR_NOT_SUPPORTED, never a guess.
+// Device memory (nvmlDeviceGetMemoryInfo, _v2). Total comes from the profile. Used is the sum of
+// the real accounting of every process that presents the device (nvml_usage.h): the CUDA shim in
+// this process and every other shim process's control socket. With neither source (no CUDA shim
+// here, no runtime directory) the answer is NVML_ERROR_NOT_SUPPORTED, never a guess.
 #include "nvml_devices.h"
-
-#include <atomic>
-#include <cstddef>
-#include <dlfcn.h>
+#include "nvml_usage.h"
 
 namespace {
-
-// cuVgpuDeviceMemoryUsage(const CUuuid* device, size_t* used) -> CUresult.
-using MemoryUsageFunction = int (*)(const unsigned char* uuid, std::size_t* used);
-constexpr int kCudaSuccess = 0;
-
-// The CUDA shim's entry point, looked up at each call until found (libcuda.so.1 may be loaded after
-// NVML's first call). RTLD_DEFAULT sees libraries in the global scope; ggml dlopens its CUDA backend
-// RTLD_LOCAL, which hides libcuda.so.1 from it, so an already loaded libcuda.so.1 is also asked
-// directly (RTLD_NOLOAD: never loads it). NVIDIA's own libcuda.so.1 has no such symbol.
-MemoryUsageFunction cudaShimMemoryUsage() {
-  static std::atomic<MemoryUsageFunction> cached{nullptr};
-  MemoryUsageFunction function = cached.load(std::memory_order_acquire);
-  if (function != nullptr) {
-    return function;
-  }
-  void* address = dlsym(RTLD_DEFAULT, "cuVgpuDeviceMemoryUsage");
-  if (address == nullptr) {
-    if (void* cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD); cuda != nullptr) {
-      address = dlsym(cuda, "cuVgpuDeviceMemoryUsage");
-      if (address == nullptr) {
-        dlclose(cuda); // NVIDIA's libcuda: drop the reference RTLD_NOLOAD took
-      }
-    }
-  }
-  function = reinterpret_cast<MemoryUsageFunction>(address);
-  cached.store(function, std::memory_order_release);
-  return function;
-}
 
 struct MemoryFigures {
   unsigned long long total = 0;
@@ -45,13 +13,14 @@ struct MemoryFigures {
 };
 
 nvmlReturn_t memoryFigures(nvmlDevice_t device, MemoryFigures& figures) {
-  const MemoryUsageFunction usage = cudaShimMemoryUsage();
-  std::size_t used = 0;
-  if (usage == nullptr || usage(device->presented.uuid.data(), &used) != kCudaSuccess) {
+  const vgpu::nvml::DeviceUsage usage = vgpu::nvml::deviceUsage(*device);
+  if (!usage.known) {
     return NVML_ERROR_NOT_SUPPORTED;
   }
   figures.total = device->presented.profile->totalMemoryBytes;
-  figures.used = used;
+  // Simulated devices of separate processes are accounted separately: their sum can exceed the
+  // profile's total, which a real device cannot. Free never goes below zero.
+  figures.used = usage.usedBytes;
   return NVML_SUCCESS;
 }
 
@@ -70,7 +39,7 @@ VGPU_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t device, nvmlM
   }
   memory->total = figures.total;
   memory->used = figures.used;
-  memory->free = figures.total - figures.used;
+  memory->free = figures.used < figures.total ? figures.total - figures.used : 0;
   return NVML_SUCCESS;
 }
 
@@ -91,6 +60,6 @@ VGPU_NVML_EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t device, nv
   memory->total = figures.total;
   memory->reserved = 0; // the simulated device sets nothing aside for a driver or firmware
   memory->used = figures.used;
-  memory->free = figures.total - figures.used;
+  memory->free = figures.used < figures.total ? figures.total - figures.used : 0;
   return NVML_SUCCESS;
 }

@@ -41,6 +41,7 @@ ProgramResult nvidiaSmi(const Fixture& f, const std::vector<std::string>& argume
                                     {"VGPU_PROFILE", ""},
                                     {"VGPU_MATCH", ""},
                                     {"VGPU_BACKEND", ""},
+                                    {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
                                 },
                                 60);
 }

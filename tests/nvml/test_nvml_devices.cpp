@@ -42,6 +42,7 @@ ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {}) {
                                     {"VGPU_PROFILE", ""},
                                     {"VGPU_MATCH", ""},
                                     {"VGPU_BACKEND", ""},
+                                    {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
                                 },
                                 60);
 }

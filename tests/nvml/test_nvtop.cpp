@@ -40,6 +40,7 @@ TEST_CASE("nvtop shows every presented device") {
                                  {"VGPU_PROFILE", ""},
                                  {"VGPU_MATCH", ""},
                                  {"VGPU_BACKEND", ""},
+                                 {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
                                  {"TERM", "xterm"},
                                  {"HOME", vgpu::test::scratchDir("nvtop-home").string()},
                              },

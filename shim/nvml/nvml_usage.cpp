@@ -1,0 +1,118 @@
+// Device usage from the in-process CUDA shim and the other processes' control sockets (see
+// nvml_usage.h). The peer scan runs on the calling thread with a short timeout per socket.
+#include "nvml_usage.h"
+
+#include "vgpu/log.h"
+#include "vgpu/telemetry/peer_reader.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <dlfcn.h>
+#include <mutex>
+#include <unistd.h>
+
+namespace vgpu::nvml {
+namespace {
+
+constexpr auto kScanLifetime = std::chrono::milliseconds(250);
+constexpr int kPeerTimeoutMs = 250;
+
+// cuVgpuDeviceMemoryUsage(const CUuuid* device, size_t* used) -> CUresult.
+using MemoryUsageFunction = int (*)(const unsigned char* uuid, std::size_t* used);
+constexpr int kCudaSuccess = 0;
+
+// The CUDA shim's entry point, looked up at each call until found (libcuda.so.1 may be loaded after
+// NVML's first call). RTLD_DEFAULT sees libraries in the global scope; ggml dlopens its CUDA backend
+// RTLD_LOCAL, which hides libcuda.so.1 from it, so an already loaded libcuda.so.1 is also asked
+// directly (RTLD_NOLOAD: never loads it). NVIDIA's own libcuda.so.1 has no such symbol.
+MemoryUsageFunction cudaShimMemoryUsage() {
+  static std::atomic<MemoryUsageFunction> cached{nullptr};
+  MemoryUsageFunction function = cached.load(std::memory_order_acquire);
+  if (function != nullptr) {
+    return function;
+  }
+  void* address = dlsym(RTLD_DEFAULT, "cuVgpuDeviceMemoryUsage");
+  if (address == nullptr) {
+    if (void* cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD); cuda != nullptr) {
+      address = dlsym(cuda, "cuVgpuDeviceMemoryUsage");
+      if (address == nullptr) {
+        dlclose(cuda); // NVIDIA's libcuda: drop the reference RTLD_NOLOAD took
+      }
+    }
+  }
+  function = reinterpret_cast<MemoryUsageFunction>(address);
+  cached.store(function, std::memory_order_release);
+  return function;
+}
+
+struct PeerCache {
+  std::mutex mutex;
+  std::chrono::steady_clock::time_point takenAt;
+  bool valid = false;
+  telemetry::PeerScan scan;
+};
+
+PeerCache& peerCache() {
+  static auto* const cache = new PeerCache; // never freed: NVML may be called during exit
+  return *cache;
+}
+
+// A copy of the current scan (refreshed when older than kScanLifetime).
+telemetry::PeerScan currentScan() {
+  PeerCache& cache = peerCache();
+  const std::lock_guard lock(cache.mutex);
+  const auto now = std::chrono::steady_clock::now();
+  if (!cache.valid || now - cache.takenAt > kScanLifetime) {
+    const std::string directory = telemetry::runtimeDirectoryForReaders();
+    cache.scan =
+        directory.empty() ? telemetry::PeerScan{} : telemetry::scanPeers(directory, ::getpid(), kPeerTimeoutMs);
+    for (const std::string& problem : cache.scan.problems) {
+      log::writef(log::Level::Info, "nvml", "control socket not counted: %s", problem.c_str());
+    }
+    cache.takenAt = std::chrono::steady_clock::now();
+    cache.valid = true;
+  }
+  return cache.scan;
+}
+
+} // namespace
+
+DeviceUsage deviceUsage(const nvmlDevice_st& device) {
+  DeviceUsage usage;
+  if (const MemoryUsageFunction own = cudaShimMemoryUsage(); own != nullptr) {
+    std::size_t used = 0;
+    if (own(device.presented.uuid.data(), &used) == kCudaSuccess) {
+      usage.known = true;
+      usage.usedBytes += used;
+      usage.processes.push_back(DeviceProcess{static_cast<unsigned int>(::getpid()), used});
+    }
+  }
+  const telemetry::PeerScan scan = currentScan();
+  if (!scan.directory.empty()) {
+    usage.known = true;
+  }
+  for (const telemetry::PeerProcess& process : scan.processes) {
+    for (const telemetry::PeerDevice& peerDevice : process.devices) {
+      if (peerDevice.uuid == device.uuid) {
+        usage.usedBytes += peerDevice.usedBytes;
+        usage.processes.push_back(DeviceProcess{static_cast<unsigned int>(process.pid), peerDevice.usedBytes});
+      }
+    }
+  }
+  std::sort(usage.processes.begin(), usage.processes.end(),
+            [](const DeviceProcess& a, const DeviceProcess& b) { return a.pid < b.pid; });
+  return usage;
+}
+
+std::string processExecutable(unsigned int pid) {
+  for (const telemetry::PeerProcess& process : currentScan().processes) {
+    if (static_cast<unsigned int>(process.pid) == pid) {
+      return process.executable;
+    }
+  }
+  return {};
+}
+
+} // namespace vgpu::nvml

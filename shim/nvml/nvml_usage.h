@@ -1,0 +1,32 @@
+// Who uses a presented device and how much of its memory: the CUDA shim in this process (its
+// private cuVgpuDeviceMemoryUsage) plus every other shim process's control socket in the runtime
+// directory (docs/telemetry-protocol.md). NVML's memory and process queries answer from this; it is
+// never a guess: with neither source the answer is "unknown" and the callers say NOT_SUPPORTED.
+#pragma once
+
+#include "nvml_devices.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vgpu::nvml {
+
+struct DeviceProcess {
+  unsigned int pid = 0;
+  unsigned long long usedBytes = 0;
+};
+
+struct DeviceUsage {
+  bool known = false; // false: no CUDA shim here and no runtime directory to read
+  unsigned long long usedBytes = 0;
+  std::vector<DeviceProcess> processes; // processes that present this device (pid order)
+};
+
+// Scans at most every 250 ms (nvidia-smi asks several questions per device in a row); thread-safe.
+DeviceUsage deviceUsage(const nvmlDevice_st& device);
+
+// The executable a shim process reported in its hello (empty when it is not a known shim process).
+std::string processExecutable(unsigned int pid);
+
+} // namespace vgpu::nvml

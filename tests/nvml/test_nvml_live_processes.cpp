@@ -1,0 +1,226 @@
+// NVML across processes: a CUDA process under the shim (telemetry_probe) allocates; nvidia-smi and
+// nvtop, in processes of their own without the CUDA shim, read its control socket through
+// libvgpu-nvml and show the device's live memory and the process — and NVML's "used" equals what
+// the control socket reports.
+#include <catch2/catch.hpp>
+
+#include "presented_devices_fixture.h"
+
+#include "run_program.h"
+#include "telemetry_test_support.h"
+#include "test_paths.h"
+
+#include "vgpu/device/device_identity.h"
+
+#include <dlfcn.h>
+#include <filesystem>
+#include <fstream>
+#include <nvml.h>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using vgpu::test::ProbeProcess;
+using vgpu::test::ProgramResult;
+
+namespace {
+
+struct LiveFixture {
+  vgpu::test::PresentedDevicesFixture devices = vgpu::test::presentedDevices("one-stub");
+  fs::path runtimeDir = vgpu::test::scratchDir("nvml-live-" + std::to_string(::getpid()));
+
+  std::map<std::string, std::string> environment() const {
+    return {{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+            {"VGPU_SYSFS_ROOT", devices.sysfsRoot},
+            {"VGPU_MACHINE_ID_FILE", vgpu::test::machineIdFile()},
+            {"VGPU_PROFILE", ""},
+            {"VGPU_MATCH", ""},
+            {"VGPU_BACKEND", ""},
+            {"VGPU_TELEMETRY", ""},
+            {"VGPU_LOG", "off"},
+            {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
+            {"VGPU_RUNTIME_DIR", runtimeDir.string()}};
+  }
+};
+
+pid_t startedProbe(ProbeProcess& probe) {
+  const std::string line = probe.readLine(30s);
+  INFO("probe said: " << line);
+  REQUIRE(line.rfind("ready ", 0) == 0);
+  return static_cast<pid_t>(std::stol(line.substr(6)));
+}
+
+ProgramResult nvidiaSmi(const LiveFixture& f, const std::vector<std::string>& arguments) {
+  REQUIRE(fs::exists(VGPU_NVIDIA_SMI));
+  return vgpu::test::runProgram(VGPU_NVIDIA_SMI, arguments, f.environment(), 60);
+}
+
+// memory.used in MiB from `--query-gpu=memory.used --format=csv,noheader,nounits`.
+long usedMiB(const LiveFixture& f) {
+  const ProgramResult result = nvidiaSmi(f, {"--query-gpu=memory.used", "--format=csv,noheader,nounits"});
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  return std::stol(result.output);
+}
+
+// The control socket's own figure for device 0.
+double socketUsedBytes(const LiveFixture& f, pid_t pid) {
+  vgpu::test::SocketClient client((f.runtimeDir / (std::to_string(pid) + ".sock")).string());
+  REQUIRE(client.connected());
+  REQUIRE(client.send("{\"cmd\":\"snapshot\"}\n"));
+  const auto line = client.readLine(5s);
+  REQUIRE(line.has_value());
+  return vgpu::test::jsonNumber(*line, "vram_used_bytes").value_or(-1);
+}
+
+} // namespace
+
+TEST_CASE("nvidia-smi shows another process's live memory, equal to its control socket's figure") {
+  const LiveFixture f;
+  ProbeProcess probe(f.environment());
+  const pid_t pid = startedProbe(probe);
+
+  CHECK(usedMiB(f) == 0);
+  REQUIRE(probe.command("alloc") == "ok"); // 64 MiB
+  CHECK(usedMiB(f) == 64);
+  CHECK(socketUsedBytes(f, pid) == 64.0 * 1024 * 1024); // NVML's used is the socket's figure
+
+  const ProgramResult query =
+      nvidiaSmi(f, {"--query-gpu=name,uuid,pci.bus_id,memory.used,memory.total", "--format=csv,noheader"});
+  INFO(query.output);
+  const auto& device = f.devices.expected.devices.at(0);
+  const long totalMiB = static_cast<long>(device.profile->totalMemoryBytes >> 20U);
+  CHECK(query.output == std::string(device.profile->name) + ", " + vgpu::device::formatGpuUuid(device.uuid) +
+                            ", 00000000:00:05.0, 64 MiB, " + std::to_string(totalMiB) + " MiB\n");
+
+  const ProgramResult table = nvidiaSmi(f, {});
+  INFO(table.output);
+  CHECK(table.exitCode == 0);
+  CHECK(std::regex_search(table.output, std::regex("64MiB / +" + std::to_string(totalMiB) + "MiB")));
+
+  const ProgramResult details = nvidiaSmi(f, {"-q", "-d", "MEMORY"});
+  INFO(details.output);
+  CHECK(std::regex_search(details.output, std::regex("Used +: 64 MiB")));
+
+  REQUIRE(probe.command("free") == "ok");
+  CHECK(usedMiB(f) == 0);
+  CHECK(probe.exit() == 0);
+  CHECK(usedMiB(f) == 0); // the process is gone with its socket
+}
+
+// nvtop lists processes through nvmlDeviceGetComputeRunningProcesses (nvidia-smi 535 does not: it
+// reads its process table only through a private slot of NVIDIA's export table, docs/nvml.md).
+TEST_CASE("nvtop lists the CUDA process with its memory") {
+  REQUIRE(fs::exists(VGPU_NVTOP));
+  const LiveFixture f;
+  ProbeProcess probe(f.environment());
+  const pid_t pid = startedProbe(probe);
+  REQUIRE(probe.command("alloc") == "ok");
+  const fs::path screen = vgpu::test::scratchDir("nvtop-live") / "screen.txt";
+  const std::string command =
+      "(sleep 2; printf q) | script -qec '" + std::string(VGPU_NVTOP) + " -C -p' '" + screen.string() + "' >/dev/null";
+  auto environment = f.environment();
+  environment["TERM"] = "xterm";
+  environment["HOME"] = vgpu::test::scratchDir("nvtop-live-home").string();
+  const ProgramResult result = vgpu::test::runProgram("/bin/sh", {"-c", command}, environment, 30);
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  std::ifstream in(screen);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string plain = std::regex_replace(text.str(), std::regex("\\x1b(\\[[0-9;?]*[A-Za-z]|\\(B)"), "");
+  INFO(plain);
+  // The process row: pid, user, device 0, type Compute, GPU%, then 64MiB of GPU memory.
+  CHECK(std::regex_search(plain, std::regex(std::to_string(pid) + " +[a-z0-9_-]+ +0 +Compute +[0-9N/A%]+ +64MiB")));
+  CHECK(plain.find("MEM[0.062Gi/") != std::string::npos); // the device gauge: 64 MiB used
+}
+
+TEST_CASE("a stale socket left by a killed process is skipped, not counted") {
+  const LiveFixture f;
+  {
+    ProbeProcess killed(f.environment());
+    startedProbe(killed);
+    REQUIRE(killed.command("alloc") == "ok");
+  } // SIGKILL: the socket file stays behind, nobody accepts on it
+  CHECK(usedMiB(f) == 0);
+}
+
+namespace {
+
+template <typename T> T nvmlSymbol(void* library, const char* name) {
+  void* address = dlsym(library, name);
+  INFO(name);
+  REQUIRE(address != nullptr);
+  return reinterpret_cast<T>(address);
+}
+
+} // namespace
+
+TEST_CASE("the running-process calls of every struct version follow NVML's size protocol") {
+  const LiveFixture f;
+  ProbeProcess probe(f.environment());
+  const pid_t pid = startedProbe(probe);
+  REQUIRE(probe.command("alloc") == "ok");
+  for (const auto& [name, value] : f.environment()) {
+    if (name != "LD_LIBRARY_PATH") {
+      ::setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+  void* library = dlopen((std::string(VGPU_SHIM_LIBRARY_DIR) + "/libnvidia-ml.so.1").c_str(), RTLD_NOW | RTLD_LOCAL);
+  REQUIRE(library != nullptr);
+  REQUIRE(nvmlSymbol<nvmlReturn_t (*)()>(library, "nvmlInit_v2")() == NVML_SUCCESS);
+  nvmlDevice_t device = nullptr;
+  REQUIRE(nvmlSymbol<nvmlReturn_t (*)(unsigned, nvmlDevice_t*)>(library, "nvmlDeviceGetHandleByIndex_v2")(0, &device) ==
+          NVML_SUCCESS);
+
+  auto v3 = nvmlSymbol<nvmlReturn_t (*)(nvmlDevice_t, unsigned*, nvmlProcessInfo_t*)>(
+      library, "nvmlDeviceGetComputeRunningProcesses_v3");
+  unsigned count = 0;
+  CHECK(v3(device, &count, nullptr) == NVML_ERROR_INSUFFICIENT_SIZE);
+  CHECK(count == 1);
+  CHECK(v3(device, nullptr, nullptr) == NVML_ERROR_INVALID_ARGUMENT);
+  nvmlProcessInfo_t infos[4]{};
+  count = 4;
+  REQUIRE(v3(device, &count, infos) == NVML_SUCCESS);
+  REQUIRE(count == 1);
+  CHECK(infos[0].pid == static_cast<unsigned>(pid));
+  CHECK(infos[0].usedGpuMemory == 64ULL << 20U);
+  CHECK(infos[0].gpuInstanceId == 0xFFFFFFFFU);
+
+  auto v2 = nvmlSymbol<nvmlReturn_t (*)(nvmlDevice_t, unsigned*, nvmlProcessInfo_v2_t*)>(
+      library, "nvmlDeviceGetComputeRunningProcesses_v2");
+  nvmlProcessInfo_v2_t infos2[1]{};
+  count = 1;
+  REQUIRE(v2(device, &count, infos2) == NVML_SUCCESS);
+  CHECK(infos2[0].usedGpuMemory == 64ULL << 20U);
+
+  // The oldest ABI writes 16-byte entries: a guard after the first must stay untouched.
+  auto v1 = nvmlSymbol<nvmlReturn_t (*)(nvmlDevice_t, unsigned*, nvmlProcessInfo_v1_t*)>(
+      library, "nvmlDeviceGetComputeRunningProcesses");
+  nvmlProcessInfo_v1_t infos1[2]{};
+  infos1[1].pid = 0xABCD;
+  count = 1;
+  REQUIRE(v1(device, &count, infos1) == NVML_SUCCESS);
+  CHECK(infos1[0].pid == static_cast<unsigned>(pid));
+  CHECK(infos1[1].pid == 0xABCD);
+
+  auto graphics = nvmlSymbol<nvmlReturn_t (*)(nvmlDevice_t, unsigned*, nvmlProcessInfo_t*)>(
+      library, "nvmlDeviceGetGraphicsRunningProcesses_v3");
+  count = 0;
+  CHECK(graphics(device, &count, nullptr) == NVML_SUCCESS);
+  CHECK(count == 0);
+
+  auto processName = nvmlSymbol<nvmlReturn_t (*)(unsigned, char*, unsigned)>(library, "nvmlSystemGetProcessName");
+  char name[256] = {};
+  REQUIRE(processName(static_cast<unsigned>(pid), name, sizeof name) == NVML_SUCCESS);
+  CHECK(std::string(name) == VGPU_TELEMETRY_PROBE);
+  char shortName[5] = {'x', 'x', 'x', 'x', 'x'};
+  REQUIRE(processName(static_cast<unsigned>(pid), shortName, sizeof shortName) == NVML_SUCCESS);
+  CHECK(std::string(shortName) == std::string(VGPU_TELEMETRY_PROBE).substr(0, 4));
+  CHECK(processName(static_cast<unsigned>(::getpid()), name, sizeof name) == NVML_ERROR_NOT_FOUND);
+  CHECK(processName(static_cast<unsigned>(pid), nullptr, 10) == NVML_ERROR_INVALID_ARGUMENT);
+  CHECK(nvmlSymbol<nvmlReturn_t (*)()>(library, "nvmlShutdown")() == NVML_SUCCESS);
+}
