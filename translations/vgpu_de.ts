@@ -2,26 +2,704 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
-    <name>vgpu::console::DashboardPage</name>
+    <name>vgpu::console::ApplyPage</name>
     <message>
-        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
-        <translation>&lt;b&gt;Noch kein CUDA-Prozess verwendet den vgpu-Shim.&lt;/b&gt;&lt;br&gt;Starten Sie ein CUDA-Programm mit dem Shim vorn im Bibliothekspfad, zum Beispiel:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./mein-cuda-programm&lt;/tt&gt;&lt;br&gt;Sein VRAM, seine Kernel-Starts und die Aufruflatenz erscheinen dann hier.</translation>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
     </message>
+    <message>
+        <source>vgpu-helper makes the changes; each one is journaled and can be rolled back.</source>
+        <translation>vgpu-helper nimmt die Änderungen vor; jede wird protokolliert und kann zurückgenommen werden.</translation>
+    </message>
+    <message>
+        <source>&amp;Continue to restart</source>
+        <translation>&amp;Weiter zum Neustart</translation>
+    </message>
+    <message>
+        <source>Install the shim (%1 scope)</source>
+        <translation>Shim installieren (Bereich %1)</translation>
+    </message>
+    <message>
+        <source>Set %1=%2 in the managed drop-in</source>
+        <translation>%1=%2 im verwalteten Drop-in setzen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the managed drop-in</source>
+        <translation>%1 aus dem verwalteten Drop-in entfernen</translation>
+    </message>
+    <message>
+        <source>Reload systemd&apos;s unit files</source>
+        <translation>Unit-Dateien von systemd neu laden</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ChoosePage</name>
+    <message>
+        <source>Choose</source>
+        <translation>Auswählen</translation>
+    </message>
+    <message>
+        <source>Where the shim applies, and which of Ollama&apos;s variant folders it must use.</source>
+        <translation>Wo der Shim wirkt und welchen Variantenordner von Ollama er verwenden soll.</translation>
+    </message>
+    <message>
+        <source>Installation scope</source>
+        <translation>Installationsbereich</translation>
+    </message>
+    <message>
+        <source>ollama.service only (survives Ollama upgrades)</source>
+        <translation>nur ollama.service (übersteht Ollama-Aktualisierungen)</translation>
+    </message>
+    <message>
+        <source>Every program on this machine (ld.so.conf.d entry)</source>
+        <translation>Jedes Programm auf diesem Rechner (Eintrag in ld.so.conf.d)</translation>
+    </message>
+    <message>
+        <source>OLLAMA_LLM_LIBRARY: the variant folder Ollama must use</source>
+        <translation>OLLAMA_LLM_LIBRARY: der Variantenordner, den Ollama verwenden soll</translation>
+    </message>
+    <message>
+        <source>&amp;Scope:</source>
+        <translation>&amp;Bereich:</translation>
+    </message>
+    <message>
+        <source>&amp;OLLAMA_LLM_LIBRARY:</source>
+        <translation>&amp;OLLAMA_LLM_LIBRARY:</translation>
+    </message>
+    <message>
+        <source>&quot;Automatic&quot; leaves OLLAMA_LLM_LIBRARY unset: Ollama tries every variant folder.</source>
+        <translation>„Automatisch“ lässt OLLAMA_LLM_LIBRARY ungesetzt: Ollama probiert jeden Variantenordner.</translation>
+    </message>
+    <message>
+        <source>Automatic (unset)</source>
+        <translation>Automatisch (nicht gesetzt)</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ConfigurationPage</name>
+    <message>
+        <source>Used by Ollama</source>
+        <translation>Von Ollama verwendet</translation>
+    </message>
+    <message>
+        <source>Ignored: no ggml library inside</source>
+        <translation>Ignoriert: keine ggml-Bibliothek darin</translation>
+    </message>
+    <message>
+        <source>Broken symlink</source>
+        <translation>Defekter symbolischer Link</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>Nicht lesbar</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Detect the Ollama installation again</source>
+        <translation>Die Ollama-Installation erneut erkennen</translation>
+    </message>
+    <message>
+        <source>&amp;Review…</source>
+        <translation>&amp;Prüfen…</translation>
+    </message>
+    <message>
+        <source>Review the exact change to the drop-in</source>
+        <translation>Die genaue Änderung am Drop-in prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Apply the changes through vgpu-helper</source>
+        <translation>Die Änderungen über vgpu-helper anwenden</translation>
+    </message>
+    <message>
+        <source>Re&amp;start ollama.service</source>
+        <translation>ollama.service neu &amp;starten</translation>
+    </message>
+    <message>
+        <source>Restart ollama.service to use the changes</source>
+        <translation>ollama.service neu starten, damit die Änderungen wirken</translation>
+    </message>
+    <message>
+        <source>&amp;Undo last change</source>
+        <translation>Letzte Änderung &amp;rückgängig machen</translation>
+    </message>
+    <message>
+        <source>Roll back the last applied change</source>
+        <translation>Die zuletzt angewendete Änderung zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Configuration status</source>
+        <translation>Konfigurationsstatus</translation>
+    </message>
+    <message>
+        <source>Ollama installation</source>
+        <translation>Ollama-Installation</translation>
+    </message>
+    <message>
+        <source>Ollama binary</source>
+        <translation>Ollama-Programmdatei</translation>
+    </message>
+    <message>
+        <source>Ollama version and discovery era</source>
+        <translation>Ollama-Version und Erkennungs-Ära</translation>
+    </message>
+    <message>
+        <source>Ollama library root</source>
+        <translation>Ollama-Bibliothekswurzel</translation>
+    </message>
+    <message>
+        <source>Unit file and drop-ins</source>
+        <translation>Unit-Datei und Drop-ins</translation>
+    </message>
+    <message>
+        <source>Binary:</source>
+        <translation>Programmdatei:</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Version:</translation>
+    </message>
+    <message>
+        <source>Library root:</source>
+        <translation>Bibliothekswurzel:</translation>
+    </message>
+    <message>
+        <source>Unit files:</source>
+        <translation>Unit-Dateien:</translation>
+    </message>
+    <message>
+        <source>Variant folders in the library root</source>
+        <translation>Variantenordner in der Bibliothekswurzel</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>CUDA runtime</source>
+        <translation>CUDA-Laufzeit</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Problems found while detecting</source>
+        <translation>Bei der Erkennung gefundene Probleme</translation>
+    </message>
+    <message>
+        <source>Environment of ollama.service</source>
+        <translation>Umgebung von ollama.service</translation>
+    </message>
+    <message>
+        <source>State of the managed drop-in</source>
+        <translation>Zustand des verwalteten Drop-ins</translation>
+    </message>
+    <message>
+        <source>OLLAMA_LLM_LIBRARY: the variant folder Ollama must use</source>
+        <translation>OLLAMA_LLM_LIBRARY: der Variantenordner, den Ollama verwenden soll</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>Findings about the service environment</source>
+        <translation>Befunde zur Dienstumgebung</translation>
+    </message>
+    <message>
+        <source>Validation of %1</source>
+        <translation>Prüfung von %1</translation>
+    </message>
+    <message>
+        <source>Where %1 is set</source>
+        <translation>Wo %1 gesetzt ist</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>nicht gefunden</translation>
+    </message>
+    <message>
+        <source>%1 (found via %2)</source>
+        <translation>%1 (gefunden über %2)</translation>
+    </message>
+    <message>
+        <source>%1, discovery era %2 (%3)</source>
+        <translation>%1, Erkennungs-Ära %2 (%3)</translation>
+    </message>
+    <message>
+        <source>%1 (Ollama&apos;s rule: %2)</source>
+        <translation>%1 (Regel von Ollama: %2)</translation>
+    </message>
+    <message>
+        <source>no ollama.service unit found</source>
+        <translation>keine Unit ollama.service gefunden</translation>
+    </message>
+    <message>
+        <source>%1 (unreadable: %2)</source>
+        <translation>%1 (nicht lesbar: %2)</translation>
+    </message>
+    <message>
+        <source>the service user cannot use it: %1</source>
+        <translation>der Dienstbenutzer kann ihn nicht verwenden: %1</translation>
+    </message>
+    <message>
+        <source>symlink to %1</source>
+        <translation>symbolischer Link auf %1</translation>
+    </message>
+    <message>
+        <source>Problem: %1: %2</source>
+        <translation>Problem: %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not exist yet: applying a variable creates it.</source>
+        <translation>%1 existiert noch nicht: das Anwenden einer Variable legt sie an.</translation>
+    </message>
+    <message>
+        <source>%1 is managed by vgpu.</source>
+        <translation>%1 wird von vgpu verwaltet.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be changed: %2</source>
+        <translation>%1 kann nicht geändert werden: %2</translation>
+    </message>
+    <message>
+        <source>Automatic (unset)</source>
+        <translation>Automatisch (nicht gesetzt)</translation>
+    </message>
+    <message>
+        <source>%1 (not an installed variant)</source>
+        <translation>%1 (keine installierte Variante)</translation>
+    </message>
+    <message>
+        <source>In effect: %1 (from %2)</source>
+        <translation>Wirksam: %1 (aus %2)</translation>
+    </message>
+    <message>
+        <source>Note: %1 (%2)</source>
+        <translation>Hinweis: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Hinweis: %1</translation>
+    </message>
+    <message>
+        <source>Cannot apply: %1</source>
+        <translation>Kann nicht angewendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Apply runs vgpu-helper with these verbs, in this order:</source>
+        <translation>Anwenden ruft vgpu-helper mit diesen Verben in dieser Reihenfolge auf:</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>The drop-in does not change.</source>
+        <translation>Das Drop-in ändert sich nicht.</translation>
+    </message>
+    <message>
+        <source>Review changes</source>
+        <translation>Änderungen prüfen</translation>
+    </message>
+    <message>
+        <source>The exact change to the managed drop-in</source>
+        <translation>Die genaue Änderung am verwalteten Drop-in</translation>
+    </message>
+    <message>
+        <source>Applying the changes…</source>
+        <translation>Die Änderungen werden angewendet…</translation>
+    </message>
+    <message>
+        <source>Applied: %1. Restart ollama.service to use the new environment.</source>
+        <translation>Angewendet: %1. Starten Sie ollama.service neu, damit die neue Umgebung wirkt.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Restarting ollama.service…</source>
+        <translation>ollama.service wird neu gestartet…</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keines</translation>
+    </message>
+    <message>
+        <source>ollama.service restarted (job result: %1).</source>
+        <translation>ollama.service neu gestartet (Job-Ergebnis: %1).</translation>
+    </message>
+    <message>
+        <source>Restart failed: %1 (job result: %2).</source>
+        <translation>Neustart fehlgeschlagen: %1 (Job-Ergebnis: %2).</translation>
+    </message>
+    <message>
+        <source>Rolling back the last change…</source>
+        <translation>Die letzte Änderung wird zurückgenommen…</translation>
+    </message>
+    <message>
+        <source>Undone: %1. Restart ollama.service to use the previous environment.</source>
+        <translation>Rückgängig gemacht: %1. Starten Sie ollama.service neu, damit die vorherige Umgebung wirkt.</translation>
+    </message>
+    <message>
+        <source>Undo failed: %1</source>
+        <translation>Rückgängigmachen fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DashboardPage</name>
     <message>
         <source>Dashboard status</source>
         <translation>Status der Übersicht</translation>
     </message>
     <message>
-        <source>VRAM used over time</source>
-        <translation>Belegter VRAM im Zeitverlauf</translation>
+        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;or run &lt;tt&gt;scripts/dev console&lt;/tt&gt;, which starts a demo workload on a simulated GPU.&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
+        <translation>&lt;b&gt;Noch kein CUDA-Prozess verwendet den vgpu-Shim.&lt;/b&gt;&lt;br&gt;Starten Sie ein CUDA-Programm mit dem Shim am Anfang seines Bibliothekspfads, zum Beispiel:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;oder führen Sie &lt;tt&gt;scripts/dev console&lt;/tt&gt; aus; das startet eine Demo-Last auf einer simulierten GPU.&lt;br&gt;Ihr VRAM, ihre Kernel-Starts und ihre Aufruflatenz erscheinen dann hier.</translation>
     </message>
     <message>
-        <source>Time (s)</source>
-        <translation>Zeit (s)</translation>
+        <source>&amp;Device:</source>
+        <translation>&amp;Gerät:</translation>
     </message>
     <message>
-        <source>VRAM used (MiB)</source>
-        <translation>Belegter VRAM (MiB)</translation>
+        <source>Device shown</source>
+        <translation>Angezeigtes Gerät</translation>
+    </message>
+    <message>
+        <source>P&amp;rocess:</source>
+        <translation>P&amp;rozess:</translation>
+    </message>
+    <message>
+        <source>Process shown</source>
+        <translation>Angezeigter Prozess</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>&amp;Zeitfenster:</translation>
+    </message>
+    <message>
+        <source>Time window</source>
+        <translation>Zeitfenster</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 Minute</translation>
+    </message>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 Minuten</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Resume live plots</source>
+        <translation>Live-Diagramme fortsetzen</translation>
+    </message>
+    <message>
+        <source>Pause live plots</source>
+        <translation>Live-Diagramme anhalten</translation>
+    </message>
+    <message>
+        <source>&amp;Logarithmic latency axis</source>
+        <translation>&amp;Logarithmische Latenzachse</translation>
+    </message>
+    <message>
+        <source>Logarithmic latency axis</source>
+        <translation>Logarithmische Latenzachse</translation>
+    </message>
+    <message>
+        <source>Export P&amp;NG…</source>
+        <translation>P&amp;NG exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the visible plots as a PNG image</source>
+        <translation>Die sichtbaren Diagramme als PNG-Bild exportieren</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>&amp;CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the visible data as CSV</source>
+        <translation>Die sichtbaren Daten als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>Simulated device: memory, copies and call figures are real accounting; kernels are validated and counted, not executed.</source>
+        <translation>Simuliertes Gerät: Speicher-, Kopier- und Aufrufzahlen sind echt erfasst; Kernel werden geprüft und gezählt, nicht ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Backend note</source>
+        <translation>Hinweis zum Backend</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>Wert unter dem Mauszeiger</translation>
+    </message>
+    <message>
+        <source>Hover over a plot to read its values.</source>
+        <translation>Fahren Sie mit der Maus über ein Diagramm, um seine Werte abzulesen.</translation>
+    </message>
+    <message>
+        <source>VRAM</source>
+        <translation>VRAM</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>VRAM used and total over time</source>
+        <translation>Belegter und gesamter VRAM über die Zeit</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>belegt</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>gesamt</translation>
+    </message>
+    <message>
+        <source>Kernel launches</source>
+        <translation>Kernel-Starts</translation>
+    </message>
+    <message>
+        <source>per second</source>
+        <translation>pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Kernel launches per second over time</source>
+        <translation>Kernel-Starts pro Sekunde über die Zeit</translation>
+    </message>
+    <message>
+        <source>launches/s</source>
+        <translation>Starts/s</translation>
+    </message>
+    <message>
+        <source>Call latency</source>
+        <translation>Aufruflatenz</translation>
+    </message>
+    <message>
+        <source>µs</source>
+        <translation>µs</translation>
+    </message>
+    <message>
+        <source>Call latency percentiles over time</source>
+        <translation>Perzentile der Aufruflatenz über die Zeit</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth</source>
+        <translation>Kopierbandbreite</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/s</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth per direction over time</source>
+        <translation>Kopierbandbreite je Richtung über die Zeit</translation>
+    </message>
+    <message>
+        <source>host→device</source>
+        <translation>Host→Gerät</translation>
+    </message>
+    <message>
+        <source>device→host</source>
+        <translation>Gerät→Host</translation>
+    </message>
+    <message>
+        <source>device→device</source>
+        <translation>Gerät→Gerät</translation>
+    </message>
+    <message>
+        <source>All processes</source>
+        <translation>Alle Prozesse</translation>
+    </message>
+    <message>
+        <source>%1 (ended)</source>
+        <translation>%1 (beendet)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Export plots as PNG</source>
+        <translation>Diagramme als PNG exportieren</translation>
+    </message>
+    <message>
+        <source>Export visible data as CSV</source>
+        <translation>Sichtbare Daten als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message>
+        <source>Time windows</source>
+        <translation>Zeitfenster</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DemoSession</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>vgpud is running (%1)</source>
+        <translation>vgpud läuft (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n process(es) already use the shim</source>
+        <translation>
+            <numerusform>%n Prozess verwendet den Shim bereits</numerusform>
+            <numerusform>%n Prozesse verwenden den Shim bereits</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>The demo workload or the shim library was not found (build them with scripts/dev build, or set VGPU_DEMO_WORKLOAD and VGPU_DEMO_SHIM_DIR).</source>
+        <translation>Die Demo-Last oder die Shim-Bibliothek wurde nicht gefunden (bauen Sie sie mit scripts/dev build oder setzen Sie VGPU_DEMO_WORKLOAD und VGPU_DEMO_SHIM_DIR).</translation>
+    </message>
+    <message>
+        <source>Cannot create the demo folder: %1</source>
+        <translation>Der Demo-Ordner kann nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>%1 kann nicht gestartet werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DetectPage</name>
+    <message>
+        <source>Found</source>
+        <translation>Gefunden</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>Erkennen</translation>
+    </message>
+    <message>
+        <source>What is on this machine: the virtual GPU&apos;s PCI stub, Ollama, and an existing shim.</source>
+        <translation>Was auf diesem Rechner vorhanden ist: das PCI-Stub-Gerät der virtuellen GPU, Ollama und ein vorhandener Shim.</translation>
+    </message>
+    <message>
+        <source>Detection results</source>
+        <translation>Erkennungsergebnisse</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Element</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>What was found</source>
+        <translation>Was gefunden wurde</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>Erkennung läuft…</translation>
+    </message>
+    <message>
+        <source>Detection summary</source>
+        <translation>Zusammenfassung der Erkennung</translation>
+    </message>
+    <message>
+        <source>Ollama found at %1. Continue to choose how to install the shim.</source>
+        <translation>Ollama gefunden unter %1. Wählen Sie als Nächstes, wie der Shim installiert wird.</translation>
+    </message>
+    <message>
+        <source>No Ollama installation was found; the system scope still makes the virtual GPU visible to every program.</source>
+        <translation>Keine Ollama-Installation gefunden; der Systembereich macht die virtuelle GPU trotzdem für jedes Programm sichtbar.</translation>
     </message>
 </context>
 <context>
@@ -152,6 +830,104 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::DonePage</name>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Installation summary</source>
+        <translation>Zusammenfassung der Installation</translation>
+    </message>
+    <message>
+        <source>The shim was already installed; nothing was changed.</source>
+        <translation>Der Shim war bereits installiert; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>Installed as transaction(s): %1.</source>
+        <translation>Installiert als Transaktion(en): %1.</translation>
+    </message>
+    <message>
+        <source>Verdict: %1</source>
+        <translation>Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>To undo the installation later: vgpuctl rollback, or the Configuration page&apos;s Undo.</source>
+        <translation>Um die Installation später rückgängig zu machen: vgpuctl rollback oder „Rückgängig“ auf der Seite Konfiguration.</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::InstallWizard</name>
+    <message>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Fertigstellen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Roll back every change the wizard made</source>
+        <translation>Jede Änderung des Assistenten zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Install the vgpu shim</source>
+        <translation>Den vgpu-Shim installieren</translation>
+    </message>
+    <message>
+        <source>&amp;Roll back</source>
+        <translation>&amp;Zurücknehmen</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Anwenden</translation>
+    </message>
+    <message>
+        <source>Nothing to roll back: the wizard has not changed the system.</source>
+        <translation>Nichts zurückzunehmen: der Assistent hat das System nicht verändert.</translation>
+    </message>
+    <message>
+        <source>Roll back transaction %1</source>
+        <translation>Transaktion %1 zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Reload systemd&apos;s unit files</source>
+        <translation>Unit-Dateien von systemd neu laden</translation>
+    </message>
+    <message>
+        <source>Rolled back: the system is as it was before the wizard.</source>
+        <translation>Zurückgenommen: das System ist wie vor dem Assistenten.</translation>
+    </message>
+    <message>
+        <source>The rollback did not finish; see the failed step.</source>
+        <translation>Die Rücknahme wurde nicht abgeschlossen; siehe den fehlgeschlagenen Schritt.</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; &amp;Zurück</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>&amp;Weiter &gt;</translation>
+    </message>
+    <message>
+        <source>Continue; the steps before cannot be revisited</source>
+        <translation>Fortfahren; die vorherigen Schritte sind danach nicht mehr erreichbar</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>&amp;Fertigstellen</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::JournalView</name>
     <message>
         <source>Filter the log (text contained in the line)</source>
@@ -203,6 +979,140 @@
     <message>
         <source>Diagnostics</source>
         <translation>Diagnose</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Werkzeuge</translation>
+    </message>
+    <message>
+        <source>&amp;Install shim…</source>
+        <translation>Shim &amp;installieren…</translation>
+    </message>
+    <message>
+        <source>Install the vgpu shim for Ollama with a guided wizard</source>
+        <translation>Den vgpu-Shim für Ollama mit einem Assistenten installieren</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message numerus="yes">
+        <source>Watching %n shim process(es)</source>
+        <translation>
+            <numerusform>%n Shim-Prozess wird beobachtet</numerusform>
+            <numerusform>%n Shim-Prozesse werden beobachtet</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ProcessesPage</name>
+    <message>
+        <source>Processes that use the vgpu shim on this machine. Select one to show only its figures on the dashboard.</source>
+        <translation>Prozesse, die auf diesem Rechner den vgpu-Shim verwenden. Wählen Sie einen aus, um nur seine Werte in der Übersicht zu zeigen.</translation>
+    </message>
+    <message>
+        <source>Shim processes</source>
+        <translation>Shim-Prozesse</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Executable</source>
+        <translation>Programm</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>Backend</translation>
+    </message>
+    <message>
+        <source>VRAM</source>
+        <translation>VRAM</translation>
+    </message>
+    <message>
+        <source>Launches/s</source>
+        <translation>Starts/s</translation>
+    </message>
+    <message>
+        <source>Show &amp;all processes</source>
+        <translation>&amp;Alle Prozesse zeigen</translation>
+    </message>
+    <message>
+        <source>Show all processes on the dashboard</source>
+        <translation>Alle Prozesse in der Übersicht zeigen</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::RestartPage</name>
+    <message>
+        <source>Restart</source>
+        <translation>Neustart</translation>
+    </message>
+    <message>
+        <source>ollama.service restarts with the new environment.</source>
+        <translation>ollama.service startet mit der neuen Umgebung neu.</translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>&amp;Überprüfen</translation>
+    </message>
+    <message>
+        <source>Restart ollama.service</source>
+        <translation>ollama.service neu starten</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>The exact changes. Nothing has been changed yet.</source>
+        <translation>Die genauen Änderungen. Noch wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>The installation plan</source>
+        <translation>Der Installationsplan</translation>
+    </message>
+    <message>
+        <source>The installation cannot be planned: %1</source>
+        <translation>Die Installation kann nicht geplant werden: %1</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>The service environment cannot be planned: %1</source>
+        <translation>Die Dienstumgebung kann nicht geplant werden: %1</translation>
+    </message>
+    <message>
+        <source>The managed drop-in does not change.</source>
+        <translation>Das verwaltete Drop-in ändert sich nicht.</translation>
+    </message>
+    <message>
+        <source>The managed drop-in:
+%1</source>
+        <translation>Das verwaltete Drop-in:
+%1</translation>
+    </message>
+    <message>
+        <source>Apply runs, in this order:</source>
+        <translation>Anwenden führt in dieser Reihenfolge aus:</translation>
     </message>
 </context>
 <context>
@@ -298,6 +1208,120 @@
     <message>
         <source>not active</source>
         <translation>nicht aktiv</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::StepsPage</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Steps and their state</source>
+        <translation>Schritte und ihr Zustand</translation>
+    </message>
+    <message>
+        <source>Error of the failed step</source>
+        <translation>Fehler des fehlgeschlagenen Schritts</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>(job result: %1)</source>
+        <translation>(Job-Ergebnis: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::VerifyPage</name>
+    <message>
+        <source>Verify</source>
+        <translation>Überprüfen</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s log after the restart: does it find the GPU?</source>
+        <translation>Das Protokoll von Ollama nach dem Neustart: findet es die GPU?</translation>
+    </message>
+    <message>
+        <source>Time waited for the discovery lines</source>
+        <translation>Wartezeit auf die Erkennungszeilen</translation>
+    </message>
+    <message>
+        <source>GPU or CPU verdict</source>
+        <translation>Ergebnis GPU oder CPU</translation>
+    </message>
+    <message>
+        <source>Evidence for the verdict</source>
+        <translation>Belege für das Ergebnis</translation>
+    </message>
+    <message>
+        <source>Waiting for the discovery lines</source>
+        <translation>Warten auf die Erkennungszeilen</translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 s for Ollama&apos;s GPU discovery</source>
+        <translation>Bis zu %1 s Warten auf die GPU-Erkennung von Ollama</translation>
+    </message>
+    <message>
+        <source>cannot read ollama.service&apos;s log: %1</source>
+        <translation>das Protokoll von ollama.service ist nicht lesbar: %1</translation>
+    </message>
+    <message>
+        <source>No verdict: %1</source>
+        <translation>Kein Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>Waited %1 of %2 s for the discovery lines</source>
+        <translation>%1 von %2 s auf die Erkennungszeilen gewartet</translation>
+    </message>
+    <message>
+        <source>GPU: %1</source>
+        <translation>GPU: %1</translation>
+    </message>
+    <message>
+        <source>Discovery finished</source>
+        <translation>Erkennung abgeschlossen</translation>
+    </message>
+    <message>
+        <source>CPU: %1</source>
+        <translation>CPU: %1</translation>
+    </message>
+    <message>
+        <source>Undecided after %1 s: %2</source>
+        <translation>Nach %1 s unentschieden: %2</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>Zeit abgelaufen</translation>
+    </message>
+    <message>
+        <source>Evidence: %1 (%2)&lt;br&gt;&lt;code&gt;%3&lt;/code&gt;</source>
+        <translation>Beleg: %1 (%2)&lt;br&gt;&lt;code&gt;%3&lt;/code&gt;</translation>
+    </message>
+    <message>
+        <source>Next step: %1</source>
+        <translation>Nächster Schritt: %1</translation>
     </message>
 </context>
 </TS>

@@ -2,26 +2,703 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>vgpu::console::DashboardPage</name>
+    <name>vgpu::console::ApplyPage</name>
     <message>
-        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
-        <translation>&lt;b&gt;目前还没有 CUDA 进程在使用 vgpu 垫片库。&lt;/b&gt;&lt;br&gt;请将垫片库放在库搜索路径的最前面来启动 CUDA 程序，例如：&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;其显存、内核启动次数和调用延迟将显示在这里。</translation>
+        <source>Apply</source>
+        <translation>应用</translation>
     </message>
+    <message>
+        <source>vgpu-helper makes the changes; each one is journaled and can be rolled back.</source>
+        <translation>由 vgpu-helper 执行更改；每项更改都有日志记录，并可回滚。</translation>
+    </message>
+    <message>
+        <source>&amp;Continue to restart</source>
+        <translation>继续重启(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Install the shim (%1 scope)</source>
+        <translation>安装 shim（%1 范围）</translation>
+    </message>
+    <message>
+        <source>Set %1=%2 in the managed drop-in</source>
+        <translation>在受管 drop-in 中设置 %1=%2</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the managed drop-in</source>
+        <translation>从受管 drop-in 中移除 %1</translation>
+    </message>
+    <message>
+        <source>Reload systemd&apos;s unit files</source>
+        <translation>重新加载 systemd 的单元文件</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ChoosePage</name>
+    <message>
+        <source>Choose</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Where the shim applies, and which of Ollama&apos;s variant folders it must use.</source>
+        <translation>shim 的作用范围，以及必须使用 Ollama 的哪个变体文件夹。</translation>
+    </message>
+    <message>
+        <source>Installation scope</source>
+        <translation>安装范围</translation>
+    </message>
+    <message>
+        <source>ollama.service only (survives Ollama upgrades)</source>
+        <translation>仅 ollama.service（Ollama 升级后仍保留）</translation>
+    </message>
+    <message>
+        <source>Every program on this machine (ld.so.conf.d entry)</source>
+        <translation>本机上的所有程序（ld.so.conf.d 条目）</translation>
+    </message>
+    <message>
+        <source>OLLAMA_LLM_LIBRARY: the variant folder Ollama must use</source>
+        <translation>OLLAMA_LLM_LIBRARY：Ollama 必须使用的变体文件夹</translation>
+    </message>
+    <message>
+        <source>&amp;Scope:</source>
+        <translation>范围(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;OLLAMA_LLM_LIBRARY:</source>
+        <translation>&amp;OLLAMA_LLM_LIBRARY：</translation>
+    </message>
+    <message>
+        <source>&quot;Automatic&quot; leaves OLLAMA_LLM_LIBRARY unset: Ollama tries every variant folder.</source>
+        <translation>“自动”表示不设置 OLLAMA_LLM_LIBRARY：Ollama 会尝试每个变体文件夹。</translation>
+    </message>
+    <message>
+        <source>Automatic (unset)</source>
+        <translation>自动（未设置）</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ConfigurationPage</name>
+    <message>
+        <source>Used by Ollama</source>
+        <translation>Ollama 使用</translation>
+    </message>
+    <message>
+        <source>Ignored: no ggml library inside</source>
+        <translation>已忽略：其中没有 ggml 库</translation>
+    </message>
+    <message>
+        <source>Broken symlink</source>
+        <translation>符号链接已损坏</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>不可读</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>刷新(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Detect the Ollama installation again</source>
+        <translation>重新检测 Ollama 安装</translation>
+    </message>
+    <message>
+        <source>&amp;Review…</source>
+        <translation>审阅(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Review the exact change to the drop-in</source>
+        <translation>审阅对 drop-in 的确切更改</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>应用(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Apply the changes through vgpu-helper</source>
+        <translation>通过 vgpu-helper 应用更改</translation>
+    </message>
+    <message>
+        <source>Re&amp;start ollama.service</source>
+        <translation>重启 ollama.service(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Restart ollama.service to use the changes</source>
+        <translation>重启 ollama.service 以使更改生效</translation>
+    </message>
+    <message>
+        <source>&amp;Undo last change</source>
+        <translation>撤销上次更改(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Roll back the last applied change</source>
+        <translation>回滚上次应用的更改</translation>
+    </message>
+    <message>
+        <source>Configuration status</source>
+        <translation>配置状态</translation>
+    </message>
+    <message>
+        <source>Ollama installation</source>
+        <translation>Ollama 安装</translation>
+    </message>
+    <message>
+        <source>Ollama binary</source>
+        <translation>Ollama 可执行文件</translation>
+    </message>
+    <message>
+        <source>Ollama version and discovery era</source>
+        <translation>Ollama 版本与发现时期</translation>
+    </message>
+    <message>
+        <source>Ollama library root</source>
+        <translation>Ollama 库根目录</translation>
+    </message>
+    <message>
+        <source>Unit file and drop-ins</source>
+        <translation>单元文件与 drop-in</translation>
+    </message>
+    <message>
+        <source>Binary:</source>
+        <translation>可执行文件：</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>版本：</translation>
+    </message>
+    <message>
+        <source>Library root:</source>
+        <translation>库根目录：</translation>
+    </message>
+    <message>
+        <source>Unit files:</source>
+        <translation>单元文件：</translation>
+    </message>
+    <message>
+        <source>Variant folders in the library root</source>
+        <translation>库根目录中的变体文件夹</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>CUDA runtime</source>
+        <translation>CUDA 运行时</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Problems found while detecting</source>
+        <translation>检测时发现的问题</translation>
+    </message>
+    <message>
+        <source>Environment of ollama.service</source>
+        <translation>ollama.service 的环境</translation>
+    </message>
+    <message>
+        <source>State of the managed drop-in</source>
+        <translation>受管 drop-in 的状态</translation>
+    </message>
+    <message>
+        <source>OLLAMA_LLM_LIBRARY: the variant folder Ollama must use</source>
+        <translation>OLLAMA_LLM_LIBRARY：Ollama 必须使用的变体文件夹</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>Findings about the service environment</source>
+        <translation>关于服务环境的发现</translation>
+    </message>
+    <message>
+        <source>Validation of %1</source>
+        <translation>%1 的校验</translation>
+    </message>
+    <message>
+        <source>Where %1 is set</source>
+        <translation>%1 的设置位置</translation>
+    </message>
+    <message>
+        <source>not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>%1 (found via %2)</source>
+        <translation>%1（通过 %2 找到）</translation>
+    </message>
+    <message>
+        <source>%1, discovery era %2 (%3)</source>
+        <translation>%1，发现时期 %2（%3）</translation>
+    </message>
+    <message>
+        <source>%1 (Ollama&apos;s rule: %2)</source>
+        <translation>%1（Ollama 的规则：%2）</translation>
+    </message>
+    <message>
+        <source>no ollama.service unit found</source>
+        <translation>未找到 ollama.service 单元</translation>
+    </message>
+    <message>
+        <source>%1 (unreadable: %2)</source>
+        <translation>%1（不可读：%2）</translation>
+    </message>
+    <message>
+        <source>the service user cannot use it: %1</source>
+        <translation>服务用户无法使用：%1</translation>
+    </message>
+    <message>
+        <source>symlink to %1</source>
+        <translation>指向 %1 的符号链接</translation>
+    </message>
+    <message>
+        <source>Problem: %1: %2</source>
+        <translation>问题：%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 does not exist yet: applying a variable creates it.</source>
+        <translation>%1 尚不存在：应用变量时会创建它。</translation>
+    </message>
+    <message>
+        <source>%1 is managed by vgpu.</source>
+        <translation>%1 由 vgpu 管理。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be changed: %2</source>
+        <translation>%1 无法更改：%2</translation>
+    </message>
+    <message>
+        <source>Automatic (unset)</source>
+        <translation>自动（未设置）</translation>
+    </message>
+    <message>
+        <source>%1 (not an installed variant)</source>
+        <translation>%1（不是已安装的变体）</translation>
+    </message>
+    <message>
+        <source>In effect: %1 (from %2)</source>
+        <translation>生效值：%1（来自 %2）</translation>
+    </message>
+    <message>
+        <source>Note: %1 (%2)</source>
+        <translation>注意：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>注意：%1</translation>
+    </message>
+    <message>
+        <source>Cannot apply: %1</source>
+        <translation>无法应用：%1</translation>
+    </message>
+    <message>
+        <source>Apply runs vgpu-helper with these verbs, in this order:</source>
+        <translation>“应用”将按以下顺序以这些动词运行 vgpu-helper：</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>The drop-in does not change.</source>
+        <translation>drop-in 不会改变。</translation>
+    </message>
+    <message>
+        <source>Review changes</source>
+        <translation>审阅更改</translation>
+    </message>
+    <message>
+        <source>The exact change to the managed drop-in</source>
+        <translation>对受管 drop-in 的确切更改</translation>
+    </message>
+    <message>
+        <source>Applying the changes…</source>
+        <translation>正在应用更改…</translation>
+    </message>
+    <message>
+        <source>Applied: %1. Restart ollama.service to use the new environment.</source>
+        <translation>已应用：%1。请重启 ollama.service 以使用新环境。</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Restarting ollama.service…</source>
+        <translation>正在重启 ollama.service…</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>ollama.service restarted (job result: %1).</source>
+        <translation>ollama.service 已重启（作业结果：%1）。</translation>
+    </message>
+    <message>
+        <source>Restart failed: %1 (job result: %2).</source>
+        <translation>重启失败：%1（作业结果：%2）。</translation>
+    </message>
+    <message>
+        <source>Rolling back the last change…</source>
+        <translation>正在回滚上次更改…</translation>
+    </message>
+    <message>
+        <source>Undone: %1. Restart ollama.service to use the previous environment.</source>
+        <translation>已撤销：%1。请重启 ollama.service 以使用之前的环境。</translation>
+    </message>
+    <message>
+        <source>Undo failed: %1</source>
+        <translation>撤销失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DashboardPage</name>
     <message>
         <source>Dashboard status</source>
         <translation>仪表板状态</translation>
     </message>
     <message>
-        <source>VRAM used over time</source>
-        <translation>显存使用随时间变化</translation>
+        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;or run &lt;tt&gt;scripts/dev console&lt;/tt&gt;, which starts a demo workload on a simulated GPU.&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
+        <translation>&lt;b&gt;还没有 CUDA 进程在使用 vgpu shim。&lt;/b&gt;&lt;br&gt;请启动一个 CUDA 程序，并将 shim 放在其库路径的最前面，例如：&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;或运行 &lt;tt&gt;scripts/dev console&lt;/tt&gt;，它会在模拟 GPU 上启动一个演示负载。&lt;br&gt;其显存、内核启动和调用延迟将显示在这里。</translation>
     </message>
     <message>
-        <source>Time (s)</source>
-        <translation>时间（秒）</translation>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
     </message>
     <message>
-        <source>VRAM used (MiB)</source>
-        <translation>已用显存（MiB）</translation>
+        <source>Device shown</source>
+        <translation>显示的设备</translation>
+    </message>
+    <message>
+        <source>P&amp;rocess:</source>
+        <translation>进程(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Process shown</source>
+        <translation>显示的进程</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>时间窗口(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Time window</source>
+        <translation>时间窗口</translation>
+    </message>
+    <message>
+        <source>1 minute</source>
+        <translation>1 分钟</translation>
+    </message>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 分钟</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>继续(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>暂停(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Resume live plots</source>
+        <translation>继续实时图表</translation>
+    </message>
+    <message>
+        <source>Pause live plots</source>
+        <translation>暂停实时图表</translation>
+    </message>
+    <message>
+        <source>&amp;Logarithmic latency axis</source>
+        <translation>对数延迟坐标轴(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Logarithmic latency axis</source>
+        <translation>对数延迟坐标轴</translation>
+    </message>
+    <message>
+        <source>Export P&amp;NG…</source>
+        <translation>导出 PNG(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Export the visible plots as a PNG image</source>
+        <translation>将可见图表导出为 PNG 图像</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>导出 CSV(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Export the visible data as CSV</source>
+        <translation>将可见数据导出为 CSV</translation>
+    </message>
+    <message>
+        <source>Simulated device: memory, copies and call figures are real accounting; kernels are validated and counted, not executed.</source>
+        <translation>模拟设备：内存、拷贝和调用数据为真实统计；内核会被校验和计数，但不会执行。</translation>
+    </message>
+    <message>
+        <source>Backend note</source>
+        <translation>后端说明</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>鼠标指针处的数值</translation>
+    </message>
+    <message>
+        <source>Hover over a plot to read its values.</source>
+        <translation>将鼠标悬停在图表上以读取数值。</translation>
+    </message>
+    <message>
+        <source>VRAM</source>
+        <translation>显存</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>VRAM used and total over time</source>
+        <translation>已用显存与总显存随时间变化</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>已用</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总计</translation>
+    </message>
+    <message>
+        <source>Kernel launches</source>
+        <translation>内核启动</translation>
+    </message>
+    <message>
+        <source>per second</source>
+        <translation>每秒</translation>
+    </message>
+    <message>
+        <source>Kernel launches per second over time</source>
+        <translation>每秒内核启动次数随时间变化</translation>
+    </message>
+    <message>
+        <source>launches/s</source>
+        <translation>次/秒</translation>
+    </message>
+    <message>
+        <source>Call latency</source>
+        <translation>调用延迟</translation>
+    </message>
+    <message>
+        <source>µs</source>
+        <translation>µs</translation>
+    </message>
+    <message>
+        <source>Call latency percentiles over time</source>
+        <translation>调用延迟百分位随时间变化</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth</source>
+        <translation>拷贝带宽</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/s</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth per direction over time</source>
+        <translation>各方向拷贝带宽随时间变化</translation>
+    </message>
+    <message>
+        <source>host→device</source>
+        <translation>主机→设备</translation>
+    </message>
+    <message>
+        <source>device→host</source>
+        <translation>设备→主机</translation>
+    </message>
+    <message>
+        <source>device→device</source>
+        <translation>设备→设备</translation>
+    </message>
+    <message>
+        <source>All processes</source>
+        <translation>所有进程</translation>
+    </message>
+    <message>
+        <source>%1 (ended)</source>
+        <translation>%1（已结束）</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>Export plots as PNG</source>
+        <translation>将图表导出为 PNG</translation>
+    </message>
+    <message>
+        <source>Export visible data as CSV</source>
+        <translation>将可见数据导出为 CSV</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>Time windows</source>
+        <translation>时间窗口</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DemoSession</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>vgpud is running (%1)</source>
+        <translation>vgpud 正在运行（%1）</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n process(es) already use the shim</source>
+        <translation>
+            <numerusform>已有 %n 个进程在使用 shim</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot create %1</source>
+        <translation>无法创建 %1</translation>
+    </message>
+    <message>
+        <source>The demo workload or the shim library was not found (build them with scripts/dev build, or set VGPU_DEMO_WORKLOAD and VGPU_DEMO_SHIM_DIR).</source>
+        <translation>未找到演示负载或 shim 库（请用 scripts/dev build 构建，或设置 VGPU_DEMO_WORKLOAD 和 VGPU_DEMO_SHIM_DIR）。</translation>
+    </message>
+    <message>
+        <source>Cannot create the demo folder: %1</source>
+        <translation>无法创建演示文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DetectPage</name>
+    <message>
+        <source>Found</source>
+        <translation>已找到</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Detect</source>
+        <translation>检测</translation>
+    </message>
+    <message>
+        <source>What is on this machine: the virtual GPU&apos;s PCI stub, Ollama, and an existing shim.</source>
+        <translation>本机上有什么：虚拟 GPU 的 PCI 存根设备、Ollama 以及已有的 shim。</translation>
+    </message>
+    <message>
+        <source>Detection results</source>
+        <translation>检测结果</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>What was found</source>
+        <translation>发现的内容</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>正在检测…</translation>
+    </message>
+    <message>
+        <source>Detection summary</source>
+        <translation>检测摘要</translation>
+    </message>
+    <message>
+        <source>Ollama found at %1. Continue to choose how to install the shim.</source>
+        <translation>在 %1 找到 Ollama。继续以选择 shim 的安装方式。</translation>
+    </message>
+    <message>
+        <source>No Ollama installation was found; the system scope still makes the virtual GPU visible to every program.</source>
+        <translation>未找到 Ollama 安装；系统范围仍会让所有程序看到虚拟 GPU。</translation>
     </message>
 </context>
 <context>
@@ -152,6 +829,104 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::DonePage</name>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Installation summary</source>
+        <translation>安装摘要</translation>
+    </message>
+    <message>
+        <source>The shim was already installed; nothing was changed.</source>
+        <translation>shim 已经安装；未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Installed as transaction(s): %1.</source>
+        <translation>已作为事务安装：%1。</translation>
+    </message>
+    <message>
+        <source>Verdict: %1</source>
+        <translation>结论：%1</translation>
+    </message>
+    <message>
+        <source>To undo the installation later: vgpuctl rollback, or the Configuration page&apos;s Undo.</source>
+        <translation>以后要撤销安装：运行 vgpuctl rollback，或使用“配置”页面的撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::InstallWizard</name>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Roll back every change the wizard made</source>
+        <translation>回滚向导所做的每项更改</translation>
+    </message>
+    <message>
+        <source>Install the vgpu shim</source>
+        <translation>安装 vgpu shim</translation>
+    </message>
+    <message>
+        <source>&amp;Roll back</source>
+        <translation>回滚(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>应用(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Nothing to roll back: the wizard has not changed the system.</source>
+        <translation>无需回滚：向导尚未更改系统。</translation>
+    </message>
+    <message>
+        <source>Roll back transaction %1</source>
+        <translation>回滚事务 %1</translation>
+    </message>
+    <message>
+        <source>Reload systemd&apos;s unit files</source>
+        <translation>重新加载 systemd 的单元文件</translation>
+    </message>
+    <message>
+        <source>Rolled back: the system is as it was before the wizard.</source>
+        <translation>已回滚：系统已恢复到运行向导之前的状态。</translation>
+    </message>
+    <message>
+        <source>The rollback did not finish; see the failed step.</source>
+        <translation>回滚未完成；请查看失败的步骤。</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; 上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>下一步(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <source>Continue; the steps before cannot be revisited</source>
+        <translation>继续；之后无法返回之前的步骤</translation>
+    </message>
+    <message>
+        <source>&amp;Finish</source>
+        <translation>完成(&amp;F)</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::JournalView</name>
     <message>
         <source>Filter the log (text contained in the line)</source>
@@ -203,6 +978,139 @@
     <message>
         <source>Diagnostics</source>
         <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>&amp;Install shim…</source>
+        <translation>安装 shim(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Install the vgpu shim for Ollama with a guided wizard</source>
+        <translation>通过向导为 Ollama 安装 vgpu shim</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程</translation>
+    </message>
+    <message numerus="yes">
+        <source>Watching %n shim process(es)</source>
+        <translation>
+            <numerusform>正在监视 %n 个 shim 进程</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ProcessesPage</name>
+    <message>
+        <source>Processes that use the vgpu shim on this machine. Select one to show only its figures on the dashboard.</source>
+        <translation>本机上使用 vgpu shim 的进程。选择一个进程，仪表板将只显示它的数据。</translation>
+    </message>
+    <message>
+        <source>Shim processes</source>
+        <translation>Shim 进程</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Executable</source>
+        <translation>可执行文件</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Backend</source>
+        <translation>后端</translation>
+    </message>
+    <message>
+        <source>VRAM</source>
+        <translation>显存</translation>
+    </message>
+    <message>
+        <source>Launches/s</source>
+        <translation>启动次数/秒</translation>
+    </message>
+    <message>
+        <source>Show &amp;all processes</source>
+        <translation>显示所有进程(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Show all processes on the dashboard</source>
+        <translation>在仪表板上显示所有进程</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::RestartPage</name>
+    <message>
+        <source>Restart</source>
+        <translation>重启</translation>
+    </message>
+    <message>
+        <source>ollama.service restarts with the new environment.</source>
+        <translation>ollama.service 将以新环境重启。</translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>验证(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Restart ollama.service</source>
+        <translation>重启 ollama.service</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::ReviewPage</name>
+    <message>
+        <source>Review</source>
+        <translation>审阅</translation>
+    </message>
+    <message>
+        <source>The exact changes. Nothing has been changed yet.</source>
+        <translation>确切的更改。目前尚未更改任何内容。</translation>
+    </message>
+    <message>
+        <source>The installation plan</source>
+        <translation>安装计划</translation>
+    </message>
+    <message>
+        <source>The installation cannot be planned: %1</source>
+        <translation>无法规划安装：%1</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>The service environment cannot be planned: %1</source>
+        <translation>无法规划服务环境：%1</translation>
+    </message>
+    <message>
+        <source>The managed drop-in does not change.</source>
+        <translation>受管 drop-in 不会改变。</translation>
+    </message>
+    <message>
+        <source>The managed drop-in:
+%1</source>
+        <translation>受管 drop-in：
+%1</translation>
+    </message>
+    <message>
+        <source>Apply runs, in this order:</source>
+        <translation>“应用”将按以下顺序运行：</translation>
     </message>
 </context>
 <context>
@@ -298,6 +1206,120 @@
     <message>
         <source>not active</source>
         <translation>未激活</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::StepsPage</name>
+    <message>
+        <source>Pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Steps and their state</source>
+        <translation>步骤及其状态</translation>
+    </message>
+    <message>
+        <source>Error of the failed step</source>
+        <translation>失败步骤的错误</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>(job result: %1)</source>
+        <translation>（作业结果：%1）</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::VerifyPage</name>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s log after the restart: does it find the GPU?</source>
+        <translation>重启后的 Ollama 日志：它找到 GPU 了吗？</translation>
+    </message>
+    <message>
+        <source>Time waited for the discovery lines</source>
+        <translation>等待发现日志行的时间</translation>
+    </message>
+    <message>
+        <source>GPU or CPU verdict</source>
+        <translation>GPU 或 CPU 结论</translation>
+    </message>
+    <message>
+        <source>Evidence for the verdict</source>
+        <translation>结论的证据</translation>
+    </message>
+    <message>
+        <source>Waiting for the discovery lines</source>
+        <translation>正在等待发现日志行</translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 s for Ollama&apos;s GPU discovery</source>
+        <translation>最多等待 %1 秒以完成 Ollama 的 GPU 发现</translation>
+    </message>
+    <message>
+        <source>cannot read ollama.service&apos;s log: %1</source>
+        <translation>无法读取 ollama.service 的日志：%1</translation>
+    </message>
+    <message>
+        <source>No verdict: %1</source>
+        <translation>无结论：%1</translation>
+    </message>
+    <message>
+        <source>Waited %1 of %2 s for the discovery lines</source>
+        <translation>已等待发现日志行 %1/%2 秒</translation>
+    </message>
+    <message>
+        <source>GPU: %1</source>
+        <translation>GPU: %1</translation>
+    </message>
+    <message>
+        <source>Discovery finished</source>
+        <translation>发现已完成</translation>
+    </message>
+    <message>
+        <source>CPU: %1</source>
+        <translation>CPU: %1</translation>
+    </message>
+    <message>
+        <source>Undecided after %1 s: %2</source>
+        <translation>%1 秒后仍未确定：%2</translation>
+    </message>
+    <message>
+        <source>Timed out</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Evidence: %1 (%2)&lt;br&gt;&lt;code&gt;%3&lt;/code&gt;</source>
+        <translation>证据：%1（%2）&lt;br&gt;&lt;code&gt;%3&lt;/code&gt;</translation>
+    </message>
+    <message>
+        <source>Next step: %1</source>
+        <translation>下一步：%1</translation>
     </message>
 </context>
 </TS>

@@ -6,37 +6,68 @@
 #include <QMainWindow>
 #include <memory>
 
+class QAction;
+
 namespace vgpu::controller {
 class LogSource;
 class SystemdManager;
 } // namespace vgpu::controller
 
+namespace vgpu::controller::telemetry {
+class TelemetryClient;
+}
+
 namespace vgpu::console {
 
+// What the window watches: the shim processes' runtime directory ("" = the shim's own rule) and
+// how often they are sampled. Tests turn the client off and feed the model themselves.
+struct ConsoleOptions {
+  QString runtimeDirectory;
+  int sampleIntervalMs = 100;
+  bool watchProcesses = true;
+};
+
+class ConfigurationPage;
 class DashboardPage;
 class DiagnosticsPage;
+class ProcessesPage;
 class RemedyApplier;
+class TelemetryModel;
 class ServicePage;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
   explicit MainWindow(QWidget* parent = nullptr);
+  explicit MainWindow(const ConsoleOptions& options, QWidget* parent = nullptr);
   ~MainWindow() override;
 
   DashboardPage* dashboard() const { return dashboard_; }
+  ProcessesPage* processesPage() const { return processes_; }
+  TelemetryModel* telemetryModel() const { return telemetryModel_; }
+  controller::telemetry::TelemetryClient* telemetryClient() const { return telemetryClient_; }
   ServicePage* servicePage() const { return service_; }
   DiagnosticsPage* diagnosticsPage() const { return diagnostics_; }
+  ConfigurationPage* configurationPage() const { return configuration_; }
+  QAction* installAction() const { return installAction_; }
+  // Opens the install wizard on this machine (the installAction does this).
+  void openInstallWizard();
 
 private:
   void onPageShown(int index);
+  void updateTelemetryStatus();
 
   std::shared_ptr<RemedyApplier> remedyApplier_;
   std::unique_ptr<controller::LogSource> journal_;
   controller::SystemdManager* systemd_ = nullptr;
+  TelemetryModel* telemetryModel_ = nullptr;
+  controller::telemetry::TelemetryClient* telemetryClient_ = nullptr;
   DashboardPage* dashboard_ = nullptr;
+  ProcessesPage* processes_ = nullptr;
   ServicePage* service_ = nullptr;
   DiagnosticsPage* diagnostics_ = nullptr;
+  ConfigurationPage* configuration_ = nullptr;
+  QAction* installAction_ = nullptr;
 };
 
 } // namespace vgpu::console

@@ -14,6 +14,10 @@ int runJournal(CommandContext& context);
 int runInstall(CommandContext& context);
 int runRollback(CommandContext& context);
 int runTransactions(CommandContext& context);
+int runPs(CommandContext& context);
+int runTop(CommandContext& context);
+int runWatch(CommandContext& context);
+int runMetrics(CommandContext& context);
 
 std::span<const CommandSpec> vgpuctlCommands() {
   static const std::vector<CommandSpec> kCommands{
@@ -26,6 +30,10 @@ std::span<const CommandSpec> vgpuctlCommands() {
       {"install", "Install the vgpu shim (--scope service|system; --dry-run prints the operations)", &runInstall},
       {"rollback", "Roll back a journaled change (default: the newest applied one)", &runRollback},
       {"transactions", "List the journaled changes and their state (--json)", &runTransactions},
+      {"ps", "List processes running the vgpu shim: pid, user, devices, backend, VRAM, launches/s (--json)", &runPs},
+      {"top", "Live view of the shim processes: VRAM, launches, call latency, copy bandwidth", &runTop},
+      {"watch", "Stream every shim process's samples (--json: NDJSON with pid; --interval MS, --count N)", &runWatch},
+      {"metrics", "Prometheus exposition of the shim processes (--once, or --listen 127.0.0.1:9400)", &runMetrics},
   };
   return kCommands;
 }

@@ -47,6 +47,7 @@ void gatherSystemInputs(DoctorContext& context, const QProcessEnvironment& envir
   if (context.shimDir.isEmpty()) {
     context.shimDir = defaultShimDir();
   }
+  context.askControlSockets = true;
   context.probePath =
       QFileInfo(context.probePath.isEmpty() ? defaultProbePath() : context.probePath).absoluteFilePath();
   if (context.readelfPath.isEmpty()) {

@@ -40,6 +40,7 @@ struct DoctorContext {
   QString probePath;                         // host path of vgpu-doctor-probe; "" = the child-process checks skip
   QString readelfPath;                       // host path of readelf; "" = SONAMEs are not read
   QString procRoot;                          // host path of the proc tree; "" = running processes not examined
+  bool askControlSockets = false;            // ask the shim control sockets of the runners (gatherSystemInputs sets it)
   std::optional<UnitStatusInput> unitStatus; // only when a bus was given
 
   // The context with the Ollama log read from `path` (errors are kept, not thrown).

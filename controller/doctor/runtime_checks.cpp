@@ -8,6 +8,7 @@
 #include "changes/library_shadowing.h"
 #include "doctor/ollama_checks.h"
 #include "doctor/ollama_processes.h"
+#include "doctor/runtime_sockets.h"
 
 #include <QFileInfo>
 
@@ -164,9 +165,28 @@ CheckResult checkOllamaProcesses(const DoctorContext& context) {
     evidence.append(evidenceFor(process, context.procRoot));
     runners += process.role == OllamaProcessRole::Serve ? 0 : 1;
   }
-  evidence.append({QStringLiteral("shim control socket"), QStringLiteral("not examined"),
-                   QStringLiteral("asking the shim's control socket whether it serves these processes comes with "
-                                  "the shim's control socket (issue 7, item 6, later part)")});
+  QList<OllamaProcess> shimProcesses;
+  for (const OllamaProcess& process : processes) {
+    const QString cuda = process.mappedFile(u"libcuda.so").isEmpty() ? process.mappedFile(u"libvgpu-cuda")
+                                                                     : process.mappedFile(u"libcuda.so");
+    if (!cuda.isEmpty() && isShimFile(cuda, context.shimDir)) {
+      shimProcesses.append(process);
+    }
+  }
+  if (!context.askControlSockets) {
+    evidence.append({QStringLiteral("shim control socket"), QStringLiteral("not examined"),
+                     QStringLiteral("the doctor was not asked to contact running processes")});
+  } else if (shimProcesses.isEmpty()) {
+    evidence.append({QStringLiteral("shim control socket"), QStringLiteral("not examined"),
+                     QStringLiteral("no Ollama process has vgpu's libcuda.so.1 loaded")});
+  } else {
+    for (const auto& [pid, socket] : askControlSockets(shimProcesses, context.root)) {
+      evidence.append(socket.evidence);
+      if (socket.status != CheckStatus::Pass) {
+        findings.append({socket.status, socket.summary, Remedy{socket.remedy, std::nullopt}});
+      }
+    }
+  }
   CheckResult result;
   const auto worst = std::find_if(findings.begin(), findings.end(),
                                   [](const Finding& finding) { return finding.status == CheckStatus::Fail; });

@@ -8,6 +8,7 @@
 
 #include "common/system_root.h"
 #include "vgpu/device/shim_config.h"
+#include "vgpu/tcp_socket.h"
 #include "vgpu/unix_socket.h"
 #include "vgpu/version.h"
 #include "vgpu/wire_frame.h"
@@ -148,16 +149,13 @@ CheckResult checkVgpudEndpoint(const DoctorContext& context) {
   const Evidence configEvidence{QStringLiteral("shim configuration"), configPath,
                                 QStringLiteral("backend=remote endpoint=%1").arg(endpoint)};
   CheckResult result;
-  if (!endpoint.startsWith(QLatin1String("unix:"))) {
-    result = CheckResult::fail(QStringLiteral("vgpud endpoint %1 is not a unix: socket").arg(endpoint));
-    result.remedy = Remedy{
-        QStringLiteral("Set endpoint=unix:/run/vgpud.sock (or the socket vgpud listens on) in %1.").arg(configPath),
-        std::nullopt};
-  } else {
-    const SocketResult connection = connectUnix(endpoint.mid(5).toStdString());
-    result = connection.fd.valid() ? askVersion(connection.fd.get(), endpoint, configPath)
-                                   : unreachable(endpoint, configPath, QString::fromStdString(connection.message));
-  }
+  // The configuration parser accepted the endpoint, so it is unix:PATH or tcp:HOST:PORT. Version
+  // is answered before any authentication, so a tcp: endpoint is checked the same way.
+  const bool tcp = endpoint.startsWith(QLatin1String("tcp:"));
+  const SocketResult connection = tcp ? connectTcp(endpoint.mid(4).toStdString(), kTimeoutSeconds * 1000)
+                                      : connectUnix(endpoint.mid(5).toStdString());
+  result = connection.fd.valid() ? askVersion(connection.fd.get(), endpoint, configPath)
+                                 : unreachable(endpoint, configPath, QString::fromStdString(connection.message));
   result.evidence.prepend(configEvidence);
   for (const device::ConfigProblem& problem : load.problems) {
     result.evidence.append({QStringLiteral("shim.conf problem"),

@@ -9,14 +9,16 @@
 
 namespace vgpu::controller {
 
-EnvironmentPlan planEnvironmentChange(const SystemRoot& root, const OllamaInstallation& installation,
-                                      const QString& name, const std::optional<QString>& value, PlanCaller caller) {
+namespace {
+
+// One change planned against `current` (the file on disk, or the result of the changes before it).
+EnvironmentPlan planAgainst(const ManagedDropIn& current, const OllamaInstallation& installation, const QString& name,
+                            const std::optional<QString>& value, PlanCaller caller) {
   EnvironmentPlan plan;
   plan.path = managedDropInPath();
   plan.change.variable = name;
   plan.change.newValue = value;
 
-  const ManagedDropIn current = loadServiceEnvironment(root);
   if (current.state == DropInState::Foreign || current.state == DropInState::Unreadable) {
     plan.error = current.error;
     return plan;
@@ -106,6 +108,43 @@ EnvironmentPlan planEnvironmentChange(const SystemRoot& root, const OllamaInstal
     }
   }
   return plan;
+}
+
+} // namespace
+
+EnvironmentPlan planEnvironmentChange(const SystemRoot& root, const OllamaInstallation& installation,
+                                      const QString& name, const std::optional<QString>& value, PlanCaller caller) {
+  return planAgainst(loadServiceEnvironment(root), installation, name, value, caller);
+}
+
+EnvironmentPlan planEnvironmentChanges(const SystemRoot& root, const OllamaInstallation& installation,
+                                       const QList<VariableAssignment>& assignments, PlanCaller caller) {
+  const ManagedDropIn original = loadServiceEnvironment(root);
+  ManagedDropIn current = original;
+  EnvironmentPlan combined;
+  combined.path = managedDropInPath();
+  combined.fileExists = original.state == DropInState::Managed;
+  combined.oldBytes = original.bytes;
+  combined.newBytes = original.bytes;
+  for (const VariableAssignment& assignment : assignments) {
+    const EnvironmentPlan step = planAgainst(current, installation, assignment.name, assignment.value, caller);
+    if (!step.ok()) {
+      combined.error = QStringLiteral("%1: %2").arg(assignment.name, step.error);
+      return combined;
+    }
+    for (const QString& warning : step.warnings) {
+      if (!combined.warnings.contains(warning)) {
+        combined.warnings.append(warning);
+      }
+    }
+    combined.change = step.change;
+    combined.newBytes = step.newBytes;
+    current = parseServiceEnvironmentFile(step.newBytes, combined.path);
+  }
+  combined.diff = unifiedDiff(QString::fromUtf8(combined.oldBytes), QString::fromUtf8(combined.newBytes),
+                              combined.fileExists ? QStringLiteral("a") + combined.path : QStringLiteral("/dev/null"),
+                              QStringLiteral("b") + combined.path);
+  return combined;
 }
 
 } // namespace vgpu::controller

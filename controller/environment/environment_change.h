@@ -6,6 +6,7 @@
 #include "common/system_root.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -40,5 +41,18 @@ enum class PlanCaller { User, Installer }; // only the installer may set install
 EnvironmentPlan planEnvironmentChange(const SystemRoot& root, const OllamaInstallation& installation,
                                       const QString& name, const std::optional<QString>& value,
                                       PlanCaller caller = PlanCaller::User);
+
+struct VariableAssignment {
+  QString name;
+  std::optional<QString> value; // nullopt = remove the variable
+};
+
+// Several changes as one review: each is planned against the file the changes before it produce
+// (as vgpu-helper applies them, one env-set/env-unset after the other), so oldBytes is the file
+// now, newBytes the file after the last change and diff the whole difference. `change` is the
+// last change; `error` names the first variable that was refused; warnings are collected.
+EnvironmentPlan planEnvironmentChanges(const SystemRoot& root, const OllamaInstallation& installation,
+                                       const QList<VariableAssignment>& assignments,
+                                       PlanCaller caller = PlanCaller::User);
 
 } // namespace vgpu::controller

@@ -55,14 +55,12 @@ DecodeStatus decodeHeader(std::span<const std::uint8_t> in, Header& out) {
   if (header.magic != kMagic) {
     return DecodeStatus::BadMagic;
   }
-  if (header.version != kProtocolVersion) {
-    return DecodeStatus::BadVersion;
-  }
   if (header.payloadLength > kMaxPayload) {
     return DecodeStatus::PayloadTooLarge;
   }
   out = header;
-  return DecodeStatus::Ok;
+  // Filled in anyway: the receiver answers an Error stamped with the peer's version.
+  return header.version == kProtocolVersion ? DecodeStatus::Ok : DecodeStatus::BadVersion;
 }
 
 std::vector<std::uint8_t> makeFrame(Call call, std::uint64_t requestId, std::span<const std::uint8_t> payload) {
@@ -76,6 +74,22 @@ std::vector<std::uint8_t> makeFrame(Call call, std::uint64_t requestId, std::spa
     std::memcpy(frame.data() + kHeaderSize, payload.data(), payload.size());
   }
   return frame;
+}
+
+void appendFrame(std::vector<std::uint8_t>& buffer, Call call, std::uint64_t requestId, std::uint32_t flags,
+                 std::span<const std::uint8_t> payload, std::uint16_t version) {
+  const std::size_t at = buffer.size();
+  buffer.resize(at + kHeaderSize + payload.size());
+  Header header;
+  header.version = version;
+  header.call = static_cast<std::uint16_t>(call);
+  header.payloadLength = static_cast<std::uint32_t>(payload.size());
+  header.flags = flags;
+  header.requestId = requestId;
+  encodeHeader(header, std::span<std::uint8_t, kHeaderSize>(buffer.data() + at, kHeaderSize));
+  if (!payload.empty()) {
+    std::memcpy(buffer.data() + at + kHeaderSize, payload.data(), payload.size());
+  }
 }
 
 // Payload layout: u16 protocol version, u16 string length, string bytes.

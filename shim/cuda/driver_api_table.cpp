@@ -5,6 +5,7 @@
 // name once — never a fake success.
 #include "driver_api_table.h"
 
+#include "call_statistics.h"
 #include "driver_api_unsupported.h"
 #include "entry_points.h"
 
@@ -85,16 +86,20 @@ const std::vector<DriverEntry>& table() {
 } // namespace
 
 void reportUnsupported(std::string_view symbol) {
-  static std::mutex* const mutex = new std::mutex;
-  static auto* const reported = new std::unordered_set<std::string_view>;
-  {
-    const std::lock_guard lock(*mutex);
-    if (!reported->insert(symbol).second) {
-      return;
+  // Every stub calls this once per call: the control socket counts the call here, like an
+  // implemented entry point's (call_statistics.h), as a CUDA_ERROR_NOT_SUPPORTED.
+  tracedUnsupported(symbol, [symbol] {
+    static std::mutex* const mutex = new std::mutex;
+    static auto* const reported = new std::unordered_set<std::string_view>;
+    {
+      const std::lock_guard lock(*mutex);
+      if (!reported->insert(symbol).second) {
+        return;
+      }
     }
-  }
-  log::writef(log::Level::Warn, "driver", "%.*s is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED",
-              static_cast<int>(symbol.size()), symbol.data());
+    log::writef(log::Level::Warn, "driver", "%.*s is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED",
+                static_cast<int>(symbol.size()), symbol.data());
+  });
 }
 
 std::span<const DriverEntry> driverApiTable() {

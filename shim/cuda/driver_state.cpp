@@ -1,6 +1,8 @@
 // Lazy, thread-safe initialisation of the driver shim and the per-thread context stack.
 #include "driver_state.h"
 
+#include "call_statistics.h"
+#include "remote/remote_init.h"
 #include "sim/simulated_backend.h"
 #include "vgpu/device/device_identity.h"
 #include "vgpu/device/device_profiles.h"
@@ -39,6 +41,17 @@ sim::SimulatedDeviceLimits limitsFor(const device::PresentedDevice& presented) {
 class DriverTelemetrySource final : public telemetry::TelemetrySource {
 public:
   std::string backendKind() const override { return DriverState::instance().backend().describe(); }
+  // The simulated device runs in this process; the remote backend describes itself as
+  // "remote <endpoint> (<kind>)" (remote/remote_backend.cpp).
+  std::string backendEndpoint() const override {
+    const std::string description = DriverState::instance().backend().describe();
+    constexpr std::string_view kRemote = "remote ";
+    if (description.rfind(kRemote, 0) != 0) {
+      return "in-process";
+    }
+    const std::size_t end = description.find(' ', kRemote.size());
+    return description.substr(kRemote.size(), end == std::string::npos ? std::string::npos : end - kRemote.size());
+  }
   std::vector<telemetry::DeviceIdentity> devices() const override {
     DriverState& state = DriverState::instance();
     std::vector<telemetry::DeviceIdentity> identities;
@@ -61,6 +74,8 @@ public:
     sample.counters = {counters.kernelLaunches, counters.bytesHostToDevice, counters.bytesDeviceToHost,
                        counters.bytesDeviceToDevice, counters.memsets};
     sample.backendState = "ready"; // the simulated device has no other state
+    sample.apis = apiCallStatistics();
+    sample.errors = resultStatistics();
     return sample;
   }
   void resetPeaks() override { DriverState::instance().backend().resetMemoryPeaks(); }
@@ -95,13 +110,6 @@ CUresult DriverState::initialize(unsigned int flags) {
       log::writef(log::Level::Warn, "config", "%s:%d: %s", problem.source.c_str(), problem.line,
                   problem.message.c_str());
     }
-    if (load.config.backend != device::Backend::Simulated) {
-      // The remote executor is a separate piece of work; until it exists, say so plainly.
-      log::writef(log::Level::Error, "cuInit", "backend '%s' (endpoint %s) is not available in this build",
-                  std::string(device::backendName(load.config.backend)).c_str(), load.config.endpoint.c_str());
-      initResult_ = CUDA_ERROR_NO_DEVICE;
-      return;
-    }
     const device::DiscoveryResult discovery = device::discoverDevices(load.config);
     for (const std::string& warning : discovery.warnings) {
       log::write(log::Level::Warn, "discovery", warning);
@@ -124,7 +132,23 @@ CUresult DriverState::initialize(unsigned int flags) {
                   static_cast<int>(presented.profile->name.size()), presented.profile->name.data(), busId);
       devices_.push_back(std::move(record));
     }
-    backend_ = std::make_unique<sim::SimulatedBackend>(std::move(limits));
+    if (load.config.backend == device::Backend::Remote) {
+      // vgpud executes; the snapshot from its hello describes each device (remote/remote_init.h).
+      std::vector<device::PresentedDevice*> presented;
+      for (const auto& record : devices_) {
+        presented.push_back(&record->presented);
+      }
+      std::string error;
+      backend_ = remote::connectBackend(load.config, presented, device::processEnvironment(), error);
+      if (backend_ == nullptr) {
+        log::writef(log::Level::Error, "cuInit", "no device: %s", error.c_str());
+        devices_.clear();
+        initResult_ = CUDA_ERROR_NO_DEVICE;
+        return;
+      }
+    } else {
+      backend_ = std::make_unique<sim::SimulatedBackend>(std::move(limits));
+    }
     log::write(log::Level::Info, "cuInit", backend_->limitations());
     // A summary of what the simulated device did, at exit (info level): the launches it
     // validated and counted, and the bytes it moved. Registered here, at cuInit, not at load.
@@ -145,7 +169,9 @@ CUresult DriverState::initialize(unsigned int flags) {
     // The control socket (docs/telemetry-protocol.md): its thread starts here, after a successful
     // cuInit, never at load time.
     static DriverTelemetrySource* const telemetrySource = new DriverTelemetrySource;
-    telemetry::startServer(*telemetrySource);
+    if (!telemetry::startServer(*telemetrySource)) {
+      call_statistics::stopCounting(); // nobody can read the figures: spare every call the clock reads
+    }
   });
   return initResult_;
 }

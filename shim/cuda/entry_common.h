@@ -2,6 +2,7 @@
 // conversions between CUDA's argument forms and the backend's.
 #pragma once
 
+#include "call_statistics.h"
 #include "driver_state.h"
 #include "entry_points.h"
 

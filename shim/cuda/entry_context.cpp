@@ -27,375 +27,432 @@ CUresult createExplicit(CUcontext* out, unsigned flags, CUdevice device) {
 } // namespace
 
 VGPU_EXPORT CUresult cuCtxCreate_v2(CUcontext* context, unsigned int flags, CUdevice device) {
-  return createExplicit(context, flags, device);
+  return traced(ApiId::cuCtxCreate_v2, [&]() -> CUresult { return createExplicit(context, flags, device); });
 }
 
 VGPU_EXPORT CUresult cuCtxCreate_v3(CUcontext* context, CUexecAffinityParam* params, int count, unsigned int flags,
                                     CUdevice device) {
-  if (count > 0 && params != nullptr) {
-    return CUDA_ERROR_NOT_SUPPORTED; // execution affinity (SM partitioning) is not presented
-  }
-  return createExplicit(context, flags, device);
+  return traced(ApiId::cuCtxCreate_v3, [&]() -> CUresult {
+    if (count > 0 && params != nullptr) {
+      return CUDA_ERROR_NOT_SUPPORTED; // execution affinity (SM partitioning) is not presented
+    }
+    return createExplicit(context, flags, device);
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxCreate_v4(CUcontext* context, CUctxCreateParams* params, unsigned int flags,
                                     CUdevice device) {
-  if (params != nullptr && (params->numExecAffinityParams > 0 || params->cigParams != nullptr)) {
-    return CUDA_ERROR_NOT_SUPPORTED; // affinity and CIG contexts are not presented
-  }
-  return createExplicit(context, flags, device);
+  return traced(ApiId::cuCtxCreate_v4, [&]() -> CUresult {
+    if (params != nullptr && (params->numExecAffinityParams > 0 || params->cigParams != nullptr)) {
+      return CUDA_ERROR_NOT_SUPPORTED; // affinity and CIG contexts are not presented
+    }
+    return createExplicit(context, flags, device);
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxDestroy_v2(CUcontext context) {
-  VGPU_REQUIRE_INIT();
-  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (context->primary) {
-    return CUDA_ERROR_INVALID_CONTEXT; // primary contexts are released, not destroyed
-  }
-  destroyContext(context);
-  if (currentContext() == context) {
-    popContext();
-  }
-  return CUDA_SUCCESS;
-}
-
-VGPU_EXPORT CUresult cuCtxPushCurrent_v2(CUcontext context) {
-  VGPU_REQUIRE_INIT();
-  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  pushContext(context);
-  return CUDA_SUCCESS;
-}
-
-VGPU_EXPORT CUresult cuCtxPopCurrent_v2(CUcontext* context) {
-  VGPU_REQUIRE_INIT();
-  CUcontext top = popContext();
-  if (top == nullptr) {
-    return CUDA_ERROR_INVALID_CONTEXT;
-  }
-  if (context != nullptr) {
-    *context = top;
-  }
-  return CUDA_SUCCESS;
-}
-
-VGPU_EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
-  VGPU_REQUIRE_INIT();
-  if (context != nullptr) {
+  return traced(ApiId::cuCtxDestroy_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
     if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-  }
-  setCurrentContext(context);
-  return CUDA_SUCCESS;
+    if (context->primary) {
+      return CUDA_ERROR_INVALID_CONTEXT; // primary contexts are released, not destroyed
+    }
+    destroyContext(context);
+    if (currentContext() == context) {
+      popContext();
+    }
+    return CUDA_SUCCESS;
+  });
+}
+
+VGPU_EXPORT CUresult cuCtxPushCurrent_v2(CUcontext context) {
+  return traced(ApiId::cuCtxPushCurrent_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    pushContext(context);
+    return CUDA_SUCCESS;
+  });
+}
+
+VGPU_EXPORT CUresult cuCtxPopCurrent_v2(CUcontext* context) {
+  return traced(ApiId::cuCtxPopCurrent_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    CUcontext top = popContext();
+    if (top == nullptr) {
+      return CUDA_ERROR_INVALID_CONTEXT;
+    }
+    if (context != nullptr) {
+      *context = top;
+    }
+    return CUDA_SUCCESS;
+  });
+}
+
+VGPU_EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
+  return traced(ApiId::cuCtxSetCurrent, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    if (context != nullptr) {
+      if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+        return status;
+      }
+    }
+    setCurrentContext(context);
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetCurrent(CUcontext* context) {
-  VGPU_REQUIRE_OUT(context);
-  VGPU_REQUIRE_INIT();
-  *context = currentContext();
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxGetCurrent, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(context);
+    VGPU_REQUIRE_INIT();
+    *context = currentContext();
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetDevice(CUdevice* device) {
-  VGPU_REQUIRE_OUT(device);
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *device = context->device;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxGetDevice, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(device);
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    *device = context->device;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetFlags(unsigned int* flags) {
-  VGPU_REQUIRE_OUT(flags);
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *flags = context->flags;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxGetFlags, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(flags);
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    *flags = context->flags;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxSetFlags(unsigned int flags) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if ((flags & ~kValidContextFlags) != 0) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  context->flags = flags;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxSetFlags, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if ((flags & ~kValidContextFlags) != 0) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    context->flags = flags;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetId(CUcontext context, unsigned long long* id) {
-  VGPU_REQUIRE_OUT(id);
-  VGPU_REQUIRE_INIT();
-  if (context == nullptr) {
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+  return traced(ApiId::cuCtxGetId, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(id);
+    VGPU_REQUIRE_INIT();
+    if (context == nullptr) {
+      if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+        return status;
+      }
+    } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-  } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *id = context->id;
-  return CUDA_SUCCESS;
+    *id = context->id;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetApiVersion(CUcontext context, unsigned int* version) {
-  VGPU_REQUIRE_OUT(version);
-  VGPU_REQUIRE_INIT();
-  if (context == nullptr) {
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+  return traced(ApiId::cuCtxGetApiVersion, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(version);
+    VGPU_REQUIRE_INIT();
+    if (context == nullptr) {
+      if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+        return status;
+      }
+    } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-  } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *version = 3020; // the context API generation NVIDIA's driver reports for current contexts
-  return CUDA_SUCCESS;
+    *version = 3020; // the context API generation NVIDIA's driver reports for current contexts
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxSynchronize(void) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  return state().backend().deviceSynchronize(context->device);
+  return traced(ApiId::cuCtxSynchronize, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return state().backend().deviceSynchronize(context->device);
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxSynchronize_v2(CUcontext context) {
-  VGPU_REQUIRE_INIT();
-  if (context == nullptr) {
-    return cuCtxSynchronize();
-  }
-  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  return state().backend().deviceSynchronize(context->device);
+  return traced(ApiId::cuCtxSynchronize_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    if (context == nullptr) {
+      return cuCtxSynchronize();
+    }
+    if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return state().backend().deviceSynchronize(context->device);
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetLimit(size_t* value, CUlimit limit) {
-  VGPU_REQUIRE_OUT(value);
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  // Defaults NVIDIA's driver reports on Hopper/Ampere for a fresh context.
-  static const std::map<CUlimit, std::size_t> kDefaults = {
-      {CU_LIMIT_STACK_SIZE, 1024},
-      {CU_LIMIT_PRINTF_FIFO_SIZE, 1048576},
-      {CU_LIMIT_MALLOC_HEAP_SIZE, 8388608},
-      {CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH, 2},
-      {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
-      {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 32},
-      {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 0},
-  };
-  const std::lock_guard lock(context->mutex);
-  if (const auto it = context->limits.find(limit); it != context->limits.end()) {
-    *value = it->second;
+  return traced(ApiId::cuCtxGetLimit, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(value);
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    // Defaults NVIDIA's driver reports on Hopper/Ampere for a fresh context.
+    static const std::map<CUlimit, std::size_t> kDefaults = {
+        {CU_LIMIT_STACK_SIZE, 1024},
+        {CU_LIMIT_PRINTF_FIFO_SIZE, 1048576},
+        {CU_LIMIT_MALLOC_HEAP_SIZE, 8388608},
+        {CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH, 2},
+        {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
+        {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 32},
+        {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 0},
+    };
+    const std::lock_guard lock(context->mutex);
+    if (const auto it = context->limits.find(limit); it != context->limits.end()) {
+      *value = it->second;
+      return CUDA_SUCCESS;
+    }
+    const auto fallback = kDefaults.find(limit);
+    if (fallback == kDefaults.end()) {
+      return CUDA_ERROR_UNSUPPORTED_LIMIT;
+    }
+    *value = fallback->second;
     return CUDA_SUCCESS;
-  }
-  const auto fallback = kDefaults.find(limit);
-  if (fallback == kDefaults.end()) {
-    return CUDA_ERROR_UNSUPPORTED_LIMIT;
-  }
-  *value = fallback->second;
-  return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxSetLimit(CUlimit limit, size_t value) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (limit > CU_LIMIT_PERSISTING_L2_CACHE_SIZE) {
-    return CUDA_ERROR_UNSUPPORTED_LIMIT;
-  }
-  const std::lock_guard lock(context->mutex);
-  context->limits[limit] = value;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxSetLimit, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (limit > CU_LIMIT_PERSISTING_L2_CACHE_SIZE) {
+      return CUDA_ERROR_UNSUPPORTED_LIMIT;
+    }
+    const std::lock_guard lock(context->mutex);
+    context->limits[limit] = value;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetCacheConfig(CUfunc_cache* config) {
-  VGPU_REQUIRE_OUT(config);
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *config = context->cacheConfig;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxGetCacheConfig, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(config);
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    *config = context->cacheConfig;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxSetCacheConfig(CUfunc_cache config) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (config > CU_FUNC_CACHE_PREFER_EQUAL) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  context->cacheConfig = config;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxSetCacheConfig, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (config > CU_FUNC_CACHE_PREFER_EQUAL) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    context->cacheConfig = config;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxGetStreamPriorityRange(int* leastPriority, int* greatestPriority) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  // NVIDIA's range on Volta and newer: 0 (least) … -5 (greatest).
-  if (leastPriority != nullptr) {
-    *leastPriority = 0;
-  }
-  if (greatestPriority != nullptr) {
-    *greatestPriority = -5;
-  }
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxGetStreamPriorityRange, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    // NVIDIA's range on Volta and newer: 0 (least) … -5 (greatest).
+    if (leastPriority != nullptr) {
+      *leastPriority = 0;
+    }
+    if (greatestPriority != nullptr) {
+      *greatestPriority = -5;
+    }
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxResetPersistingL2Cache(void) {
-  CUcontext context = nullptr;
-  return requireCurrentContext(context); // no line is ever persisted on the presented device
+  return traced(ApiId::cuCtxResetPersistingL2Cache, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    return requireCurrentContext(context); // no line is ever persisted on the presented device
+  });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice device) {
-  VGPU_REQUIRE_OUT(context);
-  return retainPrimaryContext(device, *context);
+  return traced(ApiId::cuDevicePrimaryCtxRetain, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(context);
+    return retainPrimaryContext(device, *context);
+  });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxRelease_v2(CUdevice device) {
-  VGPU_REQUIRE_INIT();
-  DeviceRecord* record = state().device(device);
-  if (record == nullptr) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  CUcontext released = nullptr;
-  {
-    const std::lock_guard lock(record->primaryMutex);
-    if (record->primaryReferences == 0) {
-      return CUDA_ERROR_INVALID_CONTEXT;
+  return traced(ApiId::cuDevicePrimaryCtxRelease_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    DeviceRecord* record = state().device(device);
+    if (record == nullptr) {
+      return CUDA_ERROR_INVALID_DEVICE;
     }
-    if (--record->primaryReferences == 0) {
-      released = record->primary;
+    CUcontext released = nullptr;
+    {
+      const std::lock_guard lock(record->primaryMutex);
+      if (record->primaryReferences == 0) {
+        return CUDA_ERROR_INVALID_CONTEXT;
+      }
+      if (--record->primaryReferences == 0) {
+        released = record->primary;
+      }
     }
-  }
-  // At zero references the context's state is torn down (cudart's destructors run) but the handle
-  // stays the same, as with NVIDIA's driver: a later retain returns it again.
-  if (released != nullptr) {
-    releaseContextResources(released);
-  }
-  return CUDA_SUCCESS;
+    // At zero references the context's state is torn down (cudart's destructors run) but the handle
+    // stays the same, as with NVIDIA's driver: a later retain returns it again.
+    if (released != nullptr) {
+      releaseContextResources(released);
+    }
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxRelease(CUdevice device) {
-  return cuDevicePrimaryCtxRelease_v2(device);
+  return traced(ApiId::cuDevicePrimaryCtxRelease, [&]() -> CUresult { return cuDevicePrimaryCtxRelease_v2(device); });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxSetFlags_v2(CUdevice device, unsigned int flags) {
-  VGPU_REQUIRE_INIT();
-  DeviceRecord* record = state().device(device);
-  if (record == nullptr) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  if ((flags & ~kValidContextFlags) != 0) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  const std::lock_guard lock(record->primaryMutex);
-  record->primaryFlags = flags;
-  if (record->primary != nullptr) {
-    record->primary->flags = flags;
-  }
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuDevicePrimaryCtxSetFlags_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    DeviceRecord* record = state().device(device);
+    if (record == nullptr) {
+      return CUDA_ERROR_INVALID_DEVICE;
+    }
+    if ((flags & ~kValidContextFlags) != 0) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    const std::lock_guard lock(record->primaryMutex);
+    record->primaryFlags = flags;
+    if (record->primary != nullptr) {
+      record->primary->flags = flags;
+    }
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxSetFlags(CUdevice device, unsigned int flags) {
-  return cuDevicePrimaryCtxSetFlags_v2(device, flags);
+  return traced(ApiId::cuDevicePrimaryCtxSetFlags,
+                [&]() -> CUresult { return cuDevicePrimaryCtxSetFlags_v2(device, flags); });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxGetState(CUdevice device, unsigned int* flags, int* active) {
-  VGPU_REQUIRE_OUT(flags);
-  VGPU_REQUIRE_OUT(active);
-  VGPU_REQUIRE_INIT();
-  DeviceRecord* record = state().device(device);
-  if (record == nullptr) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  const std::lock_guard lock(record->primaryMutex);
-  *flags = record->primaryFlags;
-  *active = record->primaryReferences > 0 ? 1 : 0;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuDevicePrimaryCtxGetState, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(flags);
+    VGPU_REQUIRE_OUT(active);
+    VGPU_REQUIRE_INIT();
+    DeviceRecord* record = state().device(device);
+    if (record == nullptr) {
+      return CUDA_ERROR_INVALID_DEVICE;
+    }
+    const std::lock_guard lock(record->primaryMutex);
+    *flags = record->primaryFlags;
+    *active = record->primaryReferences > 0 ? 1 : 0;
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxReset_v2(CUdevice device) {
-  VGPU_REQUIRE_INIT();
-  DeviceRecord* record = state().device(device);
-  if (record == nullptr) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  CUcontext primary = nullptr;
-  {
-    const std::lock_guard lock(record->primaryMutex);
-    primary = record->primary;
-    record->primaryReferences = 0;
-  }
-  // cudaDeviceReset: the context's state goes (destructors run), the handle stays the same.
-  if (primary != nullptr) {
-    releaseContextResources(primary);
-  }
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuDevicePrimaryCtxReset_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    DeviceRecord* record = state().device(device);
+    if (record == nullptr) {
+      return CUDA_ERROR_INVALID_DEVICE;
+    }
+    CUcontext primary = nullptr;
+    {
+      const std::lock_guard lock(record->primaryMutex);
+      primary = record->primary;
+      record->primaryReferences = 0;
+    }
+    // cudaDeviceReset: the context's state goes (destructors run), the handle stays the same.
+    if (primary != nullptr) {
+      releaseContextResources(primary);
+    }
+    return CUDA_SUCCESS;
+  });
 }
 
 VGPU_EXPORT CUresult cuDevicePrimaryCtxReset(CUdevice device) {
-  return cuDevicePrimaryCtxReset_v2(device);
+  return traced(ApiId::cuDevicePrimaryCtxReset, [&]() -> CUresult { return cuDevicePrimaryCtxReset_v2(device); });
 }
 
 VGPU_EXPORT CUresult cuCtxGetDevice_v2(CUdevice* device, CUcontext context) {
-  VGPU_REQUIRE_OUT(device);
-  VGPU_REQUIRE_INIT();
-  if (context == nullptr) {
-    return cuCtxGetDevice(device);
-  }
-  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  *device = context->device;
-  return CUDA_SUCCESS;
+  return traced(ApiId::cuCtxGetDevice_v2, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(device);
+    VGPU_REQUIRE_INIT();
+    if (context == nullptr) {
+      return cuCtxGetDevice(device);
+    }
+    if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    *device = context->device;
+    return CUDA_SUCCESS;
+  });
 }
 
 // The first-generation names: same arguments and behaviour (NVIDIA's driver still exports them).
 VGPU_EXPORT CUresult cuCtxPushCurrent(CUcontext context) {
-  return cuCtxPushCurrent_v2(context);
+  return traced(ApiId::cuCtxPushCurrent, [&]() -> CUresult { return cuCtxPushCurrent_v2(context); });
 }
 VGPU_EXPORT CUresult cuCtxPopCurrent(CUcontext* context) {
-  return cuCtxPopCurrent_v2(context);
+  return traced(ApiId::cuCtxPopCurrent, [&]() -> CUresult { return cuCtxPopCurrent_v2(context); });
 }
 
 VGPU_EXPORT CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (flags != 0) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
-    return status;
-  }
-  return CUDA_ERROR_PEER_ACCESS_UNSUPPORTED; // cuDeviceCanAccessPeer answers 0 for every pair
+  return traced(ApiId::cuCtxEnablePeerAccess, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (flags != 0) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return CUDA_ERROR_PEER_ACCESS_UNSUPPORTED; // cuDeviceCanAccessPeer answers 0 for every pair
+  });
 }
 
 VGPU_EXPORT CUresult cuCtxDisablePeerAccess(CUcontext peer) {
-  CUcontext context = nullptr;
-  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
-    return status;
-  }
-  return CUDA_ERROR_PEER_ACCESS_NOT_ENABLED;
+  return traced(ApiId::cuCtxDisablePeerAccess, [&]() -> CUresult {
+    CUcontext context = nullptr;
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return CUDA_ERROR_PEER_ACCESS_NOT_ENABLED;
+  });
 }

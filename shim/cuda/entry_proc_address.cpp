@@ -1,5 +1,6 @@
 // cuGetProcAddress (CUDA 11.3 signature) and cuGetProcAddress_v2 (CUDA 12), answered from the
 // driver API table.
+#include "call_statistics.h"
 #include "driver_api_table.h"
 #include "entry_points.h"
 
@@ -7,8 +8,10 @@
 
 #include <cstring>
 
+using vgpu::cuda::ApiId;
 using vgpu::cuda::lookupDriverEntry;
 using vgpu::cuda::ProcLookup;
+using vgpu::cuda::traced;
 
 namespace {
 
@@ -34,10 +37,12 @@ CUresult answer(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flag
 } // namespace
 
 VGPU_EXPORT CUresult cuGetProcAddress(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags) {
-  return answer(symbol, pfn, cudaVersion, flags, nullptr);
+  return traced(ApiId::cuGetProcAddress,
+                [&]() -> CUresult { return answer(symbol, pfn, cudaVersion, flags, nullptr); });
 }
 
 VGPU_EXPORT CUresult cuGetProcAddress_v2(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags,
                                          CUdriverProcAddressQueryResult* symbolStatus) {
-  return answer(symbol, pfn, cudaVersion, flags, symbolStatus);
+  return traced(ApiId::cuGetProcAddress_v2,
+                [&]() -> CUresult { return answer(symbol, pfn, cudaVersion, flags, symbolStatus); });
 }

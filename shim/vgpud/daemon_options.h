@@ -1,15 +1,27 @@
-// vgpud's command line. Parsed into a plain struct; every value is validated here.
+// vgpud's configuration: an optional file (--config FILE, lines "key = value", '#' comments) and
+// the command line on top of it (the same keys as --key VALUE). Parsed into a plain struct; every
+// value is validated here.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vgpu::daemon {
 
+enum class ExecutorBackend { Simulated, Cuda };
+
 struct Options {
-  std::string socketPath; // from --listen unix:PATH
-  std::string logLevel;   // --log-level, same words as VGPU_LOG
+  std::string socketPath; // listen = unix:PATH
+  std::string tcpHost;    // listen = tcp:HOST:PORT (listen may be given twice: unix and tcp)
+  std::string tcpPort;
+  std::string tokenFile; // token-file = FILE: required with tcp (never served without authentication)
+  std::string logLevel;  // log-level, same words as VGPU_LOG
+  ExecutorBackend backend = ExecutorBackend::Simulated; // backend = sim | cuda
+  std::uint64_t vramQuotaBytes = 0;                     // vram-quota = SIZE, per session and device; 0: none
+  std::string configFile;                               // --config
   bool showHelp = false;
   bool showVersion = false;
 };
@@ -19,7 +31,12 @@ struct ParseResult {
   std::string error; // set when options is empty
 };
 
-ParseResult parseOptions(const std::vector<std::string>& arguments);
+// readFile returns the file's text, or nullopt when it cannot be read (tests inject it).
+using FileReader = std::optional<std::string> (*)(const std::string& path);
+ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile = nullptr);
 std::string usage();
+
+// "4096", "512M", "2GiB", "1.5G" is refused (integers only). False on anything else.
+bool parseByteSize(std::string_view text, std::uint64_t& bytes);
 
 } // namespace vgpu::daemon

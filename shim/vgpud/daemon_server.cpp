@@ -1,16 +1,21 @@
-// The vgpud event loop and the requests it answers today (version).
+// The vgpud accept loop, session threads and the SIGTERM drain.
 #include "daemon_server.h"
+
+#include "tcp_transport.h"
 
 #include "vgpu/log.h"
 #include "vgpu/version.h"
-#include "vgpu/wire_frame.h"
 
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <system_error>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -19,26 +24,29 @@ namespace {
 constexpr const char* kComponent = "vgpud";
 }
 
-Server::Server(std::string socketPath) : socketPath_(std::move(socketPath)) {}
+Server::Server(std::string socketPath, SessionLimits limits, Tcp tcp)
+    : socketPath_(std::move(socketPath)), limits_(limits), tcp_(std::move(tcp)) {}
 
 Server::~Server() {
+  drain();
   if (listener_.valid()) {
     ::unlink(socketPath_.c_str());
   }
 }
-
 bool Server::start() {
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
-  if (::sigprocmask(SIG_BLOCK, &mask, nullptr) != 0) {
-    error_ = std::string("cannot block signals: ") + std::strerror(errno);
+  // Blocked before any session thread exists, so every thread inherits the mask and only the
+  // signalfd sees SIGTERM/SIGINT.
+  if (const int failure = ::pthread_sigmask(SIG_BLOCK, &mask, nullptr); failure != 0) {
+    error_ = std::string("cannot block signals: ") + std::system_category().message(failure);
     return false;
   }
   signals_.reset(::signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
   if (!signals_.valid()) {
-    error_ = std::string("cannot create a signalfd: ") + std::strerror(errno);
+    error_ = std::string("cannot create a signalfd: ") + std::system_category().message(errno);
     return false;
   }
   SocketResult listening = listenUnix(socketPath_);
@@ -48,119 +56,104 @@ bool Server::start() {
   }
   listener_ = std::move(listening.fd);
   log::writef(log::Level::Info, kComponent, "listening on unix:%s", socketPath_.c_str());
+  if (!tcp_.host.empty()) {
+    SocketResult tcp = listenTcp(tcp_.host, tcp_.port);
+    if (!tcp.fd.valid()) {
+      error_ = tcp.message;
+      return false;
+    }
+    tcpListener_ = std::move(tcp.fd);
+    log::writef(log::Level::Info, kComponent, "listening on tcp:%s:%s (token required)", tcp_.host.c_str(),
+                tcp_.port.c_str());
+  }
   ::sd_notify(0, "READY=1");
   return true;
 }
 
-void Server::acceptClient() {
-  FileDescriptor fd(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+void Server::acceptClient(int listener, bool tcp) {
+  FileDescriptor fd(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
   if (!fd.valid()) {
     return;
   }
-  Client client;
-  if (!peerCredentials(fd.get(), client.peer)) {
-    log::write(log::Level::Warn, kComponent, "refused a client: no peer credentials");
-    return;
-  }
-  // Only root and the daemon's own user may connect until sessions and quotas bring their own
-  // access policy (docs/ARCHITECTURE.md, 'Security').
-  if (client.peer.uid != 0 && client.peer.uid != ::getuid()) {
-    log::writef(log::Level::Warn, kComponent, "refused pid %d uid %u: not root and not uid %u",
-                static_cast<int>(client.peer.pid), client.peer.uid, ::getuid());
-    return;
-  }
-  const int key = fd.get();
-  client.fd = std::move(fd);
-  log::writef(log::Level::Debug, kComponent, "client pid %d uid %u connected", static_cast<int>(client.peer.pid),
-              client.peer.uid);
-  clients_.emplace(key, std::move(client));
-}
-
-bool Server::handleFrame(Client& client, std::uint16_t call, std::uint64_t requestId,
-                         const std::vector<std::uint8_t>& payload) {
-  std::vector<std::uint8_t> reply;
-  if (call == static_cast<std::uint16_t>(wire::Call::Version) && payload.empty()) {
-    reply = wire::makeFrame(wire::Call::Version, requestId,
-                            wire::encodeVersionReply({wire::kProtocolVersion, VGPU_VERSION_STRING}));
+  PeerCredentials peer;
+  if (tcp) {
+    // Authenticated by the token in hello; small frames must not wait for Nagle.
+    const int one = 1;
+    ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   } else {
-    wire::ErrorReply error{1, "unknown call " + std::to_string(call)};
-    reply = wire::makeFrame(wire::Call::Error, requestId, wire::encodeErrorReply(error));
+    if (!peerCredentials(fd.get(), peer)) {
+      log::write(log::Level::Warn, kComponent, "refused a client: no peer credentials");
+      return;
+    }
+    // Only root and the daemon's own user may connect (docs/ARCHITECTURE.md, 'Security').
+    if (peer.uid != 0 && peer.uid != ::getuid()) {
+      log::writef(log::Level::Warn, kComponent, "refused pid %d uid %u: not root and not uid %u",
+                  static_cast<int>(peer.pid), peer.uid, ::getuid());
+      return;
+    }
   }
-  return writeAll(client.fd.get(), reply);
+  reapFinished();
+  Worker& worker = workers_.emplace_back();
+  worker.fd = std::move(fd);
+  worker.done = std::make_shared<std::atomic<bool>>(false);
+  auto session = std::make_unique<Session>(worker.fd.get(), peer, registry_, limits_, tcp ? &tcp_.token : nullptr);
+  worker.thread = std::thread([session = std::move(session), done = worker.done]() mutable {
+    session->serve();
+    session.reset(); // frees the session's device memory before the thread is reaped
+    done->store(true);
+  });
 }
 
-bool Server::serviceClient(Client& client) {
-  std::uint8_t buffer[64 * 1024];
-  const ssize_t n = ::recv(client.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
-  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-    return false;
-  }
-  if (n < 0) {
-    return true;
-  }
-  client.input.insert(client.input.end(), buffer, buffer + n);
-  while (true) {
-    wire::Header header;
-    const wire::DecodeStatus status = wire::decodeHeader(client.input, header);
-    if (status == wire::DecodeStatus::NeedMore) {
-      return true;
-    }
-    if (status != wire::DecodeStatus::Ok) {
-      const auto reason = wire::describe(status);
-      log::writef(log::Level::Warn, kComponent, "closing pid %d: %.*s", static_cast<int>(client.peer.pid),
-                  static_cast<int>(reason.size()), reason.data());
-      return false;
-    }
-    const size_t total = wire::kHeaderSize + header.payloadLength;
-    if (client.input.size() < total) {
-      return true;
-    }
-    std::vector<std::uint8_t> payload(client.input.begin() + wire::kHeaderSize,
-                                      client.input.begin() + static_cast<std::ptrdiff_t>(total));
-    client.input.erase(client.input.begin(), client.input.begin() + static_cast<std::ptrdiff_t>(total));
-    if (!handleFrame(client, header.call, header.requestId, payload)) {
-      return false;
+void Server::reapFinished() {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if (it->done->load()) {
+      it->thread.join();
+      it = workers_.erase(it);
+    } else {
+      ++it;
     }
   }
+}
+
+void Server::drain() {
+  for (Worker& worker : workers_) {
+    ::shutdown(worker.fd.get(), SHUT_RDWR); // the session's blocking read returns; it frees and ends
+  }
+  for (Worker& worker : workers_) {
+    worker.thread.join();
+  }
+  workers_.clear();
 }
 
 int Server::run() {
   while (true) {
-    std::vector<pollfd> fds;
-    fds.push_back({signals_.get(), POLLIN, 0});
-    fds.push_back({listener_.get(), POLLIN, 0});
-    for (const auto& [fd, client] : clients_) {
-      fds.push_back({fd, POLLIN, 0});
-    }
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    pollfd fds[3] = {{signals_.get(), POLLIN, 0}, {listener_.get(), POLLIN, 0}, {tcpListener_.get(), POLLIN, 0}};
+    // Wakes once a second to join the threads of ended sessions even when nobody connects.
+    if (::poll(fds, tcpListener_.valid() ? 3 : 2, 1000) < 0) {
       if (errno == EINTR) {
         continue;
       }
-      error_ = std::string("poll failed: ") + std::strerror(errno);
+      error_ = std::string("poll failed: ") + std::system_category().message(errno);
       return 1;
     }
     if ((fds[0].revents & POLLIN) != 0) {
       signalfd_siginfo info{};
       if (::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-        log::writef(log::Level::Info, kComponent, "signal %u: stopping, %zu client(s) disconnected", info.ssi_signo,
-                    clients_.size());
         ::sd_notify(0, "STOPPING=1");
-        clients_.clear();
+        const std::size_t sessions = workers_.size();
+        drain();
+        log::writef(log::Level::Info, kComponent, "signal %u: stopped, %zu session(s) drained", info.ssi_signo,
+                    sessions);
         return 0;
       }
     }
     if ((fds[1].revents & POLLIN) != 0) {
-      acceptClient();
+      acceptClient(listener_.get(), false);
     }
-    for (size_t i = 2; i < fds.size(); ++i) {
-      if (fds[i].revents == 0) {
-        continue;
-      }
-      auto it = clients_.find(fds[i].fd);
-      if (it != clients_.end() && !serviceClient(it->second)) {
-        clients_.erase(it);
-      }
+    if (tcpListener_.valid() && (fds[2].revents & POLLIN) != 0) {
+      acceptClient(tcpListener_.get(), true);
     }
+    reapFinished();
   }
 }
 

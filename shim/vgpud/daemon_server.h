@@ -1,19 +1,31 @@
-// vgpud's event loop: one thread polling the listening socket, the signal descriptor and each
-// client connection. Clients speak the wire protocol (docs/wire-protocol.md).
+// vgpud's accept loop: one thread polls the listening socket and the signal descriptor; every
+// accepted client gets a Session served by its own thread (no lock shared between sessions on the
+// data path). SIGTERM/SIGINT drain: every session's socket is shut down, its thread joined.
+// Clients speak the wire protocol (docs/wire-protocol.md).
 #pragma once
+
+#include "session.h"
+#include "session_registry.h"
 
 #include "vgpu/unix_socket.h"
 
+#include <atomic>
 #include <cstdint>
-#include <map>
+#include <list>
+#include <memory>
 #include <string>
-#include <vector>
+#include <thread>
 
 namespace vgpu::daemon {
 
 class Server {
 public:
-  explicit Server(std::string socketPath);
+  struct Tcp {
+    std::string host; // empty: no TCP listener
+    std::string port;
+    std::string token; // every TCP session must present it
+  };
+  Server(std::string socketPath, SessionLimits limits, Tcp tcp = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -25,22 +37,24 @@ public:
   const std::string& error() const { return error_; }
 
 private:
-  struct Client {
-    FileDescriptor fd;
-    PeerCredentials peer;
-    std::vector<std::uint8_t> input;
+  struct Worker {
+    FileDescriptor fd; // closed here after the thread is joined
+    std::shared_ptr<std::atomic<bool>> done;
+    std::thread thread;
   };
 
-  void acceptClient();
-  // False when the client must be dropped.
-  bool serviceClient(Client& client);
-  bool handleFrame(Client& client, std::uint16_t call, std::uint64_t requestId,
-                   const std::vector<std::uint8_t>& payload);
+  void acceptClient(int listener, bool tcp);
+  void reapFinished();
+  void drain();
 
   std::string socketPath_;
+  SessionLimits limits_;
   FileDescriptor listener_;
+  Tcp tcp_;
+  FileDescriptor tcpListener_;
   FileDescriptor signals_;
-  std::map<int, Client> clients_;
+  SessionRegistry registry_;
+  std::list<Worker> workers_;
   std::string error_;
 };
 

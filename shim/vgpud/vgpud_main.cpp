@@ -1,10 +1,12 @@
-// vgpud entry point: parse options, serve until SIGTERM.
+// vgpud entry point: parse the configuration, serve until SIGTERM.
 #include "daemon_options.h"
 #include "daemon_server.h"
+#include "tcp_transport.h"
 
 #include "vgpu/log.h"
 #include "vgpu/version.h"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -29,7 +31,23 @@ int main(int argc, char** argv) {
   vgpu::log::parseSettings(options.logLevel, level, destination);
   vgpu::log::setLevel(level);
 
-  vgpu::daemon::Server server(options.socketPath);
+  if (options.backend == vgpu::daemon::ExecutorBackend::Cuda) {
+    // Never pretend: the real-GPU executor is not written yet.
+    std::fprintf(stderr, "vgpud: the cuda backend is not built yet; use --backend sim\n");
+    return 1;
+  }
+  std::signal(SIGPIPE, SIG_IGN); // a client that vanished mid-reply ends its session, not the daemon
+  vgpu::daemon::Server::Tcp tcp;
+  if (!options.tcpPort.empty()) {
+    std::string error;
+    if (!vgpu::daemon::readTokenFile(options.tokenFile, tcp.token, error)) {
+      std::fprintf(stderr, "vgpud: %s\n", error.c_str());
+      return 1;
+    }
+    tcp.host = options.tcpHost;
+    tcp.port = options.tcpPort;
+  }
+  vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes}, tcp);
   if (!server.start()) {
     std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
     return 1;

@@ -1,6 +1,7 @@
 // The console's main window, constructed offscreen and grabbed to PNG in English and German.
 #include <catch2/catch.hpp>
 
+#include "configuration_page.h"
 #include "dashboard_page.h"
 #include "diagnostics_page.h"
 #include "main_window.h"
@@ -8,6 +9,7 @@
 #include "test_paths.h"
 #include "translations.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QImage>
 #include <QLabel>
@@ -51,9 +53,13 @@ TEST_CASE("the main window opens with its dashboard and is grabbed to PNG") {
   auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
   REQUIRE(pages != nullptr);
   CHECK(pages->currentWidget() == window.dashboard());
-  REQUIRE(pages->count() == 3);
-  CHECK(pages->widget(1) == window.servicePage());
-  CHECK(pages->widget(2) == window.diagnosticsPage());
+  // Dashboard, Processes, Service, Diagnostics, Configuration.
+  REQUIRE(pages->count() == 5);
+  CHECK(pages->indexOf(window.servicePage()) == 2);
+  CHECK(pages->indexOf(window.diagnosticsPage()) == 3);
+  CHECK(pages->indexOf(window.configurationPage()) == 4);
+  REQUIRE(window.installAction() != nullptr);
+  CHECK(window.installAction()->objectName() == QStringLiteral("installAction"));
   CHECK_FALSE(window.servicePage()->isStarted()); // the bus and journal are touched only when shown
   auto* emptyState = window.findChild<QLabel*>(QStringLiteral("dashboardEmptyState"));
   REQUIRE(emptyState != nullptr);
@@ -64,7 +70,7 @@ TEST_CASE("the main window opens with its dashboard and is grabbed to PNG") {
 
   // Showing the Service page starts it on this machine's system bus and journal: whatever they
   // answer (no bus in a container, a real systemd elsewhere), the state leaves "reading…".
-  pages->setCurrentIndex(1);
+  pages->setCurrentWidget(window.servicePage());
   CHECK(window.servicePage()->isStarted());
   auto* state = window.findChild<QLabel*>(QStringLiteral("serviceState"));
   REQUIRE(state != nullptr);
@@ -82,8 +88,9 @@ TEST_CASE("the main window is translated to German") {
     auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
     REQUIRE(pages != nullptr);
     CHECK(pages->tabText(0) == QStringLiteral("Übersicht"));
-    CHECK(pages->tabText(1) == QStringLiteral("Dienst"));
-    CHECK(pages->tabText(2) == QStringLiteral("Diagnose"));
+    CHECK(pages->tabText(pages->indexOf(window.servicePage())) == QStringLiteral("Dienst"));
+    CHECK(pages->tabText(pages->indexOf(window.diagnosticsPage())) == QStringLiteral("Diagnose"));
+    CHECK(pages->tabText(pages->indexOf(window.configurationPage())) == QStringLiteral("Konfiguration"));
     grabToFile(window, "main-window-de.png");
   }
   QCoreApplication::removeTranslator(translator);

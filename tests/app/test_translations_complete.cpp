@@ -36,12 +36,14 @@ QList<Untranslated> unfinishedMessages(const QString& tsPath, int& total) {
     } else if (xml.name() == u"translation") {
       ++total;
       const QString type = xml.attributes().value(QStringLiteral("type")).toString();
-      const QString text = xml.readElementText();
+      // Plural messages (%n) carry their forms as <numerusform> children.
+      const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
       if (type == u"unfinished" || text.isEmpty()) {
         missing.append({context, source});
       }
     }
   }
+  INFO(xml.errorString().toStdString() << " at line " << xml.lineNumber());
   REQUIRE_FALSE(xml.hasError());
   return missing;
 }

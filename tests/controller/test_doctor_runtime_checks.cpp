@@ -136,7 +136,7 @@ TEST_CASE("runtime.ollama-processes: a runner with libggml-cuda.so and vgpu's sh
   CHECK(evidence.contains(QLatin1String("ollama runner pid 907 (parent 812)")));
   CHECK(evidence.contains(QLatin1String("/usr/lib/vgpu/libvgpu-cuda.so")));
   CHECK(evidence.contains(QLatin1String("OLLAMA_LIBRARY_PATH=/usr/local/lib/ollama:/usr/local/lib/ollama/cuda_v12")));
-  // The control-socket part of item 6 is not built yet, and the evidence says so.
+  // Not asked to contact the running processes (askControlSockets unset): the evidence says so.
   CHECK(evidence.contains(QLatin1String("shim control socket | not examined")));
 }
 

@@ -72,7 +72,7 @@ TEST_CASE("shim.vgpud-endpoint: the real vgpud answers with its version") {
   INFO(result.summary.toStdString());
   CHECK(result.status == CheckStatus::Pass);
   CHECK(result.summary.contains(QStringLiteral("vgpud %1 answers at unix:").arg(QStringLiteral(VGPU_VERSION_STRING))));
-  CHECK(result.summary.contains(QLatin1String("wire protocol 1")));
+  CHECK(result.summary.contains(QStringLiteral("wire protocol %1").arg(vgpu::wire::kProtocolVersion)));
 }
 
 TEST_CASE("shim.vgpud-endpoint: nothing listening fails with the start-vgpud remedy") {

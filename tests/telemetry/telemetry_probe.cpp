@@ -6,6 +6,9 @@
 //   copy           cuMemcpyHtoD of 1 MiB                   -> "ok"
 //   launch         cuLaunchKernel of an empty PTX kernel   -> "ok"
 //   calls N        N cuMemAlloc/cuMemFree pairs of 4 KiB   -> "ok <nanoseconds per pair>"
+//   zero-alloc     cuMemAlloc of 0 bytes (an error)        -> "result <CUresult>"
+//   sync-v2        cuCtxSynchronize_v2(NULL), which calls cuCtxSynchronize inside the shim -> "ok"
+//   unsupported    cuArrayCreate (not implemented by the shim) -> "result <CUresult>"
 //   threads        -> "threads <entries in /proc/self/task>"
 //   fork           a child that exits at once through exit() -> "ok"
 //   exit           returns 0
@@ -107,6 +110,17 @@ int main() {
         std::cout << "ok " << std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count() / count
                   << std::endl;
       }
+    } else if (line == "zero-alloc") {
+      CUdeviceptr pointer = 0;
+      std::cout << "result " << static_cast<int>(cuMemAlloc(&pointer, 0)) << std::endl;
+    } else if (line == "sync-v2") {
+      if (check(cuCtxSynchronize_v2(nullptr), "cuCtxSynchronize_v2")) {
+        std::cout << "ok" << std::endl;
+      }
+    } else if (line == "unsupported") {
+      CUarray array = nullptr;
+      CUDA_ARRAY_DESCRIPTOR descriptor{};
+      std::cout << "result " << static_cast<int>(cuArrayCreate(&array, &descriptor)) << std::endl;
     } else if (line == "fork") {
       const pid_t child = ::fork();
       if (child == 0) {

@@ -26,6 +26,7 @@ std::string describe(const ParsedRequest& request) {
   case Command::Snapshot: return "snapshot";
   case Command::Subscribe: return "subscribe:" + std::to_string(request.intervalMs);
   case Command::ResetPeaks: return "reset-peaks";
+  case Command::SetLogLevel: return "set-log-level:" + std::string(request.levelName);
   }
   return "?";
 }
@@ -156,10 +157,17 @@ TEST_CASE("replies are single-line objects with the documented fields") {
                   "\"allocations\":2}],\"kernel_launches\":{\"total\":50,\"per_second\":100},"
                   "\"copies\":{\"host_to_device\":{\"bytes\":1000,\"bytes_per_second\":2000},"
                   "\"device_to_host\":{\"bytes\":0,\"bytes_per_second\":0},"
-                  "\"device_to_device\":{\"bytes\":0,\"bytes_per_second\":0}},\"memsets\":0,\"dropped_clients\":3}");
+                  "\"device_to_device\":{\"bytes\":0,\"bytes_per_second\":0}},\"memsets\":0,\"dropped_clients\":3,"
+                  "\"calls\":{\"total\":0,\"errors\":0,\"window_calls\":0,"
+                  "\"latency_ns\":{\"p50\":null,\"p95\":null,\"p99\":null}},\"apis\":[],\"errors\":[]}");
   CHECK(encodeError("unknown-cmd", "unknown command \"x\"") ==
         "{\"type\":\"error\",\"error\":\"unknown-cmd\",\"message\":\"unknown command \\\"x\\\"\"}");
   CHECK(encodeAck("subscribe", 100) == "{\"type\":\"ok\",\"cmd\":\"subscribe\",\"interval_ms\":100}");
+  CHECK(encodeLevelAck("debug") == "{\"type\":\"ok\",\"cmd\":\"set-log-level\",\"level\":\"debug\"}");
+  hello.endpoint = "in-process";
+  hello.logLevel = "warn";
+  CHECK(encodeHello(hello).find("\"backend\":\"simulated\",\"endpoint\":\"in-process\",\"log_level\":\"warn\",") !=
+        std::string::npos);
 }
 
 TEST_CASE("access: root and the owner always, others only through the group") {

@@ -25,7 +25,10 @@ TEST_CASE("vgpud refuses bad command lines with a reason") {
   const Case cases[] = {
       {{}, "--listen unix:PATH is required"},
       {{"--listen"}, "--listen needs a value"},
-      {{"--listen", "tcp:127.0.0.1:1"}, "unsupported endpoint"},
+      {{"--listen", "vsock:3:5000"}, "unsupported endpoint"},
+      {{"--listen", "unix:/tmp/s", "--listen", "tcp:127.0.0.1:7070"}, "needs --token-file"},
+      {{"--listen", "unix:/tmp/s", "--listen", "tcp:7070"}, "must be tcp:HOST:PORT"},
+      {{"--listen", "unix:/tmp/s", "--listen", "tcp:h:1", "--token-file", "token"}, "absolute path"},
       {{"--listen", "unix:"}, "socket path must be"},
       {{"--listen", "unix:/" + std::string(200, 'a')}, "socket path must be"},
       {{"--listen", "unix:/tmp/s", "--log-level", "loud"}, "unknown log level"},
@@ -37,4 +40,46 @@ TEST_CASE("vgpud refuses bad command lines with a reason") {
     CHECK_FALSE(result.options);
     CHECK(result.error.find(c.reason) != std::string::npos);
   }
+}
+
+TEST_CASE("vgpud takes its backend and VRAM quota from a configuration file, the command line winning") {
+  static const auto reader = [](const std::string& path) -> std::optional<std::string> {
+    if (path == "/etc/vgpu/vgpud.conf") {
+      return std::string("# vgpud settings\nlisten = unix:/run/vgpud.sock\nbackend = sim\nvram-quota = 8GiB\n");
+    }
+    if (path == "/etc/vgpu/bad.conf") {
+      return std::string("vram-quota = lots\n");
+    }
+    return std::nullopt;
+  };
+  const auto fromFile = parseOptions({"--config", "/etc/vgpu/vgpud.conf"}, reader);
+  REQUIRE(fromFile.options);
+  CHECK(fromFile.options->socketPath == "/run/vgpud.sock");
+  CHECK(fromFile.options->vramQuotaBytes == (std::uint64_t{8} << 30));
+  CHECK(fromFile.options->backend == vgpu::daemon::ExecutorBackend::Simulated);
+
+  const auto overridden = parseOptions({"--vram-quota", "512M", "--config", "/etc/vgpu/vgpud.conf"}, reader);
+  REQUIRE(overridden.options);
+  CHECK(overridden.options->vramQuotaBytes == (std::uint64_t{512} << 20));
+
+  const auto cuda = parseOptions({"--listen", "unix:/tmp/s", "--backend", "cuda"});
+  REQUIRE(cuda.options);
+  CHECK(cuda.options->backend == vgpu::daemon::ExecutorBackend::Cuda); // refused by main: not built yet
+
+  const auto bad = parseOptions({"--config", "/etc/vgpu/bad.conf"}, reader);
+  CHECK_FALSE(bad.options);
+  CHECK(bad.error.find("/etc/vgpu/bad.conf:1: bad vram-quota 'lots'") != std::string::npos);
+  CHECK(parseOptions({"--config", "/nonexistent"}, reader).error.find("cannot read") != std::string::npos);
+  CHECK(parseOptions({"--listen", "unix:/tmp/s", "--backend", "gpu"}).error.find("unknown backend") !=
+        std::string::npos);
+}
+
+TEST_CASE("byte sizes: integers with binary units, nothing else") {
+  std::uint64_t bytes = 0;
+  CHECK((vgpu::daemon::parseByteSize("4096", bytes) && bytes == 4096));
+  CHECK((vgpu::daemon::parseByteSize("2GiB", bytes) && bytes == (std::uint64_t{2} << 30)));
+  CHECK((vgpu::daemon::parseByteSize("64M", bytes) && bytes == (std::uint64_t{64} << 20)));
+  CHECK_FALSE(vgpu::daemon::parseByteSize("1.5G", bytes));
+  CHECK_FALSE(vgpu::daemon::parseByteSize("G", bytes));
+  CHECK_FALSE(vgpu::daemon::parseByteSize("99999999999T", bytes));
 }

@@ -79,12 +79,44 @@ void setBackend(std::string_view value, ShimConfig& config, const Reporter& repo
   }
 }
 
+// HOST:PORT with HOST a name or IPv4 address ([A-Za-z0-9.-]) or a bracketed IPv6 address, and PORT
+// 1..65535.
+bool isHostPort(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= text.size() || text.size() - colon - 1 > 5) {
+    return false;
+  }
+  const std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  unsigned number = 0;
+  for (const char c : port) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+    number = number * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (number == 0 || number > 65535) {
+    return false;
+  }
+  if (host.front() == '[') {
+    return host.size() > 2 && host.back() == ']' &&
+           host.substr(1, host.size() - 2).find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos;
+  }
+  return host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+         std::string_view::npos;
+}
+
 void setEndpoint(std::string_view value, ShimConfig& config, const Reporter& report) {
   constexpr std::string_view kUnix = "unix:";
+  constexpr std::string_view kTcp = "tcp:";
   if (value.substr(0, kUnix.size()) == kUnix && isAbsolutePath(value.substr(kUnix.size()))) {
     config.endpoint = value;
+  } else if (value.substr(0, kTcp.size()) == kTcp && isHostPort(value.substr(kTcp.size()))) {
+    config.endpoint = value; // authenticated with the token file (VGPU_TOKEN_FILE, docs/configuration.md)
+  } else if (value.substr(0, 6) == "vsock:") {
+    report("endpoint: vsock endpoints are not supported yet (use unix: or tcp:), got '" + std::string(value) + "'");
   } else {
-    report("endpoint: expected unix:<absolute socket path>, got '" + std::string(value) + "'");
+    report("endpoint: expected unix:<absolute socket path> or tcp:<host>:<port>, got '" + std::string(value) + "'");
   }
 }
 

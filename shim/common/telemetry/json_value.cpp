@@ -10,7 +10,6 @@ namespace vgpu::telemetry {
 
 namespace {
 constexpr int kMaxDepth = 64;
-const std::vector<JsonValue> kNoElements;
 } // namespace
 
 class JsonParser {
@@ -328,7 +327,10 @@ const JsonValue* JsonValue::member(std::string_view name) const {
 }
 
 const std::vector<JsonValue>& JsonValue::elements() const {
-  return kind_ == Kind::Array ? elements_ : kNoElements;
+  // Function-local and never destroyed: a namespace-scope vector would need a static constructor
+  // (its destructor's registration), which the shims must not have (test_shim_elf).
+  static const auto* const noElements = new std::vector<JsonValue>;
+  return kind_ == Kind::Array ? elements_ : *noElements;
 }
 
 std::optional<std::string_view> JsonValue::asString() const {

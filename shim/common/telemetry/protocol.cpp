@@ -1,8 +1,14 @@
-// Encoding of the telemetry replies (docs/telemetry-protocol.md): hello, sample, error, ok.
+// Encoding of the telemetry replies (docs/telemetry-protocol.md): hello, sample, error, ok. A
+// sample's latency percentiles cover the window between the client's previous sample and now: the
+// difference of two cumulative histograms.
 #include "vgpu/telemetry/protocol.h"
 
 #include "vgpu/telemetry/json_writer.h"
 #include "vgpu/version.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
 
 namespace vgpu::telemetry {
 namespace {
@@ -25,6 +31,91 @@ constexpr CopyDirection kCopyDirections[] = {
     {"device_to_device", &ActivityCounters::bytesDeviceToDevice},
 };
 
+// The per-bucket difference now - before (before is an earlier reading of the same counters).
+LatencyCounts windowOf(const LatencyCounts& now, const LatencyCounts* before) {
+  LatencyCounts window = now;
+  if (before != nullptr) {
+    for (std::size_t i = 0; i < window.size(); ++i) {
+      window[i] = now[i] >= (*before)[i] ? now[i] - (*before)[i] : 0;
+    }
+  }
+  return window;
+}
+
+std::uint64_t countOf(const LatencyCounts& counts) {
+  std::uint64_t total = 0;
+  for (const std::uint64_t count : counts) {
+    total += count;
+  }
+  return total;
+}
+
+// "p50"/"p95"/"p99" (with `suffix`): integers, or null for an empty window.
+void writePercentiles(JsonWriter& json, const LatencyCounts& window, std::string_view suffix) {
+  static constexpr std::pair<std::string_view, unsigned> kPercentiles[] = {{"p50", 50}, {"p95", 95}, {"p99", 99}};
+  for (const auto& [name, percent] : kPercentiles) {
+    json.key(std::string(name) + std::string(suffix));
+    if (const std::optional<std::uint64_t> value = latencyPercentile(window, percent)) {
+      json.value(*value);
+    } else {
+      json.null();
+    }
+  }
+}
+
+// "calls", "apis" and "errors": cumulative counts, and latency over the window since `previous`.
+void writeCalls(JsonWriter& json, const ProcessSample& now, const ProcessSample& previous) {
+  std::uint64_t calls = 0;
+  std::uint64_t errors = 0;
+  LatencyCounts allWindow{};
+  std::vector<LatencyCounts> windows;
+  windows.reserve(now.apis.size());
+  auto before = previous.apis.begin(); // both sorted by name: one merge pass
+  for (const ApiCallStats& api : now.apis) {
+    while (before != previous.apis.end() && before->name < api.name) {
+      ++before;
+    }
+    const bool known = before != previous.apis.end() && before->name == api.name;
+    windows.push_back(windowOf(api.latency, known ? &before->latency : nullptr));
+    for (std::size_t i = 0; i < allWindow.size(); ++i) {
+      allWindow[i] += windows.back()[i];
+    }
+    calls += api.calls;
+    errors += api.errors;
+  }
+  json.key("calls").beginObject();
+  json.key("total").value(calls);
+  json.key("errors").value(errors);
+  json.key("window_calls").value(countOf(allWindow));
+  json.key("latency_ns").beginObject();
+  writePercentiles(json, allWindow, "");
+  json.endObject();
+  json.endObject();
+
+  json.key("apis").beginArray();
+  for (std::size_t i = 0; i < now.apis.size(); ++i) {
+    const ApiCallStats& api = now.apis[i];
+    json.beginObject();
+    json.key("name").value(api.name);
+    json.key("calls").value(api.calls);
+    json.key("errors").value(api.errors);
+    json.key("window_calls").value(countOf(windows[i]));
+    writePercentiles(json, windows[i], "_ns");
+    json.endObject();
+  }
+  json.endArray();
+
+  json.key("errors").beginArray();
+  for (const ResultCount& result : now.errors) {
+    json.beginObject();
+    json.key("code").value(result.code);
+    json.key("name").value(result.name);
+    json.key("count").value(result.count);
+    json.endObject();
+  }
+  json.endArray();
+}
+
 } // namespace
 
 std::string encodeHello(const HelloInfo& hello) {
@@ -37,6 +128,8 @@ std::string encodeHello(const HelloInfo& hello) {
   json.key("uid").value(static_cast<std::uint64_t>(hello.uid));
   json.key("shim_version").value(VGPU_VERSION_STRING);
   json.key("backend").value(hello.backend);
+  json.key("endpoint").value(hello.endpoint);
+  json.key("log_level").value(hello.logLevel);
   json.key("devices").beginArray();
   for (std::size_t i = 0; i < hello.devices.size(); ++i) {
     const DeviceIdentity& device = hello.devices[i];
@@ -86,6 +179,7 @@ std::string encodeSample(const ProcessSample& now, const ProcessSample& previous
   json.endObject();
   json.key("memsets").value(now.counters.memsets);
   json.key("dropped_clients").value(context.droppedClients);
+  writeCalls(json, now, previous);
   json.endObject();
   return json.text();
 }
@@ -108,6 +202,16 @@ std::string encodeAck(std::string_view command, std::int64_t intervalMs) {
   if (intervalMs > 0) {
     json.key("interval_ms").value(intervalMs);
   }
+  json.endObject();
+  return json.text();
+}
+
+std::string encodeLevelAck(std::string_view level) {
+  JsonWriter json;
+  json.beginObject();
+  json.key("type").value("ok");
+  json.key("cmd").value("set-log-level");
+  json.key("level").value(level);
   json.endObject();
   return json.text();
 }

@@ -1,8 +1,9 @@
 // The tolerant request reader: a recursive-descent check of one JSON value (depth-limited, so a
-// hostile line cannot exhaust the socket thread's stack) that keeps only the top-level "cmd" and
-// "interval_ms" members. Everything else in a well-formed object is ignored.
+// hostile line cannot exhaust the socket thread's stack) that keeps only the top-level "cmd",
+// "interval_ms" and "level" members. Everything else in a well-formed object is ignored.
 #include "vgpu/telemetry/request.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -23,6 +24,16 @@ constexpr std::array kCommands{
     CommandName{"snapshot", Command::Snapshot},
     CommandName{"subscribe", Command::Subscribe},
     CommandName{"reset-peaks", Command::ResetPeaks},
+    CommandName{"set-log-level", Command::SetLogLevel},
+};
+
+struct LevelName {
+  std::string_view name;
+  log::Level level;
+};
+constexpr std::array kLevels{
+    LevelName{"off", log::Level::Off},   LevelName{"error", log::Level::Error}, LevelName{"warn", log::Level::Warn},
+    LevelName{"info", log::Level::Info}, LevelName{"debug", log::Level::Debug},
 };
 
 class Reader {
@@ -223,6 +234,11 @@ public:
         if (!string(&*cmd)) {
           return false;
         }
+      } else if (topLevel && name == "level" && peek() == '"') {
+        level.emplace();
+        if (!string(&*level)) {
+          return false;
+        }
       } else if (topLevel && name == "interval_ms" && (peek() == '-' || (peek() >= '0' && peek() <= '9'))) {
         if (!number(&intervalMs)) {
           return false;
@@ -253,6 +269,7 @@ public:
 
   std::optional<std::string> cmd;
   std::optional<double> intervalMs;
+  std::optional<std::string> level;
   bool cmdNotString = false;
   bool intervalNotNumber = false;
 
@@ -315,7 +332,26 @@ ParsedRequest parseRequest(std::string_view line) {
     }
     result.intervalMs = static_cast<std::int64_t>(interval);
   }
+  if (result.command == Command::SetLogLevel) {
+    const auto known = std::find_if(kLevels.begin(), kLevels.end(), [&](const LevelName& entry) {
+      return reader.level && entry.name == *reader.level;
+    });
+    if (known == kLevels.end()) {
+      return failure("bad-level", "level must be one of off, error, warn, info, debug");
+    }
+    result.level = known->level;
+    result.levelName = known->name;
+  }
   return result;
+}
+
+std::string_view logLevelName(log::Level level) {
+  for (const LevelName& entry : kLevels) {
+    if (entry.level == level) {
+      return entry.name;
+    }
+  }
+  return "off";
 }
 
 } // namespace vgpu::telemetry

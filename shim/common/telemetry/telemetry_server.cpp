@@ -85,8 +85,11 @@ public:
     hello_.uid = ::geteuid();
     hello_.executable = executablePath();
     hello_.backend = source.backendKind();
+    hello_.endpoint = source.backendEndpoint();
     hello_.devices = source.devices();
     startSample_ = source.sample();
+    // Latency windows of a client's first sample start from nothing: every call since counting began.
+    startSample_.apis.clear();
     startTime_ = Clock::now();
   }
 
@@ -235,8 +238,11 @@ private:
       return;
     }
     switch (request.command) {
-    case Command::Hello: queue(client, encodeHello(hello_)); break;
-    case Command::Snapshot: queueSample(client); break;
+    case Command::Hello:
+      hello_.logLevel = std::string(logLevelName(currentLogLevel()));
+      queue(client, encodeHello(hello_));
+      break;
+    case Command::Snapshot: queueSample(client, true); break;
     case Command::Subscribe:
       queue(client, encodeAck("subscribe", request.intervalMs));
       client.intervalMs = request.intervalMs;
@@ -246,10 +252,32 @@ private:
       source_.resetPeaks();
       queue(client, encodeAck("reset-peaks"));
       break;
+    case Command::SetLogLevel: setLogLevel(client, request); break;
     }
   }
 
-  void queueSample(Client& client) {
+  // Logged at info on whichever side of the change has info enabled, so the change shows in the
+  // log when it turns logging on as well as when it turns it down.
+  void setLogLevel(Client& client, const ParsedRequest& request) {
+    const std::string before(logLevelName(currentLogLevel()));
+    const auto note = [&] {
+      log::writef(log::Level::Info, "telemetry", "log level %s -> %.*s (set by a client, uid %u)", before.c_str(),
+                  static_cast<int>(request.levelName.size()), request.levelName.data(),
+                  static_cast<unsigned>(client.uid));
+    };
+    const bool notedBefore = log::enabled(log::Level::Info);
+    if (notedBefore) {
+      note();
+    }
+    log::setLevel(request.level);
+    if (!notedBefore) {
+      note();
+    }
+    queue(client, encodeLevelAck(request.levelName));
+  }
+
+  // A snapshot's latency covers every call since counting began (its window baseline is empty).
+  void queueSample(Client& client, bool sinceStart = false) {
     const ProcessSample now = source_.sample();
     const Clock::time_point time = Clock::now();
     SampleContext context;
@@ -257,6 +285,9 @@ private:
     context.timeMs = wallClockMs();
     context.seconds = std::chrono::duration<double>(time - client.previousTime).count();
     context.droppedClients = dropped_;
+    if (sinceStart) {
+      client.previous.apis.clear();
+    }
     queue(client, encodeSample(now, client.previous, context));
     client.previous = now;
     client.previousTime = time;
@@ -323,13 +354,8 @@ private:
   std::uint64_t dropped_ = 0;
 };
 
-bool telemetryDisabled() {
-  const char* setting = std::getenv("VGPU_TELEMETRY"); // NOLINT(concurrency-mt-unsafe): read once
-  return setting != nullptr && (std::string_view(setting) == "off" || std::string_view(setting) == "0");
-}
-
 bool start(TelemetrySource& source) {
-  if (telemetryDisabled()) {
+  if (!telemetryRequested()) {
     log::write(log::Level::Info, "telemetry", "VGPU_TELEMETRY=off: no control socket");
     return false;
   }
@@ -376,6 +402,22 @@ bool start(TelemetrySource& source) {
 }
 
 } // namespace
+
+bool telemetryRequested() {
+  const char* setting = std::getenv("VGPU_TELEMETRY"); // NOLINT(concurrency-mt-unsafe): read once per caller
+  return setting == nullptr || (std::string_view(setting) != "off" && std::string_view(setting) != "0");
+}
+
+log::Level currentLogLevel() {
+  static constexpr log::Level kMostVerboseFirst[] = {log::Level::Debug, log::Level::Info, log::Level::Warn,
+                                                     log::Level::Error};
+  for (const log::Level level : kMostVerboseFirst) {
+    if (log::enabled(level)) {
+      return level;
+    }
+  }
+  return log::Level::Off;
+}
 
 bool startServer(TelemetrySource& source) {
   static std::once_flag once;

@@ -443,22 +443,24 @@ const KnownTable kTables[] = {
 // Tables not listed (HEAP_ACCESS, f8cff951, anything unknown) are refused as NVIDIA's Linux driver
 // refuses HEAP_ACCESS: cudart 13 continues without f8cff951.
 VGPU_EXPORT CUresult cuGetExportTable(const void** table, const CUuuid* id) {
-  if (table == nullptr || id == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  for (const KnownTable& known : kTables) {
-    if (std::memcmp(known.uuid, id->bytes, sizeof known.uuid) == 0) {
-      *table = known.table();
-      return CUDA_SUCCESS;
+  return traced(ApiId::cuGetExportTable, [&]() -> CUresult {
+    if (table == nullptr || id == nullptr) {
+      return CUDA_ERROR_INVALID_VALUE;
     }
-  }
-  *table = nullptr;
-  if (vgpu::log::enabled(vgpu::log::Level::Debug)) {
-    char text[40];
-    const auto* b = reinterpret_cast<const unsigned char*>(id->bytes);
-    std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-    vgpu::log::writef(vgpu::log::Level::Debug, "dark-api", "export table {%s} refused", text);
-  }
-  return CUDA_ERROR_INVALID_VALUE;
+    for (const KnownTable& known : kTables) {
+      if (std::memcmp(known.uuid, id->bytes, sizeof known.uuid) == 0) {
+        *table = known.table();
+        return CUDA_SUCCESS;
+      }
+    }
+    *table = nullptr;
+    if (vgpu::log::enabled(vgpu::log::Level::Debug)) {
+      char text[40];
+      const auto* b = reinterpret_cast<const unsigned char*>(id->bytes);
+      std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                    b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+      vgpu::log::writef(vgpu::log::Level::Debug, "dark-api", "export table {%s} refused", text);
+    }
+    return CUDA_ERROR_INVALID_VALUE;
+  });
 }

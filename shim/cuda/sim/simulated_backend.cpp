@@ -15,10 +15,15 @@ constexpr std::string_view kLimitations =
 
 } // namespace
 
-SimulatedBackend::SimulatedBackend(std::vector<SimulatedDeviceLimits> devices) : limits_(std::move(devices)) {
+SimulatedBackend::SimulatedBackend(std::vector<SimulatedDeviceLimits> devices, std::uintptr_t addressHint)
+    : limits_(std::move(devices)) {
   memories_.reserve(limits_.size());
   for (std::size_t i = 0; i < limits_.size(); ++i) {
-    memories_.push_back(std::make_unique<SimulatedMemory>(static_cast<int>(i), limits_[i].totalMemoryBytes));
+    memories_.push_back(
+        std::make_unique<SimulatedMemory>(static_cast<int>(i), limits_[i].totalMemoryBytes, addressHint));
+    if (addressHint != 0) {
+      addressHint += SimulatedMemory::addressSpaceFor(limits_[i].totalMemoryBytes);
+    }
   }
 }
 
@@ -380,6 +385,15 @@ CUresult SimulatedBackend::eventElapsed(BackendEvent start, BackendEvent end, fl
 
 CUresult SimulatedBackend::deviceSynchronize(int device) {
   return device >= 0 && static_cast<std::size_t>(device) < memories_.size() ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
+}
+
+bool SimulatedBackend::addressRange(int device, CUdeviceptr& base, std::size_t& size) const {
+  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+    return false;
+  }
+  base = memories_[static_cast<std::size_t>(device)]->addressBase();
+  size = memories_[static_cast<std::size_t>(device)]->addressSize();
+  return true;
 }
 
 BackendCounters SimulatedBackend::counters() const {

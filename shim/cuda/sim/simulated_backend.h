@@ -29,7 +29,9 @@ struct SimulatedDeviceLimits {
 
 class SimulatedBackend final : public ExecutionBackend {
 public:
-  explicit SimulatedBackend(std::vector<SimulatedDeviceLimits> devices);
+  // addressHint: where device 0's address range should start, the next devices' following it
+  // (SimulatedMemory); 0: anywhere.
+  explicit SimulatedBackend(std::vector<SimulatedDeviceLimits> devices, std::uintptr_t addressHint = 0);
   ~SimulatedBackend() override;
 
   std::string describe() const override { return "simulated"; }
@@ -85,6 +87,10 @@ public:
                   std::span<const std::uint8_t> parameters) override;
 
   BackendCounters counters() const override;
+
+  // The device's address range (for a remote client to keep free in its own address space, so a
+  // device address never equals one of its host addresses). False for an unknown device.
+  bool addressRange(int device, CUdeviceptr& base, std::size_t& size) const;
 
 private:
   struct Stream {

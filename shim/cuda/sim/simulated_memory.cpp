@@ -19,14 +19,34 @@ SimulatedMemory::Backing::~Backing() {
   }
 }
 
-SimulatedMemory::SimulatedMemory(int device, std::size_t totalBytes) : device_(device), total_(totalBytes) {
-  // Twice the device memory of address space: VMM users reserve more than they map.
-  vaSize_ = roundUp(totalBytes * 2 + kGranularity, kGranularity);
-  void* base = ::mmap(nullptr, vaSize_ + kGranularity, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+std::size_t SimulatedMemory::addressSpaceFor(std::size_t totalBytes) {
+  // Twice the device memory of address space (VMM users reserve more than they map), plus slack
+  // for aligning the range to the granularity.
+  return roundUp(totalBytes * 2 + kGranularity, kGranularity) + kGranularity;
+}
+
+SimulatedMemory::SimulatedMemory(int device, std::size_t totalBytes, std::uintptr_t addressHint)
+    : device_(device), total_(totalBytes) {
+  vaSize_ = addressSpaceFor(totalBytes) - kGranularity;
+  constexpr int kFlags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+  void* base = MAP_FAILED;
+  if (addressHint != 0) {
+    base = ::mmap(reinterpret_cast<void*>(addressHint), vaSize_ + kGranularity, PROT_NONE, kFlags | MAP_FIXED_NOREPLACE,
+                  -1, 0);
+    if (base != MAP_FAILED && base != reinterpret_cast<void*>(addressHint)) {
+      ::munmap(base, vaSize_ + kGranularity); // a kernel without MAP_FIXED_NOREPLACE put it elsewhere
+      base = MAP_FAILED;
+    }
+  }
+  if (base == MAP_FAILED) {
+    base = ::mmap(nullptr, vaSize_ + kGranularity, PROT_NONE, kFlags, -1, 0);
+  }
   if (base == MAP_FAILED) {
     vaSize_ = 0;
     return;
   }
+  reservation_ = base;
+  reservationSize_ = vaSize_ + kGranularity;
   // Align the usable range to the granularity; the slack stays reserved.
   const auto raw = reinterpret_cast<std::uintptr_t>(base);
   vaBase_ = reinterpret_cast<std::uint8_t*>(roundUp(raw, kGranularity));
@@ -36,8 +56,8 @@ SimulatedMemory::SimulatedMemory(int device, std::size_t totalBytes) : device_(d
 SimulatedMemory::~SimulatedMemory() {
   mappings_.clear();
   physical_.clear();
-  if (vaBase_ != nullptr) {
-    ::munmap(vaBase_, vaSize_);
+  if (reservation_ != nullptr) {
+    ::munmap(reservation_, reservationSize_); // all of it: vgpud makes and ends sessions all day
   }
 }
 

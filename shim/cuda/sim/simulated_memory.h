@@ -18,7 +18,11 @@ namespace vgpu::cuda::sim {
 class SimulatedMemory {
 public:
   // totalBytes: the device's memory (the profile's); every byte allocated is accounted against it.
-  SimulatedMemory(int device, std::size_t totalBytes);
+  // addressHint: where the device address range should start (vgpud places each session's range
+  // where its client can keep it free too); 0 or taken: anywhere.
+  SimulatedMemory(int device, std::size_t totalBytes, std::uintptr_t addressHint = 0);
+  // The address space one device of `totalBytes` takes (range plus alignment slack).
+  static std::size_t addressSpaceFor(std::size_t totalBytes);
   ~SimulatedMemory();
   SimulatedMemory(const SimulatedMemory&) = delete;
   SimulatedMemory& operator=(const SimulatedMemory&) = delete;
@@ -45,6 +49,9 @@ public:
   MemoryUsage usage() const;
   void resetPeak(); // the peak restarts from the current use
   std::size_t totalBytes() const { return total_; }
+  // The device address range this memory hands out (reserved, inaccessible in this process).
+  CUdeviceptr addressBase() const { return reinterpret_cast<CUdeviceptr>(vaBase_); }
+  std::size_t addressSize() const { return vaSize_; }
   CUresult pointerInfo(CUdeviceptr pointer, PointerInfo& out) const;
 
   struct HostSpan {
@@ -86,6 +93,8 @@ private:
   const std::size_t total_;
   std::uint8_t* vaBase_ = nullptr;
   std::size_t vaSize_ = 0;
+  void* reservation_ = nullptr; // the whole mapping, alignment slack included
+  std::size_t reservationSize_ = 0;
   mutable std::mutex mutex_;
   std::size_t used_ = 0;
   std::size_t peak_ = 0;          // highest used_ since creation or the last resetPeak()

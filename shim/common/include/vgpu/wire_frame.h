@@ -1,5 +1,6 @@
 // Frames of the vgpud wire protocol (docs/wire-protocol.md): a fixed 24-byte little-endian header
-// followed by a payload. The decoder validates every field before anything trusts the length.
+// followed by a payload, and the table of call ids. The decoder validates every field before
+// anything trusts the length.
 #pragma once
 
 #include <cstddef>
@@ -12,13 +13,59 @@
 namespace vgpu::wire {
 
 inline constexpr std::uint32_t kMagic = 0x55504756; // "VGPU" in little-endian byte order
-inline constexpr std::uint16_t kProtocolVersion = 1;
+inline constexpr std::uint16_t kProtocolVersion = 2;
+// The oldest version this build can negotiate down to (hello carries both ends' ranges).
+inline constexpr std::uint16_t kMinProtocolVersion = 2;
 inline constexpr std::size_t kHeaderSize = 24;
 // Bulk data travels through shared memory; frames carry control data only.
 inline constexpr std::uint32_t kMaxPayload = 1u << 20;
 
+// Header flags.
+inline constexpr std::uint32_t kFlagAsync = 1; // no reply: an error is kept for the next synchronizing call
+
+// Every call: request and reply payloads are specified in docs/wire-protocol.md.
 enum class Call : std::uint16_t {
-  Version = 1,    // request: empty; reply: VersionReply
+  Version = 1, // request: empty; reply: VersionReply
+  Hello = 2,   // first request of a session: version range, expected devices; reply: snapshot
+  Status = 3,  // daemon-wide figures: sessions, device bytes in use
+  MemAlloc = 10,
+  MemFree = 11,
+  MemGetInfo = 12,
+  PointerInfo = 13,
+  MemUsage = 14,
+  ResetPeaks = 15,
+  RegisterHost = 16, // a pinned host region (sealed memfd, SCM_RIGHTS with the frame)
+  UnregisterHost = 17,
+  PhysicalCreate = 20,
+  PhysicalRelease = 21,
+  AddressReserve = 22,
+  AddressFree = 23,
+  Map = 24,
+  Unmap = 25,
+  SetAccess = 26,
+  CopyHostToDevice = 30,
+  CopyDeviceToHost = 31,
+  CopyDeviceToDevice = 32,
+  Memset = 33,
+  StreamCreate = 40,
+  StreamDestroy = 41,
+  StreamSynchronize = 42,
+  StreamQuery = 43,
+  StreamWaitEvent = 44,
+  EventCreate = 50,
+  EventDestroy = 51,
+  EventRecord = 52,
+  EventQuery = 53,
+  EventSynchronize = 54,
+  EventElapsed = 55,
+  DeviceSynchronize = 56,
+  ModuleLoad = 60,
+  ModuleUnload = 61,
+  ModuleFunction = 62,
+  ModuleFunctions = 63,
+  ModuleGlobal = 64,
+  Launch = 70,
+  Counters = 80,
   Error = 0xffff, // reply only: ErrorReply
 };
 
@@ -35,7 +82,7 @@ enum class DecodeStatus {
   Ok,
   NeedMore,        // fewer than kHeaderSize bytes
   BadMagic,        // not a vgpu frame
-  BadVersion,      // a protocol version this side does not speak
+  BadVersion,      // a protocol version this side does not speak (out is still filled in)
   PayloadTooLarge, // payloadLength above kMaxPayload
 };
 
@@ -46,6 +93,9 @@ DecodeStatus decodeHeader(std::span<const std::uint8_t> in, Header& out);
 
 // A whole frame (header + payload) ready to send.
 std::vector<std::uint8_t> makeFrame(Call call, std::uint64_t requestId, std::span<const std::uint8_t> payload);
+// Appends a frame to a send buffer (batching: several frames go out in one write).
+void appendFrame(std::vector<std::uint8_t>& buffer, Call call, std::uint64_t requestId, std::uint32_t flags,
+                 std::span<const std::uint8_t> payload, std::uint16_t version = kProtocolVersion);
 
 struct VersionReply {
   std::uint16_t protocolVersion = kProtocolVersion;

@@ -1,6 +1,6 @@
 // A small JSON writer for the telemetry protocol: builds one compact object (no newlines) into a
 // string. Hand-written because the shims take no library dependencies; it knows only what the
-// protocol emits (objects, arrays, strings, integers, finite doubles, booleans).
+// protocol emits (objects, arrays, strings, integers, finite doubles, booleans, null).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,7 @@ public:
   JsonWriter& value(std::int64_t number);
   JsonWriter& value(double number); // non-finite values are written as null
   JsonWriter& value(bool flag);
+  JsonWriter& null();
 
   const std::string& text() const { return out_; }
 

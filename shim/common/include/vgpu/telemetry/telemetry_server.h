@@ -3,6 +3,7 @@
 // docs/telemetry-protocol.md for the protocol, the runtime directory and the access rules.
 #pragma once
 
+#include "vgpu/log.h"
 #include "vgpu/telemetry/telemetry_source.h"
 
 #include <string>
@@ -13,6 +14,12 @@ namespace vgpu::telemetry {
 // source must live for the rest of the process. Failures are logged (VGPU_LOG) and leave the
 // application unaffected. Returns true when the server is running.
 bool startServer(TelemetrySource& source);
+
+// False when VGPU_TELEMETRY is "off" or "0": no socket, no thread, no per-call figures.
+bool telemetryRequested();
+
+// The level VGPU_LOG (or a later set-log-level) left in effect.
+log::Level currentLogLevel();
 
 // Where sockets live: VGPU_RUNTIME_DIR, else /run/vgpu when writable, else $XDG_RUNTIME_DIR/vgpu
 // (created 0750). Empty when none is usable; `why` says why.

@@ -3,6 +3,8 @@
 // this interface (shim/cuda/driver_state.cpp).
 #pragma once
 
+#include "vgpu/telemetry/latency_histogram.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,16 +32,35 @@ struct ActivityCounters {
   std::uint64_t memsets = 0;
 };
 
+// One entry point's figures since the process started counting (cumulative): calls, calls whose
+// result was not success, and the latency histogram of all of them.
+struct ApiCallStats {
+  std::string name; // the exported symbol, e.g. "cuMemAlloc_v2"
+  std::uint64_t calls = 0;
+  std::uint64_t errors = 0;
+  LatencyCounts latency{};
+};
+
+// How often entry points returned one result code other than success (cumulative).
+struct ResultCount {
+  std::int64_t code = 0;
+  std::string name; // "CUDA_ERROR_INVALID_VALUE"
+  std::uint64_t count = 0;
+};
+
 struct ProcessSample {
   std::vector<DeviceMemory> devices; // by ordinal, as in the hello's device list
   ActivityCounters counters;
-  std::string backendState; // "ready", ...
+  std::string backendState;        // "ready", ...
+  std::vector<ApiCallStats> apis;  // entry points called at least once, sorted by name
+  std::vector<ResultCount> errors; // result codes returned at least once, by code
 };
 
 class TelemetrySource {
 public:
   virtual ~TelemetrySource() = default;
-  virtual std::string backendKind() const = 0; // "simulated"
+  virtual std::string backendKind() const = 0;     // "simulated"
+  virtual std::string backendEndpoint() const = 0; // "in-process", "unix:/run/vgpud.sock"
   virtual std::vector<DeviceIdentity> devices() const = 0;
   // Called on the socket thread: must not block on the application for long (brief locks only).
   virtual ProcessSample sample() const = 0;

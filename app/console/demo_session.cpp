@@ -1,0 +1,193 @@
+// The embedded default's folder and process (see demo_session.h).
+#include "demo_session.h"
+
+#include "telemetry/telemetry_snapshot.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcessEnvironment>
+#include <array>
+
+namespace vgpu::console {
+
+namespace {
+
+// The stub the demo presents: an H100 PCIe (10de:2331, 3D controller), as the field report's
+// hypervisor names it (tests/data/sysfs/one-stub.devices).
+constexpr unsigned kVendor = 0x10de;
+constexpr unsigned kDevice = 0x2331;
+constexpr unsigned kClass = 0x030200;
+constexpr unsigned kSubVendor = 0x10de;
+constexpr unsigned kSubDevice = 0x16c1;
+constexpr unsigned kRevision = 0xa1;
+
+QByteArray hexLine(unsigned value, int digits) {
+  return QByteArray("0x") + QByteArray::number(value, 16).rightJustified(digits, '0') + '\n';
+}
+
+// A 64-byte PCI configuration header (type 0), what libpci reads from sysfs.
+QByteArray configHeader() {
+  std::array<char, 64> bytes{};
+  const auto put16 = [&](std::size_t at, unsigned value) {
+    bytes[at] = static_cast<char>(value & 0xffU);
+    bytes[at + 1] = static_cast<char>((value >> 8U) & 0xffU);
+  };
+  put16(0x00, kVendor);
+  put16(0x02, kDevice);
+  put16(0x06, 0x0010);
+  bytes[0x08] = static_cast<char>(kRevision);
+  bytes[0x09] = static_cast<char>(kClass & 0xffU);
+  bytes[0x0a] = static_cast<char>((kClass >> 8U) & 0xffU);
+  bytes[0x0b] = static_cast<char>((kClass >> 16U) & 0xffU);
+  put16(0x2c, kSubVendor);
+  put16(0x2e, kSubDevice);
+  return QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size()));
+}
+
+bool writeFile(const QString& path, const QByteArray& contents, QString* error) {
+  QFile file(path);
+  if (!file.open(QIODevice::WriteOnly) || file.write(contents) != contents.size()) {
+    *error = DemoSession::tr("Cannot write %1: %2").arg(path, file.errorString());
+    return false;
+  }
+  return true;
+}
+
+QString fromEnvironmentOr(const char* variable, const QString& fallback) {
+  const QString value = qEnvironmentVariable(variable);
+  return value.isEmpty() ? fallback : value;
+}
+
+} // namespace
+
+DemoPrograms locateDemoPrograms() {
+  DemoPrograms programs;
+#ifdef VGPU_BUILD_SHIM_DIR
+  programs.shimLibraryDirectory = QStringLiteral(VGPU_BUILD_SHIM_DIR);
+#endif
+#ifdef VGPU_BUILD_DEMO_WORKLOAD
+  programs.workload = QStringLiteral(VGPU_BUILD_DEMO_WORKLOAD);
+#endif
+  programs.shimLibraryDirectory = fromEnvironmentOr("VGPU_DEMO_SHIM_DIR", programs.shimLibraryDirectory);
+  programs.workload = fromEnvironmentOr("VGPU_DEMO_WORKLOAD", programs.workload);
+  if (!QFileInfo::exists(programs.shimLibraryDirectory + QStringLiteral("/libcuda.so.1"))) {
+    programs.shimLibraryDirectory.clear();
+  }
+  if (!QFileInfo(programs.workload).isExecutable()) {
+    programs.workload.clear();
+  }
+  return programs;
+}
+
+bool demoWanted(const QString& runtimeDirectory, const QString& vgpudSocket, QString* reason) {
+  if (!vgpudSocket.isEmpty() && QFileInfo::exists(vgpudSocket)) {
+    *reason = DemoSession::tr("vgpud is running (%1)").arg(vgpudSocket);
+    return false;
+  }
+  if (!runtimeDirectory.isEmpty()) {
+    const auto snapshot = controller::telemetry::snapshotAll(runtimeDirectory, std::chrono::milliseconds(1500));
+    if (!snapshot.processes.isEmpty()) {
+      *reason =
+          DemoSession::tr("%n process(es) already use the shim", nullptr, static_cast<int>(snapshot.processes.size()));
+      return false;
+    }
+  }
+  return true;
+}
+
+DemoSession::DemoSession(DemoPrograms programs, QObject* parent) : QObject(parent), programs_(std::move(programs)) {
+  workload_.setProcessChannelMode(QProcess::MergedChannels);
+  connect(&workload_, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus) {
+    emit workloadFinished(exitCode, QString::fromLocal8Bit(workload_.readAll()));
+  });
+}
+
+DemoSession::~DemoSession() {
+  stop();
+}
+
+bool DemoSession::writeDeviceTree(QString* error) {
+  const QString device = folder_->filePath(QStringLiteral("sysfs/bus/pci/devices/0000:00:05.0"));
+  if (!QDir().mkpath(device)) {
+    *error = tr("Cannot create %1").arg(device);
+    return false;
+  }
+  const QString config = folder_->filePath(QStringLiteral("shim.conf"));
+  const QString machineId = folder_->filePath(QStringLiteral("machine-id"));
+  return writeFile(device + QStringLiteral("/vendor"), hexLine(kVendor, 4), error) &&
+         writeFile(device + QStringLiteral("/device"), hexLine(kDevice, 4), error) &&
+         writeFile(device + QStringLiteral("/class"), hexLine(kClass, 6), error) &&
+         writeFile(device + QStringLiteral("/subsystem_vendor"), hexLine(kSubVendor, 4), error) &&
+         writeFile(device + QStringLiteral("/subsystem_device"), hexLine(kSubDevice, 4), error) &&
+         writeFile(device + QStringLiteral("/config"), configHeader(), error) &&
+         writeFile(machineId, "7667707564656d6f7667707564656d6f\n", error) && // "vgpudemo" twice, in hex
+         writeFile(config,
+                   "# The console's demo: one simulated H100 PCIe on a private PCI tree.\n"
+                   "backend = sim\n"
+                   "sysfs_root = " +
+                       folder_->filePath(QStringLiteral("sysfs")).toUtf8() +
+                       "\nmachine_id_file = " + machineId.toUtf8() + "\n",
+                   error);
+}
+
+bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
+  if (programs_.workload.isEmpty() || programs_.shimLibraryDirectory.isEmpty()) {
+    *error = tr("The demo workload or the shim library was not found (build them with scripts/dev build, or set "
+                "VGPU_DEMO_WORKLOAD and VGPU_DEMO_SHIM_DIR).");
+    return false;
+  }
+  folder_ = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/vgpu-demo-XXXXXX"));
+  if (!folder_->isValid()) {
+    *error = tr("Cannot create the demo folder: %1").arg(folder_->errorString());
+    return false;
+  }
+  if (!writeDeviceTree(error)) {
+    return false;
+  }
+  runtimeDirectory_ = runtimeDirectory;
+  if (runtimeDirectory_.isEmpty()) {
+    runtimeDirectory_ = folder_->filePath(QStringLiteral("run"));
+    QDir().mkpath(runtimeDirectory_);
+    QFile::setPermissions(runtimeDirectory_, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+  }
+  QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+  const QString libraryPath = environment.value(QStringLiteral("LD_LIBRARY_PATH"));
+  environment.insert(QStringLiteral("LD_LIBRARY_PATH"),
+                     libraryPath.isEmpty() ? programs_.shimLibraryDirectory
+                                           : programs_.shimLibraryDirectory + QLatin1Char(':') + libraryPath);
+  environment.insert(QStringLiteral("VGPU_CONFIG"), folder_->filePath(QStringLiteral("shim.conf")));
+  environment.insert(QStringLiteral("VGPU_RUNTIME_DIR"), runtimeDirectory_);
+  for (const char* variable : {"VGPU_SYSFS_ROOT", "VGPU_MACHINE_ID_FILE", "VGPU_BACKEND", "VGPU_ENDPOINT",
+                               "VGPU_PROFILE", "VGPU_MATCH", "VGPU_TELEMETRY"}) {
+    environment.remove(QString::fromLatin1(variable)); // the demo's configuration file decides
+  }
+  workload_.setProcessEnvironment(environment);
+  workload_.start(programs_.workload, {});
+  if (!workload_.waitForStarted(5000)) {
+    *error = tr("Cannot start %1: %2").arg(programs_.workload, workload_.errorString());
+    return false;
+  }
+  return true;
+}
+
+void DemoSession::stop() {
+  if (workload_.state() == QProcess::NotRunning) {
+    return;
+  }
+  workload_.terminate();
+  if (!workload_.waitForFinished(3000)) {
+    workload_.kill();
+    workload_.waitForFinished(1000);
+  }
+}
+
+bool DemoSession::running() const {
+  return workload_.state() != QProcess::NotRunning;
+}
+
+qint64 DemoSession::workloadPid() const {
+  return workload_.processId();
+}
+
+} // namespace vgpu::console

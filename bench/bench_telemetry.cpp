@@ -1,0 +1,224 @@
+// bench_telemetry: what the control socket costs a CUDA process (issue 4, item 4). Measured in one
+// run, in child processes of this program linked against the shim as libcuda.so.1 (simulated
+// device from the test fixtures), each running a tight loop of cheap entry points
+// (cuCtxGetDevice, cuMemsetD8Async of 1 byte, cuLaunchKernel of an empty kernel, and a
+// cuCtxSynchronize every 256 iterations):
+//   1. ns/call with VGPU_TELEMETRY=off vs on (per-call counters and clock reads), children
+//      alternating, several rounds, medians;
+//   2. the call rate with a reader that subscribes at 10 ms and never reads vs no reader, both in
+//      the same child, alternating order per round, medians.
+// Prints the figures and one summary line "ratios: ..." (the ctest checks only that it appears).
+// Usage: bench_telemetry [--rounds N] [--duration-ms MS]
+#include "sysfs_fixture.h"
+#include "telemetry_test_support.h"
+#include "test_paths.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <cuda.h>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr const char* kEmptyKernelPtx = ".version 8.0\n"
+                                        ".target sm_90\n"
+                                        ".address_size 64\n"
+                                        ".visible .entry vgpu_empty()\n"
+                                        "{\n"
+                                        "\tret;\n"
+                                        "}\n";
+constexpr int kInnerIterations = 256;
+constexpr int kCallsPerIteration = 3;
+
+struct LoopResult {
+  double nsPerCall = 0;
+  double callsPerSecond = 0;
+  int status = 0; // CUresult bits seen (0: all succeeded)
+};
+
+LoopResult runLoop(CUfunction kernel, CUdeviceptr target, std::chrono::milliseconds duration) {
+  CUdevice device = 0;
+  int status = 0;
+  std::uint64_t calls = 0;
+  const Clock::time_point start = Clock::now();
+  Clock::time_point now = start;
+  while (now - start < duration) {
+    for (int i = 0; i < kInnerIterations; ++i) {
+      status |= static_cast<int>(cuCtxGetDevice(&device));
+      status |= static_cast<int>(cuMemsetD8Async(target, 0, 1, nullptr));
+      status |= static_cast<int>(cuLaunchKernel(kernel, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr));
+    }
+    status |= static_cast<int>(cuCtxSynchronize());
+    calls += kInnerIterations * kCallsPerIteration + 1;
+    now = Clock::now();
+  }
+  const double seconds = std::chrono::duration<double>(now - start).count();
+  return {seconds * 1e9 / static_cast<double>(calls), static_cast<double>(calls) / seconds, status};
+}
+
+// The child: sets up a context, a kernel and 4 KiB of device memory, then obeys
+// "run <ms>" -> "ok <ns per call> <calls per second>" and "exit".
+int child() {
+  CUcontext context = nullptr;
+  CUmodule module = nullptr;
+  CUfunction kernel = nullptr;
+  CUdeviceptr target = 0;
+  if (cuInit(0) != CUDA_SUCCESS || cuDevicePrimaryCtxRetain(&context, 0) != CUDA_SUCCESS ||
+      cuCtxSetCurrent(context) != CUDA_SUCCESS || cuModuleLoadData(&module, kEmptyKernelPtx) != CUDA_SUCCESS ||
+      cuModuleGetFunction(&kernel, module, "vgpu_empty") != CUDA_SUCCESS || cuMemAlloc(&target, 4096) != CUDA_SUCCESS) {
+    std::cout << "error setup" << std::endl;
+    return 1;
+  }
+  runLoop(kernel, target, 20ms); // warm-up
+  std::cout << "ready " << ::getpid() << std::endl;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.rfind("run ", 0) == 0) {
+      const LoopResult result = runLoop(kernel, target, std::chrono::milliseconds(std::stol(line.substr(4))));
+      if (result.status != 0) {
+        std::cout << "error a call failed (CUresult bits " << result.status << ")" << std::endl;
+      } else {
+        std::cout << "ok " << result.nsPerCall << ' ' << result.callsPerSecond << std::endl;
+      }
+    } else if (line == "exit") {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+struct Measured {
+  double nsPerCall = 0;
+  double callsPerSecond = 0;
+};
+
+class Child {
+public:
+  explicit Child(const std::map<std::string, std::string>& environment) : process_(environment) {
+    const std::string line = process_.readLine(30s);
+    if (line.rfind("ready ", 0) != 0) {
+      throw std::runtime_error("the child did not start: " + line);
+    }
+  }
+  Measured run(std::chrono::milliseconds duration) {
+    const std::string answer = process_.command("run " + std::to_string(duration.count()), 60s);
+    Measured measured;
+    if (std::sscanf(answer.c_str(), "ok %lf %lf", &measured.nsPerCall, &measured.callsPerSecond) != 2) {
+      throw std::runtime_error("the child answered: " + answer);
+    }
+    return measured;
+  }
+  pid_t pid() const { return process_.pid(); }
+  ~Child() { process_.exit(); }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+private:
+  vgpu::test::ProbeProcess process_;
+};
+
+int parent(int rounds, std::chrono::milliseconds duration) {
+  const auto sysfs = vgpu::test::buildSysfsTree("one-stub");
+  const auto runtime = vgpu::test::scratchDir("bench-telemetry");
+  std::map<std::string, std::string> environment = {
+      {"VGPU_BENCH_CHILD", "1"},
+      {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_SYSFS_ROOT", sysfs.string()},
+      {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
+      {"VGPU_PROFILE", ""},
+      {"VGPU_LOG", ""},
+      {"VGPU_TELEMETRY", ""},
+      {"VGPU_RUNTIME_DIR", runtime.string()}};
+  std::printf("bench_telemetry: %d rounds of %lld ms; loop: cuCtxGetDevice, cuMemsetD8Async (1 byte), "
+              "cuLaunchKernel (empty kernel), cuCtxSynchronize every %d (simulated device)\n",
+              rounds, static_cast<long long>(duration.count()), kInnerIterations);
+
+  // 1. Telemetry off vs on: a fresh child per measurement, alternating which goes first.
+  std::vector<double> off;
+  std::vector<double> on;
+  for (int round = 0; round < rounds; ++round) {
+    for (int k = 0; k < 2; ++k) {
+      const bool telemetryOn = (round + k) % 2 == 1;
+      auto settings = environment;
+      settings["VGPU_TELEMETRY"] = telemetryOn ? "" : "off";
+      Child child(settings);
+      (telemetryOn ? on : off).push_back(child.run(duration).nsPerCall);
+    }
+  }
+  const double nsOff = median(off);
+  const double nsOn = median(on);
+  std::printf("telemetry off: %.1f ns/call (median of %d)\n", nsOff, rounds);
+  std::printf("telemetry on:  %.1f ns/call (median of %d)\n", nsOn, rounds);
+  std::printf("on/off: %.3f (%+.1f ns/call)\n", nsOn / nsOff, nsOn - nsOff);
+
+  // 2. No reader vs a reader subscribed at 10 ms that never reads, in the same child.
+  std::vector<double> alone;
+  std::vector<double> stalled;
+  for (int round = 0; round < rounds; ++round) {
+    Child child(environment);
+    const std::string socket = (runtime / (std::to_string(child.pid()) + ".sock")).string();
+    for (int k = 0; k < 2; ++k) {
+      if ((round + k) % 2 == 0) {
+        alone.push_back(child.run(duration).callsPerSecond);
+        continue;
+      }
+      vgpu::test::SocketClient reader(socket);
+      if (!reader.connected() || !reader.send("{\"cmd\":\"subscribe\",\"interval_ms\":10}\n")) {
+        throw std::runtime_error("cannot subscribe to " + socket);
+      }
+      std::this_thread::sleep_for(30ms); // the server is sampling for it before the loop starts
+      stalled.push_back(child.run(duration).callsPerSecond);
+    }
+  }
+  const double rateAlone = median(alone);
+  const double rateStalled = median(stalled);
+  std::printf("no reader:      %.0f calls/s (median of %d)\n", rateAlone, rounds);
+  std::printf("stalled reader: %.0f calls/s (median of %d; subscribed at 10 ms, never reads)\n", rateStalled, rounds);
+  std::printf("stalled/none: %.3f (target: at least 0.95)\n", rateStalled / rateAlone);
+  std::printf("ratios: telemetry on/off %.3f, stalled reader/none %.3f\n", nsOn / nsOff, rateStalled / rateAlone);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read before any thread exists
+  if (const char* mode = std::getenv("VGPU_BENCH_CHILD"); mode != nullptr && std::strcmp(mode, "1") == 0) {
+    return child();
+  }
+  int rounds = 5;
+  long durationMs = 300;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string option = argv[i];
+    if (option == "--rounds") {
+      rounds = std::max(1, std::atoi(argv[i + 1]));
+    } else if (option == "--duration-ms") {
+      durationMs = std::max(1L, std::atol(argv[i + 1]));
+    } else {
+      (void)std::fprintf(stderr, "usage: bench_telemetry [--rounds N] [--duration-ms MS]\n");
+      return 2;
+    }
+  }
+  try {
+    return parent(rounds, std::chrono::milliseconds(durationMs));
+  } catch (const std::exception& error) {
+    (void)std::fprintf(stderr, "bench_telemetry: error: %s\n", error.what());
+    return 1;
+  }
+}

@@ -1,0 +1,32 @@
+// The control-socket part of runtime.ollama-processes: a runner that has vgpu's libcuda.so.1 loaded
+// and initialised serves <runtime dir>/<pid>.sock (docs/telemetry-protocol.md). Asking it confirms
+// from the inside what /proc only suggests — the shim runs, presents its devices, and uses memory.
+#pragma once
+
+#include "doctor/check.h"
+#include "doctor/ollama_processes.h"
+
+#include <QString>
+#include <map>
+
+namespace vgpu::controller::doctor {
+
+struct SocketFinding {
+  CheckStatus status = CheckStatus::Pass; // Pass or Warn (a missing socket is never a failure:
+                                          // telemetry may be switched off on purpose)
+  QString summary;
+  QString remedy;
+  Evidence evidence;
+};
+
+// The runtime directory a process uses, by the shim's rule applied to its own environment:
+// VGPU_RUNTIME_DIR, else /run/vgpu when it exists (under `root`), else $XDG_RUNTIME_DIR/vgpu.
+// Returned as a host path (under `root`); "" when none applies.
+QString processRuntimeDirectory(const OllamaProcess& process, const QString& root);
+
+// Asks the control socket of each process in `shimProcesses` (pids that map vgpu's libcuda.so.1).
+// Snapshots are taken once per directory, within `timeoutMs` each.
+std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimProcesses, const QString& root,
+                                               int timeoutMs = 2000);
+
+} // namespace vgpu::controller::doctor

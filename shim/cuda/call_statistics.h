@@ -1,0 +1,125 @@
+// Per-entry-point call statistics of libvgpu-cuda for the control socket: every exported entry
+// point's body runs inside traced(ApiId::<symbol>, ...), which counts the call, its latency
+// (log-linear histogram) and, when the result is not CUDA_SUCCESS, the error per entry point and
+// per CUresult. The ids come from driver_api_implemented.inc, the same generated list the driver
+// API table uses, so an entry point without an id does not compile; tests/telemetry checks that
+// every VGPU_EXPORT body is wrapped.
+//
+// Cost: the counters are relaxed atomics in zero-initialised storage (no static constructor, no
+// lock, nothing allocated; only the rare stubs of unimplemented symbols take a lock). With
+// VGPU_TELEMETRY=off a call costs one relaxed load more. Calls an entry point makes to another
+// (cuCtxSynchronize_v2 -> cuCtxSynchronize, _ptsz variants -> legacy ones, dark-API tables ->
+// cuCtxCreate_v2) are counted once, under the outermost entry point, through a per-thread depth.
+#pragma once
+
+#include "entry_points.h" // undefines cuda.h's renaming macros, as the entry points are defined
+
+#include "vgpu/telemetry/latency_histogram.h"
+#include "vgpu/telemetry/telemetry_source.h"
+
+#include <atomic>
+#include <cstdint>
+#include <ctime>
+#include <iterator>
+#include <string_view>
+#include <vector>
+
+namespace vgpu::cuda {
+
+enum class ApiId : std::uint16_t {
+#define X(symbol) symbol,
+#include "driver_api_implemented.inc"
+#undef X
+};
+
+inline constexpr ApiId kAllApiIds[] = {
+#define X(symbol) ApiId::symbol,
+#include "driver_api_implemented.inc"
+#undef X
+};
+inline constexpr std::size_t kApiCount = std::size(kAllApiIds);
+
+namespace call_statistics {
+
+enum Mode : int { kUndecided = 0, kOn = 1, kOff = 2 };
+
+// Decided at the first traced call from VGPU_TELEMETRY (never at load time). Inline variables with
+// constant initialisers: no static constructor, and direct TLS access (no wrapper call).
+inline std::atomic<int> mode{kUndecided};
+inline thread_local unsigned depth = 0;
+
+// Reads VGPU_TELEMETRY once and publishes the mode; true when counting is on.
+bool decideMode();
+// Turns counting off for good (no control socket could be started).
+inline void stopCounting() {
+  mode.store(kOff, std::memory_order_relaxed);
+}
+void record(ApiId id, CUresult result, std::uint64_t nanoseconds);
+// A call of a stub for an unimplemented symbol (driver_api_unsupported.cpp): rare, so its
+// counters are found by name under a lock. `symbol` must have static storage (the stubs' literals).
+void recordUnsupported(std::string_view symbol, std::uint64_t nanoseconds);
+
+inline std::uint64_t monotonicNanoseconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+// Restores the nesting depth however the body leaves. Holds the thread's counter by reference so
+// the TLS address is looked up once per call.
+class DepthGuard {
+public:
+  explicit DepthGuard(unsigned& counter) : counter_(counter) { ++counter_; }
+  ~DepthGuard() { --counter_; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+private:
+  unsigned& counter_;
+};
+
+} // namespace call_statistics
+
+// Runs one entry point's body and records it (outermost calls only).
+template <typename Body> inline CUresult traced(ApiId id, Body&& body) {
+  const int mode = call_statistics::mode.load(std::memory_order_relaxed);
+  if (mode != call_statistics::kOn) [[unlikely]] {
+    if (mode == call_statistics::kOff || !call_statistics::decideMode()) {
+      return body();
+    }
+  }
+  unsigned* depthAddress = &call_statistics::depth;
+  // The compiler re-derives a TLS address after every call (__tls_get_addr in a shared library);
+  // an opaque copy keeps it to one lookup per entry point call.
+  asm("" : "+r"(depthAddress));
+  unsigned& depth = *depthAddress;
+  if (depth != 0) {
+    return body();
+  }
+  const call_statistics::DepthGuard guard(depth);
+  const std::uint64_t start = call_statistics::monotonicNanoseconds();
+  const CUresult result = body();
+  call_statistics::record(id, result, call_statistics::monotonicNanoseconds() - start);
+  return result;
+}
+
+// The same for the stubs of unimplemented symbols, which all return CUDA_ERROR_NOT_SUPPORTED.
+template <typename Body> inline void tracedUnsupported(std::string_view symbol, Body&& body) {
+  const int mode = call_statistics::mode.load(std::memory_order_relaxed);
+  if ((mode == call_statistics::kOff || (mode == call_statistics::kUndecided && !call_statistics::decideMode())) ||
+      call_statistics::depth != 0) {
+    body();
+    return;
+  }
+  const call_statistics::DepthGuard guard(call_statistics::depth);
+  const std::uint64_t start = call_statistics::monotonicNanoseconds();
+  body();
+  call_statistics::recordUnsupported(symbol, call_statistics::monotonicNanoseconds() - start);
+}
+
+// The figures so far, for the control socket: entry points called at least once (by name) and
+// the non-success results returned (by code).
+std::vector<telemetry::ApiCallStats> apiCallStatistics();
+std::vector<telemetry::ResultCount> resultStatistics();
+
+} // namespace vgpu::cuda

@@ -1,0 +1,680 @@
+// RemoteBackend: hello and the device snapshot, memory (device allocations remote, host-side kinds
+// local), VMM, streams, events, modules, counters. Copies, memsets and launches: remote_transfer.cpp.
+#include "remote/remote_backend.h"
+
+#include "vgpu/log.h"
+#include "vgpu/version.h"
+#include "vgpu/wire_codec.h"
+
+#include <algorithm>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace vgpu::cuda::remote {
+namespace {
+
+using wire::Call;
+using wire::Reader;
+using wire::Writer;
+
+constexpr std::uint64_t kLocalIdBase = std::uint64_t{1} << 62; // host-side allocation ids, never vgpud's
+constexpr std::size_t kInlinePart = std::size_t{512} * 1024;   // module image parts without shared memory
+
+template <typename... Values> std::vector<std::uint8_t> pack(Values... values) {
+  std::vector<std::uint8_t> out;
+  Writer writer(out);
+  (writer.put(values), ...);
+  return out;
+}
+
+constexpr std::string_view kLimitations =
+    "remote executor (vgpud): host-side memory (pinned, registered) stays in this process; managed memory is not "
+    "offered; copies to host memory complete before they return";
+
+} // namespace
+
+RemoteBackend::~RemoteBackend() {
+  for (const auto& [address, size] : addressReservations_) {
+    ::munmap(address, size);
+  }
+}
+
+CUresult RemoteBackend::connect(const ConnectionSettings& settings, const std::vector<wire::ExpectedDevice>& expected,
+                                std::string& error) {
+  const std::lock_guard lock(mutex_);
+  wire::HelloRequest hello;
+  hello.minVersion = wire::kMinProtocolVersion;
+  hello.maxVersion = wire::kProtocolVersion;
+  hello.processId = static_cast<std::uint32_t>(::getpid());
+  hello.clientName = std::string("libvgpu-cuda ") + VGPU_VERSION_STRING;
+  hello.devices = expected;
+  wire::HelloReply reply;
+  if (const CUresult status = connection_.open(settings, hello, reply, error); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (reply.devices.size() != expected.size()) {
+    error = "vgpud at " + settings.endpoint + " offers " + std::to_string(reply.devices.size()) +
+            " device(s) where the bus has " + std::to_string(expected.size());
+    return CUDA_ERROR_NO_DEVICE;
+  }
+  backendName_ = reply.backend;
+  for (const wire::DeviceSnapshot& device : reply.devices) {
+    if (device.addressSize == 0) {
+      continue;
+    }
+    void* wanted = reinterpret_cast<void*>(device.addressBase);
+    void* got = ::mmap(wanted, device.addressSize, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (got == wanted) {
+      addressReservations_.emplace_back(got, device.addressSize);
+      continue;
+    }
+    if (got != MAP_FAILED) {
+      ::munmap(got, device.addressSize); // an old kernel placed it elsewhere: not the range we need
+    }
+    log::writef(log::Level::Warn, "remote",
+                "vgpud's device addresses [0x%llx, +%llu) overlap this process's memory: a unified-address copy "
+                "from host memory there would be taken for device memory",
+                static_cast<unsigned long long>(device.addressBase),
+                static_cast<unsigned long long>(device.addressSize));
+  }
+  for (std::size_t i = 0; i < reply.devices.size(); ++i) {
+    auto remote = std::make_unique<RemoteDevice>();
+    remote->snapshot = std::move(reply.devices[i]);
+    remote->key = expected[i].profileKey;
+    const wire::DeviceSnapshot& s = remote->snapshot;
+    for (std::size_t a = 0; a < s.attributes.size(); ++a) {
+      remote->attributes.push_back({static_cast<CUdevice_attribute>(a + 1), s.attributes[a].value,
+                                    static_cast<CUresult>(s.attributes[a].result)});
+    }
+    device::DeviceProfile& profile = remote->profile;
+    profile.key = remote->key;
+    profile.name = s.name;
+    profile.architecture = s.architecture;
+    profile.ccMajor = s.ccMajor;
+    profile.ccMinor = s.ccMinor;
+    profile.totalMemoryBytes =
+        s.memoryQuotaBytes != 0 && s.memoryQuotaBytes < s.totalMemoryBytes ? s.memoryQuotaBytes : s.totalMemoryBytes;
+    profile.multiProcessorCount = s.multiProcessorCount;
+    profile.clockRateKHz = s.clockRateKHz;
+    profile.memoryClockRateKHz = s.memoryClockRateKHz;
+    profile.memoryBusWidthBits = s.memoryBusWidthBits;
+    profile.l2CacheBytes = s.l2CacheBytes;
+    profile.sharedMemPerBlockOptin = s.sharedMemPerBlockOptin;
+    profile.maxThreadsPerMultiProcessor = s.maxThreadsPerMultiProcessor;
+    profile.source = "vgpud device snapshot";
+    profile.attributes = remote->attributes;
+    devices_.push_back(std::move(remote));
+  }
+  return CUDA_SUCCESS;
+}
+
+std::uint64_t RemoteBackend::roundTrips() const {
+  const std::lock_guard lock(mutex_);
+  return connection_.roundTrips();
+}
+
+CUresult RemoteBackend::daemonStatus(std::uint32_t& sessions, std::uint64_t& deviceBytes) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = connection_.call(Call::Status, {}, fields);
+  Reader reader(fields);
+  sessions = reader.get<std::uint32_t>();
+  deviceBytes = reader.get<std::uint64_t>();
+  return status;
+}
+
+std::string RemoteBackend::describe() const {
+  return "remote " + connection_.endpoint() + " (" + (backendName_ == "sim" ? "simulated" : backendName_) + ")";
+}
+
+std::string_view RemoteBackend::limitations() const {
+  return kLimitations;
+}
+
+CUresult RemoteBackend::call(Call call, const std::vector<std::uint8_t>& payload,
+                             std::vector<std::uint8_t>& fields) const {
+  return connection_.call(call, payload, fields);
+}
+
+CUresult RemoteBackend::post(Call call, const std::vector<std::uint8_t>& payload) {
+  return connection_.post(call, payload);
+}
+
+CUresult RemoteBackend::memAlloc(int device, std::size_t bytes, CUdeviceptr& out) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status =
+      call(Call::MemAlloc, pack(static_cast<std::int32_t>(device), std::uint64_t{bytes}, std::uint8_t{0}), fields);
+  if (status != CUDA_SUCCESS) {
+    return status;
+  }
+  Reader reader(fields);
+  out = reader.get<std::uint64_t>();
+  const auto size = reader.get<std::uint64_t>();
+  const auto id = reader.get<std::uint64_t>();
+  allocations_[out] = {static_cast<std::size_t>(size), device, id, 0};
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::memAllocManaged(int /*device*/, std::size_t /*bytes*/, CUdeviceptr& /*out*/) {
+  log::write(log::Level::Warn, "remote", "managed memory is not offered by the remote executor");
+  return CUDA_ERROR_NOT_SUPPORTED;
+}
+
+CUresult RemoteBackend::memFree(CUdeviceptr pointer) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::MemFree, pack(std::uint64_t{pointer}), fields);
+  if (status == CUDA_SUCCESS) {
+    allocations_.erase(pointer);
+  }
+  return status;
+}
+
+// Pinned memory is a sealed memfd shared with vgpud (RegisterHost), so copies to and from it move
+// the data once, vgpud reading or writing it in place; plain anonymous memory when vgpud cannot
+// take it.
+CUresult RemoteBackend::hostAlloc(std::size_t bytes, void*& out) {
+  if (bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t mapped = (bytes + page - 1) / page * page;
+  FileDescriptor memfd(::memfd_create("vgpu-pinned", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  void* memory = MAP_FAILED;
+  if (memfd.valid() && ::ftruncate(memfd.get(), static_cast<off_t>(mapped)) == 0 &&
+      ::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0) {
+    memory = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_SHARED, memfd.get(), 0);
+  }
+  if (memory == MAP_FAILED) {
+    memory = ::mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    memfd.reset();
+  }
+  if (memory == MAP_FAILED) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  const std::lock_guard lock(mutex_);
+  std::uint64_t remoteId = 0;
+  if (memfd.valid() && connection_.sharedSize() != 0) { // descriptors pass over Unix sockets only
+    std::vector<std::uint8_t> fields;
+    if (connection_.callWithDescriptor(Call::RegisterHost, pack(std::uint64_t{mapped}), memfd.get(), fields) ==
+        CUDA_SUCCESS) {
+      remoteId = Reader(fields).get<std::uint64_t>();
+    }
+  }
+  hostRegions_[reinterpret_cast<std::uintptr_t>(memory)] = {bytes, MemoryKind::Host, kLocalIdBase + nextHostId_++, true,
+                                                            remoteId};
+  out = memory;
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::hostFree(void* pointer) {
+  const std::lock_guard lock(mutex_);
+  const auto it = hostRegions_.find(reinterpret_cast<std::uintptr_t>(pointer));
+  if (it == hostRegions_.end() || !it->second.owned) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (it->second.remoteId != 0) {
+    // Queued behind any copy still using the region; vgpud's own mapping keeps it valid until then.
+    post(Call::UnregisterHost, pack(it->second.remoteId));
+  }
+  ::munmap(pointer, it->second.size);
+  hostRegions_.erase(it);
+  return CUDA_SUCCESS;
+}
+
+std::uint64_t RemoteBackend::sharedHostRegion(const void* address, std::size_t bytes, std::uint64_t& offset) const {
+  const auto value = reinterpret_cast<std::uintptr_t>(address);
+  auto it = hostRegions_.upper_bound(value);
+  if (it == hostRegions_.begin()) {
+    return 0;
+  }
+  --it;
+  if (it->second.remoteId == 0 || value - it->first > it->second.size ||
+      bytes > it->second.size - (value - it->first)) {
+    return 0;
+  }
+  offset = value - it->first;
+  return it->second.remoteId;
+}
+
+CUresult RemoteBackend::hostRegister(void* pointer, std::size_t bytes) {
+  if (pointer == nullptr || bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(mutex_);
+  const auto address = reinterpret_cast<std::uintptr_t>(pointer);
+  auto next = hostRegions_.lower_bound(address);
+  if ((next != hostRegions_.end() && next->first < address + bytes) ||
+      (next != hostRegions_.begin() && std::prev(next)->first + std::prev(next)->second.size > address)) {
+    return CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED;
+  }
+  hostRegions_[address] = {bytes, MemoryKind::HostRegistered, kLocalIdBase + nextHostId_++, false};
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::hostUnregister(void* pointer) {
+  const std::lock_guard lock(mutex_);
+  const auto it = hostRegions_.find(reinterpret_cast<std::uintptr_t>(pointer));
+  if (it == hostRegions_.end() || it->second.owned) {
+    return CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED;
+  }
+  hostRegions_.erase(it);
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::MemGetInfo, pack(static_cast<std::int32_t>(device)), fields);
+  Reader reader(fields);
+  freeBytes = reader.get<std::uint64_t>();
+  totalBytes = reader.get<std::uint64_t>();
+  return status;
+}
+
+void* RemoteBackend::localHost(CUdeviceptr address, std::size_t bytes) const {
+  auto it = hostRegions_.upper_bound(address);
+  if (it == hostRegions_.begin()) {
+    return nullptr;
+  }
+  --it;
+  if (address - it->first > it->second.size || bytes > it->second.size - (address - it->first)) {
+    return nullptr;
+  }
+  return reinterpret_cast<void*>(address);
+}
+
+CUresult RemoteBackend::pointerInfo(CUdeviceptr pointer, PointerInfo& out) {
+  const std::lock_guard lock(mutex_);
+  if (auto it = hostRegions_.upper_bound(pointer); it != hostRegions_.begin()) {
+    --it;
+    if (pointer - it->first < it->second.size) {
+      out = {it->second.kind, it->first, it->second.size, 0, reinterpret_cast<void*>(pointer), it->second.id};
+      return CUDA_SUCCESS;
+    }
+  }
+  if (auto it = allocations_.upper_bound(pointer); it != allocations_.begin()) {
+    --it;
+    if (pointer - it->first < it->second.size) {
+      out = {MemoryKind::Device, it->first, it->second.size, it->second.device, nullptr, it->second.id};
+      return CUDA_SUCCESS;
+    }
+  }
+  auto reserved = reservations_.upper_bound(pointer);
+  if (reserved == reservations_.begin() || pointer - std::prev(reserved)->first >= std::prev(reserved)->second) {
+    return CUDA_ERROR_INVALID_VALUE; // not device memory of this session: no round trip needed
+  }
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::PointerInfo, pack(std::uint64_t{pointer}), fields);
+  Reader reader(fields);
+  out.kind = static_cast<MemoryKind>(reader.get<std::uint8_t>());
+  out.base = reader.get<std::uint64_t>();
+  out.size = reader.get<std::uint64_t>();
+  out.device = reader.get<std::int32_t>();
+  out.hostPointer = nullptr;
+  out.allocationId = reader.get<std::uint64_t>();
+  return status;
+}
+
+CUresult RemoteBackend::memUsage(int device, MemoryUsage& out) const {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::MemUsage, pack(static_cast<std::int32_t>(device)), fields);
+  Reader reader(fields);
+  out.usedBytes = reader.get<std::uint64_t>();
+  out.totalBytes = reader.get<std::uint64_t>();
+  out.peakBytes = reader.get<std::uint64_t>();
+  out.allocationCount = reader.get<std::uint64_t>();
+  return status;
+}
+
+void RemoteBackend::resetMemoryPeaks() {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  call(Call::ResetPeaks, {}, fields);
+}
+
+std::size_t RemoteBackend::allocationGranularity(int device) const {
+  if (device < 0 || device >= deviceCount()) {
+    return 0;
+  }
+  return static_cast<std::size_t>(devices_[static_cast<std::size_t>(device)]->snapshot.allocationGranularity);
+}
+
+CUresult RemoteBackend::physicalCreate(int device, std::size_t bytes, BackendPhysical& out) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status =
+      call(Call::PhysicalCreate, pack(static_cast<std::int32_t>(device), std::uint64_t{bytes}), fields);
+  out = Reader(fields).get<std::uint64_t>();
+  return status;
+}
+
+CUresult RemoteBackend::physicalRelease(BackendPhysical handle) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  return call(Call::PhysicalRelease, pack(handle), fields);
+}
+
+CUresult RemoteBackend::addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status =
+      call(Call::AddressReserve, pack(std::uint64_t{bytes}, std::uint64_t{alignment}, std::uint64_t{fixed}), fields);
+  out = Reader(fields).get<std::uint64_t>();
+  if (status == CUDA_SUCCESS) {
+    reservations_[out] = bytes;
+  }
+  return status;
+}
+
+CUresult RemoteBackend::addressFree(CUdeviceptr base, std::size_t bytes) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::AddressFree, pack(std::uint64_t{base}, std::uint64_t{bytes}), fields);
+  if (status == CUDA_SUCCESS) {
+    reservations_.erase(base);
+  }
+  return status;
+}
+
+CUresult RemoteBackend::map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  return call(Call::Map, pack(std::uint64_t{address}, std::uint64_t{bytes}, std::uint64_t{offset}, handle), fields);
+}
+
+CUresult RemoteBackend::unmap(CUdeviceptr address, std::size_t bytes) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  return call(Call::Unmap, pack(std::uint64_t{address}, std::uint64_t{bytes}), fields);
+}
+
+CUresult RemoteBackend::setAccess(CUdeviceptr address, std::size_t bytes, int device, bool readWrite) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  return call(Call::SetAccess,
+              pack(std::uint64_t{address}, std::uint64_t{bytes}, static_cast<std::int32_t>(device),
+                   static_cast<std::uint8_t>(readWrite ? 1 : 0)),
+              fields);
+}
+
+CUresult RemoteBackend::streamCreate(int device, unsigned flags, int priority, BackendStream& out) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status =
+      call(Call::StreamCreate,
+           pack(static_cast<std::int32_t>(device), std::uint32_t{flags}, static_cast<std::int32_t>(priority)), fields);
+  out = Reader(fields).get<std::uint64_t>();
+  if (status == CUDA_SUCCESS) {
+    streams_.insert(out);
+  }
+  return status;
+}
+
+CUresult RemoteBackend::streamDestroy(BackendStream stream) {
+  const std::lock_guard lock(mutex_);
+  if (stream == 0 || streams_.erase(stream) == 0) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return post(Call::StreamDestroy, pack(stream));
+}
+
+CUresult RemoteBackend::streamSynchronize(BackendStream stream) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::uint8_t> fields;
+  return call(Call::StreamSynchronize, pack(stream), fields);
+}
+
+CUresult RemoteBackend::streamQuery(BackendStream stream) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::uint8_t> fields;
+  return call(Call::StreamQuery, pack(stream), fields);
+}
+
+CUresult RemoteBackend::streamWaitEvent(BackendStream stream, BackendEvent event) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(stream) || events_.count(event) == 0) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return post(Call::StreamWaitEvent, pack(stream, event));
+}
+
+CUresult RemoteBackend::hostFunction(BackendStream stream, void (*fn)(void*), void* userData) {
+  if (fn == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // The function runs in this process once everything before it in the stream is complete.
+  if (const CUresult status = streamSynchronize(stream); status != CUDA_SUCCESS) {
+    return status;
+  }
+  fn(userData);
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::eventCreate(unsigned flags, BackendEvent& out) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::EventCreate, pack(std::uint32_t{flags}), fields);
+  out = Reader(fields).get<std::uint64_t>();
+  if (status == CUDA_SUCCESS) {
+    events_.insert(out);
+  }
+  return status;
+}
+
+CUresult RemoteBackend::eventDestroy(BackendEvent event) {
+  const std::lock_guard lock(mutex_);
+  if (events_.erase(event) == 0) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return post(Call::EventDestroy, pack(event));
+}
+
+CUresult RemoteBackend::eventRecord(BackendEvent event, BackendStream stream) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(stream) || events_.count(event) == 0) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult status = post(Call::EventRecord, pack(event, stream)); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return connection_.flush(); // sent now, so the event is reached when recorded, not at the next batch
+}
+
+CUresult RemoteBackend::eventQuery(BackendEvent event) {
+  const std::lock_guard lock(mutex_);
+  if (events_.count(event) == 0) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::uint8_t> fields;
+  return call(Call::EventQuery, pack(event), fields);
+}
+
+CUresult RemoteBackend::eventSynchronize(BackendEvent event) {
+  const std::lock_guard lock(mutex_);
+  if (events_.count(event) == 0) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::uint8_t> fields;
+  return call(Call::EventSynchronize, pack(event), fields);
+}
+
+CUresult RemoteBackend::eventElapsed(BackendEvent start, BackendEvent end, float& milliseconds) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::EventElapsed, pack(start, end), fields);
+  if (status == CUDA_SUCCESS) {
+    milliseconds = Reader(fields).get<float>();
+  }
+  return status;
+}
+
+CUresult RemoteBackend::deviceSynchronize(int device) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  return call(Call::DeviceSynchronize, pack(static_cast<std::int32_t>(device)), fields);
+}
+
+CUresult RemoteBackend::moduleLoad(int device, std::span<const std::uint8_t> image, BackendModule& out,
+                                   std::string& error) {
+  const std::lock_guard lock(mutex_);
+  if (connection_.lost()) {
+    return kConnectionLost;
+  }
+  // The image goes through shared memory in parts; each part must be consumed before the region
+  // is reused, so every part but the last is a request whose reply is awaited.
+  // Through shared memory (unix) or inline in frames (tcp).
+  const bool inlined = connection_.sharedSize() == 0;
+  const std::size_t part = inlined ? kInlinePart : connection_.sharedSize();
+  std::size_t offset = 0;
+  std::vector<std::uint8_t> fields;
+  while (true) {
+    const std::size_t length = std::min(part, image.size() - offset);
+    const bool last = offset + length == image.size();
+    std::vector<std::uint8_t> payload = pack(static_cast<std::int32_t>(device), static_cast<std::uint8_t>(last ? 1 : 0),
+                                             static_cast<std::uint8_t>(inlined ? 0 : 1));
+    Writer writer(payload);
+    if (inlined) {
+      writer.bytes(image.subspan(offset, length));
+    } else {
+      if (length > 0) {
+        std::memcpy(connection_.shared(), image.data() + offset, length);
+      }
+      writer.put(std::uint64_t{0});
+      writer.put(std::uint64_t{length});
+    }
+    const CUresult status = call(Call::ModuleLoad, payload, fields);
+    if (status != CUDA_SUCCESS || last) {
+      if (last && status == CUDA_SUCCESS) {
+        Reader reader(fields);
+        out = reader.get<std::uint64_t>();
+        error = reader.string(4096);
+        modules_[out] = device;
+      } else if (status != CUDA_SUCCESS) {
+        error = "vgpud refused the module image";
+      }
+      return status;
+    }
+    offset += length;
+  }
+}
+
+CUresult RemoteBackend::moduleUnload(BackendModule module) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::ModuleUnload, pack(module), fields);
+  modules_.erase(module);
+  for (auto it = allocations_.begin(); it != allocations_.end();) {
+    it = it->second.module == module ? allocations_.erase(it) : std::next(it);
+  }
+  for (auto it = functions_.begin(); it != functions_.end();) {
+    it = it->second.module == module ? functions_.erase(it) : std::next(it);
+  }
+  return status;
+}
+
+CUresult RemoteBackend::moduleFunction(BackendModule module, std::string_view name, BackendFunction& out,
+                                       const KernelInfo*& info) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> payload;
+  Writer writer(payload);
+  writer.put(module);
+  writer.string(name);
+  std::vector<std::uint8_t> fields;
+  if (const CUresult status = call(Call::ModuleFunction, payload, fields); status != CUDA_SUCCESS) {
+    return status;
+  }
+  Reader reader(fields);
+  out = reader.get<std::uint64_t>();
+  Function& function = functions_[out];
+  function.module = module;
+  function.device = modules_.count(module) != 0 ? modules_.at(module) : 0;
+  KernelInfo& kernel = function.info;
+  kernel = {};
+  kernel.name = reader.string(4096);
+  const auto count = reader.get<std::uint32_t>();
+  for (std::uint32_t i = 0; i < count && !reader.failed(); ++i) {
+    KernelParameter parameter;
+    parameter.offset = reader.get<std::uint32_t>();
+    parameter.size = reader.get<std::uint32_t>();
+    kernel.parameters.push_back(parameter);
+  }
+  kernel.parameterBufferSize = reader.get<std::uint32_t>();
+  kernel.maxThreadsPerBlock = reader.get<std::int32_t>();
+  kernel.sharedSizeBytes = reader.get<std::int32_t>();
+  kernel.constSizeBytes = reader.get<std::int32_t>();
+  kernel.localSizeBytes = reader.get<std::int32_t>();
+  kernel.numRegs = reader.get<std::int32_t>();
+  kernel.fromPtx = reader.get<std::uint8_t>() != 0;
+  if (reader.failed()) {
+    functions_.erase(out);
+    return CUDA_ERROR_UNKNOWN;
+  }
+  info = &kernel;
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::moduleFunctions(BackendModule module, std::vector<std::string>& names) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::ModuleFunctions, pack(module), fields);
+  if (status != CUDA_SUCCESS) {
+    return status;
+  }
+  Reader reader(fields);
+  const auto count = reader.get<std::uint32_t>();
+  names.clear();
+  for (std::uint32_t i = 0; i < count && !reader.failed(); ++i) {
+    names.push_back(reader.string(4096));
+  }
+  return reader.failed() ? CUDA_ERROR_UNKNOWN : CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::moduleGlobal(BackendModule module, std::string_view name, GlobalInfo& out) {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> payload;
+  Writer writer(payload);
+  writer.put(module);
+  writer.string(name);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::ModuleGlobal, payload, fields);
+  if (status != CUDA_SUCCESS) {
+    return status;
+  }
+  Reader reader(fields);
+  out.name = std::string(name);
+  out.address = reader.get<std::uint64_t>();
+  out.size = reader.get<std::uint64_t>();
+  if (out.address != 0 && out.size != 0) {
+    allocations_[out.address] = {out.size, modules_.count(module) != 0 ? modules_.at(module) : 0, 0, module};
+  }
+  return CUDA_SUCCESS;
+}
+
+BackendCounters RemoteBackend::counters() const {
+  const std::lock_guard lock(mutex_);
+  std::vector<std::uint8_t> fields;
+  BackendCounters counters;
+  if (call(Call::Counters, {}, fields) == CUDA_SUCCESS) {
+    Reader reader(fields);
+    counters.kernelLaunches = reader.get<std::uint64_t>();
+    counters.bytesHostToDevice = reader.get<std::uint64_t>();
+    counters.bytesDeviceToHost = reader.get<std::uint64_t>();
+    counters.bytesDeviceToDevice = reader.get<std::uint64_t>();
+    counters.memsets = reader.get<std::uint64_t>();
+  }
+  return counters;
+}
+
+} // namespace vgpu::cuda::remote

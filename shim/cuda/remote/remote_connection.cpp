@@ -1,0 +1,315 @@
+// The transport under RemoteBackend: unix:PATH sockets, the memfd region, batching, timeouts.
+#include "remote/remote_connection.h"
+
+#include "vgpu/log.h"
+#include "vgpu/tcp_socket.h"
+#include "vgpu/wire_codec.h"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace vgpu::cuda::remote {
+namespace {
+
+constexpr const char* kComponent = "remote";
+constexpr std::size_t kBatchBytes = std::size_t{256} * 1024; // queued asynchronous frames go out at this size
+
+using Clock = std::chrono::steady_clock;
+
+int remainingMilliseconds(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left <= 0 ? 0 : static_cast<int>(left);
+}
+
+} // namespace
+
+RemoteConnection::~RemoteConnection() {
+  if (shared_ != nullptr) {
+    ::munmap(shared_, sharedSize_);
+  }
+}
+
+CUresult RemoteConnection::fail(const std::string& reason) {
+  if (!lost_) {
+    lost_ = true;
+    log::writef(log::Level::Error, kComponent, "vgpud at %s: %s; every pending and later call fails",
+                settings_.endpoint.c_str(), reason.c_str());
+    socket_.reset();
+  }
+  return kConnectionLost;
+}
+
+CUresult RemoteConnection::open(const ConnectionSettings& settings, wire::HelloRequest hello, wire::HelloReply& reply,
+                                std::string& error) {
+  settings_ = settings;
+  constexpr std::string_view kUnix = "unix:";
+  constexpr std::string_view kTcp = "tcp:";
+  const bool tcp = settings.endpoint.rfind(kTcp, 0) == 0;
+  if (!tcp && settings.endpoint.rfind(kUnix, 0) != 0) {
+    error = "endpoint '" + settings.endpoint + "': unix:PATH or tcp:HOST:PORT (vsock: not built yet)";
+    lost_ = true;
+    return CUDA_ERROR_NO_DEVICE;
+  }
+  SocketResult connected = tcp ? connectTcp(settings.endpoint.substr(kTcp.size()), settings.timeoutMilliseconds)
+                               : connectUnix(settings.endpoint.substr(kUnix.size()));
+  if (!connected.fd.valid()) {
+    error = "cannot reach vgpud at " + settings.endpoint + ": " + connected.message;
+    lost_ = true;
+    return CUDA_ERROR_NO_DEVICE;
+  }
+  socket_ = std::move(connected.fd);
+  // Every blocking receive waits at most the timeout (a reply that never comes fails the call).
+  timeval limit{settings.timeoutMilliseconds / 1000,
+                static_cast<suseconds_t>(settings.timeoutMilliseconds % 1000) * 1000};
+  ::setsockopt(socket_.get(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+
+  const std::uint64_t requestId = nextRequestId_++;
+  std::vector<std::uint8_t> frame;
+  if (tcp) {
+    hello.sharedMemoryBytes = 0;
+    hello.token = settings.token;
+    wire::appendFrame(frame, wire::Call::Hello, requestId, 0, wire::encodeHello(hello));
+    output_ = frame;
+    if (!writeBuffered()) {
+      error = "cannot send hello to vgpud at " + settings.endpoint;
+      return CUDA_ERROR_NO_DEVICE;
+    }
+  } else {
+    // The bulk-data region: sealed so the daemon can trust its size.
+    FileDescriptor memfd(::memfd_create("vgpu-bulk", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+    if (!memfd.valid() || ::ftruncate(memfd.get(), static_cast<off_t>(settings.sharedBytes)) != 0 ||
+        ::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+      error = std::string("cannot create the shared-memory region: ") + std::system_category().message(errno);
+      lost_ = true;
+      return CUDA_ERROR_NO_DEVICE;
+    }
+    void* mapping = ::mmap(nullptr, settings.sharedBytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd.get(), 0);
+    if (mapping == MAP_FAILED) {
+      error = std::string("cannot map the shared-memory region: ") + std::system_category().message(errno);
+      lost_ = true;
+      return CUDA_ERROR_NO_DEVICE;
+    }
+    shared_ = static_cast<std::uint8_t*>(mapping);
+    sharedSize_ = settings.sharedBytes;
+    hello.sharedMemoryBytes = sharedSize_;
+    hello.token.clear();
+    wire::appendFrame(frame, wire::Call::Hello, requestId, 0, wire::encodeHello(hello));
+    if (!sendWithDescriptor(frame, memfd.get())) {
+      error = "cannot send hello to vgpud at " + settings.endpoint + ": " + std::system_category().message(errno);
+      lost_ = true;
+      return CUDA_ERROR_NO_DEVICE;
+    }
+  }
+  outstanding_.push_back(requestId);
+  std::vector<std::uint8_t> payload;
+  wire::Header replyHeader;
+  if (!readFrame(replyHeader, payload)) {
+    error = "vgpud at " + settings.endpoint + " did not answer hello";
+    fail("no hello reply");
+    return CUDA_ERROR_NO_DEVICE;
+  }
+  outstanding_.pop_front();
+  ++roundTrips_;
+  if (replyHeader.call == static_cast<std::uint16_t>(wire::Call::Error)) {
+    wire::ErrorReply refused;
+    wire::decodeErrorReply(payload, refused);
+    error = "vgpud at " + settings.endpoint + " refused the session: " + refused.message;
+    lost_ = true;
+    return CUDA_ERROR_NO_DEVICE;
+  }
+  if (replyHeader.call != static_cast<std::uint16_t>(wire::Call::Hello) || !wire::decodeHelloReply(payload, reply)) {
+    error = "vgpud at " + settings.endpoint + " sent a malformed hello reply";
+    fail("malformed hello reply");
+    return CUDA_ERROR_NO_DEVICE;
+  }
+  return CUDA_SUCCESS;
+}
+
+bool RemoteConnection::sendWithDescriptor(const std::vector<std::uint8_t>& frame, int descriptor) {
+  iovec vector{const_cast<std::uint8_t*>(frame.data()), frame.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr message{};
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  header->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(header), &descriptor, sizeof descriptor);
+  ssize_t sent = 0;
+  do {
+    sent = ::sendmsg(socket_.get(), &message, MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  if (sent < 0) {
+    return false;
+  }
+  output_.assign(frame.begin() + sent, frame.end());
+  return writeBuffered();
+}
+
+bool RemoteConnection::writeBuffered() {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.timeoutMilliseconds);
+  std::size_t done = 0;
+  while (done < output_.size()) {
+    const ssize_t n = ::send(socket_.get(), output_.data() + done, output_.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      fail(std::string("send failed: ") + std::system_category().message(errno));
+      return false;
+    }
+    pollfd descriptor{socket_.get(), POLLOUT, 0};
+    const int left = remainingMilliseconds(deadline);
+    if (left == 0 || ::poll(&descriptor, 1, left) == 0) {
+      fail("not accepting data within " + std::to_string(settings_.timeoutMilliseconds) + " ms");
+      return false;
+    }
+  }
+  output_.clear();
+  return true;
+}
+
+bool RemoteConnection::fillInput(std::size_t needed) {
+  while (input_.readable().size() < needed) {
+    const std::span<std::uint8_t> room = input_.writable(needed - input_.readable().size());
+    // Blocking, bounded by SO_RCVTIMEO (set at open): one system call per read.
+    const ssize_t n = ::recv(socket_.get(), room.data(), room.size(), 0);
+    if (n > 0) {
+      input_.produced(static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0) {
+      fail("connection closed by vgpud");
+      return false;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      fail("no reply within " + std::to_string(settings_.timeoutMilliseconds) + " ms");
+      return false;
+    }
+    fail(std::string("receive failed: ") + std::system_category().message(errno));
+    return false;
+  }
+  return true;
+}
+
+bool RemoteConnection::readFrame(wire::Header& header, std::vector<std::uint8_t>& payload) {
+  if (lost_ || !fillInput(wire::kHeaderSize)) {
+    return false;
+  }
+  const wire::DecodeStatus status = wire::decodeHeader(input_.readable().first(wire::kHeaderSize), header);
+  if (status != wire::DecodeStatus::Ok && header.call != static_cast<std::uint16_t>(wire::Call::Error)) {
+    fail(std::string("bad frame from vgpud: ") + std::string(wire::describe(status)));
+    return false;
+  }
+  if (!fillInput(wire::kHeaderSize + header.payloadLength)) {
+    return false;
+  }
+  const std::uint8_t* begin = input_.readable().data() + wire::kHeaderSize;
+  payload.assign(begin, begin + header.payloadLength);
+  input_.consume(wire::kHeaderSize + header.payloadLength);
+  return true;
+}
+
+CUresult RemoteConnection::post(wire::Call call, std::span<const std::uint8_t> payload) {
+  if (lost_) {
+    return kConnectionLost;
+  }
+  wire::appendFrame(output_, call, 0, wire::kFlagAsync, payload);
+  if (output_.size() >= kBatchBytes && !writeBuffered()) {
+    return kConnectionLost;
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteConnection::flush() {
+  if (lost_) {
+    return kConnectionLost;
+  }
+  return writeBuffered() ? CUDA_SUCCESS : kConnectionLost;
+}
+
+CUresult RemoteConnection::send(wire::Call call, std::span<const std::uint8_t> payload, std::uint64_t& requestId) {
+  if (lost_) {
+    return kConnectionLost;
+  }
+  requestId = nextRequestId_++;
+  wire::appendFrame(output_, call, requestId, 0, payload);
+  outstanding_.push_back(requestId);
+  return writeBuffered() ? CUDA_SUCCESS : kConnectionLost;
+}
+
+CUresult RemoteConnection::receive(std::uint64_t requestId, std::vector<std::uint8_t>& fields) {
+  if (lost_) {
+    return kConnectionLost;
+  }
+  if (outstanding_.empty() || outstanding_.front() != requestId) {
+    return fail("reply order broken in the client");
+  }
+  wire::Header header;
+  std::vector<std::uint8_t> payload;
+  if (!readFrame(header, payload)) {
+    return kConnectionLost;
+  }
+  outstanding_.pop_front();
+  ++roundTrips_;
+  if (header.requestId != requestId) {
+    return fail("reply for request " + std::to_string(header.requestId) + " where " + std::to_string(requestId) +
+                " was expected");
+  }
+  if (header.call == static_cast<std::uint16_t>(wire::Call::Error)) {
+    wire::ErrorReply error;
+    wire::decodeErrorReply(payload, error);
+    log::writef(log::Level::Warn, kComponent, "vgpud refused call: %s", error.message.c_str());
+    return error.code == 1 ? CUDA_ERROR_NOT_SUPPORTED : fail(error.message);
+  }
+  wire::Reader reader(payload);
+  const auto status = reader.get<std::int32_t>();
+  if (reader.failed()) {
+    return fail("reply without a status");
+  }
+  fields.assign(payload.begin() + 4, payload.end());
+  return static_cast<CUresult>(status);
+}
+
+CUresult RemoteConnection::callWithDescriptor(wire::Call call, std::span<const std::uint8_t> payload, int descriptor,
+                                              std::vector<std::uint8_t>& fields) {
+  if (lost_ || !writeBuffered()) { // queued frames first: the descriptor rides on this frame
+    return kConnectionLost;
+  }
+  const std::uint64_t requestId = nextRequestId_++;
+  std::vector<std::uint8_t> frame;
+  wire::appendFrame(frame, call, requestId, 0, payload);
+  outstanding_.push_back(requestId);
+  if (!sendWithDescriptor(frame, descriptor)) {
+    return fail(std::string("send failed: ") + std::system_category().message(errno));
+  }
+  return receive(requestId, fields);
+}
+
+CUresult RemoteConnection::call(wire::Call call, std::span<const std::uint8_t> payload,
+                                std::vector<std::uint8_t>& fields) {
+  std::uint64_t requestId = 0;
+  if (const CUresult status = send(call, payload, requestId); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return receive(requestId, fields);
+}
+
+} // namespace vgpu::cuda::remote

@@ -1,0 +1,88 @@
+// The shim's connection to vgpud: a Unix socket plus a sealed memfd shared-memory region (sent
+// with SCM_RIGHTS in the hello), or a TCP connection authenticated by a token (no shared memory:
+// sharedSize() is 0 and every byte travels in frames). Asynchronous calls are appended to a send buffer and go out in
+// batches (one write per many frames) without waiting; a synchronous call flushes the buffer and
+// waits for its reply. Every wait and every blocked write is bounded by the configured timeout:
+// when vgpud dies or stops answering, the connection is marked lost, logged once, and every pending
+// and later call fails with CUDA_ERROR_DEVICE_UNAVAILABLE. No thread of its own: replies are read
+// by the calling thread. Not thread-safe: RemoteBackend serialises callers.
+#pragma once
+
+#include "vgpu/unix_socket.h"
+#include "vgpu/wire_buffer.h"
+#include "vgpu/wire_frame.h"
+#include "vgpu/wire_hello.h"
+
+#include <cuda.h>
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vgpu::cuda::remote {
+
+inline constexpr CUresult kConnectionLost = CUDA_ERROR_DEVICE_UNAVAILABLE;
+
+struct ConnectionSettings {
+  std::string endpoint; // "unix:/run/vgpud.sock"
+  int timeoutMilliseconds = 30000;
+  std::size_t sharedBytes = std::size_t{32} << 20; // the bulk-data region (unix only)
+  std::string token;                               // tcp: presented in hello (VGPU_TOKEN_FILE)
+};
+
+class RemoteConnection {
+public:
+  RemoteConnection() = default;
+  ~RemoteConnection();
+  RemoteConnection(const RemoteConnection&) = delete;
+  RemoteConnection& operator=(const RemoteConnection&) = delete;
+
+  // Connects, creates and sends the shared-memory region, says hello. CUDA_SUCCESS with `reply`
+  // filled, or an error with `error` naming the endpoint and the reason.
+  CUresult open(const ConnectionSettings& settings, wire::HelloRequest hello, wire::HelloReply& reply,
+                std::string& error);
+
+  // An asynchronous call: queued, sent with the next batch; no reply.
+  CUresult post(wire::Call call, std::span<const std::uint8_t> payload);
+  // Sends what is queued now (event records, so their timestamps are taken when recorded).
+  CUresult flush();
+  // A request whose reply is collected later with receive(); replies come back in order.
+  CUresult send(wire::Call call, std::span<const std::uint8_t> payload, std::uint64_t& requestId);
+  // The reply to `requestId` (the oldest outstanding one): its status, and its fields in `fields`.
+  CUresult receive(std::uint64_t requestId, std::vector<std::uint8_t>& fields);
+  // send + receive.
+  CUresult call(wire::Call call, std::span<const std::uint8_t> payload, std::vector<std::uint8_t>& fields);
+  // call, with a file descriptor passed (SCM_RIGHTS) along with the request frame.
+  CUresult callWithDescriptor(wire::Call call, std::span<const std::uint8_t> payload, int descriptor,
+                              std::vector<std::uint8_t>& fields);
+
+  std::uint8_t* shared() const { return shared_; }
+  std::size_t sharedSize() const { return sharedSize_; }
+  bool lost() const { return lost_; }
+  // Round trips (replies waited for) since open, hello included.
+  std::uint64_t roundTrips() const { return roundTrips_; }
+  const std::string& endpoint() const { return settings_.endpoint; }
+
+private:
+  CUresult fail(const std::string& reason);
+  bool writeBuffered();
+  // Sends `frame` with `descriptor` attached to its first byte; the rest as ordinary data.
+  bool sendWithDescriptor(const std::vector<std::uint8_t>& frame, int descriptor);
+  bool readFrame(wire::Header& header, std::vector<std::uint8_t>& payload);
+  bool fillInput(std::size_t needed);
+
+  ConnectionSettings settings_;
+  FileDescriptor socket_;
+  std::uint8_t* shared_ = nullptr;
+  std::size_t sharedSize_ = 0;
+  std::vector<std::uint8_t> output_;
+  wire::ReceiveBuffer input_{std::size_t{64} * 1024};
+  std::deque<std::uint64_t> outstanding_;
+  std::uint64_t nextRequestId_ = 1;
+  std::uint64_t roundTrips_ = 0;
+  bool lost_ = false;
+};
+
+} // namespace vgpu::cuda::remote

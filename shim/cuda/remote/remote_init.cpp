@@ -1,0 +1,75 @@
+// Connecting the driver shim to vgpud at cuInit.
+#include "remote/remote_init.h"
+
+#include "remote/remote_backend.h"
+
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace vgpu::cuda::remote {
+
+int timeoutFrom(const device::EnvironmentLookup& env) {
+  constexpr int kDefault = 30000;
+  const char* text = env("VGPU_REMOTE_TIMEOUT_MS");
+  if (text == nullptr) {
+    return kDefault;
+  }
+  int value = 0;
+  const auto [end, status] = std::from_chars(text, text + std::strlen(text), value);
+  if (status != std::errc() || *end != '\0' || value < 100 || value > 3600000) {
+    return kDefault;
+  }
+  return value;
+}
+
+bool readToken(const device::EnvironmentLookup& env, std::string& token, std::string& error) {
+  const char* path = env("VGPU_TOKEN_FILE");
+  if (path == nullptr || *path == '\0') {
+    error = "a tcp endpoint needs VGPU_TOKEN_FILE (the token vgpud was given)";
+    return false;
+  }
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file) {
+    error = std::string("cannot read the token file ") + path;
+    return false;
+  }
+  token = text.str();
+  const auto first = token.find_first_not_of(" \t\r\n");
+  const auto last = token.find_last_not_of(" \t\r\n");
+  token = first == std::string::npos ? std::string() : token.substr(first, last - first + 1);
+  return true;
+}
+
+std::unique_ptr<ExecutionBackend> connectBackend(const device::ShimConfig& config,
+                                                 std::vector<device::PresentedDevice*>& presented,
+                                                 const device::EnvironmentLookup& env, std::string& error) {
+  std::vector<wire::ExpectedDevice> expected;
+  for (const device::PresentedDevice* device : presented) {
+    wire::ExpectedDevice entry;
+    entry.profileKey = device->profile->key;
+    entry.pciBusId = device::formatPciAddress(device->address);
+    entry.uuid = device->uuid;
+    expected.push_back(std::move(entry));
+  }
+  ConnectionSettings settings;
+  settings.endpoint = config.endpoint;
+  settings.timeoutMilliseconds = timeoutFrom(env);
+  if (config.endpoint.rfind("tcp:", 0) == 0 && !readToken(env, settings.token, error)) {
+    return nullptr;
+  }
+  auto backend = std::make_unique<RemoteBackend>();
+  if (backend->connect(settings, expected, error) != CUDA_SUCCESS) {
+    return nullptr;
+  }
+  for (std::size_t i = 0; i < presented.size(); ++i) {
+    presented[i]->profile = &backend->device(static_cast<int>(i)).profile;
+    presented[i]->uuid = backend->device(static_cast<int>(i)).snapshot.uuid;
+  }
+  return backend;
+}
+
+} // namespace vgpu::cuda::remote

@@ -1,0 +1,429 @@
+// RemoteBackend's data path: copies (small ones inline in the frame, large ones through the
+// shared-memory region in slots, pipelined so this side fills one slot while vgpud drains
+// another), memsets, and kernel launches (checked here against the kernel's metadata and the
+// device snapshot, then queued without waiting).
+#include "remote/remote_backend.h"
+
+#include "vgpu/wire_codec.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+
+namespace vgpu::cuda::remote {
+namespace {
+
+using wire::Call;
+using wire::Reader;
+using wire::Writer;
+
+constexpr std::size_t kInlineBytes = std::size_t{64} * 1024;   // copies up to this size travel in the frame
+constexpr std::size_t kInlinePiece = std::size_t{512} * 1024;  // a piece of a copy in a frame (tcp)
+constexpr std::size_t kSlots = 16;                             // shared-memory slots in flight
+constexpr std::size_t kMaxRowsPerFrame = std::size_t{1} << 20; // vgpud's bound for one frame
+
+int attributeOf(const RemoteDevice& device, CUdevice_attribute id, int fallback) {
+  const auto index = static_cast<std::size_t>(id) - 1;
+  if (index < device.snapshot.attributes.size() && device.snapshot.attributes[index].result == 0) {
+    return device.snapshot.attributes[index].value;
+  }
+  return fallback;
+}
+
+// A piece of a copy: `rows` rows of `width` bytes starting at (row, column).
+struct Piece {
+  std::size_t row = 0;
+  std::size_t column = 0;
+  std::size_t rows = 0;
+  std::size_t width = 0;
+};
+
+// Splits a width × height copy into pieces of at most `limit` bytes: whole rows when a row fits,
+// else slices of one row.
+std::vector<Piece> splitCopy(std::size_t width, std::size_t height, std::size_t limit) {
+  std::vector<Piece> pieces;
+  if (width <= limit) {
+    const std::size_t rowsPerPiece = limit / width;
+    for (std::size_t row = 0; row < height; row += rowsPerPiece) {
+      pieces.push_back({row, 0, std::min(rowsPerPiece, height - row), width});
+    }
+    return pieces;
+  }
+  for (std::size_t row = 0; row < height; ++row) {
+    for (std::size_t column = 0; column < width; column += limit) {
+      pieces.push_back({row, column, 1, std::min(limit, width - column)});
+    }
+  }
+  return pieces;
+}
+
+void gather(std::uint8_t* packed, const std::uint8_t* src, std::size_t srcPitch, const Piece& piece) {
+  for (std::size_t r = 0; r < piece.rows; ++r) {
+    std::memcpy(packed + r * piece.width, src + (piece.row + r) * srcPitch + piece.column, piece.width);
+  }
+}
+
+void scatter(std::uint8_t* dst, std::size_t dstPitch, const std::uint8_t* packed, const Piece& piece) {
+  for (std::size_t r = 0; r < piece.rows; ++r) {
+    std::memcpy(dst + (piece.row + r) * dstPitch + piece.column, packed + r * piece.width, piece.width);
+  }
+}
+
+} // namespace
+
+CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, const std::uint8_t* src,
+                                     std::size_t srcPitch, std::size_t width, std::size_t height, BackendStream stream,
+                                     bool async) {
+  const std::size_t total = width * height;
+  if (total > kInlineBytes && connection_.sharedSize() == 0) {
+    // No shared memory (tcp): inline pieces, queued; a synchronous copy waits on its last piece,
+    // a synchronizing call that also reports an earlier piece's failure.
+    const std::vector<Piece> pieces = splitCopy(width, height, kInlinePiece);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      const Piece& piece = pieces[i];
+      std::vector<std::uint8_t> payload;
+      Writer writer(payload);
+      writer.put(std::uint64_t{dst + piece.row * dstPitch + piece.column});
+      writer.put(std::uint64_t{dstPitch});
+      writer.put(stream);
+      writer.put(std::uint64_t{piece.width});
+      writer.put(std::uint64_t{piece.rows});
+      writer.put(std::uint8_t{0});
+      writer.put(static_cast<std::uint32_t>(piece.rows * piece.width));
+      const std::size_t at = payload.size();
+      payload.resize(at + piece.rows * piece.width);
+      gather(payload.data() + at, src, srcPitch, piece);
+      std::vector<std::uint8_t> fields;
+      const bool wait = !async && i + 1 == pieces.size();
+      const CUresult status =
+          wait ? call(Call::CopyHostToDevice, payload, fields) : post(Call::CopyHostToDevice, payload);
+      if (status != CUDA_SUCCESS) {
+        return status;
+      }
+    }
+    return CUDA_SUCCESS;
+  }
+  if (total <= kInlineBytes) {
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    writer.put(std::uint64_t{dst});
+    writer.put(std::uint64_t{dstPitch});
+    writer.put(stream);
+    writer.put(std::uint64_t{width});
+    writer.put(std::uint64_t{height});
+    writer.put(std::uint8_t{0});
+    writer.put(static_cast<std::uint32_t>(total));
+    const std::size_t at = payload.size();
+    payload.resize(at + total);
+    gather(payload.data() + at, src, srcPitch, {0, 0, height, width});
+    if (async) {
+      return post(Call::CopyHostToDevice, payload); // the data is in the frame: the caller may reuse src
+    }
+    std::vector<std::uint8_t> fields;
+    return call(Call::CopyHostToDevice, payload, fields);
+  }
+  // Through shared memory: complete before returning (the slots are reused), async or not.
+  const std::size_t slot = connection_.sharedSize() / kSlots;
+  const std::vector<Piece> pieces = splitCopy(width, height, slot);
+  std::deque<std::uint64_t> inFlight;
+  CUresult first = CUDA_SUCCESS;
+  std::vector<std::uint8_t> fields;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (inFlight.size() == kSlots) {
+      const CUresult status = connection_.receive(inFlight.front(), fields);
+      inFlight.pop_front();
+      first = first == CUDA_SUCCESS ? status : first;
+      if (status == kConnectionLost) {
+        return status;
+      }
+    }
+    const Piece& piece = pieces[i];
+    const std::size_t offset = (i % kSlots) * slot;
+    gather(connection_.shared() + offset, src, srcPitch, piece);
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    writer.put(std::uint64_t{dst + piece.row * dstPitch + piece.column});
+    writer.put(std::uint64_t{dstPitch});
+    writer.put(stream);
+    writer.put(std::uint64_t{piece.width});
+    writer.put(std::uint64_t{piece.rows});
+    writer.put(std::uint8_t{1});
+    writer.put(std::uint64_t{offset});
+    std::uint64_t requestId = 0;
+    if (const CUresult status = connection_.send(Call::CopyHostToDevice, payload, requestId); status != CUDA_SUCCESS) {
+      return status;
+    }
+    inFlight.push_back(requestId);
+  }
+  for (std::uint64_t requestId : inFlight) {
+    const CUresult status = connection_.receive(requestId, fields);
+    first = first == CUDA_SUCCESS ? status : first;
+  }
+  return first;
+}
+
+CUresult RemoteBackend::copyToHost(std::uint8_t* dst, std::size_t dstPitch, CUdeviceptr src, std::size_t srcPitch,
+                                   std::size_t width, std::size_t height, BackendStream stream) {
+  const std::size_t total = width * height;
+  const bool inlined = total <= kInlineBytes || connection_.sharedSize() == 0; // tcp: replies carry the data
+  const std::size_t slot = inlined ? std::min(total, kInlinePiece) : connection_.sharedSize() / kSlots;
+  const std::vector<Piece> pieces = splitCopy(width, height, std::max<std::size_t>(slot, 1));
+  struct Pending {
+    std::uint64_t requestId;
+    std::size_t piece;
+  };
+  std::deque<Pending> inFlight;
+  CUresult first = CUDA_SUCCESS;
+  std::vector<std::uint8_t> fields;
+  auto complete = [&]() {
+    const Pending pending = inFlight.front();
+    inFlight.pop_front();
+    const CUresult status = connection_.receive(pending.requestId, fields);
+    if (status == CUDA_SUCCESS && first == CUDA_SUCCESS) {
+      const Piece& piece = pieces[pending.piece];
+      if (inlined) {
+        Reader reader(fields);
+        const auto data = reader.bytes(kInlinePiece);
+        if (data.size() == piece.rows * piece.width) {
+          scatter(dst, dstPitch, data.data(), piece);
+        }
+      } else {
+        scatter(dst, dstPitch, connection_.shared() + (pending.piece % kSlots) * slot, piece);
+      }
+    }
+    first = first == CUDA_SUCCESS ? status : first;
+    return status;
+  };
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (inFlight.size() == kSlots && complete() == kConnectionLost) {
+      return kConnectionLost;
+    }
+    const Piece& piece = pieces[i];
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    writer.put(std::uint64_t{src + piece.row * srcPitch + piece.column});
+    writer.put(std::uint64_t{srcPitch});
+    writer.put(stream);
+    writer.put(std::uint64_t{piece.width});
+    writer.put(std::uint64_t{piece.rows});
+    writer.put(static_cast<std::uint8_t>(inlined ? 0 : 1));
+    writer.put(std::uint64_t{(i % kSlots) * slot});
+    std::uint64_t requestId = 0;
+    if (const CUresult status = connection_.send(Call::CopyDeviceToHost, payload, requestId); status != CUDA_SUCCESS) {
+      return status;
+    }
+    inFlight.push_back({requestId, i});
+  }
+  while (!inFlight.empty()) {
+    if (complete() == kConnectionLost) {
+      return kConnectionLost;
+    }
+  }
+  return first;
+}
+
+CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, std::size_t widthBytes,
+                             std::size_t height, BackendStream stream, bool async) {
+  const std::lock_guard lock(mutex_);
+  if (connection_.lost()) {
+    return kConnectionLost;
+  }
+  if (!knownStream(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (widthBytes == 0 || height == 0) {
+    return CUDA_SUCCESS;
+  }
+  if (height > 1 && (dst.pitch < widthBytes || src.pitch < widthBytes)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::size_t dstPitch = height > 1 ? dst.pitch : widthBytes;
+  const std::size_t srcPitch = height > 1 ? src.pitch : widthBytes;
+  const std::size_t dstSpan = dstPitch * (height - 1) + widthBytes;
+  const std::size_t srcSpan = srcPitch * (height - 1) + widthBytes;
+  // Host-side memory known to the driver as "device" addresses (pinned, registered) is local.
+  void* dstHost = dst.isDevice ? localHost(dst.device, dstSpan) : dst.host;
+  void* srcHost = src.isDevice ? localHost(src.device, srcSpan) : src.host;
+  if ((!dst.isDevice && dst.host == nullptr) || (!src.isDevice && src.host == nullptr)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (dstHost != nullptr && srcHost != nullptr) {
+    // Host to host: ordered after the stream's earlier work, then done here.
+    std::vector<std::uint8_t> payload;
+    Writer(payload).put(stream);
+    std::vector<std::uint8_t> fields;
+    if (const CUresult status = call(Call::StreamSynchronize, payload, fields); status != CUDA_SUCCESS) {
+      return status;
+    }
+    for (std::size_t row = 0; row < height; ++row) {
+      std::memmove(static_cast<std::uint8_t*>(dstHost) + row * dstPitch,
+                   static_cast<const std::uint8_t*>(srcHost) + row * srcPitch, widthBytes);
+    }
+    return CUDA_SUCCESS;
+  }
+  // Pinned memory shared with vgpud: one frame, vgpud moves the data in place. A copy FROM it
+  // completes before returning even when async (the source is taken at the call, as the in-process
+  // simulated device does, so a program that refills its pinned buffer right after queuing the copy
+  // still sends what it had written); a copy INTO it stays asynchronous: the data lands there when
+  // vgpud runs it, before the synchronizing call that the program must make anyway.
+  std::uint64_t offset = 0;
+  const bool packed = height == 1;
+  if (const std::uint64_t region =
+          srcHost != nullptr && dstHost == nullptr && packed ? sharedHostRegion(srcHost, widthBytes, offset) : 0;
+      region != 0) {
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    for (std::uint64_t value :
+         {std::uint64_t{dst.device}, std::uint64_t{dstPitch}, stream, std::uint64_t{widthBytes}, std::uint64_t{1}}) {
+      writer.put(value);
+    }
+    writer.put(std::uint8_t{2});
+    writer.put(offset);
+    writer.put(region);
+    std::vector<std::uint8_t> fields;
+    return call(Call::CopyHostToDevice, payload, fields);
+  }
+  if (const std::uint64_t region =
+          dstHost != nullptr && srcHost == nullptr && packed ? sharedHostRegion(dstHost, widthBytes, offset) : 0;
+      region != 0) {
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    for (std::uint64_t value :
+         {std::uint64_t{src.device}, std::uint64_t{srcPitch}, stream, std::uint64_t{widthBytes}, std::uint64_t{1}}) {
+      writer.put(value);
+    }
+    writer.put(std::uint8_t{2});
+    writer.put(offset);
+    writer.put(region);
+    std::vector<std::uint8_t> fields;
+    return async ? post(Call::CopyDeviceToHost, payload) : call(Call::CopyDeviceToHost, payload, fields);
+  }
+  if (srcHost != nullptr) {
+    return copyToDevice(dst.device, dstPitch, static_cast<const std::uint8_t*>(srcHost), srcPitch, widthBytes, height,
+                        stream, async);
+  }
+  if (dstHost != nullptr) {
+    return copyToHost(static_cast<std::uint8_t*>(dstHost), dstPitch, src.device, srcPitch, widthBytes, height, stream);
+  }
+  // Device to device: in frames of at most kMaxRowsPerFrame rows (vgpud's bound).
+  for (std::size_t row = 0; row < height; row += kMaxRowsPerFrame) {
+    const std::size_t rows = std::min(kMaxRowsPerFrame, height - row);
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    for (std::uint64_t value : {std::uint64_t{dst.device + row * dstPitch}, std::uint64_t{dstPitch},
+                                std::uint64_t{src.device + row * srcPitch}, std::uint64_t{srcPitch}, stream,
+                                std::uint64_t{widthBytes}, std::uint64_t{rows}}) {
+      writer.put(value);
+    }
+    std::vector<std::uint8_t> fields;
+    const CUresult status =
+        async ? post(Call::CopyDeviceToDevice, payload) : call(Call::CopyDeviceToDevice, payload, fields);
+    if (status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t value, unsigned elementSize,
+                               std::size_t widthElements, std::size_t height, BackendStream stream, bool async) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (void* local = localHost(dst, 1); local != nullptr) {
+    // Pinned or registered memory of this process (a unified address): filled here, after the
+    // stream's earlier work, as the device would.
+    const std::size_t rowBytes = widthElements * elementSize;
+    if ((elementSize != 1 && elementSize != 2 && elementSize != 4) || (height > 1 && pitch < rowBytes) ||
+        localHost(dst, (height > 1 ? pitch * (height - 1) : 0) + rowBytes) == nullptr) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    std::vector<std::uint8_t> payload;
+    Writer(payload).put(stream);
+    std::vector<std::uint8_t> fields;
+    if (const CUresult status = call(Call::StreamSynchronize, payload, fields); status != CUDA_SUCCESS) {
+      return status;
+    }
+    std::uint8_t bytes[4];
+    std::memcpy(bytes, &value, sizeof bytes);
+    for (std::size_t row = 0; row < height; ++row) {
+      std::uint8_t* line = static_cast<std::uint8_t*>(local) + row * pitch;
+      for (std::size_t i = 0; i < rowBytes; ++i) {
+        line[i] = bytes[i % elementSize];
+      }
+    }
+    return CUDA_SUCCESS;
+  }
+  for (std::size_t row = 0; row < std::max<std::size_t>(height, 1); row += kMaxRowsPerFrame) {
+    const std::size_t rows = std::min(kMaxRowsPerFrame, height - row);
+    std::vector<std::uint8_t> payload;
+    Writer writer(payload);
+    writer.put(std::uint64_t{dst + row * pitch});
+    writer.put(std::uint64_t{pitch});
+    writer.put(value);
+    writer.put(std::uint32_t{elementSize});
+    writer.put(std::uint64_t{widthElements});
+    writer.put(std::uint64_t{rows});
+    writer.put(stream);
+    std::vector<std::uint8_t> fields;
+    const CUresult status = async ? post(Call::Memset, payload) : call(Call::Memset, payload, fields);
+    if (status != CUDA_SUCCESS || height == 0) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& config,
+                               std::span<const std::uint8_t> parameters) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(config.stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  const auto it = functions_.find(handle);
+  if (it == functions_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  const KernelInfo& info = it->second.info;
+  const RemoteDevice& device = *devices_[static_cast<std::size_t>(it->second.device)];
+  // The checks the driver makes before a launch reaches the GPU, made here so a bad launch fails
+  // at once; the parameter buffer is exactly the size the module metadata gives.
+  if (parameters.size() != info.parameterBufferSize) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const unsigned grid[3] = {config.gridX, config.gridY, config.gridZ};
+  const unsigned block[3] = {config.blockX, config.blockY, config.blockZ};
+  constexpr CUdevice_attribute kGridLimit[3] = {CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_X, CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Y,
+                                                CU_DEVICE_ATTRIBUTE_MAX_GRID_DIM_Z};
+  constexpr CUdevice_attribute kBlockLimit[3] = {
+      CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_X, CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_Y, CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_Z};
+  for (int axis = 0; axis < 3; ++axis) {
+    if (grid[axis] == 0 || block[axis] == 0 ||
+        grid[axis] > static_cast<unsigned>(attributeOf(device, kGridLimit[axis], 65535)) ||
+        block[axis] > static_cast<unsigned>(attributeOf(device, kBlockLimit[axis], 1024))) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+  }
+  if (static_cast<std::uint64_t>(block[0]) * block[1] * block[2] >
+      static_cast<std::uint64_t>(info.maxThreadsPerBlock)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const int optin = attributeOf(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, 49152);
+  if (static_cast<std::uint64_t>(config.sharedMemBytes) + static_cast<std::uint64_t>(info.sharedSizeBytes) >
+      static_cast<std::uint64_t>(optin)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<std::uint8_t> payload;
+  payload.reserve(64 + parameters.size());
+  Writer writer(payload);
+  writer.put(handle);
+  for (unsigned value : {grid[0], grid[1], grid[2], block[0], block[1], block[2], config.sharedMemBytes}) {
+    writer.put(std::uint32_t{value});
+  }
+  writer.put(config.stream);
+  writer.bytes(parameters);
+  return post(Call::Launch, payload);
+}
+
+} // namespace vgpu::cuda::remote

@@ -1,0 +1,336 @@
+// A session's connection: reading frames (with the memfd that comes with hello), the hello
+// handshake, dispatch through the call table, the pending asynchronous error, and batched replies
+// (every reply produced by one read goes out in one write).
+#include "session.h"
+
+#include "session_calls.h"
+#include "sim_devices.h"
+#include "tcp_transport.h"
+
+#include "vgpu/log.h"
+#include "vgpu/version.h"
+#include "vgpu/wire_hello.h"
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace vgpu::daemon {
+namespace {
+constexpr const char* kComponent = "vgpud";
+constexpr std::size_t kReadChunk = std::size_t{256} * 1024;
+constexpr std::uint64_t kMaxSharedBytes = std::uint64_t{1} << 32;
+constexpr std::size_t kMaxQueuedFds = 16;
+constexpr std::size_t kMaxHostRegions = 4096;
+constexpr std::uint64_t kMaxHostRegionBytes = std::uint64_t{1} << 40;
+
+// A client's memfd, checked (sealed against shrinking, of the announced size) and mapped; nullptr
+// and `error` otherwise.
+std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error) {
+  struct stat info {};
+  const int seals = ::fcntl(fd, F_GET_SEALS);
+  if (seals < 0 || (seals & F_SEAL_SHRINK) == 0 || ::fstat(fd, &info) != 0 ||
+      static_cast<std::uint64_t>(info.st_size) != bytes || bytes == 0) {
+    error = "send a memfd sealed against shrinking, of the announced size";
+    return nullptr;
+  }
+  void* mapping = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (mapping == MAP_FAILED) {
+    error = std::string("cannot map: ") + std::system_category().message(errno);
+    return nullptr;
+  }
+  return static_cast<std::uint8_t*>(mapping);
+}
+} // namespace
+
+Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
+                 const std::string* token)
+    : fd_(fd), peer_(peer), registry_(registry), limits_(limits), token_(token),
+      figures_(std::make_shared<SessionFigures>()) {
+  id_ = registry_.add(figures_);
+}
+
+Session::~Session() {
+  backend_.reset(); // frees every allocation, module, stream and event of the session
+  if (shared_ != nullptr) {
+    ::munmap(shared_, sharedSize_);
+  }
+  for (const auto& [id, region] : hostRegions_) {
+    ::munmap(region.data, region.size);
+  }
+  registry_.remove(id_);
+}
+
+std::span<std::uint8_t> Session::sharedBytes(std::uint64_t offset, std::uint64_t length) {
+  if (shared_ == nullptr || offset > sharedSize_ || length > sharedSize_ - offset) {
+    return {};
+  }
+  return {shared_ + offset, static_cast<std::size_t>(length)};
+}
+
+std::span<std::uint8_t> Session::hostRegionBytes(std::uint64_t id, std::uint64_t offset, std::uint64_t length) {
+  const auto it = hostRegions_.find(id);
+  if (it == hostRegions_.end() || offset > it->second.size || length > it->second.size - offset) {
+    return {};
+  }
+  return {it->second.data + offset, static_cast<std::size_t>(length)};
+}
+
+std::uint64_t Session::registerHostRegion(std::uint64_t bytes, std::string& error) {
+  if (receivedFds_.empty()) {
+    error = "no descriptor came with the frame";
+    return 0;
+  }
+  FileDescriptor fd = std::move(receivedFds_.front());
+  receivedFds_.pop_front();
+  if (hostRegions_.size() >= kMaxHostRegions || bytes > kMaxHostRegionBytes) {
+    error = "too many or too large host regions";
+    return 0;
+  }
+  std::uint8_t* data = mapClientRegion(fd.get(), bytes, error);
+  if (data == nullptr) {
+    return 0;
+  }
+  const std::uint64_t id = nextHostRegion_++;
+  hostRegions_[id] = {data, bytes};
+  return id;
+}
+
+bool Session::unregisterHostRegion(std::uint64_t id) {
+  const auto it = hostRegions_.find(id);
+  if (it == hostRegions_.end()) {
+    return false;
+  }
+  ::munmap(it->second.data, it->second.size);
+  hostRegions_.erase(it);
+  return true;
+}
+
+void Session::refreshFigures() {
+  std::uint64_t total = 0;
+  for (int device = 0; device < deviceCount_; ++device) {
+    cuda::MemoryUsage usage;
+    if (backend_->memUsage(device, usage) == CUDA_SUCCESS) {
+      total += usage.usedBytes;
+    }
+  }
+  figures_->deviceBytes.store(total);
+}
+
+bool Session::readMore() {
+  const std::span<std::uint8_t> room = input_.writable(kReadChunk);
+  iovec vector{room.data(), room.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  msghdr message{};
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  ssize_t n = 0;
+  do {
+    n = ::recvmsg(fd_, &message, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (n > 0) {
+    input_.produced(static_cast<std::size_t>(n));
+  }
+  for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
+    if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+      int received = -1;
+      std::memcpy(&received, CMSG_DATA(header), sizeof received);
+      if (!helloDone_ && !sharedFd_.valid()) {
+        sharedFd_.reset(received); // the hello's shared-memory region
+      } else if (helloDone_ && receivedFds_.size() < kMaxQueuedFds) {
+        receivedFds_.emplace_back(received); // for the RegisterHost frame it came with
+      } else {
+        ::close(received);
+      }
+    }
+  }
+  return n > 0;
+}
+
+void Session::serve() {
+  log::writef(log::Level::Info, kComponent, "session %llu: pid %d uid %u connected",
+              static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), peer_.uid);
+  while (readMore() && handleFrames() && flush()) {
+  }
+  ::shutdown(fd_, SHUT_RDWR);
+  backend_.reset();
+  figures_->deviceBytes.store(0);
+  log::writef(
+      log::Level::Info, kComponent, "session %llu: pid %d ended after %llu replies; everything it held is freed",
+      static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), static_cast<unsigned long long>(replies_));
+}
+
+bool Session::flush() {
+  if (output_.empty()) {
+    return true;
+  }
+  const bool ok = writeAll(fd_, output_);
+  output_.clear();
+  return ok;
+}
+
+void Session::sendError(const wire::Header& header, std::uint32_t code, const std::string& message) {
+  wire::appendFrame(output_, wire::Call::Error, header.requestId, 0, wire::encodeErrorReply({code, message}),
+                    header.version);
+}
+
+bool Session::handleHello(const wire::Header& header, std::span<const std::uint8_t> payload) {
+  wire::HelloRequest hello;
+  if (!wire::decodeHello(payload, hello)) {
+    log::writef(log::Level::Warn, kComponent, "session %llu: malformed hello; closing",
+                static_cast<unsigned long long>(id_));
+    return false;
+  }
+  if (token_ != nullptr && !tokensEqual(*token_, hello.token)) {
+    log::writef(log::Level::Warn, kComponent, "session %llu: tcp client presented a wrong token; closing",
+                static_cast<unsigned long long>(id_));
+    sendError(header, 6, "authentication failed");
+    return false;
+  }
+  const std::uint16_t version = wire::negotiateVersion(hello.minVersion, hello.maxVersion);
+  if (version == 0) {
+    const std::string text = "protocol version mismatch: client speaks " + std::to_string(hello.minVersion) + ".." +
+                             std::to_string(hello.maxVersion) + ", this vgpud speaks " +
+                             std::to_string(wire::kMinProtocolVersion) + ".." + std::to_string(wire::kProtocolVersion);
+    log::writef(log::Level::Warn, kComponent, "session %llu: %s", static_cast<unsigned long long>(id_), text.c_str());
+    sendError(header, 2, text);
+    return false;
+  }
+  if (hello.sharedMemoryBytes > 0) {
+    std::string error;
+    shared_ = sharedFd_.valid() && hello.sharedMemoryBytes <= kMaxSharedBytes
+                  ? mapClientRegion(sharedFd_.get(), hello.sharedMemoryBytes, error)
+                  : nullptr;
+    if (shared_ == nullptr) {
+      sendError(header, 3, "shared memory: " + (error.empty() ? std::string("no memfd came with hello") : error));
+      return false;
+    }
+    sharedSize_ = hello.sharedMemoryBytes;
+    sharedFd_.reset(); // the mapping keeps the region
+  }
+  wire::HelloReply reply;
+  reply.version = version;
+  reply.sessionId = id_;
+  reply.daemonVersion = VGPU_VERSION_STRING;
+  reply.backend = "sim";
+  std::string error;
+  backend_ = makeSimulatedDevices(hello.devices, limits_.vramQuotaBytes, reply.devices, error);
+  if (backend_ == nullptr) {
+    sendError(header, 4, error);
+    return false;
+  }
+  deviceCount_ = static_cast<int>(reply.devices.size());
+  helloDone_ = true;
+  wire::appendFrame(output_, wire::Call::Hello, header.requestId, 0, wire::encodeHelloReply(reply));
+  ++replies_;
+  log::writef(log::Level::Info, kComponent,
+              "session %llu: pid %d, %s, %d simulated device(s), shared memory %llu bytes",
+              static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), hello.clientName.c_str(), deviceCount_,
+              static_cast<unsigned long long>(sharedSize_));
+  return true;
+}
+
+bool Session::handleFrames() {
+  while (true) {
+    const std::span<const std::uint8_t> available = input_.readable();
+    wire::Header header;
+    const wire::DecodeStatus status = wire::decodeHeader(available, header);
+    if (status == wire::DecodeStatus::NeedMore) {
+      return true;
+    }
+    if (status == wire::DecodeStatus::BadVersion) {
+      const std::string text = "protocol version " + std::to_string(header.version) + " is not spoken here; vgpud " +
+                               VGPU_VERSION_STRING + " speaks " + std::to_string(wire::kMinProtocolVersion) + ".." +
+                               std::to_string(wire::kProtocolVersion);
+      log::writef(log::Level::Warn, kComponent, "session %llu: %s; closing", static_cast<unsigned long long>(id_),
+                  text.c_str());
+      sendError(header, 2, text);
+      flush();
+      return false;
+    }
+    if (status != wire::DecodeStatus::Ok) {
+      const auto reason = wire::describe(status);
+      log::writef(log::Level::Warn, kComponent, "session %llu: pid %d sent a bad frame (%.*s); closing",
+                  static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), static_cast<int>(reason.size()),
+                  reason.data());
+      return false;
+    }
+    if (available.size() < wire::kHeaderSize + header.payloadLength) {
+      return true;
+    }
+    // The payload stays valid until the next read: consuming only moves the buffer's start.
+    const auto payload = available.subspan(wire::kHeaderSize, header.payloadLength);
+    input_.consume(wire::kHeaderSize + header.payloadLength);
+    const bool async = (header.flags & wire::kFlagAsync) != 0;
+
+    if (header.call == static_cast<std::uint16_t>(wire::Call::Version) && payload.empty()) {
+      wire::appendFrame(output_, wire::Call::Version, header.requestId, 0,
+                        wire::encodeVersionReply({wire::kProtocolVersion, VGPU_VERSION_STRING}));
+      continue;
+    }
+    if (header.call == static_cast<std::uint16_t>(wire::Call::Hello)) {
+      if (helloDone_ || !handleHello(header, payload)) {
+        flush();
+        return false;
+      }
+      continue;
+    }
+    const CallEntry* entry = findCall(header.call);
+    if (entry == nullptr) {
+      sendError(header, 1, "unknown call " + std::to_string(header.call));
+      continue;
+    }
+    if (!helloDone_ && (entry->call != wire::Call::Status || token_ != nullptr)) {
+      sendError(header, 5, "hello first: no session yet");
+      flush();
+      return false;
+    }
+    wire::Reader request(payload);
+    std::vector<std::uint8_t> fields;
+    wire::Writer reply(fields);
+    CUresult result = CUDA_SUCCESS;
+    try {
+      result = entry->handler(*this, request, reply, async);
+    } catch (const std::exception& failure) {
+      // Whatever a client sends ends at most its own session, never the daemon.
+      log::writef(log::Level::Warn, kComponent, "session %llu: call %u failed (%s); closing",
+                  static_cast<unsigned long long>(id_), header.call, failure.what());
+      return false;
+    }
+    if (!request.atEnd()) {
+      log::writef(log::Level::Warn, kComponent, "session %llu: malformed payload for call %u; closing",
+                  static_cast<unsigned long long>(id_), header.call);
+      return false;
+    }
+    if (async) {
+      if (result != CUDA_SUCCESS && pendingError_ == CUDA_SUCCESS) {
+        pendingError_ = result;
+      }
+      continue;
+    }
+    if (entry->synchronizing && pendingError_ != CUDA_SUCCESS) {
+      if (result == CUDA_SUCCESS) {
+        result = pendingError_;
+      }
+      pendingError_ = CUDA_SUCCESS;
+    }
+    std::vector<std::uint8_t> body;
+    wire::Writer writer(body);
+    writer.put(static_cast<std::int32_t>(result));
+    if (result == CUDA_SUCCESS) {
+      body.insert(body.end(), fields.begin(), fields.end());
+    }
+    wire::appendFrame(output_, entry->call, header.requestId, 0, body);
+    ++replies_;
+  }
+}
+
+} // namespace vgpu::daemon

@@ -1,0 +1,100 @@
+// One vgpud session: one client connection, served by its own thread. The session owns its
+// execution backend (a simulated device per expected device, for --backend sim), so every handle
+// and device pointer a client sends is looked up in ITS tables only: another session's pointer is
+// simply unknown here (CUDA_ERROR_INVALID_VALUE). It also owns the client's shared-memory region
+// (a sealed memfd received with SCM_RIGHTS at hello), the pending asynchronous error, and its VRAM
+// quota. Everything it holds is freed when the connection ends, however it ends.
+#pragma once
+
+#include "session_registry.h"
+
+#include "backend/execution_backend.h"
+#include "vgpu/unix_socket.h"
+#include "vgpu/wire_buffer.h"
+#include "vgpu/wire_codec.h"
+#include "vgpu/wire_frame.h"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace vgpu::daemon {
+
+struct SessionLimits {
+  std::uint64_t vramQuotaBytes = 0; // per device; 0: the device's memory is the limit
+};
+
+class Session {
+public:
+  // `token`: for a TCP session, the token hello must present (nullptr: a Unix session).
+  Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
+          const std::string* token = nullptr);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Serves the connection until it ends (EOF, error, malformed frame, shutdown()); then frees
+  // everything and shuts the socket down so the client sees the end at once.
+  void serve();
+
+  // Handlers (session_calls.cpp) use these.
+  cuda::ExecutionBackend& backend() { return *backend_; }
+  bool hasBackend() const { return backend_ != nullptr; }
+  // The bytes [offset, offset + length) of the shared-memory region; empty when out of range.
+  std::span<std::uint8_t> sharedBytes(std::uint64_t offset, std::uint64_t length);
+  std::vector<std::uint8_t>& moduleStaging() { return moduleStaging_; }
+  // Pinned host regions (RegisterHost): the bytes [offset, offset + length) of region `id`, empty
+  // when out of range or unknown.
+  std::span<std::uint8_t> hostRegionBytes(std::uint64_t id, std::uint64_t offset, std::uint64_t length);
+  // Maps the oldest descriptor received with a frame as a new region; 0 and `error` on failure.
+  std::uint64_t registerHostRegion(std::uint64_t bytes, std::string& error);
+  bool unregisterHostRegion(std::uint64_t id);
+  std::uint64_t vramQuota() const { return limits_.vramQuotaBytes; }
+  SessionRegistry& registry() { return registry_; }
+  // Recomputes the device bytes this session holds (after any call that allocates or frees).
+  void refreshFigures();
+  std::uint64_t id() const { return id_; }
+  int deviceCount() const { return deviceCount_; }
+
+private:
+  bool readMore();
+  // False: close the connection.
+  bool handleFrames();
+  bool handleHello(const wire::Header& header, std::span<const std::uint8_t> payload);
+  void sendError(const wire::Header& header, std::uint32_t code, const std::string& message);
+  bool flush();
+
+  int fd_;
+  PeerCredentials peer_;
+  SessionRegistry& registry_;
+  SessionLimits limits_;
+  const std::string* token_;
+  std::shared_ptr<SessionFigures> figures_;
+  std::uint64_t id_ = 0;
+  std::unique_ptr<cuda::ExecutionBackend> backend_;
+  int deviceCount_ = 0;
+  FileDescriptor sharedFd_;                // received with the hello frame
+  std::deque<FileDescriptor> receivedFds_; // received later (RegisterHost), oldest first
+  struct HostRegion {
+    std::uint8_t* data = nullptr;
+    std::uint64_t size = 0;
+  };
+  std::map<std::uint64_t, HostRegion> hostRegions_;
+  std::uint64_t nextHostRegion_ = 1;
+  std::uint8_t* shared_ = nullptr; // its mapping
+  std::uint64_t sharedSize_ = 0;
+  bool helloDone_ = false;
+  std::uint64_t replies_ = 0;            // frames answered (round trips the client waited for), hello included
+  CUresult pendingError_ = CUDA_SUCCESS; // first failure of an asynchronous call, not yet reported
+  wire::ReceiveBuffer input_;
+  std::vector<std::uint8_t> output_;
+  std::vector<std::uint8_t> moduleStaging_;
+
+  friend struct SessionDispatch;
+};
+
+} // namespace vgpu::daemon

@@ -1,0 +1,567 @@
+// Every call a session answers after hello (payloads: docs/wire-protocol.md, "Calls"). Handlers
+// decode with a bounds-checked Reader, touch only the session's own backend and shared memory, and
+// never take a host address from the client: host-side data travels inline or through the
+// session's shared-memory region.
+#include "session_calls.h"
+
+#include "session.h"
+
+#include <algorithm>
+#include <array>
+
+namespace vgpu::daemon {
+namespace {
+
+using wire::Reader;
+using wire::Writer;
+
+constexpr std::size_t kMaxInline = wire::kMaxPayload - 4096;
+constexpr std::size_t kMaxName = 4096;
+// One copy or memset frame covers at most this many rows and bytes (clients split larger ones):
+// the simulated device resolves every row before it moves a byte, so the bound keeps a hostile
+// frame from making it allocate without limit.
+constexpr std::uint64_t kMaxRows = std::uint64_t{1} << 20;
+constexpr std::uint64_t kMaxSpan = std::uint64_t{1} << 40;
+
+// The rows × pitch footprint of a copy or memset side, refused when it exceeds the bounds.
+bool shapeFits(std::uint64_t width, std::uint64_t height, std::uint64_t pitch) {
+  if (height > kMaxRows || width > kMaxSpan) {
+    return false;
+  }
+  return height <= 1 || (pitch <= kMaxSpan && pitch * (height - 1) + width <= kMaxSpan);
+}
+
+bool validDevice(Session& session, std::int32_t device) {
+  return device >= 0 && device < session.deviceCount();
+}
+
+// Quota: the session's use on the device plus the request must stay within it.
+bool overQuota(Session& session, int device, std::uint64_t bytes) {
+  if (session.vramQuota() == 0) {
+    return false;
+  }
+  cuda::MemoryUsage usage;
+  session.backend().memUsage(device, usage);
+  return usage.usedBytes + bytes > session.vramQuota() || bytes > session.vramQuota();
+}
+
+CUresult status(Session& session, Reader&, Writer& reply, bool) {
+  const SessionRegistry::Totals totals = session.registry().totals();
+  reply.put(totals.sessions);
+  reply.put(totals.deviceBytes);
+  return CUDA_SUCCESS;
+}
+
+CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
+  const auto device = request.get<std::int32_t>();
+  const auto bytes = request.get<std::uint64_t>();
+  const auto managed = request.get<std::uint8_t>();
+  if (request.failed() || !validDevice(session, device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  if (overQuota(session, device, bytes)) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  CUdeviceptr pointer = 0;
+  const CUresult result = managed != 0 ? session.backend().memAllocManaged(device, bytes, pointer)
+                                       : session.backend().memAlloc(device, bytes, pointer);
+  if (result != CUDA_SUCCESS) {
+    return result;
+  }
+  cuda::PointerInfo info;
+  session.backend().pointerInfo(pointer, info);
+  session.refreshFigures();
+  reply.put(static_cast<std::uint64_t>(pointer));
+  reply.put(static_cast<std::uint64_t>(info.size));
+  reply.put(info.allocationId);
+  return CUDA_SUCCESS;
+}
+
+CUresult memFree(Session& session, Reader& request, Writer&, bool) {
+  const auto pointer = request.get<std::uint64_t>();
+  const CUresult result = session.backend().memFree(pointer);
+  session.refreshFigures();
+  return result;
+}
+
+CUresult memGetInfo(Session& session, Reader& request, Writer& reply, bool) {
+  const auto device = request.get<std::int32_t>();
+  if (!validDevice(session, device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  std::size_t freeBytes = 0;
+  std::size_t totalBytes = 0;
+  const CUresult result = session.backend().memGetInfo(device, freeBytes, totalBytes);
+  if (session.vramQuota() != 0 && session.vramQuota() < totalBytes) {
+    // A tenant sees its quota as the device's memory.
+    const std::size_t used = totalBytes - freeBytes;
+    totalBytes = session.vramQuota();
+    freeBytes = used >= totalBytes ? 0 : totalBytes - used;
+  }
+  reply.put(static_cast<std::uint64_t>(freeBytes));
+  reply.put(static_cast<std::uint64_t>(totalBytes));
+  return result;
+}
+
+CUresult pointerInfo(Session& session, Reader& request, Writer& reply, bool) {
+  const auto pointer = request.get<std::uint64_t>();
+  cuda::PointerInfo info;
+  const CUresult result = session.backend().pointerInfo(pointer, info);
+  reply.put(static_cast<std::uint8_t>(info.kind));
+  reply.put(static_cast<std::uint64_t>(info.base));
+  reply.put(static_cast<std::uint64_t>(info.size));
+  reply.put(static_cast<std::int32_t>(info.device));
+  reply.put(info.allocationId);
+  return result;
+}
+
+CUresult memUsage(Session& session, Reader& request, Writer& reply, bool) {
+  const auto device = request.get<std::int32_t>();
+  cuda::MemoryUsage usage;
+  const CUresult result =
+      validDevice(session, device) ? session.backend().memUsage(device, usage) : CUDA_ERROR_INVALID_DEVICE;
+  reply.put(static_cast<std::uint64_t>(usage.usedBytes));
+  reply.put(static_cast<std::uint64_t>(usage.totalBytes));
+  reply.put(static_cast<std::uint64_t>(usage.peakBytes));
+  reply.put(usage.allocationCount);
+  return result;
+}
+
+CUresult resetPeaks(Session& session, Reader&, Writer&, bool) {
+  session.backend().resetMemoryPeaks();
+  return CUDA_SUCCESS;
+}
+
+CUresult registerHost(Session& session, Reader& request, Writer& reply, bool) {
+  const auto bytes = request.get<std::uint64_t>();
+  std::string error;
+  const std::uint64_t id = request.failed() ? 0 : session.registerHostRegion(bytes, error);
+  if (id == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  reply.put(id);
+  return CUDA_SUCCESS;
+}
+
+CUresult unregisterHost(Session& session, Reader& request, Writer&, bool) {
+  return session.unregisterHostRegion(request.get<std::uint64_t>()) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult physicalCreate(Session& session, Reader& request, Writer& reply, bool) {
+  const auto device = request.get<std::int32_t>();
+  const auto bytes = request.get<std::uint64_t>();
+  if (request.failed() || !validDevice(session, device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  if (overQuota(session, device, bytes)) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  cuda::BackendPhysical handle = 0;
+  const CUresult result = session.backend().physicalCreate(device, bytes, handle);
+  session.refreshFigures();
+  reply.put(handle);
+  return result;
+}
+
+CUresult physicalRelease(Session& session, Reader& request, Writer&, bool) {
+  const CUresult result = session.backend().physicalRelease(request.get<std::uint64_t>());
+  session.refreshFigures();
+  return result;
+}
+
+CUresult addressReserve(Session& session, Reader& request, Writer& reply, bool) {
+  const auto bytes = request.get<std::uint64_t>();
+  const auto alignment = request.get<std::uint64_t>();
+  const auto fixed = request.get<std::uint64_t>();
+  CUdeviceptr out = 0;
+  const CUresult result = session.backend().addressReserve(bytes, alignment, fixed, out);
+  reply.put(static_cast<std::uint64_t>(out));
+  return result;
+}
+
+CUresult addressFree(Session& session, Reader& request, Writer&, bool) {
+  const auto base = request.get<std::uint64_t>();
+  const auto bytes = request.get<std::uint64_t>();
+  return session.backend().addressFree(base, bytes);
+}
+
+CUresult mapRange(Session& session, Reader& request, Writer&, bool) {
+  const auto address = request.get<std::uint64_t>();
+  const auto bytes = request.get<std::uint64_t>();
+  const auto offset = request.get<std::uint64_t>();
+  const auto handle = request.get<std::uint64_t>();
+  return session.backend().map(address, bytes, offset, handle);
+}
+
+CUresult unmapRange(Session& session, Reader& request, Writer&, bool) {
+  const auto address = request.get<std::uint64_t>();
+  const auto bytes = request.get<std::uint64_t>();
+  return session.backend().unmap(address, bytes);
+}
+
+CUresult setAccess(Session& session, Reader& request, Writer&, bool) {
+  const auto address = request.get<std::uint64_t>();
+  const auto bytes = request.get<std::uint64_t>();
+  const auto device = request.get<std::int32_t>();
+  const auto readWrite = request.get<std::uint8_t>();
+  return session.backend().setAccess(address, bytes, device, readWrite != 0);
+}
+
+// Host data of a copy: inline (source 0), a range of the shared-memory region (source 1) or of a
+// pinned host region (source 2: offset, region), packed rows of `width` bytes.
+bool hostData(Session& session, Reader& request, std::uint64_t bytes, std::span<std::uint8_t>& out,
+              std::vector<std::uint8_t>& inlineCopy) {
+  const auto source = request.get<std::uint8_t>();
+  if (source == 0) {
+    const auto data = request.bytes(kMaxInline);
+    if (data.size() != bytes) {
+      request.fail();
+      return false;
+    }
+    inlineCopy.assign(data.begin(), data.end());
+    out = inlineCopy;
+    return true;
+  }
+  const auto offset = request.get<std::uint64_t>();
+  const auto region = source == 2 ? request.get<std::uint64_t>() : 0;
+  if (source > 2 || request.failed()) {
+    request.fail();
+    return false;
+  }
+  out = source == 1 ? session.sharedBytes(offset, bytes) : session.hostRegionBytes(region, offset, bytes);
+  return out.size() == bytes;
+}
+
+// False for a shape out of bounds (the caller answers CUDA_ERROR_INVALID_VALUE; the frame itself
+// is well formed, so the connection stays open).
+bool copyShape(Reader& request, std::uint64_t& width, std::uint64_t& height, std::uint64_t& bytes) {
+  width = request.get<std::uint64_t>();
+  height = request.get<std::uint64_t>();
+  if (request.failed() || !shapeFits(width, height, width)) {
+    return false;
+  }
+  bytes = width * height;
+  return true;
+}
+
+CUresult copyHostToDevice(Session& session, Reader& request, Writer&, bool async) {
+  const auto dst = request.get<std::uint64_t>();
+  const auto dstPitch = request.get<std::uint64_t>();
+  const auto stream = request.get<std::uint64_t>();
+  std::uint64_t width = 0, height = 0, bytes = 0;
+  const bool fits = copyShape(request, width, height, bytes);
+  std::span<std::uint8_t> data;
+  std::vector<std::uint8_t> inlineCopy;
+  if (!hostData(session, request, fits ? bytes : 0, data, inlineCopy) || !fits || !shapeFits(width, height, dstPitch)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  cuda::CopyEndpoint to{true, dst, nullptr, dstPitch};
+  cuda::CopyEndpoint from{false, 0, data.data(), width};
+  return session.backend().copy(to, from, width, height, stream, async);
+}
+
+CUresult copyDeviceToHost(Session& session, Reader& request, Writer& reply, bool async) {
+  const auto src = request.get<std::uint64_t>();
+  const auto srcPitch = request.get<std::uint64_t>();
+  const auto stream = request.get<std::uint64_t>();
+  std::uint64_t width = 0, height = 0, bytes = 0;
+  const bool fits = copyShape(request, width, height, bytes);
+  const auto destination = request.get<std::uint8_t>();
+  const auto offset = request.get<std::uint64_t>();
+  const auto region = destination == 2 ? request.get<std::uint64_t>() : 0;
+  if (request.failed() || destination > 2) {
+    request.fail();
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!fits || !shapeFits(width, height, srcPitch)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<std::uint8_t> inlineData;
+  std::span<std::uint8_t> data;
+  if (destination == 0) {
+    if (bytes > kMaxInline) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    inlineData.resize(bytes);
+    data = inlineData;
+  } else {
+    data = destination == 1 ? session.sharedBytes(offset, bytes) : session.hostRegionBytes(region, offset, bytes);
+    if (data.size() != bytes) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+  }
+  cuda::CopyEndpoint to{false, 0, data.data(), width};
+  cuda::CopyEndpoint from{true, src, nullptr, srcPitch};
+  const CUresult result = session.backend().copy(to, from, width, height, stream, async);
+  if (destination == 0) {
+    reply.bytes(inlineData);
+  }
+  return result;
+}
+
+CUresult copyDeviceToDevice(Session& session, Reader& request, Writer&, bool async) {
+  const auto dst = request.get<std::uint64_t>();
+  const auto dstPitch = request.get<std::uint64_t>();
+  const auto src = request.get<std::uint64_t>();
+  const auto srcPitch = request.get<std::uint64_t>();
+  const auto stream = request.get<std::uint64_t>();
+  std::uint64_t width = 0, height = 0, bytes = 0;
+  if (!copyShape(request, width, height, bytes) || !shapeFits(width, height, dstPitch) ||
+      !shapeFits(width, height, srcPitch)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return session.backend().copy({true, dst, nullptr, dstPitch}, {true, src, nullptr, srcPitch}, width, height, stream,
+                                async);
+}
+
+CUresult memsetCall(Session& session, Reader& request, Writer&, bool async) {
+  const auto dst = request.get<std::uint64_t>();
+  const auto pitch = request.get<std::uint64_t>();
+  const auto value = request.get<std::uint32_t>();
+  const auto elementSize = request.get<std::uint32_t>();
+  const auto width = request.get<std::uint64_t>();
+  const auto height = request.get<std::uint64_t>();
+  const auto stream = request.get<std::uint64_t>();
+  if (elementSize == 0 || elementSize > 4 || width > kMaxSpan || !shapeFits(width * elementSize, height, pitch)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return session.backend().memset(dst, pitch, value, elementSize, width, height, stream, async);
+}
+
+CUresult streamCreate(Session& session, Reader& request, Writer& reply, bool) {
+  const auto device = request.get<std::int32_t>();
+  const auto flags = request.get<std::uint32_t>();
+  const auto priority = request.get<std::int32_t>();
+  if (!validDevice(session, device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  cuda::BackendStream stream = 0;
+  const CUresult result = session.backend().streamCreate(device, flags, priority, stream);
+  reply.put(stream);
+  return result;
+}
+
+CUresult streamDestroy(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().streamDestroy(request.get<std::uint64_t>());
+}
+CUresult streamSynchronize(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().streamSynchronize(request.get<std::uint64_t>());
+}
+CUresult streamQuery(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().streamQuery(request.get<std::uint64_t>());
+}
+CUresult streamWaitEvent(Session& session, Reader& request, Writer&, bool) {
+  const auto stream = request.get<std::uint64_t>();
+  const auto event = request.get<std::uint64_t>();
+  return session.backend().streamWaitEvent(stream, event);
+}
+
+CUresult eventCreate(Session& session, Reader& request, Writer& reply, bool) {
+  cuda::BackendEvent event = 0;
+  const CUresult result = session.backend().eventCreate(request.get<std::uint32_t>(), event);
+  reply.put(event);
+  return result;
+}
+CUresult eventDestroy(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().eventDestroy(request.get<std::uint64_t>());
+}
+CUresult eventRecord(Session& session, Reader& request, Writer&, bool) {
+  const auto event = request.get<std::uint64_t>();
+  const auto stream = request.get<std::uint64_t>();
+  return session.backend().eventRecord(event, stream);
+}
+CUresult eventQuery(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().eventQuery(request.get<std::uint64_t>());
+}
+CUresult eventSynchronize(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().eventSynchronize(request.get<std::uint64_t>());
+}
+CUresult eventElapsed(Session& session, Reader& request, Writer& reply, bool) {
+  const auto start = request.get<std::uint64_t>();
+  const auto end = request.get<std::uint64_t>();
+  float milliseconds = 0;
+  const CUresult result = session.backend().eventElapsed(start, end, milliseconds);
+  reply.put(milliseconds);
+  return result;
+}
+CUresult deviceSynchronize(Session& session, Reader& request, Writer&, bool) {
+  return session.backend().deviceSynchronize(request.get<std::int32_t>());
+}
+
+// Module images arrive in parts, inline (source 0) or through shared memory (source 1); the last
+// part loads the whole image.
+CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
+  const auto device = request.get<std::int32_t>();
+  const auto last = request.get<std::uint8_t>();
+  const auto source = request.get<std::uint8_t>();
+  std::span<const std::uint8_t> part;
+  bool valid = true;
+  if (source == 0) {
+    part = request.bytes(kMaxInline);
+  } else {
+    const auto offset = request.get<std::uint64_t>();
+    const auto length = request.get<std::uint64_t>();
+    part = session.sharedBytes(offset, length);
+    valid = source == 1 && part.size() == length;
+  }
+  if (request.failed()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<std::uint8_t>& staging = session.moduleStaging();
+  if (!valid || staging.size() + part.size() > (std::size_t{1} << 31)) {
+    staging.clear();
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  staging.insert(staging.end(), part.begin(), part.end());
+  if (last == 0) {
+    return CUDA_SUCCESS;
+  }
+  std::vector<std::uint8_t> image;
+  image.swap(staging);
+  if (!validDevice(session, device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  cuda::BackendModule module = 0;
+  std::string error;
+  const CUresult result = session.backend().moduleLoad(device, image, module, error);
+  session.refreshFigures();
+  reply.put(module);
+  reply.string(error);
+  return result;
+}
+
+CUresult moduleUnload(Session& session, Reader& request, Writer&, bool) {
+  const CUresult result = session.backend().moduleUnload(request.get<std::uint64_t>());
+  session.refreshFigures();
+  return result;
+}
+
+CUresult moduleFunction(Session& session, Reader& request, Writer& reply, bool) {
+  const auto module = request.get<std::uint64_t>();
+  const std::string name = request.string(kMaxName);
+  if (request.failed()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  cuda::BackendFunction function = 0;
+  const cuda::KernelInfo* info = nullptr;
+  const CUresult result = session.backend().moduleFunction(module, name, function, info);
+  if (result != CUDA_SUCCESS || info == nullptr) {
+    return result == CUDA_SUCCESS ? CUDA_ERROR_UNKNOWN : result;
+  }
+  reply.put(function);
+  reply.string(info->name);
+  reply.put(static_cast<std::uint32_t>(info->parameters.size()));
+  for (const cuda::KernelParameter& parameter : info->parameters) {
+    reply.put(parameter.offset);
+    reply.put(parameter.size);
+  }
+  reply.put(info->parameterBufferSize);
+  for (int value :
+       {info->maxThreadsPerBlock, info->sharedSizeBytes, info->constSizeBytes, info->localSizeBytes, info->numRegs}) {
+    reply.put(static_cast<std::int32_t>(value));
+  }
+  reply.put(static_cast<std::uint8_t>(info->fromPtx ? 1 : 0));
+  return CUDA_SUCCESS;
+}
+
+CUresult moduleFunctions(Session& session, Reader& request, Writer& reply, bool) {
+  std::vector<std::string> names;
+  const CUresult result = session.backend().moduleFunctions(request.get<std::uint64_t>(), names);
+  reply.put(static_cast<std::uint32_t>(names.size()));
+  for (const std::string& name : names) {
+    reply.string(name);
+  }
+  return result;
+}
+
+CUresult moduleGlobal(Session& session, Reader& request, Writer& reply, bool) {
+  const auto module = request.get<std::uint64_t>();
+  const std::string name = request.string(kMaxName);
+  cuda::GlobalInfo global;
+  const CUresult result =
+      request.failed() ? CUDA_ERROR_INVALID_VALUE : session.backend().moduleGlobal(module, name, global);
+  reply.put(static_cast<std::uint64_t>(global.address));
+  reply.put(static_cast<std::uint64_t>(global.size));
+  return result;
+}
+
+CUresult launch(Session& session, Reader& request, Writer&, bool) {
+  const auto function = request.get<std::uint64_t>();
+  cuda::LaunchConfig config;
+  config.gridX = request.get<std::uint32_t>();
+  config.gridY = request.get<std::uint32_t>();
+  config.gridZ = request.get<std::uint32_t>();
+  config.blockX = request.get<std::uint32_t>();
+  config.blockY = request.get<std::uint32_t>();
+  config.blockZ = request.get<std::uint32_t>();
+  config.sharedMemBytes = request.get<std::uint32_t>();
+  config.stream = request.get<std::uint64_t>();
+  const auto parameters = request.bytes(kMaxInline);
+  if (request.failed()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return session.backend().launch(function, config, parameters);
+}
+
+CUresult counters(Session& session, Reader&, Writer& reply, bool) {
+  const cuda::BackendCounters c = session.backend().counters();
+  for (std::uint64_t value :
+       {c.kernelLaunches, c.bytesHostToDevice, c.bytesDeviceToHost, c.bytesDeviceToDevice, c.memsets}) {
+    reply.put(value);
+  }
+  return CUDA_SUCCESS;
+}
+
+using wire::Call;
+constexpr std::array kCalls = {
+    CallEntry{Call::Status, status, false},
+    CallEntry{Call::MemAlloc, memAlloc, false},
+    CallEntry{Call::MemFree, memFree, false},
+    CallEntry{Call::MemGetInfo, memGetInfo, false},
+    CallEntry{Call::PointerInfo, pointerInfo, false},
+    CallEntry{Call::MemUsage, memUsage, false},
+    CallEntry{Call::ResetPeaks, resetPeaks, false},
+    CallEntry{Call::RegisterHost, registerHost, false},
+    CallEntry{Call::UnregisterHost, unregisterHost, false},
+    CallEntry{Call::PhysicalCreate, physicalCreate, false},
+    CallEntry{Call::PhysicalRelease, physicalRelease, false},
+    CallEntry{Call::AddressReserve, addressReserve, false},
+    CallEntry{Call::AddressFree, addressFree, false},
+    CallEntry{Call::Map, mapRange, false},
+    CallEntry{Call::Unmap, unmapRange, false},
+    CallEntry{Call::SetAccess, setAccess, false},
+    CallEntry{Call::CopyHostToDevice, copyHostToDevice, true},
+    CallEntry{Call::CopyDeviceToHost, copyDeviceToHost, true},
+    CallEntry{Call::CopyDeviceToDevice, copyDeviceToDevice, true},
+    CallEntry{Call::Memset, memsetCall, true},
+    CallEntry{Call::StreamCreate, streamCreate, false},
+    CallEntry{Call::StreamDestroy, streamDestroy, false},
+    CallEntry{Call::StreamSynchronize, streamSynchronize, true},
+    CallEntry{Call::StreamQuery, streamQuery, true},
+    CallEntry{Call::StreamWaitEvent, streamWaitEvent, false},
+    CallEntry{Call::EventCreate, eventCreate, false},
+    CallEntry{Call::EventDestroy, eventDestroy, false},
+    CallEntry{Call::EventRecord, eventRecord, false},
+    CallEntry{Call::EventQuery, eventQuery, true},
+    CallEntry{Call::EventSynchronize, eventSynchronize, true},
+    CallEntry{Call::EventElapsed, eventElapsed, false},
+    CallEntry{Call::DeviceSynchronize, deviceSynchronize, true},
+    CallEntry{Call::ModuleLoad, moduleLoad, false},
+    CallEntry{Call::ModuleUnload, moduleUnload, false},
+    CallEntry{Call::ModuleFunction, moduleFunction, false},
+    CallEntry{Call::ModuleFunctions, moduleFunctions, false},
+    CallEntry{Call::ModuleGlobal, moduleGlobal, false},
+    CallEntry{Call::Launch, launch, false},
+    CallEntry{Call::Counters, counters, false},
+};
+
+} // namespace
+
+const CallEntry* findCall(std::uint16_t call) {
+  const auto it = std::find_if(kCalls.begin(), kCalls.end(), [call](const CallEntry& entry) {
+    return static_cast<std::uint16_t>(entry.call) == call;
+  });
+  return it == kCalls.end() ? nullptr : &*it;
+}
+
+} // namespace vgpu::daemon

@@ -1,0 +1,146 @@
+// runtime.ollama-processes asking the shim's control socket of a runner: a real CUDA process under
+// the shim (telemetry_probe) stands in for the runner of the healthy-era-a proc fixture (its proc
+// folder renamed to the probe's pid), so the check finds the runner in /proc and its socket live.
+// Also: no socket, telemetry switched off, no runtime directory, and a socket that refuses.
+#include <catch2/catch.hpp>
+
+#include "doctor/runtime_checks.h"
+#include "doctor/runtime_sockets.h"
+#include "sysfs_fixture.h"
+#include "telemetry_test_support.h"
+#include "test_paths.h"
+
+#include <QCoreApplication>
+#include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace vgpu::controller;
+using namespace vgpu::controller::doctor;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kRunnerPid = 907; // healthy-era-a's runner
+
+// A copy of healthy-era-a whose runner lives under `runnerPid` with `extraEnvironment` appended.
+fs::path copyFixture(const std::string& name, int runnerPid, const std::string& extraEnvironment) {
+  const fs::path root = vgpu::test::scratchDir("doctor-sockets-" + name);
+  fs::copy(vgpu::test::dataDir() / "doctor-proc" / "healthy-era-a", root, fs::copy_options::recursive);
+  if (runnerPid != kRunnerPid) {
+    fs::rename(root / "proc" / std::to_string(kRunnerPid), root / "proc" / std::to_string(runnerPid));
+  }
+  std::ofstream(root / "proc" / std::to_string(runnerPid) / "environ", std::ios::app) << extraEnvironment;
+  return root;
+}
+
+CheckResult run(const fs::path& root) {
+  DoctorContext context;
+  context.root = QString::fromStdString(root.string());
+  context.procRoot = context.root + QStringLiteral("/proc");
+  context.shimDir = QStringLiteral("/usr/lib/vgpu");
+  context.askControlSockets = true;
+  return checkOllamaProcesses(context);
+}
+
+QString allEvidence(const CheckResult& result) {
+  QStringList lines;
+  for (const Evidence& evidence : result.evidence) {
+    lines.append(evidence.what + QStringLiteral(" | ") + evidence.where + QStringLiteral(" | ") + evidence.excerpt);
+  }
+  return lines.join(u'\n');
+}
+
+} // namespace
+
+TEST_CASE("a runner whose shim answers on its control socket passes, with the socket's figures as evidence") {
+  const fs::path runtime = vgpu::test::scratchDir("doctor-sockets-live-run");
+  const fs::path sysfs = vgpu::test::buildSysfsTree("one-stub");
+  vgpu::test::ProbeProcess probe({{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+                                  {"VGPU_SYSFS_ROOT", sysfs.string()},
+                                  {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
+                                  {"VGPU_PROFILE", ""},
+                                  {"VGPU_TELEMETRY", ""},
+                                  {"VGPU_RUNTIME_DIR", runtime.string()}});
+  const std::string ready = probe.readLine(30s);
+  REQUIRE(ready.rfind("ready ", 0) == 0);
+  REQUIRE(probe.command("alloc") == "ok");
+  // The fixture's runner, moved to the probe's pid; its environment names the probe's directory
+  // (as a system path under the fixture root: the root is the probe's runtime dir's grandparent).
+  const fs::path root = copyFixture("live", probe.pid(), "VGPU_RUNTIME_DIR=/run/vgpu-test");
+  fs::create_directories(root / "run");
+  fs::create_directory_symlink(runtime, root / "run" / "vgpu-test");
+
+  const CheckResult result = run(root);
+  INFO(result.summary.toStdString() << "\n" << allEvidence(result).toStdString());
+  CHECK(result.status == CheckStatus::Pass);
+  const QString evidence = allEvidence(result);
+  CHECK(evidence.contains(QStringLiteral("shim control socket of ollama runner pid %1").arg(probe.pid())));
+  CHECK(evidence.contains(QLatin1String("backend simulated (in-process), state ready")));
+  CHECK(evidence.contains(QLatin1String("NVIDIA H100 PCIe GPU-")));
+  CHECK(evidence.contains(QLatin1String("VRAM used 64.0 MiB")));
+}
+
+TEST_CASE("a runner with the shim but no socket warns and says where it looked") {
+  const fs::path root = copyFixture("missing", kRunnerPid, "VGPU_RUNTIME_DIR=/run/vgpu-test");
+  fs::create_directories(root / "run" / "vgpu-test");
+  const CheckResult result = run(root);
+  INFO(allEvidence(result).toStdString());
+  CHECK(result.status == CheckStatus::Warn);
+  CHECK(result.summary.contains(QLatin1String("ollama runner pid 907 loads vgpu's shim but its control socket does "
+                                              "not exist in")));
+  REQUIRE(result.remedy);
+  CHECK(result.remedy->text.contains(QLatin1String("first successful cuInit")));
+  CHECK(allEvidence(result).contains(QString::fromStdString((root / "run" / "vgpu-test" / "907.sock").string())));
+}
+
+TEST_CASE("a runner with telemetry switched off warns with the setting that does it") {
+  const fs::path root = copyFixture("off", kRunnerPid, "VGPU_TELEMETRY=off");
+  const CheckResult result = run(root);
+  CHECK(result.status == CheckStatus::Warn);
+  CHECK(result.summary.contains(QLatin1String("is switched off (VGPU_TELEMETRY=off in its environment)")));
+}
+
+TEST_CASE("a runner without any runtime directory warns with how to create one") {
+  const fs::path root = copyFixture("nodir", kRunnerPid, "");
+  const CheckResult result = run(root);
+  CHECK(result.status == CheckStatus::Warn);
+  CHECK(result.summary.contains(QLatin1String("has no runtime directory")));
+  REQUIRE(result.remedy);
+  CHECK(result.remedy->text.contains(QLatin1String("/run/vgpu")));
+}
+
+TEST_CASE("a socket that refuses the doctor's user warns with the group to join") {
+  const fs::path root = copyFixture("refused", kRunnerPid, "");
+  fs::create_directories(root / "run" / "vgpu"); // the system directory, found without any variable
+  QLocalServer server;
+  REQUIRE(server.listen(QString::fromStdString((root / "run" / "vgpu" / "907.sock").string())));
+  QObject::connect(&server, &QLocalServer::newConnection, [&server] {
+    QLocalSocket* client = server.nextPendingConnection();
+    client->write("{\"type\":\"error\",\"error\":\"refused\",\"message\":\"uid 1000 is not root, the owner or in group "
+                  "vgpu\"}\n");
+    client->flush();
+    client->disconnectFromServer();
+  });
+  // The check blocks while it waits for the answer: serve the fake socket from a second thread's
+  // event loop would need QObject moves; a short poll loop in this thread does it instead.
+  CheckResult result;
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    result = run(root);
+    done = true;
+  });
+  while (!done) {
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+  }
+  worker.join();
+  INFO(allEvidence(result).toStdString());
+  CHECK(result.status == CheckStatus::Warn);
+  CHECK(result.summary.contains(QLatin1String("refused this user")));
+  REQUIRE(result.remedy);
+  CHECK(result.remedy->text.contains(QLatin1String("usermod -aG vgpu")));
+}

@@ -1,0 +1,557 @@
+// vgpud sessions through the shim's RemoteBackend: the one-round-trip device snapshot, data through
+// shared memory and inline, launches checked by the module metadata and pipelined, asynchronous
+// errors at the next synchronizing call, isolation between sessions, the VRAM quota, a client
+// killed mid-copy, and a daemon that dies or stops answering.
+#include <catch2/catch.hpp>
+
+#include "vgpud_fixture.h"
+
+#include "vgpu/device/device_profiles.h"
+#include "vgpu/unix_socket.h"
+#include "vgpu/wire_codec.h"
+#include "vgpu/wire_frame.h"
+#include "vgpu/wire_hello.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <numeric>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+using namespace std::chrono_literals;
+using vgpu::cuda::CopyEndpoint;
+using vgpu::test::connectClient;
+using vgpu::test::VgpudProcess;
+
+namespace {
+
+CopyEndpoint device(CUdeviceptr pointer, std::size_t pitch = 0) {
+  return {true, pointer, nullptr, pitch};
+}
+CopyEndpoint host(void* pointer, std::size_t pitch = 0) {
+  return {false, 0, pointer, pitch};
+}
+
+std::vector<std::uint8_t> pattern(std::size_t bytes, unsigned seed) {
+  std::vector<std::uint8_t> data(bytes);
+  for (std::size_t i = 0; i < bytes; ++i) {
+    data[i] = static_cast<std::uint8_t>((i * 131 + seed) >> 3);
+  }
+  return data;
+}
+
+std::uint64_t daemonBytes(vgpu::cuda::remote::RemoteBackend& client) {
+  std::uint32_t sessions = 0;
+  std::uint64_t bytes = 0;
+  REQUIRE(client.daemonStatus(sessions, bytes) == CUDA_SUCCESS);
+  return bytes;
+}
+
+constexpr const char* kPtx = ".version 8.0\n.target sm_90\n.address_size 64\n"
+                             ".visible .entry scale(.param .u64 data, .param .u32 count, .param .f32 factor)\n"
+                             "{\n\tret;\n}\n";
+
+} // namespace
+
+TEST_CASE("hello costs one round trip and carries the device's whole snapshot") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  CHECK(client->roundTrips() == 1);
+  const vgpu::device::DeviceProfile* profile = vgpu::device::findProfileByKey("h100-pcie");
+  REQUIRE(profile != nullptr);
+  const auto& remote = client->device(0);
+  CHECK(remote.profile.name == profile->name);
+  CHECK(remote.profile.ccMajor == profile->ccMajor);
+  CHECK(remote.profile.totalMemoryBytes == profile->totalMemoryBytes);
+  CHECK(remote.profile.sharedMemPerBlockOptin == profile->sharedMemPerBlockOptin);
+  CHECK(remote.snapshot.uuid == vgpu::test::expectedDevice().uuid);
+  CHECK(remote.snapshot.simulated);
+  REQUIRE(remote.profile.attributes.size() == profile->attributes.size());
+  for (std::size_t i = 0; i < profile->attributes.size(); ++i) {
+    INFO("attribute " << i + 1);
+    CHECK(remote.profile.attributes[i].result == profile->attributes[i].result);
+    if (profile->attributes[i].result == CUDA_SUCCESS) {
+      CHECK(remote.profile.attributes[i].value == profile->attributes[i].value);
+    }
+  }
+  CHECK(client->roundTrips() == 1); // reading the snapshot costs nothing more
+  // The device's address range is kept free here: no host mapping can take a device address.
+  REQUIRE(remote.snapshot.addressSize > 0);
+  void* probe = ::mmap(reinterpret_cast<void*>(remote.snapshot.addressBase), 4096, PROT_READ,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  CHECK(probe == MAP_FAILED);
+}
+
+TEST_CASE("copies round-trip through shared memory (large) and inline (small), 2D included") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  for (const std::size_t bytes : {std::size_t{1000}, std::size_t{64} << 20, (std::size_t{5} << 20) + 7}) {
+    INFO("bytes " << bytes);
+    CUdeviceptr buffer = 0;
+    REQUIRE(client->memAlloc(0, bytes, buffer) == CUDA_SUCCESS);
+    const auto in = pattern(bytes, static_cast<unsigned>(bytes));
+    std::vector<std::uint8_t> out(bytes, 0);
+    REQUIRE(client->copy(device(buffer), host(const_cast<std::uint8_t*>(in.data())), bytes, 1, 0, false) ==
+            CUDA_SUCCESS);
+    REQUIRE(client->copy(host(out.data()), device(buffer), bytes, 1, 0, false) == CUDA_SUCCESS);
+    CHECK(in == out);
+    REQUIRE(client->memFree(buffer) == CUDA_SUCCESS);
+  }
+  // 2D: 300 rows of 70 000 bytes (wider than an inline copy) into a pitched buffer and back.
+  const std::size_t width = 70000, pitch = 70144, rows = 300;
+  CUdeviceptr pitched = 0;
+  REQUIRE(client->memAlloc(0, pitch * rows, pitched) == CUDA_SUCCESS);
+  const auto in = pattern(width * rows, 7);
+  std::vector<std::uint8_t> out(width * rows, 0);
+  REQUIRE(client->copy(device(pitched, pitch), host(const_cast<std::uint8_t*>(in.data()), width), width, rows, 0,
+                       true) == CUDA_SUCCESS);
+  REQUIRE(client->copy(host(out.data(), width), device(pitched, pitch), width, rows, 0, true) == CUDA_SUCCESS);
+  CHECK(in == out);
+  // Pinned memory stays in this process and copies like host memory.
+  void* pinned = nullptr;
+  REQUIRE(client->hostAlloc(4096, pinned) == CUDA_SUCCESS);
+  vgpu::cuda::PointerInfo info;
+  REQUIRE(client->pointerInfo(reinterpret_cast<CUdeviceptr>(pinned), info) == CUDA_SUCCESS);
+  CHECK(info.kind == vgpu::cuda::MemoryKind::Host);
+  std::memset(pinned, 0x5a, 4096);
+  REQUIRE(client->copy(device(pitched), device(reinterpret_cast<CUdeviceptr>(pinned)), 4096, 1, 0, false) ==
+          CUDA_SUCCESS);
+  std::vector<std::uint8_t> back(4096, 0);
+  REQUIRE(client->copy(host(back.data()), device(pitched), 4096, 1, 0, false) == CUDA_SUCCESS);
+  CHECK(back == std::vector<std::uint8_t>(4096, 0x5a));
+  // A memset on pinned memory (a unified address) fills it here.
+  REQUIRE(client->memset(reinterpret_cast<CUdeviceptr>(pinned), 0, 0x01020304, 4, 1024, 1, 0, false) == CUDA_SUCCESS);
+  CHECK(static_cast<std::uint8_t*>(pinned)[4093] == 0x03); // bytes 04 03 02 01, little-endian
+  CHECK(client->hostFree(pinned) == CUDA_SUCCESS);
+}
+
+TEST_CASE("pinned memory is shared with vgpud: copies move it in place, async ones into it in stream order") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  constexpr std::size_t kBytes = std::size_t{64} << 20;
+  void* in = nullptr;
+  void* out = nullptr;
+  REQUIRE(client->hostAlloc(kBytes, in) == CUDA_SUCCESS);
+  REQUIRE(client->hostAlloc(kBytes, out) == CUDA_SUCCESS);
+  const auto data = pattern(kBytes, 3);
+  std::memcpy(in, data.data(), kBytes);
+  std::memset(out, 0, kBytes);
+  CUdeviceptr buffer = 0;
+  REQUIRE(client->memAlloc(0, kBytes, buffer) == CUDA_SUCCESS);
+  vgpu::cuda::BackendStream stream = 0;
+  REQUIRE(client->streamCreate(0, 0, 0, stream) == CUDA_SUCCESS);
+  const std::uint64_t before = client->roundTrips();
+  REQUIRE(client->copy(device(buffer), host(in), kBytes, 1, stream, true) == CUDA_SUCCESS);
+  REQUIRE(client->copy(host(out), device(buffer), kBytes, 1, stream, true) == CUDA_SUCCESS);
+  CHECK(client->roundTrips() == before + 1); // the copy from pinned memory completes; the one into it is queued
+  std::memset(in, 0, kBytes);                // taken at the call: refilling it changes nothing
+  REQUIRE(client->streamSynchronize(stream) == CUDA_SUCCESS);
+  CHECK(std::memcmp(out, data.data(), kBytes) == 0);
+  CHECK(client->hostFree(in) == CUDA_SUCCESS);
+  CHECK(client->hostFree(out) == CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(stream) == CUDA_SUCCESS);
+}
+
+TEST_CASE("asynchronous errors surface at the next synchronizing call, once") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  CUdeviceptr buffer = 0;
+  REQUIRE(client->memAlloc(0, 4096, buffer) == CUDA_SUCCESS);
+  const std::uint64_t before = client->roundTrips();
+  // Out of bounds: accepted at once (not checked here), refused by vgpud later.
+  CHECK(client->memset(buffer + 4000, 0, 0, 1, 4096, 1, 0, true) == CUDA_SUCCESS);
+  CHECK(client->memset(buffer, 0, 7, 4, 16, 1, 0, true) == CUDA_SUCCESS);
+  CHECK(client->roundTrips() == before); // nothing waited for
+  CHECK(client->streamSynchronize(0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(client->streamSynchronize(0) == CUDA_SUCCESS);
+  std::uint32_t word = 0;
+  REQUIRE(client->copy(host(&word), device(buffer), 4, 1, 0, false) == CUDA_SUCCESS);
+  CHECK(word == 7); // the valid memset after the failed one ran
+}
+
+TEST_CASE("launches are checked by the module metadata here, pipelined, and counted by vgpud") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  const std::string ptx(kPtx);
+  vgpu::cuda::BackendModule module = 0;
+  std::string error;
+  const std::vector<std::uint8_t> image(ptx.begin(), ptx.end() + 1);
+  REQUIRE(client->moduleLoad(0, image, module, error) == CUDA_SUCCESS);
+  vgpu::cuda::BackendFunction function = 0;
+  const vgpu::cuda::KernelInfo* info = nullptr;
+  REQUIRE(client->moduleFunction(module, "scale", function, info) == CUDA_SUCCESS);
+  REQUIRE(info != nullptr);
+  REQUIRE(info->parameters.size() == 3);
+  CHECK(info->parameters[1].offset == 8);
+  CHECK(info->parameters[2].size == 4);
+  std::vector<std::uint8_t> parameters(info->parameterBufferSize, 0);
+  vgpu::cuda::LaunchConfig config;
+  config.gridX = 64;
+  config.blockX = 256;
+  const std::uint64_t before = client->roundTrips();
+  for (int i = 0; i < 1000; ++i) {
+    REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS);
+  }
+  CHECK(client->roundTrips() == before);
+  std::vector<std::uint8_t> wrongSize(info->parameterBufferSize + 4, 0);
+  CHECK(client->launch(function, config, wrongSize) == CUDA_ERROR_INVALID_VALUE);
+  config.blockX = 4096;
+  CHECK(client->launch(function, config, parameters) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(client->deviceSynchronize(0) == CUDA_SUCCESS);
+  CHECK(client->counters().kernelLaunches == 1000);
+  CHECK(client->moduleUnload(module) == CUDA_SUCCESS);
+}
+
+TEST_CASE("two sessions see only their own allocations") {
+  VgpudProcess daemon;
+  auto first = connectClient(daemon.endpoint());
+  auto second = connectClient(daemon.endpoint());
+  CUdeviceptr mine = 0;
+  REQUIRE(first->memAlloc(0, 1 << 20, mine) == CUDA_SUCCESS);
+  std::uint32_t value = 42;
+  // The other session sends the pointer to vgpud: its own tables do not know it.
+  CHECK(second->copy(device(mine), host(&value), 4, 1, 0, false) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(second->copy(host(&value), device(mine), 4, 1, 0, false) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(second->memFree(mine) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(second->memset(mine, 0, 0, 1, 16, 1, 0, false) == CUDA_ERROR_INVALID_VALUE);
+  vgpu::cuda::MemoryUsage usage;
+  REQUIRE(second->memUsage(0, usage) == CUDA_SUCCESS);
+  CHECK(usage.usedBytes == 0);
+  REQUIRE(first->memUsage(0, usage) == CUDA_SUCCESS);
+  CHECK(usage.usedBytes >= (1u << 20));
+  CHECK(first->memFree(mine) == CUDA_SUCCESS); // untouched by the other session
+  std::uint32_t sessions = 0;
+  std::uint64_t bytes = 0;
+  REQUIRE(first->daemonStatus(sessions, bytes) == CUDA_SUCCESS);
+  CHECK(sessions == 2);
+}
+
+TEST_CASE("two client processes at once: the other process's device pointer is unknown to this session") {
+  VgpudProcess daemon;
+  int channel[2];
+  int release[2];
+  REQUIRE(::pipe(channel) == 0);
+  REQUIRE(::pipe(release) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The other tenant: allocates, fills, hands its pointer over, waits, then checks its data.
+    vgpu::cuda::remote::RemoteBackend other;
+    vgpu::cuda::remote::ConnectionSettings settings;
+    settings.endpoint = daemon.endpoint();
+    std::string error;
+    CUdeviceptr pointer = 0;
+    std::uint32_t value = 0xfeedf00d;
+    if (other.connect(settings, {vgpu::test::expectedDevice()}, error) != CUDA_SUCCESS ||
+        other.memAlloc(0, 4096, pointer) != CUDA_SUCCESS ||
+        other.copy(device(pointer), host(&value), 4, 1, 0, false) != CUDA_SUCCESS ||
+        ::write(channel[1], &pointer, sizeof pointer) != static_cast<ssize_t>(sizeof pointer)) {
+      ::_exit(1);
+    }
+    char byte = 0;
+    if (::read(release[0], &byte, 1) != 1) {
+      ::_exit(1);
+    }
+    value = 0;
+    const bool intact =
+        other.copy(host(&value), device(pointer), 4, 1, 0, false) == CUDA_SUCCESS && value == 0xfeedf00d;
+    ::_exit(intact ? 0 : 2);
+  }
+  CUdeviceptr theirs = 0;
+  REQUIRE(::read(channel[0], &theirs, sizeof theirs) == static_cast<ssize_t>(sizeof theirs));
+  auto mine = connectClient(daemon.endpoint());
+  std::uint32_t value = 1;
+  CHECK(mine->copy(host(&value), device(theirs), 4, 1, 0, false) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(mine->copy(device(theirs), host(&value), 4, 1, 0, false) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(mine->memFree(theirs) == CUDA_ERROR_INVALID_VALUE);
+  vgpu::cuda::PointerInfo info;
+  CHECK(mine->pointerInfo(theirs, info) == CUDA_ERROR_INVALID_VALUE);
+  const char byte = 'g';
+  REQUIRE(::write(release[1], &byte, 1) == 1);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0)); // the other tenant's data is untouched
+  for (int fd : {channel[0], channel[1], release[0], release[1]}) {
+    ::close(fd);
+  }
+}
+
+TEST_CASE("the per-session VRAM quota gives CUDA_ERROR_OUT_OF_MEMORY and is the memory a tenant sees") {
+  VgpudProcess daemon({"--vram-quota", "64MiB"});
+  auto client = connectClient(daemon.endpoint());
+  CHECK(client->device(0).profile.totalMemoryBytes == (64u << 20));
+  CUdeviceptr a = 0, b = 0;
+  REQUIRE(client->memAlloc(0, 48u << 20, a) == CUDA_SUCCESS);
+  CHECK(client->memAlloc(0, 32u << 20, b) == CUDA_ERROR_OUT_OF_MEMORY);
+  vgpu::cuda::BackendPhysical physical = 0;
+  CHECK(client->physicalCreate(0, 32u << 20, physical) == CUDA_ERROR_OUT_OF_MEMORY);
+  std::size_t freeBytes = 0, totalBytes = 0;
+  REQUIRE(client->memGetInfo(0, freeBytes, totalBytes) == CUDA_SUCCESS);
+  CHECK(totalBytes == (64u << 20));
+  CHECK(freeBytes <= (16u << 20));
+  REQUIRE(client->memFree(a) == CUDA_SUCCESS);
+  CHECK(client->memAlloc(0, 32u << 20, b) == CUDA_SUCCESS);
+  // Another session has its own quota.
+  auto other = connectClient(daemon.endpoint());
+  CUdeviceptr c = 0;
+  CHECK(other->memAlloc(0, 48u << 20, c) == CUDA_SUCCESS);
+}
+
+TEST_CASE("a client killed with SIGKILL mid-copy: vgpud's accounting is back to the other's within 1 s") {
+  VgpudProcess daemon;
+  auto survivor = connectClient(daemon.endpoint());
+  CUdeviceptr kept = 0;
+  REQUIRE(survivor->memAlloc(0, 8u << 20, kept) == CUDA_SUCCESS);
+  const std::uint64_t survivorBytes = daemonBytes(*survivor);
+  CHECK(survivorBytes >= (8u << 20));
+
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The victim: holds 256 MiB and copies 64 MiB blocks in until it is killed.
+    ::close(ready[0]);
+    vgpu::cuda::remote::RemoteBackend victim;
+    vgpu::cuda::remote::ConnectionSettings settings;
+    settings.endpoint = daemon.endpoint();
+    std::string error;
+    CUdeviceptr buffer = 0;
+    if (victim.connect(settings, {vgpu::test::expectedDevice()}, error) != CUDA_SUCCESS ||
+        victim.memAlloc(0, 256u << 20, buffer) != CUDA_SUCCESS) {
+      ::_exit(1);
+    }
+    std::vector<std::uint8_t> block(64u << 20, 1);
+    const char byte = 'r';
+    if (::write(ready[1], &byte, 1) != 1) {
+      ::_exit(1);
+    }
+    while (true) {
+      victim.copy(device(buffer), host(block.data()), block.size(), 1, 0, false);
+    }
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  REQUIRE(::read(ready[0], &byte, 1) == 1);
+  ::close(ready[0]);
+  std::this_thread::sleep_for(100ms); // copies in flight
+  CHECK(daemonBytes(*survivor) >= survivorBytes + (256u << 20));
+  ::kill(child, SIGKILL);
+  const auto killed = std::chrono::steady_clock::now();
+  ::waitpid(child, nullptr, 0);
+  std::uint64_t bytes = 0;
+  while (std::chrono::steady_clock::now() - killed < 2s) {
+    bytes = daemonBytes(*survivor);
+    if (bytes == survivorBytes) {
+      break;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - killed;
+  CHECK(bytes == survivorBytes);
+  CHECK(elapsed < 1s);
+  // The survivor's session is untouched.
+  std::uint32_t value = 9;
+  CHECK(survivor->copy(device(kept), host(&value), 4, 1, 0, false) == CUDA_SUCCESS);
+}
+
+TEST_CASE("vgpud killed: the client's next synchronizing call fails within the timeout, and so does every later one") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint(), 1000);
+  CUdeviceptr buffer = 0;
+  REQUIRE(client->memAlloc(0, 4096, buffer) == CUDA_SUCCESS);
+  daemon.killHard();
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(client->streamSynchronize(0) == CUDA_ERROR_DEVICE_UNAVAILABLE);
+  CHECK(client->memAlloc(0, 4096, buffer) == CUDA_ERROR_DEVICE_UNAVAILABLE);
+  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
+}
+
+TEST_CASE("vgpud stopped (not answering): pending calls fail when the timeout expires, not later") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint(), 500);
+  ::kill(daemon.pid, SIGSTOP);
+  int status = 0;
+  REQUIRE(::waitpid(daemon.pid, &status, WUNTRACED) == daemon.pid); // stopped for sure
+  REQUIRE(WIFSTOPPED(status));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(client->deviceSynchronize(0) == CUDA_ERROR_DEVICE_UNAVAILABLE);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(elapsed >= 450ms);
+  CHECK(elapsed < 1500ms);
+  ::kill(daemon.pid, SIGCONT);
+}
+
+TEST_CASE("an unreachable vgpud is CUDA_ERROR_NO_DEVICE with the endpoint named") {
+  vgpu::cuda::remote::RemoteBackend client;
+  vgpu::cuda::remote::ConnectionSettings settings;
+  settings.endpoint = "unix:/nonexistent-dir/vgpud.sock";
+  std::string error;
+  CHECK(client.connect(settings, {vgpu::test::expectedDevice()}, error) == CUDA_ERROR_NO_DEVICE);
+  CHECK(error.find("unix:/nonexistent-dir/vgpud.sock") != std::string::npos);
+}
+
+TEST_CASE("an unknown profile is refused at hello with the known ones listed") {
+  VgpudProcess daemon;
+  vgpu::cuda::remote::RemoteBackend client;
+  vgpu::cuda::remote::ConnectionSettings settings;
+  settings.endpoint = daemon.endpoint();
+  std::string error;
+  CHECK(client.connect(settings, {vgpu::test::expectedDevice("no-such-gpu")}, error) == CUDA_ERROR_NO_DEVICE);
+  CHECK(error.find("no-such-gpu") != std::string::npos);
+  CHECK(error.find("h100-pcie") != std::string::npos);
+}
+
+TEST_CASE("a version mismatch gets a clear error; a malformed frame closes only its own connection") {
+  VgpudProcess daemon;
+  auto good = connectClient(daemon.endpoint());
+
+  // A client that speaks only version 1.
+  auto old = vgpu::connectUnix(daemon.socketPath);
+  REQUIRE(old.fd.valid());
+  vgpu::wire::HelloRequest hello;
+  hello.minVersion = 1;
+  hello.maxVersion = 1;
+  hello.devices = {vgpu::test::expectedDevice()};
+  const auto frame = vgpu::wire::makeFrame(vgpu::wire::Call::Hello, 1, vgpu::wire::encodeHello(hello));
+  REQUIRE(vgpu::writeAll(old.fd.get(), frame));
+  std::vector<std::uint8_t> header(vgpu::wire::kHeaderSize);
+  REQUIRE(vgpu::readAll(old.fd.get(), header));
+  vgpu::wire::Header decoded;
+  REQUIRE(vgpu::wire::decodeHeader(header, decoded) == vgpu::wire::DecodeStatus::Ok);
+  REQUIRE(decoded.call == static_cast<std::uint16_t>(vgpu::wire::Call::Error));
+  std::vector<std::uint8_t> payload(decoded.payloadLength);
+  REQUIRE(vgpu::readAll(old.fd.get(), payload));
+  vgpu::wire::ErrorReply error;
+  REQUIRE(vgpu::wire::decodeErrorReply(payload, error));
+  CHECK(error.message.find("protocol version mismatch: client speaks 1..1, this vgpud speaks 2..2") !=
+        std::string::npos);
+
+  // A frame stamped with another version: an Error in that version's framing, then the close.
+  auto stamped = vgpu::connectUnix(daemon.socketPath);
+  std::vector<std::uint8_t> v7;
+  vgpu::wire::appendFrame(v7, vgpu::wire::Call::Hello, 3, 0, {}, 7);
+  REQUIRE(vgpu::writeAll(stamped.fd.get(), v7));
+  REQUIRE(vgpu::readAll(stamped.fd.get(), header));
+  CHECK(vgpu::wire::decodeHeader(header, decoded) == vgpu::wire::DecodeStatus::BadVersion);
+  CHECK(decoded.version == 7);
+  CHECK(decoded.call == static_cast<std::uint16_t>(vgpu::wire::Call::Error));
+
+  // An oversized frame after a valid session start: that connection only is closed.
+  auto bad = vgpu::connectUnix(daemon.socketPath);
+  std::vector<std::uint8_t> oversized;
+  vgpu::wire::appendFrame(oversized, vgpu::wire::Call::Status, 1, 0, {});
+  const std::uint32_t length = vgpu::wire::kMaxPayload + 1;
+  std::memcpy(oversized.data() + 8, &length, sizeof length);
+  REQUIRE(vgpu::writeAll(bad.fd.get(), oversized));
+  std::uint8_t byte = 0;
+  CHECK_FALSE(vgpu::readAll(bad.fd.get(), std::span(&byte, 1)));
+
+  CUdeviceptr buffer = 0;
+  CHECK(good->memAlloc(0, 4096, buffer) == CUDA_SUCCESS);
+  CHECK(daemon.stop() == 0);
+}
+
+namespace {
+
+std::string writeToken(const std::string& directory, const std::string& token, mode_t mode) {
+  const std::string path = directory + "/token";
+  FILE* file = std::fopen(path.c_str(), "w");
+  REQUIRE(file != nullptr);
+  REQUIRE(std::fputs(token.c_str(), file) >= 0);
+  REQUIRE(std::fclose(file) == 0);
+  REQUIRE(::chmod(path.c_str(), mode) == 0);
+  return path;
+}
+
+std::string temporaryDirectory() {
+  char pattern[] = "/tmp/vgpud-tcp-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  return pattern;
+}
+
+} // namespace
+
+TEST_CASE("over TCP: a session needs the token; with it, data and modules travel in frames") {
+  const std::string directory = temporaryDirectory();
+  const std::string token = "f3c1a0b29d8e47c6a5b4c3d2e1f00918";
+  const std::string tokenFile = writeToken(directory, token + "\n", 0600);
+  const std::string port = std::to_string(30000 + ::getpid() % 20000);
+  VgpudProcess daemon({"--listen", "tcp:127.0.0.1:" + port, "--token-file", tokenFile});
+  std::this_thread::sleep_for(50ms); // the TCP listener comes up right after the Unix one
+
+  vgpu::cuda::remote::ConnectionSettings settings;
+  settings.endpoint = "tcp:127.0.0.1:" + port;
+  settings.timeoutMilliseconds = 5000;
+  std::string error;
+  {
+    settings.token = "wrong-token-wrong-token";
+    vgpu::cuda::remote::RemoteBackend refused;
+    CHECK(refused.connect(settings, {vgpu::test::expectedDevice()}, error) == CUDA_ERROR_NO_DEVICE);
+    CHECK(error.find("authentication failed") != std::string::npos);
+  }
+  settings.token = token;
+  vgpu::cuda::remote::RemoteBackend client;
+  REQUIRE(client.connect(settings, {vgpu::test::expectedDevice()}, error) == CUDA_SUCCESS);
+  CHECK(client.roundTrips() == 1);
+  const std::size_t bytes = (std::size_t{5} << 20) + 3;
+  CUdeviceptr buffer = 0;
+  REQUIRE(client.memAlloc(0, bytes, buffer) == CUDA_SUCCESS);
+  const auto in = pattern(bytes, 11);
+  std::vector<std::uint8_t> out(bytes, 0);
+  REQUIRE(client.copy(device(buffer), host(const_cast<std::uint8_t*>(in.data())), bytes, 1, 0, false) == CUDA_SUCCESS);
+  REQUIRE(client.copy(host(out.data()), device(buffer), bytes, 1, 0, false) == CUDA_SUCCESS);
+  CHECK(in == out);
+  void* pinned = nullptr; // no descriptors over TCP: pinned memory is staged like pageable memory
+  REQUIRE(client.hostAlloc(1 << 20, pinned) == CUDA_SUCCESS);
+  std::memset(pinned, 0x3c, 1 << 20);
+  REQUIRE(client.copy(device(buffer), host(pinned), 1 << 20, 1, 0, true) == CUDA_SUCCESS);
+  std::vector<std::uint8_t> back(1 << 20, 0);
+  REQUIRE(client.copy(host(back.data()), device(buffer), 1 << 20, 1, 0, false) == CUDA_SUCCESS);
+  CHECK(back == std::vector<std::uint8_t>(1 << 20, 0x3c));
+  const std::string ptx(kPtx);
+  vgpu::cuda::BackendModule module = 0;
+  REQUIRE(client.moduleLoad(0, std::vector<std::uint8_t>(ptx.begin(), ptx.end() + 1), module, error) == CUDA_SUCCESS);
+  vgpu::cuda::BackendFunction function = 0;
+  const vgpu::cuda::KernelInfo* info = nullptr;
+  REQUIRE(client.moduleFunction(module, "scale", function, info) == CUDA_SUCCESS);
+  CHECK(daemon.stop() == 0);
+}
+
+TEST_CASE("vgpud never serves TCP without a private token file") {
+  const std::string directory = temporaryDirectory();
+  const std::string port = std::to_string(30000 + (::getpid() + 1) % 20000);
+  struct Case {
+    std::vector<std::string> arguments;
+    int status;
+  };
+  const std::string readable = writeToken(directory, "0123456789abcdef0123", 0644);
+  const Case cases[] = {
+      {{"--listen", "unix:" + directory + "/a.sock", "--listen", "tcp:127.0.0.1:" + port}, 2}, // no token file
+      {{"--listen", "unix:" + directory + "/b.sock", "--listen", "tcp:127.0.0.1:" + port, "--token-file", readable},
+       1}, // readable by others
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> arguments = {VGPUD_PATH};
+    arguments.insert(arguments.end(), c.arguments.begin(), c.arguments.end());
+    std::vector<char*> argv;
+    argv.reserve(arguments.size() + 1);
+    for (std::string& argument : arguments) {
+      argv.push_back(argument.data());
+    }
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    REQUIRE(posix_spawn(&pid, VGPUD_PATH, nullptr, nullptr, argv.data(), environ) == 0);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == c.status);
+  }
+}

@@ -1,0 +1,91 @@
+// Starting and stopping vgpud for tests, and connecting RemoteBackend clients to it.
+#include "vgpud_fixture.h"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace vgpu::test {
+
+using namespace std::chrono_literals;
+
+VgpudProcess::VgpudProcess(const std::vector<std::string>& extraArguments) {
+  char pattern[] = "/tmp/vgpud-test-XXXXXX";
+  REQUIRE(mkdtemp(pattern) != nullptr);
+  socketPath = std::string(pattern) + "/vgpud.sock";
+  std::vector<std::string> arguments = {VGPUD_PATH, "--listen", endpoint(), "--log-level", "warn"};
+  arguments.insert(arguments.end(), extraArguments.begin(), extraArguments.end());
+  std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
+  for (std::string& argument : arguments) {
+    argv.push_back(argument.data());
+  }
+  argv.push_back(nullptr);
+  REQUIRE(posix_spawn(&pid, VGPUD_PATH, nullptr, nullptr, argv.data(), environ) == 0);
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    if (std::filesystem::exists(socketPath)) {
+      return;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  FAIL("vgpud did not create " << socketPath << " within 3 s");
+}
+
+VgpudProcess::~VgpudProcess() {
+  if (pid > 0) {
+    killHard();
+  }
+}
+
+int VgpudProcess::stop() {
+  ::kill(pid, SIGTERM);
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  killHard();
+  return -1;
+}
+
+void VgpudProcess::killHard() {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  pid = -1;
+}
+
+wire::ExpectedDevice expectedDevice(const std::string& profileKey) {
+  wire::ExpectedDevice device;
+  device.profileKey = profileKey;
+  device.pciBusId = "0000:00:05.0";
+  for (std::size_t i = 0; i < device.uuid.size(); ++i) {
+    device.uuid[i] = static_cast<std::uint8_t>(0xa0 + i);
+  }
+  return device;
+}
+
+std::unique_ptr<cuda::remote::RemoteBackend> connectClient(const std::string& endpoint, int timeoutMilliseconds,
+                                                           const std::string& profileKey) {
+  auto client = std::make_unique<cuda::remote::RemoteBackend>();
+  cuda::remote::ConnectionSettings settings;
+  settings.endpoint = endpoint;
+  settings.timeoutMilliseconds = timeoutMilliseconds;
+  std::string error;
+  const CUresult status = client->connect(settings, {expectedDevice(profileKey)}, error);
+  INFO(error);
+  REQUIRE(status == CUDA_SUCCESS);
+  return client;
+}
+
+} // namespace vgpu::test

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Runs a test program with the CUDA shim's remote backend: starts vgpud (sim) on a fresh socket,
+# points the shim at it, runs the program unchanged and stops vgpud. Fails when vgpud does not come
+# up, or when no session reached it (so a test that silently ran on the in-process simulated device
+# cannot pass here).
+#   with_vgpud.sh [--tcp] VGPUD TEST [ARGS...]
+# Default: unix socket + shared memory (VGPU_ENDPOINT=unix:...). --tcp: a TCP listener on
+# 127.0.0.1 with a token file (VGPU_ENDPOINT=tcp:127.0.0.1:PORT, VGPU_TOKEN_FILE), no shared memory.
+set -u
+transport=unix
+if [ "$1" = "--tcp" ]; then
+  transport=tcp
+  shift
+fi
+vgpud=$1
+shift
+dir=$(mktemp -d /tmp/vgpud-ctest-XXXXXX)
+socket="$dir/vgpud.sock"
+log="$dir/vgpud.log"
+attempt=0
+while :; do
+  attempt=$((attempt + 1))
+  if [ "$transport" = tcp ]; then
+    port=$((20000 + ($$ + attempt * 7919) % 30000))
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/token"
+    chmod 600 "$dir/token"
+    "$vgpud" --listen "unix:$socket" --listen "tcp:127.0.0.1:$port" --token-file "$dir/token" \
+      --backend sim --log-level info 2>"$log" &
+  else
+    "$vgpud" --listen "unix:$socket" --backend sim --log-level info 2>"$log" &
+  fi
+  pid=$!
+  tries=0
+  while ! grep -q "listening on $transport:" "$log" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do
+    tries=$((tries + 1))
+    [ "$tries" -gt 300 ] && break
+    sleep 0.01
+  done
+  if grep -q "listening on $transport:" "$log"; then
+    break
+  fi
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  if [ "$attempt" -ge 5 ]; then
+    echo "with_vgpud: vgpud did not start" >&2
+    cat "$log" >&2
+    rm -rf "$dir"
+    exit 1
+  fi
+done
+if [ "$transport" = tcp ]; then
+  VGPU_BACKEND=remote VGPU_ENDPOINT="tcp:127.0.0.1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
+else
+  VGPU_BACKEND=remote VGPU_ENDPOINT="unix:$socket" "$@"
+fi
+status=$?
+kill -TERM "$pid"
+wait "$pid"
+daemon=$?
+sessions=$(grep -c 'connected$' "$log")
+echo "with_vgpud: vgpud served $sessions $transport session(s), exit status $daemon"
+if [ "$sessions" -eq 0 ]; then
+  echo "with_vgpud: no session reached vgpud: the test did not run through it" >&2
+  status=1
+fi
+if [ "$daemon" -ne 0 ]; then
+  cat "$log" >&2
+  status=1
+fi
+rm -rf "$dir"
+exit "$status"
