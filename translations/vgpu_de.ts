@@ -642,6 +642,14 @@
         <source>Cannot start %1: %2</source>
         <translation>%1 kann nicht gestartet werden: %2</translation>
     </message>
+    <message>
+        <source>vgpud exited with status %1 before listening</source>
+        <translation>vgpud wurde mit Status %1 beendet, bevor es lauschte</translation>
+    </message>
+    <message>
+        <source>vgpud did not create %1 within 5 s</source>
+        <translation>vgpud hat %1 nicht innerhalb von 5 s angelegt</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::DetectPage</name>

@@ -641,6 +641,14 @@
         <source>Cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
+    <message>
+        <source>vgpud exited with status %1 before listening</source>
+        <translation>vgpud 在开始监听之前以状态 %1 退出</translation>
+    </message>
+    <message>
+        <source>vgpud did not create %1 within 5 s</source>
+        <translation>vgpud 未在 5 秒内创建 %1</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::DetectPage</name>

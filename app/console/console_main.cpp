@@ -106,7 +106,11 @@ int main(int argc, char** argv) {
       if (demo->start(runtimeDirectory, &error)) {
         runtimeDirectory = demo->runtimeDirectory();
         QTextStream(stdout) << "vgpu-console: demo workload (pid " << demo->workloadPid()
-                            << ") runs on a simulated H100; sockets in " << runtimeDirectory << "\n";
+                            << ") runs on a simulated H100 "
+                            << (demo->vgpudEndpoint().isEmpty()
+                                    ? QStringLiteral("in its own process")
+                                    : QStringLiteral("in a local vgpud at ") + demo->vgpudEndpoint())
+                            << "; sockets in " << runtimeDirectory << "\n";
       } else {
         QTextStream(stderr) << "vgpu-console: demo not started: " << error << "\n";
         demo.reset();

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
+#include <QTextStream>
 #include <array>
 
 namespace vgpu::console {
@@ -69,6 +70,13 @@ DemoPrograms locateDemoPrograms() {
 #ifdef VGPU_BUILD_DEMO_WORKLOAD
   programs.workload = QStringLiteral(VGPU_BUILD_DEMO_WORKLOAD);
 #endif
+#ifdef VGPU_BUILD_VGPUD
+  programs.vgpud = QStringLiteral(VGPU_BUILD_VGPUD);
+#endif
+  programs.vgpud = fromEnvironmentOr("VGPU_DEMO_VGPUD", programs.vgpud);
+  if (!QFileInfo(programs.vgpud).isExecutable()) {
+    programs.vgpud.clear();
+  }
   programs.shimLibraryDirectory = fromEnvironmentOr("VGPU_DEMO_SHIM_DIR", programs.shimLibraryDirectory);
   programs.workload = fromEnvironmentOr("VGPU_DEMO_WORKLOAD", programs.workload);
   if (!QFileInfo::exists(programs.shimLibraryDirectory + QStringLiteral("/libcuda.so.1"))) {
@@ -123,12 +131,38 @@ bool DemoSession::writeDeviceTree(QString* error) {
          writeFile(device + QStringLiteral("/config"), configHeader(), error) &&
          writeFile(machineId, "7667707564656d6f7667707564656d6f\n", error) && // "vgpudemo" twice, in hex
          writeFile(config,
-                   "# The console's demo: one simulated H100 PCIe on a private PCI tree.\n"
-                   "backend = sim\n"
-                   "sysfs_root = " +
-                       folder_->filePath(QStringLiteral("sysfs")).toUtf8() +
+                   "# The console's demo: one simulated H100 PCIe on a private PCI tree.\n" +
+                       (vgpudEndpoint_.isEmpty() ? QByteArray("backend = sim\n")
+                                                 : "backend = remote\nendpoint = " + vgpudEndpoint_.toUtf8() + "\n") +
+                       "sysfs_root = " + folder_->filePath(QStringLiteral("sysfs")).toUtf8() +
                        "\nmachine_id_file = " + machineId.toUtf8() + "\n",
                    error);
+}
+
+bool DemoSession::startVgpud(QString* error) {
+  const QString socket = folder_->filePath(QStringLiteral("vgpud.sock"));
+  vgpud_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+  vgpud_.start(programs_.vgpud, {QStringLiteral("--listen"), QStringLiteral("unix:") + socket,
+                                 QStringLiteral("--backend"), QStringLiteral("sim")});
+  if (!vgpud_.waitForStarted(5000)) {
+    *error = tr("Cannot start %1: %2").arg(programs_.vgpud, vgpud_.errorString());
+    return false;
+  }
+  // vgpud creates its socket once it listens; the workload's cuInit must not race it.
+  for (int waited = 0; waited < 5000 && !QFileInfo::exists(socket); waited += 20) {
+    if (vgpud_.waitForFinished(20)) {
+      *error = tr("vgpud exited with status %1 before listening").arg(vgpud_.exitCode());
+      return false;
+    }
+  }
+  if (!QFileInfo::exists(socket)) {
+    *error = tr("vgpud did not create %1 within 5 s").arg(socket);
+    vgpud_.kill();
+    vgpud_.waitForFinished(1000);
+    return false;
+  }
+  vgpudEndpoint_ = QStringLiteral("unix:") + socket;
+  return true;
 }
 
 bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
@@ -141,6 +175,13 @@ bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
   if (!folder_->isValid()) {
     *error = tr("Cannot create the demo folder: %1").arg(folder_->errorString());
     return false;
+  }
+  if (!programs_.vgpud.isEmpty()) {
+    QString why;
+    if (!startVgpud(&why)) {
+      // The demo still works, on the shim's in-process simulated device; the console says why.
+      QTextStream(stderr) << "vgpu-console: demo without vgpud: " << why << "\n";
+    }
   }
   if (!writeDeviceTree(error)) {
     return false;
@@ -172,13 +213,16 @@ bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
 }
 
 void DemoSession::stop() {
-  if (workload_.state() == QProcess::NotRunning) {
-    return;
-  }
-  workload_.terminate();
-  if (!workload_.waitForFinished(3000)) {
-    workload_.kill();
-    workload_.waitForFinished(1000);
+  // The workload first: it frees its allocations in vgpud before vgpud goes.
+  for (QProcess* process : {&workload_, &vgpud_}) {
+    if (process->state() == QProcess::NotRunning) {
+      continue;
+    }
+    process->terminate();
+    if (!process->waitForFinished(3000)) {
+      process->kill();
+      process->waitForFinished(1000);
+    }
   }
 }
 

@@ -1,8 +1,10 @@
 // The embedded default (issue 8, item 7): on a machine where no process uses the shim and no
-// vgpud runs, `scripts/dev console` (vgpu-console --demo) starts a small demo CUDA workload under
-// the shim on a simulated H100, so a new user sees live data at once. The demo lives in a private
-// temporary folder — a PCI tree with one stub device, a shim configuration naming it — and is
-// stopped when the console exits. It never touches the machine's configuration.
+// vgpud runs, `scripts/dev console` (vgpu-console --demo) starts a local vgpud on the simulated
+// device and a small demo CUDA workload under the shim that runs its work there, so a new user
+// sees live data at once. The demo lives in a private temporary folder — a PCI tree with one stub
+// H100, a shim configuration naming it and vgpud's socket — and is stopped when the console exits.
+// It never touches the machine's configuration. Without a vgpud binary the workload runs on the
+// shim's in-process simulated device instead (and says so).
 #pragma once
 
 #include <QObject>
@@ -16,10 +18,11 @@ namespace vgpu::console {
 struct DemoPrograms {
   QString shimLibraryDirectory; // holds libcuda.so.1 = libvgpu-cuda
   QString workload;             // vgpu-demo-workload
+  QString vgpud;                // the executor; empty = the workload uses the in-process device
 };
 
 // The build tree's programs (the console runs from there in development), overridable with
-// VGPU_DEMO_SHIM_DIR and VGPU_DEMO_WORKLOAD. Empty members when not found.
+// VGPU_DEMO_SHIM_DIR, VGPU_DEMO_WORKLOAD and VGPU_DEMO_VGPUD. Empty members when not found.
 DemoPrograms locateDemoPrograms();
 
 // Whether the embedded default should start: nothing uses the shim in `runtimeDirectory` and no
@@ -36,21 +39,26 @@ public:
   // ("" = a private folder inside the demo's, see runtimeDirectory()). False with `error` set when
   // something is missing or fails to start.
   bool start(const QString& runtimeDirectory, QString* error);
-  // SIGTERM, then SIGKILL after 3 s.
+  // SIGTERM to the workload, then to vgpud; SIGKILL after 3 s each.
   void stop();
   bool running() const;
   QString runtimeDirectory() const { return runtimeDirectory_; }
   qint64 workloadPid() const;
+  // "unix:<folder>/vgpud.sock" when the work runs in the demo's vgpud, "" when in-process.
+  QString vgpudEndpoint() const { return vgpudEndpoint_; }
 
 signals:
   void workloadFinished(int exitCode, const QString& output);
 
 private:
   bool writeDeviceTree(QString* error);
+  bool startVgpud(QString* error);
 
   DemoPrograms programs_;
   std::unique_ptr<QTemporaryDir> folder_;
   QString runtimeDirectory_;
+  QString vgpudEndpoint_;
+  QProcess vgpud_;
   QProcess workload_;
 };
 

@@ -64,7 +64,7 @@ bool TelemetryModel::simulatedOnly(qint64 pid) const {
       continue;
     }
     any = true;
-    if (process.backend != QStringLiteral("simulated")) {
+    if (process.executor.value_or(process.backend) != QStringLiteral("simulated")) {
       return false;
     }
   }

@@ -1,4 +1,5 @@
-// Asking the shim's control sockets of Ollama's runners (see runtime_sockets.h).
+// Asking the shim's control sockets of Ollama's runners (see runtime_sockets.h). Read-only like
+// every check: stale sockets are reported, never removed.
 #include "doctor/runtime_sockets.h"
 
 #include "common/system_root.h"
@@ -78,8 +79,10 @@ std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimP
     }
     auto cached = snapshots.find(directory);
     if (cached == snapshots.end()) {
-      cached =
-          snapshots.emplace(directory, telemetry::snapshotAll(directory, std::chrono::milliseconds(timeoutMs))).first;
+      cached = snapshots
+                   .emplace(directory, telemetry::snapshotAll(directory, std::chrono::milliseconds(timeoutMs),
+                                                              telemetry::StaleSockets::Keep))
+                   .first;
     }
     const telemetry::SnapshotResult& result = cached->second;
     const auto answered = std::find_if(

@@ -145,6 +145,9 @@ DecodedLine decodeHello(const QJsonObject& object) {
   if (reader.has(u"endpoint"_qs)) {
     hello.endpoint = reader.string(u"endpoint"_qs);
   }
+  if (reader.has(u"executor"_qs)) {
+    hello.executor = reader.string(u"executor"_qs);
+  }
   if (reader.has(u"log_level"_qs)) {
     hello.logLevel = reader.string(u"log_level"_qs);
   }

@@ -85,7 +85,8 @@ struct SnapshotSession::Connection {
   }
 };
 
-SnapshotSession::SnapshotSession(QString runtimeDirectory) : runtimeDirectory_(std::move(runtimeDirectory)) {}
+SnapshotSession::SnapshotSession(QString runtimeDirectory, StaleSockets stale)
+    : runtimeDirectory_(std::move(runtimeDirectory)), stale_(stale) {}
 
 SnapshotSession::~SnapshotSession() = default;
 
@@ -112,8 +113,10 @@ SnapshotResult SnapshotSession::pass(std::chrono::milliseconds timeout) {
           connections_.erase(pid);
           const bool refused =
               error == QLocalSocket::ConnectionRefusedError || error == QLocalSocket::ServerNotFoundError;
-          if (refused && removeIfStale(path, pid)) {
+          if (refused && stale_ == StaleSockets::Remove && removeIfStale(path, pid)) {
             why.clear(); // a dead process's socket, removed: nothing to report
+          } else if (refused && !processAlive(pid)) {
+            why = QStringLiteral("stale socket of process %1, which is gone (left in place)").arg(pid);
           }
           break;
         }
@@ -136,8 +139,8 @@ SnapshotResult SnapshotSession::pass(std::chrono::milliseconds timeout) {
   return result;
 }
 
-SnapshotResult snapshotAll(const QString& runtimeDirectory, std::chrono::milliseconds timeout) {
-  return SnapshotSession(runtimeDirectory).pass(timeout);
+SnapshotResult snapshotAll(const QString& runtimeDirectory, std::chrono::milliseconds timeout, StaleSockets stale) {
+  return SnapshotSession(runtimeDirectory, stale).pass(timeout);
 }
 
 } // namespace vgpu::controller::telemetry

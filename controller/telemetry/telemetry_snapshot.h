@@ -3,7 +3,8 @@
 // same pass repeatedly over connections it keeps open (metrics --listen: one pass per scrape,
 // without a connect and hello per process each time; a snapshot's latency window is still
 // everything since cuInit, as the protocol defines it). Stale
-// sockets of dead processes are removed on the way, like TelemetryClient does.
+// sockets of dead processes are removed on the way, like TelemetryClient does — unless the caller
+// must stay read-only (the doctor), which asks to keep them.
 #pragma once
 
 #include "telemetry/telemetry_types.h"
@@ -25,13 +26,16 @@ struct SnapshotResult {
   QStringList errors;               // one line per socket that could not be read ("<path>: why")
 };
 
+enum class StaleSockets { Remove, Keep };
+
 // Every live process in `runtimeDirectory`; the whole pass takes at most `timeout`.
-SnapshotResult snapshotAll(const QString& runtimeDirectory, std::chrono::milliseconds timeout);
+SnapshotResult snapshotAll(const QString& runtimeDirectory, std::chrono::milliseconds timeout,
+                           StaleSockets stale = StaleSockets::Remove);
 
 // Repeated passes over kept connections (blocking; no event loop needed).
 class SnapshotSession {
 public:
-  explicit SnapshotSession(QString runtimeDirectory);
+  explicit SnapshotSession(QString runtimeDirectory, StaleSockets stale = StaleSockets::Remove);
   ~SnapshotSession();
   SnapshotSession(const SnapshotSession&) = delete;
   SnapshotSession& operator=(const SnapshotSession&) = delete;
@@ -43,6 +47,7 @@ public:
 private:
   struct Connection;
   QString runtimeDirectory_;
+  StaleSockets stale_;
   std::map<qint64, std::unique_ptr<Connection>> connections_;
 };
 

@@ -33,6 +33,7 @@ struct ProcessHello {
   QString backend;                 // "simulated", "remote", …
   std::optional<QString> endpoint; // "in-process", "unix:/run/vgpud.sock"; absent from older shims
   std::optional<QString> logLevel; // off|error|warn|info|debug; absent from older shims
+  std::optional<QString> executor; // "simulated" or "cuda": what runs the work; absent from older shims
   QList<DeviceIdentity> devices;
   QJsonObject json;
 

@@ -40,7 +40,21 @@ sim::SimulatedDeviceLimits limitsFor(const device::PresentedDevice& presented) {
 // What the control socket reports about this process: the backend's own accounting.
 class DriverTelemetrySource final : public telemetry::TelemetrySource {
 public:
-  std::string backendKind() const override { return DriverState::instance().backend().describe(); }
+  // "simulated" or "remote"; the endpoint and what executes the work are members of their own.
+  std::string backendKind() const override {
+    return DriverState::instance().backend().describe().rfind("remote ", 0) == 0 ? "remote" : "simulated";
+  }
+  // "remote <endpoint> (<kind>)": the kind in parentheses; the in-process backend is simulated.
+  std::string executor() const override {
+    const std::string description = DriverState::instance().backend().describe();
+    const std::size_t open = description.rfind('(');
+    const std::size_t close = description.rfind(')');
+    if (description.rfind("remote ", 0) != 0 || open == std::string::npos || close == std::string::npos ||
+        close < open) {
+      return "simulated";
+    }
+    return description.substr(open + 1, close - open - 1);
+  }
   // The simulated device runs in this process; the remote backend describes itself as
   // "remote <endpoint> (<kind>)" (remote/remote_backend.cpp).
   std::string backendEndpoint() const override {

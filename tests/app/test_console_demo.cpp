@@ -55,6 +55,7 @@ TEST_CASE("the README run command shows a live dashboard within 10 seconds under
   std::smatch demo;
   REQUIRE(std::regex_search(result.output, demo, std::regex("demo workload \\(pid ([0-9]+)\\)")));
   CHECK(demo[1].str() == live[1].str()); // the live data is the demo's
+  CHECK(result.output.find("runs on a simulated H100 in a local vgpud at unix:") != std::string::npos);
   const long pid = std::stol(demo[1].str());
   for (int i = 0; i < 60 && processExists(pid); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -78,7 +79,11 @@ TEST_CASE("the demo workload's samples reach the dashboard through the telemetry
   QTRY_VERIFY_WITH_TIMEOUT(model->processes().contains(demo.workloadPid()), 10000);
   const auto* hello = model->hello(demo.workloadPid());
   REQUIRE(hello != nullptr);
-  CHECK(hello->backend == QStringLiteral("simulated"));
+  // The work runs in the demo's own vgpud, on its simulated device.
+  REQUIRE_FALSE(demo.vgpudEndpoint().isEmpty());
+  CHECK(hello->backend == QStringLiteral("remote"));
+  CHECK(hello->endpoint == demo.vgpudEndpoint());
+  CHECK(hello->executor == QStringLiteral("simulated"));
   CHECK(hello->devices.size() == 1);
   CHECK(hello->devices.first().name == QStringLiteral("NVIDIA H100 PCIe"));
   // A few seconds of the sawtooth and the launch wave.

@@ -9,6 +9,7 @@
 #include "sysfs_fixture.h"
 #include "telemetry_test_support.h"
 #include "test_paths.h"
+#include "vgpu/unix_socket.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -88,7 +89,15 @@ TEST_CASE("a runner whose shim answers on its control socket passes, with the so
 TEST_CASE("a runner with the shim but no socket warns and says where it looked") {
   const fs::path root = copyFixture("missing", kRunnerPid, "VGPU_RUNTIME_DIR=/run/vgpu-test");
   fs::create_directories(root / "run" / "vgpu-test");
+  // A socket left by a process that is gone (pid 4194304 is above any pid_max): the doctor is
+  // read-only, so it stays where it is.
+  const fs::path stale = root / "run" / "vgpu-test" / "4194304.sock";
+  {
+    const vgpu::SocketResult listener = vgpu::listenUnix(stale.string());
+    REQUIRE(listener.fd.valid());
+  }
   const CheckResult result = run(root);
+  CHECK(fs::exists(stale));
   INFO(allEvidence(result).toStdString());
   CHECK(result.status == CheckStatus::Warn);
   CHECK(result.summary.contains(QLatin1String("ollama runner pid 907 loads vgpu's shim but its control socket does "

@@ -211,6 +211,8 @@ TEST_CASE("set-log-level changes the level hello reports and what the process lo
   const std::string hello = nextOfType(client, "hello");
   CHECK(jsonString(hello, "log_level") == "warn");
   CHECK(jsonString(hello, "endpoint") == "in-process");
+  CHECK(jsonString(hello, "backend") == "simulated");
+  CHECK(jsonString(hello, "executor") == "simulated");
 
   const std::pair<std::string, std::string> refused[] = {
       {R"({"cmd":"set-log-level","level":"verbose"})", "bad-level"},

@@ -51,6 +51,7 @@ TEST_CASE("hello of protocol 1 without the session's additions", "[telemetry][de
 TEST_CASE("hello with endpoint and log level", "[telemetry][decoder]") {
   const auto hello = decodeAs<ProcessHello>(QStringLiteral("hello-additions.json"));
   CHECK(hello.endpoint == u"unix:/run/vgpud.sock");
+  CHECK(hello.executor == u"simulated");
   CHECK(hello.logLevel == u"warn");
   CHECK(hello.uid == 0);
   REQUIRE(hello.devices.size() == 2);

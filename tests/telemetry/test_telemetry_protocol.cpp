@@ -165,9 +165,10 @@ TEST_CASE("replies are single-line objects with the documented fields") {
   CHECK(encodeAck("subscribe", 100) == "{\"type\":\"ok\",\"cmd\":\"subscribe\",\"interval_ms\":100}");
   CHECK(encodeLevelAck("debug") == "{\"type\":\"ok\",\"cmd\":\"set-log-level\",\"level\":\"debug\"}");
   hello.endpoint = "in-process";
+  hello.executor = "simulated";
   hello.logLevel = "warn";
-  CHECK(encodeHello(hello).find("\"backend\":\"simulated\",\"endpoint\":\"in-process\",\"log_level\":\"warn\",") !=
-        std::string::npos);
+  CHECK(encodeHello(hello).find("\"backend\":\"simulated\",\"endpoint\":\"in-process\",\"executor\":\"simulated\","
+                                "\"log_level\":\"warn\",") != std::string::npos);
 }
 
 TEST_CASE("access: root and the owner always, others only through the group") {

@@ -129,6 +129,7 @@ std::string encodeHello(const HelloInfo& hello) {
   json.key("shim_version").value(VGPU_VERSION_STRING);
   json.key("backend").value(hello.backend);
   json.key("endpoint").value(hello.endpoint);
+  json.key("executor").value(hello.executor);
   json.key("log_level").value(hello.logLevel);
   json.key("devices").beginArray();
   for (std::size_t i = 0; i < hello.devices.size(); ++i) {

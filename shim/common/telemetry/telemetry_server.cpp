@@ -86,6 +86,7 @@ public:
     hello_.executable = executablePath();
     hello_.backend = source.backendKind();
     hello_.endpoint = source.backendEndpoint();
+    hello_.executor = source.executor();
     hello_.devices = source.devices();
     startSample_ = source.sample();
     // Latency windows of a client's first sample start from nothing: every call since counting began.

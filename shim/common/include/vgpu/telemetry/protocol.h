@@ -20,6 +20,7 @@ struct HelloInfo {
   std::string executable;
   std::string backend;
   std::string endpoint; // "in-process" for the simulated backend
+  std::string executor; // "simulated" or "cuda"
   std::string logLevel; // the current VGPU_LOG level word: off|error|warn|info|debug
   std::vector<DeviceIdentity> devices;
 };

@@ -61,6 +61,9 @@ public:
   virtual ~TelemetrySource() = default;
   virtual std::string backendKind() const = 0;     // "simulated"
   virtual std::string backendEndpoint() const = 0; // "in-process", "unix:/run/vgpud.sock"
+  // What executes the work behind the backend: "simulated" (in-process or in vgpud) or "cuda"
+  // (a real GPU through vgpud).
+  virtual std::string executor() const = 0;
   virtual std::vector<DeviceIdentity> devices() const = 0;
   // Called on the socket thread: must not block on the application for long (brief locks only).
   virtual ProcessSample sample() const = 0;
