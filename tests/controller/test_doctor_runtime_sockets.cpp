@@ -60,13 +60,7 @@ QString allEvidence(const CheckResult& result) {
 
 TEST_CASE("a runner whose shim answers on its control socket passes, with the socket's figures as evidence") {
   const fs::path runtime = vgpu::test::scratchDir("doctor-sockets-live-run");
-  const fs::path sysfs = vgpu::test::buildSysfsTree("one-stub");
-  vgpu::test::ProbeProcess probe({{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
-                                  {"VGPU_SYSFS_ROOT", sysfs.string()},
-                                  {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
-                                  {"VGPU_PROFILE", ""},
-                                  {"VGPU_TELEMETRY", ""},
-                                  {"VGPU_RUNTIME_DIR", runtime.string()}});
+  vgpu::test::ProbeProcess probe(vgpu::test::probeEnvironment(runtime));
   const std::string ready = probe.readLine(30s);
   REQUIRE(ready.rfind("ready ", 0) == 0);
   REQUIRE(probe.command("alloc") == "ok");

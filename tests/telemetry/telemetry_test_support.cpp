@@ -2,6 +2,9 @@
 // tests.
 #include "telemetry_test_support.h"
 
+#include "sysfs_fixture.h"
+#include "test_paths.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -19,6 +22,16 @@
 extern char** environ; // NOLINT(readability-redundant-declaration): unistd.h declares it only with _GNU_SOURCE
 
 namespace vgpu::test {
+
+std::map<std::string, std::string> probeEnvironment(const std::filesystem::path& runtimeDir) {
+  static const std::filesystem::path sysfs = buildSysfsTree("one-stub");
+  return {{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+          {"VGPU_SYSFS_ROOT", sysfs.string()},
+          {"VGPU_MACHINE_ID_FILE", (dataDir() / "sysfs" / "machine-id").string()},
+          {"VGPU_PROFILE", ""},
+          {"VGPU_TELEMETRY", ""},
+          {"VGPU_RUNTIME_DIR", runtimeDir.string()}};
+}
 namespace {
 
 // Reads until a newline is buffered; returns the line or "" on timeout/EOF.

@@ -4,12 +4,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <sys/types.h>
 
 namespace vgpu::test {
+
+// The environment of a probe on the one-stub fixture PCI tree (an H100 PCIe), its control socket
+// in `runtimeDir`, telemetry on and no configuration file of the machine's.
+std::map<std::string, std::string> probeEnvironment(const std::filesystem::path& runtimeDir);
 
 // telemetry_probe started with the test's environment plus `overrides` (an empty value unsets).
 class ProbeProcess {

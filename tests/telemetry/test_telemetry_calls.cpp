@@ -17,20 +17,11 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using vgpu::test::jsonNumber;
 using vgpu::test::jsonString;
+using vgpu::test::probeEnvironment;
 using vgpu::test::ProbeProcess;
 using vgpu::test::SocketClient;
 
 namespace {
-
-std::map<std::string, std::string> probeEnvironment(const fs::path& runtimeDir) {
-  static const fs::path sysfs = vgpu::test::buildSysfsTree("one-stub");
-  return {{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
-          {"VGPU_SYSFS_ROOT", sysfs.string()},
-          {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
-          {"VGPU_PROFILE", ""},
-          {"VGPU_TELEMETRY", ""},
-          {"VGPU_RUNTIME_DIR", runtimeDir.string()}};
-}
 
 std::string socketOf(ProbeProcess& probe, const fs::path& runtime) {
   const std::string line = probe.readLine(30s);

@@ -34,21 +34,12 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace vgpu::controller::telemetry;
+using vgpu::test::probeEnvironment;
 using vgpu::test::ProbeProcess;
 
 namespace {
 
 constexpr std::uint64_t kAllocationBytes = 64u << 20;
-
-std::map<std::string, std::string> probeEnvironment(const fs::path& runtimeDir) {
-  static const fs::path sysfs = vgpu::test::buildSysfsTree("one-stub");
-  return {{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
-          {"VGPU_SYSFS_ROOT", sysfs.string()},
-          {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
-          {"VGPU_PROFILE", ""},
-          {"VGPU_TELEMETRY", ""},
-          {"VGPU_RUNTIME_DIR", runtimeDir.string()}};
-}
 
 pid_t waitReady(ProbeProcess& probe) {
   const std::string line = probe.readLine(30s);
