@@ -1,6 +1,7 @@
 // Lazy, thread-safe initialisation of the driver shim and the per-thread context stack.
 #include "driver_state.h"
 
+#include "activity.h"
 #include "call_statistics.h"
 #include "remote/remote_init.h"
 #include "sim/simulated_backend.h"
@@ -90,6 +91,9 @@ public:
     sample.backendState = "ready"; // the simulated device has no other state
     sample.apis = apiCallStatistics();
     sample.errors = resultStatistics();
+    const activity::Share share = activity::lastSecond();
+    sample.kernelActivityPercent = share.kernelPercent;
+    sample.memoryActivityPercent = share.memoryPercent;
     return sample;
   }
   void resetPeaks() override { DriverState::instance().backend().resetMemoryPeaks(); }

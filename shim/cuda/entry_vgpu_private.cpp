@@ -1,11 +1,12 @@
-// The one private entry point libvgpu-cuda offers its sibling libvgpu-nvml: the device memory this
+// The private entry points libvgpu-cuda offers its sibling libvgpu-nvml: the device memory this
 // process has allocated on a shim device, so NVML's "used" comes from the CUDA shim's real
-// accounting rather than an invented figure. libvgpu-nvml finds it with dlsym (RTLD_DEFAULT, or the
-// already loaded libcuda.so.1) when both libraries are in one process (Ollama's runner). The device
-// is named by its UUID, not its ordinal, because CUDA ordinals may be renumbered (CUDA_VISIBLE_DEVICES)
-// while NVML indices are not. The cu prefix keeps the export rule (only cu* symbols); it is
+// accounting rather than an invented figure, and this process's launch activity (activity.h). libvgpu-nvml finds it
+// with dlsym (RTLD_DEFAULT, or the already loaded libcuda.so.1) when both libraries are in one process (Ollama's
+// runner). The device is named by its UUID, not its ordinal, because CUDA ordinals may be renumbered
+// (CUDA_VISIBLE_DEVICES) while NVML indices are not. The cu prefix keeps the export rule (only cu* symbols); it is
 // deliberately not written with VGPU_EXPORT, so it stays out of the driver API table:
 // cuGetProcAddress does not answer it and docs/cuda-api-coverage.md does not list it.
+#include "activity.h"
 #include "entry_common.h"
 
 #include <cstddef>
@@ -34,4 +35,18 @@ extern "C" __attribute__((visibility("default"))) CUresult cuVgpuDeviceMemoryUsa
     return CUDA_SUCCESS;
   }
   return CUDA_ERROR_INVALID_DEVICE;
+}
+
+// CUDA_SUCCESS with the shares (0..100) of the last second's 10 ms slots in which this process had
+// a kernel launch / a copy or memset accepted (activity.h); CUDA_ERROR_NOT_INITIALIZED before
+// cuInit; CUDA_ERROR_INVALID_VALUE for a null pointer.
+extern "C" __attribute__((visibility("default"))) CUresult cuVgpuProcessActivity(unsigned* kernelPercent,
+                                                                                 unsigned* memoryPercent) {
+  VGPU_REQUIRE_INIT();
+  VGPU_REQUIRE_OUT(kernelPercent);
+  VGPU_REQUIRE_OUT(memoryPercent);
+  const vgpu::cuda::activity::Share share = vgpu::cuda::activity::lastSecond();
+  *kernelPercent = share.kernelPercent;
+  *memoryPercent = share.memoryPercent;
+  return CUDA_SUCCESS;
 }

@@ -2,6 +2,7 @@
 // or executed on the backend.
 #include "operation.h"
 
+#include "activity.h"
 #include "entry_common.h"
 #include "graph.h"
 
@@ -39,11 +40,14 @@ CUresult executeOperation(const Operation& operation, BackendStream stream, bool
     if (state().functions.find(operation.function) == nullptr) {
       return CUDA_ERROR_INVALID_HANDLE;
     }
+    activity::mark(activity::Kind::Kernel);
     return backend.launch(operation.function->backend, config, operation.parameters);
   }
   case Operation::Kind::Copy:
+    activity::mark(activity::Kind::Memory);
     return backend.copy(operation.copyDst, operation.copySrc, operation.widthBytes, operation.height, stream, async);
   case Operation::Kind::Memset:
+    activity::mark(activity::Kind::Memory);
     return backend.memset(operation.memsetDst, operation.memsetPitch, operation.memsetValue,
                           operation.memsetElementSize, operation.memsetWidthElements, operation.height, stream, async);
   case Operation::Kind::Host: return backend.hostFunction(stream, operation.hostFn, operation.hostUserData);

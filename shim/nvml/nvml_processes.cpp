@@ -5,6 +5,7 @@
 #include "nvml_devices.h"
 #include "nvml_usage.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -130,5 +131,26 @@ VGPU_NVML_EXPORT nvmlReturn_t nvmlSystemGetProcessName(unsigned int pid, char* n
   const std::size_t copied = std::min<std::size_t>(executable.size(), length - 1);
   std::memcpy(name, executable.data(), copied);
   name[copied] = '\0';
+  return NVML_SUCCESS;
+}
+
+// Utilization derived from launch activity (the CUDA shim's activity.h): gpu = share of the last
+// second's 10 ms slots in which a process presenting the device had a kernel launch accepted,
+// memory = the same for copies and memsets; summed over the processes and capped at 100 (exact
+// for one process, an upper bound for several). No process: 0, the true answer. Processes whose
+// shim does not report activity, or nothing known: NVML_ERROR_NOT_SUPPORTED.
+VGPU_NVML_EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t device, nvmlUtilization_t* utilization) {
+  if (const nvmlReturn_t status = vgpu::nvml::checkDevice(device); status != NVML_SUCCESS) {
+    return status;
+  }
+  if (utilization == nullptr) {
+    return NVML_ERROR_INVALID_ARGUMENT;
+  }
+  const vgpu::nvml::DeviceUsage usage = vgpu::nvml::deviceUsage(*device);
+  if (!usage.known || (!usage.processes.empty() && !usage.kernelPercent)) {
+    return NVML_ERROR_NOT_SUPPORTED;
+  }
+  utilization->gpu = usage.kernelPercent.value_or(0);
+  utilization->memory = usage.memoryPercent.value_or(0);
   return NVML_SUCCESS;
 }

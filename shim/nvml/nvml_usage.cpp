@@ -21,30 +21,49 @@ constexpr int kPeerTimeoutMs = 250;
 
 // cuVgpuDeviceMemoryUsage(const CUuuid* device, size_t* used) -> CUresult.
 using MemoryUsageFunction = int (*)(const unsigned char* uuid, std::size_t* used);
+// cuVgpuProcessActivity(unsigned* kernelPercent, unsigned* memoryPercent) -> CUresult.
+using ActivityFunction = int (*)(unsigned* kernelPercent, unsigned* memoryPercent);
 constexpr int kCudaSuccess = 0;
 
 // The CUDA shim's entry point, looked up at each call until found (libcuda.so.1 may be loaded after
 // NVML's first call). RTLD_DEFAULT sees libraries in the global scope; ggml dlopens its CUDA backend
 // RTLD_LOCAL, which hides libcuda.so.1 from it, so an already loaded libcuda.so.1 is also asked
 // directly (RTLD_NOLOAD: never loads it). NVIDIA's own libcuda.so.1 has no such symbol.
-MemoryUsageFunction cudaShimMemoryUsage() {
-  static std::atomic<MemoryUsageFunction> cached{nullptr};
-  MemoryUsageFunction function = cached.load(std::memory_order_acquire);
-  if (function != nullptr) {
-    return function;
-  }
-  void* address = dlsym(RTLD_DEFAULT, "cuVgpuDeviceMemoryUsage");
+void* cudaShimSymbol(const char* name) {
+  void* address = dlsym(RTLD_DEFAULT, name);
   if (address == nullptr) {
     if (void* cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_NOLOAD); cuda != nullptr) {
-      address = dlsym(cuda, "cuVgpuDeviceMemoryUsage");
+      address = dlsym(cuda, name);
       if (address == nullptr) {
         dlclose(cuda); // NVIDIA's libcuda: drop the reference RTLD_NOLOAD took
       }
     }
   }
-  function = reinterpret_cast<MemoryUsageFunction>(address);
+  return address;
+}
+
+template <typename Function> Function cachedCudaShimSymbol(std::atomic<Function>& cached, const char* name) {
+  Function function = cached.load(std::memory_order_acquire);
+  if (function != nullptr) {
+    return function;
+  }
+  function = reinterpret_cast<Function>(cudaShimSymbol(name));
   cached.store(function, std::memory_order_release);
   return function;
+}
+
+MemoryUsageFunction cudaShimMemoryUsage() {
+  static std::atomic<MemoryUsageFunction> cached{nullptr};
+  return cachedCudaShimSymbol(cached, "cuVgpuDeviceMemoryUsage");
+}
+
+ActivityFunction cudaShimActivity() {
+  static std::atomic<ActivityFunction> cached{nullptr};
+  return cachedCudaShimSymbol(cached, "cuVgpuProcessActivity");
+}
+
+void addActivity(std::optional<unsigned>& total, unsigned percent) {
+  total = std::min(100U, total.value_or(0) + percent);
 }
 
 struct PeerCache {
@@ -87,6 +106,13 @@ DeviceUsage deviceUsage(const nvmlDevice_st& device) {
       usage.known = true;
       usage.usedBytes += used;
       usage.processes.push_back(DeviceProcess{static_cast<unsigned int>(::getpid()), used});
+      unsigned kernel = 0;
+      unsigned memory = 0;
+      if (const ActivityFunction activity = cudaShimActivity();
+          activity != nullptr && activity(&kernel, &memory) == kCudaSuccess) {
+        addActivity(usage.kernelPercent, kernel);
+        addActivity(usage.memoryPercent, memory);
+      }
     }
   }
   const telemetry::PeerScan scan = currentScan();
@@ -98,6 +124,10 @@ DeviceUsage deviceUsage(const nvmlDevice_st& device) {
       if (peerDevice.uuid == device.uuid) {
         usage.usedBytes += peerDevice.usedBytes;
         usage.processes.push_back(DeviceProcess{static_cast<unsigned int>(process.pid), peerDevice.usedBytes});
+        if (process.kernelActivityPercent && process.memoryActivityPercent) {
+          addActivity(usage.kernelPercent, *process.kernelActivityPercent);
+          addActivity(usage.memoryPercent, *process.memoryActivityPercent);
+        }
       }
     }
   }

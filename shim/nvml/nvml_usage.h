@@ -21,6 +21,10 @@ struct DeviceUsage {
   bool known = false; // false: no CUDA shim here and no runtime directory to read
   unsigned long long usedBytes = 0;
   std::vector<DeviceProcess> processes; // processes that present this device (pid order)
+  // Launch activity (activity.h in the CUDA shim) summed over those processes, capped at 100;
+  // nullopt when no process reports it.
+  std::optional<unsigned> kernelPercent;
+  std::optional<unsigned> memoryPercent;
 };
 
 // Scans at most every 250 ms (nvidia-smi asks several questions per device in a row); thread-safe.

@@ -19,6 +19,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -223,4 +224,34 @@ TEST_CASE("the running-process calls of every struct version follow NVML's size 
   CHECK(processName(static_cast<unsigned>(::getpid()), name, sizeof name) == NVML_ERROR_NOT_FOUND);
   CHECK(processName(static_cast<unsigned>(pid), nullptr, 10) == NVML_ERROR_INVALID_ARGUMENT);
   CHECK(nvmlSymbol<nvmlReturn_t (*)()>(library, "nvmlShutdown")() == NVML_SUCCESS);
+}
+
+TEST_CASE("utilization is derived from another process's launch activity") {
+  const LiveFixture f;
+  ProbeProcess probe(f.environment());
+  startedProbe(probe);
+  const auto utilization = [&f] {
+    const ProgramResult result =
+        nvidiaSmi(f, {"--query-gpu=utilization.gpu,utilization.memory", "--format=csv,noheader,nounits"});
+    INFO(result.output);
+    REQUIRE(result.exitCode == 0);
+    const auto comma = result.output.find(',');
+    REQUIRE(comma != std::string::npos);
+    return std::pair<long, long>(std::stol(result.output), std::stol(result.output.substr(comma + 1)));
+  };
+  // Nothing submitted yet: 0 % is the true answer.
+  CHECK(utilization() == std::pair<long, long>(0, 0));
+  // Launches and copies spread over a few 10 ms slots, then asked at once (within the second).
+  for (int i = 0; i < 6; ++i) {
+    REQUIRE(probe.command("launch") == "ok");
+    REQUIRE(probe.command("copy") == "ok");
+    std::this_thread::sleep_for(std::chrono::milliseconds(12));
+  }
+  const auto busy = utilization();
+  CHECK(busy.first >= 2); // at least two distinct 10 ms slots with a launch
+  CHECK(busy.first <= 100);
+  CHECK(busy.second >= 2);
+  // A second later the window holds nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  CHECK(utilization() == std::pair<long, long>(0, 0));
 }

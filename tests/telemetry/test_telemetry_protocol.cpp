@@ -146,6 +146,8 @@ TEST_CASE("replies are single-line objects with the documented fields") {
   now.counters.kernelLaunches = 50;
   now.counters.bytesHostToDevice = 1000;
   now.backendState = "ready";
+  now.kernelActivityPercent = 37;
+  now.memoryActivityPercent = 4;
   SampleContext context;
   context.sequence = 7;
   context.timeMs = 1700000000000;
@@ -158,6 +160,7 @@ TEST_CASE("replies are single-line objects with the documented fields") {
                   "\"copies\":{\"host_to_device\":{\"bytes\":1000,\"bytes_per_second\":2000},"
                   "\"device_to_host\":{\"bytes\":0,\"bytes_per_second\":0},"
                   "\"device_to_device\":{\"bytes\":0,\"bytes_per_second\":0}},\"memsets\":0,\"dropped_clients\":3,"
+                  "\"activity\":{\"window_ms\":1000,\"kernel_percent\":37,\"memory_percent\":4},"
                   "\"calls\":{\"total\":0,\"errors\":0,\"window_calls\":0,"
                   "\"latency_ns\":{\"p50\":null,\"p95\":null,\"p99\":null}},\"apis\":[],\"errors\":[]}");
   CHECK(encodeError("unknown-cmd", "unknown command \"x\"") ==

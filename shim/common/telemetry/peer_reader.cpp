@@ -219,6 +219,16 @@ bool decodePeer(const std::string& helloLine, const std::string& sampleLine, Pee
     }
     process.devices[*index].usedBytes = *used;
   }
+  if (const JsonValue* activity = sample.value->member("activity"); activity != nullptr) {
+    const auto kernel = activity->unsignedAt("kernel_percent");
+    const auto copies = activity->unsignedAt("memory_percent");
+    if (!kernel || !copies || *kernel > 100 || *copies > 100) {
+      problem = "sample activity needs kernel_percent and memory_percent from 0 to 100";
+      return false;
+    }
+    process.kernelActivityPercent = static_cast<unsigned>(*kernel);
+    process.memoryActivityPercent = static_cast<unsigned>(*copies);
+  }
   out = std::move(process);
   return true;
 }

@@ -180,6 +180,11 @@ std::string encodeSample(const ProcessSample& now, const ProcessSample& previous
   json.endObject();
   json.key("memsets").value(now.counters.memsets);
   json.key("dropped_clients").value(context.droppedClients);
+  json.key("activity").beginObject();
+  json.key("window_ms").value(static_cast<std::uint64_t>(1000));
+  json.key("kernel_percent").value(static_cast<std::uint64_t>(now.kernelActivityPercent));
+  json.key("memory_percent").value(static_cast<std::uint64_t>(now.memoryActivityPercent));
+  json.endObject();
   writeCalls(json, now, previous);
   json.endObject();
   return json.text();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -22,6 +23,9 @@ struct PeerProcess {
   std::string executable;
   std::string backend;
   std::vector<PeerDevice> devices;
+  // The sample's "activity" (0..100 of the last second); nullopt from a shim that does not send it.
+  std::optional<unsigned> kernelActivityPercent;
+  std::optional<unsigned> memoryActivityPercent;
 };
 
 struct PeerScan {

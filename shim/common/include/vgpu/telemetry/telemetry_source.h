@@ -54,6 +54,9 @@ struct ProcessSample {
   std::string backendState;        // "ready", ...
   std::vector<ApiCallStats> apis;  // entry points called at least once, sorted by name
   std::vector<ResultCount> errors; // result codes returned at least once, by code
+  // Share (0..100) of the last second's 10 ms slots with a kernel launch / a copy or memset.
+  unsigned kernelActivityPercent = 0;
+  unsigned memoryActivityPercent = 0;
 };
 
 class TelemetrySource {
