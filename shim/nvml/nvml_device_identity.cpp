@@ -209,3 +209,15 @@ VGPU_NVML_EXPORT nvmlReturn_t nvmlDeviceGetBrand(nvmlDevice_t device, nvmlBrandT
   *type = brandOf(device->presented.profile->name);
   return NVML_SUCCESS;
 }
+
+// The shim hands out whole-device handles only (no MIG instances): every valid handle answers 0.
+VGPU_NVML_EXPORT nvmlReturn_t nvmlDeviceIsMigDeviceHandle(nvmlDevice_t device, unsigned int* isMigDevice) {
+  if (const nvmlReturn_t status = vgpu::nvml::checkDevice(device); status != NVML_SUCCESS) {
+    return status;
+  }
+  if (isMigDevice == nullptr) {
+    return NVML_ERROR_INVALID_ARGUMENT;
+  }
+  *isMigDevice = 0;
+  return NVML_SUCCESS;
+}

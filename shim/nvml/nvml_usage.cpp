@@ -137,6 +137,11 @@ DeviceUsage deviceUsage(const nvmlDevice_st& device) {
 }
 
 std::string processExecutable(unsigned int pid) {
+  if (pid == static_cast<unsigned int>(::getpid())) {
+    char path[4096];
+    const ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+    return length > 0 ? std::string(path, static_cast<std::size_t>(length)) : std::string();
+  }
   for (const telemetry::PeerProcess& process : currentScan().processes) {
     if (static_cast<unsigned int>(process.pid) == pid) {
       return process.executable;

@@ -79,7 +79,7 @@ double socketUsedBytes(const LiveFixture& f, pid_t pid) {
 
 } // namespace
 
-TEST_CASE("nvidia-smi shows another process's live memory, equal to its control socket's figure") {
+TEST_CASE("nvidia-smi shows another process's live memory and lists it as a compute process") {
   const LiveFixture f;
   ProbeProcess probe(f.environment());
   const pid_t pid = startedProbe(probe);
@@ -101,6 +101,23 @@ TEST_CASE("nvidia-smi shows another process's live memory, equal to its control 
   INFO(table.output);
   CHECK(table.exitCode == 0);
   CHECK(std::regex_search(table.output, std::regex("64MiB / +" + std::to_string(totalMiB) + "MiB")));
+  // The process table: GPU 0, no MIG instance, the pid, type C, the executable (cut from the left
+  // to fit), 64MiB.
+  CHECK(std::regex_search(
+      table.output, std::regex("\\|    0   N/A  N/A +" + std::to_string(pid) + " +C +.*telemetry_probe +64MiB \\|")));
+  CHECK(table.output.find("No running processes found") == std::string::npos);
+
+  const ProgramResult apps =
+      nvidiaSmi(f, {"--query-compute-apps=pid,process_name,used_memory", "--format=csv,noheader"});
+  INFO(apps.output);
+  CHECK(apps.output == std::to_string(pid) + ", " + VGPU_TELEMETRY_PROBE + ", 64 MiB\n");
+
+  const ProgramResult pids = nvidiaSmi(f, {"-q", "-d", "PIDS"});
+  INFO(pids.output);
+  CHECK(std::regex_search(pids.output, std::regex("Process ID +: " + std::to_string(pid))));
+  CHECK(std::regex_search(pids.output, std::regex("Type +: C")));
+  CHECK(std::regex_search(pids.output, std::regex("Name +: " + std::string(VGPU_TELEMETRY_PROBE))));
+  CHECK(std::regex_search(pids.output, std::regex("Used GPU Memory +: 64 MiB")));
 
   const ProgramResult details = nvidiaSmi(f, {"-q", "-d", "MEMORY"});
   INFO(details.output);
@@ -110,10 +127,13 @@ TEST_CASE("nvidia-smi shows another process's live memory, equal to its control 
   CHECK(usedMiB(f) == 0);
   CHECK(probe.exit() == 0);
   CHECK(usedMiB(f) == 0); // the process is gone with its socket
+  const ProgramResult after = nvidiaSmi(f, {});
+  INFO(after.output);
+  CHECK(after.output.find("No running processes found") != std::string::npos);
 }
 
-// nvtop lists processes through nvmlDeviceGetComputeRunningProcesses (nvidia-smi 535 does not: it
-// reads its process table only through a private slot of NVIDIA's export table, docs/nvml.md).
+// nvtop lists processes through nvmlDeviceGetComputeRunningProcesses (nvidia-smi 535 reads its
+// process table through a private slot of NVIDIA's export table instead, docs/nvml.md).
 TEST_CASE("nvtop lists the CUDA process with its memory") {
   REQUIRE(fs::exists(VGPU_NVTOP));
   const LiveFixture f;
@@ -221,7 +241,11 @@ TEST_CASE("the running-process calls of every struct version follow NVML's size 
   char shortName[5] = {'x', 'x', 'x', 'x', 'x'};
   REQUIRE(processName(static_cast<unsigned>(pid), shortName, sizeof shortName) == NVML_SUCCESS);
   CHECK(std::string(shortName) == std::string(VGPU_TELEMETRY_PROBE).substr(0, 4));
-  CHECK(processName(static_cast<unsigned>(::getpid()), name, sizeof name) == NVML_ERROR_NOT_FOUND);
+  // This process: its own executable (its CUDA shim may list it); a process that is not a shim
+  // process: NOT_FOUND.
+  REQUIRE(processName(static_cast<unsigned>(::getpid()), name, sizeof name) == NVML_SUCCESS);
+  CHECK(std::string(name) == fs::read_symlink("/proc/self/exe").string());
+  CHECK(processName(1, name, sizeof name) == NVML_ERROR_NOT_FOUND);
   CHECK(processName(static_cast<unsigned>(pid), nullptr, 10) == NVML_ERROR_INVALID_ARGUMENT);
   CHECK(nvmlSymbol<nvmlReturn_t (*)()>(library, "nvmlShutdown")() == NVML_SUCCESS);
 }
