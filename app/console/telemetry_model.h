@@ -43,7 +43,7 @@ public:
   // Time of the newest sample of any process (0 when none).
   std::int64_t newestTimeMs() const { return newestTimeMs_; }
 
-public slots:
+  // The feed (connected to a TelemetryClient's signals by attach(), or called by tests).
   void addProcess(qint64 pid, const vgpu::controller::telemetry::ProcessHello& hello);
   void addSample(qint64 pid, const vgpu::controller::telemetry::Sample& sample);
   void removeProcess(qint64 pid);

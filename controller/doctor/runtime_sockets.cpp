@@ -39,7 +39,7 @@ QString processRuntimeDirectory(const OllamaProcess& process, const QString& roo
   if (!configured.isEmpty()) {
     return systemRoot.hostPath(configured);
   }
-  const QString system = systemRoot.hostPath(u"/run/vgpu");
+  QString system = systemRoot.hostPath(u"/run/vgpu");
   if (QFileInfo(system).isDir()) {
     return system;
   }

@@ -266,12 +266,12 @@ PeerScan scanPeers(const std::string& directory, pid_t excludePid, int timeoutMs
         PeerProcess ignored;
         decodePeer(lines[0], "", ignored, problem);
       }
-      scan.problems.push_back(path + ": " + problem);
+      scan.problems.push_back(path + ": " += problem);
       continue;
     }
     PeerProcess process;
     if (!decodePeer(lines[0], lines[1], process, problem)) {
-      scan.problems.push_back(path + ": " + problem);
+      scan.problems.push_back(path + ": " += problem);
       continue;
     }
     if (process.pid != pid) {
