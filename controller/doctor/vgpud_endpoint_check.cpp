@@ -149,10 +149,12 @@ CheckResult checkVgpudEndpoint(const DoctorContext& context) {
   const Evidence configEvidence{QStringLiteral("shim configuration"), configPath,
                                 QStringLiteral("backend=remote endpoint=%1").arg(endpoint)};
   CheckResult result;
-  // The configuration parser accepted the endpoint, so it is unix:PATH or tcp:HOST:PORT. Version
-  // is answered before any authentication, so a tcp: endpoint is checked the same way.
-  const bool tcp = endpoint.startsWith(QLatin1String("tcp:"));
-  const SocketResult connection = tcp ? connectTcp(endpoint.mid(4).toStdString(), kTimeoutSeconds * 1000)
+  // The configuration parser accepted the endpoint: unix:PATH, tcp:HOST:PORT or vsock:CID:PORT.
+  // Version is answered before any authentication, so network endpoints are checked the same way.
+  const SocketResult connection = endpoint.startsWith(QLatin1String("tcp:"))
+                                      ? connectTcp(endpoint.mid(4).toStdString(), kTimeoutSeconds * 1000)
+                                  : endpoint.startsWith(QLatin1String("vsock:"))
+                                      ? connectVsock(endpoint.mid(6).toStdString(), kTimeoutSeconds * 1000)
                                       : connectUnix(endpoint.mid(5).toStdString());
   result = connection.fd.valid() ? askVersion(connection.fd.get(), endpoint, configPath)
                                  : unreachable(endpoint, configPath, QString::fromStdString(connection.message));

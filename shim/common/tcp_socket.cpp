@@ -5,9 +5,12 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <string>
 #include <sys/socket.h>
 #include <system_error>
 #include <unistd.h>
+
+#include <linux/vm_sockets.h>
 
 namespace vgpu {
 
@@ -53,6 +56,60 @@ SocketResult connectTcp(const std::string& address, int timeoutMilliseconds) {
   if (!result.fd.valid()) {
     result.message = std::system_category().message(result.error);
   }
+  return result;
+}
+
+namespace {
+
+bool parseNumber(const std::string& text, unsigned int& out) {
+  if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  const unsigned long long value = std::stoull(text);
+  if (value > 0xFFFFFFFFULL) {
+    return false;
+  }
+  out = static_cast<unsigned int>(value);
+  return true;
+}
+
+} // namespace
+
+bool parseVsockAddress(const std::string& text, unsigned int& cid, unsigned int& port, bool cidRequired) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) {
+    cid = VMADDR_CID_ANY;
+    return !cidRequired && parseNumber(text, port);
+  }
+  return parseNumber(text.substr(0, colon), cid) && parseNumber(text.substr(colon + 1), port);
+}
+
+SocketResult connectVsock(const std::string& address, int timeoutMilliseconds) {
+  SocketResult result;
+  unsigned int cid = 0;
+  unsigned int port = 0;
+  if (!parseVsockAddress(address, cid, port, true)) {
+    result.message = "expected vsock:CID:PORT";
+    return result;
+  }
+  FileDescriptor fd(::socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    result.error = errno;
+    result.message = "no vsock in this kernel: " + std::system_category().message(result.error);
+    return result;
+  }
+  timeval limit{timeoutMilliseconds / 1000, static_cast<suseconds_t>(timeoutMilliseconds % 1000) * 1000};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+  sockaddr_vm target{};
+  target.svm_family = AF_VSOCK;
+  target.svm_cid = cid;
+  target.svm_port = port;
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&target), sizeof target) != 0) {
+    result.error = errno;
+    result.message = std::system_category().message(result.error);
+    return result;
+  }
+  result.fd = std::move(fd);
   return result;
 }
 

@@ -1,6 +1,8 @@
 // Parsing of vgpud's configuration file and command line.
 #include "daemon_options.h"
 
+#include "vgpu/tcp_socket.h"
+
 #include "vgpu/log.h"
 
 #include <array>
@@ -47,9 +49,21 @@ std::string apply(Options& options, std::string_view key, const std::string& val
       options.tcpPort = address.substr(colon + 1);
       return {};
     }
+    constexpr std::string_view kVsock = "vsock:";
+    if (value.rfind(kVsock, 0) == 0) {
+      unsigned int cid = 0;
+      unsigned int port = 0;
+      const std::string address = value.substr(kVsock.size());
+      if (!parseVsockAddress(address, cid, port, false)) {
+        return "vsock endpoint '" + value + "' must be vsock:PORT or vsock:CID:PORT (decimal)";
+      }
+      const auto colon = address.find(':');
+      options.vsockCid = colon == std::string::npos ? std::string() : address.substr(0, colon);
+      options.vsockPort = std::to_string(port);
+      return {};
+    }
     if (value.rfind(kUnix, 0) != 0) {
-      return "unsupported endpoint '" + value +
-             "': this build serves unix:PATH and tcp:HOST:PORT (vsock: not built yet)";
+      return "unsupported endpoint '" + value + "': vgpud serves unix:PATH, tcp:HOST:PORT and vsock:[CID:]PORT";
     }
     options.socketPath = value.substr(kUnix.size());
     if (options.socketPath.empty() || options.socketPath.size() >= sizeof(sockaddr_un::sun_path)) {
@@ -150,14 +164,16 @@ bool parseByteSize(std::string_view text, std::uint64_t& bytes) {
 }
 
 std::string usage() {
-  return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT --token-file FILE] [--backend sim|cuda]\n"
+  return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT] [--listen vsock:[CID:]PORT]\n"
+         "             [--token-file FILE] [--backend sim|cuda]\n"
          "             [--vram-quota SIZE] [--log-level off|error|warn|info|debug] [--config FILE]\n"
          "       vgpud --version | --help\n"
          "\n"
          "Runs the vgpu executor in the foreground. Stops cleanly on SIGTERM or SIGINT.\n"
          "  --listen unix:PATH   Unix socket to serve (created; a stale socket is replaced)\n"
          "  --listen tcp:HOST:PORT  also serve TCP; every client must present the token (no shared memory)\n"
-         "  --token-file FILE    the TCP token: 16+ bytes, readable by its owner only\n"
+         "  --listen vsock:[CID:]PORT  also serve AF_VSOCK (guests of this host); token as for TCP\n"
+         "  --token-file FILE    the TCP/vsock token: 16+ bytes, readable by its owner only\n"
          "  --backend sim|cuda   sim: a simulated device per session (default); cuda: not built yet\n"
          "  --vram-quota SIZE    device memory each session may hold per device (e.g. 8GiB); default: none\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
@@ -217,8 +233,9 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
     result.error = "--listen unix:PATH is required";
     return result;
   }
-  if (!options.tcpPort.empty() && options.tokenFile.empty()) {
-    result.error = "--listen tcp:... needs --token-file: vgpud never serves TCP without authentication";
+  if ((!options.tcpPort.empty() || !options.vsockPort.empty()) && options.tokenFile.empty()) {
+    result.error = "--listen tcp:/vsock:... needs --token-file: vgpud never serves a network channel without "
+                   "authentication";
     return result;
   }
   result.options = options;

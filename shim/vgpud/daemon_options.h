@@ -17,7 +17,9 @@ struct Options {
   std::string socketPath; // listen = unix:PATH
   std::string tcpHost;    // listen = tcp:HOST:PORT (listen may be given twice: unix and tcp)
   std::string tcpPort;
-  std::string tokenFile; // token-file = FILE: required with tcp (never served without authentication)
+  std::string vsockCid;  // listen = vsock:PORT (any CID) or vsock:CID:PORT; "" = any
+  std::string vsockPort; // "" = no vsock listener
+  std::string tokenFile; // token-file = FILE: required with tcp and vsock (never served without authentication)
   std::string logLevel;  // log-level, same words as VGPU_LOG
   ExecutorBackend backend = ExecutorBackend::Simulated; // backend = sim | cuda
   std::uint64_t vramQuotaBytes = 0;                     // vram-quota = SIZE, per session and device; 0: none

@@ -66,6 +66,16 @@ bool Server::start() {
     log::writef(log::Level::Info, kComponent, "listening on tcp:%s:%s (token required)", tcp_.host.c_str(),
                 tcp_.port.c_str());
   }
+  if (!tcp_.vsockPort.empty()) {
+    SocketResult vsock = listenVsock(tcp_.vsockCid, tcp_.vsockPort);
+    if (!vsock.fd.valid()) {
+      error_ = vsock.message;
+      return false;
+    }
+    vsockListener_ = std::move(vsock.fd);
+    log::writef(log::Level::Info, kComponent, "listening on vsock:%s:%s (token required)",
+                tcp_.vsockCid.empty() ? "any" : tcp_.vsockCid.c_str(), tcp_.vsockPort.c_str());
+  }
   ::sd_notify(0, "READY=1");
   return true;
 }
@@ -77,7 +87,8 @@ void Server::acceptClient(int listener, bool tcp) {
   }
   PeerCredentials peer;
   if (tcp) {
-    // Authenticated by the token in hello; small frames must not wait for Nagle.
+    // TCP or vsock: authenticated by the token in hello; small TCP frames must not wait for Nagle
+    // (the option does not apply to vsock and fails there harmlessly).
     const int one = 1;
     ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   } else {
@@ -127,9 +138,13 @@ void Server::drain() {
 
 int Server::run() {
   while (true) {
-    pollfd fds[3] = {{signals_.get(), POLLIN, 0}, {listener_.get(), POLLIN, 0}, {tcpListener_.get(), POLLIN, 0}};
+    // Invalid descriptors (-1) are ignored by poll.
+    pollfd fds[4] = {{signals_.get(), POLLIN, 0},
+                     {listener_.get(), POLLIN, 0},
+                     {tcpListener_.get(), POLLIN, 0},
+                     {vsockListener_.get(), POLLIN, 0}};
     // Wakes once a second to join the threads of ended sessions even when nobody connects.
-    if (::poll(fds, tcpListener_.valid() ? 3 : 2, 1000) < 0) {
+    if (::poll(fds, 4, 1000) < 0) {
       if (errno == EINTR) {
         continue;
       }
@@ -152,6 +167,9 @@ int Server::run() {
     }
     if (tcpListener_.valid() && (fds[2].revents & POLLIN) != 0) {
       acceptClient(tcpListener_.get(), true);
+    }
+    if (vsockListener_.valid() && (fds[3].revents & POLLIN) != 0) {
+      acceptClient(vsockListener_.get(), true);
     }
     reapFinished();
   }

@@ -23,7 +23,9 @@ public:
   struct Tcp {
     std::string host; // empty: no TCP listener
     std::string port;
-    std::string token; // every TCP session must present it
+    std::string vsockCid;  // "" = any CID
+    std::string vsockPort; // empty: no vsock listener
+    std::string token;     // every TCP and vsock session must present it
   };
   Server(std::string socketPath, SessionLimits limits, Tcp tcp = {});
   ~Server();
@@ -52,6 +54,7 @@ private:
   FileDescriptor listener_;
   Tcp tcp_;
   FileDescriptor tcpListener_;
+  FileDescriptor vsockListener_;
   FileDescriptor signals_;
   SessionRegistry registry_;
   std::list<Worker> workers_;

@@ -6,10 +6,13 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+
+#include <linux/vm_sockets.h>
 #include <vector>
 
 namespace vgpu::daemon {
@@ -43,6 +46,24 @@ SocketResult listenTcp(const std::string& host, const std::string& port) {
   if (!result.fd.valid()) {
     result.message = "cannot listen on tcp:" + host + ":" + port + ": " + std::system_category().message(result.error);
   }
+  return result;
+}
+
+SocketResult listenVsock(const std::string& cid, const std::string& port) {
+  SocketResult result;
+  sockaddr_vm address{};
+  address.svm_family = AF_VSOCK;
+  address.svm_cid = cid.empty() ? VMADDR_CID_ANY : static_cast<unsigned int>(std::stoul(cid));
+  address.svm_port = static_cast<unsigned int>(std::stoul(port));
+  FileDescriptor fd(::socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd.valid() || ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd.get(), 64) != 0) {
+    result.error = errno;
+    result.message = "cannot listen on vsock:" + (cid.empty() ? std::string("any") : cid) + ":" + port + ": " +
+                     std::system_category().message(result.error);
+    return result;
+  }
+  result.fd = std::move(fd);
   return result;
 }
 

@@ -16,6 +16,10 @@ inline constexpr std::size_t kMinTokenBytes = 16;
 // Binds and listens on HOST:PORT (numeric or resolvable; SO_REUSEADDR).
 SocketResult listenTcp(const std::string& host, const std::string& port);
 
+// Binds and listens on AF_VSOCK CID:PORT ("" CID = any). The message names the kernel's refusal
+// (no vsock transport, no loopback) so a caller can say why vsock is unavailable.
+SocketResult listenVsock(const std::string& cid, const std::string& port);
+
 // False with `error` when the file is missing, too permissive, or holds too short a token.
 bool readTokenFile(const std::string& path, std::string& token, std::string& error);
 

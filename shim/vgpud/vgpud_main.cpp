@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGPIPE, SIG_IGN); // a client that vanished mid-reply ends its session, not the daemon
   vgpu::daemon::Server::Tcp tcp;
-  if (!options.tcpPort.empty()) {
+  if (!options.tcpPort.empty() || !options.vsockPort.empty()) {
     std::string error;
     if (!vgpu::daemon::readTokenFile(options.tokenFile, tcp.token, error)) {
       std::fprintf(stderr, "vgpud: %s\n", error.c_str());
@@ -46,6 +46,8 @@ int main(int argc, char** argv) {
     }
     tcp.host = options.tcpHost;
     tcp.port = options.tcpPort;
+    tcp.vsockCid = options.vsockCid;
+    tcp.vsockPort = options.vsockPort;
   }
   vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes}, tcp);
   if (!server.start()) {

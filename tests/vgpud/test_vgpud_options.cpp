@@ -25,7 +25,10 @@ TEST_CASE("vgpud refuses bad command lines with a reason") {
   const Case cases[] = {
       {{}, "--listen unix:PATH is required"},
       {{"--listen"}, "--listen needs a value"},
-      {{"--listen", "vsock:3:5000"}, "unsupported endpoint"},
+      {{"--listen", "ftp:3:5000"}, "unsupported endpoint"},
+      {{"--listen", "unix:/tmp/s", "--listen", "vsock:3:5000"}, "needs --token-file"},
+      {{"--listen", "unix:/tmp/s", "--listen", "vsock:x:5000"}, "must be vsock:PORT or vsock:CID:PORT"},
+      {{"--listen", "unix:/tmp/s", "--listen", "vsock:"}, "must be vsock:PORT or vsock:CID:PORT"},
       {{"--listen", "unix:/tmp/s", "--listen", "tcp:127.0.0.1:7070"}, "needs --token-file"},
       {{"--listen", "unix:/tmp/s", "--listen", "tcp:7070"}, "must be tcp:HOST:PORT"},
       {{"--listen", "unix:/tmp/s", "--listen", "tcp:h:1", "--token-file", "token"}, "absolute path"},
@@ -40,6 +43,17 @@ TEST_CASE("vgpud refuses bad command lines with a reason") {
     CHECK_FALSE(result.options);
     CHECK(result.error.find(c.reason) != std::string::npos);
   }
+}
+
+TEST_CASE("vgpud accepts vsock listeners with or without a CID") {
+  const auto any = parseOptions({"--listen", "unix:/tmp/s", "--listen", "vsock:5000", "--token-file", "/tmp/t"});
+  REQUIRE(any.options);
+  CHECK(any.options->vsockCid.empty());
+  CHECK(any.options->vsockPort == "5000");
+  const auto host = parseOptions({"--listen", "unix:/tmp/s", "--listen", "vsock:2:7070", "--token-file", "/tmp/t"});
+  REQUIRE(host.options);
+  CHECK(host.options->vsockCid == "2");
+  CHECK(host.options->vsockPort == "7070");
 }
 
 TEST_CASE("vgpud takes its backend and VRAM quota from a configuration file, the command line winning") {

@@ -3,13 +3,16 @@
 # points the shim at it, runs the program unchanged and stops vgpud. Fails when vgpud does not come
 # up, or when no session reached it (so a test that silently ran on the in-process simulated device
 # cannot pass here).
-#   with_vgpud.sh [--tcp] VGPUD TEST [ARGS...]
+#   with_vgpud.sh [--tcp|--vsock] VGPUD TEST [ARGS...]
 # Default: unix socket + shared memory (VGPU_ENDPOINT=unix:...). --tcp: a TCP listener on
 # 127.0.0.1 with a token file (VGPU_ENDPOINT=tcp:127.0.0.1:PORT, VGPU_TOKEN_FILE), no shared memory.
+# --vsock: an AF_VSOCK listener reached through the kernel's vsock loopback (VGPU_ENDPOINT=
+# vsock:1:PORT) with the token file; where the kernel has no vsock loopback the script says why and
+# exits 77, which ctest reports as skipped.
 set -u
 transport=unix
-if [ "$1" = "--tcp" ]; then
-  transport=tcp
+if [ "$1" = "--tcp" ] || [ "$1" = "--vsock" ]; then
+  transport=${1#--}
   shift
 fi
 vgpud=$1
@@ -20,11 +23,17 @@ log="$dir/vgpud.log"
 attempt=0
 while :; do
   attempt=$((attempt + 1))
-  if [ "$transport" = tcp ]; then
-    port=$((20000 + ($$ + attempt * 7919) % 30000))
+  port=$((20000 + ($$ + attempt * 7919) % 30000))
+  if [ "$transport" != unix ]; then
     head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/token"
     chmod 600 "$dir/token"
+  fi
+  if [ "$transport" = tcp ]; then
     "$vgpud" --listen "unix:$socket" --listen "tcp:127.0.0.1:$port" --token-file "$dir/token" \
+      --backend sim --log-level info 2>"$log" &
+  elif [ "$transport" = vsock ]; then
+    # CID 1 (VMADDR_CID_LOCAL): this machine, through vsock loopback.
+    "$vgpud" --listen "unix:$socket" --listen "vsock:1:$port" --token-file "$dir/token" \
       --backend sim --log-level info 2>"$log" &
   else
     "$vgpud" --listen "unix:$socket" --backend sim --log-level info 2>"$log" &
@@ -41,6 +50,11 @@ while :; do
   fi
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
+  if [ "$transport" = vsock ] && grep -q "cannot listen on vsock" "$log"; then
+    echo "with_vgpud: SKIPPED: this kernel offers no vsock loopback: $(grep -o 'cannot listen on vsock.*' "$log")"
+    rm -rf "$dir"
+    exit 77
+  fi
   if [ "$attempt" -ge 5 ]; then
     echo "with_vgpud: vgpud did not start" >&2
     cat "$log" >&2
@@ -50,6 +64,8 @@ while :; do
 done
 if [ "$transport" = tcp ]; then
   VGPU_BACKEND=remote VGPU_ENDPOINT="tcp:127.0.0.1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
+elif [ "$transport" = vsock ]; then
+  VGPU_BACKEND=remote VGPU_ENDPOINT="vsock:1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
 else
   VGPU_BACKEND=remote VGPU_ENDPOINT="unix:$socket" "$@"
 fi

@@ -106,6 +106,22 @@ bool isHostPort(std::string_view text) {
          std::string_view::npos;
 }
 
+// CID:PORT, both decimal 32-bit numbers.
+bool isCidPort(std::string_view text) {
+  const auto colon = text.find(':');
+  const auto number = [](std::string_view digits) {
+    if (digits.empty() || digits.size() > 10 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      return false;
+    }
+    std::uint64_t value = 0;
+    for (const char c : digits) {
+      value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return value <= 0xFFFFFFFFULL;
+  };
+  return colon != std::string_view::npos && number(text.substr(0, colon)) && number(text.substr(colon + 1));
+}
+
 void setEndpoint(std::string_view value, ShimConfig& config, const Reporter& report) {
   constexpr std::string_view kUnix = "unix:";
   constexpr std::string_view kTcp = "tcp:";
@@ -113,10 +129,11 @@ void setEndpoint(std::string_view value, ShimConfig& config, const Reporter& rep
     config.endpoint = value;
   } else if (value.substr(0, kTcp.size()) == kTcp && isHostPort(value.substr(kTcp.size()))) {
     config.endpoint = value; // authenticated with the token file (VGPU_TOKEN_FILE, docs/configuration.md)
-  } else if (value.substr(0, 6) == "vsock:") {
-    report("endpoint: vsock endpoints are not supported yet (use unix: or tcp:), got '" + std::string(value) + "'");
+  } else if (value.substr(0, 6) == "vsock:" && isCidPort(value.substr(6))) {
+    config.endpoint = value; // authenticated with the token file, as tcp: is
   } else {
-    report("endpoint: expected unix:<absolute socket path> or tcp:<host>:<port>, got '" + std::string(value) + "'");
+    report("endpoint: expected unix:<absolute socket path>, tcp:<host>:<port> or vsock:<cid>:<port>, got '" +
+           std::string(value) + "'");
   }
 }
 

@@ -54,14 +54,18 @@ CUresult RemoteConnection::open(const ConnectionSettings& settings, wire::HelloR
   settings_ = settings;
   constexpr std::string_view kUnix = "unix:";
   constexpr std::string_view kTcp = "tcp:";
-  const bool tcp = settings.endpoint.rfind(kTcp, 0) == 0;
+  constexpr std::string_view kVsock = "vsock:";
+  const bool vsock = settings.endpoint.rfind(kVsock, 0) == 0;
+  // TCP and vsock are both network channels: token, no shared memory.
+  const bool tcp = vsock || settings.endpoint.rfind(kTcp, 0) == 0;
   if (!tcp && settings.endpoint.rfind(kUnix, 0) != 0) {
-    error = "endpoint '" + settings.endpoint + "': unix:PATH or tcp:HOST:PORT (vsock: not built yet)";
+    error = "endpoint '" + settings.endpoint + "': unix:PATH, tcp:HOST:PORT or vsock:CID:PORT";
     lost_ = true;
     return CUDA_ERROR_NO_DEVICE;
   }
-  SocketResult connected = tcp ? connectTcp(settings.endpoint.substr(kTcp.size()), settings.timeoutMilliseconds)
-                               : connectUnix(settings.endpoint.substr(kUnix.size()));
+  SocketResult connected = vsock ? connectVsock(settings.endpoint.substr(kVsock.size()), settings.timeoutMilliseconds)
+                           : tcp ? connectTcp(settings.endpoint.substr(kTcp.size()), settings.timeoutMilliseconds)
+                                 : connectUnix(settings.endpoint.substr(kUnix.size()));
   if (!connected.fd.valid()) {
     error = "cannot reach vgpud at " + settings.endpoint + ": " + connected.message;
     lost_ = true;
