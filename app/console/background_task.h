@@ -18,12 +18,14 @@ void runInBackground(QObject* receiver, std::function<Result()> work, std::funct
   auto result = std::make_shared<Result>();
   QThread* thread = QThread::create([result, work = std::move(work)] { *result = work(); });
   QPointer<QObject> guard(receiver);
-  QObject::connect(thread, &QThread::finished, receiver, [thread, result, guard, done = std::move(done)] {
+  QObject::connect(thread, &QThread::finished, receiver, [result, guard, done = std::move(done)] {
     if (guard) {
       done(*result);
     }
-    thread->deleteLater();
   });
+  // Its own connection: when the receiver is gone first, the one above is dropped with it, and
+  // the thread object must still go.
+  QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
   thread->start();
 }
 
