@@ -97,6 +97,14 @@ std::string apply(Options& options, std::string_view key, const std::string& val
     }
     return {};
   }
+  if (key == "cuda-driver") {
+    // A bare file name is looked up by the dynamic loader; anything else must be absolute.
+    if (value.empty() || (value.find('/') != std::string::npos && value.front() != '/')) {
+      return "cuda-driver must be an absolute path or a bare library name (e.g. libcuda.so.1)";
+    }
+    options.cudaDriverPath = value;
+    return {};
+  }
   if (key == "vram-quota") {
     if (!parseByteSize(value, options.vramQuotaBytes)) {
       return "bad vram-quota '" + value + "': an integer number of bytes, optionally with K, M, G, KiB, MiB or GiB";
@@ -165,7 +173,7 @@ bool parseByteSize(std::string_view text, std::uint64_t& bytes) {
 
 std::string usage() {
   return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT] [--listen vsock:[CID:]PORT]\n"
-         "             [--token-file FILE] [--backend sim|cuda]\n"
+         "             [--token-file FILE] [--backend sim|cuda] [--cuda-driver PATH]\n"
          "             [--vram-quota SIZE] [--log-level off|error|warn|info|debug] [--config FILE]\n"
          "       vgpud --version | --help\n"
          "\n"
@@ -174,11 +182,13 @@ std::string usage() {
          "  --listen tcp:HOST:PORT  also serve TCP; every client must present the token (no shared memory)\n"
          "  --listen vsock:[CID:]PORT  also serve AF_VSOCK (guests of this host); token as for TCP\n"
          "  --token-file FILE    the TCP/vsock token: 16+ bytes, readable by its owner only\n"
-         "  --backend sim|cuda   sim: a simulated device per session (default); cuda: not built yet\n"
+         "  --backend sim|cuda   sim: a simulated device per session (default); cuda: the host's real GPUs\n"
+         "  --cuda-driver PATH   NVIDIA's libcuda.so.1 for --backend cuda (default: libcuda.so.1, found by\n"
+         "                       the dynamic loader); a vgpu shim there is refused\n"
          "  --vram-quota SIZE    device memory each session may hold per device (e.g. 8GiB); default: none\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
-         "  --config FILE        read 'key = value' settings (listen, token-file, backend, vram-quota,\n"
-         "                       log-level) first\n";
+         "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
+         "                       vram-quota, log-level) first\n";
 }
 
 ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile) {
@@ -206,8 +216,8 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       options.showVersion = true;
       continue;
     }
-    constexpr std::array<std::string_view, 6> kValued = {"--listen",     "--log-level", "--backend",
-                                                         "--vram-quota", "--config",    "--token-file"};
+    constexpr std::array<std::string_view, 7> kValued = {"--listen", "--log-level",  "--backend",    "--vram-quota",
+                                                         "--config", "--token-file", "--cuda-driver"};
     bool known = false;
     for (std::string_view name : kValued) {
       known = known || argument == name;

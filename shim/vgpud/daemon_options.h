@@ -22,6 +22,7 @@ struct Options {
   std::string tokenFile; // token-file = FILE: required with tcp and vsock (never served without authentication)
   std::string logLevel;  // log-level, same words as VGPU_LOG
   ExecutorBackend backend = ExecutorBackend::Simulated; // backend = sim | cuda
+  std::string cudaDriverPath = "libcuda.so.1";          // cuda-driver = PATH (backend cuda)
   std::uint64_t vramQuotaBytes = 0;                     // vram-quota = SIZE, per session and device; 0: none
   std::string configFile;                               // --config
   bool showHelp = false;

@@ -3,6 +3,7 @@
 // (every reply produced by one read goes out in one write).
 #include "session.h"
 
+#include "cuda_devices.h"
 #include "session_calls.h"
 #include "sim_devices.h"
 #include "tcp_transport.h"
@@ -220,9 +221,11 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
   reply.version = version;
   reply.sessionId = id_;
   reply.daemonVersion = VGPU_VERSION_STRING;
-  reply.backend = "sim";
+  reply.backend = limits_.driver != nullptr ? "cuda" : "sim";
   std::string error;
-  backend_ = makeSimulatedDevices(hello.devices, limits_.vramQuotaBytes, reply.devices, error);
+  backend_ = limits_.driver != nullptr
+                 ? makeCudaDevices(*limits_.driver, hello.devices, limits_.vramQuotaBytes, reply.devices, error)
+                 : makeSimulatedDevices(hello.devices, limits_.vramQuotaBytes, reply.devices, error);
   if (backend_ == nullptr) {
     sendError(header, 4, error);
     return false;
@@ -231,10 +234,9 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
   helloDone_ = true;
   wire::appendFrame(output_, wire::Call::Hello, header.requestId, 0, wire::encodeHelloReply(reply));
   ++replies_;
-  log::writef(log::Level::Info, kComponent,
-              "session %llu: pid %d, %s, %d simulated device(s), shared memory %llu bytes",
+  log::writef(log::Level::Info, kComponent, "session %llu: pid %d, %s, %d %s device(s), shared memory %llu bytes",
               static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), hello.clientName.c_str(), deviceCount_,
-              static_cast<unsigned long long>(sharedSize_));
+              limits_.driver != nullptr ? "cuda" : "simulated", static_cast<unsigned long long>(sharedSize_));
   return true;
 }
 

@@ -24,8 +24,11 @@
 
 namespace vgpu::daemon {
 
+struct CudaDriver;
+
 struct SessionLimits {
-  std::uint64_t vramQuotaBytes = 0; // per device; 0: the device's memory is the limit
+  std::uint64_t vramQuotaBytes = 0;   // per device; 0: the device's memory is the limit
+  const CudaDriver* driver = nullptr; // backend cuda: the real driver; nullptr: backend sim
 };
 
 class Session {

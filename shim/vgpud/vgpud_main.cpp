@@ -1,4 +1,5 @@
 // vgpud entry point: parse the configuration, serve until SIGTERM.
+#include "cuda_driver.h"
 #include "daemon_options.h"
 #include "daemon_server.h"
 #include "tcp_transport.h"
@@ -9,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 int main(int argc, char** argv) {
   std::vector<std::string> arguments(argv + 1, argv + argc);
@@ -31,10 +33,19 @@ int main(int argc, char** argv) {
   vgpu::log::parseSettings(options.logLevel, level, destination);
   vgpu::log::setLevel(level);
 
+  // The real driver is loaded once, before any socket is opened: a host without a usable GPU
+  // fails here, with what to do, instead of failing each guest's cuInit.
+  std::unique_ptr<vgpu::daemon::CudaDriver> driver;
   if (options.backend == vgpu::daemon::ExecutorBackend::Cuda) {
-    // Never pretend: the real-GPU executor is not written yet.
-    std::fprintf(stderr, "vgpud: the cuda backend is not built yet; use --backend sim\n");
-    return 1;
+    std::string error;
+    driver = vgpu::daemon::loadCudaDriver(options.cudaDriverPath, error);
+    if (driver == nullptr) {
+      std::fprintf(stderr, "vgpud: %s\n", error.c_str());
+      return 1;
+    }
+    vgpu::log::writef(vgpu::log::Level::Info, "vgpud", "cuda backend: %s (CUDA %d.%d driver API), %d GPU(s)",
+                      driver->resolved.c_str(), driver->version / 1000, driver->version % 1000 / 10,
+                      driver->deviceCount);
   }
   std::signal(SIGPIPE, SIG_IGN); // a client that vanished mid-reply ends its session, not the daemon
   vgpu::daemon::Server::Tcp tcp;
@@ -49,7 +60,7 @@ int main(int argc, char** argv) {
     tcp.vsockCid = options.vsockCid;
     tcp.vsockPort = options.vsockPort;
   }
-  vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes}, tcp);
+  vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes, driver.get()}, tcp);
   if (!server.start()) {
     std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
     return 1;

@@ -11,6 +11,7 @@
 #include "vgpu/device/device_identity.h"
 #include "vgpu/device/device_profiles.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +19,12 @@ namespace {
 
 using vgpu::test::outputValue;
 using vgpu::test::ProgramResult;
+
+// Run by with_vgpud.sh --cuda-double: vgpud's cuda backend over the shim standing in for the driver.
+bool executorIsDriverDouble() {
+  const char* executor = std::getenv("VGPU_TEST_EXECUTOR");
+  return executor != nullptr && std::string(executor) == "cuda-double";
+}
 
 std::string machineIdFile() {
   return (vgpu::test::dataDir() / "sysfs" / "machine-id").string();
@@ -79,6 +86,10 @@ TEST_CASE("cudaGetDeviceCount follows the stubs on the PCI bus: 0, 1, 2") {
   CHECK(outputValue(one.output, "0 pci") == "0000:00:05");
   CHECK(outputValue(one.output, "0 uuid") == expectedUuid("0000:00:05.0"));
 
+  if (executorIsDriverDouble()) {
+    WARN("two GPUs through vgpud's cuda backend need multi-GPU VMM, which the driver double does not simulate");
+    return;
+  }
   const ProgramResult two = runCuda("device_query", "two-stubs");
   INFO(two.output);
   REQUIRE(two.exitCode == 0);
@@ -88,6 +99,10 @@ TEST_CASE("cudaGetDeviceCount follows the stubs on the PCI bus: 0, 1, 2") {
 }
 
 TEST_CASE("cudaGetDeviceProperties matches every device profile field by field") {
+  if (executorIsDriverDouble()) {
+    WARN("vgpud's cuda backend presents the executing GPU's own identity, not a profile the guest names");
+    return;
+  }
   for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
     INFO("profile " << profile.key);
     const ProgramResult run =

@@ -78,7 +78,14 @@ TEST_CASE("vgpud takes its backend and VRAM quota from a configuration file, the
 
   const auto cuda = parseOptions({"--listen", "unix:/tmp/s", "--backend", "cuda"});
   REQUIRE(cuda.options);
-  CHECK(cuda.options->backend == vgpu::daemon::ExecutorBackend::Cuda); // refused by main: not built yet
+  CHECK(cuda.options->backend == vgpu::daemon::ExecutorBackend::Cuda);
+  CHECK(cuda.options->cudaDriverPath == "libcuda.so.1"); // found by the dynamic loader
+  const auto driver = parseOptions(
+      {"--listen", "unix:/tmp/s", "--backend", "cuda", "--cuda-driver", "/usr/lib/x86_64-linux-gnu/libcuda.so.1"});
+  REQUIRE(driver.options);
+  CHECK(driver.options->cudaDriverPath == "/usr/lib/x86_64-linux-gnu/libcuda.so.1");
+  CHECK(parseOptions({"--listen", "unix:/tmp/s", "--cuda-driver", "lib/libcuda.so.1"}).error.find("absolute path") !=
+        std::string::npos);
 
   const auto bad = parseOptions({"--config", "/etc/vgpu/bad.conf"}, reader);
   CHECK_FALSE(bad.options);

@@ -9,11 +9,16 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <spawn.h>
+#include <sstream>
+#include <string_view>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 extern char** environ;
 
@@ -129,4 +134,75 @@ TEST_CASE("vgpud refuses to start on an unusable socket path") {
   REQUIRE(waitpid(pid, &status, 0) == pid);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 1);
+}
+
+namespace {
+// What `vgpud --backend cuda --cuda-driver PATH` prints on stderr and its exit status.
+std::pair<int, std::string> startCuda(const std::string& driver, bool allowDouble) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("vgpud-cuda-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string log = dir + "/stderr";
+  const char* argv[] = {VGPUD_PATH,      "--listen", nullptr,       "--backend", "cuda",
+                        "--cuda-driver", nullptr,    "--log-level", "warn",      nullptr};
+  const std::string endpoint = "unix:" + dir + "/s";
+  argv[2] = endpoint.c_str();
+  argv[6] = driver.c_str();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (std::string_view(*entry).rfind("VGPUD_TEST_DRIVER_DOUBLE=", 0) != 0) {
+      variables.emplace_back(*entry);
+    }
+  }
+  if (allowDouble) {
+    variables.emplace_back("VGPUD_TEST_DRIVER_DOUBLE=1");
+    variables.emplace_back("VGPU_SYSFS_ROOT=" + dir); // an empty bus, whatever this machine has
+    variables.emplace_back("VGPU_CONFIG=/nonexistent");
+  }
+  std::vector<char*> envp;
+  for (std::string& variable : variables) {
+    envp.push_back(variable.data());
+  }
+  envp.push_back(nullptr);
+  pid_t pid = -1;
+  REQUIRE(posix_spawn(&pid, VGPUD_PATH, &actions, nullptr, const_cast<char**>(argv), envp.data()) == 0);
+  posix_spawn_file_actions_destroy(&actions);
+  // A daemon that did start is stopped once its socket exists.
+  for (int attempt = 0; attempt < 300 && !std::filesystem::exists(dir + "/s"); ++attempt) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      std::ifstream file(log);
+      std::stringstream text;
+      text << file.rdbuf();
+      std::filesystem::remove_all(dir);
+      return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::filesystem::remove_all(dir);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, "started"};
+}
+
+} // namespace
+
+TEST_CASE("vgpud --backend cuda refuses a vgpu shim as the driver, and a driver that is not there") {
+  const std::string shim = std::string(VGPU_SHIM_LIBRARY_DIR) + "/libcuda.so.1";
+  const auto [shimStatus, shimError] = startCuda(shim, false);
+  CHECK(shimStatus == 1);
+  CHECK(shimError.find("is a vgpu shim, not NVIDIA's driver") != std::string::npos);
+
+  const auto [missingStatus, missingError] = startCuda("/nonexistent/libcuda.so.1", false);
+  CHECK(missingStatus == 1);
+  CHECK(missingError.find("cannot load the CUDA driver '/nonexistent/libcuda.so.1'") != std::string::npos);
+
+  // The test-only override lets the shim stand in for the driver (the cuda_double test variants);
+  // on this machine's bus it finds no GPU, and vgpud says so at start instead of failing each guest.
+  const auto [noGpuStatus, noGpuError] = startCuda(shim, true);
+  CHECK(noGpuStatus == 1);
+  CHECK(noGpuError.find("cuInit on '" + shim + "' failed: CUDA_ERROR_NO_DEVICE") != std::string::npos);
 }

@@ -3,17 +3,25 @@
 # points the shim at it, runs the program unchanged and stops vgpud. Fails when vgpud does not come
 # up, or when no session reached it (so a test that silently ran on the in-process simulated device
 # cannot pass here).
-#   with_vgpud.sh [--tcp|--vsock] VGPUD TEST [ARGS...]
+#   with_vgpud.sh [--tcp|--vsock|--cuda-double SHIM_DIR TREE_TOOL] VGPUD TEST [ARGS...]
 # Default: unix socket + shared memory (VGPU_ENDPOINT=unix:...). --tcp: a TCP listener on
 # 127.0.0.1 with a token file (VGPU_ENDPOINT=tcp:127.0.0.1:PORT, VGPU_TOKEN_FILE), no shared memory.
 # --vsock: an AF_VSOCK listener reached through the kernel's vsock loopback (VGPU_ENDPOINT=
 # vsock:1:PORT) with the token file; where the kernel has no vsock loopback the script says why and
 # exits 77, which ctest reports as skipped.
+# --cuda-double: vgpud runs its `cuda` backend (the real-driver code path) on a driver double: the
+# vgpu shim from SHIM_DIR in simulated mode, allowed by VGPUD_TEST_DRIVER_DOUBLE=1 (refused
+# otherwise), finding the GPUs of the two-stubs fixture bus that TREE_TOOL builds (its first is one-stub's). Unix socket.
 set -u
 transport=unix
+cuda_double=""
 if [ "$1" = "--tcp" ] || [ "$1" = "--vsock" ]; then
   transport=${1#--}
   shift
+elif [ "$1" = "--cuda-double" ]; then
+  cuda_double="$2"
+  tree=$("$3" two-stubs) || exit 1
+  shift 3
 fi
 vgpud=$1
 shift
@@ -35,6 +43,11 @@ while :; do
     # CID 1 (VMADDR_CID_LOCAL): this machine, through vsock loopback.
     "$vgpud" --listen "unix:$socket" --listen "vsock:1:$port" --token-file "$dir/token" \
       --backend sim --log-level info 2>"$log" &
+  elif [ -n "$cuda_double" ]; then
+    env -u VGPU_BACKEND -u VGPU_ENDPOINT VGPUD_TEST_DRIVER_DOUBLE=1 VGPU_SYSFS_ROOT="$tree" \
+      VGPU_CONFIG=/nonexistent VGPU_MACHINE_ID_FILE="$(dirname "$0")/../data/sysfs/machine-id" \
+      "$vgpud" --listen "unix:$socket" --backend cuda --cuda-driver "$cuda_double/libcuda.so.1" \
+      --log-level info 2>"$log" &
   else
     "$vgpud" --listen "unix:$socket" --backend sim --log-level info 2>"$log" &
   fi
@@ -66,6 +79,9 @@ if [ "$transport" = tcp ]; then
   VGPU_BACKEND=remote VGPU_ENDPOINT="tcp:127.0.0.1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
 elif [ "$transport" = vsock ]; then
   VGPU_BACKEND=remote VGPU_ENDPOINT="vsock:1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
+elif [ -n "$cuda_double" ]; then
+  # Tests skip what only a simulated executor presents (profile overrides, multi-GPU VMM).
+  VGPU_TEST_EXECUTOR=cuda-double VGPU_BACKEND=remote VGPU_ENDPOINT="unix:$socket" "$@"
 else
   VGPU_BACKEND=remote VGPU_ENDPOINT="unix:$socket" "$@"
 fi
@@ -79,9 +95,14 @@ if [ "$sessions" -eq 0 ]; then
   echo "with_vgpud: no session reached vgpud: the test did not run through it" >&2
   status=1
 fi
+if [ -n "$cuda_double" ] && ! grep -q "cuda device(s)" "$log"; then
+  echo "with_vgpud: no session ran on vgpud's cuda backend" >&2
+  status=1
+fi
 if [ "$daemon" -ne 0 ]; then
   cat "$log" >&2
   status=1
 fi
 rm -rf "$dir"
+[ -n "$cuda_double" ] && rm -rf "$tree"
 exit "$status"

@@ -1,0 +1,451 @@
+// The `cuda` backend's work: copies, memsets, streams, events, modules and launches on the
+// session's contexts (see cuda_backend.h).
+#include "cuda_backend.h"
+
+#include <algorithm>
+
+namespace vgpu::daemon {
+namespace {
+
+// Bytes a copy or memset side covers: whole rows but the last, which ends at its width.
+std::size_t footprint(std::size_t width, std::size_t height, std::size_t pitch) {
+  return height <= 1 ? width : pitch * (height - 1) + width;
+}
+
+constexpr std::size_t kDefaultSharedLimit = 48 * 1024;
+constexpr std::uint32_t kMaxParameters = 4096;
+
+} // namespace
+
+bool CudaBackend::resolveStream(cuda::BackendStream id, int device, CUstream& out) const {
+  if (id == 0) {
+    out = nullptr; // the context's legacy default stream
+    return true;
+  }
+  const auto it = streams_.find(id);
+  if (it == streams_.end() || it->second.device != device) {
+    return false;
+  }
+  out = it->second.stream;
+  return true;
+}
+
+CUresult CudaBackend::copy(const cuda::CopyEndpoint& dst, const cuda::CopyEndpoint& src, std::size_t widthBytes,
+                           std::size_t height, cuda::BackendStream stream, bool async) {
+  if (!dst.isDevice && !src.isDevice) {
+    return CUDA_ERROR_INVALID_VALUE; // host to host is the client's own business
+  }
+  if (widthBytes == 0 || height == 0) {
+    return CUDA_SUCCESS;
+  }
+  int device = -1;
+  int otherDevice = -1;
+  if (dst.isDevice && !knownRange(dst.device, footprint(widthBytes, height, dst.pitch), device)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (src.isDevice && !knownRange(src.device, footprint(widthBytes, height, src.pitch), otherDevice)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  device = device >= 0 ? device : otherDevice;
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  CUstream target = nullptr;
+  if (!resolveStream(stream, device, target)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  CUresult result = CUDA_SUCCESS;
+  if (height == 1) {
+    if (dst.isDevice && src.isDevice) {
+      result = driver_.cuMemcpyDtoDAsync(dst.device, src.device, widthBytes, target);
+      counters_.bytesDeviceToDevice += widthBytes;
+    } else if (dst.isDevice) {
+      result = driver_.cuMemcpyHtoDAsync(dst.device, src.host, widthBytes, target);
+      counters_.bytesHostToDevice += widthBytes;
+    } else {
+      result = driver_.cuMemcpyDtoHAsync(dst.host, src.device, widthBytes, target);
+      counters_.bytesDeviceToHost += widthBytes;
+    }
+  } else {
+    CUDA_MEMCPY2D shape{};
+    shape.WidthInBytes = widthBytes;
+    shape.Height = height;
+    shape.srcMemoryType = src.isDevice ? CU_MEMORYTYPE_DEVICE : CU_MEMORYTYPE_HOST;
+    shape.srcDevice = src.device;
+    shape.srcHost = src.host;
+    shape.srcPitch = src.pitch;
+    shape.dstMemoryType = dst.isDevice ? CU_MEMORYTYPE_DEVICE : CU_MEMORYTYPE_HOST;
+    shape.dstDevice = dst.device;
+    shape.dstHost = dst.host;
+    shape.dstPitch = dst.pitch;
+    result = driver_.cuMemcpy2DAsync(&shape, target);
+    (dst.isDevice && src.isDevice ? counters_.bytesDeviceToDevice
+     : dst.isDevice               ? counters_.bytesHostToDevice
+                                  : counters_.bytesDeviceToHost) += widthBytes * height;
+  }
+  // The host side is pageable to the driver: a copy from it has taken its source, and one into it
+  // is complete, when the call returns. A synchronous copy also waits for its stream.
+  if (result == CUDA_SUCCESS && !async) {
+    result = driver_.cuStreamSynchronize(target);
+  }
+  return note(result);
+}
+
+CUresult CudaBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t value, unsigned elementSize,
+                             std::size_t widthElements, std::size_t height, cuda::BackendStream stream, bool async) {
+  if (elementSize != 1 && elementSize != 2 && elementSize != 4) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (widthElements == 0 || height == 0) {
+    return CUDA_SUCCESS;
+  }
+  int device = 0;
+  if (!knownRange(dst, footprint(widthElements * elementSize, height, pitch), device)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  CUstream target = nullptr;
+  if (!resolveStream(stream, device, target)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  CUresult result = CUDA_SUCCESS;
+  if (height == 1) {
+    result = elementSize == 1 ? driver_.cuMemsetD8Async(dst, static_cast<unsigned char>(value), widthElements, target)
+             : elementSize == 2
+                 ? driver_.cuMemsetD16Async(dst, static_cast<unsigned short>(value), widthElements, target)
+                 : driver_.cuMemsetD32Async(dst, value, widthElements, target);
+  } else {
+    result =
+        elementSize == 1
+            ? driver_.cuMemsetD2D8Async(dst, pitch, static_cast<unsigned char>(value), widthElements, height, target)
+        : elementSize == 2
+            ? driver_.cuMemsetD2D16Async(dst, pitch, static_cast<unsigned short>(value), widthElements, height, target)
+            : driver_.cuMemsetD2D32Async(dst, pitch, value, widthElements, height, target);
+  }
+  ++counters_.memsets;
+  if (result == CUDA_SUCCESS && !async) {
+    result = driver_.cuStreamSynchronize(target);
+  }
+  return note(result);
+}
+
+CUresult CudaBackend::streamCreate(int device, unsigned flags, int priority, cuda::BackendStream& out) {
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  CUstream stream = nullptr;
+  if (const CUresult result = driver_.cuStreamCreateWithPriority(&stream, flags, priority); result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  out = nextId_++;
+  streams_[out] = Stream{stream, device};
+  return CUDA_SUCCESS;
+}
+
+CUresult CudaBackend::streamDestroy(cuda::BackendStream id) {
+  const auto it = streams_.find(id);
+  if (it == streams_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  bind(it->second.device);
+  const CUresult result = driver_.cuStreamDestroy(it->second.stream);
+  streams_.erase(it);
+  return note(result);
+}
+
+CUresult CudaBackend::streamSynchronize(cuda::BackendStream id) {
+  const int device = id == 0 ? std::max(bound_, 0) : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
+  CUstream stream = nullptr;
+  if (device < 0 || !resolveStream(id, device, stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuStreamSynchronize(stream));
+}
+
+CUresult CudaBackend::streamQuery(cuda::BackendStream id) {
+  const int device = id == 0 ? std::max(bound_, 0) : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
+  CUstream stream = nullptr;
+  if (device < 0 || !resolveStream(id, device, stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuStreamQuery(stream));
+}
+
+CUresult CudaBackend::streamWaitEvent(cuda::BackendStream id, cuda::BackendEvent eventId) {
+  const auto event = events_.find(eventId);
+  if (event == events_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  const int device = id == 0 ? event->second.device : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
+  CUstream stream = nullptr;
+  if (device < 0 || !resolveStream(id, device, stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuStreamWaitEvent(stream, event->second.event, 0));
+}
+
+CUresult CudaBackend::hostFunction(cuda::BackendStream, void (*)(void*), void*) {
+  return CUDA_ERROR_NOT_SUPPORTED; // host functions run in the client's process, never here
+}
+
+CUresult CudaBackend::eventCreate(unsigned flags, cuda::BackendEvent& out) {
+  const int device = std::max(bound_, 0);
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  CUevent event = nullptr;
+  if (const CUresult result = driver_.cuEventCreate(&event, flags); result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  out = nextId_++;
+  events_[out] = Event{event, device};
+  return CUDA_SUCCESS;
+}
+
+CUresult CudaBackend::eventDestroy(cuda::BackendEvent id) {
+  const auto it = events_.find(id);
+  if (it == events_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  bind(it->second.device);
+  const CUresult result = driver_.cuEventDestroy(it->second.event);
+  events_.erase(it);
+  return note(result);
+}
+
+CUresult CudaBackend::eventRecord(cuda::BackendEvent id, cuda::BackendStream streamId) {
+  const auto event = events_.find(id);
+  if (event == events_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  CUstream stream = nullptr;
+  if (!resolveStream(streamId, event->second.device, stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(event->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuEventRecord(event->second.event, stream));
+}
+
+CUresult CudaBackend::eventQuery(cuda::BackendEvent id) {
+  const auto event = events_.find(id);
+  if (event == events_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(event->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuEventQuery(event->second.event));
+}
+
+CUresult CudaBackend::eventSynchronize(cuda::BackendEvent id) {
+  const auto event = events_.find(id);
+  if (event == events_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(event->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuEventSynchronize(event->second.event));
+}
+
+CUresult CudaBackend::eventElapsed(cuda::BackendEvent start, cuda::BackendEvent end, float& milliseconds) {
+  const auto first = events_.find(start);
+  const auto second = events_.find(end);
+  if (first == events_.end() || second == events_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(first->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuEventElapsedTime(&milliseconds, first->second.event, second->second.event));
+}
+
+CUresult CudaBackend::deviceSynchronize(int device) {
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return note(driver_.cuCtxSynchronize());
+}
+
+CUresult CudaBackend::moduleLoad(int device, std::span<const std::uint8_t> image, cuda::BackendModule& out,
+                                 std::string& error) {
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  // PTX must end in a NUL; a trailing byte is harmless to fatbins and cubins (their headers give
+  // their sizes).
+  std::vector<std::uint8_t> terminated(image.begin(), image.end());
+  terminated.push_back(0);
+  CUmodule module = nullptr;
+  if (const CUresult result = driver_.cuModuleLoadData(&module, terminated.data()); result != CUDA_SUCCESS) {
+    error = "the driver refused the module image: " + driver_.errorName(result);
+    return note(result);
+  }
+  out = nextId_++;
+  modules_[out] = Module{module, device};
+  return CUDA_SUCCESS;
+}
+
+CUresult CudaBackend::moduleUnload(cuda::BackendModule id) {
+  const auto it = modules_.find(id);
+  if (it == modules_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::erase_if(functions_, [id](const auto& entry) { return entry.second.module == id; });
+  std::erase_if(
+      ranges_, [id](const auto& entry) { return entry.second.kind == RangeKind::Global && entry.second.module == id; });
+  bind(it->second.device);
+  const CUresult result = driver_.cuModuleUnload(it->second.module);
+  modules_.erase(it);
+  return note(result);
+}
+
+CUresult CudaBackend::moduleFunction(cuda::BackendModule id, std::string_view name, cuda::BackendFunction& out,
+                                     const cuda::KernelInfo*& info) {
+  const auto module = modules_.find(id);
+  if (module == modules_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  for (const auto& [functionId, function] : functions_) {
+    if (function.module == id && function.info.name == name) {
+      out = functionId;
+      info = &function.info;
+      return CUDA_SUCCESS;
+    }
+  }
+  if (const CUresult bound = bind(module->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  const std::string terminated(name);
+  Function function;
+  function.module = id;
+  function.device = module->second.device;
+  function.info.name = terminated;
+  if (const CUresult result =
+          driver_.cuModuleGetFunction(&function.function, module->second.module, terminated.c_str());
+      result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  // The parameter layout from the driver itself: the loaded image's own metadata.
+  for (std::uint32_t index = 0; index < kMaxParameters; ++index) {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    if (driver_.cuFuncGetParamInfo(function.function, index, &offset, &size) != CUDA_SUCCESS) {
+      break;
+    }
+    function.info.parameters.push_back({static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(size)});
+    function.info.parameterBufferSize =
+        std::max(function.info.parameterBufferSize, static_cast<std::uint32_t>(offset + size));
+  }
+  const auto attribute = [&](CUfunction_attribute which, int& value) {
+    driver_.cuFuncGetAttribute(&value, which, function.function);
+  };
+  attribute(CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, function.info.maxThreadsPerBlock);
+  attribute(CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, function.info.sharedSizeBytes);
+  attribute(CU_FUNC_ATTRIBUTE_CONST_SIZE_BYTES, function.info.constSizeBytes);
+  attribute(CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES, function.info.localSizeBytes);
+  attribute(CU_FUNC_ATTRIBUTE_NUM_REGS, function.info.numRegs);
+  out = nextId_++;
+  const auto inserted = functions_.emplace(out, std::move(function));
+  info = &inserted.first->second.info;
+  return CUDA_SUCCESS;
+}
+
+CUresult CudaBackend::moduleFunctions(cuda::BackendModule id, std::vector<std::string>& names) {
+  const auto module = modules_.find(id);
+  if (module == modules_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(module->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  unsigned count = 0;
+  if (const CUresult result = driver_.cuModuleGetFunctionCount(&count, module->second.module); result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  std::vector<CUfunction> functions(count);
+  if (const CUresult result = driver_.cuModuleEnumerateFunctions(functions.data(), count, module->second.module);
+      result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  names.clear();
+  for (CUfunction function : functions) {
+    const char* name = nullptr;
+    if (driver_.cuFuncGetName(&name, function) == CUDA_SUCCESS && name != nullptr) {
+      names.emplace_back(name);
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult CudaBackend::moduleGlobal(cuda::BackendModule id, std::string_view name, cuda::GlobalInfo& out) {
+  const auto module = modules_.find(id);
+  if (module == modules_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(module->second.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  const std::string terminated(name);
+  CUdeviceptr address = 0;
+  std::size_t size = 0;
+  if (const CUresult result = driver_.cuModuleGetGlobal(&address, &size, module->second.module, terminated.c_str());
+      result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  if (size > 0 && ranges_.count(address) == 0) {
+    ranges_[address] = Range{size, size, module->second.device, RangeKind::Global, 0, nextId_++, id, 0};
+  }
+  out = cuda::GlobalInfo{terminated, address, size};
+  return CUDA_SUCCESS;
+}
+
+CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig& config,
+                             std::span<const std::uint8_t> parameters) {
+  const auto it = functions_.find(id);
+  if (it == functions_.end()) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  Function& function = it->second;
+  if (parameters.size() < function.info.parameterBufferSize) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult bound = bind(function.device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  CUstream stream = nullptr;
+  if (!resolveStream(config.stream, function.device, stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  // Dynamic shared memory beyond 48 KiB needs the kernel's opt-in; the guest's cuFuncSetAttribute
+  // stays in the guest (the shim checked the size against the device's opt-in limit), so opt in here.
+  if (config.sharedMemBytes + static_cast<std::size_t>(function.info.sharedSizeBytes) > kDefaultSharedLimit) {
+    driver_.cuFuncSetAttribute(function.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                               static_cast<int>(config.sharedMemBytes));
+  }
+  std::vector<void*> arguments;
+  arguments.reserve(function.info.parameters.size());
+  for (const cuda::KernelParameter& parameter : function.info.parameters) {
+    // The driver copies each parameter's bytes during the call.
+    arguments.push_back(const_cast<std::uint8_t*>(parameters.data() + parameter.offset));
+  }
+  ++counters_.kernelLaunches;
+  return note(driver_.cuLaunchKernel(function.function, config.gridX, config.gridY, config.gridZ, config.blockX,
+                                     config.blockY, config.blockZ, config.sharedMemBytes, stream,
+                                     arguments.empty() ? nullptr : arguments.data(), nullptr));
+}
+
+} // namespace vgpu::daemon
