@@ -7,6 +7,9 @@
 //   3. asynchronous cuLaunchKernel calls accepted per second;
 //   4. round trips from cuInit to full device properties (counted by vgpud for that session).
 // Starts its own vgpud on a temporary socket and points the shim at it (VGPU_BACKEND=remote).
+// Default: vgpud's sim backend and a fixture PCI bus. On a GPU host, `--cuda-driver PATH` runs
+// vgpud's cuda backend on NVIDIA's driver and the shim finds the real GPU on the machine's bus;
+// `--vgpud PATH` names the vgpud to start (a staged copy).
 #include "sysfs_fixture.h"
 #include "test_paths.h"
 
@@ -114,9 +117,15 @@ constexpr const char* kPtx = ".version 8.0\n.target sm_90\n.address_size 64\n"
 
 int main(int argc, char** argv) {
   int launches = 1000000;
+  std::string cudaDriver; // empty: vgpud's sim backend
+  std::string vgpud = VGPUD_PATH;
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--launches") == 0) {
       launches = std::atoi(argv[i + 1]);
+    } else if (std::strcmp(argv[i], "--cuda-driver") == 0) {
+      cudaDriver = argv[i + 1];
+    } else if (std::strcmp(argv[i], "--vgpud") == 0) {
+      vgpud = argv[i + 1];
     }
   }
   char directory[] = "/tmp/bench-vgpud-XXXXXX";
@@ -130,15 +139,22 @@ int main(int argc, char** argv) {
   if (daemon == 0) {
     std::freopen(logPath.c_str(), "w", stderr);
     const std::string endpoint = "unix:" + socketPath;
-    ::execl(VGPUD_PATH, VGPUD_PATH, "--listen", endpoint.c_str(), "--log-level", "info", nullptr);
+    if (cudaDriver.empty()) {
+      ::execl(vgpud.c_str(), vgpud.c_str(), "--listen", endpoint.c_str(), "--log-level", "info", nullptr);
+    } else {
+      ::execl(vgpud.c_str(), vgpud.c_str(), "--listen", endpoint.c_str(), "--log-level", "info", "--backend", "cuda",
+              "--cuda-driver", cudaDriver.c_str(), nullptr);
+    }
     std::_Exit(127);
   }
   for (int i = 0; i < 300 && ::access(socketPath.c_str(), F_OK) != 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ::setenv("VGPU_CONFIG", "/nonexistent/vgpu-shim.conf", 1);
-  ::setenv("VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").c_str(), 1);
-  ::setenv("VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").c_str(), 1);
+  if (cudaDriver.empty()) {
+    ::setenv("VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").c_str(), 1);
+    ::setenv("VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").c_str(), 1);
+  }
   ::setenv("VGPU_BACKEND", "remote", 1);
   ::setenv("VGPU_ENDPOINT", ("unix:" + socketPath).c_str(), 1);
   ::setenv("VGPU_LOG", "off", 1);

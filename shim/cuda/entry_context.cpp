@@ -223,6 +223,7 @@ VGPU_EXPORT CUresult cuCtxGetLimit(size_t* value, CUlimit limit) {
         {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
         {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 32},
         {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 0},
+        {CU_LIMIT_CIG_ENABLED, 0}, // an ordinary context, never a CUDA-in-graphics one (cuBLAS asks)
     };
     const std::lock_guard lock(context->mutex);
     if (const auto it = context->limits.find(limit); it != context->limits.end()) {

@@ -40,11 +40,13 @@ enum TableId : int {
   kIntegrity,
   kChecks,
   kCublasLt,
-  kChained
+  kChained,
+  kGemmProbe
 };
 constexpr const char* kTableNames[] = {"CUDART_INTERFACE",  "TOOLS_TLS",          "TOOLS_RUNTIME_CALLBACK_HOOKS",
                                        "CTX_CREATE_BYPASS", "DEVICE_EXTENDED_RT", "INTEGRITY_CHECK",
-                                       "CONTEXT_CHECKS",    "21318c60",           "f8cff951"};
+                                       "CONTEXT_CHECKS",    "21318c60",           "f8cff951",
+                                       "1734dc26"};
 
 template <int Table, int Slot> CUresult unknownSlot() {
   static std::atomic<bool> reported{false};
@@ -410,6 +412,17 @@ std::array<void*, 38>& chainedTable() {
   return table;
 }
 
+// {1734dc26-...} (136 bytes on driver 580): asked for by cuBLAS/cuBLASLt before a GEMM; a refusal
+// makes cuBLASLt dereference the null table. Its slots' meanings are unknown: logging stubs.
+std::array<void*, 17>& gemmProbeTable() {
+  static std::array<void*, 17> table = [] {
+    std::array<void*, 17> t{};
+    prepare<kGemmProbe>(t);
+    return t;
+  }();
+  return table;
+}
+
 struct KnownTable {
   std::uint8_t uuid[16];
   void* (*table)();
@@ -436,6 +449,8 @@ const KnownTable kTables[] = {
      [] { return static_cast<void*>(chainedTable().data()); }},
     {{0x21, 0x31, 0x8c, 0x60, 0x97, 0x14, 0x32, 0x48, 0x8c, 0xa6, 0x41, 0xff, 0x73, 0x24, 0xc8, 0xf2},
      [] { return static_cast<void*>(cublasLtTable().data()); }},
+    {{0x17, 0x34, 0xdc, 0x26, 0x80, 0x0d, 0x47, 0x45, 0x87, 0x26, 0xc0, 0xf1, 0xe7, 0xdd, 0x8b, 0xca},
+     [] { return static_cast<void*>(gemmProbeTable().data()); }},
 };
 
 } // namespace

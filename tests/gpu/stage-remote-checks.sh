@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Copies what tests/gpu/run-remote-checks.sh needs into gpu-stage/ as plain files, so a machine with
+# an NVIDIA GPU, the CUDA toolkit's libraries in /usr/local/cuda/lib64 and nothing else of ours can
+# run the checks: the shim libraries with libpci and its dependencies (shim/), vgpud (bin/) with the
+# libraries it links beyond glibc and libstdc++ (lib/: libsystemd and its dependencies), the GPU
+# check programs (programs/) and the run script. Debug info is stripped and NVIDIA's libraries are
+# not copied, so the stage stays small (about 10 MiB).
+#   Usage: tests/gpu/stage-remote-checks.sh [build dir]   (default: build/default)
+#   VGPU_GPU_STAGE=DIR stages into DIR instead (the ctest of the flow uses a temporary one).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build/default}
+stage=${VGPU_GPU_STAGE:-$root/gpu-stage}
+programs=(vector_add stream_overlap cublas_gemm graph_replay vmm_pool)
+for needed in "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$build/shim/vgpud/vgpud"; do
+  if [[ ! -e "$needed" ]]; then
+    echo "stage-remote-checks: $needed is missing: build vgpu-cuda vgpu-nvml vgpud first" >&2
+    exit 1
+  fi
+done
+for program in "${programs[@]}"; do
+  if [[ ! -x "$build/tests/gpu/programs/$program" ]]; then
+    echo "stage-remote-checks: $build/tests/gpu/programs/$program is missing: build gpu_check_$program first" >&2
+    exit 1
+  fi
+done
+rm -rf "$stage"
+mkdir -p "$stage/shim" "$stage/lib" "$stage/bin" "$stage/programs"
+cp -L "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$stage/shim/"
+# The shim's own dependency (libpci) and libpci's, for GPU hosts without them (the H100 host had none).
+for library in libpci.so.3 libz.so.1 libudev.so.1; do
+  cp -L "/lib/x86_64-linux-gnu/$library" "$stage/shim/"
+done
+cp -L "$build/shim/vgpud/vgpud" "$stage/bin/"
+# vgpud's libraries beyond the C and C++ runtimes, which any host with NVIDIA's driver has.
+ldd "$build/shim/vgpud/vgpud" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }' | while read -r name path; do
+  case "$name" in
+    libc.so.* | libm.so.* | libstdc++.so.* | libgcc_s.so.* | ld-linux*) ;;
+    *) cp -L "$path" "$stage/lib/$name" ;;
+  esac
+done
+for program in "${programs[@]}"; do
+  cp "$build/tests/gpu/programs/$program" "$stage/programs/"
+done
+cp "$root/tests/gpu/run-remote-checks.sh" "$stage/"
+strip --strip-debug "$stage/shim/"*.so.* "$stage/lib/"*.so.* "$stage/bin/vgpud"
+du -sh "$stage"
