@@ -214,17 +214,26 @@ VGPU_EXPORT CUresult cuCtxGetLimit(size_t* value, CUlimit limit) {
     if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-    // Defaults NVIDIA's driver reports on Hopper/Ampere for a fresh context.
+    // What NVIDIA's driver 580 reports for a fresh context on an H100 (docs/gpu-results,
+    // 2026-11-26-h100-remote-checks/context-limits.txt); the device runtime's sync depth and the CIG
+    // shared-memory fallback are unsupported limits there too.
     static const std::map<CUlimit, std::size_t> kDefaults = {
         {CU_LIMIT_STACK_SIZE, 1024},
-        {CU_LIMIT_PRINTF_FIFO_SIZE, 1048576},
+        {CU_LIMIT_PRINTF_FIFO_SIZE, 8650752},
         {CU_LIMIT_MALLOC_HEAP_SIZE, 8388608},
-        {CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH, 2},
         {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
-        {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 32},
-        {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 0},
+        {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 64},
+        {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 9830400},
         {CU_LIMIT_CIG_ENABLED, 0}, // an ordinary context, never a CUDA-in-graphics one (cuBLAS asks)
     };
+    if (limit == CU_LIMIT_SHMEM_SIZE) {
+      // Outside a CIG context: the device's opt-in shared memory per block.
+      int optin = 0;
+      const CUresult status =
+          cuDeviceGetAttribute(&optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, context->device);
+      *value = static_cast<std::size_t>(optin);
+      return status;
+    }
     const std::lock_guard lock(context->mutex);
     if (const auto it = context->limits.find(limit); it != context->limits.end()) {
       *value = it->second;
@@ -245,8 +254,15 @@ VGPU_EXPORT CUresult cuCtxSetLimit(CUlimit limit, size_t value) {
     if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-    if (limit > CU_LIMIT_PERSISTING_L2_CACHE_SIZE) {
+    // As NVIDIA's driver 580 answers (the same capture as cuCtxGetLimit's defaults).
+    if (limit == CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH || limit >= CU_LIMIT_CIG_SHMEM_FALLBACK_ENABLED) {
       return CUDA_ERROR_UNSUPPORTED_LIMIT;
+    }
+    if (limit == CU_LIMIT_SHMEM_SIZE || limit == CU_LIMIT_CIG_ENABLED) {
+      return CUDA_ERROR_NOT_PERMITTED; // query-only
+    }
+    if (limit == CU_LIMIT_MAX_L2_FETCH_GRANULARITY && value > 128) {
+      return CUDA_ERROR_INVALID_VALUE; // a hint between 0 and 128 bytes
     }
     const std::lock_guard lock(context->mutex);
     context->limits[limit] = value;

@@ -207,3 +207,35 @@ TEST_CASE("every error code has a name and a description") {
     CHECK(cuGetErrorString(static_cast<CUresult>(code), &text) == CUDA_SUCCESS);
   }
 }
+
+TEST_CASE("context limits answer as NVIDIA's driver 580 does on an H100, query-only ones refuse a set") {
+  context();
+  // Captured on the H100 (docs/gpu-results/2026-11-26-h100-remote-checks/context-limits.txt).
+  const std::vector<std::pair<CUlimit, std::size_t>> defaults = {
+      {CU_LIMIT_STACK_SIZE, 1024},
+      {CU_LIMIT_PRINTF_FIFO_SIZE, 8650752},
+      {CU_LIMIT_MALLOC_HEAP_SIZE, 8388608},
+      {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
+      {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 64},
+      {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 9830400},
+      {CU_LIMIT_SHMEM_SIZE, 232448}, // the device's opt-in shared memory per block
+      {CU_LIMIT_CIG_ENABLED, 0},     // cuBLAS asks before its first GEMM
+  };
+  for (const auto& [limit, expected] : defaults) {
+    INFO("limit " << static_cast<int>(limit));
+    std::size_t value = 1;
+    CHECK(cuCtxGetLimit(&value, limit) == CUDA_SUCCESS);
+    CHECK(value == expected);
+  }
+  std::size_t value = 0;
+  CHECK(cuCtxGetLimit(&value, CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH) == CUDA_ERROR_UNSUPPORTED_LIMIT);
+  CHECK(cuCtxGetLimit(&value, CU_LIMIT_CIG_SHMEM_FALLBACK_ENABLED) == CUDA_ERROR_UNSUPPORTED_LIMIT);
+  CHECK(cuCtxSetLimit(CU_LIMIT_CIG_ENABLED, 1) == CUDA_ERROR_NOT_PERMITTED);
+  CHECK(cuCtxSetLimit(CU_LIMIT_SHMEM_SIZE, 4096) == CUDA_ERROR_NOT_PERMITTED);
+  CHECK(cuCtxSetLimit(CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 4096) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuCtxSetLimit(CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH, 4) == CUDA_ERROR_UNSUPPORTED_LIMIT);
+  REQUIRE(cuCtxSetLimit(CU_LIMIT_STACK_SIZE, 4096) == CUDA_SUCCESS);
+  CHECK(cuCtxGetLimit(&value, CU_LIMIT_STACK_SIZE) == CUDA_SUCCESS);
+  CHECK(value == 4096);
+  REQUIRE(cuCtxSetLimit(CU_LIMIT_STACK_SIZE, 1024) == CUDA_SUCCESS);
+}
