@@ -43,6 +43,10 @@ makeCudaDevices(const CudaDriver& driver, const std::vector<wire::ExpectedDevice
     error = "no device expected: the client's bus has no stub to serve";
     return nullptr;
   }
+  if (!driver.initError.empty()) {
+    error = driver.initError;
+    return nullptr;
+  }
   if (static_cast<int>(expected.size()) > driver.deviceCount) {
     error = "the client expects " + std::to_string(expected.size()) + " GPU(s); this host's driver shows " +
             std::to_string(driver.deviceCount);

@@ -3,10 +3,14 @@
 
 #include "vgpu/log.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <link.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace vgpu::daemon {
 namespace {
@@ -91,15 +95,55 @@ std::unique_ptr<CudaDriver> loadCudaDriver(const std::string& path, std::string&
     ::dlclose(handle);
     return nullptr;
   }
-  if (const CUresult result = driver->cuInit(0); result != CUDA_SUCCESS) {
-    error = "cuInit on '" + driver->resolved + "' failed: " + driver->errorName(result) +
-            " (is the GPU visible to this host and the nvidia kernel module loaded?)";
-    ::dlclose(handle);
-    return nullptr;
-  }
-  driver->cuDriverGetVersion(&driver->version);
-  driver->cuDeviceGetCount(&driver->deviceCount);
   return driver;
+}
+
+bool initializeCudaDriver(CudaDriver& driver, std::string& error) {
+  if (const CUresult result = driver.cuInit(0); result != CUDA_SUCCESS) {
+    error = "cuInit on '" + driver.resolved + "' failed: " + driver.errorName(result) +
+            " (is the GPU visible to this host and the nvidia kernel module loaded?)";
+    return false;
+  }
+  driver.cuDriverGetVersion(&driver.version);
+  driver.cuDeviceGetCount(&driver.deviceCount);
+  return true;
+}
+
+int probeCudaDevices(CudaDriver& driver, std::string& error) {
+  int pipeFds[2];
+  if (::pipe2(pipeFds, O_CLOEXEC) != 0) {
+    error = "cannot create a pipe for the driver probe";
+    return -1;
+  }
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(pipeFds[0]);
+    std::string failure;
+    const std::string report = initializeCudaDriver(driver, failure)
+                                   ? "ok " + std::to_string(driver.version) + " " + std::to_string(driver.deviceCount)
+                                   : "error " + failure;
+    [[maybe_unused]] const ssize_t written = ::write(pipeFds[1], report.data(), report.size());
+    ::_exit(0);
+  }
+  ::close(pipeFds[1]);
+  std::string report;
+  char buffer[512];
+  ssize_t n = 0;
+  while (child > 0 && (n = ::read(pipeFds[0], buffer, sizeof buffer)) > 0) {
+    report.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(pipeFds[0]);
+  int status = 0;
+  if (child > 0) {
+    ::waitpid(child, &status, 0);
+  }
+  if (report.rfind("ok ", 0) == 0) {
+    std::sscanf(report.c_str(), "ok %d %d", &driver.version, &driver.deviceCount);
+    return driver.deviceCount;
+  }
+  error = report.rfind("error ", 0) == 0 ? report.substr(6)
+                                         : "the driver probe process died (status " + std::to_string(status) + ")";
+  return -1;
 }
 
 } // namespace vgpu::daemon

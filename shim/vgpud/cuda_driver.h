@@ -83,15 +83,25 @@ struct CudaDriver {
   int version = 0;      // cuDriverGetVersion
   int deviceCount = 0;
   bool isDriverDouble = false; // a vgpu shim standing in for the driver (tests only)
+  std::string initError;       // a session worker's cuInit failure, told to its client at hello
   void* handle = nullptr;
 
   // The CUresult's name ("CUDA_ERROR_ILLEGAL_ADDRESS"), for logs.
   std::string errorName(CUresult result) const;
 };
 
-// Opens the driver at `path`, resolves every entry point, runs cuInit(0) and counts devices.
-// nullptr and `error` (what to do next) when the file is missing, is a vgpu shim, lacks an entry
-// point (too old: cuFuncGetParamInfo needs driver 550 / CUDA 12.4) or cuInit fails.
+// Opens the driver at `path` and resolves every entry point; does NOT call cuInit: vgpud forks a
+// worker process per session, and CUDA must first be initialised in the worker, never before the
+// fork. nullptr and `error` (what to do next) when the file is missing, is a vgpu shim or lacks an
+// entry point (too old: cuFuncGetParamInfo needs driver 550 / CUDA 12.4).
 std::unique_ptr<CudaDriver> loadCudaDriver(const std::string& path, std::string& error);
+
+// cuInit(0), the driver version and the device count, in this process. False and `error` when
+// cuInit fails.
+bool initializeCudaDriver(CudaDriver& driver, std::string& error);
+
+// initializeCudaDriver in a short-lived child process (so the daemon itself never initialises
+// CUDA): the device count, or -1 and `error`. vgpud runs it at start to fail early on a bad host.
+int probeCudaDevices(CudaDriver& driver, std::string& error);
 
 } // namespace vgpu::daemon

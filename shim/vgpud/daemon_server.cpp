@@ -1,6 +1,7 @@
-// The vgpud accept loop, session threads and the SIGTERM drain.
+// The vgpud accept loop, session threads and worker processes, and the SIGTERM drain.
 #include "daemon_server.h"
 
+#include "cuda_driver.h"
 #include "tcp_transport.h"
 
 #include "vgpu/log.h"
@@ -13,8 +14,10 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <system_error>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -38,6 +41,7 @@ bool Server::start() {
   sigemptyset(&mask);
   sigaddset(&mask, SIGTERM);
   sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGCHLD); // a session worker ended: reap it at once
   // Blocked before any session thread exists, so every thread inherits the mask and only the
   // signalfd sees SIGTERM/SIGINT.
   if (const int failure = ::pthread_sigmask(SIG_BLOCK, &mask, nullptr); failure != 0) {
@@ -104,6 +108,10 @@ void Server::acceptClient(int listener, bool tcp) {
     }
   }
   reapFinished();
+  if (limits_.driver != nullptr) {
+    startWorkerProcess(std::move(fd), peer, tcp);
+    return;
+  }
   Worker& worker = workers_.emplace_back();
   worker.fd = std::move(fd);
   worker.done = std::make_shared<std::atomic<bool>>(false);
@@ -115,8 +123,86 @@ void Server::acceptClient(int listener, bool tcp) {
   });
 }
 
+void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp) {
+  SessionFigures* slot = registry_.add();
+  if (slot == nullptr) {
+    log::writef(log::Level::Warn, kComponent, "refused pid %d: %zu sessions are the most vgpud serves at once",
+                static_cast<int>(peer.pid), SessionRegistry::kMaxSessions);
+    return;
+  }
+  const std::uint64_t id = slot->id.load();
+  const pid_t daemon = ::getpid();
+  const pid_t child = ::fork();
+  if (child == 0) {
+    runWorkerProcess(fd.get(), peer, tcp, slot, daemon);
+  }
+  if (child < 0) {
+    log::writef(log::Level::Warn, kComponent, "refused pid %d: cannot fork a session worker (%s)",
+                static_cast<int>(peer.pid), std::system_category().message(errno).c_str());
+    registry_.remove(id);
+    return;
+  }
+  Worker& worker = workers_.emplace_back();
+  worker.fd = std::move(fd);
+  worker.pid = child;
+  worker.sessionId = id;
+  log::writef(log::Level::Debug, kComponent, "session %llu: worker process %d", static_cast<unsigned long long>(id),
+              static_cast<int>(child));
+}
+
+void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionFigures* slot, pid_t daemon) {
+  // The daemon's death ends its workers, so their guests see the connection end (as with threads).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != daemon) {
+    ::_exit(1);
+  }
+  // The listeners, the signalfd and other sessions' sockets belong to the daemon.
+  listener_.reset();
+  tcpListener_.reset();
+  vsockListener_.reset();
+  signals_.reset();
+  for (Worker& other : workers_) {
+    other.fd.reset();
+  }
+  sigset_t all;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_UNBLOCK, &all, nullptr);
+  // CUDA is initialised here, in the worker, never in the daemon before a fork.
+  CudaDriver& driver = *const_cast<CudaDriver*>(limits_.driver);
+  if (std::string error; !initializeCudaDriver(driver, error)) {
+    driver.initError = error;
+  }
+  {
+    Session session(fd, peer, registry_, limits_, tcp ? &tcp_.token : nullptr, slot);
+    session.serve();
+  }
+  ::_exit(0); // not exit(): the daemon's destructors (the socket file's unlink) are not ours to run
+}
+
+void Server::workerEnded(const Worker& worker, int status) {
+  registry_.remove(worker.sessionId);
+  if (WIFSIGNALED(status)) {
+    log::writef(log::Level::Warn, kComponent,
+                "session %llu: worker process %d died of signal %d; the driver freed what it held",
+                static_cast<unsigned long long>(worker.sessionId), static_cast<int>(worker.pid), WTERMSIG(status));
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    log::writef(log::Level::Warn, kComponent, "session %llu: worker process %d exited with status %d",
+                static_cast<unsigned long long>(worker.sessionId), static_cast<int>(worker.pid), WEXITSTATUS(status));
+  }
+}
+
 void Server::reapFinished() {
   for (auto it = workers_.begin(); it != workers_.end();) {
+    if (it->pid > 0) {
+      int status = 0;
+      if (::waitpid(it->pid, &status, WNOHANG) == it->pid) {
+        workerEnded(*it, status);
+        it = workers_.erase(it);
+      } else {
+        ++it;
+      }
+      continue;
+    }
     if (it->done->load()) {
       it->thread.join();
       it = workers_.erase(it);
@@ -131,7 +217,22 @@ void Server::drain() {
     ::shutdown(worker.fd.get(), SHUT_RDWR); // the session's blocking read returns; it frees and ends
   }
   for (Worker& worker : workers_) {
-    worker.thread.join();
+    if (worker.pid > 0) {
+      // A worker frees its GPU memory and exits once its socket is shut down; one that hangs in
+      // the driver is killed after 10 s (the driver then frees what it held).
+      int status = 0;
+      for (int waited = 0; ::waitpid(worker.pid, &status, WNOHANG) == 0; ++waited) {
+        if (waited == 1000) {
+          ::kill(worker.pid, SIGKILL);
+          ::waitpid(worker.pid, &status, 0);
+          break;
+        }
+        ::usleep(10000);
+      }
+      workerEnded(worker, status);
+    } else {
+      worker.thread.join();
+    }
   }
   workers_.clear();
 }
@@ -153,7 +254,10 @@ int Server::run() {
     }
     if ((fds[0].revents & POLLIN) != 0) {
       signalfd_siginfo info{};
-      if (::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      if (::read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info) &&
+          info.ssi_signo == SIGCHLD) {
+        reapFinished();
+      } else if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGINT) {
         ::sd_notify(0, "STOPPING=1");
         const std::size_t sessions = workers_.size();
         drain();

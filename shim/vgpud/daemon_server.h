@@ -1,6 +1,9 @@
 // vgpud's accept loop: one thread polls the listening socket and the signal descriptor; every
-// accepted client gets a Session served by its own thread (no lock shared between sessions on the
-// data path). SIGTERM/SIGINT drain: every session's socket is shut down, its thread joined.
+// accepted client gets a Session served by its own thread (backend sim) or by its own worker
+// process forked from the daemon (backend cuda: a CUDA fault is sticky for the whole process that
+// met it — seen on an H100, docs/gpu-results — so each tenant's GPU work lives in its own process,
+// as native CUDA programs do). No lock is shared between sessions on the data path.
+// SIGTERM/SIGINT drain: every session's socket is shut down, its thread joined or worker reaped.
 // Clients speak the wire protocol (docs/wire-protocol.md).
 #pragma once
 
@@ -14,6 +17,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <thread>
 
 namespace vgpu::daemon {
@@ -40,12 +44,18 @@ public:
 
 private:
   struct Worker {
-    FileDescriptor fd; // closed here after the thread is joined
-    std::shared_ptr<std::atomic<bool>> done;
+    FileDescriptor fd;                       // closed here after the thread is joined or the process reaped
+    std::shared_ptr<std::atomic<bool>> done; // a session thread's end
     std::thread thread;
+    pid_t pid = -1; // a session worker process
+    std::uint64_t sessionId = 0;
   };
 
   void acceptClient(int listener, bool tcp);
+  void startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp);
+  [[noreturn]] void runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionFigures* slot, pid_t daemon);
+  // A reaped worker's end, logged; its registry slot freed.
+  void workerEnded(const Worker& worker, int status);
   void reapFinished();
   void drain();
 

@@ -51,10 +51,13 @@ std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error) {
 } // namespace
 
 Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
-                 const std::string* token)
-    : fd_(fd), peer_(peer), registry_(registry), limits_(limits), token_(token),
-      figures_(std::make_shared<SessionFigures>()) {
-  id_ = registry_.add(figures_);
+                 const std::string* token, SessionFigures* slot)
+    : fd_(fd), peer_(peer), registry_(registry), limits_(limits), token_(token), figures_(slot),
+      ownsSlot_(slot == nullptr) {
+  if (figures_ == nullptr) {
+    figures_ = registry_.add();
+  }
+  id_ = figures_ != nullptr ? figures_->id.load() : 0;
 }
 
 Session::~Session() {
@@ -65,7 +68,9 @@ Session::~Session() {
   for (const auto& [id, region] : hostRegions_) {
     ::munmap(region.data, region.size);
   }
-  registry_.remove(id_);
+  if (ownsSlot_ && figures_ != nullptr) {
+    registry_.remove(id_);
+  }
 }
 
 std::span<std::uint8_t> Session::sharedBytes(std::uint64_t offset, std::uint64_t length) {
@@ -121,7 +126,9 @@ void Session::refreshFigures() {
       total += usage.usedBytes;
     }
   }
-  figures_->deviceBytes.store(total);
+  if (figures_ != nullptr) {
+    figures_->deviceBytes.store(total);
+  }
 }
 
 bool Session::readMore() {
@@ -157,13 +164,19 @@ bool Session::readMore() {
 }
 
 void Session::serve() {
+  if (figures_ == nullptr) {
+    log::writef(log::Level::Warn, kComponent, "refused pid %d: %zu sessions are the most vgpud serves at once",
+                static_cast<int>(peer_.pid), SessionRegistry::kMaxSessions);
+    ::shutdown(fd_, SHUT_RDWR);
+    return;
+  }
   log::writef(log::Level::Info, kComponent, "session %llu: pid %d uid %u connected",
               static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), peer_.uid);
   while (readMore() && handleFrames() && flush()) {
   }
   ::shutdown(fd_, SHUT_RDWR);
   backend_.reset();
-  figures_->deviceBytes.store(0);
+  figures_->deviceBytes.store(0); // at once: the daemon frees a worker's slot only when it reaps it
   log::writef(
       log::Level::Info, kComponent, "session %llu: pid %d ended after %llu replies; everything it held is freed",
       static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), static_cast<unsigned long long>(replies_));

@@ -34,8 +34,10 @@ struct SessionLimits {
 class Session {
 public:
   // `token`: for a TCP session, the token hello must present (nullptr: a Unix session).
+  // `slot`: the registry slot the daemon already claimed for a session worker process (the daemon
+  // frees it when the worker ends, however it ends); nullptr: the session claims and frees its own.
   Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
-          const std::string* token = nullptr);
+          const std::string* token = nullptr, SessionFigures* slot = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -76,7 +78,8 @@ private:
   SessionRegistry& registry_;
   SessionLimits limits_;
   const std::string* token_;
-  std::shared_ptr<SessionFigures> figures_;
+  SessionFigures* figures_ = nullptr; // this session's slot in the registry; nullptr: the table is full
+  bool ownsSlot_ = false;
   std::uint64_t id_ = 0;
   std::unique_ptr<cuda::ExecutionBackend> backend_;
   int deviceCount_ = 0;

@@ -1,26 +1,61 @@
-// The session registry: ids, and the daemon-wide totals the Status call reports.
+// The session registry's shared table (see session_registry.h).
 #include "session_registry.h"
+
+#include <new>
+#include <stdexcept>
+#include <sys/mman.h>
 
 namespace vgpu::daemon {
 
-std::uint64_t SessionRegistry::add(std::shared_ptr<SessionFigures> figures) {
-  const std::lock_guard lock(mutex_);
-  const std::uint64_t id = nextId_++;
-  sessions_.emplace(id, std::move(figures));
-  return id;
+SessionRegistry::SessionRegistry() {
+  void* mapping = ::mmap(nullptr, sizeof(Table), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (mapping == MAP_FAILED) {
+    throw std::runtime_error("vgpud: cannot map the session table");
+  }
+  table_ = new (mapping) Table();
+}
+
+SessionRegistry::~SessionRegistry() {
+  table_->~Table();
+  ::munmap(table_, sizeof(Table));
+}
+
+SessionFigures* SessionRegistry::add() {
+  const std::uint64_t id = table_->nextId.fetch_add(1);
+  for (SessionFigures& slot : table_->slots) {
+    std::uint64_t expected = 0;
+    if (slot.id.compare_exchange_strong(expected, id)) {
+      slot.deviceBytes.store(0);
+      return &slot;
+    }
+  }
+  return nullptr;
+}
+
+SessionFigures* SessionRegistry::find(std::uint64_t id) {
+  for (SessionFigures& slot : table_->slots) {
+    if (id != 0 && slot.id.load() == id) {
+      return &slot;
+    }
+  }
+  return nullptr;
 }
 
 void SessionRegistry::remove(std::uint64_t id) {
-  const std::lock_guard lock(mutex_);
-  sessions_.erase(id);
+  if (SessionFigures* slot = find(id)) {
+    slot->deviceBytes.store(0);
+    std::uint64_t expected = id;
+    slot->id.compare_exchange_strong(expected, 0);
+  }
 }
 
 SessionRegistry::Totals SessionRegistry::totals() const {
-  const std::lock_guard lock(mutex_);
   Totals totals;
-  totals.sessions = static_cast<std::uint32_t>(sessions_.size());
-  for (const auto& [id, figures] : sessions_) {
-    totals.deviceBytes += figures->deviceBytes.load();
+  for (const SessionFigures& slot : table_->slots) {
+    if (slot.id.load() != 0) {
+      ++totals.sessions;
+      totals.deviceBytes += slot.deviceBytes.load();
+    }
   }
   return totals;
 }

@@ -39,11 +39,12 @@ int main(int argc, char** argv) {
   if (options.backend == vgpu::daemon::ExecutorBackend::Cuda) {
     std::string error;
     driver = vgpu::daemon::loadCudaDriver(options.cudaDriverPath, error);
-    if (driver == nullptr) {
+    if (driver == nullptr || vgpu::daemon::probeCudaDevices(*driver, error) < 0) {
       std::fprintf(stderr, "vgpud: %s\n", error.c_str());
       return 1;
     }
-    vgpu::log::writef(vgpu::log::Level::Info, "vgpud", "cuda backend: %s (CUDA %d.%d driver API), %d GPU(s)",
+    vgpu::log::writef(vgpu::log::Level::Info, "vgpud",
+                      "cuda backend: %s (CUDA %d.%d driver API), %d GPU(s); one worker process per session",
                       driver->resolved.c_str(), driver->version / 1000, driver->version % 1000 / 10,
                       driver->deviceCount);
   }

@@ -3,10 +3,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "sysfs_fixture.h"
+
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <spawn.h>
+#include <string_view>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -17,19 +21,44 @@ namespace vgpu::test {
 
 using namespace std::chrono_literals;
 
+bool onDriverDouble() {
+  return std::getenv("VGPUD_FIXTURE_DRIVER_DOUBLE") != nullptr;
+}
+
 VgpudProcess::VgpudProcess(const std::vector<std::string>& extraArguments) {
   char pattern[] = "/tmp/vgpud-test-XXXXXX";
   REQUIRE(mkdtemp(pattern) != nullptr);
   socketPath = std::string(pattern) + "/vgpud.sock";
   std::vector<std::string> arguments = {VGPUD_PATH, "--listen", endpoint(), "--log-level", "warn"};
   arguments.insert(arguments.end(), extraArguments.begin(), extraArguments.end());
+  // The cuda backend (a worker process per session) on the shim as the driver double, which finds
+  // the GPUs of a fixture bus: VGPUD_FIXTURE_DRIVER_DOUBLE names the shim's directory.
+  std::vector<std::string> variables;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view variable(*entry);
+    if (!onDriverDouble() || (variable.rfind("VGPU_BACKEND=", 0) != 0 && variable.rfind("VGPU_ENDPOINT=", 0) != 0)) {
+      variables.emplace_back(variable);
+    }
+  }
+  if (onDriverDouble()) {
+    arguments.insert(arguments.end(), {"--backend", "cuda", "--cuda-driver",
+                                       std::string(std::getenv("VGPUD_FIXTURE_DRIVER_DOUBLE")) + "/libcuda.so.1"});
+    variables.emplace_back("VGPUD_TEST_DRIVER_DOUBLE=1");
+    variables.emplace_back("VGPU_SYSFS_ROOT=" + buildSysfsTree("two-stubs").string());
+    variables.emplace_back("VGPU_CONFIG=/nonexistent");
+  }
+  std::vector<char*> envp;
+  for (std::string& variable : variables) {
+    envp.push_back(variable.data());
+  }
+  envp.push_back(nullptr);
   std::vector<char*> argv;
   argv.reserve(arguments.size() + 1);
   for (std::string& argument : arguments) {
     argv.push_back(argument.data());
   }
   argv.push_back(nullptr);
-  REQUIRE(posix_spawn(&pid, VGPUD_PATH, nullptr, nullptr, argv.data(), environ) == 0);
+  REQUIRE(posix_spawn(&pid, VGPUD_PATH, nullptr, nullptr, argv.data(), envp.data()) == 0);
   for (int attempt = 0; attempt < 300; ++attempt) {
     if (std::filesystem::exists(socketPath)) {
       return;

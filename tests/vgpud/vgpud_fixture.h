@@ -25,6 +25,10 @@ struct VgpudProcess {
   void killHard(); // SIGKILL, reaped
 };
 
+// True when the tests run against vgpud's cuda backend on the driver double
+// (VGPUD_FIXTURE_DRIVER_DOUBLE=<shim dir>): a worker process per session, the GPU's own identity.
+bool onDriverDouble();
+
 wire::ExpectedDevice expectedDevice(const std::string& profileKey = "h100-pcie");
 
 // A connected client (REQUIREs success).
