@@ -322,11 +322,22 @@ CUresult CudaBackend::hostAlloc(std::size_t, void*&) {
 CUresult CudaBackend::hostFree(void*) {
   return CUDA_ERROR_NOT_SUPPORTED;
 }
-CUresult CudaBackend::hostRegister(void*, std::size_t) {
-  return CUDA_ERROR_NOT_SUPPORTED;
+
+// The session's mapping of a client's pinned region (a shared memfd): pinned for the driver too,
+// so copies to and from it are direct DMA and truly asynchronous, as from pinned memory natively.
+CUresult CudaBackend::hostRegister(void* pointer, std::size_t bytes) {
+  if (const CUresult bound = bind(0); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return driver_.cuMemHostRegister(pointer, bytes, 0);
 }
-CUresult CudaBackend::hostUnregister(void*) {
-  return CUDA_ERROR_NOT_SUPPORTED;
+CUresult CudaBackend::hostUnregister(void* pointer) {
+  if (const CUresult bound = bind(0); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  // Its copies must be done before the mapping goes.
+  driver_.cuCtxSynchronize();
+  return driver_.cuMemHostUnregister(pointer);
 }
 
 CUresult CudaBackend::memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) {

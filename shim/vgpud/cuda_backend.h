@@ -16,7 +16,9 @@
 //
 // Host memory never comes from the client: copies read or write the session's shared-memory region
 // or inline frame data, which the driver treats as pageable (the copy has taken its source when a
-// host-to-device call returns, and a device-to-host copy is complete when it returns).
+// host-to-device call returns, and a device-to-host copy is complete when it returns) — except the
+// client's pinned regions (RegisterHost), which the session registers here (hostRegister): copies
+// to and from them are asynchronous DMA, with CUDA's pinned-memory semantics.
 #pragma once
 
 #include "address_range_allocator.h"

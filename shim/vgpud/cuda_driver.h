@@ -38,6 +38,8 @@ namespace vgpu::daemon {
   X(cuMemMap)                                                                                                          \
   X(cuMemUnmap)                                                                                                        \
   X(cuMemSetAccess)                                                                                                    \
+  X(cuMemHostRegister)                                                                                                 \
+  X(cuMemHostUnregister)                                                                                               \
   X(cuMemcpyHtoDAsync)                                                                                                 \
   X(cuMemcpyDtoHAsync)                                                                                                 \
   X(cuMemcpyDtoDAsync)                                                                                                 \

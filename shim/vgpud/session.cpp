@@ -105,6 +105,15 @@ std::uint64_t Session::registerHostRegion(std::uint64_t bytes, std::string& erro
   }
   const std::uint64_t id = nextHostRegion_++;
   hostRegions_[id] = {data, bytes};
+  // On a real GPU the region is pinned for the driver as well (direct, asynchronous DMA); where
+  // that fails, copies treat it as pageable memory, which is slower but correct.
+  if (limits_.driver != nullptr && backend_ != nullptr) {
+    if (const CUresult result = backend_->hostRegister(data, bytes); result != CUDA_SUCCESS) {
+      log::writef(log::Level::Info, kComponent, "session %llu: pinned region of %llu bytes not registered (%d)",
+                  static_cast<unsigned long long>(id_), static_cast<unsigned long long>(bytes),
+                  static_cast<int>(result));
+    }
+  }
   return id;
 }
 
@@ -112,6 +121,9 @@ bool Session::unregisterHostRegion(std::uint64_t id) {
   const auto it = hostRegions_.find(id);
   if (it == hostRegions_.end()) {
     return false;
+  }
+  if (limits_.driver != nullptr && backend_ != nullptr) {
+    backend_->hostUnregister(it->second.data);
   }
   ::munmap(it->second.data, it->second.size);
   hostRegions_.erase(it);

@@ -29,6 +29,9 @@ const std::vector<Expectation>& expectations() {
       {"vector_add",
        {"pass vector_add-api", "skip vector_add-result kernels do not run on the simulated device",
         "time vector_add-roundtrip "}},
+      {"fault_kernel",
+       {"pass fault_kernel-launch-accepted", "skip fault_kernel-fault-reported kernels do not run",
+        "skip fault_kernel-fault-sticky kernels do not run"}},
       {"stream_overlap",
        {"pass stream_overlap-4-streams-api", "pass stream_overlap-1-stream-api",
         "skip stream_overlap-4-streams-result kernels do not run", "time stream_overlap-4-streams ",
@@ -46,6 +49,9 @@ const std::vector<Expectation>& expectations() {
        {"pass vmm_pool-supported", "pass vmm_pool-reserve-32GiB", "pass vmm_pool-grow",
         "pass vmm_pool-straddling-kernel-api", "skip vmm_pool-straddling-kernel-result kernels do not run",
         "pass vmm_pool-straddling-copy", "pass vmm_pool-unmap-whole-pool", "pass vmm_pool-address-free"}},
+      {"launch_rate",
+       {"pass launch_rate-launches-api", "time launch_rate-enqueue-200000 ", "time launch_rate-complete-200000 ",
+        "skip launch_rate-result kernels do not run"}},
   };
   return table;
 }
