@@ -35,13 +35,9 @@ std::string pciBusId(int domainDigits, const device::PciAddress& address) {
 }
 
 std::vector<nvmlDevice_st> discover() {
+  // Simulated or remote (vgpud): NVML presents the devices the guest's bus shows, with the UUIDs
+  // the CUDA shim presents for them in either case (the guest's own); NVML never connects to vgpud.
   const device::ConfigLoad load = device::loadShimConfig(device::processEnvironment());
-  if (load.config.backend != device::Backend::Simulated) {
-    // The CUDA shim presents no device for a backend this build lacks; NVML follows it.
-    log::writef(log::Level::Error, "nvmlInit", "backend '%s' (endpoint %s) is not available in this build",
-                std::string(device::backendName(load.config.backend)).c_str(), load.config.endpoint.c_str());
-    return {};
-  }
   const device::DiscoveryResult discovery = device::discoverDevices(load.config);
   device::logDiscovery(load, discovery);
   std::vector<nvmlDevice_st> table;

@@ -18,6 +18,7 @@
 #include <nvml.h>
 
 #include <cstdio>
+#include <map>
 #include <string>
 
 namespace {
@@ -31,20 +32,23 @@ Fixture fixture(const std::string& tree) {
   return vgpu::test::presentedDevices(tree);
 }
 
-ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {}) {
-  return vgpu::test::runProgram(VGPU_NVML_PROBE, arguments,
-                                {
-                                    {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
-                                    {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
-                                    {"VGPU_SYSFS_ROOT", f.sysfsRoot},
-                                    {"VGPU_MACHINE_ID_FILE", machineIdFile()},
-                                    {"VGPU_LOG", "warn"},
-                                    {"VGPU_PROFILE", ""},
-                                    {"VGPU_MATCH", ""},
-                                    {"VGPU_BACKEND", ""},
-                                    {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
-                                },
-                                60);
+ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {},
+                    const std::map<std::string, std::string>& overrides = {}) {
+  std::map<std::string, std::string> environment = {
+      {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
+      {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_SYSFS_ROOT", f.sysfsRoot},
+      {"VGPU_MACHINE_ID_FILE", machineIdFile()},
+      {"VGPU_LOG", "warn"},
+      {"VGPU_PROFILE", ""},
+      {"VGPU_MATCH", ""},
+      {"VGPU_BACKEND", ""},
+      {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
+  };
+  for (const auto& [name, value] : overrides) {
+    environment[name] = value;
+  }
+  return vgpu::test::runProgram(VGPU_NVML_PROBE, arguments, environment, 60);
 }
 
 std::string rc(nvmlReturn_t code) {
@@ -122,6 +126,21 @@ TEST_CASE("NVML devices carry the CUDA shim's names, UUIDs and PCI identity") {
     CHECK(outputValue(result.output, p + "by-uuid-same") == "yes");
     CHECK(outputValue(result.output, p + "by-busid-same") == "yes");
     CHECK(outputValue(result.output, p + "by-busid-legacy-same") == "yes");
+  }
+}
+
+TEST_CASE("with the work in vgpud (backend remote) NVML still presents the guest's devices and UUIDs") {
+  // NVML never connects to vgpud: nvidia-smi in the guest shows the stubs, with the UUIDs the CUDA
+  // shim presents for them through vgpud too (the guest's own).
+  const Fixture f = fixture("two-stubs");
+  const ProgramResult result =
+      probe(f, {}, {{"VGPU_BACKEND", "remote"}, {"VGPU_ENDPOINT", "unix:/nonexistent/vgpud.sock"}});
+  INFO(result.output);
+  REQUIRE(result.exitCode == 0);
+  CHECK(outputValue(result.output, "count") == "2");
+  for (std::size_t i = 0; i < f.expected.devices.size(); ++i) {
+    CHECK(outputValue(result.output, std::to_string(i) + " uuid") ==
+          vgpu::device::formatGpuUuid(f.expected.devices[i].uuid));
   }
 }
 

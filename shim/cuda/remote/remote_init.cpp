@@ -3,6 +3,9 @@
 
 #include "remote/remote_backend.h"
 
+#include "vgpu/device/device_identity.h"
+#include "vgpu/log.h"
+
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -58,7 +61,9 @@ std::unique_ptr<ExecutionBackend> connectBackend(const device::ShimConfig& confi
   ConnectionSettings settings;
   settings.endpoint = config.endpoint;
   settings.timeoutMilliseconds = timeoutFrom(env);
-  if (config.endpoint.rfind("tcp:", 0) == 0 && !readToken(env, settings.token, error)) {
+  // TCP and vsock sessions present vgpud's token; Unix sockets are authorised by peer credentials.
+  const bool networked = config.endpoint.rfind("tcp:", 0) == 0 || config.endpoint.rfind("vsock:", 0) == 0;
+  if (networked && !readToken(env, settings.token, error)) {
     return nullptr;
   }
   auto backend = std::make_unique<RemoteBackend>();
@@ -66,8 +71,17 @@ std::unique_ptr<ExecutionBackend> connectBackend(const device::ShimConfig& confi
     return nullptr;
   }
   for (std::size_t i = 0; i < presented.size(); ++i) {
-    presented[i]->profile = &backend->device(static_cast<int>(i)).profile;
-    presented[i]->uuid = backend->device(static_cast<int>(i)).snapshot.uuid;
+    // Name, attributes and memory are the executing GPU's. The UUID stays the guest's own (derived
+    // from its machine id and the stub's bus address), as NVIDIA's vGPUs have their own: NVML in the
+    // guest cannot see the host's GPU, and CUDA and NVML must report the same UUID (Ollama looks
+    // NVML devices up by the CUDA one); guests sharing one GPU stay distinct too.
+    const RemoteDevice& remote = backend->device(static_cast<int>(i));
+    presented[i]->profile = &remote.profile;
+    if (!remote.snapshot.simulated) {
+      log::writef(log::Level::Info, "cuInit", "device %zu executes on %s, host GPU %s at %s (vgpud)", i,
+                  remote.snapshot.name.c_str(), device::formatGpuUuid(remote.snapshot.uuid).c_str(),
+                  remote.snapshot.pciBusId.c_str());
+    }
   }
   return backend;
 }
