@@ -176,5 +176,15 @@ if [[ -z "$remote_down" ]]; then
   ((vgpud_status == 0)) && [[ "$every" == yes ]] || all_passed=0
 fi
 rm -rf "$socket_dir"
+# The benchmark's four ratios on this GPU (its own vgpud, cuda backend), when it was staged.
+if [[ -x "$stage/bin/bench_vgpud" && -z "$remote_down" && "$backend" == cuda && "$driver_double" == 0 ]]; then
+  note ""
+  note "# bench_vgpud --cuda-driver $driver (shim -> vgpud(cuda) on this GPU)"
+  LD_LIBRARY_PATH="$stage/shim:$cuda_lib:$stage/lib" timeout 120 "$stage/bin/bench_vgpud" --launches 200000 \
+    --cuda-driver "$driver" --vgpud "$stage/bin/vgpud" >"$out/bench_vgpud.txt" 2>&1
+  bench_status=$?
+  while IFS= read -r line; do note "$line"; done <"$out/bench_vgpud.txt"
+  ((bench_status == 0)) || { note "bench_vgpud: exit status $bench_status"; all_passed=0; }
+fi
 note "elapsed: $((SECONDS - started)) s; $( ((all_passed)) && echo 'every run passed' || echo 'NOT every run passed')"
 ((all_passed))

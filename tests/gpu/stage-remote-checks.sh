@@ -42,6 +42,11 @@ done
 for program in "${programs[@]}"; do
   cp "$build/tests/gpu/programs/$program" "$stage/programs/"
 done
+# The remote-execution benchmark (bench/bench_vgpud.cpp), when built: run-remote-checks.sh runs it
+# against the real GPU after the programs.
+if [[ -x "$build/bench/bench_vgpud" ]]; then
+  cp "$build/bench/bench_vgpud" "$stage/bin/"
+fi
 cp "$root/tests/gpu/run-remote-checks.sh" "$stage/"
-strip --strip-debug "$stage/shim/"*.so.* "$stage/lib/"*.so.* "$stage/bin/vgpud"
+strip --strip-debug "$stage/shim/"*.so.* "$stage/lib/"*.so.* "$stage/bin/"*
 du -sh "$stage"
