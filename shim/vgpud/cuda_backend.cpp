@@ -88,7 +88,8 @@ CUresult reserveSlot(const CudaDriver& driver, CudaBackend::Device& device) {
 
 } // namespace
 
-CudaBackend::CudaBackend(const CudaDriver& driver, const std::vector<int>& ordinals) : driver_(driver) {
+CudaBackend::CudaBackend(const CudaDriver& driver, const std::vector<int>& ordinals, SessionPriority priority)
+    : driver_(driver), priority_(priority) {
   for (const int ordinal : ordinals) {
     Device device;
     CUresult result = driver_.cuDeviceGet(&device.device, ordinal);

@@ -23,6 +23,7 @@
 
 #include "address_range_allocator.h"
 #include "cuda_driver.h"
+#include "session_priority.h"
 
 #include "backend/execution_backend.h"
 
@@ -45,9 +46,11 @@ public:
     cuda::MemoryUsage usage;
   };
 
-  // Contexts and slots for the host GPUs `ordinals` (one per device the client expects). Check
-  // `ok()`; `error()` says what failed.
-  CudaBackend(const CudaDriver& driver, const std::vector<int>& ordinals);
+  // Contexts and slots for the host GPUs `ordinals` (one per device the client expects); the
+  // session's `priority` sets its streams' CUDA priorities (sessionStreamPriority). Check `ok()`;
+  // `error()` says what failed.
+  CudaBackend(const CudaDriver& driver, const std::vector<int>& ordinals,
+              SessionPriority priority = SessionPriority::Normal);
   ~CudaBackend() override;
   CudaBackend(const CudaBackend&) = delete;
   CudaBackend& operator=(const CudaBackend&) = delete;
@@ -170,6 +173,7 @@ private:
   void releaseEverything();
 
   const CudaDriver& driver_;
+  SessionPriority priority_;
   std::vector<Device> devices_;
   std::string error_;
   CUresult sticky_ = CUDA_SUCCESS;

@@ -135,6 +135,15 @@ CUresult CudaBackend::streamCreate(int device, unsigned flags, int priority, cud
   if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
     return bound;
   }
+  if (priority_ != SessionPriority::Normal) {
+    // The range is the context's (its device's); the driver clamps what lies outside it anyway.
+    int least = 0;
+    int greatest = 0;
+    if (const CUresult result = driver_.cuCtxGetStreamPriorityRange(&least, &greatest); result != CUDA_SUCCESS) {
+      return note(result);
+    }
+    priority = sessionStreamPriority(priority_, priority, least, greatest);
+  }
   CUstream stream = nullptr;
   if (const CUresult result = driver_.cuStreamCreateWithPriority(&stream, flags, priority); result != CUDA_SUCCESS) {
     return note(result);

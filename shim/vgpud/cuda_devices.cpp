@@ -36,9 +36,11 @@ std::string architectureName(int major, int minor) {
 
 } // namespace
 
-std::unique_ptr<cuda::ExecutionBackend>
-makeCudaDevices(const CudaDriver& driver, const std::vector<wire::ExpectedDevice>& expected,
-                std::uint64_t vramQuotaBytes, std::vector<wire::DeviceSnapshot>& snapshots, std::string& error) {
+std::unique_ptr<cuda::ExecutionBackend> makeCudaDevices(const CudaDriver& driver,
+                                                        const std::vector<wire::ExpectedDevice>& expected,
+                                                        std::uint64_t vramQuotaBytes, SessionPriority priority,
+                                                        std::vector<wire::DeviceSnapshot>& snapshots,
+                                                        std::string& error) {
   if (expected.empty()) {
     error = "no device expected: the client's bus has no stub to serve";
     return nullptr;
@@ -56,7 +58,7 @@ makeCudaDevices(const CudaDriver& driver, const std::vector<wire::ExpectedDevice
   for (std::size_t i = 0; i < expected.size(); ++i) {
     ordinals.push_back(static_cast<int>(i));
   }
-  auto backend = std::make_unique<CudaBackend>(driver, ordinals);
+  auto backend = std::make_unique<CudaBackend>(driver, ordinals, priority);
   if (!backend->ok()) {
     error = backend->error();
     return nullptr;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cuda_driver.h"
+#include "session_priority.h"
 
 #include "backend/execution_backend.h"
 #include "vgpu/wire_hello.h"
@@ -15,8 +16,10 @@
 namespace vgpu::daemon {
 
 // nullptr with `error` set when the host has fewer GPUs than expected or a context cannot be made.
-std::unique_ptr<cuda::ExecutionBackend>
-makeCudaDevices(const CudaDriver& driver, const std::vector<wire::ExpectedDevice>& expected,
-                std::uint64_t vramQuotaBytes, std::vector<wire::DeviceSnapshot>& snapshots, std::string& error);
+std::unique_ptr<cuda::ExecutionBackend> makeCudaDevices(const CudaDriver& driver,
+                                                        const std::vector<wire::ExpectedDevice>& expected,
+                                                        std::uint64_t vramQuotaBytes, SessionPriority priority,
+                                                        std::vector<wire::DeviceSnapshot>& snapshots,
+                                                        std::string& error);
 
 } // namespace vgpu::daemon

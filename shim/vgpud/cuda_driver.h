@@ -29,6 +29,7 @@ namespace vgpu::daemon {
   X(cuCtxDestroy)                                                                                                      \
   X(cuCtxSetCurrent)                                                                                                   \
   X(cuCtxSynchronize)                                                                                                  \
+  X(cuCtxGetStreamPriorityRange)                                                                                       \
   X(cuMemGetInfo)                                                                                                      \
   X(cuMemGetAllocationGranularity)                                                                                     \
   X(cuMemAddressReserve)                                                                                               \

@@ -111,6 +111,15 @@ std::string apply(Options& options, std::string_view key, const std::string& val
     }
     return {};
   }
+  if (key == "priority") {
+    if (!parsePriorityLevel(value, options.priorities.defaultLevel)) {
+      return "bad priority '" + value + "': " + std::string(priorityWords());
+    }
+    return {};
+  }
+  if (key == "priority-uid") {
+    return addPriorityUids(options.priorities, value);
+  }
   return "unknown setting '" + std::string(key) + "'";
 }
 
@@ -174,7 +183,8 @@ bool parseByteSize(std::string_view text, std::uint64_t& bytes) {
 std::string usage() {
   return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT] [--listen vsock:[CID:]PORT]\n"
          "             [--token-file FILE] [--backend sim|cuda] [--cuda-driver PATH]\n"
-         "             [--vram-quota SIZE] [--log-level off|error|warn|info|debug] [--config FILE]\n"
+         "             [--vram-quota SIZE] [--priority LEVEL] [--priority-uid UID:LEVEL]...\n"
+         "             [--log-level off|error|warn|info|debug] [--config FILE]\n"
          "       vgpud --version | --help\n"
          "\n"
          "Runs the vgpu executor in the foreground. Stops cleanly on SIGTERM or SIGINT.\n"
@@ -186,9 +196,13 @@ std::string usage() {
          "  --cuda-driver PATH   NVIDIA's libcuda.so.1 for --backend cuda (default: libcuda.so.1, found by\n"
          "                       the dynamic loader); a vgpu shim there is refused\n"
          "  --vram-quota SIZE    device memory each session may hold per device (e.g. 8GiB); default: none\n"
+         "  --priority high|normal|low  every session's priority (default normal): low nices the thread or\n"
+         "                       worker serving it +10 and puts its CUDA streams at the least priority;\n"
+         "                       high tries nice -5 (needs CAP_SYS_NICE) and the greatest stream priority\n"
+         "  --priority-uid UID:LEVEL[,UID:LEVEL]  the level for Unix-socket clients of that uid (repeatable)\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
          "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
-         "                       vram-quota, log-level) first\n";
+         "                       vram-quota, priority, priority-uid, log-level) first\n";
 }
 
 ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile) {
@@ -216,8 +230,9 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       options.showVersion = true;
       continue;
     }
-    constexpr std::array<std::string_view, 7> kValued = {"--listen", "--log-level",  "--backend",    "--vram-quota",
-                                                         "--config", "--token-file", "--cuda-driver"};
+    constexpr std::array<std::string_view, 9> kValued = {"--listen",      "--log-level", "--backend",
+                                                         "--vram-quota",  "--config",    "--token-file",
+                                                         "--cuda-driver", "--priority",  "--priority-uid"};
     bool known = false;
     for (std::string_view name : kValued) {
       known = known || argument == name;

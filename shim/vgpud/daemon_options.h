@@ -3,6 +3,8 @@
 // value is validated here.
 #pragma once
 
+#include "session_priority.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +26,7 @@ struct Options {
   ExecutorBackend backend = ExecutorBackend::Simulated; // backend = sim | cuda
   std::string cudaDriverPath = "libcuda.so.1";          // cuda-driver = PATH (backend cuda)
   std::uint64_t vramQuotaBytes = 0;                     // vram-quota = SIZE, per session and device; 0: none
+  PriorityPolicy priorities;                            // priority = LEVEL; priority-uid = UID:LEVEL[,...] (repeatable)
   std::string configFile;                               // --config
   bool showHelp = false;
   bool showVersion = false;

@@ -27,8 +27,8 @@ namespace {
 constexpr const char* kComponent = "vgpud";
 }
 
-Server::Server(std::string socketPath, SessionLimits limits, Tcp tcp)
-    : socketPath_(std::move(socketPath)), limits_(limits), tcp_(std::move(tcp)) {}
+Server::Server(std::string socketPath, SessionLimits limits, Tcp tcp, PriorityPolicy priorities)
+    : socketPath_(std::move(socketPath)), limits_(limits), tcp_(std::move(tcp)), priorities_(std::move(priorities)) {}
 
 Server::~Server() {
   drain();
@@ -108,22 +108,26 @@ void Server::acceptClient(int listener, bool tcp) {
     }
   }
   reapFinished();
-  if (limits_.driver != nullptr) {
-    startWorkerProcess(std::move(fd), peer, tcp);
+  // A TCP or vsock peer has no uid this side can trust: it gets the default level.
+  SessionLimits limits = limits_;
+  limits.priority = priorities_.resolve(tcp ? std::nullopt : std::optional<std::uint32_t>(peer.uid));
+  if (limits.driver != nullptr) {
+    startWorkerProcess(std::move(fd), peer, tcp, limits);
     return;
   }
   Worker& worker = workers_.emplace_back();
   worker.fd = std::move(fd);
   worker.done = std::make_shared<std::atomic<bool>>(false);
-  auto session = std::make_unique<Session>(worker.fd.get(), peer, registry_, limits_, tcp ? &tcp_.token : nullptr);
-  worker.thread = std::thread([session = std::move(session), done = worker.done]() mutable {
+  auto session = std::make_unique<Session>(worker.fd.get(), peer, registry_, limits, tcp ? &tcp_.token : nullptr);
+  worker.thread = std::thread([session = std::move(session), done = worker.done, level = limits.priority]() mutable {
+    session->setCpuPriority(applyCpuPriority(level)); // this thread only: nice values are per thread
     session->serve();
     session.reset(); // frees the session's device memory before the thread is reaped
     done->store(true);
   });
 }
 
-void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp) {
+void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp, SessionLimits limits) {
   SessionFigures* slot = registry_.add();
   if (slot == nullptr) {
     log::writef(log::Level::Warn, kComponent, "refused pid %d: %zu sessions are the most vgpud serves at once",
@@ -134,7 +138,7 @@ void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tc
   const pid_t daemon = ::getpid();
   const pid_t child = ::fork();
   if (child == 0) {
-    runWorkerProcess(fd.get(), peer, tcp, slot, daemon);
+    runWorkerProcess(fd.get(), peer, tcp, limits, slot, daemon);
   }
   if (child < 0) {
     log::writef(log::Level::Warn, kComponent, "refused pid %d: cannot fork a session worker (%s)",
@@ -150,7 +154,8 @@ void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tc
               static_cast<int>(child));
 }
 
-void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionFigures* slot, pid_t daemon) {
+void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLimits limits, SessionFigures* slot,
+                              pid_t daemon) {
   // The daemon's death ends its workers, so their guests see the connection end (as with threads).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != daemon) {
@@ -167,13 +172,16 @@ void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionFig
   sigset_t all;
   sigfillset(&all);
   ::pthread_sigmask(SIG_UNBLOCK, &all, nullptr);
+  // Before cuInit, so the driver's own threads inherit the session's nice value.
+  const CpuPriority applied = applyCpuPriority(limits.priority);
   // CUDA is initialised here, in the worker, never in the daemon before a fork.
-  CudaDriver& driver = *const_cast<CudaDriver*>(limits_.driver);
+  CudaDriver& driver = *const_cast<CudaDriver*>(limits.driver);
   if (std::string error; !initializeCudaDriver(driver, error)) {
     driver.initError = error;
   }
   {
-    Session session(fd, peer, registry_, limits_, tcp ? &tcp_.token : nullptr, slot);
+    Session session(fd, peer, registry_, limits, tcp ? &tcp_.token : nullptr, slot);
+    session.setCpuPriority(applied);
     session.serve();
   }
   ::_exit(0); // not exit(): the daemon's destructors (the socket file's unlink) are not ours to run

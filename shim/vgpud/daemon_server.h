@@ -31,7 +31,8 @@ public:
     std::string vsockPort; // empty: no vsock listener
     std::string token;     // every TCP and vsock session must present it
   };
-  Server(std::string socketPath, SessionLimits limits, Tcp tcp = {});
+  // `priorities` gives each Unix session its level by peer uid; TCP and vsock sessions get the default.
+  Server(std::string socketPath, SessionLimits limits, Tcp tcp = {}, PriorityPolicy priorities = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -52,8 +53,9 @@ private:
   };
 
   void acceptClient(int listener, bool tcp);
-  void startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp);
-  [[noreturn]] void runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionFigures* slot, pid_t daemon);
+  void startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp, SessionLimits limits);
+  [[noreturn]] void runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLimits limits, SessionFigures* slot,
+                                     pid_t daemon);
   // A reaped worker's end, logged; its registry slot freed.
   void workerEnded(const Worker& worker, int status);
   void reapFinished();
@@ -63,6 +65,7 @@ private:
   SessionLimits limits_;
   FileDescriptor listener_;
   Tcp tcp_;
+  PriorityPolicy priorities_;
   FileDescriptor tcpListener_;
   FileDescriptor vsockListener_;
   FileDescriptor signals_;

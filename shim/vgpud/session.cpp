@@ -249,7 +249,8 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
   reply.backend = limits_.driver != nullptr ? "cuda" : "sim";
   std::string error;
   backend_ = limits_.driver != nullptr
-                 ? makeCudaDevices(*limits_.driver, hello.devices, limits_.vramQuotaBytes, reply.devices, error)
+                 ? makeCudaDevices(*limits_.driver, hello.devices, limits_.vramQuotaBytes, limits_.priority,
+                                   reply.devices, error)
                  : makeSimulatedDevices(hello.devices, limits_.vramQuotaBytes, reply.devices, error);
   if (backend_ == nullptr) {
     sendError(header, 4, error);
@@ -262,6 +263,10 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
   log::writef(log::Level::Info, kComponent, "session %llu: pid %d, %s, %d %s device(s), shared memory %llu bytes",
               static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), hello.clientName.c_str(), deviceCount_,
               limits_.driver != nullptr ? "cuda" : "simulated", static_cast<unsigned long long>(sharedSize_));
+  const std::string_view level = priorityName(limits_.priority);
+  log::writef(log::Level::Info, kComponent, "session %llu: priority %.*s, served by thread %d at nice %d%s",
+              static_cast<unsigned long long>(id_), static_cast<int>(level.size()), level.data(),
+              static_cast<int>(::gettid()), cpuPriority_.nice, cpuPriority_.refused ? " (nice -5 not permitted)" : "");
   return true;
 }
 

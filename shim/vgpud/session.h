@@ -6,6 +6,7 @@
 // quota. Everything it holds is freed when the connection ends, however it ends.
 #pragma once
 
+#include "session_priority.h"
 #include "session_registry.h"
 
 #include "backend/execution_backend.h"
@@ -27,8 +28,9 @@ namespace vgpu::daemon {
 struct CudaDriver;
 
 struct SessionLimits {
-  std::uint64_t vramQuotaBytes = 0;   // per device; 0: the device's memory is the limit
-  const CudaDriver* driver = nullptr; // backend cuda: the real driver; nullptr: backend sim
+  std::uint64_t vramQuotaBytes = 0;                   // per device; 0: the device's memory is the limit
+  const CudaDriver* driver = nullptr;                 // backend cuda: the real driver; nullptr: backend sim
+  SessionPriority priority = SessionPriority::Normal; // resolved from the peer uid at accept
 };
 
 class Session {
@@ -45,6 +47,8 @@ public:
   // Serves the connection until it ends (EOF, error, malformed frame, shutdown()); then frees
   // everything and shuts the socket down so the client sees the end at once.
   void serve();
+  // What applyCpuPriority did for the thread or process serving this session (logged at hello).
+  void setCpuPriority(CpuPriority applied) { cpuPriority_ = applied; }
 
   // Handlers (session_calls.cpp) use these.
   cuda::ExecutionBackend& backend() { return *backend_; }
@@ -77,6 +81,7 @@ private:
   PeerCredentials peer_;
   SessionRegistry& registry_;
   SessionLimits limits_;
+  CpuPriority cpuPriority_;
   const std::string* token_;
   SessionFigures* figures_ = nullptr; // this session's slot in the registry; nullptr: the table is full
   bool ownsSlot_ = false;

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
     tcp.vsockCid = options.vsockCid;
     tcp.vsockPort = options.vsockPort;
   }
-  vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes, driver.get()}, tcp);
+  vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes, driver.get()}, tcp, options.priorities);
   if (!server.start()) {
     std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
     return 1;

@@ -2,6 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "daemon_options.h"
+#include "test_paths.h"
+
+#include <fstream>
+#include <sstream>
 
 using vgpu::daemon::parseOptions;
 
@@ -103,4 +107,94 @@ TEST_CASE("byte sizes: integers with binary units, nothing else") {
   CHECK_FALSE(vgpu::daemon::parseByteSize("1.5G", bytes));
   CHECK_FALSE(vgpu::daemon::parseByteSize("G", bytes));
   CHECK_FALSE(vgpu::daemon::parseByteSize("99999999999T", bytes));
+}
+
+namespace {
+std::optional<std::string> readFixture(const std::string& name) {
+  std::ifstream file(vgpu::test::dataDir() / "vgpud" / name);
+  if (!file) {
+    return std::nullopt;
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+} // namespace
+
+TEST_CASE("session priorities: a default level and levels by peer uid, from the file and the command line") {
+  using vgpu::daemon::SessionPriority;
+  const auto defaults = parseOptions({"--listen", "unix:/tmp/s"});
+  REQUIRE(defaults.options);
+  CHECK(defaults.options->priorities.defaultLevel == SessionPriority::Normal);
+  CHECK(defaults.options->priorities.byUid.empty());
+  CHECK(defaults.options->priorities.resolve(0) == SessionPriority::Normal);
+
+  const auto fromFile = parseOptions({"--config", "priority.conf"}, readFixture);
+  INFO(fromFile.error);
+  REQUIRE(fromFile.options);
+  const vgpu::daemon::PriorityPolicy& policy = fromFile.options->priorities;
+  CHECK(policy.defaultLevel == SessionPriority::Low);
+  CHECK(policy.resolve(0) == SessionPriority::High);
+  CHECK(policy.resolve(1000) == SessionPriority::Normal); // the later entry for the same uid wins
+  CHECK(policy.resolve(1001) == SessionPriority::Normal);
+  CHECK(policy.resolve(1002) == SessionPriority::Low);         // unmapped uid: the default
+  CHECK(policy.resolve(std::nullopt) == SessionPriority::Low); // TCP/vsock: the default
+
+  // The command line adds to the file's mapping and wins where both name a uid.
+  const auto both = parseOptions({"--config", "priority.conf", "--priority", "high", "--priority-uid", "0:low",
+                                  "--priority-uid", "7:normal,8:low"},
+                                 readFixture);
+  REQUIRE(both.options);
+  CHECK(both.options->priorities.defaultLevel == SessionPriority::High);
+  CHECK(both.options->priorities.resolve(0) == SessionPriority::Low);
+  CHECK(both.options->priorities.resolve(7) == SessionPriority::Normal);
+  CHECK(both.options->priorities.resolve(8) == SessionPriority::Low);
+  CHECK(both.options->priorities.resolve(1000) == SessionPriority::Normal);
+}
+
+TEST_CASE("session priorities: bad levels and uid entries are refused, naming the key and what is allowed") {
+  struct Case {
+    std::vector<std::string> arguments;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {{"--listen", "unix:/tmp/s", "--priority", "urgent"}, "bad priority 'urgent': high, normal or low"},
+      {{"--listen", "unix:/tmp/s", "--priority", "HIGH"}, "bad priority 'HIGH'"},
+      {{"--listen", "unix:/tmp/s", "--priority"}, "--priority needs a value"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "1000"}, "bad priority-uid entry '1000': UID:LEVEL"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "alice:low"}, "bad priority-uid entry 'alice:low'"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "-1:low"}, "bad priority-uid entry '-1:low'"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "99999999999:low"}, "bad priority-uid entry"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", ":low"}, "bad priority-uid entry ':low'"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "1000:"}, "unknown level '' (high, normal or low)"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "1000:top"}, "unknown level 'top'"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "1000:low,"}, "bad priority-uid entry ''"},
+      {{"--listen", "unix:/tmp/s", "--priority-uid", "1000:low,,1:high"}, "bad priority-uid entry ''"},
+  };
+  for (const Case& c : cases) {
+    const auto result = parseOptions(c.arguments);
+    INFO(result.error);
+    CHECK_FALSE(result.options);
+    CHECK(result.error.find(c.reason) != std::string::npos);
+  }
+  const auto level = parseOptions({"--config", "priority-bad-level.conf"}, readFixture);
+  CHECK_FALSE(level.options);
+  CHECK(level.error == "priority-bad-level.conf:3: bad priority 'urgent': high, normal or low");
+  const auto uid = parseOptions({"--config", "priority-bad-uid.conf"}, readFixture);
+  CHECK_FALSE(uid.options);
+  CHECK(uid.error.find("priority-bad-uid.conf:3: bad priority-uid entry 'alice:high'") != std::string::npos);
+}
+
+TEST_CASE("session priorities: CUDA stream priorities by level") {
+  using vgpu::daemon::SessionPriority;
+  using vgpu::daemon::sessionStreamPriority;
+  // An H100's range: least 0, greatest -5 (numerically smaller is more urgent).
+  constexpr int kLeast = 0;
+  constexpr int kGreatest = -5;
+  CHECK(sessionStreamPriority(SessionPriority::Normal, 0, kLeast, kGreatest) == 0);
+  CHECK(sessionStreamPriority(SessionPriority::Normal, -3, kLeast, kGreatest) == -3);
+  CHECK(sessionStreamPriority(SessionPriority::Low, 0, kLeast, kGreatest) == kLeast);
+  CHECK(sessionStreamPriority(SessionPriority::Low, -5, kLeast, kGreatest) == kLeast); // clamped
+  CHECK(sessionStreamPriority(SessionPriority::High, 0, kLeast, kGreatest) == kGreatest);
+  CHECK(sessionStreamPriority(SessionPriority::High, -2, kLeast, kGreatest) == -2); // the client's choice is kept
 }

@@ -1,7 +1,8 @@
 // vgpud sessions through the shim's RemoteBackend: the one-round-trip device snapshot, data through
 // shared memory and inline, launches checked by the module metadata and pipelined, asynchronous
-// errors at the next synchronizing call, isolation between sessions, the VRAM quota, a client
-// killed mid-copy, and a daemon that dies or stops answering.
+// errors at the next synchronizing call, isolation between sessions, the VRAM quota, session
+// priorities (the nice value of the serving thread or worker), a client killed mid-copy, and a
+// daemon that dies or stops answering.
 #include <catch2/catch.hpp>
 
 #include "vgpud_fixture.h"
@@ -15,10 +16,13 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
 #include <spawn.h>
+#include <sstream>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -42,6 +46,56 @@ std::vector<pid_t> childrenOf(pid_t parent) {
     children.push_back(child);
   }
   return children;
+}
+
+// The nice value of thread `tid` of process `pid` (field 19 of its stat; the name may hold spaces).
+int threadNice(pid_t pid, pid_t tid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat");
+  std::string text;
+  std::getline(file, text); // one line
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 19 && fields >> field; ++i) {
+  }
+  return std::stoi(field);
+}
+
+// The nice values of the threads serving vgpud's sessions: every thread but its accept loop (sim
+// backend), and every thread of its session workers (cuda backend).
+std::vector<int> servingNices(pid_t daemon) {
+  std::vector<int> nices;
+  const auto threadsOf = [&](pid_t process, bool skipMain) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(process) + "/task")) {
+      const pid_t tid = std::stoi(entry.path().filename().string());
+      if (!skipMain || tid != process) {
+        nices.push_back(threadNice(process, tid));
+      }
+    }
+  };
+  threadsOf(daemon, true);
+  for (const pid_t worker : childrenOf(daemon)) {
+    threadsOf(worker, false);
+  }
+  return nices;
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string text;
+  for (const std::string& word : words) {
+    text += (text.empty() ? "" : " ") + word;
+  }
+  return text;
+}
+
+// Whether this process may lower its threads' nice values (CAP_SYS_NICE), tried in a child.
+bool mayRaisePriority() {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::_exit(::setpriority(PRIO_PROCESS, 0, ::getpriority(PRIO_PROCESS, 0) - 5) == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 CopyEndpoint device(CUdeviceptr pointer, std::size_t pitch = 0) {
@@ -322,6 +376,41 @@ TEST_CASE("the per-session VRAM quota gives CUDA_ERROR_OUT_OF_MEMORY and is the 
   auto other = connectClient(daemon.endpoint());
   CUdeviceptr c = 0;
   CHECK(other->memAlloc(0, 48u << 20, c) == CUDA_SUCCESS);
+}
+
+TEST_CASE("session priority: the level for the client's uid (or the default) nices the thread or worker serving it") {
+  const std::string uid = std::to_string(::getuid());
+  const std::string otherUid = std::to_string(::getuid() + 1);
+  const int base = ::getpriority(PRIO_PROCESS, 0); // vgpud inherits the test's nice value
+  const int raised = mayRaisePriority() ? std::max(base - 5, -20) : base;
+  struct Case {
+    std::vector<std::string> arguments;
+    int expectedNice;
+  };
+  const Case cases[] = {
+      {{"--priority-uid", uid + ":low"}, std::min(base + 10, 19)},
+      {{"--priority", "low", "--priority-uid", otherUid + ":high"}, std::min(base + 10, 19)}, // unmapped: default
+      {{"--priority", "low", "--priority-uid", uid + ":normal"}, base},                       // mapped wins
+      {{"--priority-uid", otherUid + ":low," + uid + ":high"}, raised},
+      {{}, base},
+  };
+  for (const Case& c : cases) {
+    VgpudProcess daemon(c.arguments);
+    auto client = connectClient(daemon.endpoint());
+    CUdeviceptr pointer = 0;
+    REQUIRE(client->memAlloc(0, 1u << 20, pointer) == CUDA_SUCCESS);
+    // Streams take the level's CUDA priority on the cuda backend (sessionStreamPriority).
+    vgpu::cuda::BackendStream stream = 0;
+    REQUIRE(client->streamCreate(0, 0, 0, stream) == CUDA_SUCCESS);
+    REQUIRE(client->streamSynchronize(stream) == CUDA_SUCCESS);
+    const std::vector<int> nices = servingNices(daemon.pid);
+    INFO("vgpud " << joined(c.arguments) << ": expected nice " << c.expectedNice);
+    REQUIRE_FALSE(nices.empty());
+    for (const int nice : nices) {
+      CHECK(nice == c.expectedNice);
+    }
+    CHECK(threadNice(daemon.pid, daemon.pid) == base); // the accept loop keeps the daemon's own
+  }
 }
 
 TEST_CASE("a client killed with SIGKILL mid-copy: vgpud's accounting is back to the other's within 1 s") {
