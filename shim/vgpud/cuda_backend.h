@@ -168,6 +168,8 @@ private:
   const Range* rangeAt(CUdeviceptr pointer, CUdeviceptr& base) const;
   // The CUstream for an id (0: the device's legacy default stream); false when unknown.
   bool resolveStream(cuda::BackendStream id, int device, CUstream& out) const;
+  template <typename Call> CUresult onStream(cuda::BackendStream id, Call call);
+  template <typename Call> CUresult onEvent(cuda::BackendEvent id, Call call);
   CUresult mapPhysical(int device, CUdeviceptr address, std::size_t bytes, CUmemGenericAllocationHandle handle,
                        std::size_t offset);
   void releaseEverything();

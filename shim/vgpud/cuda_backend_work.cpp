@@ -164,7 +164,9 @@ CUresult CudaBackend::streamDestroy(cuda::BackendStream id) {
   return note(result);
 }
 
-CUresult CudaBackend::streamSynchronize(cuda::BackendStream id) {
+// Runs `call` on stream `id` (0: the legacy default stream of the current device) with its
+// device's context current.
+template <typename Call> CUresult CudaBackend::onStream(cuda::BackendStream id, Call call) {
   const int device = id == 0 ? std::max(bound_, 0) : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
   CUstream stream = nullptr;
   if (device < 0 || !resolveStream(id, device, stream)) {
@@ -173,19 +175,15 @@ CUresult CudaBackend::streamSynchronize(cuda::BackendStream id) {
   if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
     return bound;
   }
-  return note(driver_.cuStreamSynchronize(stream));
+  return note(call(stream));
+}
+
+CUresult CudaBackend::streamSynchronize(cuda::BackendStream id) {
+  return onStream(id, [this](CUstream stream) { return driver_.cuStreamSynchronize(stream); });
 }
 
 CUresult CudaBackend::streamQuery(cuda::BackendStream id) {
-  const int device = id == 0 ? std::max(bound_, 0) : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
-  CUstream stream = nullptr;
-  if (device < 0 || !resolveStream(id, device, stream)) {
-    return CUDA_ERROR_INVALID_HANDLE;
-  }
-  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
-    return bound;
-  }
-  return note(driver_.cuStreamQuery(stream));
+  return onStream(id, [this](CUstream stream) { return driver_.cuStreamQuery(stream); });
 }
 
 CUresult CudaBackend::streamWaitEvent(cuda::BackendStream id, cuda::BackendEvent eventId) {
@@ -248,7 +246,8 @@ CUresult CudaBackend::eventRecord(cuda::BackendEvent id, cuda::BackendStream str
   return note(driver_.cuEventRecord(event->second.event, stream));
 }
 
-CUresult CudaBackend::eventQuery(cuda::BackendEvent id) {
+// Runs `call` on event `id` with its device's context current.
+template <typename Call> CUresult CudaBackend::onEvent(cuda::BackendEvent id, Call call) {
   const auto event = events_.find(id);
   if (event == events_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
@@ -256,18 +255,15 @@ CUresult CudaBackend::eventQuery(cuda::BackendEvent id) {
   if (const CUresult bound = bind(event->second.device); bound != CUDA_SUCCESS) {
     return bound;
   }
-  return note(driver_.cuEventQuery(event->second.event));
+  return note(call(event->second.event));
+}
+
+CUresult CudaBackend::eventQuery(cuda::BackendEvent id) {
+  return onEvent(id, [this](CUevent event) { return driver_.cuEventQuery(event); });
 }
 
 CUresult CudaBackend::eventSynchronize(cuda::BackendEvent id) {
-  const auto event = events_.find(id);
-  if (event == events_.end()) {
-    return CUDA_ERROR_INVALID_HANDLE;
-  }
-  if (const CUresult bound = bind(event->second.device); bound != CUDA_SUCCESS) {
-    return bound;
-  }
-  return note(driver_.cuEventSynchronize(event->second.event));
+  return onEvent(id, [this](CUevent event) { return driver_.cuEventSynchronize(event); });
 }
 
 CUresult CudaBackend::eventElapsed(cuda::BackendEvent start, cuda::BackendEvent end, float& milliseconds) {

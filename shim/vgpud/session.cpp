@@ -256,6 +256,15 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
     sendError(header, 4, error);
     return false;
   }
+  // On a real GPU the hello region is pinned for the driver too: staged copies are then direct DMA
+  // (each completes before its frame is answered; see session_calls.cpp). Where pinning fails they
+  // are pageable copies, slower but the same.
+  if (limits_.driver != nullptr && shared_ != nullptr) {
+    if (const CUresult result = backend_->hostRegister(shared_, sharedSize_); result != CUDA_SUCCESS) {
+      log::writef(log::Level::Info, kComponent, "session %llu: shared region not pinned for the driver (%d)",
+                  static_cast<unsigned long long>(id_), static_cast<int>(result));
+    }
+  }
   deviceCount_ = static_cast<int>(reply.devices.size());
   helloDone_ = true;
   wire::appendFrame(output_, wire::Call::Hello, header.requestId, 0, wire::encodeHelloReply(reply));

@@ -210,8 +210,8 @@ CUresult setAccess(Session& session, Reader& request, Writer&, bool) {
 // Host data of a copy: inline (source 0), a range of the shared-memory region (source 1) or of a
 // pinned host region (source 2: offset, region), packed rows of `width` bytes.
 bool hostData(Session& session, Reader& request, std::uint64_t bytes, std::span<std::uint8_t>& out,
-              std::vector<std::uint8_t>& inlineCopy) {
-  const auto source = request.get<std::uint8_t>();
+              std::vector<std::uint8_t>& inlineCopy, std::uint8_t& source) {
+  source = request.get<std::uint8_t>();
   if (source == 0) {
     const auto data = request.bytes(kMaxInline);
     if (data.size() != bytes) {
@@ -252,12 +252,16 @@ CUresult copyHostToDevice(Session& session, Reader& request, Writer&, bool async
   const bool fits = copyShape(request, width, height, bytes);
   std::span<std::uint8_t> data;
   std::vector<std::uint8_t> inlineCopy;
-  if (!hostData(session, request, fits ? bytes : 0, data, inlineCopy) || !fits || !shapeFits(width, height, dstPitch)) {
+  std::uint8_t source = 0;
+  if (!hostData(session, request, fits ? bytes : 0, data, inlineCopy, source) || !fits ||
+      !shapeFits(width, height, dstPitch)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   cuda::CopyEndpoint to{true, dst, nullptr, dstPitch};
   cuda::CopyEndpoint from{false, 0, data.data(), width};
-  return session.backend().copy(to, from, width, height, stream, async);
+  // A slot of the hello region is reused by the client as soon as this frame is handled: the copy
+  // must have taken its bytes by then, even where the region is pinned for DMA (cuda backend).
+  return session.backend().copy(to, from, width, height, stream, async && source != 1);
 }
 
 CUresult copyDeviceToHost(Session& session, Reader& request, Writer& reply, bool async) {
@@ -292,7 +296,8 @@ CUresult copyDeviceToHost(Session& session, Reader& request, Writer& reply, bool
   }
   cuda::CopyEndpoint to{false, 0, data.data(), width};
   cuda::CopyEndpoint from{true, src, nullptr, srcPitch};
-  const CUresult result = session.backend().copy(to, from, width, height, stream, async);
+  // Into the hello region or inline: the client reads the bytes as soon as this frame is answered.
+  const CUresult result = session.backend().copy(to, from, width, height, stream, async && destination == 2);
   if (destination == 0) {
     reply.bytes(inlineData);
   }
