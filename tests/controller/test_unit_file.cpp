@@ -123,3 +123,18 @@ TEST_CASE("execStartProgram strips systemd's prefixes and refuses empty values")
   CHECK_FALSE(execStartProgram(QStringLiteral("-")));
   CHECK_FALSE(execStartProgram(QStringLiteral("\"unbalanced")));
 }
+
+TEST_CASE("the shipped vgpud.service parses cleanly and runs vgpud as systemd expects") {
+  const auto unit =
+      vgpu::controller::UnitFile::read(QStringLiteral(VGPU_SOURCE_DIR "/packaging/vgpud.service"), nullptr);
+  REQUIRE(unit);
+  CHECK(unit->problems().isEmpty());
+  CHECK(unit->lastValue(QStringLiteral("Service"), QStringLiteral("Type")) ==
+        QStringLiteral("notify")); // vgpud sends READY=1
+  const auto exec = unit->lastValue(QStringLiteral("Service"), QStringLiteral("ExecStart"));
+  REQUIRE(exec);
+  CHECK(vgpu::controller::execStartProgram(*exec) == QStringLiteral("/usr/bin/vgpud"));
+  CHECK(exec->contains(QStringLiteral("--config /etc/vgpu/vgpud.conf")));
+  // SIGTERM to vgpud alone: it drains its sessions and reaps its workers itself.
+  CHECK(unit->lastValue(QStringLiteral("Service"), QStringLiteral("KillMode")) == QStringLiteral("mixed"));
+}

@@ -198,3 +198,12 @@ TEST_CASE("session priorities: CUDA stream priorities by level") {
   CHECK(sessionStreamPriority(SessionPriority::High, 0, kLeast, kGreatest) == kGreatest);
   CHECK(sessionStreamPriority(SessionPriority::High, -2, kLeast, kGreatest) == -2); // the client's choice is kept
 }
+
+TEST_CASE("the shipped example configuration (packaging/vgpud.conf) is valid as it stands") {
+  const auto shipped = parseOptions({"--config", VGPU_SOURCE_DIR "/packaging/vgpud.conf"});
+  INFO(shipped.error);
+  REQUIRE(shipped.options);
+  CHECK(shipped.options->socketPath == "/run/vgpud.sock"); // the shim's default endpoint
+  CHECK(shipped.options->backend == vgpu::daemon::ExecutorBackend::Cuda);
+  CHECK(shipped.options->cudaDriverPath == "/usr/lib/x86_64-linux-gnu/libcuda.so.1");
+}
