@@ -261,11 +261,12 @@ CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, s
     }
     return CUDA_SUCCESS;
   }
-  // Pinned memory shared with vgpud: one frame, vgpud moves the data in place. A copy FROM it
-  // completes before returning even when async (the source is taken at the call, as the in-process
-  // simulated device does, so a program that refills its pinned buffer right after queuing the copy
-  // still sends what it had written); a copy INTO it stays asynchronous: the data lands there when
-  // vgpud runs it, before the synchronizing call that the program must make anyway.
+  // Pinned memory shared with vgpud: one frame, vgpud moves the data in place (on a GPU: DMA from
+  // the shared pages, which vgpud registers with the driver). Async copies either way are queued
+  // without waiting, with CUDA's pinned-memory semantics: the bytes are read, or land, when the
+  // copy runs in stream order, before the synchronizing call the program must make anyway; a
+  // program may not refill a pinned source before then (as with NVIDIA's driver). Measured on an
+  // H100: waiting here serialised every stream behind its copies.
   std::uint64_t offset = 0;
   const bool packed = height == 1;
   if (const std::uint64_t region =
@@ -281,7 +282,7 @@ CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, s
     writer.put(offset);
     writer.put(region);
     std::vector<std::uint8_t> fields;
-    return call(Call::CopyHostToDevice, payload, fields);
+    return async ? post(Call::CopyHostToDevice, payload) : call(Call::CopyHostToDevice, payload, fields);
   }
   if (const std::uint64_t region =
           dstHost != nullptr && srcHost == nullptr && packed ? sharedHostRegion(dstHost, widthBytes, offset) : 0;

@@ -144,16 +144,19 @@ int main(int argc, char** argv) {
   Event start = nullptr, stop = nullptr;
   unsigned char* pinned = nullptr;
   report(rt.streamCreate(&stream) == 0 && rt.eventCreate(&start) == 0 && rt.eventCreate(&stop) == 0 &&
-             rt.mallocHost(reinterpret_cast<void**>(&pinned), size_t{32} << 20) == 0,
+             rt.mallocHost(reinterpret_cast<void**>(&pinned), size_t{64} << 20) == 0,
          "stream-event-pinned");
-  std::memset(pinned, 0x77, size_t{32} << 20);
+  // Out of the first pinned half and back into the second: a source queued for an async copy is
+  // not touched until the stream is synchronized (CUDA reads pinned memory when the copy runs).
+  constexpr size_t kHalf = size_t{32} << 20;
+  std::memset(pinned, 0x77, kHalf);
+  std::memset(pinned + kHalf, 0, kHalf);
   rt.eventRecord(start, stream);
-  rt.memcpyAsync(buffer, pinned, size_t{32} << 20, kHostToDevice, stream);
-  std::memset(pinned, 0, size_t{32} << 20);
-  rt.memcpyAsync(pinned, buffer, size_t{32} << 20, kDeviceToHost, stream);
+  rt.memcpyAsync(buffer, pinned, kHalf, kHostToDevice, stream);
+  rt.memcpyAsync(pinned + kHalf, buffer, kHalf, kDeviceToHost, stream);
   rt.eventRecord(stop, stream);
   report(rt.streamSynchronize(stream) == 0 && rt.eventSynchronize(stop) == 0, "stream-synchronize");
-  report(pinned[0] == 0x77 && pinned[(size_t{32} << 20) - 1] == 0x77, "async-roundtrip");
+  report(pinned[kHalf] == 0x77 && pinned[2 * kHalf - 1] == 0x77, "async-roundtrip");
   float ms = 0;
   report(rt.eventElapsedTime(&ms, start, stop) == 0 && ms > 0, "event-elapsed");
   rt.freeHost(pinned);
