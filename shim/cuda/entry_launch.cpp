@@ -83,8 +83,15 @@ CUfunction vgpu::cuda::resolveFunction(CUfunction function) {
 
 namespace {
 
+// cuLaunchKernelEx's attributes that change how the kernel runs (not mere scheduling hints).
+struct LaunchExtras {
+  unsigned clusterX = 1, clusterY = 1, clusterZ = 1;
+  bool cooperative = false;
+};
+
 CUresult launch(CUfunction function, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX, unsigned blockY,
-                unsigned blockZ, unsigned sharedBytes, CUstream stream, void** kernelParams, void** extra) {
+                unsigned blockZ, unsigned sharedBytes, CUstream stream, void** kernelParams, void** extra,
+                const LaunchExtras& extras = {}) {
   VGPU_REQUIRE_INIT();
   CUfunc_st* object = findFunction(function);
   if (object == nullptr) {
@@ -102,6 +109,10 @@ CUresult launch(CUfunction function, unsigned gridX, unsigned gridY, unsigned gr
   operation.kind = Operation::Kind::Kernel;
   operation.function = resolveFunction(function);
   operation.launch = LaunchConfig{gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, 0};
+  operation.launch.clusterX = extras.clusterX;
+  operation.launch.clusterY = extras.clusterY;
+  operation.launch.clusterZ = extras.clusterZ;
+  operation.launch.cooperative = extras.cooperative;
   if (const CUresult status = packParameters(*object, kernelParams, extra, operation.parameters);
       status != CUDA_SUCCESS) {
     return status;
@@ -114,15 +125,28 @@ CUresult launchEx(const CUlaunchConfig* config, CUfunction function, void** kern
   if (config == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  LaunchExtras extras;
   for (unsigned i = 0; i < config->numAttrs; ++i) {
-    switch (config->attrs[i].id) {
+    const CUlaunchAttribute& attribute = config->attrs[i];
+    switch (attribute.id) {
+    case CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION: {
+      // Carried to the executor: a kernel written for clusters faults on a real GPU without them.
+      const auto& dim = attribute.value.clusterDim;
+      if (dim.x == 0 || dim.y == 0 || dim.z == 0 || config->gridDimX % dim.x != 0 || config->gridDimY % dim.y != 0 ||
+          config->gridDimZ % dim.z != 0) {
+        return CUDA_ERROR_INVALID_VALUE; // the grid must be a whole number of clusters
+      }
+      extras.clusterX = dim.x;
+      extras.clusterY = dim.y;
+      extras.clusterZ = dim.z;
+      break;
+    }
+    case CU_LAUNCH_ATTRIBUTE_COOPERATIVE: extras.cooperative = attribute.value.cooperative != 0; break;
     case CU_LAUNCH_ATTRIBUTE_IGNORE:
-    case CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION:
     case CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE:
     case CU_LAUNCH_ATTRIBUTE_PRIORITY:
     case CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION:
-    case CU_LAUNCH_ATTRIBUTE_COOPERATIVE:
-      break; // scheduling hints: the simulated device validates and counts the launch regardless
+      break; // scheduling hints: the launch runs correctly without them
     default: return CUDA_ERROR_NOT_SUPPORTED;
     }
   }
@@ -131,7 +155,7 @@ CUresult launchEx(const CUlaunchConfig* config, CUfunction function, void** kern
     stream = CU_STREAM_PER_THREAD;
   }
   return launch(function, config->gridDimX, config->gridDimY, config->gridDimZ, config->blockDimX, config->blockDimY,
-                config->blockDimZ, config->sharedMemBytes, stream, kernelParams, extra);
+                config->blockDimZ, config->sharedMemBytes, stream, kernelParams, extra, extras);
 }
 
 } // namespace
@@ -171,7 +195,10 @@ VGPU_EXPORT CUresult cuLaunchCooperativeKernel(CUfunction function, unsigned int
                                                unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
                                                void** parameters) {
   return traced(ApiId::cuLaunchCooperativeKernel, [&]() -> CUresult {
-    return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, nullptr);
+    LaunchExtras cooperative;
+    cooperative.cooperative = true; // grid-wide synchronization needs every block resident at once
+    return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, nullptr,
+                  cooperative);
   });
 }
 

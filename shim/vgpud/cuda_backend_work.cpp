@@ -448,9 +448,39 @@ CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig&
     arguments.push_back(const_cast<std::uint8_t*>(parameters.data() + parameter.offset));
   }
   ++counters_.kernelLaunches;
-  return note(driver_.cuLaunchKernel(function.function, config.gridX, config.gridY, config.gridZ, config.blockX,
-                                     config.blockY, config.blockZ, config.sharedMemBytes, stream,
-                                     arguments.empty() ? nullptr : arguments.data(), nullptr));
+  void** kernelParams = arguments.empty() ? nullptr : arguments.data();
+  if (!config.extended()) {
+    return note(driver_.cuLaunchKernel(function.function, config.gridX, config.gridY, config.gridZ, config.blockX,
+                                       config.blockY, config.blockZ, config.sharedMemBytes, stream, kernelParams,
+                                       nullptr));
+  }
+  // Thread-block clusters and cooperative launches: kernels written for them fault without them.
+  CUlaunchAttribute attributes[2] = {};
+  unsigned count = 0;
+  if (config.clusterX * config.clusterY * config.clusterZ != 1) {
+    attributes[count].id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    attributes[count].value.clusterDim.x = config.clusterX;
+    attributes[count].value.clusterDim.y = config.clusterY;
+    attributes[count].value.clusterDim.z = config.clusterZ;
+    ++count;
+  }
+  if (config.cooperative) {
+    attributes[count].id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+    attributes[count].value.cooperative = 1;
+    ++count;
+  }
+  CUlaunchConfig launchConfig{};
+  launchConfig.gridDimX = config.gridX;
+  launchConfig.gridDimY = config.gridY;
+  launchConfig.gridDimZ = config.gridZ;
+  launchConfig.blockDimX = config.blockX;
+  launchConfig.blockDimY = config.blockY;
+  launchConfig.blockDimZ = config.blockZ;
+  launchConfig.sharedMemBytes = config.sharedMemBytes;
+  launchConfig.hStream = stream;
+  launchConfig.attrs = attributes;
+  launchConfig.numAttrs = count;
+  return note(driver_.cuLaunchKernelEx(&launchConfig, function.function, kernelParams, nullptr));
 }
 
 } // namespace vgpu::daemon

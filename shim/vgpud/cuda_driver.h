@@ -71,7 +71,8 @@ namespace vgpu::daemon {
   X(cuFuncGetAttribute)                                                                                                \
   X(cuFuncGetParamInfo)                                                                                                \
   X(cuFuncSetAttribute)                                                                                                \
-  X(cuLaunchKernel)
+  X(cuLaunchKernel)                                                                                                    \
+  X(cuLaunchKernelEx)
 
 struct CudaDriver {
 #define VGPU_DECLARE_ENTRY_POINT(name) decltype(&::name) name = nullptr;

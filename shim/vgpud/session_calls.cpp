@@ -490,8 +490,10 @@ CUresult moduleGlobal(Session& session, Reader& request, Writer& reply, bool) {
   return result;
 }
 
-CUresult launch(Session& session, Reader& request, Writer&, bool) {
-  const auto function = request.get<std::uint64_t>();
+// Launch's fields; LaunchEx's extras follow them (cluster dimensions, cooperative).
+cuda::LaunchConfig readLaunchConfig(Reader& request, std::uint64_t& function,
+                                    std::span<const std::uint8_t>& parameters) {
+  function = request.get<std::uint64_t>();
   cuda::LaunchConfig config;
   config.gridX = request.get<std::uint32_t>();
   config.gridY = request.get<std::uint32_t>();
@@ -501,7 +503,36 @@ CUresult launch(Session& session, Reader& request, Writer&, bool) {
   config.blockZ = request.get<std::uint32_t>();
   config.sharedMemBytes = request.get<std::uint32_t>();
   config.stream = request.get<std::uint64_t>();
-  const auto parameters = request.bytes(kMaxInline);
+  parameters = request.bytes(kMaxInline);
+  return config;
+}
+
+CUresult launchEx(Session& session, Reader& request, Writer&, bool) {
+  std::uint64_t function = 0;
+  std::span<const std::uint8_t> parameters;
+  cuda::LaunchConfig config = readLaunchConfig(request, function, parameters);
+  config.clusterX = request.get<std::uint32_t>();
+  config.clusterY = request.get<std::uint32_t>();
+  config.clusterZ = request.get<std::uint32_t>();
+  config.cooperative = request.get<std::uint8_t>() != 0;
+  if (request.failed()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // A cluster has at most 16 blocks on any GPU so far; the grid must be a whole number of them.
+  constexpr std::uint64_t kMaxClusterBlocks = 16;
+  if (config.clusterX == 0 || config.clusterY == 0 || config.clusterZ == 0 ||
+      std::uint64_t{config.clusterX} * config.clusterY * config.clusterZ > kMaxClusterBlocks ||
+      config.gridX % config.clusterX != 0 || config.gridY % config.clusterY != 0 ||
+      config.gridZ % config.clusterZ != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return session.backend().launch(function, config, parameters);
+}
+
+CUresult launch(Session& session, Reader& request, Writer&, bool) {
+  std::uint64_t function = 0;
+  std::span<const std::uint8_t> parameters;
+  const cuda::LaunchConfig config = readLaunchConfig(request, function, parameters);
   if (request.failed()) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -557,6 +588,7 @@ constexpr std::array kCalls = {
     CallEntry{Call::ModuleFunctions, moduleFunctions, false},
     CallEntry{Call::ModuleGlobal, moduleGlobal, false},
     CallEntry{Call::Launch, launch, false},
+    CallEntry{Call::LaunchEx, launchEx, false},
     CallEntry{Call::Counters, counters, false},
 };
 

@@ -21,7 +21,7 @@ out=${OUT:-$PWD/out}
 mkdir -p "$out"
 backend=${VGPUD_BACKEND:-cuda}
 cuda_lib=${CUDA_LIB_DIR:-/usr/local/cuda/lib64}
-programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool launch_rate)
+programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate)
 summary="$out/summary.txt"
 started=$SECONDS
 budget=200 # seconds for all program runs, so the whole script stays under 4 minutes

@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/default}
 stage=${VGPU_GPU_STAGE:-$root/gpu-stage}
-programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool launch_rate)
+programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate)
 for needed in "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$build/shim/vgpud/vgpud"; do
   if [[ ! -e "$needed" ]]; then
     echo "stage-remote-checks: $needed is missing: build vgpu-cuda vgpu-nvml vgpud first" >&2

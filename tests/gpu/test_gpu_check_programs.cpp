@@ -49,6 +49,7 @@ const std::vector<Expectation>& expectations() {
        {"pass vmm_pool-supported", "pass vmm_pool-reserve-32GiB", "pass vmm_pool-grow",
         "pass vmm_pool-straddling-kernel-api", "skip vmm_pool-straddling-kernel-result kernels do not run",
         "pass vmm_pool-straddling-copy", "pass vmm_pool-unmap-whole-pool", "pass vmm_pool-address-free"}},
+      {"cluster_launch", {"pass cluster_launch-api", "skip cluster_launch-partner-sums kernels do not run"}},
       {"launch_rate",
        {"pass launch_rate-launches-api", "time launch_rate-enqueue-200000 ", "time launch_rate-complete-200000 ",
         "skip launch_rate-result kernels do not run"}},

@@ -285,6 +285,36 @@ TEST_CASE("launches are checked by the module metadata here, pipelined, and coun
   CHECK(client->moduleUnload(module) == CUDA_SUCCESS);
 }
 
+TEST_CASE("cluster and cooperative launches travel as LaunchEx; a grid that is not whole clusters fails") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  const std::string ptx(kPtx);
+  vgpu::cuda::BackendModule module = 0;
+  std::string error;
+  const std::vector<std::uint8_t> image(ptx.begin(), ptx.end() + 1);
+  REQUIRE(client->moduleLoad(0, image, module, error) == CUDA_SUCCESS);
+  vgpu::cuda::BackendFunction function = 0;
+  const vgpu::cuda::KernelInfo* info = nullptr;
+  REQUIRE(client->moduleFunction(module, "scale", function, info) == CUDA_SUCCESS);
+  std::vector<std::uint8_t> parameters(info->parameterBufferSize, 0);
+  vgpu::cuda::LaunchConfig config;
+  config.gridX = 64;
+  config.blockX = 128;
+  config.clusterX = 2; // 32 clusters of 2 blocks
+  REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS);
+  config.clusterX = 1;
+  config.cooperative = true;
+  REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS);
+  REQUIRE(client->deviceSynchronize(0) == CUDA_SUCCESS);
+  CHECK(client->counters().kernelLaunches == 2); // both reached the executor and ran there
+  config.cooperative = false;
+  config.clusterX = 3; // 64 blocks are not a whole number of 3-block clusters: vgpud refuses it
+  REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS); // queued, like every launch
+  CHECK(client->deviceSynchronize(0) == CUDA_ERROR_INVALID_VALUE);       // its error, at the next sync
+  CHECK(client->counters().kernelLaunches == 2);
+  CHECK(client->moduleUnload(module) == CUDA_SUCCESS);
+}
+
 TEST_CASE("two sessions see only their own allocations") {
   VgpudProcess daemon;
   auto first = connectClient(daemon.endpoint());

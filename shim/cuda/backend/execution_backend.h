@@ -72,6 +72,11 @@ struct LaunchConfig {
   unsigned blockX = 1, blockY = 1, blockZ = 1;
   unsigned sharedMemBytes = 0;
   BackendStream stream = 0;
+  // cuLaunchKernelEx attributes a real GPU must honour (kernels written for clusters or grid-wide
+  // synchronization fault without them); the simulated device validates and counts regardless.
+  unsigned clusterX = 1, clusterY = 1, clusterZ = 1;
+  bool cooperative = false;
+  bool extended() const { return clusterX * clusterY * clusterZ != 1 || cooperative; }
 };
 
 struct BackendCounters {

@@ -424,7 +424,14 @@ CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& confi
   }
   writer.put(config.stream);
   writer.bytes(parameters);
-  return post(Call::Launch, payload);
+  if (!config.extended()) {
+    return post(Call::Launch, payload);
+  }
+  for (unsigned value : {config.clusterX, config.clusterY, config.clusterZ}) {
+    writer.put(std::uint32_t{value});
+  }
+  writer.put(static_cast<std::uint8_t>(config.cooperative ? 1 : 0));
+  return post(Call::LaunchEx, payload);
 }
 
 } // namespace vgpu::cuda::remote

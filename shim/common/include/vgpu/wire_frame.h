@@ -65,6 +65,7 @@ enum class Call : std::uint16_t {
   ModuleFunctions = 63,
   ModuleGlobal = 64,
   Launch = 70,
+  LaunchEx = 71, // Launch plus thread-block cluster dimensions and the cooperative flag
   Counters = 80,
   Error = 0xffff, // reply only: ErrorReply
 };
