@@ -155,6 +155,7 @@ private:
     cuda::BackendModule module = 0;
     int device = 0;
     cuda::KernelInfo info;
+    unsigned dynamicSharedOptIn = 0; // MAX_DYNAMIC_SHARED_SIZE_BYTES set so far (set once, not per launch)
   };
 
   // Makes the device's context current on this thread (sessions are served by one thread each).
@@ -189,6 +190,7 @@ private:
   std::map<cuda::BackendFunction, Function> functions_; // node-based: KernelInfo addresses stay put
   std::uint64_t nextId_ = 1;
   cuda::BackendCounters counters_;
+  std::vector<void*> launchArguments_; // a launch's kernelParams, reused from launch to launch
 };
 
 } // namespace vgpu::daemon

@@ -437,12 +437,16 @@ CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig&
   }
   // Dynamic shared memory beyond 48 KiB needs the kernel's opt-in; the guest's cuFuncSetAttribute
   // stays in the guest (the shim checked the size against the device's opt-in limit), so opt in here.
-  if (config.sharedMemBytes + static_cast<std::size_t>(function.info.sharedSizeBytes) > kDefaultSharedLimit) {
-    driver_.cuFuncSetAttribute(function.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                               static_cast<int>(config.sharedMemBytes));
+  // Set once per size (a driver call on every launch cost as much as the launch itself).
+  if (config.sharedMemBytes + static_cast<std::size_t>(function.info.sharedSizeBytes) > kDefaultSharedLimit &&
+      config.sharedMemBytes > function.dynamicSharedOptIn) {
+    if (driver_.cuFuncSetAttribute(function.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                   static_cast<int>(config.sharedMemBytes)) == CUDA_SUCCESS) {
+      function.dynamicSharedOptIn = config.sharedMemBytes;
+    }
   }
-  std::vector<void*> arguments;
-  arguments.reserve(function.info.parameters.size());
+  std::vector<void*>& arguments = launchArguments_; // reused: no allocation per launch
+  arguments.clear();
   for (const cuda::KernelParameter& parameter : function.info.parameters) {
     // The driver copies each parameter's bytes during the call.
     arguments.push_back(const_cast<std::uint8_t*>(parameters.data() + parameter.offset));

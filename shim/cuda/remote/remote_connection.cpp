@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -23,6 +24,16 @@ namespace {
 
 constexpr const char* kComponent = "remote";
 constexpr std::size_t kBatchBytes = std::size_t{256} * 1024; // queued asynchronous frames go out at this size
+// ... or once the oldest has waited this long, so vgpud starts on a burst of work (and the GPU with
+// it) while the program is still queuing more, as it would natively; a tight launch loop still
+// sends hundreds of frames per write.
+constexpr std::int64_t kBatchAgeNanoseconds = 20000;
+
+std::int64_t monotonicNanoseconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return std::int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -235,8 +246,12 @@ CUresult RemoteConnection::post(wire::Call call, std::span<const std::uint8_t> p
   if (lost_) {
     return kConnectionLost;
   }
+  const std::int64_t now = monotonicNanoseconds();
+  if (output_.empty()) {
+    queuedSince_ = now;
+  }
   wire::appendFrame(output_, call, 0, wire::kFlagAsync, payload);
-  if (output_.size() >= kBatchBytes && !writeBuffered()) {
+  if ((output_.size() >= kBatchBytes || now - queuedSince_ >= kBatchAgeNanoseconds) && !writeBuffered()) {
     return kConnectionLost;
   }
   return CUDA_SUCCESS;

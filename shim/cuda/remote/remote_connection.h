@@ -78,6 +78,7 @@ private:
   std::uint8_t* shared_ = nullptr;
   std::size_t sharedSize_ = 0;
   std::vector<std::uint8_t> output_;
+  std::int64_t queuedSince_ = 0; // when the oldest frame in output_ was queued (CLOCK_MONOTONIC, ns)
   wire::ReceiveBuffer input_{std::size_t{64} * 1024};
   std::deque<std::uint64_t> outstanding_;
   std::uint64_t nextRequestId_ = 1;
