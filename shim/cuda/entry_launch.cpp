@@ -87,6 +87,8 @@ namespace {
 struct LaunchExtras {
   unsigned clusterX = 1, clusterY = 1, clusterZ = 1;
   bool cooperative = false;
+  bool programmaticSerialization = false;
+  std::uint8_t clusterSchedulingPolicy = 0;
 };
 
 CUresult launch(CUfunction function, unsigned gridX, unsigned gridY, unsigned gridZ, unsigned blockX, unsigned blockY,
@@ -113,6 +115,8 @@ CUresult launch(CUfunction function, unsigned gridX, unsigned gridY, unsigned gr
   operation.launch.clusterY = extras.clusterY;
   operation.launch.clusterZ = extras.clusterZ;
   operation.launch.cooperative = extras.cooperative;
+  operation.launch.programmaticSerialization = extras.programmaticSerialization;
+  operation.launch.clusterSchedulingPolicy = extras.clusterSchedulingPolicy;
   if (const CUresult status = packParameters(*object, kernelParams, extra, operation.parameters);
       status != CUDA_SUCCESS) {
     return status;
@@ -142,11 +146,18 @@ CUresult launchEx(const CUlaunchConfig* config, CUfunction function, void** kern
       break;
     }
     case CU_LAUNCH_ATTRIBUTE_COOPERATIVE: extras.cooperative = attribute.value.cooperative != 0; break;
-    case CU_LAUNCH_ATTRIBUTE_IGNORE:
-    case CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE:
-    case CU_LAUNCH_ATTRIBUTE_PRIORITY:
     case CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION:
-      break; // scheduling hints: the launch runs correctly without them
+      // Carried too: cuBLASLt's Hopper GEMMs overlap each other's prologue and epilogue with it.
+      extras.programmaticSerialization = attribute.value.programmaticStreamSerializationAllowed != 0;
+      break;
+    case CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE:
+      if (attribute.value.clusterSchedulingPolicyPreference > CU_CLUSTER_SCHEDULING_POLICY_LOAD_BALANCING) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      extras.clusterSchedulingPolicy = static_cast<std::uint8_t>(attribute.value.clusterSchedulingPolicyPreference);
+      break;
+    case CU_LAUNCH_ATTRIBUTE_IGNORE:
+    case CU_LAUNCH_ATTRIBUTE_PRIORITY: break; // scheduling hints: the launch runs correctly without them
     default: return CUDA_ERROR_NOT_SUPPORTED;
     }
   }

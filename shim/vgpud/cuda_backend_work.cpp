@@ -459,7 +459,7 @@ CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig&
                                        nullptr));
   }
   // Thread-block clusters and cooperative launches: kernels written for them fault without them.
-  CUlaunchAttribute attributes[2] = {};
+  CUlaunchAttribute attributes[4] = {};
   unsigned count = 0;
   if (config.clusterX * config.clusterY * config.clusterZ != 1) {
     attributes[count].id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
@@ -471,6 +471,17 @@ CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig&
   if (config.cooperative) {
     attributes[count].id = CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
     attributes[count].value.cooperative = 1;
+    ++count;
+  }
+  if (config.programmaticSerialization) {
+    attributes[count].id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    attributes[count].value.programmaticStreamSerializationAllowed = 1;
+    ++count;
+  }
+  if (config.clusterSchedulingPolicy != 0) {
+    attributes[count].id = CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE;
+    attributes[count].value.clusterSchedulingPolicyPreference =
+        static_cast<CUclusterSchedulingPolicy>(config.clusterSchedulingPolicy);
     ++count;
   }
   CUlaunchConfig launchConfig{};

@@ -515,7 +515,9 @@ CUresult launchEx(Session& session, Reader& request, Writer&, bool) {
   config.clusterY = request.get<std::uint32_t>();
   config.clusterZ = request.get<std::uint32_t>();
   config.cooperative = request.get<std::uint8_t>() != 0;
-  if (request.failed()) {
+  config.programmaticSerialization = request.get<std::uint8_t>() != 0;
+  config.clusterSchedulingPolicy = request.get<std::uint8_t>();
+  if (request.failed() || config.clusterSchedulingPolicy > CU_CLUSTER_SCHEDULING_POLICY_LOAD_BALANCING) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   // A cluster has at most 16 blocks on any GPU so far; the grid must be a whole number of them.

@@ -305,13 +305,18 @@ TEST_CASE("cluster and cooperative launches travel as LaunchEx; a grid that is n
   config.clusterX = 1;
   config.cooperative = true;
   REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS);
-  REQUIRE(client->deviceSynchronize(0) == CUDA_SUCCESS);
-  CHECK(client->counters().kernelLaunches == 2); // both reached the executor and ran there
   config.cooperative = false;
+  config.programmaticSerialization = true; // programmatic dependent launch, as cuBLASLt's GEMMs use
+  config.clusterSchedulingPolicy = CU_CLUSTER_SCHEDULING_POLICY_SPREAD;
+  REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS);
+  REQUIRE(client->deviceSynchronize(0) == CUDA_SUCCESS);
+  CHECK(client->counters().kernelLaunches == 3); // all reached the executor and ran there
+  config.programmaticSerialization = false;
+  config.clusterSchedulingPolicy = 0;
   config.clusterX = 3; // 64 blocks are not a whole number of 3-block clusters: vgpud refuses it
   REQUIRE(client->launch(function, config, parameters) == CUDA_SUCCESS); // queued, like every launch
   CHECK(client->deviceSynchronize(0) == CUDA_ERROR_INVALID_VALUE);       // its error, at the next sync
-  CHECK(client->counters().kernelLaunches == 2);
+  CHECK(client->counters().kernelLaunches == 3);
   CHECK(client->moduleUnload(module) == CUDA_SUCCESS);
 }
 

@@ -76,7 +76,14 @@ struct LaunchConfig {
   // synchronization fault without them); the simulated device validates and counts regardless.
   unsigned clusterX = 1, clusterY = 1, clusterZ = 1;
   bool cooperative = false;
-  bool extended() const { return clusterX * clusterY * clusterZ != 1 || cooperative; }
+  // Performance attributes a real GPU should also see: programmatic dependent launch (the next
+  // kernel may start before this one ends) and the cluster scheduling preference.
+  bool programmaticSerialization = false;
+  std::uint8_t clusterSchedulingPolicy = 0; // CUclusterSchedulingPolicy; 0 = default
+  bool extended() const {
+    return clusterX * clusterY * clusterZ != 1 || cooperative || programmaticSerialization ||
+           clusterSchedulingPolicy != 0;
+  }
 };
 
 struct BackendCounters {

@@ -431,6 +431,8 @@ CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& confi
     writer.put(std::uint32_t{value});
   }
   writer.put(static_cast<std::uint8_t>(config.cooperative ? 1 : 0));
+  writer.put(static_cast<std::uint8_t>(config.programmaticSerialization ? 1 : 0));
+  writer.put(config.clusterSchedulingPolicy);
   return post(Call::LaunchEx, payload);
 }
 
