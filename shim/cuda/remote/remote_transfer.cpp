@@ -267,37 +267,29 @@ CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, s
   // copy runs in stream order, before the synchronizing call the program must make anyway; a
   // program may not refill a pinned source before then (as with NVIDIA's driver). Measured on an
   // H100: waiting here serialised every stream behind its copies.
-  std::uint64_t offset = 0;
   const bool packed = height == 1;
-  if (const std::uint64_t region =
-          srcHost != nullptr && dstHost == nullptr && packed ? sharedHostRegion(srcHost, widthBytes, offset) : 0;
+  const bool toDevice = srcHost != nullptr && dstHost == nullptr;
+  const void* pinnedSide = toDevice ? srcHost : dstHost;
+  std::uint64_t offset = 0;
+  if (const std::uint64_t region = packed && (toDevice || (dstHost != nullptr && srcHost == nullptr))
+                                       ? sharedHostRegion(pinnedSide, widthBytes, offset)
+                                       : 0;
       region != 0) {
+    // One frame: the device side, its pitch, the stream and shape, then "source/destination 2":
+    // the pinned region and the offset in it.
     std::vector<std::uint8_t> payload;
     Writer writer(payload);
     for (std::uint64_t value :
-         {std::uint64_t{dst.device}, std::uint64_t{dstPitch}, stream, std::uint64_t{widthBytes}, std::uint64_t{1}}) {
+         {std::uint64_t{toDevice ? dst.device : src.device}, std::uint64_t{toDevice ? dstPitch : srcPitch}, stream,
+          std::uint64_t{widthBytes}, std::uint64_t{1}}) {
       writer.put(value);
     }
     writer.put(std::uint8_t{2});
     writer.put(offset);
     writer.put(region);
+    const Call copyCall = toDevice ? Call::CopyHostToDevice : Call::CopyDeviceToHost;
     std::vector<std::uint8_t> fields;
-    return async ? post(Call::CopyHostToDevice, payload) : call(Call::CopyHostToDevice, payload, fields);
-  }
-  if (const std::uint64_t region =
-          dstHost != nullptr && srcHost == nullptr && packed ? sharedHostRegion(dstHost, widthBytes, offset) : 0;
-      region != 0) {
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    for (std::uint64_t value :
-         {std::uint64_t{src.device}, std::uint64_t{srcPitch}, stream, std::uint64_t{widthBytes}, std::uint64_t{1}}) {
-      writer.put(value);
-    }
-    writer.put(std::uint8_t{2});
-    writer.put(offset);
-    writer.put(region);
-    std::vector<std::uint8_t> fields;
-    return async ? post(Call::CopyDeviceToHost, payload) : call(Call::CopyDeviceToHost, payload, fields);
+    return async ? post(copyCall, payload) : call(copyCall, payload, fields);
   }
   if (srcHost != nullptr) {
     return copyToDevice(dst.device, dstPitch, static_cast<const std::uint8_t*>(srcHost), srcPitch, widthBytes, height,
