@@ -5,6 +5,7 @@
 #include "changes/helper_client.h"
 #include "changes/safe_fs.h"
 #include "changes/shim_install_plan.h"
+#include "environment/endpoint_owner.h"
 #include "environment/environment_change.h"
 #include "environment/service_environment.h"
 #include "ollama/ollama_installation.h"
@@ -181,6 +182,13 @@ HelperOutcome changeEnvironment(const HelperRequest& request, const HelperLog& l
   const QString& name = request.arguments.at(0);
   const std::optional<QString> value =
       request.verb == QLatin1String("env-set") ? std::optional<QString>(request.arguments.at(1)) : std::nullopt;
+  // The service's CUDA traffic goes where VGPU_ENDPOINT leads: only to sockets root or vgpud own.
+  if (value && name == QLatin1String("VGPU_ENDPOINT") && value->startsWith(QLatin1String("unix:"))) {
+    if (const QString problem = controller::checkUnixEndpointOwner(root, value->mid(5)); !problem.isEmpty()) {
+      log.refusal(request.verb, QStringLiteral("%1: %2").arg(name, problem));
+      return outcome(HelperExit::Refused, QStringLiteral("VGPU_ENDPOINT: ") + problem);
+    }
+  }
   const controller::EnvironmentPlan environment =
       controller::planEnvironmentChange(root, detectOllama(root), name, value, controller::PlanCaller::User);
   if (!environment.ok()) {

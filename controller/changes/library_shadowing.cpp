@@ -1,5 +1,6 @@
 // Loader directory order and library lookup under a SystemRoot (see library_shadowing.h).
 #include "changes/library_shadowing.h"
+#include "common/bounded_file.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,11 +20,11 @@ void readConf(const SystemRoot& root, const QString& confPath, int depth, const 
   if (depth > 8) {
     return; // include loops
   }
-  QFile file(root.hostPath(confPath));
-  if (!file.open(QIODevice::ReadOnly)) {
+  const BoundedFile file = readBoundedFile(root.hostPath(confPath), kMaxConfigBytes);
+  if (!file.ok) {
     return;
   }
-  const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n');
+  const QStringList lines = QString::fromUtf8(file.bytes).split(u'\n');
   for (QString line : lines) {
     line = line.section(u'#', 0, 0).trimmed();
     if (line.isEmpty()) {

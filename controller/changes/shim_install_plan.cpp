@@ -1,5 +1,6 @@
 // Shim installation plans for the service and system scopes (see shim_install_plan.h).
 #include "changes/shim_install_plan.h"
+#include "common/bounded_file.h"
 
 #include "changes/library_shadowing.h"
 #include "changes/safe_fs.h"
@@ -249,13 +250,14 @@ std::optional<ChangePlan> planShimInstall(const SystemRoot& root, const ShimInst
   const qsizetype operationsBefore = plan.operations.size();
   for (const ShimLibrary& library : kShimLibraries) {
     const QString file = QString::fromLatin1(library.file);
-    QFile source(root.hostPath(request.shimSourceDir + u'/' + file));
-    if (!source.open(QIODevice::ReadOnly)) {
+    const BoundedFile source =
+        readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
+    if (!source.ok) {
       *error = QStringLiteral("the shim library %1/%2 is missing (%3); is vgpu installed completely?")
-                   .arg(request.shimSourceDir, file, source.errorString());
+                   .arg(request.shimSourceDir, file, source.error);
       return std::nullopt;
     }
-    if (!planFile(snapshot, request.targetDir + u'/' + file, source.readAll(), kLibraryMode, &plan, error) ||
+    if (!planFile(snapshot, request.targetDir + u'/' + file, source.bytes, kLibraryMode, &plan, error) ||
         !planSymlink(snapshot, request.targetDir + u'/' + QString::fromLatin1(library.soname), file, &plan, error)) {
       return std::nullopt;
     }

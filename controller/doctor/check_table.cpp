@@ -9,6 +9,7 @@
 #include "doctor/log_checks.h"
 #include "doctor/ollama_checks.h"
 #include "doctor/runtime_checks.h"
+#include "doctor/runtime_directory_check.h"
 #include "doctor/service_checks.h"
 #include "doctor/shim_checks.h"
 #include "doctor/vgpud_endpoint_check.h"
@@ -43,6 +44,10 @@ std::span<const Check> doctorChecks() {
        {QStringLiteral("shim.loadable")},
        &checkNvmlUuids},
       {QStringLiteral("shim.vgpud-endpoint"), QStringLiteral("vgpud endpoint reachable"), {}, &checkVgpudEndpoint},
+      {QStringLiteral("shim.runtime-directory"),
+       QStringLiteral("The control sockets' directory admits only its own users"),
+       {},
+       &checkRuntimeDirectory},
       {QStringLiteral("ollama.binary"), QStringLiteral("Ollama binary and version"), {}, &checkOllamaBinary},
       {QStringLiteral("ollama.library-root"),
        QStringLiteral("Ollama library root"),

@@ -1,6 +1,7 @@
 // Building the doctor's inputs: reading and parsing the Ollama log once, and gathering the
 // machine's models (Ollama installation, sysfs, shim directory, probe) for the system checks.
 #include "doctor/doctor_context.h"
+#include "common/bounded_file.h"
 
 #include "systemd/systemd_manager.h"
 
@@ -12,11 +13,11 @@
 namespace vgpu::controller::doctor {
 
 OllamaLogInput DoctorContext::readOllamaLog(const QString& path) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    return {path, QStringLiteral("cannot read %1: %2").arg(path, file.errorString()), nullptr};
+  const BoundedFile file = readBoundedFile(path, kMaxLogBytes);
+  if (!file.ok) {
+    return {path, QStringLiteral("cannot read %1: %2").arg(path, file.error), nullptr};
   }
-  return ollamaLogFromText(path, QString::fromUtf8(file.readAll()));
+  return ollamaLogFromText(path, QString::fromUtf8(file.bytes));
 }
 
 OllamaLogInput DoctorContext::ollamaLogFromText(const QString& origin, const QString& text) {

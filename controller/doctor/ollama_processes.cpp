@@ -3,6 +3,7 @@
 // Every file is read whole (they are small) and a process that exits mid-scan is simply kept with
 // what could be read, since a live /proc changes under the scan.
 #include "doctor/ollama_processes.h"
+#include "common/bounded_file.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,12 +17,12 @@ namespace {
 
 // The file's bytes, or the reason it could not be read.
 bool readWhole(const QString& path, QByteArray& bytes, QString& error) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+  BoundedFile file = readBoundedFile(path, kMaxConfigBytes);
+  if (!file.ok) {
+    error = QStringLiteral("cannot read %1: %2").arg(path, file.error);
     return false;
   }
-  bytes = file.readAll();
+  bytes = std::move(file.bytes);
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Rendering and parsing of the managed drop-in.
 #include "environment/service_environment.h"
+#include "common/bounded_file.h"
 
 #include "systemd/systemd_words.h"
 #include "systemd/unit_file.h"
@@ -102,13 +103,13 @@ ManagedDropIn loadServiceEnvironment(const SystemRoot& root) {
                        .arg(managedDropInPath());
     return dropIn;
   }
-  QFile file(host);
-  if (!file.open(QIODevice::ReadOnly)) {
+  const BoundedFile file = readBoundedFile(host, kMaxConfigBytes);
+  if (!file.ok) {
     dropIn.state = DropInState::Unreadable;
-    dropIn.error = QStringLiteral("cannot read %1: %2").arg(managedDropInPath(), file.errorString());
+    dropIn.error = QStringLiteral("cannot read %1: %2").arg(managedDropInPath(), file.error);
     return dropIn;
   }
-  return parseServiceEnvironmentFile(file.readAll(), managedDropInPath());
+  return parseServiceEnvironmentFile(file.bytes, managedDropInPath());
 }
 
 } // namespace vgpu::controller

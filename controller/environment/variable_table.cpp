@@ -105,12 +105,8 @@ VariableVerdict validateEndpoint(const QString& value, const OllamaInstallation*
     }
     return {};
   }
-  // The shims of this build connect to unix: endpoints only (docs/configuration.md); tcp: and
-  // vsock: are the wire protocol's planned transports.
-  const QStringList notYet{QStringLiteral("the shim in this build connects to unix: endpoints only")};
   if (const auto match = tcp.match(value); match.hasMatch()) {
-    return validPort(match.captured(2)) ? VariableVerdict{{}, notYet, false}
-                                        : refuse(usage + QStringLiteral(" (port 1–65535)"));
+    return validPort(match.captured(2)) ? VariableVerdict{} : refuse(usage + QStringLiteral(" (port 1–65535)"));
   }
   if (const auto match = vsock.match(value); match.hasMatch()) {
     bool ok = false;
@@ -118,13 +114,15 @@ VariableVerdict validateEndpoint(const QString& value, const OllamaInstallation*
     if (!ok) {
       return refuse(usage + QStringLiteral(" (cid is a 32-bit number)"));
     }
-    return validPort(match.captured(2)) ? VariableVerdict{{}, notYet, false}
-                                        : refuse(usage + QStringLiteral(" (port 1–65535)"));
+    return validPort(match.captured(2)) ? VariableVerdict{} : refuse(usage + QStringLiteral(" (port 1–65535)"));
   }
   return refuse(usage + QStringLiteral(" (got '%1')").arg(value));
 }
 
-// Same syntax as the shims' parser (docs/configuration.md): <level>[:stderr|:/absolute/path].
+// The shims' syntax is <level>[:stderr|:/absolute/path] (docs/configuration.md), but in a service
+// a file destination would be created or appended by the service's user, often root: whoever may
+// run the helper could make root write anywhere. In a service the shim logs to stderr, which
+// systemd puts in the journal (docs/security.md).
 VariableVerdict validateLog(const QString& value, const OllamaInstallation*) {
   static const QStringList levels{QStringLiteral("off"),  QStringLiteral("0"),    QStringLiteral("error"),
                                   QStringLiteral("warn"), QStringLiteral("info"), QStringLiteral("1"),
@@ -132,11 +130,11 @@ VariableVerdict validateLog(const QString& value, const OllamaInstallation*) {
   const qsizetype colon = value.indexOf(u':');
   const QString level = value.left(colon);
   const QString destination = colon < 0 ? QString() : value.mid(colon + 1);
-  if (!levels.contains(level) || (colon >= 0 && destination != u"stderr" && !destination.startsWith(u'/'))) {
-    return refuse(
-        QStringLiteral("VGPU_LOG must be off|error|warn|info|debug (or 0|1), optionally :stderr or :/absolute/path "
-                       "(got '%1')")
-            .arg(value));
+  if (!levels.contains(level) || (colon >= 0 && destination != u"stderr")) {
+    return refuse(QStringLiteral("VGPU_LOG for a service must be off|error|warn|info|debug (or 0|1), optionally "
+                                 ":stderr; the shim's log then goes to the journal, a file destination is not "
+                                 "accepted (got '%1')")
+                      .arg(value));
   }
   return {};
 }
@@ -166,7 +164,7 @@ constexpr std::array kVariables{
     VariableSpec{"VGPU_ENDPOINT", VariableType::Endpoint, validateEndpoint,
                  "Where the shim reaches vgpud: unix:/path, tcp:host:port or vsock:cid:port", false},
     VariableSpec{"VGPU_LOG", VariableType::LogSetting, validateLog,
-                 "Shim logging: off|error|warn|info|debug[:stderr|:/path] (docs/configuration.md)", false},
+                 "Shim logging: off|error|warn|info|debug[:stderr], to the journal (docs/security.md)", false},
     VariableSpec{"LD_LIBRARY_PATH", VariableType::DirectoryList, validateDirectories,
                  "Absolute directories searched first by the loader; set by the shim installer", true},
 };

@@ -1,6 +1,7 @@
 // Plain log files as entries (see plain_log_reader.h). The line formats recognised are a table of
 // patterns, each giving where the time, the pid and the priority are.
 #include "journal/plain_log_reader.h"
+#include "common/bounded_file.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -9,6 +10,8 @@
 
 namespace vgpu::controller {
 namespace {
+
+constexpr qint64 kMaxLineBytes = 64 * 1024;
 
 struct LevelRow {
   const char* level;
@@ -110,8 +113,8 @@ bool PlainLogReader::read(const JournalQuery& query, QList<JournalEntry>* entrie
       return false;
     }
     start = match.captured(1).toLongLong();
-    QFile file(path_);
-    if (file.open(QIODevice::ReadOnly) && file.seek(start)) {
+    QFile file;
+    if (QString why; openRegularFile(path_, file, &why) && file.seek(start)) {
       start += static_cast<qint64>(file.readLine().size()); // skip the cursor's own line
     }
   }
@@ -120,9 +123,9 @@ bool PlainLogReader::read(const JournalQuery& query, QList<JournalEntry>* entrie
 }
 
 bool PlainLogReader::readFrom(qint64 offset, QList<JournalEntry>* entries, QString* error) {
-  QFile file(path_);
-  if (!file.open(QIODevice::ReadOnly)) {
-    *error = QStringLiteral("cannot read log file %1: %2").arg(path_, file.errorString());
+  QFile file;
+  if (QString why; !openRegularFile(path_, file, &why)) {
+    *error = QStringLiteral("cannot read log file %1: %2").arg(path_, why);
     return false;
   }
   if (file.size() < offset) {
@@ -131,8 +134,9 @@ bool PlainLogReader::readFrom(qint64 offset, QList<JournalEntry>* entries, QStri
   file.seek(offset);
   while (!file.atEnd()) {
     const qint64 lineStart = file.pos();
-    const QByteArray bytes = file.readLine();
-    if (!bytes.endsWith('\n')) {
+    // A line is read at most 64 KiB at a time: a file without newlines cannot grow the reader.
+    const QByteArray bytes = file.readLine(kMaxLineBytes + 2); // Qt reads at most maxSize - 1 bytes
+    if (!bytes.endsWith('\n') && bytes.size() <= kMaxLineBytes) {
       file.seek(lineStart); // a line still being written: read it whole next time
       break;
     }

@@ -1,5 +1,6 @@
 // OllamaInstallation::detect: reads the unit, drop-ins, binary and library root under a root.
 #include "ollama/ollama_installation.h"
+#include "common/bounded_file.h"
 
 #include "ollama/root_paths.h"
 
@@ -42,12 +43,12 @@ std::optional<QString> searchDirectories(const SystemRoot& root, const QStringLi
 UnitSource readUnitSource(const SystemRoot& root, const QString& systemPath) {
   UnitSource source;
   source.path = systemPath;
-  QFile file(root.hostPath(systemPath));
-  if (!file.open(QIODevice::ReadOnly)) {
-    source.error = file.errorString();
+  const BoundedFile file = readBoundedFile(root.hostPath(systemPath), kMaxConfigBytes);
+  if (!file.ok) {
+    source.error = file.error;
     return source;
   }
-  source.unit = UnitFile::parse(file.readAll(), systemPath);
+  source.unit = UnitFile::parse(file.bytes, systemPath);
   return source;
 }
 

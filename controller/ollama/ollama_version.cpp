@@ -4,6 +4,7 @@
 // (bit 1 = strings inline, bit 0 = big endian), then two uvarint-length-prefixed strings: the Go
 // version and the module info. The module info is framed by two 16-byte sentinels.
 #include "ollama/ollama_version.h"
+#include "common/bounded_file.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -177,10 +178,10 @@ OllamaVersion ollamaVersionFromBuildInfo(const GoBuildInfo& info) {
 }
 
 OllamaVersion readOllamaVersion(const QString& hostPath) {
-  QFile file(hostPath);
+  QFile file;
   OllamaVersion version;
-  if (!file.open(QIODevice::ReadOnly)) {
-    version.source = QStringLiteral("cannot read the binary: %1").arg(file.errorString());
+  if (QString why; !openRegularFile(hostPath, file, &why)) {
+    version.source = QStringLiteral("cannot read the binary: %1").arg(why);
     return version;
   }
   QString error;

@@ -1,5 +1,6 @@
 // passwd/group lookup under a SystemRoot and the kernel's permission rule for one uid.
 #include "ollama/service_account.h"
+#include "common/bounded_file.h"
 
 #include <QFile>
 #include <QStringList>
@@ -10,13 +11,13 @@ namespace {
 
 // Reads a colon-separated database (passwd, group) into its lines' fields.
 QList<QStringList> readDatabase(const SystemRoot& root, const QString& systemPath, QString* error) {
-  QFile file(root.hostPath(systemPath));
-  if (!file.open(QIODevice::ReadOnly)) {
-    *error = QStringLiteral("cannot read %1: %2").arg(systemPath, file.errorString());
+  const BoundedFile file = readBoundedFile(root.hostPath(systemPath), kMaxConfigBytes);
+  if (!file.ok) {
+    *error = QStringLiteral("cannot read %1: %2").arg(systemPath, file.error);
     return {};
   }
   QList<QStringList> rows;
-  for (const QByteArray& line : file.readAll().split('\n')) {
+  for (const QByteArray& line : file.bytes.split('\n')) {
     const QString text = QString::fromUtf8(line).trimmed();
     if (text.isEmpty() || text.startsWith(u'#')) {
       continue;

@@ -1,5 +1,6 @@
 // Parsing of systemd unit files and drop-ins, and the Environment= merge.
 #include "systemd/unit_file.h"
+#include "common/bounded_file.h"
 
 #include "systemd/systemd_words.h"
 
@@ -73,14 +74,14 @@ UnitFile UnitFile::parse(const QByteArray& text, const QString& origin) {
 }
 
 std::optional<UnitFile> UnitFile::read(const QString& path, QString* error) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
+  const BoundedFile file = readBoundedFile(path, kMaxConfigBytes);
+  if (!file.ok) {
     if (error != nullptr) {
-      *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+      *error = QStringLiteral("cannot read %1: %2").arg(path, file.error);
     }
     return std::nullopt;
   }
-  return parse(file.readAll(), path);
+  return parse(file.bytes, path);
 }
 
 QStringList UnitFile::values(const QString& section, const QString& key) const {

@@ -1,27 +1,32 @@
 // Parsing of vgpud's configuration file and command line.
 #include "daemon_options.h"
 
+#include "session_registry.h"
+
 #include "vgpu/tcp_socket.h"
 
+#include "vgpu/bounded_file.h"
 #include "vgpu/log.h"
 
 #include <array>
 #include <charconv>
-#include <fstream>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 #include <sys/un.h>
 
 namespace vgpu::daemon {
 namespace {
 
+constexpr std::size_t kMaxConfigFileBytes = 1 << 20;
+
+// A regular file of at most 1 MiB, never blocking on a FIFO (vgpu/bounded_file.h).
 std::optional<std::string> readWholeFile(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) {
+  BoundedRead file = readBoundedFile(path, kMaxConfigFileBytes);
+  if (!file.ok) {
     return std::nullopt;
   }
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
+  return std::move(file.text);
 }
 
 std::string_view trim(std::string_view text) {
@@ -34,8 +39,77 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+// The limits (daemon_limits.h): one row each gives the key (file and --key), what it bounds and its
+// range; the parser, --help and the docs' table follow this list.
+struct LimitOption {
+  std::string_view key;
+  std::variant<std::uint32_t DaemonLimits::*, std::uint64_t DaemonLimits::*> field;
+  bool bytes; // a SIZE (512M, 8GiB) rather than a count or milliseconds
+  std::uint64_t minimum;
+  std::uint64_t maximum;
+  std::string_view help;
+};
+
+constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
+const std::array kLimitOptions{
+    LimitOption{"max-sessions", &DaemonLimits::maxSessions, false, 1, SessionRegistry::kMaxSessions,
+                "sessions at once, all transports (default 256)"},
+    LimitOption{"max-sessions-per-peer", &DaemonLimits::maxSessionsPerPeer, false, 1, SessionRegistry::kMaxSessions,
+                "TCP/vsock sessions from one address or CID (default 64)"},
+    LimitOption{"max-pending", &DaemonLimits::maxPending, false, 1, 4096,
+                "TCP/vsock connections still before hello, in total (default 128)"},
+    LimitOption{"max-pending-per-peer", &DaemonLimits::maxPendingPerPeer, false, 1, 4096,
+                "the same from one address or CID (default 8)"},
+    LimitOption{"hello-timeout-ms", &DaemonLimits::helloTimeoutMs, false, 100, 600000,
+                "an unauthenticated connection's time to complete hello (default 5000)"},
+    LimitOption{"pre-auth-bytes", &DaemonLimits::preAuthBytes, true, 4096, 1 << 20,
+                "what it may send before hello is complete (default 64KiB)"},
+    LimitOption{"reply-buffer", &DaemonLimits::replyBytes, true, std::uint64_t{2} << 20, kGiB,
+                "replies a session holds before sending them (default 8MiB)"},
+    LimitOption{"send-timeout-ms", &DaemonLimits::sendTimeoutMs, false, 1000, 3600000,
+                "a session whose client reads nothing this long ends (default 60000)"},
+    LimitOption{"module-limit", &DaemonLimits::moduleBytes, true, std::uint64_t{1} << 20, 2 * kGiB,
+                "a module image uploaded in parts (default 256MiB)"},
+    LimitOption{"max-devices", &DaemonLimits::maxDevices, false, 1, 64, "devices one session may ask for (default 8)"},
+    LimitOption{"sim-memory", &DaemonLimits::simMemoryBytes, true, 0, std::uint64_t{1} << 50,
+                "backend sim: host memory one session's devices and uploads hold; 0: none (default 4GiB)"},
+    LimitOption{"descriptors-per-message", &DaemonLimits::descriptorsPerMessage, false, 1, 16,
+                "descriptors one Unix message may carry; extras are closed (default 1)"},
+};
+
+const LimitOption* findLimit(std::string_view key) {
+  for (const LimitOption& option : kLimitOptions) {
+    if (option.key == key) {
+      return &option;
+    }
+  }
+  return nullptr;
+}
+
+std::string applyLimit(Options& options, const LimitOption& option, const std::string& value) {
+  std::uint64_t parsed = 0;
+  const bool ok = option.bytes ? parseByteSize(value, parsed) : [&] {
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+    return error == std::errc() && end == value.data() + value.size() && !value.empty();
+  }();
+  if (!ok || parsed < option.minimum || parsed > option.maximum) {
+    return "bad " + std::string(option.key) + " '" + value + "': " + (option.bytes ? "a size" : "a whole number") +
+           " from " + std::to_string(option.minimum) + " to " + std::to_string(option.maximum);
+  }
+  std::visit(
+      [&](auto field) {
+        using Value = std::remove_reference_t<decltype(options.limits.*field)>;
+        options.limits.*field = static_cast<Value>(parsed);
+      },
+      option.field);
+  return {};
+}
+
 // Applies one setting; returns an error message, empty on success.
 std::string apply(Options& options, std::string_view key, const std::string& value) {
+  if (const LimitOption* limit = findLimit(key); limit != nullptr) {
+    return applyLimit(options, *limit, value);
+  }
   if (key == "listen") {
     constexpr std::string_view kUnix = "unix:";
     constexpr std::string_view kTcp = "tcp:";
@@ -180,6 +254,16 @@ bool parseByteSize(std::string_view text, std::uint64_t& bytes) {
   return false;
 }
 
+std::string limitsUsage() {
+  std::string text = "Limits (docs/security.md), also as 'key = value' in --config:\n";
+  for (const LimitOption& option : kLimitOptions) {
+    std::string line = "  --" + std::string(option.key) + (option.bytes ? " SIZE" : " N");
+    line.resize(std::max<std::size_t>(line.size() + 1, 33), ' ');
+    text += line + std::string(option.help) + "\n";
+  }
+  return text;
+}
+
 std::string usage() {
   return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT] [--listen vsock:[CID:]PORT]\n"
          "             [--token-file FILE] [--backend sim|cuda] [--cuda-driver PATH]\n"
@@ -202,7 +286,9 @@ std::string usage() {
          "  --priority-uid UID:LEVEL[,UID:LEVEL]  the level for Unix-socket clients of that uid (repeatable)\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
          "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
-         "                       vram-quota, priority, priority-uid, log-level) first\n";
+         "                       vram-quota, priority, priority-uid, log-level, and the limits) first\n"
+         "\n" +
+         limitsUsage();
 }
 
 ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile) {
@@ -233,7 +319,7 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
     constexpr std::array<std::string_view, 9> kValued = {"--listen",      "--log-level", "--backend",
                                                          "--vram-quota",  "--config",    "--token-file",
                                                          "--cuda-driver", "--priority",  "--priority-uid"};
-    bool known = false;
+    bool known = argument.rfind("--", 0) == 0 && findLimit(argument.substr(2)) != nullptr;
     for (std::string_view name : kValued) {
       known = known || argument == name;
     }

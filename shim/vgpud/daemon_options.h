@@ -3,6 +3,7 @@
 // value is validated here.
 #pragma once
 
+#include "daemon_limits.h"
 #include "session_priority.h"
 
 #include <cstdint>
@@ -27,6 +28,7 @@ struct Options {
   std::string cudaDriverPath = "libcuda.so.1";          // cuda-driver = PATH (backend cuda)
   std::uint64_t vramQuotaBytes = 0;                     // vram-quota = SIZE, per session and device; 0: none
   PriorityPolicy priorities;                            // priority = LEVEL; priority-uid = UID:LEVEL[,...] (repeatable)
+  DaemonLimits limits;                                  // max-sessions, hello-timeout, ... (kLimitOptions)
   std::string configFile;                               // --config
   bool showHelp = false;
   bool showVersion = false;

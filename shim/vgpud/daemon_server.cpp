@@ -4,6 +4,8 @@
 #include "cuda_driver.h"
 #include "tcp_transport.h"
 
+#include "vgpu/wire_frame.h"
+
 #include "vgpu/log.h"
 #include "vgpu/version.h"
 
@@ -12,9 +14,12 @@
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -25,10 +30,34 @@
 namespace vgpu::daemon {
 namespace {
 constexpr const char* kComponent = "vgpud";
+
+// Sessions, queued descriptors and pending connections all hold descriptors: the soft limit is
+// raised to the hard one (systemd's default soft limit is 1024), and a budget that still does not
+// fit is said at start rather than found out under load.
+void raiseDescriptorLimit(const DaemonLimits& bounds) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // Each session: its socket and up to 16 queued descriptors; each pending connection: its socket.
+  const std::uint64_t budget = std::uint64_t{bounds.maxSessions} * 17 + bounds.maxPending + 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < budget) {
+    log::writef(log::Level::Warn, kComponent,
+                "open-file limit %llu is below what the limits may use (%llu): when it runs out new clients are "
+                "refused; raise LimitNOFILE or lower max-sessions",
+                static_cast<unsigned long long>(limit.rlim_cur), static_cast<unsigned long long>(budget));
+  }
 }
+} // namespace
 
 Server::Server(std::string socketPath, SessionLimits limits, Tcp tcp, PriorityPolicy priorities)
-    : socketPath_(std::move(socketPath)), limits_(limits), tcp_(std::move(tcp)), priorities_(std::move(priorities)) {}
+    : socketPath_(std::move(socketPath)), limits_(limits), tcp_(std::move(tcp)), priorities_(std::move(priorities)),
+      pending_(limits_.bounds, tcp_.token) {}
 
 Server::~Server() {
   drain();
@@ -53,6 +82,8 @@ bool Server::start() {
     error_ = std::string("cannot create a signalfd: ") + std::system_category().message(errno);
     return false;
   }
+  raiseDescriptorLimit(limits_.bounds);
+  reserve_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   SocketResult listening = listenUnix(socketPath_);
   if (!listening.fd.valid()) {
     error_ = listening.message;
@@ -80,45 +111,116 @@ bool Server::start() {
     log::writef(log::Level::Info, kComponent, "listening on vsock:%s:%s (token required)",
                 tcp_.vsockCid.empty() ? "any" : tcp_.vsockCid.c_str(), tcp_.vsockPort.c_str());
   }
+  // The accept loop takes every waiting connection in one go: listeners must not block it.
+  for (const FileDescriptor* listener : {&listener_, &tcpListener_, &vsockListener_}) {
+    if (listener->valid()) {
+      ::fcntl(listener->get(), F_SETFL, ::fcntl(listener->get(), F_GETFL) | O_NONBLOCK);
+    }
+  }
   ::sd_notify(0, "READY=1");
   return true;
 }
 
-void Server::acceptClient(int listener, bool tcp) {
+FileDescriptor Server::acceptOne(int listener) {
   FileDescriptor fd(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
-  if (!fd.valid()) {
-    return;
+  if (fd.valid() || (errno != EMFILE && errno != ENFILE)) {
+    return fd;
   }
-  PeerCredentials peer;
-  if (tcp) {
-    // TCP or vsock: authenticated by the token in hello; small TCP frames must not wait for Nagle
-    // (the option does not apply to vsock and fails there harmlessly).
-    const int one = 1;
-    ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  } else {
-    if (!peerCredentials(fd.get(), peer)) {
-      log::write(log::Level::Warn, kComponent, "refused a client: no peer credentials");
+  // Out of descriptors: the waiting connection would keep the listener readable and the loop
+  // spinning. Give up the reserve to accept it, close it at once, and take the reserve back.
+  if (refusedForDescriptors_++ % 1000 == 0) {
+    log::writef(log::Level::Warn, kComponent,
+                "out of file descriptors: refusing new clients (%llu so far); raise LimitNOFILE or lower max-sessions",
+                static_cast<unsigned long long>(refusedForDescriptors_));
+  }
+  reserve_.reset();
+  FileDescriptor refused(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+  refused.reset();
+  reserve_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  return {};
+}
+
+void Server::acceptClients(int listener, bool network) {
+  // A bounded batch per wake-up, so one listener cannot starve the others or the signals.
+  for (int accepted = 0; accepted < 64; ++accepted) {
+    FileDescriptor fd = acceptOne(listener);
+    if (!fd.valid()) {
       return;
     }
-    // Only root and the daemon's own user may connect (docs/ARCHITECTURE.md, 'Security').
+    if (network) {
+      // TCP or vsock: authenticated by the token in hello, first in the accept loop itself. Small
+      // TCP frames must not wait for Nagle (the option fails harmlessly on vsock).
+      const int one = 1;
+      ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      const std::string peer = remotePeerName(fd.get());
+      pending_.admit(std::move(fd), peer, PendingConnections::Clock::now());
+      continue;
+    }
+    PeerCredentials peer;
+    if (!peerCredentials(fd.get(), peer)) {
+      log::write(log::Level::Warn, kComponent, "refused a client: no peer credentials");
+      continue;
+    }
+    // Only root and the daemon's own user may connect (docs/security.md).
     if (peer.uid != 0 && peer.uid != ::getuid()) {
       log::writef(log::Level::Warn, kComponent, "refused pid %d uid %u: not root and not uid %u",
                   static_cast<int>(peer.pid), peer.uid, ::getuid());
-      return;
+      continue;
     }
+    startSession(std::move(fd), peer, {}, {});
   }
+}
+
+std::size_t Server::sessionsFrom(const std::string& networkPeer) const {
+  std::size_t count = 0;
+  for (const Worker& worker : workers_) {
+    count += worker.peer == networkPeer ? std::size_t{1} : std::size_t{0};
+  }
+  return count;
+}
+
+void Server::startSession(FileDescriptor fd, PeerCredentials peer, std::string networkPeer,
+                          std::vector<std::uint8_t> received) {
   reapFinished();
+  const bool network = !networkPeer.empty();
+  const char* refusal = nullptr;
+  if (workers_.size() >= limits_.bounds.maxSessions) {
+    refusal = "max-sessions";
+  } else if (network && sessionsFrom(networkPeer) >= limits_.bounds.maxSessionsPerPeer) {
+    refusal = "max-sessions-per-peer";
+  }
+  if (refusal != nullptr) {
+    const std::string who = network ? networkPeer : "pid " + std::to_string(peer.pid);
+    log::writef(log::Level::Warn, kComponent, "refused %s: %s reached", who.c_str(), refusal);
+    // A network client's hello is at hand: answer it, so the guest's log says why.
+    wire::Header hello;
+    if (wire::decodeHeader(received, hello) == wire::DecodeStatus::Ok) {
+      const std::vector<std::uint8_t> frame = wire::makeFrame(
+          wire::Call::Error, hello.requestId,
+          wire::encodeErrorReply({static_cast<std::uint32_t>(wire::ProtocolError::LimitReached),
+                                  std::string("vgpud is at its ") + refusal + " limit; try again later"}));
+      [[maybe_unused]] const ssize_t sent = ::send(fd.get(), frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+    return;
+  }
+  // Replies go out as the client reads them: a client that reads nothing for this long ends its
+  // session instead of holding a thread in a blocked write forever.
+  const timeval timeout{static_cast<time_t>(limits_.bounds.sendTimeoutMs / 1000),
+                        static_cast<suseconds_t>(limits_.bounds.sendTimeoutMs % 1000) * 1000};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
   // A TCP or vsock peer has no uid this side can trust: it gets the default level.
   SessionLimits limits = limits_;
-  limits.priority = priorities_.resolve(tcp ? std::nullopt : std::optional<std::uint32_t>(peer.uid));
+  limits.priority = priorities_.resolve(network ? std::nullopt : std::optional<std::uint32_t>(peer.uid));
   if (limits.driver != nullptr) {
-    startWorkerProcess(std::move(fd), peer, tcp, limits);
+    startWorkerProcess(std::move(fd), peer, std::move(networkPeer), limits, std::move(received));
     return;
   }
   Worker& worker = workers_.emplace_back();
   worker.fd = std::move(fd);
+  worker.peer = std::move(networkPeer);
   worker.done = std::make_shared<std::atomic<bool>>(false);
-  auto session = std::make_unique<Session>(worker.fd.get(), peer, registry_, limits, tcp ? &tcp_.token : nullptr);
+  auto session = std::make_unique<Session>(worker.fd.get(), peer, registry_, limits, network ? &tcp_.token : nullptr,
+                                           nullptr, std::move(received));
   worker.thread = std::thread([session = std::move(session), done = worker.done, level = limits.priority]() mutable {
     session->setCpuPriority(applyCpuPriority(level)); // this thread only: nice values are per thread
     session->serve();
@@ -127,7 +229,9 @@ void Server::acceptClient(int listener, bool tcp) {
   });
 }
 
-void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp, SessionLimits limits) {
+void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, std::string networkPeer, SessionLimits limits,
+                                std::vector<std::uint8_t> received) {
+  const bool tcp = !networkPeer.empty();
   SessionFigures* slot = registry_.add();
   if (slot == nullptr) {
     log::writef(log::Level::Warn, kComponent, "refused pid %d: %zu sessions are the most vgpud serves at once",
@@ -138,7 +242,7 @@ void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tc
   const pid_t daemon = ::getpid();
   const pid_t child = ::fork();
   if (child == 0) {
-    runWorkerProcess(fd.get(), peer, tcp, limits, slot, daemon);
+    runWorkerProcess(fd.get(), peer, tcp, limits, slot, daemon, std::move(received));
   }
   if (child < 0) {
     log::writef(log::Level::Warn, kComponent, "refused pid %d: cannot fork a session worker (%s)",
@@ -148,6 +252,7 @@ void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tc
   }
   Worker& worker = workers_.emplace_back();
   worker.fd = std::move(fd);
+  worker.peer = std::move(networkPeer);
   worker.pid = child;
   worker.sessionId = id;
   log::writef(log::Level::Debug, kComponent, "session %llu: worker process %d", static_cast<unsigned long long>(id),
@@ -155,7 +260,7 @@ void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tc
 }
 
 void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLimits limits, SessionFigures* slot,
-                              pid_t daemon) {
+                              pid_t daemon, std::vector<std::uint8_t> received) {
   // The daemon's death ends its workers, so their guests see the connection end (as with threads).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != daemon) {
@@ -166,6 +271,8 @@ void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLim
   tcpListener_.reset();
   vsockListener_.reset();
   signals_.reset();
+  reserve_.reset();
+  pending_.closeAll(); // their sockets belong to the daemon
   for (Worker& other : workers_) {
     other.fd.reset();
   }
@@ -180,7 +287,7 @@ void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLim
     driver.initError = error;
   }
   {
-    Session session(fd, peer, registry_, limits, tcp ? &tcp_.token : nullptr, slot);
+    Session session(fd, peer, registry_, limits, tcp ? &tcp_.token : nullptr, slot, std::move(received));
     session.setCpuPriority(applied);
     session.serve();
   }
@@ -200,6 +307,7 @@ void Server::workerEnded(const Worker& worker, int status) {
 }
 
 void Server::reapFinished() {
+  bool trimmed = true;
   for (auto it = workers_.begin(); it != workers_.end();) {
     if (it->pid > 0) {
       int status = 0;
@@ -214,9 +322,15 @@ void Server::reapFinished() {
     if (it->done->load()) {
       it->thread.join();
       it = workers_.erase(it);
+      trimmed = false;
     } else {
       ++it;
     }
+  }
+  if (!trimmed) {
+    // A session thread's heap arena keeps what it freed; give it back, or every burst of sessions
+    // would leave vgpud at its high-water mark for good.
+    ::malloc_trim(0);
   }
 }
 
@@ -246,14 +360,19 @@ void Server::drain() {
 }
 
 int Server::run() {
+  std::vector<pollfd> fds;
+  std::vector<AuthenticatedConnection> authenticated;
   while (true) {
-    // Invalid descriptors (-1) are ignored by poll.
-    pollfd fds[4] = {{signals_.get(), POLLIN, 0},
-                     {listener_.get(), POLLIN, 0},
-                     {tcpListener_.get(), POLLIN, 0},
-                     {vsockListener_.get(), POLLIN, 0}};
-    // Wakes once a second to join the threads of ended sessions even when nobody connects.
-    if (::poll(fds, 4, 1000) < 0) {
+    // Invalid descriptors (-1) are ignored by poll. The pending connections follow the four fixed entries.
+    fds.assign({{signals_.get(), POLLIN, 0},
+                {listener_.get(), POLLIN, 0},
+                {tcpListener_.get(), POLLIN, 0},
+                {vsockListener_.get(), POLLIN, 0}});
+    pending_.appendPollFds(fds);
+    // Wakes at least once a second to join the threads of ended sessions even when nobody connects,
+    // and at the next hello deadline.
+    const int deadline = pending_.nextDeadlineMs(PendingConnections::Clock::now());
+    if (::poll(fds.data(), fds.size(), deadline < 0 ? 1000 : deadline) < 0) {
       if (errno == EINTR) {
         continue;
       }
@@ -274,14 +393,20 @@ int Server::run() {
         return 0;
       }
     }
+    authenticated.clear();
+    pending_.service(fds, 4, PendingConnections::Clock::now(), authenticated);
+    for (AuthenticatedConnection& connection : authenticated) {
+      startSession(std::move(connection.fd), PeerCredentials{}, std::move(connection.peer),
+                   std::move(connection.received));
+    }
     if ((fds[1].revents & POLLIN) != 0) {
-      acceptClient(listener_.get(), false);
+      acceptClients(listener_.get(), false);
     }
     if (tcpListener_.valid() && (fds[2].revents & POLLIN) != 0) {
-      acceptClient(tcpListener_.get(), true);
+      acceptClients(tcpListener_.get(), true);
     }
     if (vsockListener_.valid() && (fds[3].revents & POLLIN) != 0) {
-      acceptClient(vsockListener_.get(), true);
+      acceptClients(vsockListener_.get(), true);
     }
     reapFinished();
   }

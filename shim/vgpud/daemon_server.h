@@ -1,12 +1,16 @@
-// vgpud's accept loop: one thread polls the listening socket and the signal descriptor; every
-// accepted client gets a Session served by its own thread (backend sim) or by its own worker
-// process forked from the daemon (backend cuda: a CUDA fault is sticky for the whole process that
-// met it — seen on an H100, docs/gpu-results — so each tenant's GPU work lives in its own process,
-// as native CUDA programs do). No lock is shared between sessions on the data path.
+// vgpud's accept loop: one thread polls the listening sockets, the signal descriptor and the TCP/vsock
+// connections that have not authenticated yet (PendingConnections: no thread or slot before the
+// token is proven). Every Unix client (root or vgpud's user) and every authenticated network client
+// gets a Session served by its own thread (backend sim) or by its own worker process forked from the
+// daemon (backend cuda: a CUDA fault is sticky for the whole process that met it — seen on an H100,
+// docs/gpu-results — so each tenant's GPU work lives in its own process, as native CUDA programs
+// do). No lock is shared between sessions on the data path. Every count is bounded (DaemonLimits),
+// and running out of descriptors refuses the next client instead of spinning on it.
 // SIGTERM/SIGINT drain: every session's socket is shut down, its thread joined or worker reaped.
 // Clients speak the wire protocol (docs/wire-protocol.md).
 #pragma once
 
+#include "pending_connections.h"
 #include "session.h"
 #include "session_registry.h"
 
@@ -19,6 +23,7 @@
 #include <string>
 #include <sys/types.h>
 #include <thread>
+#include <vector>
 
 namespace vgpu::daemon {
 
@@ -46,16 +51,25 @@ public:
 private:
   struct Worker {
     FileDescriptor fd;                       // closed here after the thread is joined or the process reaped
+    std::string peer;                        // a network session's remote address ("" for Unix): counted per peer
     std::shared_ptr<std::atomic<bool>> done; // a session thread's end
     std::thread thread;
     pid_t pid = -1; // a session worker process
     std::uint64_t sessionId = 0;
   };
 
-  void acceptClient(int listener, bool tcp);
-  void startWorkerProcess(FileDescriptor fd, PeerCredentials peer, bool tcp, SessionLimits limits);
+  // Accepts every waiting connection of `listener` (Unix: to a session; network: to pending).
+  void acceptClients(int listener, bool network);
+  // accept4 that survives descriptor exhaustion: the reserve descriptor is given up to accept and
+  // close the connection, so the listener stops being readable instead of spinning the loop.
+  FileDescriptor acceptOne(int listener);
+  void startSession(FileDescriptor fd, PeerCredentials peer, std::string networkPeer,
+                    std::vector<std::uint8_t> received);
+  void startWorkerProcess(FileDescriptor fd, PeerCredentials peer, std::string networkPeer, SessionLimits limits,
+                          std::vector<std::uint8_t> received);
   [[noreturn]] void runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLimits limits, SessionFigures* slot,
-                                     pid_t daemon);
+                                     pid_t daemon, std::vector<std::uint8_t> received);
+  std::size_t sessionsFrom(const std::string& networkPeer) const;
   // A reaped worker's end, logged; its registry slot freed.
   void workerEnded(const Worker& worker, int status);
   void reapFinished();
@@ -69,6 +83,9 @@ private:
   FileDescriptor tcpListener_;
   FileDescriptor vsockListener_;
   FileDescriptor signals_;
+  FileDescriptor reserve_; // given up only to accept-and-close while descriptors are exhausted
+  PendingConnections pending_;
+  std::uint64_t refusedForDescriptors_ = 0;
   SessionRegistry registry_;
   std::list<Worker> workers_;
   std::string error_;

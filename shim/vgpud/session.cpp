@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <utility>
 
 namespace vgpu::daemon {
 namespace {
@@ -28,6 +29,7 @@ constexpr const char* kComponent = "vgpud";
 constexpr std::size_t kReadChunk = std::size_t{256} * 1024;
 constexpr std::uint64_t kMaxSharedBytes = std::uint64_t{1} << 32;
 constexpr std::size_t kMaxQueuedFds = 16;
+constexpr std::size_t kControlDescriptors = 16; // at least DaemonLimits' maximum descriptorsPerMessage
 constexpr std::size_t kMaxHostRegions = 4096;
 constexpr std::uint64_t kMaxHostRegionBytes = std::uint64_t{1} << 40;
 
@@ -51,9 +53,14 @@ std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error) {
 } // namespace
 
 Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
-                 const std::string* token, SessionFigures* slot)
+                 const std::string* token, SessionFigures* slot, std::span<const std::uint8_t> received)
     : fd_(fd), peer_(peer), registry_(registry), limits_(limits), token_(token), figures_(slot),
       ownsSlot_(slot == nullptr) {
+  if (!received.empty()) {
+    const std::span<std::uint8_t> room = input_.writable(received.size());
+    std::memcpy(room.data(), received.data(), received.size());
+    input_.produced(received.size());
+  }
   if (figures_ == nullptr) {
     figures_ = registry_.add();
   }
@@ -140,13 +147,42 @@ void Session::refreshFigures() {
   }
   if (figures_ != nullptr) {
     figures_->deviceBytes.store(total);
+    figures_->hostBytes.store(moduleStaging_.size() + loadedModuleBytes_);
   }
+}
+
+bool Session::wouldExceedHostMemory(std::uint64_t bytes) {
+  if (limits_.driver != nullptr || limits_.bounds.simMemoryBytes == 0) {
+    return false;
+  }
+  std::uint64_t held = moduleStaging_.size() + loadedModuleBytes_;
+  for (int device = 0; backend_ != nullptr && device < deviceCount_; ++device) {
+    cuda::MemoryUsage usage;
+    if (backend_->memUsage(device, usage) == CUDA_SUCCESS) {
+      held += usage.usedBytes;
+    }
+  }
+  return bytes > limits_.bounds.simMemoryBytes || held > limits_.bounds.simMemoryBytes - bytes;
+}
+
+void Session::countModule(std::uint64_t module, std::uint64_t bytes) {
+  if (bytes == 0) {
+    if (const auto it = moduleBytes_.find(module); it != moduleBytes_.end()) {
+      loadedModuleBytes_ -= it->second;
+      moduleBytes_.erase(it);
+    }
+    return;
+  }
+  moduleBytes_[module] = bytes;
+  loadedModuleBytes_ += bytes;
 }
 
 bool Session::readMore() {
   const std::span<std::uint8_t> room = input_.writable(kReadChunk);
   iovec vector{room.data(), room.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+  // Room for more descriptors than a message may carry, so extras arrive here and are closed
+  // (a buffer sized for one still fits two ints in its padding, and the second would leak).
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kControlDescriptors)];
   msghdr message{};
   message.msg_iov = &vector;
   message.msg_iovlen = 1;
@@ -159,18 +195,36 @@ bool Session::readMore() {
   if (n > 0) {
     input_.produced(static_cast<std::size_t>(n));
   }
+  std::size_t kept = 0;
+  std::size_t refused = 0;
   for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
-    if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+    if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) {
+      continue;
+    }
+    const std::size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (std::size_t i = 0; i < count; ++i) {
       int received = -1;
-      std::memcpy(&received, CMSG_DATA(header), sizeof received);
+      std::memcpy(&received, CMSG_DATA(header) + i * sizeof(int), sizeof received);
+      FileDescriptor descriptor(received);
+      if (kept >= limits_.bounds.descriptorsPerMessage) {
+        ++refused;
+        continue; // closed here
+      }
+      ++kept;
       if (!helloDone_ && !sharedFd_.valid()) {
-        sharedFd_.reset(received); // the hello's shared-memory region
+        sharedFd_ = std::move(descriptor); // the hello's shared-memory region
       } else if (helloDone_ && receivedFds_.size() < kMaxQueuedFds) {
-        receivedFds_.emplace_back(received); // for the RegisterHost frame it came with
+        receivedFds_.push_back(std::move(descriptor)); // for the RegisterHost frame it came with
       } else {
-        ::close(received);
+        ++refused;
       }
     }
+  }
+  if (refused > 0 || (message.msg_flags & MSG_CTRUNC) != 0) {
+    // Said once per session at warn; a peer that keeps doing it must not flood the log.
+    log::writef(std::exchange(warnedDescriptors_, true) ? log::Level::Debug : log::Level::Warn, kComponent, "session %llu: pid %d sent %zu descriptor(s) more than allowed%s; closed them",
+                static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), refused,
+                (message.msg_flags & MSG_CTRUNC) != 0 ? " (some truncated by the kernel)" : "");
   }
   return n > 0;
 }
@@ -184,7 +238,9 @@ void Session::serve() {
   }
   log::writef(log::Level::Info, kComponent, "session %llu: pid %d uid %u connected",
               static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), peer_.uid);
-  while (readMore() && handleFrames() && flush()) {
+  // Bytes the accept loop already read (a network client's hello) are handled before reading more.
+  bool open = input_.readable().empty() || (handleFrames() && flush());
+  while (open && readMore() && handleFrames() && flush()) {
   }
   ::shutdown(fd_, SHUT_RDWR);
   backend_.reset();
@@ -203,9 +259,9 @@ bool Session::flush() {
   return ok;
 }
 
-void Session::sendError(const wire::Header& header, std::uint32_t code, const std::string& message) {
-  wire::appendFrame(output_, wire::Call::Error, header.requestId, 0, wire::encodeErrorReply({code, message}),
-                    header.version);
+void Session::sendError(const wire::Header& header, wire::ProtocolError code, const std::string& message) {
+  wire::appendFrame(output_, wire::Call::Error, header.requestId, 0,
+                    wire::encodeErrorReply({static_cast<std::uint32_t>(code), message}), header.version);
 }
 
 bool Session::handleHello(const wire::Header& header, std::span<const std::uint8_t> payload) {
@@ -218,7 +274,7 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
   if (token_ != nullptr && !tokensEqual(*token_, hello.token)) {
     log::writef(log::Level::Warn, kComponent, "session %llu: tcp client presented a wrong token; closing",
                 static_cast<unsigned long long>(id_));
-    sendError(header, 6, "authentication failed");
+    sendError(header, wire::ProtocolError::AuthenticationFailed, "authentication failed");
     return false;
   }
   const std::uint16_t version = wire::negotiateVersion(hello.minVersion, hello.maxVersion);
@@ -227,7 +283,15 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
                              std::to_string(hello.maxVersion) + ", this vgpud speaks " +
                              std::to_string(wire::kMinProtocolVersion) + ".." + std::to_string(wire::kProtocolVersion);
     log::writef(log::Level::Warn, kComponent, "session %llu: %s", static_cast<unsigned long long>(id_), text.c_str());
-    sendError(header, 2, text);
+    sendError(header, wire::ProtocolError::VersionMismatch, text);
+    return false;
+  }
+  if (hello.devices.size() > limits_.bounds.maxDevices) {
+    const std::string text = "hello asks for " + std::to_string(hello.devices.size()) +
+                             " devices; this vgpud serves at most " + std::to_string(limits_.bounds.maxDevices) +
+                             " per session (max-devices)";
+    log::writef(log::Level::Warn, kComponent, "session %llu: %s", static_cast<unsigned long long>(id_), text.c_str());
+    sendError(header, wire::ProtocolError::LimitReached, text);
     return false;
   }
   if (hello.sharedMemoryBytes > 0) {
@@ -236,7 +300,7 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
                   ? mapClientRegion(sharedFd_.get(), hello.sharedMemoryBytes, error)
                   : nullptr;
     if (shared_ == nullptr) {
-      sendError(header, 3, "shared memory: " + (error.empty() ? std::string("no memfd came with hello") : error));
+      sendError(header, wire::ProtocolError::SharedMemory, "shared memory: " + (error.empty() ? std::string("no memfd came with hello") : error));
       return false;
     }
     sharedSize_ = hello.sharedMemoryBytes;
@@ -253,7 +317,7 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
                                    reply.devices, error)
                  : makeSimulatedDevices(hello.devices, limits_.vramQuotaBytes, reply.devices, error);
   if (backend_ == nullptr) {
-    sendError(header, 4, error);
+    sendError(header, wire::ProtocolError::DeviceSetup, error);
     return false;
   }
   // On a real GPU the hello region is pinned for the driver too: staged copies are then direct DMA
@@ -293,7 +357,7 @@ bool Session::handleFrames() {
                                std::to_string(wire::kProtocolVersion);
       log::writef(log::Level::Warn, kComponent, "session %llu: %s; closing", static_cast<unsigned long long>(id_),
                   text.c_str());
-      sendError(header, 2, text);
+      sendError(header, wire::ProtocolError::VersionMismatch, text);
       flush();
       return false;
     }
@@ -325,12 +389,15 @@ bool Session::handleFrames() {
       continue;
     }
     const CallEntry* entry = findCall(header.call);
+    if (entry == nullptr && !helloDone_ && token_ != nullptr) {
+      return false; // a network peer learns nothing before it has authenticated
+    }
     if (entry == nullptr) {
-      sendError(header, 1, "unknown call " + std::to_string(header.call));
+      sendError(header, wire::ProtocolError::UnknownCall, "unknown call " + std::to_string(header.call));
       continue;
     }
     if (!helloDone_ && (entry->call != wire::Call::Status || token_ != nullptr)) {
-      sendError(header, 5, "hello first: no session yet");
+      sendError(header, wire::ProtocolError::HelloFirst, "hello first: no session yet");
       flush();
       return false;
     }
@@ -371,6 +438,11 @@ bool Session::handleFrames() {
     }
     wire::appendFrame(output_, entry->call, header.requestId, 0, body);
     ++replies_;
+    // Replies of a large batch go out as they pass the bound (the client reads them as it goes):
+    // a batch of small requests for large replies must not grow vgpud by their sum.
+    if (output_.size() >= limits_.bounds.replyBytes && !flush()) {
+      return false;
+    }
   }
 }
 

@@ -6,6 +6,7 @@
 // quota. Everything it holds is freed when the connection ends, however it ends.
 #pragma once
 
+#include "daemon_limits.h"
 #include "session_priority.h"
 #include "session_registry.h"
 
@@ -31,6 +32,7 @@ struct SessionLimits {
   std::uint64_t vramQuotaBytes = 0;                   // per device; 0: the device's memory is the limit
   const CudaDriver* driver = nullptr;                 // backend cuda: the real driver; nullptr: backend sim
   SessionPriority priority = SessionPriority::Normal; // resolved from the peer uid at accept
+  DaemonLimits bounds;                                // reply buffer, module uploads, devices, sim memory, ...
 };
 
 class Session {
@@ -38,8 +40,10 @@ public:
   // `token`: for a TCP session, the token hello must present (nullptr: a Unix session).
   // `slot`: the registry slot the daemon already claimed for a session worker process (the daemon
   // frees it when the worker ends, however it ends); nullptr: the session claims and frees its own.
+  // `received`: bytes the accept loop already read from the connection (a network client's hello).
   Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
-          const std::string* token = nullptr, SessionFigures* slot = nullptr);
+          const std::string* token = nullptr, SessionFigures* slot = nullptr,
+          std::span<const std::uint8_t> received = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -63,6 +67,12 @@ public:
   std::uint64_t registerHostRegion(std::uint64_t bytes, std::string& error);
   bool unregisterHostRegion(std::uint64_t id);
   std::uint64_t vramQuota() const { return limits_.vramQuotaBytes; }
+  const DaemonLimits& bounds() const { return limits_.bounds; }
+  // backend sim: true when `bytes` more would pass sim-memory (device memory there is vgpud's host
+  // memory, as are module uploads and images). Always false on the cuda backend.
+  bool wouldExceedHostMemory(std::uint64_t bytes);
+  // A loaded module's image size, counted until it is unloaded (0: forget it).
+  void countModule(std::uint64_t module, std::uint64_t bytes);
   SessionRegistry& registry() { return registry_; }
   // Recomputes the device bytes this session holds (after any call that allocates or frees).
   void refreshFigures();
@@ -74,7 +84,7 @@ private:
   // False: close the connection.
   bool handleFrames();
   bool handleHello(const wire::Header& header, std::span<const std::uint8_t> payload);
-  void sendError(const wire::Header& header, std::uint32_t code, const std::string& message);
+  void sendError(const wire::Header& header, wire::ProtocolError code, const std::string& message);
   bool flush();
 
   int fd_;
@@ -99,11 +109,14 @@ private:
   std::uint8_t* shared_ = nullptr; // its mapping
   std::uint64_t sharedSize_ = 0;
   bool helloDone_ = false;
+  bool warnedDescriptors_ = false;
   std::uint64_t replies_ = 0;            // frames answered (round trips the client waited for), hello included
   CUresult pendingError_ = CUDA_SUCCESS; // first failure of an asynchronous call, not yet reported
   wire::ReceiveBuffer input_;
   std::vector<std::uint8_t> output_;
   std::vector<std::uint8_t> moduleStaging_;
+  std::map<std::uint64_t, std::uint64_t> moduleBytes_; // loaded modules' image sizes
+  std::uint64_t loadedModuleBytes_ = 0;
 
   friend struct SessionDispatch;
 };

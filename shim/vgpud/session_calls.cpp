@@ -37,6 +37,9 @@ bool validDevice(Session& session, std::int32_t device) {
 
 // Quota: the session's use on the device plus the request must stay within it.
 bool overQuota(Session& session, int device, std::uint64_t bytes) {
+  if (session.wouldExceedHostMemory(bytes)) {
+    return true;
+  }
   if (session.vramQuota() == 0) {
     return false;
   }
@@ -49,6 +52,7 @@ CUresult status(Session& session, Reader&, Writer& reply, bool) {
   const SessionRegistry::Totals totals = session.registry().totals();
   reply.put(totals.sessions);
   reply.put(totals.deviceBytes);
+  reply.put(totals.hostBytes);
   return CUDA_SUCCESS;
 }
 
@@ -62,9 +66,13 @@ CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
   if (overQuota(session, device, bytes)) {
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
+  // Managed memory would live at an address of vgpud's own process, which the client can neither
+  // use nor may learn: not offered over the wire (the shim never asks; a hostile client may).
+  if (managed != 0) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
   CUdeviceptr pointer = 0;
-  const CUresult result = managed != 0 ? session.backend().memAllocManaged(device, bytes, pointer)
-                                       : session.backend().memAlloc(device, bytes, pointer);
+  const CUresult result = session.backend().memAlloc(device, bytes, pointer);
   if (result != CUDA_SUCCESS) {
     return result;
   }
@@ -413,11 +421,18 @@ CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   std::vector<std::uint8_t>& staging = session.moduleStaging();
-  if (!valid || staging.size() + part.size() > (std::size_t{1} << 31)) {
-    staging.clear();
-    return CUDA_ERROR_INVALID_VALUE;
+  if (!valid || staging.size() + part.size() > session.bounds().moduleBytes) {
+    staging = {}; // its memory too, not only its size
+    session.refreshFigures();
+    return valid ? CUDA_ERROR_OUT_OF_MEMORY : CUDA_ERROR_INVALID_VALUE;
+  }
+  if (session.wouldExceedHostMemory(part.size())) {
+    staging = {};
+    session.refreshFigures();
+    return CUDA_ERROR_OUT_OF_MEMORY;
   }
   staging.insert(staging.end(), part.begin(), part.end());
+  session.refreshFigures();
   if (last == 0) {
     return CUDA_SUCCESS;
   }
@@ -429,6 +444,9 @@ CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
   cuda::BackendModule module = 0;
   std::string error;
   const CUresult result = session.backend().moduleLoad(device, image, module, error);
+  if (result == CUDA_SUCCESS) {
+    session.countModule(module, image.size());
+  }
   session.refreshFigures();
   reply.put(module);
   reply.string(error);
@@ -436,7 +454,11 @@ CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
 }
 
 CUresult moduleUnload(Session& session, Reader& request, Writer&, bool) {
-  const CUresult result = session.backend().moduleUnload(request.get<std::uint64_t>());
+  const auto module = request.get<std::uint64_t>();
+  const CUresult result = session.backend().moduleUnload(module);
+  if (result == CUDA_SUCCESS) {
+    session.countModule(module, 0);
+  }
   session.refreshFigures();
   return result;
 }

@@ -26,6 +26,7 @@ SessionFigures* SessionRegistry::add() {
     std::uint64_t expected = 0;
     if (slot.id.compare_exchange_strong(expected, id)) {
       slot.deviceBytes.store(0);
+      slot.hostBytes.store(0);
       return &slot;
     }
   }
@@ -55,6 +56,7 @@ SessionRegistry::Totals SessionRegistry::totals() const {
     if (slot.id.load() != 0) {
       ++totals.sessions;
       totals.deviceBytes += slot.deviceBytes.load();
+      totals.hostBytes += slot.hostBytes.load();
     }
   }
   return totals;

@@ -13,6 +13,7 @@ namespace vgpu::daemon {
 struct SessionFigures {
   std::atomic<std::uint64_t> id{0};          // 0: the slot is free
   std::atomic<std::uint64_t> deviceBytes{0}; // device memory the session holds, all devices
+  std::atomic<std::uint64_t> hostBytes{0};   // vgpud's own memory held for it: module uploads and images
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "the table is shared between processes");
 
@@ -36,6 +37,7 @@ public:
   struct Totals {
     std::uint32_t sessions = 0;
     std::uint64_t deviceBytes = 0;
+    std::uint64_t hostBytes = 0;
   };
   Totals totals() const;
 

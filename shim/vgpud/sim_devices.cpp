@@ -95,7 +95,14 @@ std::unique_ptr<cuda::ExecutionBackend> makeSimulatedDevices(const std::vector<w
     backend.reset();
   }
   if (backend == nullptr) {
-    backend = std::make_unique<cuda::sim::SimulatedBackend>(std::move(limits)); // anywhere
+    // Never "anywhere": the slots bound what all simulated sessions together can take of vgpud's
+    // address space (64 TiB), so many large hellos cannot exhaust it for every tenant.
+    error = span > kSlot ? "the simulated devices asked for need " + std::to_string(span >> 30) +
+                               " GiB of address space; a session's slot holds " + std::to_string(kSlot >> 30) +
+                               " GiB (ask for fewer devices)"
+                         : "every address slot for simulated devices is taken (" + std::to_string(kSlots) +
+                               " sessions); try again when a session ends";
+    return nullptr;
   }
   for (std::size_t i = 0; i < snapshots.size(); ++i) {
     CUdeviceptr base = 0;

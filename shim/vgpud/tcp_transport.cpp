@@ -1,6 +1,8 @@
 // TCP listening socket and token-file handling for vgpud.
 #include "tcp_transport.h"
 
+#include "vgpu/bounded_file.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <netdb.h>
@@ -68,9 +70,8 @@ SocketResult listenVsock(const std::string& cid, const std::string& port) {
 }
 
 bool readTokenFile(const std::string& path, std::string& token, std::string& error) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat info {};
-  if (!fd.valid() || ::fstat(fd.get(), &info) != 0) {
+  if (::stat(path.c_str(), &info) != 0) {
     error = "cannot read token file " + path + ": " + std::system_category().message(errno);
     return false;
   }
@@ -78,13 +79,12 @@ bool readTokenFile(const std::string& path, std::string& token, std::string& err
     error = "token file " + path + " is readable by group or others (chmod 600 it)";
     return false;
   }
-  std::vector<char> buffer(4096);
-  const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
-  if (n < 0) {
-    error = "cannot read token file " + path + ": " + std::system_category().message(errno);
+  const BoundedRead file = readBoundedFile(path, kMaxTokenFileBytes);
+  if (!file.ok) {
+    error = "cannot read token file " + path + ": " + file.error;
     return false;
   }
-  std::string text(buffer.data(), static_cast<std::size_t>(n));
+  const std::string& text = file.text;
   const auto first = text.find_first_not_of(" \t\r\n");
   const auto last = text.find_last_not_of(" \t\r\n");
   token = first == std::string::npos ? std::string() : text.substr(first, last - first + 1);

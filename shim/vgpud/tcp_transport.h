@@ -12,6 +12,7 @@
 namespace vgpu::daemon {
 
 inline constexpr std::size_t kMinTokenBytes = 16;
+inline constexpr std::size_t kMaxTokenFileBytes = 4096;
 
 // Binds and listens on HOST:PORT (numeric or resolvable; SO_REUSEADDR).
 SocketResult listenTcp(const std::string& host, const std::string& port);

@@ -8,6 +8,7 @@
 #include "vgpu/version.h"
 
 #include <csignal>
+#include <malloc.h>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -61,7 +62,14 @@ int main(int argc, char** argv) {
     tcp.vsockCid = options.vsockCid;
     tcp.vsockPort = options.vsockPort;
   }
-  vgpu::daemon::Server server(options.socketPath, {options.vramQuotaBytes, driver.get()}, tcp, options.priorities);
+  vgpu::daemon::SessionLimits limits;
+  limits.vramQuotaBytes = options.vramQuotaBytes;
+  limits.driver = driver.get();
+  limits.bounds = options.limits;
+  // One heap arena per session thread would keep each thread's high-water mark for good; a few
+  // shared arenas keep vgpud's memory near what its sessions hold now (docs/security.md).
+  ::mallopt(M_ARENA_MAX, 4);
+  vgpu::daemon::Server server(options.socketPath, limits, tcp, options.priorities);
   if (!server.start()) {
     std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
     return 1;

@@ -6,6 +6,7 @@
 #include "test_paths.h"
 
 #include <QFile>
+#include <QJSEngine>
 #include <QMap>
 #include <QXmlStreamReader>
 
@@ -74,14 +75,61 @@ TEST_CASE("the polkit actions file declares install, configure and restart with 
         QStringLiteral("/usr/libexec/vgpu/vgpu-helper"));
 }
 
-TEST_CASE("the example rules file lets the vgpu group act without a password") {
+namespace {
+
+// Runs the rules file in a JavaScript engine with the part of polkit's API it uses (addRule,
+// Result, subject.isInGroup, action.id/lookup) and answers what polkit would for one request.
+QString evaluateRules(const QString& rules, const QString& actionId, bool inGroup, const QString& program = {}) {
+  QJSEngine engine;
+  const QJSValue setup = engine.evaluate(QStringLiteral(R"(
+    var rules = [];
+    var polkit = {
+      Result: { YES: "yes", NO: "no", AUTH_SELF: "auth_self", AUTH_SELF_KEEP: "auth_self_keep",
+                AUTH_ADMIN: "auth_admin", AUTH_ADMIN_KEEP: "auth_admin_keep", NOT_HANDLED: null },
+      addRule: function (rule) { rules.push(rule); },
+      log: function () {}
+    };
+  )"));
+  REQUIRE_FALSE(setup.isError());
+  const QJSValue loaded = engine.evaluate(rules, QStringLiteral("50-vgpu-group.rules"));
+  INFO(loaded.toString().toStdString());
+  REQUIRE_FALSE(loaded.isError());
+  engine.globalObject().setProperty(QStringLiteral("actionId"), actionId);
+  engine.globalObject().setProperty(QStringLiteral("inGroup"), inGroup);
+  engine.globalObject().setProperty(QStringLiteral("program"), program);
+  const QJSValue answer = engine.evaluate(QStringLiteral(R"(
+    (function () {
+      var action = { id: actionId, lookup: function (key) { return key === "program" ? program : ""; } };
+      var subject = { user: "alice", isInGroup: function (group) { return inGroup && group === "vgpu"; } };
+      for (var i = 0; i < rules.length; ++i) {
+        var result = rules[i](action, subject);
+        if (result !== null && result !== undefined) { return result; }
+      }
+      return "not_handled";
+    })()
+  )"));
+  INFO(answer.toString().toStdString());
+  REQUIRE_FALSE(answer.isError());
+  return answer.toString();
+}
+
+} // namespace
+
+TEST_CASE("the example rules file never grants the vgpu group a change without an administrator") {
   QFile file(QString::fromStdString((vgpu::test::sourceDir() / "packaging/50-vgpu-group.rules").string()));
   REQUIRE(file.open(QIODevice::ReadOnly));
   const QString rules = QString::fromUtf8(file.readAll());
-  CHECK(rules.contains(QStringLiteral("polkit.addRule(")));
-  CHECK(rules.contains(QStringLiteral("action.id.indexOf(\"org.vgpu.helper.\") === 0")));
-  CHECK(rules.contains(QStringLiteral("subject.isInGroup(\"vgpu\")")));
-  CHECK(rules.contains(QStringLiteral("polkit.Result.YES")));
-  CHECK(rules.count(u'(') == rules.count(u')'));
-  CHECK(rules.count(u'{') == rules.count(u'}'));
+  // Every helper action changes the system: members are asked for an administrator's password.
+  for (const char* action : {"org.vgpu.helper.install", "org.vgpu.helper.configure", "org.vgpu.helper.restart"}) {
+    INFO(action);
+    CHECK(evaluateRules(rules, QLatin1String(action), true) == QStringLiteral("auth_admin_keep"));
+    CHECK(evaluateRules(rules, QLatin1String(action), false) == QStringLiteral("not_handled"));
+  }
+  CHECK(evaluateRules(rules, QStringLiteral("org.freedesktop.policykit.exec"), true,
+                      QStringLiteral("/usr/libexec/vgpu/vgpu-helper")) == QStringLiteral("auth_admin_keep"));
+  // Other programs and actions are left to their own policies.
+  CHECK(evaluateRules(rules, QStringLiteral("org.freedesktop.policykit.exec"), true, QStringLiteral("/bin/sh")) ==
+        QStringLiteral("not_handled"));
+  CHECK(evaluateRules(rules, QStringLiteral("org.freedesktop.systemd1.manage-units"), true) ==
+        QStringLiteral("not_handled"));
 }

@@ -12,6 +12,7 @@
 
 #include <QJsonArray>
 #include <QProcess>
+#include <filesystem>
 #include <unistd.h>
 
 using vgpu::controller::HelperExit;
@@ -161,6 +162,10 @@ TEST_CASE("vgpu-helper quotes what it accepts: quote and percent characters cann
   const auto root = vgpu::test::scratchDir("helper-quoting");
   vgpu::test::makeSystemTree(root);
   const QString endpoint = QStringLiteral("unix:/run/x\" LD_PRELOAD=\"/tmp/evil.so %n");
+  // The socket's directory must exist and belong to the helper's user (the endpoint owner policy).
+  std::filesystem::create_directories(root / "run/x\" LD_PRELOAD=\"/tmp");
+  std::filesystem::permissions(root / "run/x\" LD_PRELOAD=\"/tmp", std::filesystem::perms(0755));
+  std::filesystem::permissions(root / "run/x\" LD_PRELOAD=\"", std::filesystem::perms(0755));
   const HelperRun run = runHelper(inRoot(root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), endpoint}));
   REQUIRE(run.exitCode == 0);
   const QByteArray bytes = vgpu::test::readFile(root / kDropIn);
@@ -170,6 +175,51 @@ TEST_CASE("vgpu-helper quotes what it accepts: quote and percent characters cann
   CHECK(environment.variables.value(QStringLiteral("VGPU_ENDPOINT")) == endpoint);
   CHECK_FALSE(environment.variables.contains(QStringLiteral("LD_PRELOAD")));
   CHECK(bytes.contains("%%n"));
+}
+
+TEST_CASE("vgpu-helper will not let its caller redirect the service's log or CUDA traffic") {
+  // The attack: with the helper allowed to the vgpu group, VGPU_LOG=debug:/etc/shadow made the
+  // service (as root) create or append that file, and VGPU_ENDPOINT=unix:/tmp/x.sock sent all of
+  // its CUDA work to a socket the caller runs.
+  const auto root = vgpu::test::scratchDir("helper-value-policy");
+  vgpu::test::makeSystemTree(root);
+  const HelperRun log = runHelper(
+      inRoot(root, {QStringLiteral("env-set"), QStringLiteral("VGPU_LOG"), QStringLiteral("debug:/etc/shadow")}));
+  CHECK(log.exitCode == kRefused);
+  CHECK(log.message.contains(QStringLiteral("a file destination is not accepted")));
+  const HelperRun toStderr =
+      runHelper(inRoot(root, {QStringLiteral("env-set"), QStringLiteral("VGPU_LOG"), QStringLiteral("debug:stderr")}));
+  CHECK(toStderr.exitCode == 0);
+
+  // /tmp in the tree is what /tmp is on a system: anyone may create names there.
+  std::filesystem::create_directories(root / "tmp");
+  std::filesystem::permissions(root / "tmp", std::filesystem::perms(01777));
+  const HelperRun temporary = runHelper(
+      inRoot(root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("unix:/tmp/x.sock")}));
+  CHECK(temporary.exitCode == kRefused);
+  CHECK(temporary.message.contains(QStringLiteral("/tmp is writable by group or others")));
+
+  // A directory of vgpud's (here: the test user's, as the helper's own uid counts like root's).
+  std::filesystem::create_directories(root / "run/vgpud");
+  std::filesystem::permissions(root / "run/vgpud", std::filesystem::perms(0755));
+  std::filesystem::permissions(root / "run", std::filesystem::perms(0755));
+  const HelperRun own = runHelper(inRoot(
+      root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("unix:/run/vgpud/vgpud.sock")}));
+  INFO(own.message.toStdString());
+  CHECK(own.exitCode == 0);
+
+  // The same directory handed to another user (only root can, so only checked as root).
+  if (::geteuid() == 0) {
+    REQUIRE(::chown((root / "run/vgpud").c_str(), 65534, 65534) == 0);
+    const HelperRun foreign = runHelper(inRoot(
+        root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("unix:/run/vgpud/other.sock")}));
+    CHECK(foreign.exitCode == kRefused);
+    CHECK(foreign.message.contains(QStringLiteral("not to root or vgpud")));
+  }
+  // Network endpoints have no owner to check: their form is validated.
+  const HelperRun tcp = runHelper(inRoot(
+      root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("tcp:gpu-host.example:7300")}));
+  CHECK(tcp.exitCode == 0);
 }
 
 TEST_CASE("vgpu-helper refuses the wrong caller (exit 4)") {

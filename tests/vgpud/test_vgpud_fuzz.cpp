@@ -175,7 +175,9 @@ void runSession(vgpu::daemon::SessionRegistry& registry, const Bytes& stream) {
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == 0);
   vgpu::FileDescriptor client(pair[0]);
   vgpu::FileDescriptor server(pair[1]);
-  vgpu::daemon::Session session(server.get(), {}, registry, {std::uint64_t{1} << 30});
+  vgpu::daemon::SessionLimits limits;
+  limits.vramQuotaBytes = std::uint64_t{1} << 30;
+  vgpu::daemon::Session session(server.get(), {}, registry, limits);
   std::thread thread([&] { session.serve(); });
 
   vgpu::FileDescriptor memfd(::memfd_create("fuzz", MFD_CLOEXEC | MFD_ALLOW_SEALING));

@@ -4,6 +4,7 @@
 #include "vgpu/device/device_discovery.h"
 
 #include "shim_config_internal.h"
+#include "vgpu/bounded_file.h"
 
 namespace vgpu::device {
 namespace {
@@ -27,15 +28,13 @@ std::string noProfileMessage(const PciDevice& device) {
 }
 
 std::string readMachineId(const ShimConfig& config, std::vector<std::string>& warnings) {
-  std::string contents;
-  bool missing = false;
-  std::string error;
-  if (!readSmallFile(config.machineIdFile, kMaxMachineIdBytes, contents, missing, error)) {
-    warnings.push_back("machine id " + config.machineIdFile + ": " + error +
+  const BoundedRead file = readBoundedFile(config.machineIdFile, kMaxMachineIdBytes);
+  if (!file.ok) {
+    warnings.push_back("machine id " + config.machineIdFile + ": " + file.error +
                        "; device UUIDs are derived from the PCI address alone and are not unique across machines");
     return {};
   }
-  const std::string_view trimmed = trimMachineId(contents);
+  const std::string_view trimmed = trimMachineId(file.text);
   if (trimmed.empty()) {
     warnings.push_back("machine id " + config.machineIdFile +
                        " is empty; device UUIDs are derived from the PCI address alone");

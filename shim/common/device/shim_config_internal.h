@@ -13,9 +13,5 @@ namespace vgpu::device {
 void applyShimConfigValue(std::string_view key, std::string_view value, ShimConfig& config,
                           std::vector<ConfigProblem>& problems, std::string_view source);
 
-// Reads a whole file of at most maxBytes. Returns false with a reason in error; a missing file
-// sets missing = true (and error).
-bool readSmallFile(const std::string& path, std::size_t maxBytes, std::string& contents, bool& missing,
-                   std::string& error);
 
 } // namespace vgpu::device

@@ -1,14 +1,11 @@
-// Loading the shim configuration: the file (plain POSIX reads, bounded size), then the VGPU_*
+// Loading the shim configuration: the file (readBoundedFile: a regular file, never blocking, bounded size), then the VGPU_*
 // environment overrides, in a fixed table of variable → key.
 #include "shim_config_internal.h"
 
+#include "vgpu/bounded_file.h"
+
 #include <array>
-#include <cerrno>
 #include <cstdlib>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <system_error>
-#include <unistd.h>
 
 namespace vgpu::device {
 namespace {
@@ -30,47 +27,6 @@ constexpr std::array<EnvironmentOverride, 6> kOverrides{{
 
 } // namespace
 
-bool readSmallFile(const std::string& path, std::size_t maxBytes, std::string& contents, bool& missing,
-                   std::string& error) {
-  missing = false;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    missing = errno == ENOENT;
-    error = "cannot open: " + std::generic_category().message(errno);
-    return false;
-  }
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    error = "not a regular file";
-    ::close(fd);
-    return false;
-  }
-  contents.clear();
-  char buffer[4096];
-  for (;;) {
-    const ssize_t count = ::read(fd, buffer, sizeof buffer);
-    if (count < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      error = "cannot read: " + std::generic_category().message(errno);
-      ::close(fd);
-      return false;
-    }
-    if (count == 0) {
-      break;
-    }
-    contents.append(buffer, static_cast<std::size_t>(count));
-    if (contents.size() > maxBytes) {
-      error = "larger than " + std::to_string(maxBytes) + " bytes";
-      ::close(fd);
-      return false;
-    }
-  }
-  ::close(fd);
-  return true;
-}
-
 ConfigLoad loadShimConfig(const EnvironmentLookup& env) {
   ConfigLoad load;
   const char* configVariable = env ? env("VGPU_CONFIG") : nullptr;
@@ -80,13 +36,12 @@ ConfigLoad loadShimConfig(const EnvironmentLookup& env) {
     load.path = kDefaultConfigPath;
   }
 
-  std::string text;
-  bool missing = false;
-  std::string error;
-  if (readSmallFile(load.path, kMaxConfigFileBytes, text, missing, error)) {
+  const BoundedRead file = readBoundedFile(load.path, kMaxConfigFileBytes);
+  const std::string& error = file.error;
+  if (file.ok) {
     load.fileFound = true;
-    parseShimConfig(text, load.config, load.problems, load.path);
-  } else if (!missing) {
+    parseShimConfig(file.text, load.config, load.problems, load.path);
+  } else if (!file.missing) {
     load.fileFound = true;
     load.problems.push_back({load.path, 0, error + "; file ignored, defaults apply"});
   } else if (configVariable != nullptr && configVariable[0] != '\0') {

@@ -4,6 +4,7 @@
 // application's own threads never touch the socket. Created once, never destroyed (the process
 // may still be sampled while exit-time destructors run); the socket file is unlinked at exit.
 #include "vgpu/telemetry/telemetry_server.h"
+#include "vgpu/telemetry/control_socket_file.h"
 
 #include "vgpu/log.h"
 #include "vgpu/telemetry/access_control.h"
@@ -13,6 +14,7 @@
 
 #include "system_error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -38,6 +40,11 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxLineBytes = std::size_t{64} * 1024; // a longer request line closes the connection
 constexpr std::size_t kMaxPendingOutput = 1u << 20;           // a client further behind than this is dropped
 constexpr std::size_t kMaxClients = 64;
+// Requests one client may make: a sustained rate and a burst. A client past them is not read from
+// until its bucket refills, so one peer cannot hold the telemetry thread (a core of the CUDA
+// process's machine) busy; the console, vgpuctl and NVML make a few requests a second.
+constexpr double kRequestsPerSecond = 100.0;
+constexpr double kRequestBurst = 200.0;
 
 struct Client {
   FileDescriptor fd;
@@ -50,7 +57,24 @@ struct Client {
   Clock::time_point nextSample{};
   ProcessSample previous;
   Clock::time_point previousTime{};
+  double requestTokens = kRequestBurst;
+  Clock::time_point tokensAt = Clock::now();
+  Clock::time_point throttledUntil{}; // not read from before then
 };
+
+// Refills the client's request bucket; true when one request may be served now (and takes it).
+bool takeRequestToken(Client& client, Clock::time_point now) {
+  const double elapsed = std::chrono::duration<double>(now - client.tokensAt).count();
+  client.requestTokens = std::min(kRequestBurst, client.requestTokens + elapsed * kRequestsPerSecond);
+  client.tokensAt = now;
+  if (client.requestTokens < 1.0) {
+    client.throttledUntil =
+        now + std::chrono::microseconds(static_cast<std::int64_t>((1.0 - client.requestTokens) / kRequestsPerSecond * 1e6) + 1);
+    return false;
+  }
+  client.requestTokens -= 1.0;
+  return true;
+}
 
 std::string executablePath() {
   char buffer[4096];
@@ -100,8 +124,9 @@ public:
     while (true) {
       fds.clear();
       fds.push_back(pollfd{listener_.get(), POLLIN, 0});
+      const Clock::time_point polledAt = Clock::now();
       for (const auto& client : clients_) {
-        short events = client->closing ? 0 : POLLIN;
+        short events = client->closing || polledAt < client->throttledUntil ? 0 : POLLIN;
         if (!client->output.empty()) {
           events = static_cast<short>(events | POLLOUT);
         }
@@ -128,6 +153,7 @@ public:
           acceptClients();
         }
       }
+      serveThrottled();
       sendDueSamples();
       for (const auto& client : clients_) {
         flush(*client);
@@ -141,6 +167,10 @@ private:
     const Clock::time_point now = Clock::now();
     std::int64_t timeout = -1;
     for (const auto& client : clients_) {
+      if (!client->dead && !client->closing && now < client->throttledUntil) {
+        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(client->throttledUntil - now).count();
+        timeout = timeout < 0 ? wait : std::min<std::int64_t>(timeout, wait);
+      }
       if (client->intervalMs == 0 || client->dead) {
         continue;
       }
@@ -192,7 +222,7 @@ private:
 
   void readFrom(Client& client) {
     char buffer[16384];
-    while (!client.closing && !client.dead) {
+    while (!client.closing && !client.dead && Clock::now() >= client.throttledUntil) {
       const ssize_t got = ::recv(client.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
       if (got == 0) {
         client.dead = true;
@@ -205,20 +235,47 @@ private:
         return;
       }
       client.input.append(buffer, static_cast<std::size_t>(got));
-      std::size_t start = 0;
-      for (std::size_t end = client.input.find('\n'); end != std::string::npos && !client.closing;
-           end = client.input.find('\n', start)) {
-        if (end - start > kMaxLineBytes) {
-          tooLong(client);
-          return;
-        }
-        handleLine(client, std::string_view(client.input).substr(start, end - start));
-        start = end + 1;
-      }
-      client.input.erase(0, start);
-      if (client.input.size() > kMaxLineBytes) {
-        tooLong(client);
+      if (!serveLines(client)) {
         return;
+      }
+    }
+  }
+
+  // Serves the complete lines buffered for the client while its request bucket allows; false when
+  // it must not be read from now (throttled, closing or too long a line).
+  bool serveLines(Client& client) {
+    std::size_t start = 0;
+    bool more = true;
+    for (std::size_t end = client.input.find('\n'); end != std::string::npos && !client.closing;
+         end = client.input.find('\n', start)) {
+      if (end - start > kMaxLineBytes) {
+        tooLong(client);
+        return false;
+      }
+      if (!takeRequestToken(client, Clock::now())) {
+        more = false;
+        break;
+      }
+      handleLine(client, std::string_view(client.input).substr(start, end - start));
+      start = end + 1;
+    }
+    client.input.erase(0, start);
+    if (client.input.size() > kMaxLineBytes) {
+      tooLong(client);
+      return false;
+    }
+    return more && !client.closing;
+  }
+
+  // Lines left waiting by a client's rate limit are served once its bucket has refilled, even when
+  // it sends nothing more.
+  void serveThrottled() {
+    const Clock::time_point now = Clock::now();
+    for (const auto& client : clients_) {
+      if (!client->dead && !client->closing && !client->input.empty() && client->throttledUntil != Clock::time_point{} &&
+          now >= client->throttledUntil) {
+        client->throttledUntil = {};
+        serveLines(*client);
       }
     }
   }
@@ -367,17 +424,16 @@ bool start(TelemetrySource& source) {
     return false;
   }
   const std::string path = directory + "/" + std::to_string(::getpid()) + ".sock";
-  SocketResult listening = listenUnix(path);
+  AccessPolicy policy = accessPolicyFromEnvironment();
+  std::string warning;
+  SocketResult listening = listenControlSocket(directory, std::to_string(::getpid()) + ".sock", policy.group, warning);
   if (!listening.fd.valid()) {
     log::writef(log::Level::Warn, "telemetry", "%s", listening.message.c_str());
     return false;
   }
-  AccessPolicy policy = accessPolicyFromEnvironment();
-  if (policy.group && ::chown(path.c_str(), static_cast<uid_t>(-1), *policy.group) != 0) {
-    log::writef(log::Level::Warn, "telemetry", "cannot give %s to group '%s': %s", path.c_str(),
-                policy.groupName.c_str(), systemError(errno).c_str());
+  if (!warning.empty()) {
+    log::writef(log::Level::Warn, "telemetry", "%s (group '%s')", warning.c_str(), policy.groupName.c_str());
   }
-  ::chmod(path.c_str(), 0660);
   const int flags = ::fcntl(listening.fd.get(), F_GETFL);
   ::fcntl(listening.fd.get(), F_SETFL, flags | O_NONBLOCK);
 

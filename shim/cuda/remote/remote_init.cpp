@@ -3,13 +3,12 @@
 
 #include "remote/remote_backend.h"
 
+#include "vgpu/bounded_file.h"
 #include "vgpu/device/device_identity.h"
 #include "vgpu/log.h"
 
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace vgpu::cuda::remote {
 
@@ -27,20 +26,21 @@ int timeoutFrom(const device::EnvironmentLookup& env) {
   return value;
 }
 
+constexpr std::size_t kMaxTokenFileBytes = 4096;
+
 bool readToken(const device::EnvironmentLookup& env, std::string& token, std::string& error) {
   const char* path = env("VGPU_TOKEN_FILE");
   if (path == nullptr || *path == '\0') {
     error = "a tcp endpoint needs VGPU_TOKEN_FILE (the token vgpud was given)";
     return false;
   }
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  if (!file) {
-    error = std::string("cannot read the token file ") + path;
+  // A token is short: a FIFO, a device or a huge file named here is refused, never waited on.
+  const BoundedRead file = readBoundedFile(path, kMaxTokenFileBytes);
+  if (!file.ok) {
+    error = std::string("cannot read the token file ") + path + ": " + file.error;
     return false;
   }
-  token = text.str();
+  token = file.text;
   const auto first = token.find_first_not_of(" \t\r\n");
   const auto last = token.find_last_not_of(" \t\r\n");
   token = first == std::string::npos ? std::string() : token.substr(first, last - first + 1);

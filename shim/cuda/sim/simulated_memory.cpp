@@ -93,7 +93,9 @@ CUresult SimulatedMemory::reserveLocked(std::size_t bytes, std::size_t alignment
   for (auto it = freeRanges_.begin(); it != freeRanges_.end(); ++it) {
     const CUdeviceptr start = roundUp(it->first, alignment);
     const CUdeviceptr end = it->first + it->second;
-    if (start + bytes > end || start < it->first) {
+    // Written so that no sum can wrap: a request near 2^64 bytes fits nowhere, it must not "fit"
+    // by overflowing and hand out a range that is already in use.
+    if (start < it->first || start > end || bytes > end - start) {
       continue;
     }
     const CUdeviceptr rangeStart = it->first;
@@ -114,6 +116,9 @@ CUresult SimulatedMemory::reserveLocked(std::size_t bytes, std::size_t alignment
 CUresult SimulatedMemory::allocate(std::size_t bytes, CUdeviceptr& out) {
   if (bytes == 0) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (bytes > total_) {
+    return CUDA_ERROR_OUT_OF_MEMORY; // before any rounding could wrap
   }
   const std::lock_guard lock(mutex_);
   if (vaBase_ == nullptr) {
@@ -141,6 +146,9 @@ CUresult SimulatedMemory::allocate(std::size_t bytes, CUdeviceptr& out) {
 CUresult SimulatedMemory::allocateManaged(std::size_t bytes, CUdeviceptr& out) {
   if (bytes == 0) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (bytes > total_) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
   }
   const std::lock_guard lock(mutex_);
   CUresult status = CUDA_SUCCESS;
@@ -284,7 +292,8 @@ CUresult SimulatedMemory::reserve(std::size_t bytes, std::size_t alignment, CUde
     auto it = freeRanges_.upper_bound(fixed);
     if (it != freeRanges_.begin()) {
       --it;
-      if (fixed % kGranularity == 0 && it->first <= fixed && fixed + bytes <= it->first + it->second) {
+      if (fixed % kGranularity == 0 && it->first <= fixed && fixed - it->first < it->second &&
+          bytes <= it->second - (fixed - it->first)) {
         const CUdeviceptr start = it->first;
         const std::size_t size = it->second;
         freeRanges_.erase(it);

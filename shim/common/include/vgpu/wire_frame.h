@@ -105,6 +105,17 @@ struct VersionReply {
 std::vector<std::uint8_t> encodeVersionReply(const VersionReply& reply);
 bool decodeVersionReply(std::span<const std::uint8_t> payload, VersionReply& out);
 
+// The codes of an Error reply (docs/wire-protocol.md, "Errors").
+enum class ProtocolError : std::uint32_t {
+  UnknownCall = 1,          // a call id this vgpud does not know
+  VersionMismatch = 2,      // no protocol version both ends speak
+  SharedMemory = 3,         // hello's shared-memory region is missing or unusable
+  DeviceSetup = 4,          // hello's devices cannot be served (unknown profile, too many, no GPU)
+  HelloFirst = 5,           // a call that needs a session came before hello
+  AuthenticationFailed = 6, // a TCP/vsock hello presented a wrong token
+  LimitReached = 7,         // a limit of vgpud's refused the session (docs/security.md)
+};
+
 struct ErrorReply {
   std::uint32_t code = 0;
   std::string message;

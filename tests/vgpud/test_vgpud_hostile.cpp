@@ -1,0 +1,386 @@
+// vgpud attacked as a hostile tenant would (docs/security.md): each case reproduces one attack
+// found against vgpud with a raw wire client and checks the limit that now holds it, against a real
+// vgpud process (sim backend; the cuda backend shares the accept loop and session code).
+#include <catch2/catch.hpp>
+
+#include "raw_wire_client.h"
+#include "vgpud_fixture.h"
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <list>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace std::chrono_literals;
+using vgpu::FileDescriptor;
+using vgpu::test::RawFrame;
+using vgpu::test::VgpudProcess;
+using vgpu::wire::Call;
+
+namespace {
+
+const std::string kToken = "0123456789abcdef0123456789abcdef";
+
+struct TcpDaemon {
+  std::string directory;
+  std::string port = vgpu::test::freePort();
+  std::unique_ptr<VgpudProcess> daemon;
+
+  explicit TcpDaemon(std::vector<std::string> extra = {}) {
+    char pattern[] = "/tmp/vgpud-hostile-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    directory = pattern;
+    const std::string tokenFile = directory + "/token";
+    FILE* file = std::fopen(tokenFile.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fputs(kToken.c_str(), file);
+    std::fclose(file);
+    ::chmod(tokenFile.c_str(), 0600);
+    std::vector<std::string> arguments = {"--listen", "tcp:127.0.0.1:" + port, "--token-file", tokenFile};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    daemon = std::make_unique<VgpudProcess>(arguments);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      if (vgpu::test::connectLoopback(port).valid()) {
+        return;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    FAIL("vgpud's TCP listener did not come up");
+  }
+
+  FileDescriptor tcp() const { return vgpu::test::connectLoopback(port); }
+  FileDescriptor unix() const { return vgpu::connectUnix(daemon->socketPath).fd; }
+  pid_t pid() const { return daemon->pid; }
+};
+
+// An authenticated TCP session on one simulated H100.
+FileDescriptor session(const TcpDaemon& daemon, const std::string& profile = "h100-pcie") {
+  FileDescriptor fd = daemon.tcp();
+  REQUIRE(fd.valid());
+  std::string error;
+  INFO(error);
+  REQUIRE(vgpu::test::hello(fd.get(), {profile}, kToken, &error));
+  return fd;
+}
+
+std::uint64_t allocate(int fd, std::uint64_t bytes, int* result = nullptr, std::uint8_t managed = 0) {
+  std::vector<std::uint8_t> fields;
+  const int status =
+      vgpu::test::call(fd, vgpu::test::callFrame(Call::MemAlloc, 2, 0, std::int32_t{0}, bytes, managed), &fields);
+  if (result != nullptr) {
+    *result = status;
+  }
+  std::uint64_t pointer = 0;
+  if (status == 0 && fields.size() >= 8) {
+    std::memcpy(&pointer, fields.data(), sizeof pointer);
+  }
+  return pointer;
+}
+
+struct Status {
+  std::uint32_t sessions = 0;
+  std::uint64_t deviceBytes = 0;
+  std::uint64_t hostBytes = 0;
+};
+
+Status status(int fd) {
+  std::vector<std::uint8_t> fields;
+  REQUIRE(vgpu::test::call(fd, vgpu::test::callFrame(Call::Status, 3, 0), &fields) == 0);
+  vgpu::wire::Reader reader(fields);
+  Status out;
+  out.sessions = reader.get<std::uint32_t>();
+  out.deviceBytes = reader.get<std::uint64_t>();
+  out.hostBytes = reader.get<std::uint64_t>();
+  REQUIRE_FALSE(reader.failed()); // the third field is new: vgpud's memory held for its sessions
+  return out;
+}
+
+// One part of a module upload, inline.
+std::vector<std::uint8_t> modulePart(std::size_t bytes, bool last) {
+  std::vector<std::uint8_t> payload;
+  vgpu::wire::Writer writer(payload);
+  writer.put(std::int32_t{0});
+  writer.put(static_cast<std::uint8_t>(last ? 1 : 0));
+  writer.put(std::uint8_t{0});
+  writer.bytes(std::vector<std::uint8_t>(bytes, 0x41));
+  std::vector<std::uint8_t> frame;
+  vgpu::wire::appendFrame(frame, Call::ModuleLoad, 4, 0, payload);
+  return frame;
+}
+
+} // namespace
+
+TEST_CASE("1,100 idle TCP connections take no session slot: root's Unix clients are still served") {
+  vgpu::test::raiseOpenFileLimit(4096);
+  TcpDaemon daemon;
+  std::list<FileDescriptor> idle;
+  for (int i = 0; i < 1100; ++i) {
+    FileDescriptor fd = daemon.tcp();
+    if (fd.valid()) {
+      idle.push_back(std::move(fd));
+    }
+  }
+  CHECK(idle.size() == 1100);
+  std::this_thread::sleep_for(300ms);
+  // Before the fix every connection held a session slot (1,024 in all) and a thread from accept on.
+  auto client = vgpu::test::connectClient(daemon.daemon->endpoint());
+  CUdeviceptr pointer = 0;
+  CHECK(client->memAlloc(0, 1 << 20, pointer) == CUDA_SUCCESS);
+  const long resident = vgpu::test::residentKiB(daemon.pid());
+  INFO("vgpud resident " << resident << " KiB");
+  CHECK(resident < 64 * 1024);
+  // The connections past the pending limits were closed by vgpud; the ones kept are not sessions.
+  std::uint32_t sessions = 0;
+  std::uint64_t bytes = 0;
+  REQUIRE(client->daemonStatus(sessions, bytes) == CUDA_SUCCESS);
+  CHECK(sessions == 1);
+}
+
+TEST_CASE("an unauthenticated connection is closed at the hello deadline; before hello only Version is answered") {
+  TcpDaemon daemon({"--hello-timeout-ms", "300"});
+  FileDescriptor silent = daemon.tcp();
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(vgpu::test::closedWithin(silent.get(), 3000));
+  CHECK(std::chrono::steady_clock::now() - started < 2s);
+
+  FileDescriptor probe = daemon.tcp();
+  RawFrame reply;
+  REQUIRE(vgpu::writeAll(probe.get(), vgpu::test::callFrame(Call::Version, 7, 0)));
+  REQUIRE(vgpu::test::readFrame(probe.get(), reply));
+  CHECK(reply.header.call == static_cast<std::uint16_t>(Call::Version));
+  // Any other call, known or not, closes the connection without a word (before the fix vgpud
+  // answered unknown calls with an error and went on).
+  for (const std::uint16_t callId : {std::uint16_t{999}, static_cast<std::uint16_t>(Call::Status),
+                                     static_cast<std::uint16_t>(Call::MemAlloc)}) {
+    INFO("call " << callId);
+    FileDescriptor fd = daemon.tcp();
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, static_cast<Call>(callId), 1, 0, {});
+    REQUIRE(vgpu::writeAll(fd.get(), frame));
+    std::size_t bytes = 99;
+    CHECK(vgpu::test::closedWithin(fd.get(), 2000, &bytes));
+    CHECK(bytes == 0);
+  }
+}
+
+TEST_CASE("an unauthenticated peer may send only pre-auth-bytes, and only a few connections per address") {
+  TcpDaemon daemon({"--pre-auth-bytes", "16KiB", "--max-pending-per-peer", "4"});
+  FileDescriptor big = daemon.tcp();
+  std::vector<std::uint8_t> frame = vgpu::test::helloFrame({"h100-pcie"}, kToken);
+  const std::uint32_t claimed = 900 * 1024;
+  std::memcpy(frame.data() + 8, &claimed, sizeof claimed); // a hello "of 900 KiB"
+  frame.resize(64 * 1024, 0x55);
+  vgpu::writeAll(big.get(), frame);
+  CHECK(vgpu::test::closedWithin(big.get(), 2000));
+
+  // An authenticated session does not count against the pending limit.
+  FileDescriptor ok = session(daemon);
+  std::vector<FileDescriptor> held;
+  for (int i = 0; i < 4; ++i) {
+    held.push_back(daemon.tcp());
+  }
+  std::this_thread::sleep_for(200ms);
+  FileDescriptor fifth = daemon.tcp();
+  CHECK(vgpu::test::closedWithin(fifth.get(), 2000));
+  CHECK(allocate(ok.get(), 4096) != 0);
+}
+
+TEST_CASE("a wrong token is refused, and sessions per address are limited") {
+  TcpDaemon daemon({"--max-sessions-per-peer", "2"});
+  FileDescriptor wrong = daemon.tcp();
+  std::string error;
+  CHECK_FALSE(vgpu::test::hello(wrong.get(), {"h100-pcie"}, "not-the-token-not-the-token", &error));
+  CHECK(error == "authentication failed");
+  FileDescriptor first = session(daemon);
+  FileDescriptor second = session(daemon);
+  FileDescriptor third = daemon.tcp();
+  CHECK_FALSE(vgpu::test::hello(third.get(), {"h100-pcie"}, kToken, &error));
+  CHECK(error.find("max-sessions-per-peer") != std::string::npos);
+  CHECK(allocate(second.get(), 4096) != 0);
+}
+
+TEST_CASE("a batch of device-to-host copies is answered as the client reads, not buffered whole") {
+  TcpDaemon daemon;
+  FileDescriptor fd = session(daemon);
+  const std::uint64_t size = (std::uint64_t{1} << 20) - 8192;
+  const std::uint64_t source = allocate(fd.get(), size);
+  REQUIRE(source != 0);
+  const long before = vgpu::test::residentKiB(daemon.pid());
+  // 600 requests of ~70 bytes ask for 600 MiB of replies. Before the fix vgpud built them all
+  // before sending any (110 KB of requests grew it to 2 GiB).
+  std::vector<std::uint8_t> batch;
+  constexpr int kRequests = 600;
+  for (int i = 0; i < kRequests; ++i) {
+    const auto one = vgpu::test::callFrame(Call::CopyDeviceToHost, 100 + static_cast<std::uint64_t>(i), 0, source,
+                                           size, std::uint64_t{0}, size, std::uint64_t{1}, std::uint8_t{0},
+                                           std::uint64_t{0});
+    batch.insert(batch.end(), one.begin(), one.end());
+  }
+  REQUIRE(vgpu::writeAll(fd.get(), batch));
+  std::this_thread::sleep_for(700ms); // the client reads nothing meanwhile
+  const long during = vgpu::test::residentKiB(daemon.pid());
+  INFO("vgpud resident before " << before << " KiB, while 600 MiB of replies wait " << during << " KiB");
+  CHECK(during - before < 48 * 1024);
+  int answered = 0;
+  RawFrame reply;
+  while (answered < kRequests && vgpu::test::readFrame(fd.get(), reply)) {
+    std::int32_t result = -1;
+    std::memcpy(&result, reply.payload.data(), sizeof result);
+    CHECK(result == 0);
+    ++answered;
+  }
+  CHECK(answered == kRequests);
+}
+
+TEST_CASE("descriptors beyond one per message are closed at once, not kept for the session") {
+  TcpDaemon daemon;
+  const int baseline = vgpu::test::openDescriptors(daemon.pid());
+  FileDescriptor fd = daemon.unix();
+  REQUIRE(vgpu::test::hello(fd.get(), {"h100-pcie"}, ""));
+  // 40 Status frames, each carrying two descriptors in one SCM_RIGHTS message. Before the fix the
+  // second of each stayed open in vgpud for the whole session.
+  for (int i = 0; i < 40; ++i) {
+    const std::vector<std::uint8_t> frame = vgpu::test::callFrame(Call::Status, 50 + static_cast<std::uint64_t>(i), 0);
+    int pair[2] = {::memfd_create("extra-a", MFD_CLOEXEC), ::memfd_create("extra-b", MFD_CLOEXEC)};
+    iovec vector{const_cast<std::uint8_t*>(frame.data()), frame.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof pair)] = {};
+    msghdr message{};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    cmsghdr* header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof pair);
+    std::memcpy(CMSG_DATA(header), pair, sizeof pair);
+    REQUIRE(::sendmsg(fd.get(), &message, MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size()));
+    ::close(pair[0]);
+    ::close(pair[1]);
+    RawFrame reply;
+    REQUIRE(vgpu::test::readFrame(fd.get(), reply));
+  }
+  const int during = vgpu::test::openDescriptors(daemon.pid());
+  INFO("vgpud descriptors: baseline " << baseline << ", during the session " << during);
+  // The session's socket and at most 16 descriptors queued for RegisterHost frames.
+  CHECK(during <= baseline + 1 + 16);
+  fd.reset();
+  int after = 0;
+  for (int attempt = 0; attempt < 100 && (after = vgpu::test::openDescriptors(daemon.pid())) != baseline; ++attempt) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(after == baseline);
+}
+
+TEST_CASE("module uploads are bounded and counted for their session") {
+  TcpDaemon daemon({"--module-limit", "2MiB"});
+  FileDescriptor fd = session(daemon);
+  const std::size_t part = 900 * 1024;
+  CHECK(vgpu::test::call(fd.get(), modulePart(part, false)) == 0);
+  CHECK(status(fd.get()).hostBytes == part);
+  CHECK(vgpu::test::call(fd.get(), modulePart(part, false)) == 0);
+  CHECK(status(fd.get()).hostBytes == 2 * part);
+  // The third part passes 2 MiB: refused, and the upload's memory given back.
+  CHECK(vgpu::test::call(fd.get(), modulePart(part, false)) == CUDA_ERROR_OUT_OF_MEMORY);
+  CHECK(status(fd.get()).hostBytes == 0);
+}
+
+TEST_CASE("a hello cannot ask for more devices or address space than a session may have") {
+  TcpDaemon daemon;
+  FileDescriptor many = daemon.tcp();
+  std::string error;
+  // Before the fix 64 simulated H200s were granted; eight such sessions exhausted the address space.
+  CHECK_FALSE(vgpu::test::hello(many.get(), std::vector<std::string>(64, "h200"), kToken, &error));
+  CHECK(error.find("max-devices") != std::string::npos);
+  FileDescriptor large = daemon.tcp();
+  CHECK_FALSE(vgpu::test::hello(large.get(), std::vector<std::string>(8, "h200"), kToken, &error));
+  CHECK(error.find("ask for fewer devices") != std::string::npos);
+  FileDescriptor fits = daemon.tcp();
+  CHECK(vgpu::test::hello(fits.get(), std::vector<std::string>(4, "h200"), kToken, &error));
+}
+
+TEST_CASE("simulated memory is host memory: bounded per session by sim-memory") {
+  TcpDaemon daemon({"--sim-memory", "64MiB"});
+  FileDescriptor fd = session(daemon);
+  int result = 0;
+  CHECK(allocate(fd.get(), std::uint64_t{48} << 20, &result) != 0);
+  allocate(fd.get(), std::uint64_t{32} << 20, &result);
+  CHECK(result == CUDA_ERROR_OUT_OF_MEMORY);
+  // The default bound (4 GiB) holds too: before the fix 5 GiB of "device" memory was granted.
+  TcpDaemon defaults;
+  FileDescriptor other = session(defaults);
+  allocate(other.get(), std::uint64_t{5} << 30, &result);
+  CHECK(result == CUDA_ERROR_OUT_OF_MEMORY);
+}
+
+TEST_CASE("managed memory and reservations near 2^64 bytes are refused over the wire") {
+  TcpDaemon daemon;
+  FileDescriptor fd = session(daemon);
+  int result = 0;
+  // A managed allocation used to return an address of vgpud's own heap.
+  CHECK(allocate(fd.get(), 4096, &result, 1) == 0);
+  CHECK(result == CUDA_ERROR_NOT_SUPPORTED);
+  std::vector<std::uint8_t> fields;
+  const std::uint64_t huge = ~std::uint64_t{0} - (std::uint64_t{2} << 20) + 1;
+  CHECK(vgpu::test::call(fd.get(),
+                         vgpu::test::callFrame(Call::AddressReserve, 5, 0, huge, std::uint64_t{0}, std::uint64_t{0}),
+                         &fields) == CUDA_ERROR_OUT_OF_MEMORY);
+  std::uint64_t first = 0;
+  std::uint64_t second = 0;
+  REQUIRE(vgpu::test::call(fd.get(),
+                           vgpu::test::callFrame(Call::AddressReserve, 6, 0, std::uint64_t{2} << 20, std::uint64_t{0},
+                                                 std::uint64_t{0}),
+                           &fields) == 0);
+  std::memcpy(&first, fields.data(), 8);
+  REQUIRE(vgpu::test::call(fd.get(),
+                           vgpu::test::callFrame(Call::AddressReserve, 7, 0, std::uint64_t{2} << 20, std::uint64_t{0},
+                                                 std::uint64_t{0}),
+                           &fields) == 0);
+  std::memcpy(&second, fields.data(), 8);
+  CHECK((first + (std::uint64_t{2} << 20) <= second || second + (std::uint64_t{2} << 20) <= first));
+}
+
+TEST_CASE("out of descriptors, vgpud refuses new clients instead of spinning, and recovers") {
+  char pattern[] = "/tmp/vgpud-emfile-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const std::string socketPath = std::string(pattern) + "/vgpud.sock";
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const rlimit limit{40, 40}; // soft and hard: vgpud cannot raise it
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    const std::string listen = "unix:" + socketPath;
+    ::execl(VGPUD_PATH, VGPUD_PATH, "--listen", listen.c_str(), "--log-level", "error", nullptr);
+    ::_exit(127);
+  }
+  for (int attempt = 0; attempt < 300 && ::access(socketPath.c_str(), F_OK) != 0; ++attempt) {
+    std::this_thread::sleep_for(10ms);
+  }
+  std::vector<FileDescriptor> clients;
+  for (int i = 0; i < 60; ++i) {
+    vgpu::SocketResult connected = vgpu::connectUnix(socketPath);
+    if (connected.fd.valid()) {
+      clients.push_back(std::move(connected.fd));
+    }
+  }
+  std::this_thread::sleep_for(300ms);
+  const double before = vgpu::test::cpuSeconds(pid);
+  std::this_thread::sleep_for(1s);
+  const double spent = vgpu::test::cpuSeconds(pid) - before;
+  INFO("vgpud CPU in one second while out of descriptors: " << spent << " s");
+  CHECK(spent < 0.3); // before the fix the accept loop spun at 96 % of a core
+  clients.clear();
+  std::this_thread::sleep_for(1500ms); // sessions end, threads are joined
+  vgpu::SocketResult again = vgpu::connectUnix(socketPath);
+  REQUIRE(again.fd.valid());
+  CHECK(vgpu::test::hello(again.fd.get(), {"h100-pcie"}, ""));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
