@@ -46,18 +46,18 @@ std::string remotePeerName(int fd) {
 }
 
 bool PendingConnections::admit(FileDescriptor fd, const std::string& peer, Clock::time_point now) {
-  std::uint32_t& fromPeer = perPeer_[peer];
-  if (connections_.size() >= limits_.maxPending || fromPeer >= limits_.maxPendingPerPeer) {
-    const bool total = connections_.size() >= limits_.maxPending;
-    if (fromPeer == 0) {
-      perPeer_.erase(peer);
-    }
-    // Debug only: a flood must not flood the log too (the counts show in the warn below).
-    log::writef(log::Level::Debug, kComponent, "refused %s: %u connections before hello %s", peer.c_str(),
-                total ? limits_.maxPending : limits_.maxPendingPerPeer, total ? "in total" : "from this peer");
+  if (perPeer_[peer] >= limits_.maxPendingPerPeer) {
+    // Debug only: a flood must not flood the log too.
+    log::writef(log::Level::Debug, kComponent, "refused %s: %u connections before hello from this peer",
+                peer.c_str(), limits_.maxPendingPerPeer);
     return false;
   }
-  ++fromPeer;
+  if (connections_.size() >= limits_.maxPending) {
+    // Full: the oldest waiting connection gives way. A flood from many addresses then cannot keep
+    // a real tenant out, whose hello follows its connect at once; it only shortens the flood's wait.
+    drop(connections_.begin(), nullptr);
+  }
+  ++perPeer_[peer];
   connections_.push_back(Connection{std::move(fd), peer, now + std::chrono::milliseconds(limits_.helloTimeoutMs), {}});
   return true;
 }

@@ -3,7 +3,7 @@
 // most DaemonLimits::preAuthBytes of buffer each, so unauthenticated peers cannot exhaust what
 // authenticated tenants (or root's Unix clients) need. Before hello only Version is answered; any
 // other call, a wrong token, too many bytes or a missed deadline closes the connection. Counts are
-// bounded in total and per remote address.
+// bounded per remote address (more are refused) and in total (the oldest gives way to the newest).
 #pragma once
 
 #include "daemon_limits.h"
@@ -35,8 +35,8 @@ public:
 
   PendingConnections(const DaemonLimits& limits, const std::string& token) : limits_(limits), token_(token) {}
 
-  // Takes a freshly accepted connection from `peer`; false (and the connection closed) when the
-  // total or that peer's count is at its limit.
+  // Takes a freshly accepted connection from `peer`; false (and the connection closed) when that
+  // peer's count is at its limit. At the total limit the oldest pending connection is closed.
   bool admit(FileDescriptor fd, const std::string& peer, Clock::time_point now);
   // One pollfd per connection, appended in this object's order.
   void appendPollFds(std::vector<pollfd>& fds) const;

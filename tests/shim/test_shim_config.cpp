@@ -6,7 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <random>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -215,4 +217,54 @@ TEST_CASE("a NUL byte in a line is reported with its line number") {
   CHECK(problems[0].line == 2);
   CHECK(config.backend == Backend::Remote);
   CHECK(config.sysfsRoot == "/sys");
+}
+
+TEST_CASE("the parser survives mutated and random configuration text (bounded fuzz, seeded)") {
+  // Seeds: the corpus; mutations: byte flips, insertions of separators and control bytes, line
+  // duplication and truncation. Every run must end with a configuration or problems, never a crash,
+  // and every problem must name its source.
+  std::vector<std::string> seeds;
+  for (const auto& entry : std::filesystem::directory_iterator(vgpu::test::dataDir() / "shim-config")) {
+    if (entry.path().extension() == ".conf") {
+      seeds.push_back(readFile(entry.path()));
+    }
+  }
+  REQUIRE_FALSE(seeds.empty());
+  std::mt19937_64 random(0x5eed'c0f1);
+  constexpr char kAlphabet[] = "=#:,\n\r\t \0xX0123456789abcdefABCDEF/._-[]=\x7f\xff";
+  const std::string alphabet(kAlphabet, sizeof kAlphabet - 1); // the NUL byte included
+  int withProblems = 0;
+  for (int iteration = 0; iteration < 20000; ++iteration) {
+    std::string text = seeds[random() % seeds.size()];
+    const int edits = 1 + static_cast<int>(random() % 8);
+    for (int edit = 0; edit < edits; ++edit) {
+      const std::size_t at = text.empty() ? 0 : random() % (text.size() + 1);
+      switch (random() % 5) {
+      case 0:
+        if (!text.empty() && at < text.size()) {
+          text[at] = static_cast<char>(random() & 0xff);
+        }
+        break;
+      case 1: text.insert(at, 1, alphabet[random() % alphabet.size()]); break;
+      case 2: text.erase(at, random() % 16); break;
+      case 3: text.insert(at, text.substr(at, random() % 64)); break;
+      default: text.resize(std::min(text.size(), at)); break;
+      }
+    }
+    if (iteration % 50 == 0) { // now and then entirely random bytes
+      text.resize(random() % 512);
+      for (char& c : text) {
+        c = static_cast<char>(random() & 0xff);
+      }
+    }
+    ShimConfig config;
+    std::vector<ConfigProblem> problems;
+    parseShimConfig(text, config, problems, "fuzz");
+    for (const ConfigProblem& problem : problems) {
+      REQUIRE(problem.source == "fuzz");
+      REQUIRE_FALSE(problem.message.empty());
+    }
+    withProblems += problems.empty() ? 0 : 1;
+  }
+  CHECK(withProblems > 0);
 }

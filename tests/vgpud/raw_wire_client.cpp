@@ -20,7 +20,17 @@
 namespace vgpu::test {
 
 FileDescriptor connectLoopback(const std::string& port) {
+  return connectLoopbackFrom(port, "127.0.0.1");
+}
+
+FileDescriptor connectLoopbackFrom(const std::string& port, const std::string& source) {
   FileDescriptor fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  if (::inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+      ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+    return {};
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));

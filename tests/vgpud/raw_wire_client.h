@@ -15,6 +15,9 @@ namespace vgpu::test {
 
 // A connected TCP socket to 127.0.0.1:port (TCP_NODELAY), or an invalid descriptor.
 FileDescriptor connectLoopback(const std::string& port);
+// The same from another loopback source address (127.0.0.0/8 is all loopback), so one test can be
+// many peers.
+FileDescriptor connectLoopbackFrom(const std::string& port, const std::string& source);
 // A free loopback TCP port for a vgpud of this test process.
 std::string freePort();
 

@@ -207,3 +207,58 @@ TEST_CASE("the shipped example configuration (packaging/vgpud.conf) is valid as 
   CHECK(shipped.options->backend == vgpu::daemon::ExecutorBackend::Cuda);
   CHECK(shipped.options->cudaDriverPath == "/usr/lib/x86_64-linux-gnu/libcuda.so.1");
 }
+
+TEST_CASE("vgpud's limits: safe defaults, every key from the file and the command line, ranges enforced") {
+  const auto defaults = parseOptions({"--listen", "unix:/run/vgpud.sock"});
+  REQUIRE(defaults.options);
+  const vgpu::daemon::DaemonLimits& limits = defaults.options->limits;
+  CHECK(limits.maxSessions == 256);
+  CHECK(limits.maxPending == 128);
+  CHECK(limits.maxPendingPerPeer == 8);
+  CHECK(limits.helloTimeoutMs == 5000);
+  CHECK(limits.preAuthBytes == 64 * 1024);
+  CHECK(limits.replyBytes == std::uint64_t{8} << 20);
+  CHECK(limits.moduleBytes == std::uint64_t{256} << 20);
+  CHECK(limits.maxDevices == 8);
+  CHECK(limits.simMemoryBytes == std::uint64_t{4} << 30);
+  CHECK(limits.descriptorsPerMessage == 1);
+
+  static const char* kFile = "max-sessions = 32\nsim-memory = 1GiB\nhello-timeout-ms = 750\n";
+  const auto parsed = parseOptions({"--config", "/etc/vgpu/vgpud.conf", "--listen", "unix:/s", "--max-sessions", "16",
+                                    "--reply-buffer", "4MiB"},
+                                   [](const std::string&) -> std::optional<std::string> { return kFile; });
+  REQUIRE(parsed.options);
+  CHECK(parsed.options->limits.maxSessions == 16); // the command line wins
+  CHECK(parsed.options->limits.simMemoryBytes == std::uint64_t{1} << 30);
+  CHECK(parsed.options->limits.helloTimeoutMs == 750);
+  CHECK(parsed.options->limits.replyBytes == std::uint64_t{4} << 20);
+
+  struct Bad {
+    std::vector<std::string> arguments;
+    const char* reason;
+  };
+  const Bad bad[] = {
+      {{"--max-sessions", "0"}, "bad max-sessions '0': a whole number from 1 to 1024"},
+      {{"--max-sessions", "5000"}, "from 1 to 1024"},
+      {{"--hello-timeout-ms", "fast"}, "bad hello-timeout-ms 'fast'"},
+      {{"--reply-buffer", "1K"}, "bad reply-buffer '1K': a size"},
+      {{"--descriptors-per-message", "17"}, "from 1 to 16"},
+      {{"--max-devices", "-1"}, "bad max-devices"},
+  };
+  for (const Bad& entry : bad) {
+    std::vector<std::string> arguments = {"--listen", "unix:/s"};
+    arguments.insert(arguments.end(), entry.arguments.begin(), entry.arguments.end());
+    const auto result = parseOptions(arguments);
+    INFO(result.error);
+    CHECK_FALSE(result.options);
+    CHECK(result.error.find(entry.reason) != std::string::npos);
+  }
+  // --help lists every limit, from the same table.
+  const std::string help = vgpu::daemon::usage();
+  for (const char* key : {"--max-sessions ", "--max-sessions-per-peer", "--max-pending ", "--max-pending-per-peer",
+                          "--hello-timeout-ms", "--pre-auth-bytes", "--reply-buffer", "--send-timeout-ms",
+                          "--module-limit", "--max-devices", "--sim-memory", "--descriptors-per-message"}) {
+    INFO(key);
+    CHECK(help.find(key) != std::string::npos);
+  }
+}

@@ -26,6 +26,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <string_view>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <thread>
@@ -254,6 +255,7 @@ private:
       }
       if (!takeRequestToken(client, Clock::now())) {
         more = false;
+        dropIfFlooding(client);
         break;
       }
       handleLine(client, std::string_view(client.input).substr(start, end - start));
@@ -265,6 +267,23 @@ private:
       return false;
     }
     return more && !client.closing;
+  }
+
+  // A throttled client with more than a request line's limit of requests still unread is flooding:
+  // no console or script queues that much. It is dropped (and counted) rather than served for
+  // minutes at the limited rate.
+  void dropIfFlooding(Client& client) {
+    int unread = 0;
+    if (::ioctl(client.fd.get(), FIONREAD, &unread) != 0) {
+      unread = 0;
+    }
+    if (client.input.size() + static_cast<std::size_t>(unread) <= kMaxLineBytes) {
+      return;
+    }
+    client.dead = true;
+    ++dropped_;
+    log::writef(log::Level::Warn, "telemetry", "dropped a client (uid %u) flooding requests past the rate limit",
+                static_cast<unsigned>(client.uid));
   }
 
   // Lines left waiting by a client's rate limit are served once its bucket has refilled, even when
