@@ -2,6 +2,8 @@
 // evidence pointing at file:line and a remedy with the helper verb where one applies.
 #include "doctor/log_checks.h"
 
+#include "doctor/remedy_actions.h"
+
 #include "doctor/discovery_facts.h"
 #include "doctor/discovery_verdict.h"
 
@@ -137,7 +139,7 @@ CheckResult checkDebugLevelSufficient(const DoctorContext& context) {
     result.remedy =
         Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
                               "new log; remove the setting afterwards."),
-               RemedyAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true}};
+               checkRemedyActionOf(RemedyActionId::RaiseDebug)};
   }
   if (facts.serverConfig != nullptr) {
     result.evidence.append(

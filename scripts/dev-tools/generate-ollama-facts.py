@@ -201,6 +201,10 @@ def go_messages(source):
         while i < len(rest):
             arg = rest[i]
             literal = STRING_TOKEN.fullmatch(arg)
+            if literal and go_unquote(arg) == "":
+                dynamic = True  # slog inlines a group under the empty key: its keys are not literal
+                i += 2
+                continue
             if literal:
                 keys.append(go_unquote(arg))
                 i += 2
@@ -261,8 +265,10 @@ def env_variables(source):
 
 C_LOG_CALL = re.compile(r"\b(GGML_LOG_(?:INFO|WARN|ERROR|DEBUG|CONT)|LLAMA_LOG_(?:INFO|WARN|ERROR|DEBUG|CONT)|"
                         r"LOG_(?:INF|WRN|ERR|DBG|CNT)|fprintf\s*\(\s*stderr\s*,)\s*\(?")
-C_FUNCTION = re.compile(r"^(?!(?:if|for|while|switch|return|else|do|case|struct|class|namespace|enum|typedef|"
-                        r"union|template)\b)[A-Za-z_][\w\s\*&:<>,]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
+# A function definition's first line: a return type, the name, "(" and no ";" after it; member
+# functions are indented. Control statements, calls and assignments are not definitions.
+C_FUNCTION = re.compile(r"^\s*(?!(?:if|for|while|switch|return|else|do|case|new|delete|throw|sizeof)\b)"
+                        r"(?:[A-Za-z_][\w:<>,]*[\s\*&]+)+[\*&]*(?:[A-Za-z_]\w*::)*([A-Za-z_]\w*)\s*\([^;]*$")
 
 
 def c_messages(source):
@@ -270,7 +276,9 @@ def c_messages(source):
     offset = 0
     for line in source.split("\n"):
         match = C_FUNCTION.match(line)
-        if match and not line.startswith("#"):
+        head = line.split("(", 1)[0]
+        if match and not line.lstrip().startswith(("#", "//", "*")) and "=" not in head and "." not in head \
+                and "->" not in head and match.group(1) != "operator":
             functions.append((offset, match.group(1)))
         offset += len(line) + 1
     for match in C_LOG_CALL.finditer(source):
