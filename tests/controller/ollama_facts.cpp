@@ -43,7 +43,7 @@ QList<QStringList> readTable(const char* name) {
   return rows;
 }
 
-TagRanges parseRanges(const OllamaFacts& facts, const QString& text) {
+TagRanges parseRangesOf(const OllamaFacts& facts, const QString& text) {
   TagRanges ranges;
   for (const QString& range : text.split(u',', Qt::SkipEmptyParts)) {
     const QStringList ends = range.split(QStringLiteral(".."));
@@ -69,7 +69,7 @@ OllamaFacts loadFacts() {
         message.keys.insert(key);
       }
     }
-    message.ranges = parseRanges(facts, row.at(4));
+    message.ranges = parseRangesOf(facts, row.at(4));
     if (message.sprintf) {
       message.format = QRegularExpression(QRegularExpression::anchoredPattern(printfPattern(message.text)),
                                           QRegularExpression::DotMatchesEverythingOption);
@@ -80,7 +80,7 @@ OllamaFacts loadFacts() {
     FactRunnerFormat format;
     format.kind = row.at(0);
     format.text = unescape(row.at(1));
-    format.ranges = parseRanges(facts, row.at(2));
+    format.ranges = parseRangesOf(facts, row.at(2));
     if (format.kind == QLatin1String("go-regexp")) {
       format.pattern = QRegularExpression(format.text.mid(format.text.indexOf(u' ') + 1));
       format.fullLine = false;
@@ -95,7 +95,8 @@ OllamaFacts loadFacts() {
     facts.runnerFormats.append(format);
   }
   for (const QStringList& row : readTable("env.tsv")) {
-    facts.serverConfigVariables.insert(row.at(0), parseRanges(facts, row.at(1)));
+    facts.serverConfigVariables.insert(row.at(0), parseRangesOf(facts, row.at(1)));
+    facts.serverConfigReads.insert(row.at(0), unescape(row.at(2)));
   }
   return facts;
 }
@@ -159,6 +160,52 @@ QString printfPattern(const QString& format) {
     at = match.capturedEnd();
   }
   return pattern + QRegularExpression::escape(format.mid(at));
+}
+
+QString serverConfigLine(const QString& tag, const QMap<QString, QString>& values) {
+  const OllamaFacts& facts = ollamaFacts();
+  const int at = facts.tagIndex(tag);
+  // Defaults Ollama prints on a plain Linux install (the facts give only booleans' defaults).
+  static const QMap<QString, QString> kDefaults{
+      {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("INFO")},
+      {QStringLiteral("OLLAMA_HOST"), QStringLiteral("http://127.0.0.1:11434")},
+      {QStringLiteral("OLLAMA_KEEP_ALIVE"), QStringLiteral("5m0s")},
+      {QStringLiteral("OLLAMA_LOAD_TIMEOUT"), QStringLiteral("5m0s")},
+      {QStringLiteral("OLLAMA_MAX_LOADED_MODELS"), QStringLiteral("0")},
+      {QStringLiteral("OLLAMA_MAX_QUEUE"), QStringLiteral("512")},
+      {QStringLiteral("OLLAMA_MODELS"), QStringLiteral("/usr/share/ollama/.ollama/models")},
+      {QStringLiteral("OLLAMA_NUM_PARALLEL"), QStringLiteral("1")},
+      {QStringLiteral("OLLAMA_CONTEXT_LENGTH"), QStringLiteral("4096")},
+      {QStringLiteral("OLLAMA_GPU_OVERHEAD"), QStringLiteral("0")},
+      {QStringLiteral("OLLAMA_ORIGINS"), QStringLiteral("[http://localhost https://localhost]")},
+      {QStringLiteral("OLLAMA_REMOTES"), QStringLiteral("[ollama.com]")},
+      {QStringLiteral("OLLAMA_MAX_TRANSFER_STREAMS"), QStringLiteral("4")},
+  };
+  static const QRegularExpression kBoolDefault(QStringLiteral(R"(^\w+\((true|false)\))"));
+  QStringList words;
+  for (auto it = facts.serverConfigVariables.cbegin(); it != facts.serverConfigVariables.cend(); ++it) {
+    if (!covers(*it, at, at)) {
+      continue;
+    }
+    QString value = values.value(it.key(), kDefaults.value(it.key()));
+    if (!values.contains(it.key()) && !kDefaults.contains(it.key())) {
+      for (const QString& read : facts.serverConfigReads.value(it.key()).split(QStringLiteral(" | "))) {
+        const qsizetype split = read.lastIndexOf(QStringLiteral(" @ "));
+        if (split < 0 || !covers(parseRangesOf(facts, read.mid(split + 3)), at, at)) {
+          continue;
+        }
+        const QString expression = read.left(split);
+        const auto match = kBoolDefault.match(expression);
+        value = match.hasMatch() ? match.captured(1)
+                : expression.contains(QLatin1String("Bool(")) ? QStringLiteral("false")
+                                                              : QString();
+      }
+    }
+    words.append(it.key() + u':' + value);
+  }
+  return QStringLiteral("time=2026-03-02T10:00:00.000Z level=INFO source=routes.go:1544 msg=\"server config\" "
+                        "env=\"map[%1]\"")
+      .arg(words.join(u' '));
 }
 
 QStringList checkLogAgainstFacts(const QString& logText, int from, int to) {

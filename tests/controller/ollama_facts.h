@@ -40,6 +40,7 @@ struct OllamaFacts {
   QList<FactMessage> messages;
   QList<FactRunnerFormat> runnerFormats;
   QMap<QString, TagRanges> serverConfigVariables;
+  QMap<QString, QString> serverConfigReads; // variable -> "expr @ ranges | …" (env.tsv)
 
   int tagIndex(const QString& tag) const { return static_cast<int>(tags.indexOf(tag)); }
   // The tag range "v0.12.6" or "v0.13.0..v0.24.0"; {-1, -1} when a tag is unknown.
@@ -52,6 +53,10 @@ bool covers(const TagRanges& ranges, int from, int to);
 
 // printf format → pattern for a whole line ("%d" → -?\d+, "%s" → .*, …).
 QString printfPattern(const QString& format);
+
+// A "server config" line as Ollama at `tag` prints it: every variable of envconfig.AsMap() in that
+// tag with its default value (booleans as the facts read them), `values` overriding.
+QString serverConfigLine(const QString& tag, const QMap<QString, QString>& values);
 
 // The problems of `logText` against the facts for the tags [from, to]: a line of text Ollama
 // never printed at that level, with attributes its call does not pass, outside the range, ….

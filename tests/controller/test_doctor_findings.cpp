@@ -14,6 +14,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <tuple>
 
 using namespace vgpu::controller;
 using namespace vgpu::controller::doctor;
@@ -269,7 +270,7 @@ TEST_CASE("finding 7: every variable a JetPack/Vulkan remedy names is in the hel
   }
 }
 
-TEST_CASE("finding 8: overlap and duplicate filters never rank decisive; mlx_ does not restrict; AMD variables") {
+TEST_CASE("finding 8: overlapping-library and duplicate filters keep the device: never decisive") {
   // A CUDA/Vulkan duplicate and an overlapping CUDA folder keep another entry of the device.
   const QString filters = QStringLiteral(
       "time=2026-03-02T10:00:00.101Z level=INFO source=runner.go:80 msg=\"discovering available GPUs...\"\n"
@@ -292,35 +293,34 @@ TEST_CASE("finding 8: overlap and duplicate filters never rank decisive; mlx_ do
     REQUIRE(cause != nullptr);
     CHECK(cause->strength == EvidenceStrength::Weak);
   }
+}
 
-  // OLLAMA_LLM_LIBRARY=mlx_* does not restrict the GPU folders (v0.20.4 and later).
-  const QString mlx = QStringLiteral(
-      "time=2026-03-02T10:00:00.100Z level=INFO source=routes.go:1597 msg=\"Listening on 127.0.0.1:11434 (version "
-      "0.24.0)\"\n"
-      "time=2026-03-02T10:00:00.101Z level=INFO source=runner.go:67 msg=\"discovering available GPUs...\"\n"
-      "time=2026-03-02T10:00:00.300Z level=DEBUG source=runner.go:433 msg=\"bootstrap discovery took\" duration=198ms "
-      "OLLAMA_LIBRARY_PATH=\"[/usr/local/lib/ollama /usr/local/lib/ollama/cuda_v12]\" extra_envs=map[]\n"
-      "time=2026-03-02T10:00:00.301Z level=DEBUG source=runner.go:123 msg=\"evaluating which, if any, devices to "
-      "filter out\" initial_count=0\n"
-      "time=2026-03-02T10:00:00.310Z level=INFO source=types.go:60 msg=\"inference compute\" id=cpu library=cpu "
-      "compute=\"\" name=cpu description=cpu libdirs=ollama driver=\"\" pci_id=\"\" type=\"\" total=\"31.3 GiB\" "
-      "available=\"29.9 GiB\"\n");
-  OllamaLog withMlx = parseOllamaLog(mlx);
-  // The server config line is long; give the requested value through a skip-free path: the
-  // verdict must not blame an mlx_ request for a folder it never restricted.
-  for (ServerStart& start : withMlx.starts) {
-    LogEvent config;
-    config.kind = EventKind::ServerConfig;
-    config.slog = true;
-    config.line = 0;
-    config.fields.insert(QStringLiteral("env"), QStringLiteral("map[OLLAMA_DEBUG:DEBUG OLLAMA_LLM_LIBRARY:mlx_metal]"));
-    start.events.prepend(config);
-  }
-  const DiscoveryVerdict mlxVerdict = analyseDiscovery(withMlx);
-  CHECK_FALSE(causeIds(mlxVerdict).contains(QStringLiteral("requested-library-not-visited")));
-  CHECK(causeIds(mlxVerdict).constFirst() == QStringLiteral("cuda-backend-load-failed"));
+TEST_CASE("finding 8: OLLAMA_LLM_LIBRARY=mlx_* restricts no GPU folder (v0.20.4 and later)") {
+  const QString mlx =
+      vgpu::test::serverConfigLine(QStringLiteral("v0.24.0"), {{QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("DEBUG")},
+                                                               {QStringLiteral("OLLAMA_LLM_LIBRARY"),
+                                                                QStringLiteral("mlx_metal")}}) +
+      QStringLiteral(
+          "\ntime=2026-03-02T10:00:00.100Z level=INFO source=routes.go:1597 msg=\"Listening on 127.0.0.1:11434 (version "
+          "0.24.0)\"\n"
+          "time=2026-03-02T10:00:00.101Z level=INFO source=runner.go:67 msg=\"discovering available GPUs...\"\n"
+          "time=2026-03-02T10:00:00.300Z level=DEBUG source=runner.go:433 msg=\"bootstrap discovery took\" "
+          "duration=198ms OLLAMA_LIBRARY_PATH=\"[/usr/local/lib/ollama /usr/local/lib/ollama/cuda_v13]\" "
+          "extra_envs=map[]\n"
+          "time=2026-03-02T10:00:00.301Z level=DEBUG source=runner.go:123 msg=\"evaluating which, if any, devices to "
+          "filter out\" initial_count=0\n"
+          "time=2026-03-02T10:00:00.310Z level=INFO source=types.go:60 msg=\"inference compute\" id=cpu library=cpu "
+          "compute=\"\" name=cpu description=cpu libdirs=ollama driver=\"\" pci_id=\"\" type=\"\" total=\"31.3 "
+          "GiB\" available=\"29.9 GiB\"\n");
+  const DiscoveryVerdict verdict = verdictOf(mlx, QStringLiteral("v0.24.0"));
+  CHECK(verdict.requestedLibrary == QStringLiteral("mlx_metal"));
+  INFO(causeIds(verdict).join(u',').toStdString());
+  CHECK_FALSE(causeIds(verdict).contains(QStringLiteral("requested-library-not-visited")));
+  REQUIRE_FALSE(verdict.causes.isEmpty());
+  CHECK(verdict.causes.constFirst().id == QStringLiteral("cuda-backend-load-failed"));
+}
 
-  // HIP_VISIBLE_DEVICES is not CUDA_VISIBLE_DEVICES: it cannot hide the CUDA device.
+TEST_CASE("finding 8: HIP_VISIBLE_DEVICES is not blamed as CUDA_VISIBLE_DEVICES") {
   const QString amd = QStringLiteral(
       "time=2026-03-02T10:00:00.101Z level=INFO source=runner.go:67 msg=\"discovering available GPUs...\"\n"
       "time=2026-03-02T10:00:00.102Z level=WARN source=runner.go:536 msg=\"user overrode visible devices\" "
@@ -330,14 +330,16 @@ TEST_CASE("finding 8: overlap and duplicate filters never rank decisive; mlx_ do
       "time=2026-03-02T10:00:00.310Z level=INFO source=types.go:60 msg=\"inference compute\" id=cpu library=cpu "
       "compute=\"\" name=cpu description=cpu libdirs=ollama driver=\"\" pci_id=\"\" type=\"\" total=\"31.3 GiB\" "
       "available=\"29.9 GiB\"\n");
-  const DiscoveryVerdict amdVerdict = verdictOf(amd, QStringLiteral("v0.13.0..v0.24.0"));
-  const DiscoveryCause* hidden = causeNamed(amdVerdict, QStringLiteral("visible-devices-hidden"));
+  const DiscoveryVerdict verdict = verdictOf(amd, QStringLiteral("v0.13.0..v0.24.0"));
+  const DiscoveryCause* hidden = causeNamed(verdict, QStringLiteral("visible-devices-hidden"));
   REQUIRE(hidden != nullptr);
   CHECK(hidden->strength == EvidenceStrength::Weak);
   CHECK_FALSE(hidden->explanation.contains(QLatin1String("CUDA_VISIBLE_DEVICES=")));
-  CHECK(amdVerdict.causes.constFirst().id == QStringLiteral("log-level-insufficient"));
+  CHECK_FALSE(hidden->action); // no env-unset CUDA_VISIBLE_DEVICES for a variable that is not set
+  CHECK(verdict.causes.constFirst().id == QStringLiteral("log-level-insufficient"));
+}
 
-  // OLLAMA_LIBRARY_PATH in the unit is named as not a user setting.
+TEST_CASE("finding 8: OLLAMA_LIBRARY_PATH in the unit is named as not a user setting") {
   OllamaInstallation installation;
   installation.environment.append({QStringLiteral("OLLAMA_LIBRARY_PATH"), QStringLiteral("/opt/cuda"),
                                    QStringLiteral("/etc/systemd/system/ollama.service.d/o.conf:2")});
@@ -364,4 +366,52 @@ TEST_CASE("finding 8: a BLAS pseudo-device with zero memory is not a cause; a CU
   cuda.replace(QStringLiteral("name=BLAS description=OpenBLAS"), QStringLiteral("name=CUDA0 description=\"NVIDIA H100\""));
   CHECK(causeIds(verdictOf(cuda, QStringLiteral("v0.30.2..v0.33.0-rc2")))
             .contains(QStringLiteral("device-filtered.zero-memory")));
+}
+
+TEST_CASE("finding 2: a release binary without a stamped version is dated by the messages it holds") {
+  // Markers as generated from Ollama's source (tests/data/ollama-facts/version-markers.tsv).
+  QList<std::tuple<QByteArray, QString, QString>> markers;
+  for (const QByteArray& line :
+       readFile(QString::fromStdString((vgpu::test::dataDir() / "ollama-facts" / "version-markers.tsv").string()))
+           .split('\n')) {
+    if (!line.isEmpty() && !line.startsWith('#')) {
+      const QList<QByteArray> cells = line.split('\t');
+      markers.append({cells.at(0), QString::fromLatin1(cells.at(1)), QString::fromLatin1(cells.at(2))});
+    }
+  }
+  REQUIRE(markers.size() > 10);
+  const auto& facts = vgpu::test::ollamaFacts();
+  struct Case {
+    const char* tag;
+    OllamaEra era;
+  };
+  for (const Case& c : {Case{"v0.12.3", OllamaEra::OldProbes}, Case{"v0.13.5", OllamaEra::A},
+                        Case{"v0.31.0", OllamaEra::B}, Case{"v0.32.1", OllamaEra::B}}) {
+    INFO(c.tag);
+    const int at = facts.tagIndex(QString::fromLatin1(c.tag));
+    // An ELF file with no Go build information version, holding the messages of that release
+    // the way a Go binary holds its string literals: back to back.
+    QByteArray image("\x7f" "ELF\x02\x01\x01", 7);
+    image.append(QByteArray(64, '\0'));
+    for (const auto& [text, first, last] : markers) {
+      if (at >= facts.tagIndex(first) && at <= facts.tagIndex(last)) {
+        image.append(text);
+      }
+    }
+    image.append("go1.24.1 runtime.main");
+    const QString path = QString::fromStdString(
+        (vgpu::test::scratchDir(std::string("finding2-") + c.tag) / "ollama").string());
+    QFile file(path);
+    REQUIRE(file.open(QIODevice::WriteOnly));
+    file.write(image);
+    file.close();
+    const OllamaVersion version = readOllamaVersion(path);
+    INFO(version.text.toStdString() << " / " << version.source.toStdString());
+    const QStringList ends = version.text.split(QStringLiteral(".."));
+    REQUIRE(facts.tagIndex(u'v' + ends.constFirst()) >= 0);
+    CHECK(facts.tagIndex(u'v' + ends.constFirst()) <= at);
+    CHECK(facts.tagIndex(u'v' + ends.constLast()) >= at);
+    CHECK(version.era == c.era);
+    CHECK(version.source.contains(QLatin1String("-trimpath")));
+  }
 }
