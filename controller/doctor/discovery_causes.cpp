@@ -81,8 +81,8 @@ QStringList visitedCudaFolders(const DiscoveryFacts& facts) {
 // The variables Ollama reports with "user overrode visible devices" (discover/runner.go,
 // overrideWarnings); only CUDA_VISIBLE_DEVICES can hide a CUDA device such as the vgpu one.
 constexpr const char* kVisibilityVariables[] = {
-    "CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES",      "ROCR_VISIBLE_DEVICES", "GGML_VK_VISIBLE_DEVICES",
-    "GPU_DEVICE_ORDINAL",   "HSA_OVERRIDE_GFX_VERSION",
+    "CUDA_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES",
+    "GGML_VK_VISIBLE_DEVICES", "GPU_DEVICE_ORDINAL",  "HSA_OVERRIDE_GFX_VERSION",
 };
 
 // The variable and value a "user overrode visible devices" line names (its one attribute).
@@ -144,11 +144,12 @@ Finding visibleDevicesHidden(const DiscoveryFacts& facts) {
                      "then restart Ollama."));
   found.action = remedyActionOf(RemedyActionId::UnsetCudaVisibleDevices);
   if (facts.serverConfig != nullptr && !facts.serverEnv.value(cuda).isEmpty()) {
-    found.evidence.append(configEvidence(facts, cuda,
-                                         QStringLiteral("the server reports CUDA_VISIBLE_DEVICES=%1").arg(value)));
+    found.evidence.append(
+        configEvidence(facts, cuda, QStringLiteral("the server reports CUDA_VISIBLE_DEVICES=%1").arg(value)));
   }
   if (cudaLine != nullptr) {
-    found.evidence.append(evidenceOf(cudaLine, QStringLiteral("Ollama notes that the visible devices were overridden")));
+    found.evidence.append(
+        evidenceOf(cudaLine, QStringLiteral("Ollama notes that the visible devices were overridden")));
   }
   addCpuEvidence(facts, &found);
   return found;
@@ -343,14 +344,14 @@ Finding deviceFiltered(const DiscoveryFacts& facts, const QList<const LogEvent*>
   const EvidenceStrength strength = !canCauseCpuMode ? EvidenceStrength::Weak
                                     : foundThenLost  ? EvidenceStrength::Decisive
                                                      : EvidenceStrength::Strong;
-  DiscoveryCause found = cause(strength,
-                               canCauseCpuMode
-                                   ? QStringLiteral("A device was found and then filtered out: %1").arg(why)
-                                   : QStringLiteral("One entry of a device was dropped and another kept: %1 This "
-                                                    "does not leave Ollama without the device, so it is not why "
-                                                    "Ollama runs on the CPU.")
-                                         .arg(why),
-                               nextStep);
+  DiscoveryCause found =
+      cause(strength,
+            canCauseCpuMode ? QStringLiteral("A device was found and then filtered out: %1").arg(why)
+                            : QStringLiteral("One entry of a device was dropped and another kept: %1 This "
+                                             "does not leave Ollama without the device, so it is not why "
+                                             "Ollama runs on the CPU.")
+                                  .arg(why),
+            nextStep);
   addInitialCountEvidence(facts, &found);
   for (const LogEvent* line : lines) {
     found.evidence.append(evidenceOf(line, QStringLiteral("the filter that dropped the device")));

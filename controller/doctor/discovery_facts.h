@@ -28,8 +28,8 @@ struct DiscoveryFacts {
   QString requestedLibrary; // trimmed of spaces and quotes as Ollama trims it
   const LogEvent* requestedSource = nullptr;
   bool requestRestricts = false; // the value restricts discovery (set, and not mlx_* from v0.20.4)
-  QStringList visitedFolders; // variant folder names from bootstrap, filter and backend lines (root excluded)
-  QString libraryRoot;        // from bootstrap or skip lines, e.g. /usr/local/lib/ollama
+  QStringList visitedFolders;    // variant folder names from bootstrap, filter and backend lines (root excluded)
+  QString libraryRoot;           // from bootstrap or skip lines, e.g. /usr/local/lib/ollama
   std::optional<int> initialCount;
   DiscoveryMode mode = DiscoveryMode::Undecided;
   bool discoveryFinished = false; // the bootstrap pass ended (initial_count or inference compute seen)

@@ -40,10 +40,13 @@ QString binaryArchitecture(const DoctorContext& context, const OllamaInstallatio
     QFile binary(SystemRoot(context.root).hostPath(path));
     if (binary.open(QIODevice::ReadOnly)) {
       const QByteArray header = binary.read(20);
-      if (header.size() == 20 && header.startsWith("\x7f" "ELF") && header[5] == 1) { // little endian
+      if (header.size() == 20 &&
+          header.startsWith("\x7f"
+                            "ELF") &&
+          header[5] == 1) { // little endian
         const auto machine =
             static_cast<quint16>(static_cast<quint8>(header[18]) | (static_cast<quint8>(header[19]) << 8));
-        return machine == kElfMachineAarch64 ? QStringLiteral("arm64")
+        return machine == kElfMachineAarch64  ? QStringLiteral("arm64")
                : machine == kElfMachineX86_64 ? QStringLiteral("x86_64")
                                               : QStringLiteral("ELF machine %1").arg(machine);
       }
@@ -70,7 +73,7 @@ void detectJetpack(const DoctorContext& context, const OllamaInstallation& insta
     static const QRegularExpression kL4t(QStringLiteral(" R(\\d+) "));
     const auto match = kL4t.match(QString::fromLatin1(release.read(64 * 1024)));
     const QString l4t = match.hasMatch() ? match.captured(1) : QString();
-    found = l4t == QLatin1String("35") ? QStringLiteral("jetpack5")
+    found = l4t == QLatin1String("35")   ? QStringLiteral("jetpack5")
             : l4t == QLatin1String("36") ? QStringLiteral("jetpack6")
                                          : QString();
     if (found.isEmpty()) {
@@ -92,8 +95,7 @@ void detectJetpack(const DoctorContext& context, const OllamaInstallation& insta
   }
   const QString folder = QStringLiteral("cuda_") + found;
   const VariantFolder* installed = installation.variant(folder);
-  if ((installed == nullptr || !installed->visible()) &&
-      ollamaVersionAtLeast(installation.version.text, 0, 31, 2)) {
+  if ((installed == nullptr || !installed->visible()) && ollamaVersionAtLeast(installation.version.text, 0, 31, 2)) {
     conditions->jetpackEvidence +=
         QStringLiteral(", cleared: %1 is not installed and Ollama v0.31.2 and later then use the other CUDA folders")
             .arg(folder);
@@ -114,7 +116,8 @@ Conditions conditionsOf(const DoctorContext& context, const OllamaInstallation& 
   if (installation.version.era == OllamaEra::B) {
     conditions.vulkanOn = ollamaBoolValue(vulkan, true);
     conditions.vulkanRule =
-        QStringLiteral("from v0.30.0: Vulkan on unless OLLAMA_VULKAN is 0, f, F, false, FALSE or False (%1)").arg(shown);
+        QStringLiteral("from v0.30.0: Vulkan on unless OLLAMA_VULKAN is 0, f, F, false, FALSE or False (%1)")
+            .arg(shown);
   } else {
     conditions.vulkanOn = ollamaBoolValue(vulkan, false);
     conditions.vulkanRule = QStringLiteral("before v0.30.0: Vulkan off unless OLLAMA_VULKAN is set to a value other "
@@ -175,7 +178,7 @@ bool ollamaBoolValue(const QString& value, bool defaultValue) {
   if (text.isEmpty()) {
     return defaultValue;
   }
-  static const QStringList kFalse{QStringLiteral("0"), QStringLiteral("f"), QStringLiteral("F"),
+  static const QStringList kFalse{QStringLiteral("0"),     QStringLiteral("f"),     QStringLiteral("F"),
                                   QStringLiteral("false"), QStringLiteral("FALSE"), QStringLiteral("False")};
   return !kFalse.contains(text); // ParseBool's true words, and any value it cannot parse, count as true
 }
@@ -201,10 +204,10 @@ CheckResult checkJetpackVulkan(const DoctorContext& context) {
   const Conditions conditions = conditionsOf(context, installation);
   const QString requested = requestedLibrary(installation);
   QList<Evidence> evidence;
-  evidence.append({QStringLiteral("JetPack detection"),
-                   QString::fromLatin1(kTegraRelease) + QStringLiteral(", JETSON_JETPACK"),
-                   conditions.jetpack.isEmpty() ? QStringLiteral("not detected: %1").arg(conditions.jetpackEvidence)
-                                                : QStringLiteral("%1: %2").arg(conditions.jetpack, conditions.jetpackEvidence)});
+  evidence.append(
+      {QStringLiteral("JetPack detection"), QString::fromLatin1(kTegraRelease) + QStringLiteral(", JETSON_JETPACK"),
+       conditions.jetpack.isEmpty() ? QStringLiteral("not detected: %1").arg(conditions.jetpackEvidence)
+                                    : QStringLiteral("%1: %2").arg(conditions.jetpack, conditions.jetpackEvidence)});
   evidence.append({QStringLiteral("Vulkan"), QStringLiteral("OLLAMA_VULKAN, Ollama %1").arg(installation.version.text),
                    conditions.vulkanRule});
   const VariantFolder* requestedSkipped = nullptr;

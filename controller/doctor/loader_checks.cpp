@@ -202,9 +202,8 @@ CheckResult checkLibggmlCuda(const DoctorContext& context) {
             .arg(shimDir, worst->cuda.path),
         checkRemedyActionOf(RemedyActionId::InstallShim)};
   } else if (worst->status == CheckStatus::Fail) {
-    result.remedy =
-        Remedy{QStringLiteral("Install vgpu's shim for the service (vgpuctl install --scope service)."),
-               checkRemedyActionOf(RemedyActionId::InstallShim)};
+    result.remedy = Remedy{QStringLiteral("Install vgpu's shim for the service (vgpuctl install --scope service)."),
+                           checkRemedyActionOf(RemedyActionId::InstallShim)};
   }
   return result;
 }

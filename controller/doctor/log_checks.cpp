@@ -136,10 +136,9 @@ CheckResult checkDebugLevelSufficient(const DoctorContext& context) {
         QStringLiteral("At Info level no line about the requested library (OLLAMA_LLM_LIBRARY) is expected; its "
                        "absence is not evidence that Ollama passed the folder over. OLLAMA_DEBUG=1 adds the skip "
                        "lines, the \"bootstrap discovery took … OLLAMA_LIBRARY_PATH=[…]\" lines and initial_count.");
-    result.remedy =
-        Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
-                              "new log; remove the setting afterwards."),
-               checkRemedyActionOf(RemedyActionId::RaiseDebug)};
+    result.remedy = Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
+                                          "new log; remove the setting afterwards."),
+                           checkRemedyActionOf(RemedyActionId::RaiseDebug)};
   }
   if (facts.serverConfig != nullptr) {
     result.evidence.append(

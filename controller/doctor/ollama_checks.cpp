@@ -157,10 +157,8 @@ CheckResult checkRequestedLibrary(const DoctorContext& context) {
   const QString alternative = usableCudaVariant(installation);
   const std::optional<RemedyAction> pickAnother =
       alternative.isEmpty() || alternative == requested
-          ? std::optional<RemedyAction>(
-                checkRemedyActionOf(RemedyActionId::UnsetLlmLibrary))
-          : std::optional<RemedyAction>(
-                checkRemedyActionOf(RemedyActionId::SetLlmLibrary, alternative));
+          ? std::optional<RemedyAction>(checkRemedyActionOf(RemedyActionId::UnsetLlmLibrary))
+          : std::optional<RemedyAction>(checkRemedyActionOf(RemedyActionId::SetLlmLibrary, alternative));
   const QString pickText = alternative.isEmpty() || alternative == requested
                                ? QStringLiteral("or remove OLLAMA_LLM_LIBRARY")
                                : QStringLiteral("or set OLLAMA_LLM_LIBRARY=%1").arg(alternative);

@@ -28,7 +28,7 @@ constexpr MessageRule kMessageRules[] = {
     {"evaluating which, if any, devices to filter out", Match::Exact, EventKind::EvaluatingFilter}, // v0.13.0+
     {"evluating which if any devices to filter out", Match::Exact, EventKind::EvaluatingFilter}, // v0.12.7–v0.12.11
     {"filtering out unsupported or overlapping GPU library combinations", Match::Exact,
-     EventKind::EvaluatingFilter}, // v0.12.4–v0.12.6, count=
+     EventKind::EvaluatingFilter},                                                  // v0.12.4–v0.12.6, count=
     {"verifying if device is supported", Match::Exact, EventKind::VerifyingDevice}, // v0.13.0+
     {"verifying device is supported", Match::Exact, EventKind::VerifyingDevice},    // v0.12.10–v0.12.11
     {"verifying GPU is supported", Match::Exact, EventKind::VerifyingDevice},       // v0.12.4–v0.12.9
@@ -68,7 +68,8 @@ constexpr RawRule kRawRules[] = {
     {R"(^ggml_cuda_init: (?<error>.*(?:fail|error|no CUDA).*)$)", EventKind::GgmlCudaFailed,
      "ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected"},
     {R"(^\s*Device (?<index>\d+): (?<name>.+?), compute capability (?<compute>\d+\.\d+))", EventKind::GgmlCudaDevice,
-     "  Device 0: NVIDIA H100 80GB HBM3, compute capability 9.0, VMM: yes, ID: GPU-6c8d7f1e-9a2b-4c3d-8e5f-0a1b2c3d4e5f"},
+     "  Device 0: NVIDIA H100 80GB HBM3, compute capability 9.0, VMM: yes, ID: "
+     "GPU-6c8d7f1e-9a2b-4c3d-8e5f-0a1b2c3d4e5f"},
     {R"(^load_backend: loaded (?<backend>.+?) backend from (?<path>\S+))", EventKind::LoadBackendLoaded,
      "load_backend: loaded CUDA backend from /usr/local/lib/ollama/cuda_v12/libggml-cuda.so"},
     {R"(^load_backend: (?<error>failed.*)$)", EventKind::LoadBackendFailed,

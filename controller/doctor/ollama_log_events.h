@@ -17,43 +17,43 @@
 namespace vgpu::controller::doctor {
 
 enum class EventKind {
-  Other,                // any line not listed below (kept for the timeline's context)
-  Malformed,            // looked like slog (time=) but did not parse; error in `detail`
-  ServerConfig,         // "server config" env="map[…]": first line of a server start
-  Listening,            // "Listening on … (version X.Y.Z)"
-  DiscoveringGpus,      // "discovering available GPUs..."
-  UserOverrodeVisible,  // "user overrode visible devices" (Warn; the attribute names the variable)
-  SkipAtUserRequest,    // "skipping available library at user's request" (or "users request")
-  JetpackNotDetected,   // "jetpack not detected … skipping"
-  VulkanDisabled,       // "experimental Vulkan support disabled…"
-  BootstrapDiscovery,   // "bootstrap discovery took" OLLAMA_LIBRARY_PATH=[…]
-  StartingRunner,       // "starting runner" cmd=…
-  EvaluatingFilter,     // "evaluating which, if any, devices to filter out" initial_count=N (and older wordings)
-  VerifyingDevice,      // "verifying if device is supported" (and older wordings)
-  FilterNotInitialized, // "filtering device which didn't fully initialize"
-  FilterOverlap,        // "filtering device with overlapping libraries"
-  DroppingDuplicate,    // "dropping duplicate device" (CUDA/ROCm vs Vulkan), v0.12.6–v0.12.9 forms
-  InferenceCompute,     // "inference compute" id=… library=…
+  Other,                  // any line not listed below (kept for the timeline's context)
+  Malformed,              // looked like slog (time=) but did not parse; error in `detail`
+  ServerConfig,           // "server config" env="map[…]": first line of a server start
+  Listening,              // "Listening on … (version X.Y.Z)"
+  DiscoveringGpus,        // "discovering available GPUs..."
+  UserOverrodeVisible,    // "user overrode visible devices" (Warn; the attribute names the variable)
+  SkipAtUserRequest,      // "skipping available library at user's request" (or "users request")
+  JetpackNotDetected,     // "jetpack not detected … skipping"
+  VulkanDisabled,         // "experimental Vulkan support disabled…"
+  BootstrapDiscovery,     // "bootstrap discovery took" OLLAMA_LIBRARY_PATH=[…]
+  StartingRunner,         // "starting runner" cmd=…
+  EvaluatingFilter,       // "evaluating which, if any, devices to filter out" initial_count=N (and older wordings)
+  VerifyingDevice,        // "verifying if device is supported" (and older wordings)
+  FilterNotInitialized,   // "filtering device which didn't fully initialize"
+  FilterOverlap,          // "filtering device with overlapping libraries"
+  DroppingDuplicate,      // "dropping duplicate device" (CUDA/ROCm vs Vulkan), v0.12.6–v0.12.9 forms
+  InferenceCompute,       // "inference compute" id=… library=…
   RunnerDiscoveryFailure, // era A "failure during GPU discovery" (Info) error=… detail=…
-  LlamaServerFailure,   // era B "failure during llama-server GPU discovery" (Info) error=… detail=…
-  DiscoveryTimedOut,    // era B "llama-server GPU discovery watchdog timed out", "… timed out waiting …" (Warn)
-  SystemInfoMissing,    // era B "llama-server discovery: system_info line not found in output …" (Warn)
-  IntegratedGpuDropped, // era B "dropping integrated GPU; to enable, set OLLAMA_IGPU_ENABLE=1" (Info)
-  LlamaServerMissing,   // era B "llama-server not available for device discovery"
-  ZeroMemory,           // era B "skipping pseudo-device with zero memory" (Debug; BLAS-like pseudo-devices)
-  ComputeNotCompiled,   // era B "compute capability not in compiled architectures"
-  DriverTooOld,         // era B "NVIDIA driver too old"
-  DriverUnverified,     // era B "could not verify NVIDIA driver compatibility"
-  LegacyProbe,          // old probes: "looking for compatible GPUs", "discovered GPU libraries", …
-  VramInfo,             // "entering low vram mode" / "vram-based default context"
-  GgmlCudaFound,        // ggml_cuda_init: found N CUDA devices
-  GgmlCudaFailed,       // ggml_cuda_init: failed to initialize CUDA: …
-  GgmlCudaDevice,       // "  Device 0: NAME, compute capability 9.0, VMM: yes"
-  LoadBackendLoaded,    // load_backend: loaded CUDA backend from …
-  LoadBackendFailed,    // load_backend: failed to load …
-  ListDevice,           // llama-server --list-devices: "CUDA0: NAME (X MiB, Y MiB free)"
-  CudaArchs,            // system_info … "CUDA : ARCHS = 750,800,…"
-  LayersOffloaded,      // load_tensors: offloaded N/M layers to GPU
+  LlamaServerFailure,     // era B "failure during llama-server GPU discovery" (Info) error=… detail=…
+  DiscoveryTimedOut,      // era B "llama-server GPU discovery watchdog timed out", "… timed out waiting …" (Warn)
+  SystemInfoMissing,      // era B "llama-server discovery: system_info line not found in output …" (Warn)
+  IntegratedGpuDropped,   // era B "dropping integrated GPU; to enable, set OLLAMA_IGPU_ENABLE=1" (Info)
+  LlamaServerMissing,     // era B "llama-server not available for device discovery"
+  ZeroMemory,             // era B "skipping pseudo-device with zero memory" (Debug; BLAS-like pseudo-devices)
+  ComputeNotCompiled,     // era B "compute capability not in compiled architectures"
+  DriverTooOld,           // era B "NVIDIA driver too old"
+  DriverUnverified,       // era B "could not verify NVIDIA driver compatibility"
+  LegacyProbe,            // old probes: "looking for compatible GPUs", "discovered GPU libraries", …
+  VramInfo,               // "entering low vram mode" / "vram-based default context"
+  GgmlCudaFound,          // ggml_cuda_init: found N CUDA devices
+  GgmlCudaFailed,         // ggml_cuda_init: failed to initialize CUDA: …
+  GgmlCudaDevice,         // "  Device 0: NAME, compute capability 9.0, VMM: yes"
+  LoadBackendLoaded,      // load_backend: loaded CUDA backend from …
+  LoadBackendFailed,      // load_backend: failed to load …
+  ListDevice,             // llama-server --list-devices: "CUDA0: NAME (X MiB, Y MiB free)"
+  CudaArchs,              // system_info … "CUDA : ARCHS = 750,800,…"
+  LayersOffloaded,        // load_tensors: offloaded N/M layers to GPU
 };
 
 struct LogEvent {

@@ -188,8 +188,8 @@ OllamaVersion ollamaVersionFromMarkers(QByteArrayView image) {
   possible.fill(true);
   int present = 0;
   for (const VersionMarker& marker : kVersionMarkers) {
-    const bool found = ::memmem(image.data(), static_cast<size_t>(image.size()), marker.text,
-                                std::strlen(marker.text)) != nullptr;
+    const bool found =
+        ::memmem(image.data(), static_cast<size_t>(image.size()), marker.text, std::strlen(marker.text)) != nullptr;
     present += found ? 1 : 0;
     for (int tag = 0; tag < kTags; ++tag) {
       const bool inside = tag >= marker.first && tag <= marker.last;
@@ -207,12 +207,12 @@ OllamaVersion ollamaVersionFromMarkers(QByteArrayView image) {
   }
   const int markers = static_cast<int>(std::size(kVersionMarkers));
   if (present == 0 || first < 0) {
-    version.source = present == 0 ? QStringLiteral("none of Ollama's %1 version marker messages is in the binary")
-                                        .arg(markers)
-                                  : QStringLiteral("Ollama's version marker messages in the binary contradict each "
-                                                   "other (%1 of %2 found)")
-                                        .arg(present)
-                                        .arg(markers);
+    version.source = present == 0
+                         ? QStringLiteral("none of Ollama's %1 version marker messages is in the binary").arg(markers)
+                         : QStringLiteral("Ollama's version marker messages in the binary contradict each "
+                                          "other (%1 of %2 found)")
+                               .arg(present)
+                               .arg(markers);
     return version;
   }
   const QString low = QString::fromLatin1(kOllamaTags[first]).mid(1);

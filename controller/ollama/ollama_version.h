@@ -6,8 +6,8 @@
 // stamping, so neither says; then the version is bracketed by the messages of Ollama's source
 // that exist only in some releases (controller/ollama/ollama_version_markers.inc, generated from
 // tests/data/ollama-facts): the binary holds each message of its version as a string literal.
-// Running `ollama --version` is not done: the service's binary may hang or start a server. The era table maps a version to
-// how its discovery works (shared/reference/ollama-discovery.md).
+// Running `ollama --version` is not done: the service's binary may hang or start a server. The era table maps a version
+// to how its discovery works (shared/reference/ollama-discovery.md).
 #pragma once
 
 #include <QByteArray>
@@ -30,7 +30,7 @@ struct OllamaVersion {
   // "0.13.0" (no leading v); "0.13.1-rc1..0.13.5" when only a range of tags is known (its first
   // version is what ollamaVersionAtLeast compares); or "unknown"
   QString text = QStringLiteral("unknown");
-  QString source;                           // where it was read: "ldflags -X", "module version", or why unknown
+  QString source; // where it was read: "ldflags -X", "module version", or why unknown
   OllamaEra era = OllamaEra::Unknown;
 };
 

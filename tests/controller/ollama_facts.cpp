@@ -196,7 +196,7 @@ QString serverConfigLine(const QString& tag, const QMap<QString, QString>& value
         }
         const QString expression = read.left(split);
         const auto match = kBoolDefault.match(expression);
-        value = match.hasMatch() ? match.captured(1)
+        value = match.hasMatch()                              ? match.captured(1)
                 : expression.contains(QLatin1String("Bool(")) ? QStringLiteral("false")
                                                               : QString();
       }
@@ -253,8 +253,8 @@ QStringList checkLogAgainstFacts(const QString& logText, int from, int to) {
     bool dynamicKeys = false;
     bool known = false;
     for (const FactMessage& message : facts.messages) {
-      const bool same = message.sprintf ? message.format.match(record->message).hasMatch()
-                                        : message.text == record->message;
+      const bool same =
+          message.sprintf ? message.format.match(record->message).hasMatch() : message.text == record->message;
       if (same && message.level == level) {
         known = true;
         ranges.append(message.ranges);
@@ -267,8 +267,8 @@ QStringList checkLogAgainstFacts(const QString& logText, int from, int to) {
       continue;
     }
     if (!covers(ranges, from, to)) {
-      problems.append(where + QStringLiteral(": \"%1\" (%2) is not logged in every tag of %3")
-                                  .arg(record->message, level, range));
+      problems.append(
+          where + QStringLiteral(": \"%1\" (%2) is not logged in every tag of %3").arg(record->message, level, range));
     }
     if (!dynamicKeys) {
       for (const auto& [key, value] : record->attributes) {

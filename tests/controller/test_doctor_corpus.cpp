@@ -197,8 +197,8 @@ time=t level=INFO source=t.go:1 msg="inference compute" id=cpu library=cpu
 }
 
 TEST_CASE("a backend load failure names the missing symbol") {
-  const DiscoveryVerdict verdict = analyseDiscovery(
-      parseOllamaLog(QString::fromUtf8(readFile(corpusDir() + QStringLiteral("/era-a-backend-load-failed-trace.log")))));
+  const DiscoveryVerdict verdict = analyseDiscovery(parseOllamaLog(
+      QString::fromUtf8(readFile(corpusDir() + QStringLiteral("/era-a-backend-load-failed-trace.log")))));
   REQUIRE_FALSE(verdict.causes.isEmpty());
   const DiscoveryCause& cause = verdict.causes.constFirst();
   CHECK(cause.id == QStringLiteral("cuda-backend-load-failed"));

@@ -84,12 +84,14 @@ TEST_CASE("ollama facts: a text outside the facts is reported") {
       "Server listening on 127.0.0.1:33333\n");
   const QStringList problems = vgpu::test::checkLogAgainstFacts(log, from, to);
   INFO(problems.join(u'\n').toStdString());
-  CHECK(problems.filter(QStringLiteral("line 1: \"filtering device which didn't fully initialize\" has no "
-                                       "attribute required"))
+  CHECK(problems
+            .filter(QStringLiteral("line 1: \"filtering device which didn't fully initialize\" has no "
+                                   "attribute required"))
             .size() == 1);
   CHECK(problems.filter(QStringLiteral("line 2: Ollama never logs")).size() == 1);
-  CHECK(problems.filter(QStringLiteral("line 3: \"skipping available library at users request\" (DEBUG) is not "
-                                       "logged in every tag"))
+  CHECK(problems
+            .filter(QStringLiteral("line 3: \"skipping available library at users request\" (DEBUG) is not "
+                                   "logged in every tag"))
             .size() == 1);
   CHECK(problems.filter(QStringLiteral("line 4: Ollama never logs \"inference compute\" at DEBUG")).size() == 1);
   // llama-server's device list exists only from v0.30.0; log.Println output is no runner format.

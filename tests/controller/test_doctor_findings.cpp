@@ -89,7 +89,9 @@ struct JetpackTree {
     QFile binary(dir + QStringLiteral("/usr/local/bin/ollama"));
     REQUIRE(binary.open(QIODevice::WriteOnly));
     QByteArray header(64, '\0');
-    header.replace(0, 4, "\x7f" "ELF");
+    header.replace(0, 4,
+                   "\x7f"
+                   "ELF");
     header[4] = 2; // 64-bit
     header[5] = 1; // little endian
     header[18] = static_cast<char>(elfMachine & 0xff);
@@ -182,7 +184,8 @@ TEST_CASE("finding 4: the v0.12.4-v0.12.11 wordings of the filter and verify lin
       QStringLiteral("0.12.9"), QStringLiteral("skipping available library at users request"),
       QStringLiteral("time=2026-03-02T10:00:00.301Z level=DEBUG source=runner.go:120 msg=\"evluating which if any "
                      "devices to filter out\" initial_count=0"));
-  for (const auto& [log, label] : {std::pair{older, QStringLiteral("v0.12.5")}, std::pair{typo, QStringLiteral("v0.12.9")}}) {
+  for (const auto& [log, label] :
+       {std::pair{older, QStringLiteral("v0.12.5")}, std::pair{typo, QStringLiteral("v0.12.9")}}) {
     INFO(label.toStdString());
     const DiscoveryVerdict verdict = verdictOf(log, label);
     CHECK(verdict.mode == DiscoveryMode::Cpu);
@@ -297,11 +300,12 @@ TEST_CASE("finding 8: overlapping-library and duplicate filters keep the device:
 
 TEST_CASE("finding 8: OLLAMA_LLM_LIBRARY=mlx_* restricts no GPU folder (v0.20.4 and later)") {
   const QString mlx =
-      vgpu::test::serverConfigLine(QStringLiteral("v0.24.0"), {{QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("DEBUG")},
-                                                               {QStringLiteral("OLLAMA_LLM_LIBRARY"),
-                                                                QStringLiteral("mlx_metal")}}) +
+      vgpu::test::serverConfigLine(QStringLiteral("v0.24.0"),
+                                   {{QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("DEBUG")},
+                                    {QStringLiteral("OLLAMA_LLM_LIBRARY"), QStringLiteral("mlx_metal")}}) +
       QStringLiteral(
-          "\ntime=2026-03-02T10:00:00.100Z level=INFO source=routes.go:1597 msg=\"Listening on 127.0.0.1:11434 (version "
+          "\ntime=2026-03-02T10:00:00.100Z level=INFO source=routes.go:1597 msg=\"Listening on 127.0.0.1:11434 "
+          "(version "
           "0.24.0)\"\n"
           "time=2026-03-02T10:00:00.101Z level=INFO source=runner.go:67 msg=\"discovering available GPUs...\"\n"
           "time=2026-03-02T10:00:00.300Z level=DEBUG source=runner.go:433 msg=\"bootstrap discovery took\" "
@@ -363,7 +367,8 @@ TEST_CASE("finding 8: a BLAS pseudo-device with zero memory is not a cause; a CU
   CHECK_FALSE(causeIds(verdictOf(pseudo, QStringLiteral("v0.30.2..v0.33.0-rc2")))
                   .contains(QStringLiteral("device-filtered.zero-memory")));
   QString cuda = pseudo;
-  cuda.replace(QStringLiteral("name=BLAS description=OpenBLAS"), QStringLiteral("name=CUDA0 description=\"NVIDIA H100\""));
+  cuda.replace(QStringLiteral("name=BLAS description=OpenBLAS"),
+               QStringLiteral("name=CUDA0 description=\"NVIDIA H100\""));
   CHECK(causeIds(verdictOf(cuda, QStringLiteral("v0.30.2..v0.33.0-rc2")))
             .contains(QStringLiteral("device-filtered.zero-memory")));
 }
@@ -391,7 +396,9 @@ TEST_CASE("finding 2: a release binary without a stamped version is dated by the
     const int at = facts.tagIndex(QString::fromLatin1(c.tag));
     // An ELF file with no Go build information version, holding the messages of that release
     // the way a Go binary holds its string literals: back to back.
-    QByteArray image("\x7f" "ELF\x02\x01\x01", 7);
+    QByteArray image("\x7f"
+                     "ELF\x02\x01\x01",
+                     7);
     image.append(QByteArray(64, '\0'));
     for (const auto& [text, first, last] : markers) {
       if (at >= facts.tagIndex(first) && at <= facts.tagIndex(last)) {
@@ -399,8 +406,8 @@ TEST_CASE("finding 2: a release binary without a stamped version is dated by the
       }
     }
     image.append("go1.24.1 runtime.main");
-    const QString path = QString::fromStdString(
-        (vgpu::test::scratchDir(std::string("finding2-") + c.tag) / "ollama").string());
+    const QString path =
+        QString::fromStdString((vgpu::test::scratchDir(std::string("finding2-") + c.tag) / "ollama").string());
     QFile file(path);
     REQUIRE(file.open(QIODevice::WriteOnly));
     file.write(image);

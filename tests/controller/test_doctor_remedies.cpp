@@ -63,8 +63,9 @@ TEST_CASE("doctor remedies: every action the doctor offers is applied by vgpu-he
       // What the doctor removes is set in the managed drop-in (elsewhere vgpu never edits): put it
       // there first as the admin or an earlier remedy would have, with a value Ollama reads.
       REQUIRE((findManagedVariable(name) != nullptr || name == QLatin1String("OLLAMA_NUM_GPU")));
-      tree->writeDropIn(QStringLiteral("50-vgpu.conf"),
-                        QStringLiteral("# Managed by vgpu (test)\n[Service]\nEnvironment=\"%1=0\"\n").arg(name).toUtf8());
+      tree->writeDropIn(
+          QStringLiteral("50-vgpu.conf"),
+          QStringLiteral("# Managed by vgpu (test)\n[Service]\nEnvironment=\"%1=0\"\n").arg(name).toUtf8());
       tree->remove(QStringLiteral("/etc/systemd/system/ollama.service.d/override.conf"));
       const HelperRun run = runHelper(tree->root(), verb, action.arguments);
       INFO(run.message.toStdString());
@@ -92,7 +93,8 @@ TEST_CASE("doctor remedies: the variables only ever removed cannot be set throug
   auto tree = makeTree("removal-only");
   for (const char* name : {"JETSON_JETPACK", "OLLAMA_LIBRARY_PATH", "HIP_VISIBLE_DEVICES"}) {
     INFO(name);
-    const HelperRun run = runHelper(tree->root(), QStringLiteral("env-set"), {QString::fromLatin1(name), QStringLiteral("6")});
+    const HelperRun run =
+        runHelper(tree->root(), QStringLiteral("env-set"), {QString::fromLatin1(name), QStringLiteral("6")});
     CHECK(run.exitCode != 0);
     CHECK(run.message.contains(QLatin1String("only removes")));
   }
