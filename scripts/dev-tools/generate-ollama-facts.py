@@ -388,6 +388,7 @@ def write_version_markers(out, tags, messages, literal_tags):
         for text, (first, last) in sorted(chosen.items(), key=lambda kv: (kv[1], kv[0])):
             f.write(f"    {{{quoted(text)}, {first}, {last}}},\n")
         f.write("};\n")
+    return len(chosen)
 
 
 README = """# Ollama facts (generated: do not edit)
@@ -405,6 +406,7 @@ attribute key or tag range is not here fails the suite. Re-run the script for ea
 | env.tsv | {variables} | the variables "server config" prints (envconfig.AsMap), and how each is read |
 | env-reads.tsv | {reads} | every variable the Go code reads or sets by name |
 | env-parsers.tsv | | envconfig's value parsers (Bool, BoolWithDefault, Var, LogLevel, ...) per tag range |
+| version-markers.tsv | {markers} | messages whose presence in a binary brackets its version (also written to controller/ollama/ollama_version_markers.inc) |
 
 ## Coverage
 - slog messages: every `slog.Debug/Info/Warn/Error[Context]`, `slog.Log(ctx, <level constant>, …)`,
@@ -420,6 +422,12 @@ attribute key or tag range is not here fails the suite. Re-run the script for ea
   Ollama's own code expects of that output: the regular expressions in discover/llama_server.go
   (`go-regexp` rows) with which Ollama parses `llama-server --list-devices` and system_info. A
   fixture line of llama-server output must match one of those.
+- Not covered: `log.Printf`/`log.Println` output of the runners, and third-party output such as
+  gin's `[GIN]` access lines; the fixtures hold none. A printf format with fewer than 8 fixed
+  characters (`%s`, `: `) vouches for no line in the test.
+- Version markers: per boundary between two releases, one message (24 characters or more, in the
+  packages every `ollama` binary links, in one contiguous run of tags, and not inside any other
+  string literal of a tag without it) that is in one release and not in the other.
 - Versions 0.25 to 0.29 exist only as v0.25.0-rc0 (era A code).
 """
 
@@ -532,13 +540,13 @@ def main():
         for (name, body), at in sorted(parsers.items(), key=lambda kv: (kv[0][0], min(kv[1]))):
             digest = hashlib.sha256(body.encode()).hexdigest()[:12]
             f.write("\t".join([name, ranges_of(at, tags), digest, clean(body)]) + "\n")
-    write_version_markers(out, tags, messages, literal_tags)
+    markers = write_version_markers(out, tags, messages, literal_tags)
     vendored = [t for t, source in zip(tags, llama) if source == "vendored"]
     upstream = [t for t, source in zip(tags, llama) if source != "vendored"]
     with open(out / "README.md", "w") as f:
         f.write(README.format(
             count=len(tags), first=tags[0], last=tags[-1], messages=len(messages), runner=len(runner),
-            variables=len(env), reads=len(env_reads),
+            variables=len(env), reads=len(env_reads), markers=markers,
             vendored=f"{vendored[0]}..{vendored[-1]}" if vendored else "none",
             upstream=f"{upstream[0]}..{upstream[-1]}" if upstream else "none",
             pins=", ".join(sorted(set(s.split()[1] for s in llama if s != "vendored"))) or "none"))
