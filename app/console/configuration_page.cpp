@@ -167,8 +167,9 @@ QWidget* ConfigurationPage::buildEnvironmentBox() {
   grid->setColumnStretch(2, 1);
   int row = 0;
   for (const controller::VariableSpec& spec : controller::managedVariables()) {
-    if (spec.installerOnly) {
-      continue; // written by the installer (LD_LIBRARY_PATH), not edited here
+    if (spec.installerOnly || spec.type == controller::VariableType::RemovalOnly ||
+        spec.type == controller::VariableType::OllamaBool) {
+      continue; // written by the installer (LD_LIBRARY_PATH), or by the doctor's remedies: not edited here
     }
     const QString name = QString::fromLatin1(spec.name);
     QWidget* editor = nullptr;

@@ -83,7 +83,9 @@ QStringList namesToShow(const ManagedDropIn& dropIn, const QString& only) {
   }
   QStringList names;
   for (const VariableSpec& spec : managedVariables()) {
-    names.append(QLatin1String(spec.name));
+    if (spec.type != VariableType::RemovalOnly) { // only ever removed: shown when the drop-in sets it
+      names.append(QLatin1String(spec.name));
+    }
   }
   for (auto it = dropIn.environment.variables().cbegin(); it != dropIn.environment.variables().cend(); ++it) {
     if (!names.contains(it.key())) {

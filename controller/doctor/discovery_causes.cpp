@@ -3,6 +3,7 @@
 // wording follows the facts of shared/reference/ollama-discovery.md: a visited variant folder
 // logs nothing in the skip loop, so only the bootstrap line proves a visit.
 #include "doctor/discovery_facts.h"
+#include "doctor/remedy_actions.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -77,15 +78,59 @@ QStringList visitedCudaFolders(const DiscoveryFacts& facts) {
   return folders;
 }
 
-Finding visibleDevicesHidden(const DiscoveryFacts& facts) {
-  const QString configured = facts.serverEnv.value(QStringLiteral("CUDA_VISIBLE_DEVICES"));
-  const LogEvent* overrode = facts.first(EventKind::UserOverrodeVisible);
-  QString value = configured;
-  if (overrode != nullptr && value.isEmpty()) {
-    value = overrode->fields.value(QStringLiteral("CUDA_VISIBLE_DEVICES"));
+// The variables Ollama reports with "user overrode visible devices" (discover/runner.go,
+// overrideWarnings); only CUDA_VISIBLE_DEVICES can hide a CUDA device such as the vgpu one.
+constexpr const char* kVisibilityVariables[] = {
+    "CUDA_VISIBLE_DEVICES",    "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES",
+    "GGML_VK_VISIBLE_DEVICES", "GPU_DEVICE_ORDINAL",  "HSA_OVERRIDE_GFX_VERSION",
+};
+
+// The variable and value a "user overrode visible devices" line names (its one attribute).
+std::pair<QString, QString> overriddenVariable(const LogEvent& event) {
+  for (const char* name : kVisibilityVariables) {
+    const QString key = QString::fromLatin1(name);
+    if (event.fields.contains(key)) {
+      return {key, event.fields.value(key)};
+    }
   }
-  if (value.trimmed() != QLatin1String("-1") && overrode == nullptr) {
-    return std::nullopt;
+  return {};
+}
+
+Finding visibleDevicesHidden(const DiscoveryFacts& facts) {
+  const QString cuda = QStringLiteral("CUDA_VISIBLE_DEVICES");
+  QString value = facts.serverEnv.value(cuda);
+  const LogEvent* cudaLine = nullptr;
+  QList<const LogEvent*> otherLines;
+  for (const LogEvent* overrode : facts.events(EventKind::UserOverrodeVisible)) {
+    const auto [name, shown] = overriddenVariable(*overrode);
+    if (name == cuda) {
+      cudaLine = overrode;
+      value = value.isEmpty() ? shown : value;
+    } else {
+      otherLines.append(overrode);
+    }
+  }
+  if (value.trimmed().isEmpty() && cudaLine == nullptr) {
+    if (otherLines.isEmpty()) {
+      return std::nullopt;
+    }
+    // Only AMD / Vulkan visibility was restricted: it cannot hide a CUDA device.
+    QStringList names;
+    for (const LogEvent* line : otherLines) {
+      names.append(overriddenVariable(*line).first);
+    }
+    DiscoveryCause found = cause(
+        EvidenceStrength::Weak,
+        QStringLiteral("%1 restrict(s) the AMD or Vulkan devices Ollama may use. They do not hide a CUDA device "
+                       "such as the vgpu one, so they are not why no CUDA device was found; they matter only if the "
+                       "GPU is served by ROCm or Vulkan.")
+            .arg(names.join(QStringLiteral(", "))),
+        QStringLiteral("Nothing to do for the vgpu shim; otherwise remove %1 from ollama.service's environment.")
+            .arg(names.join(QStringLiteral(", "))));
+    for (const LogEvent* line : otherLines) {
+      found.evidence.append(evidenceOf(line, QStringLiteral("Ollama notes that the visible devices were overridden")));
+    }
+    return found;
   }
   const bool hidesAll = value.trimmed() == QLatin1String("-1");
   DiscoveryCause found = cause(
@@ -97,21 +142,21 @@ Finding visibleDevicesHidden(const DiscoveryFacts& facts) {
                      .arg(value),
       QStringLiteral("Remove CUDA_VISIBLE_DEVICES from the ollama.service environment (or set it to the GPU's UUID), "
                      "then restart Ollama."));
-  found.action = HelperAction{QStringLiteral("env-unset"), {QStringLiteral("CUDA_VISIBLE_DEVICES")}, false};
-  if (facts.serverConfig != nullptr && !configured.isEmpty()) {
-    found.evidence.append(configEvidence(facts, QStringLiteral("CUDA_VISIBLE_DEVICES"),
-                                         QStringLiteral("the server reports CUDA_VISIBLE_DEVICES=%1").arg(configured)));
-  }
-  if (overrode != nullptr) {
+  found.action = remedyActionOf(RemedyActionId::UnsetCudaVisibleDevices);
+  if (facts.serverConfig != nullptr && !facts.serverEnv.value(cuda).isEmpty()) {
     found.evidence.append(
-        evidenceOf(overrode, QStringLiteral("Ollama notes that the visible devices were overridden")));
+        configEvidence(facts, cuda, QStringLiteral("the server reports CUDA_VISIBLE_DEVICES=%1").arg(value)));
+  }
+  if (cudaLine != nullptr) {
+    found.evidence.append(
+        evidenceOf(cudaLine, QStringLiteral("Ollama notes that the visible devices were overridden")));
   }
   addCpuEvidence(facts, &found);
   return found;
 }
 
 Finding requestedLibraryNotVisited(const DiscoveryFacts& facts) {
-  if (facts.requestedLibrary.isEmpty() || !facts.debugVisible || !facts.discoveryFinished ||
+  if (!facts.requestRestricts || !facts.debugVisible || !facts.discoveryFinished ||
       facts.visitedFolders.contains(facts.requestedLibrary)) {
     return std::nullopt;
   }
@@ -135,7 +180,9 @@ Finding requestedLibraryNotVisited(const DiscoveryFacts& facts) {
   explanation += QStringLiteral(
       "Ollama finds variant folders by globbing <root>/*/*ggml-*: a folder that does not exist, that the service "
       "user cannot read or enter, that is a broken symlink, or that has no *ggml-* file directly inside is invisible "
-      "to it, silently. (On a JetPack system before v0.32, a requested cuda_v12 is also skipped silently.)");
+      "to it, silently. (On a Jetson, linux/arm64 with JETSON_JETPACK set or /etc/nv_tegra_release naming R35 or R36, "
+      "every folder but cuda_jetpackN is also skipped silently, the requested one included; from v0.31.2 only while "
+      "that cuda_jetpackN folder exists.)");
   DiscoveryCause found =
       cause(EvidenceStrength::Decisive, explanation,
             QStringLiteral("Run the Ollama folder checks on %1 as the service user: it must exist, be readable and "
@@ -162,7 +209,7 @@ Finding requestedLibraryNotVisited(const DiscoveryFacts& facts) {
 }
 
 Finding noGpuVariantVisited(const DiscoveryFacts& facts) {
-  if (!facts.requestedLibrary.isEmpty() || !facts.debugVisible || !facts.discoveryFinished ||
+  if (facts.requestRestricts || !facts.debugVisible || !facts.discoveryFinished ||
       std::any_of(facts.visitedFolders.begin(), facts.visitedFolders.end(), isGpuVariant)) {
     return std::nullopt;
   }
@@ -189,8 +236,8 @@ Finding noGpuVariantVisited(const DiscoveryFacts& facts) {
 }
 
 Finding cudaInitFailed(const DiscoveryFacts& facts) {
-  QList<const LogEvent*> failures = facts.events(EventKind::GgmlCudaFailed);
-  for (const LogEvent* found : facts.events(EventKind::GgmlCudaFound)) {
+  QList<const LogEvent*> failures = facts.discoveryEvents(EventKind::GgmlCudaFailed);
+  for (const LogEvent* found : facts.discoveryEvents(EventKind::GgmlCudaFound)) {
     if (found->fields.value(QStringLiteral("count")) == QLatin1String("0")) {
       failures.append(found);
     }
@@ -218,13 +265,23 @@ Finding cudaInitFailed(const DiscoveryFacts& facts) {
 
 Finding cudaBackendLoadFailed(const DiscoveryFacts& facts) {
   const QStringList cudaFolders = visitedCudaFolders(facts);
-  const auto loadFailures = facts.events(EventKind::LoadBackendFailed);
-  if (!facts.events(EventKind::GgmlCudaFailed).isEmpty()) {
+  const auto loadFailures = facts.discoveryEvents(EventKind::LoadBackendFailed);
+  if (!facts.discoveryEvents(EventKind::GgmlCudaFailed).isEmpty()) {
     return std::nullopt; // the backend loaded; cudaInitFailed explains it
   }
   const bool noDevice = facts.initialCount.has_value() && *facts.initialCount == 0;
   if (loadFailures.isEmpty() && (cudaFolders.isEmpty() || !noDevice)) {
     return std::nullopt;
+  }
+  const bool failureReported = !facts.events(EventKind::LlamaServerFailure).isEmpty() ||
+                               !facts.events(EventKind::RunnerDiscoveryFailure).isEmpty() ||
+                               !facts.events(EventKind::DiscoveryTimedOut).isEmpty();
+  // Era B drops a device inside the bootstrap pass: then the backend did load and find it.
+  const bool foundThenDropped = !facts.events(EventKind::ComputeNotCompiled).isEmpty() ||
+                                !facts.events(EventKind::DriverTooOld).isEmpty() ||
+                                !facts.events(EventKind::IntegratedGpuDropped).isEmpty();
+  if (loadFailures.isEmpty() && (failureReported || foundThenDropped)) {
+    return std::nullopt; // Ollama said why the pass found nothing: that cause explains it
   }
   const QString folder = cudaFolders.isEmpty() ? QStringLiteral("cuda_v12") : cudaFolders.constFirst();
   const QString library = libraryRootOr(facts) + u'/' + folder + QStringLiteral("/libggml-cuda.so");
@@ -255,7 +312,7 @@ Finding cudaBackendLoadFailed(const DiscoveryFacts& facts) {
   }
   DiscoveryCause found = cause(EvidenceStrength::Decisive, explanation, nextStep);
   if (!facts.traceVisible) {
-    found.action = HelperAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("2")}, true};
+    found.action = remedyActionOf(RemedyActionId::RaiseDebugToTrace);
   }
   for (const LogEvent* failure : loadFailures) {
     found.evidence.append(evidenceOf(failure, QStringLiteral("the backend loader's error")));
@@ -269,14 +326,32 @@ Finding cudaBackendLoadFailed(const DiscoveryFacts& facts) {
 }
 
 // One rule per filter Ollama applies after the bootstrap pass; the filter line says why.
-Finding deviceFiltered(const DiscoveryFacts& facts, EventKind kind, const QString& why, const QString& nextStep) {
-  const auto lines = facts.events(kind);
+// `canCauseCpuMode` is false for the filters that drop one of two entries of the same device and
+// keep the other (overlapping CUDA folders, a CUDA/Vulkan duplicate): they never leave Ollama
+// without the device, so they rank weak whatever else the log shows.
+// `firstPass`: era B drops the device inside the bootstrap pass (llama-server's device list, the
+// driver check, the integrated-GPU filter), so initial_count does not count it: the line itself
+// shows that the device was found and then dropped.
+enum class FilterPass { Second, First, KeepsAnotherEntry };
+
+Finding deviceFiltered(const DiscoveryFacts& facts, const QList<const LogEvent*>& lines, const QString& why,
+                       const QString& nextStep, FilterPass pass = FilterPass::Second) {
   if (lines.isEmpty()) {
     return std::nullopt;
   }
-  const bool foundThenLost = facts.initialCount.value_or(0) > 0;
-  DiscoveryCause found = cause(foundThenLost ? EvidenceStrength::Decisive : EvidenceStrength::Strong,
-                               QStringLiteral("A device was found and then filtered out: %1").arg(why), nextStep);
+  const bool canCauseCpuMode = pass != FilterPass::KeepsAnotherEntry;
+  const bool foundThenLost = pass == FilterPass::First || facts.initialCount.value_or(0) > 0;
+  const EvidenceStrength strength = !canCauseCpuMode ? EvidenceStrength::Weak
+                                    : foundThenLost  ? EvidenceStrength::Decisive
+                                                     : EvidenceStrength::Strong;
+  DiscoveryCause found =
+      cause(strength,
+            canCauseCpuMode ? QStringLiteral("A device was found and then filtered out: %1").arg(why)
+                            : QStringLiteral("One entry of a device was dropped and another kept: %1 This "
+                                             "does not leave Ollama without the device, so it is not why "
+                                             "Ollama runs on the CPU.")
+                                  .arg(why),
+            nextStep);
   addInitialCountEvidence(facts, &found);
   for (const LogEvent* line : lines) {
     found.evidence.append(evidenceOf(line, QStringLiteral("the filter that dropped the device")));
@@ -287,7 +362,7 @@ Finding deviceFiltered(const DiscoveryFacts& facts, EventKind kind, const QStrin
 
 Finding filteredNotInitialized(const DiscoveryFacts& facts) {
   return deviceFiltered(
-      facts, EventKind::FilterNotInitialized,
+      facts, facts.events(EventKind::FilterNotInitialized),
       QStringLiteral("the second pass (the device alone, CUDA_VISIBLE_DEVICES=<id>, GGML_CUDA_INIT=1) did not "
                      "initialise it."),
       QStringLiteral("Check that the shim initialises with only this device visible (by UUID in era A, by index in "
@@ -296,41 +371,67 @@ Finding filteredNotInitialized(const DiscoveryFacts& facts) {
 }
 
 Finding filteredOverlap(const DiscoveryFacts& facts) {
-  return deviceFiltered(facts, EventKind::FilterOverlap,
+  return deviceFiltered(facts, facts.events(EventKind::FilterOverlap),
                         QStringLiteral("several CUDA folders serve the device and Ollama kept only the newest one "
                                        "that serves all GPUs."),
-                        QStringLiteral("Make the folder that holds the vgpu setup the one Ollama keeps: set "
-                                       "OLLAMA_LLM_LIBRARY to it, or make every CUDA folder load the shim."));
+                        QStringLiteral("Nothing to do for CPU mode. To choose the folder Ollama keeps, set "
+                                       "OLLAMA_LLM_LIBRARY to it."),
+                        FilterPass::KeepsAnotherEntry);
 }
 
 Finding filteredDuplicate(const DiscoveryFacts& facts) {
-  return deviceFiltered(facts, EventKind::DroppingDuplicate,
-                        QStringLiteral("devices with the same PCI ID are merged; every device the shim presents needs "
-                                       "its own PCI ID."),
-                        QStringLiteral("Check the PCI bus IDs the shim reports (cuDeviceGetPCIBusId, NVML) against "
-                                       "the stub devices."));
+  return deviceFiltered(facts, facts.events(EventKind::DroppingDuplicate),
+                        QStringLiteral("the same device (same PCI ID) was found through CUDA or ROCm and through "
+                                       "Vulkan, and Ollama kept the CUDA/ROCm entry."),
+                        QStringLiteral("Nothing to do for CPU mode. If the shim presents several devices, check that "
+                                       "each has its own PCI bus ID (cuDeviceGetPCIBusId, NVML)."),
+                        FilterPass::KeepsAnotherEntry);
 }
 
 Finding filteredComputeCapability(const DiscoveryFacts& facts) {
-  return deviceFiltered(facts, EventKind::ComputeNotCompiled,
+  return deviceFiltered(facts, facts.events(EventKind::ComputeNotCompiled),
                         QStringLiteral("its compute capability is not among the architectures the CUDA folder was "
                                        "built for (cuda_v13: CC 7.5 and newer; cuda_v12: 5.0–12.0)."),
                         QStringLiteral("Check the compute capability the shim presents (it must be the real remote "
-                                       "GPU's) and pick the CUDA folder built for it."));
+                                       "GPU's) and pick the CUDA folder built for it."),
+                        FilterPass::First);
 }
 
 Finding filteredDriverTooOld(const DiscoveryFacts& facts) {
-  return deviceFiltered(facts, EventKind::DriverTooOld,
-                        QStringLiteral("the driver version NVML reports is too old for the CUDA runtime of the folder "
-                                       "(runtime 12.4+ needs driver 550+, 12.8+ with CC < 7 needs 570+)."),
+  return deviceFiltered(facts, facts.events(EventKind::DriverTooOld),
+                        QStringLiteral("the driver version NVML reports is too old for cuda_v12 (the required_driver "
+                                       "attribute says which floor: 570 for a GPU of CC < 7 since v0.30.0, and from "
+                                       "v0.30.11 also 550 for every GPU)."),
                         QStringLiteral("Check the driver version the NVML shim reports "
-                                       "(nvmlSystemGetDriverVersion); it must be the host's real driver version."));
+                                       "(nvmlSystemGetDriverVersion); it must be the host's real driver version."),
+                        FilterPass::First);
 }
 
+// Debug, era B: pseudo-devices such as BLAS report zero memory and are skipped as a matter of
+// course; only a GPU device (CUDA0, ROCm0, Vulkan0) skipped this way is a cause.
 Finding filteredZeroMemory(const DiscoveryFacts& facts) {
-  return deviceFiltered(facts, EventKind::ZeroMemory, QStringLiteral("it reported zero memory."),
+  static const QRegularExpression kGpuName(QStringLiteral(R"(^(?:CUDA|ROCm|HIP|Vulkan)\d+$)"));
+  QList<const LogEvent*> gpus;
+  for (const LogEvent* line : facts.events(EventKind::ZeroMemory)) {
+    if (kGpuName.match(line->fields.value(QStringLiteral("name"))).hasMatch()) {
+      gpus.append(line);
+    }
+  }
+  return deviceFiltered(facts, gpus, QStringLiteral("it reported zero memory in llama-server --list-devices."),
                         QStringLiteral("Check the total memory the shim reports (cuDeviceTotalMem_v2, NVML memory "
-                                       "info); it must be the remote GPU's."));
+                                       "info); it must be the remote GPU's."),
+                        FilterPass::First);
+}
+
+Finding integratedGpuDropped(const DiscoveryFacts& facts) {
+  return deviceFiltered(
+      facts, facts.events(EventKind::IntegratedGpuDropped),
+      QStringLiteral("the device reported itself as an integrated GPU, and Ollama drops those unless "
+                     "OLLAMA_IGPU_ENABLE=1 (era B)."),
+      QStringLiteral("A vgpu device must report the remote GPU's attributes: check CU_DEVICE_ATTRIBUTE_INTEGRATED "
+                     "(0 for a discrete GPU) in the shim. Only for a GPU that really is integrated, set "
+                     "OLLAMA_IGPU_ENABLE=1 in ollama.service's environment."),
+      FilterPass::First);
 }
 
 Finding driverUnverified(const DiscoveryFacts& facts) {
@@ -348,24 +449,91 @@ Finding driverUnverified(const DiscoveryFacts& facts) {
   return found;
 }
 
-Finding llamaServerFailed(const DiscoveryFacts& facts) {
-  const auto lines = facts.events(EventKind::LlamaServerFailure);
+// "error=" holds why the runner or llama-server failed; "detail=" its last error output (often
+// empty): both are quoted.
+QString failureReason(const LogEvent& event) {
+  QStringList parts;
+  for (const char* key : {"error", "detail"}) {
+    const QString value = event.fields.value(QLatin1String(key)).trimmed();
+    if (!value.isEmpty() && !parts.contains(value)) {
+      parts.append(value);
+    }
+  }
+  return parts.join(QStringLiteral("; "));
+}
+
+Finding discoveryProcessFailed(const DiscoveryFacts& facts, EventKind kind, const QString& what) {
+  const auto lines = facts.events(kind);
   if (lines.isEmpty()) {
     return std::nullopt;
   }
-  const QString detail = lines.constFirst()->fields.value(QStringLiteral("detail"));
+  const QString reason = failureReason(*lines.constFirst());
   DiscoveryCause found = cause(
       EvidenceStrength::Decisive,
-      QStringLiteral("llama-server device discovery failed%1.")
-          .arg(detail.isEmpty() ? QString() : QStringLiteral(": %1").arg(detail)),
-      QStringLiteral("Run the loader check on the CUDA folder's libggml-cuda.so in the service's environment; a "
-                     "failing backend named by GGML_BACKEND_PATH is logged as \"load_backend: failed to load …\" at "
-                     "trace level (OLLAMA_DEBUG=2)."));
+      QStringLiteral("%1 failed during GPU discovery%2. The folder list it was given is in OLLAMA_LIBRARY_PATH; a "
+                     "runner that crashes or exits there (for example in cuInit of a libcuda.so.1 it loaded) "
+                     "contributes no device.")
+          .arg(what, reason.isEmpty() ? QString() : QStringLiteral(": %1").arg(reason)),
+      QStringLiteral("Run the loader check on the CUDA folder's libggml-cuda.so in the service's environment and "
+                     "the shim checks (cuInit, device count); with OLLAMA_DEBUG=2 the runner's own output "
+                     "(ggml_cuda_init, load_backend) reaches the log."));
   for (const LogEvent* line : lines) {
     found.evidence.append(evidenceOf(line, QStringLiteral("the discovery failure Ollama reported")));
   }
-  for (const LogEvent* line : facts.events(EventKind::LoadBackendFailed)) {
+  for (const LogEvent* line : facts.discoveryEvents(EventKind::LoadBackendFailed)) {
     found.evidence.append(evidenceOf(line, QStringLiteral("the backend loader's error")));
+  }
+  addCpuEvidence(facts, &found);
+  return found;
+}
+
+Finding llamaServerFailed(const DiscoveryFacts& facts) {
+  return discoveryProcessFailed(facts, EventKind::LlamaServerFailure, QStringLiteral("llama-server"));
+}
+
+Finding runnerDiscoveryFailed(const DiscoveryFacts& facts) {
+  return discoveryProcessFailed(facts, EventKind::RunnerDiscoveryFailure, QStringLiteral("An `ollama runner`"));
+}
+
+// Era B, Warn: the only Info/Warn-level clues when a shim hangs in llama-server.
+Finding discoveryTimedOut(const DiscoveryFacts& facts) {
+  const auto lines = facts.events(EventKind::DiscoveryTimedOut);
+  if (lines.isEmpty()) {
+    return std::nullopt;
+  }
+  bool cudaFolder = false;
+  for (const LogEvent* line : lines) {
+    for (const char* key : {"OLLAMA_LIBRARY_PATH", "libDirs"}) {
+      cudaFolder = cudaFolder || line->fields.value(QLatin1String(key)).contains(QLatin1String("cuda"));
+    }
+  }
+  DiscoveryCause found = cause(
+      cudaFolder ? EvidenceStrength::Decisive : EvidenceStrength::Strong,
+      QStringLiteral("llama-server did not finish its device discovery in time and was stopped; the devices of the "
+                     "folders it was given were not found. A CUDA library that blocks (a libcuda.so.1 waiting for a "
+                     "host that does not answer) looks exactly like this."),
+      QStringLiteral("Run the shim checks (is vgpud reachable from the service, does cuInit return) and the loader "
+                     "check on the CUDA folder; OLLAMA_DEBUG=2 shows how far llama-server got."));
+  for (const LogEvent* line : lines) {
+    found.evidence.append(evidenceOf(line, QStringLiteral("Ollama's watchdog gave up on llama-server")));
+  }
+  addCpuEvidence(facts, &found);
+  return found;
+}
+
+Finding systemInfoMissing(const DiscoveryFacts& facts) {
+  const auto lines = facts.events(EventKind::SystemInfoMissing);
+  if (lines.isEmpty()) {
+    return std::nullopt;
+  }
+  DiscoveryCause found = cause(
+      EvidenceStrength::Strong,
+      QStringLiteral("llama-server ended its output before its system_info line: it exited, crashed or hung while "
+                     "loading its backends (libggml-cuda.so and the libcuda.so.1 it reaches)."),
+      QStringLiteral("Run the loader check on the CUDA folder's libggml-cuda.so and the shim checks; OLLAMA_DEBUG=2 "
+                     "shows llama-server's last lines."));
+  for (const LogEvent* line : lines) {
+    found.evidence.append(evidenceOf(line, QStringLiteral("Ollama's warning")));
   }
   addCpuEvidence(facts, &found);
   return found;
@@ -450,7 +618,7 @@ Finding logLevelInsufficient(const DiscoveryFacts& facts) {
           .arg(requested),
       QStringLiteral("Set OLLAMA_DEBUG=1 in the ollama.service environment temporarily, restart Ollama, and run the "
                      "doctor again on the new log; remove the setting afterwards."));
-  found.action = HelperAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true};
+  found.action = remedyActionOf(RemedyActionId::RaiseDebug);
   if (facts.serverConfig != nullptr) {
     found.evidence.append(
         configEvidence(facts, QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("the log level the server runs at")));
@@ -467,7 +635,10 @@ constexpr CauseRule kCauseRules[] = {
     {"no-gpu-variant-visited", "No GPU variant folder was visited", &noGpuVariantVisited},
     {"cuda-init-failed", "CUDA initialisation failed in the runner", &cudaInitFailed},
     {"cuda-backend-load-failed", "libggml-cuda.so failed to load (or CUDA init failed)", &cudaBackendLoadFailed},
+    {"discovery-timed-out", "llama-server discovery timed out", &discoveryTimedOut},
     {"llama-server-discovery-failed", "llama-server device discovery failed", &llamaServerFailed},
+    {"runner-discovery-failed", "A discovery runner failed", &runnerDiscoveryFailed},
+    {"device-filtered.integrated-gpu", "The device was dropped as an integrated GPU", &integratedGpuDropped},
     {"device-filtered.not-initialized", "The device did not fully initialise", &filteredNotInitialized},
     {"device-filtered.overlapping-libraries", "The device was filtered as served by overlapping libraries",
      &filteredOverlap},
@@ -477,6 +648,7 @@ constexpr CauseRule kCauseRules[] = {
     {"device-filtered.driver-too-old", "The NVIDIA driver is too old for the CUDA folder", &filteredDriverTooOld},
     {"device-filtered.zero-memory", "The device reported zero memory", &filteredZeroMemory},
     {"llama-server-missing", "llama-server is missing", &llamaServerMissing},
+    {"system-info-missing", "llama-server stopped before its system_info line", &systemInfoMissing},
     {"discovery-incomplete", "GPU discovery did not finish in this log", &discoveryIncomplete},
     {"log-level-insufficient", "The log is at Info level: not enough to decide", &logLevelInsufficient, true},
     {"driver-unverified", "The driver version could not be verified", &driverUnverified},

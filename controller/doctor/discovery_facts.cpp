@@ -2,6 +2,8 @@
 // of its environment, visited variant folders, initial_count and the "inference compute" devices.
 #include "doctor/discovery_facts.h"
 
+#include "doctor/jetpack_vulkan_checks.h"
+
 #include <QFileInfo>
 #include <QRegularExpression>
 
@@ -100,6 +102,20 @@ bool isCpuDevice(const ComputeDevice& device) {
 
 } // namespace
 
+bool DiscoveryFacts::duringDiscovery(const LogEvent& event) const {
+  return discoveryEndLine == 0 || event.line < discoveryEndLine;
+}
+
+QList<const LogEvent*> DiscoveryFacts::discoveryEvents(EventKind kind) const {
+  QList<const LogEvent*> found;
+  for (const LogEvent* event : events(kind)) {
+    if (duringDiscovery(*event)) {
+      found.append(event);
+    }
+  }
+  return found;
+}
+
 QList<const LogEvent*> DiscoveryFacts::events(EventKind kind) const {
   QList<const LogEvent*> found;
   for (const LogEvent& event : start->events) {
@@ -170,12 +186,16 @@ DiscoveryFacts gatherDiscoveryFacts(const ServerStart& start) {
   DiscoveryFacts facts;
   facts.start = &start;
   facts.era = detectEra(start);
+  if (const LogEvent* end = facts.first(EventKind::InferenceCompute)) {
+    facts.discoveryEndLine = end->line;
+  }
 
   LogLevel verbosity = LogLevel::Info;
   for (const LogEvent& event : start.events) {
     if (event.slog && event.level != LogLevel::Unknown) {
       verbosity = moreVerbose(verbosity, event.level);
-    } else if (isRunnerOutput(event.kind)) {
+    } else if (isRunnerOutput(event.kind) && facts.duringDiscovery(event)) {
+      // Before the first "inference compute": discovery output, copied only at OLLAMA_DEBUG=2.
       verbosity = moreVerbose(verbosity, LogLevel::Trace);
     }
   }
@@ -222,7 +242,7 @@ DiscoveryFacts gatherDiscoveryFacts(const ServerStart& start) {
     }
   }
   for (const EventKind kind : kVisitingKinds) {
-    for (const LogEvent* event : facts.events(kind)) {
+    for (const LogEvent* event : facts.discoveryEvents(kind)) {
       const QString folder = visitedFolderOf(*event);
       if (!folder.isEmpty() && folder != QLatin1String("ollama") && !facts.visitedFolders.contains(folder)) {
         facts.visitedFolders.append(folder);
@@ -231,7 +251,10 @@ DiscoveryFacts gatherDiscoveryFacts(const ServerStart& start) {
   }
   if (const LogEvent* evaluating = facts.first(EventKind::EvaluatingFilter)) {
     bool ok = false;
-    const int count = evaluating->fields.value(QStringLiteral("initial_count")).toInt(&ok);
+    // v0.12.4–v0.12.6 "filtering out unsupported or overlapping GPU library combinations" count=N
+    const QString key = evaluating->fields.contains(QStringLiteral("initial_count")) ? QStringLiteral("initial_count")
+                                                                                     : QStringLiteral("count");
+    const int count = evaluating->fields.value(key).toInt(&ok);
     if (ok) {
       facts.initialCount = count;
     }
@@ -246,6 +269,10 @@ DiscoveryFacts gatherDiscoveryFacts(const ServerStart& start) {
       facts.devices.append(device);
     }
   }
+  // OLLAMA_LLM_LIBRARY=mlx_* does not restrict the GPU folders from v0.20.4 (discover/runner.go).
+  const bool mlxIgnored = facts.requestedLibrary.startsWith(QLatin1String("mlx_")) &&
+                          (facts.era.version.isEmpty() || ollamaVersionAtLeast(facts.era.version, 0, 20, 4));
+  facts.requestRestricts = !facts.requestedLibrary.isEmpty() && !mlxIgnored;
   facts.discoveryFinished = facts.initialCount.has_value() || !facts.events(EventKind::InferenceCompute).isEmpty();
   facts.mode = !facts.devices.isEmpty() ? DiscoveryMode::Gpu : sawCpu ? DiscoveryMode::Cpu : DiscoveryMode::Undecided;
   return facts;

@@ -1,6 +1,12 @@
 // What the discovery-cause rules need to know about one server start, gathered once: the
 // verbosity the log shows, OLLAMA_LLM_LIBRARY and CUDA_VISIBLE_DEVICES as the server reported
 // them, which variant folders were visited (bootstrap lines) and the events by kind.
+//
+// Runner output (ggml_cuda_init, load_backend, Device N) reaches the log during discovery only
+// at OLLAMA_DEBUG=2, but while a model loads at every level (Ollama copies the runner's stdout
+// and stderr: llm/server.go, llm/llama_server.go). Such a line proves trace level only when it
+// comes before the discovery ended (the first "inference compute" line); after it, it is model
+// load output and says nothing about the level nor about which folders discovery visited.
 #pragma once
 
 #include "doctor/discovery_verdict.h"
@@ -21,14 +27,19 @@ struct DiscoveryFacts {
   const LogEvent* serverConfig = nullptr;
   QString requestedLibrary; // trimmed of spaces and quotes as Ollama trims it
   const LogEvent* requestedSource = nullptr;
-  QStringList visitedFolders; // variant folder names from bootstrap, filter and backend lines (root excluded)
-  QString libraryRoot;        // from bootstrap or skip lines, e.g. /usr/local/lib/ollama
+  bool requestRestricts = false; // the value restricts discovery (set, and not mlx_* from v0.20.4)
+  QStringList visitedFolders;    // variant folder names from bootstrap, filter and backend lines (root excluded)
+  QString libraryRoot;           // from bootstrap or skip lines, e.g. /usr/local/lib/ollama
   std::optional<int> initialCount;
   DiscoveryMode mode = DiscoveryMode::Undecided;
   bool discoveryFinished = false; // the bootstrap pass ended (initial_count or inference compute seen)
+  int discoveryEndLine = 0;       // the first "inference compute" line; 0 = none (discovery not ended)
   QList<ComputeDevice> devices;
 
   QList<const LogEvent*> events(EventKind kind) const;
+  // Runner output of the discovery itself (before discoveryEndLine), not of a model load.
+  QList<const LogEvent*> discoveryEvents(EventKind kind) const;
+  bool duringDiscovery(const LogEvent& event) const;
   const LogEvent* first(EventKind kind) const;
 };
 

@@ -5,94 +5,183 @@
 #include "doctor/jetpack_vulkan_checks.h"
 
 #include "doctor/ollama_checks.h"
+#include "doctor/remedy_actions.h"
 #include "ollama/root_paths.h"
 
-#include <QFileInfo>
+#include <QFile>
 #include <QRegularExpression>
+#include <QSysInfo>
 
 namespace vgpu::controller::doctor {
 
 namespace {
 
 const char* const kTegraRelease = "/etc/nv_tegra_release";
+constexpr quint16 kElfMachineAarch64 = 183;
+constexpr quint16 kElfMachineX86_64 = 62;
 
 struct Conditions {
-  QString jetpackEvidence; // what detected JetPack ("" = not detected)
+  QString jetpack;         // "jetpack6" when Ollama detects JetPack, else ""
+  QString jetpackEvidence; // what detected it, or why it is not detected
+  bool jetpackFromVariable = false;
   bool vulkanOn = false;
-  QString vulkanRule;                        // the rule and the value that decided it
-  bool requestedVisitedUnderJetpack = false; // v0.32.0 and later
+  QString vulkanRule; // the rule and the value that decided it
 };
 
 QString environmentText(const OllamaInstallation& installation, const QString& name) {
   const EnvironmentValue* value = installation.environmentValue(name);
-  return value == nullptr ? QString() : value->value.trimmed();
+  return value == nullptr ? QString() : value->value;
+}
+
+// The architecture Ollama's binary was built for (ELF e_machine), "" when unknown.
+QString binaryArchitecture(const DoctorContext& context, const OllamaInstallation& installation) {
+  const QString path = installation.binary.resolved.isEmpty() ? installation.binary.path : installation.binary.resolved;
+  if (!path.isEmpty()) {
+    QFile binary(SystemRoot(context.root).hostPath(path));
+    if (binary.open(QIODevice::ReadOnly)) {
+      const QByteArray header = binary.read(20);
+      if (header.size() == 20 &&
+          header.startsWith("\x7f"
+                            "ELF") &&
+          header[5] == 1) { // little endian
+        const auto machine =
+            static_cast<quint16>(static_cast<quint8>(header[18]) | (static_cast<quint8>(header[19]) << 8));
+        return machine == kElfMachineAarch64  ? QStringLiteral("arm64")
+               : machine == kElfMachineX86_64 ? QStringLiteral("x86_64")
+                                              : QStringLiteral("ELF machine %1").arg(machine);
+      }
+    }
+  }
+  return context.root == QLatin1String("/") ? QSysInfo::currentCpuArchitecture() : QString();
+}
+
+// discover/gpu.go cudaJetpack(): JETSON_JETPACK first, else the first " R<n> " of the file.
+void detectJetpack(const DoctorContext& context, const OllamaInstallation& installation, Conditions* conditions) {
+  const QString architecture = binaryArchitecture(context, installation);
+  const QString variable = environmentText(installation, QStringLiteral("JETSON_JETPACK"));
+  QString found;
+  if (!variable.isEmpty()) {
+    found = QStringLiteral("jetpack") + variable.split(u'.').constFirst();
+    conditions->jetpackFromVariable = true;
+    conditions->jetpackEvidence = QStringLiteral("JETSON_JETPACK=%1").arg(variable);
+  } else {
+    QFile release(SystemRoot(context.root).hostPath(QString::fromLatin1(kTegraRelease)));
+    if (!release.open(QIODevice::ReadOnly)) {
+      conditions->jetpackEvidence = QStringLiteral("neither JETSON_JETPACK nor %1").arg(QLatin1String(kTegraRelease));
+      return;
+    }
+    static const QRegularExpression kL4t(QStringLiteral(" R(\\d+) "));
+    const auto match = kL4t.match(QString::fromLatin1(release.read(64 * 1024)));
+    const QString l4t = match.hasMatch() ? match.captured(1) : QString();
+    found = l4t == QLatin1String("35")   ? QStringLiteral("jetpack5")
+            : l4t == QLatin1String("36") ? QStringLiteral("jetpack6")
+                                         : QString();
+    if (found.isEmpty()) {
+      conditions->jetpackEvidence =
+          l4t.isEmpty() ? QStringLiteral("%1 has no \" R<n> \" release: Ollama does not detect JetPack from it")
+                              .arg(QLatin1String(kTegraRelease))
+                        : QStringLiteral("%1 names R%2: Ollama maps only R35 and R36 to JetPack")
+                              .arg(QLatin1String(kTegraRelease), l4t);
+      return;
+    }
+    conditions->jetpackEvidence = QStringLiteral("%1 names R%2").arg(QLatin1String(kTegraRelease), l4t);
+  }
+  if (!architecture.isEmpty() && architecture != QLatin1String("arm64")) {
+    conditions->jetpackEvidence += QStringLiteral(", ignored: Ollama detects JetPack only on linux/arm64 and its "
+                                                  "binary is %1")
+                                       .arg(architecture);
+    conditions->jetpackFromVariable = false;
+    return;
+  }
+  const QString folder = QStringLiteral("cuda_") + found;
+  const VariantFolder* installed = installation.variant(folder);
+  if ((installed == nullptr || !installed->visible()) && ollamaVersionAtLeast(installation.version.text, 0, 31, 2)) {
+    conditions->jetpackEvidence +=
+        QStringLiteral(", cleared: %1 is not installed and Ollama v0.31.2 and later then use the other CUDA folders")
+            .arg(folder);
+    conditions->jetpackFromVariable = false;
+    return;
+  }
+  conditions->jetpack = found;
+  if (architecture.isEmpty()) {
+    conditions->jetpackEvidence += QStringLiteral(" (if Ollama's binary is arm64; its architecture is unknown)");
+  }
 }
 
 Conditions conditionsOf(const DoctorContext& context, const OllamaInstallation& installation) {
   Conditions conditions;
-  const SystemRoot root(context.root);
-  const EnvironmentValue* jetpack = installation.environmentValue(QStringLiteral("JETSON_JETPACK"));
-  if (QFileInfo::exists(root.hostPath(QString::fromLatin1(kTegraRelease)))) {
-    conditions.jetpackEvidence = QStringLiteral("%1 exists").arg(QString::fromLatin1(kTegraRelease));
-  } else if (jetpack != nullptr && !jetpack->value.trimmed().isEmpty()) {
-    conditions.jetpackEvidence = QStringLiteral("JETSON_JETPACK=%1 (%2)").arg(jetpack->value, jetpack->origin);
-  }
+  detectJetpack(context, installation, &conditions);
   const QString vulkan = environmentText(installation, QStringLiteral("OLLAMA_VULKAN"));
   const QString shown = vulkan.isEmpty() ? QStringLiteral("unset") : QStringLiteral("OLLAMA_VULKAN=%1").arg(vulkan);
   if (installation.version.era == OllamaEra::B) {
-    conditions.vulkanOn = vulkan != QLatin1String("0");
-    conditions.vulkanRule = QStringLiteral("era B: Vulkan on unless OLLAMA_VULKAN=0 (%1)").arg(shown);
+    conditions.vulkanOn = ollamaBoolValue(vulkan, true);
+    conditions.vulkanRule =
+        QStringLiteral("from v0.30.0: Vulkan on unless OLLAMA_VULKAN is 0, f, F, false, FALSE or False (%1)")
+            .arg(shown);
   } else {
-    conditions.vulkanOn = vulkan == QLatin1String("1");
-    conditions.vulkanRule = QStringLiteral("before v0.30.0: Vulkan needs OLLAMA_VULKAN=1 (%1)").arg(shown);
+    conditions.vulkanOn = ollamaBoolValue(vulkan, false);
+    conditions.vulkanRule = QStringLiteral("before v0.30.0: Vulkan off unless OLLAMA_VULKAN is set to a value other "
+                                           "than 0, f, F, false, FALSE or False (%1)")
+                                .arg(shown);
   }
-  conditions.requestedVisitedUnderJetpack = ollamaVersionAtLeast(installation.version.text, 0, 32, 0);
   return conditions;
 }
 
 // Why Ollama skips `folder` under these conditions for JetPack or Vulkan; "" when it does not.
 QString skipReason(const VariantFolder& folder, const Conditions& conditions, const QString& requested) {
-  const bool isJetpackFolder = folder.kind == VariantKind::CudaJetpack;
-  if (!conditions.jetpackEvidence.isEmpty() && !isJetpackFolder) {
-    if (folder.name == requested && conditions.requestedVisitedUnderJetpack) {
-      return QString();
-    }
-    return QStringLiteral("JetPack detected (%1): Ollama uses only cuda_jetpackN folders%2")
-        .arg(conditions.jetpackEvidence, folder.name == requested
-                                             ? QStringLiteral(" and, before v0.32.0, skips the requested one too")
-                                             : QString());
+  if (!conditions.jetpack.isEmpty() && folder.name != QStringLiteral("cuda_") + conditions.jetpack) {
+    return QStringLiteral("JetPack detected (%1): Ollama uses only cuda_%2%3")
+        .arg(conditions.jetpackEvidence, conditions.jetpack,
+             folder.name == requested ? QStringLiteral(" and skips the requested folder too, in every version")
+                                      : QString());
   }
-  if (conditions.jetpackEvidence.isEmpty() && isJetpackFolder) {
+  if (conditions.jetpack.isEmpty() && folder.name.contains(QLatin1String("cuda_jetpack"))) {
     return QStringLiteral("JetPack not detected: Ollama skips cuda_jetpack folders");
   }
-  if (folder.kind == VariantKind::Vulkan && !conditions.vulkanOn) {
+  if (folder.name.contains(QLatin1String("vulkan")) && !conditions.vulkanOn) {
     return QStringLiteral("Vulkan is off (%1)").arg(conditions.vulkanRule);
   }
   return QString();
 }
 
 Remedy remedyFor(const VariantFolder& folder, const Conditions& conditions, const OllamaInstallation& installation) {
-  if (folder.kind == VariantKind::Vulkan) {
+  if (folder.name.contains(QLatin1String("vulkan")) && !conditions.vulkanOn) {
     return installation.version.era == OllamaEra::B
-               ? Remedy{QStringLiteral("Remove OLLAMA_VULKAN=0 from ollama.service's environment."),
-                        RemedyAction{QStringLiteral("env-unset"), {QStringLiteral("OLLAMA_VULKAN")}, false}}
+               ? Remedy{QStringLiteral("Remove OLLAMA_VULKAN from ollama.service's environment (unset, Vulkan is on "
+                                       "from v0.30.0)."),
+                        checkRemedyActionOf(RemedyActionId::UnsetVulkan)}
                : Remedy{QStringLiteral("Set OLLAMA_VULKAN=1 in ollama.service's environment (experimental "
                                        "before v0.30.0)."),
-                        RemedyAction{
-                            QStringLiteral("env-set"), {QStringLiteral("OLLAMA_VULKAN"), QStringLiteral("1")}, false}};
+                        checkRemedyActionOf(RemedyActionId::EnableVulkan)};
   }
-  if (conditions.jetpackEvidence.startsWith(QLatin1String("JETSON_JETPACK"))) {
+  if (conditions.jetpackFromVariable) {
     return Remedy{QStringLiteral("This is not a Jetson: remove JETSON_JETPACK from ollama.service's environment."),
-                  RemedyAction{QStringLiteral("env-unset"), {QStringLiteral("JETSON_JETPACK")}, false}};
+                  checkRemedyActionOf(RemedyActionId::UnsetJetsonJetpack)};
   }
   return Remedy{QStringLiteral("%1 makes Ollama treat this machine as a Jetson. If it is not one, remove that file; "
-                               "otherwise request a cuda_jetpackN folder, or upgrade Ollama to v0.32.0 or later, "
-                               "which visits the requested folder anyway.")
-                    .arg(QString::fromLatin1(kTegraRelease)),
+                               "otherwise request cuda_%2 or install it. Ollama v0.31.2 and later ignore the "
+                               "detection when cuda_%2 is not installed.")
+                    .arg(QString::fromLatin1(kTegraRelease), conditions.jetpack),
                 std::nullopt};
 }
 
 } // namespace
+
+bool ollamaBoolValue(const QString& value, bool defaultValue) {
+  QString text = value.trimmed();
+  while (!text.isEmpty() && (text.front() == u'"' || text.front() == u'\'')) {
+    text.remove(0, 1);
+  }
+  while (!text.isEmpty() && (text.back() == u'"' || text.back() == u'\'')) {
+    text.chop(1);
+  }
+  if (text.isEmpty()) {
+    return defaultValue;
+  }
+  static const QStringList kFalse{QStringLiteral("0"),     QStringLiteral("f"),     QStringLiteral("F"),
+                                  QStringLiteral("false"), QStringLiteral("FALSE"), QStringLiteral("False")};
+  return !kFalse.contains(text); // ParseBool's true words, and any value it cannot parse, count as true
+}
 
 bool ollamaVersionAtLeast(const QString& version, int major, int minor, int patch) {
   static const QRegularExpression pattern(QStringLiteral(R"(^v?(\d+)\.(\d+)\.(\d+))"));
@@ -115,9 +204,10 @@ CheckResult checkJetpackVulkan(const DoctorContext& context) {
   const Conditions conditions = conditionsOf(context, installation);
   const QString requested = requestedLibrary(installation);
   QList<Evidence> evidence;
-  evidence.append({QStringLiteral("JetPack detection"),
-                   QString::fromLatin1(kTegraRelease) + QStringLiteral(", JETSON_JETPACK"),
-                   conditions.jetpackEvidence.isEmpty() ? QStringLiteral("not detected") : conditions.jetpackEvidence});
+  evidence.append(
+      {QStringLiteral("JetPack detection"), QString::fromLatin1(kTegraRelease) + QStringLiteral(", JETSON_JETPACK"),
+       conditions.jetpack.isEmpty() ? QStringLiteral("not detected: %1").arg(conditions.jetpackEvidence)
+                                    : QStringLiteral("%1: %2").arg(conditions.jetpack, conditions.jetpackEvidence)});
   evidence.append({QStringLiteral("Vulkan"), QStringLiteral("OLLAMA_VULKAN, Ollama %1").arg(installation.version.text),
                    conditions.vulkanRule});
   const VariantFolder* requestedSkipped = nullptr;

@@ -2,6 +2,8 @@
 // when OLLAMA_LLM_LIBRARY is set), classified by where the driver libraries came from.
 #include "doctor/loader_checks.h"
 
+#include "doctor/remedy_actions.h"
+
 #include "changes/library_shadowing.h"
 #include "doctor/child_probe.h"
 #include "doctor/ollama_checks.h"
@@ -198,11 +200,10 @@ CheckResult checkLibggmlCuda(const DoctorContext& context) {
         QStringLiteral("Put %1 first on ollama.service's LD_LIBRARY_PATH (vgpuctl install --scope service writes "
                        "that drop-in), or remove the other libcuda.so.1 (%2) from the search path.")
             .arg(shimDir, worst->cuda.path),
-        RemedyAction{QStringLiteral("install"), {QStringLiteral("--scope"), QStringLiteral("service")}, false}};
+        checkRemedyActionOf(RemedyActionId::InstallShim)};
   } else if (worst->status == CheckStatus::Fail) {
-    result.remedy =
-        Remedy{QStringLiteral("Install vgpu's shim for the service (vgpuctl install --scope service)."),
-               RemedyAction{QStringLiteral("install"), {QStringLiteral("--scope"), QStringLiteral("service")}, false}};
+    result.remedy = Remedy{QStringLiteral("Install vgpu's shim for the service (vgpuctl install --scope service)."),
+                           checkRemedyActionOf(RemedyActionId::InstallShim)};
   }
   return result;
 }

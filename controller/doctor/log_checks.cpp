@@ -2,6 +2,8 @@
 // evidence pointing at file:line and a remedy with the helper verb where one applies.
 #include "doctor/log_checks.h"
 
+#include "doctor/remedy_actions.h"
+
 #include "doctor/discovery_facts.h"
 #include "doctor/discovery_verdict.h"
 
@@ -134,10 +136,9 @@ CheckResult checkDebugLevelSufficient(const DoctorContext& context) {
         QStringLiteral("At Info level no line about the requested library (OLLAMA_LLM_LIBRARY) is expected; its "
                        "absence is not evidence that Ollama passed the folder over. OLLAMA_DEBUG=1 adds the skip "
                        "lines, the \"bootstrap discovery took … OLLAMA_LIBRARY_PATH=[…]\" lines and initial_count.");
-    result.remedy =
-        Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
-                              "new log; remove the setting afterwards."),
-               RemedyAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")}, true}};
+    result.remedy = Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
+                                          "new log; remove the setting afterwards."),
+                           checkRemedyActionOf(RemedyActionId::RaiseDebug)};
   }
   if (facts.serverConfig != nullptr) {
     result.evidence.append(

@@ -3,6 +3,8 @@
 // them silently), which is why they are checked on the tree itself.
 #include "doctor/ollama_checks.h"
 
+#include "doctor/remedy_actions.h"
+
 #include "ollama/root_paths.h"
 
 #include <QFileInfo>
@@ -155,10 +157,8 @@ CheckResult checkRequestedLibrary(const DoctorContext& context) {
   const QString alternative = usableCudaVariant(installation);
   const std::optional<RemedyAction> pickAnother =
       alternative.isEmpty() || alternative == requested
-          ? std::optional<RemedyAction>(
-                RemedyAction{QStringLiteral("env-unset"), {QStringLiteral("OLLAMA_LLM_LIBRARY")}})
-          : std::optional<RemedyAction>(
-                RemedyAction{QStringLiteral("env-set"), {QStringLiteral("OLLAMA_LLM_LIBRARY"), alternative}});
+          ? std::optional<RemedyAction>(checkRemedyActionOf(RemedyActionId::UnsetLlmLibrary))
+          : std::optional<RemedyAction>(checkRemedyActionOf(RemedyActionId::SetLlmLibrary, alternative));
   const QString pickText = alternative.isEmpty() || alternative == requested
                                ? QStringLiteral("or remove OLLAMA_LLM_LIBRARY")
                                : QStringLiteral("or set OLLAMA_LLM_LIBRARY=%1").arg(alternative);

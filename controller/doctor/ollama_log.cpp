@@ -30,6 +30,9 @@ bool startsNewServer(const ServerStart& current, const LogEvent& event) {
 bool isEraBLine(const LogEvent& event) {
   switch (event.kind) {
   case EventKind::LlamaServerFailure:
+  case EventKind::DiscoveryTimedOut:
+  case EventKind::SystemInfoMissing:
+  case EventKind::IntegratedGpuDropped:
   case EventKind::LlamaServerMissing:
   case EventKind::ListDevice:
   case EventKind::ZeroMemory:
@@ -106,7 +109,8 @@ EraFinding detectEra(const ServerStart& start) {
                         .arg(event.line),
               event.line, finding.oldSkipWording};
     }
-    if (event.kind == EventKind::BootstrapDiscovery || event.kind == EventKind::StartingRunner) {
+    if (event.kind == EventKind::BootstrapDiscovery || event.kind == EventKind::StartingRunner ||
+        event.kind == EventKind::RunnerDiscoveryFailure) {
       return {OllamaEra::A, finding.version,
               QStringLiteral("runner-based bootstrap discovery (line %1)").arg(event.line), event.line,
               finding.oldSkipWording};

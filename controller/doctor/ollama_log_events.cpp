@@ -8,62 +8,78 @@ namespace vgpu::controller::doctor {
 
 namespace {
 
-enum class Match { Exact, Prefix, Contains };
+using Match = MessageMatch;
 
-struct MessageRule {
-  const char* text;
-  Match match;
-  EventKind kind;
-};
-
-// slog msg → event. First match wins; the texts are Ollama's (discover/, server/, llm/).
+// Texts exactly as Ollama's source prints them (tests/data/ollama-facts/messages.tsv gives each
+// one's level and tag range). Older wordings keep their own rows: a v0.12.x log is read too.
 constexpr MessageRule kMessageRules[] = {
     {"server config", Match::Exact, EventKind::ServerConfig},
-    {"Listening on", Match::Prefix, EventKind::Listening},
-    {"discovering available GPUs", Match::Prefix, EventKind::DiscoveringGpus},
-    {"user overrode visible devices", Match::Contains, EventKind::UserOverrodeVisible},
-    {"skipping available library at user", Match::Contains, EventKind::SkipAtUserRequest},
-    {"jetpack not detected", Match::Contains, EventKind::JetpackNotDetected},
-    {"Vulkan support disabled", Match::Contains, EventKind::VulkanDisabled},
-    {"bootstrap discovery took", Match::Prefix, EventKind::BootstrapDiscovery},
-    {"starting runner", Match::Prefix, EventKind::StartingRunner},
-    {"starting llama-server", Match::Prefix, EventKind::StartingRunner},
-    {"evaluating which, if any, devices to filter out", Match::Prefix, EventKind::EvaluatingFilter},
-    {"verifying if device is supported", Match::Prefix, EventKind::VerifyingDevice},
-    {"didn't fully initialize", Match::Contains, EventKind::FilterNotInitialized},
-    {"overlapping libraries", Match::Contains, EventKind::FilterOverlap},
-    {"dropping duplicate device", Match::Prefix, EventKind::DroppingDuplicate},
+    {"Listening on %s (version %s)", Match::Prefix, EventKind::Listening}, // a Sprintf format
+    {"discovering available GPUs...", Match::Exact, EventKind::DiscoveringGpus},
+    {"user overrode visible devices", Match::Exact, EventKind::UserOverrodeVisible},
+    {"skipping available library at user's request", Match::Exact, EventKind::SkipAtUserRequest}, // v0.13.0+
+    {"skipping available library at users request", Match::Exact, EventKind::SkipAtUserRequest},  // v0.12.4–v0.12.11
+    {"jetpack not detected (set JETSON_JETPACK or OLLAMA_LLM_LIBRARY to override), skipping", Match::Exact,
+     EventKind::JetpackNotDetected},
+    {"experimental Vulkan support disabled.  To enable, set OLLAMA_VULKAN=1", Match::Exact, EventKind::VulkanDisabled},
+    {"bootstrap discovery took", Match::Exact, EventKind::BootstrapDiscovery},
+    {"starting runner", Match::Exact, EventKind::StartingRunner},
+    {"starting llama-server", Match::Exact, EventKind::StartingRunner},
+    {"evaluating which, if any, devices to filter out", Match::Exact, EventKind::EvaluatingFilter}, // v0.13.0+
+    {"evluating which if any devices to filter out", Match::Exact, EventKind::EvaluatingFilter}, // v0.12.7–v0.12.11
+    {"filtering out unsupported or overlapping GPU library combinations", Match::Exact,
+     EventKind::EvaluatingFilter},                                                  // v0.12.4–v0.12.6, count=
+    {"verifying if device is supported", Match::Exact, EventKind::VerifyingDevice}, // v0.13.0+
+    {"verifying device is supported", Match::Exact, EventKind::VerifyingDevice},    // v0.12.10–v0.12.11
+    {"verifying GPU is supported", Match::Exact, EventKind::VerifyingDevice},       // v0.12.4–v0.12.9
+    {"filtering device which didn't fully initialize", Match::Exact, EventKind::FilterNotInitialized},
+    {"filtering device with overlapping libraries", Match::Exact, EventKind::FilterOverlap},
+    {"dropping duplicate device", Match::Exact, EventKind::DroppingDuplicate},
+    {"filtering device with duplicate PCI ID", Match::Exact, EventKind::DroppingDuplicate}, // v0.12.7–v0.12.9
+    {"dropping Vulkan duplicate by PCI ID", Match::Exact, EventKind::DroppingDuplicate},    // v0.12.6
     {"inference compute", Match::Exact, EventKind::InferenceCompute},
-    {"failure during llama-server GPU discovery", Match::Contains, EventKind::LlamaServerFailure},
-    {"llama-server not available", Match::Contains, EventKind::LlamaServerMissing},
-    {"pseudo-device with zero memory", Match::Contains, EventKind::ZeroMemory},
-    {"not in compiled architectures", Match::Contains, EventKind::ComputeNotCompiled},
-    {"NVIDIA driver too old", Match::Contains, EventKind::DriverTooOld},
-    {"could not verify NVIDIA driver", Match::Contains, EventKind::DriverUnverified},
-    {"looking for compatible GPUs", Match::Contains, EventKind::LegacyProbe},
-    {"discovered GPU libraries", Match::Contains, EventKind::LegacyProbe},
+    {"failure during GPU discovery", Match::Exact, EventKind::RunnerDiscoveryFailure},
+    {"failure during llama-server GPU discovery", Match::Exact, EventKind::LlamaServerFailure},
+    {"llama-server GPU discovery watchdog timed out", Match::Exact, EventKind::DiscoveryTimedOut},
+    {"llama-server discovery: timed out waiting for server startup", Match::Exact, EventKind::DiscoveryTimedOut},
+    {"llama-server discovery: system_info line not found in output", Match::Prefix, EventKind::SystemInfoMissing},
+    {"dropping integrated GPU", Match::Prefix, EventKind::IntegratedGpuDropped},
+    {"llama-server not available for device discovery", Match::Exact, EventKind::LlamaServerMissing},
+    {"skipping pseudo-device with zero memory", Match::Exact, EventKind::ZeroMemory},
+    {"skipping CUDA device — compute capability not in compiled architectures", Match::Exact,
+     EventKind::ComputeNotCompiled},
+    {"NVIDIA driver too old", Match::Exact, EventKind::DriverTooOld},
+    {"could not verify NVIDIA driver compatibility", Match::Prefix, EventKind::DriverUnverified},
+    {"looking for compatible GPUs", Match::Exact, EventKind::LegacyProbe},
+    {"discovered GPU libraries", Match::Exact, EventKind::LegacyProbe},
     {"detected GPUs", Match::Exact, EventKind::LegacyProbe},
-    {"searching for GPU discovery libraries", Match::Contains, EventKind::LegacyProbe},
-    {"entering low vram mode", Match::Contains, EventKind::VramInfo},
-    {"vram-based default context", Match::Contains, EventKind::VramInfo},
+    {"searching for GPU discovery libraries for NVIDIA", Match::Exact, EventKind::LegacyProbe},
+    {"entering low vram mode", Match::Exact, EventKind::VramInfo},
+    {"vram-based default context", Match::Exact, EventKind::VramInfo},
 };
 
-struct RawRule {
-  const char* pattern; // named groups become LogEvent::fields
-  EventKind kind;
-};
-
-// Runner / llama-server output that reaches the log verbatim (OLLAMA_DEBUG=2, or era B trace).
+// Runner / llama-server output that reaches the log verbatim: during discovery only at
+// OLLAMA_DEBUG=2, but at every level while a model loads (the runner's stdout and stderr are
+// copied to the server's stderr). Samples: era A from the vendored ggml formats, era B from the
+// lines Ollama's own regular expressions in discover/llama_server.go accept.
 constexpr RawRule kRawRules[] = {
-    {R"(^ggml_cuda_init: found (?<count>\d+) CUDA devices)", EventKind::GgmlCudaFound},
-    {R"(^ggml_cuda_init: (?<error>.*(?:fail|error|no CUDA).*)$)", EventKind::GgmlCudaFailed},
-    {R"(^\s*Device (?<index>\d+): (?<name>.+?), compute capability (?<compute>\d+\.\d+))", EventKind::GgmlCudaDevice},
-    {R"(^load_backend: loaded (?<backend>.+?) backend from (?<path>\S+))", EventKind::LoadBackendLoaded},
-    {R"(^load_backend: (?<error>failed.*)$)", EventKind::LoadBackendFailed},
+    {R"(^ggml_cuda_init: found (?<count>\d+) CUDA devices)", EventKind::GgmlCudaFound,
+     "ggml_cuda_init: found 1 CUDA devices:"},
+    {R"(^ggml_cuda_init: (?<error>.*(?:fail|error|no CUDA).*)$)", EventKind::GgmlCudaFailed,
+     "ggml_cuda_init: failed to initialize CUDA: no CUDA-capable device is detected"},
+    {R"(^\s*Device (?<index>\d+): (?<name>.+?), compute capability (?<compute>\d+\.\d+))", EventKind::GgmlCudaDevice,
+     "  Device 0: NVIDIA H100 80GB HBM3, compute capability 9.0, VMM: yes, ID: "
+     "GPU-6c8d7f1e-9a2b-4c3d-8e5f-0a1b2c3d4e5f"},
+    {R"(^load_backend: loaded (?<backend>.+?) backend from (?<path>\S+))", EventKind::LoadBackendLoaded,
+     "load_backend: loaded CUDA backend from /usr/local/lib/ollama/cuda_v12/libggml-cuda.so"},
+    {R"(^load_backend: (?<error>failed.*)$)", EventKind::LoadBackendFailed,
+     "load_backend: failed to load /usr/local/lib/ollama/cuda_v12/libggml-cuda.so: undefined symbol: cuCtxGetFlags"},
     {R"(^\s*(?<device>(?:CUDA|ROCm|Vulkan|HIP)\d+): (?<name>.+) \((?<total>\d+) MiB, (?<free>\d+) MiB free\))",
-     EventKind::ListDevice},
-    {R"(CUDA : ARCHS = (?<archs>[\d,]+))", EventKind::CudaArchs},
-    {R"(load_tensors: offloaded (?<offloaded>\d+)/(?<layers>\d+) layers to GPU)", EventKind::LayersOffloaded},
+     EventKind::ListDevice, "  CUDA0: NVIDIA H100 80GB HBM3 (81079 MiB, 80463 MiB free)"},
+    {R"(CUDA : ARCHS = (?<archs>[\d,]+))", EventKind::CudaArchs,
+     "system_info: n_threads = 8 | CUDA : ARCHS = 750,800,860,890,900,1000,1200 | CPU : SSE3 = 1 |"},
+    {R"(load_tensors: offloaded (?<offloaded>\d+)/(?<layers>\d+) layers to GPU)", EventKind::LayersOffloaded,
+     "load_tensors: offloaded 29/29 layers to GPU"},
 };
 
 struct KindName {
@@ -89,7 +105,11 @@ constexpr KindName kKindNames[] = {
     {EventKind::FilterOverlap, "filter-overlapping-libraries"},
     {EventKind::DroppingDuplicate, "dropping-duplicate"},
     {EventKind::InferenceCompute, "inference-compute"},
+    {EventKind::RunnerDiscoveryFailure, "runner-discovery-failure"},
     {EventKind::LlamaServerFailure, "llama-server-failure"},
+    {EventKind::DiscoveryTimedOut, "discovery-timed-out"},
+    {EventKind::SystemInfoMissing, "system-info-missing"},
+    {EventKind::IntegratedGpuDropped, "integrated-gpu-dropped"},
     {EventKind::LlamaServerMissing, "llama-server-missing"},
     {EventKind::ZeroMemory, "zero-memory"},
     {EventKind::ComputeNotCompiled, "compute-not-compiled"},
@@ -107,8 +127,15 @@ constexpr KindName kKindNames[] = {
     {EventKind::LayersOffloaded, "layers-offloaded"},
 };
 
+// The text a rule compares: a Sprintf format up to its first verb.
+QString ruleText(const MessageRule& rule) {
+  const QString text = QString::fromUtf8(rule.text);
+  const qsizetype verb = text.indexOf(u'%');
+  return verb < 0 ? text : text.left(verb);
+}
+
 bool matches(const MessageRule& rule, const QString& message) {
-  const QLatin1String text(rule.text);
+  const QString text = ruleText(rule);
   switch (rule.match) {
   case Match::Exact: return message == text;
   case Match::Prefix: return message.startsWith(text);
@@ -177,6 +204,14 @@ void classifySlog(const SlogRecord& record, LogEvent* event) {
 }
 
 } // namespace
+
+std::span<const MessageRule> messageRules() {
+  return kMessageRules;
+}
+
+std::span<const RawRule> rawRules() {
+  return kRawRules;
+}
 
 LogEvent classifyLogLine(const QString& line, int lineNumber) {
   LogEvent event;

@@ -5,6 +5,8 @@
 // evidence.
 #include "doctor/runtime_checks.h"
 
+#include "doctor/remedy_actions.h"
+
 #include "changes/library_shadowing.h"
 #include "doctor/ollama_checks.h"
 #include "doctor/ollama_processes.h"
@@ -29,7 +31,7 @@ Remedy installForServiceRemedy(const QString& why) {
   return Remedy{why + QStringLiteral(" Install vgpu's shim for the service (vgpuctl install --scope service), then "
                                      "restart ollama.service: a running process keeps the environment and libraries "
                                      "it started with."),
-                RemedyAction{QStringLiteral("install"), {QStringLiteral("--scope"), QStringLiteral("service")}, false}};
+                checkRemedyActionOf(RemedyActionId::InstallShim)};
 }
 
 QString describe(const OllamaProcess& process) {

@@ -3,6 +3,8 @@
 // loaded into vgpuctl or the console.
 #include "doctor/shim_checks.h"
 
+#include "doctor/remedy_actions.h"
+
 #include "doctor/child_probe.h"
 
 #include <QFileInfo>
@@ -38,7 +40,7 @@ Remedy reinstallRemedy(const QString& why) {
   return Remedy{QStringLiteral("%1 Install the shim again (vgpuctl install --scope service): it puts libvgpu-cuda.so, "
                                "libvgpu-nvml.so and their libcuda.so.1 / libnvidia-ml.so.1 names into %2.")
                     .arg(why, defaultShimDir()),
-                RemedyAction{QStringLiteral("install"), {QStringLiteral("--scope"), QStringLiteral("service")}, false}};
+                checkRemedyActionOf(RemedyActionId::InstallShim)};
 }
 
 QString hostPathOf(const DoctorContext& context, const QString& systemPath) {

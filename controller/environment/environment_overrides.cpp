@@ -99,6 +99,13 @@ QList<EnvironmentFinding> environmentFindings(const OllamaInstallation& installa
   if (const EnvironmentValue* numGpu = installation.environmentValue(QStringLiteral("OLLAMA_NUM_GPU"))) {
     findings.append({QStringLiteral("ollama-num-gpu"), numGpuFinding(), numGpu->origin});
   }
+  if (const EnvironmentValue* path = installation.environmentValue(QStringLiteral("OLLAMA_LIBRARY_PATH"))) {
+    findings.append({QStringLiteral("ollama-library-path"),
+                     QStringLiteral("OLLAMA_LIBRARY_PATH is not a user setting: before v0.30.0 Ollama overwrites it "
+                                    "for every runner it starts, from v0.30.0 it is not read; it does not choose the "
+                                    "variant folder (OLLAMA_LLM_LIBRARY does); remove it"),
+                     path->origin});
+  }
   return findings;
 }
 

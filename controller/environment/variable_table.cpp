@@ -139,6 +139,24 @@ VariableVerdict validateLog(const QString& value, const OllamaInstallation*) {
   return {};
 }
 
+// Ollama reads these with envconfig.BoolWithDefault: after trimming spaces and quotes,
+// strconv.ParseBool's words, and any other value counts as true. Only the canonical words are
+// written, so the drop-in says what Ollama will do.
+VariableVerdict validateOllamaBool(const QString& value, const OllamaInstallation*) {
+  static const QStringList allowed{QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("false"),
+                                   QStringLiteral("true")};
+  if (!allowed.contains(value)) {
+    return refuse(QStringLiteral("must be one of 0, 1, false, true (got '%1'); Ollama would read any other value "
+                                 "as true")
+                      .arg(value));
+  }
+  return {};
+}
+
+VariableVerdict validateRemovalOnly(const QString&, const OllamaInstallation*) {
+  return refuse(QStringLiteral("vgpu only removes this variable (env-unset); it never sets it"));
+}
+
 VariableVerdict validateDirectories(const QString& value, const OllamaInstallation*) {
   if (value.isEmpty()) {
     return refuse(QStringLiteral("LD_LIBRARY_PATH must list at least one absolute directory"));
@@ -167,6 +185,25 @@ constexpr std::array kVariables{
                  "Shim logging: off|error|warn|info|debug[:stderr], to the journal (docs/security.md)", false},
     VariableSpec{"LD_LIBRARY_PATH", VariableType::DirectoryList, validateDirectories,
                  "Absolute directories searched first by the loader; set by the shim installer", true},
+    VariableSpec{"OLLAMA_VULKAN", VariableType::OllamaBool, validateOllamaBool,
+                 "Vulkan folders: before v0.30.0 off unless true, from v0.30.0 on unless false", false},
+    VariableSpec{"OLLAMA_IGPU_ENABLE", VariableType::OllamaBool, validateOllamaBool,
+                 "From v0.30.0: keep GPUs that report themselves integrated (a vgpu device should not)", false},
+    VariableSpec{"JETSON_JETPACK", VariableType::RemovalOnly, validateRemovalOnly,
+                 "Makes Ollama on arm64 use only cuda_jetpackN folders; remove it on a machine that is no Jetson",
+                 false},
+    VariableSpec{"OLLAMA_LIBRARY_PATH", VariableType::RemovalOnly, validateRemovalOnly,
+                 "Not a user setting: Ollama sets it per runner before v0.30.0 and ignores it after", false},
+    VariableSpec{"HIP_VISIBLE_DEVICES", VariableType::RemovalOnly, validateRemovalOnly,
+                 "AMD devices Ollama may use (ROCm); hides no CUDA device", false},
+    VariableSpec{"ROCR_VISIBLE_DEVICES", VariableType::RemovalOnly, validateRemovalOnly,
+                 "AMD devices Ollama may use (ROCm runtime); hides no CUDA device", false},
+    VariableSpec{"GPU_DEVICE_ORDINAL", VariableType::RemovalOnly, validateRemovalOnly,
+                 "AMD devices Ollama may use; hides no CUDA device", false},
+    VariableSpec{"HSA_OVERRIDE_GFX_VERSION", VariableType::RemovalOnly, validateRemovalOnly,
+                 "Overrides the gfx target of AMD GPUs; no effect on a CUDA device", false},
+    VariableSpec{"GGML_VK_VISIBLE_DEVICES", VariableType::RemovalOnly, validateRemovalOnly,
+                 "Vulkan devices Ollama may use; hides no CUDA device", false},
 };
 
 } // namespace
@@ -193,6 +230,8 @@ QString variableTypeName(VariableType type) {
   case VariableType::Endpoint: return QStringLiteral("endpoint");
   case VariableType::LogSetting: return QStringLiteral("log-setting");
   case VariableType::DirectoryList: return QStringLiteral("directory-list");
+  case VariableType::OllamaBool: return QStringLiteral("ollama-bool");
+  case VariableType::RemovalOnly: return QStringLiteral("removal-only");
   }
   return {};
 }

@@ -1,6 +1,9 @@
 // The variables vgpu manages in ollama.service's environment, as a table: name, type, validator
 // and help text. Everything the console, vgpuctl and vgpu-helper accept for the managed drop-in
-// goes through validateVariable(); a name not in the table is refused.
+// goes through validateVariable(); a name not in the table is refused. Every variable a doctor
+// remedy names is in it (tests/controller/test_doctor_remedies.cpp applies each remedy through
+// vgpu-helper); the values accepted follow how Ollama itself reads them
+// (tests/data/ollama-facts/env.tsv and env-parsers.tsv).
 #pragma once
 
 #include <QString>
@@ -11,7 +14,17 @@ namespace vgpu::controller {
 
 struct OllamaInstallation;
 
-enum class VariableType { VariantName, DebugLevel, DeviceList, Bytes, Endpoint, LogSetting, DirectoryList };
+enum class VariableType {
+  VariantName,
+  DebugLevel,
+  DeviceList,
+  Bytes,
+  Endpoint,
+  LogSetting,
+  DirectoryList,
+  OllamaBool,  // read by Ollama with strconv.ParseBool (OLLAMA_VULKAN, OLLAMA_IGPU_ENABLE)
+  RemovalOnly, // a variable the doctor may tell the admin to remove, never one vgpu sets
+};
 
 struct VariableVerdict {
   QString error;        // non-empty: the value is refused, with the reason

@@ -5,6 +5,7 @@
 #include "ollama/root_paths.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QMap>
 
@@ -187,8 +188,28 @@ void findBinary(const SystemRoot& root, const QProcessEnvironment& pathEnvironme
   installation.version = readOllamaVersion(root.hostPath(resolved.path));
 }
 
-// Ollama's LibOllamaPath on Linux: the first existing of <exe dir>/../lib/ollama,
-// <exe dir>/build/lib/ollama, <cwd>/build/lib/ollama; else the exe's own folder.
+// Go's GOARCH of the binary (ELF e_machine), for the dist/linux-<arch> candidates; "" when unknown.
+QString goArchOf(const QString& hostPath) {
+  QFile binary(hostPath);
+  if (!binary.open(QIODevice::ReadOnly)) {
+    return QString();
+  }
+  const QByteArray header = binary.read(20);
+  if (header.size() < 20 ||
+      !header.startsWith("\x7f"
+                         "ELF") ||
+      header[5] != 1) {
+    return QString();
+  }
+  const int machine = static_cast<quint8>(header[18]) | (static_cast<quint8>(header[19]) << 8);
+  return machine == 62 ? QStringLiteral("amd64") : machine == 183 ? QStringLiteral("arm64") : QString();
+}
+
+// Ollama's LibOllamaPath on Linux (ml/path.go). Before v0.30.0: the first existing of
+// <exe dir>/../lib/ollama, <exe dir>/build/lib/ollama, <cwd>/build/lib/ollama. From v0.30.0: the
+// first that is a directory of <exe dir>/../lib/ollama, <exe dir>/lib/ollama, then for <exe dir>
+// and <cwd> each build/lib/ollama, dist/linux-<arch>/lib/ollama, dist/linux_<arch>/lib/ollama.
+// Else the exe's own folder.
 void findLibraryRoot(const SystemRoot& root, OllamaInstallation& installation) {
   if (installation.binary.resolved.isEmpty()) {
     return;
@@ -206,18 +227,31 @@ void findLibraryRoot(const SystemRoot& root, OllamaInstallation& installation) {
       }
     }
   }
-  const struct {
+  struct Candidate {
     QString path;
     QString rule;
-  } candidates[] = {
-      {exeDir + QStringLiteral("/../lib/ollama"), QStringLiteral("<exe dir>/../lib/ollama")},
-      {exeDir + QStringLiteral("/build/lib/ollama"), QStringLiteral("<exe dir>/build/lib/ollama")},
-      {workingDirectory + QStringLiteral("/build/lib/ollama"), QStringLiteral("<working directory>/build/lib/ollama")},
   };
-  for (const auto& candidate : candidates) {
+  QList<Candidate> candidates{{exeDir + QStringLiteral("/../lib/ollama"), QStringLiteral("<exe dir>/../lib/ollama")}};
+  const bool eraB = installation.version.era == OllamaEra::B;
+  if (eraB) {
+    candidates.append({exeDir + QStringLiteral("/lib/ollama"), QStringLiteral("<exe dir>/lib/ollama")});
+  }
+  const QString arch = goArchOf(root.hostPath(installation.binary.resolved));
+  for (const auto& [base, name] : {std::pair{exeDir, QStringLiteral("<exe dir>")},
+                                   std::pair{workingDirectory, QStringLiteral("<working directory>")}}) {
+    candidates.append({base + QStringLiteral("/build/lib/ollama"), name + QStringLiteral("/build/lib/ollama")});
+    if (eraB && !arch.isEmpty()) {
+      for (const QChar separator : {u'-', u'_'}) {
+        const QString dist = QStringLiteral("/dist/linux") + separator + arch + QStringLiteral("/lib/ollama");
+        candidates.append({base + dist, name + dist});
+      }
+    }
+  }
+  for (const Candidate& candidate : std::as_const(candidates)) {
     const QString path = cleanSystemPath(candidate.path);
     const ResolvedPath resolved = resolveInRoot(root, path);
-    if (resolved.ok()) {
+    // From v0.30.0 a candidate counts only when it is a directory; before, when it exists.
+    if (resolved.ok() && (!eraB || QFileInfo(root.hostPath(resolved.path)).isDir())) {
       installation.libraryRoot = {path, candidate.rule};
       return;
     }

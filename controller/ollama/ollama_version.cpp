@@ -27,12 +27,18 @@ struct EraRange {
   int fromMinor, fromPatch; // first version of the era, 0.<minor>.<patch>
   OllamaEra era;
 };
-// Ordered: the last range whose start is <= the version decides. Versions 0.25–0.29 do not exist
-// in the facts; they fall into no era.
+// Ordered: the last range whose start is <= the version decides. Between v0.24 and v0.30 the
+// facts hold one tag, v0.25.0-rc0 (era A code); other 0.25–0.29 versions fall into no era.
 constexpr std::array kEraTable{
     EraRange{0, 0, OllamaEra::BeforeEras}, EraRange{12, 0, OllamaEra::OldProbes}, EraRange{12, 4, OllamaEra::A},
-    EraRange{25, 0, OllamaEra::Unknown},   EraRange{30, 0, OllamaEra::B},
+    EraRange{25, 1, OllamaEra::Unknown},   EraRange{30, 0, OllamaEra::B},
 };
+
+struct VersionMarker {
+  const char* text;
+  int first, last; // indices into kOllamaTags
+};
+#include "ollama/ollama_version_markers.inc"
 
 bool readUvarint(const QByteArray& data, qsizetype& at, quint64& value) {
   value = 0;
@@ -177,6 +183,53 @@ OllamaVersion ollamaVersionFromBuildInfo(const GoBuildInfo& info) {
   return version;
 }
 
+OllamaVersion ollamaVersionFromMarkers(QByteArrayView image) {
+  constexpr int kTags = static_cast<int>(std::size(kOllamaTags));
+  std::array<bool, kTags> possible{};
+  possible.fill(true);
+  int present = 0;
+  for (const VersionMarker& marker : kVersionMarkers) {
+    const bool found =
+        ::memmem(image.data(), static_cast<size_t>(image.size()), marker.text, std::strlen(marker.text)) != nullptr;
+    present += found ? 1 : 0;
+    for (int tag = 0; tag < kTags; ++tag) {
+      const bool inside = tag >= marker.first && tag <= marker.last;
+      possible[static_cast<size_t>(tag)] = possible[static_cast<size_t>(tag)] && inside == found;
+    }
+  }
+  OllamaVersion version;
+  int first = -1;
+  int last = -1;
+  for (int tag = 0; tag < kTags; ++tag) {
+    if (possible[static_cast<size_t>(tag)]) {
+      first = first < 0 ? tag : first;
+      last = tag;
+    }
+  }
+  const int markers = static_cast<int>(std::size(kVersionMarkers));
+  if (present == 0 || first < 0) {
+    version.source = present == 0
+                         ? QStringLiteral("none of Ollama's %1 version marker messages is in the binary").arg(markers)
+                         : QStringLiteral("Ollama's version marker messages in the binary contradict each "
+                                          "other (%1 of %2 found)")
+                               .arg(present)
+                               .arg(markers);
+    return version;
+  }
+  const QString low = QString::fromLatin1(kOllamaTags[first]).mid(1);
+  const QString high = QString::fromLatin1(kOllamaTags[last]).mid(1);
+  version.text = first == last ? low : low + QStringLiteral("..") + high;
+  const OllamaEra lowEra = eraOfVersion(low);
+  version.era = lowEra == eraOfVersion(high) ? lowEra : OllamaEra::Unknown;
+  version.source = QStringLiteral("the Go build information records no version (release builds use -trimpath "
+                                  "without VCS stamping); %1 of Ollama's %2 version marker messages are in the "
+                                  "binary, the others not: a tag from v%3 to v%4")
+                       .arg(present)
+                       .arg(markers)
+                       .arg(low, high);
+  return version;
+}
+
 OllamaVersion readOllamaVersion(const QString& hostPath) {
   QFile file;
   OllamaVersion version;
@@ -189,14 +242,19 @@ OllamaVersion readOllamaVersion(const QString& hostPath) {
   // for files that cannot be mapped.
   const qint64 size = file.size();
   if (uchar* mapped = size > 0 ? file.map(0, size) : nullptr) {
-    const GoBuildInfo info =
-        parseGoBuildInfo(QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), size), &error);
-    file.unmap(mapped);
-    if (info.goVersion.isEmpty()) {
-      version.source = error;
-      return version;
+    const QByteArray image = QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), size);
+    const GoBuildInfo info = parseGoBuildInfo(image, &error);
+    OllamaVersion stamped = info.goVersion.isEmpty() ? OllamaVersion{} : ollamaVersionFromBuildInfo(info);
+    if (stamped.text == QLatin1String("unknown")) {
+      const OllamaVersion marked = ollamaVersionFromMarkers(image);
+      if (marked.text != QLatin1String("unknown")) {
+        stamped = marked;
+      } else {
+        stamped.source = (info.goVersion.isEmpty() ? error : stamped.source) + QStringLiteral("; ") + marked.source;
+      }
     }
-    return ollamaVersionFromBuildInfo(info);
+    file.unmap(mapped);
+    return stamped;
   }
   const GoBuildInfo info = readGoBuildInfo(file, &error);
   if (info.goVersion.isEmpty()) {

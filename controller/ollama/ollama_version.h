@@ -2,12 +2,16 @@
 // time (-X=github.com/ollama/ollama/version.Version=...); the Go toolchain records the build in
 // the binary's build information (magic "\xff Go buildinf:", Go ≥ 1.18 inline format): the main
 // module's version (stamped from the VCS tag by Go ≥ 1.24) and, for builds without -trimpath,
-// the -ldflags setting holding that -X. When neither says, the version is "unknown" — running
-// `ollama --version` is left to the admin, since it may hang. The era table maps a version to
-// how its discovery works (shared/reference/ollama-discovery.md).
+// the -ldflags setting holding that -X. Official release builds use -trimpath without VCS
+// stamping, so neither says; then the version is bracketed by the messages of Ollama's source
+// that exist only in some releases (controller/ollama/ollama_version_markers.inc, generated from
+// tests/data/ollama-facts): the binary holds each message of its version as a string literal.
+// Running `ollama --version` is not done: the service's binary may hang or start a server. The era table maps a version
+// to how its discovery works (shared/reference/ollama-discovery.md).
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 
 class QIODevice;
@@ -23,8 +27,10 @@ enum class OllamaEra {
 };
 
 struct OllamaVersion {
-  QString text = QStringLiteral("unknown"); // "0.13.0" (no leading v), or "unknown"
-  QString source;                           // where it was read: "ldflags -X", "module version", or why unknown
+  // "0.13.0" (no leading v); "0.13.1-rc1..0.13.5" when only a range of tags is known (its first
+  // version is what ollamaVersionAtLeast compares); or "unknown"
+  QString text = QStringLiteral("unknown");
+  QString source; // where it was read: "ldflags -X", "module version", or why unknown
   OllamaEra era = OllamaEra::Unknown;
 };
 
@@ -46,6 +52,10 @@ GoBuildInfo readGoBuildInfo(QIODevice& binary, QString* error);
 
 // The Ollama version recorded in a Go build information text.
 OllamaVersion ollamaVersionFromBuildInfo(const GoBuildInfo& info);
+
+// The range of Ollama tags whose messages `image` holds (present markers) and lacks (absent
+// ones); text "unknown" when no marker is found or they contradict each other.
+OllamaVersion ollamaVersionFromMarkers(QByteArrayView image);
 
 // Reads the Ollama version from the binary at `hostPath`.
 OllamaVersion readOllamaVersion(const QString& hostPath);

@@ -336,11 +336,22 @@ TEST_CASE("fault: vgpud unreachable") {
   CHECK(report.code == 2);
 }
 
-TEST_CASE("fault: JETSON_JETPACK makes Ollama skip the requested cuda_v12") {
+TEST_CASE("fault: JETSON_JETPACK makes an arm64 Ollama skip the requested cuda_v12; an x86_64 one ignores it") {
   Machine machine("jetpack");
   machine.tree.writeDropIn(QStringLiteral("60-jetson.conf"), "[Service]\nEnvironment=\"JETSON_JETPACK=6\"\n");
-  const Report report = doctor(machine);
   const QString id = QStringLiteral("ollama.jetpack-vulkan");
+  // The fake binary is an x86_64 ELF: Ollama detects JetPack only on linux/arm64.
+  const Report x86 = doctor(machine);
+  INFO(x86.summary(id).toStdString() << "\n" << x86.evidenceText(id).toStdString());
+  CHECK(x86.status(id) == QStringLiteral("pass"));
+  CHECK(x86.evidenceText(id).contains(QLatin1String("only on linux/arm64")));
+  // The same binary marked arm64 (ELF e_machine 183).
+  QFile binary(machine.tree.hostPath(QStringLiteral("/usr/local/bin/ollama")));
+  REQUIRE(binary.open(QIODevice::ReadWrite));
+  REQUIRE(binary.seek(18));
+  binary.write(QByteArray("\xb7\x00", 2));
+  binary.close();
+  const Report report = doctor(machine);
   INFO(report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
   CHECK(report.status(id) == QStringLiteral("warn"));
   CHECK(report.summary(id).contains(QLatin1String("JETSON_JETPACK=6")));

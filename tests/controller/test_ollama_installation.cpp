@@ -396,11 +396,39 @@ TEST_CASE("the version is read from the binary's Go build information and mapped
     tree.writeFile(QStringLiteral("/usr/local/bin/ollama"), "#!/bin/sh\nexec /opt/ollama \"$@\"\n", 0755);
     const OllamaInstallation installation = detect(tree);
     CHECK(installation.version.text == QStringLiteral("unknown"));
-    CHECK(installation.version.source == QStringLiteral("no Go build information in the binary"));
+    CHECK(installation.version.source.startsWith(QStringLiteral("no Go build information in the binary; none of "
+                                                                "Ollama's")));
     QString error;
     CHECK(
         parseGoBuildInfo(FakeOllamaTree::goBuildInfo(QStringLiteral("go1.24.1"), QStringLiteral("x")).left(40), &error)
             .goVersion.isEmpty());
     CHECK(error == QStringLiteral("Go build information malformed"));
   }
+}
+
+// Issue 19, finding 8: from v0.30.0 ml/path.go also tries <exe dir>/lib/ollama and takes only a
+// directory; before, <exe dir>/../lib/ollama is taken when it merely exists.
+TEST_CASE("the library root follows Ollama's rule of the installed version") {
+  FakeOllamaTree tree(scratch("root-rule"));
+  tree.remove(QStringLiteral("/usr/local/lib/ollama"));
+  tree.makeDirectory(QStringLiteral("/usr/local/bin/lib/ollama/cuda_v12"));
+  tree.writeFile(QStringLiteral("/usr/local/bin/lib/ollama/cuda_v12/libggml-cuda.so"), "x");
+
+  tree.writeBinaryWithVersion(QStringLiteral("/usr/local/bin/ollama"), QStringLiteral("0.30.2"));
+  OllamaInstallation eraB = detect(tree);
+  CHECK(eraB.version.era == OllamaEra::B);
+  CHECK(eraB.libraryRoot.path == QStringLiteral("/usr/local/bin/lib/ollama"));
+  CHECK(eraB.libraryRoot.rule == QStringLiteral("<exe dir>/lib/ollama"));
+  // A file where ../lib/ollama would be is not a directory: still <exe dir>/lib/ollama.
+  tree.writeFile(QStringLiteral("/usr/local/lib/ollama"), "not a folder");
+  eraB = detect(tree);
+  CHECK(eraB.libraryRoot.path == QStringLiteral("/usr/local/bin/lib/ollama"));
+
+  // Before v0.30.0 the same file is taken (os.Stat succeeds), and <exe dir>/lib/ollama never is.
+  tree.writeBinaryWithVersion(QStringLiteral("/usr/local/bin/ollama"), QStringLiteral("0.13.5"));
+  const OllamaInstallation eraA = detect(tree);
+  CHECK(eraA.version.era == OllamaEra::A);
+  CHECK(eraA.libraryRoot.path == QStringLiteral("/usr/local/lib/ollama"));
+  tree.remove(QStringLiteral("/usr/local/lib/ollama"));
+  CHECK(detect(tree).libraryRoot.path == QStringLiteral("/usr/local/bin"));
 }

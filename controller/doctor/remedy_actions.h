@@ -1,0 +1,42 @@
+// Every vgpu-helper action the doctor can offer, as one table: the discovery causes and the
+// checks name an action by id, and tests/controller/test_doctor_remedies.cpp applies each row
+// through the real vgpu-helper, so a remedy the helper would refuse cannot ship. Actions whose
+// argument is computed at run time (OLLAMA_LLM_LIBRARY=<a folder found>) are rows with the
+// placeholder "<variant>".
+#pragma once
+
+#include "doctor/check.h"
+#include "doctor/discovery_verdict.h"
+
+#include <span>
+
+namespace vgpu::controller::doctor {
+
+enum class RemedyActionId {
+  RaiseDebug,              // env-set OLLAMA_DEBUG 1 (temporary)
+  RaiseDebugToTrace,       // env-set OLLAMA_DEBUG 2 (temporary)
+  UnsetCudaVisibleDevices, // env-unset CUDA_VISIBLE_DEVICES
+  EnableVulkan,            // env-set OLLAMA_VULKAN 1 (before v0.30.0 Vulkan is off unless set)
+  UnsetVulkan,             // env-unset OLLAMA_VULKAN (from v0.30.0 Vulkan is on unless set false)
+  UnsetJetsonJetpack,      // env-unset JETSON_JETPACK
+  UnsetNumGpu,             // env-unset OLLAMA_NUM_GPU (Ollama never reads it)
+  SetLlmLibrary,           // env-set OLLAMA_LLM_LIBRARY <variant>
+  UnsetLlmLibrary,         // env-unset OLLAMA_LLM_LIBRARY
+  InstallShim,             // install --scope service
+  DaemonReload,            // daemon-reload
+};
+
+struct RemedyActionSpec {
+  RemedyActionId id;
+  const char* verb;
+  const char* arguments[2]; // nullptr-terminated; "<variant>" is replaced by the caller's value
+  bool temporary;
+};
+
+std::span<const RemedyActionSpec> remedyActions();
+
+// The action as a check's remedy or a discovery cause's action; `variant` fills "<variant>".
+RemedyAction checkRemedyActionOf(RemedyActionId id, const QString& variant = QString());
+HelperAction remedyActionOf(RemedyActionId id, const QString& variant = QString());
+
+} // namespace vgpu::controller::doctor
