@@ -250,8 +250,7 @@ std::optional<ChangePlan> planShimInstall(const SystemRoot& root, const ShimInst
   const qsizetype operationsBefore = plan.operations.size();
   for (const ShimLibrary& library : kShimLibraries) {
     const QString file = QString::fromLatin1(library.file);
-    const BoundedFile source =
-        readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
+    const BoundedFile source = readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
     if (!source.ok) {
       *error = QStringLiteral("the shim library %1/%2 is missing (%3); is vgpu installed completely?")
                    .arg(request.shimSourceDir, file, source.error);

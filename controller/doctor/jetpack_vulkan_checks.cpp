@@ -3,6 +3,8 @@
 // the one that matters: when it is skipped, discovery silently ends in CPU mode. Without a
 // request the check warns only when JetPack hides every CUDA folder.
 #include "doctor/jetpack_vulkan_checks.h"
+#include "common/bounded_file.h"
+#include "common/elf_machine.h"
 
 #include "doctor/ollama_checks.h"
 #include "doctor/remedy_actions.h"
@@ -17,8 +19,6 @@ namespace vgpu::controller::doctor {
 namespace {
 
 const char* const kTegraRelease = "/etc/nv_tegra_release";
-constexpr quint16 kElfMachineAarch64 = 183;
-constexpr quint16 kElfMachineX86_64 = 62;
 
 struct Conditions {
   QString jetpack;         // "jetpack6" when Ollama detects JetPack, else ""
@@ -37,19 +37,10 @@ QString environmentText(const OllamaInstallation& installation, const QString& n
 QString binaryArchitecture(const DoctorContext& context, const OllamaInstallation& installation) {
   const QString path = installation.binary.resolved.isEmpty() ? installation.binary.path : installation.binary.resolved;
   if (!path.isEmpty()) {
-    QFile binary(SystemRoot(context.root).hostPath(path));
-    if (binary.open(QIODevice::ReadOnly)) {
-      const QByteArray header = binary.read(20);
-      if (header.size() == 20 &&
-          header.startsWith("\x7f"
-                            "ELF") &&
-          header[5] == 1) { // little endian
-        const auto machine =
-            static_cast<quint16>(static_cast<quint8>(header[18]) | (static_cast<quint8>(header[19]) << 8));
-        return machine == kElfMachineAarch64  ? QStringLiteral("arm64")
-               : machine == kElfMachineX86_64 ? QStringLiteral("x86_64")
-                                              : QStringLiteral("ELF machine %1").arg(machine);
-      }
+    if (const std::optional<quint16> machine = elfMachine(SystemRoot(context.root).hostPath(path))) {
+      return *machine == kElfMachineAarch64  ? QStringLiteral("arm64")
+             : *machine == kElfMachineX86_64 ? QStringLiteral("x86_64")
+                                             : QStringLiteral("ELF machine %1").arg(*machine);
     }
   }
   return context.root == QLatin1String("/") ? QSysInfo::currentCpuArchitecture() : QString();
@@ -65,13 +56,14 @@ void detectJetpack(const DoctorContext& context, const OllamaInstallation& insta
     conditions->jetpackFromVariable = true;
     conditions->jetpackEvidence = QStringLiteral("JETSON_JETPACK=%1").arg(variable);
   } else {
-    QFile release(SystemRoot(context.root).hostPath(QString::fromLatin1(kTegraRelease)));
-    if (!release.open(QIODevice::ReadOnly)) {
+    const BoundedFile release =
+        readBoundedFile(SystemRoot(context.root).hostPath(QString::fromLatin1(kTegraRelease)), 64 * 1024);
+    if (!release.ok) {
       conditions->jetpackEvidence = QStringLiteral("neither JETSON_JETPACK nor %1").arg(QLatin1String(kTegraRelease));
       return;
     }
     static const QRegularExpression kL4t(QStringLiteral(" R(\\d+) "));
-    const auto match = kL4t.match(QString::fromLatin1(release.read(64 * 1024)));
+    const auto match = kL4t.match(QString::fromLatin1(release.bytes));
     const QString l4t = match.hasMatch() ? match.captured(1) : QString();
     found = l4t == QLatin1String("35")   ? QStringLiteral("jetpack5")
             : l4t == QLatin1String("36") ? QStringLiteral("jetpack6")

@@ -19,10 +19,11 @@ QString modeText(mode_t mode) {
 
 CheckResult unsafe(const QString& summary, const QString& where) {
   CheckResult result = CheckResult::fail(summary);
-  result.explanation = QStringLiteral(
-      "Every CUDA process with vgpu's shim creates its control socket in %1. Where other users can create or "
-      "replace names there, they can hijack or remove another process's socket.")
-                           .arg(kDirectory);
+  result.explanation =
+      QStringLiteral(
+          "Every CUDA process with vgpu's shim creates its control socket in %1. Where other users can create or "
+          "replace names there, they can hijack or remove another process's socket.")
+          .arg(kDirectory);
   result.evidence.append({QStringLiteral("runtime directory"), where, summary});
   result.remedy = Remedy{QStringLiteral("Recreate it as the package does: rm -rf %1 && systemd-tmpfiles --create "
                                         "/usr/lib/tmpfiles.d/vgpu.conf (or: install -d -m 1770 -o root -g vgpu %1).")
@@ -63,7 +64,8 @@ CheckResult checkRuntimeDirectory(const DoctorContext& context) {
                   where);
   }
   const group* vgpu = ::getgrnam("vgpu"); // NOLINT(concurrency-mt-unsafe): the doctor's checks run one at a time
-  CheckResult result = CheckResult::pass(QStringLiteral("%1 is owned by root, mode %2").arg(kDirectory, modeText(info.st_mode)));
+  CheckResult result =
+      CheckResult::pass(QStringLiteral("%1 is owned by root, mode %2").arg(kDirectory, modeText(info.st_mode)));
   if (vgpu != nullptr && info.st_gid != vgpu->gr_gid) {
     result = CheckResult::warn(
         QStringLiteral("%1 is not in group vgpu: members of vgpu cannot create their processes' sockets there")

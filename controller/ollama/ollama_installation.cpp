@@ -1,6 +1,7 @@
 // OllamaInstallation::detect: reads the unit, drop-ins, binary and library root under a root.
 #include "ollama/ollama_installation.h"
 #include "common/bounded_file.h"
+#include "common/elf_machine.h"
 
 #include "ollama/root_paths.h"
 
@@ -190,19 +191,13 @@ void findBinary(const SystemRoot& root, const QProcessEnvironment& pathEnvironme
 
 // Go's GOARCH of the binary (ELF e_machine), for the dist/linux-<arch> candidates; "" when unknown.
 QString goArchOf(const QString& hostPath) {
-  QFile binary(hostPath);
-  if (!binary.open(QIODevice::ReadOnly)) {
+  const std::optional<quint16> machine = elfMachine(hostPath);
+  if (!machine) {
     return QString();
   }
-  const QByteArray header = binary.read(20);
-  if (header.size() < 20 ||
-      !header.startsWith("\x7f"
-                         "ELF") ||
-      header[5] != 1) {
-    return QString();
-  }
-  const int machine = static_cast<quint8>(header[18]) | (static_cast<quint8>(header[19]) << 8);
-  return machine == 62 ? QStringLiteral("amd64") : machine == 183 ? QStringLiteral("arm64") : QString();
+  return *machine == kElfMachineX86_64    ? QStringLiteral("amd64")
+         : *machine == kElfMachineAarch64 ? QStringLiteral("arm64")
+                                          : QString();
 }
 
 // Ollama's LibOllamaPath on Linux (ml/path.go). Before v0.30.0: the first existing of

@@ -11,9 +11,9 @@
 #include <array>
 #include <charconv>
 #include <sstream>
+#include <sys/un.h>
 #include <type_traits>
 #include <variant>
-#include <sys/un.h>
 
 namespace vgpu::daemon {
 namespace {

@@ -12,10 +12,10 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sys/prctl.h>

@@ -48,8 +48,8 @@ std::string remotePeerName(int fd) {
 bool PendingConnections::admit(FileDescriptor fd, const std::string& peer, Clock::time_point now) {
   if (perPeer_[peer] >= limits_.maxPendingPerPeer) {
     // Debug only: a flood must not flood the log too.
-    log::writef(log::Level::Debug, kComponent, "refused %s: %u connections before hello from this peer",
-                peer.c_str(), limits_.maxPendingPerPeer);
+    log::writef(log::Level::Debug, kComponent, "refused %s: %u connections before hello from this peer", peer.c_str(),
+                limits_.maxPendingPerPeer);
     return false;
   }
   if (connections_.size() >= limits_.maxPending) {
@@ -111,8 +111,9 @@ PendingConnections::Progress PendingConnections::examine(Connection& connection)
     }
     const std::span<const std::uint8_t> payload(bytes.data() + wire::kHeaderSize, header.payloadLength);
     if (header.call == static_cast<std::uint16_t>(wire::Call::Version) && payload.empty()) {
-      const std::vector<std::uint8_t> reply = wire::makeFrame(
-          wire::Call::Version, header.requestId, wire::encodeVersionReply({wire::kProtocolVersion, VGPU_VERSION_STRING}));
+      const std::vector<std::uint8_t> reply =
+          wire::makeFrame(wire::Call::Version, header.requestId,
+                          wire::encodeVersionReply({wire::kProtocolVersion, VGPU_VERSION_STRING}));
       if (!sendNow(connection.fd.get(), reply)) {
         return Progress::Close;
       }
@@ -126,7 +127,8 @@ PendingConnections::Progress PendingConnections::examine(Connection& connection)
     }
     wire::HelloRequest hello;
     if (!wire::decodeHello(payload, hello)) {
-      log::writef(log::Level::Warn, kComponent, "closed a connection from %s: malformed hello", connection.peer.c_str());
+      log::writef(log::Level::Warn, kComponent, "closed a connection from %s: malformed hello",
+                  connection.peer.c_str());
       return Progress::Close;
     }
     if (!tokensEqual(token_, hello.token)) {

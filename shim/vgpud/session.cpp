@@ -222,7 +222,8 @@ bool Session::readMore() {
   }
   if (refused > 0 || (message.msg_flags & MSG_CTRUNC) != 0) {
     // Said once per session at warn; a peer that keeps doing it must not flood the log.
-    log::writef(std::exchange(warnedDescriptors_, true) ? log::Level::Debug : log::Level::Warn, kComponent, "session %llu: pid %d sent %zu descriptor(s) more than allowed%s; closed them",
+    log::writef(std::exchange(warnedDescriptors_, true) ? log::Level::Debug : log::Level::Warn, kComponent,
+                "session %llu: pid %d sent %zu descriptor(s) more than allowed%s; closed them",
                 static_cast<unsigned long long>(id_), static_cast<int>(peer_.pid), refused,
                 (message.msg_flags & MSG_CTRUNC) != 0 ? " (some truncated by the kernel)" : "");
   }
@@ -300,7 +301,8 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
                   ? mapClientRegion(sharedFd_.get(), hello.sharedMemoryBytes, error)
                   : nullptr;
     if (shared_ == nullptr) {
-      sendError(header, wire::ProtocolError::SharedMemory, "shared memory: " + (error.empty() ? std::string("no memfd came with hello") : error));
+      sendError(header, wire::ProtocolError::SharedMemory,
+                "shared memory: " + (error.empty() ? std::string("no memfd came with hello") : error));
       return false;
     }
     sharedSize_ = hello.sharedMemoryBytes;

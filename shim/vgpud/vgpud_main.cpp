@@ -8,9 +8,9 @@
 #include "vgpu/version.h"
 
 #include <csignal>
-#include <malloc.h>
 #include <cstdio>
 #include <cstdlib>
+#include <malloc.h>
 #include <memory>
 
 int main(int argc, char** argv) {

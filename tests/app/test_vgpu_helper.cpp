@@ -203,16 +203,16 @@ TEST_CASE("vgpu-helper will not let its caller redirect the service's log or CUD
   std::filesystem::create_directories(root / "run/vgpud");
   std::filesystem::permissions(root / "run/vgpud", std::filesystem::perms(0755));
   std::filesystem::permissions(root / "run", std::filesystem::perms(0755));
-  const HelperRun own = runHelper(inRoot(
-      root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("unix:/run/vgpud/vgpud.sock")}));
+  const HelperRun own = runHelper(inRoot(root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"),
+                                                QStringLiteral("unix:/run/vgpud/vgpud.sock")}));
   INFO(own.message.toStdString());
   CHECK(own.exitCode == 0);
 
   // The same directory handed to another user (only root can, so only checked as root).
   if (::geteuid() == 0) {
     REQUIRE(::chown((root / "run/vgpud").c_str(), 65534, 65534) == 0);
-    const HelperRun foreign = runHelper(inRoot(
-        root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"), QStringLiteral("unix:/run/vgpud/other.sock")}));
+    const HelperRun foreign = runHelper(inRoot(root, {QStringLiteral("env-set"), QStringLiteral("VGPU_ENDPOINT"),
+                                                      QStringLiteral("unix:/run/vgpud/other.sock")}));
     CHECK(foreign.exitCode == kRefused);
     CHECK(foreign.message.contains(QStringLiteral("not to root or vgpud")));
   }

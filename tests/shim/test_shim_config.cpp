@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <random>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 using namespace vgpu::device;

@@ -23,7 +23,7 @@ namespace {
 
 struct Outcome {
   bool finished = false;
-  int result = -1;         // cuInit's CUresult (the child's exit status)
+  int result = -1; // cuInit's CUresult (the child's exit status)
   long peakResidentKiB = 0;
 };
 

@@ -93,9 +93,7 @@ TEST_CASE("a symlink swapped in for the control socket never has its target's ow
   // A shared runtime directory without the sticky bit: any user may rename names in it.
   REQUIRE(::chmod(runtime.c_str(), 0777) == 0);
   const fs::path secret = dir / "secret";
-  {
-    std::ofstream(secret) << "private\n";
-  }
+  { std::ofstream(secret) << "private\n"; }
   REQUIRE(::chmod(secret.c_str(), 0600) == 0);
   struct stat before {};
   REQUIRE(::stat(secret.c_str(), &before) == 0);

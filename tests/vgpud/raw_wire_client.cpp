@@ -1,12 +1,12 @@
 // The raw wire client's socket and frame helpers.
 #include "raw_wire_client.h"
 
-#include <arpa/inet.h>
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
-#include <fcntl.h>
 #include <chrono>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
@@ -118,7 +118,8 @@ bool closedWithin(int fd, int timeoutMs, std::size_t* bytesBefore) {
   std::size_t total = 0;
   std::uint8_t buffer[4096];
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !waitReadable(fd, static_cast<int>(left.count()))) {
       return false;
     }

@@ -55,7 +55,9 @@ void mutate(Bytes& bytes, std::mt19937_64& random) {
       }
       break;
     case 2: bytes.resize(at); break;
-    case 3: bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), random() % 64, static_cast<std::uint8_t>(random())); break;
+    case 3:
+      bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), random() % 64, static_cast<std::uint8_t>(random()));
+      break;
     default: // a plausible length field set huge
       if (bytes.size() >= at + 4) {
         const std::uint32_t huge = 0x7fffffffu - static_cast<std::uint32_t>(random() % 16);

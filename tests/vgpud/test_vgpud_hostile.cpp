@@ -13,8 +13,8 @@
 #include <list>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -158,8 +158,8 @@ TEST_CASE("an unauthenticated connection is closed at the hello deadline; before
   CHECK(reply.header.call == static_cast<std::uint16_t>(Call::Version));
   // Any other call, known or not, closes the connection without a word (before the fix vgpud
   // answered unknown calls with an error and went on).
-  for (const std::uint16_t callId : {std::uint16_t{999}, static_cast<std::uint16_t>(Call::Status),
-                                     static_cast<std::uint16_t>(Call::MemAlloc)}) {
+  for (const std::uint16_t callId :
+       {std::uint16_t{999}, static_cast<std::uint16_t>(Call::Status), static_cast<std::uint16_t>(Call::MemAlloc)}) {
     INFO("call " << callId);
     FileDescriptor fd = daemon.tcp();
     std::vector<std::uint8_t> frame;
@@ -219,9 +219,8 @@ TEST_CASE("a batch of device-to-host copies is answered as the client reads, not
   std::vector<std::uint8_t> batch;
   constexpr int kRequests = 600;
   for (int i = 0; i < kRequests; ++i) {
-    const auto one = vgpu::test::callFrame(Call::CopyDeviceToHost, 100 + static_cast<std::uint64_t>(i), 0, source,
-                                           size, std::uint64_t{0}, size, std::uint64_t{1}, std::uint8_t{0},
-                                           std::uint64_t{0});
+    const auto one = vgpu::test::callFrame(Call::CopyDeviceToHost, 100 + static_cast<std::uint64_t>(i), 0, source, size,
+                                           std::uint64_t{0}, size, std::uint64_t{1}, std::uint8_t{0}, std::uint64_t{0});
     batch.insert(batch.end(), one.begin(), one.end());
   }
   REQUIRE(vgpu::writeAll(fd.get(), batch));

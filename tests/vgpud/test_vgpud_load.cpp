@@ -1,9 +1,9 @@
 // vgpud under every attack at once (docs/security.md), loopback only, bounded in time: 1,024
-// unauthenticated TCP connections from as many addresses held open, one tenant amplifying device→host copies (a batch of
-// requests for 1 GiB of replies it never reads), one tenant passing two descriptors with every
-// message, and a legitimate TCP tenant throughout. Its synchronous round trip must stay within 1.5×
-// its unloaded figure measured in this run, every call of it must succeed, vgpud's resident memory
-// must stay under the documented bound, and vgpud's descriptors must return to their baseline.
+// unauthenticated TCP connections from as many addresses held open, one tenant amplifying device→host copies (a batch
+// of requests for 1 GiB of replies it never reads), one tenant passing two descriptors with every message, and a
+// legitimate TCP tenant throughout. Its synchronous round trip must stay within 1.5× its unloaded figure measured in
+// this run, every call of it must succeed, vgpud's resident memory must stay under the documented bound, and vgpud's
+// descriptors must return to their baseline.
 #include <catch2/catch.hpp>
 
 #include "raw_wire_client.h"
@@ -97,8 +97,8 @@ TEST_CASE("a legitimate tenant keeps its round trip while vgpud is under every a
   // 1. 1,024 unauthenticated connections from 1,024 addresses (127.0.2.0 … 127.0.5.255), held open.
   std::list<FileDescriptor> idle;
   for (int i = 0; i < 1024; ++i) {
-    idle.push_back(vgpu::test::connectLoopbackFrom(
-        port, "127.0." + std::to_string(2 + i / 256) + "." + std::to_string(i % 256)));
+    idle.push_back(
+        vgpu::test::connectLoopbackFrom(port, "127.0." + std::to_string(2 + i / 256) + "." + std::to_string(i % 256)));
     REQUIRE(idle.back().valid());
   }
   // 2. An amplifier: 1,000 requests for ~1 MiB each, none of the replies read.

@@ -224,9 +224,9 @@ TEST_CASE("vgpud's limits: safe defaults, every key from the file and the comman
   CHECK(limits.descriptorsPerMessage == 1);
 
   static const char* kFile = "max-sessions = 32\nsim-memory = 1GiB\nhello-timeout-ms = 750\n";
-  const auto parsed = parseOptions({"--config", "/etc/vgpu/vgpud.conf", "--listen", "unix:/s", "--max-sessions", "16",
-                                    "--reply-buffer", "4MiB"},
-                                   [](const std::string&) -> std::optional<std::string> { return kFile; });
+  const auto parsed = parseOptions(
+      {"--config", "/etc/vgpu/vgpud.conf", "--listen", "unix:/s", "--max-sessions", "16", "--reply-buffer", "4MiB"},
+      [](const std::string&) -> std::optional<std::string> { return kFile; });
   REQUIRE(parsed.options);
   CHECK(parsed.options->limits.maxSessions == 16); // the command line wins
   CHECK(parsed.options->limits.simMemoryBytes == std::uint64_t{1} << 30);

@@ -13,5 +13,4 @@ namespace vgpu::device {
 void applyShimConfigValue(std::string_view key, std::string_view value, ShimConfig& config,
                           std::vector<ConfigProblem>& problems, std::string_view source);
 
-
 } // namespace vgpu::device

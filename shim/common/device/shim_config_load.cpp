@@ -1,5 +1,5 @@
-// Loading the shim configuration: the file (readBoundedFile: a regular file, never blocking, bounded size), then the VGPU_*
-// environment overrides, in a fixed table of variable → key.
+// Loading the shim configuration: the file (readBoundedFile: a regular file, never blocking, bounded size), then the
+// VGPU_* environment overrides, in a fixed table of variable → key.
 #include "shim_config_internal.h"
 
 #include "vgpu/bounded_file.h"

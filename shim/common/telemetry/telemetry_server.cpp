@@ -70,7 +70,8 @@ bool takeRequestToken(Client& client, Clock::time_point now) {
   client.tokensAt = now;
   if (client.requestTokens < 1.0) {
     client.throttledUntil =
-        now + std::chrono::microseconds(static_cast<std::int64_t>((1.0 - client.requestTokens) / kRequestsPerSecond * 1e6) + 1);
+        now + std::chrono::microseconds(
+                  static_cast<std::int64_t>((1.0 - client.requestTokens) / kRequestsPerSecond * 1e6) + 1);
     return false;
   }
   client.requestTokens -= 1.0;
@@ -291,8 +292,8 @@ private:
   void serveThrottled() {
     const Clock::time_point now = Clock::now();
     for (const auto& client : clients_) {
-      if (!client->dead && !client->closing && !client->input.empty() && client->throttledUntil != Clock::time_point{} &&
-          now >= client->throttledUntil) {
+      if (!client->dead && !client->closing && !client->input.empty() &&
+          client->throttledUntil != Clock::time_point{} && now >= client->throttledUntil) {
         client->throttledUntil = {};
         serveLines(*client);
       }
