@@ -35,15 +35,22 @@ if(VGPU_SANITIZER STREQUAL "address" OR VGPU_SANITIZER STREQUAL "thread")
   message(STATUS "vgpu: ${VGPU_SANITIZER} sanitizer; runtime for foreign programs: ${VGPU_SANITIZER_RUNTIME}")
 
   # Suppressions name third-party code only (each entry says why); our own findings are fixed.
+  # A race TSan reports in a process whose exit status no test looks at (vgpud killed by a test's
+  # fixture) must fail the suite too: TSan writes every report to a file here (tsan.<pid>) and the
+  # test sanitizer_reports_none, which runs after all the others, fails when there is one.
+  set(VGPU_SANITIZER_REPORT_DIR "${CMAKE_BINARY_DIR}/test-output/sanitizer-reports")
   set(_vgpu_supp "${PROJECT_SOURCE_DIR}/tests/sanitizers")
   # Reports fail the test: ASan and UBSan abort at the first one (-fno-sanitize-recover), TSan
   # reports every race and exits 66. LeakSanitizer runs in our own (instrumented) programs.
+  # use_tls=0: GCC 12's LeakSanitizer crashes ("Tracer caught signal 11") walking the thread-local
+  # storage of a library loaded with dlopen in a threaded process (nvml_probe and the shims). Without
+  # TLS as roots it can only report more leaks, never fewer.
   set(VGPU_SANITIZER_TEST_ENVIRONMENT
     "VGPU_SANITIZER_PRELOAD=${VGPU_SANITIZER_RUNTIME}"
     "ASAN_OPTIONS=detect_leaks=1"
-    "LSAN_OPTIONS=suppressions=${_vgpu_supp}/lsan.supp:print_suppressions=0"
+    "LSAN_OPTIONS=suppressions=${_vgpu_supp}/lsan.supp:print_suppressions=0:use_tls=0"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=${_vgpu_supp}/ubsan.supp"
-    "TSAN_OPTIONS=suppressions=${_vgpu_supp}/tsan.supp:second_deadlock_stack=1:history_size=4:exitcode=66")
+    "TSAN_OPTIONS=suppressions=${_vgpu_supp}/tsan.supp:second_deadlock_stack=1:history_size=4:exitcode=66:log_path=${VGPU_SANITIZER_REPORT_DIR}/tsan")
 endif()
 
 # Called once per test directory (deferred to its end by vgpu_add_test), so that tests added with a
@@ -53,7 +60,22 @@ function(vgpu_apply_sanitizer_test_environment)
   get_property(tests DIRECTORY PROPERTY TESTS)
   foreach(test IN LISTS tests)
     set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT ${VGPU_SANITIZER_TEST_ENVIRONMENT})
+    set_property(TEST ${test} APPEND PROPERTY FIXTURES_REQUIRED vgpu_sanitizer_reports)
   endforeach()
+endfunction()
+
+# The empty report directory before the first test, and the check after the last (ctest adds both
+# to any selection of tests, `ctest --preset tsan` included).
+function(vgpu_add_sanitizer_report_check)
+  if(NOT VGPU_SANITIZER_TEST_ENVIRONMENT)
+    return()
+  endif()
+  add_test(NAME sanitizer_reports_clear
+    COMMAND sh -c "rm -rf \"$1\" && mkdir -p \"$1\"" sh "${VGPU_SANITIZER_REPORT_DIR}")
+  add_test(NAME sanitizer_reports_none
+    COMMAND sh -c "set -- \"$1\"/*; [ -e \"$1\" ] || exit 0; echo \"sanitizer reports from processes no test looked at:\"; for f; do echo \"== $f\"; cat \"$f\"; done; exit 1" sh "${VGPU_SANITIZER_REPORT_DIR}")
+  set_tests_properties(sanitizer_reports_clear PROPERTIES FIXTURES_SETUP vgpu_sanitizer_reports LABELS "unit;tsan")
+  set_tests_properties(sanitizer_reports_none PROPERTIES FIXTURES_CLEANUP vgpu_sanitizer_reports LABELS "unit;tsan")
 endfunction()
 
 function(vgpu_sanitize_tests_of_this_directory)
