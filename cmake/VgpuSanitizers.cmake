@@ -42,13 +42,10 @@ if(VGPU_SANITIZER STREQUAL "address" OR VGPU_SANITIZER STREQUAL "thread")
   set(_vgpu_supp "${PROJECT_SOURCE_DIR}/tests/sanitizers")
   # Reports fail the test: ASan and UBSan abort at the first one (-fno-sanitize-recover), TSan
   # reports every race and exits 66. LeakSanitizer runs in our own (instrumented) programs.
-  # use_tls=0: GCC 12's LeakSanitizer crashes ("Tracer caught signal 11") walking the thread-local
-  # storage of a library loaded with dlopen in a threaded process (nvml_probe and the shims). Without
-  # TLS as roots it can only report more leaks, never fewer.
   set(VGPU_SANITIZER_TEST_ENVIRONMENT
     "VGPU_SANITIZER_PRELOAD=${VGPU_SANITIZER_RUNTIME}"
     "ASAN_OPTIONS=detect_leaks=1"
-    "LSAN_OPTIONS=suppressions=${_vgpu_supp}/lsan.supp:print_suppressions=0:use_tls=0"
+    "LSAN_OPTIONS=suppressions=${_vgpu_supp}/lsan.supp:print_suppressions=0"
     "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=${_vgpu_supp}/ubsan.supp"
     "TSAN_OPTIONS=suppressions=${_vgpu_supp}/tsan.supp:second_deadlock_stack=1:history_size=4:exitcode=66:log_path=${VGPU_SANITIZER_REPORT_DIR}/tsan")
 endif()
@@ -56,10 +53,16 @@ endif()
 # Called once per test directory (deferred to its end by vgpu_add_test), so that tests added with a
 # plain add_test and environments set later by set_tests_properties get the sanitizer environment
 # too. CMake 3.25 sets test properties only from the directory that added the test.
+# A test's VGPU_LSAN_OPTIONS property (extra LeakSanitizer options, `:`-separated) goes after ours.
 function(vgpu_apply_sanitizer_test_environment)
   get_property(tests DIRECTORY PROPERTY TESTS)
   foreach(test IN LISTS tests)
-    set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT ${VGPU_SANITIZER_TEST_ENVIRONMENT})
+    set(environment ${VGPU_SANITIZER_TEST_ENVIRONMENT})
+    get_property(extra TEST ${test} PROPERTY VGPU_LSAN_OPTIONS)
+    if(extra)
+      list(TRANSFORM environment REPLACE "^(LSAN_OPTIONS=.*)$" "\\1:${extra}")
+    endif()
+    set_property(TEST ${test} APPEND PROPERTY ENVIRONMENT ${environment})
     set_property(TEST ${test} APPEND PROPERTY FIXTURES_REQUIRED vgpu_sanitizer_reports)
   endforeach()
 endfunction()

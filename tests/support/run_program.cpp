@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <poll.h>
 #include <spawn.h>
 #include <sstream>
@@ -31,8 +30,14 @@ bool linksRuntime(const std::string& program, const std::string& runtimePath) {
   if (const auto so = soname.find(".so."); so != std::string::npos) {
     soname = soname.substr(0, soname.find('.', so + 4));
   }
+  std::error_code error;
+  const auto size = std::filesystem::file_size(program, error);
   std::ifstream file(program, std::ios::binary);
-  const std::string contents((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (error || !file) {
+    return false;
+  }
+  std::string contents(size, '\0');
+  file.read(contents.data(), static_cast<std::streamsize>(size));
   return contents.find(soname + '\0') != std::string::npos;
 }
 
