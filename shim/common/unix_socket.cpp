@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -77,13 +78,31 @@ SocketResult listenUnix(const std::string& path, int backlog) {
   if (isStaleSocket(path)) {
     ::unlink(path.c_str());
   }
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+  // Bound under a private name and linked to `path` once listening: whoever finds the path can
+  // connect. Bound at `path` directly, a client (or a test) racing the owner's start met a socket
+  // that refused, which isStaleSocket also takes for a dead owner's. link() never replaces a file.
+  const std::string bound = path + "." + std::to_string(::getpid()) + ".new";
+  sockaddr_un boundAddress{};
+  const bool viaLink = fillAddress(bound, boundAddress);
+  if (viaLink) {
+    ::unlink(bound.c_str()); // left by a process of this pid that died in between
+  }
+  const sockaddr_un& bindAddress = viaLink ? boundAddress : address; // a path too long for the suffix
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&bindAddress), sizeof bindAddress) != 0) {
     return failure(errno, "cannot bind", path);
   }
   if (::listen(fd.get(), backlog) != 0) {
     const int error = errno;
-    ::unlink(path.c_str());
+    ::unlink(bindAddress.sun_path);
     return failure(error, "cannot listen on", path);
+  }
+  if (viaLink) {
+    const int linked = ::link(bound.c_str(), path.c_str());
+    const int error = errno;
+    ::unlink(bound.c_str());
+    if (linked != 0) {
+      return failure(error == EEXIST ? EADDRINUSE : error, "cannot bind", path);
+    }
   }
   SocketResult result;
   result.fd = std::move(fd);

@@ -29,6 +29,11 @@ VGPU_GPU_STAGE="$work/stage" "$here/stage-remote-checks.sh" "$build" || exit 1
 tree=$("$tree_tool" one-stub) || exit 1
 common=(VGPU_CONFIG=/nonexistent VGPU_SYSFS_ROOT="$tree" VGPU_MACHINE_ID_FILE="$here/../data/sysfs/machine-id"
   VGPU_CUDA_DRIVER="$work/stage/shim/libcuda.so.1")
+# A sanitizer build (docs/sanitizers.md): the nvcc-built programs load the instrumented shim, so the
+# sanitizer runtime goes first into everything the run starts.
+if [[ -n "${VGPU_SANITIZER_PRELOAD:-}" ]]; then
+  common+=(LD_PRELOAD="$VGPU_SANITIZER_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD}")
+fi
 
 env "${common[@]}" VGPUD_TEST_DRIVER_DOUBLE=1 OUT="$work/double" "$work/stage/run-remote-checks.sh"
 status=$?

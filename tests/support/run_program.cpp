@@ -1,4 +1,7 @@
-// posix_spawn with a pipe for output and a bounded wait.
+// posix_spawn with a pipe for output and a bounded wait. In a sanitizer build (cmake/
+// VgpuSanitizers.cmake, docs/sanitizers.md) a program that is not instrumented itself (nvcc-built
+// programs, nvidia-smi, nvtop under script(1)) gets the sanitizer runtime first in its LD_PRELOAD:
+// it loads the instrumented shim, which needs its runtime loaded first.
 #include "run_program.h"
 
 #include <cerrno>
@@ -6,6 +9,8 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
+#include <fstream>
 #include <poll.h>
 #include <spawn.h>
 #include <sstream>
@@ -15,6 +20,28 @@
 extern char** environ;
 
 namespace vgpu::test {
+
+namespace {
+
+// Whether the program is instrumented: its dynamic section names the sanitizer runtime's soname
+// (libasan.so.8 for /usr/lib/x86_64-linux-gnu/libasan.so.8.0.0).
+bool linksRuntime(const std::string& program, const std::string& runtimePath) {
+  std::string soname = std::filesystem::path(runtimePath).filename().string();
+  if (const auto so = soname.find(".so."); so != std::string::npos) {
+    soname = soname.substr(0, soname.find('.', so + 4));
+  }
+  std::error_code error;
+  const auto size = std::filesystem::file_size(program, error);
+  std::ifstream file(program, std::ios::binary);
+  if (error || !file) {
+    return false;
+  }
+  std::string contents(size, '\0');
+  file.read(contents.data(), static_cast<std::streamsize>(size));
+  return contents.find(soname + '\0') != std::string::npos;
+}
+
+} // namespace
 
 ProgramResult runProgram(const std::string& path, const std::vector<std::string>& arguments,
                          const std::map<std::string, std::string>& overrides, int timeoutSeconds) {
@@ -33,6 +60,16 @@ ProgramResult runProgram(const std::string& path, const std::vector<std::string>
     } else {
       environment[name] = value;
     }
+  }
+  if (const auto runtime = environment.find("VGPU_SANITIZER_PRELOAD");
+      runtime != environment.end() && !linksRuntime(path, runtime->second)) {
+    std::string& preload = environment["LD_PRELOAD"];
+    preload = preload.empty() ? runtime->second : runtime->second + ":" + preload;
+    // LeakSanitizer's tracer crashes in NVIDIA's stripped binaries, and a foreign program's own
+    // leaks are not ours to fix; the shim's leaks are checked in the instrumented test programs
+    // that load it (test_driver_api_bad_input, telemetry_probe, nvml_probe, cudart11_checks).
+    std::string& options = environment["ASAN_OPTIONS"];
+    options += options.empty() ? "detect_leaks=0" : ":detect_leaks=0";
   }
   std::vector<std::string> envStrings;
   for (const auto& [name, value] : environment) {

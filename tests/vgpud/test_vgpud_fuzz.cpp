@@ -276,7 +276,8 @@ TEST_CASE("vgpud sessions fed mutated frames answer or close, never crash or han
   vgpu::daemon::SessionRegistry registry;
   const auto stop = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
   int sessions = 0;
-  while (std::chrono::steady_clock::now() < stop) {
+  // At least 800 ms and at least 51 sessions (a sanitizer build on a busy machine is slow).
+  while (std::chrono::steady_clock::now() < stop || sessions <= 50) {
     ++sessions;
     Bytes stream = random() % 8 == 0 ? mutate(start, random) : start;
     const int count = 1 + static_cast<int>(random() % 12);
@@ -288,7 +289,6 @@ TEST_CASE("vgpud sessions fed mutated frames answer or close, never crash or han
     }
     runSession(registry, stream);
   }
-  CHECK(sessions > 50);
   CHECK(registry.totals().sessions == 0); // every session left the registry
   CHECK(registry.totals().deviceBytes == 0);
 }

@@ -416,6 +416,13 @@ TEST_CASE("the per-session VRAM quota gives CUDA_ERROR_OUT_OF_MEMORY and is the 
 }
 
 TEST_CASE("session priority: the level for the client's uid (or the default) nices the thread or worker serving it") {
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer's runtime adds a thread of its own to vgpud and to each worker, at the
+  // daemon's nice value, which this check cannot tell from a serving one. The default and asan
+  // suites check the nice values.
+  WARN("not under ThreadSanitizer (preset tsan): its runtime thread would count as a serving thread");
+  return;
+#endif
   const std::string uid = std::to_string(::getuid());
   const std::string otherUid = std::to_string(::getuid() + 1);
   const int base = ::getpriority(PRIO_PROCESS, 0); // vgpud inherits the test's nice value

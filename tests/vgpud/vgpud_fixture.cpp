@@ -106,10 +106,17 @@ wire::ExpectedDevice expectedDevice(const std::string& profileKey) {
 
 std::unique_ptr<cuda::remote::RemoteBackend> connectClient(const std::string& endpoint, int timeoutMilliseconds,
                                                            const std::string& profileKey) {
+#if defined(__SANITIZE_THREAD__)
+  constexpr int kWorkTimeoutMilliseconds = 30000;
+#elif defined(__SANITIZE_ADDRESS__)
+  constexpr int kWorkTimeoutMilliseconds = 10000;
+#else
+  constexpr int kWorkTimeoutMilliseconds = 5000;
+#endif
   auto client = std::make_unique<cuda::remote::RemoteBackend>();
   cuda::remote::ConnectionSettings settings;
   settings.endpoint = endpoint;
-  settings.timeoutMilliseconds = timeoutMilliseconds;
+  settings.timeoutMilliseconds = timeoutMilliseconds == 0 ? kWorkTimeoutMilliseconds : timeoutMilliseconds;
   std::string error;
   const CUresult status = client->connect(settings, {expectedDevice(profileKey)}, error);
   INFO(error);

@@ -4,12 +4,17 @@
 // message and longjmps back to scanWithLibpci, the only frame between setjmp and libpci; no object
 // with a destructor is live in the frames the jump skips (libpci's C frames and the callback).
 // The jump target is per thread, so concurrent scans do not interfere.
+// The jump leaks whatever libpci holds in the frames it skips. The only such case is sysfs_scan
+// meeting a devices/ entry it cannot parse: its open directory (a descriptor and a 32 KiB buffer)
+// and the device it just allocated. So the entries are checked here first, with libpci's own
+// parse, and such a tree never reaches libpci (checkDeviceEntries).
 #include "vgpu/device/pci_discovery.h"
 
 #include <algorithm>
 #include <csetjmp>
 #include <cstdarg>
 #include <cstdio>
+#include <filesystem>
 
 extern "C" {
 #include <pci/pci.h>
@@ -89,6 +94,29 @@ bool scanWithLibpci(pci_access* access, ScanContext& context, std::vector<PciDev
   return true;
 }
 
+// The names libpci's sysfs_scan (lib/sysfs.c, 3.9) accepts under devices/: anything starting with
+// '.' is skipped; the rest must parse as "%x:%x:%x.%d" with a domain that fits an int. An empty
+// string when every entry does (or when the directory cannot be listed: libpci reports that
+// before it holds anything), else the error.
+std::string checkDeviceEntries(const std::string& busPath) {
+  std::error_code error;
+  std::filesystem::directory_iterator entries(busPath + "/devices", error);
+  for (; !error && entries != std::filesystem::directory_iterator(); entries.increment(error)) {
+    const std::string name = entries->path().filename().string();
+    if (name.empty() || name[0] == '.') {
+      continue;
+    }
+    unsigned int domain = 0;
+    unsigned int bus = 0;
+    unsigned int device = 0;
+    int function = 0;
+    if (std::sscanf(name.c_str(), "%x:%x:%x.%d", &domain, &bus, &device, &function) < 4 || domain > 0x7fffffffU) {
+      return "entry devices/" + name + " is not a PCI address (domain:bus:device.function)";
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 PciScanResult scanPciDevices(std::string_view sysfsRoot) {
@@ -98,6 +126,11 @@ PciScanResult scanPciDevices(std::string_view sysfsRoot) {
     busPath.pop_back();
   }
   busPath += "/bus/pci";
+
+  if (std::string bad = checkDeviceEntries(busPath); !bad.empty()) {
+    result.error = "libpci could not scan " + busPath + ": " + bad;
+    return result;
+  }
 
   pci_access* access = pci_alloc();
   access->error = onLibpciError;
