@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <poll.h>
+#include <sched.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <thread>
@@ -40,7 +42,7 @@ pid_t waitReady(ProbeProcess& probe) {
 class SymlinkSwapper {
 public:
   SymlinkSwapper(fs::path directory, fs::path target) : directory_(std::move(directory)), target_(std::move(target)) {
-    fd_ = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    fd_ = ::inotify_init1(IN_CLOEXEC);
     REQUIRE(fd_ >= 0);
     REQUIRE(::inotify_add_watch(fd_, directory_.c_str(), IN_CREATE | IN_MOVED_TO) >= 0);
     thread_ = std::thread([this] { run(); });
@@ -56,15 +58,22 @@ private:
   void run() {
     alignas(inotify_event) char buffer[4096];
     while (!stop_) {
+      // Sleeps until an event: the process under attack, on the same CPU at the idle scheduling
+      // class, is preempted the moment this thread wakes (see the test).
+      pollfd entry{fd_, POLLIN, 0};
+      if (::poll(&entry, 1, 50) <= 0) {
+        continue;
+      }
       const ssize_t n = ::read(fd_, buffer, sizeof buffer);
       if (n <= 0) {
-        std::this_thread::yield();
         continue;
       }
       for (ssize_t offset = 0; offset < n;) {
         const auto* event = reinterpret_cast<const inotify_event*>(buffer + offset);
         const std::string name = event->len > 0 ? event->name : "";
-        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".sock") == 0) {
+        struct stat info {};
+        const bool socket = ::lstat((directory_ / name).c_str(), &info) == 0 && S_ISSOCK(info.st_mode);
+        if (socket && name.size() > 5 && name.compare(name.size() - 5, 5, ".sock") == 0) { // not our own links
           const fs::path link = directory_ / (".swap-" + name);
           ::symlink(target_.c_str(), link.c_str());
           if (::rename(link.c_str(), (directory_ / name).c_str()) == 0) {
@@ -98,11 +107,23 @@ TEST_CASE("a symlink swapped in for the control socket never has its target's ow
   struct stat before {};
   REQUIRE(::stat(secret.c_str(), &before) == 0);
 
+  // The attacker wins every race it can win: the CUDA process and the attacking thread share one
+  // CPU, and the process runs at the idle scheduling class, so it is preempted at once when the
+  // attacker wakes on the socket's name appearing. Before the fix the shim then chowned and chmodded
+  // the attacker's symlink, i.e. the secret; now nothing follows the name after it appears.
+  cpu_set_t previous;
+  REQUIRE(::sched_getaffinity(0, sizeof previous, &previous) == 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  REQUIRE(::sched_setaffinity(0, sizeof one, &one) == 0);
   int swaps = 0;
   for (int attempt = 0; attempt < 8; ++attempt) {
     SymlinkSwapper swapper(runtime, secret);
     {
       ProbeProcess probe(probeEnvironment(runtime));
+      const sched_param idle{};
+      ::sched_setscheduler(probe.pid(), SCHED_IDLE, &idle);
       waitReady(probe);
       probe.exit();
     }
@@ -116,6 +137,7 @@ TEST_CASE("a symlink swapped in for the control socket never has its target's ow
       fs::remove(entry.path());
     }
   }
+  ::sched_setaffinity(0, sizeof previous, &previous);
   CHECK(swaps > 0); // the attacker did act every time a socket appeared
 }
 

@@ -136,7 +136,7 @@ TEST_CASE("1,100 idle TCP connections take no session slot: root's Unix clients 
   CHECK(client->memAlloc(0, 1 << 20, pointer) == CUDA_SUCCESS);
   const long resident = vgpu::test::residentKiB(daemon.pid());
   INFO("vgpud resident " << resident << " KiB");
-  CHECK(resident < 64 * 1024);
+  CHECK((resident < 64 * 1024 || !vgpu::test::kMemoryFiguresMeaningful));
   // The connections past the pending limits were closed by vgpud; the ones kept are not sessions.
   std::uint32_t sessions = 0;
   std::uint64_t bytes = 0;
@@ -227,7 +227,7 @@ TEST_CASE("a batch of device-to-host copies is answered as the client reads, not
   std::this_thread::sleep_for(700ms); // the client reads nothing meanwhile
   const long during = vgpu::test::residentKiB(daemon.pid());
   INFO("vgpud resident before " << before << " KiB, while 600 MiB of replies wait " << during << " KiB");
-  CHECK(during - before < 48 * 1024);
+  CHECK((during - before < 48 * 1024 || !vgpu::test::kMemoryFiguresMeaningful));
   int answered = 0;
   RawFrame reply;
   while (answered < kRequests && vgpu::test::readFrame(fd.get(), reply)) {
