@@ -13,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sstream>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -102,6 +103,31 @@ bool readExactly(int fd, std::uint8_t* data, std::size_t size, int timeoutMs) {
 }
 
 } // namespace
+
+bool sendWithDescriptors(int fd, const std::vector<std::uint8_t>& frame, int count) {
+  std::vector<int> descriptors;
+  for (int i = 0; i < count; ++i) {
+    descriptors.push_back(::memfd_create("raw-wire-client", MFD_CLOEXEC));
+  }
+  const std::size_t bytes = descriptors.size() * sizeof(int);
+  std::vector<char> control(CMSG_SPACE(bytes), 0);
+  iovec vector{const_cast<std::uint8_t*>(frame.data()), frame.size()};
+  msghdr message{};
+  message.msg_iov = &vector;
+  message.msg_iovlen = 1;
+  message.msg_control = control.data();
+  message.msg_controllen = control.size();
+  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  header->cmsg_len = CMSG_LEN(bytes);
+  std::memcpy(CMSG_DATA(header), descriptors.data(), bytes);
+  const bool sent = ::sendmsg(fd, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size());
+  for (const int descriptor : descriptors) {
+    ::close(descriptor);
+  }
+  return sent;
+}
 
 bool readFrame(int fd, RawFrame& frame, int timeoutMs) {
   std::uint8_t header[wire::kHeaderSize];

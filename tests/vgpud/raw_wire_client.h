@@ -48,6 +48,9 @@ std::vector<std::uint8_t> callFrame(wire::Call call, std::uint64_t requestId, st
   return out;
 }
 
+// Sends `frame` in one message carrying `count` fresh memfd descriptors (SCM_RIGHTS), as a client
+// abusing the Unix transport would.
+bool sendWithDescriptors(int fd, const std::vector<std::uint8_t>& frame, int count);
 // Reads one frame within `timeoutMs`; false on EOF, error or timeout.
 bool readFrame(int fd, RawFrame& frame, int timeoutMs = 5000);
 // True when the peer closes the connection within `timeoutMs` (whatever it sent before is read

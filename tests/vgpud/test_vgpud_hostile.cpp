@@ -248,22 +248,7 @@ TEST_CASE("descriptors beyond one per message are closed at once, not kept for t
   // second of each stayed open in vgpud for the whole session.
   for (int i = 0; i < 40; ++i) {
     const std::vector<std::uint8_t> frame = vgpu::test::callFrame(Call::Status, 50 + static_cast<std::uint64_t>(i), 0);
-    int pair[2] = {::memfd_create("extra-a", MFD_CLOEXEC), ::memfd_create("extra-b", MFD_CLOEXEC)};
-    iovec vector{const_cast<std::uint8_t*>(frame.data()), frame.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof pair)] = {};
-    msghdr message{};
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    cmsghdr* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = SOL_SOCKET;
-    header->cmsg_type = SCM_RIGHTS;
-    header->cmsg_len = CMSG_LEN(sizeof pair);
-    std::memcpy(CMSG_DATA(header), pair, sizeof pair);
-    REQUIRE(::sendmsg(fd.get(), &message, MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size()));
-    ::close(pair[0]);
-    ::close(pair[1]);
+    REQUIRE(vgpu::test::sendWithDescriptors(fd.get(), frame, 2));
     RawFrame reply;
     REQUIRE(vgpu::test::readFrame(fd.get(), reply));
   }

@@ -45,25 +45,6 @@ double roundTripMicroseconds(vgpu::cuda::remote::RemoteBackend& client, int call
   return blocks[2];
 }
 
-void sendWithTwoDescriptors(int fd, const std::vector<std::uint8_t>& frame) {
-  int pair[2] = {::memfd_create("load-a", MFD_CLOEXEC), ::memfd_create("load-b", MFD_CLOEXEC)};
-  iovec vector{const_cast<std::uint8_t*>(frame.data()), frame.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof pair)] = {};
-  msghdr message{};
-  message.msg_iov = &vector;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
-  cmsghdr* header = CMSG_FIRSTHDR(&message);
-  header->cmsg_level = SOL_SOCKET;
-  header->cmsg_type = SCM_RIGHTS;
-  header->cmsg_len = CMSG_LEN(sizeof pair);
-  std::memcpy(CMSG_DATA(header), pair, sizeof pair);
-  ::sendmsg(fd, &message, MSG_NOSIGNAL);
-  ::close(pair[0]);
-  ::close(pair[1]);
-}
-
 } // namespace
 
 TEST_CASE("a legitimate tenant keeps its round trip while vgpud is under every attack at once") {
@@ -128,7 +109,7 @@ TEST_CASE("a legitimate tenant keeps its round trip while vgpud is under every a
     }
     vgpu::test::RawFrame reply;
     for (std::uint64_t id = 1; !stop; ++id) {
-      sendWithTwoDescriptors(connected.fd.get(), vgpu::test::callFrame(Call::Status, id, 0));
+      vgpu::test::sendWithDescriptors(connected.fd.get(), vgpu::test::callFrame(Call::Status, id, 0), 2);
       if (!vgpu::test::readFrame(connected.fd.get(), reply)) {
         return;
       }
