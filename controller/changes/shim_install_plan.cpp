@@ -143,6 +143,31 @@ bool planSymlink(const Snapshot& snapshot, const QString& path, const QString& t
   return true;
 }
 
+// The libraries in their installed location: each SONAME link and the file it names must be there
+// (the package's files; the plan never writes them).
+bool checkInstalledLibraries(const Snapshot& snapshot, const QString& directory, ChangePlan* plan, QString* error) {
+  for (const ShimLibrary& library : kShimLibraries) {
+    for (const char* name : {library.soname, library.file}) {
+      const QString path = directory + u'/' + QLatin1String(name);
+      const auto entry = snapshot.stat(path, error);
+      if (!entry) {
+        return false;
+      }
+      const bool present = name == library.file
+                               ? entry->type == fs::EntryType::File
+                               : entry->type == fs::EntryType::Symlink || entry->type == fs::EntryType::File;
+      if (!present) {
+        *error = QStringLiteral("the shim library %1 is missing (%2); install the vgpu-guest package "
+                                "(or `cmake --install` a vgpu build) first")
+                     .arg(path, QLatin1String(fs::entryTypeName(entry->type)));
+        return false;
+      }
+    }
+  }
+  plan->notes.append(QStringLiteral("the shim libraries are installed in %1").arg(directory));
+  return true;
+}
+
 // The drop-in must put targetDir first on LD_LIBRARY_PATH, or the service would not load the shim.
 QString checkDropIn(const ShimInstallRequest& request) {
   const UnitFile file = UnitFile::parse(request.dropIn, request.dropInPath);
@@ -244,11 +269,18 @@ std::optional<ChangePlan> planShimInstall(const SystemRoot& root, const ShimInst
       return std::nullopt;
     }
   }
-  if (!planDirectory(snapshot, request.targetDir, &plan, error)) {
+  const qsizetype operationsBefore = plan.operations.size();
+  if (request.shimSourceDir == request.targetDir) {
+    if (!checkInstalledLibraries(snapshot, request.targetDir, &plan, error)) {
+      return std::nullopt;
+    }
+  } else if (!planDirectory(snapshot, request.targetDir, &plan, error)) {
     return std::nullopt;
   }
-  const qsizetype operationsBefore = plan.operations.size();
   for (const ShimLibrary& library : kShimLibraries) {
+    if (request.shimSourceDir == request.targetDir) {
+      break; // installed in place: nothing to copy
+    }
     const QString file = QString::fromLatin1(library.file);
     const BoundedFile source =
         readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);

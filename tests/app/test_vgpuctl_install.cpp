@@ -46,8 +46,10 @@ TEST_CASE("vgpuctl install --dry-run prints the exact operations and changes not
   REQUIRE(run.code == 0);
   const QStringList lines = run.out.split(u'\n');
   CHECK(lines.first() == QStringLiteral("Plan: install the vgpu shim (system scope)"));
-  CHECK(run.out.contains(QStringLiteral("replace  /usr/lib/vgpu/libvgpu-cuda.so (")));
-  CHECK(lines.contains(QStringLiteral("symlink  /usr/lib/vgpu/libcuda.so.1 -> libvgpu-cuda.so")));
+  // The package's libraries stay where they are; ld.so.conf.d names their directory.
+  CHECK_FALSE(run.out.contains(QStringLiteral("libvgpu-cuda.so (")));
+  CHECK(run.out.contains(
+      QStringLiteral("the shim libraries are installed in %1").arg(vgpu::controller::installedShimDir())));
   CHECK(run.out.contains(QStringLiteral("write    /etc/ld.so.conf.d/vgpu.conf (")));
   CHECK(lines.contains(QStringLiteral("run      ldconfig")));
   CHECK(lines.contains(QStringLiteral("(dry run: nothing was changed)")));
