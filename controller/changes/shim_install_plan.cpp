@@ -157,9 +157,11 @@ bool checkInstalledLibraries(const Snapshot& snapshot, const QString& directory,
                                ? entry->type == fs::EntryType::File
                                : entry->type == fs::EntryType::Symlink || entry->type == fs::EntryType::File;
       if (!present) {
-        *error = QStringLiteral("the shim library %1 is missing (%2); install the vgpu-guest package "
-                                "(or `cmake --install` a vgpu build) first")
-                     .arg(path, QLatin1String(fs::entryTypeName(entry->type)));
+        *error = QStringLiteral("the shim library %1 is %2; install the vgpu-guest package (or `cmake --install` a "
+                                "vgpu build) first")
+                     .arg(path, entry->type == fs::EntryType::Missing
+                                    ? QStringLiteral("missing")
+                                    : QStringLiteral("a %1").arg(QLatin1String(fs::entryTypeName(entry->type))));
         return false;
       }
     }
@@ -269,29 +271,26 @@ std::optional<ChangePlan> planShimInstall(const SystemRoot& root, const ShimInst
       return std::nullopt;
     }
   }
-  const qsizetype operationsBefore = plan.operations.size();
-  if (request.shimSourceDir == request.targetDir) {
-    if (!checkInstalledLibraries(snapshot, request.targetDir, &plan, error)) {
-      return std::nullopt;
-    }
-  } else if (!planDirectory(snapshot, request.targetDir, &plan, error)) {
+  // Installed in place (the default): the package's files are used as they are, nothing is copied.
+  const bool inPlace = request.shimSourceDir == request.targetDir;
+  if (inPlace ? !checkInstalledLibraries(snapshot, request.targetDir, &plan, error)
+              : !planDirectory(snapshot, request.targetDir, &plan, error)) {
     return std::nullopt;
   }
-  for (const ShimLibrary& library : kShimLibraries) {
-    if (request.shimSourceDir == request.targetDir) {
-      break; // installed in place: nothing to copy
-    }
-    const QString file = QString::fromLatin1(library.file);
-    const BoundedFile source =
-        readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
-    if (!source.ok) {
-      *error = QStringLiteral("the shim library %1/%2 is missing (%3); is vgpu installed completely?")
-                   .arg(request.shimSourceDir, file, source.error);
-      return std::nullopt;
-    }
-    if (!planFile(snapshot, request.targetDir + u'/' + file, source.bytes, kLibraryMode, &plan, error) ||
-        !planSymlink(snapshot, request.targetDir + u'/' + QString::fromLatin1(library.soname), file, &plan, error)) {
-      return std::nullopt;
+  const qsizetype operationsBefore = plan.operations.size();
+  if (!inPlace) {
+    for (const ShimLibrary& library : kShimLibraries) {
+      const QString file = QString::fromLatin1(library.file);
+      const BoundedFile source = readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
+      if (!source.ok) {
+        *error = QStringLiteral("the shim library %1/%2 is missing (%3); is vgpu installed completely?")
+                     .arg(request.shimSourceDir, file, source.error);
+        return std::nullopt;
+      }
+      if (!planFile(snapshot, request.targetDir + u'/' + file, source.bytes, kLibraryMode, &plan, error) ||
+          !planSymlink(snapshot, request.targetDir + u'/' + QString::fromLatin1(library.soname), file, &plan, error)) {
+        return std::nullopt;
+      }
     }
   }
   const bool librariesChanged = plan.operations.size() != operationsBefore;
