@@ -54,7 +54,7 @@ for tree in staging shipped; do
   while IFS= read -r -d '' file; do
     [[ $(head -c4 "$file" | od -An -c | tr -d ' ') == 177ELF ]] || continue
     elf_count=$((elf_count + 1))
-    if readelf -S "$file" | grep -q -e ' \.symtab' -e ' \.debug_info'; then
+    if grep -q -e ' \.symtab' -e ' \.debug_info' <<<"$(readelf -S "$file")"; then
       fail "$tree: ${file#"$work/$tree"} is not stripped"
     fi
   done < <(find "$work/$tree" -type f -print0)
@@ -62,7 +62,7 @@ done
 echo "ok: $elf_count ELF files checked for symbols"
 for package in vgpu-guest vgpud vgpu-admin vgpu-console; do
   dbgsym=("$debs_dir/${package}-dbgsym_"*.deb)
-  if [[ ${#dbgsym[@]} -eq 0 ]] || ! dpkg-deb -c "${dbgsym[0]}" | grep -q '/usr/lib/debug/.build-id/.*\.debug$'; then
+  if [[ ${#dbgsym[@]} -eq 0 ]] || ! grep -q '/usr/lib/debug/.build-id/.*\.debug$' <<<"$(dpkg-deb -c "${dbgsym[0]}")"; then
     fail "no debug symbols package for $package"
   fi
 done
@@ -70,7 +70,7 @@ done
 # Dependencies and what debhelper generated for the maintainer scripts.
 field() { dpkg-deb -f "$debs_dir/$1"_*.deb "$2"; }
 expect() { # package field pattern what
-  if ! field "$1" "$2" | grep -Eq "$3"; then fail "$1: $2 lacks $4"; fi
+  if ! grep -Eq "$3" <<<"$(field "$1" "$2")"; then fail "$1: $2 lacks $4"; fi
 }
 expect vgpu-guest Depends 'libpci3' "libpci3"
 expect vgpu-admin Depends 'pkexec' "pkexec"
@@ -79,12 +79,17 @@ expect vgpu-admin Depends 'libqt6core6' "Qt 6 core"
 expect vgpu-console Depends 'libqt6widgets6' "Qt 6 widgets"
 expect vgpu-console Depends 'libqcustomplot' "QCustomPlot"
 expect vgpud Depends 'libsystemd0' "libsystemd0"
+# (Read whole before grep, which would stop reading early under pipefail.)
 script() { dpkg-deb -I "$debs_dir/$1"_*.deb "$2" 2>/dev/null || true; }
-script vgpu-guest postinst | grep -q 'systemd-sysusers.*vgpu.conf' || fail "vgpu-guest's postinst does not create the vgpu group"
-script vgpu-guest postinst | grep -q 'systemd-tmpfiles.*vgpu.conf' || fail "vgpu-guest's postinst does not create /run/vgpu"
-script vgpud postinst | grep -q 'deb-systemd-helper.*vgpud.service' || fail "vgpud's postinst does not enable vgpud.service"
-script vgpud conffiles | grep -qx '/etc/vgpu/vgpud.conf' || fail "/etc/vgpu/vgpud.conf is not a conffile"
-script vgpu-guest conffiles | grep -qx '/etc/vgpu/shim.conf' || fail "/etc/vgpu/shim.conf is not a conffile"
+has() { grep -q "$3" <<<"$(script "$1" "$2")"; }
+has vgpu-guest postinst 'systemd-sysusers.*vgpu.conf' || fail "vgpu-guest's postinst does not create the vgpu group"
+has vgpu-guest postinst 'systemd-tmpfiles.*vgpu.conf' || fail "vgpu-guest's postinst does not create /run/vgpu"
+has vgpud postinst 'deb-systemd-helper.*vgpud.service' || fail "vgpud's postinst does not enable vgpud.service"
+has vgpud conffiles '^/etc/vgpu/vgpud.conf$' || fail "/etc/vgpu/vgpud.conf is not a conffile"
+has vgpu-guest conffiles '^/etc/vgpu/shim.conf$' || fail "/etc/vgpu/shim.conf is not a conffile"
+if [[ -n $(script vgpu-guest shlibs) || -n $(script vgpu-guest triggers) ]]; then
+  fail "vgpu-guest declares shlibs or an ldconfig trigger for its private libraries"
+fi
 
 # lintian: no error, no warning (overrides carry their reason in debian/*.lintian-overrides).
 if command -v lintian >/dev/null; then
