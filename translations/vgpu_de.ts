@@ -377,8 +377,8 @@
         <translation>Status der Übersicht</translation>
     </message>
     <message>
-        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;or run &lt;tt&gt;scripts/dev console&lt;/tt&gt;, which starts a demo workload on a simulated GPU.&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
-        <translation>&lt;b&gt;Noch kein CUDA-Prozess verwendet den vgpu-Shim.&lt;/b&gt;&lt;br&gt;Starten Sie ein CUDA-Programm mit dem Shim am Anfang seines Bibliothekspfads, zum Beispiel:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;oder führen Sie &lt;tt&gt;scripts/dev console&lt;/tt&gt; aus; das startet eine Demo-Last auf einer simulierten GPU.&lt;br&gt;Ihr VRAM, ihre Kernel-Starts und ihre Aufruflatenz erscheinen dann hier.</translation>
+        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=%1 ./my-cuda-program&lt;/tt&gt;&lt;br&gt;or run &lt;tt&gt;scripts/dev console&lt;/tt&gt;, which starts a demo workload on a simulated GPU.&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
+        <translation>&lt;b&gt;Noch kein CUDA-Prozess verwendet den vgpu-Shim.&lt;/b&gt;&lt;br&gt;Starten Sie ein CUDA-Programm mit dem Shim am Anfang seines Bibliothekspfads, zum Beispiel:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=%1 ./my-cuda-program&lt;/tt&gt;&lt;br&gt;oder führen Sie &lt;tt&gt;scripts/dev console&lt;/tt&gt; aus; das startet eine Demo-Last auf einer simulierten GPU.&lt;br&gt;Ihr VRAM, ihre Kernel-Starts und ihre Aufruflatenz erscheinen dann hier.</translation>
     </message>
     <message>
         <source>&amp;Device:</source>

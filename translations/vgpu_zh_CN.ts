@@ -377,8 +377,8 @@
         <translation>仪表板状态</translation>
     </message>
     <message>
-        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;or run &lt;tt&gt;scripts/dev console&lt;/tt&gt;, which starts a demo workload on a simulated GPU.&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
-        <translation>&lt;b&gt;还没有 CUDA 进程在使用 vgpu shim。&lt;/b&gt;&lt;br&gt;请启动一个 CUDA 程序，并将 shim 放在其库路径的最前面，例如：&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program&lt;/tt&gt;&lt;br&gt;或运行 &lt;tt&gt;scripts/dev console&lt;/tt&gt;，它会在模拟 GPU 上启动一个演示负载。&lt;br&gt;其显存、内核启动和调用延迟将显示在这里。</translation>
+        <source>&lt;b&gt;No CUDA process is using the vgpu shim yet.&lt;/b&gt;&lt;br&gt;Start a CUDA program with the shim first on its library path, for example:&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=%1 ./my-cuda-program&lt;/tt&gt;&lt;br&gt;or run &lt;tt&gt;scripts/dev console&lt;/tt&gt;, which starts a demo workload on a simulated GPU.&lt;br&gt;Its VRAM, kernel launches and call latency will appear here.</source>
+        <translation>&lt;b&gt;还没有 CUDA 进程在使用 vgpu shim。&lt;/b&gt;&lt;br&gt;请启动一个 CUDA 程序，并将 shim 放在其库路径的最前面，例如：&lt;br&gt;&lt;tt&gt;LD_LIBRARY_PATH=%1 ./my-cuda-program&lt;/tt&gt;&lt;br&gt;或运行 &lt;tt&gt;scripts/dev console&lt;/tt&gt;，它会在模拟 GPU 上启动一个演示负载。&lt;br&gt;其显存、内核启动和调用延迟将显示在这里。</translation>
     </message>
     <message>
         <source>&amp;Device:</source>

@@ -1,6 +1,7 @@
 // Dashboard: controls, the four plots and their coalesced refresh (see dashboard_page.h).
 #include "dashboard_page.h"
 
+#include "common/install_paths.h"
 #include "telemetry_model.h"
 #include "telemetry_plot.h"
 
@@ -190,9 +191,10 @@ DashboardPage::DashboardPage(TelemetryModel* model, QWidget* parent) : QWidget(p
 void DashboardPage::retranslate() {
   emptyState_->setText(tr("<b>No CUDA process is using the vgpu shim yet.</b><br>"
                           "Start a CUDA program with the shim first on its library path, for example:<br>"
-                          "<tt>LD_LIBRARY_PATH=/usr/lib/vgpu ./my-cuda-program</tt><br>"
+                          "<tt>LD_LIBRARY_PATH=%1 ./my-cuda-program</tt><br>"
                           "or run <tt>scripts/dev console</tt>, which starts a demo workload on a simulated GPU.<br>"
-                          "Its VRAM, kernel launches and call latency will appear here."));
+                          "Its VRAM, kernel launches and call latency will appear here.")
+                           .arg(controller::installedShimDir()));
   emptyState_->setAccessibleName(tr("Dashboard status"));
   deviceLabel_->setText(tr("&Device:"));
   deviceCombo_->setAccessibleName(tr("Device shown"));

@@ -55,22 +55,8 @@ int runDoctor(CommandContext& context) {
     context.err << "vgpuctl doctor: " << parser.errorText() << "\nTry 'vgpuctl doctor --help'.\n";
     return kUsageError;
   }
-  if (parser.isSet(help)) {
-    context.out << "Usage: vgpuctl doctor [--json] [--log FILE] [--root DIR] [--markdown FILE] [--log-only]\n"
-                   "                      [--sysfs DIR] [--shim-dir DIR] [--probe FILE] [--bus ADDRESS]\n\n"
-                   "Find why Ollama does not use the (virtual) GPU and say what fixes it.\n\n"
-                   "  --json           print the report as JSON (schema: docs/doctor-json.md)\n"
-                   "  --log FILE       analyse this Ollama server log (e.g. journalctl -u ollama > FILE);\n"
-                   "                   default: ollama.service's journal of this boot\n"
-                   "  --journal-dir DIR  read that journal from the journal files in DIR\n"
-                   "  --root DIR       resolve system paths under DIR (test trees)\n"
-                   "  --markdown FILE  also write the Markdown report to FILE\n"
-                   "  --log-only       examine the log only, not this machine\n"
-                   "  --sysfs DIR      sysfs tree for the hardware check (default <root>/sys)\n"
-                   "  --shim-dir DIR   vgpu's library directory, a path under the root (default /usr/lib/vgpu)\n"
-                   "  --probe FILE     the vgpu-doctor-probe program (default /usr/libexec/vgpu/vgpu-doctor-probe)\n"
-                   "  --bus ADDRESS    ask systemd on this D-Bus (default: the system bus, on the real root only)\n\n"
-                   "Exit codes: 0 all checks pass, 1 warnings only, 2 failures, 3 usage error.\n";
+  if (parser.isSet(help)) { // vgpuctl's dispatcher answers --help first (vgpuctl_help.cpp)
+    context.out << commandHelp("doctor");
     return 0;
   }
   if (!parser.positionalArguments().isEmpty()) {

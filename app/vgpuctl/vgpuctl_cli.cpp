@@ -56,7 +56,13 @@ int runVgpuctl(const QStringList& arguments, QTextStream& out, QTextStream& err)
   }
   for (const CommandSpec& command : vgpuctlCommands()) {
     if (positional.first() == QLatin1String(command.name)) {
-      CommandContext context{positional.mid(1), out, err, parser.value(root)};
+      // -h/--help anywhere after the command word: its help, whatever else is given.
+      const QStringList words = positional.mid(1);
+      if (words.contains(QStringLiteral("--help")) || words.contains(QStringLiteral("-h"))) {
+        out << commandHelp(command.name) << "\n  -h, --help    show this help (every command takes it)\n";
+        return 0;
+      }
+      CommandContext context{words, out, err, parser.value(root)};
       return command.run(context);
     }
   }

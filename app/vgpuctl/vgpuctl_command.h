@@ -26,4 +26,7 @@ struct CommandSpec {
 // Every command vgpuctl knows, in the order --help lists them.
 std::span<const CommandSpec> vgpuctlCommands();
 
+// `vgpuctl <name> --help`: synopsis, options and exit status (vgpuctl_help.cpp); empty if unknown.
+QString commandHelp(const char* name);
+
 } // namespace vgpu::cli

@@ -5,14 +5,14 @@
 // The protocol is documented in docs/helper-protocol.md.
 #pragma once
 
+#include "common/install_paths.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
 namespace vgpu::controller {
-
-inline constexpr const char* kHelperInstallPath = "/usr/libexec/vgpu/vgpu-helper";
 
 // The helper's exit codes (and pkexec's, which come back through the same channel).
 enum class HelperExit : int {
@@ -30,7 +30,7 @@ enum class HelperExit : int {
 QString helperExitMessage(int exitCode);
 
 struct HelperLaunch {
-  QString helperPath = QString::fromLatin1(kHelperInstallPath);
+  QString helperPath = installedHelperPath(); // the path the polkit policy names
   QString pkexecPath = QStringLiteral("pkexec");
   // Non-empty and not "/": a test tree. The helper is run directly (no pkexec) with --root.
   QString testRoot;

@@ -143,6 +143,33 @@ bool planSymlink(const Snapshot& snapshot, const QString& path, const QString& t
   return true;
 }
 
+// The libraries in their installed location: each SONAME link and the file it names must be there
+// (the package's files; the plan never writes them).
+bool checkInstalledLibraries(const Snapshot& snapshot, const QString& directory, ChangePlan* plan, QString* error) {
+  for (const ShimLibrary& library : kShimLibraries) {
+    for (const char* name : {library.soname, library.file}) {
+      const QString path = directory + u'/' + QLatin1String(name);
+      const auto entry = snapshot.stat(path, error);
+      if (!entry) {
+        return false;
+      }
+      const bool present = name == library.file
+                               ? entry->type == fs::EntryType::File
+                               : entry->type == fs::EntryType::Symlink || entry->type == fs::EntryType::File;
+      if (!present) {
+        *error = QStringLiteral("the shim library %1 is %2; install the vgpu-guest package (or `cmake --install` a "
+                                "vgpu build) first")
+                     .arg(path, entry->type == fs::EntryType::Missing
+                                    ? QStringLiteral("missing")
+                                    : QStringLiteral("a %1").arg(QLatin1String(fs::entryTypeName(entry->type))));
+        return false;
+      }
+    }
+  }
+  plan->notes.append(QStringLiteral("the shim libraries are installed in %1").arg(directory));
+  return true;
+}
+
 // The drop-in must put targetDir first on LD_LIBRARY_PATH, or the service would not load the shim.
 QString checkDropIn(const ShimInstallRequest& request) {
   const UnitFile file = UnitFile::parse(request.dropIn, request.dropInPath);
@@ -244,21 +271,26 @@ std::optional<ChangePlan> planShimInstall(const SystemRoot& root, const ShimInst
       return std::nullopt;
     }
   }
-  if (!planDirectory(snapshot, request.targetDir, &plan, error)) {
+  // Installed in place (the default): the package's files are used as they are, nothing is copied.
+  const bool inPlace = request.shimSourceDir == request.targetDir;
+  if (inPlace ? !checkInstalledLibraries(snapshot, request.targetDir, &plan, error)
+              : !planDirectory(snapshot, request.targetDir, &plan, error)) {
     return std::nullopt;
   }
   const qsizetype operationsBefore = plan.operations.size();
-  for (const ShimLibrary& library : kShimLibraries) {
-    const QString file = QString::fromLatin1(library.file);
-    const BoundedFile source = readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
-    if (!source.ok) {
-      *error = QStringLiteral("the shim library %1/%2 is missing (%3); is vgpu installed completely?")
-                   .arg(request.shimSourceDir, file, source.error);
-      return std::nullopt;
-    }
-    if (!planFile(snapshot, request.targetDir + u'/' + file, source.bytes, kLibraryMode, &plan, error) ||
-        !planSymlink(snapshot, request.targetDir + u'/' + QString::fromLatin1(library.soname), file, &plan, error)) {
-      return std::nullopt;
+  if (!inPlace) {
+    for (const ShimLibrary& library : kShimLibraries) {
+      const QString file = QString::fromLatin1(library.file);
+      const BoundedFile source = readBoundedFile(root.hostPath(request.shimSourceDir + u'/' + file), kMaxLibraryBytes);
+      if (!source.ok) {
+        *error = QStringLiteral("the shim library %1/%2 is missing (%3); is vgpu installed completely?")
+                     .arg(request.shimSourceDir, file, source.error);
+        return std::nullopt;
+      }
+      if (!planFile(snapshot, request.targetDir + u'/' + file, source.bytes, kLibraryMode, &plan, error) ||
+          !planSymlink(snapshot, request.targetDir + u'/' + QString::fromLatin1(library.soname), file, &plan, error)) {
+        return std::nullopt;
+      }
     }
   }
   const bool librariesChanged = plan.operations.size() != operationsBefore;

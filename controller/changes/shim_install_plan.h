@@ -1,15 +1,20 @@
 // The plan that installs the vgpu shim libraries, in one of two scopes:
-//  - service: libvgpu-cuda.so / libvgpu-nvml.so and their libcuda.so.1 / libnvidia-ml.so.1 names in
-//    vgpu's own directory (/usr/lib/vgpu), and the managed drop-in (bytes rendered by the caller)
-//    that puts that directory first on LD_LIBRARY_PATH of ollama.service only. Nothing goes into
-//    Ollama's lib/ollama, which Ollama's installer deletes on every upgrade.
-//  - system: the same libraries plus /etc/ld.so.conf.d/vgpu.conf and an ldconfig run, so every
+//  - service: the managed drop-in (bytes rendered by the caller) that puts vgpu's library
+//    directory first on LD_LIBRARY_PATH of ollama.service only. Nothing goes into Ollama's
+//    lib/ollama, which Ollama's installer deletes on every upgrade.
+//  - system: /etc/ld.so.conf.d/vgpu.conf naming that directory and an ldconfig run, so every
 //    program on the machine loads the shim.
+// vgpu's library directory is by default the shims' installed location (installedShimDir(): the
+// vgpu-guest package or `cmake --install` put libvgpu-cuda.so / libvgpu-nvml.so and their
+// libcuda.so.1 / libnvidia-ml.so.1 links there), so nothing is copied: the files stay dpkg's and a
+// package upgrade updates the shim in place. Only a request whose source differs from the target
+// (a staging tree) copies the libraries and creates the SONAME links.
 // The plan is computed against the current state under the root: what is already in place is left
 // unchanged (and noted), and shadowing by or of an NVIDIA driver's libraries is warned about.
 #pragma once
 
 #include "changes/change_plan.h"
+#include "common/install_paths.h"
 #include "common/system_root.h"
 
 #include <QByteArray>
@@ -24,10 +29,11 @@ std::optional<InstallScope> installScopeFromName(const QString& name);
 
 struct ShimInstallRequest {
   InstallScope scope = InstallScope::Service;
-  // Where the package ships the pristine shim libraries (system path under the root).
-  QString shimSourceDir = QStringLiteral("/usr/libexec/vgpu/shim");
-  // vgpu's own library directory, outside Ollama's tree.
-  QString targetDir = QStringLiteral("/usr/lib/vgpu");
+  // Where the shim libraries are (system path under the root): libvgpu-cuda.so and libvgpu-nvml.so.
+  QString shimSourceDir = installedShimDir();
+  // vgpu's library directory the service or the loader is pointed at, outside Ollama's tree. The
+  // same as shimSourceDir unless the libraries are to be copied.
+  QString targetDir = installedShimDir();
   // Service scope: the managed drop-in's complete bytes; it must put targetDir first on LD_LIBRARY_PATH.
   QByteArray dropIn;
   QString dropInPath = QStringLiteral("/etc/systemd/system/ollama.service.d/50-vgpu.conf");

@@ -3,6 +3,8 @@
 #include "doctor/doctor_context.h"
 #include "common/bounded_file.h"
 
+#include "common/install_paths.h"
+
 #include "systemd/systemd_manager.h"
 
 #include <QDBusError>
@@ -25,13 +27,12 @@ OllamaLogInput DoctorContext::ollamaLogFromText(const QString& origin, const QSt
 }
 
 QString defaultShimDir() {
-  return QStringLiteral("/usr/lib/vgpu");
+  return installedShimDir();
 }
 
 QString defaultProbePath() {
   const QByteArray fromEnvironment = qgetenv("VGPU_DOCTOR_PROBE");
-  return fromEnvironment.isEmpty() ? QStringLiteral("/usr/libexec/vgpu/vgpu-doctor-probe")
-                                   : QString::fromLocal8Bit(fromEnvironment);
+  return fromEnvironment.isEmpty() ? installedProbePath() : QString::fromLocal8Bit(fromEnvironment);
 }
 
 void gatherSystemInputs(DoctorContext& context, const QProcessEnvironment& environment) {

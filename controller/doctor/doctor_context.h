@@ -50,7 +50,7 @@ struct DoctorContext {
 };
 
 // The defaults gatherSystemInputs() uses for what the caller leaves empty.
-QString defaultShimDir();   // /usr/lib/vgpu, where the shim installer puts the libraries
+QString defaultShimDir();   // installedShimDir(): where the vgpu-guest package puts the shim libraries
 QString defaultProbePath(); // the installed vgpu-doctor-probe (VGPU_DOCTOR_PROBE overrides)
 
 // Detects the Ollama installation under context.root and fills the empty machine inputs with the

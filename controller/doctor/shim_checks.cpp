@@ -36,11 +36,14 @@ QString cuResultText(int value) {
   return QStringLiteral("CUresult %1").arg(value);
 }
 
+// The libraries come from the vgpu-guest package (or `cmake --install`), not from a helper verb:
+// vgpu-helper only points the service or the loader at them, so there is no action to apply.
 Remedy reinstallRemedy(const QString& why) {
-  return Remedy{QStringLiteral("%1 Install the shim again (vgpuctl install --scope service): it puts libvgpu-cuda.so, "
-                               "libvgpu-nvml.so and their libcuda.so.1 / libnvidia-ml.so.1 names into %2.")
+  return Remedy{QStringLiteral("%1 Install the vgpu-guest package again (apt install --reinstall vgpu-guest; from a "
+                               "source tree, cmake --install): it puts libvgpu-cuda.so, libvgpu-nvml.so and their "
+                               "libcuda.so.1 / libnvidia-ml.so.1 names into %2.")
                     .arg(why, defaultShimDir()),
-                checkRemedyActionOf(RemedyActionId::InstallShim)};
+                std::nullopt};
 }
 
 QString hostPathOf(const DoctorContext& context, const QString& systemPath) {

@@ -33,6 +33,7 @@ using vgpu::test::FakeOllamaTree;
 namespace {
 
 const QString kDropIn = QStringLiteral("/etc/systemd/system/ollama.service.d/50-vgpu.conf");
+const QString kShimDir = vgpu::controller::installedShimDir(); // where the package installs the shims
 
 // Records each verb and has vgpu-helper (test mode, --root TREE) carry it out.
 class TreeApplier : public vgpu::console::ChangeApplier {
@@ -60,8 +61,7 @@ private:
 struct WizardRig {
   explicit WizardRig(const std::string& name)
       : tree(QString::fromStdString(vgpu::test::scratchDir("install-wizard-" + name).string())) {
-    tree.writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-cuda.so"), vgpu::test::fakeCudaShim());
-    tree.writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-nvml.so"), vgpu::test::fakeNvmlShim());
+    vgpu::test::writePackagedShims(tree.root().toStdString());
     tree.makeDirectory(QStringLiteral("/var/lib"));
     applier = std::make_shared<TreeApplier>(tree.root());
   }
@@ -162,9 +162,9 @@ TEST_CASE("the install wizard completes end to end and shows the GPU verdict, in
       // Review: the installer's exact plan, the drop-in diff, the verbs.
       REQUIRE(wizard.currentId() == InstallWizard::ReviewPageId);
       const QString plan = child<QPlainTextEdit>(wizard, "reviewPlan")->toPlainText();
-      CHECK(plan.contains(QStringLiteral("/usr/lib/vgpu/libvgpu-cuda.so")));
+      CHECK(plan.contains(QStringLiteral("the shim libraries are installed in %1").arg(kShimDir)));
       CHECK(plan.contains(kDropIn));
-      CHECK(plan.contains(QStringLiteral("+Environment=\"LD_LIBRARY_PATH=/usr/lib/vgpu\"")));
+      CHECK(plan.contains(QStringLiteral("+Environment=\"LD_LIBRARY_PATH=%1\"").arg(kShimDir)));
       CHECK(plan.contains(QStringLiteral("+Environment=\"OLLAMA_LLM_LIBRARY=cuda_v12\"")));
       CHECK(plan.contains(QStringLiteral("vgpu-helper install --scope service")));
       CHECK(plan.contains(QStringLiteral("vgpu-helper restart-ollama")));
@@ -182,7 +182,7 @@ TEST_CASE("the install wizard completes end to end and shows the GPU verdict, in
                 {QStringLiteral("env-set"), QStringLiteral("OLLAMA_LLM_LIBRARY"), QStringLiteral("cuda_v12")},
                 {QStringLiteral("daemon-reload")}});
       const QByteArray dropIn = vgpu::test::readFile(rig.path() / kDropIn.mid(1).toStdString());
-      CHECK(dropIn.contains("Environment=\"LD_LIBRARY_PATH=/usr/lib/vgpu\""));
+      CHECK(dropIn.contains("Environment=\"LD_LIBRARY_PATH=" + kShimDir.toUtf8() + "\""));
       CHECK(dropIn.contains("Environment=\"OLLAMA_LLM_LIBRARY=cuda_v12\""));
       CHECK(wizard.transactions().size() == 2);
       CHECK(stepTexts(child<QListWidget>(wizard, "applySteps")).size() == 3);

@@ -33,8 +33,7 @@ class FlowTree {
 public:
   explicit FlowTree(const std::string& name)
       : tree_(QString::fromStdString(vgpu::test::scratchDir("service-flow-" + name).string())) {
-    tree_.writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-cuda.so"), vgpu::test::fakeCudaShim());
-    tree_.writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-nvml.so"), vgpu::test::fakeNvmlShim());
+    vgpu::test::writePackagedShims(tree_.root().toStdString());
     tree_.makeDirectory(QStringLiteral("/var/lib"));
   }
   const FakeOllamaTree& tree() const { return tree_; }
@@ -100,7 +99,7 @@ TEST_CASE("service flow: plan, install, set OLLAMA_LLM_LIBRARY, restart, rollbac
   REQUIRE(install.code == 0);
   CHECK(install.out.contains(QStringLiteral("applied as transaction")));
   CHECK(vgpu::test::readFile(flow.path() / kDropIn.mid(1).toStdString())
-            .contains("Environment=\"LD_LIBRARY_PATH=/usr/lib/vgpu\""));
+            .contains("Environment=\"LD_LIBRARY_PATH=" + vgpu::controller::installedShimDir().toUtf8() + "\""));
 
   // Set the variant: written by the helper, systemd reloaded by the helper, restart announced.
   const qint64 pidBefore = mainPid(flow, address);
@@ -116,7 +115,7 @@ TEST_CASE("service flow: plan, install, set OLLAMA_LLM_LIBRARY, restart, rollbac
   CHECK(bus.counters().value(QStringLiteral("Reload")).toUInt() == 1);
   const QByteArray dropIn = vgpu::test::readFile(flow.path() / kDropIn.mid(1).toStdString());
   CHECK(dropIn.contains("Environment=\"OLLAMA_LLM_LIBRARY=cuda_v12\""));
-  CHECK(dropIn.contains("Environment=\"LD_LIBRARY_PATH=/usr/lib/vgpu\""));
+  CHECK(dropIn.contains("Environment=\"LD_LIBRARY_PATH=" + vgpu::controller::installedShimDir().toUtf8() + "\""));
   CHECK(flow.vgpuctl({QStringLiteral("env"), QStringLiteral("get"), QStringLiteral("OLLAMA_LLM_LIBRARY")})
             .out.contains(QStringLiteral("in 50-vgpu.conf: cuda_v12")));
 

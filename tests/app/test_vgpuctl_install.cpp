@@ -46,8 +46,10 @@ TEST_CASE("vgpuctl install --dry-run prints the exact operations and changes not
   REQUIRE(run.code == 0);
   const QStringList lines = run.out.split(u'\n');
   CHECK(lines.first() == QStringLiteral("Plan: install the vgpu shim (system scope)"));
-  CHECK(run.out.contains(QStringLiteral("replace  /usr/lib/vgpu/libvgpu-cuda.so (")));
-  CHECK(lines.contains(QStringLiteral("symlink  /usr/lib/vgpu/libcuda.so.1 -> libvgpu-cuda.so")));
+  // The package's libraries stay where they are; ld.so.conf.d names their directory.
+  CHECK_FALSE(run.out.contains(QStringLiteral("libvgpu-cuda.so (")));
+  CHECK(run.out.contains(
+      QStringLiteral("the shim libraries are installed in %1").arg(vgpu::controller::installedShimDir())));
   CHECK(run.out.contains(QStringLiteral("write    /etc/ld.so.conf.d/vgpu.conf (")));
   CHECK(lines.contains(QStringLiteral("run      ldconfig")));
   CHECK(lines.contains(QStringLiteral("(dry run: nothing was changed)")));
@@ -103,4 +105,38 @@ TEST_CASE("vgpuctl install usage errors exit with 2") {
     INFO(arguments.join(u' ').toStdString());
     CHECK(vgpuctl(root, arguments).code == 2);
   }
+}
+
+TEST_CASE("the service-scope install survives an Ollama upgrade and follows a vgpu-guest upgrade") {
+  const auto root = vgpu::test::scratchDir("vgpuctl-install-ollama-upgrade");
+  vgpu::test::makeSystemTree(root);
+  vgpu::test::writeFile(root / "usr/local/lib/ollama/cuda_v12/libggml-cuda.so", "ollama 0.11 library\n");
+  const Run install = vgpuctl(root, {QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service")});
+  INFO(install.err.toStdString());
+  REQUIRE(install.code == 0);
+
+  // What Ollama's install.sh does on an upgrade: rm -rf lib/ollama, new libraries, a rewritten
+  // ollama.service; drop-ins in ollama.service.d are left alone.
+  std::filesystem::remove_all(root / "usr/local/lib/ollama");
+  vgpu::test::writeFile(root / "usr/local/lib/ollama/cuda_v12/libggml-cuda.so", "ollama 0.12 library\n");
+  vgpu::test::writeFile(root / "etc/systemd/system/ollama.service",
+                        "[Unit]\nDescription=Ollama Service\n[Service]\nExecStart=/usr/local/bin/ollama serve\n"
+                        "User=ollama\nGroup=ollama\nRestart=always\n");
+  // And a vgpu-guest upgrade replaces the shim in its directory.
+  const std::filesystem::path shimDir = root / vgpu::controller::installedShimDir().mid(1).toStdString();
+  vgpu::test::writeFile(shimDir / "libvgpu-cuda.so", "\x7f"
+                                                     "ELF newer shim from the upgraded package\n");
+
+  const Run get = vgpuctl(root, {QStringLiteral("env"), QStringLiteral("get"), QStringLiteral("LD_LIBRARY_PATH"),
+                                 QStringLiteral("--json")});
+  REQUIRE(get.code == 0);
+  const QJsonObject variable =
+      QJsonDocument::fromJson(get.out.toUtf8()).object().value(QStringLiteral("variables")).toArray().at(0).toObject();
+  CHECK(variable.value(QStringLiteral("effective")).toObject().value(QStringLiteral("value")).toString() ==
+        vgpu::controller::installedShimDir());
+  // Nothing is left to do: the drop-in is in place and the new shim is what the service loads.
+  const Run again = vgpuctl(root, {QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service"),
+                                   QStringLiteral("--dry-run"), QStringLiteral("--json")});
+  REQUIRE(again.code == 0);
+  CHECK(QJsonDocument::fromJson(again.out.toUtf8()).object().value(QStringLiteral("operations")).toArray().isEmpty());
 }

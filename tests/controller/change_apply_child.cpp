@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const SystemRoot root(QString::fromLocal8Bit(argv[1]));
-  ShimInstallRequest request;
+  ShimInstallRequest request = vgpu::test::stagingShimRequest();
   request.scope = *installScopeFromName(QString::fromLocal8Bit(argv[2]));
   request.dropIn = vgpu::test::minimalDropIn();
   const int killStep = QByteArray(argv[3]).toInt();

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "changes/command_runner.h"
+#include "changes/shim_install_plan.h"
+#include "common/install_paths.h"
 
 #include <QByteArray>
 #include <QCryptographicHash>
@@ -100,8 +102,19 @@ inline QByteArray fakeNvmlShim() {
                     "ELF fake libvgpu-nvml.so for the installer tests\n");
 }
 
-// A small system: ollama.service with a foreign drop-in, the packaged shims, an older shim in
-// /usr/lib/vgpu (so installing replaces and backs up a file and a symlink).
+// A small system: ollama.service with a foreign drop-in, the packaged shims in their installed
+// location, a staging copy in /usr/libexec/vgpu/shim and an older shim in /usr/lib/vgpu (so a
+// staging install replaces and backs up a file and a symlink).
+// The shims as the vgpu-guest package installs them: the libraries in installedShimDir() and
+// their SONAME links beside them (what vgpu-helper's install points the service at).
+inline void writePackagedShims(const std::filesystem::path& root) {
+  const std::filesystem::path directory = root / controller::installedShimDir().mid(1).toStdString();
+  writeFile(directory / "libvgpu-cuda.so", fakeCudaShim());
+  writeFile(directory / "libvgpu-nvml.so", fakeNvmlShim());
+  std::filesystem::create_symlink("libvgpu-cuda.so", directory / "libcuda.so.1");
+  std::filesystem::create_symlink("libvgpu-nvml.so", directory / "libnvidia-ml.so.1");
+}
+
 inline void makeSystemTree(const std::filesystem::path& root) {
   std::filesystem::create_directories(root / "var/lib"); // every system has it; vgpu's state goes below
   writeFile(root / "etc/systemd/system/ollama.service",
@@ -109,11 +122,21 @@ inline void makeSystemTree(const std::filesystem::path& root) {
   writeFile(root / "etc/systemd/system/ollama.service.d/override.conf", "[Service]\nEnvironment=\"OLLAMA_DEBUG=1\"\n");
   writeFile(root / "usr/libexec/vgpu/shim/libvgpu-cuda.so", fakeCudaShim());
   writeFile(root / "usr/libexec/vgpu/shim/libvgpu-nvml.so", fakeNvmlShim());
+  writePackagedShims(root);
   writeFile(root / "usr/lib/vgpu/libvgpu-cuda.so", "old shim bytes\n", std::filesystem::perms(0600));
   std::filesystem::create_symlink("libvgpu-cuda.so.old", root / "usr/lib/vgpu/libcuda.so.1");
   writeFile(root / "etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n");
   writeFile(root / "etc/ld.so.conf.d/x86_64-linux-gnu.conf",
             "/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n");
+}
+
+// A request that copies the shims from a staging tree (/usr/libexec/vgpu/shim) into /usr/lib/vgpu:
+// the engine tests use it because it replaces and backs up files and symlinks.
+inline controller::ShimInstallRequest stagingShimRequest() {
+  controller::ShimInstallRequest request;
+  request.shimSourceDir = QStringLiteral("/usr/libexec/vgpu/shim");
+  request.targetDir = QStringLiteral("/usr/lib/vgpu");
+  return request;
 }
 
 // A minimal managed drop-in as controller/environment renders it (the installer takes it as input).

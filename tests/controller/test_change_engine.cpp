@@ -17,7 +17,7 @@ using vgpu::test::treeListing;
 namespace {
 
 ShimInstallRequest serviceRequest() {
-  ShimInstallRequest request;
+  ShimInstallRequest request = vgpu::test::stagingShimRequest();
   request.scope = InstallScope::Service;
   request.dropIn = vgpu::test::minimalDropIn();
   return request;
@@ -120,7 +120,7 @@ TEST_CASE("system scope writes ld.so.conf.d/vgpu.conf and runs ldconfig under th
   vgpu::test::makeSystemTree(root);
   std::filesystem::remove_all(root / "usr/lib/vgpu");
   const auto before = treeListing(root);
-  ShimInstallRequest request;
+  ShimInstallRequest request = vgpu::test::stagingShimRequest();
   request.scope = InstallScope::System;
   const ChangePlan install = plan(root, request);
   CHECK(install.describe().contains(QStringLiteral("mkdir    /usr/lib/vgpu (mode 0755)")));
@@ -146,7 +146,7 @@ TEST_CASE("a failing step rolls the whole transaction back") {
   const auto root = vgpu::test::scratchDir("changes-failure");
   vgpu::test::makeSystemTree(root);
   const auto before = treeListing(root);
-  ShimInstallRequest request;
+  ShimInstallRequest request = vgpu::test::stagingShimRequest();
   request.scope = InstallScope::System;
   const ChangePlan install = plan(root, request);
   vgpu::test::RecordingRunner runner;
@@ -252,7 +252,7 @@ TEST_CASE("shadowing between NVIDIA's libcuda.so.1 and the shim is warned about"
   CHECK(service.warnings.first().contains(QStringLiteral("ollama.service will load the shim instead")));
   CHECK(service.describe().contains(QStringLiteral("warning: an NVIDIA driver's libcuda.so.1")));
 
-  ShimInstallRequest system;
+  ShimInstallRequest system = vgpu::test::stagingShimRequest();
   system.scope = InstallScope::System;
   // vgpu.conf sorts before x86_64-linux-gnu.conf: the shim comes first for every program.
   const ChangePlan systemWide = plan(root, system);

@@ -31,7 +31,7 @@ TEST_CASE("an apply killed at any step is rolled back by the next run") {
     const auto reference = vgpu::test::scratchDir("changes-interrupted-reference-" + scopeName.toStdString());
     makeTree(reference, scope);
     const auto original = vgpu::test::treeListing(reference);
-    ShimInstallRequest request;
+    ShimInstallRequest request = vgpu::test::stagingShimRequest();
     request.scope = scope;
     request.dropIn = vgpu::test::minimalDropIn();
     QString error;

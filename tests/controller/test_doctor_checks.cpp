@@ -243,8 +243,8 @@ TEST_CASE("fault: shim with a wrong SONAME") {
   CHECK(report.status(id) == QStringLiteral("fail"));
   CHECK(report.summary(id).contains(
       QLatin1String("/usr/lib/vgpu/libcuda.so.1 has SONAME 'libdoctor-ggml-cuda-needs-cuinit.so', not libcuda.so.1")));
-  CHECK(report.action(id) ==
-        QStringList{QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service")});
+  CHECK(report.action(id).value(0).isEmpty()); // the package brings the files back, not a helper verb
+  CHECK(report.remedyText(id).contains(QLatin1String("vgpu-guest")));
   CHECK(report.status(QStringLiteral("shim.loadable")) == QStringLiteral("skip"));
 }
 
@@ -256,7 +256,7 @@ TEST_CASE("fault: NVML presents another UUID than CUDA") {
   CHECK(report.status(QStringLiteral("shim.soname")) == QStringLiteral("pass"));
   CHECK(report.status(id) == QStringLiteral("fail"));
   CHECK(report.summary(id).contains(QLatin1String("NVML presents GPU-00000000-1111-2222-3333-444444444444")));
-  CHECK(report.action(id).value(0) == QStringLiteral("install"));
+  CHECK(report.remedyText(id).contains(QLatin1String("vgpu-guest")));
 }
 
 TEST_CASE("fault: NVIDIA's libcuda.so.1 found before the shim") {
@@ -380,7 +380,8 @@ TEST_CASE("shim.installed fails without the shim; the loader then finds no libcu
   machine.tree.remove(QStringLiteral("/usr/lib/vgpu"));
   const Report report = doctor(machine);
   CHECK(report.status(QStringLiteral("shim.installed")) == QStringLiteral("fail"));
-  CHECK(report.action(QStringLiteral("shim.installed")).value(0) == QStringLiteral("install"));
+  CHECK(report.action(QStringLiteral("shim.installed")).value(0).isEmpty()); // the package brings the files
+  CHECK(report.remedyText(QStringLiteral("shim.installed")).contains(QLatin1String("vgpu-guest")));
   CHECK(report.status(QStringLiteral("shim.soname")) == QStringLiteral("skip"));
   CHECK(report.status(QStringLiteral("loader.libggml-cuda")) == QStringLiteral("fail"));
 }
@@ -412,7 +413,8 @@ TEST_CASE("the vgpuctl binary finds a fault too") {
   QProcess process;
   process.start(QStringLiteral(VGPUCTL_PATH),
                 {QStringLiteral("doctor"), QStringLiteral("--root"), machine.tree.root(), QStringLiteral("--sysfs"),
-                 machine.sysfs, QStringLiteral("--probe"), QStringLiteral(VGPU_DOCTOR_PROBE_PATH)});
+                 machine.sysfs, QStringLiteral("--probe"), QStringLiteral(VGPU_DOCTOR_PROBE_PATH),
+                 QStringLiteral("--shim-dir"), QStringLiteral("/usr/lib/vgpu")}); // the fixture's shim directory
   REQUIRE(process.waitForFinished(30000));
   const QString out = QString::fromUtf8(process.readAllStandardOutput());
   INFO(out.toStdString());
@@ -434,12 +436,12 @@ TEST_CASE("service checks skip without ollama.service; relative --root and --sys
   QString err;
   QTextStream outStream(&out);
   QTextStream errStream(&err);
-  const int code =
-      vgpu::cli::runVgpuctl({QStringLiteral("vgpuctl"), QStringLiteral("doctor"), QStringLiteral("--json"),
-                             QStringLiteral("--root"), QDir::current().relativeFilePath(relative.tree.root()),
-                             QStringLiteral("--sysfs"), QDir::current().relativeFilePath(relative.sysfs),
-                             QStringLiteral("--probe"), QStringLiteral(VGPU_DOCTOR_PROBE_PATH)},
-                            outStream, errStream);
+  const int code = vgpu::cli::runVgpuctl(
+      {QStringLiteral("vgpuctl"), QStringLiteral("doctor"), QStringLiteral("--json"), QStringLiteral("--root"),
+       QDir::current().relativeFilePath(relative.tree.root()), QStringLiteral("--sysfs"),
+       QDir::current().relativeFilePath(relative.sysfs), QStringLiteral("--probe"),
+       QStringLiteral(VGPU_DOCTOR_PROBE_PATH), QStringLiteral("--shim-dir"), QStringLiteral("/usr/lib/vgpu")},
+      outStream, errStream);
   outStream.flush();
   INFO(out.toStdString());
   CHECK(code == 0);

@@ -43,8 +43,7 @@ std::unique_ptr<vgpu::test::FakeOllamaTree> makeTree(const std::string& name) {
   const auto dir = vgpu::test::scratchDir("doctor-remedies-" + name);
   auto tree = std::make_unique<vgpu::test::FakeOllamaTree>(QString::fromStdString(dir.string()));
   tree->makeDirectory(QStringLiteral("/var/lib"));
-  tree->writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-cuda.so"), vgpu::test::fakeCudaShim());
-  tree->writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-nvml.so"), vgpu::test::fakeNvmlShim());
+  vgpu::test::writePackagedShims(tree->root().toStdString()); // what vgpu-helper's install points at
   tree->writeFile(QStringLiteral("/etc/ld.so.conf"), "include /etc/ld.so.conf.d/*.conf\n");
   return tree;
 }

@@ -11,7 +11,7 @@ TEST_CASE("the helper is started through pkexec, or directly with --root for a t
   const HelperInvocation real =
       helperInvocation(launch, {QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service")});
   CHECK(real.program == QStringLiteral("pkexec"));
-  CHECK(real.arguments == QStringList{QStringLiteral("/usr/libexec/vgpu/vgpu-helper"), QStringLiteral("install"),
+  CHECK(real.arguments == QStringList{vgpu::controller::installedHelperPath(), QStringLiteral("install"),
                                       QStringLiteral("--scope"), QStringLiteral("service")});
   launch.testRoot = QStringLiteral("/");
   CHECK(helperInvocation(launch, {QStringLiteral("daemon-reload")}).program == QStringLiteral("pkexec"));

@@ -78,8 +78,7 @@ TEST_CASE("a refused change in a set names the variable and the validator's mess
 
 TEST_CASE("the installer's plan is computed as the user without changing the tree") {
   FakeOllamaTree tree(scratch("installer"));
-  tree.writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-cuda.so"), vgpu::test::fakeCudaShim());
-  tree.writeFile(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-nvml.so"), vgpu::test::fakeNvmlShim());
+  vgpu::test::writePackagedShims(tree.root().toStdString());
   const auto before = vgpu::test::treeListing(tree.root().toStdString());
   QString error;
   const auto plan = planInstallerRun(SystemRoot(tree.root()), detect(tree), InstallScope::Service, &error);
@@ -87,7 +86,10 @@ TEST_CASE("the installer's plan is computed as the user without changing the tre
   REQUIRE(plan.has_value());
   const QString text = plan->describe();
   CHECK(text.contains(QStringLiteral("/etc/systemd/system/ollama.service.d/50-vgpu.conf")));
-  CHECK(text.contains(QStringLiteral("/usr/lib/vgpu/libvgpu-cuda.so")));
+  CHECK(text.contains(QStringLiteral("the shim libraries are installed in %1").arg(installedShimDir())));
+  CHECK_FALSE(text.contains(QStringLiteral("libvgpu-cuda.so ("))); // the package's files are not copied
+  REQUIRE_FALSE(plan->operations.isEmpty());
+  CHECK(plan->operations.last().content.contains("LD_LIBRARY_PATH=" + installedShimDir().toUtf8()));
   CHECK(plan->needsRestart);
   CHECK(vgpu::test::listingDifference(vgpu::test::treeListing(tree.root().toStdString()), before).empty());
 
@@ -95,7 +97,7 @@ TEST_CASE("the installer's plan is computed as the user without changing the tre
   REQUIRE(system.has_value());
   CHECK(system->describe().contains(QString::fromLatin1(kLdSoConfPath)));
 
-  tree.remove(QStringLiteral("/usr/libexec/vgpu/shim/libvgpu-cuda.so"));
+  tree.remove(installedShimDir() + QStringLiteral("/libvgpu-cuda.so"));
   CHECK_FALSE(planInstallerRun(SystemRoot(tree.root()), detect(tree), InstallScope::Service, &error).has_value());
   CHECK_FALSE(error.isEmpty());
 }

@@ -93,7 +93,7 @@ TEST_CASE("vgpuctl doctor: nothing to examine, help, and usage errors") {
   CHECK(nothing.out.contains(QLatin1String("[SKIP]")));
   const Run help = vgpuctl({QStringLiteral("doctor"), QStringLiteral("--help")});
   CHECK(help.code == 0);
-  CHECK(help.out.contains(QLatin1String("Exit codes: 0 all checks pass, 1 warnings only, 2 failures, 3 usage error")));
+  CHECK(help.out.contains(QLatin1String("Exit status: 0 all checks pass, 1 warnings only, 2 failures, 3 usage error")));
   for (const QStringList& arguments : {QStringList{QStringLiteral("doctor"), QStringLiteral("--bogus")},
                                        QStringList{QStringLiteral("doctor"), QStringLiteral("--log")},
                                        QStringList{QStringLiteral("doctor"), QStringLiteral("extra")}}) {
