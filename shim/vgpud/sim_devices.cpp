@@ -104,8 +104,8 @@ std::unique_ptr<cuda::ExecutionBackend> makeSimulatedDevices(const std::vector<w
     backend = std::make_unique<cuda::sim::SimulatedBackend>(std::move(limits)); // tsan build only: anywhere
   }
   if (backend == nullptr) {
-    // Never "anywhere" (but in the tsan build): the slots bound what all simulated sessions together can take of vgpud's
-    // address space (64 TiB), so many large hellos cannot exhaust it for every tenant.
+    // Never "anywhere" (but in the tsan build): the slots bound what all simulated sessions together can take of
+    // vgpud's address space (64 TiB), so many large hellos cannot exhaust it for every tenant.
     error = span > kSlot ? "the simulated devices asked for need " + std::to_string(span >> 30) +
                                " GiB of address space; a session's slot holds " + std::to_string(kSlot >> 30) +
                                " GiB (ask for fewer devices)"

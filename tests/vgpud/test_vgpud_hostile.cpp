@@ -136,7 +136,7 @@ TEST_CASE("1,100 idle TCP connections take no session slot: root's Unix clients 
   CHECK(client->memAlloc(0, 1 << 20, pointer) == CUDA_SUCCESS);
   const long resident = vgpu::test::residentKiB(daemon.pid());
   INFO("vgpud resident " << resident << " KiB");
-  CHECK((resident < 64 * 1024 || !vgpu::test::kMemoryFiguresMeaningful));
+  CHECK((resident < 64 * 1024 || vgpu::test::kSanitizerBuild));
   // The connections past the pending limits were closed by vgpud; the ones kept are not sessions.
   std::uint32_t sessions = 0;
   std::uint64_t bytes = 0;
@@ -227,7 +227,7 @@ TEST_CASE("a batch of device-to-host copies is answered as the client reads, not
   std::this_thread::sleep_for(700ms); // the client reads nothing meanwhile
   const long during = vgpu::test::residentKiB(daemon.pid());
   INFO("vgpud resident before " << before << " KiB, while 600 MiB of replies wait " << during << " KiB");
-  CHECK((during - before < 48 * 1024 || !vgpu::test::kMemoryFiguresMeaningful));
+  CHECK((during - before < 48 * 1024 || vgpu::test::kSanitizerBuild));
   int answered = 0;
   RawFrame reply;
   while (answered < kRequests && vgpu::test::readFrame(fd.get(), reply)) {
@@ -333,6 +333,10 @@ TEST_CASE("managed memory and reservations near 2^64 bytes are refused over the 
 }
 
 TEST_CASE("out of descriptors, vgpud refuses new clients instead of spinning, and recovers") {
+  if (vgpu::test::kSanitizerBuild) {
+    WARN("skipped in a sanitizer build: the sanitizer runtime in vgpud needs descriptors of its own");
+    return;
+  }
   char pattern[] = "/tmp/vgpud-emfile-XXXXXX";
   REQUIRE(::mkdtemp(pattern) != nullptr);
   const std::string socketPath = std::string(pattern) + "/vgpud.sock";

@@ -1,6 +1,7 @@
 // RemoteBackend: hello and the device snapshot, memory (device allocations remote, host-side kinds
 // local), VMM, streams, events, modules, counters. Copies, memsets and launches: remote_transfer.cpp.
 #include "remote/remote_backend.h"
+#include "remote/wire_result.h"
 
 #include "vgpu/log.h"
 #include "vgpu/version.h"
@@ -86,8 +87,8 @@ CUresult RemoteBackend::connect(const ConnectionSettings& settings, const std::v
     remote->key = expected[i].profileKey;
     const wire::DeviceSnapshot& s = remote->snapshot;
     for (std::size_t a = 0; a < s.attributes.size(); ++a) {
-      remote->attributes.push_back({static_cast<CUdevice_attribute>(a + 1), s.attributes[a].value,
-                                    static_cast<CUresult>(s.attributes[a].result)});
+      remote->attributes.push_back(
+          {static_cast<CUdevice_attribute>(a + 1), s.attributes[a].value, resultFromWire(s.attributes[a].result)});
     }
     device::DeviceProfile& profile = remote->profile;
     profile.key = remote->key;

@@ -1,5 +1,6 @@
 // The transport under RemoteBackend: unix:PATH sockets, the memfd region, batching, timeouts.
 #include "remote/remote_connection.h"
+#include "remote/wire_result.h"
 
 #include "vgpu/log.h"
 #include "vgpu/tcp_socket.h"
@@ -304,7 +305,7 @@ CUresult RemoteConnection::receive(std::uint64_t requestId, std::vector<std::uin
     return fail("reply without a status");
   }
   fields.assign(payload.begin() + 4, payload.end());
-  return static_cast<CUresult>(status);
+  return resultFromWire(status);
 }
 
 CUresult RemoteConnection::callWithDescriptor(wire::Call call, std::span<const std::uint8_t> payload, int descriptor,
