@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,7 +26,16 @@ bool usableDirectory(const std::string& path, bool create, std::string& why) {
       why = "cannot create " + path + ": " + systemError(errno);
       return false;
     }
-    ::chmod(path.c_str(), 0750); // the umask may have removed bits
+    // The umask may have removed bits. Set them on the directory itself, opened without following a
+    // symlink, and only when it is ours: in a shared parent the name could already be another's.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+      struct stat own {};
+      if (::fstat(fd, &own) == 0 && own.st_uid == ::geteuid()) {
+        ::fchmod(fd, 0750);
+      }
+      ::close(fd);
+    }
     if (::stat(path.c_str(), &info) != 0) {
       why = path + ": " + systemError(errno);
       return false;
