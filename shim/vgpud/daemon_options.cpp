@@ -161,6 +161,25 @@ std::string apply(Options& options, std::string_view key, const std::string& val
     options.tokenFile = value;
     return {};
   }
+  if (key == "shared-region") {
+    if (value.empty() || value.front() != '/') {
+      return "shared-region must be an absolute path (the backing file of a guest's ivshmem device)";
+    }
+    if (options.guestRegions.size() >= kMaxGuestRegions) {
+      return "at most " + std::to_string(kMaxGuestRegions) + " shared regions";
+    }
+    options.guestRegions.push_back({value, 0});
+    return {};
+  }
+  if (key == "shared-region-size") {
+    std::uint64_t bytes = 0;
+    if (!parseByteSize(value, bytes) || bytes < kMinGuestRegionBytes || bytes > kMaxGuestRegionBytes ||
+        (bytes & (bytes - 1)) != 0) {
+      return "bad shared-region-size '" + value + "': a power of two from 4MiB to 64GiB (as ivshmem needs)";
+    }
+    options.guestRegionBytes = bytes;
+    return {};
+  }
   if (key == "backend") {
     if (value == "sim") {
       options.backend = ExecutorBackend::Simulated;
@@ -268,6 +287,7 @@ std::string usage() {
   return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT] [--listen vsock:[CID:]PORT]\n"
          "             [--token-file FILE] [--backend sim|cuda] [--cuda-driver PATH]\n"
          "             [--vram-quota SIZE] [--priority LEVEL] [--priority-uid UID:LEVEL]...\n"
+         "             [--shared-region FILE]... [--shared-region-size SIZE]\n"
          "             [--log-level off|error|warn|info|debug] [--config FILE]\n"
          "       vgpud --version | --help\n"
          "\n"
@@ -276,6 +296,10 @@ std::string usage() {
          "  --listen tcp:HOST:PORT  also serve TCP; every client must present the token (no shared memory)\n"
          "  --listen vsock:[CID:]PORT  also serve AF_VSOCK (guests of this host); token as for TCP\n"
          "  --token-file FILE    the TCP/vsock token: 16+ bytes, readable by its owner only\n"
+         "  --shared-region FILE  a VM guest's shared memory: the backing file of its ivshmem device\n"
+         "                       (repeatable, one per guest; created when absent); its TCP/vsock\n"
+         "                       sessions move bulk data through it instead of the socket\n"
+         "  --shared-region-size SIZE  the size of a region vgpud creates (default 256MiB, a power of two)\n"
          "  --backend sim|cuda   sim: a simulated device per session (default); cuda: the host's real GPUs\n"
          "  --cuda-driver PATH   NVIDIA's libcuda.so.1 for --backend cuda (default: libcuda.so.1, found by\n"
          "                       the dynamic loader); a vgpu shim there is refused\n"
@@ -286,7 +310,8 @@ std::string usage() {
          "  --priority-uid UID:LEVEL[,UID:LEVEL]  the level for Unix-socket clients of that uid (repeatable)\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
          "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
-         "                       vram-quota, priority, priority-uid, log-level, and the limits) first\n"
+         "                       vram-quota, priority, priority-uid, shared-region, shared-region-size,\n"
+         "                       log-level, and the limits) first\n"
          "\n" +
          limitsUsage();
 }
@@ -316,9 +341,9 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       options.showVersion = true;
       continue;
     }
-    constexpr std::array<std::string_view, 9> kValued = {"--listen",      "--log-level", "--backend",
-                                                         "--vram-quota",  "--config",    "--token-file",
-                                                         "--cuda-driver", "--priority",  "--priority-uid"};
+    constexpr std::array<std::string_view, 11> kValued = {
+      "--listen",   "--log-level",   "--backend",  "--vram-quota",    "--config",           "--token-file",
+      "--cuda-driver", "--priority", "--priority-uid", "--shared-region", "--shared-region-size"};
     bool known = argument.rfind("--", 0) == 0 && findLimit(argument.substr(2)) != nullptr;
     for (std::string_view name : kValued) {
       known = known || argument == name;
@@ -348,6 +373,14 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
     result.error = "--listen tcp:/vsock:... needs --token-file: vgpud never serves a network channel without "
                    "authentication";
     return result;
+  }
+  if (!options.guestRegions.empty() && options.tcpPort.empty() && options.vsockPort.empty()) {
+    result.error = "--shared-region serves guests that connect over TCP or vsock: add --listen tcp:HOST:PORT or "
+                   "--listen vsock:PORT";
+    return result;
+  }
+  for (GuestRegionSpec& region : options.guestRegions) {
+    region.createBytes = options.guestRegionBytes;
   }
   result.options = options;
   return result;

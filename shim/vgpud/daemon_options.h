@@ -4,6 +4,7 @@
 #pragma once
 
 #include "daemon_limits.h"
+#include "guest_regions.h"
 #include "session_priority.h"
 
 #include <cstdint>
@@ -29,6 +30,8 @@ struct Options {
   std::uint64_t vramQuotaBytes = 0;                     // vram-quota = SIZE, per session and device; 0: none
   PriorityPolicy priorities;                            // priority = LEVEL; priority-uid = UID:LEVEL[,...] (repeatable)
   DaemonLimits limits;                                  // max-sessions, hello-timeout, ... (kLimitOptions)
+  std::vector<GuestRegionSpec> guestRegions;            // shared-region = PATH (repeatable): one per VM guest
+  std::uint64_t guestRegionBytes = std::uint64_t{256} << 20; // shared-region-size: for regions vgpud creates
   std::string configFile;                               // --config
   bool showHelp = false;
   bool showVersion = false;

@@ -296,6 +296,9 @@ void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLim
 
 void Server::workerEnded(const Worker& worker, int status) {
   registry_.remove(worker.sessionId);
+  if (limits_.guestRegions != nullptr) {
+    limits_.guestRegions->releaseSession(worker.sessionId); // a worker that died kept its slices
+  }
   if (WIFSIGNALED(status)) {
     log::writef(log::Level::Warn, kComponent,
                 "session %llu: worker process %d died of signal %d; the driver freed what it held",

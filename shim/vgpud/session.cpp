@@ -69,11 +69,16 @@ Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, Sessio
 
 Session::~Session() {
   backend_.reset(); // frees every allocation, module, stream and event of the session
-  if (shared_ != nullptr) {
+  if (shared_ != nullptr && guestRegion_ < 0) {
     ::munmap(shared_, sharedSize_);
   }
   for (const auto& [id, region] : hostRegions_) {
-    ::munmap(region.data, region.size);
+    if (region.guestOffset == ~std::uint64_t{0}) {
+      ::munmap(region.data, region.size);
+    }
+  }
+  if (guestRegion_ >= 0) {
+    limits_.guestRegions->releaseSession(id_); // every slice: the staging one and the pinned ones
   }
   if (ownsSlot_ && figures_ != nullptr) {
     registry_.remove(id_);
@@ -112,15 +117,56 @@ std::uint64_t Session::registerHostRegion(std::uint64_t bytes, std::string& erro
   }
   const std::uint64_t id = nextHostRegion_++;
   hostRegions_[id] = {data, bytes};
-  // On a real GPU the region is pinned for the driver as well (direct, asynchronous DMA); where
-  // that fails, copies treat it as pageable memory, which is slower but correct.
+  pinForDriver(data, bytes, "pinned region");
+  return id;
+}
+
+// On a real GPU host memory shared with a client is pinned for the driver as well (direct,
+// asynchronous DMA); where that fails, copies treat it as pageable memory: slower, still correct.
+void Session::pinForDriver(std::uint8_t* data, std::uint64_t bytes, const char* what) {
   if (limits_.driver != nullptr && backend_ != nullptr) {
     if (const CUresult result = backend_->hostRegister(data, bytes); result != CUDA_SUCCESS) {
-      log::writef(log::Level::Info, kComponent, "session %llu: pinned region of %llu bytes not registered (%d)",
-                  static_cast<unsigned long long>(id_), static_cast<unsigned long long>(bytes),
+      log::writef(log::Level::Info, kComponent, "session %llu: %s of %llu bytes not registered with the driver (%d)",
+                  static_cast<unsigned long long>(id_), what, static_cast<unsigned long long>(bytes),
                   static_cast<int>(result));
     }
   }
+}
+
+CUresult Session::attachGuestRegion(const RegionId& regionId, std::uint64_t bytes, RegionSlice& out,
+                                    std::string& error) {
+  GuestRegions* regions = limits_.guestRegions;
+  const int region = regions != nullptr ? regions->find(regionId) : -1;
+  if (region < 0) {
+    error = "no guest region of vgpud has that id";
+    return CUDA_ERROR_NOT_FOUND;
+  }
+  if (shared_ != nullptr || bytes == 0 || bytes > kMaxSharedBytes) {
+    error = shared_ != nullptr ? "the session already has a shared-memory region" : "bad staging size";
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!regions->allocate(region, bytes, id_, out)) {
+    error = "no room left in guest region " + regions->path(region);
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  guestRegion_ = region;
+  shared_ = out.data;
+  sharedSize_ = out.bytes;
+  pinForDriver(shared_, sharedSize_, "guest staging slice");
+  log::writef(log::Level::Info, kComponent, "session %llu: attached guest region %s, staging slice of %llu bytes",
+              static_cast<unsigned long long>(id_), regions->path(region).c_str(),
+              static_cast<unsigned long long>(out.bytes));
+  return CUDA_SUCCESS;
+}
+
+std::uint64_t Session::allocateInGuestRegion(std::uint64_t bytes, RegionSlice& out) {
+  if (guestRegion_ < 0 || hostRegions_.size() >= kMaxHostRegions ||
+      !limits_.guestRegions->allocate(guestRegion_, bytes, id_, out)) {
+    return 0;
+  }
+  const std::uint64_t id = nextHostRegion_++;
+  hostRegions_[id] = {out.data, out.bytes, out.offset};
+  pinForDriver(out.data, out.bytes, "guest pinned slice");
   return id;
 }
 
@@ -132,7 +178,11 @@ bool Session::unregisterHostRegion(std::uint64_t id) {
   if (limits_.driver != nullptr && backend_ != nullptr) {
     backend_->hostUnregister(it->second.data);
   }
-  ::munmap(it->second.data, it->second.size);
+  if (it->second.guestOffset != ~std::uint64_t{0}) {
+    limits_.guestRegions->release(guestRegion_, it->second.guestOffset, id_);
+  } else {
+    ::munmap(it->second.data, it->second.size);
+  }
   hostRegions_.erase(it);
   return true;
 }

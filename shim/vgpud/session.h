@@ -7,6 +7,7 @@
 #pragma once
 
 #include "daemon_limits.h"
+#include "guest_regions.h"
 #include "session_priority.h"
 #include "session_registry.h"
 
@@ -33,6 +34,7 @@ struct SessionLimits {
   const CudaDriver* driver = nullptr;                 // backend cuda: the real driver; nullptr: backend sim
   SessionPriority priority = SessionPriority::Normal; // resolved from the peer uid at accept
   DaemonLimits bounds;                                // reply buffer, module uploads, devices, sim memory, ...
+  GuestRegions* guestRegions = nullptr;               // the VM guests' shared-memory regions (--shared-region)
 };
 
 class Session {
@@ -66,6 +68,12 @@ public:
   // Maps the oldest descriptor received with a frame as a new region; 0 and `error` on failure.
   std::uint64_t registerHostRegion(std::uint64_t bytes, std::string& error);
   bool unregisterHostRegion(std::uint64_t id);
+  // A network session's bulk-data slice in the guest region whose id the client read from it
+  // (AttachRegion): becomes the session's shared-memory region. CUresult and `error` on refusal.
+  CUresult attachGuestRegion(const RegionId& id, std::uint64_t bytes, RegionSlice& out, std::string& error);
+  // A pinned host allocation in the attached guest region (RegionAlloc): a host region id, and its
+  // slice; 0 when there is no attached region or no room.
+  std::uint64_t allocateInGuestRegion(std::uint64_t bytes, RegionSlice& out);
   std::uint64_t vramQuota() const { return limits_.vramQuotaBytes; }
   const DaemonLimits& bounds() const { return limits_.bounds; }
   // backend sim: true when `bytes` more would pass sim-memory (device memory there is vgpud's host
@@ -103,11 +111,14 @@ private:
   struct HostRegion {
     std::uint8_t* data = nullptr;
     std::uint64_t size = 0;
+    std::uint64_t guestOffset = ~std::uint64_t{0}; // a slice of the guest region (not our mapping)
   };
+  void pinForDriver(std::uint8_t* data, std::uint64_t bytes, const char* what);
   std::map<std::uint64_t, HostRegion> hostRegions_;
   std::uint64_t nextHostRegion_ = 1;
   std::uint8_t* shared_ = nullptr; // its mapping
   std::uint64_t sharedSize_ = 0;
+  int guestRegion_ = -1; // the attached guest region: shared_ is a slice of it, not a mapping of ours
   bool helloDone_ = false;
   bool warnedDescriptors_ = false;
   std::uint64_t replies_ = 0;            // frames answered (round trips the client waited for), hello included

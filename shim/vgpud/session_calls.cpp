@@ -6,8 +6,11 @@
 
 #include "session.h"
 
+#include "vgpu/log.h"
+
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace vgpu::daemon {
 namespace {
@@ -148,6 +151,45 @@ CUresult registerHost(Session& session, Reader& request, Writer& reply, bool) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   reply.put(id);
+  return CUDA_SUCCESS;
+}
+
+// A network session's bulk-data slice in its guest's shared-memory region: the client proves it
+// reads the region by naming the id vgpud wrote into the region's header.
+CUresult attachRegion(Session& session, Reader& request, Writer& reply, bool) {
+  RegionId id{};
+  for (std::size_t half = 0; half < 2; ++half) {
+    const auto word = request.get<std::uint64_t>();
+    std::memcpy(id.data() + half * 8, &word, 8);
+  }
+  const auto bytes = request.get<std::uint64_t>();
+  if (request.failed()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  RegionSlice slice;
+  std::string error;
+  if (const CUresult status = session.attachGuestRegion(id, bytes, slice, error); status != CUDA_SUCCESS) {
+    log::writef(log::Level::Warn, "vgpud", "session %llu: guest region refused: %s",
+                static_cast<unsigned long long>(session.id()), error.c_str());
+    return status;
+  }
+  reply.put(slice.offset);
+  reply.put(slice.bytes);
+  return CUDA_SUCCESS;
+}
+
+// Pinned host memory of a guest: a slice of its region, addressed by the client at that offset
+// of its mapping and by frames as a host region (source 2).
+CUresult regionAlloc(Session& session, Reader& request, Writer& reply, bool) {
+  const auto bytes = request.get<std::uint64_t>();
+  RegionSlice slice;
+  const std::uint64_t id = request.failed() || bytes == 0 ? 0 : session.allocateInGuestRegion(bytes, slice);
+  if (id == 0) {
+    return request.failed() || bytes == 0 ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  reply.put(id);
+  reply.put(slice.offset);
+  reply.put(slice.bytes);
   return CUDA_SUCCESS;
 }
 
@@ -583,6 +625,8 @@ constexpr std::array kCalls = {
     CallEntry{Call::ResetPeaks, resetPeaks, false},
     CallEntry{Call::RegisterHost, registerHost, false},
     CallEntry{Call::UnregisterHost, unregisterHost, false},
+    CallEntry{Call::AttachRegion, attachRegion, false},
+    CallEntry{Call::RegionAlloc, regionAlloc, false},
     CallEntry{Call::PhysicalCreate, physicalCreate, false},
     CallEntry{Call::PhysicalRelease, physicalRelease, false},
     CallEntry{Call::AddressReserve, addressReserve, false},

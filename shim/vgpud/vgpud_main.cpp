@@ -62,7 +62,14 @@ int main(int argc, char** argv) {
     tcp.vsockCid = options.vsockCid;
     tcp.vsockPort = options.vsockPort;
   }
+  // Guest regions are mapped before any session exists, so worker processes inherit the mappings.
+  vgpu::daemon::GuestRegions guestRegions;
+  if (std::string error; !guestRegions.open(options.guestRegions, error)) {
+    std::fprintf(stderr, "vgpud: %s\n", error.c_str());
+    return 1;
+  }
   vgpu::daemon::SessionLimits limits;
+  limits.guestRegions = guestRegions.empty() ? nullptr : &guestRegions;
   limits.vramQuotaBytes = options.vramQuotaBytes;
   limits.driver = driver.get();
   limits.bounds = options.limits;

@@ -268,3 +268,41 @@ TEST_CASE("the parser survives mutated and random configuration text (bounded fu
   }
   CHECK(withProblems > 0);
 }
+
+TEST_CASE("shared_device names the guest's shared-memory device by id or path, or turns it off") {
+  ShimConfig defaults;
+  REQUIRE(defaults.sharedDeviceId.has_value());
+  CHECK(formatPciId(*defaults.sharedDeviceId) == "1af4:1110"); // QEMU's ivshmem-plain
+  CHECK(defaults.sharedDevicePath.empty());
+
+  struct Case {
+    const char* line;
+    const char* id; // "" = none
+    const char* path;
+    bool problem;
+  };
+  const Case cases[] = {
+      {"shared_device = off", "", "", false},
+      {"shared_device = 1b36:0010", "1b36:0010", "", false},
+      {"shared_device = /sys/bus/pci/devices/0000:00:06.0/resource2", "",
+       "/sys/bus/pci/devices/0000:00:06.0/resource2", false},
+      {"shared_device = resource2", "1af4:1110", "", true}, // relative: refused, the default stays
+      {"shared_device = 1af4", "1af4:1110", "", true},
+      {"shared_device = ivshmem", "1af4:1110", "", true},
+  };
+  for (const Case& c : cases) {
+    INFO(c.line);
+    ShimConfig config;
+    std::vector<ConfigProblem> problems;
+    parseShimConfig(c.line, config, problems);
+    CHECK(problems.empty() != c.problem);
+    CHECK((config.sharedDeviceId ? formatPciId(*config.sharedDeviceId) : std::string()) == c.id);
+    CHECK(config.sharedDevicePath == c.path);
+  }
+
+  FakeEnvironment env;
+  env.values["VGPU_CONFIG"] = "/nonexistent/vgpu-shim.conf";
+  env.values["VGPU_SHARED_DEVICE"] = "off";
+  const ConfigLoad load = loadShimConfig(env.lookup());
+  CHECK_FALSE(load.config.sharedDeviceId.has_value());
+}

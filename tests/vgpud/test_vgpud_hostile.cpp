@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "raw_wire_client.h"
+#include "tcp_daemon.h"
 #include "vgpud_fixture.h"
 
 #include <chrono>
@@ -22,54 +23,13 @@
 using namespace std::chrono_literals;
 using vgpu::FileDescriptor;
 using vgpu::test::RawFrame;
+using vgpu::test::TcpDaemon;
+using vgpu::test::kToken;
+using vgpu::test::session;
 using vgpu::test::VgpudProcess;
 using vgpu::wire::Call;
 
 namespace {
-
-const std::string kToken = "0123456789abcdef0123456789abcdef";
-
-struct TcpDaemon {
-  std::string directory;
-  std::string port = vgpu::test::freePort();
-  std::unique_ptr<VgpudProcess> daemon;
-
-  explicit TcpDaemon(std::vector<std::string> extra = {}) {
-    char pattern[] = "/tmp/vgpud-hostile-XXXXXX";
-    REQUIRE(::mkdtemp(pattern) != nullptr);
-    directory = pattern;
-    const std::string tokenFile = directory + "/token";
-    FILE* file = std::fopen(tokenFile.c_str(), "w");
-    REQUIRE(file != nullptr);
-    std::fputs(kToken.c_str(), file);
-    std::fclose(file);
-    ::chmod(tokenFile.c_str(), 0600);
-    std::vector<std::string> arguments = {"--listen", "tcp:127.0.0.1:" + port, "--token-file", tokenFile};
-    arguments.insert(arguments.end(), extra.begin(), extra.end());
-    daemon = std::make_unique<VgpudProcess>(arguments);
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      if (vgpu::test::connectLoopback(port).valid()) {
-        return;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    FAIL("vgpud's TCP listener did not come up");
-  }
-
-  FileDescriptor tcp() const { return vgpu::test::connectLoopback(port); }
-  FileDescriptor unix() const { return vgpu::connectUnix(daemon->socketPath).fd; }
-  pid_t pid() const { return daemon->pid; }
-};
-
-// An authenticated TCP session on one simulated H100.
-FileDescriptor session(const TcpDaemon& daemon, const std::string& profile = "h100-pcie") {
-  FileDescriptor fd = daemon.tcp();
-  REQUIRE(fd.valid());
-  std::string error;
-  INFO(error);
-  REQUIRE(vgpu::test::hello(fd.get(), {profile}, kToken, &error));
-  return fd;
-}
 
 std::uint64_t allocate(int fd, std::uint64_t bytes, int* result = nullptr, std::uint8_t managed = 0) {
   std::vector<std::uint8_t> fields;

@@ -3,9 +3,12 @@
 # points the shim at it, runs the program unchanged and stops vgpud. Fails when vgpud does not come
 # up, or when no session reached it (so a test that silently ran on the in-process simulated device
 # cannot pass here).
-#   with_vgpud.sh [--tcp|--vsock|--cuda-double SHIM_DIR TREE_TOOL] VGPUD TEST [ARGS...]
+#   with_vgpud.sh [--tcp|--shm|--vsock|--cuda-double SHIM_DIR TREE_TOOL] VGPUD TEST [ARGS...]
 # Default: unix socket + shared memory (VGPU_ENDPOINT=unix:...). --tcp: a TCP listener on
 # 127.0.0.1 with a token file (VGPU_ENDPOINT=tcp:127.0.0.1:PORT, VGPU_TOKEN_FILE), no shared memory.
+# --shm: TCP as above plus a guest region (vgpud --shared-region FILE), which the shim maps as if it
+# were a VM's ivshmem BAR (VGPU_SHARED_DEVICE=FILE): bulk data and pinned memory go through it; fails
+# when no session attached the region.
 # --vsock: an AF_VSOCK listener reached through the kernel's vsock loopback (VGPU_ENDPOINT=
 # vsock:1:PORT) with the token file; where the kernel has no vsock loopback the script says why and
 # exits 77, which ctest reports as skipped.
@@ -15,7 +18,7 @@
 set -u
 transport=unix
 cuda_double=""
-if [ "$1" = "--tcp" ] || [ "$1" = "--vsock" ]; then
+if [ "$1" = "--tcp" ] || [ "$1" = "--vsock" ] || [ "$1" = "--shm" ]; then
   transport=${1#--}
   shift
 elif [ "$1" = "--cuda-double" ]; then
@@ -39,6 +42,9 @@ while :; do
   if [ "$transport" = tcp ]; then
     "$vgpud" --listen "unix:$socket" --listen "tcp:127.0.0.1:$port" --token-file "$dir/token" \
       --backend sim --log-level info 2>"$log" &
+  elif [ "$transport" = shm ]; then
+    "$vgpud" --listen "unix:$socket" --listen "tcp:127.0.0.1:$port" --token-file "$dir/token" \
+      --shared-region "$dir/region" --backend sim --log-level info 2>"$log" &
   elif [ "$transport" = vsock ]; then
     # CID 1 (VMADDR_CID_LOCAL): this machine, through vsock loopback.
     "$vgpud" --listen "unix:$socket" --listen "vsock:1:$port" --token-file "$dir/token" \
@@ -53,12 +59,14 @@ while :; do
   fi
   pid=$!
   tries=0
-  while ! grep -q "listening on $transport:" "$log" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do
+  listens=$transport
+  [ "$transport" = shm ] && listens=tcp
+  while ! grep -q "listening on $listens:" "$log" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do
     tries=$((tries + 1))
     [ "$tries" -gt 300 ] && break
     sleep 0.01
   done
-  if grep -q "listening on $transport:" "$log"; then
+  if grep -q "listening on $listens:" "$log"; then
     break
   fi
   kill "$pid" 2>/dev/null
@@ -77,6 +85,9 @@ while :; do
 done
 if [ "$transport" = tcp ]; then
   VGPU_BACKEND=remote VGPU_ENDPOINT="tcp:127.0.0.1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
+elif [ "$transport" = shm ]; then
+  VGPU_BACKEND=remote VGPU_ENDPOINT="tcp:127.0.0.1:$port" VGPU_TOKEN_FILE="$dir/token" \
+    VGPU_SHARED_DEVICE="$dir/region" "$@"
 elif [ "$transport" = vsock ]; then
   VGPU_BACKEND=remote VGPU_ENDPOINT="vsock:1:$port" VGPU_TOKEN_FILE="$dir/token" "$@"
 elif [ -n "$cuda_double" ]; then
@@ -93,6 +104,10 @@ sessions=$(grep -c 'connected$' "$log")
 echo "with_vgpud: vgpud served $sessions $transport session(s), exit status $daemon"
 if [ "$sessions" -eq 0 ]; then
   echo "with_vgpud: no session reached vgpud: the test did not run through it" >&2
+  status=1
+fi
+if [ "$transport" = shm ] && ! grep -q "attached guest region" "$log"; then
+  echo "with_vgpud: no session attached the guest region: bulk data did not go through it" >&2
   status=1
 fi
 if [ -n "$cuda_double" ] && ! grep -q "cuda device(s)" "$log"; then

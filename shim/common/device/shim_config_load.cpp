@@ -16,13 +16,14 @@ struct EnvironmentOverride {
   bool replacesList; // VGPU_MATCH / VGPU_PROFILE replace the file's entries
 };
 
-constexpr std::array<EnvironmentOverride, 6> kOverrides{{
+constexpr std::array<EnvironmentOverride, 7> kOverrides{{
     {"VGPU_BACKEND", "backend", false},
     {"VGPU_ENDPOINT", "endpoint", false},
     {"VGPU_SYSFS_ROOT", "sysfs_root", false},
     {"VGPU_MACHINE_ID_FILE", "machine_id_file", false},
     {"VGPU_MATCH", "match", true},
     {"VGPU_PROFILE", "profile", true},
+    {"VGPU_SHARED_DEVICE", "shared_device", false},
 }};
 
 } // namespace

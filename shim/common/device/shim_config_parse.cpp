@@ -187,18 +187,37 @@ void addProfileMappings(std::string_view value, ShimConfig& config, const Report
   });
 }
 
+// vendor:device (libpci finds it), an absolute path (its BAR file, e.g. a sysfs resource2), or off.
+void setSharedDevice(std::string_view value, ShimConfig& config, const Reporter& report) {
+  PciId id;
+  if (value == "off") {
+    config.sharedDeviceId.reset();
+    config.sharedDevicePath.clear();
+  } else if (value.front() == '/') {
+    config.sharedDeviceId.reset();
+    config.sharedDevicePath = std::string(value);
+  } else if (parsePciId(value, id)) {
+    config.sharedDeviceId = id;
+    config.sharedDevicePath.clear();
+  } else {
+    report("shared_device: expected vendor:device (e.g. 1af4:1110), an absolute path or off, got '" +
+           std::string(value) + "'");
+  }
+}
+
 struct KeyHandler {
   std::string_view key;
   void (*apply)(std::string_view value, ShimConfig& config, const Reporter& report);
 };
 
-constexpr std::array<KeyHandler, 6> kKeys{{
+constexpr std::array<KeyHandler, 7> kKeys{{
     {"backend", setBackend},
     {"endpoint", setEndpoint},
     {"sysfs_root", setSysfsRoot},
     {"machine_id_file", setMachineIdFile},
     {"match", addMatches},
     {"profile", addProfileMappings},
+    {"shared_device", setSharedDevice},
 }};
 
 } // namespace
@@ -259,7 +278,8 @@ void parseShimConfig(std::string_view text, ShimConfig& config, std::vector<Conf
         std::find_if(kKeys.begin(), kKeys.end(), [&](const KeyHandler& entry) { return entry.key == key; });
     if (handler == kKeys.end()) {
       report("unknown key '" + std::string(key) +
-             "' (known: backend, endpoint, sysfs_root, machine_id_file, match, profile); line ignored");
+             "' (known: backend, endpoint, sysfs_root, machine_id_file, match, profile, shared_device); line "
+             "ignored");
       continue;
     }
     if (value.empty()) {

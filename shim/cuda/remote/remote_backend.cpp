@@ -178,9 +178,43 @@ CUresult RemoteBackend::memFree(CUdeviceptr pointer) {
 // Pinned memory is a sealed memfd shared with vgpud (RegisterHost), so copies to and from it move
 // the data once, vgpud reading or writing it in place; plain anonymous memory when vgpud cannot
 // take it.
+void RemoteBackend::useGuestRegion(const device::ShimConfig& config) {
+  const std::lock_guard lock(mutex_);
+  if (connection_.sharedSize() != 0) {
+    return; // a Unix session already shares memory with vgpud
+  }
+  GuestRegionMapping mapping;
+  std::string error;
+  if (!mapGuestRegion(config, mapping, error)) {
+    log::writef(error.empty() ? log::Level::Debug : log::Level::Warn, "remote",
+                "no shared-memory device%s%s: bulk data travels through the socket", error.empty() ? "" : ": ",
+                error.c_str());
+    return;
+  }
+  const std::string source = mapping.source;
+  if (connection_.attachRegion(mapping, error) != CUDA_SUCCESS) {
+    log::writef(log::Level::Warn, "remote", "%s: bulk data travels through the socket", error.c_str());
+    return;
+  }
+  log::writef(log::Level::Info, "remote", "shared-memory device %s: bulk data and pinned memory live there",
+              source.c_str());
+}
+
 CUresult RemoteBackend::hostAlloc(std::size_t bytes, void*& out) {
   if (bytes == 0) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  {
+    // In a VM guest with the shared-memory device, pinned memory is a slice of it: vgpud reads and
+    // writes it in place, and no byte of a copy from it crosses the socket.
+    const std::lock_guard lock(mutex_);
+    RegionSliceReply slice;
+    if (connection_.hasRegion() && connection_.allocateInRegion(bytes, slice) == CUDA_SUCCESS) {
+      hostRegions_[reinterpret_cast<std::uintptr_t>(slice.data)] = {
+          bytes, MemoryKind::Host, kLocalIdBase + nextHostId_++, true, slice.hostRegion, true};
+      out = slice.data;
+      return CUDA_SUCCESS;
+    }
   }
   const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::size_t mapped = (bytes + page - 1) / page * page;
@@ -199,7 +233,7 @@ CUresult RemoteBackend::hostAlloc(std::size_t bytes, void*& out) {
   }
   const std::lock_guard lock(mutex_);
   std::uint64_t remoteId = 0;
-  if (memfd.valid() && connection_.sharedSize() != 0) { // descriptors pass over Unix sockets only
+  if (memfd.valid() && connection_.sharedSize() != 0 && !connection_.hasRegion()) { // Unix sockets only
     std::vector<std::uint8_t> fields;
     if (connection_.callWithDescriptor(Call::RegisterHost, pack(std::uint64_t{mapped}), memfd.get(), fields) ==
         CUDA_SUCCESS) {
@@ -222,7 +256,9 @@ CUresult RemoteBackend::hostFree(void* pointer) {
     // Queued behind any copy still using the region; vgpud's own mapping keeps it valid until then.
     post(Call::UnregisterHost, pack(it->second.remoteId));
   }
-  ::munmap(pointer, it->second.size);
+  if (!it->second.inGuestRegion) {
+    ::munmap(pointer, it->second.size);
+  }
   hostRegions_.erase(it);
   return CUDA_SUCCESS;
 }

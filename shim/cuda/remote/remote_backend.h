@@ -52,6 +52,9 @@ public:
   // Connects and says hello; CUDA_ERROR_NO_DEVICE with `error` naming the endpoint on failure.
   CUresult connect(const ConnectionSettings& settings, const std::vector<wire::ExpectedDevice>& expected,
                    std::string& error);
+  // Over tcp/vsock: moves bulk data and pinned memory into the guest's shared-memory device when
+  // the configuration names one and it carries vgpud's region (logged either way at info/warn).
+  void useGuestRegion(const device::ShimConfig& config);
   const RemoteDevice& device(int ordinal) const { return *devices_[static_cast<std::size_t>(ordinal)]; }
   int deviceCount() const { return static_cast<int>(devices_.size()); }
   // Round trips to vgpud so far (hello included).
@@ -120,6 +123,7 @@ private:
     std::uint64_t id = 0;
     bool owned = false;         // allocated here (hostAlloc), unmapped by hostFree
     std::uint64_t remoteId = 0; // registered with vgpud (a shared memfd): copies need no staging
+    bool inGuestRegion = false; // a slice of the guest's shared-memory BAR: not ours to unmap
   };
   struct DeviceAllocation {
     std::size_t size = 0;

@@ -6,6 +6,7 @@
 #include "vgpu/tcp_socket.h"
 #include "vgpu/wire_codec.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -46,9 +47,66 @@ int remainingMilliseconds(Clock::time_point deadline) {
 } // namespace
 
 RemoteConnection::~RemoteConnection() {
-  if (shared_ != nullptr) {
+  if (region_.base != nullptr) {
+    unmapGuestRegion(region_); // shared_ is a slice of it
+  } else if (shared_ != nullptr) {
     ::munmap(shared_, sharedSize_);
   }
+}
+
+CUresult RemoteConnection::attachRegion(GuestRegionMapping mapping, std::string& error) {
+  region_ = mapping;
+  // The staging slice: the configured size, at most an eighth of the region so the guest's other
+  // processes and pinned memory have room.
+  const std::uint64_t page = region_.header.pageBytes;
+  std::uint64_t staging = std::min<std::uint64_t>(settings_.sharedBytes, region_.header.regionBytes / 8);
+  staging = std::max<std::uint64_t>(staging / page * page, page);
+  std::vector<std::uint8_t> payload;
+  wire::Writer writer(payload);
+  for (std::size_t half = 0; half < 2; ++half) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, region_.header.regionId.data() + half * 8, 8);
+    writer.put(word);
+  }
+  writer.put(staging);
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(wire::Call::AttachRegion, payload, fields);
+  wire::Reader reader(fields);
+  const auto offset = reader.get<std::uint64_t>();
+  const auto bytes = reader.get<std::uint64_t>();
+  if (status != CUDA_SUCCESS || !reader.atEnd() || offset > region_.size || bytes > region_.size - offset ||
+      bytes == 0) {
+    error = status == CUDA_SUCCESS ? "vgpud answered AttachRegion with a slice outside the region"
+                                   : "vgpud refused the region of " + region_.source + " (CUresult " +
+                                         std::to_string(static_cast<int>(status)) + ")";
+    unmapGuestRegion(region_);
+    return status == CUDA_SUCCESS ? CUDA_ERROR_INVALID_VALUE : status;
+  }
+  shared_ = region_.base + offset;
+  sharedSize_ = bytes;
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteConnection::allocateInRegion(std::size_t bytes, RegionSliceReply& out) {
+  if (!hasRegion()) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  std::vector<std::uint8_t> payload;
+  wire::Writer(payload).put(std::uint64_t{bytes});
+  std::vector<std::uint8_t> fields;
+  if (const CUresult status = call(wire::Call::RegionAlloc, payload, fields); status != CUDA_SUCCESS) {
+    return status;
+  }
+  wire::Reader reader(fields);
+  const auto id = reader.get<std::uint64_t>();
+  const auto offset = reader.get<std::uint64_t>();
+  const auto size = reader.get<std::uint64_t>();
+  // Never trust vgpud with an address: the slice must lie in the mapping and hold what was asked.
+  if (!reader.atEnd() || id == 0 || offset > region_.size || size > region_.size - offset || size < bytes) {
+    return fail("RegionAlloc answered a slice outside the region");
+  }
+  out = {id, region_.base + offset, size};
+  return CUDA_SUCCESS;
 }
 
 CUresult RemoteConnection::fail(const std::string& reason) {

@@ -8,6 +8,8 @@
 // by the calling thread. Not thread-safe: RemoteBackend serialises callers.
 #pragma once
 
+#include "remote/guest_region.h"
+
 #include "vgpu/unix_socket.h"
 #include "vgpu/wire_buffer.h"
 #include "vgpu/wire_frame.h"
@@ -30,6 +32,13 @@ struct ConnectionSettings {
   int timeoutMilliseconds = 30000;
   std::size_t sharedBytes = std::size_t{32} << 20; // the bulk-data region (unix only)
   std::string token;                               // tcp: presented in hello (VGPU_TOKEN_FILE)
+};
+
+// A slice of the guest region vgpud handed out (pinned host memory there).
+struct RegionSliceReply {
+  std::uint64_t hostRegion = 0; // the id frames use (source/destination 2)
+  std::uint8_t* data = nullptr; // in this process's mapping of the BAR
+  std::uint64_t bytes = 0;
 };
 
 class RemoteConnection {
@@ -58,6 +67,15 @@ public:
   CUresult callWithDescriptor(wire::Call call, std::span<const std::uint8_t> payload, int descriptor,
                               std::vector<std::uint8_t>& fields);
 
+  // Over tcp/vsock: makes a slice of the guest's shared-memory region (mapped by the caller, owned
+  // by this connection from now on, whatever the outcome) the session's bulk-data region.
+  // CUDA_SUCCESS, or the refusal with `error`; the connection stays usable without it.
+  CUresult attachRegion(GuestRegionMapping mapping, std::string& error);
+  // Pinned host memory in the attached region: CUDA_SUCCESS with `out`, or the error.
+  CUresult allocateInRegion(std::size_t bytes, RegionSliceReply& out);
+  bool hasRegion() const { return region_.base != nullptr && shared_ != nullptr; }
+  const std::string& regionSource() const { return region_.source; }
+
   std::uint8_t* shared() const { return shared_; }
   std::size_t sharedSize() const { return sharedSize_; }
   bool lost() const { return lost_; }
@@ -75,7 +93,8 @@ private:
 
   ConnectionSettings settings_;
   FileDescriptor socket_;
-  std::uint8_t* shared_ = nullptr;
+  GuestRegionMapping region_;      // the guest's shared-memory BAR (tcp/vsock with a shared device)
+  std::uint8_t* shared_ = nullptr; // the memfd's mapping, or the staging slice of region_
   std::size_t sharedSize_ = 0;
   std::vector<std::uint8_t> output_;
   std::int64_t queuedSince_ = 0; // when the oldest frame in output_ was queued (CLOCK_MONOTONIC, ns)

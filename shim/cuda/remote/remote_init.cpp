@@ -70,6 +70,9 @@ std::unique_ptr<ExecutionBackend> connectBackend(const device::ShimConfig& confi
   if (backend->connect(settings, expected, error) != CUDA_SUCCESS) {
     return nullptr;
   }
+  if (networked) {
+    backend->useGuestRegion(config);
+  }
   for (std::size_t i = 0; i < presented.size(); ++i) {
     // Name, attributes and memory are the executing GPU's. The UUID stays the guest's own (derived
     // from its machine id and the stub's bus address), as NVIDIA's vGPUs have their own: NVML in the

@@ -36,6 +36,8 @@ enum class Call : std::uint16_t {
   ResetPeaks = 15,
   RegisterHost = 16, // a pinned host region (sealed memfd, SCM_RIGHTS with the frame)
   UnregisterHost = 17,
+  AttachRegion = 18, // a network session's staging slice in its guest's shared-memory region
+  RegionAlloc = 19,  // pinned host memory in that region
   PhysicalCreate = 20,
   PhysicalRelease = 21,
   AddressReserve = 22,

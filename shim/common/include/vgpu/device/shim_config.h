@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,11 @@ struct ShimConfig {
   std::string machineIdFile = "/etc/machine-id";
   std::vector<PciId> extraMatches;
   std::vector<ProfileMapping> profileMappings;
+  // shared_device: the guest's shared-memory PCI device for bulk data over tcp:/vsock: endpoints
+  // (docs/wire-protocol.md, "Guest regions"): found by vendor:device through libpci, or its BAR file
+  // named by absolute path; "off" for none.
+  std::optional<PciId> sharedDeviceId = PciId{0x1af4, 0x1110}; // QEMU's ivshmem-plain
+  std::string sharedDevicePath;
 };
 
 struct ConfigProblem {
