@@ -6,6 +6,8 @@
 
 #include "daemon_options.h"
 #include "guest_regions.h"
+#include "remote/guest_region.h"
+#include "sysfs_fixture.h"
 #include "raw_wire_client.h"
 #include "tcp_daemon.h"
 #include "vgpud_fixture.h"
@@ -264,4 +266,52 @@ TEST_CASE("vgpud refuses --shared-region without a network listener, and a bad s
   REQUIRE(good.options);
   REQUIRE(good.options->guestRegions.size() == 2);
   CHECK(good.options->guestRegions[1].createBytes == std::uint64_t{64} << 20);
+}
+
+TEST_CASE("the shim finds vgpud's region among the guest's shared-memory devices by its header") {
+  const auto file = scratch("region");
+  GuestRegions regions;
+  std::string error;
+  REQUIRE(regions.open({{file.string(), kRegionBytes}}, error));
+  const auto other = file.parent_path() / "looking-glass";
+  std::filesystem::copy_file(file, other);
+  std::vector<std::uint8_t> zeros(vgpu::wire::kRegionHeaderBytes, 0);
+  const int fd = ::open(other.c_str(), O_WRONLY);
+  REQUIRE(::pwrite(fd, zeros.data(), zeros.size(), 0) == static_cast<ssize_t>(zeros.size()));
+  ::close(fd);
+
+  vgpu::device::ShimConfig config;
+  config.sysfsRoot = vgpu::test::buildSysfsTree("two-ivshmem").string();
+  const auto devices = std::filesystem::path(config.sysfsRoot) / "bus/pci/devices";
+  vgpu::cuda::remote::GuestRegionMapping mapping;
+
+  SECTION("no BAR file: said, nothing mapped") {
+    CHECK_FALSE(vgpu::cuda::remote::mapGuestRegion(config, mapping, error));
+    CHECK_THAT(error, Catch::Contains("has no BAR 2 file"));
+  }
+  SECTION("the device without the header is passed over, the one with it is mapped") {
+    std::filesystem::create_symlink(other, devices / "0000:00:06.0/resource2");
+    std::filesystem::create_symlink(file, devices / "0000:00:07.0/resource2_wc");
+    REQUIRE(vgpu::cuda::remote::mapGuestRegion(config, mapping, error));
+    CHECK(mapping.source == (devices / "0000:00:07.0/resource2_wc").string());
+    CHECK(mapping.size == kRegionBytes);
+    CHECK(regions.find(mapping.header.regionId) == 0);
+    vgpu::cuda::remote::unmapGuestRegion(mapping);
+  }
+  SECTION("only a device without the header: said why") {
+    std::filesystem::create_symlink(other, devices / "0000:00:07.0/resource2");
+    CHECK_FALSE(vgpu::cuda::remote::mapGuestRegion(config, mapping, error));
+    CHECK_THAT(error, Catch::Contains("no vgpu region header"));
+  }
+  SECTION("off, or another id: not looked for") {
+    config.sharedDeviceId.reset();
+    CHECK_FALSE(vgpu::cuda::remote::mapGuestRegion(config, mapping, error));
+    CHECK(error.empty());
+  }
+  SECTION("a path names the BAR file directly") {
+    config.sharedDevicePath = file.string();
+    REQUIRE(vgpu::cuda::remote::mapGuestRegion(config, mapping, error));
+    vgpu::cuda::remote::unmapGuestRegion(mapping);
+  }
+  std::filesystem::remove_all(file.parent_path());
 }
