@@ -12,6 +12,7 @@
 #include "vgpu/version.h"
 #include "vgpu/wire_hello.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -27,6 +28,7 @@ namespace vgpu::daemon {
 namespace {
 constexpr const char* kComponent = "vgpud";
 constexpr std::size_t kReadChunk = std::size_t{256} * 1024;
+constexpr std::uint64_t kStreamReplyBytes = std::uint64_t{512} * 1024; // replies batched up to this size
 constexpr std::uint64_t kMaxSharedBytes = std::uint64_t{1} << 32;
 constexpr std::size_t kMaxQueuedFds = 16;
 constexpr std::size_t kControlDescriptors = 16; // at least DaemonLimits' maximum descriptorsPerMessage
@@ -453,9 +455,12 @@ bool Session::handleFrames() {
       flush();
       return false;
     }
+    // The reply is written in place at the end of the send buffer: header and status first (filled
+    // in below), then the handler's fields, so a large reply is copied once.
     wire::Reader request(payload);
-    std::vector<std::uint8_t> fields;
-    wire::Writer reply(fields);
+    const std::size_t frameAt = output_.size();
+    output_.resize(frameAt + wire::kHeaderSize + sizeof(std::int32_t));
+    wire::Writer reply(output_);
     CUresult result = CUDA_SUCCESS;
     try {
       result = entry->handler(*this, request, reply, async);
@@ -471,6 +476,7 @@ bool Session::handleFrames() {
       return false;
     }
     if (async) {
+      output_.resize(frameAt); // no reply
       if (result != CUDA_SUCCESS && pendingError_ == CUDA_SUCCESS) {
         pendingError_ = result;
       }
@@ -482,17 +488,22 @@ bool Session::handleFrames() {
       }
       pendingError_ = CUDA_SUCCESS;
     }
-    std::vector<std::uint8_t> body;
-    wire::Writer writer(body);
-    writer.put(static_cast<std::int32_t>(result));
-    if (result == CUDA_SUCCESS) {
-      body.insert(body.end(), fields.begin(), fields.end());
+    if (result != CUDA_SUCCESS) {
+      output_.resize(frameAt + wire::kHeaderSize + sizeof(std::int32_t)); // a failure carries no fields
     }
-    wire::appendFrame(output_, entry->call, header.requestId, 0, body);
+    wire::Header replyHeader;
+    replyHeader.call = static_cast<std::uint16_t>(entry->call);
+    replyHeader.requestId = header.requestId;
+    replyHeader.payloadLength = static_cast<std::uint32_t>(output_.size() - frameAt - wire::kHeaderSize);
+    wire::encodeHeader(replyHeader,
+                       std::span<std::uint8_t, wire::kHeaderSize>(output_.data() + frameAt, wire::kHeaderSize));
+    const auto wireResult = static_cast<std::int32_t>(result);
+    std::memcpy(output_.data() + frameAt + wire::kHeaderSize, &wireResult, sizeof wireResult);
     ++replies_;
     // Replies of a large batch go out as they pass the bound (the client reads them as it goes):
-    // a batch of small requests for large replies must not grow vgpud by their sum.
-    if (output_.size() >= limits_.bounds.replyBytes && !flush()) {
+    // a batch of small requests for large replies must not grow vgpud by their sum. Large replies
+    // (a copy's data) go out one by one, so the client receives one while the next is produced.
+    if (output_.size() >= std::min<std::uint64_t>(limits_.bounds.replyBytes, kStreamReplyBytes) && !flush()) {
       return false;
     }
   }

@@ -259,8 +259,11 @@ CUresult setAccess(Session& session, Reader& request, Writer&, bool) {
 
 // Host data of a copy: inline (source 0), a range of the shared-memory region (source 1) or of a
 // pinned host region (source 2: offset, region), packed rows of `width` bytes.
+// Inline data is used where it lies in the receive buffer, which stays put while the call runs:
+// both backends have taken the bytes of a copy from pageable memory when their copy returns (the
+// cuda backend's host side is pageable to the driver), async or not.
 bool hostData(Session& session, Reader& request, std::uint64_t bytes, std::span<std::uint8_t>& out,
-              std::vector<std::uint8_t>& inlineCopy, std::uint8_t& source) {
+              std::uint8_t& source) {
   source = request.get<std::uint8_t>();
   if (source == 0) {
     const auto data = request.bytes(kMaxInline);
@@ -268,8 +271,7 @@ bool hostData(Session& session, Reader& request, std::uint64_t bytes, std::span<
       request.fail();
       return false;
     }
-    inlineCopy.assign(data.begin(), data.end());
-    out = inlineCopy;
+    out = {const_cast<std::uint8_t*>(data.data()), data.size()}; // read only: the copy's source
     return true;
   }
   const auto offset = request.get<std::uint64_t>();
@@ -301,9 +303,8 @@ CUresult copyHostToDevice(Session& session, Reader& request, Writer&, bool async
   std::uint64_t width = 0, height = 0, bytes = 0;
   const bool fits = copyShape(request, width, height, bytes);
   std::span<std::uint8_t> data;
-  std::vector<std::uint8_t> inlineCopy;
   std::uint8_t source = 0;
-  if (!hostData(session, request, fits ? bytes : 0, data, inlineCopy, source) || !fits ||
+  if (!hostData(session, request, fits ? bytes : 0, data, source) || !fits ||
       !shapeFits(width, height, dstPitch)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -330,14 +331,12 @@ CUresult copyDeviceToHost(Session& session, Reader& request, Writer& reply, bool
   if (!fits || !shapeFits(width, height, srcPitch)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  std::vector<std::uint8_t> inlineData;
   std::span<std::uint8_t> data;
   if (destination == 0) {
     if (bytes > kMaxInline) {
       return CUDA_ERROR_INVALID_VALUE;
     }
-    inlineData.resize(bytes);
-    data = inlineData;
+    data = reply.reserveBytes(static_cast<std::uint32_t>(bytes)); // copied once, into the reply itself
   } else {
     data = destination == 1 ? session.sharedBytes(offset, bytes) : session.hostRegionBytes(region, offset, bytes);
     if (data.size() != bytes) {
@@ -347,11 +346,7 @@ CUresult copyDeviceToHost(Session& session, Reader& request, Writer& reply, bool
   cuda::CopyEndpoint to{false, 0, data.data(), width};
   cuda::CopyEndpoint from{true, src, nullptr, srcPitch};
   // Into the hello region or inline: the client reads the bytes as soon as this frame is answered.
-  const CUresult result = session.backend().copy(to, from, width, height, stream, async && destination == 2);
-  if (destination == 0) {
-    reply.bytes(inlineData);
-  }
-  return result;
+  return session.backend().copy(to, from, width, height, stream, async && destination == 2);
 }
 
 CUresult copyDeviceToDevice(Session& session, Reader& request, Writer&, bool async) {

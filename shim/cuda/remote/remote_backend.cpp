@@ -175,9 +175,6 @@ CUresult RemoteBackend::memFree(CUdeviceptr pointer) {
   return status;
 }
 
-// Pinned memory is a sealed memfd shared with vgpud (RegisterHost), so copies to and from it move
-// the data once, vgpud reading or writing it in place; plain anonymous memory when vgpud cannot
-// take it.
 void RemoteBackend::useGuestRegion(const device::ShimConfig& config) {
   const std::lock_guard lock(mutex_);
   if (connection_.sharedSize() != 0) {
@@ -191,15 +188,12 @@ void RemoteBackend::useGuestRegion(const device::ShimConfig& config) {
                 error.c_str());
     return;
   }
-  const std::string source = mapping.source;
-  if (connection_.attachRegion(mapping, error) != CUDA_SUCCESS) {
-    log::writef(log::Level::Warn, "remote", "%s: bulk data travels through the socket", error.c_str());
-    return;
-  }
-  log::writef(log::Level::Info, "remote", "shared-memory device %s: bulk data and pinned memory live there",
-              source.c_str());
+  connection_.offerRegion(mapping); // attached at the first bulk transfer: cuInit stays one round trip
 }
 
+// Pinned memory is a sealed memfd shared with vgpud (RegisterHost), so copies to and from it move
+// the data once, vgpud reading or writing it in place; plain anonymous memory when vgpud cannot
+// take it. In a VM guest with the shared-memory device: a slice of that.
 CUresult RemoteBackend::hostAlloc(std::size_t bytes, void*& out) {
   if (bytes == 0) {
     return CUDA_ERROR_INVALID_VALUE;
@@ -208,6 +202,7 @@ CUresult RemoteBackend::hostAlloc(std::size_t bytes, void*& out) {
     // In a VM guest with the shared-memory device, pinned memory is a slice of it: vgpud reads and
     // writes it in place, and no byte of a copy from it crosses the socket.
     const std::lock_guard lock(mutex_);
+    connection_.attachOfferedRegion();
     RegionSliceReply slice;
     if (connection_.hasRegion() && connection_.allocateInRegion(bytes, slice) == CUDA_SUCCESS) {
       hostRegions_[reinterpret_cast<std::uintptr_t>(slice.data)] = {
@@ -571,7 +566,10 @@ CUresult RemoteBackend::moduleLoad(int device, std::span<const std::uint8_t> ima
   }
   // The image goes through shared memory in parts; each part must be consumed before the region
   // is reused, so every part but the last is a request whose reply is awaited.
-  // Through shared memory (unix) or inline in frames (tcp).
+  // Through shared memory (unix, or a guest region) or inline in frames (tcp).
+  if (image.size() > kInlinePart) {
+    connection_.attachOfferedRegion();
+  }
   const bool inlined = connection_.sharedSize() == 0;
   const std::size_t part = inlined ? kInlinePart : connection_.sharedSize();
   std::size_t offset = 0;

@@ -54,8 +54,16 @@ RemoteConnection::~RemoteConnection() {
   }
 }
 
-CUresult RemoteConnection::attachRegion(GuestRegionMapping mapping, std::string& error) {
+void RemoteConnection::offerRegion(GuestRegionMapping mapping) {
   region_ = mapping;
+  regionOffered_ = true;
+}
+
+void RemoteConnection::attachOfferedRegion() {
+  if (!regionOffered_ || lost_) {
+    return;
+  }
+  regionOffered_ = false;
   // The staging slice: the configured size, at most an eighth of the region so the guest's other
   // processes and pinned memory have room.
   const std::uint64_t page = region_.header.pageBytes;
@@ -76,15 +84,16 @@ CUresult RemoteConnection::attachRegion(GuestRegionMapping mapping, std::string&
   const auto bytes = reader.get<std::uint64_t>();
   if (status != CUDA_SUCCESS || !reader.atEnd() || offset > region_.size || bytes > region_.size - offset ||
       bytes == 0) {
-    error = status == CUDA_SUCCESS ? "vgpud answered AttachRegion with a slice outside the region"
-                                   : "vgpud refused the region of " + region_.source + " (CUresult " +
-                                         std::to_string(static_cast<int>(status)) + ")";
+    log::writef(log::Level::Warn, kComponent, "vgpud at %s %s the shared-memory region of %s%s",
+                settings_.endpoint.c_str(), status == CUDA_SUCCESS ? "answered with a slice outside" : "refused",
+                region_.source.c_str(), ": bulk data travels through the socket");
     unmapGuestRegion(region_);
-    return status == CUDA_SUCCESS ? CUDA_ERROR_INVALID_VALUE : status;
+    return;
   }
   shared_ = region_.base + offset;
   sharedSize_ = bytes;
-  return CUDA_SUCCESS;
+  log::writef(log::Level::Info, kComponent, "shared-memory device %s: bulk data and pinned memory live there",
+              region_.source.c_str());
 }
 
 CUresult RemoteConnection::allocateInRegion(std::size_t bytes, RegionSliceReply& out) {
@@ -257,33 +266,154 @@ bool RemoteConnection::writeBuffered() {
   return true;
 }
 
-bool RemoteConnection::fillInput(std::size_t needed) {
-  while (input_.readable().size() < needed) {
-    const std::span<std::uint8_t> room = input_.writable(needed - input_.readable().size());
-    // Blocking, bounded by SO_RCVTIMEO (set at open): one system call per read.
-    const ssize_t n = ::recv(socket_.get(), room.data(), room.size(), 0);
+bool RemoteConnection::writeGathered(std::span<const std::uint8_t> data) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.timeoutMilliseconds);
+  std::size_t done = 0;
+  const std::size_t total = output_.size() + data.size();
+  while (done < total) {
+    iovec vectors[2];
+    int count = 0;
+    if (done < output_.size()) {
+      vectors[count++] = {output_.data() + done, output_.size() - done};
+    }
+    const std::size_t dataDone = done > output_.size() ? done - output_.size() : 0;
+    vectors[count++] = {const_cast<std::uint8_t*>(data.data()) + dataDone, data.size() - dataDone};
+    msghdr message{};
+    message.msg_iov = vectors;
+    message.msg_iovlen = static_cast<std::size_t>(count);
+    const ssize_t n = ::sendmsg(socket_.get(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
-      input_.produced(static_cast<std::size_t>(n));
+      done += static_cast<std::size_t>(n);
       continue;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EINTR) {
+      fail(std::string("send failed: ") + std::system_category().message(errno));
+      return false;
+    }
+    pollfd descriptor{socket_.get(), POLLOUT, 0};
+    const int left = remainingMilliseconds(deadline);
+    if (left == 0 || ::poll(&descriptor, 1, left) == 0) {
+      fail("not accepting data within " + std::to_string(settings_.timeoutMilliseconds) + " ms");
+      return false;
+    }
+  }
+  output_.clear();
+  return true;
+}
+
+CUresult RemoteConnection::sendGathered(wire::Call call, std::span<const std::uint8_t> fields,
+                                        std::span<const std::uint8_t> data, std::uint64_t* requestId) {
+  if (lost_) {
+    return kConnectionLost;
+  }
+  wire::Header header;
+  header.call = static_cast<std::uint16_t>(call);
+  header.payloadLength = static_cast<std::uint32_t>(fields.size() + data.size());
+  header.flags = requestId == nullptr ? wire::kFlagAsync : 0;
+  header.requestId = requestId == nullptr ? 0 : nextRequestId_++;
+  const std::size_t at = output_.size();
+  output_.resize(at + wire::kHeaderSize);
+  wire::encodeHeader(header, std::span<std::uint8_t, wire::kHeaderSize>(output_.data() + at, wire::kHeaderSize));
+  output_.insert(output_.end(), fields.begin(), fields.end());
+  if (requestId != nullptr) {
+    *requestId = header.requestId;
+    outstanding_.push_back(header.requestId);
+  }
+  return writeGathered(data) ? CUDA_SUCCESS : kConnectionLost;
+}
+
+std::size_t RemoteConnection::receiveSome(std::uint8_t* into, std::size_t room) {
+  while (true) {
+    // Blocking, bounded by SO_RCVTIMEO (set at open): one system call per read.
+    const ssize_t n = ::recv(socket_.get(), into, room, 0);
+    if (n > 0) {
+      return static_cast<std::size_t>(n);
     }
     if (n == 0) {
       fail("connection closed by vgpud");
-      return false;
+      return 0;
     }
     if (errno == EINTR) {
       continue;
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
       fail("no reply within " + std::to_string(settings_.timeoutMilliseconds) + " ms");
-      return false;
+      return 0;
     }
     fail(std::string("receive failed: ") + std::system_category().message(errno));
-    return false;
+    return 0;
+  }
+}
+
+bool RemoteConnection::fillInput(std::size_t needed) {
+  while (input_.readable().size() < needed) {
+    const std::span<std::uint8_t> room = input_.writable(needed - input_.readable().size());
+    const std::size_t n = receiveSome(room.data(), room.size());
+    if (n == 0) {
+      return false;
+    }
+    input_.produced(n);
   }
   return true;
 }
 
+CUresult RemoteConnection::receiveInto(std::uint64_t requestId, std::span<std::uint8_t> data) {
+  if (lost_) {
+    return kConnectionLost;
+  }
+  if (outstanding_.empty() || outstanding_.front() != requestId) {
+    return fail("reply order broken in the client");
+  }
+  // Header, i32 status, u32 data length: then the data, which goes where it belongs.
+  constexpr std::size_t kPrefix = wire::kHeaderSize + 8;
+  wire::Header header;
+  if (!fillInput(wire::kHeaderSize) ||
+      (wire::decodeHeader(input_.readable().first(wire::kHeaderSize), header), false)) {
+    return kConnectionLost;
+  }
+  if (header.payloadLength != 8 + data.size() || header.call == static_cast<std::uint16_t>(wire::Call::Error)) {
+    // A failed status, a refusal or a wrong size: the ordinary path reads and judges it.
+    std::span<const std::uint8_t> fields;
+    const CUresult status = receiveView(requestId, fields);
+    return status == CUDA_SUCCESS ? fail("a copy's reply carries " + std::to_string(fields.size()) +
+                                         " bytes of fields where " + std::to_string(data.size() + 4) + " were due")
+                                  : status;
+  }
+  if (!fillInput(kPrefix)) {
+    return kConnectionLost;
+  }
+  wire::Reader prefix(input_.readable().subspan(wire::kHeaderSize, 8));
+  const auto status = prefix.get<std::int32_t>();
+  const auto length = prefix.get<std::uint32_t>();
+  if (header.requestId != requestId || status != 0 || length != data.size()) {
+    return fail("a malformed reply to a copy (request " + std::to_string(header.requestId) + ")");
+  }
+  input_.consume(kPrefix);
+  std::size_t done = std::min(input_.readable().size(), data.size());
+  std::memcpy(data.data(), input_.readable().data(), done);
+  input_.consume(done);
+  while (done < data.size()) {
+    const std::size_t n = receiveSome(data.data() + done, data.size() - done);
+    if (n == 0) {
+      return kConnectionLost;
+    }
+    done += n;
+  }
+  outstanding_.pop_front();
+  ++roundTrips_;
+  return CUDA_SUCCESS;
+}
+
 bool RemoteConnection::readFrame(wire::Header& header, std::vector<std::uint8_t>& payload) {
+  std::span<const std::uint8_t> view;
+  if (!readFrameView(header, view)) {
+    return false;
+  }
+  payload.assign(view.begin(), view.end());
+  return true;
+}
+
+bool RemoteConnection::readFrameView(wire::Header& header, std::span<const std::uint8_t>& payload) {
   if (lost_ || !fillInput(wire::kHeaderSize)) {
     return false;
   }
@@ -295,8 +425,8 @@ bool RemoteConnection::readFrame(wire::Header& header, std::vector<std::uint8_t>
   if (!fillInput(wire::kHeaderSize + header.payloadLength)) {
     return false;
   }
-  const std::uint8_t* begin = input_.readable().data() + wire::kHeaderSize;
-  payload.assign(begin, begin + header.payloadLength);
+  // Consumed now; the bytes stay where they are until the next read into the buffer.
+  payload = input_.readable().subspan(wire::kHeaderSize, header.payloadLength);
   input_.consume(wire::kHeaderSize + header.payloadLength);
   return true;
 }
@@ -334,6 +464,14 @@ CUresult RemoteConnection::send(wire::Call call, std::span<const std::uint8_t> p
 }
 
 CUresult RemoteConnection::receive(std::uint64_t requestId, std::vector<std::uint8_t>& fields) {
+  std::span<const std::uint8_t> view;
+  const CUresult status = receiveView(requestId, view);
+  fields.assign(view.begin(), view.end());
+  return status;
+}
+
+CUresult RemoteConnection::receiveView(std::uint64_t requestId, std::span<const std::uint8_t>& fields) {
+  fields = {};
   if (lost_) {
     return kConnectionLost;
   }
@@ -341,8 +479,8 @@ CUresult RemoteConnection::receive(std::uint64_t requestId, std::vector<std::uin
     return fail("reply order broken in the client");
   }
   wire::Header header;
-  std::vector<std::uint8_t> payload;
-  if (!readFrame(header, payload)) {
+  std::span<const std::uint8_t> payload;
+  if (!readFrameView(header, payload)) {
     return kConnectionLost;
   }
   outstanding_.pop_front();
@@ -362,7 +500,7 @@ CUresult RemoteConnection::receive(std::uint64_t requestId, std::vector<std::uin
   if (reader.failed()) {
     return fail("reply without a status");
   }
-  fields.assign(payload.begin() + 4, payload.end());
+  fields = payload.subspan(4);
   return resultFromWire(status);
 }
 

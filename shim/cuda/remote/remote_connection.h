@@ -57,6 +57,17 @@ public:
   CUresult post(wire::Call call, std::span<const std::uint8_t> payload);
   // Sends what is queued now (event records, so their timestamps are taken when recorded).
   CUresult flush();
+  // A frame whose payload is `fields` then `data`, the data written straight from where it lies
+  // (one gathering write with whatever is queued: no copy into the send buffer). Async (no reply)
+  // when `requestId` is nullptr; otherwise a request whose reply receive() collects.
+  CUresult sendGathered(wire::Call call, std::span<const std::uint8_t> fields, std::span<const std::uint8_t> data,
+                        std::uint64_t* requestId);
+  // receive() without copying: `fields` views the reply in the receive buffer, valid until the next
+  // call on this connection.
+  CUresult receiveView(std::uint64_t requestId, std::span<const std::uint8_t>& fields);
+  // The reply to a copy into host memory, its data received straight into `data` (no copy through
+  // the receive buffer): the reply must carry exactly data.size() bytes, or the connection is lost.
+  CUresult receiveInto(std::uint64_t requestId, std::span<std::uint8_t> data);
   // A request whose reply is collected later with receive(); replies come back in order.
   CUresult send(wire::Call call, std::span<const std::uint8_t> payload, std::uint64_t& requestId);
   // The reply to `requestId` (the oldest outstanding one): its status, and its fields in `fields`.
@@ -67,10 +78,13 @@ public:
   CUresult callWithDescriptor(wire::Call call, std::span<const std::uint8_t> payload, int descriptor,
                               std::vector<std::uint8_t>& fields);
 
-  // Over tcp/vsock: makes a slice of the guest's shared-memory region (mapped by the caller, owned
-  // by this connection from now on, whatever the outcome) the session's bulk-data region.
-  // CUDA_SUCCESS, or the refusal with `error`; the connection stays usable without it.
-  CUresult attachRegion(GuestRegionMapping mapping, std::string& error);
+  // Over tcp/vsock: the guest's shared-memory region (mapped by the caller, owned by this
+  // connection from now on), attached at the first bulk transfer or pinned allocation, so cuInit
+  // stays one round trip and processes that move no data take no slice.
+  void offerRegion(GuestRegionMapping mapping);
+  // Attaches an offered region now (AttachRegion: a slice becomes the session's bulk-data region);
+  // a refusal is logged once and the session goes on with frames. Cheap when nothing is offered.
+  void attachOfferedRegion();
   // Pinned host memory in the attached region: CUDA_SUCCESS with `out`, or the error.
   CUresult allocateInRegion(std::size_t bytes, RegionSliceReply& out);
   bool hasRegion() const { return region_.base != nullptr && shared_ != nullptr; }
@@ -83,17 +97,28 @@ public:
   std::uint64_t roundTrips() const { return roundTrips_; }
   const std::string& endpoint() const { return settings_.endpoint; }
 
-private:
+  // Marks the connection lost (logged once, naming the endpoint and `reason`): a reply this side
+  // cannot trust ends the session as a dead vgpud does.
   CUresult fail(const std::string& reason);
+
+private:
   bool writeBuffered();
+  // Writes output_ and then `data` (gathered), bounded by the timeout like writeBuffered.
+  bool writeGathered(std::span<const std::uint8_t> data);
+  // Reads the next frame into the receive buffer and views its payload there.
+  bool readFrameView(wire::Header& header, std::span<const std::uint8_t>& payload);
   // Sends `frame` with `descriptor` attached to its first byte; the rest as ordinary data.
   bool sendWithDescriptor(const std::vector<std::uint8_t>& frame, int descriptor);
   bool readFrame(wire::Header& header, std::vector<std::uint8_t>& payload);
   bool fillInput(std::size_t needed);
+  // One blocking receive of at most `room` bytes (bounded by the timeout); 0 when the connection
+  // was lost (and marked so).
+  std::size_t receiveSome(std::uint8_t* into, std::size_t room);
 
   ConnectionSettings settings_;
   FileDescriptor socket_;
   GuestRegionMapping region_;      // the guest's shared-memory BAR (tcp/vsock with a shared device)
+  bool regionOffered_ = false;     // mapped, not attached yet
   std::uint8_t* shared_ = nullptr; // the memfd's mapping, or the staging slice of region_
   std::size_t sharedSize_ = 0;
   std::vector<std::uint8_t> output_;

@@ -18,7 +18,9 @@ using wire::Reader;
 using wire::Writer;
 
 constexpr std::size_t kInlineBytes = std::size_t{64} * 1024;   // copies up to this size travel in the frame
-constexpr std::size_t kInlinePiece = std::size_t{512} * 1024;  // a piece of a copy in a frame (tcp)
+// A piece of a copy in a frame (tcp): as large as vgpud takes inline (a frame's payload less room for
+// the fields), so a 64 MiB copy is 65 frames.
+constexpr std::size_t kInlinePiece = wire::kMaxPayload - 4096;
 constexpr std::size_t kSlots = 16;                             // shared-memory slots in flight
 constexpr std::size_t kMaxRowsPerFrame = std::size_t{1} << 20; // vgpud's bound for one frame
 
@@ -75,14 +77,20 @@ CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, cons
                                      std::size_t srcPitch, std::size_t width, std::size_t height, BackendStream stream,
                                      bool async) {
   const std::size_t total = width * height;
+  if (total > kInlineBytes) {
+    connection_.attachOfferedRegion();
+  }
   if (total > kInlineBytes && connection_.sharedSize() == 0) {
     // No shared memory (tcp): inline pieces, queued; a synchronous copy waits on its last piece,
     // a synchronizing call that also reports an earlier piece's failure.
+    // Each piece is written straight from the caller's rows when they are contiguous (one gathering
+    // write, no copy here), and no piece waits for a reply: the frames stream back to back.
     const std::vector<Piece> pieces = splitCopy(width, height, kInlinePiece);
+    std::vector<std::uint8_t> packed;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       const Piece& piece = pieces[i];
-      std::vector<std::uint8_t> payload;
-      Writer writer(payload);
+      std::vector<std::uint8_t> fields;
+      Writer writer(fields);
       writer.put(std::uint64_t{dst + piece.row * dstPitch + piece.column});
       writer.put(std::uint64_t{dstPitch});
       writer.put(stream);
@@ -90,13 +98,19 @@ CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, cons
       writer.put(std::uint64_t{piece.rows});
       writer.put(std::uint8_t{0});
       writer.put(static_cast<std::uint32_t>(piece.rows * piece.width));
-      const std::size_t at = payload.size();
-      payload.resize(at + piece.rows * piece.width);
-      gather(payload.data() + at, src, srcPitch, piece);
-      std::vector<std::uint8_t> fields;
+      std::span<const std::uint8_t> data(src + piece.row * srcPitch + piece.column, piece.rows * piece.width);
+      if (piece.rows > 1 && srcPitch != piece.width) {
+        packed.resize(piece.rows * piece.width);
+        gather(packed.data(), src, srcPitch, piece);
+        data = packed;
+      }
       const bool wait = !async && i + 1 == pieces.size();
-      const CUresult status =
-          wait ? call(Call::CopyHostToDevice, payload, fields) : post(Call::CopyHostToDevice, payload);
+      std::uint64_t requestId = 0;
+      CUresult status = connection_.sendGathered(Call::CopyHostToDevice, fields, data, wait ? &requestId : nullptr);
+      if (status == CUDA_SUCCESS && wait) {
+        std::vector<std::uint8_t> reply;
+        status = connection_.receive(requestId, reply);
+      }
       if (status != CUDA_SUCCESS) {
         return status;
       }
@@ -165,6 +179,9 @@ CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, cons
 CUresult RemoteBackend::copyToHost(std::uint8_t* dst, std::size_t dstPitch, CUdeviceptr src, std::size_t srcPitch,
                                    std::size_t width, std::size_t height, BackendStream stream) {
   const std::size_t total = width * height;
+  if (total > kInlineBytes) {
+    connection_.attachOfferedRegion();
+  }
   const bool inlined = total <= kInlineBytes || connection_.sharedSize() == 0; // tcp: replies carry the data
   const std::size_t slot = inlined ? std::min(total, kInlinePiece) : connection_.sharedSize() / kSlots;
   const std::vector<Piece> pieces = splitCopy(width, height, std::max<std::size_t>(slot, 1));
@@ -174,19 +191,28 @@ CUresult RemoteBackend::copyToHost(std::uint8_t* dst, std::size_t dstPitch, CUde
   };
   std::deque<Pending> inFlight;
   CUresult first = CUDA_SUCCESS;
-  std::vector<std::uint8_t> fields;
   auto complete = [&]() {
     const Pending pending = inFlight.front();
     inFlight.pop_front();
-    const CUresult status = connection_.receive(pending.requestId, fields);
+    const Piece& piece = pieces[pending.piece];
+    if (inlined && first == CUDA_SUCCESS && (piece.rows == 1 || dstPitch == piece.width)) {
+      // Contiguous rows: received straight into the destination.
+      const CUresult status = connection_.receiveInto(
+          pending.requestId, {dst + piece.row * dstPitch + piece.column, piece.rows * piece.width});
+      first = first == CUDA_SUCCESS ? status : first;
+      return status;
+    }
+    std::span<const std::uint8_t> fields; // in the connection's receive buffer: no copy until the scatter
+    const CUresult status = connection_.receiveView(pending.requestId, fields);
     if (status == CUDA_SUCCESS && first == CUDA_SUCCESS) {
-      const Piece& piece = pieces[pending.piece];
       if (inlined) {
         Reader reader(fields);
         const auto data = reader.bytes(kInlinePiece);
-        if (data.size() == piece.rows * piece.width) {
-          scatter(dst, dstPitch, data.data(), piece);
+        if (data.size() != piece.rows * piece.width || !reader.atEnd()) {
+          first = connection_.fail("a copy's reply of the wrong size");
+          return first;
         }
+        scatter(dst, dstPitch, data.data(), piece);
       } else {
         scatter(dst, dstPitch, connection_.shared() + (pending.piece % kSlots) * slot, piece);
       }

@@ -32,6 +32,14 @@ public:
   void string(std::string_view text) {
     bytes(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   }
+  // A length-prefixed block of `length` bytes the caller fills in place (a large reply's data is
+  // written once, where it is sent from). Valid until the next write.
+  std::span<std::uint8_t> reserveBytes(std::uint32_t length) {
+    put(length);
+    const std::size_t at = out_.size();
+    out_.resize(at + length);
+    return {out_.data() + at, length};
+  }
 
 private:
   std::vector<std::uint8_t>& out_;
