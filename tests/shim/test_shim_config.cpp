@@ -306,3 +306,19 @@ TEST_CASE("shared_device names the guest's shared-memory device by id or path, o
   const ConfigLoad load = loadShimConfig(env.lookup());
   CHECK_FALSE(load.config.sharedDeviceId.has_value());
 }
+
+TEST_CASE("token_file names vgpud's token for network endpoints, VGPU_TOKEN_FILE overrides it") {
+  ShimConfig config;
+  std::vector<ConfigProblem> problems;
+  parseShimConfig("token_file = /etc/vgpu/vgpud.token\n", config, problems);
+  CHECK(problems.empty());
+  CHECK(config.tokenFile == "/etc/vgpu/vgpud.token");
+  parseShimConfig("token_file = vgpud.token\n", config, problems);
+  REQUIRE(problems.size() == 1);
+  CHECK(config.tokenFile == "/etc/vgpu/vgpud.token"); // refused: the earlier value stays
+
+  FakeEnvironment env;
+  env.values["VGPU_CONFIG"] = "/nonexistent/vgpu-shim.conf";
+  env.values["VGPU_TOKEN_FILE"] = "/run/secrets/vgpud.token";
+  CHECK(loadShimConfig(env.lookup()).config.tokenFile == "/run/secrets/vgpud.token");
+}

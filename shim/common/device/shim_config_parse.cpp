@@ -153,6 +153,14 @@ void setMachineIdFile(std::string_view value, ShimConfig& config, const Reporter
   }
 }
 
+void setTokenFile(std::string_view value, ShimConfig& config, const Reporter& report) {
+  if (isAbsolutePath(value)) {
+    config.tokenFile = value;
+  } else {
+    report("token_file: expected an absolute file path, got '" + std::string(value) + "'");
+  }
+}
+
 void addMatches(std::string_view value, ShimConfig& config, const Reporter& report) {
   forEachItem(value, [&](std::string_view item) {
     PciId id;
@@ -210,7 +218,7 @@ struct KeyHandler {
   void (*apply)(std::string_view value, ShimConfig& config, const Reporter& report);
 };
 
-constexpr std::array<KeyHandler, 7> kKeys{{
+constexpr std::array<KeyHandler, 8> kKeys{{
     {"backend", setBackend},
     {"endpoint", setEndpoint},
     {"sysfs_root", setSysfsRoot},
@@ -218,6 +226,7 @@ constexpr std::array<KeyHandler, 7> kKeys{{
     {"match", addMatches},
     {"profile", addProfileMappings},
     {"shared_device", setSharedDevice},
+    {"token_file", setTokenFile},
 }};
 
 } // namespace
@@ -278,7 +287,8 @@ void parseShimConfig(std::string_view text, ShimConfig& config, std::vector<Conf
         std::find_if(kKeys.begin(), kKeys.end(), [&](const KeyHandler& entry) { return entry.key == key; });
     if (handler == kKeys.end()) {
       report("unknown key '" + std::string(key) +
-             "' (known: backend, endpoint, sysfs_root, machine_id_file, match, profile, shared_device); line "
+             "' (known: backend, endpoint, sysfs_root, machine_id_file, match, profile, shared_device, token_file); "
+             "line "
              "ignored");
       continue;
     }

@@ -28,10 +28,10 @@ int timeoutFrom(const device::EnvironmentLookup& env) {
 
 constexpr std::size_t kMaxTokenFileBytes = 4096;
 
-bool readToken(const device::EnvironmentLookup& env, std::string& token, std::string& error) {
-  const char* path = env("VGPU_TOKEN_FILE");
-  if (path == nullptr || *path == '\0') {
-    error = "a tcp endpoint needs VGPU_TOKEN_FILE (the token vgpud was given)";
+bool readToken(const device::ShimConfig& config, std::string& token, std::string& error) {
+  const char* path = config.tokenFile.c_str();
+  if (*path == '\0') {
+    error = "a tcp or vsock endpoint needs token_file in shim.conf or VGPU_TOKEN_FILE (the token vgpud was given)";
     return false;
   }
   // A token is short: a FIFO, a device or a huge file named here is refused, never waited on.
@@ -63,7 +63,7 @@ std::unique_ptr<ExecutionBackend> connectBackend(const device::ShimConfig& confi
   settings.timeoutMilliseconds = timeoutFrom(env);
   // TCP and vsock sessions present vgpud's token; Unix sockets are authorised by peer credentials.
   const bool networked = config.endpoint.rfind("tcp:", 0) == 0 || config.endpoint.rfind("vsock:", 0) == 0;
-  if (networked && !readToken(env, settings.token, error)) {
+  if (networked && !readToken(config, settings.token, error)) {
     return nullptr;
   }
   auto backend = std::make_unique<RemoteBackend>();

@@ -17,8 +17,9 @@ namespace vgpu::cuda::remote {
 // Timeout for every wait on vgpud, from VGPU_REMOTE_TIMEOUT_MS (default 30000; 100 … 3600000).
 int timeoutFrom(const device::EnvironmentLookup& env);
 
-// The token for a tcp endpoint: the trimmed content of the file VGPU_TOKEN_FILE names.
-bool readToken(const device::EnvironmentLookup& env, std::string& token, std::string& error);
+// The token for a tcp or vsock endpoint: the trimmed content of the file shim.conf's token_file
+// (or VGPU_TOKEN_FILE) names.
+bool readToken(const device::ShimConfig& config, std::string& token, std::string& error);
 
 // nullptr with `error` (naming the endpoint) when vgpud cannot be reached or refuses; else the
 // backend, with each presented device's profile and UUID replaced by the snapshot's.

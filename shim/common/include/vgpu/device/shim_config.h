@@ -35,6 +35,7 @@ struct ProfileMapping {
 struct ShimConfig {
   Backend backend = Backend::Simulated;
   std::string endpoint = "unix:/run/vgpud.sock";
+  std::string tokenFile; // token_file: vgpud's token, for tcp:/vsock: endpoints (empty: none)
   std::string sysfsRoot = "/sys";
   std::string machineIdFile = "/etc/machine-id";
   std::vector<PciId> extraMatches;
