@@ -5,6 +5,8 @@
 // cuCtxSynchronize every 256 iterations):
 //   1. ns/call with VGPU_TELEMETRY=off vs on (per-call counters and clock reads), children
 //      alternating, several rounds, medians;
+//   1b. the same for a decode step's mix (16 KiB in, 32 launches, 128 KiB out), the figure a real
+//       workload pays (target: on/off at most 1.05);
 //   2. the call rate with a reader that subscribes at 10 ms and never reads vs no reader, both in
 //      the same child, alternating order per round, medians.
 // Prints the figures and one summary line "ratios: ..." (the ctest checks only that it appears).
@@ -46,6 +48,32 @@ struct LoopResult {
   int status = 0; // CUresult bits seen (0: all succeeded)
 };
 
+// A decode step's mix, as ggml issues it for one token of a small model: the input in (16 KiB),
+// 32 kernel launches, the logits out (128 KiB, synchronizing). On the simulated device a launch
+// costs far less than on a real driver, so this ratio is if anything pessimistic.
+constexpr int kMixLaunches = 32;
+constexpr std::size_t kMixInBytes = 16 * 1024;
+constexpr std::size_t kMixOutBytes = 128 * 1024;
+
+LoopResult runMix(CUfunction kernel, CUdeviceptr target, std::chrono::milliseconds duration) {
+  static std::vector<unsigned char> input(kMixInBytes, 1), logits(kMixOutBytes);
+  int status = 0;
+  std::uint64_t steps = 0;
+  const Clock::time_point start = Clock::now();
+  Clock::time_point now = start;
+  while (now - start < duration) {
+    status |= static_cast<int>(cuMemcpyHtoDAsync(target, input.data(), kMixInBytes, nullptr));
+    for (int i = 0; i < kMixLaunches; ++i) {
+      status |= static_cast<int>(cuLaunchKernel(kernel, 1, 1, 1, 1, 1, 1, 0, nullptr, nullptr, nullptr));
+    }
+    status |= static_cast<int>(cuMemcpyDtoH(logits.data(), target, kMixOutBytes));
+    ++steps;
+    now = Clock::now();
+  }
+  const double seconds = std::chrono::duration<double>(now - start).count();
+  return {seconds * 1e9 / static_cast<double>(steps), static_cast<double>(steps) / seconds, status};
+}
+
 LoopResult runLoop(CUfunction kernel, CUdeviceptr target, std::chrono::milliseconds duration) {
   CUdevice device = 0;
   int status = 0;
@@ -75,7 +103,8 @@ int child() {
   CUdeviceptr target = 0;
   if (cuInit(0) != CUDA_SUCCESS || cuDevicePrimaryCtxRetain(&context, 0) != CUDA_SUCCESS ||
       cuCtxSetCurrent(context) != CUDA_SUCCESS || cuModuleLoadData(&module, kEmptyKernelPtx) != CUDA_SUCCESS ||
-      cuModuleGetFunction(&kernel, module, "vgpu_empty") != CUDA_SUCCESS || cuMemAlloc(&target, 4096) != CUDA_SUCCESS) {
+      cuModuleGetFunction(&kernel, module, "vgpu_empty") != CUDA_SUCCESS ||
+      cuMemAlloc(&target, kMixOutBytes) != CUDA_SUCCESS) {
     std::cout << "error setup" << std::endl;
     return 1;
   }
@@ -83,8 +112,10 @@ int child() {
   std::cout << "ready " << ::getpid() << std::endl;
   std::string line;
   while (std::getline(std::cin, line)) {
-    if (line.rfind("run ", 0) == 0) {
-      const LoopResult result = runLoop(kernel, target, std::chrono::milliseconds(std::stol(line.substr(4))));
+    if (line.rfind("run ", 0) == 0 || line.rfind("mix ", 0) == 0) {
+      const auto duration = std::chrono::milliseconds(std::stol(line.substr(4)));
+      const LoopResult result =
+          line[0] == 'm' ? runMix(kernel, target, duration) : runLoop(kernel, target, duration);
       if (result.status != 0) {
         std::cout << "error a call failed (CUresult bits " << result.status << ")" << std::endl;
       } else {
@@ -116,8 +147,8 @@ public:
       throw std::runtime_error("the child did not start: " + line);
     }
   }
-  Measured run(std::chrono::milliseconds duration) {
-    const std::string answer = process_.command("run " + std::to_string(duration.count()), 60s);
+  Measured run(std::chrono::milliseconds duration, const char* loop = "run") {
+    const std::string answer = process_.command(std::string(loop) + " " + std::to_string(duration.count()), 60s);
     Measured measured;
     if (std::sscanf(answer.c_str(), "ok %lf %lf", &measured.nsPerCall, &measured.callsPerSecond) != 2) {
       throw std::runtime_error("the child answered: " + answer);
@@ -167,6 +198,24 @@ int parent(int rounds, std::chrono::milliseconds duration) {
   std::printf("telemetry on:  %.1f ns/call (median of %d)\n", nsOn, rounds);
   std::printf("on/off: %.3f (%+.1f ns/call)\n", nsOn / nsOff, nsOn - nsOff);
 
+  // 1b. The same for a decode step's mix (runMix): what a real workload pays.
+  std::vector<double> mixOff;
+  std::vector<double> mixOn;
+  for (int round = 0; round < rounds; ++round) {
+    for (int k = 0; k < 2; ++k) {
+      const bool telemetryOn = (round + k) % 2 == 1;
+      auto settings = environment;
+      settings["VGPU_TELEMETRY"] = telemetryOn ? "" : "off";
+      Child child(settings);
+      (telemetryOn ? mixOn : mixOff).push_back(child.run(duration, "mix").nsPerCall);
+    }
+  }
+  const double stepOff = median(mixOff);
+  const double stepOn = median(mixOn);
+  std::printf("decode-step mix (16 KiB in, %d launches, 128 KiB out): telemetry off %.0f ns/step, on %.0f ns/step; "
+              "on/off %.3f (target: at most 1.05)\n",
+              kMixLaunches, stepOff, stepOn, stepOn / stepOff);
+
   // 2. No reader vs a reader subscribed at 10 ms that never reads, in the same child.
   std::vector<double> alone;
   std::vector<double> stalled;
@@ -191,7 +240,8 @@ int parent(int rounds, std::chrono::milliseconds duration) {
   std::printf("no reader:      %.0f calls/s (median of %d)\n", rateAlone, rounds);
   std::printf("stalled reader: %.0f calls/s (median of %d; subscribed at 10 ms, never reads)\n", rateStalled, rounds);
   std::printf("stalled/none: %.3f (target: at least 0.95)\n", rateStalled / rateAlone);
-  std::printf("ratios: telemetry on/off %.3f, stalled reader/none %.3f\n", nsOn / nsOff, rateStalled / rateAlone);
+  std::printf("ratios: telemetry on/off %.3f (tight loop), mix on/off %.3f, stalled reader/none %.3f\n", nsOn / nsOff,
+              stepOn / stepOff, rateStalled / rateAlone);
   return 0;
 }
 

@@ -87,6 +87,9 @@ namespace call_statistics {
 
 bool decideMode() {
   const int decided = telemetry::telemetryRequested() ? kOn : kOff;
+  if (decided == kOn) {
+    call_clock::calibrate(); // before counting starts: every recorded latency uses one scale
+  }
   mode.store(decided, std::memory_order_relaxed);
   return decided == kOn;
 }

@@ -12,6 +12,7 @@
 // cuCtxCreate_v2) are counted once, under the outermost entry point, through a per-thread depth.
 #pragma once
 
+#include "call_clock.h"
 #include "entry_points.h" // undefines cuda.h's renaming macros, as the entry points are defined
 
 #include "vgpu/telemetry/latency_histogram.h"
@@ -19,7 +20,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <ctime>
 #include <iterator>
 #include <string_view>
 #include <vector>
@@ -44,9 +44,11 @@ namespace call_statistics {
 enum Mode : int { kUndecided = 0, kOn = 1, kOff = 2 };
 
 // Decided at the first traced call from VGPU_TELEMETRY (never at load time). Inline variables with
-// constant initialisers: no static constructor, and direct TLS access (no wrapper call).
+// constant initialisers: no static constructor. The depth is initial-exec TLS, one instruction away
+// from the thread pointer instead of a __tls_get_addr call per entry point (NVIDIA's own libcuda,
+// also dlopened by cudart, uses static TLS the same way; 4 bytes fit glibc's surplus).
 inline std::atomic<int> mode{kUndecided};
-inline thread_local unsigned depth = 0;
+__attribute__((tls_model("initial-exec"))) inline thread_local unsigned depth = 0;
 
 // Reads VGPU_TELEMETRY once and publishes the mode; true when counting is on.
 bool decideMode();
@@ -58,12 +60,6 @@ void record(ApiId id, CUresult result, std::uint64_t nanoseconds);
 // A call of a stub for an unimplemented symbol (driver_api_unsupported.cpp): rare, so its
 // counters are found by name under a lock. `symbol` must have static storage (the stubs' literals).
 void recordUnsupported(std::string_view symbol, std::uint64_t nanoseconds);
-
-inline std::uint64_t monotonicNanoseconds() {
-  timespec now{};
-  ::clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
-}
 
 // Restores the nesting depth however the body leaves. Holds the thread's counter by reference so
 // the TLS address is looked up once per call.
@@ -88,18 +84,15 @@ template <typename Body> inline CUresult traced(ApiId id, Body&& body) {
       return body();
     }
   }
-  unsigned* depthAddress = &call_statistics::depth;
-  // The compiler re-derives a TLS address after every call (__tls_get_addr in a shared library);
-  // an opaque copy keeps it to one lookup per entry point call.
-  asm("" : "+r"(depthAddress));
-  unsigned& depth = *depthAddress;
+  unsigned& depth = call_statistics::depth;
   if (depth != 0) {
     return body();
   }
   const call_statistics::DepthGuard guard(depth);
-  const std::uint64_t start = call_statistics::monotonicNanoseconds();
+  const std::uint64_t scale = call_clock::tscScale.load(std::memory_order_relaxed);
+  const std::uint64_t start = call_clock::now(scale);
   const CUresult result = body();
-  call_statistics::record(id, result, call_statistics::monotonicNanoseconds() - start);
+  call_statistics::record(id, result, call_clock::elapsedNanoseconds(start, call_clock::now(scale), scale));
   return result;
 }
 
@@ -112,9 +105,10 @@ template <typename Body> inline void tracedUnsupported(std::string_view symbol, 
     return;
   }
   const call_statistics::DepthGuard guard(call_statistics::depth);
-  const std::uint64_t start = call_statistics::monotonicNanoseconds();
+  const std::uint64_t scale = call_clock::tscScale.load(std::memory_order_relaxed);
+  const std::uint64_t start = call_clock::now(scale);
   body();
-  call_statistics::recordUnsupported(symbol, call_statistics::monotonicNanoseconds() - start);
+  call_statistics::recordUnsupported(symbol, call_clock::elapsedNanoseconds(start, call_clock::now(scale), scale));
 }
 
 // The figures so far, for the control socket: entry points called at least once (by name) and
