@@ -8,6 +8,7 @@ its setup header: find the xz magic, decompress, and keep the result if it is an
     extract_vmlinux.py VMLINUZ OUTPUT
 """
 import lzma
+import os
 import sys
 
 XZ_MAGIC = b"\xfd7zXZ\x00"
@@ -34,7 +35,6 @@ def main() -> None:
         kernel = extract(source.read())
     with open(sys.argv[2] + ".tmp", "wb") as out:
         out.write(kernel)
-    import os
     os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 
 
