@@ -20,6 +20,14 @@ ip link set lo up
 ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up && ip route add default via 10.0.2.2 ||
   echo "VGPU-VM-WARN: no network"
 
+# Memory decoding on for ivshmem devices (1af4:1110): no driver claims them and a PVH boot has no
+# firmware that would; on a real guest a udev rule or vgpu's guest package does it (root only).
+for device in /sys/bus/pci/devices/*; do
+  if [ "$(cat "$device/vendor")" = 0x1af4 ] && [ "$(cat "$device/device")" = 0x1110 ]; then
+    echo 1 >"$device/enable"
+  fi
+done
+
 # vgpu.key=value from the command line; ',' in vgpu.args stands for a space.
 # shellcheck disable=SC2013 # the command line is words
 for word in $(cat /proc/cmdline); do

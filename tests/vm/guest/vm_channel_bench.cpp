@@ -120,23 +120,45 @@ int connectPeer(const std::string& host, int port, char mode) {
   return fd;
 }
 
-// Average microseconds of a 64-byte ping-pong with the host's echo peer.
-double rawRoundTripMicros(const std::string& host, int port) {
+// Microseconds per round trip: the mean and the median of kRounds (after kWarmup).
+struct RoundTrip {
+  double mean = 0;
+  double median = 0;
+};
+
+// Times `once` kWarmup + kRounds times; the figures of the last kRounds.
+template <typename Once>
+RoundTrip timeRounds(Once once) {
+  std::vector<double> micros;
+  micros.reserve(kRounds);
+  for (int i = 0; i < kWarmup + kRounds; ++i) {
+    const double start = now();
+    once();
+    if (i >= kWarmup) {
+      micros.push_back((now() - start) * 1e6);
+    }
+  }
+  RoundTrip result;
+  for (double value : micros) {
+    result.mean += value / kRounds;
+  }
+  std::nth_element(micros.begin(), micros.begin() + kRounds / 2, micros.end());
+  result.median = micros[kRounds / 2];
+  return result;
+}
+
+// A 64-byte ping-pong with the host's echo peer.
+RoundTrip rawRoundTrip(const std::string& host, int port) {
   const int fd = connectPeer(host, port, 'E');
   char message[64] = {};
-  double start = 0;
-  for (int i = 0; i < kWarmup + kRounds; ++i) {
-    if (i == kWarmup) {
-      start = now();
-    }
+  const RoundTrip result = timeRounds([&] {
     if (!vgpu::vmtest::writeAll(fd, message, sizeof message) || !vgpu::vmtest::readAll(fd, message, sizeof message)) {
       std::printf("error the echo peer went away\n");
       std::exit(1);
     }
-  }
-  const double micros = (now() - start) * 1e6 / kRounds;
+  });
   ::close(fd);
-  return micros;
+  return result;
 }
 
 // MiB/s of one 64 MiB blob from the host's source.
@@ -169,19 +191,6 @@ double rawBulkMiBps(const std::string& host, int port) {
   const double rate = kBulk / kMiB / (now() - start);
   ::close(fd);
   return rate;
-}
-
-// Average microseconds of a synchronous call of the shim, each one a round trip to vgpud.
-template <typename Call>
-double shimRoundTripMicros(Call call) {
-  double start = 0;
-  for (int i = 0; i < kWarmup + kRounds; ++i) {
-    if (i == kWarmup) {
-      start = now();
-    }
-    call();
-  }
-  return (now() - start) * 1e6 / kRounds;
 }
 
 // The ivshmem device's BAR2 through sysfs (write-combining where offered); its size, or 0.
@@ -246,7 +255,7 @@ BarRates barMemcpyMiBps() {
 
 int run(const std::string& host, int port, bool withBar) {
   const BarRates bar = withBar ? barMemcpyMiBps() : BarRates{};
-  const double rawRtt = rawRoundTripMicros(host, port);
+  const RoundTrip rawRtt = rawRoundTrip(host, port);
   const double rawRate = rawBulkMiBps(host, port);
   const double rawRateIn = rawBulkFromHostMiBps(host, port);
 
@@ -258,8 +267,8 @@ int run(const std::string& host, int port, bool withBar) {
   check(cuCtxSetCurrent(context), "cuCtxSetCurrent");
   CUstream stream = nullptr;
   check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
-  const double queryRtt = shimRoundTripMicros([&] { check(cuStreamQuery(stream), "cuStreamQuery"); });
-  const double syncRtt = shimRoundTripMicros([] { check(cuCtxSynchronize(), "cuCtxSynchronize"); });
+  const RoundTrip queryRtt = timeRounds([&] { check(cuStreamQuery(stream), "cuStreamQuery"); });
+  const RoundTrip syncRtt = timeRounds([] { check(cuCtxSynchronize(), "cuCtxSynchronize"); });
 
   void* pinned = nullptr;
   check(cuMemAllocHost(&pinned, kBulk), "cuMemAllocHost");
@@ -274,10 +283,11 @@ int run(const std::string& host, int port, bool withBar) {
   check(cuMemcpyDtoH(pinned, buffer, kBulk), "cuMemcpyDtoH");
   const double toHost = kBulk / kMiB / (now() - start);
 
-  std::printf("raw-tcp-rtt-us %.1f\n", rawRtt);
-  std::printf("shim-cuStreamQuery-rtt-us %.1f\n", queryRtt);
-  std::printf("shim-cuCtxSynchronize-rtt-us %.1f\n", syncRtt);
-  std::printf("ratio-sync-rtt %.2f (target <= 1.5)\n", syncRtt / rawRtt);
+  std::printf("raw-tcp-rtt-us mean %.1f median %.1f\n", rawRtt.mean, rawRtt.median);
+  std::printf("shim-cuStreamQuery-rtt-us mean %.1f median %.1f\n", queryRtt.mean, queryRtt.median);
+  std::printf("shim-cuCtxSynchronize-rtt-us mean %.1f median %.1f\n", syncRtt.mean, syncRtt.median);
+  std::printf("ratio-sync-rtt mean %.2f median %.2f (cuCtxSynchronize; target <= 1.5)\n", syncRtt.mean / rawRtt.mean,
+              syncRtt.median / rawRtt.median);
   std::printf("raw-tcp-bulk-to-host-MiBps %.1f\n", rawRate);
   std::printf("raw-tcp-bulk-from-host-MiBps %.1f\n", rawRateIn);
   std::printf("shim-pinned-HtoD-MiBps %.1f\n", toDevice);
