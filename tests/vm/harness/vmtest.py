@@ -1,6 +1,7 @@
 """What every VM test shares: the paths CMake wrote (vm_paths.json, given as the first argument),
 skipping with a reason (exit 77, ctest's SKIP_RETURN_CODE), the guest image, a scratch folder, and
-starting guests so that a guest that cannot boot at all skips rather than fails.
+starting guests so that a guest that cannot boot at all (QEMU refuses, or no /init within 60 s)
+skips rather than fails; a guest kernel that panics (a broken image) fails.
 """
 import json
 import sys
@@ -66,6 +67,8 @@ class Context:
             seconds = guest.boot_seconds()
         except qemu_guest.GuestError as error:
             self.close()
+            if "Kernel panic" in guest.tail(200):
+                fail(f"the guest kernel panicked (a broken image or /init?): {error}")
             skip(f"QEMU ({guest.accel}) cannot boot the guest here: {error}")
         print(f"{name}: booted in {seconds:.1f} s ({guest.accel})", flush=True)
         return guest
