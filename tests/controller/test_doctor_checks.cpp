@@ -190,6 +190,7 @@ const QStringList kMachineChecks{
     QStringLiteral("shim.soname"),
     QStringLiteral("shim.loadable"),
     QStringLiteral("shim.nvml-uuids"),
+    QStringLiteral("shim.backend"),
     QStringLiteral("shim.vgpud-endpoint"),
     QStringLiteral("ollama.binary"),
     QStringLiteral("ollama.library-root"),
@@ -215,8 +216,11 @@ TEST_CASE("doctor checks: a healthy machine passes every machine check") {
   CHECK(report.summary(QStringLiteral("shim.nvml-uuids")).contains(QLatin1String("same 1 device(s): GPU-")));
   CHECK(report.summary(QStringLiteral("loader.libggml-cuda")).contains(QLatin1String("vgpu's shim")));
   CHECK(report.summary(QStringLiteral("ollama.binary")).contains(QStringLiteral(VGPU_FAKE_OLLAMA_VERSION)));
-  // No backend configured: the work goes to vgpud, which answers.
+  // No backend configured: the work goes to vgpud, which answers; nothing says "simulated".
+  CHECK(report.summary(QStringLiteral("shim.backend")).contains(QLatin1String("no backend configured")));
   CHECK(report.summary(QStringLiteral("shim.vgpud-endpoint")).contains(QLatin1String("answers at unix:")));
+  CHECK_FALSE(report.summary(QStringLiteral("hardware.pci-stub")).contains(QLatin1String("SIMULATED")));
+  CHECK_FALSE(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("SIMULATED")));
   // No bus given on a test root: systemd is not asked; no Ollama process runs in the test root.
   CHECK(report.status(QStringLiteral("service.daemon-reload")) == QStringLiteral("skip"));
   CHECK(report.status(QStringLiteral("ollama.jetpack-vulkan")) == QStringLiteral("pass"));
@@ -401,10 +405,42 @@ TEST_CASE("fault: only an endpoint configured and no vgpud there: no device, nev
   CHECK(report.evidenceText(QStringLiteral("shim.vgpud-endpoint"))
             .contains(QLatin1String("backend=remote (default: no backend configured)")));
   CHECK(report.remedyText(QStringLiteral("shim.vgpud-endpoint")).contains(QLatin1String("Start vgpud")));
+  CHECK(report.status(QStringLiteral("shim.backend")) == QStringLiteral("pass"));
   // The shims in the service's environment present no device: cuInit fails, NVML shows none.
   CHECK(report.status(QStringLiteral("shim.loadable")) == QStringLiteral("fail"));
   CHECK(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("CUDA_ERROR_NO_DEVICE")));
   CHECK(report.status(QStringLiteral("shim.nvml-uuids")) == QStringLiteral("skip"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: shim.conf selects the simulated device for Ollama") {
+  Machine machine("conf-sim");
+  machine.tree.writeFile(QStringLiteral("/etc/vgpu/shim.conf"), "backend = sim\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("shim.backend");
+  INFO(report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("Ollama would run on the simulated device (backend=sim from "
+                                                  "/etc/vgpu/shim.conf)")));
+  CHECK(report.remedyText(id).contains(QLatin1String("Delete the line backend = sim from /etc/vgpu/shim.conf")));
+  CHECK(report.action(id).value(0).isEmpty()); // an edit of shim.conf: no helper verb does it
+  // Where the doctor shows the device, it says it is simulated.
+  CHECK(report.summary(QStringLiteral("hardware.pci-stub")).contains(QLatin1String("SIMULATED (backend=sim")));
+  CHECK(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("1 SIMULATED device(s)")));
+  CHECK(report.status(QStringLiteral("shim.vgpud-endpoint")) == QStringLiteral("skip"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: ollama.service's environment selects the simulated device") {
+  Machine machine("unit-sim");
+  machine.tree.writeDropIn(QStringLiteral("60-sim.conf"), "[Service]\nEnvironment=\"VGPU_BACKEND=sim\"\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("shim.backend");
+  INFO(report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("backend=sim from VGPU_BACKEND in ollama.service (")));
+  CHECK(report.remedyText(id).startsWith(QLatin1String("Remove VGPU_BACKEND=sim from ollama.service's environment (")));
+  CHECK(report.remedyText(id).contains(QLatin1String("60-sim.conf:2")));
   CHECK(report.code == 2);
 }
 

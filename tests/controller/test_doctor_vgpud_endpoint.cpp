@@ -4,6 +4,7 @@
 // whose /etc/vgpu/shim.conf selects the backend.
 #include <catch2/catch.hpp>
 
+#include "doctor/shim_backend_check.h"
 #include "doctor/vgpud_endpoint_check.h"
 #include "test_paths.h"
 #include "vgpu/unix_socket.h"
@@ -158,4 +159,29 @@ TEST_CASE("shim.vgpud-endpoint: VGPU_BACKEND / VGPU_ENDPOINT in ollama.service o
   std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
   CHECK(result.status == CheckStatus::Fail);
   CHECK(result.summary.contains(QString::fromStdString(socketPath)));
+}
+
+TEST_CASE("shim.backend: fails on backend = sim from shim.conf or the unit, passes on remote or nothing") {
+  const CheckResult fromFile = checkShimBackend(contextWithConfig("backend-sim", "backend = sim\n"));
+  CHECK(fromFile.status == CheckStatus::Fail);
+  CHECK(fromFile.summary.contains(QLatin1String("kernels are counted and never run")));
+  REQUIRE(fromFile.remedy);
+  CHECK(fromFile.remedy->text.startsWith(QLatin1String("Delete the line backend = sim from /etc/vgpu/shim.conf")));
+
+  DoctorContext fromUnit = contextWithConfig("backend-unit", "backend = remote\n");
+  fromUnit.installation = vgpu::controller::OllamaInstallation{};
+  fromUnit.installation->environment = {
+      {QStringLiteral("VGPU_BACKEND"), QStringLiteral("sim"), QStringLiteral("/etc/x/50-vgpu.conf:4")}};
+  const CheckResult unit = checkShimBackend(fromUnit);
+  CHECK(unit.status == CheckStatus::Fail);
+  REQUIRE(unit.remedy);
+  CHECK(unit.remedy->text.startsWith(
+      QLatin1String("Remove VGPU_BACKEND=sim from ollama.service's environment (/etc/x/50-vgpu.conf:4)")));
+
+  const CheckResult remote = checkShimBackend(contextWithConfig("backend-remote", "backend = remote\n"));
+  CHECK(remote.status == CheckStatus::Pass);
+  const CheckResult nothing = checkShimBackend(contextWithConfig("backend-none", QByteArray()));
+  CHECK(nothing.status == CheckStatus::Pass);
+  CHECK(nothing.summary.contains(QLatin1String("no backend configured")));
+  CHECK(checkShimBackend(DoctorContext{}).status == CheckStatus::Skip);
 }
