@@ -170,6 +170,7 @@ int parent(int rounds, std::chrono::milliseconds duration) {
   std::map<std::string, std::string> environment = {
       {"VGPU_BENCH_CHILD", "1"},
       {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_BACKEND", "sim"}, // the simulated device, said explicitly (no backend configured means vgpud)
       {"VGPU_SYSFS_ROOT", sysfs.string()},
       {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
       {"VGPU_PROFILE", ""},

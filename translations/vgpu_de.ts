@@ -608,6 +608,10 @@
         <source>Time windows</source>
         <translation>Zeitfenster</translation>
     </message>
+    <message>
+        <source>Some of these processes run on a simulated device: no GPU runs their kernels, which are validated and counted, not executed.</source>
+        <translation>Einige dieser Prozesse laufen auf einem simulierten Gerät: Keine GPU führt ihre Kernel aus; sie werden geprüft und gezählt, nicht ausgeführt.</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::DemoSession</name>
@@ -1061,6 +1065,18 @@
     <message>
         <source>Show all processes on the dashboard</source>
         <translation>Alle Prozesse in der Übersicht zeigen</translation>
+    </message>
+    <message>
+        <source>simulated, in this process</source>
+        <translation>simuliert, in diesem Prozess</translation>
+    </message>
+    <message>
+        <source>simulated, in vgpud (%1)</source>
+        <translation>simuliert, in vgpud (%1)</translation>
+    </message>
+    <message>
+        <source>No GPU runs this process&apos;s kernels: they are validated and counted, never executed.</source>
+        <translation>Keine GPU führt die Kernel dieses Prozesses aus: Sie werden geprüft und gezählt, nie ausgeführt.</translation>
     </message>
 </context>
 <context>

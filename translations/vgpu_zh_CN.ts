@@ -608,6 +608,10 @@
         <source>Time windows</source>
         <translation>时间窗口</translation>
     </message>
+    <message>
+        <source>Some of these processes run on a simulated device: no GPU runs their kernels, which are validated and counted, not executed.</source>
+        <translation>其中部分进程运行在模拟设备上：没有 GPU 执行它们的内核，内核只会被校验和计数，不会执行。</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::DemoSession</name>
@@ -1059,6 +1063,18 @@
     <message>
         <source>Show all processes on the dashboard</source>
         <translation>在仪表板上显示所有进程</translation>
+    </message>
+    <message>
+        <source>simulated, in this process</source>
+        <translation>模拟，在本进程中</translation>
+    </message>
+    <message>
+        <source>simulated, in vgpud (%1)</source>
+        <translation>模拟，在 vgpud 中（%1）</translation>
+    </message>
+    <message>
+        <source>No GPU runs this process&apos;s kernels: they are validated and counted, never executed.</source>
+        <translation>没有 GPU 执行此进程的内核：内核只会被校验和计数，从不执行。</translation>
     </message>
 </context>
 <context>

@@ -221,8 +221,7 @@ void DashboardPage::retranslate() {
   exportPngButton_->setAccessibleName(tr("Export the visible plots as a PNG image"));
   exportCsvButton_->setText(tr("Export &CSV…"));
   exportCsvButton_->setAccessibleName(tr("Export the visible data as CSV"));
-  simulatedNote_->setText(tr("Simulated device: memory, copies and call figures are real accounting; kernels are "
-                             "validated and counted, not executed."));
+  updateSimulatedNote();
   simulatedNote_->setAccessibleName(tr("Backend note"));
   readout_->setAccessibleName(tr("Value under the mouse pointer"));
   if (readout_->text().isEmpty()) {
@@ -252,6 +251,16 @@ void DashboardPage::retranslate() {
   bandwidthPlot_->setSeriesName(2, tr("device→device"));
   onProcessesChanged(); // the combo boxes' first items are translated text
   fullRefreshNeeded_ = true;
+}
+
+void DashboardPage::updateSimulatedNote() {
+  const TelemetryModel::SimulatedShare share = model_->simulatedShare(selectedPid_);
+  simulatedNote_->setText(share == TelemetryModel::SimulatedShare::Some
+                              ? tr("Some of these processes run on a simulated device: no GPU runs their kernels, "
+                                   "which are validated and counted, not executed.")
+                              : tr("Simulated device: memory, copies and call figures are real accounting; kernels "
+                                   "are validated and counted, not executed."));
+  simulatedNote_->setVisible(share != TelemetryModel::SimulatedShare::None);
 }
 
 void DashboardPage::changeEvent(QEvent* event) {
@@ -294,7 +303,7 @@ void DashboardPage::onProcessesChanged() {
   }
   const bool live = !model_->processes().isEmpty() || model_->newestTimeMs() > 0;
   stack_->setCurrentWidget(live ? plots_ : static_cast<QWidget*>(emptyState_));
-  simulatedNote_->setVisible(model_->simulatedOnly(selectedPid_));
+  updateSimulatedNote();
   fullRefreshNeeded_ = true;
   onSamplesAdded();
 }
@@ -340,7 +349,7 @@ void DashboardPage::setPaused(bool paused) {
 
 void DashboardPage::rebuild() {
   fullRefreshNeeded_ = true;
-  simulatedNote_->setVisible(model_->simulatedOnly(selectedPid_));
+  updateSimulatedNote();
   if (!paused_) {
     refreshNow();
   }

@@ -64,6 +64,8 @@ protected:
 
 private:
   void retranslate();
+  // Shows the simulated-device note when any shown process is simulated, worded for some or all.
+  void updateSimulatedNote();
   void onProcessesChanged();
   void onSamplesAdded();
   void rebuild();

@@ -94,14 +94,22 @@ void ProcessesPage::refresh() {
   const QLocale locale;
   for (const qint64 pid : pids) {
     const telemetry::ProcessSummary summary = model_->summary(pid);
-    const QString backend = summary.endpoint.isEmpty()
-                                ? summary.backend
-                                : summary.backend + QStringLiteral(" (") + summary.endpoint + QLatin1Char(')');
+    // A simulated device is never shown as a plain GPU: the backend cell says where it is simulated.
+    const QString backend =
+        summary.simulated
+            ? (summary.backend == QLatin1String("simulated") ? tr("simulated, in this process")
+                                                             : tr("simulated, in vgpud (%1)").arg(summary.endpoint))
+        : summary.endpoint.isEmpty() ? summary.backend
+                                     : summary.backend + QStringLiteral(" (") + summary.endpoint + QLatin1Char(')');
     table_->setItem(row, Pid, item(QString::number(pid), pid, true));
     table_->setItem(row, User, item(summary.user, pid));
     table_->setItem(row, Executable, item(summary.executable, pid));
     table_->setItem(row, Device, item(summary.devices.join(QStringLiteral(", ")), pid));
     table_->setItem(row, Backend, item(backend, pid));
+    if (summary.simulated) {
+      table_->item(row, Backend)
+          ->setToolTip(tr("No GPU runs this process's kernels: they are validated and counted, never executed."));
+    }
     table_->setItem(row, Vram, item(telemetry::humanBytes(summary.vramUsedBytes), pid, true));
     table_->setItem(row, Launches, item(locale.toString(summary.launchesPerSecond, 'f', 1), pid, true));
     if (pid == selectedPid) {

@@ -57,18 +57,20 @@ std::map<int, telemetry::DeviceIdentity> TelemetryModel::devices() const {
   return result;
 }
 
-bool TelemetryModel::simulatedOnly(qint64 pid) const {
-  bool any = false;
+TelemetryModel::SimulatedShare TelemetryModel::simulatedShare(qint64 pid) const {
+  int shown = 0;
+  int simulated = 0;
   for (const auto& [processPid, process] : hellos_) {
     if (pid != 0 && processPid != pid) {
       continue;
     }
-    any = true;
-    if (process.executor.value_or(process.backend) != QStringLiteral("simulated")) {
-      return false;
-    }
+    ++shown;
+    simulated += process.simulated() ? 1 : 0;
   }
-  return any;
+  if (simulated == 0) {
+    return SimulatedShare::None;
+  }
+  return simulated == shown ? SimulatedShare::All : SimulatedShare::Some;
 }
 
 void TelemetryModel::addProcess(qint64 pid, const telemetry::ProcessHello& hello) {

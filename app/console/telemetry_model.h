@@ -38,8 +38,10 @@ public:
   controller::telemetry::ProcessSummary summary(qint64 pid) const;
   // Devices seen by any live process: ordinal → identity (first reporter wins).
   std::map<int, controller::telemetry::DeviceIdentity> devices() const;
-  // Every live process (or `pid`, when not 0) runs on a simulated device (in-process or in vgpud).
-  bool simulatedOnly(qint64 pid = 0) const;
+  // How many of the live processes (or `pid`, when not 0) run on a simulated device (in-process or
+  // in vgpud): none, some or all of them.
+  enum class SimulatedShare { None, Some, All };
+  SimulatedShare simulatedShare(qint64 pid = 0) const;
   // Time of the newest sample of any process (0 when none).
   std::int64_t newestTimeMs() const { return newestTimeMs_; }
 

@@ -60,7 +60,11 @@ const std::array<Column, 10> kColumns{{
      [](const Row& r) { return r.sample->calls ? latency(r.sample->calls->latency.p99Ns) : QStringLiteral("-"); }},
     {"H2D", 13, [](const Row& r) { return rate(r.sample->copy(CopyDirection::HostToDevice).bytesPerSecond); }},
     {"D2H", 13, [](const Row& r) { return rate(r.sample->copy(CopyDirection::DeviceToHost).bytesPerSecond); }},
-    {"EXECUTABLE", 0, [](const Row& r) { return r.hello->executable; }},
+    {"EXECUTABLE", 0,
+     [](const Row& r) {
+       // A simulated device is never shown as a plain GPU (the note under the frame says why).
+       return r.hello->simulated() ? r.hello->executable + QStringLiteral(" [simulated]") : r.hello->executable;
+     }},
 }};
 
 void appendCells(QString& text, const std::array<QString, kColumns.size()>& cells) {
@@ -81,6 +85,7 @@ QString frame(const TelemetryClient& client, int intervalMs) {
   }
   appendCells(text, cells);
   const QList<qint64> pids = client.processes();
+  bool anySimulated = false;
   for (const qint64 pid : pids) {
     const std::optional<ProcessHello> hello = client.hello(pid);
     const std::optional<Sample> sample = client.latestSample(pid);
@@ -88,6 +93,7 @@ QString frame(const TelemetryClient& client, int intervalMs) {
       continue;
     }
     const Row row{&*hello, &*sample};
+    anySimulated = anySimulated || hello->simulated();
     for (std::size_t i = 0; i < kColumns.size(); ++i) {
       cells[i] = kColumns[i].cell(row);
     }
@@ -95,6 +101,9 @@ QString frame(const TelemetryClient& client, int intervalMs) {
   }
   if (pids.isEmpty()) {
     text += QStringLiteral("(no processes run the vgpu shim)\n");
+  }
+  if (anySimulated) {
+    text += u'\n' + simulatedNote() + u'\n';
   }
   return text;
 }

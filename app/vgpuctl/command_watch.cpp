@@ -1,8 +1,9 @@
 // `vgpuctl watch [--json] [--interval MS] [--count N] [--runtime-dir DIR]`: every sample of every
 // shim process as it arrives (TelemetryClient subscribed at MS, default 1000), processes joining
 // and leaving included. --json writes NDJSON: each sample object as the process sent it, with
-// "pid" added (docs/vgpuctl-json.md); without it one text line per sample. Stops after N samples
-// when --count is given, else runs until interrupted. Exit codes: 0, 2 usage.
+// "pid" and "simulated" (from its hello) added (docs/vgpuctl-json.md); without it one text line
+// per sample, marked when the process is simulated. Stops after N samples when --count is given,
+// else runs until interrupted. Exit codes: 0, 2 usage.
 #include "vgpuctl_command.h"
 
 #include "telemetry/process_summary.h"
@@ -47,13 +48,17 @@ int runWatch(CommandContext& context) {
     if (limit > 0 && printed >= limit) {
       return;
     }
+    const std::optional<ProcessHello> hello = client.hello(pid);
+    const bool simulated = hello && hello->simulated();
     if (asJson) {
       QJsonObject object = sample.json;
       object.insert(QStringLiteral("pid"), pid);
+      object.insert(QStringLiteral("simulated"), simulated); // from the process's hello
       context.out << QJsonDocument(object).toJson(QJsonDocument::Compact) << '\n';
     } else {
       context.out << "pid " << pid << " seq " << sample.seq << " vram " << humanBytes(sample.vramUsedBytes())
-                  << " launches/s " << QString::number(sample.kernelLaunchesPerSecond, 'f', 1) << '\n';
+                  << " launches/s " << QString::number(sample.kernelLaunchesPerSecond, 'f', 1)
+                  << (simulated ? " simulated (kernels counted, never run)" : "") << '\n';
     }
     context.out.flush();
     if (limit > 0 && ++printed >= limit) {

@@ -11,6 +11,7 @@
 #include "doctor/runtime_checks.h"
 #include "doctor/runtime_directory_check.h"
 #include "doctor/service_checks.h"
+#include "doctor/shim_backend_check.h"
 #include "doctor/shim_checks.h"
 #include "doctor/vgpud_endpoint_check.h"
 
@@ -43,6 +44,10 @@ std::span<const Check> doctorChecks() {
        QStringLiteral("CUDA and NVML present the same devices (UUIDs)"),
        {QStringLiteral("shim.loadable")},
        &checkNvmlUuids},
+      {QStringLiteral("shim.backend"),
+       QStringLiteral("Ollama's work runs on a GPU, not the simulated device"),
+       {},
+       &checkShimBackend},
       {QStringLiteral("shim.vgpud-endpoint"), QStringLiteral("vgpud endpoint reachable"), {}, &checkVgpudEndpoint},
       {QStringLiteral("shim.runtime-directory"),
        QStringLiteral("The control sockets' directory admits only its own users"),

@@ -3,6 +3,7 @@
 // NVIDIA device whose id has no profile.
 #include "doctor/hardware_checks.h"
 
+#include "doctor/service_shim_config.h"
 #include "vgpu/device/device_discovery.h"
 
 #include <QDir>
@@ -62,9 +63,13 @@ CheckResult checkPciStub(const DoctorContext& context) {
   const QString where = QStringLiteral("libpci on %1").arg(context.sysfsRoot);
   CheckResult result;
   if (!discovery.devices.empty()) {
-    result = CheckResult::pass(QStringLiteral("%1 device(s) presented: %2")
-                                   .arg(discovery.devices.size())
-                                   .arg(fromStd(std::string(discovery.devices.front().profile->name))));
+    // The stub stands for a GPU only when the work goes to one: with backend=sim it is simulated.
+    const bool simulated = device::simulatedExplicitly(loadServiceShimConfig(context).config);
+    result = CheckResult::pass(
+        QStringLiteral("%1 device(s) presented: %2%3")
+            .arg(discovery.devices.size())
+            .arg(fromStd(std::string(discovery.devices.front().profile->name)),
+                 simulated ? QStringLiteral(", SIMULATED (backend=sim; see shim.backend)") : QString()));
     for (const device::PresentedDevice& presented : discovery.devices) {
       result.evidence.append(
           {QStringLiteral("stub PCI device"), where,

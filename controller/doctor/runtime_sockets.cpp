@@ -23,12 +23,13 @@ QString describeSnapshot(const telemetry::ProcessSnapshot& snapshot) {
   for (const telemetry::DeviceIdentity& device : snapshot.hello.devices) {
     devices.append(QStringLiteral("%1 %2").arg(device.name, device.uuid));
   }
-  return QStringLiteral("backend %1 (%2), state %3, devices: %4; VRAM used %5, kernel launches %6")
+  return QStringLiteral("backend %1 (%2)%7, state %3, devices: %4; VRAM used %5, kernel launches %6")
       .arg(snapshot.hello.backend, snapshot.hello.endpoint.value_or(QStringLiteral("endpoint not reported")),
            snapshot.sample.backendState,
            devices.isEmpty() ? QStringLiteral("none") : devices.join(QStringLiteral(", ")),
            telemetry::humanBytes(snapshot.sample.vramUsedBytes()))
-      .arg(snapshot.sample.kernelLaunchesTotal);
+      .arg(snapshot.sample.kernelLaunchesTotal)
+      .arg(snapshot.hello.simulated() ? QStringLiteral(", SIMULATED device (kernels counted, never run)") : QString());
 }
 
 } // namespace
@@ -94,6 +95,14 @@ std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimP
       if (answered->hello.devices.isEmpty()) {
         noAnswer(QStringLiteral("reports no device"), QStringLiteral("Run vgpuctl doctor's hardware checks: the shim "
                                                                      "found no stub PCI device."));
+      } else if (answered->hello.simulated()) {
+        // Ollama "uses the GPU" and answers garbage: the one runtime finding that is a failure.
+        finding.status = CheckStatus::Fail;
+        finding.summary = QStringLiteral("%1 runs on a simulated device: its kernels are counted, never run")
+                              .arg(describeProcess(process));
+        finding.remedy = QStringLiteral("Remove backend = sim from /etc/vgpu/shim.conf and VGPU_BACKEND=sim from the "
+                                        "service's environment (vgpud must run a real GPU: --backend cuda), then "
+                                        "restart ollama.service. See shim.backend.");
       }
       continue;
     }

@@ -13,7 +13,8 @@ namespace vgpu::controller::doctor {
 
 struct SocketFinding {
   CheckStatus status = CheckStatus::Pass; // Pass or Warn (a missing socket is never a failure:
-                                          // telemetry may be switched off on purpose)
+                                          // telemetry may be switched off on purpose); Fail only for
+                                          // a runner on a simulated device
   QString summary;
   QString remedy;
   Evidence evidence;

@@ -6,6 +6,7 @@
 #include "doctor/remedy_actions.h"
 
 #include "doctor/child_probe.h"
+#include "doctor/service_shim_config.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -144,8 +145,13 @@ CheckResult checkShimLoadable(const DoctorContext& context) {
   } else if (count.constFirst().toInt() <= 0) {
     result = CheckResult::fail(QStringLiteral("cuInit succeeded but cuDeviceGetCount reports no device"));
   } else {
-    result = CheckResult::pass(
-        QStringLiteral("libcuda.so.1 loads; cuInit = CUDA_SUCCESS, %1 device(s)").arg(count.constFirst()));
+    // The probe ran with the service's configuration: a device it found there may be the simulator.
+    const bool simulated = device::simulatedExplicitly(loadServiceShimConfig(context).config);
+    result =
+        CheckResult::pass(QStringLiteral("libcuda.so.1 loads; cuInit = CUDA_SUCCESS, %1 %2")
+                              .arg(count.constFirst(), simulated ? QStringLiteral("SIMULATED device(s) "
+                                                                                  "(backend=sim; see shim.backend)")
+                                                                 : QStringLiteral("device(s)")));
   }
   result.evidence.append(probeEvidence);
   return result;

@@ -6,7 +6,7 @@
 // makes the check fail instead of hanging the doctor.
 #include "doctor/vgpud_endpoint_check.h"
 
-#include "common/system_root.h"
+#include "doctor/service_shim_config.h"
 #include "vgpu/device/shim_config.h"
 #include "vgpu/tcp_socket.h"
 #include "vgpu/unix_socket.h"
@@ -19,7 +19,6 @@
 #include <sys/time.h>
 
 #include <cerrno>
-#include <map>
 
 namespace vgpu::controller::doctor {
 
@@ -29,28 +28,6 @@ constexpr int kTimeoutSeconds = 2;
 
 QString fromStd(std::string_view text) {
   return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-}
-
-// The configuration the shims in ollama.service load: the root's shim.conf, then the unit's
-// VGPU_BACKEND / VGPU_ENDPOINT (when the installation was examined), as loadShimConfig applies them.
-device::ConfigLoad loadConfig(const DoctorContext& context) {
-  const std::string path = SystemRoot(context.root).hostPath(u"/etc/vgpu/shim.conf").toStdString();
-  std::map<std::string, std::string, std::less<>> unitValues;
-  if (context.installation) {
-    for (const char* name : {"VGPU_BACKEND", "VGPU_ENDPOINT"}) {
-      const EnvironmentValue* value = context.installation->environmentValue(QString::fromLatin1(name));
-      if (value != nullptr) {
-        unitValues.emplace(name, value->value.toStdString());
-      }
-    }
-  }
-  return device::loadShimConfig([&path, &unitValues](const char* name) -> const char* {
-    if (std::string_view(name) == "VGPU_CONFIG") {
-      return path.c_str();
-    }
-    const auto found = unitValues.find(std::string_view(name));
-    return found == unitValues.end() ? nullptr : found->second.c_str();
-  });
 }
 
 void setTimeouts(int fd) {
@@ -76,7 +53,8 @@ CheckResult mismatch(const QString& endpoint, const QString& what) {
 CheckResult unreachable(const QString& endpoint, const QString& configPath, const QString& why) {
   CheckResult result = CheckResult::fail(QStringLiteral("vgpud unreachable at %1: %2").arg(endpoint, why));
   result.remedy = Remedy{QStringLiteral("Start vgpud listening on %1 (vgpud --listen %1), or fix endpoint= in %2 to "
-                                        "the socket vgpud listens on.")
+                                        "the socket vgpud listens on. Until vgpud answers, the shims present no GPU "
+                                        "and Ollama runs on the CPU.")
                              .arg(endpoint, configPath),
                          std::nullopt};
   return result;
@@ -137,17 +115,22 @@ CheckResult checkVgpudEndpoint(const DoctorContext& context) {
   if (context.shimDir.isEmpty()) {
     return CheckResult::skip(QStringLiteral("the shim was not examined"));
   }
-  const device::ConfigLoad load = loadConfig(context);
+  const device::ConfigLoad load = loadServiceShimConfig(context);
   const QString configPath = QStringLiteral("/etc/vgpu/shim.conf");
-  if (load.config.backend != device::Backend::Remote) {
+  // Only an explicit backend = sim needs no daemon (shim.backend fails that for Ollama); with no
+  // backend configured the shims use vgpud, so an unreachable one is a failure, not a skip.
+  if (device::simulatedExplicitly(load.config)) {
     return CheckResult::skip(
-        QStringLiteral("the shims use the simulated backend (backend=%1 in %2%3): there is no vgpud endpoint to reach")
-            .arg(fromStd(device::backendName(load.config.backend)), configPath,
-                 load.fileFound ? QString() : QStringLiteral(", which does not exist: the default")));
+        QStringLiteral("the shims use the simulated backend (backend=sim from %1): there is no vgpud endpoint to "
+                       "reach")
+            .arg(backendSettingOrigin(context, load)));
   }
   const QString endpoint = QString::fromStdString(load.config.endpoint);
-  const Evidence configEvidence{QStringLiteral("shim configuration"), configPath,
-                                QStringLiteral("backend=remote endpoint=%1").arg(endpoint)};
+  const Evidence configEvidence{
+      QStringLiteral("shim configuration"), configPath,
+      QStringLiteral("backend=%1 endpoint=%2%3")
+          .arg(fromStd(device::describeBackend(load.config)), endpoint,
+               load.fileFound ? QString() : QStringLiteral(" (%1 does not exist: defaults)").arg(configPath))};
   CheckResult result;
   // The configuration parser accepted the endpoint: unix:PATH, tcp:HOST:PORT or vsock:CID:PORT.
   // Version is answered before any authentication, so network endpoints are checked the same way.

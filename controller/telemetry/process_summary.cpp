@@ -44,6 +44,8 @@ ProcessSummary summarizeProcess(const ProcessHello& hello, const Sample& sample)
   }
   summary.backend = hello.backend;
   summary.endpoint = hello.endpoint.value_or(QString());
+  summary.executor = hello.executor.value_or(QString());
+  summary.simulated = hello.simulated();
   summary.backendState = sample.backendState;
   for (const DeviceMemory& memory : sample.devices) {
     summary.vramUsedBytes += memory.usedBytes;
@@ -51,6 +53,18 @@ ProcessSummary summarizeProcess(const ProcessHello& hello, const Sample& sample)
   }
   summary.launchesPerSecond = sample.kernelLaunchesPerSecond;
   return summary;
+}
+
+QString backendLabel(const ProcessSummary& row) {
+  if (!row.simulated || row.backend == QLatin1String("simulated")) {
+    return row.backend;
+  }
+  return row.backend + QStringLiteral("(sim)");
+}
+
+QString simulatedNote() {
+  return QStringLiteral("simulated: no GPU runs these processes' kernels; they are validated and counted, never "
+                        "executed (backend = sim, or vgpud --backend sim)");
 }
 
 QString processTable(const QList<ProcessSummary>& rows) {
@@ -63,7 +77,7 @@ QString processTable(const QList<ProcessSummary>& rows) {
   static const std::array<Column, 7> kColumns{{
       {"PID", 8, [](const ProcessSummary& r) { return QString::number(r.pid); }},
       {"USER", 10, [](const ProcessSummary& r) { return r.user; }},
-      {"BACKEND", 11, [](const ProcessSummary& r) { return r.backend; }},
+      {"BACKEND", 12, [](const ProcessSummary& r) { return backendLabel(r); }},
       {"VRAM", 11, [](const ProcessSummary& r) { return humanBytes(r.vramUsedBytes); }},
       {"LAUNCH/S", 10, [](const ProcessSummary& r) { return QString::number(r.launchesPerSecond, 'f', 1); }},
       {"DEVICES", 42, [](const ProcessSummary& r) { return r.devices.join(u','); }},
@@ -78,8 +92,13 @@ QString processTable(const QList<ProcessSummary>& rows) {
   };
   QString text;
   appendRow(text, [](const Column& column) { return QString::fromLatin1(column.header); });
+  bool anySimulated = false;
   for (const ProcessSummary& row : rows) {
     appendRow(text, [&row](const Column& column) { return column.cell(row); });
+    anySimulated = anySimulated || row.simulated;
+  }
+  if (anySimulated) {
+    text += simulatedNote() + u'\n';
   }
   return text;
 }
@@ -92,6 +111,8 @@ QJsonObject ProcessSummary::toJson() const {
           {QStringLiteral("devices"), QJsonArray::fromStringList(devices)},
           {QStringLiteral("backend"), backend},
           {QStringLiteral("endpoint"), endpoint.isEmpty() ? QJsonValue() : QJsonValue(endpoint)},
+          {QStringLiteral("executor"), executor.isEmpty() ? QJsonValue() : QJsonValue(executor)},
+          {QStringLiteral("simulated"), simulated},
           {QStringLiteral("backend_state"), backendState},
           {QStringLiteral("vram_used_bytes"), static_cast<double>(vramUsedBytes)},
           {QStringLiteral("vram_total_bytes"), static_cast<double>(vramTotalBytes)},

@@ -62,11 +62,14 @@ double seconds(std::optional<std::int64_t> nanoseconds) {
 
 const std::vector<Family>& families() {
   static const std::vector<Family> kFamilies{
-      {"vgpu_process_info", "gauge", "Shim process identity (always 1): backend, endpoint, uid, shim version.",
+      {"vgpu_process_info", "gauge",
+       "Shim process identity (always 1): backend, endpoint, simulated (true: no GPU runs its kernels), uid, shim "
+       "version.",
        [](const char* name, const ProcessSnapshot& p, const QString& labels, QByteArray& out) {
          line(out, name,
               labels + u',' + label("backend", p.hello.backend) + u',' +
                   label("endpoint", p.hello.endpoint.value_or(QString())) + u',' +
+                  label("simulated", p.hello.simulated() ? QStringLiteral("true") : QStringLiteral("false")) + u',' +
                   label("uid", QString::number(p.hello.uid)) + u',' + label("shim_version", p.hello.shimVersion) +
                   u',' + label("backend_state", p.sample.backendState),
               1);

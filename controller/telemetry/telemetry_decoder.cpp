@@ -39,6 +39,19 @@ public:
     return {};
   }
 
+  // An optional boolean: absent = nullopt; anything but true/false is an error.
+  std::optional<bool> flag(const QString& key) const {
+    const QJsonValue value = object_.value(key);
+    if (value.isUndefined()) {
+      return std::nullopt;
+    }
+    if (!value.isBool()) {
+      fail(key, u"expected true or false"_qs);
+      return std::nullopt;
+    }
+    return value.toBool();
+  }
+
   std::uint64_t count(const QString& key, bool required = true) const {
     const QJsonValue value = object_.value(key);
     if (value.isUndefined() && !required) {
@@ -148,6 +161,7 @@ DecodedLine decodeHello(const QJsonObject& object) {
   if (reader.has(u"executor"_qs)) {
     hello.executor = reader.string(u"executor"_qs);
   }
+  hello.simulatedFlag = reader.flag(u"simulated"_qs);
   if (reader.has(u"log_level"_qs)) {
     hello.logLevel = reader.string(u"log_level"_qs);
   }

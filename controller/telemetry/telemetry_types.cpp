@@ -9,6 +9,10 @@ const char* copyDirectionName(CopyDirection direction) {
   return kNames[static_cast<std::size_t>(direction)];
 }
 
+bool ProcessHello::simulated() const {
+  return simulatedFlag.value_or(executor.value_or(backend) == QLatin1String("simulated"));
+}
+
 const DeviceIdentity* ProcessHello::device(int index) const {
   for (const DeviceIdentity& identity : devices) {
     if (identity.index == index) {

@@ -30,15 +30,19 @@ struct ProcessHello {
   QString executable;
   std::uint32_t uid = 0;
   QString shimVersion;
-  QString backend;                 // "simulated", "remote", …
-  std::optional<QString> endpoint; // "in-process", "unix:/run/vgpud.sock"; absent from older shims
-  std::optional<QString> logLevel; // off|error|warn|info|debug; absent from older shims
-  std::optional<QString> executor; // "simulated" or "cuda": what runs the work; absent from older shims
+  QString backend;                   // "simulated", "remote", …
+  std::optional<QString> endpoint;   // "in-process", "unix:/run/vgpud.sock"; absent from older shims
+  std::optional<QString> logLevel;   // off|error|warn|info|debug; absent from older shims
+  std::optional<QString> executor;   // "simulated" or "cuda": what runs the work; absent from older shims
+  std::optional<bool> simulatedFlag; // "simulated": kernels are never run; absent from older shims
   QList<DeviceIdentity> devices;
   QJsonObject json;
 
   // The identity of device `index`, or nullptr.
   const DeviceIdentity* device(int index) const;
+  // Whether the process's devices are simulated (in-process or in vgpud): the flag, else what older
+  // shims say through executor or backend.
+  bool simulated() const;
 };
 
 // One device's memory accounting in a sample.

@@ -137,6 +137,9 @@ CUresult DriverState::initialize(unsigned int flags) {
       initResult_ = CUDA_ERROR_NO_DEVICE;
       return;
     }
+    // Only an explicit backend = sim runs the simulated device: with nothing configured the shim
+    // goes to vgpud, so a guest that lacks its configuration sees no GPU instead of a fake one.
+    const device::Backend backend = device::effectiveBackend(load.config);
     std::vector<sim::SimulatedDeviceLimits> limits;
     for (const device::PresentedDevice& presented : discovery.devices) {
       auto record = std::make_unique<DeviceRecord>();
@@ -146,11 +149,12 @@ CUresult DriverState::initialize(unsigned int flags) {
                     presented.address.device, presented.address.function);
       record->pciBusId = busId;
       limits.push_back(limitsFor(presented));
-      log::writef(log::Level::Info, "cuInit", "device %zu: %.*s at %s (simulated)", devices_.size(),
-                  static_cast<int>(presented.profile->name.size()), presented.profile->name.data(), busId);
+      log::writef(log::Level::Info, "cuInit", "device %zu: %.*s at %s (%s)", devices_.size(),
+                  static_cast<int>(presented.profile->name.size()), presented.profile->name.data(), busId,
+                  backend == device::Backend::Simulated ? "simulated" : "stub; vgpud executes");
       devices_.push_back(std::move(record));
     }
-    if (load.config.backend == device::Backend::Remote) {
+    if (backend == device::Backend::Remote) {
       // vgpud executes; the snapshot from its hello describes each device (remote/remote_init.h).
       std::vector<device::PresentedDevice*> presented;
       for (const auto& record : devices_) {
@@ -159,7 +163,10 @@ CUresult DriverState::initialize(unsigned int flags) {
       std::string error;
       backend_ = remote::connectBackend(load.config, presented, device::processEnvironment(), error);
       if (backend_ == nullptr) {
-        log::writef(log::Level::Error, "cuInit", "no device: %s", error.c_str());
+        // One line, at error level like every failure to reach vgpud (silent unless VGPU_LOG asks).
+        // Without a configured backend the admin may not know vgpud is expected at all: say so.
+        const std::string advice = device::unconfiguredBackendAdvice(load);
+        log::writef(log::Level::Error, "cuInit", "no device: %s%s", error.c_str(), advice.c_str());
         devices_.clear();
         initResult_ = CUDA_ERROR_NO_DEVICE;
         return;

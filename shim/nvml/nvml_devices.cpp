@@ -4,6 +4,7 @@
 #include "vgpu/device/device_identity.h"
 #include "vgpu/device/shim_config.h"
 #include "vgpu/log.h"
+#include "vgpu/vgpud_probe.h"
 
 #include <cstdio>
 #include <cstring>
@@ -34,12 +35,25 @@ std::string pciBusId(int domainDigits, const device::PciAddress& address) {
   return text;
 }
 
+// How long nvmlInit waits for vgpud's version reply: nvidia-smi and Ollama's discovery must not
+// hang on a daemon that accepts and never answers.
+constexpr int kVgpudProbeMilliseconds = 5000;
+
 std::vector<nvmlDevice_st> discover() {
-  // Simulated or remote (vgpud): NVML presents the devices the guest's bus shows, with the UUIDs
-  // the CUDA shim presents for them in either case (the guest's own); NVML never connects to vgpud.
+  // NVML presents the devices the guest's bus shows, with the UUIDs the CUDA shim presents for them
+  // (the guest's own). With the remote backend, configured or by default, only when vgpud answers:
+  // the CUDA shim presents nothing without it, and NVML must agree (no GPU that cannot run work).
   const device::ConfigLoad load = device::loadShimConfig(device::processEnvironment());
   const device::DiscoveryResult discovery = device::discoverDevices(load.config);
   device::logDiscovery(load, discovery);
+  if (!discovery.devices.empty() && device::effectiveBackend(load.config) == device::Backend::Remote) {
+    std::string error;
+    if (!vgpudAnswers(load.config.endpoint, kVgpudProbeMilliseconds, error)) {
+      log::writef(log::Level::Error, "nvmlInit", "no device: %s%s", error.c_str(),
+                  device::unconfiguredBackendAdvice(load).c_str());
+      return {};
+    }
+  }
   std::vector<nvmlDevice_st> table;
   table.reserve(discovery.devices.size());
   for (const device::PresentedDevice& presented : discovery.devices) {

@@ -280,9 +280,30 @@ TEST_CASE("the simulated backend is labelled, a remote one is not") {
   CHECK(note->isVisible());
   CHECK(note->text().contains(QStringLiteral("not executed")));
   model.addProcess(303, hello(303, QStringLiteral("/usr/bin/python3"), QStringLiteral("remote")));
+  // All processes shown, one simulated: the note stays, worded for some of them.
+  CHECK(note->isVisible());
+  CHECK(note->text().contains(QStringLiteral("Some of these processes run on a simulated device")));
+  window.dashboard()->selectProcess(303);
   CHECK_FALSE(note->isVisible());
   window.dashboard()->selectProcess(101);
   CHECK(note->isVisible());
+  CHECK(note->text().startsWith(QStringLiteral("Simulated device:")));
+  // vgpud's simulated executor is simulated too, and the Processes page says where.
+  telemetry::ProcessHello inVgpud = hello(404, QStringLiteral("/usr/bin/ollama"), QStringLiteral("remote"));
+  inVgpud.endpoint = QStringLiteral("unix:/run/vgpud.sock");
+  inVgpud.executor = QStringLiteral("simulated");
+  model.addProcess(404, inVgpud);
+  window.dashboard()->selectProcess(404);
+  CHECK(note->isVisible());
+  window.processesPage()->refresh();
+  auto* table = window.findChild<QTableWidget*>(QStringLiteral("processTable"));
+  QStringList backends;
+  for (int row = 0; row < table->rowCount(); ++row) {
+    backends.append(table->item(row, 4)->text());
+  }
+  CHECK(backends.contains(QStringLiteral("simulated, in vgpud (unix:/run/vgpud.sock)")));
+  CHECK(backends.contains(QStringLiteral("remote (in-process)")));
+  model.removeProcess(404);
   // A process that ends leaves the table at once; its history stays in the plots' window.
   model.removeProcess(303);
   CHECK(window.findChild<QTableWidget*>(QStringLiteral("processTable"))->rowCount() == 1);

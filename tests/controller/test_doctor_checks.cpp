@@ -1,6 +1,7 @@
 // The doctor's machine checks through `vgpuctl doctor --json` on a fake machine: the fake Ollama
 // tree (real ELF libraries), vgpu's built shims installed under /usr/lib/vgpu, a sysfs fixture
-// with the stub PCI device, and fake-systemd1 on a private bus. A healthy machine passes every
+// with the stub PCI device, vgpud answering at the endpoint of the machine's shim.conf (no
+// backend line: the production default), and fake-systemd1 on a private bus. A healthy machine passes every
 // check; then one fault at a time is injected (issue 7's acceptance list) and the test asserts the
 // check that finds it, its explanation and the remedy (with the helper verb where there is one).
 #include <catch2/catch.hpp>
@@ -18,6 +19,14 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
 namespace {
 
 using vgpu::test::FakeOllamaOptions;
@@ -28,6 +37,47 @@ const QString kCudaV12 = QStringLiteral("/usr/local/lib/ollama/cuda_v12");
 QString str(const std::filesystem::path& path) {
   return QString::fromStdString(path.string());
 }
+
+// One vgpud (simulated executor) for every machine of this process: a healthy guest's shims reach
+// vgpud, since with no backend configured they use it and never the in-process simulator.
+class SharedVgpud {
+public:
+  static const std::string& endpoint() {
+    static SharedVgpud instance;
+    return instance.endpoint_;
+  }
+  SharedVgpud(const SharedVgpud&) = delete;
+  SharedVgpud& operator=(const SharedVgpud&) = delete;
+
+private:
+  SharedVgpud() {
+    char pattern[] = "/tmp/vgpud-doctor-checks-XXXXXX"; // short: sun_path holds 108 bytes
+    REQUIRE(mkdtemp(pattern) != nullptr);
+    directory_ = pattern;
+    const std::string socket = directory_ + "/vgpud.sock";
+    endpoint_ = "unix:" + socket;
+    std::vector<std::string> arguments{VGPUD_PATH, "--listen", endpoint_, "--backend", "sim", "--log-level", "warn"};
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) {
+      argv.push_back(argument.data());
+    }
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&pid_, VGPUD_PATH, nullptr, nullptr, argv.data(), environ) == 0);
+    for (int attempt = 0; attempt < 500 && !std::filesystem::exists(socket); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(std::filesystem::exists(socket));
+  }
+  ~SharedVgpud() {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    std::filesystem::remove_all(directory_);
+  }
+
+  pid_t pid_ = -1;
+  std::string directory_;
+  std::string endpoint_;
+};
 
 // A machine on which Ollama would use vgpu's shim: the shim installed for the service, the service
 // asking for cuda_v12 at debug level, a stub H100 in sysfs.
@@ -44,6 +94,8 @@ struct Machine {
     tree.symlink(QStringLiteral("/usr/lib/vgpu/libcuda.so.1"), QStringLiteral("libvgpu-cuda.so"));
     tree.symlink(QStringLiteral("/usr/lib/vgpu/libnvidia-ml.so.1"), QStringLiteral("libvgpu-nvml.so"));
     tree.writeFile(QStringLiteral("/etc/machine-id"), "4c0d7b1e2f3a49d6a8b7c6d5e4f30211\n");
+    tree.writeFile(QStringLiteral("/etc/vgpu/shim.conf"),
+                   "endpoint = " + QByteArray::fromStdString(SharedVgpud::endpoint()) + "\n");
     writeServiceEnvironment(QStringLiteral("LD_LIBRARY_PATH=/usr/lib/vgpu"), QStringLiteral("1"));
   }
 
@@ -137,6 +189,9 @@ const QStringList kMachineChecks{
     QStringLiteral("shim.installed"),
     QStringLiteral("shim.soname"),
     QStringLiteral("shim.loadable"),
+    QStringLiteral("shim.nvml-uuids"),
+    QStringLiteral("shim.backend"),
+    QStringLiteral("shim.vgpud-endpoint"),
     QStringLiteral("ollama.binary"),
     QStringLiteral("ollama.library-root"),
     QStringLiteral("ollama.variant-folders"),
@@ -161,11 +216,13 @@ TEST_CASE("doctor checks: a healthy machine passes every machine check") {
   CHECK(report.summary(QStringLiteral("shim.nvml-uuids")).contains(QLatin1String("same 1 device(s): GPU-")));
   CHECK(report.summary(QStringLiteral("loader.libggml-cuda")).contains(QLatin1String("vgpu's shim")));
   CHECK(report.summary(QStringLiteral("ollama.binary")).contains(QStringLiteral(VGPU_FAKE_OLLAMA_VERSION)));
-  // No bus given on a test root: systemd is not asked; the shims use the simulated backend (no
-  // vgpud to reach); no Ollama process runs in the test root.
+  // No backend configured: the work goes to vgpud, which answers; nothing says "simulated".
+  CHECK(report.summary(QStringLiteral("shim.backend")).contains(QLatin1String("no backend configured")));
+  CHECK(report.summary(QStringLiteral("shim.vgpud-endpoint")).contains(QLatin1String("answers at unix:")));
+  CHECK_FALSE(report.summary(QStringLiteral("hardware.pci-stub")).contains(QLatin1String("SIMULATED")));
+  CHECK_FALSE(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("SIMULATED")));
+  // No bus given on a test root: systemd is not asked; no Ollama process runs in the test root.
   CHECK(report.status(QStringLiteral("service.daemon-reload")) == QStringLiteral("skip"));
-  CHECK(report.check(QStringLiteral("shim.vgpud-endpoint"))[QStringLiteral("reason")].toString().contains(
-      QLatin1String("simulated backend")));
   CHECK(report.status(QStringLiteral("ollama.jetpack-vulkan")) == QStringLiteral("pass"));
   CHECK(report.status(QStringLiteral("runtime.ollama-processes")) == QStringLiteral("skip"));
   CHECK(report.code == 0);
@@ -333,6 +390,57 @@ TEST_CASE("fault: vgpud unreachable") {
   CHECK(report.summary(QStringLiteral("shim.vgpud-endpoint"))
             .startsWith(QLatin1String("vgpud unreachable at unix:/tmp/vgpu-doctor-checks-no-vgpud.sock")));
   CHECK(report.remedyText(QStringLiteral("shim.vgpud-endpoint")).contains(QLatin1String("Start vgpud")));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: only an endpoint configured and no vgpud there: no device, never the simulator") {
+  Machine machine("endpoint-only");
+  machine.tree.writeFile(QStringLiteral("/etc/vgpu/shim.conf"), "endpoint = unix:/tmp/vgpu-doctor-checks-none.sock\n");
+  const Report report = doctor(machine);
+  // The guest has its stub, but nothing executes: fail, not skip, with the remedy.
+  CHECK(report.status(QStringLiteral("hardware.pci-stub")) == QStringLiteral("pass"));
+  CHECK(report.status(QStringLiteral("shim.vgpud-endpoint")) == QStringLiteral("fail"));
+  CHECK(report.summary(QStringLiteral("shim.vgpud-endpoint"))
+            .startsWith(QLatin1String("vgpud unreachable at unix:/tmp/vgpu-doctor-checks-none.sock")));
+  CHECK(report.evidenceText(QStringLiteral("shim.vgpud-endpoint"))
+            .contains(QLatin1String("backend=remote (default: no backend configured)")));
+  CHECK(report.remedyText(QStringLiteral("shim.vgpud-endpoint")).contains(QLatin1String("Start vgpud")));
+  CHECK(report.status(QStringLiteral("shim.backend")) == QStringLiteral("pass"));
+  // The shims in the service's environment present no device: cuInit fails, NVML shows none.
+  CHECK(report.status(QStringLiteral("shim.loadable")) == QStringLiteral("fail"));
+  CHECK(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("CUDA_ERROR_NO_DEVICE")));
+  CHECK(report.status(QStringLiteral("shim.nvml-uuids")) == QStringLiteral("skip"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: shim.conf selects the simulated device for Ollama") {
+  Machine machine("conf-sim");
+  machine.tree.writeFile(QStringLiteral("/etc/vgpu/shim.conf"), "backend = sim\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("shim.backend");
+  INFO(report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("Ollama would run on the simulated device (backend=sim from "
+                                                  "/etc/vgpu/shim.conf)")));
+  CHECK(report.remedyText(id).contains(QLatin1String("Delete the line backend = sim from /etc/vgpu/shim.conf")));
+  CHECK(report.action(id).value(0).isEmpty()); // an edit of shim.conf: no helper verb does it
+  // Where the doctor shows the device, it says it is simulated.
+  CHECK(report.summary(QStringLiteral("hardware.pci-stub")).contains(QLatin1String("SIMULATED (backend=sim")));
+  CHECK(report.summary(QStringLiteral("shim.loadable")).contains(QLatin1String("1 SIMULATED device(s)")));
+  CHECK(report.status(QStringLiteral("shim.vgpud-endpoint")) == QStringLiteral("skip"));
+  CHECK(report.code == 2);
+}
+
+TEST_CASE("fault: ollama.service's environment selects the simulated device") {
+  Machine machine("unit-sim");
+  machine.tree.writeDropIn(QStringLiteral("60-sim.conf"), "[Service]\nEnvironment=\"VGPU_BACKEND=sim\"\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("shim.backend");
+  INFO(report.summary(id).toStdString() << "\n" << report.evidenceText(id).toStdString());
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(report.summary(id).contains(QLatin1String("backend=sim from VGPU_BACKEND in ollama.service (")));
+  CHECK(report.remedyText(id).startsWith(QLatin1String("Remove VGPU_BACKEND=sim from ollama.service's environment (")));
+  CHECK(report.remedyText(id).contains(QLatin1String("60-sim.conf:2")));
   CHECK(report.code == 2);
 }
 

@@ -58,7 +58,7 @@ QString allEvidence(const CheckResult& result) {
 
 } // namespace
 
-TEST_CASE("a runner whose shim answers on its control socket passes, with the socket's figures as evidence") {
+TEST_CASE("a runner on the simulated device fails, with the socket's figures as evidence and the remedy") {
   const fs::path runtime = vgpu::test::scratchDir("doctor-sockets-live-run");
   vgpu::test::ProbeProcess probe(vgpu::test::probeEnvironment(runtime));
   const std::string ready = probe.readLine(30s);
@@ -72,12 +72,66 @@ TEST_CASE("a runner whose shim answers on its control socket passes, with the so
 
   const CheckResult result = run(root);
   INFO(result.summary.toStdString() << "\n" << allEvidence(result).toStdString());
-  CHECK(result.status == CheckStatus::Pass);
+  // The probe runs with VGPU_BACKEND=sim: Ollama would "use the GPU" and answer garbage.
+  CHECK(result.status == CheckStatus::Fail);
+  CHECK(result.summary.contains(
+      QStringLiteral("ollama runner pid %1 runs on a simulated device: its kernels are counted, never run")
+          .arg(probe.pid())));
+  REQUIRE(result.remedy);
+  CHECK(result.remedy->text.contains(QLatin1String("Remove backend = sim from /etc/vgpu/shim.conf")));
   const QString evidence = allEvidence(result);
   CHECK(evidence.contains(QStringLiteral("shim control socket of ollama runner pid %1").arg(probe.pid())));
-  CHECK(evidence.contains(QLatin1String("backend simulated (in-process), state ready")));
+  CHECK(evidence.contains(QLatin1String("backend simulated (in-process), SIMULATED device (kernels counted, never "
+                                        "run), state ready")));
   CHECK(evidence.contains(QLatin1String("NVIDIA H100 PCIe GPU-")));
   CHECK(evidence.contains(QLatin1String("VRAM used 64.0 MiB")));
+}
+
+TEST_CASE("a runner whose shim answers with a GPU behind vgpud passes") {
+  const fs::path root = copyFixture("remote-gpu", kRunnerPid, "");
+  fs::create_directories(root / "run" / "vgpu");
+  QLocalServer server;
+  REQUIRE(server.listen(QString::fromStdString((root / "run" / "vgpu" / "907.sock").string())));
+  // A shim whose work runs on a real GPU in vgpud (executor cuda), as the hello and a sample say.
+  QObject::connect(&server, &QLocalServer::newConnection, [&server] {
+    QLocalSocket* client = server.nextPendingConnection();
+    QObject::connect(client, &QLocalSocket::readyRead, client, [client] {
+      while (client->canReadLine()) {
+        const QByteArray request = client->readLine();
+        if (request.contains("\"hello\"")) {
+          client->write(R"({"type":"hello","protocol":1,"pid":907,"executable":"/usr/bin/ollama","uid":0,)"
+                        R"("shim_version":"0.2.0","backend":"remote","endpoint":"unix:/run/vgpud.sock",)"
+                        R"("executor":"cuda","simulated":false,"log_level":"off","devices":[{"index":0,)"
+                        R"("name":"NVIDIA H100 PCIe","uuid":"GPU-a","pci_bus_id":"0000:00:05.0"}]})"
+                        "\n");
+        } else {
+          client->write(R"({"type":"sample","seq":1,"time_ms":1764158400123,"backend_state":"ready","devices":[)"
+                        R"({"index":0,"vram_used_bytes":1048576,"vram_total_bytes":85520809984,)"
+                        R"("vram_peak_bytes":1048576,"allocations":1}],"kernel_launches":{"total":3,)"
+                        R"("per_second":0},"copies":{"host_to_device":{"bytes":0,"bytes_per_second":0},)"
+                        R"("device_to_host":{"bytes":0,"bytes_per_second":0},"device_to_device":{"bytes":0,)"
+                        R"("bytes_per_second":0}},"memsets":0,"dropped_clients":0})"
+                        "\n");
+        }
+        client->flush();
+      }
+    });
+  });
+  CheckResult result;
+  std::atomic<bool> done{false};
+  std::thread worker([&] {
+    result = run(root);
+    done = true;
+  });
+  while (!done) {
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+  }
+  worker.join();
+  INFO(result.summary.toStdString() << "\n" << allEvidence(result).toStdString());
+  CHECK(result.status == CheckStatus::Pass);
+  const QString evidence = allEvidence(result);
+  CHECK(evidence.contains(QLatin1String("backend remote (unix:/run/vgpud.sock), state ready")));
+  CHECK_FALSE(evidence.contains(QLatin1String("SIMULATED")));
 }
 
 TEST_CASE("a runner with the shim but no socket warns and says where it looked") {

@@ -1,8 +1,10 @@
 // The doctor's shim.vgpud-endpoint against the real vgpud on a temporary socket, against nothing
-// listening, against a server that answers in another protocol version, and with the simulated
-// backend (the default), over a test root whose /etc/vgpu/shim.conf selects the backend.
+// listening, against a server that answers in another protocol version, with backend = sim (the
+// only case that skips) and with no backend configured (vgpud is the default), over a test root
+// whose /etc/vgpu/shim.conf selects the backend.
 #include <catch2/catch.hpp>
 
+#include "doctor/shim_backend_check.h"
 #include "doctor/vgpud_endpoint_check.h"
 #include "test_paths.h"
 #include "vgpu/unix_socket.h"
@@ -114,14 +116,35 @@ TEST_CASE("shim.vgpud-endpoint: a daemon speaking another protocol version fails
   CHECK(result.remedy->text.contains(QLatin1String("same vgpu release")));
 }
 
-TEST_CASE("shim.vgpud-endpoint: skips with the simulated backend, explicit or by default") {
+TEST_CASE("shim.vgpud-endpoint: skips only with backend = sim; with nothing configured vgpud must answer") {
   const CheckResult explicitSim = checkVgpudEndpoint(contextWithConfig("sim", "backend=sim\n"));
   CHECK(explicitSim.status == CheckStatus::Skip);
-  CHECK(explicitSim.reason.contains(QLatin1String("simulated backend")));
+  CHECK(explicitSim.reason.contains(QLatin1String("simulated backend (backend=sim from /etc/vgpu/shim.conf)")));
+  CHECK(checkVgpudEndpoint(DoctorContext{}).status == CheckStatus::Skip); // the shim was not examined
+
+  // An endpoint alone selects nothing: the shims use vgpud there, so unreachable is a failure.
+  const std::string socketPath = temporarySocketPath();
+  const CheckResult endpointOnly = checkVgpudEndpoint(
+      contextWithConfig("endpoint-only", "endpoint=unix:" + QByteArray::fromStdString(socketPath) + "\n"));
+  std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
+  CHECK(endpointOnly.status == CheckStatus::Fail);
+  CHECK(endpointOnly.summary.startsWith(
+      QStringLiteral("vgpud unreachable at unix:%1").arg(QString::fromStdString(socketPath))));
+  REQUIRE(endpointOnly.remedy);
+  CHECK(endpointOnly.remedy->text.contains(QLatin1String("the shims present no GPU")));
+
+  // No file at all: the default endpoint, as written (this machine's /run/vgpud.sock).
   const CheckResult noFile = checkVgpudEndpoint(contextWithConfig("default", QByteArray()));
-  CHECK(noFile.status == CheckStatus::Skip);
-  CHECK(noFile.reason.contains(QLatin1String("does not exist")));
-  CHECK(checkVgpudEndpoint(DoctorContext{}).status == CheckStatus::Skip);
+  REQUIRE_FALSE(noFile.evidence.isEmpty());
+  CHECK(noFile.evidence.constFirst().excerpt.contains(
+      QLatin1String("backend=remote (default: no backend configured) endpoint=unix:/run/vgpud.sock")));
+  if (std::filesystem::exists("/run/vgpud.sock")) {
+    WARN("a vgpud socket exists at /run/vgpud.sock on this machine: the default endpoint may answer");
+    CHECK(noFile.status != CheckStatus::Skip);
+  } else {
+    CHECK(noFile.status == CheckStatus::Fail);
+    CHECK(noFile.summary.startsWith(QLatin1String("vgpud unreachable at unix:/run/vgpud.sock")));
+  }
 }
 
 TEST_CASE("shim.vgpud-endpoint: VGPU_BACKEND / VGPU_ENDPOINT in ollama.service override shim.conf") {
@@ -136,4 +159,29 @@ TEST_CASE("shim.vgpud-endpoint: VGPU_BACKEND / VGPU_ENDPOINT in ollama.service o
   std::filesystem::remove_all(std::filesystem::path(socketPath).parent_path());
   CHECK(result.status == CheckStatus::Fail);
   CHECK(result.summary.contains(QString::fromStdString(socketPath)));
+}
+
+TEST_CASE("shim.backend: fails on backend = sim from shim.conf or the unit, passes on remote or nothing") {
+  const CheckResult fromFile = checkShimBackend(contextWithConfig("backend-sim", "backend = sim\n"));
+  CHECK(fromFile.status == CheckStatus::Fail);
+  CHECK(fromFile.summary.contains(QLatin1String("kernels are counted and never run")));
+  REQUIRE(fromFile.remedy);
+  CHECK(fromFile.remedy->text.startsWith(QLatin1String("Delete the line backend = sim from /etc/vgpu/shim.conf")));
+
+  DoctorContext fromUnit = contextWithConfig("backend-unit", "backend = remote\n");
+  fromUnit.installation = vgpu::controller::OllamaInstallation{};
+  fromUnit.installation->environment = {
+      {QStringLiteral("VGPU_BACKEND"), QStringLiteral("sim"), QStringLiteral("/etc/x/50-vgpu.conf:4")}};
+  const CheckResult unit = checkShimBackend(fromUnit);
+  CHECK(unit.status == CheckStatus::Fail);
+  REQUIRE(unit.remedy);
+  CHECK(unit.remedy->text.startsWith(
+      QLatin1String("Remove VGPU_BACKEND=sim from ollama.service's environment (/etc/x/50-vgpu.conf:4)")));
+
+  const CheckResult remote = checkShimBackend(contextWithConfig("backend-remote", "backend = remote\n"));
+  CHECK(remote.status == CheckStatus::Pass);
+  const CheckResult nothing = checkShimBackend(contextWithConfig("backend-none", QByteArray()));
+  CHECK(nothing.status == CheckStatus::Pass);
+  CHECK(nothing.summary.contains(QLatin1String("no backend configured")));
+  CHECK(checkShimBackend(DoctorContext{}).status == CheckStatus::Skip);
 }

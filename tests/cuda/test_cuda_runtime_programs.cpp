@@ -35,6 +35,7 @@ ProgramResult runCuda(const std::string& program, const std::string& sysfsTree,
   std::map<std::string, std::string> environment = {
       {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
       {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_BACKEND", vgpu::test::testBackend()},
       {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree(sysfsTree).string()},
       {"VGPU_MACHINE_ID_FILE", machineIdFile()},
       {"VGPU_EXPECT_SIMULATED", "1"},

@@ -15,6 +15,7 @@ TEST_CASE("NVIDIA's CUDA 11.8 runtime sees the device and moves memory through t
   const std::map<std::string, std::string> environment = {
       {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
       {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_BACKEND", vgpu::test::testBackend()},
       {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("two-stubs").string()},
       {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
       {"VGPU_LOG", "warn"},

@@ -12,10 +12,12 @@
 
 namespace {
 
-// One simulated H100 PCIe for the whole process (cuInit's result is fixed at the first call).
+// One simulated H100 PCIe (or vgpud's, under with_vgpud.sh) for the whole process (cuInit's result is fixed at the
+// first call).
 CUcontext context() {
   static CUcontext ctx = [] {
     setenv("VGPU_CONFIG", "/nonexistent/vgpu-shim.conf", 1);
+    setenv("VGPU_BACKEND", vgpu::test::testBackend().c_str(), 1); // sim here, remote under with_vgpud.sh
     setenv("VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").c_str(), 1);
     setenv("VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").c_str(), 1);
     unsetenv("VGPU_PROFILE");

@@ -27,7 +27,8 @@ expect() { # expect FILE TEXT...: each TEXT must occur in FILE
 
 VGPU_GPU_STAGE="$work/stage" "$here/stage-remote-checks.sh" "$build" || exit 1
 tree=$("$tree_tool" one-stub) || exit 1
-common=(VGPU_CONFIG=/nonexistent VGPU_SYSFS_ROOT="$tree" VGPU_MACHINE_ID_FILE="$here/../data/sysfs/machine-id"
+# VGPU_BACKEND=sim: the driver double (the shim) simulates explicitly; the remote runs set remote.
+common=(VGPU_CONFIG=/nonexistent VGPU_BACKEND=sim VGPU_SYSFS_ROOT="$tree" VGPU_MACHINE_ID_FILE="$here/../data/sysfs/machine-id"
   VGPU_CUDA_DRIVER="$work/stage/shim/libcuda.so.1")
 # A sanitizer build (docs/sanitizers.md): the nvcc-built programs load the instrumented shim, so the
 # sanitizer runtime goes first into everything the run starts.

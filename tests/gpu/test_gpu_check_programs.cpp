@@ -61,6 +61,7 @@ ProgramResult runOnSimulatedDevice(const std::string& program) {
   const std::map<std::string, std::string> environment = {
       {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
       {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_BACKEND", vgpu::test::testBackend()},
       {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").string()},
       {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
       {"VGPU_EXPECT_SIMULATED", "1"},

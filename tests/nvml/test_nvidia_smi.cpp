@@ -40,7 +40,7 @@ ProgramResult nvidiaSmi(const Fixture& f, const std::vector<std::string>& argume
                                     {"VGPU_LOG", "off"},
                                     {"VGPU_PROFILE", ""},
                                     {"VGPU_MATCH", ""},
-                                    {"VGPU_BACKEND", ""},
+                                    {"VGPU_BACKEND", "sim"}, // explicit: the shims never fall back to it
                                     {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
                                 },
                                 60);

@@ -17,9 +17,17 @@
 
 #include <nvml.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <spawn.h>
 #include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -42,7 +50,7 @@ ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {},
       {"VGPU_LOG", "warn"},
       {"VGPU_PROFILE", ""},
       {"VGPU_MATCH", ""},
-      {"VGPU_BACKEND", ""},
+      {"VGPU_BACKEND", "sim"},                           // explicit: the shims never fall back to it
       {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
   };
   for (const auto& [name, value] : overrides) {
@@ -50,6 +58,38 @@ ProgramResult probe(const Fixture& f, std::vector<std::string> arguments = {},
   }
   return vgpu::test::runProgram(VGPU_NVML_PROBE, arguments, environment, 60);
 }
+
+// vgpud (simulated executor) on a fresh socket for one test, stopped at the end.
+struct Vgpud {
+  std::string directory;
+  std::string endpoint;
+  pid_t pid = -1;
+  Vgpud() {
+    char pattern[] = "/tmp/vgpud-nvml-XXXXXX"; // short: sun_path holds 108 bytes
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    directory = pattern;
+    const std::string socket = directory + "/vgpud.sock";
+    endpoint = "unix:" + socket;
+    std::vector<std::string> arguments{VGPUD_PATH, "--listen", endpoint, "--backend", "sim", "--log-level", "warn"};
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) {
+      argv.push_back(argument.data());
+    }
+    argv.push_back(nullptr);
+    REQUIRE(::posix_spawn(&pid, VGPUD_PATH, nullptr, nullptr, argv.data(), environ) == 0);
+    for (int attempt = 0; attempt < 500 && !std::filesystem::exists(socket); ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE(std::filesystem::exists(socket));
+  }
+  ~Vgpud() {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+    std::filesystem::remove_all(directory);
+  }
+  Vgpud(const Vgpud&) = delete;
+  Vgpud& operator=(const Vgpud&) = delete;
+};
 
 std::string rc(nvmlReturn_t code) {
   return std::to_string(static_cast<int>(code));
@@ -129,18 +169,55 @@ TEST_CASE("NVML devices carry the CUDA shim's names, UUIDs and PCI identity") {
   }
 }
 
-TEST_CASE("with the work in vgpud (backend remote) NVML still presents the guest's devices and UUIDs") {
-  // NVML never connects to vgpud: nvidia-smi in the guest shows the stubs, with the UUIDs the CUDA
-  // shim presents for them through vgpud too (the guest's own).
+TEST_CASE("with the work in vgpud NVML presents the guest's devices and UUIDs, configured or by default") {
+  // NVML asks vgpud's version once (it answers): nvidia-smi in the guest shows the stubs, with the
+  // UUIDs the CUDA shim presents for them through vgpud too (the guest's own).
+  const Vgpud vgpud;
   const Fixture f = fixture("two-stubs");
-  const ProgramResult result =
-      probe(f, {}, {{"VGPU_BACKEND", "remote"}, {"VGPU_ENDPOINT", "unix:/nonexistent/vgpud.sock"}});
-  INFO(result.output);
-  REQUIRE(result.exitCode == 0);
-  CHECK(outputValue(result.output, "count") == "2");
-  for (std::size_t i = 0; i < f.expected.devices.size(); ++i) {
-    CHECK(outputValue(result.output, std::to_string(i) + " uuid") ==
-          vgpu::device::formatGpuUuid(f.expected.devices[i].uuid));
+  for (const std::string backend : {"remote", ""}) { // "": VGPU_BACKEND unset, remote is the default
+    INFO("VGPU_BACKEND '" << backend << "'");
+    const ProgramResult result = probe(f, {}, {{"VGPU_BACKEND", backend}, {"VGPU_ENDPOINT", vgpud.endpoint}});
+    INFO(result.output);
+    REQUIRE(result.exitCode == 0);
+    CHECK(outputValue(result.output, "count") == "2");
+    for (std::size_t i = 0; i < f.expected.devices.size(); ++i) {
+      CHECK(outputValue(result.output, std::to_string(i) + " uuid") ==
+            vgpu::device::formatGpuUuid(f.expected.devices[i].uuid));
+    }
+  }
+}
+
+TEST_CASE("no vgpud answering and no backend = sim: NVML presents no device and says why once") {
+  const Fixture f = fixture("one-stub");
+  const std::string endpoint = "unix:/nonexistent-vgpu-dir/vgpud.sock";
+  struct Case {
+    const char* what;
+    std::map<std::string, std::string> variables;
+    bool configured;
+  };
+  std::vector<Case> cases = {
+      {"only VGPU_ENDPOINT", {{"VGPU_BACKEND", ""}, {"VGPU_ENDPOINT", endpoint}}, false},
+      {"backend = remote", {{"VGPU_BACKEND", "remote"}, {"VGPU_ENDPOINT", endpoint}}, true},
+  };
+  if (!std::filesystem::exists("/run/vgpud.sock")) { // else the default endpoint may have a vgpud
+    cases.push_back({"nothing configured", {{"VGPU_BACKEND", ""}, {"VGPU_ENDPOINT", ""}}, false});
+  }
+  for (Case& entry : cases) {
+    INFO(entry.what);
+    entry.variables["VGPU_LOG"] = "error";
+    const ProgramResult result = probe(f, {}, entry.variables);
+    INFO(result.output);
+    REQUIRE(result.exitCode == 0);
+    CHECK(outputValue(result.output, "init-rc") == rc(NVML_SUCCESS));
+    CHECK(outputValue(result.output, "count") == "0");
+    const std::string expectedEndpoint =
+        entry.variables["VGPU_ENDPOINT"].empty() ? "unix:/run/vgpud.sock" : entry.variables["VGPU_ENDPOINT"];
+    const std::string line = "error: nvmlInit: no device: cannot reach vgpud at " + expectedEndpoint + ": ";
+    const std::size_t first = result.output.find(line);
+    CHECK(first != std::string::npos);
+    CHECK(result.output.find(line, first + 1) == std::string::npos); // one line, however often nvmlInit runs
+    CHECK((result.output.find("no backend is configured, so the shim uses vgpud") != std::string::npos) ==
+          !entry.configured);
   }
 }
 

@@ -39,7 +39,7 @@ struct LiveFixture {
             {"VGPU_MACHINE_ID_FILE", vgpu::test::machineIdFile()},
             {"VGPU_PROFILE", ""},
             {"VGPU_MATCH", ""},
-            {"VGPU_BACKEND", ""},
+            {"VGPU_BACKEND", "sim"}, // explicit: the shims never fall back to it
             {"VGPU_TELEMETRY", ""},
             {"VGPU_LOG", "off"},
             {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},

@@ -39,7 +39,7 @@ TEST_CASE("nvtop shows every presented device") {
                                  {"VGPU_LOG", "off"},
                                  {"VGPU_PROFILE", ""},
                                  {"VGPU_MATCH", ""},
-                                 {"VGPU_BACKEND", ""},
+                                 {"VGPU_BACKEND", "sim"}, // explicit: the shims never fall back to it
                                  {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
                                  {"TERM", "xterm"},
                                  {"HOME", vgpu::test::scratchDir("nvtop-home").string()},

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -172,6 +173,11 @@ std::filesystem::path buildSysfsTree(const std::string& name) {
     }
   }
   return root;
+}
+
+std::string testBackend() {
+  const char* configured = std::getenv("VGPU_BACKEND"); // NOLINT(concurrency-mt-unsafe): tests read only
+  return configured != nullptr && configured[0] != '\0' ? configured : "sim";
 }
 
 } // namespace vgpu::test

@@ -11,4 +11,9 @@ namespace vgpu::test {
 // its root (the directory to use as sysfs_root). Throws std::runtime_error on a bad description.
 std::filesystem::path buildSysfsTree(const std::string& name);
 
+// The backend for a test's shim on a fixture tree: VGPU_BACKEND when the test runs under
+// tests/vgpud/with_vgpud.sh (remote), otherwise "sim", chosen explicitly because the shims never
+// fall back to the simulated device on their own (docs/configuration.md).
+std::string testBackend();
+
 } // namespace vgpu::test

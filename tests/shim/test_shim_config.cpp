@@ -30,7 +30,7 @@ void writeFile(const std::filesystem::path& path, const std::string& text) {
 
 std::string describe(const ShimConfig& config, const std::vector<ConfigProblem>& problems) {
   std::ostringstream out;
-  out << "backend=" << backendName(config.backend) << "\n";
+  out << "backend=" << (config.backend ? backendName(*config.backend) : "unset") << "\n";
   out << "endpoint=" << config.endpoint << "\n";
   out << "sysfs_root=" << config.sysfsRoot << "\n";
   out << "machine_id_file=" << config.machineIdFile << "\n";
@@ -113,7 +113,11 @@ TEST_CASE("with no file and no environment the defaults apply") {
   env.values["VGPU_CONFIG"] = (dir / "shim.conf").string();
   const ConfigLoad load = loadShimConfig(env.lookup());
   CHECK_FALSE(load.fileFound);
-  CHECK(load.config.backend == Backend::Simulated);
+  // No backend chosen: the configuration says so, and the shims use vgpud, never the simulator.
+  CHECK_FALSE(load.config.backend.has_value());
+  CHECK(effectiveBackend(load.config) == Backend::Remote);
+  CHECK_FALSE(simulatedExplicitly(load.config));
+  CHECK(describeBackend(load.config) == "remote (default: no backend configured)");
   CHECK(load.config.endpoint == "unix:/run/vgpud.sock");
   CHECK(load.config.sysfsRoot == "/sys");
   CHECK(load.config.machineIdFile == "/etc/machine-id");
@@ -180,6 +184,41 @@ TEST_CASE("the file is read, then VGPU_* variables override it") {
   }
 }
 
+TEST_CASE("an endpoint alone does not choose a backend; only backend = sim selects the simulator") {
+  const auto dir = vgpu::test::scratchDir("config-backend-choice");
+  FakeEnvironment env;
+  env.values["VGPU_CONFIG"] = (dir / "shim.conf").string();
+  SECTION("endpoint in the file") {
+    writeFile(dir / "shim.conf", "endpoint = tcp:gpu-host:7300\n");
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK_FALSE(load.config.backend.has_value());
+    CHECK(effectiveBackend(load.config) == Backend::Remote);
+    CHECK(load.config.endpoint == "tcp:gpu-host:7300");
+  }
+  SECTION("VGPU_ENDPOINT alone") {
+    env.values["VGPU_ENDPOINT"] = "unix:/run/vgpu/vgpud.sock";
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK_FALSE(load.config.backend.has_value());
+    CHECK(effectiveBackend(load.config) == Backend::Remote);
+  }
+  SECTION("an empty VGPU_BACKEND is a problem and chooses nothing") {
+    env.values["VGPU_BACKEND"] = "";
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(hasProblem(load, "VGPU_BACKEND", "backend: empty value"));
+    CHECK_FALSE(load.config.backend.has_value());
+  }
+  SECTION("backend = sim in the file, and VGPU_BACKEND=sim") {
+    writeFile(dir / "shim.conf", "backend = sim\n");
+    CHECK(simulatedExplicitly(loadShimConfig(env.lookup()).config));
+    writeFile(dir / "shim.conf", "");
+    env.values["VGPU_BACKEND"] = "sim";
+    const ConfigLoad load = loadShimConfig(env.lookup());
+    CHECK(simulatedExplicitly(load.config));
+    CHECK(effectiveBackend(load.config) == Backend::Simulated);
+    CHECK(describeBackend(load.config) == "sim");
+  }
+}
+
 TEST_CASE("an oversized or unreadable configuration file is a problem, not a failure") {
   const auto dir = vgpu::test::scratchDir("config-bad-file");
   FakeEnvironment env;
@@ -190,7 +229,7 @@ TEST_CASE("an oversized or unreadable configuration file is a problem, not a fai
     env.values["VGPU_CONFIG"] = (dir / "big.conf").string();
     const ConfigLoad load = loadShimConfig(env.lookup());
     CHECK(hasProblem(load, (dir / "big.conf").string(), "larger than 65536 bytes"));
-    CHECK(load.config.backend == Backend::Simulated); // nothing of it applied
+    CHECK_FALSE(load.config.backend.has_value()); // nothing of it applied
   }
   SECTION("exactly 64 KiB is accepted") {
     std::string text = "backend = remote\n#";

@@ -35,6 +35,7 @@ Outcome cuInitWith(const std::vector<std::pair<std::string, std::string>>& varia
     ::setenv("VGPU_LOG", "off", 1);
     ::setenv("VGPU_TELEMETRY", "off", 1);
     ::setenv("VGPU_CONFIG", "/nonexistent/vgpu-shim.conf", 1);
+    ::setenv("VGPU_BACKEND", "sim", 1); // the cases that test the remote backend set it
     for (const auto& [name, value] : variables) {
       ::setenv(name.c_str(), value.c_str(), 1);
     }

@@ -26,6 +26,7 @@ namespace vgpu::test {
 std::map<std::string, std::string> probeEnvironment(const std::filesystem::path& runtimeDir) {
   static const std::filesystem::path sysfs = buildSysfsTree("one-stub");
   return {{"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+          {"VGPU_BACKEND", "sim"}, // explicit: the shims never fall back to the simulated device
           {"VGPU_SYSFS_ROOT", sysfs.string()},
           {"VGPU_MACHINE_ID_FILE", (dataDir() / "sysfs" / "machine-id").string()},
           {"VGPU_PROFILE", ""},

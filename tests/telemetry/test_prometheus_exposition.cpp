@@ -127,6 +127,8 @@ TEST_CASE("the exposition of a snapshot passes the checker with the documented f
   CHECK(valueOf(result, "vgpu_call_latency_seconds_count", {{"pid", "4242"}}) == 1234);
   CHECK(std::isnan(valueOf(result, "vgpu_call_latency_seconds", {{"pid", "77"}, {"quantile", "0.5"}})));
   CHECK(valueOf(result, "vgpu_process_info", {{"pid", "77"}, {"endpoint", "unix:/run/vgpud.sock"}}) == 1);
+  // vgpud's simulated executor (the hello's executor) is labelled as simulated.
+  CHECK(valueOf(result, "vgpu_process_info", {{"pid", "77"}, {"simulated", "true"}}) == 1);
   // The older shim (no calls member) has no latency series rather than invented zeros.
   for (const auto& sample : result.family("vgpu_call_latency_seconds")->samples) {
     CHECK(sample.labels.at("pid") != "5000");

@@ -276,6 +276,8 @@ TEST_CASE("vgpuctl ps, watch, top and metrics --once read the probe", "[telemetr
   CHECK(row.value(QStringLiteral("user")).toString() == userName(::geteuid()));
   CHECK(row.value(QStringLiteral("executable")).toString().contains(u"telemetry_probe"));
   CHECK(row.value(QStringLiteral("backend")).toString() == u"simulated");
+  CHECK(row.value(QStringLiteral("executor")).toString() == u"simulated");
+  CHECK(row.value(QStringLiteral("simulated")).toBool());
   CHECK(row.value(QStringLiteral("vram_used_bytes")).toDouble() >= static_cast<double>(kAllocationBytes));
   CHECK(row.value(QStringLiteral("devices")).toArray().at(0).toString().startsWith(u"GPU-"));
   CHECK(row.contains(QStringLiteral("launches_per_second")));
@@ -284,6 +286,8 @@ TEST_CASE("vgpuctl ps, watch, top and metrics --once read the probe", "[telemetr
   CHECK(text.code == 0);
   CHECK(text.out.startsWith(u"PID"));
   CHECK(text.out.contains(QString::number(pid)));
+  // The simulated device is never shown as a plain GPU: the table says what it does not do.
+  CHECK(text.out.contains(u"simulated: no GPU runs these processes' kernels"));
 
   const auto watch = vgpu::test::vgpuctl({QStringLiteral("watch"), QStringLiteral("--json"),
                                           QStringLiteral("--interval"), QStringLiteral("50"), QStringLiteral("--count"),
@@ -299,6 +303,7 @@ TEST_CASE("vgpuctl ps, watch, top and metrics --once read the probe", "[telemetr
     CHECK(document.object().value(QStringLiteral("type")).toString() == u"sample");
     CHECK(document.object().value(QStringLiteral("pid")).toInteger() == pid);
     CHECK(document.object().value(QStringLiteral("devices")).isArray());
+    CHECK(document.object().value(QStringLiteral("simulated")).toBool()); // from the probe's hello
   }
 
   const auto top =
@@ -308,6 +313,8 @@ TEST_CASE("vgpuctl ps, watch, top and metrics --once read the probe", "[telemetr
   CHECK(top.out.count(QStringLiteral("vgpuctl top")) == 3);
   CHECK_FALSE(top.out.contains(u'\x1b')); // not a terminal: plain frames
   CHECK(top.out.contains(QString::number(pid)));
+  CHECK(top.out.contains(u"telemetry_probe [simulated]"));
+  CHECK(top.out.contains(u"simulated: no GPU runs these processes' kernels"));
 
   const auto metrics =
       vgpu::test::vgpuctl({QStringLiteral("metrics"), QStringLiteral("--once"), QStringLiteral("--runtime-dir"), dir});

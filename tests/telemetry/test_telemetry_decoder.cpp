@@ -56,6 +56,19 @@ TEST_CASE("hello with endpoint and log level", "[telemetry][decoder]") {
   CHECK(hello.uid == 0);
   REQUIRE(hello.devices.size() == 2);
   CHECK(hello.device(1)->name == u"B");
+  // No "simulated" flag (older shims): vgpud's simulated executor still counts as simulated.
+  CHECK_FALSE(hello.simulatedFlag.has_value());
+  CHECK(hello.simulated());
+}
+
+TEST_CASE("hello with the simulated flag: a GPU behind vgpud is not simulated", "[telemetry][decoder]") {
+  const auto hello = decodeAs<ProcessHello>(QStringLiteral("hello-simulated-flag.json"));
+  CHECK(hello.executor == u"cuda");
+  REQUIRE(hello.simulatedFlag.has_value());
+  CHECK_FALSE(*hello.simulatedFlag);
+  CHECK_FALSE(hello.simulated());
+  const auto inProcess = decodeAs<ProcessHello>(QStringLiteral("hello-v1.json"));
+  CHECK(inProcess.simulated()); // backend "simulated", from the oldest shims
 }
 
 TEST_CASE("sample of protocol 1: memory, launches, copies; no call figures", "[telemetry][decoder]") {

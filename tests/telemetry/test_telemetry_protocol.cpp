@@ -170,8 +170,13 @@ TEST_CASE("replies are single-line objects with the documented fields") {
   hello.endpoint = "in-process";
   hello.executor = "simulated";
   hello.logLevel = "warn";
+  // "simulated" follows the executor: true for the simulated device, in-process or in vgpud.
   CHECK(encodeHello(hello).find("\"backend\":\"simulated\",\"endpoint\":\"in-process\",\"executor\":\"simulated\","
-                                "\"log_level\":\"warn\",") != std::string::npos);
+                                "\"simulated\":true,\"log_level\":\"warn\",") != std::string::npos);
+  hello.backend = "remote";
+  hello.endpoint = "unix:/run/vgpud.sock";
+  hello.executor = "cuda";
+  CHECK(encodeHello(hello).find("\"executor\":\"cuda\",\"simulated\":false,") != std::string::npos);
 }
 
 TEST_CASE("access: root and the owner always, others only through the group") {

@@ -88,6 +88,8 @@ TEST_CASE("a subscriber sees VRAM, allocations, launches and copies follow the p
   CHECK(jsonNumber(hello, "pid") == ready.pid);
   CHECK(jsonNumber(hello, "uid") == ::geteuid());
   CHECK(jsonString(hello, "backend") == "simulated");
+  // The hello says the device is simulated in a flag of its own (docs/telemetry-protocol.md).
+  CHECK(hello.find("\"simulated\":true") != std::string::npos);
   CHECK(jsonString(hello, "executable").value_or("").find("telemetry_probe") != std::string::npos);
   CHECK(jsonString(hello, "uuid").value_or("").rfind("GPU-", 0) == 0);
   CHECK(jsonString(hello, "pci_bus_id").has_value());

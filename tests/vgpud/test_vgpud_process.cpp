@@ -160,6 +160,7 @@ std::pair<int, std::string> startCuda(const std::string& driver, bool allowDoubl
     variables.emplace_back("VGPUD_TEST_DRIVER_DOUBLE=1");
     variables.emplace_back("VGPU_SYSFS_ROOT=" + dir); // an empty bus, whatever this machine has
     variables.emplace_back("VGPU_CONFIG=/nonexistent");
+    variables.emplace_back("VGPU_BACKEND=sim"); // the double is the shim's simulated device, chosen explicitly
   }
   std::vector<char*> envp;
   for (std::string& variable : variables) {

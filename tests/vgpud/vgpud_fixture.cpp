@@ -46,6 +46,7 @@ VgpudProcess::VgpudProcess(const std::vector<std::string>& extraArguments) {
     variables.emplace_back("VGPUD_TEST_DRIVER_DOUBLE=1");
     variables.emplace_back("VGPU_SYSFS_ROOT=" + buildSysfsTree("two-stubs").string());
     variables.emplace_back("VGPU_CONFIG=/nonexistent");
+    variables.emplace_back("VGPU_BACKEND=sim"); // the double is the shim's simulated device, chosen explicitly
   }
   std::vector<char*> envp;
   for (std::string& variable : variables) {

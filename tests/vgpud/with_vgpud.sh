@@ -50,7 +50,8 @@ while :; do
     "$vgpud" --listen "unix:$socket" --listen "vsock:1:$port" --token-file "$dir/token" \
       --backend sim --log-level info 2>"$log" &
   elif [ -n "$cuda_double" ]; then
-    env -u VGPU_BACKEND -u VGPU_ENDPOINT VGPUD_TEST_DRIVER_DOUBLE=1 VGPU_SYSFS_ROOT="$tree" \
+    # The double is the shim's simulated device, chosen explicitly (never the shim's default).
+    env -u VGPU_ENDPOINT VGPU_BACKEND=sim VGPUD_TEST_DRIVER_DOUBLE=1 VGPU_SYSFS_ROOT="$tree" \
       VGPU_CONFIG=/nonexistent VGPU_MACHINE_ID_FILE="$(dirname "$0")/../data/sysfs/machine-id" \
       "$vgpud" --listen "unix:$socket" --backend cuda --cuda-driver "$cuda_double/libcuda.so.1" \
       --log-level info 2>"$log" &

@@ -130,6 +130,9 @@ std::string encodeHello(const HelloInfo& hello) {
   json.key("backend").value(hello.backend);
   json.key("endpoint").value(hello.endpoint);
   json.key("executor").value(hello.executor);
+  // Derived, not stored: a flag that cannot disagree with the executor, for readers that only want
+  // to know whether kernels really run.
+  json.key("simulated").value(hello.executor == "simulated");
   json.key("log_level").value(hello.logLevel);
   json.key("devices").beginArray();
   for (std::size_t i = 0; i < hello.devices.size(); ++i) {

@@ -19,6 +19,10 @@ inline constexpr std::size_t kMaxConfigFileBytes = std::size_t{64} * 1024;
 
 enum class Backend { Simulated, Remote };
 
+// What runs when nobody chose a backend: vgpud at the endpoint. The simulated device presents an
+// ordinary-looking GPU whose kernels never run, so it is only ever used when chosen explicitly.
+inline constexpr Backend kDefaultBackend = Backend::Remote;
+
 // A PCI vendor:device pair, as written "10de:2331".
 struct PciId {
   std::uint16_t vendorId = 0;
@@ -33,7 +37,7 @@ struct ProfileMapping {
 };
 
 struct ShimConfig {
-  Backend backend = Backend::Simulated;
+  std::optional<Backend> backend; // empty: not configured (neither backend= nor VGPU_BACKEND)
   std::string endpoint = "unix:/run/vgpud.sock";
   std::string tokenFile; // token_file: vgpud's token, for tcp:/vsock: endpoints (empty: none)
   std::string sysfsRoot = "/sys";
@@ -76,8 +80,21 @@ ConfigLoad loadShimConfig(const EnvironmentLookup& env);
 // The process environment (getenv), for production callers.
 EnvironmentLookup processEnvironment();
 
+// The backend the shims run: the configured one, else kDefaultBackend.
+Backend effectiveBackend(const ShimConfig& config);
+
+// The simulated device was chosen explicitly (backend = sim or VGPU_BACKEND=sim).
+bool simulatedExplicitly(const ShimConfig& config);
+
 // "sim" / "remote".
 std::string_view backendName(Backend backend);
+
+// "sim" / "remote", or "remote (default: no backend configured)" when nothing chose one.
+std::string describeBackend(const ShimConfig& config);
+
+// Appended to a shim's "cannot reach vgpud" line when no backend was configured: the admin may not
+// know that vgpud is expected, nor which file to fix. Empty when a backend was chosen.
+std::string unconfiguredBackendAdvice(const ConfigLoad& load);
 
 // Parses "10de:2331" (exactly four hex digits each side). Returns false on anything else.
 bool parsePciId(std::string_view text, PciId& id);
