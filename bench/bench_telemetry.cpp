@@ -114,8 +114,7 @@ int child() {
   while (std::getline(std::cin, line)) {
     if (line.rfind("run ", 0) == 0 || line.rfind("mix ", 0) == 0) {
       const auto duration = std::chrono::milliseconds(std::stol(line.substr(4)));
-      const LoopResult result =
-          line[0] == 'm' ? runMix(kernel, target, duration) : runLoop(kernel, target, duration);
+      const LoopResult result = line[0] == 'm' ? runMix(kernel, target, duration) : runLoop(kernel, target, duration);
       if (result.status != 0) {
         std::cout << "error a call failed (CUresult bits " << result.status << ")" << std::endl;
       } else {

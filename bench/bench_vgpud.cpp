@@ -208,10 +208,10 @@ int main(int argc, char** argv) {
     channelTime = std::min(channelTime, transport == "tcp" ? vgpu::bench::tcpBulkSeconds(kBytes) : memcpyTime);
     toDevice = std::min(toDevice, bestOf(1, [&] { check(cuMemcpyHtoD(buffer, a.data(), kBytes), "cuMemcpyHtoD"); }));
     toHost = std::min(toHost, bestOf(1, [&] { check(cuMemcpyDtoH(b.data(), buffer, kBytes), "cuMemcpyDtoH"); }));
-    pinnedToDevice = std::min(
-        pinnedToDevice, bestOf(1, [&] { check(cuMemcpyHtoD(buffer, pinnedIn, kBytes), "cuMemcpyHtoD pinned"); }));
-    pinnedToHost = std::min(
-        pinnedToHost, bestOf(1, [&] { check(cuMemcpyDtoH(pinnedOut, buffer, kBytes), "cuMemcpyDtoH pinned"); }));
+    pinnedToDevice = std::min(pinnedToDevice,
+                              bestOf(1, [&] { check(cuMemcpyHtoD(buffer, pinnedIn, kBytes), "cuMemcpyHtoD pinned"); }));
+    pinnedToHost = std::min(pinnedToHost,
+                            bestOf(1, [&] { check(cuMemcpyDtoH(pinnedOut, buffer, kBytes), "cuMemcpyDtoH pinned"); }));
   }
   if (b != a) {
     std::fprintf(stderr, "bench_vgpud: error: 64 MiB round trip changed the data\n");
@@ -277,8 +277,8 @@ int main(int argc, char** argv) {
 
   const double memcpyBandwidth = kBytes / memcpyTime / 1e9;
   std::printf("transport %s\n", transport.c_str());
-  std::printf("raw %s ping-pong: %.2f us; sync call through shim -> vgpud: %.2f us\n", networked ? "tcp" : "unix",
-              raw, sync);
+  std::printf("raw %s ping-pong: %.2f us; sync call through shim -> vgpud: %.2f us\n", networked ? "tcp" : "unix", raw,
+              sync);
   std::printf("memcpy 64 MiB: %.2f GB/s; raw channel 64 MiB (%s): %.2f GB/s; pageable HtoD %.2f GB/s, DtoH %.2f "
               "GB/s; pinned HtoD %.2f GB/s, DtoH %.2f GB/s\n",
               memcpyBandwidth, transport == "tcp" ? "tcp socket" : "memcpy", kBytes / channelTime / 1e9,

@@ -342,8 +342,9 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       continue;
     }
     constexpr std::array<std::string_view, 11> kValued = {
-      "--listen",   "--log-level",   "--backend",  "--vram-quota",    "--config",           "--token-file",
-      "--cuda-driver", "--priority", "--priority-uid", "--shared-region", "--shared-region-size"};
+        "--listen",       "--log-level",     "--backend",           "--vram-quota",
+        "--config",       "--token-file",    "--cuda-driver",       "--priority",
+        "--priority-uid", "--shared-region", "--shared-region-size"};
     bool known = argument.rfind("--", 0) == 0 && findLimit(argument.substr(2)) != nullptr;
     for (std::string_view name : kValued) {
       known = known || argument == name;

@@ -32,7 +32,7 @@ struct Options {
   DaemonLimits limits;                                  // max-sessions, hello-timeout, ... (kLimitOptions)
   std::vector<GuestRegionSpec> guestRegions;            // shared-region = PATH (repeatable): one per VM guest
   std::uint64_t guestRegionBytes = std::uint64_t{256} << 20; // shared-region-size: for regions vgpud creates
-  std::string configFile;                               // --config
+  std::string configFile;                                    // --config
   bool showHelp = false;
   bool showVersion = false;
 };

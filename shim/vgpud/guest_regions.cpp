@@ -230,7 +230,8 @@ bool GuestRegions::release(int index, std::uint64_t offset, std::uint64_t sessio
   PageTable& table = *regions_[static_cast<std::size_t>(index)].table;
   const std::uint64_t first = offset / kGuestRegionPageBytes;
   const TableLock lock(table.mutex);
-  if (first == 0 || first >= table.pages || table.entries()[first].owner != session || table.entries()[first].run == 0) {
+  if (first == 0 || first >= table.pages || table.entries()[first].owner != session ||
+      table.entries()[first].run == 0) {
     return false;
   }
   const std::uint64_t run = table.entries()[first].run;

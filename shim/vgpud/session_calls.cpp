@@ -304,8 +304,7 @@ CUresult copyHostToDevice(Session& session, Reader& request, Writer&, bool async
   const bool fits = copyShape(request, width, height, bytes);
   std::span<std::uint8_t> data;
   std::uint8_t source = 0;
-  if (!hostData(session, request, fits ? bytes : 0, data, source) || !fits ||
-      !shapeFits(width, height, dstPitch)) {
+  if (!hostData(session, request, fits ? bytes : 0, data, source) || !fits || !shapeFits(width, height, dstPitch)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   cuda::CopyEndpoint to{true, dst, nullptr, dstPitch};

@@ -323,8 +323,8 @@ TEST_CASE("shared_device names the guest's shared-memory device by id or path, o
   const Case cases[] = {
       {"shared_device = off", "", "", false},
       {"shared_device = 1b36:0010", "1b36:0010", "", false},
-      {"shared_device = /sys/bus/pci/devices/0000:00:06.0/resource2", "",
-       "/sys/bus/pci/devices/0000:00:06.0/resource2", false},
+      {"shared_device = /sys/bus/pci/devices/0000:00:06.0/resource2", "", "/sys/bus/pci/devices/0000:00:06.0/resource2",
+       false},
       {"shared_device = resource2", "1af4:1110", "", true}, // relative: refused, the default stays
       {"shared_device = 1af4", "1af4:1110", "", true},
       {"shared_device = ivshmem", "1af4:1110", "", true},

@@ -6,9 +6,9 @@
 
 #include "daemon_options.h"
 #include "guest_regions.h"
+#include "raw_wire_client.h"
 #include "remote/guest_region.h"
 #include "sysfs_fixture.h"
-#include "raw_wire_client.h"
 #include "tcp_daemon.h"
 #include "vgpud_fixture.h"
 
@@ -140,7 +140,7 @@ TEST_CASE("slices of a guest region belong to one session each and are freed wit
   CHECK(a.bytes == kGuestRegionPageBytes);
   CHECK(b.bytes == 2 * kGuestRegionPageBytes);
   CHECK((b.offset >= a.offset + a.bytes || a.offset >= b.offset + b.bytes));
-  CHECK_FALSE(regions.release(0, a.offset, 2)); // not session 2's
+  CHECK_FALSE(regions.release(0, a.offset, 2));                         // not session 2's
   CHECK_FALSE(regions.release(0, a.offset + kGuestRegionPageBytes, 1)); // not a slice's start
   CHECK(regions.pagesInUse(0) == 3);
   RegionSlice rest;
@@ -199,32 +199,34 @@ TEST_CASE("over the wire a session attaches its guest region only with the regio
     }
     REQUIRE(::pwrite(fd, pattern.data(), pattern.size(), static_cast<off_t>(pinnedOffset)) == 4096);
     fields.clear();
-    REQUIRE(vgpu::test::call(first.get(), vgpu::test::callFrame(Call::MemAlloc, 10, 0, std::int32_t{0},
-                                                                std::uint64_t{4096}, std::uint8_t{0}),
-                             &fields) == CUDA_SUCCESS);
+    REQUIRE(vgpu::test::call(
+                first.get(),
+                vgpu::test::callFrame(Call::MemAlloc, 10, 0, std::int32_t{0}, std::uint64_t{4096}, std::uint8_t{0}),
+                &fields) == CUDA_SUCCESS);
     const auto device = vgpu::wire::Reader(fields).get<std::uint64_t>();
-    CHECK(vgpu::test::call(first.get(), vgpu::test::callFrame(Call::CopyHostToDevice, 11, 0, device, std::uint64_t{4096},
-                                                              std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{1},
-                                                              std::uint8_t{2}, std::uint64_t{0}, region)) ==
-          CUDA_SUCCESS);
+    CHECK(vgpu::test::call(first.get(),
+                           vgpu::test::callFrame(Call::CopyHostToDevice, 11, 0, device, std::uint64_t{4096},
+                                                 std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{1},
+                                                 std::uint8_t{2}, std::uint64_t{0}, region)) == CUDA_SUCCESS);
     // Back into the staging slice (destination 1), read from the file: the same bytes.
-    CHECK(vgpu::test::call(first.get(), vgpu::test::callFrame(Call::CopyDeviceToHost, 12, 0, device, std::uint64_t{4096},
-                                                              std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{1},
-                                                              std::uint8_t{1}, std::uint64_t{0})) == CUDA_SUCCESS);
+    CHECK(
+        vgpu::test::call(first.get(), vgpu::test::callFrame(Call::CopyDeviceToHost, 12, 0, device, std::uint64_t{4096},
+                                                            std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{1},
+                                                            std::uint8_t{1}, std::uint64_t{0})) == CUDA_SUCCESS);
     std::vector<std::uint8_t> back(4096);
     REQUIRE(::pread(fd, back.data(), back.size(), static_cast<off_t>(stagingOffset)) == 4096);
     ::close(fd);
     CHECK(back == pattern);
 
     // Past the staging slice, or a region id of the other session: refused.
-    CHECK(vgpu::test::call(first.get(), vgpu::test::callFrame(Call::CopyDeviceToHost, 13, 0, device,
-                                                              std::uint64_t{4096}, std::uint64_t{0}, std::uint64_t{4096},
-                                                              std::uint64_t{1}, std::uint8_t{1},
-                                                              std::uint64_t{stagingBytes - 100})) != CUDA_SUCCESS);
-    CHECK(vgpu::test::call(second.get(), vgpu::test::callFrame(Call::CopyHostToDevice, 14, 0, device,
-                                                               std::uint64_t{4096}, std::uint64_t{0}, std::uint64_t{4096},
-                                                               std::uint64_t{1}, std::uint8_t{2}, std::uint64_t{0},
-                                                               region)) != CUDA_SUCCESS);
+    CHECK(vgpu::test::call(first.get(),
+                           vgpu::test::callFrame(Call::CopyDeviceToHost, 13, 0, device, std::uint64_t{4096},
+                                                 std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{1},
+                                                 std::uint8_t{1}, std::uint64_t{stagingBytes - 100})) != CUDA_SUCCESS);
+    CHECK(vgpu::test::call(second.get(),
+                           vgpu::test::callFrame(Call::CopyHostToDevice, 14, 0, device, std::uint64_t{4096},
+                                                 std::uint64_t{0}, std::uint64_t{4096}, std::uint64_t{1},
+                                                 std::uint8_t{2}, std::uint64_t{0}, region)) != CUDA_SUCCESS);
   }
 
   SECTION("a session that takes the whole region gives it back when it ends") {
@@ -260,9 +262,9 @@ TEST_CASE("vgpud refuses --shared-region without a network listener, and a bad s
   }
   auto relative = parseOptions({"--listen", "unix:/tmp/x.sock", "--shared-region", "guest"});
   CHECK_FALSE(relative.options);
-  auto good = parseOptions({"--listen", "unix:/tmp/x.sock", "--listen", "tcp:127.0.0.1:7000", "--token-file",
-                            "/etc/vgpu/token", "--shared-region", "/dev/shm/a", "--shared-region", "/dev/shm/b",
-                            "--shared-region-size", "64MiB"});
+  auto good =
+      parseOptions({"--listen", "unix:/tmp/x.sock", "--listen", "tcp:127.0.0.1:7000", "--token-file", "/etc/vgpu/token",
+                    "--shared-region", "/dev/shm/a", "--shared-region", "/dev/shm/b", "--shared-region-size", "64MiB"});
   REQUIRE(good.options);
   REQUIRE(good.options->guestRegions.size() == 2);
   CHECK(good.options->guestRegions[1].createBytes == std::uint64_t{64} << 20);

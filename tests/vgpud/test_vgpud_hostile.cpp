@@ -22,10 +22,10 @@
 
 using namespace std::chrono_literals;
 using vgpu::FileDescriptor;
-using vgpu::test::RawFrame;
-using vgpu::test::TcpDaemon;
 using vgpu::test::kToken;
+using vgpu::test::RawFrame;
 using vgpu::test::session;
+using vgpu::test::TcpDaemon;
 using vgpu::test::VgpudProcess;
 using vgpu::wire::Call;
 

@@ -71,8 +71,7 @@ bool mapGuestRegion(const device::ShimConfig& config, GuestRegionMapping& out, s
     }
     // BAR 2 is ivshmem's shared memory (BAR 0 its registers); resource2_wc maps it
     // write-combined where the platform offers that.
-    const std::string directory =
-        config.sysfsRoot + "/bus/pci/devices/" + device::formatPciAddress(candidate.address);
+    const std::string directory = config.sysfsRoot + "/bus/pci/devices/" + device::formatPciAddress(candidate.address);
     enableDevice(directory);
     std::string tried;
     for (const char* name : {"/resource2_wc", "/resource2"}) {

@@ -17,7 +17,7 @@ using wire::Call;
 using wire::Reader;
 using wire::Writer;
 
-constexpr std::size_t kInlineBytes = std::size_t{64} * 1024;   // copies up to this size travel in the frame
+constexpr std::size_t kInlineBytes = std::size_t{64} * 1024; // copies up to this size travel in the frame
 // A piece of a copy in a frame (tcp): as large as vgpud takes inline (a frame's payload less room for
 // the fields), so a 64 MiB copy is 65 frames.
 constexpr std::size_t kInlinePiece = wire::kMaxPayload - 4096;

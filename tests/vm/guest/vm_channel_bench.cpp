@@ -127,8 +127,7 @@ struct RoundTrip {
 };
 
 // Times `once` kWarmup + kRounds times; the figures of the last kRounds.
-template <typename Once>
-RoundTrip timeRounds(Once once) {
+template <typename Once> RoundTrip timeRounds(Once once) {
   std::vector<double> micros;
   micros.reserve(kRounds);
   for (int i = 0; i < kWarmup + kRounds; ++i) {
