@@ -621,12 +621,6 @@ __attribute__((visibility("default"))) int cuModuleGetTexRef() {
 __attribute__((visibility("default"))) int cuProfilerInitialize() {
   return vgpu::cuda::reportUnsupported("cuProfilerInitialize"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuProfilerStart() {
-  return vgpu::cuda::reportUnsupported("cuProfilerStart"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuProfilerStop() {
-  return vgpu::cuda::reportUnsupported("cuProfilerStop"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuSignalExternalSemaphoresAsync() {
   return vgpu::cuda::reportUnsupported("cuSignalExternalSemaphoresAsync"), kNotSupported;
 }
@@ -1015,8 +1009,6 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuModuleGetSurfRef", reinterpret_cast<void*>(&cuModuleGetSurfRef)},
     {"cuModuleGetTexRef", reinterpret_cast<void*>(&cuModuleGetTexRef)},
     {"cuProfilerInitialize", reinterpret_cast<void*>(&cuProfilerInitialize)},
-    {"cuProfilerStart", reinterpret_cast<void*>(&cuProfilerStart)},
-    {"cuProfilerStop", reinterpret_cast<void*>(&cuProfilerStop)},
     {"cuSignalExternalSemaphoresAsync", reinterpret_cast<void*>(&cuSignalExternalSemaphoresAsync)},
     {"cuSignalExternalSemaphoresAsync_ptsz", reinterpret_cast<void*>(&cuSignalExternalSemaphoresAsync_ptsz)},
     {"cuStreamAttachMemAsync", reinterpret_cast<void*>(&cuStreamAttachMemAsync)},

@@ -3,6 +3,7 @@
 
 #include "activity.h"
 #include "call_statistics.h"
+#include "profiler_marks.h"
 #include "remote/remote_init.h"
 #include "sim/simulated_backend.h"
 #include "vgpu/device/device_identity.h"
@@ -94,6 +95,10 @@ public:
     const activity::Share share = activity::lastSecond();
     sample.kernelActivityPercent = share.kernelPercent;
     sample.memoryActivityPercent = share.memoryPercent;
+    const profiler_marks::Marks marks = profiler_marks::read();
+    sample.profilerActive = marks.active;
+    sample.profilerStarts = marks.starts;
+    sample.profilerStops = marks.stops;
     return sample;
   }
   void resetPeaks() override { DriverState::instance().backend().resetMemoryPeaks(); }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cuda.h>
+#include <cudaProfiler.h> // cuProfilerStart/Stop are declared here, not in cuda.h
 
 #define VGPU_EXPORT extern "C" __attribute__((visibility("default")))
 

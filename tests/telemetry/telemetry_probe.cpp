@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cuda.h>
+#include <cudaProfiler.h>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -123,6 +124,9 @@ int main() {
       if (check(cuCtxSynchronize_v2(nullptr), "cuCtxSynchronize_v2")) {
         std::cout << "ok" << std::endl;
       }
+    } else if (line == "profiler-start" || line == "profiler-stop") {
+      const CUresult result = line == "profiler-start" ? cuProfilerStart() : cuProfilerStop();
+      std::cout << "result " << static_cast<int>(result) << std::endl;
     } else if (line == "unsupported") {
       CUarray array = nullptr;
       CUDA_ARRAY_DESCRIPTOR descriptor{};

@@ -233,3 +233,26 @@ TEST_CASE("set-log-level changes the level hello reports and what the process lo
   INFO("log: " << text.str());
   CHECK(text.str().find("telemetry: log level warn -> debug") != std::string::npos);
 }
+
+TEST_CASE("cuProfilerStart and cuProfilerStop succeed as NVIDIA's driver does without a profiler, and mark the "
+          "samples") {
+  const fs::path runtime = vgpu::test::scratchDir("telemetry-profiler");
+  ProbeProcess probe(probeEnvironment(runtime));
+  SocketClient client(socketOf(probe, runtime));
+  REQUIRE(client.connected());
+  auto snapshot = [&client] {
+    REQUIRE(client.send("{\"cmd\":\"snapshot\"}\n"));
+    return nextOfType(client, "sample");
+  };
+  CHECK(snapshot().find("\"profiler\":{\"active\":false,\"starts\":0,\"stops\":0}") != std::string::npos);
+  REQUIRE(probe.command("profiler-start") == "result 0");
+  const std::string open = snapshot();
+  INFO(open);
+  CHECK(open.find("\"profiler\":{\"active\":true,\"starts\":1,\"stops\":0}") != std::string::npos);
+  REQUIRE(probe.command("profiler-stop") == "result 0");
+  const std::string closed = snapshot();
+  INFO(closed);
+  CHECK(closed.find("\"profiler\":{\"active\":false,\"starts\":1,\"stops\":1}") != std::string::npos);
+  CHECK(number(apiEntry(closed, "cuProfilerStart"), "calls") == 1);
+  CHECK(probe.exit() == 0);
+}

@@ -161,6 +161,7 @@ TEST_CASE("replies are single-line objects with the documented fields") {
                   "\"device_to_host\":{\"bytes\":0,\"bytes_per_second\":0},"
                   "\"device_to_device\":{\"bytes\":0,\"bytes_per_second\":0}},\"memsets\":0,\"dropped_clients\":3,"
                   "\"activity\":{\"window_ms\":1000,\"kernel_percent\":37,\"memory_percent\":4},"
+                  "\"profiler\":{\"active\":false,\"starts\":0,\"stops\":0},"
                   "\"calls\":{\"total\":0,\"errors\":0,\"window_calls\":0,"
                   "\"latency_ns\":{\"p50\":null,\"p95\":null,\"p99\":null}},\"apis\":[],\"errors\":[]}");
   CHECK(encodeError("unknown-cmd", "unknown command \"x\"") ==

@@ -188,6 +188,11 @@ std::string encodeSample(const ProcessSample& now, const ProcessSample& previous
   json.key("kernel_percent").value(static_cast<std::uint64_t>(now.kernelActivityPercent));
   json.key("memory_percent").value(static_cast<std::uint64_t>(now.memoryActivityPercent));
   json.endObject();
+  json.key("profiler").beginObject();
+  json.key("active").value(now.profilerActive);
+  json.key("starts").value(now.profilerStarts);
+  json.key("stops").value(now.profilerStops);
+  json.endObject();
   writeCalls(json, now, previous);
   json.endObject();
   return json.text();

@@ -57,6 +57,10 @@ struct ProcessSample {
   // Share (0..100) of the last second's 10 ms slots with a kernel launch / a copy or memset.
   unsigned kernelActivityPercent = 0;
   unsigned memoryActivityPercent = 0;
+  // cuProfilerStart/Stop marks: a profiled region is open; regions opened and closed so far.
+  bool profilerActive = false;
+  std::uint64_t profilerStarts = 0;
+  std::uint64_t profilerStops = 0;
 };
 
 class TelemetrySource {
