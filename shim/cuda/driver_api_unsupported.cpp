@@ -651,18 +651,6 @@ __attribute__((visibility("default"))) int cuStreamBeginCaptureToGraph() {
 __attribute__((visibility("default"))) int cuStreamBeginCaptureToGraph_ptsz() {
   return vgpu::cuda::reportUnsupported("cuStreamBeginCaptureToGraph_ptsz"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuStreamCopyAttributes() {
-  return vgpu::cuda::reportUnsupported("cuStreamCopyAttributes"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuStreamCopyAttributes_ptsz() {
-  return vgpu::cuda::reportUnsupported("cuStreamCopyAttributes_ptsz"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuStreamGetAttribute() {
-  return vgpu::cuda::reportUnsupported("cuStreamGetAttribute"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuStreamGetAttribute_ptsz() {
-  return vgpu::cuda::reportUnsupported("cuStreamGetAttribute_ptsz"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuStreamGetCaptureInfo() {
   return vgpu::cuda::reportUnsupported("cuStreamGetCaptureInfo"), kNotSupported;
 }
@@ -674,12 +662,6 @@ __attribute__((visibility("default"))) int cuStreamGetCtx_v2() {
 }
 __attribute__((visibility("default"))) int cuStreamGetCtx_v2_ptsz() {
   return vgpu::cuda::reportUnsupported("cuStreamGetCtx_v2_ptsz"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuStreamSetAttribute() {
-  return vgpu::cuda::reportUnsupported("cuStreamSetAttribute"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuStreamSetAttribute_ptsz() {
-  return vgpu::cuda::reportUnsupported("cuStreamSetAttribute_ptsz"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuStreamUpdateCaptureDependencies() {
   return vgpu::cuda::reportUnsupported("cuStreamUpdateCaptureDependencies"), kNotSupported;
@@ -1019,16 +1001,10 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuStreamBatchMemOp_v2_ptsz", reinterpret_cast<void*>(&cuStreamBatchMemOp_v2_ptsz)},
     {"cuStreamBeginCaptureToGraph", reinterpret_cast<void*>(&cuStreamBeginCaptureToGraph)},
     {"cuStreamBeginCaptureToGraph_ptsz", reinterpret_cast<void*>(&cuStreamBeginCaptureToGraph_ptsz)},
-    {"cuStreamCopyAttributes", reinterpret_cast<void*>(&cuStreamCopyAttributes)},
-    {"cuStreamCopyAttributes_ptsz", reinterpret_cast<void*>(&cuStreamCopyAttributes_ptsz)},
-    {"cuStreamGetAttribute", reinterpret_cast<void*>(&cuStreamGetAttribute)},
-    {"cuStreamGetAttribute_ptsz", reinterpret_cast<void*>(&cuStreamGetAttribute_ptsz)},
     {"cuStreamGetCaptureInfo", reinterpret_cast<void*>(&cuStreamGetCaptureInfo)},
     {"cuStreamGetCaptureInfo_ptsz", reinterpret_cast<void*>(&cuStreamGetCaptureInfo_ptsz)},
     {"cuStreamGetCtx_v2", reinterpret_cast<void*>(&cuStreamGetCtx_v2)},
     {"cuStreamGetCtx_v2_ptsz", reinterpret_cast<void*>(&cuStreamGetCtx_v2_ptsz)},
-    {"cuStreamSetAttribute", reinterpret_cast<void*>(&cuStreamSetAttribute)},
-    {"cuStreamSetAttribute_ptsz", reinterpret_cast<void*>(&cuStreamSetAttribute_ptsz)},
     {"cuStreamUpdateCaptureDependencies", reinterpret_cast<void*>(&cuStreamUpdateCaptureDependencies)},
     {"cuStreamUpdateCaptureDependencies_ptsz", reinterpret_cast<void*>(&cuStreamUpdateCaptureDependencies_ptsz)},
     {"cuStreamUpdateCaptureDependencies_v2", reinterpret_cast<void*>(&cuStreamUpdateCaptureDependencies_v2)},

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "backend/execution_backend.h"
+#include "stream_attributes.h"
 
 #include <atomic>
 #include <cuda.h>
@@ -33,6 +34,7 @@ struct CUctx_st {
   std::map<void*, LocalValue> localStorage;
   std::map<CUlimit, std::size_t> limits;
   CUfunc_cache cacheConfig = CU_FUNC_CACHE_PREFER_NONE;
+  vgpu::cuda::StreamAttributes defaultStreamAttributes; // of its legacy and per-thread default streams
 };
 
 struct CUstream_st {
@@ -41,6 +43,7 @@ struct CUstream_st {
   unsigned flags = 0;
   int priority = 0;
   unsigned long long id = 0;
+  vgpu::cuda::StreamAttributes attributes;           // cuStreamSetAttribute: kept and reported
   std::shared_ptr<vgpu::cuda::CaptureState> capture; // set while the stream is capturing
 };
 

@@ -38,4 +38,9 @@ CopyEndpoint unifiedEndpoint(CUdeviceptr pointer, std::size_t pitch = 0);
 CopyEndpoint endpointFor(CUmemorytype type, const void* host, CUdeviceptr device, std::size_t pitch, std::size_t x,
                          std::size_t y, CUresult& status);
 
+// The stream a _ptsz entry point means: its NULL stream is the per-thread default stream.
+inline CUstream perThread(CUstream stream) {
+  return stream == nullptr ? CU_STREAM_PER_THREAD : stream;
+}
+
 } // namespace vgpu::cuda

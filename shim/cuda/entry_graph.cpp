@@ -46,10 +46,6 @@ CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream
 
 namespace {
 
-CUstream perThread(CUstream stream) {
-  return stream == nullptr ? CU_STREAM_PER_THREAD : stream;
-}
-
 CUgraph_st* findGraph(CUgraph graph) {
   return state().graphs.find(graph);
 }

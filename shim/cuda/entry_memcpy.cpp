@@ -92,10 +92,6 @@ CUresult copy3D(const CUDA_MEMCPY3D* p, CUstream stream, bool async) {
   return CUDA_SUCCESS;
 }
 
-CUstream perThread(CUstream stream) {
-  return stream == nullptr ? CU_STREAM_PER_THREAD : stream;
-}
-
 } // namespace
 
 // Unified copies: either side may be host or device memory (unified addressing).

@@ -84,6 +84,9 @@ CUresult cuMemsetD2D16Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned short v
 CUresult cuMemsetD2D32Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height,
                                  CUstream stream);
 CUresult cuStreamGetPriority_ptsz(CUstream stream, int* priority);
+CUresult cuStreamSetAttribute_ptsz(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value);
+CUresult cuStreamGetAttribute_ptsz(CUstream stream, CUstreamAttrID id, CUstreamAttrValue* value);
+CUresult cuStreamCopyAttributes_ptsz(CUstream destination, CUstream source);
 CUresult cuStreamGetFlags_ptsz(CUstream stream, unsigned int* flags);
 CUresult cuStreamGetId_ptsz(CUstream stream, unsigned long long* id);
 CUresult cuStreamGetDevice_ptsz(CUstream stream, CUdevice* device);

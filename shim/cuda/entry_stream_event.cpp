@@ -9,10 +9,6 @@ using namespace vgpu::cuda;
 
 namespace {
 
-CUstream perThread(CUstream stream) {
-  return stream == nullptr ? CU_STREAM_PER_THREAD : stream;
-}
-
 CUresult createStream(CUstream* out, unsigned flags, int priority) {
   VGPU_REQUIRE_OUT(out);
   CUcontext context = nullptr;

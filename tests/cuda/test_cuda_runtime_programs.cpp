@@ -142,6 +142,10 @@ TEST_CASE("kernel launches are accepted when they match the kernel, refused othe
   CHECK(run.output.find("pass driver-launch-wrong-size-refused") != std::string::npos);
   CHECK(run.output.find("pass profiler-start") != std::string::npos);
   CHECK(run.output.find("pass profiler-stop") != std::string::npos);
+  for (const char* check : {"stream-attribute-set", "stream-attribute-get", "stream-attribute-copy",
+                            "stream-attribute-bad-refused", "stream-attribute-sync-policy"}) {
+    CHECK(run.output.find(std::string("pass ") + check) != std::string::npos);
+  }
   // Accepted: one <<<>>> launch, one cuLaunchKernel with kernelParams, one with a right-sized
   // buffer. Refused launches are not counted.
   CHECK(run.output.find("kernel launches validated and counted (not run): 3;") != std::string::npos);

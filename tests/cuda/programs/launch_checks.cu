@@ -27,6 +27,53 @@ __global__ void kernelWithParams(float* out, const float* in, int n, Triple t, c
   }
 }
 
+// An L2 access policy window on a stream (what attention kernels set): kept, reported, copied to
+// another stream; a hit ratio above 1 is refused as the driver refuses it.
+void streamAttributeChecks() {
+  cudaStream_t stream = nullptr;
+  cudaStream_t other = nullptr;
+  void* window = nullptr;
+  if (cudaStreamCreate(&stream) != cudaSuccess || cudaStreamCreate(&other) != cudaSuccess ||
+      cudaMalloc(&window, 1 << 20) != cudaSuccess) {
+    report(false, "stream-attributes-setup");
+    return;
+  }
+  cudaStreamAttrValue value{};
+  value.accessPolicyWindow.base_ptr = window;
+  value.accessPolicyWindow.num_bytes = 1 << 20;
+  value.accessPolicyWindow.hitRatio = 0.6F;
+  value.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
+  value.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
+  report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &value) == cudaSuccess,
+         "stream-attribute-set");
+  cudaStreamAttrValue read{};
+  const bool got = cudaStreamGetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &read) == cudaSuccess;
+  report(got && read.accessPolicyWindow.base_ptr == window && read.accessPolicyWindow.num_bytes == (1 << 20) &&
+             read.accessPolicyWindow.hitRatio == 0.6F &&
+             read.accessPolicyWindow.hitProp == cudaAccessPropertyPersisting,
+         "stream-attribute-get");
+  cudaStreamAttrValue copied{};
+  report(cudaStreamCopyAttributes(other, stream) == cudaSuccess &&
+             cudaStreamGetAttribute(other, cudaStreamAttributeAccessPolicyWindow, &copied) == cudaSuccess &&
+             copied.accessPolicyWindow.num_bytes == (1 << 20),
+         "stream-attribute-copy");
+  cudaStreamAttrValue bad = value;
+  bad.accessPolicyWindow.hitRatio = 1.5F;
+  report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &bad) == cudaErrorInvalidValue,
+         "stream-attribute-bad-refused");
+  cudaGetLastError(); // the refusal above is the expected error, not a sticky one
+  cudaStreamAttrValue policy{};
+  policy.syncPolicy = cudaSyncPolicyYield;
+  cudaStreamAttrValue policyRead{};
+  report(cudaStreamSetAttribute(stream, cudaStreamAttributeSynchronizationPolicy, &policy) == cudaSuccess &&
+             cudaStreamGetAttribute(stream, cudaStreamAttributeSynchronizationPolicy, &policyRead) == cudaSuccess &&
+             policyRead.syncPolicy == cudaSyncPolicyYield,
+         "stream-attribute-sync-policy");
+  cudaFree(window);
+  cudaStreamDestroy(other);
+  cudaStreamDestroy(stream);
+}
+
 } // namespace
 
 int main() {
@@ -96,6 +143,7 @@ int main() {
   // driver answers success, and so must the shim.
   report(cudaProfilerStart() == cudaSuccess, "profiler-start");
   report(cudaProfilerStop() == cudaSuccess, "profiler-stop");
+  streamAttributeChecks();
   std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,86 @@
+// Entry points for stream attributes (stream_attributes.h): kept per stream, and per context for
+// its default streams; checked against the stream's device.
+#include "entry_common.h"
+#include "stream_attributes.h"
+
+#include "vgpu/device/device_discovery.h"
+
+using namespace vgpu::cuda;
+
+namespace {
+
+// The attributes a stream argument names, its priority and its device's limits.
+struct AttributeTarget {
+  StreamAttributes* attributes = nullptr;
+  int priority = 0;
+  StreamAttributeLimits limits;
+};
+
+CUresult attributeTarget(CUstream stream, AttributeTarget& out) {
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  out.attributes = target.stream != nullptr ? &target.stream->attributes : &target.context->defaultStreamAttributes;
+  out.priority = target.stream != nullptr ? target.stream->priority : 0;
+  if (const DeviceRecord* device = state().device(target.context->device); device != nullptr) {
+    vgpu::device::presentedAttribute(device->presented, CU_DEVICE_ATTRIBUTE_MAX_ACCESS_POLICY_WINDOW_SIZE,
+                                     out.limits.maxAccessPolicyWindowBytes);
+    vgpu::device::presentedAttribute(device->presented, CU_DEVICE_ATTRIBUTE_MEM_SYNC_DOMAIN_COUNT,
+                                     out.limits.memSyncDomainCount);
+  }
+  return CUDA_SUCCESS;
+}
+
+} // namespace
+
+VGPU_EXPORT CUresult cuStreamSetAttribute(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value) {
+  return traced(ApiId::cuStreamSetAttribute, [&]() -> CUresult {
+    if (value == nullptr) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    AttributeTarget target;
+    if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return setStreamAttribute(*target.attributes, id, *value, target.limits);
+  });
+}
+VGPU_EXPORT CUresult cuStreamSetAttribute_ptsz(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value) {
+  return traced(ApiId::cuStreamSetAttribute_ptsz,
+                [&]() -> CUresult { return cuStreamSetAttribute(perThread(stream), id, value); });
+}
+
+VGPU_EXPORT CUresult cuStreamGetAttribute(CUstream stream, CUstreamAttrID id, CUstreamAttrValue* value) {
+  return traced(ApiId::cuStreamGetAttribute, [&]() -> CUresult {
+    VGPU_REQUIRE_OUT(value);
+    AttributeTarget target;
+    if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return getStreamAttribute(*target.attributes, target.priority, id, *value);
+  });
+}
+VGPU_EXPORT CUresult cuStreamGetAttribute_ptsz(CUstream stream, CUstreamAttrID id, CUstreamAttrValue* value) {
+  return traced(ApiId::cuStreamGetAttribute_ptsz,
+                [&]() -> CUresult { return cuStreamGetAttribute(perThread(stream), id, value); });
+}
+
+VGPU_EXPORT CUresult cuStreamCopyAttributes(CUstream destination, CUstream source) {
+  return traced(ApiId::cuStreamCopyAttributes, [&]() -> CUresult {
+    AttributeTarget to;
+    AttributeTarget from;
+    if (const CUresult status = attributeTarget(destination, to); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (const CUresult status = attributeTarget(source, from); status != CUDA_SUCCESS) {
+      return status;
+    }
+    *to.attributes = *from.attributes;
+    return CUDA_SUCCESS;
+  });
+}
+VGPU_EXPORT CUresult cuStreamCopyAttributes_ptsz(CUstream destination, CUstream source) {
+  return traced(ApiId::cuStreamCopyAttributes_ptsz,
+                [&]() -> CUresult { return cuStreamCopyAttributes(perThread(destination), perThread(source)); });
+}
