@@ -180,38 +180,29 @@ int parent(int rounds, std::chrono::milliseconds duration) {
               "cuLaunchKernel (empty kernel), cuCtxSynchronize every %d (simulated device)\n",
               rounds, static_cast<long long>(duration.count()), kInnerIterations);
 
-  // 1. Telemetry off vs on: a fresh child per measurement, alternating which goes first.
-  std::vector<double> off;
-  std::vector<double> on;
-  for (int round = 0; round < rounds; ++round) {
-    for (int k = 0; k < 2; ++k) {
-      const bool telemetryOn = (round + k) % 2 == 1;
-      auto settings = environment;
-      settings["VGPU_TELEMETRY"] = telemetryOn ? "" : "off";
-      Child child(settings);
-      (telemetryOn ? on : off).push_back(child.run(duration).nsPerCall);
+  // 1. Telemetry off vs on.
+  // A fresh child per measurement, alternating which goes first; medians of telemetry off and on.
+  const auto offAndOn = [&](const char* loop) {
+    std::vector<double> off;
+    std::vector<double> on;
+    for (int round = 0; round < rounds; ++round) {
+      for (int k = 0; k < 2; ++k) {
+        const bool telemetryOn = (round + k) % 2 == 1;
+        auto settings = environment;
+        settings["VGPU_TELEMETRY"] = telemetryOn ? "" : "off";
+        Child child(settings);
+        (telemetryOn ? on : off).push_back(child.run(duration, loop).nsPerCall);
+      }
     }
-  }
-  const double nsOff = median(off);
-  const double nsOn = median(on);
+    return std::pair{median(off), median(on)};
+  };
+  const auto [nsOff, nsOn] = offAndOn("run");
   std::printf("telemetry off: %.1f ns/call (median of %d)\n", nsOff, rounds);
   std::printf("telemetry on:  %.1f ns/call (median of %d)\n", nsOn, rounds);
   std::printf("on/off: %.3f (%+.1f ns/call)\n", nsOn / nsOff, nsOn - nsOff);
 
   // 1b. The same for a decode step's mix (runMix): what a real workload pays.
-  std::vector<double> mixOff;
-  std::vector<double> mixOn;
-  for (int round = 0; round < rounds; ++round) {
-    for (int k = 0; k < 2; ++k) {
-      const bool telemetryOn = (round + k) % 2 == 1;
-      auto settings = environment;
-      settings["VGPU_TELEMETRY"] = telemetryOn ? "" : "off";
-      Child child(settings);
-      (telemetryOn ? mixOn : mixOff).push_back(child.run(duration, "mix").nsPerCall);
-    }
-  }
-  const double stepOff = median(mixOff);
-  const double stepOn = median(mixOn);
+  const auto [stepOff, stepOn] = offAndOn("mix");
   std::printf("decode-step mix (16 KiB in, %d launches, 128 KiB out): telemetry off %.0f ns/step, on %.0f ns/step; "
               "on/off %.3f (target: at most 1.05)\n",
               kMixLaunches, stepOff, stepOn, stepOn / stepOff);

@@ -243,27 +243,7 @@ bool RemoteConnection::sendWithDescriptor(const std::vector<std::uint8_t>& frame
 }
 
 bool RemoteConnection::writeBuffered() {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(settings_.timeoutMilliseconds);
-  std::size_t done = 0;
-  while (done < output_.size()) {
-    const ssize_t n = ::send(socket_.get(), output_.data() + done, output_.size() - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-      done += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno != EAGAIN && errno != EINTR) {
-      fail(std::string("send failed: ") + std::system_category().message(errno));
-      return false;
-    }
-    pollfd descriptor{socket_.get(), POLLOUT, 0};
-    const int left = remainingMilliseconds(deadline);
-    if (left == 0 || ::poll(&descriptor, 1, left) == 0) {
-      fail("not accepting data within " + std::to_string(settings_.timeoutMilliseconds) + " ms");
-      return false;
-    }
-  }
-  output_.clear();
-  return true;
+  return writeGathered({});
 }
 
 bool RemoteConnection::writeGathered(std::span<const std::uint8_t> data) {
@@ -277,7 +257,9 @@ bool RemoteConnection::writeGathered(std::span<const std::uint8_t> data) {
       vectors[count++] = {output_.data() + done, output_.size() - done};
     }
     const std::size_t dataDone = done > output_.size() ? done - output_.size() : 0;
-    vectors[count++] = {const_cast<std::uint8_t*>(data.data()) + dataDone, data.size() - dataDone};
+    if (dataDone < data.size()) {
+      vectors[count++] = {const_cast<std::uint8_t*>(data.data()) + dataDone, data.size() - dataDone};
+    }
     msghdr message{};
     message.msg_iov = vectors;
     message.msg_iovlen = static_cast<std::size_t>(count);
