@@ -189,9 +189,6 @@ __attribute__((visibility("default"))) int cuGraphAddNode_v2() {
 __attribute__((visibility("default"))) int cuGraphChildGraphNodeGetGraph() {
   return vgpu::cuda::reportUnsupported("cuGraphChildGraphNodeGetGraph"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuGraphClone() {
-  return vgpu::cuda::reportUnsupported("cuGraphClone"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuGraphConditionalHandleCreate() {
   return vgpu::cuda::reportUnsupported("cuGraphConditionalHandleCreate"), kNotSupported;
 }
@@ -305,9 +302,6 @@ __attribute__((visibility("default"))) int cuGraphMemsetNodeGetParams() {
 }
 __attribute__((visibility("default"))) int cuGraphMemsetNodeSetParams() {
   return vgpu::cuda::reportUnsupported("cuGraphMemsetNodeSetParams"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphNodeFindInClone() {
-  return vgpu::cuda::reportUnsupported("cuGraphNodeFindInClone"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuGraphNodeGetDependencies() {
   return vgpu::cuda::reportUnsupported("cuGraphNodeGetDependencies"), kNotSupported;
@@ -841,7 +835,6 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuGraphAddNode", reinterpret_cast<void*>(&cuGraphAddNode)},
     {"cuGraphAddNode_v2", reinterpret_cast<void*>(&cuGraphAddNode_v2)},
     {"cuGraphChildGraphNodeGetGraph", reinterpret_cast<void*>(&cuGraphChildGraphNodeGetGraph)},
-    {"cuGraphClone", reinterpret_cast<void*>(&cuGraphClone)},
     {"cuGraphConditionalHandleCreate", reinterpret_cast<void*>(&cuGraphConditionalHandleCreate)},
     {"cuGraphDebugDotPrint", reinterpret_cast<void*>(&cuGraphDebugDotPrint)},
     {"cuGraphDestroyNode", reinterpret_cast<void*>(&cuGraphDestroyNode)},
@@ -886,7 +879,6 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuGraphMemcpyNodeSetParams", reinterpret_cast<void*>(&cuGraphMemcpyNodeSetParams)},
     {"cuGraphMemsetNodeGetParams", reinterpret_cast<void*>(&cuGraphMemsetNodeGetParams)},
     {"cuGraphMemsetNodeSetParams", reinterpret_cast<void*>(&cuGraphMemsetNodeSetParams)},
-    {"cuGraphNodeFindInClone", reinterpret_cast<void*>(&cuGraphNodeFindInClone)},
     {"cuGraphNodeGetDependencies", reinterpret_cast<void*>(&cuGraphNodeGetDependencies)},
     {"cuGraphNodeGetDependencies_v2", reinterpret_cast<void*>(&cuGraphNodeGetDependencies_v2)},
     {"cuGraphNodeGetDependentNodes", reinterpret_cast<void*>(&cuGraphNodeGetDependentNodes)},

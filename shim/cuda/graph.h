@@ -17,7 +17,8 @@ struct GraphNode {
   CUgraphNodeType type = CU_GRAPH_NODE_TYPE_EMPTY;
   Operation operation;
   std::vector<CUgraphNode> dependencies;
-  CUgraph childGraph = nullptr; // for CU_GRAPH_NODE_TYPE_GRAPH
+  CUgraph childGraph = nullptr;     // for CU_GRAPH_NODE_TYPE_GRAPH
+  CUgraphNode clonedFrom = nullptr; // in a cuGraphClone copy: the original's node (cuGraphNodeFindInClone)
 };
 
 // The capture a stream belongs to: the graph being built and, per participating stream, the

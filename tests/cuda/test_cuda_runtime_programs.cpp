@@ -132,6 +132,8 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   CHECK(run.exitCode == 0);
   CHECK(run.output.find("pass roundtrip-sync-268435456") != std::string::npos);
   CHECK(run.output.find("pass graph-launch-results") != std::string::npos);
+  CHECK(run.output.find("pass graph-clone-nodes") != std::string::npos);
+  CHECK(run.output.find("pass graph-clone-launch-results") != std::string::npos);
 }
 
 TEST_CASE("kernel launches are accepted when they match the kernel, refused otherwise, and counted") {

@@ -3,6 +3,7 @@
 // graph of copies, a memset and a kernel. Prints "pass <check>" / "fail <check> <detail>"; exit
 // code 0 only when every check passed. With VGPU_EXPECT_SIMULATED=1 kernel results are not
 // checked (the simulated device validates and counts kernels but does not run them).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -240,6 +241,26 @@ void capturedGraph(bool simulated) {
   unsigned bits;
   std::memcpy(&bits, &memsetResult[3], 4);
   report(bits == 0x3f3f3f3fu, "graph-memset-node");
+  // A clone is an independent graph with the same nodes: it runs the same work, and each original
+  // node is found in it.
+  cudaGraph_t clone;
+  cudaOk(cudaGraphClone(&clone, graph), "graph-clone");
+  size_t cloneNodes = 0;
+  cudaOk(cudaGraphGetNodes(clone, nullptr, &cloneNodes), "clone-nodes");
+  std::vector<cudaGraphNode_t> originals(nodes);
+  cudaOk(cudaGraphGetNodes(graph, originals.data(), &nodes), "graph-nodes");
+  cudaGraphNode_t found = nullptr;
+  report(cloneNodes == nodes && cudaGraphNodeFindInClone(&found, originals[0], clone) == cudaSuccess &&
+             found != nullptr && found != originals[0],
+         "graph-clone-nodes");
+  std::fill(output.begin(), output.end(), 0.0f);
+  cudaGraphExec_t cloneExec;
+  cudaOk(cudaGraphInstantiate(&cloneExec, clone, 0), "instantiate-clone");
+  cudaOk(cudaGraphLaunch(cloneExec, stream), "clone-launch");
+  cudaOk(cudaStreamSynchronize(stream), "sync");
+  report(output[5] == expected, "graph-clone-launch-results");
+  cudaGraphExecDestroy(cloneExec);
+  cudaGraphDestroy(clone);
   cudaGraphExecDestroy(exec);
   cudaGraphDestroy(graph);
   cudaStreamDestroy(stream);
