@@ -48,17 +48,11 @@ __attribute__((visibility("default"))) int cuDestroyExternalMemory() {
 __attribute__((visibility("default"))) int cuDestroyExternalSemaphore() {
   return vgpu::cuda::reportUnsupported("cuDestroyExternalSemaphore"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuDeviceGetDefaultMemPool() {
-  return vgpu::cuda::reportUnsupported("cuDeviceGetDefaultMemPool"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuDeviceGetGraphMemAttribute() {
   return vgpu::cuda::reportUnsupported("cuDeviceGetGraphMemAttribute"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuDeviceGetHostAtomicCapabilities() {
   return vgpu::cuda::reportUnsupported("cuDeviceGetHostAtomicCapabilities"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuDeviceGetMemPool() {
-  return vgpu::cuda::reportUnsupported("cuDeviceGetMemPool"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuDeviceGetNvSciSyncAttributes() {
   return vgpu::cuda::reportUnsupported("cuDeviceGetNvSciSyncAttributes"), kNotSupported;
@@ -77,9 +71,6 @@ __attribute__((visibility("default"))) int cuDeviceRegisterAsyncNotification() {
 }
 __attribute__((visibility("default"))) int cuDeviceSetGraphMemAttribute() {
   return vgpu::cuda::reportUnsupported("cuDeviceSetGraphMemAttribute"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuDeviceSetMemPool() {
-  return vgpu::cuda::reportUnsupported("cuDeviceSetMemPool"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuDeviceUnregisterAsyncNotification() {
   return vgpu::cuda::reportUnsupported("cuDeviceUnregisterAsyncNotification"), kNotSupported;
@@ -459,18 +450,6 @@ __attribute__((visibility("default"))) int cuMemAdvise() {
 __attribute__((visibility("default"))) int cuMemAdvise_v2() {
   return vgpu::cuda::reportUnsupported("cuMemAdvise_v2"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuMemAllocAsync() {
-  return vgpu::cuda::reportUnsupported("cuMemAllocAsync"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemAllocAsync_ptsz() {
-  return vgpu::cuda::reportUnsupported("cuMemAllocAsync_ptsz"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemAllocFromPoolAsync() {
-  return vgpu::cuda::reportUnsupported("cuMemAllocFromPoolAsync"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemAllocFromPoolAsync_ptsz() {
-  return vgpu::cuda::reportUnsupported("cuMemAllocFromPoolAsync_ptsz"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuMemDiscardAndPrefetchBatchAsync() {
   return vgpu::cuda::reportUnsupported("cuMemDiscardAndPrefetchBatchAsync"), kNotSupported;
 }
@@ -483,23 +462,11 @@ __attribute__((visibility("default"))) int cuMemDiscardBatchAsync() {
 __attribute__((visibility("default"))) int cuMemDiscardBatchAsync_ptsz() {
   return vgpu::cuda::reportUnsupported("cuMemDiscardBatchAsync_ptsz"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuMemFreeAsync() {
-  return vgpu::cuda::reportUnsupported("cuMemFreeAsync"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemFreeAsync_ptsz() {
-  return vgpu::cuda::reportUnsupported("cuMemFreeAsync_ptsz"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuMemGetDefaultMemPool() {
   return vgpu::cuda::reportUnsupported("cuMemGetDefaultMemPool"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuMemGetMemPool() {
   return vgpu::cuda::reportUnsupported("cuMemGetMemPool"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemPoolCreate() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolCreate"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemPoolDestroy() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolDestroy"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuMemPoolExportPointer() {
   return vgpu::cuda::reportUnsupported("cuMemPoolExportPointer"), kNotSupported;
@@ -507,26 +474,11 @@ __attribute__((visibility("default"))) int cuMemPoolExportPointer() {
 __attribute__((visibility("default"))) int cuMemPoolExportToShareableHandle() {
   return vgpu::cuda::reportUnsupported("cuMemPoolExportToShareableHandle"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuMemPoolGetAccess() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolGetAccess"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemPoolGetAttribute() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolGetAttribute"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuMemPoolImportFromShareableHandle() {
   return vgpu::cuda::reportUnsupported("cuMemPoolImportFromShareableHandle"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuMemPoolImportPointer() {
   return vgpu::cuda::reportUnsupported("cuMemPoolImportPointer"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemPoolSetAccess() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolSetAccess"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemPoolSetAttribute() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolSetAttribute"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuMemPoolTrimTo() {
-  return vgpu::cuda::reportUnsupported("cuMemPoolTrimTo"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuMemPrefetchAsync() {
   return vgpu::cuda::reportUnsupported("cuMemPrefetchAsync"), kNotSupported;
@@ -788,17 +740,14 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuCtxSetSharedMemConfig", reinterpret_cast<void*>(&cuCtxSetSharedMemConfig)},
     {"cuDestroyExternalMemory", reinterpret_cast<void*>(&cuDestroyExternalMemory)},
     {"cuDestroyExternalSemaphore", reinterpret_cast<void*>(&cuDestroyExternalSemaphore)},
-    {"cuDeviceGetDefaultMemPool", reinterpret_cast<void*>(&cuDeviceGetDefaultMemPool)},
     {"cuDeviceGetGraphMemAttribute", reinterpret_cast<void*>(&cuDeviceGetGraphMemAttribute)},
     {"cuDeviceGetHostAtomicCapabilities", reinterpret_cast<void*>(&cuDeviceGetHostAtomicCapabilities)},
-    {"cuDeviceGetMemPool", reinterpret_cast<void*>(&cuDeviceGetMemPool)},
     {"cuDeviceGetNvSciSyncAttributes", reinterpret_cast<void*>(&cuDeviceGetNvSciSyncAttributes)},
     {"cuDeviceGetP2PAtomicCapabilities", reinterpret_cast<void*>(&cuDeviceGetP2PAtomicCapabilities)},
     {"cuDeviceGetTexture1DLinearMaxWidth", reinterpret_cast<void*>(&cuDeviceGetTexture1DLinearMaxWidth)},
     {"cuDeviceGraphMemTrim", reinterpret_cast<void*>(&cuDeviceGraphMemTrim)},
     {"cuDeviceRegisterAsyncNotification", reinterpret_cast<void*>(&cuDeviceRegisterAsyncNotification)},
     {"cuDeviceSetGraphMemAttribute", reinterpret_cast<void*>(&cuDeviceSetGraphMemAttribute)},
-    {"cuDeviceSetMemPool", reinterpret_cast<void*>(&cuDeviceSetMemPool)},
     {"cuDeviceUnregisterAsyncNotification", reinterpret_cast<void*>(&cuDeviceUnregisterAsyncNotification)},
     {"cuEGLStreamConsumerAcquireFrame", reinterpret_cast<void*>(&cuEGLStreamConsumerAcquireFrame)},
     {"cuEGLStreamConsumerConnect", reinterpret_cast<void*>(&cuEGLStreamConsumerConnect)},
@@ -931,29 +880,16 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuLogsUnregisterCallback", reinterpret_cast<void*>(&cuLogsUnregisterCallback)},
     {"cuMemAdvise", reinterpret_cast<void*>(&cuMemAdvise)},
     {"cuMemAdvise_v2", reinterpret_cast<void*>(&cuMemAdvise_v2)},
-    {"cuMemAllocAsync", reinterpret_cast<void*>(&cuMemAllocAsync)},
-    {"cuMemAllocAsync_ptsz", reinterpret_cast<void*>(&cuMemAllocAsync_ptsz)},
-    {"cuMemAllocFromPoolAsync", reinterpret_cast<void*>(&cuMemAllocFromPoolAsync)},
-    {"cuMemAllocFromPoolAsync_ptsz", reinterpret_cast<void*>(&cuMemAllocFromPoolAsync_ptsz)},
     {"cuMemDiscardAndPrefetchBatchAsync", reinterpret_cast<void*>(&cuMemDiscardAndPrefetchBatchAsync)},
     {"cuMemDiscardAndPrefetchBatchAsync_ptsz", reinterpret_cast<void*>(&cuMemDiscardAndPrefetchBatchAsync_ptsz)},
     {"cuMemDiscardBatchAsync", reinterpret_cast<void*>(&cuMemDiscardBatchAsync)},
     {"cuMemDiscardBatchAsync_ptsz", reinterpret_cast<void*>(&cuMemDiscardBatchAsync_ptsz)},
-    {"cuMemFreeAsync", reinterpret_cast<void*>(&cuMemFreeAsync)},
-    {"cuMemFreeAsync_ptsz", reinterpret_cast<void*>(&cuMemFreeAsync_ptsz)},
     {"cuMemGetDefaultMemPool", reinterpret_cast<void*>(&cuMemGetDefaultMemPool)},
     {"cuMemGetMemPool", reinterpret_cast<void*>(&cuMemGetMemPool)},
-    {"cuMemPoolCreate", reinterpret_cast<void*>(&cuMemPoolCreate)},
-    {"cuMemPoolDestroy", reinterpret_cast<void*>(&cuMemPoolDestroy)},
     {"cuMemPoolExportPointer", reinterpret_cast<void*>(&cuMemPoolExportPointer)},
     {"cuMemPoolExportToShareableHandle", reinterpret_cast<void*>(&cuMemPoolExportToShareableHandle)},
-    {"cuMemPoolGetAccess", reinterpret_cast<void*>(&cuMemPoolGetAccess)},
-    {"cuMemPoolGetAttribute", reinterpret_cast<void*>(&cuMemPoolGetAttribute)},
     {"cuMemPoolImportFromShareableHandle", reinterpret_cast<void*>(&cuMemPoolImportFromShareableHandle)},
     {"cuMemPoolImportPointer", reinterpret_cast<void*>(&cuMemPoolImportPointer)},
-    {"cuMemPoolSetAccess", reinterpret_cast<void*>(&cuMemPoolSetAccess)},
-    {"cuMemPoolSetAttribute", reinterpret_cast<void*>(&cuMemPoolSetAttribute)},
-    {"cuMemPoolTrimTo", reinterpret_cast<void*>(&cuMemPoolTrimTo)},
     {"cuMemPrefetchAsync", reinterpret_cast<void*>(&cuMemPrefetchAsync)},
     {"cuMemPrefetchAsync_ptsz", reinterpret_cast<void*>(&cuMemPrefetchAsync_ptsz)},
     {"cuMemPrefetchAsync_v2", reinterpret_cast<void*>(&cuMemPrefetchAsync_v2)},

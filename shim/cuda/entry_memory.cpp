@@ -1,6 +1,7 @@
 // Entry points for memory: device, managed and pinned host allocations, registration, memory
 // information and pointer attributes.
 #include "entry_common.h"
+#include "memory_pools.h"
 
 #include <cstring>
 
@@ -109,6 +110,7 @@ VGPU_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
     if (pointer == 0) {
       return CUDA_SUCCESS; // freeing NULL is allowed, as in NVIDIA's driver
     }
+    memory_pools::forgetAllocation(pointer); // a stream-ordered allocation may be freed at once too
     return state().backend().memFree(pointer);
   });
 }

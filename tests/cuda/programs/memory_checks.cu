@@ -281,6 +281,54 @@ void memoryInfo() {
   cudaGetLastError();
 }
 
+// Stream-ordered allocation (cudaMallocAsync / cudaFreeAsync) from the device's default pool and
+// from an explicit pool: the memory holds data in stream order, the pools' figures follow it, and
+// the release threshold is kept.
+void memoryPools() {
+  cudaStream_t stream;
+  cudaOk(cudaStreamCreate(&stream), "stream");
+  cudaMemPool_t pool = nullptr;
+  cudaOk(cudaDeviceGetDefaultMemPool(&pool, 0), "default-pool");
+  constexpr size_t kBytes = size_t{4} << 20;
+  void* p = nullptr;
+  report(cudaMallocAsync(&p, kBytes, stream) == cudaSuccess && p != nullptr, "malloc-async");
+  std::vector<unsigned char> in(kBytes), out(kBytes, 0);
+  fillPattern(in, 7);
+  cudaOk(cudaMemcpyAsync(p, in.data(), kBytes, cudaMemcpyHostToDevice, stream), "h2d-async");
+  cudaOk(cudaMemcpyAsync(out.data(), p, kBytes, cudaMemcpyDeviceToHost, stream), "d2h-async");
+  cuuint64_t used = 0;
+  cudaOk(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used), "pool-used");
+  report(used >= kBytes, "pool-used-follows-malloc-async");
+  report(cudaFreeAsync(p, stream) == cudaSuccess, "free-async");
+  cudaOk(cudaStreamSynchronize(stream), "sync");
+  report(in == out, "malloc-async-data");
+  cuuint64_t after = 0;
+  cudaOk(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &after), "pool-used");
+  report(after + kBytes <= used, "pool-used-follows-free-async");
+  cuuint64_t threshold = size_t{64} << 20, thresholdRead = 0;
+  report(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold) == cudaSuccess &&
+             cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &thresholdRead) == cudaSuccess &&
+             thresholdRead == threshold,
+         "pool-release-threshold");
+  report(cudaMemPoolTrimTo(pool, 0) == cudaSuccess, "pool-trim");
+
+  cudaMemPoolProps props{};
+  props.allocType = cudaMemAllocationTypePinned;
+  props.location.type = cudaMemLocationTypeDevice;
+  props.location.id = 0;
+  cudaMemPool_t own = nullptr;
+  void* q = nullptr;
+  const bool created = cudaMemPoolCreate(&own, &props) == cudaSuccess;
+  report(created && cudaMallocFromPoolAsync(&q, kBytes, own, stream) == cudaSuccess, "explicit-pool-alloc");
+  cuuint64_t ownUsed = 0;
+  cudaOk(cudaMemPoolGetAttribute(own, cudaMemPoolAttrUsedMemCurrent, &ownUsed), "explicit-pool-used");
+  report(ownUsed >= kBytes, "explicit-pool-used");
+  cudaOk(cudaFreeAsync(q, stream), "explicit-pool-free");
+  cudaOk(cudaStreamSynchronize(stream), "sync");
+  report(cudaMemPoolDestroy(own) == cudaSuccess, "explicit-pool-destroy");
+  cudaStreamDestroy(stream);
+}
+
 } // namespace
 
 int main() {
@@ -293,6 +341,7 @@ int main() {
   memsets();
   eventTiming();
   capturedGraph(simulated);
+  memoryPools();
   memoryInfo();
   std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
   return failures == 0 ? 0 : 1;

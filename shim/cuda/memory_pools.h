@@ -1,0 +1,39 @@
+// Memory pools and stream-ordered allocation (cuMemAllocAsync, cuMemPool*), as the driver API
+// documents them, on top of the execution backend's ordinary allocations:
+//  - every device has a default pool, which is also its current pool until cuDeviceSetMemPool;
+//    explicit pools come from cuMemPoolCreate (device-local, pinned, no IPC handle types);
+//  - an asynchronous allocation is made at once (memory valid before the stream reaches it is
+//    valid when it does), so it is in the device's accounting and quota like any other;
+//  - an asynchronous free waits for the work queued on its stream, then frees: the memory is
+//    released in stream order, never under running work;
+//  - pools keep no freed memory: reserved equals used, so the release threshold is kept and
+//    reported, and trimming has nothing to release.
+// Pools live until destroyed and until their last allocation is freed. Thread-safe.
+#pragma once
+
+#include <cuda.h>
+
+#include <cstddef>
+
+namespace vgpu::cuda::memory_pools {
+
+CUresult defaultPool(int device, CUmemoryPool& out);
+CUresult currentPool(int device, CUmemoryPool& out);
+CUresult setCurrentPool(int device, CUmemoryPool pool);
+CUresult create(const CUmemPoolProps& properties, int deviceCount, CUmemoryPool& out);
+CUresult destroy(CUmemoryPool pool);
+// The device a pool allocates on; false for an unknown pool.
+bool deviceOf(CUmemoryPool pool, int& device);
+
+// Records an allocation the backend made for `pool`.
+void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes);
+// Forgets an allocation before it is freed; false when `pointer` came from no pool.
+bool forgetAllocation(CUdeviceptr pointer);
+
+CUresult getAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value);
+CUresult setAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, const void* value);
+CUresult trimTo(CUmemoryPool pool, std::size_t keepBytes);
+CUresult setAccess(CUmemoryPool pool, const CUmemAccessDesc* descriptors, std::size_t count, int deviceCount);
+CUresult getAccess(CUmemoryPool pool, const CUmemLocation& location, CUmemAccess_flags& flags);
+
+} // namespace vgpu::cuda::memory_pools
