@@ -150,12 +150,6 @@ __attribute__((visibility("default"))) int cuGLUnmapBufferObjectAsync() {
 __attribute__((visibility("default"))) int cuGLUnregisterBufferObject() {
   return vgpu::cuda::reportUnsupported("cuGLUnregisterBufferObject"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuGraphAddDependencies() {
-  return vgpu::cuda::reportUnsupported("cuGraphAddDependencies"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphAddDependencies_v2() {
-  return vgpu::cuda::reportUnsupported("cuGraphAddDependencies_v2"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuGraphAddExternalSemaphoresSignalNode() {
   return vgpu::cuda::reportUnsupported("cuGraphAddExternalSemaphoresSignalNode"), kNotSupported;
 }
@@ -185,9 +179,6 @@ __attribute__((visibility("default"))) int cuGraphConditionalHandleCreate() {
 }
 __attribute__((visibility("default"))) int cuGraphDebugDotPrint() {
   return vgpu::cuda::reportUnsupported("cuGraphDebugDotPrint"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphDestroyNode() {
-  return vgpu::cuda::reportUnsupported("cuGraphDestroyNode"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuGraphEventRecordNodeGetEvent() {
   return vgpu::cuda::reportUnsupported("cuGraphEventRecordNodeGetEvent"), kNotSupported;
@@ -249,12 +240,6 @@ __attribute__((visibility("default"))) int cuGraphExternalSemaphoresWaitNodeGetP
 __attribute__((visibility("default"))) int cuGraphExternalSemaphoresWaitNodeSetParams() {
   return vgpu::cuda::reportUnsupported("cuGraphExternalSemaphoresWaitNodeSetParams"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuGraphGetEdges() {
-  return vgpu::cuda::reportUnsupported("cuGraphGetEdges"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphGetEdges_v2() {
-  return vgpu::cuda::reportUnsupported("cuGraphGetEdges_v2"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuGraphHostNodeGetParams() {
   return vgpu::cuda::reportUnsupported("cuGraphHostNodeGetParams"), kNotSupported;
 }
@@ -294,18 +279,6 @@ __attribute__((visibility("default"))) int cuGraphMemsetNodeGetParams() {
 __attribute__((visibility("default"))) int cuGraphMemsetNodeSetParams() {
   return vgpu::cuda::reportUnsupported("cuGraphMemsetNodeSetParams"), kNotSupported;
 }
-__attribute__((visibility("default"))) int cuGraphNodeGetDependencies() {
-  return vgpu::cuda::reportUnsupported("cuGraphNodeGetDependencies"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphNodeGetDependencies_v2() {
-  return vgpu::cuda::reportUnsupported("cuGraphNodeGetDependencies_v2"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphNodeGetDependentNodes() {
-  return vgpu::cuda::reportUnsupported("cuGraphNodeGetDependentNodes"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphNodeGetDependentNodes_v2() {
-  return vgpu::cuda::reportUnsupported("cuGraphNodeGetDependentNodes_v2"), kNotSupported;
-}
 __attribute__((visibility("default"))) int cuGraphNodeGetEnabled() {
   return vgpu::cuda::reportUnsupported("cuGraphNodeGetEnabled"), kNotSupported;
 }
@@ -317,12 +290,6 @@ __attribute__((visibility("default"))) int cuGraphNodeSetParams() {
 }
 __attribute__((visibility("default"))) int cuGraphReleaseUserObject() {
   return vgpu::cuda::reportUnsupported("cuGraphReleaseUserObject"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphRemoveDependencies() {
-  return vgpu::cuda::reportUnsupported("cuGraphRemoveDependencies"), kNotSupported;
-}
-__attribute__((visibility("default"))) int cuGraphRemoveDependencies_v2() {
-  return vgpu::cuda::reportUnsupported("cuGraphRemoveDependencies_v2"), kNotSupported;
 }
 __attribute__((visibility("default"))) int cuGraphRetainUserObject() {
   return vgpu::cuda::reportUnsupported("cuGraphRetainUserObject"), kNotSupported;
@@ -774,8 +741,6 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuGLUnmapBufferObject", reinterpret_cast<void*>(&cuGLUnmapBufferObject)},
     {"cuGLUnmapBufferObjectAsync", reinterpret_cast<void*>(&cuGLUnmapBufferObjectAsync)},
     {"cuGLUnregisterBufferObject", reinterpret_cast<void*>(&cuGLUnregisterBufferObject)},
-    {"cuGraphAddDependencies", reinterpret_cast<void*>(&cuGraphAddDependencies)},
-    {"cuGraphAddDependencies_v2", reinterpret_cast<void*>(&cuGraphAddDependencies_v2)},
     {"cuGraphAddExternalSemaphoresSignalNode", reinterpret_cast<void*>(&cuGraphAddExternalSemaphoresSignalNode)},
     {"cuGraphAddExternalSemaphoresWaitNode", reinterpret_cast<void*>(&cuGraphAddExternalSemaphoresWaitNode)},
     {"cuGraphAddKernelNode", reinterpret_cast<void*>(&cuGraphAddKernelNode)},
@@ -786,7 +751,6 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuGraphChildGraphNodeGetGraph", reinterpret_cast<void*>(&cuGraphChildGraphNodeGetGraph)},
     {"cuGraphConditionalHandleCreate", reinterpret_cast<void*>(&cuGraphConditionalHandleCreate)},
     {"cuGraphDebugDotPrint", reinterpret_cast<void*>(&cuGraphDebugDotPrint)},
-    {"cuGraphDestroyNode", reinterpret_cast<void*>(&cuGraphDestroyNode)},
     {"cuGraphEventRecordNodeGetEvent", reinterpret_cast<void*>(&cuGraphEventRecordNodeGetEvent)},
     {"cuGraphEventRecordNodeSetEvent", reinterpret_cast<void*>(&cuGraphEventRecordNodeSetEvent)},
     {"cuGraphEventWaitNodeGetEvent", reinterpret_cast<void*>(&cuGraphEventWaitNodeGetEvent)},
@@ -813,8 +777,6 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
      reinterpret_cast<void*>(&cuGraphExternalSemaphoresWaitNodeGetParams)},
     {"cuGraphExternalSemaphoresWaitNodeSetParams",
      reinterpret_cast<void*>(&cuGraphExternalSemaphoresWaitNodeSetParams)},
-    {"cuGraphGetEdges", reinterpret_cast<void*>(&cuGraphGetEdges)},
-    {"cuGraphGetEdges_v2", reinterpret_cast<void*>(&cuGraphGetEdges_v2)},
     {"cuGraphHostNodeGetParams", reinterpret_cast<void*>(&cuGraphHostNodeGetParams)},
     {"cuGraphHostNodeSetParams", reinterpret_cast<void*>(&cuGraphHostNodeSetParams)},
     {"cuGraphInstantiateWithParams_ptsz", reinterpret_cast<void*>(&cuGraphInstantiateWithParams_ptsz)},
@@ -828,16 +790,10 @@ const UnsupportedSymbol kUnsupportedSymbols[] = {
     {"cuGraphMemcpyNodeSetParams", reinterpret_cast<void*>(&cuGraphMemcpyNodeSetParams)},
     {"cuGraphMemsetNodeGetParams", reinterpret_cast<void*>(&cuGraphMemsetNodeGetParams)},
     {"cuGraphMemsetNodeSetParams", reinterpret_cast<void*>(&cuGraphMemsetNodeSetParams)},
-    {"cuGraphNodeGetDependencies", reinterpret_cast<void*>(&cuGraphNodeGetDependencies)},
-    {"cuGraphNodeGetDependencies_v2", reinterpret_cast<void*>(&cuGraphNodeGetDependencies_v2)},
-    {"cuGraphNodeGetDependentNodes", reinterpret_cast<void*>(&cuGraphNodeGetDependentNodes)},
-    {"cuGraphNodeGetDependentNodes_v2", reinterpret_cast<void*>(&cuGraphNodeGetDependentNodes_v2)},
     {"cuGraphNodeGetEnabled", reinterpret_cast<void*>(&cuGraphNodeGetEnabled)},
     {"cuGraphNodeSetEnabled", reinterpret_cast<void*>(&cuGraphNodeSetEnabled)},
     {"cuGraphNodeSetParams", reinterpret_cast<void*>(&cuGraphNodeSetParams)},
     {"cuGraphReleaseUserObject", reinterpret_cast<void*>(&cuGraphReleaseUserObject)},
-    {"cuGraphRemoveDependencies", reinterpret_cast<void*>(&cuGraphRemoveDependencies)},
-    {"cuGraphRemoveDependencies_v2", reinterpret_cast<void*>(&cuGraphRemoveDependencies_v2)},
     {"cuGraphRetainUserObject", reinterpret_cast<void*>(&cuGraphRetainUserObject)},
     {"cuGraphicsEGLRegisterImage", reinterpret_cast<void*>(&cuGraphicsEGLRegisterImage)},
     {"cuGraphicsGLRegisterBuffer", reinterpret_cast<void*>(&cuGraphicsGLRegisterBuffer)},

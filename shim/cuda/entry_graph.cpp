@@ -50,10 +50,6 @@ CUgraph_st* findGraph(CUgraph graph) {
   return state().graphs.find(graph);
 }
 
-bool nodeInGraph(CUgraph_st* graph, CUgraphNode node) {
-  return std::any_of(graph->nodes.begin(), graph->nodes.end(), [&](const auto& owned) { return owned.get() == node; });
-}
-
 CUresult addNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* dependencies, size_t count, CUgraphNodeType type,
                  Operation operation) {
   VGPU_REQUIRE_OUT(out);

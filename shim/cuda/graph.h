@@ -45,6 +45,21 @@ struct CUgraph_st {
   std::vector<std::unique_ptr<CUgraphNode_st>> nodes;
 };
 
+namespace vgpu::cuda {
+
+// True when `node` is one of `graph`'s (not a stale handle or another graph's node). The caller
+// holds graph->mutex.
+inline bool nodeInGraph(const CUgraph_st* graph, CUgraphNode node) {
+  for (const auto& owned : graph->nodes) {
+    if (owned.get() == node) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace vgpu::cuda
+
 struct CUgraphExec_st {
   CUcontext context = nullptr;
   std::vector<vgpu::cuda::Operation> ordered; // topological order

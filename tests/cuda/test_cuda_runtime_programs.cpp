@@ -134,6 +134,7 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   CHECK(run.output.find("pass graph-launch-results") != std::string::npos);
   CHECK(run.output.find("pass graph-clone-nodes") != std::string::npos);
   CHECK(run.output.find("pass graph-clone-launch-results") != std::string::npos);
+  CHECK(run.output.find("pass graph-edges-api") != std::string::npos);
   for (const char* check :
        {"malloc-async", "malloc-async-data", "pool-used-follows-malloc-async", "pool-used-follows-free-async",
         "pool-release-threshold", "explicit-pool-alloc", "explicit-pool-destroy"}) {

@@ -259,6 +259,25 @@ void capturedGraph(bool simulated) {
   cudaOk(cudaGraphLaunch(cloneExec, stream), "clone-launch");
   cudaOk(cudaStreamSynchronize(stream), "sync");
   report(output[5] == expected, "graph-clone-launch-results");
+  // The topology API on the clone: a capture of four operations on one stream is a chain of three
+  // edges; an edge added by hand shows in both nodes' lists and goes again when removed.
+  size_t edges = 0;
+  cudaOk(cudaGraphGetEdges(clone, nullptr, nullptr, nullptr, &edges), "graph-edges");
+  std::vector<cudaGraphNode_t> cloned(cloneNodes);
+  cudaOk(cudaGraphGetNodes(clone, cloned.data(), &cloneNodes), "clone-nodes");
+  size_t before = 0, after = 0, dependents = 0;
+  cudaOk(cudaGraphNodeGetDependencies(cloned[3], nullptr, nullptr, &before), "node-dependencies");
+  const bool added = cudaGraphAddDependencies(clone, &cloned[0], &cloned[3], nullptr, 1) == cudaSuccess;
+  cudaOk(cudaGraphNodeGetDependencies(cloned[3], nullptr, nullptr, &after), "node-dependencies");
+  cudaOk(cudaGraphNodeGetDependentNodes(cloned[0], nullptr, nullptr, &dependents), "node-dependents");
+  const bool removed = cudaGraphRemoveDependencies(clone, &cloned[0], &cloned[3], nullptr, 1) == cudaSuccess;
+  size_t restored = 0;
+  cudaOk(cudaGraphGetEdges(clone, nullptr, nullptr, nullptr, &restored), "graph-edges");
+  char edgeDetail[64];
+  std::snprintf(edgeDetail, sizeof edgeDetail, "edges %zu deps %zu->%zu dependents %zu", edges, before, after,
+                dependents);
+  report(edges == 3 && added && after == before + 1 && dependents == 2 && removed && restored == 3,
+         "graph-edges-api", edgeDetail);
   cudaGraphExecDestroy(cloneExec);
   cudaGraphDestroy(clone);
   cudaGraphExecDestroy(exec);

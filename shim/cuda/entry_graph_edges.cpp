@@ -1,0 +1,226 @@
+// Entry points for a graph's topology: adding and removing dependencies (edges), reading them per
+// node and for the whole graph, and destroying a node with its edges. The _v2 forms carry edge
+// data (CUDA 12.3); only the default edge (full completion, no programmatic port) is presented,
+// so other edge types are CUDA_ERROR_NOT_SUPPORTED and reads report default edges.
+#include "entry_common.h"
+#include "graph.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <vector>
+
+using namespace vgpu::cuda;
+
+namespace {
+
+bool defaultEdges(const CUgraphEdgeData* edges, std::size_t count) {
+  static constexpr CUgraphEdgeData kDefault{};
+  for (std::size_t i = 0; edges != nullptr && i < count; ++i) {
+    if (std::memcmp(&edges[i], &kDefault, sizeof kDefault) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Answers a list query: the count when `out` is null, else up to *count entries (the rest set to
+// null, as the driver does) and the number that exist.
+CUresult answerList(const std::vector<CUgraphNode>& list, CUgraphNode* out, CUgraphEdgeData* edges,
+                    std::size_t* count) {
+  if (count == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (out != nullptr) {
+    for (std::size_t i = 0; i < *count; ++i) {
+      out[i] = i < list.size() ? list[i] : nullptr;
+      if (edges != nullptr) {
+        edges[i] = CUgraphEdgeData{};
+      }
+    }
+  }
+  *count = list.size();
+  return CUDA_SUCCESS;
+}
+
+using EdgeChange = std::function<CUresult(CUgraphNode from, CUgraphNode to)>;
+
+// Checks every edge's nodes first, then applies `change` to each: all or nothing as far as the
+// checks go.
+CUresult changeEdges(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to, const CUgraphEdgeData* edges,
+                     std::size_t count, const EdgeChange& change) {
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = state().graphs.find(graph);
+  if (object == nullptr || (count > 0 && (from == nullptr || to == nullptr))) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!defaultEdges(edges, count)) {
+    return CUDA_ERROR_NOT_SUPPORTED; // programmatic (port) edges are not presented
+  }
+  const std::lock_guard lock(object->mutex);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!nodeInGraph(object, from[i]) || !nodeInGraph(object, to[i]) || from[i] == to[i]) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (const CUresult status = change(from[i], to[i]); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult addEdge(CUgraphNode from, CUgraphNode to) {
+  auto& dependencies = to->dependencies;
+  if (std::find(dependencies.begin(), dependencies.end(), from) != dependencies.end()) {
+    return CUDA_ERROR_INVALID_VALUE; // the edge exists already
+  }
+  dependencies.push_back(from);
+  return CUDA_SUCCESS;
+}
+
+CUresult removeEdge(CUgraphNode from, CUgraphNode to) {
+  auto& dependencies = to->dependencies;
+  const auto it = std::find(dependencies.begin(), dependencies.end(), from);
+  if (it == dependencies.end()) {
+    return CUDA_ERROR_INVALID_VALUE; // no such edge
+  }
+  dependencies.erase(it);
+  return CUDA_SUCCESS;
+}
+
+CUgraph_st* graphOf(CUgraphNode node) {
+  return node != nullptr ? state().graphs.find(node->graph) : nullptr;
+}
+
+CUresult dependenciesOf(CUgraphNode node, CUgraphNode* out, CUgraphEdgeData* edges, std::size_t* count) {
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* graph = graphOf(node);
+  if (graph == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(graph->mutex);
+  if (!nodeInGraph(graph, node)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return answerList(node->dependencies, out, edges, count);
+}
+
+CUresult dependentsOf(CUgraphNode node, CUgraphNode* out, CUgraphEdgeData* edges, std::size_t* count) {
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* graph = graphOf(node);
+  if (graph == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(graph->mutex);
+  if (!nodeInGraph(graph, node)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<CUgraphNode> dependents;
+  for (const auto& other : graph->nodes) {
+    if (std::find(other->dependencies.begin(), other->dependencies.end(), node) != other->dependencies.end()) {
+      dependents.push_back(other.get());
+    }
+  }
+  return answerList(dependents, out, edges, count);
+}
+
+CUresult edgesOf(CUgraph graph, CUgraphNode* from, CUgraphNode* to, CUgraphEdgeData* edges, std::size_t* count) {
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = state().graphs.find(graph);
+  if (object == nullptr || count == nullptr || (from == nullptr) != (to == nullptr)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(object->mutex);
+  std::vector<CUgraphNode> sources;
+  std::vector<CUgraphNode> targets;
+  for (const auto& node : object->nodes) {
+    for (CUgraphNode dependency : node->dependencies) {
+      sources.push_back(dependency);
+      targets.push_back(node.get());
+    }
+  }
+  if (from != nullptr) {
+    std::size_t room = *count;
+    answerList(sources, from, edges, &room);
+    room = *count;
+    answerList(targets, to, nullptr, &room);
+  }
+  *count = sources.size();
+  return CUDA_SUCCESS;
+}
+
+} // namespace
+
+VGPU_EXPORT CUresult cuGraphAddDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
+                                            size_t count) {
+  return traced(ApiId::cuGraphAddDependencies,
+                [&]() -> CUresult { return changeEdges(graph, from, to, nullptr, count, addEdge); });
+}
+VGPU_EXPORT CUresult cuGraphAddDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
+                                               const CUgraphEdgeData* edges, size_t count) {
+  return traced(ApiId::cuGraphAddDependencies_v2,
+                [&]() -> CUresult { return changeEdges(graph, from, to, edges, count, addEdge); });
+}
+
+VGPU_EXPORT CUresult cuGraphRemoveDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
+                                               size_t count) {
+  return traced(ApiId::cuGraphRemoveDependencies,
+                [&]() -> CUresult { return changeEdges(graph, from, to, nullptr, count, removeEdge); });
+}
+VGPU_EXPORT CUresult cuGraphRemoveDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
+                                                  const CUgraphEdgeData* edges, size_t count) {
+  return traced(ApiId::cuGraphRemoveDependencies_v2,
+                [&]() -> CUresult { return changeEdges(graph, from, to, edges, count, removeEdge); });
+}
+
+VGPU_EXPORT CUresult cuGraphNodeGetDependencies(CUgraphNode node, CUgraphNode* dependencies, size_t* count) {
+  return traced(ApiId::cuGraphNodeGetDependencies,
+                [&]() -> CUresult { return dependenciesOf(node, dependencies, nullptr, count); });
+}
+VGPU_EXPORT CUresult cuGraphNodeGetDependencies_v2(CUgraphNode node, CUgraphNode* dependencies, CUgraphEdgeData* edges,
+                                                   size_t* count) {
+  return traced(ApiId::cuGraphNodeGetDependencies_v2,
+                [&]() -> CUresult { return dependenciesOf(node, dependencies, edges, count); });
+}
+
+VGPU_EXPORT CUresult cuGraphNodeGetDependentNodes(CUgraphNode node, CUgraphNode* dependents, size_t* count) {
+  return traced(ApiId::cuGraphNodeGetDependentNodes,
+                [&]() -> CUresult { return dependentsOf(node, dependents, nullptr, count); });
+}
+VGPU_EXPORT CUresult cuGraphNodeGetDependentNodes_v2(CUgraphNode node, CUgraphNode* dependents, CUgraphEdgeData* edges,
+                                                     size_t* count) {
+  return traced(ApiId::cuGraphNodeGetDependentNodes_v2,
+                [&]() -> CUresult { return dependentsOf(node, dependents, edges, count); });
+}
+
+VGPU_EXPORT CUresult cuGraphGetEdges(CUgraph graph, CUgraphNode* from, CUgraphNode* to, size_t* count) {
+  return traced(ApiId::cuGraphGetEdges, [&]() -> CUresult { return edgesOf(graph, from, to, nullptr, count); });
+}
+VGPU_EXPORT CUresult cuGraphGetEdges_v2(CUgraph graph, CUgraphNode* from, CUgraphNode* to, CUgraphEdgeData* edges,
+                                        size_t* count) {
+  return traced(ApiId::cuGraphGetEdges_v2, [&]() -> CUresult { return edgesOf(graph, from, to, edges, count); });
+}
+
+VGPU_EXPORT CUresult cuGraphDestroyNode(CUgraphNode node) {
+  return traced(ApiId::cuGraphDestroyNode, [&]() -> CUresult {
+    VGPU_REQUIRE_INIT();
+    CUgraph_st* graph = graphOf(node);
+    if (graph == nullptr) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    const std::lock_guard lock(graph->mutex);
+    const auto it = std::find_if(graph->nodes.begin(), graph->nodes.end(),
+                                 [node](const auto& owned) { return owned.get() == node; });
+    if (it == graph->nodes.end()) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    for (const auto& other : graph->nodes) { // its edges go with it
+      auto& dependencies = other->dependencies;
+      dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());
+    }
+    graph->nodes.erase(it);
+    return CUDA_SUCCESS;
+  });
+}
