@@ -6,6 +6,7 @@ untouched; the host shares a folder (scenario scripts, .debs) read-only over vir
 """
 import fcntl
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class SystemGuest(qemu_guest.Guest):
         self.name = name
         self.lines = []
         self.index_of_last_match = 0
-        self.condition = qemu_guest.threading.Condition()
+        self.condition = threading.Condition()
         self.log_path = Path(log_dir) / f"{name}.console.log"
         self.accel, cpu = qemu_guest.accelerator()
         append = ["console=ttyS0", "quiet", "panic=-1", "systemd.show_status=error"]
@@ -71,7 +72,7 @@ class SystemGuest(qemu_guest.Guest):
         self.started = time.monotonic()
         self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, start_new_session=True)
-        self.reader = qemu_guest.threading.Thread(target=self._read, daemon=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
     def system_boot(self, timeout) -> dict:
