@@ -21,7 +21,9 @@ void enableDevice(const std::string& directory) {
   FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK));
   char state = '1';
   if (fd.valid() && ::read(fd.get(), &state, 1) == 1 && state == '0') {
-    static_cast<void>(::pwrite(fd.get(), "1", 1, 0));
+    if (::pwrite(fd.get(), "1", 1, 0) != 1) {
+      return; // not ours to enable (a udev rule does it for non-root users): mapping says the rest
+    }
   }
 }
 
