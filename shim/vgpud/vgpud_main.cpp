@@ -13,6 +13,13 @@
 #include <malloc.h>
 #include <memory>
 
+namespace {
+// Exit status when this host or its settings cannot run vgpud as configured (no usable CUDA driver,
+// a bad token file or guest region): sysexits' EX_CONFIG. vgpud.service does not restart on it, so
+// a host without NVIDIA's driver shows one failed start with the reason instead of a restart loop.
+constexpr int kCannotRunAsConfigured = 78;
+} // namespace
+
 int main(int argc, char** argv) {
   std::vector<std::string> arguments(argv + 1, argv + argc);
   const vgpu::daemon::ParseResult parsed = vgpu::daemon::parseOptions(arguments);
@@ -42,7 +49,7 @@ int main(int argc, char** argv) {
     driver = vgpu::daemon::loadCudaDriver(options.cudaDriverPath, error);
     if (driver == nullptr || vgpu::daemon::probeCudaDevices(*driver, error) < 0) {
       std::fprintf(stderr, "vgpud: %s\n", error.c_str());
-      return 1;
+      return kCannotRunAsConfigured;
     }
     vgpu::log::writef(vgpu::log::Level::Info, "vgpud",
                       "cuda backend: %s (CUDA %d.%d driver API), %d GPU(s); one worker process per session",
@@ -55,7 +62,7 @@ int main(int argc, char** argv) {
     std::string error;
     if (!vgpu::daemon::readTokenFile(options.tokenFile, tcp.token, error)) {
       std::fprintf(stderr, "vgpud: %s\n", error.c_str());
-      return 1;
+      return kCannotRunAsConfigured;
     }
     tcp.host = options.tcpHost;
     tcp.port = options.tcpPort;
@@ -66,7 +73,7 @@ int main(int argc, char** argv) {
   vgpu::daemon::GuestRegions guestRegions;
   if (std::string error; !guestRegions.open(options.guestRegions, error)) {
     std::fprintf(stderr, "vgpud: %s\n", error.c_str());
-    return 1;
+    return kCannotRunAsConfigured;
   }
   vgpu::daemon::SessionLimits limits;
   limits.guestRegions = guestRegions.empty() ? nullptr : &guestRegions;

@@ -194,16 +194,16 @@ std::pair<int, std::string> startCuda(const std::string& driver, bool allowDoubl
 TEST_CASE("vgpud --backend cuda refuses a vgpu shim as the driver, and a driver that is not there") {
   const std::string shim = std::string(VGPU_SHIM_LIBRARY_DIR) + "/libcuda.so.1";
   const auto [shimStatus, shimError] = startCuda(shim, false);
-  CHECK(shimStatus == 1);
+  CHECK(shimStatus == 78); // EX_CONFIG: vgpud.service does not restart on it
   CHECK(shimError.find("is a vgpu shim, not NVIDIA's driver") != std::string::npos);
 
   const auto [missingStatus, missingError] = startCuda("/nonexistent/libcuda.so.1", false);
-  CHECK(missingStatus == 1);
+  CHECK(missingStatus == 78);
   CHECK(missingError.find("cannot load the CUDA driver '/nonexistent/libcuda.so.1'") != std::string::npos);
 
   // The test-only override lets the shim stand in for the driver (the cuda_double test variants);
   // on this machine's bus it finds no GPU, and vgpud says so at start instead of failing each guest.
   const auto [noGpuStatus, noGpuError] = startCuda(shim, true);
-  CHECK(noGpuStatus == 1);
+  CHECK(noGpuStatus == 78);
   CHECK(noGpuError.find("cuInit on '" + shim + "' failed: CUDA_ERROR_NO_DEVICE") != std::string::npos);
 }
