@@ -349,12 +349,14 @@ CUresult RemoteConnection::receiveInto(std::uint64_t requestId, std::span<std::u
   // Header, i32 status, u32 data length: then the data, which goes where it belongs.
   constexpr std::size_t kPrefix = wire::kHeaderSize + 8;
   wire::Header header;
-  if (!fillInput(wire::kHeaderSize) ||
-      (wire::decodeHeader(input_.readable().first(wire::kHeaderSize), header), false)) {
+  if (!fillInput(wire::kHeaderSize)) {
     return kConnectionLost;
   }
-  if (header.payloadLength != 8 + data.size() || header.call == static_cast<std::uint16_t>(wire::Call::Error)) {
-    // A failed status, a refusal or a wrong size: the ordinary path reads and judges it.
+  const bool wellFormed =
+      wire::decodeHeader(input_.readable().first(wire::kHeaderSize), header) == wire::DecodeStatus::Ok;
+  if (!wellFormed || header.payloadLength != 8 + data.size() ||
+      header.call == static_cast<std::uint16_t>(wire::Call::Error)) {
+    // A bad frame, a failed status, a refusal or a wrong size: the ordinary path reads and judges it.
     std::span<const std::uint8_t> fields;
     const CUresult status = receiveView(requestId, fields);
     return status == CUDA_SUCCESS ? fail("a copy's reply carries " + std::to_string(fields.size()) +
