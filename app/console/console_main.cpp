@@ -1,4 +1,5 @@
 // vgpu-console entry point: command line, the embedded default (--demo), the main window.
+#include "console_signals.h"
 #include "console_startup.h"
 #include "dashboard_page.h"
 #include "demo_session.h"
@@ -55,6 +56,10 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName(QStringLiteral("vgpu"));
   QApplication::setApplicationVersion(QStringLiteral(VGPU_CONSOLE_VERSION));
   vgpu::console::installTranslation(app, QLocale());
+  vgpu::console::quitOnTerminationSignals(app);
+  if (const int reclaimed = vgpu::console::DemoSession::reclaimStaleFolders(); reclaimed > 0) {
+    QTextStream(stderr) << "vgpu-console: removed " << reclaimed << " demo folder(s) a killed console left\n";
+  }
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral("The vgpu console: live telemetry, configuration, service and "
@@ -110,7 +115,7 @@ int main(int argc, char** argv) {
                             << (demo->vgpudEndpoint().isEmpty()
                                     ? QStringLiteral("in its own process")
                                     : QStringLiteral("in a local vgpud at ") + demo->vgpudEndpoint())
-                            << "; sockets in " << runtimeDirectory << "\n";
+                            << "; sockets in " << runtimeDirectory << "; folder " << demo->folder() << "\n";
       } else {
         QTextStream(stderr) << "vgpu-console: demo not started: " << error << "\n";
         demo.reset();

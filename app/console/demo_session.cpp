@@ -9,6 +9,10 @@
 #include <QProcessEnvironment>
 #include <QTextStream>
 #include <array>
+#include <cerrno>
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 namespace vgpu::console {
 
@@ -104,7 +108,50 @@ bool demoWanted(const QString& runtimeDirectory, const QString& vgpudSocket, QSt
   return true;
 }
 
+namespace {
+
+constexpr const char* kFolderPattern = "vgpu-demo-";
+constexpr const char* kOwnerFile = "console.pid";
+
+// In the demo's children, between fork and exec: they get SIGTERM when the console dies, however
+// it dies (SIGKILL included), so no demo process outlives it. Async-signal-safe calls only.
+void dieWithConsole() {
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+bool processAlive(qint64 pid) {
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH);
+}
+
+} // namespace
+
+int DemoSession::reclaimStaleFolders() {
+  int reclaimed = 0;
+  const QDir temporary(QDir::tempPath());
+  const auto entries = temporary.entryInfoList({QString::fromLatin1(kFolderPattern) + QLatin1Char('*')},
+                                               QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks | QDir::Hidden);
+  for (const QFileInfo& entry : entries) {
+    // Only this user's folders, and only those a console left behind: it wrote its pid there and
+    // is gone (killed before it could remove the folder).
+    if (entry.ownerId() != ::getuid()) {
+      continue;
+    }
+    QFile owner(entry.filePath() + QLatin1Char('/') + QString::fromLatin1(kOwnerFile));
+    if (!owner.open(QIODevice::ReadOnly)) {
+      continue;
+    }
+    bool ok = false;
+    const qint64 pid = owner.read(32).trimmed().toLongLong(&ok);
+    if (ok && !processAlive(pid) && QDir(entry.filePath()).removeRecursively()) {
+      ++reclaimed;
+    }
+  }
+  return reclaimed;
+}
+
 DemoSession::DemoSession(DemoPrograms programs, QObject* parent) : QObject(parent), programs_(std::move(programs)) {
+  workload_.setChildProcessModifier(dieWithConsole);
+  vgpud_.setChildProcessModifier(dieWithConsole);
   workload_.setProcessChannelMode(QProcess::MergedChannels);
   connect(&workload_, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus) {
     emit workloadFinished(exitCode, QString::fromLocal8Bit(workload_.readAll()));
@@ -171,9 +218,14 @@ bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
                 "VGPU_DEMO_WORKLOAD and VGPU_DEMO_SHIM_DIR).");
     return false;
   }
-  folder_ = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/vgpu-demo-XXXXXX"));
+  folder_ = std::make_unique<QTemporaryDir>(QDir::tempPath() + QLatin1Char('/') + QString::fromLatin1(kFolderPattern) +
+                                            QStringLiteral("XXXXXX"));
   if (!folder_->isValid()) {
     *error = tr("Cannot create the demo folder: %1").arg(folder_->errorString());
+    return false;
+  }
+  // Who owns the folder: a later console reclaims it if this one is killed before removing it.
+  if (!writeFile(folder_->filePath(QString::fromLatin1(kOwnerFile)), QByteArray::number(::getpid()) + '\n', error)) {
     return false;
   }
   if (!programs_.vgpud.isEmpty()) {

@@ -2,7 +2,9 @@
 // vgpud runs, `scripts/dev console` (vgpu-console --demo) starts a local vgpud on the simulated
 // device and a small demo CUDA workload under the shim that runs its work there, so a new user
 // sees live data at once. The demo lives in a private temporary folder — a PCI tree with one stub
-// H100, a shim configuration naming it and vgpud's socket — and is stopped when the console exits.
+// H100, a shim configuration naming it and vgpud's socket — and is stopped when the console exits
+// (on its window, or SIGTERM/SIGINT/SIGHUP); killed, its children die with it and the next console
+// reclaims the folder.
 // It never touches the machine's configuration. Without a vgpud binary the workload runs on the
 // shim's in-process simulated device instead (and says so).
 #pragma once
@@ -39,8 +41,13 @@ public:
   // ("" = a private folder inside the demo's, see runtimeDirectory()). False with `error` set when
   // something is missing or fails to start.
   bool start(const QString& runtimeDirectory, QString* error);
-  // SIGTERM to the workload, then to vgpud; SIGKILL after 3 s each.
+  // SIGTERM to the workload, then to vgpud; SIGKILL after 3 s each. (If the console itself is
+  // killed, its children get SIGTERM from the kernel: PR_SET_PDEATHSIG.)
   void stop();
+  // Removes the demo folders of this user that a console killed before it could remove them (the
+  // folder names the console's pid, which no longer runs). Returns how many.
+  static int reclaimStaleFolders();
+  QString folder() const { return folder_ != nullptr ? folder_->path() : QString(); }
   bool running() const;
   QString runtimeDirectory() const { return runtimeDirectory_; }
   qint64 workloadPid() const;
