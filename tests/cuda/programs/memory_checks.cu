@@ -276,8 +276,8 @@ void capturedGraph(bool simulated) {
   char edgeDetail[64];
   std::snprintf(edgeDetail, sizeof edgeDetail, "edges %zu deps %zu->%zu dependents %zu", edges, before, after,
                 dependents);
-  report(edges == 3 && added && after == before + 1 && dependents == 2 && removed && restored == 3,
-         "graph-edges-api", edgeDetail);
+  report(edges == 3 && added && after == before + 1 && dependents == 2 && removed && restored == 3, "graph-edges-api",
+         edgeDetail);
   cudaGraphExecDestroy(cloneExec);
   cudaGraphDestroy(clone);
   cudaGraphExecDestroy(exec);
