@@ -110,11 +110,7 @@ CheckResult checkPciStub(const DoctorContext& context) {
   for (const std::string& warning : discovery.warnings) {
     result.evidence.append({QStringLiteral("discovery warning"), where, fromStd(warning)});
   }
-  for (const device::ConfigProblem& problem : load.problems) {
-    result.evidence.append({QStringLiteral("shim.conf problem"),
-                            QStringLiteral("%1:%2").arg(fromStd(problem.source)).arg(problem.line),
-                            fromStd(problem.message)});
-  }
+  appendConfigProblems(result, load);
   return result;
 }
 

@@ -46,4 +46,12 @@ QString backendSettingOrigin(const DoctorContext& context, const device::ConfigL
   return QStringLiteral("/etc/vgpu/shim.conf");
 }
 
+void appendConfigProblems(CheckResult& result, const device::ConfigLoad& load) {
+  for (const device::ConfigProblem& problem : load.problems) {
+    result.evidence.append({QStringLiteral("shim.conf problem"),
+                            QStringLiteral("%1:%2").arg(QString::fromStdString(problem.source)).arg(problem.line),
+                            QString::fromStdString(problem.message)});
+  }
+}
+
 } // namespace vgpu::controller::doctor

@@ -3,6 +3,7 @@
 // examined), applied by vgpu_device's own loadShimConfig so the doctor and the shims agree.
 #pragma once
 
+#include "doctor/check.h"
 #include "doctor/doctor_context.h"
 #include "vgpu/device/shim_config.h"
 
@@ -13,5 +14,8 @@ device::ConfigLoad loadServiceShimConfig(const DoctorContext& context);
 // Where the backend setting in effect came from: "VGPU_BACKEND in <unit file:line>",
 // "/etc/vgpu/shim.conf", or "" when nothing configured one.
 QString backendSettingOrigin(const DoctorContext& context, const device::ConfigLoad& load);
+
+// Appends each problem of the configuration (file:line and message) to a check's evidence.
+void appendConfigProblems(CheckResult& result, const device::ConfigLoad& load);
 
 } // namespace vgpu::controller::doctor

@@ -50,11 +50,7 @@ CheckResult checkShimBackend(const DoctorContext& context) {
                   .arg(endpoint));
   }
   result.evidence.append(configEvidence);
-  for (const device::ConfigProblem& problem : load.problems) {
-    result.evidence.append({QStringLiteral("shim.conf problem"),
-                            QStringLiteral("%1:%2").arg(fromStd(problem.source)).arg(problem.line),
-                            fromStd(problem.message)});
-  }
+  appendConfigProblems(result, load);
   return result;
 }
 

@@ -142,11 +142,7 @@ CheckResult checkVgpudEndpoint(const DoctorContext& context) {
   result = connection.fd.valid() ? askVersion(connection.fd.get(), endpoint, configPath)
                                  : unreachable(endpoint, configPath, QString::fromStdString(connection.message));
   result.evidence.prepend(configEvidence);
-  for (const device::ConfigProblem& problem : load.problems) {
-    result.evidence.append({QStringLiteral("shim.conf problem"),
-                            QStringLiteral("%1:%2").arg(fromStd(problem.source)).arg(problem.line),
-                            fromStd(problem.message)});
-  }
+  appendConfigProblems(result, load);
   return result;
 }
 
