@@ -94,20 +94,11 @@ CUgraph_st* graphOf(CUgraphNode node) {
   return node != nullptr ? state().graphs.find(node->graph) : nullptr;
 }
 
-CUresult dependenciesOf(CUgraphNode node, CUgraphNode* out, CUgraphEdgeData* edges, std::size_t* count) {
-  VGPU_REQUIRE_INIT();
-  CUgraph_st* graph = graphOf(node);
-  if (graph == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  const std::lock_guard lock(graph->mutex);
-  if (!nodeInGraph(graph, node)) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  return answerList(node->dependencies, out, edges, count);
-}
+enum class Direction { Dependencies, Dependents };
 
-CUresult dependentsOf(CUgraphNode node, CUgraphNode* out, CUgraphEdgeData* edges, std::size_t* count) {
+// A node's dependencies (the nodes it waits for) or dependents (the nodes waiting for it).
+CUresult neighboursOf(CUgraphNode node, Direction direction, CUgraphNode* out, CUgraphEdgeData* edges,
+                      std::size_t* count) {
   VGPU_REQUIRE_INIT();
   CUgraph_st* graph = graphOf(node);
   if (graph == nullptr) {
@@ -116,6 +107,9 @@ CUresult dependentsOf(CUgraphNode node, CUgraphNode* out, CUgraphEdgeData* edges
   const std::lock_guard lock(graph->mutex);
   if (!nodeInGraph(graph, node)) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (direction == Direction::Dependencies) {
+    return answerList(node->dependencies, out, edges, count);
   }
   std::vector<CUgraphNode> dependents;
   for (const auto& other : graph->nodes) {
@@ -176,23 +170,24 @@ VGPU_EXPORT CUresult cuGraphRemoveDependencies_v2(CUgraph graph, const CUgraphNo
 }
 
 VGPU_EXPORT CUresult cuGraphNodeGetDependencies(CUgraphNode node, CUgraphNode* dependencies, size_t* count) {
-  return traced(ApiId::cuGraphNodeGetDependencies,
-                [&]() -> CUresult { return dependenciesOf(node, dependencies, nullptr, count); });
+  return traced(ApiId::cuGraphNodeGetDependencies, [&]() -> CUresult {
+    return neighboursOf(node, Direction::Dependencies, dependencies, nullptr, count);
+  });
 }
 VGPU_EXPORT CUresult cuGraphNodeGetDependencies_v2(CUgraphNode node, CUgraphNode* dependencies, CUgraphEdgeData* edges,
                                                    size_t* count) {
   return traced(ApiId::cuGraphNodeGetDependencies_v2,
-                [&]() -> CUresult { return dependenciesOf(node, dependencies, edges, count); });
+                [&]() -> CUresult { return neighboursOf(node, Direction::Dependencies, dependencies, edges, count); });
 }
 
 VGPU_EXPORT CUresult cuGraphNodeGetDependentNodes(CUgraphNode node, CUgraphNode* dependents, size_t* count) {
   return traced(ApiId::cuGraphNodeGetDependentNodes,
-                [&]() -> CUresult { return dependentsOf(node, dependents, nullptr, count); });
+                [&]() -> CUresult { return neighboursOf(node, Direction::Dependents, dependents, nullptr, count); });
 }
 VGPU_EXPORT CUresult cuGraphNodeGetDependentNodes_v2(CUgraphNode node, CUgraphNode* dependents, CUgraphEdgeData* edges,
                                                      size_t* count) {
   return traced(ApiId::cuGraphNodeGetDependentNodes_v2,
-                [&]() -> CUresult { return dependentsOf(node, dependents, edges, count); });
+                [&]() -> CUresult { return neighboursOf(node, Direction::Dependents, dependents, edges, count); });
 }
 
 VGPU_EXPORT CUresult cuGraphGetEdges(CUgraph graph, CUgraphNode* from, CUgraphNode* to, size_t* count) {
