@@ -57,11 +57,20 @@ export VGPU_TOKEN_FILE=/etc/vgpu/token VGPU_LOG=warn VGPU_EXPECT_SIMULATED=1
 LD_LIBRARY_PATH=$(cat /etc/vgpu/library-path)
 export LD_LIBRARY_PATH
 
-# The CUDA toolkit's libraries over virtio-9p, read-only, when the host shares them.
+# The CUDA toolkit's libraries over virtio-9p, read-only, when the host shares them: mounted at
+# the first folder vgpu.cuda names and bound at the others (the names ldd used for them).
 if [ -n "$cuda_share" ]; then
-  mkdir -p "$cuda_share"
-  mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose cuda "$cuda_share" ||
-    echo "VGPU-VM-WARN: cannot mount the CUDA share"
+  first=""
+  for folder in $(echo "$cuda_share" | tr ',' ' '); do
+    mkdir -p "$folder"
+    if [ -z "$first" ]; then
+      first=$folder
+      mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose cuda "$folder" ||
+        echo "VGPU-VM-WARN: cannot mount the CUDA share"
+    else
+      mount -o bind "$first" "$folder" || echo "VGPU-VM-WARN: cannot bind the CUDA share at $folder"
+    fi
+  done
 fi
 
 echo "VGPU-VM-BOOTED $(cut -d' ' -f1 /proc/uptime)"

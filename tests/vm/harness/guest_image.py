@@ -26,15 +26,35 @@ MODULES = ["virtio_ring", "virtio", "virtio_pci_modern_dev", "virtio_pci_legacy_
 # The guests' /etc/machine-id; host-side runs that must match a guest use the same one.
 MACHINE_ID = "5f1d0c3a9b7e4c2d8a6f0e1b2c3d4e5f"
 SCENARIOS = ["cuda-programs.sh", "run.sh", "bench.sh"]
-# The host's CUDA toolkit as ldd names it; libraries there above SHARED_LIBRARY_BYTES stay out of the
-# image and reach the guest through a 9p share of this folder, mounted at the same path.
+# The host's CUDA toolkit; libraries in it above SHARED_LIBRARY_BYTES stay out of the image and reach
+# the guest through a 9p share of the toolkit's real folder. ldd may name them through the
+# /usr/local/cuda link or through the folder it points to (/usr/local/cuda-13.0), depending on how
+# CMake found the toolkit, so the guest mounts the share at every such name (share_mounts).
 CUDA_SHARE = "/usr/local/cuda"
 SHARED_LIBRARY_BYTES = 32 << 20
+# The guest has 1 GiB and unpacks the image into RAM: a bigger image fails to unpack (the kernel
+# then panics with "Initramfs unpacking failed"), so it is refused here with the reason.
+MAX_IMAGE_BYTES = 256 << 20
+
+
+def share_root() -> Path:
+    """The toolkit folder the 9p share exports (CUDA_SHARE with its links resolved)."""
+    return Path(CUDA_SHARE).resolve()
 
 
 def from_share(library: str) -> bool:
     """True for a library the guest reads from the CUDA share rather than from the image."""
-    return library.startswith(CUDA_SHARE + "/") and Path(library).stat().st_size > SHARED_LIBRARY_BYTES
+    resolved = Path(library).resolve()
+    return resolved.is_relative_to(share_root()) and resolved.stat().st_size > SHARED_LIBRARY_BYTES
+
+
+def share_mount(library: str) -> str:
+    """The folder under which ldd named a shared library: where the guest must mount the share."""
+    for name in (CUDA_SHARE, str(share_root())):
+        if library.startswith(name + "/"):
+            return name
+    raise RuntimeError(f"ldd names {library}, which is in the CUDA toolkit ({share_root()}) but under neither "
+                       f"{CUDA_SHARE} nor {share_root()}: the guest cannot reach it through the share")
 
 
 def library_closure(binary: Path) -> list:
@@ -110,9 +130,21 @@ def write_cpio(files: dict, generated: dict, output: Path) -> None:
         os.replace(str(output) + ".tmp", output)
 
 
-def needs_share(programs: dict) -> bool:
-    """True when a program needs a library from the CUDA share (see from_share)."""
-    return any(from_share(library) for path in programs.values() for library in library_closure(Path(path)))
+def share_mounts(programs: dict) -> list:
+    """Where the guest mounts the CUDA share (the names ldd uses for shared libraries); empty when
+    no program needs a library from it (see from_share)."""
+    return sorted({share_mount(library) for path in programs.values()
+                   for library in library_closure(Path(path)) if from_share(library)})
+
+
+def check_size(files: dict) -> None:
+    total = sum(path.stat().st_size for path in files.values())
+    if total > MAX_IMAGE_BYTES:
+        largest = sorted(files.items(), key=lambda item: item[1].stat().st_size, reverse=True)[:5]
+        listing = ", ".join(f"{guest} ({host.stat().st_size >> 20} MiB)" for guest, host in largest)
+        raise RuntimeError(f"the guest image would hold {total >> 20} MiB, more than the "
+                           f"{MAX_IMAGE_BYTES >> 20} MiB the 1 GiB guest can unpack; largest: {listing}. "
+                           f"Libraries from {share_root()} above {SHARED_LIBRARY_BYTES >> 20} MiB belong in the 9p share")
 
 
 def build_image(output: Path, programs: dict, shim_libraries: list, kernel_dir: Path) -> Path:
@@ -121,6 +153,7 @@ def build_image(output: Path, programs: dict, shim_libraries: list, kernel_dir: 
     with open(str(output) + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         files = image_contents(programs, shim_libraries, kernel_dir)
+        check_size(files)
         generated = {"/modules/order": "\n".join(MODULES) + "\n", "/etc/machine-id": MACHINE_ID + "\n",
                      "/etc/vgpu/library-path": library_path(files) + "\n"}
         key = stamp(files) + hashlib.sha256(json.dumps(generated, sort_keys=True).encode()).hexdigest()

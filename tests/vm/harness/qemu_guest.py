@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+import guest_image
+
 QEMU = "qemu-system-x86_64"
 # Where the stub (pci-testdev, 1b36:0005) sits on the guest's bus; host-side runs mirror it.
 STUB_ADDRESS = "0000:00:10.0"
@@ -67,9 +69,10 @@ class Guest:
         if region:
             self.argv += ["-object", f"memory-backend-file,id=hm,share=on,mem-path={region},size={region_bytes}",
                           "-device", "ivshmem-plain,memdev=hm,addr=0x4"]
-        if cuda_share:
-            append.append(f"vgpu.cuda={cuda_share}")
-            self.argv += ["-virtfs", f"local,path={cuda_share},mount_tag=cuda,security_model=none,readonly=on"]
+        if cuda_share:  # the folders where the guest mounts the host's CUDA toolkit (guest_image.share_mounts)
+            append.append("vgpu.cuda=" + ",".join(cuda_share))
+            self.argv += ["-virtfs", f"local,path={guest_image.share_root()},mount_tag=cuda,"
+                          "security_model=none,readonly=on"]
         self.argv += ["-append", " ".join(append)]
         self.started = time.monotonic()
         self.process = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -55,7 +55,7 @@ class Context:
         print(f"guest image {self.image} ({self.image.stat().st_size >> 20} MiB, "
               f"ready in {time.monotonic() - started:.1f} s); logs in {self.work}", flush=True)
         # cuBLAS and its like come from the host's toolkit over virtio-9p (guest_image.CUDA_SHARE).
-        self.cuda_share = guest_image.CUDA_SHARE if guest_image.needs_share(programs) else None
+        self.cuda_share = guest_image.share_mounts(programs)
         self.guests = []
 
     def guest(self, name, scenario, args, vgpud, **options) -> qemu_guest.Guest:
