@@ -18,6 +18,7 @@ int runPs(CommandContext& context);
 int runTop(CommandContext& context);
 int runWatch(CommandContext& context);
 int runMetrics(CommandContext& context);
+int runHost(CommandContext& context);
 
 std::span<const CommandSpec> vgpuctlCommands() {
   static const std::vector<CommandSpec> kCommands{
@@ -33,7 +34,10 @@ std::span<const CommandSpec> vgpuctlCommands() {
       {"ps", "List processes running the vgpu shim: pid, user, devices, backend, VRAM, launches/s (--json)", &runPs},
       {"top", "Live view of the shim processes: VRAM, launches, call latency, copy bandwidth", &runTop},
       {"watch", "Stream every shim process's samples (--json: NDJSON with pid; --interval MS, --count N)", &runWatch},
-      {"metrics", "Prometheus exposition of the shim processes (--once, or --listen 127.0.0.1:9400)", &runMetrics},
+      {"metrics", "Prometheus exposition of the shim processes, or of vgpud with --host (--once, or --listen)",
+       &runMetrics},
+      {"host", "The GPU host through vgpud's admin socket: gpus, sessions, watch, set-quota, set-priority, drain, kill",
+       &runHost},
   };
   return kCommands;
 }
