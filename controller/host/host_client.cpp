@@ -39,10 +39,7 @@ void HostClient::connectNow() {
   socket_ = std::make_unique<AdminSocket>(options_.endpoint);
   socket_->onConnected(this, [this] { onConnected(); });
   socket_->onReadyRead(this, [this] { onReadyRead(); });
-  socket_->onError(this, [this] {
-    lost(hello_ ? options_.endpoint.text() + u": the connection to vgpud ended"_qs : socket_->connectFailureText(),
-         false);
-  });
+  socket_->onError(this, [this] { lost(socket_->connectFailureText(), false); });
   socket_->onDisconnected(this,
                           [this] { lost(options_.endpoint.text() + u": vgpud closed the connection"_qs, false); });
   socket_->connectToServer();

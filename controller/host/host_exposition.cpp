@@ -51,10 +51,12 @@ QString gpuLabels(const HostGpu& gpu, const QString& hostname) {
   return dcgmLabels(gpu.index, gpu.uuid, gpu.pciBusId, gpu.name, hostname);
 }
 
-// The labels every per-session series carries.
-QString sessionLabels(const HostSession& session) {
-  return label("session", QString::number(session.id)) + u',' + label("transport", session.transport) + u',' +
-         label("peer", session.peerText()) + u',' + label("client_process", session.clientProcess);
+// The labels every per-session series carries (Hostname as on the GPU gauges, so one dashboard
+// variable filters both).
+QString sessionLabels(const HostSession& session, const QString& hostname) {
+  return label("Hostname", hostname) + u',' + label("session", QString::number(session.id)) + u',' +
+         label("transport", session.transport) + u',' + label("peer", session.peerText()) + u',' +
+         label("client_process", session.clientProcess);
 }
 
 struct GpuFamily {
@@ -141,7 +143,7 @@ QByteArray hostPrometheusExposition(const HostScrape& scrape) {
   }
   w.header("vgpu_host_sessions", "gauge", "Live vgpud sessions.");
   if (up) {
-    w.line("vgpu_host_sessions", {},
+    w.line("vgpu_host_sessions", label("Hostname", hostname),
            static_cast<double>(
                scrape.sample->totalSessions.value_or(static_cast<std::uint64_t>(scrape.sample->sessions.size()))));
   }
@@ -169,49 +171,52 @@ QByteArray hostPrometheusExposition(const HostScrape& scrape) {
            "A live session (always 1): client pid and name as the client reported them, state, priority.");
   for (const HostSession& s : sessions) {
     w.line("vgpu_host_session_info",
-           sessionLabels(s) + u',' + label("client_pid", s.clientPid ? QString::number(*s.clientPid) : QString()) +
-               u',' + label("client_name", s.clientName) + u',' + label("state", s.state) + u',' +
+           sessionLabels(s, hostname) + u',' +
+               label("client_pid", s.clientPid ? QString::number(*s.clientPid) : QString()) + u',' +
+               label("client_name", s.clientName) + u',' + label("state", s.state) + u',' +
                label("priority", s.priority),
            1);
   }
   w.header("vgpu_host_session_start_time_seconds", "gauge", "When the session started, seconds since the Unix epoch.");
   for (const HostSession& s : sessions) {
     if (s.startedMs) {
-      w.line("vgpu_host_session_start_time_seconds", sessionLabels(s), static_cast<double>(*s.startedMs) / 1000.0);
+      w.line("vgpu_host_session_start_time_seconds", sessionLabels(s, hostname),
+             static_cast<double>(*s.startedMs) / 1000.0);
     }
   }
   w.header("vgpu_host_session_vram_used_bytes", "gauge", "Device memory the session holds on the host GPU, in bytes.");
   for (const HostSession& s : sessions) {
     for (const HostSessionDevice& device : s.devices) {
-      w.line("vgpu_host_session_vram_used_bytes", sessionLabels(s) + u',' + label("gpu", QString::number(device.gpu)),
+      w.line("vgpu_host_session_vram_used_bytes",
+             sessionLabels(s, hostname) + u',' + label("gpu", QString::number(device.gpu)),
              static_cast<double>(device.vramUsedBytes));
     }
   }
   w.header("vgpu_host_session_vram_quota_bytes", "gauge", "The session's VRAM quota per device in bytes; 0: none.");
   for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_vram_quota_bytes", sessionLabels(s), s.vramQuotaBytes);
+    w.optional("vgpu_host_session_vram_quota_bytes", sessionLabels(s, hostname), s.vramQuotaBytes);
   }
   w.header("vgpu_host_session_host_bytes", "gauge", "Host memory vgpud holds for the session, in bytes.");
   for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_host_bytes", sessionLabels(s), s.hostBytes);
+    w.optional("vgpu_host_session_host_bytes", sessionLabels(s, hostname), s.hostBytes);
   }
   w.header("vgpu_host_session_calls_total", "counter", "Calls the session made.");
   for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_calls_total", sessionLabels(s), s.calls);
+    w.optional("vgpu_host_session_calls_total", sessionLabels(s, hostname), s.calls);
   }
   w.header("vgpu_host_session_errors_total", "counter", "The session's calls that failed.");
   for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_errors_total", sessionLabels(s), s.errors);
+    w.optional("vgpu_host_session_errors_total", sessionLabels(s, hostname), s.errors);
   }
   w.header("vgpu_host_session_kernel_launches_total", "counter", "Kernel launches of the session.");
   for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_kernel_launches_total", sessionLabels(s), s.launches);
+    w.optional("vgpu_host_session_kernel_launches_total", sessionLabels(s, hostname), s.launches);
   }
   w.header("vgpu_host_session_copy_bytes_total", "counter", "Bytes the session copied, by direction.");
   for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_copy_bytes_total", sessionLabels(s) + u",direction=\"host_to_device\""_qs,
+    w.optional("vgpu_host_session_copy_bytes_total", sessionLabels(s, hostname) + u",direction=\"host_to_device\""_qs,
                s.bytesHostToDevice);
-    w.optional("vgpu_host_session_copy_bytes_total", sessionLabels(s) + u",direction=\"device_to_host\""_qs,
+    w.optional("vgpu_host_session_copy_bytes_total", sessionLabels(s, hostname) + u",direction=\"device_to_host\""_qs,
                s.bytesDeviceToHost);
   }
   w.header("vgpu_host_session_call_latency_seconds", "summary",
@@ -221,7 +226,7 @@ QByteArray hostPrometheusExposition(const HostScrape& scrape) {
     if (!s.latency) {
       continue;
     }
-    const QString labels = sessionLabels(s);
+    const QString labels = sessionLabels(s, hostname);
     w.line("vgpu_host_session_call_latency_seconds", labels + u",quantile=\"0.5\""_qs, seconds(s.latency->p50Ns));
     w.line("vgpu_host_session_call_latency_seconds", labels + u",quantile=\"0.9\""_qs, seconds(s.latency->p90Ns));
     w.line("vgpu_host_session_call_latency_seconds", labels + u",quantile=\"0.99\""_qs, seconds(s.latency->p99Ns));
