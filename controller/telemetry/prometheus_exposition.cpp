@@ -3,6 +3,10 @@
 // with no samples still documents itself. Families and labels: docs/metrics.md.
 #include "telemetry/prometheus_exposition.h"
 
+#include "host/host_exposition.h"
+
+#include <QSysInfo>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -141,6 +145,66 @@ void header(QByteArray& out, const char* name, const char* type, const char* hel
   out += QByteArray("# TYPE ") + name + ' ' + type + '\n';
 }
 
+// One device as the guest's processes see it, their use summed (the DCGM-named gauges).
+struct GuestDevice {
+  int index = 0;
+  QString uuid;
+  QString name;
+  QString pciBusId;
+  std::uint64_t usedBytes = 0;
+  std::uint64_t totalBytes = 0;
+};
+
+QList<GuestDevice> guestDevices(const SnapshotResult& snapshot) {
+  QList<GuestDevice> devices;
+  for (const ProcessSnapshot& process : snapshot.processes) {
+    for (const DeviceMemory& memory : process.sample.devices) {
+      const DeviceIdentity* identity = process.hello.device(memory.index);
+      const QString key = identity != nullptr && !identity->uuid.isEmpty() ? identity->uuid : QString();
+      GuestDevice* found = nullptr;
+      for (GuestDevice& device : devices) {
+        if (key.isEmpty() ? device.uuid.isEmpty() && device.index == memory.index : device.uuid == key) {
+          found = &device;
+        }
+      }
+      if (found == nullptr) {
+        GuestDevice device;
+        device.index = memory.index;
+        if (identity != nullptr) {
+          device.uuid = identity->uuid;
+          device.name = identity->name;
+          device.pciBusId = identity->pciBusId;
+        }
+        devices.append(device);
+        found = &devices.last();
+      }
+      found->usedBytes += memory.usedBytes;
+      found->totalBytes = std::max(found->totalBytes, memory.totalBytes);
+    }
+  }
+  return devices;
+}
+
+void writeDcgmFamilies(const SnapshotResult& snapshot, QByteArray& out) {
+  const QList<GuestDevice> devices = guestDevices(snapshot);
+  const QString hostname = QSysInfo::machineHostName();
+  header(out, "DCGM_FI_DEV_FB_USED", "gauge",
+         "Framebuffer memory used (in MiB): the vgpu shim processes' use of the device, summed.");
+  for (const GuestDevice& device : devices) {
+    line(out, "DCGM_FI_DEV_FB_USED",
+         host::dcgmLabels(device.index, device.uuid, device.pciBusId, device.name, hostname),
+         static_cast<double>(host::dcgmMebibytes(device.usedBytes)));
+  }
+  header(out, "DCGM_FI_DEV_FB_FREE", "gauge",
+         "Framebuffer memory free (in MiB): the device's total less the vgpu shim processes' use.");
+  for (const GuestDevice& device : devices) {
+    const std::uint64_t free = device.totalBytes > device.usedBytes ? device.totalBytes - device.usedBytes : 0;
+    line(out, "DCGM_FI_DEV_FB_FREE",
+         host::dcgmLabels(device.index, device.uuid, device.pciBusId, device.name, hostname),
+         static_cast<double>(host::dcgmMebibytes(free)));
+  }
+}
+
 } // namespace
 
 QString escapeLabelValue(const QString& value) {
@@ -167,6 +231,7 @@ QByteArray prometheusExposition(const SnapshotResult& snapshot, std::uint64_t sc
   header(out, "vgpu_scrape_errors_total", "counter",
          "Control sockets that could not be read, since the exporter started.");
   line(out, "vgpu_scrape_errors_total", {}, static_cast<double>(scrapeErrorsTotal));
+  writeDcgmFamilies(snapshot, out);
   for (const Family& family : families()) {
     header(out, family.name, family.type, family.help);
     for (const ProcessSnapshot& process : snapshot.processes) {

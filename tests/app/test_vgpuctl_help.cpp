@@ -96,7 +96,7 @@ QString manSection(const QString& page, const QString& name) {
 } // namespace
 
 TEST_CASE("every vgpuctl command answers --help and -h with its synopsis, options and exit status") {
-  REQUIRE(commandNames().size() == 12);
+  REQUIRE(commandNames().size() == 13);
   for (const QString& name : commandNames()) {
     for (const QString& flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
       INFO((name + u' ' + flag).toStdString());
@@ -136,6 +136,13 @@ TEST_CASE("bash completion completes vgpuctl's commands, sub-verbs and every opt
         QSet<QString>{QStringLiteral("set")});
   CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("install"), QStringLiteral("--scope"), QString()}) ==
         QSet<QString>{QStringLiteral("service"), QStringLiteral("system")});
+  CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("host"), QString()}) ==
+        QSet<QString>{QStringLiteral("gpus"), QStringLiteral("sessions"), QStringLiteral("watch"),
+                      QStringLiteral("set-quota"), QStringLiteral("set-priority"), QStringLiteral("drain"),
+                      QStringLiteral("kill")});
+  CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("host"), QStringLiteral("set-priority"),
+                  QStringLiteral("5"), QString()}) ==
+        QSet<QString>{QStringLiteral("low"), QStringLiteral("normal"), QStringLiteral("high")});
   // After --root DIR the command is still found.
   CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("--root"), QStringLiteral("/tmp"), QStringLiteral("ps"),
                   QStringLiteral("--j")}) == QSet<QString>{QStringLiteral("--json")});

@@ -334,7 +334,7 @@ TEST_CASE("vgpuctl ps, watch, top and metrics --once read the probe", "[telemetr
   CHECK(exposition.family("vgpu_kernel_launches_total")->samples.at(0).value >= 1);
 
   CHECK(vgpu::test::vgpuctl({QStringLiteral("watch"), QStringLiteral("--interval"), QStringLiteral("5")}).code == 2);
-  CHECK(vgpu::test::vgpuctl({QStringLiteral("metrics"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:9400")})
+  CHECK(vgpu::test::vgpuctl({QStringLiteral("metrics"), QStringLiteral("--listen"), QStringLiteral("0.0.0.0:9835")})
             .code == 2);
   CHECK(probe.exit() == 0);
 }
