@@ -142,3 +142,29 @@ TEST_CASE("an empty snapshot still documents every family", "[prometheus]") {
   CHECK(valueOf(result, "vgpu_processes", {}) == 0);
   CHECK(result.family("vgpu_memory_used_bytes") != nullptr);
 }
+
+TEST_CASE("the guest exposition has dcgm-exporter's per-device framebuffer gauges", "[prometheus]") {
+  SnapshotResult snapshot;
+  ProcessSnapshot idle{decodeFixture<ProcessHello>("hello-v1.json"), decodeFixture<Sample>("sample-additions.json")};
+  ProcessSnapshot busy{decodeFixture<ProcessHello>("hello-v1.json"), decodeFixture<Sample>("sample-v1.json")};
+  busy.hello.pid = 5000;
+  snapshot.processes = {idle, busy};
+  const auto result = parsePrometheusText(prometheusExposition(snapshot, 0).toStdString());
+  INFO(result.error);
+  REQUIRE(result.error.empty());
+  // Both processes use the same device (by UUID): one series per device, their use summed.
+  const std::map<std::string, std::string> device{{"gpu", "0"},
+                                                  {"UUID", "GPU-11111111-2222-3333-4444-555555555555"},
+                                                  {"pci_bus_id", "0000:00:05.0"},
+                                                  {"device", "nvidia0"},
+                                                  {"modelName", "NVIDIA H100 PCIe"}};
+  REQUIRE(result.family("DCGM_FI_DEV_FB_USED") != nullptr);
+  REQUIRE(result.family("DCGM_FI_DEV_FB_USED")->samples.size() == 1);
+  CHECK(result.family("DCGM_FI_DEV_FB_USED")->samples[0].labels.count("Hostname") == 1);
+  CHECK(valueOf(result, "DCGM_FI_DEV_FB_USED", device) == 64);
+  CHECK(valueOf(result, "DCGM_FI_DEV_FB_FREE", device) == static_cast<double>((85520809984ULL - 67108864ULL) >> 20));
+  // No process: the families are documented, without series.
+  const auto empty = parsePrometheusText(prometheusExposition({}, 0).toStdString());
+  REQUIRE(empty.family("DCGM_FI_DEV_FB_FREE") != nullptr);
+  CHECK(empty.family("DCGM_FI_DEV_FB_FREE")->samples.empty());
+}
