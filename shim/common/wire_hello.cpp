@@ -44,6 +44,7 @@ std::vector<std::uint8_t> encodeHello(const HelloRequest& request) {
     putUuid(writer, device.uuid);
   }
   writer.string(request.token);
+  writer.string(request.processName);
   return out;
 }
 
@@ -67,6 +68,9 @@ bool decodeHello(std::span<const std::uint8_t> payload, HelloRequest& out) {
     request.devices.push_back(std::move(device));
   }
   request.token = reader.string(kMaxTokenBytes);
+  if (!reader.atEnd()) {
+    request.processName = reader.string(kMaxNameBytes); // since 0.2; older clients end at the token
+  }
   if (!reader.atEnd()) {
     return false;
   }
