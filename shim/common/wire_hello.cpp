@@ -44,7 +44,9 @@ std::vector<std::uint8_t> encodeHello(const HelloRequest& request) {
     putUuid(writer, device.uuid);
   }
   writer.string(request.token);
-  writer.string(request.processName);
+  if (!request.processName.empty()) { // absent rather than empty: the older form stays the canonical one
+    writer.string(request.processName);
+  }
   return out;
 }
 
@@ -70,6 +72,9 @@ bool decodeHello(std::span<const std::uint8_t> payload, HelloRequest& out) {
   request.token = reader.string(kMaxTokenBytes);
   if (!reader.atEnd()) {
     request.processName = reader.string(kMaxNameBytes); // since 0.2; older clients end at the token
+    if (request.processName.empty()) {
+      return false; // an empty name is sent as none
+    }
   }
   if (!reader.atEnd()) {
     return false;
