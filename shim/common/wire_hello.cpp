@@ -44,6 +44,9 @@ std::vector<std::uint8_t> encodeHello(const HelloRequest& request) {
     putUuid(writer, device.uuid);
   }
   writer.string(request.token);
+  if (!request.processName.empty()) { // absent rather than empty: the older form stays the canonical one
+    writer.string(request.processName);
+  }
   return out;
 }
 
@@ -67,6 +70,12 @@ bool decodeHello(std::span<const std::uint8_t> payload, HelloRequest& out) {
     request.devices.push_back(std::move(device));
   }
   request.token = reader.string(kMaxTokenBytes);
+  if (!reader.atEnd()) {
+    request.processName = reader.string(kMaxNameBytes); // since 0.2; older clients end at the token
+    if (request.processName.empty()) {
+      return false; // an empty name is sent as none
+    }
+  }
   if (!reader.atEnd()) {
     return false;
   }

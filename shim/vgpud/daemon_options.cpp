@@ -145,6 +145,42 @@ std::string apply(Options& options, std::string_view key, const std::string& val
     }
     return {};
   }
+  if (key == "admin-listen") {
+    constexpr std::string_view kUnix = "unix:";
+    constexpr std::string_view kTcp = "tcp:";
+    if (value.rfind(kTcp, 0) == 0) {
+      const std::string address = value.substr(kTcp.size());
+      const auto colon = address.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+        return "admin endpoint '" + value + "' must be tcp:HOST:PORT";
+      }
+      options.adminTcpHost = address.substr(0, colon);
+      options.adminTcpPort = address.substr(colon + 1);
+      return {};
+    }
+    if (value.rfind(kUnix, 0) != 0 || value.size() == kUnix.size() || value[kUnix.size()] != '/') {
+      return "admin endpoint '" + value + "' must be unix:/ABSOLUTE/PATH or tcp:HOST:PORT";
+    }
+    options.adminSocketPath = value.substr(kUnix.size());
+    if (options.adminSocketPath.size() >= sizeof(sockaddr_un::sun_path)) {
+      return "admin socket path must be at most " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes";
+    }
+    return {};
+  }
+  if (key == "admin-token-file") {
+    if (value.empty() || value.front() != '/') {
+      return "admin-token-file must be an absolute path";
+    }
+    options.adminTokenFile = value;
+    return {};
+  }
+  if (key == "admin-group") {
+    if (value.empty() || value.size() > 32 || value.find_first_of(" :/\t") != std::string::npos) {
+      return "admin-group must be a group name";
+    }
+    options.adminGroup = value;
+    return {};
+  }
   if (key == "log-level") {
     log::Level parsed;
     std::string_view destination;
@@ -288,6 +324,7 @@ std::string usage() {
          "             [--token-file FILE] [--backend sim|cuda] [--cuda-driver PATH]\n"
          "             [--vram-quota SIZE] [--priority LEVEL] [--priority-uid UID:LEVEL]...\n"
          "             [--shared-region FILE]... [--shared-region-size SIZE]\n"
+         "             [--admin-listen unix:PATH|tcp:HOST:PORT]... [--admin-token-file FILE] [--admin-group NAME]\n"
          "             [--log-level off|error|warn|info|debug] [--config FILE]\n"
          "       vgpud --version | --help\n"
          "\n"
@@ -308,10 +345,16 @@ std::string usage() {
          "                       worker serving it +10 and puts its CUDA streams at the least priority;\n"
          "                       high tries nice -5 (needs CAP_SYS_NICE) and the greatest stream priority\n"
          "  --priority-uid UID:LEVEL[,UID:LEVEL]  the level for Unix-socket clients of that uid (repeatable)\n"
+         "  --admin-listen unix:PATH  serve the management socket (docs/management-protocol.md) there: root,\n"
+         "                       vgpud's uid and members of the admin group may list GPUs and sessions and\n"
+         "                       change a session's quota or priority, drain or kill it\n"
+         "  --admin-listen tcp:HOST:PORT  also serve it over TCP; clients present the admin token\n"
+         "  --admin-token-file FILE  the admin token for TCP (not the tenants' token-file)\n"
+         "  --admin-group NAME   the group that may use the Unix management socket (default vgpu-admin)\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
          "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
          "                       vram-quota, priority, priority-uid, shared-region, shared-region-size,\n"
-         "                       log-level, and the limits) first\n"
+         "                       admin-listen, admin-token-file, admin-group, log-level, and the limits) first\n"
          "\n" +
          limitsUsage();
 }
@@ -341,10 +384,20 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       options.showVersion = true;
       continue;
     }
-    constexpr std::array<std::string_view, 11> kValued = {
-        "--listen",       "--log-level",     "--backend",           "--vram-quota",
-        "--config",       "--token-file",    "--cuda-driver",       "--priority",
-        "--priority-uid", "--shared-region", "--shared-region-size"};
+    constexpr std::array<std::string_view, 14> kValued = {"--listen",
+                                                          "--log-level",
+                                                          "--backend",
+                                                          "--vram-quota",
+                                                          "--config",
+                                                          "--token-file",
+                                                          "--cuda-driver",
+                                                          "--priority",
+                                                          "--priority-uid",
+                                                          "--shared-region",
+                                                          "--shared-region-size",
+                                                          "--admin-listen",
+                                                          "--admin-token-file",
+                                                          "--admin-group"};
     bool known = argument.rfind("--", 0) == 0 && findLimit(argument.substr(2)) != nullptr;
     for (std::string_view name : kValued) {
       known = known || argument == name;
@@ -373,6 +426,16 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
   if ((!options.tcpPort.empty() || !options.vsockPort.empty()) && options.tokenFile.empty()) {
     result.error = "--listen tcp:/vsock:... needs --token-file: vgpud never serves a network channel without "
                    "authentication";
+    return result;
+  }
+  if (!options.adminTcpPort.empty() && options.adminTokenFile.empty()) {
+    result.error = "--admin-listen tcp:... needs --admin-token-file: the management socket is never served over the "
+                   "network without authentication";
+    return result;
+  }
+  if (!options.adminTokenFile.empty() && options.adminTokenFile == options.tokenFile) {
+    result.error = "admin-token-file must not be the tenants' token-file: a tenant's token must not open the "
+                   "management socket";
     return result;
   }
   if (!options.guestRegions.empty() && options.tcpPort.empty() && options.vsockPort.empty()) {

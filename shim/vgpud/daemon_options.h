@@ -32,7 +32,12 @@ struct Options {
   DaemonLimits limits;                                  // max-sessions, hello-timeout, ... (kLimitOptions)
   std::vector<GuestRegionSpec> guestRegions;            // shared-region = PATH (repeatable): one per VM guest
   std::uint64_t guestRegionBytes = std::uint64_t{256} << 20; // shared-region-size: for regions vgpud creates
-  std::string configFile;                                    // --config
+  std::string adminSocketPath; // admin-listen = unix:PATH: the management socket (docs/management-protocol.md)
+  std::string adminTcpHost;    // admin-listen = tcp:HOST:PORT (needs admin-token-file)
+  std::string adminTcpPort;
+  std::string adminTokenFile;            // admin-token-file = FILE
+  std::string adminGroup = "vgpu-admin"; // admin-group = NAME
+  std::string configFile;                // --config
   bool showHelp = false;
   bool showVersion = false;
 };

@@ -9,6 +9,7 @@
 #include "vgpu/log.h"
 #include "vgpu/version.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -55,15 +56,28 @@ void raiseDescriptorLimit(const DaemonLimits& bounds) {
 }
 } // namespace
 
-Server::Server(std::string socketPath, SessionLimits limits, Tcp tcp, PriorityPolicy priorities)
+Server::Server(std::string socketPath, SessionLimits limits, Tcp tcp, PriorityPolicy priorities, AdminSettings admin)
     : socketPath_(std::move(socketPath)), limits_(limits), tcp_(std::move(tcp)), priorities_(std::move(priorities)),
-      pending_(limits_.bounds, tcp_.token) {}
+      pending_(limits_.bounds, tcp_.token), admin_(std::move(admin), registry_, *this) {}
 
 Server::~Server() {
   drain();
   if (listener_.valid()) {
     ::unlink(socketPath_.c_str());
   }
+  admin_.removeSocketFile();
+}
+
+bool Server::killSession(std::uint64_t id) {
+  for (Worker& worker : workers_) {
+    if (worker.sessionId == id) {
+      // The session's blocking read returns (thread or worker process alike: the socket is shared),
+      // it frees everything and ends; its client's next call finds the connection closed.
+      ::shutdown(worker.fd.get(), SHUT_RDWR);
+      return true;
+    }
+  }
+  return false;
 }
 bool Server::start() {
   sigset_t mask;
@@ -110,6 +124,13 @@ bool Server::start() {
     vsockListener_ = std::move(vsock.fd);
     log::writef(log::Level::Info, kComponent, "listening on vsock:%s:%s (token required)",
                 tcp_.vsockCid.empty() ? "any" : tcp_.vsockCid.c_str(), tcp_.vsockPort.c_str());
+  }
+  if (admin_.enabled()) {
+    std::string error;
+    if (!admin_.start(error)) {
+      error_ = error;
+      return false;
+    }
   }
   // The accept loop takes every waiting connection in one go: listeners must not block it.
   for (const FileDescriptor* listener : {&listener_, &tcpListener_, &vsockListener_}) {
@@ -215,12 +236,20 @@ void Server::startSession(FileDescriptor fd, PeerCredentials peer, std::string n
     startWorkerProcess(std::move(fd), peer, std::move(networkPeer), limits, std::move(received));
     return;
   }
+  SessionFigures* slot = registry_.add();
+  if (slot == nullptr) {
+    log::writef(log::Level::Warn, kComponent, "refused pid %d: %zu sessions are the most vgpud serves at once",
+                static_cast<int>(peer.pid), SessionRegistry::kMaxSessions);
+    return;
+  }
+  describeSession(*slot, peer, networkPeer, limits);
   Worker& worker = workers_.emplace_back();
   worker.fd = std::move(fd);
   worker.peer = std::move(networkPeer);
   worker.done = std::make_shared<std::atomic<bool>>(false);
+  worker.sessionId = slot->id.load();
   auto session = std::make_unique<Session>(worker.fd.get(), peer, registry_, limits, network ? &tcp_.token : nullptr,
-                                           nullptr, std::move(received));
+                                           slot, std::move(received));
   worker.thread = std::thread([session = std::move(session), done = worker.done, level = limits.priority]() mutable {
     session->setCpuPriority(applyCpuPriority(level)); // this thread only: nice values are per thread
     session->serve();
@@ -239,6 +268,7 @@ void Server::startWorkerProcess(FileDescriptor fd, PeerCredentials peer, std::st
     return;
   }
   const std::uint64_t id = slot->id.load();
+  describeSession(*slot, peer, networkPeer, limits);
   const pid_t daemon = ::getpid();
   const pid_t child = ::fork();
   if (child == 0) {
@@ -273,6 +303,7 @@ void Server::runWorkerProcess(int fd, PeerCredentials peer, bool tcp, SessionLim
   signals_.reset();
   reserve_.reset();
   pending_.closeAll(); // their sockets belong to the daemon
+  admin_.closeAll();
   for (Worker& other : workers_) {
     other.fd.reset();
   }
@@ -324,6 +355,7 @@ void Server::reapFinished() {
     }
     if (it->done->load()) {
       it->thread.join();
+      registry_.remove(it->sessionId);
       it = workers_.erase(it);
       trimmed = false;
     } else {
@@ -357,6 +389,7 @@ void Server::drain() {
       workerEnded(worker, status);
     } else {
       worker.thread.join();
+      registry_.remove(worker.sessionId);
     }
   }
   workers_.clear();
@@ -372,10 +405,17 @@ int Server::run() {
                 {tcpListener_.get(), POLLIN, 0},
                 {vsockListener_.get(), POLLIN, 0}});
     pending_.appendPollFds(fds);
-    // Wakes at least once a second to join the threads of ended sessions even when nobody connects,
-    // and at the next hello deadline.
-    const int deadline = pending_.nextDeadlineMs(PendingConnections::Clock::now());
-    if (::poll(fds.data(), fds.size(), deadline < 0 ? 1000 : deadline) < 0) {
+    const std::size_t adminFds = fds.size();
+    admin_.appendPollFds(fds);
+    // Wakes at least once a second to join the threads of ended sessions even when nobody connects
+    // (and to take the management socket's per-second rates), and at the next hello deadline or
+    // subscriber's sample.
+    int deadline = 1000;
+    for (const int due : {pending_.nextDeadlineMs(PendingConnections::Clock::now()),
+                          admin_.nextDeadlineMs(AdminServer::Clock::now())}) {
+      deadline = due < 0 ? deadline : std::min(deadline, due);
+    }
+    if (::poll(fds.data(), fds.size(), deadline) < 0) {
       if (errno == EINTR) {
         continue;
       }
@@ -412,6 +452,7 @@ int Server::run() {
       acceptClients(vsockListener_.get(), true);
     }
     reapFinished();
+    admin_.service(fds, adminFds, AdminServer::Clock::now());
   }
 }
 

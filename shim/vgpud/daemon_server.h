@@ -10,6 +10,7 @@
 // Clients speak the wire protocol (docs/wire-protocol.md).
 #pragma once
 
+#include "admin_server.h"
 #include "pending_connections.h"
 #include "session.h"
 #include "session_registry.h"
@@ -27,7 +28,7 @@
 
 namespace vgpu::daemon {
 
-class Server {
+class Server : private AdminActions {
 public:
   struct Tcp {
     std::string host; // empty: no TCP listener
@@ -37,7 +38,8 @@ public:
     std::string token;     // every TCP and vsock session must present it
   };
   // `priorities` gives each Unix session its level by peer uid; TCP and vsock sessions get the default.
-  Server(std::string socketPath, SessionLimits limits, Tcp tcp = {}, PriorityPolicy priorities = {});
+  Server(std::string socketPath, SessionLimits limits, Tcp tcp = {}, PriorityPolicy priorities = {},
+         AdminSettings admin = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -54,9 +56,11 @@ private:
     std::string peer;                        // a network session's remote address ("" for Unix): counted per peer
     std::shared_ptr<std::atomic<bool>> done; // a session thread's end
     std::thread thread;
-    pid_t pid = -1; // a session worker process
-    std::uint64_t sessionId = 0;
+    pid_t pid = -1;              // a session worker process
+    std::uint64_t sessionId = 0; // its registry slot, freed here when the thread is joined or the worker reaped
   };
+
+  bool killSession(std::uint64_t id) override;
 
   // Accepts every waiting connection of `listener` (Unix: to a session; network: to pending).
   void acceptClients(int listener, bool network);
@@ -88,6 +92,7 @@ private:
   std::uint64_t refusedForDescriptors_ = 0;
   SessionRegistry registry_;
   std::list<Worker> workers_;
+  AdminServer admin_;
   std::string error_;
 };
 

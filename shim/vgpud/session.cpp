@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <exception>
 #include <fcntl.h>
@@ -54,10 +55,26 @@ std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error) {
 }
 } // namespace
 
+void describeSession(SessionFigures& slot, const PeerCredentials& peer, std::string_view networkPeer,
+                     const SessionLimits& limits) {
+  slot.transport = networkPeer.empty()                 ? SessionTransport::Unix
+                   : networkPeer.starts_with("vsock:") ? SessionTransport::Vsock
+                                                       : SessionTransport::Tcp;
+  setFigureText(slot.remoteAddress, networkPeer);
+  slot.peerUid = networkPeer.empty() ? peer.uid : 0;
+  slot.peerPid = networkPeer.empty() ? peer.pid : 0;
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  slot.startedMs = static_cast<std::uint64_t>(now.tv_sec) * 1000 + static_cast<std::uint64_t>(now.tv_nsec) / 1000000;
+  slot.vramQuotaBytes.store(limits.vramQuotaBytes);
+  slot.priority.store(static_cast<std::uint8_t>(limits.priority));
+  slot.ready.store(true, std::memory_order_release);
+}
+
 Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
                  const std::string* token, SessionFigures* slot, std::span<const std::uint8_t> received)
-    : fd_(fd), peer_(peer), registry_(registry), limits_(limits), token_(token), figures_(slot),
-      ownsSlot_(slot == nullptr) {
+    : fd_(fd), peer_(peer), registry_(registry), limits_(limits), appliedPriority_(limits.priority), token_(token),
+      figures_(slot) {
   if (!received.empty()) {
     const std::span<std::uint8_t> room = input_.writable(received.size());
     std::memcpy(room.data(), received.data(), received.size());
@@ -65,6 +82,9 @@ Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, Sessio
   }
   if (figures_ == nullptr) {
     figures_ = registry_.add();
+    if (figures_ != nullptr) {
+      describeSession(*figures_, peer_, token_ != nullptr ? "tcp:unknown" : "", limits_);
+    }
   }
   id_ = figures_ != nullptr ? figures_->id.load() : 0;
 }
@@ -82,8 +102,9 @@ Session::~Session() {
   if (guestRegion_ >= 0) {
     limits_.guestRegions->releaseSession(id_); // every slice: the staging one and the pinned ones
   }
-  if (ownsSlot_ && figures_ != nullptr) {
-    registry_.remove(id_);
+  if (figures_ != nullptr) {
+    registry_.remove(
+        id_); // at once, so Status and the management socket see the end; the daemon's remove is then a no-op
   }
 }
 
@@ -195,12 +216,73 @@ void Session::refreshFigures() {
     cuda::MemoryUsage usage;
     if (backend_->memUsage(device, usage) == CUDA_SUCCESS) {
       total += usage.usedBytes;
+      if (figures_ != nullptr && static_cast<std::size_t>(device) < kFigureDevices) {
+        figures_->devices[static_cast<std::size_t>(device)].usedBytes.store(usage.usedBytes);
+      }
     }
   }
   if (figures_ != nullptr) {
     figures_->deviceBytes.store(total);
     figures_->hostBytes.store(moduleStaging_.size() + loadedModuleBytes_);
   }
+}
+
+void Session::publishClient(const wire::HelloRequest& hello, const std::vector<wire::DeviceSnapshot>& devices) {
+  if (figures_ == nullptr) {
+    return;
+  }
+  figures_->clientPid = hello.processId;
+  setFigureText(figures_->clientProcess, hello.processName);
+  setFigureText(figures_->clientName, hello.clientName);
+  figures_->deviceCount = static_cast<std::uint32_t>(devices.size());
+  for (std::size_t i = 0; i < devices.size() && i < kFigureDevices; ++i) {
+    FigureDevice& figure = figures_->devices[i];
+    setFigureText(figure.name, devices[i].name);
+    const std::size_t length = std::min(devices[i].pciBusId.size(), figure.pciBusId.size() - 1);
+    std::copy_n(devices[i].pciBusId.data(), length, figure.pciBusId.data());
+    figure.uuid = devices[i].uuid;
+    figure.totalBytes = devices[i].totalMemoryBytes;
+  }
+  figures_->state.store(static_cast<std::uint8_t>(SessionState::Active));
+  figures_->helloDone.store(true, std::memory_order_release);
+}
+
+void Session::followPriority() {
+  if (figures_ == nullptr) {
+    return;
+  }
+  const auto wanted = static_cast<SessionPriority>(figures_->priority.load(std::memory_order_relaxed));
+  if (wanted == appliedPriority_) {
+    return;
+  }
+  cpuPriority_ = changeCpuPriority(cpuPriority_.baseNice, wanted);
+  appliedPriority_ = wanted;
+  limits_.priority = wanted; // streams created from now on
+  log::writef(log::Level::Info, kComponent, "session %llu: priority now %.*s, nice %d",
+              static_cast<unsigned long long>(id_), static_cast<int>(priorityName(wanted).size()),
+              priorityName(wanted).data(), cpuPriority_.nice);
+}
+
+void Session::countCall(CUresult result, std::uint64_t nanoseconds) {
+  if (figures_ == nullptr) {
+    return;
+  }
+  figures_->calls.fetch_add(1, std::memory_order_relaxed);
+  if (result != CUDA_SUCCESS) {
+    figures_->errors.fetch_add(1, std::memory_order_relaxed);
+  }
+  figures_->latency[telemetry::latencyBucket(nanoseconds)].fetch_add(1, std::memory_order_relaxed);
+  if (backend_ != nullptr) {
+    const cuda::BackendCounters counters = backend_->counters();
+    figures_->launches.store(counters.kernelLaunches, std::memory_order_relaxed);
+    figures_->bytesHostToDevice.store(counters.bytesHostToDevice, std::memory_order_relaxed);
+    figures_->bytesDeviceToHost.store(counters.bytesDeviceToHost, std::memory_order_relaxed);
+  }
+}
+
+bool Session::draining() const {
+  return figures_ != nullptr &&
+         figures_->state.load(std::memory_order_relaxed) == static_cast<std::uint8_t>(SessionState::Draining);
 }
 
 bool Session::wouldExceedHostMemory(std::uint64_t bytes) {
@@ -385,6 +467,7 @@ bool Session::handleHello(const wire::Header& header, std::span<const std::uint8
   }
   deviceCount_ = static_cast<int>(reply.devices.size());
   helloDone_ = true;
+  publishClient(hello, reply.devices);
   wire::appendFrame(output_, wire::Call::Hello, header.requestId, 0, wire::encodeHelloReply(reply));
   ++replies_;
   log::writef(log::Level::Info, kComponent, "session %llu: pid %d, %s, %d %s device(s), shared memory %llu bytes",
@@ -462,14 +545,25 @@ bool Session::handleFrames() {
     output_.resize(frameAt + wire::kHeaderSize + sizeof(std::int32_t));
     wire::Writer reply(output_);
     CUresult result = CUDA_SUCCESS;
-    try {
-      result = entry->handler(*this, request, reply, async);
-    } catch (const std::exception& failure) {
-      // Whatever a client sends ends at most its own session, never the daemon.
-      log::writef(log::Level::Warn, kComponent, "session %llu: call %u failed (%s); closing",
-                  static_cast<unsigned long long>(id_), header.call, failure.what());
-      return false;
+    followPriority();
+    const auto started = std::chrono::steady_clock::now();
+    if (entry->newWork && draining()) {
+      result = CUDA_ERROR_NOT_PERMITTED; // an admin drained the session: nothing new starts
+      request = wire::Reader({});
+    } else {
+      try {
+        result = entry->handler(*this, request, reply, async);
+      } catch (const std::exception& failure) {
+        // Whatever a client sends ends at most its own session, never the daemon.
+        log::writef(log::Level::Warn, kComponent, "session %llu: call %u failed (%s); closing",
+                    static_cast<unsigned long long>(id_), header.call, failure.what());
+        return false;
+      }
     }
+    countCall(
+        result,
+        static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count()));
     if (!request.atEnd()) {
       log::writef(log::Level::Warn, kComponent, "session %llu: malformed payload for call %u; closing",
                   static_cast<unsigned long long>(id_), header.call);

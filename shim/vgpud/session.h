@@ -16,6 +16,7 @@
 #include "vgpu/wire_buffer.h"
 #include "vgpu/wire_codec.h"
 #include "vgpu/wire_frame.h"
+#include "vgpu/wire_hello.h"
 
 #include <cstdint>
 #include <deque>
@@ -23,6 +24,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vgpu::daemon {
@@ -37,11 +39,17 @@ struct SessionLimits {
   GuestRegions* guestRegions = nullptr;               // the VM guests' shared-memory regions (--shared-region)
 };
 
+// Writes a freshly claimed registry slot's identity (`networkPeer`: "tcp:ADDRESS" or "vsock:CID",
+// empty for Unix) and its initial settings from `limits`, then marks it ready.
+void describeSession(SessionFigures& slot, const PeerCredentials& peer, std::string_view networkPeer,
+                     const SessionLimits& limits);
+
 class Session {
 public:
   // `token`: for a TCP session, the token hello must present (nullptr: a Unix session).
-  // `slot`: the registry slot the daemon already claimed for a session worker process (the daemon
-  // frees it when the worker ends, however it ends); nullptr: the session claims and frees its own.
+  // `slot`: the registry slot the daemon already claimed and described (it frees it when the thread
+  // or worker ends, however it ends); nullptr: the session claims its own. The session frees its
+  // slot as it ends either way.
   // `received`: bytes the accept loop already read from the connection (a network client's hello).
   Session(int fd, PeerCredentials peer, SessionRegistry& registry, SessionLimits limits,
           const std::string* token = nullptr, SessionFigures* slot = nullptr,
@@ -74,7 +82,10 @@ public:
   // A pinned host allocation in the attached guest region (RegionAlloc): a host region id, and its
   // slice; 0 when there is no attached region or no room.
   std::uint64_t allocateInGuestRegion(std::uint64_t bytes, RegionSlice& out);
-  std::uint64_t vramQuota() const { return limits_.vramQuotaBytes; }
+  // The quota now: the management socket may change it while the session runs.
+  std::uint64_t vramQuota() const {
+    return figures_ != nullptr ? figures_->vramQuotaBytes.load(std::memory_order_relaxed) : limits_.vramQuotaBytes;
+  }
   const DaemonLimits& bounds() const { return limits_.bounds; }
   // backend sim: true when `bytes` more would pass sim-memory (device memory there is vgpud's host
   // memory, as are module uploads and images). Always false on the cuda backend.
@@ -93,6 +104,12 @@ private:
   bool handleFrames();
   bool handleHello(const wire::Header& header, std::span<const std::uint8_t> payload);
   void sendError(const wire::Header& header, wire::ProtocolError code, const std::string& message);
+  // The hello's client and devices into the registry slot (the management socket lists them).
+  void publishClient(const wire::HelloRequest& hello, const std::vector<wire::DeviceSnapshot>& devices);
+  // Before a call: follows a priority the management socket changed. After it: the call's figures.
+  void followPriority();
+  void countCall(CUresult result, std::uint64_t nanoseconds);
+  bool draining() const;
   bool flush();
 
   int fd_;
@@ -100,9 +117,9 @@ private:
   SessionRegistry& registry_;
   SessionLimits limits_;
   CpuPriority cpuPriority_;
+  SessionPriority appliedPriority_ = SessionPriority::Normal; // the CPU lever's level now
   const std::string* token_;
   SessionFigures* figures_ = nullptr; // this session's slot in the registry; nullptr: the table is full
-  bool ownsSlot_ = false;
   std::uint64_t id_ = 0;
   std::unique_ptr<cuda::ExecutionBackend> backend_;
   int deviceCount_ = 0;

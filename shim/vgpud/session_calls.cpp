@@ -611,7 +611,7 @@ CUresult counters(Session& session, Reader&, Writer& reply, bool) {
 using wire::Call;
 constexpr std::array kCalls = {
     CallEntry{Call::Status, status, false},
-    CallEntry{Call::MemAlloc, memAlloc, false},
+    CallEntry{Call::MemAlloc, memAlloc, false, true},
     CallEntry{Call::MemFree, memFree, false},
     CallEntry{Call::MemGetInfo, memGetInfo, false},
     CallEntry{Call::PointerInfo, pointerInfo, false},
@@ -620,8 +620,8 @@ constexpr std::array kCalls = {
     CallEntry{Call::RegisterHost, registerHost, false},
     CallEntry{Call::UnregisterHost, unregisterHost, false},
     CallEntry{Call::AttachRegion, attachRegion, false},
-    CallEntry{Call::RegionAlloc, regionAlloc, false},
-    CallEntry{Call::PhysicalCreate, physicalCreate, false},
+    CallEntry{Call::RegionAlloc, regionAlloc, false, true},
+    CallEntry{Call::PhysicalCreate, physicalCreate, false, true},
     CallEntry{Call::PhysicalRelease, physicalRelease, false},
     CallEntry{Call::AddressReserve, addressReserve, false},
     CallEntry{Call::AddressFree, addressFree, false},
@@ -644,13 +644,13 @@ constexpr std::array kCalls = {
     CallEntry{Call::EventSynchronize, eventSynchronize, true},
     CallEntry{Call::EventElapsed, eventElapsed, false},
     CallEntry{Call::DeviceSynchronize, deviceSynchronize, true},
-    CallEntry{Call::ModuleLoad, moduleLoad, false},
+    CallEntry{Call::ModuleLoad, moduleLoad, false, true},
     CallEntry{Call::ModuleUnload, moduleUnload, false},
     CallEntry{Call::ModuleFunction, moduleFunction, false},
     CallEntry{Call::ModuleFunctions, moduleFunctions, false},
     CallEntry{Call::ModuleGlobal, moduleGlobal, false},
-    CallEntry{Call::Launch, launch, false},
-    CallEntry{Call::LaunchEx, launchEx, false},
+    CallEntry{Call::Launch, launch, false, true},
+    CallEntry{Call::LaunchEx, launchEx, false, true},
     CallEntry{Call::Counters, counters, false},
 };
 

@@ -1,5 +1,6 @@
 // The table of calls a session answers after hello: call id → handler, and whether the call is
-// synchronizing (it reports a pending asynchronous error, as CUDA's synchronizing calls do).
+// synchronizing (it reports a pending asynchronous error, as CUDA's synchronizing calls do), and
+// whether it starts new work (docs/management-protocol.md, drain).
 #pragma once
 
 #include "vgpu/wire_codec.h"
@@ -20,6 +21,7 @@ struct CallEntry {
   wire::Call call;
   CallHandler handler;
   bool synchronizing;
+  bool newWork = false; // starts something new (allocation, module, launch): refused while draining
 };
 
 // nullptr for a call the table does not hold.

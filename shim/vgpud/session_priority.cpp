@@ -104,6 +104,7 @@ CpuPriority applyCpuPriority(SessionPriority level) {
   const int base = threadNice(tid);
   const int offset = entryFor(level).niceOffset;
   CpuPriority result;
+  result.baseNice = base;
   result.nice = base;
   if (offset == 0) {
     return result;
@@ -119,6 +120,20 @@ CpuPriority applyCpuPriority(SessionPriority level) {
                   static_cast<int>(priorityName(level).size()), priorityName(level).data(), base + offset,
                   std::strerror(failure), base);
     }
+  }
+  result.nice = threadNice(tid);
+  return result;
+}
+
+CpuPriority changeCpuPriority(int baseNice, SessionPriority level) {
+  const pid_t tid = ::gettid();
+  const int wanted = baseNice + entryFor(level).niceOffset;
+  CpuPriority result;
+  result.baseNice = baseNice;
+  if (::setpriority(PRIO_PROCESS, static_cast<id_t>(tid), wanted) != 0) {
+    result.refused = true;
+    log::writef(log::Level::Warn, "vgpud", "priority %.*s: cannot set nice %d (%s; needs CAP_SYS_NICE)",
+                static_cast<int>(priorityName(level).size()), priorityName(level).data(), wanted, std::strerror(errno));
   }
   result.nice = threadNice(tid);
   return result;

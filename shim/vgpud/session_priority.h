@@ -36,6 +36,7 @@ struct PriorityPolicy {
 std::string addPriorityUids(PriorityPolicy& policy, std::string_view text);
 
 struct CpuPriority {
+  int baseNice = 0;     // the serving thread's nice value before any level was applied
   int nice = 0;         // the serving thread's nice value afterwards
   bool refused = false; // high asked, but the daemon may not lower nice values
 };
@@ -43,6 +44,10 @@ struct CpuPriority {
 // Nices the calling thread (setpriority on its tid) for `level`, relative to its current value.
 // A refused high is logged once per process, at info.
 CpuPriority applyCpuPriority(SessionPriority level);
+
+// Sets the calling thread's nice value to `baseNice` plus `level`'s offset (a level the management
+// socket changed at runtime; lowering the value needs CAP_SYS_NICE, a refusal is logged).
+CpuPriority changeCpuPriority(int baseNice, SessionPriority level);
 
 // The CUDA priority a stream of a session at `level` gets, the client having asked for `requested`;
 // `least` and `greatest` are cuCtxGetStreamPriorityRange's (numerically greatest < least).

@@ -83,7 +83,20 @@ int main(int argc, char** argv) {
   // One heap arena per session thread would keep each thread's high-water mark for good; a few
   // shared arenas keep vgpud's memory near what its sessions hold now (docs/security.md).
   ::mallopt(M_ARENA_MAX, 4);
-  vgpu::daemon::Server server(options.socketPath, limits, tcp, options.priorities);
+  vgpu::daemon::AdminSettings admin;
+  admin.socketPath = options.adminSocketPath;
+  admin.tcpHost = options.adminTcpHost;
+  admin.tcpPort = options.adminTcpPort;
+  admin.group = options.adminGroup;
+  admin.backend = driver != nullptr ? "cuda" : "sim";
+  if (!options.adminTokenFile.empty()) {
+    std::string error;
+    if (!vgpu::daemon::readTokenFile(options.adminTokenFile, admin.token, error)) {
+      std::fprintf(stderr, "vgpud: admin token: %s\n", error.c_str());
+      return kCannotRunAsConfigured;
+    }
+  }
+  vgpu::daemon::Server server(options.socketPath, limits, tcp, options.priorities, std::move(admin));
   if (!server.start()) {
     std::fprintf(stderr, "vgpud: %s\n", server.error().c_str());
     return 1;

@@ -292,3 +292,24 @@ TEST_CASE("vgpud sessions fed mutated frames answer or close, never crash or han
   CHECK(registry.totals().sessions == 0); // every session left the registry
   CHECK(registry.totals().deviceBytes == 0);
 }
+
+TEST_CASE("hello carries the client's process name; the older form without it still decodes") {
+  vgpu::wire::HelloRequest hello;
+  hello.minVersion = 1;
+  hello.maxVersion = 2;
+  hello.processId = 42;
+  hello.clientName = "libvgpu-cuda 0.1.0";
+  hello.devices.push_back({"h100-pcie", "0000:00:05.0", {}});
+  const Bytes older = vgpu::wire::encodeHello(hello); // no name: the form clients before 0.2 send
+  hello.processName = "ollama";
+  const Bytes newer = vgpu::wire::encodeHello(hello);
+  CHECK(newer.size() == older.size() + 4 + 6);
+  vgpu::wire::HelloRequest decoded;
+  REQUIRE(vgpu::wire::decodeHello(newer, decoded));
+  CHECK(decoded.processName == "ollama");
+  REQUIRE(vgpu::wire::decodeHello(older, decoded));
+  CHECK(decoded.processName.empty());
+  Bytes emptyName = older;
+  emptyName.insert(emptyName.end(), {0, 0, 0, 0}); // an explicitly empty name is not canonical
+  CHECK_FALSE(vgpu::wire::decodeHello(emptyName, decoded));
+}

@@ -8,6 +8,7 @@
 #include "vgpu/wire_codec.h"
 
 #include <algorithm>
+#include <cerrno> // program_invocation_short_name (glibc, _GNU_SOURCE)
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -50,6 +51,7 @@ CUresult RemoteBackend::connect(const ConnectionSettings& settings, const std::v
   hello.maxVersion = wire::kProtocolVersion;
   hello.processId = static_cast<std::uint32_t>(::getpid());
   hello.clientName = std::string("libvgpu-cuda ") + VGPU_VERSION_STRING;
+  hello.processName = program_invocation_short_name; // glibc: argv[0]'s last component, for the host's view
   hello.devices = expected;
   wire::HelloReply reply;
   if (const CUresult status = connection_.open(settings, hello, reply, error); status != CUDA_SUCCESS) {
@@ -61,6 +63,7 @@ CUresult RemoteBackend::connect(const ConnectionSettings& settings, const std::v
     return CUDA_ERROR_NO_DEVICE;
   }
   backendName_ = reply.backend;
+  sessionId_ = reply.sessionId;
   for (const wire::DeviceSnapshot& device : reply.devices) {
     if (device.addressSize == 0) {
       continue;

@@ -59,6 +59,8 @@ public:
   int deviceCount() const { return static_cast<int>(devices_.size()); }
   // Round trips to vgpud so far (hello included).
   std::uint64_t roundTrips() const;
+  // The session id vgpud's hello gave (its management socket lists the session by it).
+  std::uint64_t sessionId() const { return sessionId_; }
   // Daemon-wide figures (the Status call): sessions, device bytes held by all of them.
   CUresult daemonStatus(std::uint32_t& sessions, std::uint64_t& deviceBytes);
 
@@ -155,6 +157,7 @@ private:
   mutable RemoteConnection connection_;
   std::vector<std::unique_ptr<RemoteDevice>> devices_;
   std::string backendName_;
+  std::uint64_t sessionId_ = 0;
   std::map<std::uintptr_t, HostRegion> hostRegions_;
   std::map<CUdeviceptr, DeviceAllocation> allocations_; // memAlloc results and module globals
   std::map<CUdeviceptr, std::size_t> reservations_;     // VMM address ranges: queried remotely

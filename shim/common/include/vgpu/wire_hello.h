@@ -32,6 +32,9 @@ struct HelloRequest {
   std::uint64_t sharedMemoryBytes = 0; // size of the memfd sent with SCM_RIGHTS; 0: none
   std::vector<ExpectedDevice> devices;
   std::string token; // tcp: the shared secret of vgpud's token file; unix: empty
+  // The client process's name (its comm, "ollama"), for the host's view; optional at the end of
+  // the payload (clients before 0.2 do not send it).
+  std::string processName;
 };
 
 struct AttributeSnapshot {
