@@ -280,8 +280,8 @@ int runMetrics(CommandContext& context) {
     }
   });
   const QString bound = server.serverAddress().protocol() == QAbstractSocket::IPv6Protocol
-                           ? u'[' + server.serverAddress().toString() + u']'
-                           : server.serverAddress().toString();
+                            ? u'[' + server.serverAddress().toString() + u']'
+                            : server.serverAddress().toString();
   context.out << "listening on http://" << bound << ':' << server.serverPort() << "/metrics\n";
   context.out.flush();
   QEventLoop loop;
