@@ -90,7 +90,7 @@ QByteArray FakeAdminServer::answer(const QJsonObject& request, bool* close, bool
     return false;
   };
   if (request.contains(u"raw"_qs)) {
-    return error({}, u"bad-json"_qs, u"not JSON"_qs);
+    return error({}, u"malformed-json"_qs, u"not JSON"_qs);
   }
   if (command == u"hello") {
     if (options_.token && request.value(u"token"_qs).toString() != *options_.token) {

@@ -73,7 +73,7 @@ TEST_CASE("a sample with every figure decodes into GPUs and sessions", "[host][d
   const HostSession& tcp = sample.sessions[0];
   CHECK(tcp.id == 5);
   CHECK(tcp.transport == u"tcp");
-  CHECK(tcp.peerText() == u"192.168.122.17:40122");
+  CHECK(tcp.peerText() == u"tcp:192.168.122.17");
   CHECK(tcp.clientPid == 4242);
   CHECK(tcp.clientProcess == u"ollama");
   CHECK(tcp.state == u"active");
@@ -116,7 +116,7 @@ TEST_CASE("omitted members and null percentiles are absent", "[host][decoder]") 
   REQUIRE(sample.sessions.size() == 1);
   const HostSession& session = sample.sessions[0];
   CHECK(session.transport == u"vsock");
-  CHECK(session.peerText() == u"3:1234");
+  CHECK(session.peerText() == u"vsock:3");
   CHECK_FALSE(session.calls);
   CHECK_FALSE(session.vramUsedBytes);
   REQUIRE(session.latency);

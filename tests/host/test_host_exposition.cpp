@@ -162,7 +162,7 @@ TEST_CASE("a figure vgpud omitted has no series", "[host][prometheus]") {
 TEST_CASE("per-session series carry the session's labels", "[host][prometheus]") {
   const PrometheusExposition result = parsed(scrapeOf("sample-cuda.json"));
   const std::map<std::string, std::string> tcp{
-      {"session", "5"}, {"transport", "tcp"}, {"peer", "192.168.122.17:40122"}, {"client_process", "ollama"}};
+      {"session", "5"}, {"transport", "tcp"}, {"peer", "tcp:192.168.122.17"}, {"client_process", "ollama"}};
   CHECK(find(result, "vgpu_host_session_info", {{"session", "5"}, {"state", "active"}, {"client_pid", "4242"}}));
   CHECK(find(result, "vgpu_host_session_vram_used_bytes", {{"session", "6"}, {"gpu", "1"}})->value == 1572864000.0);
   CHECK(find(result, "vgpu_host_session_vram_used_bytes", {{"session", "5"}, {"gpu", "0"}})->value == 1073741824.0);

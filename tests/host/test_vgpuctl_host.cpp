@@ -81,7 +81,7 @@ TEST_CASE("vgpuctl host gpus and sessions list the snapshot", "[host][vgpuctl]")
 
   const auto sessions = vgpuctl(with(*fake, {QStringLiteral("host"), QStringLiteral("sessions")}));
   REQUIRE(sessions.code == 0);
-  CHECK(sessions.out.contains(u"192.168.122.17:40122"_qs));
+  CHECK(sessions.out.contains(u"tcp:192.168.122.17"_qs));
   CHECK(sessions.out.contains(u"uid 1000"_qs));
   CHECK(sessions.out.contains(u"draining"_qs));
   CHECK(sessions.out.contains(u"ollama[4242]"_qs));
