@@ -5,7 +5,7 @@
 // actions send one request and print vgpud's answer. Every command takes --endpoint unix:PATH |
 // tcp:HOST:PORT (default unix:/run/vgpud-admin.sock) and --token-file FILE (mandatory with tcp:).
 // Exit codes: 0 done, 1 vgpud could not be reached, refused us or failed, 2 usage error, 3 no such
-// session.
+// session. watch retries while vgpud cannot be reached and exits 1 when vgpud refuses us.
 #include "vgpuctl_command.h"
 
 #include "host/host_client.h"
@@ -279,7 +279,14 @@ int runWatchHost(CommandContext& context, const Target& target, bool json, int i
       loop.quit();
     }
   });
-  QObject::connect(&client, &HostClient::disconnected, &loop, [&](const QString& why, bool) {
+  int exitCode = 0;
+  QObject::connect(&client, &HostClient::disconnected, &loop, [&](const QString& why, bool refused) {
+    if (refused) { // not an admin, or a wrong token: retrying does not change that
+      context.err << "vgpuctl host watch: " << why << '\n';
+      exitCode = kExitFailed;
+      loop.quit();
+      return;
+    }
     context.err << "vgpuctl host watch: " << why << " (retrying)\n";
     context.err.flush();
   });
@@ -287,7 +294,8 @@ int runWatchHost(CommandContext& context, const Target& target, bool json, int i
                    [&](const QString& what) { context.err << "vgpuctl host watch: " << what << '\n'; });
   client.start();
   loop.exec();
-  return 0;
+  client.stop();
+  return exitCode;
 }
 
 } // namespace

@@ -212,7 +212,7 @@ constexpr CommandHelp kHelp[] = {
              "  --count N              (watch) stop after N samples (default: run until interrupted)\n"
              "\n"
              "Exit status: 0 done, 1 vgpud could not be reached, refused you or failed, 2 usage error,\n"
-             "3 no such session.\n"},
+             "3 no such session. watch retries while vgpud cannot be reached, and exits 1 when it refuses you.\n"},
 };
 
 } // namespace

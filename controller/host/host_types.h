@@ -96,7 +96,7 @@ struct HostSession {
   std::optional<HostLatency> latency; // absent before the first call
   QJsonObject json;
 
-  // "192.168.122.17:40122" for tcp/vsock, "uid 1000" for unix, "" when vgpud sent neither.
+  // "tcp:192.168.122.17" for tcp/vsock, "uid 1000" for unix, "" when vgpud sent neither.
   QString peerText() const;
 };
 

@@ -187,6 +187,10 @@ TEST_CASE("errors say what to do next", "[host][vgpuctl]") {
       vgpuctl(with(refusing, {QStringLiteral("host"), QStringLiteral("kill"), QStringLiteral("5")}));
   CHECK(refusedKill.code == 1);
   CHECK(refusedKill.err.contains(u"vgpu-admin"_qs));
+  // watch does not retry a refusal.
+  const auto refusedWatch = vgpuctl(with(refusing, {QStringLiteral("host"), QStringLiteral("watch")}));
+  CHECK(refusedWatch.code == 1);
+  CHECK(refusedWatch.err.contains(u"you need to be root or in group vgpu-admin"_qs));
 
   // A reply that is not the protocol: a clear error, exit 1.
   FakeAdminServer::Options garbage;
