@@ -336,7 +336,7 @@ int runHost(CommandContext& context) {
                 << kUsage;
     return kExitUsage;
   }
-  const QString verb = words.front();
+  const QString& verb = words.front();
   Target target;
   QString error;
   const std::optional<HostEndpoint> parsedEndpoint = parseHostEndpoint(parser.value(endpoint), &error);

@@ -27,6 +27,7 @@ void HostClient::stop() {
   running_ = false;
   retry_.stop();
   socket_.reset();
+  retired_.reset();
   hello_.reset();
 }
 
@@ -36,6 +37,7 @@ void HostClient::connectNow() {
   }
   hello_.reset();
   reported_ = false;
+  retired_.reset();
   socket_ = std::make_unique<AdminSocket>(options_.endpoint);
   socket_->onConnected(this, [this] { onConnected(); });
   socket_->onReadyRead(this, [this] { onReadyRead(); });
@@ -112,11 +114,10 @@ void HostClient::lost(const QString& why, bool refused) {
   }
   reported_ = true;
   hello_.reset();
-  // The socket is deleted later: this may run inside one of its signals.
+  // The socket is kept until the next connection: this may run inside one of its signals.
   if (socket_) {
-    AdminSocket* old = socket_.release();
-    old->device()->disconnect(this);
-    QTimer::singleShot(0, this, [old] { delete old; });
+    socket_->device()->disconnect(this);
+    retired_ = std::move(socket_);
   }
   emit disconnected(why, refused);
   if (running_) {

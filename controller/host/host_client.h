@@ -58,6 +58,7 @@ private:
 
   Options options_;
   std::unique_ptr<AdminSocket> socket_;
+  std::unique_ptr<AdminSocket> retired_; // a lost connection, deleted outside its own signals
   QTimer retry_;
   std::optional<HostHello> hello_;
   std::optional<HostSample> latest_;

@@ -67,9 +67,11 @@ void AdminSocket::onConnected(QObject* receiver, std::function<void()> handler) 
 
 void AdminSocket::onError(QObject* receiver, std::function<void()> handler) {
   if (local_) {
-    QObject::connect(local_.get(), &QLocalSocket::errorOccurred, receiver, [handler](auto) { handler(); });
+    QObject::connect(local_.get(), &QLocalSocket::errorOccurred, receiver,
+                     [handler = std::move(handler)](auto) { handler(); });
   } else {
-    QObject::connect(tcp_.get(), &QTcpSocket::errorOccurred, receiver, [handler](auto) { handler(); });
+    QObject::connect(tcp_.get(), &QTcpSocket::errorOccurred, receiver,
+                     [handler = std::move(handler)](auto) { handler(); });
   }
 }
 

@@ -82,7 +82,7 @@ QByteArray FakeAdminServer::answer(const QJsonObject& request, bool* close, bool
   const auto sessionExists = [&] {
     const qint64 id = request.value(u"session"_qs).toInteger(-1);
     const QJsonArray sessions = QJsonDocument::fromJson(options_.sample).object().value(u"sessions"_qs).toArray();
-    for (const QJsonValue& session : sessions) {
+    for (const QJsonValue session : sessions) {
       if (session.toObject().value(u"id"_qs).toInteger(-2) == id) {
         return true;
       }

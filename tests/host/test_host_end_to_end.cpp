@@ -33,7 +33,7 @@ QJsonObject listedSession(const QString& endpoint, std::uint64_t id) {
                             QStringLiteral("--endpoint"), endpoint});
   INFO(run.err.toStdString());
   REQUIRE(run.code == 0);
-  for (const QJsonValue& session : jsonOf(run.out).value(u"sessions"_qs).toArray()) {
+  for (const QJsonValue session : jsonOf(run.out).value(u"sessions"_qs).toArray()) {
     if (session.toObject().value(u"id"_qs).toInteger() == static_cast<qint64>(id)) {
       return session.toObject();
     }

@@ -200,7 +200,7 @@ struct Selector {
 // variables' queries.
 void collectQueries(const QJsonValue& value, QStringList& queries) {
   if (value.isArray()) {
-    for (const QJsonValue& item : value.toArray()) {
+    for (const QJsonValue item : value.toArray()) {
       collectQueries(item, queries);
     }
   } else if (value.isObject()) {

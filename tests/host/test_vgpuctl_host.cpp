@@ -333,7 +333,7 @@ TEST_CASE("vgpuctl metrics --host: strict exposition, and every DCGM name maps t
     REQUIRE(family != nullptr);
     CHECK(family->type == "gauge");
     REQUIRE(family->samples.size() == static_cast<std::size_t>(shown.size()));
-    for (const QJsonValue& value : shown) {
+    for (const QJsonValue value : shown) {
       const QJsonObject gpu = value.toObject();
       const std::string index = std::to_string(gpu.value(u"index"_qs).toInt());
       const vgpu::test::PrometheusSample* sample = nullptr;
