@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 
 #include "fake_admin_server.h"
+#include "host/host_client.h"
+#include "host/host_connection.h"
 #include "prometheus_parser.h"
 #include "test_paths.h"
 #include "vgpuctl_run.h"
@@ -14,6 +16,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSignalSpy>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -375,4 +378,45 @@ TEST_CASE("vgpuctl metrics --host when vgpud is away, and --listen serves it", "
   CHECK(vgpuctl({QStringLiteral("metrics"), QStringLiteral("--host"), QStringLiteral("--endpoint"),
                  QStringLiteral("tcp:127.0.0.1:9")})
             .code == 2);
+}
+
+TEST_CASE("HostClient: live samples, actions and their replies, for the console", "[host][client]") {
+  auto fake = server("client");
+  QString error;
+  vgpu::controller::host::HostClient::Options options;
+  options.endpoint = *vgpu::controller::host::parseHostEndpoint(fake->endpoint(), &error);
+  options.intervalMs = 100;
+  options.retryMs = 100;
+  vgpu::controller::host::HostClient client(options);
+  QSignalSpy connected(&client, &vgpu::controller::host::HostClient::connected);
+  QSignalSpy samples(&client, &vgpu::controller::host::HostClient::sampleReceived);
+  QSignalSpy replied(&client, &vgpu::controller::host::HostClient::actionReplied);
+  QSignalSpy failed(&client, &vgpu::controller::host::HostClient::actionFailed);
+  QSignalSpy disconnected(&client, &vgpu::controller::host::HostClient::disconnected);
+  CHECK_FALSE(client.sendAction(vgpu::controller::host::killRequest(5))); // not connected yet
+  client.start();
+  REQUIRE((connected.count() > 0 || connected.wait(5000)));
+  CHECK(client.isConnected());
+  CHECK(client.hello()->hostname == u"gpu-host-1");
+  while (samples.count() < 2) {
+    REQUIRE(samples.wait(5000));
+  }
+  REQUIRE(client.latest());
+  CHECK(client.latest()->sessions.size() == 2);
+
+  REQUIRE(client.sendAction(vgpu::controller::host::setPriorityRequest(6, QStringLiteral("low"))));
+  REQUIRE((replied.count() > 0 || replied.wait(5000)));
+  CHECK(replied.at(0).at(0).toString() == u"set-priority");
+  REQUIRE(client.sendAction(vgpu::controller::host::drainRequest(42)));
+  REQUIRE((failed.count() > 0 || failed.wait(5000)));
+  CHECK(failed.at(0).at(0).value<vgpu::controller::host::HostServerError>().code == u"no-such-session");
+
+  // vgpud goes away and comes back: reported once, then connected again.
+  fake->dropConnections();
+  REQUIRE((disconnected.count() > 0 || disconnected.wait(5000)));
+  CHECK_FALSE(disconnected.at(0).at(1).toBool()); // not a refusal
+  REQUIRE(connected.wait(5000));
+  CHECK(fake->requests(u"hello"_qs).size() >= 2);
+  client.stop();
+  CHECK_FALSE(client.isConnected());
 }
