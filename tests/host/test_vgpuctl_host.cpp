@@ -370,6 +370,11 @@ TEST_CASE("vgpuctl metrics --host when vgpud is away, and --listen serves it", "
   REQUIRE(exposition.ok());
   REQUIRE(exposition.family("vgpu_host_up") != nullptr);
   CHECK(exposition.family("vgpu_host_up")->samples.at(0).value == 0);
+  // The default ports: 9835 (guest) and 9836 (--host), never dcgm-exporter's 9400.
+  const auto help = vgpuctl({QStringLiteral("metrics"), QStringLiteral("--help")});
+  CHECK(help.out.contains(u"default 127.0.0.1:9835"_qs));
+  CHECK(help.out.contains(u"127.0.0.1:9836"_qs));
+  CHECK_FALSE(help.out.contains(u"9400"_qs));
   // Options that belong to the other mode.
   CHECK(vgpuctl({QStringLiteral("metrics"), QStringLiteral("--host"), QStringLiteral("--runtime-dir"),
                  QStringLiteral("/tmp")})
