@@ -174,6 +174,13 @@ std::string apply(Options& options, std::string_view key, const std::string& val
     options.adminTokenFile = value;
     return {};
   }
+  if (key == "nvml") {
+    if (value != "off" && (value.empty() || (value.find('/') != std::string::npos && value.front() != '/'))) {
+      return "nvml must be an absolute path, a bare library name (e.g. libnvidia-ml.so.1) or off";
+    }
+    options.nvmlPath = value == "off" ? std::string() : value;
+    return {};
+  }
   if (key == "admin-group") {
     if (value.empty() || value.size() > 32 || value.find_first_of(" :/\t") != std::string::npos) {
       return "admin-group must be a group name";
@@ -325,6 +332,7 @@ std::string usage() {
          "             [--vram-quota SIZE] [--priority LEVEL] [--priority-uid UID:LEVEL]...\n"
          "             [--shared-region FILE]... [--shared-region-size SIZE]\n"
          "             [--admin-listen unix:PATH|tcp:HOST:PORT]... [--admin-token-file FILE] [--admin-group NAME]\n"
+         "             [--nvml PATH|off]\n"
          "             [--log-level off|error|warn|info|debug] [--config FILE]\n"
          "       vgpud --version | --help\n"
          "\n"
@@ -350,11 +358,13 @@ std::string usage() {
          "                       change a session's quota or priority, drain or kill it\n"
          "  --admin-listen tcp:HOST:PORT  also serve it over TCP; clients present the admin token\n"
          "  --admin-token-file FILE  the admin token for TCP (not the tenants' token-file)\n"
-         "  --admin-group NAME   the group that may use the Unix management socket (default vgpu-admin)\n"
+         "  --admin-group NAME   the group that may use the Unix management socket (default vgpud-admin)\n"
+         "  --nvml PATH|off      NVIDIA's NVML, for the GPUs' state on the management socket (backend cuda;\n"
+         "                       default libnvidia-ml.so.1, found by the dynamic loader)\n"
          "  --log-level LEVEL    log to stderr at this level (default: info)\n"
          "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
          "                       vram-quota, priority, priority-uid, shared-region, shared-region-size,\n"
-         "                       admin-listen, admin-token-file, admin-group, log-level, and the limits) first\n"
+         "                       admin-listen, admin-token-file, admin-group, nvml, log-level, and the limits) first\n"
          "\n" +
          limitsUsage();
 }
@@ -384,7 +394,7 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       options.showVersion = true;
       continue;
     }
-    constexpr std::array<std::string_view, 14> kValued = {"--listen",
+    constexpr std::array<std::string_view, 15> kValued = {"--listen",
                                                           "--log-level",
                                                           "--backend",
                                                           "--vram-quota",
@@ -397,7 +407,8 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
                                                           "--shared-region-size",
                                                           "--admin-listen",
                                                           "--admin-token-file",
-                                                          "--admin-group"};
+                                                          "--admin-group",
+                                                          "--nvml"};
     bool known = argument.rfind("--", 0) == 0 && findLimit(argument.substr(2)) != nullptr;
     for (std::string_view name : kValued) {
       known = known || argument == name;

@@ -35,9 +35,10 @@ struct Options {
   std::string adminSocketPath; // admin-listen = unix:PATH: the management socket (docs/management-protocol.md)
   std::string adminTcpHost;    // admin-listen = tcp:HOST:PORT (needs admin-token-file)
   std::string adminTcpPort;
-  std::string adminTokenFile;            // admin-token-file = FILE
-  std::string adminGroup = "vgpu-admin"; // admin-group = NAME
-  std::string configFile;                // --config
+  std::string adminTokenFile;                 // admin-token-file = FILE
+  std::string adminGroup = "vgpud-admin";     // admin-group = NAME
+  std::string nvmlPath = "libnvidia-ml.so.1"; // nvml = PATH|off: the GPUs' state (backend cuda, management socket)
+  std::string configFile;                     // --config
   bool showHelp = false;
   bool showVersion = false;
 };

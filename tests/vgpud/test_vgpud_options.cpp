@@ -262,3 +262,46 @@ TEST_CASE("vgpud's limits: safe defaults, every key from the file and the comman
     CHECK(help.find(key) != std::string::npos);
   }
 }
+
+TEST_CASE("the management socket: unix and tcp endpoints, its own token, its group, and NVML") {
+  const auto both =
+      parseOptions({"--listen", "unix:/run/vgpud.sock", "--admin-listen", "unix:/run/vgpud-admin.sock",
+                    "--admin-listen", "tcp:10.0.0.1:7071", "--admin-token-file", "/etc/vgpu/admin.token",
+                    "--admin-group", "gpuadmins", "--nvml", "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1"});
+  REQUIRE(both.options);
+  CHECK(both.options->adminSocketPath == "/run/vgpud-admin.sock");
+  CHECK(both.options->adminTcpHost == "10.0.0.1");
+  CHECK(both.options->adminTcpPort == "7071");
+  CHECK(both.options->adminTokenFile == "/etc/vgpu/admin.token");
+  CHECK(both.options->adminGroup == "gpuadmins");
+  CHECK(both.options->nvmlPath == "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1");
+  const auto defaults = parseOptions({"--listen", "unix:/run/vgpud.sock"});
+  REQUIRE(defaults.options);
+  CHECK(defaults.options->adminSocketPath.empty()); // no management socket unless asked
+  CHECK(defaults.options->adminGroup == "vgpud-admin");
+  CHECK(defaults.options->nvmlPath == "libnvidia-ml.so.1");
+  CHECK(parseOptions({"--listen", "unix:/s", "--nvml", "off"}).options->nvmlPath.empty());
+
+  struct Case {
+    std::vector<std::string> arguments;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {{"--admin-listen", "tcp:127.0.0.1:7071"}, "needs --admin-token-file"},
+      {{"--admin-listen", "unix:relative.sock"}, "must be unix:/ABSOLUTE/PATH or tcp:HOST:PORT"},
+      {{"--admin-listen", "tcp:7071"}, "must be tcp:HOST:PORT"},
+      {{"--admin-token-file", "relative"}, "admin-token-file must be an absolute path"},
+      {{"--admin-group", "a b"}, "admin-group must be a group name"},
+      {{"--nvml", "lib/libnvidia-ml.so.1"}, "nvml must be an absolute path"},
+      {{"--listen", "tcp:127.0.0.1:7070", "--token-file", "/etc/t", "--admin-token-file", "/etc/t"},
+       "must not be the tenants' token-file"},
+  };
+  for (const Case& entry : cases) {
+    std::vector<std::string> arguments = {"--listen", "unix:/tmp/s"};
+    arguments.insert(arguments.end(), entry.arguments.begin(), entry.arguments.end());
+    const auto result = parseOptions(arguments);
+    INFO(entry.reason);
+    CHECK_FALSE(result.options);
+    CHECK(result.error.find(entry.reason) != std::string::npos);
+  }
+}
