@@ -68,6 +68,7 @@ public:
     }
     if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
       const int error = errno;
+      connectError_ = error;
       problem = path + (error == ECONNREFUSED ? ": stale (nobody accepts on it)" : ": " + systemError(error));
       return false;
     }
@@ -126,8 +127,12 @@ public:
     return true;
   }
 
+  // errno of a failed connect (EACCES: the socket file's mode keeps this user out).
+  int connectError() const { return connectError_; }
+
 private:
   int fd_ = -1;
+  int connectError_ = 0;
 };
 
 // A reply line that is an error object: its code, for the problem text ("refused" …).
@@ -248,7 +253,7 @@ void scanDirectory(const std::string& directory, pid_t excludePid, int timeoutMs
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMsPerPeer);
     if (!connection.open(path, problem)) {
       scan.problems.push_back(problem);
-      if (problem.ends_with(": Permission denied")) {
+      if (connection.connectError() == EACCES) {
         scan.forbidden.push_back(problem);
       }
       continue;
