@@ -1,7 +1,9 @@
-// The runtime-directory rule of the shim (shim/common/telemetry/runtime_directory.cpp), read-only
-// here, and the stale-socket rule: a socket is removed only when its pid no longer exists, so a
+// The runtime-directory rule of the shim (vgpu/telemetry/runtime_directory.h, linked from shim
+// common), read-only here, and the stale-socket rule: a socket is removed only when its pid no longer exists, so a
 // live process that is slow to accept is never robbed of its socket.
 #include "telemetry/runtime_directory.h"
+
+#include "vgpu/telemetry/runtime_directory.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,19 +12,42 @@
 
 namespace vgpu::controller::telemetry {
 
-QString defaultRuntimeDirectory() {
-  QString configured = qEnvironmentVariable("VGPU_RUNTIME_DIR");
-  if (!configured.isEmpty()) {
-    return configured;
+namespace {
+
+QStringList fromRule(vgpu::telemetry::RuntimeDirectoryUse use) {
+  QStringList directories;
+  for (const std::string& directory :
+       vgpu::telemetry::runtimeDirectories(vgpu::telemetry::RuntimeDirectoryInputs::fromEnvironment(), use)
+           .directories) {
+    directories.append(QFile::decodeName(directory.c_str()));
   }
-  if (QFileInfo(QStringLiteral("/run/vgpu")).isDir()) {
-    return QStringLiteral("/run/vgpu");
+  return directories;
+}
+
+} // namespace
+
+QStringList defaultRuntimeDirectories() {
+  return fromRule(vgpu::telemetry::RuntimeDirectoryUse::Read);
+}
+
+QString servingRuntimeDirectory() {
+  const QStringList chosen = fromRule(vgpu::telemetry::RuntimeDirectoryUse::WouldServe);
+  return chosen.isEmpty() ? QString() : chosen.front();
+}
+
+QList<SocketFile> socketFiles(const QStringList& directories) {
+  QList<SocketFile> files;
+  for (const QString& directory : directories) {
+    const QDir dir(directory);
+    for (const QString& name : socketFiles(directory)) {
+      const qint64 pid = *pidOfSocketName(name);
+      if (std::none_of(files.begin(), files.end(), [pid](const SocketFile& file) { return file.pid == pid; })) {
+        files.append(SocketFile{pid, dir.filePath(name)});
+      }
+    }
   }
-  const QString xdg = qEnvironmentVariable("XDG_RUNTIME_DIR");
-  if (xdg.isEmpty()) {
-    return {};
-  }
-  return xdg + QStringLiteral("/vgpu");
+  std::sort(files.begin(), files.end(), [](const SocketFile& a, const SocketFile& b) { return a.pid < b.pid; });
+  return files;
 }
 
 std::optional<qint64> pidOfSocketName(const QString& fileName) {

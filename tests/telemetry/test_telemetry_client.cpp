@@ -16,6 +16,7 @@
 #include "test_paths.h"
 #include "vgpuctl_run.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,6 +27,7 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -406,5 +408,78 @@ TEST_CASE("vgpuctl metrics --listen serves /metrics over HTTP", "[telemetry][vgp
 
   server.kill();
   server.waitForFinished(5000);
+  CHECK(probe.exit() == 0);
+}
+
+namespace {
+
+// Sets (or, with nullptr, unsets) an environment variable for one scope.
+class ScopedEnvironment {
+public:
+  ScopedEnvironment(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name); old != nullptr) {
+      saved_ = old;
+    }
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnvironment() {
+    if (saved_) {
+      ::setenv(name_, saved_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+} // namespace
+
+// Issue #17: a process that fell back to its XDG folder (no /run/vgpu it may write to) was invisible
+// to the console and vgpuctl, which read /run/vgpu whenever it existed. Both now follow the shim's
+// rule (vgpu/telemetry/runtime_directory.h): without --runtime-dir they scan /run/vgpu and the
+// caller's own $XDG_RUNTIME_DIR/vgpu, and find it wherever the shim served it.
+TEST_CASE("without --runtime-dir the console's client and vgpuctl find a process that served in its XDG folder",
+          "[telemetry][client]") {
+  const fs::path xdg = vgpu::test::scratchDir("telemetry-xdg-" + std::to_string(::getpid()));
+  const ScopedEnvironment noConfigured("VGPU_RUNTIME_DIR", nullptr);
+  const ScopedEnvironment ownXdg("XDG_RUNTIME_DIR", xdg.c_str());
+  auto environment = probeEnvironment(xdg);
+  environment["VGPU_RUNTIME_DIR"] = ""; // unset: the rule decides
+  environment["XDG_RUNTIME_DIR"] = xdg.string();
+  ProbeProcess probe(environment);
+  const pid_t pid = waitReady(probe);
+  // Where the shim served: /run/vgpu when this machine has one (root may write there), else the
+  // XDG folder it created.
+  const QString served =
+      fs::exists("/run/vgpu/" + std::to_string(pid) + ".sock") ? QStringLiteral("/run/vgpu") : q(xdg / "vgpu");
+  REQUIRE(QFileInfo::exists(served + QStringLiteral("/%1.sock").arg(pid)));
+  CHECK(defaultRuntimeDirectories().contains(served));
+
+  TelemetryClient::Options options;
+  options.intervalMs = 50;
+  TelemetryClient client(options);
+  CHECK(client.runtimeDirectories() == defaultRuntimeDirectories());
+  Recorder recorder(client);
+  client.start();
+  CHECK(QTest::qWaitFor([&] { return recorder.appeared.contains(pid); }, 4000));
+
+  const auto ps = vgpu::test::vgpuctl({QStringLiteral("ps"), QStringLiteral("--json")});
+  INFO(ps.err.toStdString());
+  const QJsonObject listing = QJsonDocument::fromJson(ps.out.toUtf8()).object();
+  CHECK(listing.value(QStringLiteral("runtime_dirs")).toArray().contains(served));
+  const QJsonArray processes = listing.value(QStringLiteral("processes")).toArray();
+  CHECK(std::any_of(processes.begin(), processes.end(), [pid](const QJsonValue& row) {
+    return row.toObject().value(QStringLiteral("pid")).toInteger() == pid;
+  }));
+  client.stop();
   CHECK(probe.exit() == 0);
 }
