@@ -147,7 +147,16 @@ std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimP
     }
     const auto problem = std::find_if(result.errors.begin(), result.errors.end(),
                                       [&socket](const QString& error) { return error.startsWith(socket); });
-    if (problem != result.errors.end() && problem->contains(QStringLiteral(": refused: "))) {
+    const auto unlisted = std::find_if(result.errors.begin(), result.errors.end(), [&directory](const QString& error) {
+      return error.startsWith(directory + QStringLiteral(": "));
+    });
+    if (unlisted != result.errors.end()) {
+      // The packaged /run/vgpu is 1770 root:vgpu: outside the group, nothing in it can be seen.
+      noAnswer(QStringLiteral("cannot be seen by this user (%1)").arg(*unlisted),
+               QStringLiteral("Run the doctor as root or as a member of the directory's group (default vgpu): "
+                              "sudo usermod -aG vgpu $USER, then log in again."));
+    } else if (problem != result.errors.end() && (problem->contains(QStringLiteral(": refused: ")) ||
+                                                  problem->contains(QStringLiteral("ermission denied")))) {
       noAnswer(QStringLiteral("refused this user (%1)").arg(*problem),
                QStringLiteral("Run the doctor as root or as a member of the socket's group (default vgpu): "
                               "sudo usermod -aG vgpu $USER, then log in again."));

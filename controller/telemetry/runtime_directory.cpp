@@ -9,6 +9,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace vgpu::controller::telemetry {
 
@@ -33,6 +36,25 @@ QStringList defaultRuntimeDirectories() {
 QString servingRuntimeDirectory() {
   const QStringList chosen = fromRule(vgpu::telemetry::RuntimeDirectoryUse::WouldServe);
   return chosen.isEmpty() ? QString() : chosen.front();
+}
+
+QStringList unreadableDirectories(const QStringList& directories) {
+  QStringList problems;
+  for (const QString& directory : directories) {
+    const QByteArray encoded = QFile::encodeName(directory);
+    if (!QFileInfo(directory).isDir() || ::access(encoded.constData(), R_OK | X_OK) == 0) {
+      continue;
+    }
+    const QString why = QString::fromLocal8Bit(strerrordesc_np(errno));
+    QString group = qEnvironmentVariable("VGPU_TELEMETRY_GROUP");
+    if (group.isEmpty()) {
+      group = QStringLiteral("vgpu");
+    }
+    problems.append(QStringLiteral("%1: %2: the shim processes there are not shown (to see them, run as root or as a "
+                                   "member of group '%3': sudo usermod -aG %3 $USER, then log in again)")
+                        .arg(directory, why, group));
+  }
+  return problems;
 }
 
 QList<SocketFile> socketFiles(const QStringList& directories) {

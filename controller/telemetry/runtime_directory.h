@@ -22,6 +22,11 @@ struct SocketFile {
   qint64 pid = 0;
   QString path;
 };
+// One line per directory of `directories` that exists but this user may not list (a user outside
+// the telemetry group and the packaged /run/vgpu, 1770 root:vgpu): the shim processes there are
+// not shown; the line says so and how to see them. Empty when every one is readable.
+QStringList unreadableDirectories(const QStringList& directories);
+
 // The socket files of every directory in `directories`, sorted by pid; a pid found in two
 // directories is listed once, from the first.
 QList<SocketFile> socketFiles(const QStringList& directories);

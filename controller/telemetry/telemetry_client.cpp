@@ -137,6 +137,12 @@ void TelemetryClient::rescan() {
     directories_ = defaultRuntimeDirectories(); // a directory created since (an XDG fallback) joins
   }
   watchDirectories();
+  for (const QString& problem : unreadableDirectories(directories_)) {
+    if (!reportedDirectories_.contains(problem)) {
+      reportedDirectories_.append(problem); // said once
+      emit errorOccurred(0, problem);
+    }
+  }
   for (const auto& [pid, path] : socketFiles(directories_)) {
     if (connections_.count(pid) == 0) {
       connectTo(pid, path);

@@ -79,7 +79,8 @@ private:
 
   Options options_;
   QStringList directories_;
-  QStringList unwatchable_; // directories the watcher refused (reported once)
+  QStringList unwatchable_;         // directories the watcher refused (reported once)
+  QStringList reportedDirectories_; // directories this user may not list (reported once)
   bool running_ = false;
   QFileSystemWatcher* watcher_ = nullptr;
   QTimer rescanTimer_;

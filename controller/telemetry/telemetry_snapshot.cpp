@@ -98,6 +98,7 @@ SnapshotSession::~SnapshotSession() = default;
 SnapshotResult SnapshotSession::pass(std::chrono::milliseconds timeout) {
   SnapshotResult result;
   const QDeadlineTimer deadline(timeout.count());
+  result.errors = unreadableDirectories(runtimeDirectories_);
   std::set<qint64> present;
   for (const auto& [pid, path] : socketFiles(runtimeDirectories_)) {
     present.insert(pid);

@@ -18,7 +18,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -203,6 +205,35 @@ TEST_CASE("a socket that refuses the doctor's user warns with the group to join"
   CHECK(result.summary.contains(QLatin1String("refused this user")));
   REQUIRE(result.remedy);
   CHECK(result.remedy->text.contains(QLatin1String("usermod -aG vgpu")));
+}
+
+// The packaged /run/vgpu (1770 root:vgpu) seen by a user outside the group: the doctor cannot list
+// it, and says so with the group to join instead of "the socket does not exist".
+TEST_CASE("a runtime directory the doctor's user may not list warns with the group to join") {
+  if (::geteuid() != 0) {
+    WARN("needs root to become another user; skipped");
+    return;
+  }
+  const fs::path root = copyFixture("unlisted", kRunnerPid, "");
+  fs::create_directories(root / "run" / "vgpu");
+  REQUIRE(::chmod((root / "run" / "vgpu").c_str(), 01770) == 0); // root:root: uid 4242 is outside
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(4242) != 0 || ::setuid(4242) != 0) {
+      ::_exit(10);
+    }
+    const CheckResult result = run(root);
+    const bool said = result.status == CheckStatus::Warn &&
+                      result.summary.contains(QLatin1String("cannot be seen by this user")) &&
+                      result.summary.contains(QLatin1String("Permission denied")) && result.remedy &&
+                      result.remedy->text.contains(QLatin1String("usermod -aG vgpu"));
+    ::_exit(said ? 0 : 11);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }
 
 // The doctor asks where a runner serves by the shim's own rule (vgpu/telemetry/runtime_directory.h)

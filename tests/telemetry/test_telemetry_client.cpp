@@ -27,8 +27,10 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <grp.h>
 #include <optional>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -481,5 +483,76 @@ TEST_CASE("without --runtime-dir the console's client and vgpuctl find a process
     return row.toObject().value(QStringLiteral("pid")).toInteger() == pid;
   }));
   client.stop();
+  CHECK(probe.exit() == 0);
+}
+
+namespace {
+
+// vgpuctl as uid 4242 (no account) with `groups` as its supplementary groups ("" = none).
+struct Run {
+  int code = -1;
+  QString out;
+  QString err;
+};
+Run vgpuctlAs(const QString& groups, const QStringList& arguments, const QString& telemetryGroup) {
+  QProcess process;
+  QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+  environment.insert(QStringLiteral("VGPU_TELEMETRY_GROUP"), telemetryGroup);
+  process.setProcessEnvironment(environment);
+  process.start(QStringLiteral("/usr/bin/setpriv"),
+                QStringList{QStringLiteral("--reuid=4242"), QStringLiteral("--regid=4242"),
+                            groups.isEmpty() ? QStringLiteral("--clear-groups") : QStringLiteral("--groups=") + groups,
+                            QStringLiteral("--"), QStringLiteral(VGPUCTL_PROGRAM)} +
+                    arguments);
+  Run run;
+  if (process.waitForFinished(30000)) {
+    run.code = process.exitCode();
+  }
+  run.out = QString::fromUtf8(process.readAllStandardOutput());
+  run.err = QString::fromUtf8(process.readAllStandardError());
+  return run;
+}
+
+} // namespace
+
+// The packaged /run/vgpu (1770 root:vgpu) as a user outside the group: vgpuctl cannot list it and
+// says so with the remedy, instead of "no processes"; a member (by a supplementary group) lists
+// the process. The group "games" stands in for vgpu (VGPU_TELEMETRY_GROUP).
+TEST_CASE("vgpuctl ps outside the telemetry group says what it cannot see; a member sees the process",
+          "[telemetry][vgpuctl]") {
+  const group* games = ::getgrnam("games");
+  if (::geteuid() != 0 || games == nullptr || !fs::exists("/usr/bin/setpriv")) {
+    WARN("needs root, setpriv and the group games; skipped");
+    return;
+  }
+  const gid_t gid = games->gr_gid;
+  const fs::path runtime = vgpu::test::scratchDir("telemetry-vgpuctl-group-" + std::to_string(::getpid()));
+  REQUIRE(::chown(runtime.c_str(), 0, gid) == 0);
+  REQUIRE(::chmod(runtime.c_str(), 01770) == 0);
+  auto environment = probeEnvironment(runtime);
+  environment["VGPU_TELEMETRY_GROUP"] = "games";
+  ProbeProcess probe(environment);
+  const pid_t pid = waitReady(probe);
+  const QStringList ps = {QStringLiteral("ps"), QStringLiteral("--json"), QStringLiteral("--runtime-dir"), q(runtime)};
+
+  const Run outsider = vgpuctlAs({}, ps, QStringLiteral("games"));
+  INFO(outsider.out.toStdString() << outsider.err.toStdString());
+  CHECK(outsider.code == 1);
+  const QJsonObject refused = QJsonDocument::fromJson(outsider.out.toUtf8()).object();
+  CHECK(refused.value(QStringLiteral("processes")).toArray().isEmpty());
+  const QJsonArray errors = refused.value(QStringLiteral("errors")).toArray();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].toString() ==
+        q(runtime) + QStringLiteral(": Permission denied: the shim processes there are not "
+                                    "shown (to see them, run as root or as a member of group "
+                                    "'games': sudo usermod -aG games $USER, then log in again)"));
+
+  const Run member = vgpuctlAs(QString::number(gid), ps, QStringLiteral("games"));
+  INFO(member.out.toStdString() << member.err.toStdString());
+  CHECK(member.code == 0);
+  const QJsonArray processes =
+      QJsonDocument::fromJson(member.out.toUtf8()).object().value(QStringLiteral("processes")).toArray();
+  REQUIRE(processes.size() == 1);
+  CHECK(processes[0].toObject().value(QStringLiteral("pid")).toInteger() == pid);
   CHECK(probe.exit() == 0);
 }
