@@ -258,9 +258,14 @@ void scanDirectory(const std::string& directory, pid_t excludePid, int timeoutMs
       }
       continue;
     }
-    // A refused peer gets one error line and is closed: reading one line first tells that apart.
-    if (!connection.send("{\"cmd\":\"hello\"}\n{\"cmd\":\"snapshot\"}\n", problem) ||
-        !connection.readLines(2, deadline, lines, problem)) {
+    // A refused peer gets one error line and is closed — possibly before our requests arrive, so a
+    // failed send (EPIPE) still reads what the peer said.
+    const bool sent = connection.send("{\"cmd\":\"hello\"}\n{\"cmd\":\"snapshot\"}\n", problem);
+    if (!sent) {
+      std::string ignored;
+      connection.readLines(1, deadline, lines, ignored);
+    }
+    if (!sent || !connection.readLines(2, deadline, lines, problem)) {
       if (lines.size() == 1) {
         PeerProcess ignored;
         decodePeer(lines[0], "", ignored, problem);
