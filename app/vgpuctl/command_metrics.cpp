@@ -64,7 +64,8 @@ QByteArray httpResponse(const char* status, const char* contentType, const QByte
 
 class Exporter {
 public:
-  Exporter(const QString& directory, std::chrono::milliseconds timeout) : session_(directory), timeout_(timeout) {}
+  Exporter(const QStringList& directories, std::chrono::milliseconds timeout)
+      : session_(directories), timeout_(timeout) {}
 
   QByteArray scrape() {
     const SnapshotResult snapshot = session_.pass(timeout_);
@@ -141,7 +142,7 @@ int runMetrics(CommandContext& context) {
                 << kUsage;
     return 2;
   }
-  Exporter exporter(parser.isSet(runtimeDir) ? parser.value(runtimeDir) : defaultRuntimeDirectory(),
+  Exporter exporter(parser.isSet(runtimeDir) ? QStringList{parser.value(runtimeDir)} : defaultRuntimeDirectories(),
                     std::chrono::milliseconds(timeoutMs));
   if (parser.isSet(once)) {
     context.out << QString::fromUtf8(exporter.scrape());

@@ -138,8 +138,8 @@ constexpr CommandHelp kHelp[] = {
            "\n"
            "Options:\n"
            "  --json             print them as JSON (docs/vgpuctl-json.md)\n"
-           "  --runtime-dir DIR  the control sockets' directory (default: VGPU_RUNTIME_DIR, /run/vgpu,\n"
-           "                     $XDG_RUNTIME_DIR/vgpu)\n"
+           "  --runtime-dir DIR  the control sockets' directory (default: VGPU_RUNTIME_DIR, else /run/vgpu,\n"
+           "                     $XDG_RUNTIME_DIR/vgpu and each reachable /run/user/UID/vgpu)\n"
            "  --timeout MS       how long to wait for each socket (default 2000)\n"
            "\n"
            "Exit status: 0 listed (also when there are none), 1 some socket could not be read, 2 usage error.\n"},
