@@ -52,6 +52,8 @@ struct ParseResult {
 using FileReader = std::optional<std::string> (*)(const std::string& path);
 ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile = nullptr);
 std::string usage();
+// Every key a file or the command line may set: the settings (daemon_settings.h), then the limits.
+std::vector<std::string_view> settingKeys();
 
 // "4096", "512M", "2GiB", "1.5G" is refused (integers only). False on anything else.
 bool parseByteSize(std::string_view text, std::uint64_t& bytes);

@@ -305,3 +305,25 @@ TEST_CASE("the management socket: unix and tcp endpoints, its own token, its gro
     CHECK(result.error.find(entry.reason) != std::string::npos);
   }
 }
+
+TEST_CASE("one table for vgpud's settings: every key is in --help, in docs/configuration.md and parsed") {
+  std::ifstream file(vgpu::test::sourceDir() / "docs" / "configuration.md");
+  std::stringstream docs;
+  docs << file.rdbuf();
+  const std::string usage = vgpu::daemon::usage();
+  const std::vector<std::string_view> keys = vgpu::daemon::settingKeys();
+  CHECK(keys.size() >= 26);
+  for (const std::string_view key : keys) {
+    INFO(key);
+    CHECK(usage.find("--" + std::string(key) + " ") != std::string::npos);
+    const bool documented = docs.str().find("| `" + std::string(key) + "` |") != std::string::npos ||
+                            docs.str().find("/ `" + std::string(key) + "` |") != std::string::npos;
+    CHECK(documented);
+    // A key the table knows is never "unknown" (its value may still be refused).
+    const auto result = parseOptions({"--listen", "unix:/tmp/s", "--" + std::string(key), "?"});
+    CHECK(result.error.rfind("unknown argument", 0) == std::string::npos);
+    CHECK(result.error.rfind("unknown setting", 0) == std::string::npos);
+  }
+  CHECK(parseOptions({"--listen", "unix:/tmp/s", "--no-such-setting", "1"}).error ==
+        "unknown argument '--no-such-setting'");
+}
