@@ -7,11 +7,11 @@
 #include "vgpu/tcp_socket.h"
 
 #include "vgpu/bounded_file.h"
+#include "vgpu/key_value_lines.h"
 #include "vgpu/log.h"
 
 #include <array>
 #include <charconv>
-#include <sstream>
 #include <sys/un.h>
 #include <type_traits>
 #include <variant>
@@ -28,16 +28,6 @@ std::optional<std::string> readWholeFile(const std::string& path) {
     return std::nullopt;
   }
   return std::move(file.text);
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // The limits (daemon_limits.h): one row each gives the key (file and --key), what it bounds and its
@@ -122,29 +112,16 @@ std::string parseFile(Options& options, const std::string& path, FileReader read
   if (!text) {
     return "cannot read configuration file " + path;
   }
-  std::istringstream lines(*text);
-  std::string line;
-  int number = 0;
-  while (std::getline(lines, line)) {
-    ++number;
-    std::string_view content = trim(line);
-    if (content.empty() || content.front() == '#') {
-      continue;
+  std::string error;
+  forEachKeyValue(*text, [&](const KeyValueLine& line) {
+    const std::string problem =
+        line.error.empty() ? apply(options, line.key, std::string(line.value)) : std::string(line.error);
+    if (!problem.empty()) {
+      error = path + ":" + std::to_string(line.number) + ": " + problem;
     }
-    const auto equals = content.find('=');
-    if (equals == std::string_view::npos) {
-      return path + ":" + std::to_string(number) + ": expected 'key = value'";
-    }
-    const std::string error =
-        apply(options, trim(content.substr(0, equals)), std::string(trim(content.substr(equals + 1))));
-    if (!error.empty()) {
-      std::string located = path;
-      located += ":" + std::to_string(number) + ": ";
-      located += error;
-      return located;
-    }
-  }
-  return {};
+    return error.empty();
+  });
+  return error;
 }
 
 } // namespace

@@ -327,3 +327,28 @@ TEST_CASE("one table for vgpud's settings: every key is in --help, in docs/confi
   CHECK(parseOptions({"--listen", "unix:/tmp/s", "--no-such-setting", "1"}).error ==
         "unknown argument '--no-such-setting'");
 }
+
+TEST_CASE("vgpud.conf is read as shim.conf is: comments, blanks, and the first bad line named") {
+  struct Case {
+    const char* file;
+    const char* error; // "" = accepted
+  };
+  static const Case kCases[] = {
+      {"# comment\n\n  backend = cuda  \r\n\t# another\nlisten=unix:/run/v.sock\n", ""},
+      {"backend = sim\nlisten unix:/run/v.sock\n", "/etc/vgpud.conf:2: expected 'key = value', found no '='"},
+      {"backend = sim\n\n = cuda\n", "/etc/vgpud.conf:3: expected 'key = value', found no key before '='"},
+      {"nvml = off\ncolour = blue\nbackend = nope\n", "/etc/vgpud.conf:2: unknown setting 'colour'"},
+  };
+  for (const Case& entry : kCases) {
+    static const char* text = nullptr;
+    text = entry.file;
+    const auto parsed = parseOptions({"--config", "/etc/vgpud.conf", "--listen", "unix:/s"},
+                                     [](const std::string&) -> std::optional<std::string> { return text; });
+    INFO(entry.file);
+    CHECK(parsed.error == entry.error);
+  }
+  static const std::string withNul("backend = sim\nlisten = unix:/a\0b\n", 35);
+  const auto nul = parseOptions({"--config", "/etc/vgpud.conf", "--listen", "unix:/s"},
+                                [](const std::string&) -> std::optional<std::string> { return withNul; });
+  CHECK(nul.error == "/etc/vgpud.conf:2: line contains a NUL byte");
+}
