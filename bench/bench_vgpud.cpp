@@ -19,6 +19,7 @@
 #include "test_paths.h"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include <cstring>
 #include <cuda.h>
 #include <fstream>
+#include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,6 +37,31 @@
 #include <vector>
 
 namespace {
+
+// A loopback port nobody listens on now (the kernel's pick; a pid-derived one collided under load).
+std::string freeLoopbackPort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return std::to_string(ntohs(address.sin_port));
+}
+
+// True once something accepts connections on 127.0.0.1:port.
+bool loopbackListening(const std::string& port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(std::stoi(port)));
+  const bool connected = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return connected;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -117,7 +144,7 @@ int main(int argc, char** argv) {
   const std::string logPath = std::string(directory) + "/vgpud.log";
   const std::string tokenPath = std::string(directory) + "/token";
   const std::string regionPath = std::string(directory) + "/region";
-  const std::string port = std::to_string(20000 + ::getpid() % 30000);
+  const std::string port = freeLoopbackPort();
   if (transport != "unix" && transport != "tcp" && transport != "shm") {
     std::fprintf(stderr, "bench_vgpud: error: --transport unix, tcp or shm\n");
     return 2;
@@ -148,7 +175,9 @@ int main(int argc, char** argv) {
     ::execv(vgpud.c_str(), pointers.data());
     std::_Exit(127);
   }
-  for (int i = 0; i < 300 && ::access(socketPath.c_str(), F_OK) != 0; ++i) {
+  // The Unix socket appears before the TCP listener: a networked run waits for the latter.
+  for (int i = 0; i < 300 && (::access(socketPath.c_str(), F_OK) != 0 || (networked && !loopbackListening(port)));
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ::setenv("VGPU_CONFIG", "/nonexistent/vgpu-shim.conf", 1);

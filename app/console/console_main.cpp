@@ -99,23 +99,29 @@ int main(int argc, char** argv) {
     }
   }
 
-  QString runtimeDirectory = arguments.runtimeDirectory.isEmpty()
-                                 ? vgpu::controller::telemetry::defaultRuntimeDirectory()
-                                 : arguments.runtimeDirectory;
+  // "" = the shim's rule (every directory a reader scans, re-read as directories appear).
+  QString runtimeDirectory = arguments.runtimeDirectory;
   std::unique_ptr<vgpu::console::DemoSession> demo;
   if (arguments.demo) {
     QString reason;
-    if (vgpu::console::demoWanted(runtimeDirectory, QStringLiteral("/run/vgpud.sock"), &reason)) {
+    const QStringList watched = runtimeDirectory.isEmpty() ? vgpu::controller::telemetry::defaultRuntimeDirectories()
+                                                           : QStringList{runtimeDirectory};
+    if (vgpu::console::demoWanted(watched, QStringLiteral("/run/vgpud.sock"), &reason)) {
       demo = std::make_unique<vgpu::console::DemoSession>(vgpu::console::locateDemoPrograms());
       QString error;
-      if (demo->start(runtimeDirectory, &error)) {
-        runtimeDirectory = demo->runtimeDirectory();
+      // The workload serves where a process of this environment would ("" = a private folder).
+      const QString serving =
+          runtimeDirectory.isEmpty() ? vgpu::controller::telemetry::servingRuntimeDirectory() : runtimeDirectory;
+      if (demo->start(serving, &error)) {
+        if (serving.isEmpty()) {
+          runtimeDirectory = demo->runtimeDirectory(); // the private folder is in no reader's rule
+        }
         QTextStream(stdout) << "vgpu-console: demo workload (pid " << demo->workloadPid()
                             << ") runs on a simulated H100 "
                             << (demo->vgpudEndpoint().isEmpty()
                                     ? QStringLiteral("in its own process")
                                     : QStringLiteral("in a local vgpud at ") + demo->vgpudEndpoint())
-                            << "; sockets in " << runtimeDirectory << "; folder " << demo->folder() << "\n";
+                            << "; sockets in " << demo->runtimeDirectory() << "; folder " << demo->folder() << "\n";
       } else {
         QTextStream(stderr) << "vgpu-console: demo not started: " << error << "\n";
         demo.reset();

@@ -92,13 +92,13 @@ DemoPrograms locateDemoPrograms() {
   return programs;
 }
 
-bool demoWanted(const QString& runtimeDirectory, const QString& vgpudSocket, QString* reason) {
+bool demoWanted(const QStringList& runtimeDirectories, const QString& vgpudSocket, QString* reason) {
   if (!vgpudSocket.isEmpty() && QFileInfo::exists(vgpudSocket)) {
     *reason = DemoSession::tr("vgpud is running (%1)").arg(vgpudSocket);
     return false;
   }
-  if (!runtimeDirectory.isEmpty()) {
-    const auto snapshot = controller::telemetry::snapshotAll(runtimeDirectory, std::chrono::milliseconds(1500));
+  if (!runtimeDirectories.isEmpty()) {
+    const auto snapshot = controller::telemetry::snapshotAll(runtimeDirectories, std::chrono::milliseconds(1500));
     if (!snapshot.processes.isEmpty()) {
       *reason =
           DemoSession::tr("%n process(es) already use the shim", nullptr, static_cast<int>(snapshot.processes.size()));

@@ -27,9 +27,9 @@ struct DemoPrograms {
 // VGPU_DEMO_SHIM_DIR, VGPU_DEMO_WORKLOAD and VGPU_DEMO_VGPUD. Empty members when not found.
 DemoPrograms locateDemoPrograms();
 
-// Whether the embedded default should start: nothing uses the shim in `runtimeDirectory` and no
+// Whether the embedded default should start: nothing uses the shim in `runtimeDirectories` and no
 // vgpud socket exists at `vgpudSocket`. `reason` says why not.
-bool demoWanted(const QString& runtimeDirectory, const QString& vgpudSocket, QString* reason);
+bool demoWanted(const QStringList& runtimeDirectories, const QString& vgpudSocket, QString* reason);
 
 class DemoSession : public QObject {
   Q_OBJECT

@@ -78,7 +78,8 @@ constexpr char kDefaultHostListen[] = "127.0.0.1:9836";
 // The shim processes' exposition over connections kept between scrapes.
 class GuestSource {
 public:
-  GuestSource(const QString& directory, std::chrono::milliseconds timeout) : session_(directory), timeout_(timeout) {}
+  GuestSource(const QStringList& directories, std::chrono::milliseconds timeout)
+      : session_(directories), timeout_(timeout) {}
   QByteArray scrape(QString* error) {
     const SnapshotResult snapshot = session_.pass(timeout_);
     errors_ += static_cast<std::uint64_t>(snapshot.errors.size());
@@ -242,7 +243,7 @@ int runMetrics(CommandContext& context) {
     source = [hostSource = std::make_shared<HostSource>(options)](QString* why) { return hostSource->scrape(why); };
   } else {
     source = [guestSource = std::make_shared<GuestSource>(
-                  parser.isSet(runtimeDir) ? parser.value(runtimeDir) : defaultRuntimeDirectory(),
+                  parser.isSet(runtimeDir) ? QStringList{parser.value(runtimeDir)} : defaultRuntimeDirectories(),
                   std::chrono::milliseconds(timeoutMs))](QString* why) { return guestSource->scrape(why); };
   }
   Exporter exporter(std::move(source));

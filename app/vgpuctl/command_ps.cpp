@@ -31,8 +31,9 @@ int runPs(CommandContext& context) {
                 << "\nusage: vgpuctl ps [--json] [--runtime-dir DIR] [--timeout MS]\n";
     return 2;
   }
-  const QString directory = parser.isSet(runtimeDir) ? parser.value(runtimeDir) : defaultRuntimeDirectory();
-  const SnapshotResult snapshot = snapshotAll(directory, std::chrono::milliseconds(parser.value(timeout).toInt()));
+  const QStringList directories =
+      parser.isSet(runtimeDir) ? QStringList{parser.value(runtimeDir)} : defaultRuntimeDirectories();
+  const SnapshotResult snapshot = snapshotAll(directories, std::chrono::milliseconds(parser.value(timeout).toInt()));
   QList<ProcessSummary> rows;
   for (const ProcessSnapshot& process : snapshot.processes) {
     rows.append(summarizeProcess(process.hello, process.sample));
@@ -42,14 +43,16 @@ int runPs(CommandContext& context) {
     for (const ProcessSummary& row : rows) {
       processes.append(row.toJson());
     }
-    const QJsonObject document{{QStringLiteral("runtime_dir"), directory},
+    const QJsonObject document{{QStringLiteral("runtime_dir"), directories.isEmpty() ? QString() : directories.front()},
+                               {QStringLiteral("runtime_dirs"), QJsonArray::fromStringList(directories)},
                                {QStringLiteral("processes"), processes},
                                {QStringLiteral("errors"), QJsonArray::fromStringList(snapshot.errors)}};
     context.out << QJsonDocument(document).toJson(QJsonDocument::Indented);
   } else {
     if (rows.isEmpty()) {
-      context.out << "no processes run the vgpu shim (runtime directory: "
-                  << (directory.isEmpty() ? QStringLiteral("none") : directory) << ")\n";
+      context.out << "no processes run the vgpu shim (runtime "
+                  << (directories.size() > 1 ? "directories: " : "directory: ")
+                  << (directories.isEmpty() ? QStringLiteral("none") : directories.join(QStringLiteral(", "))) << ")\n";
     } else {
       context.out << processTable(rows);
     }

@@ -75,10 +75,12 @@ void appendCells(QString& text, const std::array<QString, kColumns.size()>& cell
 }
 
 QString frame(const TelemetryClient& client, int intervalMs) {
-  QString text = QStringLiteral("vgpuctl top | %1 | every %2 ms | %3\n\n")
-                     .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")))
-                     .arg(intervalMs)
-                     .arg(client.runtimeDirectory());
+  QString text =
+      QStringLiteral("vgpuctl top | %1 | every %2 ms | %3\n\n")
+          .arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")))
+          .arg(intervalMs)
+          .arg(client.runtimeDirectories().isEmpty() ? QStringLiteral("no runtime directory")
+                                                     : client.runtimeDirectories().join(QStringLiteral(", ")));
   std::array<QString, kColumns.size()> cells;
   for (std::size_t i = 0; i < kColumns.size(); ++i) {
     cells[i] = QString::fromLatin1(kColumns[i].header);

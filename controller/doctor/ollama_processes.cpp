@@ -35,6 +35,29 @@ int parentPidOf(const QByteArray& status) {
   return 0;
 }
 
+// "Uid:\treal\teffective\tsaved\tfs": the effective id (the second); likewise Gid. Groups: all.
+void credentialsOf(const QByteArray& status, OllamaProcess& process) {
+  for (const QByteArray& line : status.split('\n')) {
+    const bool isUid = line.startsWith("Uid:");
+    if (isUid || line.startsWith("Gid:")) {
+      const QList<QByteArray> ids = line.mid(4).simplified().split(' ');
+      bool ok = false;
+      const unsigned id = ids.size() >= 2 ? ids[1].toUInt(&ok) : 0;
+      if (ok) {
+        (isUid ? process.uid : process.gid) = id;
+      }
+    } else if (line.startsWith("Groups:")) {
+      for (const QByteArray& word : line.mid(7).simplified().split(' ')) {
+        bool ok = false;
+        const unsigned id = word.toUInt(&ok);
+        if (ok) {
+          process.groups.append(id);
+        }
+      }
+    }
+  }
+}
+
 } // namespace
 
 QString ollamaProcessRoleName(OllamaProcessRole role) {
@@ -140,6 +163,7 @@ QList<OllamaProcess> findOllamaProcesses(const QString& procRoot) {
     }
     if (readWhole(dir + QStringLiteral("/status"), bytes, error)) {
       process.parentPid = parentPidOf(bytes);
+      credentialsOf(bytes, process);
     }
     if (readWhole(dir + QStringLiteral("/maps"), bytes, process.mapsError)) {
       process.mappedFiles = mappedFilesOf(bytes);

@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <optional>
 
 namespace vgpu::controller::doctor {
 
@@ -26,6 +27,10 @@ struct OllamaProcess {
   QMap<QString, QString> environment; // environ; empty when unreadable (see environmentError)
   QString mapsError;                  // why maps could not be read ("" = read)
   QString environmentError;           // why environ could not be read ("" = read)
+  // Effective credentials from status (Uid, Gid, Groups); nullopt when status lacks them.
+  std::optional<unsigned> uid;
+  std::optional<unsigned> gid;
+  QList<unsigned> groups;
 
   // The first mapped file whose name starts with `prefix` ("libcuda.so", "libggml-cuda"); "" if none.
   QString mappedFile(QStringView prefix) const;

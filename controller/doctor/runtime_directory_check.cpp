@@ -4,6 +4,8 @@
 
 #include "common/system_root.h"
 
+#include "vgpu/telemetry/runtime_directory.h"
+
 #include <QFile>
 #include <grp.h>
 #include <sys/stat.h>
@@ -11,7 +13,7 @@
 namespace vgpu::controller::doctor {
 namespace {
 
-const QString kDirectory = QStringLiteral("/run/vgpu");
+const QString kDirectory = QString::fromLatin1(vgpu::telemetry::kSystemRuntimeDirectory); // the shim's rule
 
 QString modeText(mode_t mode) {
   return QStringLiteral("%1").arg(mode & 07777, 4, 8, QLatin1Char('0'));

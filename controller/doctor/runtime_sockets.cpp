@@ -7,8 +7,12 @@
 #include "telemetry/runtime_directory.h"
 #include "telemetry/telemetry_snapshot.h"
 
+#include "vgpu/telemetry/runtime_directory.h"
+
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <sys/stat.h>
 
 namespace vgpu::controller::doctor {
 
@@ -32,20 +36,54 @@ QString describeSnapshot(const telemetry::ProcessSnapshot& snapshot) {
       .arg(snapshot.hello.simulated() ? QStringLiteral(", SIMULATED device (kernels counted, never run)") : QString());
 }
 
+// Whether `process` could create its socket in `directory`, by its credentials and the mode bits.
+bool mayCreateIn(const OllamaProcess& process, const std::string& directory) {
+  if (!process.uid) {
+    return true; // credentials unknown: an existing directory is taken to be usable
+  }
+  struct stat info {};
+  if (::stat(directory.c_str(), &info) != 0) {
+    return false;
+  }
+  if (*process.uid == 0) {
+    return true;
+  }
+  const auto bits = [&info](mode_t write, mode_t search) {
+    return (info.st_mode & (write | search)) == (write | search);
+  };
+  if (info.st_uid == *process.uid) {
+    return bits(S_IWUSR, S_IXUSR);
+  }
+  if ((process.gid && info.st_gid == *process.gid) || process.groups.contains(static_cast<unsigned>(info.st_gid))) {
+    return bits(S_IWGRP, S_IXGRP);
+  }
+  return bits(S_IWOTH, S_IXOTH);
+}
+
 } // namespace
 
-QString processRuntimeDirectory(const OllamaProcess& process, const QString& root) {
+QString processRuntimeDirectory(const OllamaProcess& process, const QString& root, QString* why) {
   const SystemRoot systemRoot(root);
+  vgpu::telemetry::RuntimeDirectoryInputs inputs;
   const QString configured = process.environment.value(QStringLiteral("VGPU_RUNTIME_DIR"));
   if (!configured.isEmpty()) {
-    return systemRoot.hostPath(configured);
-  }
-  QString system = systemRoot.hostPath(u"/run/vgpu");
-  if (QFileInfo(system).isDir()) {
-    return system;
+    inputs.configured = QFile::encodeName(systemRoot.hostPath(configured)).toStdString();
   }
   const QString xdg = process.environment.value(QStringLiteral("XDG_RUNTIME_DIR"));
-  return xdg.isEmpty() ? QString() : systemRoot.hostPath(xdg + QStringLiteral("/vgpu"));
+  if (!xdg.isEmpty()) {
+    inputs.xdgRuntimeDir = QFile::encodeName(systemRoot.hostPath(xdg)).toStdString();
+  }
+  inputs.systemDirectory =
+      QFile::encodeName(systemRoot.hostPath(QString::fromLatin1(vgpu::telemetry::kSystemRuntimeDirectory)))
+          .toStdString();
+  inputs.userDirectories.clear(); // the process serves in its own folders only
+  inputs.writable = [&process](const std::string& directory) { return mayCreateIn(process, directory); };
+  const vgpu::telemetry::RuntimeDirectories chosen =
+      vgpu::telemetry::runtimeDirectories(inputs, vgpu::telemetry::RuntimeDirectoryUse::WouldServe);
+  if (why != nullptr) {
+    *why = QFile::decodeName(chosen.why.c_str());
+  }
+  return chosen.directories.empty() ? QString() : QFile::decodeName(chosen.directories.front().c_str());
 }
 
 std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimProcesses, const QString& root,
@@ -54,7 +92,8 @@ std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimP
   std::map<QString, telemetry::SnapshotResult> snapshots; // by directory
   for (const OllamaProcess& process : shimProcesses) {
     SocketFinding& finding = findings[process.pid];
-    const QString directory = processRuntimeDirectory(process, root);
+    QString noDirectory;
+    const QString directory = processRuntimeDirectory(process, root, &noDirectory);
     const QString socket = directory.isEmpty() ? QString() : directory + QStringLiteral("/%1.sock").arg(process.pid);
     finding.evidence.what = QStringLiteral("shim control socket of %1").arg(describeProcess(process));
     finding.evidence.where = socket.isEmpty() ? QStringLiteral("(no runtime directory)") : socket;
@@ -73,7 +112,7 @@ std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimP
       continue;
     }
     if (directory.isEmpty()) {
-      noAnswer(QStringLiteral("has no runtime directory (no VGPU_RUNTIME_DIR, no /run/vgpu, no XDG_RUNTIME_DIR)"),
+      noAnswer(QStringLiteral("has no runtime directory (%1)").arg(noDirectory),
                QStringLiteral("Create /run/vgpu (the vgpu package's tmpfiles.d entry does) or set VGPU_RUNTIME_DIR "
                               "in the service's environment."));
       continue;
@@ -108,7 +147,16 @@ std::map<int, SocketFinding> askControlSockets(const QList<OllamaProcess>& shimP
     }
     const auto problem = std::find_if(result.errors.begin(), result.errors.end(),
                                       [&socket](const QString& error) { return error.startsWith(socket); });
-    if (problem != result.errors.end() && problem->contains(QStringLiteral(": refused: "))) {
+    const auto unlisted = std::find_if(result.errors.begin(), result.errors.end(), [&directory](const QString& error) {
+      return error.startsWith(directory + QStringLiteral(": "));
+    });
+    if (unlisted != result.errors.end()) {
+      // The packaged /run/vgpu is 1770 root:vgpu: outside the group, nothing in it can be seen.
+      noAnswer(QStringLiteral("cannot be seen by this user (%1)").arg(*unlisted),
+               QStringLiteral("Run the doctor as root or as a member of the directory's group (default vgpu): "
+                              "sudo usermod -aG vgpu $USER, then log in again."));
+    } else if (problem != result.errors.end() && (problem->contains(QStringLiteral(": refused: ")) ||
+                                                  problem->contains(QStringLiteral("ermission denied")))) {
       noAnswer(QStringLiteral("refused this user (%1)").arg(*problem),
                QStringLiteral("Run the doctor as root or as a member of the socket's group (default vgpu): "
                               "sudo usermod -aG vgpu $USER, then log in again."));

@@ -20,10 +20,13 @@ struct SocketFinding {
   Evidence evidence;
 };
 
-// The runtime directory a process uses, by the shim's rule applied to its own environment:
-// VGPU_RUNTIME_DIR, else /run/vgpu when it exists (under `root`), else $XDG_RUNTIME_DIR/vgpu.
-// Returned as a host path (under `root`); "" when none applies.
-QString processRuntimeDirectory(const OllamaProcess& process, const QString& root);
+// The runtime directory a process uses, by the shim's rule (vgpu/telemetry/runtime_directory.h,
+// the same function) applied to its own environment and credentials: VGPU_RUNTIME_DIR, else
+// /run/vgpu (under `root`) when its uid or groups may create files there (mode bits; unknown
+// credentials: when it exists), else $XDG_RUNTIME_DIR/vgpu. Returned as a host path (under
+// `root`); "" when none applies.
+// `why` (optional) receives the rule's reason when none applies.
+QString processRuntimeDirectory(const OllamaProcess& process, const QString& root, QString* why = nullptr);
 
 // Asks the control socket of each process in `shimProcesses` (pids that map vgpu's libcuda.so.1).
 // Snapshots are taken once per directory, within `timeoutMs` each.

@@ -11,7 +11,7 @@ namespace vgpu::controller::host {
 // The package's admin socket (vgpud.conf's admin-listen).
 inline constexpr const char* kDefaultAdminEndpoint = "unix:/run/vgpud-admin.sock";
 // The group vgpud admits on its admin socket by default (admin-group).
-inline constexpr const char* kDefaultAdminGroup = "vgpu-admin";
+inline constexpr const char* kDefaultAdminGroup = "vgpud-admin";
 // A token file larger than this is refused (the wire protocol's token bound).
 inline constexpr qint64 kMaxAdminTokenBytes = 4096;
 

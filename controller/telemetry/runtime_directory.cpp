@@ -1,28 +1,75 @@
-// The runtime-directory rule of the shim (shim/common/telemetry/runtime_directory.cpp), read-only
-// here, and the stale-socket rule: a socket is removed only when its pid no longer exists, so a
+// The runtime-directory rule of the shim (vgpu/telemetry/runtime_directory.h, linked from shim
+// common), read-only here, and the stale-socket rule: a socket is removed only when its pid no longer exists, so a
 // live process that is slow to accept is never robbed of its socket.
 #include "telemetry/runtime_directory.h"
+
+#include "vgpu/telemetry/runtime_directory.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
 
 namespace vgpu::controller::telemetry {
 
-QString defaultRuntimeDirectory() {
-  QString configured = qEnvironmentVariable("VGPU_RUNTIME_DIR");
-  if (!configured.isEmpty()) {
-    return configured;
+namespace {
+
+QStringList fromRule(vgpu::telemetry::RuntimeDirectoryUse use) {
+  QStringList directories;
+  for (const std::string& directory :
+       vgpu::telemetry::runtimeDirectories(vgpu::telemetry::RuntimeDirectoryInputs::fromEnvironment(), use)
+           .directories) {
+    directories.append(QFile::decodeName(directory.c_str()));
   }
-  if (QFileInfo(QStringLiteral("/run/vgpu")).isDir()) {
-    return QStringLiteral("/run/vgpu");
+  return directories;
+}
+
+} // namespace
+
+QStringList defaultRuntimeDirectories() {
+  return fromRule(vgpu::telemetry::RuntimeDirectoryUse::Read);
+}
+
+QString servingRuntimeDirectory() {
+  const QStringList chosen = fromRule(vgpu::telemetry::RuntimeDirectoryUse::WouldServe);
+  return chosen.isEmpty() ? QString() : chosen.front();
+}
+
+QStringList unreadableDirectories(const QStringList& directories) {
+  QStringList problems;
+  for (const QString& directory : directories) {
+    const QByteArray encoded = QFile::encodeName(directory);
+    if (!QFileInfo(directory).isDir() || ::access(encoded.constData(), R_OK | X_OK) == 0) {
+      continue;
+    }
+    const QString why = QString::fromLocal8Bit(strerrordesc_np(errno));
+    QString group = qEnvironmentVariable("VGPU_TELEMETRY_GROUP");
+    if (group.isEmpty()) {
+      group = QStringLiteral("vgpu");
+    }
+    problems.append(QStringLiteral("%1: %2: the shim processes there are not shown (to see them, run as root or as a "
+                                   "member of group '%3': sudo usermod -aG %3 $USER, then log in again)")
+                        .arg(directory, why, group));
   }
-  const QString xdg = qEnvironmentVariable("XDG_RUNTIME_DIR");
-  if (xdg.isEmpty()) {
-    return {};
+  return problems;
+}
+
+QList<SocketFile> socketFiles(const QStringList& directories) {
+  QList<SocketFile> files;
+  for (const QString& directory : directories) {
+    const QDir dir(directory);
+    for (const QString& name : socketFiles(directory)) {
+      const qint64 pid = *pidOfSocketName(name);
+      if (std::none_of(files.begin(), files.end(), [pid](const SocketFile& file) { return file.pid == pid; })) {
+        files.append(SocketFile{pid, dir.filePath(name)});
+      }
+    }
   }
-  return xdg + QStringLiteral("/vgpu");
+  std::sort(files.begin(), files.end(), [](const SocketFile& a, const SocketFile& b) { return a.pid < b.pid; });
+  return files;
 }
 
 std::optional<qint64> pidOfSocketName(const QString& fileName) {

@@ -30,9 +30,8 @@ TelemetryClient::TelemetryClient(Options options, QObject* parent) : QObject(par
   qRegisterMetaType<ProcessHello>();
   qRegisterMetaType<OkReply>();
   qRegisterMetaType<ServerError>();
-  if (options_.runtimeDirectory.isEmpty()) {
-    options_.runtimeDirectory = defaultRuntimeDirectory();
-  }
+  directories_ =
+      options_.runtimeDirectory.isEmpty() ? defaultRuntimeDirectories() : QStringList{options_.runtimeDirectory};
   options_.intervalMs = clampInterval(options_.intervalMs);
   rescanTimer_.setInterval(std::max(options_.rescanMs, 50));
   connect(&rescanTimer_, &QTimer::timeout, this, &TelemetryClient::rescan);
@@ -112,29 +111,41 @@ bool TelemetryClient::setLogLevel(qint64 pid, const QString& level) {
                                                              {QStringLiteral("level"), level}});
 }
 
-void TelemetryClient::watchDirectory() {
-  if (watcher_ != nullptr || !QFileInfo(options_.runtimeDirectory).isDir()) {
-    return;
+void TelemetryClient::watchDirectories() {
+  for (const QString& directory : directories_) {
+    if (!QFileInfo(directory).isDir() || (watcher_ != nullptr && watcher_->directories().contains(directory)) ||
+        unwatchable_.contains(directory)) {
+      continue;
+    }
+    if (watcher_ == nullptr) {
+      watcher_ = new QFileSystemWatcher(this);
+      connect(watcher_, &QFileSystemWatcher::directoryChanged, this, &TelemetryClient::rescan);
+    }
+    if (!watcher_->addPath(directory)) {
+      unwatchable_.append(directory); // said once
+      emit errorOccurred(
+          0, QStringLiteral("cannot watch %1; rescanning every %2 ms").arg(directory).arg(rescanTimer_.interval()));
+    }
   }
-  watcher_ = new QFileSystemWatcher(this);
-  if (!watcher_->addPath(options_.runtimeDirectory)) {
-    emit errorOccurred(0, QStringLiteral("cannot watch %1; rescanning every %2 ms")
-                              .arg(options_.runtimeDirectory)
-                              .arg(rescanTimer_.interval()));
-  }
-  connect(watcher_, &QFileSystemWatcher::directoryChanged, this, &TelemetryClient::rescan);
 }
 
 void TelemetryClient::rescan() {
   if (!running_) {
     return;
   }
-  watchDirectory();
-  const QDir directory(options_.runtimeDirectory);
-  for (const QString& name : socketFiles(options_.runtimeDirectory)) {
-    const qint64 pid = *pidOfSocketName(name);
+  if (options_.runtimeDirectory.isEmpty()) {
+    directories_ = defaultRuntimeDirectories(); // a directory created since (an XDG fallback) joins
+  }
+  watchDirectories();
+  for (const QString& problem : unreadableDirectories(directories_)) {
+    if (!reportedDirectories_.contains(problem)) {
+      reportedDirectories_.append(problem); // said once
+      emit errorOccurred(0, problem);
+    }
+  }
+  for (const auto& [pid, path] : socketFiles(directories_)) {
     if (connections_.count(pid) == 0) {
-      connectTo(pid, directory.filePath(name));
+      connectTo(pid, path);
     }
   }
 }

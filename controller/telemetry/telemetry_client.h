@@ -1,6 +1,7 @@
 // TelemetryClient: the live view of every shim process on this machine, the data source of the
-// console and of vgpuctl top/watch. It watches the runtime directory (QFileSystemWatcher plus a
-// slow rescan as a safety net, since inotify misses nothing but a directory created late),
+// console and of vgpuctl top/watch. It watches the runtime directories (QFileSystemWatcher plus a
+// slow rescan as a safety net, since inotify misses nothing but a directory created late; without
+// an explicit directory the rescan also re-applies the rule, defaultRuntimeDirectories()),
 // connects to each <pid>.sock with QLocalSocket, sends hello + subscribe, and emits the decoded
 // replies. A socket that refuses connections is stale when its pid is dead and is then removed;
 // otherwise it is retried at the next rescan. A process is "gone" when its connection closes or
@@ -25,7 +26,7 @@ class TelemetryClient : public QObject {
   Q_OBJECT
 public:
   struct Options {
-    QString runtimeDirectory;         // "" = defaultRuntimeDirectory()
+    QString runtimeDirectory;         // "" = defaultRuntimeDirectories(), re-read at each rescan
     int intervalMs = 1000;            // subscribe interval, clamped to the protocol's 10…10000
     int rescanMs = 2000;              // safety-net rescan of the directory
     qsizetype maxLineBytes = 1 << 20; // a longer reply line is skipped with an error signal
@@ -41,7 +42,8 @@ public:
   void stop();
   bool running() const { return running_; }
 
-  QString runtimeDirectory() const { return options_.runtimeDirectory; }
+  // The directories scanned: the explicit one, or the rule's at the last rescan.
+  QStringList runtimeDirectories() const { return directories_; }
   int intervalMs() const { return options_.intervalMs; }
   // Changes the interval of every current and future subscription.
   void setIntervalMs(int intervalMs);
@@ -66,16 +68,19 @@ signals:
   void okReceived(qint64 pid, const vgpu::controller::telemetry::OkReply& reply);
   void serverErrorReceived(qint64 pid, const vgpu::controller::telemetry::ServerError& error);
   // Something went wrong that the caller may want to show: a bad line (skipped), a refused
-  // connection, a stale socket removed. pid is 0 for the directory itself.
+  // connection, a stale socket removed. pid is 0 for a directory itself.
   void errorOccurred(qint64 pid, const QString& text);
 
 private:
   void connectTo(qint64 pid, const QString& path);
   void onConnectionClosed(qint64 pid);
   void onConnectFailed(qint64 pid, const QString& path, const QString& why, bool refused);
-  void watchDirectory();
+  void watchDirectories();
 
   Options options_;
+  QStringList directories_;
+  QStringList unwatchable_;         // directories the watcher refused (reported once)
+  QStringList reportedDirectories_; // directories this user may not list (reported once)
   bool running_ = false;
   QFileSystemWatcher* watcher_ = nullptr;
   QTimer rescanTimer_;

@@ -85,19 +85,22 @@ struct SnapshotSession::Connection {
   }
 };
 
-SnapshotSession::SnapshotSession(QString runtimeDirectory, StaleSockets stale)
-    : runtimeDirectory_(std::move(runtimeDirectory)), stale_(stale) {}
+SnapshotSession::SnapshotSession(QStringList runtimeDirectories, StaleSockets stale)
+    : runtimeDirectories_(std::move(runtimeDirectories)), stale_(stale) {
+  runtimeDirectories_.removeAll(QString());
+}
+
+SnapshotSession::SnapshotSession(const QString& runtimeDirectory, StaleSockets stale)
+    : SnapshotSession(QStringList{runtimeDirectory}, stale) {}
 
 SnapshotSession::~SnapshotSession() = default;
 
 SnapshotResult SnapshotSession::pass(std::chrono::milliseconds timeout) {
   SnapshotResult result;
   const QDeadlineTimer deadline(timeout.count());
-  const QDir directory(runtimeDirectory_);
+  result.errors = unreadableDirectories(runtimeDirectories_);
   std::set<qint64> present;
-  for (const QString& name : socketFiles(runtimeDirectory_)) {
-    const qint64 pid = *pidOfSocketName(name);
-    const QString path = directory.filePath(name);
+  for (const auto& [pid, path] : socketFiles(runtimeDirectories_)) {
     present.insert(pid);
     QString why;
     // A kept connection first; when it fails, one fresh connection.
@@ -137,6 +140,11 @@ SnapshotResult SnapshotSession::pass(std::chrono::milliseconds timeout) {
   }
   std::erase_if(connections_, [&present](const auto& entry) { return present.count(entry.first) == 0; });
   return result;
+}
+
+SnapshotResult snapshotAll(const QStringList& runtimeDirectories, std::chrono::milliseconds timeout,
+                           StaleSockets stale) {
+  return SnapshotSession(runtimeDirectories, stale).pass(timeout);
 }
 
 SnapshotResult snapshotAll(const QString& runtimeDirectory, std::chrono::milliseconds timeout, StaleSockets stale) {

@@ -1,4 +1,4 @@
-// snapshotAll: one blocking pass over every socket in a runtime directory (hello + snapshot each),
+// snapshotAll: one blocking pass over every socket in the runtime directories (hello + snapshot each),
 // for command-line tools that print once (vgpuctl ps, metrics --once). SnapshotSession does the
 // same pass repeatedly over connections it keeps open (metrics --listen: one pass per scrape,
 // without a connect and hello per process each time; a snapshot's latency window is still
@@ -28,14 +28,18 @@ struct SnapshotResult {
 
 enum class StaleSockets { Remove, Keep };
 
-// Every live process in `runtimeDirectory`; the whole pass takes at most `timeout`.
+// Every live process in `runtimeDirectories` (a pid in two of them counted once, from the first);
+// the whole pass takes at most `timeout`.
+SnapshotResult snapshotAll(const QStringList& runtimeDirectories, std::chrono::milliseconds timeout,
+                           StaleSockets stale = StaleSockets::Remove);
 SnapshotResult snapshotAll(const QString& runtimeDirectory, std::chrono::milliseconds timeout,
                            StaleSockets stale = StaleSockets::Remove);
 
 // Repeated passes over kept connections (blocking; no event loop needed).
 class SnapshotSession {
 public:
-  explicit SnapshotSession(QString runtimeDirectory, StaleSockets stale = StaleSockets::Remove);
+  explicit SnapshotSession(QStringList runtimeDirectories, StaleSockets stale = StaleSockets::Remove);
+  explicit SnapshotSession(const QString& runtimeDirectory, StaleSockets stale = StaleSockets::Remove);
   ~SnapshotSession();
   SnapshotSession(const SnapshotSession&) = delete;
   SnapshotSession& operator=(const SnapshotSession&) = delete;
@@ -46,7 +50,7 @@ public:
 
 private:
   struct Connection;
-  QString runtimeDirectory_;
+  QStringList runtimeDirectories_;
   StaleSockets stale_;
   std::map<qint64, std::unique_ptr<Connection>> connections_;
 };

@@ -1,6 +1,7 @@
 // AF_UNIX socket helpers. Everything is close-on-exec: the shim lives in processes that fork.
 #include "vgpu/unix_socket.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -171,6 +172,23 @@ bool peerCredentials(int fd, PeerCredentials& out) {
   out.pid = credentials.pid;
   out.uid = credentials.uid;
   out.gid = credentials.gid;
+  out.groups.clear();
+  // Called on an accepted socket before anything is read: one size query, then the list (it may
+  // not grow: the peer's credentials were captured at connect).
+  std::vector<gid_t> groups(64);
+  socklen_t size = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
+    if (errno != ERANGE) {
+      return true; // an older kernel: the group database decides (access_control.cpp)
+    }
+    groups.resize(size / sizeof(gid_t));
+    size = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) {
+      return true;
+    }
+  }
+  groups.resize(std::min<std::size_t>(groups.size(), size / sizeof(gid_t)));
+  out.groups = std::move(groups);
   return true;
 }
 

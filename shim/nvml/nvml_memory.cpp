@@ -1,7 +1,8 @@
-// Device memory (nvmlDeviceGetMemoryInfo, _v2). Total comes from the profile. Used is the sum of
-// the real accounting of every process that presents the device (nvml_usage.h): the CUDA shim in
-// this process and every other shim process's control socket. With neither source (no CUDA shim
-// here, no runtime directory) the answer is NVML_ERROR_NOT_SUPPORTED, never a guess.
+// Device memory (nvmlDeviceGetMemoryInfo, _v2). Total comes from the profile, always: a device has
+// its size whether or not anything uses it. Used is the sum of the real accounting of every process
+// that presents the device and that this caller may read (nvml_usage.h): the CUDA shim in this
+// process and every other shim process's control socket. With neither source (no CUDA shim here,
+// no runtime directory: an idle guest) no process is known to use the device: used 0, free = total.
 #include "nvml_devices.h"
 #include "nvml_usage.h"
 
@@ -14,9 +15,6 @@ struct MemoryFigures {
 
 nvmlReturn_t memoryFigures(nvmlDevice_t device, MemoryFigures& figures) {
   const vgpu::nvml::DeviceUsage usage = vgpu::nvml::deviceUsage(*device);
-  if (!usage.known) {
-    return NVML_ERROR_NOT_SUPPORTED;
-  }
   figures.total = device->presented.profile->totalMemoryBytes;
   // Simulated devices of separate processes are accounted separately: their sum can exceed the
   // profile's total, which a real device cannot. Free never goes below zero.

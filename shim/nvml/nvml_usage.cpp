@@ -4,11 +4,13 @@
 
 #include "vgpu/log.h"
 #include "vgpu/telemetry/peer_reader.h"
+#include "vgpu/telemetry/runtime_directory.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdlib>
 #include <dlfcn.h>
 #include <mutex>
 #include <unistd.h>
@@ -78,17 +80,36 @@ PeerCache& peerCache() {
   return *cache;
 }
 
+// The access rule kept figures from this user: said once per process, at warn, with the remedy.
+void warnForbiddenOnce(const telemetry::PeerScan& scan) {
+  static std::atomic<bool> warned{false};
+  if (warned.exchange(true)) {
+    return;
+  }
+  const char* configured = std::getenv("VGPU_TELEMETRY_GROUP"); // NOLINT(concurrency-mt-unsafe): read only
+  const std::string group = configured != nullptr && *configured != '\0' ? configured : "vgpu";
+  log::writef(log::Level::Warn, "nvml",
+              "memory used and processes of the CUDA processes this user (uid %u) may not read are missing "
+              "(%zu refused: %s); to see them, add the user to group '%s' (sudo usermod -aG %s USER, then log "
+              "in again) or run as root",
+              static_cast<unsigned>(::geteuid()), scan.forbidden.size(), scan.forbidden.front().c_str(), group.c_str(),
+              group.c_str());
+}
+
 // A copy of the current scan (refreshed when older than kScanLifetime).
 telemetry::PeerScan currentScan() {
   PeerCache& cache = peerCache();
   const std::lock_guard lock(cache.mutex);
   const auto now = std::chrono::steady_clock::now();
   if (!cache.valid || now - cache.takenAt > kScanLifetime) {
-    const std::string directory = telemetry::runtimeDirectoryForReaders();
-    cache.scan =
-        directory.empty() ? telemetry::PeerScan{} : telemetry::scanPeers(directory, ::getpid(), kPeerTimeoutMs);
+    const telemetry::RuntimeDirectories directories = telemetry::runtimeDirectories(
+        telemetry::RuntimeDirectoryInputs::fromEnvironment(), telemetry::RuntimeDirectoryUse::Read);
+    cache.scan = telemetry::scanPeers(directories.directories, ::getpid(), kPeerTimeoutMs);
     for (const std::string& problem : cache.scan.problems) {
       log::writef(log::Level::Info, "nvml", "control socket not counted: %s", problem.c_str());
+    }
+    if (!cache.scan.forbidden.empty()) {
+      warnForbiddenOnce(cache.scan);
     }
     cache.takenAt = std::chrono::steady_clock::now();
     cache.valid = true;
@@ -116,7 +137,7 @@ DeviceUsage deviceUsage(const nvmlDevice_st& device) {
     }
   }
   const telemetry::PeerScan scan = currentScan();
-  if (!scan.directory.empty()) {
+  if (!scan.directories.empty()) {
     usage.known = true;
   }
   for (const telemetry::PeerProcess& process : scan.processes) {

@@ -1,7 +1,10 @@
 // Who uses a presented device and how much of its memory: the CUDA shim in this process (its
 // private cuVgpuDeviceMemoryUsage) plus every other shim process's control socket in the runtime
-// directory (docs/telemetry-protocol.md). NVML's memory and process queries answer from this; it is
-// never a guess: with neither source the answer is "unknown" and the callers say NOT_SUPPORTED.
+// directories (docs/telemetry-protocol.md, vgpu/telemetry/runtime_directory.h). NVML's memory and
+// process queries answer from this; it is never a guess: with neither source the usage is
+// "unknown" — memory then answers used 0 (no process is known to use the device), processes and
+// utilization NOT_SUPPORTED. Processes whose sockets refuse this caller are missing (said once, at
+// warn, with the remedy: membership of the telemetry group).
 #pragma once
 
 #include "nvml_devices.h"

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
+#include <strings.h>
 #include <unistd.h>
 
 namespace vgpu::daemon {
@@ -178,8 +179,21 @@ void SampleBuilder::tick(SessionRegistry& registry, Clock::time_point now) {
   rates_ = std::move(next); // ended sessions drop out
 }
 
-std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t droppedSamples) {
+std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t droppedSamples,
+                                  const std::vector<HostGpuState>* host) {
   const std::vector<SessionView> sessions = readSessions(registry);
+  const bool fromNvml = host != nullptr && !host->empty();
+  // Each session device's host GPU: NVML's index of the same UUID, else the device's index.
+  auto gpuOf = [&](const SessionView::Device& device, std::size_t index) -> std::uint32_t {
+    if (fromNvml && !device.uuid.empty()) {
+      for (std::size_t i = 0; i < host->size(); ++i) {
+        if (::strcasecmp((*host)[i].uuid.c_str(), device.uuid.c_str()) == 0) {
+          return static_cast<std::uint32_t>(i);
+        }
+      }
+    }
+    return static_cast<std::uint32_t>(index);
+  };
   struct GpuUse {
     std::uint64_t usedBytes = 0;
     std::uint32_t sessions = 0;
@@ -190,13 +204,13 @@ std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t dropp
     totalBytes += session.deviceBytes;
     for (std::size_t i = 0; i < session.devices.size(); ++i) {
       const SessionView::Device& device = session.devices[i];
-      KnownGpu& known = gpus_[static_cast<std::uint32_t>(i)];
+      const std::uint32_t gpu = gpuOf(device, i);
+      KnownGpu& known = gpus_[gpu];
       if (known.name.empty()) {
         known = {device.name, device.pciBusId, device.uuid, device.totalBytes};
       }
-      GpuUse& gpu = use[static_cast<std::uint32_t>(i)];
-      gpu.usedBytes += device.usedBytes;
-      ++gpu.sessions;
+      use[gpu].usedBytes += device.usedBytes;
+      ++use[gpu].sessions;
     }
   }
   telemetry::JsonWriter json;
@@ -209,26 +223,65 @@ std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t dropp
   json.key("simulated").value(backend_ == "sim");
   json.key("dropped_samples").value(droppedSamples);
   json.key("gpus").beginArray();
-  for (const auto& [index, gpu] : gpus_) {
-    const GpuUse now = use[index];
-    json.beginObject();
-    json.key("index").value(static_cast<std::uint64_t>(index));
-    json.key("name").value(gpu.name);
-    if (!gpu.uuid.empty()) {
-      json.key("uuid").value(gpu.uuid);
+  auto optional = [&json](std::string_view key, const auto& value) {
+    if (value) {
+      json.key(key).value(*value);
     }
-    if (!gpu.pciBusId.empty()) {
-      json.key("pci_bus_id").value(gpu.pciBusId);
+  };
+  if (fromNvml) {
+    for (std::size_t index = 0; index < host->size(); ++index) {
+      const HostGpuState& gpu = (*host)[index];
+      const GpuUse now = use[static_cast<std::uint32_t>(index)];
+      json.beginObject();
+      json.key("index").value(static_cast<std::uint64_t>(index));
+      json.key("name").value(gpu.name);
+      if (!gpu.uuid.empty()) {
+        json.key("uuid").value(gpu.uuid);
+      }
+      if (!gpu.pciBusId.empty()) {
+        json.key("pci_bus_id").value(gpu.pciBusId);
+      }
+      json.key("simulated").value(false);
+      optional("memory_total_bytes", gpu.memoryTotalBytes);
+      optional("memory_used_bytes", gpu.memoryUsedBytes);
+      optional("memory_free_bytes", gpu.memoryFreeBytes);
+      json.key("sessions").value(static_cast<std::uint64_t>(now.sessions));
+      json.key("sessions_vram_bytes").value(now.usedBytes);
+      auto number = [](const std::optional<unsigned>& value) {
+        return value ? std::optional<std::uint64_t>(*value) : std::nullopt;
+      };
+      optional("utilization_gpu_percent", number(gpu.utilizationGpuPercent));
+      optional("utilization_memory_percent", number(gpu.utilizationMemoryPercent));
+      optional("temperature_c", number(gpu.temperatureC));
+      optional("power_watts", gpu.powerWatts);
+      optional("sm_clock_mhz", number(gpu.smClockMhz));
+      optional("memory_clock_mhz", number(gpu.memoryClockMhz));
+      json.endObject();
     }
-    json.key("simulated").value(backend_ == "sim");
-    json.key("memory_total_bytes").value(gpu.totalBytes);
-    json.key("memory_used_bytes").value(now.usedBytes);
-    json.key("memory_free_bytes").value(gpu.totalBytes > now.usedBytes ? gpu.totalBytes - now.usedBytes : 0);
-    json.key("sessions").value(static_cast<std::uint64_t>(now.sessions));
-    json.endObject();
+  } else {
+    for (const auto& [index, gpu] : gpus_) {
+      const GpuUse now = use[index];
+      json.beginObject();
+      json.key("index").value(static_cast<std::uint64_t>(index));
+      json.key("name").value(gpu.name);
+      if (!gpu.uuid.empty()) {
+        json.key("uuid").value(gpu.uuid);
+      }
+      if (!gpu.pciBusId.empty()) {
+        json.key("pci_bus_id").value(gpu.pciBusId);
+      }
+      json.key("simulated").value(backend_ == "sim");
+      json.key("memory_total_bytes").value(gpu.totalBytes);
+      json.key("memory_used_bytes").value(now.usedBytes);
+      json.key("memory_free_bytes").value(gpu.totalBytes > now.usedBytes ? gpu.totalBytes - now.usedBytes : 0);
+      json.key("sessions").value(static_cast<std::uint64_t>(now.sessions));
+      json.key("sessions_vram_bytes").value(now.usedBytes);
+      json.endObject();
+    }
   }
   json.endArray();
   json.key("sessions").beginArray();
+  const std::uint64_t nowMs = realtimeMs();
   for (const SessionView& session : sessions) {
     json.beginObject();
     json.key("id").value(session.id);
@@ -246,7 +299,6 @@ std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t dropp
       }
       json.key("client_name").value(session.clientName);
     }
-    const std::uint64_t nowMs = realtimeMs();
     json.key("started_ms").value(session.startedMs);
     json.key("age_s").value(static_cast<double>(nowMs > session.startedMs ? nowMs - session.startedMs : 0) / 1000.0);
     json.key("state").value(stateName(session.state));
@@ -258,7 +310,7 @@ std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t dropp
     for (std::size_t i = 0; i < session.devices.size(); ++i) {
       json.beginObject();
       json.key("index").value(static_cast<std::uint64_t>(i));
-      json.key("gpu").value(static_cast<std::uint64_t>(i));
+      json.key("gpu").value(static_cast<std::uint64_t>(gpuOf(session.devices[i], i)));
       json.key("vram_used_bytes").value(session.devices[i].usedBytes);
       json.endObject();
     }

@@ -6,6 +6,7 @@
 // computes the per-session rates once a second.
 #pragma once
 
+#include "host_nvml.h"
 #include "session_registry.h"
 
 #include "vgpu/telemetry/json_value.h"
@@ -66,8 +67,11 @@ public:
 
   // The hello line (without its newline) for a peer on `transport` ("unix" or "tcp").
   std::string hello(std::string_view transport, std::optional<uid_t> uid) const;
-  // The sample line (without its newline).
-  std::string sample(SessionRegistry& registry, std::uint64_t droppedSamples);
+  // The sample line (without its newline). `host`: NVML's view of the host's GPUs (cuda backend
+  // with NVML), which then is the GPU list, sessions' devices matched to it by UUID; nullptr or
+  // empty: the GPUs the sessions revealed, with vgpud's accounting.
+  std::string sample(SessionRegistry& registry, std::uint64_t droppedSamples,
+                     const std::vector<HostGpuState>* host = nullptr);
   // Once a second at most: each session's launches and copied bytes since the previous tick.
   void tick(SessionRegistry& registry, Clock::time_point now);
 

@@ -101,6 +101,18 @@ bool AdminServer::start(std::string& error) {
     log::writef(log::Level::Info, kComponent, "management socket on tcp:%s:%s (admin token required)",
                 settings_.tcpHost.c_str(), settings_.tcpPort.c_str());
   }
+  if (!settings_.nvmlPath.empty()) {
+    std::string why;
+    nvml_ = HostNvml::open(settings_.nvmlPath, why);
+    if (nvml_ == nullptr) {
+      log::writef(log::Level::Warn, kComponent,
+                  "management socket: no NVML (%s); GPUs are listed from the sessions, without utilization, "
+                  "temperature, power or clocks",
+                  why.c_str());
+    } else {
+      nvml_->start();
+    }
+  }
   for (const FileDescriptor* listener : {&unixListener_, &tcpListener_}) {
     if (listener->valid()) {
       ::fcntl(listener->get(), F_SETFL, ::fcntl(listener->get(), F_GETFL) | O_NONBLOCK);
@@ -382,6 +394,11 @@ std::string AdminServer::act(Connection& connection, std::string_view command, s
 }
 
 void AdminServer::sendSample(Connection& connection) {
+  if (nvml_ != nullptr) {
+    const std::vector<HostGpuState> host = nvml_->gpus();
+    queue(connection, samples_.sample(registry_, connection.dropped, &host), true);
+    return;
+  }
   queue(connection, samples_.sample(registry_, connection.dropped), true);
 }
 

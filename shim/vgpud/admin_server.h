@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <poll.h>
 #include <string>
 #include <vector>
@@ -25,9 +26,10 @@ struct AdminSettings {
   std::string socketPath; // admin-listen = unix:PATH ("" = none)
   std::string tcpHost;    // admin-listen = tcp:HOST:PORT ("" = none)
   std::string tcpPort;
-  std::string token;                // admin-token-file's content: required for TCP
-  std::string group = "vgpu-admin"; // admin-group: members may connect to the Unix socket
-  std::string backend = "sim";      // "sim" or "cuda", for hello and samples
+  std::string token;                 // admin-token-file's content: required for TCP
+  std::string group = "vgpud-admin"; // admin-group: members may connect to the Unix socket
+  std::string backend = "sim";       // "sim" or "cuda", for hello and samples
+  std::string nvmlPath;              // cuda backend: NVIDIA's NVML for the GPUs' state ("" = none)
 };
 
 // What only the accept loop can do (it owns the sessions' sockets).
@@ -94,6 +96,7 @@ private:
   FileDescriptor tcpListener_;
   std::list<Connection> connections_;
   SampleBuilder samples_;
+  std::unique_ptr<HostNvml> nvml_; // the cuda backend's GPUs as NVML sees them; nullptr without NVML
 };
 
 } // namespace vgpu::daemon

@@ -1,16 +1,17 @@
 // Parsing of vgpud's configuration file and command line.
 #include "daemon_options.h"
 
+#include "daemon_settings.h"
 #include "session_registry.h"
 
 #include "vgpu/tcp_socket.h"
 
 #include "vgpu/bounded_file.h"
+#include "vgpu/key_value_lines.h"
 #include "vgpu/log.h"
 
 #include <array>
 #include <charconv>
-#include <sstream>
 #include <sys/un.h>
 #include <type_traits>
 #include <variant>
@@ -27,16 +28,6 @@ std::optional<std::string> readWholeFile(const std::string& path) {
     return std::nullopt;
   }
   return std::move(file.text);
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 // The limits (daemon_limits.h): one row each gives the key (file and --key), what it bounds and its
@@ -105,149 +96,13 @@ std::string applyLimit(Options& options, const LimitOption& option, const std::s
   return {};
 }
 
-// Applies one setting; returns an error message, empty on success.
+// Applies one setting or limit; returns an error message, empty on success.
 std::string apply(Options& options, std::string_view key, const std::string& value) {
   if (const LimitOption* limit = findLimit(key); limit != nullptr) {
     return applyLimit(options, *limit, value);
   }
-  if (key == "listen") {
-    constexpr std::string_view kUnix = "unix:";
-    constexpr std::string_view kTcp = "tcp:";
-    if (value.rfind(kTcp, 0) == 0) {
-      const std::string address = value.substr(kTcp.size());
-      const auto colon = address.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
-        return "tcp endpoint '" + value + "' must be tcp:HOST:PORT";
-      }
-      options.tcpHost = address.substr(0, colon);
-      options.tcpPort = address.substr(colon + 1);
-      return {};
-    }
-    constexpr std::string_view kVsock = "vsock:";
-    if (value.rfind(kVsock, 0) == 0) {
-      unsigned int cid = 0;
-      unsigned int port = 0;
-      const std::string address = value.substr(kVsock.size());
-      if (!parseVsockAddress(address, cid, port, false)) {
-        return "vsock endpoint '" + value + "' must be vsock:PORT or vsock:CID:PORT (decimal)";
-      }
-      const auto colon = address.find(':');
-      options.vsockCid = colon == std::string::npos ? std::string() : address.substr(0, colon);
-      options.vsockPort = std::to_string(port);
-      return {};
-    }
-    if (value.rfind(kUnix, 0) != 0) {
-      return "unsupported endpoint '" + value + "': vgpud serves unix:PATH, tcp:HOST:PORT and vsock:[CID:]PORT";
-    }
-    options.socketPath = value.substr(kUnix.size());
-    if (options.socketPath.empty() || options.socketPath.size() >= sizeof(sockaddr_un::sun_path)) {
-      return "socket path must be 1.." + std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes";
-    }
-    return {};
-  }
-  if (key == "admin-listen") {
-    constexpr std::string_view kUnix = "unix:";
-    constexpr std::string_view kTcp = "tcp:";
-    if (value.rfind(kTcp, 0) == 0) {
-      const std::string address = value.substr(kTcp.size());
-      const auto colon = address.rfind(':');
-      if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
-        return "admin endpoint '" + value + "' must be tcp:HOST:PORT";
-      }
-      options.adminTcpHost = address.substr(0, colon);
-      options.adminTcpPort = address.substr(colon + 1);
-      return {};
-    }
-    if (value.rfind(kUnix, 0) != 0 || value.size() == kUnix.size() || value[kUnix.size()] != '/') {
-      return "admin endpoint '" + value + "' must be unix:/ABSOLUTE/PATH or tcp:HOST:PORT";
-    }
-    options.adminSocketPath = value.substr(kUnix.size());
-    if (options.adminSocketPath.size() >= sizeof(sockaddr_un::sun_path)) {
-      return "admin socket path must be at most " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) + " bytes";
-    }
-    return {};
-  }
-  if (key == "admin-token-file") {
-    if (value.empty() || value.front() != '/') {
-      return "admin-token-file must be an absolute path";
-    }
-    options.adminTokenFile = value;
-    return {};
-  }
-  if (key == "admin-group") {
-    if (value.empty() || value.size() > 32 || value.find_first_of(" :/\t") != std::string::npos) {
-      return "admin-group must be a group name";
-    }
-    options.adminGroup = value;
-    return {};
-  }
-  if (key == "log-level") {
-    log::Level parsed;
-    std::string_view destination;
-    if (!log::parseSettings(value, parsed, destination) || !destination.empty()) {
-      return "unknown log level '" + value + "'";
-    }
-    options.logLevel = value;
-    return {};
-  }
-  if (key == "token-file") {
-    if (value.empty() || value.front() != '/') {
-      return "token-file must be an absolute path";
-    }
-    options.tokenFile = value;
-    return {};
-  }
-  if (key == "shared-region") {
-    if (value.empty() || value.front() != '/') {
-      return "shared-region must be an absolute path (the backing file of a guest's ivshmem device)";
-    }
-    if (options.guestRegions.size() >= kMaxGuestRegions) {
-      return "at most " + std::to_string(kMaxGuestRegions) + " shared regions";
-    }
-    options.guestRegions.push_back({value, 0});
-    return {};
-  }
-  if (key == "shared-region-size") {
-    std::uint64_t bytes = 0;
-    if (!parseByteSize(value, bytes) || bytes < kMinGuestRegionBytes || bytes > kMaxGuestRegionBytes ||
-        (bytes & (bytes - 1)) != 0) {
-      return "bad shared-region-size '" + value + "': a power of two from 4MiB to 64GiB (as ivshmem needs)";
-    }
-    options.guestRegionBytes = bytes;
-    return {};
-  }
-  if (key == "backend") {
-    if (value == "sim") {
-      options.backend = ExecutorBackend::Simulated;
-    } else if (value == "cuda") {
-      options.backend = ExecutorBackend::Cuda;
-    } else {
-      return "unknown backend '" + value + "' (sim or cuda)";
-    }
-    return {};
-  }
-  if (key == "cuda-driver") {
-    // A bare file name is looked up by the dynamic loader; anything else must be absolute.
-    if (value.empty() || (value.find('/') != std::string::npos && value.front() != '/')) {
-      return "cuda-driver must be an absolute path or a bare library name (e.g. libcuda.so.1)";
-    }
-    options.cudaDriverPath = value;
-    return {};
-  }
-  if (key == "vram-quota") {
-    if (!parseByteSize(value, options.vramQuotaBytes)) {
-      return "bad vram-quota '" + value + "': an integer number of bytes, optionally with K, M, G, KiB, MiB or GiB";
-    }
-    return {};
-  }
-  if (key == "priority") {
-    if (!parsePriorityLevel(value, options.priorities.defaultLevel)) {
-      return "bad priority '" + value + "': " + std::string(priorityWords());
-    }
-    return {};
-  }
-  if (key == "priority-uid") {
-    return addPriorityUids(options.priorities, value);
+  if (const Setting* setting = findSetting(key); setting != nullptr) {
+    return setting->apply(options, value);
   }
   return "unknown setting '" + std::string(key) + "'";
 }
@@ -257,29 +112,16 @@ std::string parseFile(Options& options, const std::string& path, FileReader read
   if (!text) {
     return "cannot read configuration file " + path;
   }
-  std::istringstream lines(*text);
-  std::string line;
-  int number = 0;
-  while (std::getline(lines, line)) {
-    ++number;
-    std::string_view content = trim(line);
-    if (content.empty() || content.front() == '#') {
-      continue;
+  std::string error;
+  forEachKeyValue(*text, [&](const KeyValueLine& line) {
+    const std::string problem =
+        line.error.empty() ? apply(options, line.key, std::string(line.value)) : std::string(line.error);
+    if (!problem.empty()) {
+      error = path + ":" + std::to_string(line.number) + ": " + problem;
     }
-    const auto equals = content.find('=');
-    if (equals == std::string_view::npos) {
-      return path + ":" + std::to_string(number) + ": expected 'key = value'";
-    }
-    const std::string error =
-        apply(options, trim(content.substr(0, equals)), std::string(trim(content.substr(equals + 1))));
-    if (!error.empty()) {
-      std::string located = path;
-      located += ":" + std::to_string(number) + ": ";
-      located += error;
-      return located;
-    }
-  }
-  return {};
+    return error.empty();
+  });
+  return error;
 }
 
 } // namespace
@@ -320,43 +162,35 @@ std::string limitsUsage() {
 }
 
 std::string usage() {
-  return "usage: vgpud --listen unix:PATH [--listen tcp:HOST:PORT] [--listen vsock:[CID:]PORT]\n"
-         "             [--token-file FILE] [--backend sim|cuda] [--cuda-driver PATH]\n"
-         "             [--vram-quota SIZE] [--priority LEVEL] [--priority-uid UID:LEVEL]...\n"
-         "             [--shared-region FILE]... [--shared-region-size SIZE]\n"
-         "             [--admin-listen unix:PATH|tcp:HOST:PORT]... [--admin-token-file FILE] [--admin-group NAME]\n"
-         "             [--log-level off|error|warn|info|debug] [--config FILE]\n"
-         "       vgpud --version | --help\n"
-         "\n"
-         "Runs the vgpu executor in the foreground. Stops cleanly on SIGTERM or SIGINT.\n"
-         "  --listen unix:PATH   Unix socket to serve (created; a stale socket is replaced)\n"
-         "  --listen tcp:HOST:PORT  also serve TCP; every client must present the token (no shared memory)\n"
-         "  --listen vsock:[CID:]PORT  also serve AF_VSOCK (guests of this host); token as for TCP\n"
-         "  --token-file FILE    the TCP/vsock token: 16+ bytes, readable by its owner only\n"
-         "  --shared-region FILE  a VM guest's shared memory: the backing file of its ivshmem device\n"
-         "                       (repeatable, one per guest; created when absent); its TCP/vsock\n"
-         "                       sessions move bulk data through it instead of the socket\n"
-         "  --shared-region-size SIZE  the size of a region vgpud creates (default 256MiB, a power of two)\n"
-         "  --backend sim|cuda   sim: a simulated device per session (default); cuda: the host's real GPUs\n"
-         "  --cuda-driver PATH   NVIDIA's libcuda.so.1 for --backend cuda (default: libcuda.so.1, found by\n"
-         "                       the dynamic loader); a vgpu shim there is refused\n"
-         "  --vram-quota SIZE    device memory each session may hold per device (e.g. 8GiB); default: none\n"
-         "  --priority high|normal|low  every session's priority (default normal): low nices the thread or\n"
-         "                       worker serving it +10 and puts its CUDA streams at the least priority;\n"
-         "                       high tries nice -5 (needs CAP_SYS_NICE) and the greatest stream priority\n"
-         "  --priority-uid UID:LEVEL[,UID:LEVEL]  the level for Unix-socket clients of that uid (repeatable)\n"
-         "  --admin-listen unix:PATH  serve the management socket (docs/management-protocol.md) there: root,\n"
-         "                       vgpud's uid and members of the admin group may list GPUs and sessions and\n"
-         "                       change a session's quota or priority, drain or kill it\n"
-         "  --admin-listen tcp:HOST:PORT  also serve it over TCP; clients present the admin token\n"
-         "  --admin-token-file FILE  the admin token for TCP (not the tenants' token-file)\n"
-         "  --admin-group NAME   the group that may use the Unix management socket (default vgpu-admin)\n"
-         "  --log-level LEVEL    log to stderr at this level (default: info)\n"
-         "  --config FILE        read 'key = value' settings (listen, token-file, backend, cuda-driver,\n"
-         "                       vram-quota, priority, priority-uid, shared-region, shared-region-size,\n"
-         "                       admin-listen, admin-token-file, admin-group, log-level, and the limits) first\n"
-         "\n" +
-         limitsUsage();
+  std::string text = "usage: vgpud --listen unix:PATH [--SETTING VALUE]... [--config FILE]\n"
+                     "       vgpud --version | --help\n"
+                     "\n"
+                     "Runs the vgpu executor in the foreground. Stops cleanly on SIGTERM or SIGINT.\n"
+                     "Settings (docs/configuration.md), also as 'key = value' in --config FILE, which is read\n"
+                     "first (the command line wins):\n";
+  for (const Setting& setting : settings()) {
+    std::string line = "  --" + std::string(setting.key) + " " + std::string(setting.value);
+    line += setting.repeatable ? "  (repeatable)" : "";
+    text += line + "\n";
+    std::string_view help = setting.help;
+    while (!help.empty()) {
+      const auto end = help.find('\n');
+      text += "      " + std::string(help.substr(0, end)) + "\n";
+      help = end == std::string_view::npos ? std::string_view() : help.substr(end + 1);
+    }
+  }
+  return text + "\n" + limitsUsage();
+}
+
+std::vector<std::string_view> settingKeys() {
+  std::vector<std::string_view> keys;
+  for (const Setting& setting : settings()) {
+    keys.push_back(setting.key);
+  }
+  for (const LimitOption& limit : kLimitOptions) {
+    keys.push_back(limit.key);
+  }
+  return keys;
 }
 
 ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile) {
@@ -384,24 +218,9 @@ ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader r
       options.showVersion = true;
       continue;
     }
-    constexpr std::array<std::string_view, 14> kValued = {"--listen",
-                                                          "--log-level",
-                                                          "--backend",
-                                                          "--vram-quota",
-                                                          "--config",
-                                                          "--token-file",
-                                                          "--cuda-driver",
-                                                          "--priority",
-                                                          "--priority-uid",
-                                                          "--shared-region",
-                                                          "--shared-region-size",
-                                                          "--admin-listen",
-                                                          "--admin-token-file",
-                                                          "--admin-group"};
-    bool known = argument.rfind("--", 0) == 0 && findLimit(argument.substr(2)) != nullptr;
-    for (std::string_view name : kValued) {
-      known = known || argument == name;
-    }
+    const bool known = argument == "--config" ||
+                       (argument.rfind("--", 0) == 0 &&
+                        (findLimit(argument.substr(2)) != nullptr || findSetting(argument.substr(2)) != nullptr));
     if (!known) {
       result.error = "unknown argument '" + std::string(argument) + "'";
       return result;

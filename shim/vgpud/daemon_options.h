@@ -35,9 +35,10 @@ struct Options {
   std::string adminSocketPath; // admin-listen = unix:PATH: the management socket (docs/management-protocol.md)
   std::string adminTcpHost;    // admin-listen = tcp:HOST:PORT (needs admin-token-file)
   std::string adminTcpPort;
-  std::string adminTokenFile;            // admin-token-file = FILE
-  std::string adminGroup = "vgpu-admin"; // admin-group = NAME
-  std::string configFile;                // --config
+  std::string adminTokenFile;                 // admin-token-file = FILE
+  std::string adminGroup = "vgpud-admin";     // admin-group = NAME
+  std::string nvmlPath = "libnvidia-ml.so.1"; // nvml = PATH|off: the GPUs' state (backend cuda, management socket)
+  std::string configFile;                     // --config
   bool showHelp = false;
   bool showVersion = false;
 };
@@ -51,6 +52,8 @@ struct ParseResult {
 using FileReader = std::optional<std::string> (*)(const std::string& path);
 ParseResult parseOptions(const std::vector<std::string>& arguments, FileReader readFile = nullptr);
 std::string usage();
+// Every key a file or the command line may set: the settings (daemon_settings.h), then the limits.
+std::vector<std::string_view> settingKeys();
 
 // "4096", "512M", "2GiB", "1.5G" is refused (integers only). False on anything else.
 bool parseByteSize(std::string_view text, std::uint64_t& bytes);

@@ -263,15 +263,27 @@ void Session::followPriority() {
               priorityName(wanted).data(), cpuPriority_.nice);
 }
 
-void Session::countCall(CUresult result, std::uint64_t nanoseconds) {
+void Session::countCall(CUresult result, std::optional<std::uint64_t> nanoseconds) {
   if (figures_ == nullptr) {
     return;
   }
-  figures_->calls.fetch_add(1, std::memory_order_relaxed);
+  // This session is its slot's only writer: a load and a store, no locked instruction.
+  auto bump = [](std::atomic<std::uint64_t>& counter) {
+    counter.store(counter.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
+  bump(figures_->calls);
   if (result != CUDA_SUCCESS) {
-    figures_->errors.fetch_add(1, std::memory_order_relaxed);
+    bump(figures_->errors);
   }
-  figures_->latency[telemetry::latencyBucket(nanoseconds)].fetch_add(1, std::memory_order_relaxed);
+  // An asynchronous call (a launch in a burst of thousands) is counted, not timed: its latency is
+  // not what the client waits for, and the clock would cost a launch stream a measurable share.
+  // Its activity reaches the slot at the next synchronous call, or every 256 asynchronous ones.
+  if (!nanoseconds && ++untimedCalls_ % 256 != 0) {
+    return;
+  }
+  if (nanoseconds) {
+    bump(figures_->latency[telemetry::latencyBucket(*nanoseconds)]);
+  }
   if (backend_ != nullptr) {
     const cuda::BackendCounters counters = backend_->counters();
     figures_->launches.store(counters.kernelLaunches, std::memory_order_relaxed);
@@ -546,7 +558,7 @@ bool Session::handleFrames() {
     wire::Writer reply(output_);
     CUresult result = CUDA_SUCCESS;
     followPriority();
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = async ? std::chrono::steady_clock::time_point{} : std::chrono::steady_clock::now();
     if (entry->newWork && draining()) {
       result = CUDA_ERROR_NOT_PERMITTED; // an admin drained the session: nothing new starts
       request = wire::Reader({});
@@ -560,10 +572,10 @@ bool Session::handleFrames() {
         return false;
       }
     }
-    countCall(
-        result,
-        static_cast<std::uint64_t>(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count()));
+    countCall(result, async ? std::nullopt
+                            : std::optional<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                               std::chrono::steady_clock::now() - started)
+                                                               .count()));
     if (!request.atEnd()) {
       log::writef(log::Level::Warn, kComponent, "session %llu: malformed payload for call %u; closing",
                   static_cast<unsigned long long>(id_), header.call);

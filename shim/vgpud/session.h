@@ -22,6 +22,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,7 +109,8 @@ private:
   void publishClient(const wire::HelloRequest& hello, const std::vector<wire::DeviceSnapshot>& devices);
   // Before a call: follows a priority the management socket changed. After it: the call's figures.
   void followPriority();
-  void countCall(CUresult result, std::uint64_t nanoseconds);
+  // `nanoseconds`: a synchronous call's time; nullopt for an asynchronous one (counted, not timed).
+  void countCall(CUresult result, std::optional<std::uint64_t> nanoseconds);
   bool draining() const;
   bool flush();
 
@@ -118,6 +120,7 @@ private:
   SessionLimits limits_;
   CpuPriority cpuPriority_;
   SessionPriority appliedPriority_ = SessionPriority::Normal; // the CPU lever's level now
+  std::uint64_t untimedCalls_ = 0;                            // asynchronous calls counted so far
   const std::string* token_;
   SessionFigures* figures_ = nullptr; // this session's slot in the registry; nullptr: the table is full
   std::uint64_t id_ = 0;

@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   admin.tcpPort = options.adminTcpPort;
   admin.group = options.adminGroup;
   admin.backend = driver != nullptr ? "cuda" : "sim";
+  admin.nvmlPath = driver != nullptr ? options.nvmlPath : std::string();
   if (!options.adminTokenFile.empty()) {
     std::string error;
     if (!vgpu::daemon::readTokenFile(options.adminTokenFile, admin.token, error)) {

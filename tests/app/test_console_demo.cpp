@@ -113,10 +113,10 @@ TEST_CASE("the demo does not start where the shim is already in use") {
   const QString socket = QString::fromStdString(runtime.string()) + QStringLiteral("/%1.sock").arg(first.workloadPid());
   QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(socket), 10000);
   QString reason;
-  CHECK_FALSE(vgpu::console::demoWanted(QString::fromStdString(runtime.string()), {}, &reason));
+  CHECK_FALSE(vgpu::console::demoWanted(QStringList{QString::fromStdString(runtime.string())}, {}, &reason));
   CHECK(reason.contains(QStringLiteral("1 process")));
   first.stop();
-  CHECK(vgpu::console::demoWanted(QString::fromStdString(runtime.string()), {}, &reason));
+  CHECK(vgpu::console::demoWanted(QStringList{QString::fromStdString(runtime.string())}, {}, &reason));
   const auto fakeVgpud = vgpu::test::scratchDir("demo-vgpud") / "vgpud.sock";
   std::ofstream(fakeVgpud) << "";
   CHECK_FALSE(vgpu::console::demoWanted({}, QString::fromStdString(fakeVgpud.string()), &reason));

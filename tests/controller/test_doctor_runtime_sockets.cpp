@@ -15,9 +15,14 @@
 #include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace vgpu::controller;
 using namespace vgpu::controller::doctor;
@@ -200,4 +205,92 @@ TEST_CASE("a socket that refuses the doctor's user warns with the group to join"
   CHECK(result.summary.contains(QLatin1String("refused this user")));
   REQUIRE(result.remedy);
   CHECK(result.remedy->text.contains(QLatin1String("usermod -aG vgpu")));
+}
+
+// The packaged /run/vgpu (1770 root:vgpu) seen by a user outside the group: the doctor cannot list
+// it, and says so with the group to join instead of "the socket does not exist".
+TEST_CASE("a runtime directory the doctor's user may not list warns with the group to join") {
+  if (::geteuid() != 0) {
+    WARN("needs root to become another user; skipped");
+    return;
+  }
+  const fs::path root = copyFixture("unlisted", kRunnerPid, "");
+  fs::create_directories(root / "run" / "vgpu");
+  REQUIRE(::chmod((root / "run" / "vgpu").c_str(), 01770) == 0); // root:root: uid 4242 is outside
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (::setgroups(0, nullptr) != 0 || ::setgid(4242) != 0 || ::setuid(4242) != 0) {
+      ::_exit(10);
+    }
+    const CheckResult result = run(root);
+    const bool said = result.status == CheckStatus::Warn &&
+                      result.summary.contains(QLatin1String("cannot be seen by this user")) &&
+                      result.summary.contains(QLatin1String("Permission denied")) && result.remedy &&
+                      result.remedy->text.contains(QLatin1String("usermod -aG vgpu"));
+    ::_exit(said ? 0 : 11);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+// The doctor asks where a runner serves by the shim's own rule (vgpu/telemetry/runtime_directory.h)
+// applied to the runner's environment and credentials (status: Uid, Gid, Groups), so a runner
+// outside the group that fell back to its XDG folder is looked for there, not in /run/vgpu.
+TEST_CASE("the runner's runtime directory follows the shim's rule with the runner's credentials") {
+  const fs::path root = vgpu::test::scratchDir("doctor-sockets-rule");
+  fs::create_directories(root / "run" / "vgpu");
+  REQUIRE(::chown((root / "run" / "vgpu").c_str(), 0, 4300) == 0);
+  REQUIRE(::chmod((root / "run" / "vgpu").c_str(), 01770) == 0);
+  const QString host = QString::fromStdString(root.string());
+  OllamaProcess runner;
+  runner.pid = 907;
+  runner.environment.insert(QStringLiteral("XDG_RUNTIME_DIR"), QStringLiteral("/run/user/4242"));
+
+  SECTION("credentials unknown (an old proc fixture): /run/vgpu because it exists") {
+    CHECK(processRuntimeDirectory(runner, host) == host + QStringLiteral("/run/vgpu"));
+  }
+  SECTION("root") {
+    runner.uid = 0;
+    runner.gid = 0;
+    CHECK(processRuntimeDirectory(runner, host) == host + QStringLiteral("/run/vgpu"));
+  }
+  SECTION("a member of the directory's group, by a supplementary group") {
+    runner.uid = 4242;
+    runner.gid = 4242;
+    runner.groups = {27, 4300};
+    CHECK(processRuntimeDirectory(runner, host) == host + QStringLiteral("/run/vgpu"));
+  }
+  SECTION("outside the group: its XDG folder (created by the shim at cuInit, so it need not exist)") {
+    runner.uid = 4242;
+    runner.gid = 4242;
+    runner.groups = {4242};
+    CHECK(processRuntimeDirectory(runner, host) == host + QStringLiteral("/run/user/4242/vgpu"));
+    runner.environment.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+    QString why;
+    CHECK(processRuntimeDirectory(runner, host, &why).isEmpty());
+    CHECK(why.contains(QStringLiteral("is not writable")));
+    CHECK(why.contains(QStringLiteral("XDG_RUNTIME_DIR is not set")));
+  }
+  SECTION("VGPU_RUNTIME_DIR decides alone") {
+    runner.uid = 4242;
+    runner.environment.insert(QStringLiteral("VGPU_RUNTIME_DIR"), QStringLiteral("/srv/sockets"));
+    CHECK(processRuntimeDirectory(runner, host) == host + QStringLiteral("/srv/sockets"));
+  }
+}
+
+TEST_CASE("the proc reader takes the effective uid, gid and groups from status") {
+  const fs::path procRoot = vgpu::test::scratchDir("doctor-sockets-status") / "proc";
+  fs::copy(vgpu::test::dataDir() / "doctor-proc" / "healthy-era-a" / "proc", procRoot, fs::copy_options::recursive);
+  std::ofstream(procRoot / std::to_string(kRunnerPid) / "status", std::ios::app)
+      << "Uid:\t1000\t999\t999\t999\nGid:\t1000\t998\t998\t998\nGroups:\t27 998 4300 \n";
+  const QList<OllamaProcess> processes = findOllamaProcesses(QString::fromStdString(procRoot.string()));
+  const auto runner = std::find_if(processes.begin(), processes.end(),
+                                   [](const OllamaProcess& process) { return process.pid == kRunnerPid; });
+  REQUIRE(runner != processes.end());
+  CHECK(runner->uid == 999U);
+  CHECK(runner->gid == 998U);
+  CHECK(runner->groups == QList<unsigned>{27, 998, 4300});
 }

@@ -174,7 +174,7 @@ void FakeAdminServer::run() {
     clients.push_back(Client{device, {}, std::make_unique<QTimer>(), dropGeneration_});
     Client* client = &clients.back();
     if (options_.refuseEveryone) {
-      device->write(error({}, u"refused"_qs, u"uid 1000 is not root, vgpud's uid or in group vgpu-admin"_qs));
+      device->write(error({}, u"refused"_qs, u"uid 1000 is not root, vgpud's uid or in group vgpud-admin"_qs));
       closeDevice(device);
       return;
     }

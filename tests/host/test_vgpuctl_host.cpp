@@ -185,15 +185,15 @@ TEST_CASE("errors say what to do next", "[host][vgpuctl]") {
   REQUIRE(refusing.listen());
   const auto refused = vgpuctl(with(refusing, {QStringLiteral("host"), QStringLiteral("sessions")}));
   CHECK(refused.code == 1);
-  CHECK(refused.err.contains(u"you need to be root or in group vgpu-admin"_qs));
+  CHECK(refused.err.contains(u"you need to be root or in group vgpud-admin"_qs));
   const auto refusedKill =
       vgpuctl(with(refusing, {QStringLiteral("host"), QStringLiteral("kill"), QStringLiteral("5")}));
   CHECK(refusedKill.code == 1);
-  CHECK(refusedKill.err.contains(u"vgpu-admin"_qs));
+  CHECK(refusedKill.err.contains(u"vgpud-admin"_qs));
   // watch does not retry a refusal.
   const auto refusedWatch = vgpuctl(with(refusing, {QStringLiteral("host"), QStringLiteral("watch")}));
   CHECK(refusedWatch.code == 1);
-  CHECK(refusedWatch.err.contains(u"you need to be root or in group vgpu-admin"_qs));
+  CHECK(refusedWatch.err.contains(u"you need to be root or in group vgpud-admin"_qs));
 
   // A reply that is not the protocol: a clear error, exit 1.
   FakeAdminServer::Options garbage;

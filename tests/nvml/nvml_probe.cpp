@@ -130,6 +130,15 @@ void probeDevice(unsigned int i, nvmlDevice_t device) {
 
   nvmlMemory_t memory{};
   print(p + "memory-rc", NVML(nvmlDeviceGetMemoryInfo)(device, &memory));
+  print(p + "memory-total", memory.total);
+  print(p + "memory-used", memory.used);
+  print(p + "memory-free", memory.free);
+  nvmlMemory_v2_t idle2{};
+  idle2.version = nvmlMemory_v2;
+  print(p + "memory-v2-rc", NVML(nvmlDeviceGetMemoryInfo_v2)(device, &idle2));
+  print(p + "memory-v2-total", idle2.total);
+  print(p + "memory-v2-used", idle2.used);
+  print(p + "memory-v2-free", idle2.free);
   nvmlMemory_v2_t memory2{};
   memory2.version = 1;
   print(p + "memory-v2-bad-version-rc", NVML(nvmlDeviceGetMemoryInfo_v2)(device, &memory2));

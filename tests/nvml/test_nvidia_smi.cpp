@@ -29,7 +29,8 @@ Fixture fixture(const std::string& tree) {
   return vgpu::test::presentedDevices(tree);
 }
 
-ProgramResult nvidiaSmi(const Fixture& f, const std::vector<std::string>& arguments) {
+ProgramResult nvidiaSmi(const Fixture& f, const std::vector<std::string>& arguments,
+                        const std::string& runtimeDir = "/nonexistent/vgpu-runtime") {
   REQUIRE(std::filesystem::exists(VGPU_NVIDIA_SMI));
   return vgpu::test::runProgram(VGPU_NVIDIA_SMI, arguments,
                                 {
@@ -40,8 +41,8 @@ ProgramResult nvidiaSmi(const Fixture& f, const std::vector<std::string>& argume
                                     {"VGPU_LOG", "off"},
                                     {"VGPU_PROFILE", ""},
                                     {"VGPU_MATCH", ""},
-                                    {"VGPU_BACKEND", "sim"}, // explicit: the shims never fall back to it
-                                    {"VGPU_RUNTIME_DIR", "/nonexistent/vgpu-runtime"}, // no other processes to read
+                                    {"VGPU_BACKEND", "sim"},          // explicit: the shims never fall back to it
+                                    {"VGPU_RUNTIME_DIR", runtimeDir}, // default: no other processes to read
                                 },
                                 60);
 }
@@ -108,9 +109,38 @@ TEST_CASE("nvidia-smi --query-gpu lists every presented device") {
     char busId[32];
     std::snprintf(busId, sizeof busId, "%08X:%02X:%02X.%X", device.address.domain, device.address.bus,
                   device.address.device, device.address.function);
-    // memory.total: nvmlDeviceGetMemoryInfo answers NOT_SUPPORTED without the CUDA shim in the process.
+    // memory.total: the profile's size, also with no CUDA process anywhere (no runtime directory).
     expected << i << ", " << device.profile->name << ", " << vgpu::device::formatGpuUuid(device.uuid) << ", " << busId
-             << ", [N/A]\n";
+             << ", " << (device.profile->totalMemoryBytes >> 20U) << " MiB\n";
   }
   CHECK(result.output == expected.str());
+}
+
+// An idle guest — no CUDA process, or no usable runtime directory at all — still has a GPU of the
+// profile's size: nvidia-smi shows the total (and nothing used), never N/A (issue #17, #20).
+TEST_CASE("nvidia-smi on an idle guest shows the device's total memory") {
+  const Fixture f = fixture("one-stub");
+  const long totalMiB = static_cast<long>(f.expected.devices.at(0).profile->totalMemoryBytes >> 20U);
+  REQUIRE(totalMiB > 0);
+  const std::string emptyRuntime = vgpu::test::scratchDir("nvidia-smi-idle-runtime").string();
+  for (const std::string& runtimeDir : {std::string("/nonexistent/vgpu-runtime"), emptyRuntime}) {
+    INFO("VGPU_RUNTIME_DIR=" << runtimeDir);
+    const ProgramResult table = nvidiaSmi(f, {}, runtimeDir);
+    INFO(table.output);
+    checkNoFailure(table);
+    CHECK(std::regex_search(table.output, std::regex("\\| +0MiB / +" + std::to_string(totalMiB) + "MiB +\\|")));
+    CHECK(table.output.find("No running processes found") != std::string::npos);
+
+    const ProgramResult query = nvidiaSmi(f, {"-q", "-d", "MEMORY"}, runtimeDir);
+    INFO(query.output);
+    checkNoFailure(query);
+    CHECK(hasQueryLine(query.output, "Total", std::to_string(totalMiB) + " MiB"));
+    CHECK(hasQueryLine(query.output, "Used", "0 MiB"));
+    CHECK(hasQueryLine(query.output, "Free", std::to_string(totalMiB) + " MiB"));
+
+    const ProgramResult csv =
+        nvidiaSmi(f, {"--query-gpu=memory.total,memory.used,memory.free", "--format=csv,noheader,nounits"}, runtimeDir);
+    INFO(csv.output);
+    CHECK(csv.output == std::to_string(totalMiB) + ", 0, " + std::to_string(totalMiB) + "\n");
+  }
 }

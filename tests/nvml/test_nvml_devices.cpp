@@ -231,7 +231,8 @@ TEST_CASE("NVML system versions agree with the CUDA shim") {
 }
 
 TEST_CASE("NVML rejects bad arguments and answers NOT_SUPPORTED where it has no real figure") {
-  const ProgramResult result = probe(fixture("one-stub"));
+  const Fixture f = fixture("one-stub");
+  const ProgramResult result = probe(f);
   INFO(result.output);
   REQUIRE(result.exitCode == 0);
   CHECK(outputValue(result.output, "by-index-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
@@ -245,8 +246,17 @@ TEST_CASE("NVML rejects bad arguments and answers NOT_SUPPORTED where it has no 
   CHECK(outputValue(result.output, "0 cc-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
   CHECK(outputValue(result.output, "0 memory-null-rc") == rc(NVML_ERROR_INVALID_ARGUMENT));
   CHECK(outputValue(result.output, "0 memory-v2-bad-version-rc") == rc(NVML_ERROR_ARGUMENT_VERSION_MISMATCH));
-  // No CUDA shim in this process: nobody knows the memory in use, so no figure is given.
-  CHECK(outputValue(result.output, "0 memory-rc") == rc(NVML_ERROR_NOT_SUPPORTED));
+  // No CUDA shim in this process and no runtime directory (an idle guest): no process is known to
+  // use the device, so the device's size from its profile, nothing used, everything free.
+  const std::string total = std::to_string(f.expected.devices.at(0).profile->totalMemoryBytes);
+  CHECK(outputValue(result.output, "0 memory-rc") == rc(NVML_SUCCESS));
+  CHECK(outputValue(result.output, "0 memory-total") == total);
+  CHECK(outputValue(result.output, "0 memory-used") == "0");
+  CHECK(outputValue(result.output, "0 memory-free") == total);
+  CHECK(outputValue(result.output, "0 memory-v2-rc") == rc(NVML_SUCCESS));
+  CHECK(outputValue(result.output, "0 memory-v2-total") == total);
+  CHECK(outputValue(result.output, "0 memory-v2-used") == "0");
+  CHECK(outputValue(result.output, "0 memory-v2-free") == total);
   CHECK(outputValue(result.output, "0 max-pcie-generation-rc") == rc(NVML_ERROR_NOT_SUPPORTED));
   // The batch call succeeds; each field says it has no value.
   CHECK(outputValue(result.output, "0 field-values-rc") == rc(NVML_SUCCESS));

@@ -15,10 +15,13 @@
 #include <dlfcn.h>
 #include <filesystem>
 #include <fstream>
+#include <grp.h>
 #include <nvml.h>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -278,4 +281,128 @@ TEST_CASE("utilization is derived from another process's launch activity") {
   // A second later the window holds nothing.
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
   CHECK(utilization() == std::pair<long, long>(0, 0));
+}
+
+namespace {
+
+// A group that exists on every Debian system, standing in for `vgpu` (VGPU_TELEMETRY_GROUP names
+// it), so the test needs no group of its own; the test's uid is in no group database.
+std::optional<std::pair<std::string, gid_t>> standInGroup() {
+  for (const char* name : {"games", "staff", "users"}) {
+    if (const group* entry = ::getgrnam(name); entry != nullptr) {
+      return std::make_pair(std::string(name), entry->gr_gid);
+    }
+  }
+  return std::nullopt;
+}
+
+constexpr uid_t kUser = 4242; // no account: membership can only come from the process's groups
+constexpr gid_t kUserGroup = 4242;
+
+// nvidia-smi as uid kUser (primary group kUserGroup) with `groups` as its supplementary groups
+// ("" = none), through setpriv.
+ProgramResult nvidiaSmiAs(const LiveFixture& f, const std::string& groups, const std::vector<std::string>& arguments,
+                          std::map<std::string, std::string> environment) {
+  REQUIRE(fs::exists(VGPU_NVIDIA_SMI));
+  std::vector<std::string> command = {"--reuid=" + std::to_string(kUser), "--regid=" + std::to_string(kUserGroup),
+                                      groups.empty() ? std::string("--clear-groups") : "--groups=" + groups, "--",
+                                      VGPU_NVIDIA_SMI};
+  command.insert(command.end(), arguments.begin(), arguments.end());
+  for (const auto& [name, value] : f.environment()) {
+    environment.emplace(name, value);
+  }
+  return vgpu::test::runProgram("/usr/bin/setpriv", command, environment, 60);
+}
+
+// The lines of nvidia-smi's default view that carry figures: the device's memory and utilization
+// row and the process table's rows (not the clock in the title).
+std::string figureLines(const std::string& output) {
+  std::istringstream in(output);
+  std::string kept;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("MiB") != std::string::npos || line.find("No running processes") != std::string::npos) {
+      kept += line + "\n";
+    }
+  }
+  return kept;
+}
+
+} // namespace
+
+// The packaged layout (docs/security.md): /run/vgpu 1770 root:vgpu, sockets 0660 root:vgpu. A member
+// of the group — by a supplementary group of its process, with no account in the group database —
+// sees what root sees; a user outside it sees the device and a warning that says what is missing
+// and how to fix it (issue #17 item 5).
+TEST_CASE("nvidia-smi as a non-root member of the telemetry group shows what root shows") {
+  if (::geteuid() != 0 || !fs::exists("/usr/bin/setpriv")) {
+    WARN("needs root and setpriv to run nvidia-smi as another user; skipped");
+    return;
+  }
+  const auto group = standInGroup();
+  if (!group) {
+    WARN("no games, staff or users group to stand in for vgpu; skipped");
+    return;
+  }
+  const auto& [groupName, gid] = *group;
+  LiveFixture f;
+  REQUIRE(::chown(f.runtimeDir.c_str(), 0, gid) == 0);
+  REQUIRE(::chmod(f.runtimeDir.c_str(), 01770) == 0);
+  auto probeEnvironment = f.environment();
+  probeEnvironment["VGPU_TELEMETRY_GROUP"] = groupName;
+  ProbeProcess probe(probeEnvironment);
+  const pid_t pid = startedProbe(probe);
+  REQUIRE(probe.command("alloc") == "ok"); // 64 MiB
+  const fs::path socket = f.runtimeDir / (std::to_string(pid) + ".sock");
+  struct stat info {};
+  REQUIRE(::stat(socket.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777U) == 0660U);
+  CHECK(info.st_gid == gid);
+
+  const std::map<std::string, std::string> asMember = {{"VGPU_TELEMETRY_GROUP", groupName}, {"VGPU_LOG", "warn"}};
+  const ProgramResult root = nvidiaSmi(f, {});
+  INFO("root:\n" << root.output);
+  REQUIRE(root.exitCode == 0);
+  REQUIRE(std::regex_search(root.output, std::regex("\\| +64MiB / +[0-9]+MiB")));
+  REQUIRE(std::regex_search(root.output, std::regex(" " + std::to_string(pid) + " +C +.*telemetry_probe +64MiB \\|")));
+
+  const ProgramResult member = nvidiaSmiAs(f, std::to_string(gid), {}, asMember);
+  INFO("member:\n" << member.output);
+  CHECK(member.exitCode == 0);
+  CHECK(figureLines(member.output) == figureLines(root.output));
+  CHECK(member.output.find("may not read") == std::string::npos); // nothing refused, nothing to say
+
+  const std::vector<std::string> apps = {"--query-compute-apps=pid,process_name,used_memory", "--format=csv,noheader"};
+  const ProgramResult memberApps =
+      nvidiaSmiAs(f, std::to_string(gid), apps, {{"VGPU_TELEMETRY_GROUP", groupName}, {"VGPU_LOG", "off"}});
+  INFO(memberApps.output);
+  CHECK(memberApps.output == std::to_string(pid) + ", " + VGPU_TELEMETRY_PROBE + ", 64 MiB\n");
+  CHECK(memberApps.output == nvidiaSmi(f, apps).output);
+
+  // Outside the group: it cannot even list the directory. The device and its size are shown, the
+  // figures it may not read are missing, and one warning says so and names the remedy.
+  const ProgramResult outsider = nvidiaSmiAs(f, "", {}, asMember);
+  INFO("outsider:\n" << outsider.output);
+  CHECK(outsider.exitCode == 0);
+  CHECK(std::regex_search(outsider.output, std::regex("\\| +0MiB / +[0-9]+MiB")));
+  CHECK(outsider.output.find("No running processes found") != std::string::npos);
+  const std::regex warning("vgpu\\[[0-9]+\\] warn: nvml: memory used and processes of the CUDA processes this user "
+                           "\\(uid 4242\\) may not read are missing \\(1 refused: [^\\n]*Permission denied\\); to see "
+                           "them, add the user to group '" +
+                           groupName + "' \\(sudo usermod -aG " + groupName + " USER, then log in again\\)");
+  CHECK(std::regex_search(outsider.output, warning));
+  std::size_t warnings = 0;
+  for (std::size_t at = outsider.output.find("may not read"); at != std::string::npos;
+       at = outsider.output.find("may not read", at + 1)) {
+    ++warnings;
+  }
+  CHECK(warnings == 1); // once per process, not once per question nvidia-smi asks
+
+  // Listing allowed but the socket refuses (the group of the socket is not the caller's): refused
+  // by the access rule, said the same way.
+  REQUIRE(::chmod(f.runtimeDir.c_str(), 01775) == 0);
+  const ProgramResult refused = nvidiaSmiAs(f, "", {"--query-gpu=memory.used", "--format=csv,noheader"}, asMember);
+  INFO("refused:\n" << refused.output);
+  CHECK(refused.output.find("0 MiB") != std::string::npos);
+  CHECK(refused.output.find("(1 refused: " + socket.string() + ": Permission denied)") != std::string::npos);
+  CHECK(probe.exit() == 0);
 }

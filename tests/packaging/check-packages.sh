@@ -83,6 +83,7 @@ expect vgpud Depends 'libsystemd0' "libsystemd0"
 script() { dpkg-deb -I "$debs_dir/$1"_*.deb "$2" 2>/dev/null || true; }
 has() { grep -q "$3" <<<"$(script "$1" "$2")"; }
 has vgpu-guest postinst 'systemd-sysusers.*vgpu.conf' || fail "vgpu-guest's postinst does not create the vgpu group"
+has vgpud postinst 'systemd-sysusers.*vgpud.conf' || fail "vgpud's postinst does not create the vgpud-admin group"
 has vgpu-guest postinst 'systemd-tmpfiles.*vgpu.conf' || fail "vgpu-guest's postinst does not create /run/vgpu"
 has vgpud postinst 'deb-systemd-helper.*vgpud.service' || fail "vgpud's postinst does not enable vgpud.service"
 has vgpud conffiles '^/etc/vgpu/vgpud.conf$' || fail "/etc/vgpu/vgpud.conf is not a conffile"

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 using vgpu::telemetry::JsonValue;
@@ -164,4 +166,32 @@ TEST_CASE("scanning a directory reports stale sockets and ignores other files") 
   const auto missing = vgpu::telemetry::scanPeers((dir / "absent").string(), 0, 200);
   REQUIRE(missing.problems.size() == 1);
   CHECK(missing.problems[0].find("No such file or directory") != std::string::npos);
+}
+
+TEST_CASE("a socket whose process refuses the reader is reported as forbidden; every directory is scanned") {
+  const auto first = vgpu::test::scratchDir("peer-forbidden-a-" + std::to_string(::getpid()));
+  const auto second = vgpu::test::scratchDir("peer-forbidden-b-" + std::to_string(::getpid()));
+  const std::string path = (first / "4242.sock").string();
+  vgpu::SocketResult listener = vgpu::listenUnix(path);
+  REQUIRE(listener.fd.valid());
+  // The server's answer to a peer outside the access rule: one error line, then the connection closes.
+  std::thread server([fd = listener.fd.get()] {
+    const int client = ::accept(fd, nullptr, nullptr);
+    if (client >= 0) {
+      const std::string line = "{\"type\":\"error\",\"error\":\"refused\",\"message\":\"uid 1000 is neither root\"}\n";
+      [[maybe_unused]] const ssize_t sent = ::send(client, line.data(), line.size(), MSG_NOSIGNAL);
+      ::close(client);
+    }
+  });
+  // A second directory: scanned too (its file is no socket: a stale one, not a forbidden one).
+  std::filesystem::copy_file(vgpu::test::dataDir() / "sysfs" / "machine-id", second / "4242.sock");
+  const vgpu::telemetry::PeerScan scan =
+      vgpu::telemetry::scanPeers(std::vector<std::string>{first.string(), second.string()}, 0, 2000);
+  server.join();
+  CHECK(scan.directories == std::vector<std::string>{first.string(), second.string()});
+  CHECK(scan.processes.empty());
+  REQUIRE(scan.forbidden.size() == 1);
+  CHECK(scan.forbidden[0] == path + ": the process answered refused");
+  REQUIRE(scan.problems.size() == 2);
+  CHECK(scan.problems[1].find((second / "4242.sock").string() + ": stale") != std::string::npos);
 }

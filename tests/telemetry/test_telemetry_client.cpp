@@ -16,6 +16,7 @@
 #include "test_paths.h"
 #include "vgpuctl_run.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -26,7 +27,10 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <grp.h>
+#include <optional>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -406,5 +410,149 @@ TEST_CASE("vgpuctl metrics --listen serves /metrics over HTTP", "[telemetry][vgp
 
   server.kill();
   server.waitForFinished(5000);
+  CHECK(probe.exit() == 0);
+}
+
+namespace {
+
+// Sets (or, with nullptr, unsets) an environment variable for one scope.
+class ScopedEnvironment {
+public:
+  ScopedEnvironment(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name); old != nullptr) {
+      saved_ = old;
+    }
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnvironment() {
+    if (saved_) {
+      ::setenv(name_, saved_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+} // namespace
+
+// Issue #17: a process that fell back to its XDG folder (no /run/vgpu it may write to) was invisible
+// to the console and vgpuctl, which read /run/vgpu whenever it existed. Both now follow the shim's
+// rule (vgpu/telemetry/runtime_directory.h): without --runtime-dir they scan /run/vgpu and the
+// caller's own $XDG_RUNTIME_DIR/vgpu, and find it wherever the shim served it.
+TEST_CASE("without --runtime-dir the console's client and vgpuctl find a process that served in its XDG folder",
+          "[telemetry][client]") {
+  const fs::path xdg = vgpu::test::scratchDir("telemetry-xdg-" + std::to_string(::getpid()));
+  const ScopedEnvironment noConfigured("VGPU_RUNTIME_DIR", nullptr);
+  const ScopedEnvironment ownXdg("XDG_RUNTIME_DIR", xdg.c_str());
+  auto environment = probeEnvironment(xdg);
+  environment["VGPU_RUNTIME_DIR"] = ""; // unset: the rule decides
+  environment["XDG_RUNTIME_DIR"] = xdg.string();
+  ProbeProcess probe(environment);
+  const pid_t pid = waitReady(probe);
+  // Where the shim served: /run/vgpu when this machine has one (root may write there), else the
+  // XDG folder it created.
+  const QString served =
+      fs::exists("/run/vgpu/" + std::to_string(pid) + ".sock") ? QStringLiteral("/run/vgpu") : q(xdg / "vgpu");
+  REQUIRE(QFileInfo::exists(served + QStringLiteral("/%1.sock").arg(pid)));
+  CHECK(defaultRuntimeDirectories().contains(served));
+
+  TelemetryClient::Options options;
+  options.intervalMs = 50;
+  TelemetryClient client(options);
+  CHECK(client.runtimeDirectories() == defaultRuntimeDirectories());
+  Recorder recorder(client);
+  client.start();
+  CHECK(QTest::qWaitFor([&] { return recorder.appeared.contains(pid); }, 4000));
+
+  const auto ps = vgpu::test::vgpuctl({QStringLiteral("ps"), QStringLiteral("--json")});
+  INFO(ps.err.toStdString());
+  const QJsonObject listing = QJsonDocument::fromJson(ps.out.toUtf8()).object();
+  CHECK(listing.value(QStringLiteral("runtime_dirs")).toArray().contains(served));
+  const QJsonArray processes = listing.value(QStringLiteral("processes")).toArray();
+  CHECK(std::any_of(processes.begin(), processes.end(), [pid](const QJsonValue& row) {
+    return row.toObject().value(QStringLiteral("pid")).toInteger() == pid;
+  }));
+  client.stop();
+  CHECK(probe.exit() == 0);
+}
+
+namespace {
+
+// vgpuctl as uid 4242 (no account) with `groups` as its supplementary groups ("" = none).
+struct Run {
+  int code = -1;
+  QString out;
+  QString err;
+};
+Run vgpuctlAs(const QString& groups, const QStringList& arguments, const QString& telemetryGroup) {
+  QProcess process;
+  QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+  environment.insert(QStringLiteral("VGPU_TELEMETRY_GROUP"), telemetryGroup);
+  process.setProcessEnvironment(environment);
+  process.start(QStringLiteral("/usr/bin/setpriv"),
+                QStringList{QStringLiteral("--reuid=4242"), QStringLiteral("--regid=4242"),
+                            groups.isEmpty() ? QStringLiteral("--clear-groups") : QStringLiteral("--groups=") + groups,
+                            QStringLiteral("--"), QStringLiteral(VGPUCTL_PROGRAM)} +
+                    arguments);
+  Run run;
+  if (process.waitForFinished(30000)) {
+    run.code = process.exitCode();
+  }
+  run.out = QString::fromUtf8(process.readAllStandardOutput());
+  run.err = QString::fromUtf8(process.readAllStandardError());
+  return run;
+}
+
+} // namespace
+
+// The packaged /run/vgpu (1770 root:vgpu) as a user outside the group: vgpuctl cannot list it and
+// says so with the remedy, instead of "no processes"; a member (by a supplementary group) lists
+// the process. The group "games" stands in for vgpu (VGPU_TELEMETRY_GROUP).
+TEST_CASE("vgpuctl ps outside the telemetry group says what it cannot see; a member sees the process",
+          "[telemetry][vgpuctl]") {
+  const group* games = ::getgrnam("games");
+  if (::geteuid() != 0 || games == nullptr || !fs::exists("/usr/bin/setpriv")) {
+    WARN("needs root, setpriv and the group games; skipped");
+    return;
+  }
+  const gid_t gid = games->gr_gid;
+  const fs::path runtime = vgpu::test::scratchDir("telemetry-vgpuctl-group-" + std::to_string(::getpid()));
+  REQUIRE(::chown(runtime.c_str(), 0, gid) == 0);
+  REQUIRE(::chmod(runtime.c_str(), 01770) == 0);
+  auto environment = probeEnvironment(runtime);
+  environment["VGPU_TELEMETRY_GROUP"] = "games";
+  ProbeProcess probe(environment);
+  const pid_t pid = waitReady(probe);
+  const QStringList ps = {QStringLiteral("ps"), QStringLiteral("--json"), QStringLiteral("--runtime-dir"), q(runtime)};
+
+  const Run outsider = vgpuctlAs({}, ps, QStringLiteral("games"));
+  INFO(outsider.out.toStdString() << outsider.err.toStdString());
+  CHECK(outsider.code == 1);
+  const QJsonObject refused = QJsonDocument::fromJson(outsider.out.toUtf8()).object();
+  CHECK(refused.value(QStringLiteral("processes")).toArray().isEmpty());
+  const QJsonArray errors = refused.value(QStringLiteral("errors")).toArray();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].toString() ==
+        q(runtime) + QStringLiteral(": Permission denied: the shim processes there are not "
+                                    "shown (to see them, run as root or as a member of group "
+                                    "'games': sudo usermod -aG games $USER, then log in again)"));
+
+  const Run member = vgpuctlAs(QString::number(gid), ps, QStringLiteral("games"));
+  INFO(member.out.toStdString() << member.err.toStdString());
+  CHECK(member.code == 0);
+  const QJsonArray processes =
+      QJsonDocument::fromJson(member.out.toUtf8()).object().value(QStringLiteral("processes")).toArray();
+  REQUIRE(processes.size() == 1);
+  CHECK(processes[0].toObject().value(QStringLiteral("pid")).toInteger() == pid);
   CHECK(probe.exit() == 0);
 }

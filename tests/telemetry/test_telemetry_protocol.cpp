@@ -194,4 +194,7 @@ TEST_CASE("access: root and the owner always, others only through the group") {
   reason.clear();
   CHECK_FALSE(peerAllowed(policy, 1001, 1001, reason));
   CHECK(reason.find("nor a member of group 'vgpu'") != std::string::npos);
+  // A supplementary group the peer's process holds (SO_PEERGROUPS), with no account behind the uid.
+  CHECK(peerAllowed(policy, 4343, 4343, {27, 4242}, reason));
+  CHECK_FALSE(peerAllowed(policy, 4343, 4343, {27, 100}, reason));
 }

@@ -95,6 +95,10 @@ std::unique_ptr<TcpDaemon> startDaemon(const std::string& logPath, std::vector<s
   ::dup2(log, 2);
   ::close(log);
   extra.insert(extra.end(), {"--log-level", "info"});
+  if (onDriverDouble()) { // the cuda backend on the shim as driver double: the NVML shim as NVML double
+    extra.insert(extra.end(),
+                 {"--nvml", std::string(std::getenv("VGPUD_FIXTURE_DRIVER_DOUBLE")) + "/libnvidia-ml.so.1"});
+  }
   auto daemon = std::make_unique<TcpDaemon>(extra);
   ::dup2(saved, 2);
   ::close(saved);
@@ -182,7 +186,7 @@ TEST_CASE("the management socket lists exactly the live sessions, with the figur
   const JsonValue hello = admin.ask(R"({"cmd":"hello"})");
   CHECK(hello.stringAt("type") == "hello");
   CHECK(hello.intAt("protocol") == 1);
-  CHECK(hello.stringAt("backend") == "sim");
+  CHECK(hello.stringAt("backend") == (onDriverDouble() ? "cuda" : "sim"));
 
   JsonValue empty = admin.ask(R"({"cmd":"snapshot"})");
   CHECK(empty.member("sessions")->elements().empty());
@@ -232,6 +236,18 @@ TEST_CASE("the management socket lists exactly the live sessions, with the figur
   CHECK(findSession(sample, tcpClient->sessionId())->member("latency_ns") != nullptr);
 
   const auto& gpus = sample.member("gpus")->elements();
+  if (onDriverDouble()) {
+    // The GPU list is NVML's (the fixture bus has two GPUs); the sessions' device is matched to it by UUID.
+    REQUIRE(gpus.size() == 2);
+    CHECK(gpus[0].member("simulated")->asBool() == false);
+    CHECK(gpus[0].stringAt("uuid")->starts_with("GPU-"));
+    const std::uint64_t gpu =
+        findSession(sample, unixClient->sessionId())->member("devices")->elements().at(0).unsignedAt("gpu").value_or(9);
+    REQUIRE(gpu < gpus.size());
+    CHECK(gpus[gpu].unsignedAt("sessions") == 2);
+    CHECK(gpus[gpu].unsignedAt("sessions_vram_bytes") > 0);
+    return;
+  }
   REQUIRE(gpus.size() == 1);
   cuda::MemoryUsage unixUsage;
   cuda::MemoryUsage tcpUsage;

@@ -262,3 +262,93 @@ TEST_CASE("vgpud's limits: safe defaults, every key from the file and the comman
     CHECK(help.find(key) != std::string::npos);
   }
 }
+
+TEST_CASE("the management socket: unix and tcp endpoints, its own token, its group, and NVML") {
+  const auto both =
+      parseOptions({"--listen", "unix:/run/vgpud.sock", "--admin-listen", "unix:/run/vgpud-admin.sock",
+                    "--admin-listen", "tcp:10.0.0.1:7071", "--admin-token-file", "/etc/vgpu/admin.token",
+                    "--admin-group", "gpuadmins", "--nvml", "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1"});
+  REQUIRE(both.options);
+  CHECK(both.options->adminSocketPath == "/run/vgpud-admin.sock");
+  CHECK(both.options->adminTcpHost == "10.0.0.1");
+  CHECK(both.options->adminTcpPort == "7071");
+  CHECK(both.options->adminTokenFile == "/etc/vgpu/admin.token");
+  CHECK(both.options->adminGroup == "gpuadmins");
+  CHECK(both.options->nvmlPath == "/usr/lib/x86_64-linux-gnu/libnvidia-ml.so.1");
+  const auto defaults = parseOptions({"--listen", "unix:/run/vgpud.sock"});
+  REQUIRE(defaults.options);
+  CHECK(defaults.options->adminSocketPath.empty()); // no management socket unless asked
+  CHECK(defaults.options->adminGroup == "vgpud-admin");
+  CHECK(defaults.options->nvmlPath == "libnvidia-ml.so.1");
+  CHECK(parseOptions({"--listen", "unix:/s", "--nvml", "off"}).options->nvmlPath.empty());
+
+  struct Case {
+    std::vector<std::string> arguments;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {{"--admin-listen", "tcp:127.0.0.1:7071"}, "needs --admin-token-file"},
+      {{"--admin-listen", "unix:relative.sock"}, "must be unix:/ABSOLUTE/PATH or tcp:HOST:PORT"},
+      {{"--admin-listen", "tcp:7071"}, "must be tcp:HOST:PORT"},
+      {{"--admin-token-file", "relative"}, "admin-token-file must be an absolute path"},
+      {{"--admin-group", "a b"}, "admin-group must be a group name"},
+      {{"--nvml", "lib/libnvidia-ml.so.1"}, "nvml must be an absolute path"},
+      {{"--listen", "tcp:127.0.0.1:7070", "--token-file", "/etc/t", "--admin-token-file", "/etc/t"},
+       "must not be the tenants' token-file"},
+  };
+  for (const Case& entry : cases) {
+    std::vector<std::string> arguments = {"--listen", "unix:/tmp/s"};
+    arguments.insert(arguments.end(), entry.arguments.begin(), entry.arguments.end());
+    const auto result = parseOptions(arguments);
+    INFO(entry.reason);
+    CHECK_FALSE(result.options);
+    CHECK(result.error.find(entry.reason) != std::string::npos);
+  }
+}
+
+TEST_CASE("one table for vgpud's settings: every key is in --help, in docs/configuration.md and parsed") {
+  std::ifstream file(vgpu::test::sourceDir() / "docs" / "configuration.md");
+  std::stringstream docs;
+  docs << file.rdbuf();
+  const std::string usage = vgpu::daemon::usage();
+  const std::vector<std::string_view> keys = vgpu::daemon::settingKeys();
+  CHECK(keys.size() >= 26);
+  for (const std::string_view key : keys) {
+    INFO(key);
+    CHECK(usage.find("--" + std::string(key) + " ") != std::string::npos);
+    const bool documented = docs.str().find("| `" + std::string(key) + "` |") != std::string::npos ||
+                            docs.str().find("/ `" + std::string(key) + "` |") != std::string::npos;
+    CHECK(documented);
+    // A key the table knows is never "unknown" (its value may still be refused).
+    const auto result = parseOptions({"--listen", "unix:/tmp/s", "--" + std::string(key), "?"});
+    CHECK(result.error.rfind("unknown argument", 0) == std::string::npos);
+    CHECK(result.error.rfind("unknown setting", 0) == std::string::npos);
+  }
+  CHECK(parseOptions({"--listen", "unix:/tmp/s", "--no-such-setting", "1"}).error ==
+        "unknown argument '--no-such-setting'");
+}
+
+TEST_CASE("vgpud.conf is read as shim.conf is: comments, blanks, and the first bad line named") {
+  struct Case {
+    const char* file;
+    const char* error; // "" = accepted
+  };
+  static const Case kCases[] = {
+      {"# comment\n\n  backend = cuda  \r\n\t# another\nlisten=unix:/run/v.sock\n", ""},
+      {"backend = sim\nlisten unix:/run/v.sock\n", "/etc/vgpud.conf:2: expected 'key = value', found no '='"},
+      {"backend = sim\n\n = cuda\n", "/etc/vgpud.conf:3: expected 'key = value', found no key before '='"},
+      {"nvml = off\ncolour = blue\nbackend = nope\n", "/etc/vgpud.conf:2: unknown setting 'colour'"},
+  };
+  for (const Case& entry : kCases) {
+    static const char* text = nullptr;
+    text = entry.file;
+    const auto parsed = parseOptions({"--config", "/etc/vgpud.conf", "--listen", "unix:/s"},
+                                     [](const std::string&) -> std::optional<std::string> { return text; });
+    INFO(entry.file);
+    CHECK(parsed.error == entry.error);
+  }
+  static const std::string withNul("backend = sim\nlisten = unix:/a\0b\n", 35);
+  const auto nul = parseOptions({"--config", "/etc/vgpud.conf", "--listen", "unix:/s"},
+                                [](const std::string&) -> std::optional<std::string> { return withNul; });
+  CHECK(nul.error == "/etc/vgpud.conf:2: line contains a NUL byte");
+}

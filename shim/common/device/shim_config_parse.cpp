@@ -6,21 +6,17 @@
 #include "vgpu/device/device_profiles.h"
 #include "vgpu/device/shim_config.h"
 
+#include "vgpu/key_value_lines.h"
 #include <algorithm>
+
 #include <array>
 #include <cstdio>
 
 namespace vgpu::device {
 namespace {
 
-constexpr std::string_view kBlanks = " \t\r";
-
 std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(kBlanks);
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
+  return trimBlanks(text);
 }
 
 struct Reporter {
@@ -256,48 +252,31 @@ std::string_view backendName(Backend backend) {
 
 void parseShimConfig(std::string_view text, ShimConfig& config, std::vector<ConfigProblem>& problems,
                      std::string_view source) {
-  int lineNumber = 0;
-  while (!text.empty()) {
-    ++lineNumber;
-    const auto newline = text.find('\n');
-    const std::string_view rawLine = text.substr(0, newline);
-    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-
-    const Reporter report{problems, source, lineNumber};
-    const std::string_view line = trim(rawLine);
-    if (line.empty() || line.front() == '#') {
-      continue;
+  forEachKeyValue(text, [&](const KeyValueLine& line) {
+    const Reporter report{problems, source, line.number};
+    if (!line.error.empty()) {
+      report(std::string(line.error) + "; line ignored");
+      return true;
     }
-    if (line.find('\0') != std::string_view::npos) {
-      report("line contains a NUL byte; ignored");
-      continue;
-    }
-    const auto equals = line.find('=');
-    if (equals == std::string_view::npos) {
-      report("expected 'key = value', found no '='; line ignored");
-      continue;
-    }
-    const std::string_view key = trim(line.substr(0, equals));
-    const std::string_view value = trim(line.substr(equals + 1));
-    if (key.empty()) {
-      report("expected 'key = value', found no key before '='; line ignored");
-      continue;
-    }
+    const std::string_view key = line.key;
+    const std::string_view value = line.value;
     const auto handler =
         std::find_if(kKeys.begin(), kKeys.end(), [&](const KeyHandler& entry) { return entry.key == key; });
     if (handler == kKeys.end()) {
-      report("unknown key '" + std::string(key) +
-             "' (known: backend, endpoint, sysfs_root, machine_id_file, match, profile, shared_device, token_file); "
-             "line "
-             "ignored");
-      continue;
+      std::string known;
+      for (const KeyHandler& entry : kKeys) {
+        known += (known.empty() ? "" : ", ") + std::string(entry.key);
+      }
+      report("unknown key '" + std::string(key) + "' (known: " + known + "); line ignored");
+      return true;
     }
     if (value.empty()) {
       report(std::string(key) + ": empty value; line ignored");
-      continue;
+      return true;
     }
     handler->apply(value, config, report);
-  }
+    return true;
+  });
 }
 
 // Used by the environment overrides in shim_config_load.cpp: applies one key's value as the file

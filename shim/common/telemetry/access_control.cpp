@@ -1,8 +1,9 @@
 // The control socket's access rule (SO_PEERCRED): root, the owner uid, or a member of the
-// telemetry group, where membership counts the peer's primary gid and its supplementary groups
-// from the group database (the peer's credentials carry only its primary gid).
+// telemetry group, where membership counts the peer's primary gid, the supplementary groups its
+// process holds (SO_PEERGROUPS) and its account's groups in the group database.
 #include "vgpu/telemetry/access_control.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <grp.h>
 #include <pwd.h>
@@ -62,6 +63,11 @@ AccessPolicy accessPolicyFromEnvironment() {
 }
 
 bool peerAllowed(const AccessPolicy& policy, uid_t uid, gid_t gid, std::string& reason) {
+  return peerAllowed(policy, uid, gid, {}, reason);
+}
+
+bool peerAllowed(const AccessPolicy& policy, uid_t uid, gid_t gid, const std::vector<gid_t>& groups,
+                 std::string& reason) {
   if (uid == 0 || uid == policy.ownerUid) {
     return true;
   }
@@ -70,7 +76,8 @@ bool peerAllowed(const AccessPolicy& policy, uid_t uid, gid_t gid, std::string& 
              ") and group '" + policy.groupName + "' does not exist";
     return false;
   }
-  if (gid == *policy.group || accountInGroup(uid, *policy.group)) {
+  if (gid == *policy.group || std::find(groups.begin(), groups.end(), *policy.group) != groups.end() ||
+      accountInGroup(uid, *policy.group)) {
     return true;
   }
   reason = "uid " + std::to_string(uid) + " is neither root, the owner (uid " + std::to_string(policy.ownerUid) +

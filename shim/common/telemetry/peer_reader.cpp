@@ -6,6 +6,7 @@
 
 #include "system_error.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -21,11 +22,6 @@ namespace vgpu::telemetry {
 namespace {
 
 constexpr std::size_t kMaxReplyBytes = 1U << 20; // a sample with every API listed stays far below
-
-bool isDirectory(const std::string& path) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
-}
 
 // "<pid>.sock" → pid; 0 for anything else.
 pid_t pidOfSocketName(const char* name) {
@@ -72,6 +68,7 @@ public:
     }
     if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
       const int error = errno;
+      connectError_ = error;
       problem = path + (error == ECONNREFUSED ? ": stale (nobody accepts on it)" : ": " + systemError(error));
       return false;
     }
@@ -130,8 +127,12 @@ public:
     return true;
   }
 
+  // errno of a failed connect (EACCES: the socket file's mode keeps this user out).
+  int connectError() const { return connectError_; }
+
 private:
   int fd_ = -1;
+  int connectError_ = 0;
 };
 
 // A reply line that is an error object: its code, for the problem text ("refused" …).
@@ -143,21 +144,6 @@ std::string errorCodeOf(const JsonValue& reply) {
 }
 
 } // namespace
-
-std::string runtimeDirectoryForReaders() {
-  const char* configured = std::getenv("VGPU_RUNTIME_DIR"); // NOLINT(concurrency-mt-unsafe): read only
-  if (configured != nullptr && *configured != '\0') {
-    return isDirectory(configured) ? std::string(configured) : std::string();
-  }
-  if (isDirectory("/run/vgpu")) {
-    return "/run/vgpu";
-  }
-  const char* xdg = std::getenv("XDG_RUNTIME_DIR"); // NOLINT(concurrency-mt-unsafe): read only
-  if (xdg != nullptr && *xdg != '\0' && isDirectory(std::string(xdg) + "/vgpu")) {
-    return std::string(xdg) + "/vgpu";
-  }
-  return {};
-}
 
 bool decodePeer(const std::string& helloLine, const std::string& sampleLine, PeerProcess& out, std::string& problem) {
   const JsonParseResult hello = parseJson(helloLine);
@@ -233,13 +219,17 @@ bool decodePeer(const std::string& helloLine, const std::string& sampleLine, Pee
   return true;
 }
 
-PeerScan scanPeers(const std::string& directory, pid_t excludePid, int timeoutMsPerPeer) {
-  PeerScan scan;
-  scan.directory = directory;
+namespace {
+
+void scanDirectory(const std::string& directory, pid_t excludePid, int timeoutMsPerPeer, PeerScan& scan) {
   DIR* dir = ::opendir(directory.c_str());
   if (dir == nullptr) {
-    scan.problems.push_back(directory + ": " + systemError(errno));
-    return scan;
+    const int error = errno;
+    scan.problems.push_back(directory + ": " + systemError(error));
+    if (error == EACCES) {
+      scan.forbidden.push_back(scan.problems.back());
+    }
+    return;
   }
   std::vector<std::pair<pid_t, std::string>> sockets;
   while (const dirent* entry = ::readdir(dir)) { // NOLINT(concurrency-mt-unsafe): own DIR stream
@@ -249,24 +239,41 @@ PeerScan scanPeers(const std::string& directory, pid_t excludePid, int timeoutMs
     }
   }
   ::closedir(dir);
+  std::sort(sockets.begin(), sockets.end());
 
   for (const auto& [pid, path] : sockets) {
+    const auto seen = std::find_if(scan.processes.begin(), scan.processes.end(),
+                                   [pid = pid](const PeerProcess& process) { return process.pid == pid; });
+    if (seen != scan.processes.end()) {
+      continue; // the same process found through a second directory
+    }
     std::string problem;
     PeerConnection connection;
     std::vector<std::string> lines;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMsPerPeer);
     if (!connection.open(path, problem)) {
       scan.problems.push_back(problem);
+      if (connection.connectError() == EACCES) {
+        scan.forbidden.push_back(problem);
+      }
       continue;
     }
-    // A refused peer gets one error line and is closed: reading one line first tells that apart.
-    if (!connection.send("{\"cmd\":\"hello\"}\n{\"cmd\":\"snapshot\"}\n", problem) ||
-        !connection.readLines(2, deadline, lines, problem)) {
+    // A refused peer gets one error line and is closed — possibly before our requests arrive, so a
+    // failed send (EPIPE) still reads what the peer said.
+    const bool sent = connection.send("{\"cmd\":\"hello\"}\n{\"cmd\":\"snapshot\"}\n", problem);
+    if (!sent) {
+      std::string ignored;
+      connection.readLines(1, deadline, lines, ignored);
+    }
+    if (!sent || !connection.readLines(2, deadline, lines, problem)) {
       if (lines.size() == 1) {
         PeerProcess ignored;
         decodePeer(lines[0], "", ignored, problem);
       }
       scan.problems.push_back(path + ": " += problem);
+      if (problem == "the process answered refused") {
+        scan.forbidden.push_back(scan.problems.back());
+      }
       continue;
     }
     PeerProcess process;
@@ -280,7 +287,21 @@ PeerScan scanPeers(const std::string& directory, pid_t excludePid, int timeoutMs
     }
     scan.processes.push_back(std::move(process));
   }
+}
+
+} // namespace
+
+PeerScan scanPeers(const std::vector<std::string>& directories, pid_t excludePid, int timeoutMsPerPeer) {
+  PeerScan scan;
+  scan.directories = directories;
+  for (const std::string& directory : directories) {
+    scanDirectory(directory, excludePid, timeoutMsPerPeer, scan);
+  }
   return scan;
+}
+
+PeerScan scanPeers(const std::string& directory, pid_t excludePid, int timeoutMsPerPeer) {
+  return scanPeers(std::vector<std::string>{directory}, excludePid, timeoutMsPerPeer);
 }
 
 } // namespace vgpu::telemetry

@@ -10,6 +10,7 @@
 #include "vgpu/telemetry/access_control.h"
 #include "vgpu/telemetry/protocol.h"
 #include "vgpu/telemetry/request.h"
+#include "vgpu/telemetry/runtime_directory.h"
 #include "vgpu/unix_socket.h"
 
 #include "system_error.h"
@@ -200,7 +201,7 @@ private:
       std::string reason;
       if (!peerCredentials(fd.get(), peer)) {
         reason = "no peer credentials";
-      } else if (!peerAllowed(policy_, peer.uid, peer.gid, reason)) {
+      } else if (!peerAllowed(policy_, peer.uid, peer.gid, peer.groups, reason)) {
         // reason filled in
       } else if (clients_.size() >= kMaxClients) {
         reason = "too many clients (" + std::to_string(kMaxClients) + ")";
@@ -437,12 +438,13 @@ bool start(TelemetrySource& source) {
     log::write(log::Level::Info, "telemetry", "VGPU_TELEMETRY=off: no control socket");
     return false;
   }
-  std::string why;
-  const std::string directory = runtimeDirectory(why);
-  if (directory.empty()) {
-    log::writef(log::Level::Warn, "telemetry", "no runtime directory for the control socket: %s", why.c_str());
+  const RuntimeDirectories chosen =
+      runtimeDirectories(RuntimeDirectoryInputs::fromEnvironment(), RuntimeDirectoryUse::Serve);
+  if (chosen.directories.empty()) {
+    log::writef(log::Level::Warn, "telemetry", "no runtime directory for the control socket: %s", chosen.why.c_str());
     return false;
   }
+  const std::string& directory = chosen.directories.front();
   const std::string path = directory + "/" + std::to_string(::getpid()) + ".sock";
   AccessPolicy policy = accessPolicyFromEnvironment();
   std::string warning;

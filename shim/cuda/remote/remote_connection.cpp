@@ -477,7 +477,8 @@ CUresult RemoteConnection::receiveView(std::uint64_t requestId, std::span<const 
     wire::ErrorReply error;
     wire::decodeErrorReply(payload, error);
     log::writef(log::Level::Warn, kComponent, "vgpud refused call: %s", error.message.c_str());
-    return error.code == 1 ? CUDA_ERROR_NOT_SUPPORTED : fail(error.message);
+    return error.code == static_cast<std::uint32_t>(wire::ProtocolError::UnknownCall) ? CUDA_ERROR_NOT_SUPPORTED
+                                                                                      : fail(error.message);
   }
   wire::Reader reader(payload);
   const auto status = reader.get<std::int32_t>();

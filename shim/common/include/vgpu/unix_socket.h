@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace vgpu {
 
@@ -47,8 +48,11 @@ struct PeerCredentials {
   pid_t pid = -1;
   uid_t uid = static_cast<uid_t>(-1);
   gid_t gid = static_cast<gid_t>(-1);
+  // The peer's supplementary groups as the kernel has them (SO_PEERGROUPS, Linux 4.13): what the
+  // process really holds, also for a uid without an account. Empty when the kernel cannot say.
+  std::vector<gid_t> groups;
 };
-// SO_PEERCRED of a connected Unix socket.
+// SO_PEERCRED (and SO_PEERGROUPS) of a connected Unix socket.
 bool peerCredentials(int fd, PeerCredentials& out);
 
 } // namespace vgpu

@@ -2,7 +2,7 @@
 # Type=notify unit, starts on the simulated backend and stops cleanly under the real systemd;
 # dpkg -r, then dpkg -P; the file list and dpkg's state are printed for the host to compare with
 # the snapshot taken before (lines "VGPU-DIFF files|sums|dpkg <|> <entry>"; the host names what dpkg leaves
-# by design). The only change to /etc/group and /etc/gshadow must be the group vgpu.
+# by design). The only changes to /etc/group and /etc/gshadow must be the groups vgpu and vgpud-admin.
 # shellcheck shell=sh disable=SC2086,SC2016 # word lists; dpkg-query formats
 snapshot_files "$WORK/before"
 dpkg_state "$WORK/dpkg-before"
@@ -25,6 +25,9 @@ check_equal "vgpud.service ActiveState" "$(prop vgpud ActiveState)" active
 check_equal "vgpud.service SubState" "$(prop vgpud SubState)" running
 check_equal "vgpud.service Result (no start timeout)" "$(prop vgpud Result)" success
 check "vgpud listens on /run/vgpud.sock" test -S /run/vgpud.sock
+check "vgpud serves its management socket /run/vgpud-admin.sock" test -S /run/vgpud-admin.sock
+check_equal "the management socket: group vgpud-admin (the package's sysusers.d), mode 0660" \
+  "$(stat -c '%G %a' /run/vgpud-admin.sock)" "vgpud-admin 660"
 check "systemctl stop vgpud" timeout 60 systemctl stop vgpud
 check_equal "vgpud.service ActiveState after stop" "$(prop vgpud ActiveState)" inactive
 check_equal "vgpud.service Result after stop" "$(prop vgpud Result)" success
@@ -32,6 +35,7 @@ check_equal "vgpud's exit status" "$(prop vgpud ExecMainStatus)" 0
 journalctl -u vgpud -b --no-pager -o cat >"$WORK/vgpud.journal"
 sed 's/^/    journal: /' "$WORK/vgpud.journal" | tail -n 8
 check "the journal has vgpud's READY line (listening)" grep -q "listening on unix:/run/vgpud.sock" "$WORK/vgpud.journal"
+check "the journal has the management socket's line" grep -q "management socket on unix:/run/vgpud-admin.sock" "$WORK/vgpud.journal"
 check "the journal has vgpud's stop line" grep -q "signal 15: stopped, 0 session(s) drained" "$WORK/vgpud.journal"
 
 for package in $PACKAGES; do
@@ -52,10 +56,10 @@ for package in $PACKAGES; do
 done
 
 snapshot_files "$WORK/after"
-check_equal "/etc/group after purge: the group vgpu added, nothing else" \
-  "$(diff "$WORK/group-before" /etc/group | grep '^[<>]' | cut -d: -f1)" "> vgpu"
-check_equal "/etc/gshadow after purge: the group vgpu added, nothing else" \
-  "$(diff "$WORK/gshadow-before" /etc/gshadow | grep '^[<>]' | cut -d: -f1)" "> vgpu"
+check_equal "/etc/group after purge: the groups vgpu and vgpud-admin added, nothing else" \
+  "$(diff "$WORK/group-before" /etc/group | grep '^[<>]' | cut -d: -f1 | sort | tr '\n' ' ')" "> vgpu > vgpud-admin "
+check_equal "/etc/gshadow after purge: the groups vgpu and vgpud-admin added, nothing else" \
+  "$(diff "$WORK/gshadow-before" /etc/gshadow | grep '^[<>]' | cut -d: -f1 | sort | tr '\n' ' ')" "> vgpu > vgpud-admin "
 dpkg_state "$WORK/dpkg-after"
 diff "$WORK/before.list" "$WORK/after.list" | grep '^[<>]' | sed 's/^/VGPU-DIFF files /'
 diff "$WORK/before.sums" "$WORK/after.sums" | grep '^[<>]' | sed 's/^/VGPU-DIFF sums /'

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace vgpu::telemetry {
 
@@ -16,7 +17,11 @@ struct AccessPolicy {
 
 AccessPolicy accessPolicyFromEnvironment();
 
-// True when the peer may connect; otherwise `reason` says why not (for the log).
+// True when the peer may connect; otherwise `reason` says why not (for the log). A member is a peer
+// whose primary gid, one of its supplementary groups (`groups`: SO_PEERGROUPS, what the process
+// holds) or its account's groups in the group database is the telemetry group.
+bool peerAllowed(const AccessPolicy& policy, uid_t uid, gid_t gid, const std::vector<gid_t>& groups,
+                 std::string& reason);
 bool peerAllowed(const AccessPolicy& policy, uid_t uid, gid_t gid, std::string& reason);
 
 } // namespace vgpu::telemetry

@@ -29,18 +29,19 @@ struct PeerProcess {
 };
 
 struct PeerScan {
-  std::string directory; // the runtime directory scanned (empty: none exists)
-  std::vector<PeerProcess> processes;
-  std::vector<std::string> problems; // one line per socket that could not be read, with the reason
+  std::vector<std::string> directories; // the runtime directories scanned (runtime_directory.h)
+  std::vector<PeerProcess> processes;   // a pid found in two directories is counted once
+  std::vector<std::string> problems;    // one line per socket that could not be read, with the reason
+  // The part of `problems` the access rule caused: a directory this caller may not list (EACCES) or
+  // a socket whose process refused it (not root, the owner or a member of the socket's group). Their
+  // processes' figures are missing from `processes`.
+  std::vector<std::string> forbidden;
 };
 
-// The runtime directory as a reader sees it: VGPU_RUNTIME_DIR, else /run/vgpu, else
-// $XDG_RUNTIME_DIR/vgpu — the first that exists. Never creates anything. Empty when none exists.
-std::string runtimeDirectoryForReaders();
-
-// Asks every "<pid>.sock" in `directory` for hello and snapshot. `excludePid` (this process) is
-// skipped. A socket nobody accepts on (a killed process's) is reported as stale in `problems` and
-// left in place: readers without the owner's rights must not delete it.
+// Asks every "<pid>.sock" in each of `directories` for hello and snapshot. `excludePid` (this
+// process) is skipped. A socket nobody accepts on (a killed process's) is reported as stale in
+// `problems` and left in place: readers without the owner's rights must not delete it.
+PeerScan scanPeers(const std::vector<std::string>& directories, pid_t excludePid, int timeoutMsPerPeer);
 PeerScan scanPeers(const std::string& directory, pid_t excludePid, int timeoutMsPerPeer);
 
 // One peer's two replies, parsed (exposed for tests: a fixture corpus feeds it lines).

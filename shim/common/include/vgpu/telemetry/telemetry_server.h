@@ -21,8 +21,4 @@ bool telemetryRequested();
 // The level VGPU_LOG (or a later set-log-level) left in effect.
 log::Level currentLogLevel();
 
-// Where sockets live: VGPU_RUNTIME_DIR, else /run/vgpu when writable, else $XDG_RUNTIME_DIR/vgpu
-// (created 0750). Empty when none is usable; `why` says why.
-std::string runtimeDirectory(std::string& why);
-
 } // namespace vgpu::telemetry
