@@ -12,6 +12,7 @@ namespace {
 // The attributes a stream argument names, its priority and its device's limits.
 struct AttributeTarget {
   StreamAttributes* attributes = nullptr;
+  BackendStream backend = 0; // a created stream's handle in the backend; 0 for a default stream
   int priority = 0;
   StreamAttributeLimits limits;
 };
@@ -23,6 +24,7 @@ CUresult attributeTarget(CUstream stream, AttributeTarget& out) {
   }
   out.attributes = target.stream != nullptr ? &target.stream->attributes : &target.context->defaultStreamAttributes;
   out.priority = target.stream != nullptr ? target.stream->priority : 0;
+  out.backend = target.stream != nullptr ? target.backend : 0;
   if (const DeviceRecord* device = state().device(target.context->device); device != nullptr) {
     vgpu::device::presentedAttribute(device->presented, CU_DEVICE_ATTRIBUTE_MAX_ACCESS_POLICY_WINDOW_SIZE,
                                      out.limits.maxAccessPolicyWindowBytes);
@@ -43,7 +45,12 @@ VGPU_EXPORT CUresult cuStreamSetAttribute(CUstream stream, CUstreamAttrID id, co
     if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
       return status;
     }
-    return setStreamAttribute(*target.attributes, id, *value, target.limits);
+    if (const CUresult status = setStreamAttribute(*target.attributes, id, *value, target.limits);
+        status != CUDA_SUCCESS || target.backend == 0) {
+      return status; // a default stream's attributes are kept here only
+    }
+    // The device acts on them: vgpud's GPU (an L2 access policy window steers its cache).
+    return state().backend().streamSetAttribute(target.backend, id, *value);
   });
 }
 VGPU_EXPORT CUresult cuStreamSetAttribute_ptsz(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value) {

@@ -2,8 +2,9 @@
 // launch attributes CUDA documents as valid for streams — an L2 access policy window, the
 // synchronization policy, the memory synchronization domain and its map — checked as the driver
 // checks them, kept per stream and reported back. Priority is the stream's own (set at creation:
-// reported, not changed here). The simulated device has no L2 to steer, and the remote backend does
-// not yet carry them to vgpud's GPU (docs/wire-protocol.md, "Not built yet").
+// reported, not changed here). A created stream's attributes also go to its backend
+// (ExecutionBackend::streamSetAttribute): through vgpud to the GPU's driver (wire call
+// StreamSetAttribute); the simulated device has no L2 to steer and keeps nothing more.
 #pragma once
 
 #include <cuda.h>

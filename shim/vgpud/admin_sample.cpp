@@ -228,56 +228,53 @@ std::string SampleBuilder::sample(SessionRegistry& registry, std::uint64_t dropp
       json.key(key).value(*value);
     }
   };
+  // One list either way: NVML's GPUs, or those the sessions revealed with vgpud's accounting as
+  // their memory figures (and nothing NVML alone knows).
+  std::vector<std::pair<std::uint32_t, HostGpuState>> listed;
   if (fromNvml) {
     for (std::size_t index = 0; index < host->size(); ++index) {
-      const HostGpuState& gpu = (*host)[index];
-      const GpuUse now = use[static_cast<std::uint32_t>(index)];
-      json.beginObject();
-      json.key("index").value(static_cast<std::uint64_t>(index));
-      json.key("name").value(gpu.name);
-      if (!gpu.uuid.empty()) {
-        json.key("uuid").value(gpu.uuid);
-      }
-      if (!gpu.pciBusId.empty()) {
-        json.key("pci_bus_id").value(gpu.pciBusId);
-      }
-      json.key("simulated").value(false);
-      optional("memory_total_bytes", gpu.memoryTotalBytes);
-      optional("memory_used_bytes", gpu.memoryUsedBytes);
-      optional("memory_free_bytes", gpu.memoryFreeBytes);
-      json.key("sessions").value(static_cast<std::uint64_t>(now.sessions));
-      json.key("sessions_vram_bytes").value(now.usedBytes);
-      auto number = [](const std::optional<unsigned>& value) {
-        return value ? std::optional<std::uint64_t>(*value) : std::nullopt;
-      };
-      optional("utilization_gpu_percent", number(gpu.utilizationGpuPercent));
-      optional("utilization_memory_percent", number(gpu.utilizationMemoryPercent));
-      optional("temperature_c", number(gpu.temperatureC));
-      optional("power_watts", gpu.powerWatts);
-      optional("sm_clock_mhz", number(gpu.smClockMhz));
-      optional("memory_clock_mhz", number(gpu.memoryClockMhz));
-      json.endObject();
+      listed.emplace_back(static_cast<std::uint32_t>(index), (*host)[index]);
     }
   } else {
     for (const auto& [index, gpu] : gpus_) {
-      const GpuUse now = use[index];
-      json.beginObject();
-      json.key("index").value(static_cast<std::uint64_t>(index));
-      json.key("name").value(gpu.name);
-      if (!gpu.uuid.empty()) {
-        json.key("uuid").value(gpu.uuid);
-      }
-      if (!gpu.pciBusId.empty()) {
-        json.key("pci_bus_id").value(gpu.pciBusId);
-      }
-      json.key("simulated").value(backend_ == "sim");
-      json.key("memory_total_bytes").value(gpu.totalBytes);
-      json.key("memory_used_bytes").value(now.usedBytes);
-      json.key("memory_free_bytes").value(gpu.totalBytes > now.usedBytes ? gpu.totalBytes - now.usedBytes : 0);
-      json.key("sessions").value(static_cast<std::uint64_t>(now.sessions));
-      json.key("sessions_vram_bytes").value(now.usedBytes);
-      json.endObject();
+      HostGpuState state;
+      state.name = gpu.name;
+      state.uuid = gpu.uuid;
+      state.pciBusId = gpu.pciBusId;
+      const std::uint64_t used = use[index].usedBytes;
+      state.memoryTotalBytes = gpu.totalBytes;
+      state.memoryUsedBytes = used;
+      state.memoryFreeBytes = gpu.totalBytes > used ? gpu.totalBytes - used : 0;
+      listed.emplace_back(index, std::move(state));
     }
+  }
+  auto number = [](const std::optional<unsigned>& value) {
+    return value ? std::optional<std::uint64_t>(*value) : std::nullopt;
+  };
+  for (const auto& [index, gpu] : listed) {
+    const GpuUse now = use[index];
+    json.beginObject();
+    json.key("index").value(static_cast<std::uint64_t>(index));
+    json.key("name").value(gpu.name);
+    if (!gpu.uuid.empty()) {
+      json.key("uuid").value(gpu.uuid);
+    }
+    if (!gpu.pciBusId.empty()) {
+      json.key("pci_bus_id").value(gpu.pciBusId);
+    }
+    json.key("simulated").value(!fromNvml && backend_ == "sim");
+    optional("memory_total_bytes", gpu.memoryTotalBytes);
+    optional("memory_used_bytes", gpu.memoryUsedBytes);
+    optional("memory_free_bytes", gpu.memoryFreeBytes);
+    json.key("sessions").value(static_cast<std::uint64_t>(now.sessions));
+    json.key("sessions_vram_bytes").value(now.usedBytes);
+    optional("utilization_gpu_percent", number(gpu.utilizationGpuPercent));
+    optional("utilization_memory_percent", number(gpu.utilizationMemoryPercent));
+    optional("temperature_c", number(gpu.temperatureC));
+    optional("power_watts", gpu.powerWatts);
+    optional("sm_clock_mhz", number(gpu.smClockMhz));
+    optional("memory_clock_mhz", number(gpu.memoryClockMhz));
+    json.endObject();
   }
   json.endArray();
   json.key("sessions").beginArray();

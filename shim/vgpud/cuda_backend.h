@@ -92,6 +92,8 @@ public:
   CUresult streamDestroy(cuda::BackendStream stream) override;
   CUresult streamSynchronize(cuda::BackendStream stream) override;
   CUresult streamQuery(cuda::BackendStream stream) override;
+  CUresult streamSetAttribute(cuda::BackendStream stream, CUlaunchAttributeID id,
+                              const CUlaunchAttributeValue& value) override;
   CUresult streamWaitEvent(cuda::BackendStream stream, cuda::BackendEvent event) override;
   CUresult hostFunction(cuda::BackendStream stream, void (*fn)(void*), void* userData) override;
   CUresult eventCreate(unsigned flags, cuda::BackendEvent& out) override;

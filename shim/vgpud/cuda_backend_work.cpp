@@ -186,6 +186,14 @@ CUresult CudaBackend::streamQuery(cuda::BackendStream id) {
   return onStream(id, [this](CUstream stream) { return driver_.cuStreamQuery(stream); });
 }
 
+CUresult CudaBackend::streamSetAttribute(cuda::BackendStream id, CUlaunchAttributeID attribute,
+                                         const CUlaunchAttributeValue& value) {
+  if (id == 0) {
+    return CUDA_ERROR_INVALID_HANDLE; // the shim keeps the default streams' attributes itself
+  }
+  return onStream(id, [&](CUstream stream) { return driver_.cuStreamSetAttribute(stream, attribute, &value); });
+}
+
 CUresult CudaBackend::streamWaitEvent(cuda::BackendStream id, cuda::BackendEvent eventId) {
   const auto event = events_.find(eventId);
   if (event == events_.end()) {

@@ -55,6 +55,7 @@ namespace vgpu::daemon {
   X(cuStreamDestroy)                                                                                                   \
   X(cuStreamSynchronize)                                                                                               \
   X(cuStreamQuery)                                                                                                     \
+  X(cuStreamSetAttribute)                                                                                              \
   X(cuStreamWaitEvent)                                                                                                 \
   X(cuEventCreate)                                                                                                     \
   X(cuEventDestroy)                                                                                                    \

@@ -6,6 +6,8 @@
 
 #include "session.h"
 
+#include "backend/stream_attribute_wire.h"
+
 #include "vgpu/log.h"
 
 #include <algorithm>
@@ -405,6 +407,14 @@ CUresult streamWaitEvent(Session& session, Reader& request, Writer&, bool) {
   return session.backend().streamWaitEvent(stream, event);
 }
 
+CUresult streamSetAttribute(Session& session, Reader& request, Writer&, bool) {
+  cuda::StreamAttributeRequest attribute;
+  if (!cuda::decodeStreamAttribute(request, attribute)) {
+    return CUDA_ERROR_INVALID_VALUE; // an id that is not a stream attribute (the payload is not read further)
+  }
+  return session.backend().streamSetAttribute(attribute.stream, attribute.id, attribute.value);
+}
+
 CUresult eventCreate(Session& session, Reader& request, Writer& reply, bool) {
   cuda::BackendEvent event = 0;
   const CUresult result = session.backend().eventCreate(request.get<std::uint32_t>(), event);
@@ -637,6 +647,7 @@ constexpr std::array kCalls = {
     CallEntry{Call::StreamSynchronize, streamSynchronize, true},
     CallEntry{Call::StreamQuery, streamQuery, true},
     CallEntry{Call::StreamWaitEvent, streamWaitEvent, false},
+    CallEntry{Call::StreamSetAttribute, streamSetAttribute, false},
     CallEntry{Call::EventCreate, eventCreate, false},
     CallEntry{Call::EventDestroy, eventDestroy, false},
     CallEntry{Call::EventRecord, eventRecord, false},

@@ -7,6 +7,8 @@
 
 #include "vgpud_fixture.h"
 
+#include "backend/stream_attribute_wire.h"
+
 #include "vgpu/device/device_profiles.h"
 #include "vgpu/unix_socket.h"
 #include "vgpu/wire_codec.h"
@@ -254,6 +256,64 @@ TEST_CASE("asynchronous errors surface at the next synchronizing call, once") {
   std::uint32_t word = 0;
   REQUIRE(client->copy(host(&word), device(buffer), 4, 1, 0, false) == CUDA_SUCCESS);
   CHECK(word == 7); // the valid memset after the failed one ran
+}
+
+TEST_CASE("stream attributes: one encoding for both sides, every stream attribute round-trips") {
+  using vgpu::cuda::StreamAttributeRequest;
+  std::vector<StreamAttributeRequest> requests(4);
+  requests[0].id = CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW;
+  requests[0].value.accessPolicyWindow = {reinterpret_cast<void*>(0x7f0000001000), 1 << 20, 0.625f,
+                                          CU_ACCESS_PROPERTY_PERSISTING, CU_ACCESS_PROPERTY_STREAMING};
+  requests[1].id = CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY;
+  requests[1].value.syncPolicy = CU_SYNC_POLICY_BLOCKING_SYNC;
+  requests[2].id = CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN;
+  requests[2].value.memSyncDomain = CU_LAUNCH_MEM_SYNC_DOMAIN_REMOTE;
+  requests[3].id = CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN_MAP;
+  requests[3].value.memSyncDomainMap = {1, 0};
+  for (StreamAttributeRequest& request : requests) {
+    request.stream = 42;
+    const std::vector<std::uint8_t> bytes = vgpu::cuda::encodeStreamAttribute(request);
+    vgpu::wire::Reader reader(bytes);
+    StreamAttributeRequest decoded;
+    REQUIRE(vgpu::cuda::decodeStreamAttribute(reader, decoded));
+    CHECK(reader.atEnd());
+    CHECK(decoded.stream == 42);
+    CHECK(decoded.id == request.id);
+    CHECK(std::memcmp(&decoded.value, &request.value, sizeof decoded.value) == 0);
+    vgpu::wire::Reader truncated(std::span<const std::uint8_t>(bytes).first(bytes.size() - 1));
+    CHECK_FALSE(vgpu::cuda::decodeStreamAttribute(truncated, decoded));
+  }
+  StreamAttributeRequest priority;
+  priority.id = CU_LAUNCH_ATTRIBUTE_PRIORITY; // valid for streams, but fixed at creation: never sent
+  const std::vector<std::uint8_t> bytes = vgpu::cuda::encodeStreamAttribute(priority);
+  vgpu::wire::Reader reader(bytes);
+  CHECK_FALSE(vgpu::cuda::decodeStreamAttribute(reader, priority));
+}
+
+TEST_CASE("stream attributes reach vgpud's device: the GPU's driver judges them there") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  vgpu::cuda::BackendStream stream = 0;
+  REQUIRE(client->streamCreate(0, CU_STREAM_NON_BLOCKING, 0, stream) == CUDA_SUCCESS);
+  CUdeviceptr buffer = 0;
+  REQUIRE(client->memAlloc(0, 1 << 20, buffer) == CUDA_SUCCESS);
+  CUlaunchAttributeValue window{};
+  window.accessPolicyWindow = {reinterpret_cast<void*>(buffer), 1 << 20, 1.0f, CU_ACCESS_PROPERTY_PERSISTING,
+                               CU_ACCESS_PROPERTY_STREAMING};
+  const std::uint64_t before = client->roundTrips();
+  CHECK(client->streamSetAttribute(stream, CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW, window) == CUDA_SUCCESS);
+  CHECK(client->roundTrips() == before); // asynchronous, like the launches it steers
+  CHECK(client->streamSynchronize(stream) == CUDA_SUCCESS);
+  CHECK(client->streamSetAttribute(0, CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW, window) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(client->streamSetAttribute(stream, CU_LAUNCH_ATTRIBUTE_PRIORITY, window) == CUDA_ERROR_INVALID_VALUE);
+  // A domain the device does not have: the simulated device keeps nothing and says yes; the GPU's
+  // driver (here the driver double, the shim's own checks) refuses it at the next synchronizing call.
+  CUlaunchAttributeValue domain{};
+  const int noSuchDomain = 7;
+  std::memcpy(&domain.memSyncDomain, &noSuchDomain, sizeof noSuchDomain);
+  CHECK(client->streamSetAttribute(stream, CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN, domain) == CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(stream) == (vgpu::test::onDriverDouble() ? CUDA_ERROR_INVALID_VALUE : CUDA_SUCCESS));
+  CHECK(client->streamSynchronize(stream) == CUDA_SUCCESS);
 }
 
 TEST_CASE("launches are checked by the module metadata here, pipelined, and counted by vgpud") {

@@ -147,6 +147,10 @@ public:
   virtual CUresult streamSynchronize(BackendStream stream) = 0;
   virtual CUresult streamQuery(BackendStream stream) = 0;
   virtual CUresult streamWaitEvent(BackendStream stream, BackendEvent event) = 0;
+  // One stream attribute (stream_attributes.h checked it and keeps it for cuStreamGetAttribute):
+  // what the device should know of it. Not for the default stream (0).
+  virtual CUresult streamSetAttribute(BackendStream stream, CUlaunchAttributeID id,
+                                      const CUlaunchAttributeValue& value) = 0;
   virtual CUresult hostFunction(BackendStream stream, void (*fn)(void*), void* userData) = 0;
   virtual CUresult eventCreate(unsigned flags, BackendEvent& out) = 0;
   virtual CUresult eventDestroy(BackendEvent event) = 0;

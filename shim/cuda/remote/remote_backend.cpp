@@ -1,6 +1,7 @@
 // RemoteBackend: hello and the device snapshot, memory (device allocations remote, host-side kinds
 // local), VMM, streams, events, modules, counters. Copies, memsets and launches: remote_transfer.cpp.
 #include "remote/remote_backend.h"
+#include "backend/stream_attribute_wire.h"
 #include "remote/wire_result.h"
 
 #include "vgpu/log.h"
@@ -475,6 +476,20 @@ CUresult RemoteBackend::streamQuery(BackendStream stream) {
   }
   std::vector<std::uint8_t> fields;
   return call(Call::StreamQuery, pack(stream), fields);
+}
+
+CUresult RemoteBackend::streamSetAttribute(BackendStream stream, CUlaunchAttributeID id,
+                                           const CUlaunchAttributeValue& value) {
+  const std::lock_guard lock(mutex_);
+  if (stream == 0 || !knownStream(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (!travelsToGpu(id)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // Asynchronous, like the launches it steers: a refusal by the GPU's driver comes back at the
+  // next synchronizing call.
+  return post(Call::StreamSetAttribute, encodeStreamAttribute({stream, id, value}));
 }
 
 CUresult RemoteBackend::streamWaitEvent(BackendStream stream, BackendEvent event) {

@@ -97,6 +97,8 @@ public:
   CUresult streamDestroy(BackendStream stream) override;
   CUresult streamSynchronize(BackendStream stream) override;
   CUresult streamQuery(BackendStream stream) override;
+  CUresult streamSetAttribute(BackendStream stream, CUlaunchAttributeID id,
+                              const CUlaunchAttributeValue& value) override;
   CUresult streamWaitEvent(BackendStream stream, BackendEvent event) override;
   CUresult hostFunction(BackendStream stream, void (*fn)(void*), void* userData) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;

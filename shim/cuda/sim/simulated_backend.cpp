@@ -315,6 +315,13 @@ CUresult SimulatedBackend::streamQuery(BackendStream stream) {
   return streamExists(stream) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
 }
 
+CUresult SimulatedBackend::streamSetAttribute(BackendStream stream, CUlaunchAttributeID,
+                                              const CUlaunchAttributeValue&) {
+  // The simulated device has no L2 to steer and no memory synchronization domains: the attribute
+  // is kept and reported by the shim (stream_attributes.h), nothing here acts on it.
+  return streamExists(stream) && stream != 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_HANDLE;
+}
+
 CUresult SimulatedBackend::streamWaitEvent(BackendStream stream, BackendEvent event) {
   if (!streamExists(stream)) {
     return CUDA_ERROR_INVALID_HANDLE;

@@ -54,6 +54,7 @@ enum class Call : std::uint16_t {
   StreamSynchronize = 42,
   StreamQuery = 43,
   StreamWaitEvent = 44,
+  StreamSetAttribute = 45, // one stream attribute (shim/cuda/backend/stream_attribute_wire.h), asynchronous
   EventCreate = 50,
   EventDestroy = 51,
   EventRecord = 52,
