@@ -10,6 +10,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace vgpu::controller::doctor {
 
 namespace {
@@ -94,8 +96,15 @@ QList<Beaten> findBeaten(const DoctorContext& context, const QString& onlyVariab
 
 QString consequence(const Beaten& beaten) {
   if (beaten.relation.variable == kLibraryPath) {
-    return QStringLiteral("the shim's folder is not on Ollama's library path, so Ollama's runners do not load "
-                          "vgpu's libcuda.so.1 (reinstalling the shim rewrites 50-vgpu.conf and cannot help)");
+    const QStringList ours = beaten.managedValue.split(u':', Qt::SkipEmptyParts);
+    const QStringList effective = beaten.effectiveValue.split(u':', Qt::SkipEmptyParts);
+    const bool present = std::all_of(ours.cbegin(), ours.cend(),
+                                     [&effective](const QString& entry) { return effective.contains(entry); });
+    return (present ? QStringLiteral("the shim's folder is no longer first on Ollama's library path, so Ollama's "
+                                     "runners load the first libcuda.so.1 of the folders before it, not vgpu's")
+                    : QStringLiteral("the shim's folder is not on Ollama's library path, so the shim is not loaded "
+                                     "by Ollama's runners")) +
+           QStringLiteral(" (reinstalling the shim rewrites 50-vgpu.conf and cannot help)");
   }
   return QStringLiteral("vgpu's setting of %1 does not take effect").arg(beaten.relation.variable);
 }
