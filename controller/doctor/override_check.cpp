@@ -8,8 +8,6 @@
 #include "environment/service_environment.h"
 #include "environment/variable_table.h"
 
-#include <QJsonArray>
-
 #include <algorithm>
 
 namespace vgpu::controller::doctor {
@@ -29,10 +27,6 @@ struct Beaten {
   QString lineText;                 // the other line, verbatim ("" when unreadable)
   std::optional<OverridePlan> plan; // the default resolution, when one can be planned
 };
-
-QString kindName(OverrideKind kind) {
-  return kind == OverrideKind::ClearedBy ? QStringLiteral("cleared-by") : QStringLiteral("overridden-by");
-}
 
 // Merge keeps both for a list of directories; for any other variable the managed value (set
 // through vgpu) wins.
@@ -145,21 +139,6 @@ Remedy remedyFor(const Beaten& beaten) {
                 checkRemedyActionOf(RemedyActionId::ResolveOverride, values)};
 }
 
-QJsonObject detailsOf(const Beaten& beaten) {
-  QJsonObject out{
-      {QStringLiteral("variable"), beaten.relation.variable},
-      {QStringLiteral("kind"), kindName(beaten.relation.kind)},
-      {QStringLiteral("origin"), beaten.relation.origin},
-      {QStringLiteral("value"), beaten.relation.value},
-      {QStringLiteral("managedOrigin"), beaten.managedOrigin},
-      {QStringLiteral("managedValue"), beaten.managedValue},
-      {QStringLiteral("effectiveValue"), beaten.effectiveValue},
-      {QStringLiteral("effectiveOrigin"), beaten.effectiveOrigin},
-      {QStringLiteral("resolution"), beaten.plan ? overrideResolutionName(beaten.plan->request.resolution) : QString()},
-      {QStringLiteral("diff"), beaten.plan ? beaten.plan->diff : QString()}};
-  return out;
-}
-
 } // namespace
 
 CheckResult checkManagedOverrides(const DoctorContext& context) {
@@ -171,7 +150,6 @@ CheckResult checkManagedOverrides(const DoctorContext& context) {
   }
   const QList<Beaten> beaten = findBeaten(context);
   CheckResult result;
-  QJsonArray overrides;
   if (beaten.isEmpty()) {
     result = CheckResult::pass(
         QStringLiteral("no later drop-in overrides what the managed drop-in (%1) sets").arg(managedDropInPath()));
@@ -199,12 +177,15 @@ CheckResult checkManagedOverrides(const DoctorContext& context) {
                               item.lineText.isEmpty()
                                   ? QStringLiteral("%1=%2").arg(item.relation.variable, item.relation.value)
                                   : item.lineText});
-      overrides.append(detailsOf(item));
+      result.evidence.append({QStringLiteral("%1 as systemd applies it to ollama.service").arg(item.relation.variable),
+                              item.effectiveOrigin.isEmpty() ? item.relation.origin : item.effectiveOrigin,
+                              item.effectiveOrigin.isEmpty()
+                                  ? QStringLiteral("%1 not set").arg(item.relation.variable)
+                                  : QStringLiteral("%1=%2").arg(item.relation.variable, item.effectiveValue)});
     }
     result.explanation = lines.join(u'\n');
     result.remedy = remedyFor(*first);
   }
-  result.details.insert(QStringLiteral("overrides"), overrides);
   return result;
 }
 

@@ -190,10 +190,8 @@ TEST_CASE("service.managed-overrides: override.conf beating LD_LIBRARY_PATH is f
   CHECK(found.summary.contains(QLatin1String("LD_LIBRARY_PATH=/opt/cuda/lib64:/usr/lib/vgpu")));
   CHECK(found.summary.contains(QLatin1String("no longer first on Ollama's library path")));
   CHECK(evidenceText(found).contains(QLatin1String("50-vgpu.conf:3|LD_LIBRARY_PATH=/usr/lib/vgpu")));
-  const QJsonObject details = found.details[QStringLiteral("overrides")].toArray().at(0).toObject();
-  CHECK(details[QStringLiteral("origin")].toString() == dropInPath(QStringLiteral("override.conf:3")));
-  CHECK(details[QStringLiteral("effectiveValue")].toString() == QStringLiteral("/opt/cuda/lib64:/usr/lib/vgpu"));
-  CHECK(details[QStringLiteral("resolution")].toString() == QStringLiteral("merge"));
+  CHECK(evidenceText(found).contains(
+      QLatin1String("override.conf:3|LD_LIBRARY_PATH=/opt/cuda/lib64:/usr/lib/vgpu"))); // the effective value
   REQUIRE(found.remedy);
   CHECK(found.remedy->text.contains(QLatin1String("+Environment=\"LD_LIBRARY_PATH=/usr/lib/vgpu:/opt/cuda/lib64\"")));
   REQUIRE(found.remedy->action);
