@@ -16,76 +16,10 @@ namespace {
 
 const QString kLibraryPath = QStringLiteral("LD_LIBRARY_PATH");
 
-struct Beaten {
-  VariableOverride relation;
-  QString managedOrigin; // file:line of the managed assignment
-  QString managedValue;
-  QString effectiveValue; // what systemd applies ("" when cleared)
-  QString effectiveOrigin;
-  QString fileName; // of the other file when vgpu-helper may edit it; "" otherwise
-  int line = 0;
-  QString lineText;                 // the other line, verbatim ("" when unreadable)
-  std::optional<OverridePlan> plan; // the default resolution, when one can be planned
-};
-
-// Merge keeps both for a list of directories; for any other variable the managed value (set
-// through vgpu) wins.
-OverrideResolution defaultResolution(const Beaten& beaten) {
-  const VariableSpec* spec = findManagedVariable(beaten.relation.variable);
-  return beaten.relation.kind == OverrideKind::OverriddenBy && spec != nullptr &&
-                 spec->type == VariableType::DirectoryList
-             ? OverrideResolution::Merge
-             : OverrideResolution::Remove;
-}
+using Beaten = BeatingAssignment;
 
 QList<Beaten> findBeaten(const DoctorContext& context, const QString& onlyVariable = {}) {
-  QList<Beaten> out;
-  const OllamaInstallation& installation = *context.installation;
-  const QList<UnitFile> files = installation.unitFiles();
-  const QString managedPath = managedDropInPath();
-  const UnitFile* managed = nullptr;
-  for (const UnitFile& file : files) {
-    if (file.origin() == managedPath) {
-      managed = &file;
-    }
-  }
-  if (managed == nullptr) {
-    return out;
-  }
-  const MergedEnvironment ours = mergeEnvironment({*managed});
-  const SystemRoot root(context.root);
-  for (const VariableOverride& relation : managedOverrides(files, managedPath, onlyVariable)) {
-    if (relation.kind == OverrideKind::Overrides) {
-      continue;
-    }
-    Beaten beaten;
-    beaten.relation = relation;
-    beaten.managedOrigin = ours.origins.value(relation.variable);
-    beaten.managedValue = ours.variables.value(relation.variable);
-    if (const EnvironmentValue* effective = installation.environmentValue(relation.variable)) {
-      beaten.effectiveValue = effective->value;
-      beaten.effectiveOrigin = effective->origin;
-    }
-    const qsizetype colon = relation.origin.lastIndexOf(u':');
-    const QString path = relation.origin.left(colon);
-    beaten.line = relation.origin.mid(colon + 1).toInt();
-    const QString fileName = path.section(u'/', -1);
-    if (path == editableDropInDirectory() + u'/' + fileName && checkDropInFileName(fileName).isEmpty()) {
-      beaten.fileName = fileName;
-      QString error;
-      if (const auto text = readDropInLine(root, fileName, beaten.line, &error)) {
-        beaten.lineText = QString::fromUtf8(*text);
-        OverrideRequest request{defaultResolution(beaten), relation.variable, fileName, beaten.line,
-                                lineFingerprint(*text)};
-        const OverridePlan plan = planOverrideResolution(root, installation, request);
-        if (plan.ok()) {
-          beaten.plan = plan;
-        }
-      }
-    }
-    out.append(beaten);
-  }
-  return out;
+  return findBeatingAssignments(SystemRoot(context.root), *context.installation, onlyVariable);
 }
 
 QString consequence(const Beaten& beaten) {
@@ -114,9 +48,9 @@ QString findingText(const Beaten& beaten) {
 
 Remedy remedyFor(const Beaten& beaten) {
   if (!beaten.plan) {
-    return Remedy{QStringLiteral("Remove the assignment of %1 at %2 by hand (vgpu-helper only edits drop-ins in %3 "
-                                 "whose line it can read), then run systemctl daemon-reload and restart Ollama.")
-                      .arg(beaten.relation.variable, beaten.relation.origin, editableDropInDirectory()),
+    return Remedy{QStringLiteral("Remove the assignment of %1 at %2 by hand (%3), then run systemctl daemon-reload "
+                                 "and restart Ollama.")
+                      .arg(beaten.relation.variable, beaten.relation.origin, beaten.planError),
                   std::nullopt};
   }
   const OverridePlan& plan = *beaten.plan;
@@ -133,9 +67,11 @@ Remedy remedyFor(const Beaten& beaten) {
                                 {QStringLiteral("<file>"), plan.request.fileName},
                                 {QStringLiteral("<line>"), QString::number(plan.request.line)},
                                 {QStringLiteral("<sha256>"), plan.request.fingerprint}};
-  return Remedy{QStringLiteral("%1; vgpu-helper journals it (vgpuctl rollback undoes it), then run systemctl "
-                               "daemon-reload and restart Ollama. Effective value afterwards: %2=%3.\n%4")
-                    .arg(what, beaten.relation.variable, plan.effectiveAfter, plan.diff),
+  return Remedy{QStringLiteral("%1: vgpuctl env resolve %2 --%3 --restart (or the helper action below, then "
+                               "systemctl daemon-reload and a restart of Ollama); journaled, vgpuctl rollback undoes "
+                               "it. Effective value afterwards: %2=%4.\n%5")
+                    .arg(what, beaten.relation.variable, overrideResolutionName(plan.request.resolution),
+                         plan.effectiveAfter, plan.diff),
                 checkRemedyActionOf(RemedyActionId::ResolveOverride, values)};
 }
 

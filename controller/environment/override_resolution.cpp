@@ -285,4 +285,68 @@ OverridePlan planOverrideResolution(const SystemRoot& root, const OllamaInstalla
   return plan;
 }
 
+OverrideResolution defaultOverrideResolution(const VariableOverride& relation) {
+  const VariableSpec* spec = findManagedVariable(relation.variable);
+  return relation.kind == OverrideKind::OverriddenBy && spec != nullptr && spec->type == VariableType::DirectoryList
+             ? OverrideResolution::Merge
+             : OverrideResolution::Remove;
+}
+
+QList<BeatingAssignment> findBeatingAssignments(const SystemRoot& root, const OllamaInstallation& installation,
+                                                const QString& onlyVariable,
+                                                std::optional<OverrideResolution> resolution) {
+  QList<BeatingAssignment> out;
+  const QList<UnitFile> files = installation.unitFiles();
+  const QString managedPath = managedDropInPath();
+  const UnitFile* managed = nullptr;
+  for (const UnitFile& file : files) {
+    if (file.origin() == managedPath) {
+      managed = &file;
+    }
+  }
+  if (managed == nullptr) {
+    return out;
+  }
+  const MergedEnvironment ours = mergeEnvironment({*managed});
+  for (const VariableOverride& relation : managedOverrides(files, managedPath, onlyVariable)) {
+    if (relation.kind == OverrideKind::Overrides) {
+      continue;
+    }
+    BeatingAssignment beating;
+    beating.relation = relation;
+    beating.managedOrigin = ours.origins.value(relation.variable);
+    beating.managedValue = ours.variables.value(relation.variable);
+    if (const EnvironmentValue* effective = installation.environmentValue(relation.variable)) {
+      beating.effectiveValue = effective->value;
+      beating.effectiveOrigin = effective->origin;
+    }
+    const qsizetype colon = relation.origin.lastIndexOf(u':');
+    const QString path = relation.origin.left(colon);
+    beating.line = relation.origin.mid(colon + 1).toInt();
+    const QString fileName = path.section(u'/', -1);
+    if (path != editableDropInDirectory() + u'/' + fileName || !checkDropInFileName(fileName).isEmpty()) {
+      beating.planError = QStringLiteral("vgpu-helper only edits the drop-ins in %1").arg(editableDropInDirectory());
+      out.append(beating);
+      continue;
+    }
+    beating.fileName = fileName;
+    QString error;
+    if (const auto text = readDropInLine(root, fileName, beating.line, &error)) {
+      beating.lineText = QString::fromUtf8(*text);
+      const OverrideRequest request{resolution.value_or(defaultOverrideResolution(relation)), relation.variable,
+                                    fileName, beating.line, lineFingerprint(*text)};
+      const OverridePlan plan = planOverrideResolution(root, installation, request);
+      if (plan.ok()) {
+        beating.plan = plan;
+      } else {
+        beating.planError = plan.error;
+      }
+    } else {
+      beating.planError = error;
+    }
+    out.append(beating);
+  }
+  return out;
+}
+
 } // namespace vgpu::controller

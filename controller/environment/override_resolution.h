@@ -13,8 +13,10 @@
 #pragma once
 
 #include "common/system_root.h"
+#include "environment/environment_overrides.h"
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <optional>
 
@@ -69,5 +71,30 @@ struct OverridePlan {
 // `variable` (or resets the environment) after the managed drop-in's own assignment of it.
 OverridePlan planOverrideResolution(const SystemRoot& root, const OllamaInstallation& installation,
                                     const OverrideRequest& request);
+
+// The resolution offered unless the admin chooses: merge for a list of directories
+// (LD_LIBRARY_PATH keeps both, the managed entries first), remove for any other variable (the
+// value set through vgpu wins) and for a reset of the environment.
+OverrideResolution defaultOverrideResolution(const VariableOverride& relation);
+
+// One assignment of a later file that beats the managed drop-in (OverriddenBy or ClearedBy).
+struct BeatingAssignment {
+  VariableOverride relation;
+  QString managedOrigin; // file:line of the managed assignment
+  QString managedValue;
+  QString effectiveValue;  // what systemd applies ("" when cleared)
+  QString effectiveOrigin; // its file:line ("" when not set)
+  QString fileName;        // the other file's name when vgpu-helper may edit it ("" otherwise)
+  int line = 0;
+  QString lineText;                 // the other line verbatim ("" when unreadable)
+  std::optional<OverridePlan> plan; // the resolution planned, when it can be
+  QString planError;                // why it cannot be, otherwise
+};
+
+// Every assignment that beats the managed drop-in (of `onlyVariable` when given), in systemd's
+// order, each planned with `resolution` (default: defaultOverrideResolution()).
+QList<BeatingAssignment> findBeatingAssignments(const SystemRoot& root, const OllamaInstallation& installation,
+                                                const QString& onlyVariable = {},
+                                                std::optional<OverrideResolution> resolution = std::nullopt);
 
 } // namespace vgpu::controller
