@@ -60,7 +60,8 @@ Remedy remedyFor(const Beaten& beaten) {
                              "it there")
                   .arg(beaten.relation.variable, beaten.relation.origin, beaten.fileName)
             : QStringLiteral("Remove the assignment at %1 (with your consent: vgpu's %2=%3 then takes effect; to keep "
-                             "the other value instead, set it with vgpuctl env set first)")
+                             "the other value instead, move it into the managed drop-in: vgpuctl env resolve %2 "
+                             "--merge)")
                   .arg(beaten.relation.origin, beaten.relation.variable, beaten.managedValue);
   QMap<QString, QString> values{{QStringLiteral("<resolution>"), overrideResolutionName(plan.request.resolution)},
                                 {QStringLiteral("<variable>"), plan.request.variable},

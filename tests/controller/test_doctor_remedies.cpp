@@ -338,3 +338,23 @@ TEST_CASE("service.managed-overrides: LD_LIBRARY_PATH without the shim folder me
   CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) == "[Service]\n");
   CHECK(runOverrideCheck(*tree).status == CheckStatus::Pass);
 }
+
+TEST_CASE("override-resolve merge of a single value keeps the other file's value in the managed drop-in") {
+  auto tree = makeTree("override-llm-merge");
+  writeManaged(*tree, {{QStringLiteral("OLLAMA_LLM_LIBRARY"), QStringLiteral("cuda_v12")}});
+  tree->writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\"OLLAMA_LLM_LIBRARY=cuda_v13\"\n");
+  QString error;
+  const auto line = readDropInLine(SystemRoot(tree->root()), QStringLiteral("override.conf"), 2, &error);
+  REQUIRE(line);
+  const HelperRun applied = runHelper(tree->root(), QStringLiteral("override-resolve"),
+                                      {QStringLiteral("merge"), QStringLiteral("OLLAMA_LLM_LIBRARY"),
+                                       QStringLiteral("override.conf"), QStringLiteral("2"), lineFingerprint(*line)});
+  INFO(applied.message.toStdString());
+  REQUIRE(applied.exitCode == 0);
+  CHECK(applied.data[QStringLiteral("effectiveBefore")].toString() == QStringLiteral("cuda_v13"));
+  CHECK(applied.data[QStringLiteral("effectiveAfter")].toString() == QStringLiteral("cuda_v13"));
+  CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("50-vgpu.conf")))
+            .contains("Environment=\"OLLAMA_LLM_LIBRARY=cuda_v13\""));
+  CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) == "[Service]\n");
+  CHECK(runOverrideCheck(*tree).status == CheckStatus::Pass);
+}
