@@ -358,3 +358,27 @@ TEST_CASE("override-resolve merge of a single value keeps the other file's value
   CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) == "[Service]\n");
   CHECK(runOverrideCheck(*tree).status == CheckStatus::Pass);
 }
+
+TEST_CASE("service.managed-overrides: an empty Environment= after the managed drop-in clears it; remove resolves it") {
+  auto tree = overriddenTree("override-cleared");
+  tree->writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+  const CheckResult found = runOverrideCheck(*tree);
+  INFO(found.summary.toStdString());
+  CHECK(found.status == CheckStatus::Fail);
+  CHECK(found.summary.contains(QLatin1String("cleared by /etc/systemd/system/ollama.service.d/override.conf:2")));
+  CHECK(found.summary.contains(QLatin1String("LD_LIBRARY_PATH is not set at all")));
+  REQUIRE(found.remedy);
+  REQUIRE(found.remedy->action);
+  CHECK(found.remedy->action->arguments.value(0) == QStringLiteral("remove"));
+  QStringList merge = found.remedy->action->arguments;
+  merge[0] = QStringLiteral("merge");
+  const HelperRun refused = runHelper(tree->root(), found.remedy->action->verb, merge);
+  CHECK(refused.exitCode == static_cast<int>(HelperExit::Refused));
+  CHECK(refused.message.contains(QLatin1String("no value to merge")));
+  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verb, found.remedy->action->arguments);
+  INFO(applied.message.toStdString());
+  REQUIRE(applied.exitCode == 0);
+  CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) ==
+        "[Service]\nEnvironment=\"OLLAMA_HOST=0.0.0.0\"\n");
+  CHECK(runOverrideCheck(*tree).status == CheckStatus::Pass);
+}
