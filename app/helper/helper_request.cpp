@@ -4,6 +4,7 @@
 #include "changes/change_engine.h"
 #include "changes/helper_client.h"
 #include "changes/shim_install_plan.h"
+#include "environment/override_resolution.h"
 #include "environment/variable_table.h"
 
 #include <QRegularExpression>
@@ -64,6 +65,38 @@ QString checkEnvUnset(const QStringList& arguments, int*) {
   return checkVariableName(arguments.at(0), true);
 }
 
+// override-resolve remove|merge NAME FILE LINE SHA256: the file is a name in the drop-in folder,
+// never a path; the line is named by its number and the SHA-256 of the bytes the admin was shown.
+QString checkOverrideResolve(const QStringList& arguments, int* exitCode) {
+  if (!controller::overrideResolutionFromName(arguments.at(0))) {
+    *exitCode = kInvalid;
+    return QStringLiteral("override-resolve takes remove or merge, not '%1'").arg(arguments.at(0));
+  }
+  static const QRegularExpression shape(QStringLiteral("^[A-Z_][A-Z0-9_]*$"));
+  if (!shape.match(arguments.at(1)).hasMatch()) {
+    return QStringLiteral("'%1' is not an environment variable name").arg(arguments.at(1));
+  }
+  if (controller::findManagedVariable(arguments.at(1)) == nullptr) {
+    return QStringLiteral("unknown variable %1: vgpu-helper only resolves the variables vgpu manages")
+        .arg(arguments.at(1));
+  }
+  if (const QString problem = controller::checkDropInFileName(arguments.at(2)); !problem.isEmpty()) {
+    return problem;
+  }
+  bool isNumber = false;
+  const int line = arguments.at(3).toInt(&isNumber);
+  if (!isNumber || line < 1 || line > 1000000) {
+    *exitCode = kInvalid;
+    return QStringLiteral("'%1' is not a line number").arg(arguments.at(3));
+  }
+  static const QRegularExpression sha(QStringLiteral("^[0-9a-f]{64}$"));
+  if (!sha.match(arguments.at(4)).hasMatch()) {
+    *exitCode = kInvalid;
+    return QStringLiteral("'%1' is not the SHA-256 of the line (64 lower-case hex digits)").arg(arguments.at(4));
+  }
+  return {};
+}
+
 QString checkNothing(const QStringList&, int*) {
   return {};
 }
@@ -80,6 +113,7 @@ constexpr VerbSpec kVerbs[] = {
     {"rollback", 1, "rollback ID", checkRollback},
     {"env-set", 2, "env-set NAME VALUE", checkEnvSet},
     {"env-unset", 1, "env-unset NAME", checkEnvUnset},
+    {"override-resolve", 5, "override-resolve remove|merge NAME FILE LINE SHA256", checkOverrideResolve},
     {"daemon-reload", 0, "daemon-reload", checkNothing},
     {"restart-ollama", 0, "restart-ollama", checkNothing},
 };

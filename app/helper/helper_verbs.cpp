@@ -1,4 +1,5 @@
-// vgpu-helper's verbs: install, rollback, env-set/env-unset, daemon-reload, restart-ollama.
+// vgpu-helper's verbs: install, rollback, env-set/env-unset, override-resolve, daemon-reload,
+// restart-ollama.
 #include "helper_verbs.h"
 
 #include "changes/change_engine.h"
@@ -7,6 +8,7 @@
 #include "changes/shim_install_plan.h"
 #include "environment/endpoint_owner.h"
 #include "environment/environment_change.h"
+#include "environment/override_resolution.h"
 #include "environment/service_environment.h"
 #include "ollama/ollama_installation.h"
 #include "systemd/systemd_errors.h"
@@ -212,6 +214,63 @@ HelperOutcome changeEnvironment(const HelperRequest& request, const HelperLog& l
   return result;
 }
 
+// override-resolve: a later drop-in's assignment that beats the managed drop-in is removed from it
+// (remove), or its value moved into the managed drop-in first (merge); one transaction for both
+// files, so rollback restores them byte for byte.
+HelperOutcome resolveOverride(const HelperRequest& request, const HelperLog& log) {
+  const SystemRoot root(request.root);
+  if (const QString problem = checkDropInNotSymlink(root); !problem.isEmpty()) {
+    log.refusal(request.verb, problem);
+    return outcome(HelperExit::Refused, problem);
+  }
+  if (auto failed = recoverFirst(root, log, request.verb)) {
+    return *failed;
+  }
+  controller::OverrideRequest resolve;
+  resolve.resolution = *controller::overrideResolutionFromName(request.arguments.at(0));
+  resolve.variable = request.arguments.at(1);
+  resolve.fileName = request.arguments.at(2);
+  resolve.line = request.arguments.at(3).toInt();
+  resolve.fingerprint = request.arguments.at(4);
+  const controller::OverridePlan planned = controller::planOverrideResolution(root, detectOllama(root), resolve);
+  if (!planned.ok()) {
+    log.refusal(request.verb, planned.error);
+    return outcome(HelperExit::Refused, planned.error);
+  }
+  const QString title = QStringLiteral("%1 %2 of %3:%4")
+                            .arg(resolve.resolution == controller::OverrideResolution::Merge
+                                     ? QStringLiteral("merge into the managed drop-in")
+                                     : QStringLiteral("remove"),
+                                 resolve.variable, planned.otherPath)
+                            .arg(resolve.line);
+  QString error;
+  std::optional<ChangePlan> plan;
+  if (planned.changesManaged()) {
+    plan = controller::planConfigFile(root, title, planned.managedPath, planned.managedNewBytes, &error);
+  }
+  if (!planned.changesManaged() || plan) {
+    std::optional<ChangePlan> other =
+        controller::planConfigFile(root, title, planned.otherPath, planned.otherNewBytes, &error);
+    if (other && plan) {
+      plan->operations.append(other->operations);
+      plan->notes.append(other->notes);
+    } else {
+      plan = other;
+    }
+  }
+  if (!plan) {
+    log.action(request.verb, QStringLiteral("cannot plan: %1").arg(error));
+    return outcome(HelperExit::Failed, error);
+  }
+  plan->needsDaemonReload = !plan->operations.isEmpty();
+  plan->needsRestart = plan->needsDaemonReload;
+  HelperOutcome result = applyPlan(root, *plan, log, request.verb);
+  result.data.insert(QStringLiteral("diff"), planned.diff);
+  result.data.insert(QStringLiteral("effectiveBefore"), planned.effectiveBefore);
+  result.data.insert(QStringLiteral("effectiveAfter"), planned.effectiveAfter);
+  return result;
+}
+
 // The bus systemd is on: the system bus; in test mode (--root, never under pkexec) the private bus
 // named by VGPU_HELPER_TEST_BUS, where the tests run a fake org.freedesktop.systemd1.
 QDBusConnection systemdBus(const HelperRequest& request) {
@@ -252,9 +311,13 @@ struct VerbAction {
 };
 
 constexpr VerbAction kActions[] = {
-    {"install", install},           {"rollback", rollback},
-    {"env-set", changeEnvironment}, {"env-unset", changeEnvironment},
-    {"daemon-reload", systemdJob},  {"restart-ollama", systemdJob},
+    {"install", install},
+    {"rollback", rollback},
+    {"env-set", changeEnvironment},
+    {"env-unset", changeEnvironment},
+    {"override-resolve", resolveOverride},
+    {"daemon-reload", systemdJob},
+    {"restart-ollama", systemdJob},
 };
 
 } // namespace

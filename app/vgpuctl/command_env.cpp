@@ -5,6 +5,10 @@
 // writes it (env-set/env-unset: it validates the request again and its verdict is final), then
 // reloads systemd through the helper (daemon-reload) unless --no-reload, and restarts
 // ollama.service through it with --restart; otherwise it says that a restart is needed.
+// `vgpuctl env resolve NAME [--merge | --remove]` resolves a later drop-in (override.conf, ...) that
+// beats the managed drop-in's NAME, as the doctor's service.managed-overrides offers it: the plan
+// (diff of both files) is printed, vgpu-helper's override-resolve applies it, then the same
+// reload/restart as set/unset.
 // Exit codes: 0 success (dry run planned, change applied, or get printed), 1 refused, not
 // authorized or failed (also when the change was written but the reload or restart failed), 2 usage.
 #include "helper_launch.h"
@@ -12,6 +16,7 @@
 
 #include "environment/environment_change.h"
 #include "environment/environment_overrides.h"
+#include "environment/override_resolution.h"
 #include "environment/service_environment.h"
 #include "environment/variable_table.h"
 #include "ollama/ollama_installation.h"
@@ -28,7 +33,9 @@ using namespace vgpu::controller;
 
 const char* const kUsage = "usage: vgpuctl env get [NAME] [--json]\n"
                            "       vgpuctl env set NAME=VALUE [--dry-run | --no-reload | --restart] [--bus ADDRESS]\n"
-                           "       vgpuctl env unset NAME [--dry-run | --no-reload | --restart] [--bus ADDRESS]\n";
+                           "       vgpuctl env unset NAME [--dry-run | --no-reload | --restart] [--bus ADDRESS]\n"
+                           "       vgpuctl env resolve NAME [--merge | --remove] [--dry-run | --no-reload | --restart]"
+                           " [--bus ADDRESS]\n";
 
 struct ChangeOptions {
   bool dryRun = false;
@@ -190,12 +197,57 @@ int runGet(CommandContext& context, const QStringList& arguments) {
   return 0;
 }
 
+// env resolve: the first assignment that beats the managed drop-in's NAME, planned and applied.
+int runResolve(CommandContext& context, const ChangeOptions& options, const SystemRoot& root,
+               const OllamaInstallation& installation, const QString& name,
+               std::optional<OverrideResolution> resolution) {
+  const QList<BeatingAssignment> beating = findBeatingAssignments(root, installation, name, resolution);
+  if (beating.isEmpty()) {
+    context.out << "no change: no later drop-in overrides " << name << " of " << managedDropInPath() << '\n';
+    return 0;
+  }
+  const BeatingAssignment& first = beating.constFirst();
+  context.out << name << " of " << first.managedOrigin << " is " << first.relation.describe() << '\n';
+  if (!first.plan) {
+    context.err << "vgpuctl env resolve: refused: " << first.planError << '\n';
+    return 1;
+  }
+  const OverridePlan& plan = *first.plan;
+  context.out << "diff:\n" << plan.diff;
+  context.out << "effective afterwards: " << name << '=' << plan.effectiveAfter << '\n';
+  if (beating.size() > 1) {
+    context.out << beating.size() - 1 << " more assignment(s) override " << name << "; run again for each\n";
+  }
+  if (options.dryRun) {
+    context.out << "(dry run: nothing written)\n";
+    return 0;
+  }
+  const HelperReply reply = runHelper(helperInvocation(
+      helperLaunch(context), {QStringLiteral("override-resolve"), overrideResolutionName(plan.request.resolution), name,
+                              plan.request.fileName, QString::number(plan.request.line), plan.request.fingerprint}));
+  (reply.ok ? context.out : context.err) << reply.message << '\n';
+  if (!reply.ok) {
+    return 1;
+  }
+  if (!reply.data.value(QStringLiteral("needsDaemonReload")).toBool()) {
+    return 0;
+  }
+  return reloadAndRestart(context, options);
+}
+
 int runChange(CommandContext& context, const QString& verb, const QStringList& arguments) {
   ChangeOptions options;
   QString target;
+  std::optional<OverrideResolution> resolution;
   for (qsizetype index = 0; index < arguments.size(); ++index) {
     const QString& argument = arguments.at(index);
-    if (argument == u"--dry-run") {
+    if (verb == u"resolve" && (argument == u"--merge" || argument == u"--remove")) {
+      if (resolution) {
+        context.err << "vgpuctl env resolve: --merge or --remove, not both\n" << kUsage;
+        return 2;
+      }
+      resolution = argument == u"--merge" ? OverrideResolution::Merge : OverrideResolution::Remove;
+    } else if (argument == u"--dry-run") {
       options.dryRun = true;
     } else if (argument == u"--no-reload") {
       options.noReload = true;
@@ -236,6 +288,9 @@ int runChange(CommandContext& context, const QString& verb, const QStringList& a
   }
   const SystemRoot root(context.root);
   const OllamaInstallation installation = OllamaInstallation::detect(root, QProcessEnvironment::systemEnvironment());
+  if (verb == u"resolve") {
+    return runResolve(context, options, root, installation, name, resolution);
+  }
   const EnvironmentPlan plan = planEnvironmentChange(root, installation, name, value);
   if (!plan.ok()) {
     context.err << "vgpuctl env " << verb << ": refused: " << plan.error << '\n';
@@ -283,7 +338,7 @@ int runEnv(CommandContext& context) {
   if (verb == u"get") {
     return runGet(context, arguments.mid(1));
   }
-  if (verb == u"set" || verb == u"unset") {
+  if (verb == u"set" || verb == u"unset" || verb == u"resolve") {
     return runChange(context, verb, arguments.mid(1));
   }
   context.err << "vgpuctl env: unknown subcommand '" << verb << "'\n" << kUsage;

@@ -8,6 +8,7 @@
 #include "doctor/loader_checks.h"
 #include "doctor/log_checks.h"
 #include "doctor/ollama_checks.h"
+#include "doctor/override_check.h"
 #include "doctor/runtime_checks.h"
 #include "doctor/runtime_directory_check.h"
 #include "doctor/service_checks.h"
@@ -79,6 +80,10 @@ std::span<const Check> doctorChecks() {
        {},
        &checkDaemonReload},
       {QStringLiteral("service.num-gpu"), QStringLiteral("No OLLAMA_NUM_GPU (Ollama ignores it)"), {}, &checkNumGpu},
+      {QStringLiteral("service.managed-overrides"),
+       QStringLiteral("No later drop-in overrides what vgpu's drop-in sets"),
+       {},
+       &checkManagedOverrides},
       {QStringLiteral("service.debug-level"),
        QStringLiteral("OLLAMA_DEBUG shows GPU discovery"),
        {},

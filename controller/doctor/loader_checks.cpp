@@ -2,6 +2,7 @@
 // when OLLAMA_LLM_LIBRARY is set), classified by where the driver libraries came from.
 #include "doctor/loader_checks.h"
 
+#include "doctor/override_check.h"
 #include "doctor/remedy_actions.h"
 
 #include "changes/library_shadowing.h"
@@ -205,6 +206,8 @@ CheckResult checkLibggmlCuda(const DoctorContext& context) {
     result.remedy = Remedy{QStringLiteral("Install vgpu's shim for the service (vgpuctl install --scope service)."),
                            checkRemedyActionOf(RemedyActionId::InstallShim)};
   }
+  // When a later drop-in beats the managed LD_LIBRARY_PATH, installing again changes nothing.
+  preferOverrideRemedy(context, result);
   return result;
 }
 

@@ -16,6 +16,10 @@ constexpr RemedyActionSpec kActions[] = {
     {RemedyActionId::SetLlmLibrary, "env-set", {"OLLAMA_LLM_LIBRARY", "<variant>"}, false},
     {RemedyActionId::UnsetLlmLibrary, "env-unset", {"OLLAMA_LLM_LIBRARY", nullptr}, false},
     {RemedyActionId::InstallShim, "install", {"--scope", "service"}, false},
+    {RemedyActionId::ResolveOverride,
+     "override-resolve",
+     {"<resolution>", "<variable>", "<file>", "<line>", "<sha256>"},
+     false},
     {RemedyActionId::DaemonReload, "daemon-reload", {nullptr, nullptr}, false},
 };
 
@@ -28,16 +32,20 @@ const RemedyActionSpec& specOf(RemedyActionId id) {
   return kActions[0]; // unreachable: every id has a row (checked by the remedies test)
 }
 
-QStringList argumentsOf(const RemedyActionSpec& spec, const QString& variant) {
+QStringList argumentsOf(const RemedyActionSpec& spec, const QMap<QString, QString>& values) {
   QStringList arguments;
   for (const char* argument : spec.arguments) {
     if (argument == nullptr) {
       break;
     }
     const QString text = QString::fromLatin1(argument);
-    arguments.append(text == QLatin1String("<variant>") ? variant : text);
+    arguments.append(values.value(text, text));
   }
   return arguments;
+}
+
+QMap<QString, QString> variantValue(const QString& variant) {
+  return {{QStringLiteral("<variant>"), variant}};
 }
 
 } // namespace
@@ -47,13 +55,21 @@ std::span<const RemedyActionSpec> remedyActions() {
 }
 
 RemedyAction checkRemedyActionOf(RemedyActionId id, const QString& variant) {
-  const RemedyActionSpec& spec = specOf(id);
-  return RemedyAction{QString::fromLatin1(spec.verb), argumentsOf(spec, variant), spec.temporary};
+  return checkRemedyActionOf(id, variantValue(variant));
 }
 
 HelperAction remedyActionOf(RemedyActionId id, const QString& variant) {
+  return remedyActionOf(id, variantValue(variant));
+}
+
+RemedyAction checkRemedyActionOf(RemedyActionId id, const QMap<QString, QString>& values) {
   const RemedyActionSpec& spec = specOf(id);
-  return HelperAction{QString::fromLatin1(spec.verb), argumentsOf(spec, variant), spec.temporary};
+  return RemedyAction{QString::fromLatin1(spec.verb), argumentsOf(spec, values), spec.temporary};
+}
+
+HelperAction remedyActionOf(RemedyActionId id, const QMap<QString, QString>& values) {
+  const RemedyActionSpec& spec = specOf(id);
+  return HelperAction{QString::fromLatin1(spec.verb), argumentsOf(spec, values), spec.temporary};
 }
 
 } // namespace vgpu::controller::doctor

@@ -2,12 +2,13 @@
 // checks name an action by id, and tests/controller/test_doctor_remedies.cpp applies each row
 // through the real vgpu-helper, so a remedy the helper would refuse cannot ship. Actions whose
 // argument is computed at run time (OLLAMA_LLM_LIBRARY=<a folder found>) are rows with the
-// placeholder "<variant>".
+// placeholder "<variant>"; the override resolution's row has one placeholder per argument.
 #pragma once
 
 #include "doctor/check.h"
 #include "doctor/discovery_verdict.h"
 
+#include <QMap>
 #include <span>
 
 namespace vgpu::controller::doctor {
@@ -23,13 +24,14 @@ enum class RemedyActionId {
   SetLlmLibrary,           // env-set OLLAMA_LLM_LIBRARY <variant>
   UnsetLlmLibrary,         // env-unset OLLAMA_LLM_LIBRARY
   InstallShim,             // install --scope service
+  ResolveOverride,         // override-resolve <resolution> <variable> <file> <line> <sha256>
   DaemonReload,            // daemon-reload
 };
 
 struct RemedyActionSpec {
   RemedyActionId id;
   const char* verb;
-  const char* arguments[2]; // nullptr-terminated; "<variant>" is replaced by the caller's value
+  const char* arguments[5]; // nullptr-terminated; "<...>" placeholders are replaced by the caller's values
   bool temporary;
 };
 
@@ -38,5 +40,8 @@ std::span<const RemedyActionSpec> remedyActions();
 // The action as a check's remedy or a discovery cause's action; `variant` fills "<variant>".
 RemedyAction checkRemedyActionOf(RemedyActionId id, const QString& variant = QString());
 HelperAction remedyActionOf(RemedyActionId id, const QString& variant = QString());
+// The same with every placeholder named: {"<variant>", "cuda_v12"}, {"<line>", "3"}, ...
+RemedyAction checkRemedyActionOf(RemedyActionId id, const QMap<QString, QString>& values);
+HelperAction remedyActionOf(RemedyActionId id, const QMap<QString, QString>& values);
 
 } // namespace vgpu::controller::doctor

@@ -5,6 +5,7 @@
 // evidence.
 #include "doctor/runtime_checks.h"
 
+#include "doctor/override_check.h"
 #include "doctor/remedy_actions.h"
 
 #include "changes/library_shadowing.h"
@@ -210,6 +211,8 @@ CheckResult checkOllamaProcesses(const DoctorContext& context) {
                      : QStringLiteral("%1 runner(s) run with libggml-cuda.so and vgpu's libcuda.so.1").arg(runners));
   }
   result.evidence = evidence;
+  // A later drop-in beating the managed LD_LIBRARY_PATH: reinstalling and restarting would loop.
+  preferOverrideRemedy(context, result);
   return result;
 }
 

@@ -215,3 +215,72 @@ TEST_CASE("service flow: systemd refusing the caller hands restart to vgpu-helpe
     CHECK(flow.vgpuctl(arguments).code == 2);
   }
 }
+
+// Issue 18, item 4: `systemctl edit` leaves override.conf with its own LD_LIBRARY_PATH, which
+// beats the shim's drop-in. The doctor finds it (file:line, effective value), `vgpuctl env
+// resolve` applies its remedy through vgpu-helper (merge, reload, restart), a second doctor run
+// finds nothing, and rollback restores both files byte for byte.
+TEST_CASE("service flow: override.conf beating the shim's LD_LIBRARY_PATH: found, resolved, verified, undone") {
+  const FlowTree flow("override");
+  vgpu::test::PrivateSystemdBus bus;
+  INFO(bus.error().toStdString());
+  REQUIRE(bus.isReady());
+  const QString address = bus.address();
+  REQUIRE(flow.vgpuctl({QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service")}).code == 0);
+  const std::filesystem::path overridePath = flow.path() / "etc/systemd/system/ollama.service.d/override.conf";
+  const std::filesystem::path managedPath = flow.path() / kDropIn.mid(1).toStdString();
+  const QByteArray overrideText = "[Service]\nEnvironment=\"OLLAMA_NUM_GPU=999\"\n"
+                                  "Environment=\"LD_LIBRARY_PATH=/opt/cuda/lib64\"\n";
+  vgpu::test::writeFile(overridePath, overrideText);
+  const QByteArray managedBefore = vgpu::test::readFile(managedPath);
+  const QString shimDir = vgpu::controller::installedShimDir();
+
+  const auto overridesCheck = [&flow]() {
+    const Run doctor = flow.vgpuctl({QStringLiteral("doctor"), QStringLiteral("--json")});
+    for (const QJsonValue check : json(doctor.out)[QStringLiteral("checks")].toArray()) {
+      if (check[QStringLiteral("id")].toString() == QStringLiteral("service.managed-overrides")) {
+        return check.toObject();
+      }
+    }
+    FAIL("no service.managed-overrides in the report");
+    return QJsonObject();
+  };
+  const QJsonObject found = overridesCheck();
+  const QString evidence = QString::fromUtf8(QJsonDocument(found[QStringLiteral("evidence")].toArray()).toJson());
+  INFO(found[QStringLiteral("summary")].toString().toStdString() << "\n" << evidence.toStdString());
+  CHECK(found[QStringLiteral("status")].toString() == QStringLiteral("fail"));
+  CHECK(found[QStringLiteral("summary")].toString().contains(
+      QLatin1String("overridden by /etc/systemd/system/ollama.service.d/override.conf:3")));
+  CHECK(found[QStringLiteral("summary")].toString().contains(QLatin1String("LD_LIBRARY_PATH=/opt/cuda/lib64")));
+  CHECK(found[QStringLiteral("summary")].toString().contains(QLatin1String("the shim is not loaded")));
+  const QJsonObject action = found[QStringLiteral("remedy")][QStringLiteral("action")].toObject();
+  CHECK(action[QStringLiteral("verb")].toString() == QStringLiteral("override-resolve"));
+  CHECK(found[QStringLiteral("remedy")][QStringLiteral("text")].toString().contains(
+      QLatin1String("vgpuctl env resolve LD_LIBRARY_PATH --merge")));
+
+  const Run dryRun = flow.vgpuctl({QStringLiteral("env"), QStringLiteral("resolve"), QStringLiteral("LD_LIBRARY_PATH"),
+                                   QStringLiteral("--dry-run")});
+  CHECK(dryRun.code == 0);
+  CHECK(dryRun.out.contains(QStringLiteral("-Environment=\"LD_LIBRARY_PATH=/opt/cuda/lib64\"")));
+  CHECK(vgpu::test::readFile(overridePath) == overrideText);
+
+  const Run resolve = flow.vgpuctl({QStringLiteral("env"), QStringLiteral("resolve"), QStringLiteral("LD_LIBRARY_PATH"),
+                                    QStringLiteral("--restart"), QStringLiteral("--bus"), address});
+  INFO(resolve.out.toStdString() << resolve.err.toStdString());
+  REQUIRE(resolve.code == 0);
+  CHECK(resolve.out.contains(QStringLiteral("systemd reloaded its unit files\n")));
+  CHECK(bus.counters().value(QStringLiteral("Reload")).toUInt() == 1);
+  CHECK(bus.counters().value(QStringLiteral("RestartUnit")).toUInt() == 1);
+  CHECK(vgpu::test::readFile(overridePath) == "[Service]\nEnvironment=\"OLLAMA_NUM_GPU=999\"\n");
+  CHECK(vgpu::test::readFile(managedPath)
+            .contains("Environment=\"LD_LIBRARY_PATH=" + shimDir.toUtf8() + ":/opt/cuda/lib64\""));
+  CHECK(overridesCheck()[QStringLiteral("status")].toString() == QStringLiteral("pass"));
+  CHECK(flow.vgpuctl({QStringLiteral("env"), QStringLiteral("resolve"), QStringLiteral("LD_LIBRARY_PATH")})
+            .out.contains(QStringLiteral("no change")));
+
+  const Run undo = flow.vgpuctl({QStringLiteral("rollback")});
+  CHECK(undo.code == 0);
+  CHECK(vgpu::test::readFile(overridePath) == overrideText);
+  CHECK(vgpu::test::readFile(managedPath) == managedBefore);
+  CHECK(overridesCheck()[QStringLiteral("status")].toString() == QStringLiteral("fail"));
+}

@@ -198,6 +198,7 @@ const QStringList kMachineChecks{
     QStringLiteral("ollama.requested-library"),
     QStringLiteral("loader.libggml-cuda"),
     QStringLiteral("service.num-gpu"),
+    QStringLiteral("service.managed-overrides"),
     QStringLiteral("service.debug-level"),
 };
 
@@ -335,6 +336,25 @@ TEST_CASE("fault: NVIDIA's libcuda.so.1 found before the shim") {
   machine.tree.writeFile(QStringLiteral("/etc/ld.so.conf.d/nvidia.conf"), "/opt/nvidia/lib\n");
   const Report withConf = doctor(machine);
   CHECK(withConf.evidenceText(id).contains(QLatin1String("/opt/nvidia/lib/libcuda.so.1 -> libcuda.so.1 (not vgpu's)")));
+}
+
+TEST_CASE("fault: override.conf overrides the shim's LD_LIBRARY_PATH: the loader does not offer to reinstall") {
+  Machine machine("override-ld");
+  machine.tree.writeDropIn(QStringLiteral("override.conf"),
+                           "[Service]\nEnvironment=\"LD_LIBRARY_PATH=/opt/elsewhere/lib\"\n");
+  const Report report = doctor(machine);
+  const QString id = QStringLiteral("service.managed-overrides");
+  CHECK(report.status(id) == QStringLiteral("fail"));
+  CHECK(
+      report.summary(id).contains(QLatin1String("overridden by /etc/systemd/system/ollama.service.d/override.conf:2")));
+  CHECK(report.summary(id).contains(QLatin1String("LD_LIBRARY_PATH=/opt/elsewhere/lib")));
+  CHECK(report.summary(id).contains(QLatin1String("the shim is not loaded by Ollama's runners")));
+  const QString loader = QStringLiteral("loader.libggml-cuda");
+  INFO(report.summary(loader).toStdString() << "\n" << report.remedyText(loader).toStdString());
+  if (report.status(loader) == QStringLiteral("fail")) {
+    CHECK(report.action(loader).value(0) != QStringLiteral("install"));
+    CHECK(report.remedyText(loader).contains(QLatin1String("service.managed-overrides")));
+  }
 }
 
 TEST_CASE("fault: OLLAMA_NUM_GPU set") {
