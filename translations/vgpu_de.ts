@@ -1341,6 +1341,26 @@
         <source>Fit the VRAM axis to the sessions&apos; use instead of the GPU&apos;s total</source>
         <translation>Die VRAM-Achse an die Belegung der Sitzungen statt an den Gesamtspeicher der GPU anpassen</translation>
     </message>
+    <message>
+        <source>GPUs of every host</source>
+        <translation>GPUs aller Hosts</translation>
+    </message>
+    <message>
+        <source>Time windows</source>
+        <translation>Zeitfenster</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>Wert unter dem Mauszeiger</translation>
+    </message>
+    <message>
+        <source>Hover over a plot to read its values.</source>
+        <translation>Zeigen Sie auf ein Diagramm, um seine Werte abzulesen.</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::InstallWizard</name>

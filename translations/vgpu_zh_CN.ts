@@ -1340,6 +1340,26 @@
         <source>Fit the VRAM axis to the sessions&apos; use instead of the GPU&apos;s total</source>
         <translation>让显存轴适配会话用量，而非 GPU 总显存</translation>
     </message>
+    <message>
+        <source>GPUs of every host</source>
+        <translation>所有主机的 GPU</translation>
+    </message>
+    <message>
+        <source>Time windows</source>
+        <translation>时间窗口</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>鼠标指针处的数值</translation>
+    </message>
+    <message>
+        <source>Hover over a plot to read its values.</source>
+        <translation>将鼠标悬停在图表上以读取数值。</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::InstallWizard</name>

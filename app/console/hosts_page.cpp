@@ -7,6 +7,7 @@
 #include "telemetry/process_summary.h"
 #include "telemetry_plot.h"
 
+#include <QAbstractItemView>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
@@ -45,6 +46,7 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr std::array<int, 3> kWindows = {300, 900, 3600};
 const QString kSettingsArray = QStringLiteral("hosts/endpoints");
+constexpr int kFullLegendSessions = 6; // more: the legend names session ids only
 
 // Ten colours that stay apart on light and dark backgrounds; series beyond ten are told apart by
 // the marker shapes TelemetryPlot adds and by name in the legend.
@@ -155,6 +157,7 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   windowCombo_ = new QComboBox(this);
   windowCombo_->setObjectName(QStringLiteral("hostsWindow"));
   windowLabel_->setBuddy(windowCombo_);
+  windowCombo_->view()->setObjectName(QStringLiteral("hostsWindowList"));
   auto* hostButtons = new QVBoxLayout;
   hostButtons->addWidget(addButton_);
   hostButtons->addWidget(removeButton_);
@@ -177,6 +180,7 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   auto* splitter = new QSplitter(Qt::Vertical, this);
   splitter->setObjectName(QStringLiteral("hostsSplitter"));
   auto* scroll = new QScrollArea(splitter);
+  panelsArea_ = scroll;
   scroll->setObjectName(QStringLiteral("hostsPlotsArea"));
   scroll->setWidgetResizable(true);
   panels_ = new QWidget(scroll);
@@ -239,6 +243,11 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   scroll->setMinimumHeight(260);
   table_->setMinimumHeight(120);
   layout->addWidget(splitter, 1);
+  readout_ = new QLabel(this);
+  readout_->setObjectName(QStringLiteral("hostsReadout"));
+  readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  readout_->setWordWrap(true);
+  layout->addWidget(readout_);
 
   refreshTimer_.setSingleShot(true);
   refreshTimer_.setInterval(kMinRefreshMs);
@@ -278,7 +287,16 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   removeButton_->setEnabled(false);
 }
 
-HostsPage::~HostsPage() = default;
+// The clients go first, and say nothing more to the page while they stop.
+HostsPage::~HostsPage() {
+  for (auto& host : hosts_) {
+    if (host->client) {
+      host->client->disconnect(this);
+      host->client->stop();
+    }
+  }
+  hosts_.clear();
+}
 
 void HostsPage::retranslate() {
   hostsLabel_->setText(tr("vgpud &hosts:"));
@@ -301,6 +319,8 @@ void HostsPage::retranslate() {
   fitVram_->setText(tr("&Fit the VRAM axis to the sessions' use"));
   fitVram_->setToolTip(tr("Off: the VRAM axis ends at the GPU's total memory"));
   fitVram_->setAccessibleName(tr("Fit the VRAM axis to the sessions' use instead of the GPU's total"));
+  panelsArea_->setAccessibleName(tr("GPUs of every host"));
+  windowCombo_->view()->setAccessibleName(tr("Time windows"));
   emptyState_->setText(tr("<b>No GPU to show yet.</b><br>A host's GPUs appear once vgpud answers on its admin "
                           "socket (on the simulated backend, once a session has used the GPU)."));
   sessionsLabel_->setText(tr("&Sessions (every host):"));
@@ -314,6 +334,10 @@ void HostsPage::retranslate() {
   killButton_->setText(tr("&Kill…"));
   killButton_->setAccessibleName(tr("Kill the selected session"));
   message_->setAccessibleName(tr("Result of the last action"));
+  readout_->setAccessibleName(tr("Value under the mouse pointer"));
+  if (readout_->text().isEmpty()) {
+    readout_->setText(tr("Hover over a plot to read its values."));
+  }
   sessions_->retranslate();
   for (auto& host : hosts_) {
     for (auto& [gpu, panel] : host->panels) {
@@ -391,6 +415,7 @@ void HostsPage::removeEndpoint(const QString& endpoint) {
     }
     Host& gone = **it;
     if (gone.client) {
+      gone.client->disconnect(this);
       gone.client->stop();
     }
     for (auto& [gpu, panel] : gone.panels) {
@@ -568,6 +593,9 @@ HostsPage::GpuPanel& HostsPage::panel(Host& host, int gpu) {
   added.gpuFigures = new TelemetryPlot(QStringLiteral("hostsGpuPlot"), added.box);
   added.launches = new TelemetryPlot(QStringLiteral("hostsLaunchesPlot"), added.box);
   added.copies = new TelemetryPlot(QStringLiteral("hostsCopyPlot"), added.box);
+  for (TelemetryPlot* plot : {added.vram, added.gpuFigures, added.launches, added.copies}) {
+    connect(plot, &TelemetryPlot::readoutChanged, readout_, &QLabel::setText);
+  }
   for (int i = 0; i < 3; ++i) {
     added.gpuFigures->addSeries(QString(), QPen(seriesColour(i), 1));
   }
@@ -618,12 +646,20 @@ void HostsPage::updatePanel(Host& host, GpuPanel& panel) {
   const QList<std::uint64_t> sessions = host.history.sessionsOn(panel.gpu, sinceMs);
   if (sessions != panel.sessions) {
     panel.sessions = sessions;
+    // Beyond a few sessions the legend names only the ids, in columns, so it does not hide the
+    // plot; the hover read-out and the table name the rest.
+    const bool compact = sessions.size() > kFullLegendSessions;
     for (TelemetryPlot* plot : {panel.vram, panel.launches, panel.copies}) {
       plot->clearGraphs();
       for (int i = 0; i < sessions.size(); ++i) {
-        const QString label = tr("#%1 %2").arg(sessions[i]).arg(host.history.sessionLabel(sessions[i]));
+        const QString label = compact ? tr("#%1").arg(sessions[i])
+                                      : tr("#%1 %2").arg(sessions[i]).arg(host.history.sessionLabel(sessions[i]));
         plot->addSeries(label, QPen(seriesColour(i), 1));
       }
+      plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
+      plot->legend->setWrap(compact ? 6 : 1);
+      plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+      plot->legend->setBrush(QColor(255, 255, 255, 200)); // the lines show through
     }
     for (int i = 0; i < sessions.size(); ++i) {
       QCPGraph* graph = panel.vram->graph(i);

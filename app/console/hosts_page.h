@@ -144,6 +144,7 @@ private:
   QComboBox* windowCombo_ = nullptr;
   QCheckBox* fitVram_ = nullptr;
   QLabel* emptyState_ = nullptr;
+  QWidget* panelsArea_ = nullptr;
   QWidget* panels_ = nullptr;
   QVBoxLayout* panelsLayout_ = nullptr;
   QLabel* sessionsLabel_ = nullptr;
@@ -153,6 +154,7 @@ private:
   QPushButton* drainButton_ = nullptr;
   QPushButton* killButton_ = nullptr;
   QLabel* message_ = nullptr;
+  QLabel* readout_ = nullptr;
 };
 
 } // namespace vgpu::console
