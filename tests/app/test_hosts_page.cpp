@@ -175,6 +175,13 @@ TEST_CASE("the Hosts page against the real vgpud with three clients", "[hosts][v
   REQUIRE(page.runAction(HostsPage::Action::SetPriority, 0));
   REQUIRE(QTest::qWaitFor([&] { return cell(page, 0, HostSessionsModel::Priority) == QStringLiteral("high"); }, 5000));
 
+  // Drain the 64 MiB one (row 1 ascending): it shows as draining and its new allocations fail.
+  REQUIRE(page.runAction(HostsPage::Action::Drain, 1));
+  CHECK(asked.startsWith(QStringLiteral("Drain session %1").arg(ids[2])));
+  REQUIRE(QTest::qWaitFor([&] { return cell(page, 1, HostSessionsModel::State) == QStringLiteral("draining"); }, 5000));
+  CUdeviceptr drained = 0;
+  CHECK(clients[2]->memAlloc(0, std::size_t{1} << 20, drained) != CUDA_SUCCESS);
+
   // Cancelled: nothing is sent.
   dialogs.confirm = [](QWidget*, const QString&, const QString&) { return false; };
   page.setDialogs(dialogs);
