@@ -206,6 +206,18 @@ TEST_CASE("the Hosts page against the real vgpud with three clients", "[hosts][v
   page.refreshNow();
   vgpu::test::grabToFile(page, "hosts_page_after_kill.png", QSize(1400, 1000));
 
+  // The server's error is shown: the session leaves while its confirmation is open, so the kill
+  // names a session vgpud no longer has.
+  dialogs.confirm = [&](QWidget*, const QString&, const QString&) {
+    clients[0].reset();
+    return QTest::qWaitFor([&] { return page.sessionsModel()->rowCount() == 1; }, 5000);
+  };
+  page.setDialogs(dialogs);
+  REQUIRE(page.runAction(HostsPage::Action::Kill, 0));
+  REQUIRE(QTest::qWaitFor([&] { return page.lastMessage().contains(QStringLiteral("failed")); }, 5000));
+  CHECK(page.lastMessage().startsWith(QStringLiteral("Error: Kill of session %1").arg(ids[0])));
+  CHECK(page.lastMessage().contains(QStringLiteral("no-such-session")));
+
   clients.clear();
   std::filesystem::remove_all(folder);
 }
