@@ -335,8 +335,9 @@ void HostsPage::retranslate() {
   killButton_->setAccessibleName(tr("Kill the selected session"));
   message_->setAccessibleName(tr("Result of the last action"));
   readout_->setAccessibleName(tr("Value under the mouse pointer"));
-  if (readout_->text().isEmpty()) {
+  if (readout_->text().isEmpty() || readoutIsHint_) {
     readout_->setText(tr("Hover over a plot to read its values."));
+    readoutIsHint_ = true;
   }
   sessions_->retranslate();
   for (auto& host : hosts_) {
@@ -594,7 +595,10 @@ HostsPage::GpuPanel& HostsPage::panel(Host& host, int gpu) {
   added.launches = new TelemetryPlot(QStringLiteral("hostsLaunchesPlot"), added.box);
   added.copies = new TelemetryPlot(QStringLiteral("hostsCopyPlot"), added.box);
   for (TelemetryPlot* plot : {added.vram, added.gpuFigures, added.launches, added.copies}) {
-    connect(plot, &TelemetryPlot::readoutChanged, readout_, &QLabel::setText);
+    connect(plot, &TelemetryPlot::readoutChanged, this, [this](const QString& text) {
+      readout_->setText(text);
+      readoutIsHint_ = false;
+    });
   }
   for (int i = 0; i < 3; ++i) {
     added.gpuFigures->addSeries(QString(), QPen(seriesColour(i), 1));

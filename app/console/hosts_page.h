@@ -155,6 +155,7 @@ private:
   QPushButton* killButton_ = nullptr;
   QLabel* message_ = nullptr;
   QLabel* readout_ = nullptr;
+  bool readoutIsHint_ = false; // the readout shows the hint, not a value (retranslated)
 };
 
 } // namespace vgpu::console

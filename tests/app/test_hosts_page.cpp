@@ -13,12 +13,15 @@
 #include "hosts_page.h"
 #include "telemetry_model.h"
 #include "telemetry_plot.h"
+#include "translations.h"
 #include "vgpud_fixture.h"
 
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
+#include <QTranslator>
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -340,6 +343,18 @@ TEST_CASE("the Hosts page replots 16 sessions x 1 h within the dashboard's budge
   const double hostsMs = percentile(hostsTimes, 0.5);
   const double dashboardMs = percentile(dashboardTimes, 0.5);
   vgpu::test::grabToFile(page, "hosts_page_16_sessions_1h.png", QSize(1400, 1000));
+  // In German: the page retranslates itself (headers, plots, states) and is grabbed again.
+  QTranslator* translator = vgpu::console::installTranslation(*QCoreApplication::instance(), QLocale(QLocale::German));
+  REQUIRE(translator != nullptr);
+  QApplication::processEvents();
+  CHECK(page.sessionsProxy()->headerData(HostSessionsModel::Id, Qt::Horizontal).toString() ==
+        QStringLiteral("Sitzung"));
+  CHECK(page.vramPlot(endpoint, 0)->title() == QStringLiteral("VRAM je Sitzung"));
+  CHECK(vgpu::test::child<QLabel>(page, "hostsReadout")->text().startsWith(QStringLiteral("Zeigen Sie")));
+  vgpu::test::grabToFile(page, "hosts_page_16_sessions_1h-de.png", QSize(1400, 1000));
+  QCoreApplication::removeTranslator(translator);
+  delete translator;
+  QApplication::processEvents();
   WARN("replot, Hosts page 16 sessions x 3600 points (4 plots, 52 series): median " << hostsMs
                                                                                     << " ms; dashboard 4 plots x 36000 "
                                                                                        "points here now: median "
