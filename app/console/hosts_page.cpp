@@ -749,28 +749,33 @@ QList<TelemetryPlot*> HostsPage::allPlots() const {
   return result;
 }
 
-TelemetryPlot* HostsPage::vramPlot(const QString& endpoint, int gpu) const {
+const HostsPage::GpuPanel* HostsPage::panelOf(const QString& endpoint, int gpu) const {
   const Host* host = hostOf(endpoint);
-  const auto it = host != nullptr ? host->panels.find(gpu) : decltype(host->panels.end()){};
-  return host != nullptr && it != host->panels.end() ? it->second.vram : nullptr;
+  if (host == nullptr) {
+    return nullptr;
+  }
+  const auto it = host->panels.find(gpu);
+  return it != host->panels.end() ? &it->second : nullptr;
+}
+
+TelemetryPlot* HostsPage::vramPlot(const QString& endpoint, int gpu) const {
+  const GpuPanel* found = panelOf(endpoint, gpu);
+  return found != nullptr ? found->vram : nullptr;
 }
 
 TelemetryPlot* HostsPage::gpuPlot(const QString& endpoint, int gpu) const {
-  const Host* host = hostOf(endpoint);
-  const auto it = host != nullptr ? host->panels.find(gpu) : decltype(host->panels.end()){};
-  return host != nullptr && it != host->panels.end() ? it->second.gpuFigures : nullptr;
+  const GpuPanel* found = panelOf(endpoint, gpu);
+  return found != nullptr ? found->gpuFigures : nullptr;
 }
 
 TelemetryPlot* HostsPage::launchesPlot(const QString& endpoint, int gpu) const {
-  const Host* host = hostOf(endpoint);
-  const auto it = host != nullptr ? host->panels.find(gpu) : decltype(host->panels.end()){};
-  return host != nullptr && it != host->panels.end() ? it->second.launches : nullptr;
+  const GpuPanel* found = panelOf(endpoint, gpu);
+  return found != nullptr ? found->launches : nullptr;
 }
 
 TelemetryPlot* HostsPage::copyPlot(const QString& endpoint, int gpu) const {
-  const Host* host = hostOf(endpoint);
-  const auto it = host != nullptr ? host->panels.find(gpu) : decltype(host->panels.end()){};
-  return host != nullptr && it != host->panels.end() ? it->second.copies : nullptr;
+  const GpuPanel* found = panelOf(endpoint, gpu);
+  return found != nullptr ? found->copies : nullptr;
 }
 
 const HostHistory* HostsPage::history(const QString& endpoint) const {

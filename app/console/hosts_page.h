@@ -126,6 +126,7 @@ private:
   int currentRow() const;
   void askAndAddEndpoint();
   Host* hostOf(const QString& endpoint) const;
+  const GpuPanel* panelOf(const QString& endpoint, int gpu) const;
 
   Options options_;
   Dialogs dialogs_;
