@@ -869,6 +869,500 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::HostSessionsModel</name>
+    <message>
+        <source>session %1</source>
+        <translation>Sitzung %1</translation>
+    </message>
+    <message>
+        <source> (pid %1)</source>
+        <translation> (PID %1)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>normal</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>draining</source>
+        <translation>läuft aus</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>Sitzung</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Guest / transport</source>
+        <translation>Gast / Transport</translation>
+    </message>
+    <message>
+        <source>Client process</source>
+        <translation>Client-Prozess</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>VRAM belegt</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>Kontingent</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Launches/s</source>
+        <translation>Starts/s</translation>
+    </message>
+    <message>
+        <source>Copy B/s</source>
+        <translation>Kopien B/s</translation>
+    </message>
+    <message>
+        <source>Latency p50</source>
+        <translation>Latenz p50</translation>
+    </message>
+    <message>
+        <source>Latency p99</source>
+        <translation>Latenz p99</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Alter</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::HostsPage</name>
+    <message>
+        <source>Set VRAM quota</source>
+        <translation>VRAM-Kontingent setzen</translation>
+    </message>
+    <message>
+        <source>VRAM quota per device of %1 (e.g. 8GiB, 512MiB; 0 = none):</source>
+        <translation>VRAM-Kontingent je Gerät für %1 (z. B. 8GiB, 512MiB; 0 = keins):</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>normal</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <source>Set priority</source>
+        <translation>Priorität setzen</translation>
+    </message>
+    <message>
+        <source>Priority of %1:</source>
+        <translation>Priorität von %1:</translation>
+    </message>
+    <message>
+        <source>vgpud &amp;hosts:</source>
+        <translation>vgpud-&amp;Hosts:</translation>
+    </message>
+    <message>
+        <source>Hosts watched and their connection state</source>
+        <translation>Beobachtete Hosts und ihr Verbindungszustand</translation>
+    </message>
+    <message>
+        <source>&amp;Add host…</source>
+        <translation>Host &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a vgpud admin endpoint</source>
+        <translation>Einen vgpud-Verwaltungsendpunkt hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove host</source>
+        <translation>Host &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>Stop watching the selected host</source>
+        <translation>Den gewählten Host nicht mehr beobachten</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>&amp;Zeitfenster:</translation>
+    </message>
+    <message>
+        <source>Time window</source>
+        <translation>Zeitfenster</translation>
+    </message>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 Minuten</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No GPU to show yet.&lt;/b&gt;&lt;br&gt;A host&apos;s GPUs appear once vgpud answers on its admin socket (on the simulated backend, once a session has used the GPU).</source>
+        <translation>&lt;b&gt;Noch keine GPU anzuzeigen.&lt;/b&gt;&lt;br&gt;Die GPUs eines Hosts erscheinen, sobald vgpud auf seinem Verwaltungs-Socket antwortet (beim simulierten Backend, sobald eine Sitzung die GPU benutzt hat).</translation>
+    </message>
+    <message>
+        <source>&amp;Sessions (every host):</source>
+        <translation>&amp;Sitzungen (alle Hosts):</translation>
+    </message>
+    <message>
+        <source>Sessions of every host</source>
+        <translation>Sitzungen aller Hosts</translation>
+    </message>
+    <message>
+        <source>Set &amp;quota…</source>
+        <translation>&amp;Kontingent setzen…</translation>
+    </message>
+    <message>
+        <source>Set the selected session&apos;s VRAM quota</source>
+        <translation>Das VRAM-Kontingent der gewählten Sitzung setzen</translation>
+    </message>
+    <message>
+        <source>Set &amp;priority…</source>
+        <translation>&amp;Priorität setzen…</translation>
+    </message>
+    <message>
+        <source>Set the selected session&apos;s priority</source>
+        <translation>Die Priorität der gewählten Sitzung setzen</translation>
+    </message>
+    <message>
+        <source>&amp;Drain…</source>
+        <translation>&amp;Auslaufen lassen…</translation>
+    </message>
+    <message>
+        <source>Drain the selected session</source>
+        <translation>Die gewählte Sitzung auslaufen lassen</translation>
+    </message>
+    <message>
+        <source>&amp;Kill…</source>
+        <translation>&amp;Beenden…</translation>
+    </message>
+    <message>
+        <source>Kill the selected session</source>
+        <translation>Die gewählte Sitzung beenden</translation>
+    </message>
+    <message>
+        <source>Result of the last action</source>
+        <translation>Ergebnis der letzten Aktion</translation>
+    </message>
+    <message>
+        <source>VRAM by session</source>
+        <translation>VRAM je Sitzung</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>VRAM used by each session, stacked, against the GPU&apos;s total</source>
+        <translation>Von jeder Sitzung belegter VRAM, gestapelt, gegenüber dem Gesamtspeicher der GPU</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>%, °C, W</source>
+        <translation>%, °C, W</translation>
+    </message>
+    <message>
+        <source>GPU utilization, temperature and power over time</source>
+        <translation>GPU-Auslastung, -Temperatur und -Leistung im Zeitverlauf</translation>
+    </message>
+    <message>
+        <source>utilization %</source>
+        <translation>Auslastung %</translation>
+    </message>
+    <message>
+        <source>temperature °C</source>
+        <translation>Temperatur °C</translation>
+    </message>
+    <message>
+        <source>power W</source>
+        <translation>Leistung W</translation>
+    </message>
+    <message>
+        <source>Kernel launches</source>
+        <translation>Kernel-Starts</translation>
+    </message>
+    <message>
+        <source>per second</source>
+        <translation>pro Sekunde</translation>
+    </message>
+    <message>
+        <source>Kernel launches per second of each session</source>
+        <translation>Kernel-Starts pro Sekunde jeder Sitzung</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth</source>
+        <translation>Kopierbandbreite</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/s</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth of each session</source>
+        <translation>Kopierbandbreite jeder Sitzung</translation>
+    </message>
+    <message>
+        <source>%1 is already in the list</source>
+        <translation>%1 ist bereits in der Liste</translation>
+    </message>
+    <message>
+        <source>a TCP endpoint needs the admin token&apos;s file (vgpud&apos;s admin-token-file)</source>
+        <translation>ein TCP-Endpunkt braucht die Datei des Verwaltungs-Tokens (admin-token-file von vgpud)</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (%2)</source>
+        <translation>Verbunden mit %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1: no reply, the connection ended</source>
+        <translation>%1: keine Antwort, die Verbindung wurde beendet</translation>
+    </message>
+    <message>
+        <source>%1: connecting…</source>
+        <translation>%1: verbinde…</translation>
+    </message>
+    <message>
+        <source>%1: connected to %2 (vgpud %3, backend %4)</source>
+        <translation>%1: verbunden mit %2 (vgpud %3, Backend %4)</translation>
+    </message>
+    <message>
+        <source>%1: refused — the admin token is missing or wrong (vgpud&apos;s admin-token-file, not the tenants&apos; token); retrying every %2 s</source>
+        <translation>%1: abgewiesen — das Verwaltungs-Token fehlt oder ist falsch (admin-token-file von vgpud, nicht das Token der Mandanten); neuer Versuch alle %2 s</translation>
+    </message>
+    <message>
+        <source>%1: refused — be root or a member of the group %2 (vgpud&apos;s admin-group), then log in again; retrying every %3 s</source>
+        <translation>%1: abgewiesen — Sie müssen root oder Mitglied der Gruppe %2 sein (admin-group von vgpud) und sich danach neu anmelden; neuer Versuch alle %3 s</translation>
+    </message>
+    <message>
+        <source>%1: unreachable, retrying every %2 s (%3)</source>
+        <translation>%1: nicht erreichbar, neuer Versuch alle %2 s (%3)</translation>
+    </message>
+    <message>
+        <source>%1: not watched: %2</source>
+        <translation>%1: nicht beobachtet: %2</translation>
+    </message>
+    <message>
+        <source>%1 — GPU %2: %3 (%4 total)</source>
+        <translation>%1 — GPU %2: %3 (%4 gesamt)</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Simulated GPU: VRAM and call figures are vgpud&apos;s accounting; vgpud sends no utilization, temperature or power for it.</source>
+        <translation>Simulierte GPU: VRAM- und Aufrufzahlen sind die Buchführung von vgpud; Auslastung, Temperatur und Leistung sendet vgpud für sie nicht.</translation>
+    </message>
+    <message>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>gesamt</translation>
+    </message>
+    <message>
+        <source>session %1 (%2)</source>
+        <translation>Sitzung %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message>
+        <source>Cannot read the size &apos;%1&apos; (e.g. 8GiB, 512MiB; 0 = none)</source>
+        <translation>Die Größe „%1“ ist nicht lesbar (z. B. 8GiB, 512MiB; 0 = keins)</translation>
+    </message>
+    <message>
+        <source>Remove the VRAM quota of %1?</source>
+        <translation>Das VRAM-Kontingent von %1 entfernen?</translation>
+    </message>
+    <message>
+        <source>Limit %1 to %2 of VRAM per device? It applies from the session&apos;s next allocation; memory it already holds is not taken away.</source>
+        <translation>%1 auf %2 VRAM je Gerät begrenzen? Es gilt ab der nächsten Allokation der Sitzung; bereits belegter Speicher wird nicht entzogen.</translation>
+    </message>
+    <message>
+        <source>No VRAM quota for %1</source>
+        <translation>Kein VRAM-Kontingent für %1</translation>
+    </message>
+    <message>
+        <source>VRAM quota %1 for %2</source>
+        <translation>VRAM-Kontingent %1 für %2</translation>
+    </message>
+    <message>
+        <source>Set the priority of %1 to %2?</source>
+        <translation>Die Priorität von %1 auf %2 setzen?</translation>
+    </message>
+    <message>
+        <source>Priority %1 for %2</source>
+        <translation>Priorität %1 für %2</translation>
+    </message>
+    <message>
+        <source>Drain session</source>
+        <translation>Sitzung auslaufen lassen</translation>
+    </message>
+    <message>
+        <source>Drain %1? Its new allocations, module loads and kernel launches fail from its next call; it can still free, copy and synchronise, and leave.</source>
+        <translation>%1 auslaufen lassen? Neue Allokationen, Modulladevorgänge und Kernel-Starts schlagen ab dem nächsten Aufruf fehl; Freigeben, Kopieren und Synchronisieren gehen weiter, sodass der Client sich beenden kann.</translation>
+    </message>
+    <message>
+        <source>Drain of %1</source>
+        <translation>Auslaufen von %1</translation>
+    </message>
+    <message>
+        <source>Kill session</source>
+        <translation>Sitzung beenden</translation>
+    </message>
+    <message>
+        <source>Kill %1? Its connection is closed and everything it holds is freed; its client&apos;s next call fails.</source>
+        <translation>%1 beenden? Die Verbindung wird geschlossen und alles, was sie hält, freigegeben; der nächste Aufruf ihres Clients schlägt fehl.</translation>
+    </message>
+    <message>
+        <source>Kill of %1</source>
+        <translation>Beenden von %1</translation>
+    </message>
+    <message>
+        <source>%1: not sent, the host is not connected</source>
+        <translation>%1: nicht gesendet, der Host ist nicht verbunden</translation>
+    </message>
+    <message>
+        <source>%1: sent…</source>
+        <translation>%1: gesendet…</translation>
+    </message>
+    <message>
+        <source>%1: done</source>
+        <translation>%1: erledigt</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Add a vgpud host</source>
+        <translation>Einen vgpud-Host hinzufügen</translation>
+    </message>
+    <message>
+        <source>unix:/run/vgpud-admin.sock or tcp:HOST:PORT</source>
+        <translation>unix:/run/vgpud-admin.sock oder tcp:HOST:PORT</translation>
+    </message>
+    <message>
+        <source>TCP only: the file holding vgpud&apos;s admin token</source>
+        <translation>Nur TCP: die Datei mit dem Verwaltungs-Token von vgpud</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>&amp;Endpunkt:</translation>
+    </message>
+    <message>
+        <source>&amp;Token file:</source>
+        <translation>&amp;Token-Datei:</translation>
+    </message>
+    <message>
+        <source>Admin token file</source>
+        <translation>Verwaltungs-Token-Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Fit the VRAM axis to the sessions&apos; use</source>
+        <translation>VRAM-Achse an die Belegung der Sitzungen &amp;anpassen</translation>
+    </message>
+    <message>
+        <source>Off: the VRAM axis ends at the GPU&apos;s total memory</source>
+        <translation>Aus: die VRAM-Achse endet beim Gesamtspeicher der GPU</translation>
+    </message>
+    <message>
+        <source>Fit the VRAM axis to the sessions&apos; use instead of the GPU&apos;s total</source>
+        <translation>Die VRAM-Achse an die Belegung der Sitzungen statt an den Gesamtspeicher der GPU anpassen</translation>
+    </message>
+    <message>
+        <source>GPUs of every host</source>
+        <translation>GPUs aller Hosts</translation>
+    </message>
+    <message>
+        <source>Time windows</source>
+        <translation>Zeitfenster</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>Wert unter dem Mauszeiger</translation>
+    </message>
+    <message>
+        <source>Hover over a plot to read its values.</source>
+        <translation>Zeigen Sie auf ein Diagramm, um seine Werte abzulesen.</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::InstallWizard</name>
     <message>
         <source>Back</source>
@@ -1018,6 +1512,10 @@
             <numerusform>%n Shim-Prozess wird beobachtet</numerusform>
             <numerusform>%n Shim-Prozesse werden beobachtet</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Hosts</source>
+        <translation>Hosts</translation>
     </message>
 </context>
 <context>

@@ -868,6 +868,500 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::HostSessionsModel</name>
+    <message>
+        <source>session %1</source>
+        <translation>会话 %1</translation>
+    </message>
+    <message>
+        <source> (pid %1)</source>
+        <translation>（PID %1）</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>活动</translation>
+    </message>
+    <message>
+        <source>draining</source>
+        <translation>排空中</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>启动中</translation>
+    </message>
+    <message>
+        <source>/s</source>
+        <translation>/秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Guest / transport</source>
+        <translation>客户机 / 传输</translation>
+    </message>
+    <message>
+        <source>Client process</source>
+        <translation>客户端进程</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>已用显存</translation>
+    </message>
+    <message>
+        <source>Quota</source>
+        <translation>配额</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Launches/s</source>
+        <translation>启动次数/秒</translation>
+    </message>
+    <message>
+        <source>Copy B/s</source>
+        <translation>复制 B/秒</translation>
+    </message>
+    <message>
+        <source>Latency p50</source>
+        <translation>延迟 p50</translation>
+    </message>
+    <message>
+        <source>Latency p99</source>
+        <translation>延迟 p99</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>时长</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::HostsPage</name>
+    <message>
+        <source>Set VRAM quota</source>
+        <translation>设置显存配额</translation>
+    </message>
+    <message>
+        <source>VRAM quota per device of %1 (e.g. 8GiB, 512MiB; 0 = none):</source>
+        <translation>%1 每个设备的显存配额（例如 8GiB、512MiB；0 = 无）：</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Set priority</source>
+        <translation>设置优先级</translation>
+    </message>
+    <message>
+        <source>Priority of %1:</source>
+        <translation>%1 的优先级：</translation>
+    </message>
+    <message>
+        <source>vgpud &amp;hosts:</source>
+        <translation>vgpud 主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Hosts watched and their connection state</source>
+        <translation>所监视的主机及其连接状态</translation>
+    </message>
+    <message>
+        <source>&amp;Add host…</source>
+        <translation>添加主机(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add a vgpud admin endpoint</source>
+        <translation>添加一个 vgpud 管理端点</translation>
+    </message>
+    <message>
+        <source>&amp;Remove host</source>
+        <translation>移除主机(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Stop watching the selected host</source>
+        <translation>停止监视所选主机</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>时间窗口(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Time window</source>
+        <translation>时间窗口</translation>
+    </message>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 分钟</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 小时</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;No GPU to show yet.&lt;/b&gt;&lt;br&gt;A host&apos;s GPUs appear once vgpud answers on its admin socket (on the simulated backend, once a session has used the GPU).</source>
+        <translation>&lt;b&gt;尚无可显示的 GPU。&lt;/b&gt;&lt;br&gt;vgpud 在其管理套接字上应答后，主机的 GPU 即会出现（模拟后端下，需有会话使用过该 GPU）。</translation>
+    </message>
+    <message>
+        <source>&amp;Sessions (every host):</source>
+        <translation>会话（所有主机）(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Sessions of every host</source>
+        <translation>所有主机的会话</translation>
+    </message>
+    <message>
+        <source>Set &amp;quota…</source>
+        <translation>设置配额(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Set the selected session&apos;s VRAM quota</source>
+        <translation>设置所选会话的显存配额</translation>
+    </message>
+    <message>
+        <source>Set &amp;priority…</source>
+        <translation>设置优先级(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Set the selected session&apos;s priority</source>
+        <translation>设置所选会话的优先级</translation>
+    </message>
+    <message>
+        <source>&amp;Drain…</source>
+        <translation>排空(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Drain the selected session</source>
+        <translation>排空所选会话</translation>
+    </message>
+    <message>
+        <source>&amp;Kill…</source>
+        <translation>终止(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>Kill the selected session</source>
+        <translation>终止所选会话</translation>
+    </message>
+    <message>
+        <source>Result of the last action</source>
+        <translation>上一操作的结果</translation>
+    </message>
+    <message>
+        <source>VRAM by session</source>
+        <translation>各会话显存</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>VRAM used by each session, stacked, against the GPU&apos;s total</source>
+        <translation>各会话已用显存（堆叠），对照 GPU 总显存</translation>
+    </message>
+    <message>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <source>%, °C, W</source>
+        <translation>%、°C、W</translation>
+    </message>
+    <message>
+        <source>GPU utilization, temperature and power over time</source>
+        <translation>GPU 利用率、温度和功率随时间变化</translation>
+    </message>
+    <message>
+        <source>utilization %</source>
+        <translation>利用率 %</translation>
+    </message>
+    <message>
+        <source>temperature °C</source>
+        <translation>温度 °C</translation>
+    </message>
+    <message>
+        <source>power W</source>
+        <translation>功率 W</translation>
+    </message>
+    <message>
+        <source>Kernel launches</source>
+        <translation>内核启动</translation>
+    </message>
+    <message>
+        <source>per second</source>
+        <translation>每秒</translation>
+    </message>
+    <message>
+        <source>Kernel launches per second of each session</source>
+        <translation>各会话每秒内核启动次数</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth</source>
+        <translation>复制带宽</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/秒</translation>
+    </message>
+    <message>
+        <source>Copy bandwidth of each session</source>
+        <translation>各会话的复制带宽</translation>
+    </message>
+    <message>
+        <source>%1 is already in the list</source>
+        <translation>%1 已在列表中</translation>
+    </message>
+    <message>
+        <source>a TCP endpoint needs the admin token&apos;s file (vgpud&apos;s admin-token-file)</source>
+        <translation>TCP 端点需要管理令牌文件（vgpud 的 admin-token-file）</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (%2)</source>
+        <translation>已连接到 %1（%2）</translation>
+    </message>
+    <message>
+        <source>%1: no reply, the connection ended</source>
+        <translation>%1：无应答，连接已结束</translation>
+    </message>
+    <message>
+        <source>%1: connecting…</source>
+        <translation>%1：正在连接…</translation>
+    </message>
+    <message>
+        <source>%1: connected to %2 (vgpud %3, backend %4)</source>
+        <translation>%1：已连接到 %2（vgpud %3，后端 %4）</translation>
+    </message>
+    <message>
+        <source>%1: refused — the admin token is missing or wrong (vgpud&apos;s admin-token-file, not the tenants&apos; token); retrying every %2 s</source>
+        <translation>%1：被拒绝 — 管理令牌缺失或错误（vgpud 的 admin-token-file，而非租户令牌）；每 %2 秒重试</translation>
+    </message>
+    <message>
+        <source>%1: refused — be root or a member of the group %2 (vgpud&apos;s admin-group), then log in again; retrying every %3 s</source>
+        <translation>%1：被拒绝 — 需要 root 或 %2 组（vgpud 的 admin-group）成员身份，然后重新登录；每 %3 秒重试</translation>
+    </message>
+    <message>
+        <source>%1: unreachable, retrying every %2 s (%3)</source>
+        <translation>%1：无法访问，每 %2 秒重试（%3）</translation>
+    </message>
+    <message>
+        <source>%1: not watched: %2</source>
+        <translation>%1：未监视：%2</translation>
+    </message>
+    <message>
+        <source>%1 — GPU %2: %3 (%4 total)</source>
+        <translation>%1 — GPU %2：%3（共 %4）</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Simulated GPU: VRAM and call figures are vgpud&apos;s accounting; vgpud sends no utilization, temperature or power for it.</source>
+        <translation>模拟 GPU：显存和调用数据来自 vgpud 的记账；vgpud 不为其发送利用率、温度或功率。</translation>
+    </message>
+    <message>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>total</source>
+        <translation>总计</translation>
+    </message>
+    <message>
+        <source>session %1 (%2)</source>
+        <translation>会话 %1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 上的%1</translation>
+    </message>
+    <message>
+        <source>Cannot read the size &apos;%1&apos; (e.g. 8GiB, 512MiB; 0 = none)</source>
+        <translation>无法识别大小“%1”（例如 8GiB、512MiB；0 = 无）</translation>
+    </message>
+    <message>
+        <source>Remove the VRAM quota of %1?</source>
+        <translation>移除%1的显存配额？</translation>
+    </message>
+    <message>
+        <source>Limit %1 to %2 of VRAM per device? It applies from the session&apos;s next allocation; memory it already holds is not taken away.</source>
+        <translation>将%1限制为每个设备 %2 显存？从该会话的下一次分配起生效；已占用的内存不会被收回。</translation>
+    </message>
+    <message>
+        <source>No VRAM quota for %1</source>
+        <translation>%1无显存配额</translation>
+    </message>
+    <message>
+        <source>VRAM quota %1 for %2</source>
+        <translation>%2的显存配额 %1</translation>
+    </message>
+    <message>
+        <source>Set the priority of %1 to %2?</source>
+        <translation>将%1的优先级设为%2？</translation>
+    </message>
+    <message>
+        <source>Priority %1 for %2</source>
+        <translation>%2的优先级 %1</translation>
+    </message>
+    <message>
+        <source>Drain session</source>
+        <translation>排空会话</translation>
+    </message>
+    <message>
+        <source>Drain %1? Its new allocations, module loads and kernel launches fail from its next call; it can still free, copy and synchronise, and leave.</source>
+        <translation>排空%1？从其下一次调用起，新的分配、模块加载和内核启动将失败；释放、复制和同步仍可进行，以便其退出。</translation>
+    </message>
+    <message>
+        <source>Drain of %1</source>
+        <translation>排空%1</translation>
+    </message>
+    <message>
+        <source>Kill session</source>
+        <translation>终止会话</translation>
+    </message>
+    <message>
+        <source>Kill %1? Its connection is closed and everything it holds is freed; its client&apos;s next call fails.</source>
+        <translation>终止%1？其连接将被关闭，所占用的一切将被释放；其客户端的下一次调用将失败。</translation>
+    </message>
+    <message>
+        <source>Kill of %1</source>
+        <translation>终止%1</translation>
+    </message>
+    <message>
+        <source>%1: not sent, the host is not connected</source>
+        <translation>%1：未发送，主机未连接</translation>
+    </message>
+    <message>
+        <source>%1: sent…</source>
+        <translation>%1：已发送…</translation>
+    </message>
+    <message>
+        <source>%1: done</source>
+        <translation>%1：完成</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>Add a vgpud host</source>
+        <translation>添加 vgpud 主机</translation>
+    </message>
+    <message>
+        <source>unix:/run/vgpud-admin.sock or tcp:HOST:PORT</source>
+        <translation>unix:/run/vgpud-admin.sock 或 tcp:主机:端口</translation>
+    </message>
+    <message>
+        <source>TCP only: the file holding vgpud&apos;s admin token</source>
+        <translation>仅 TCP：保存 vgpud 管理令牌的文件</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>端点(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Token file:</source>
+        <translation>令牌文件(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Admin token file</source>
+        <translation>管理令牌文件</translation>
+    </message>
+    <message>
+        <source>&amp;Fit the VRAM axis to the sessions&apos; use</source>
+        <translation>显存轴适配会话用量(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Off: the VRAM axis ends at the GPU&apos;s total memory</source>
+        <translation>关闭时：显存轴以 GPU 总显存为上限</translation>
+    </message>
+    <message>
+        <source>Fit the VRAM axis to the sessions&apos; use instead of the GPU&apos;s total</source>
+        <translation>让显存轴适配会话用量，而非 GPU 总显存</translation>
+    </message>
+    <message>
+        <source>GPUs of every host</source>
+        <translation>所有主机的 GPU</translation>
+    </message>
+    <message>
+        <source>Time windows</source>
+        <translation>时间窗口</translation>
+    </message>
+    <message>
+        <source>Value under the mouse pointer</source>
+        <translation>鼠标指针处的数值</translation>
+    </message>
+    <message>
+        <source>Hover over a plot to read its values.</source>
+        <translation>将鼠标悬停在图表上以读取数值。</translation>
+    </message>
+    <message>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::InstallWizard</name>
     <message>
         <source>Back</source>
@@ -1016,6 +1510,10 @@
         <translation>
             <numerusform>正在监视 %n 个 shim 进程</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Hosts</source>
+        <translation>主机</translation>
     </message>
 </context>
 <context>

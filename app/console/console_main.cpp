@@ -134,6 +134,9 @@ int main(int argc, char** argv) {
   vgpu::console::ConsoleOptions options;
   options.runtimeDirectory = runtimeDirectory;
   options.sampleIntervalMs = arguments.intervalMs;
+  if (demo && !demo->adminEndpoint().isEmpty()) {
+    options.hostEndpoints = {demo->adminEndpoint()}; // the Hosts page shows the demo's vgpud
+  }
   vgpu::console::MainWindow window(options);
   window.show();
   if (arguments.exitWhenLiveSeconds > 0) {

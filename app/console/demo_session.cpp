@@ -189,8 +189,11 @@ bool DemoSession::writeDeviceTree(QString* error) {
 bool DemoSession::startVgpud(QString* error) {
   const QString socket = folder_->filePath(QStringLiteral("vgpud.sock"));
   vgpud_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-  vgpud_.start(programs_.vgpud, {QStringLiteral("--listen"), QStringLiteral("unix:") + socket,
-                                 QStringLiteral("--backend"), QStringLiteral("sim")});
+  // The management socket in the same folder: the Hosts page watches it in demo mode.
+  const QString adminSocket = folder_->filePath(QStringLiteral("admin.sock"));
+  vgpud_.start(programs_.vgpud,
+               {QStringLiteral("--listen"), QStringLiteral("unix:") + socket, QStringLiteral("--backend"),
+                QStringLiteral("sim"), QStringLiteral("--admin-listen"), QStringLiteral("unix:") + adminSocket});
   if (!vgpud_.waitForStarted(5000)) {
     *error = tr("Cannot start %1: %2").arg(programs_.vgpud, vgpud_.errorString());
     return false;
@@ -209,6 +212,7 @@ bool DemoSession::startVgpud(QString* error) {
     return false;
   }
   vgpudEndpoint_ = QStringLiteral("unix:") + socket;
+  adminEndpoint_ = QStringLiteral("unix:") + adminSocket;
   return true;
 }
 

@@ -53,6 +53,9 @@ public:
   qint64 workloadPid() const;
   // "unix:<folder>/vgpud.sock" when the work runs in the demo's vgpud, "" when in-process.
   QString vgpudEndpoint() const { return vgpudEndpoint_; }
+  // "unix:<folder>/admin.sock": the demo vgpud's management socket (the Hosts page's endpoint in
+  // demo mode), "" when in-process.
+  QString adminEndpoint() const { return adminEndpoint_; }
 
 signals:
   void workloadFinished(int exitCode, const QString& output);
@@ -65,6 +68,7 @@ private:
   std::unique_ptr<QTemporaryDir> folder_;
   QString runtimeDirectory_;
   QString vgpudEndpoint_;
+  QString adminEndpoint_;
   QProcess vgpud_;
   QProcess workload_;
 };

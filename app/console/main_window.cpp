@@ -5,6 +5,7 @@
 #include "configuration_page.h"
 #include "dashboard_page.h"
 #include "diagnostics_page.h"
+#include "hosts_page.h"
 #include "install_wizard.h"
 #include "journal/journal_reader.h"
 #include "machine_doctor.h"
@@ -42,6 +43,13 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   pages->addTab(processes_, tr("Processes"));
   connect(processes_, &ProcessesPage::processSelected, dashboard_, &DashboardPage::selectProcess);
   connect(dashboard_, &DashboardPage::processSelected, processes_, &ProcessesPage::showSelection);
+  HostsPage::Options hostsOptions;
+  for (const QString& endpoint : options.hostEndpoints) {
+    hostsOptions.endpoints.append({endpoint, QString()});
+  }
+  hostsOptions.connect = options.watchHosts;
+  hosts_ = new HostsPage(hostsOptions, pages);
+  pages->addTab(hosts_, tr("Hosts"));
   systemd_ = new controller::SystemdManager(QDBusConnection::systemBus(), this);
   service_ = new ServicePage(systemd_, pages);
   pages->addTab(service_, tr("Service"));
@@ -60,6 +68,8 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   connect(installAction_, &QAction::triggered, this, &MainWindow::openInstallWizard);
 
   statusBar()->setObjectName(QStringLiteral("statusBar"));
+  connect(hosts_, &HostsPage::statusMessage, this,
+          [this](const QString& text) { statusBar()->showMessage(text, 15000); });
   connect(telemetryModel_, &TelemetryModel::processesChanged, this, &MainWindow::updateTelemetryStatus);
   updateTelemetryStatus();
   if (options.watchProcesses) {

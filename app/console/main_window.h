@@ -25,11 +25,16 @@ struct ConsoleOptions {
   QString runtimeDirectory;
   int sampleIntervalMs = 100;
   bool watchProcesses = true;
+  // The Hosts page's vgpud admin endpoints: empty = the stored list (or the local socket); the
+  // demo names its own vgpud's. watchHosts false: no connection (tests).
+  QStringList hostEndpoints;
+  bool watchHosts = true;
 };
 
 class ConfigurationPage;
 class DashboardPage;
 class DiagnosticsPage;
+class HostsPage;
 class ProcessesPage;
 class RemedyApplier;
 class TelemetryModel;
@@ -44,6 +49,7 @@ public:
 
   DashboardPage* dashboard() const { return dashboard_; }
   ProcessesPage* processesPage() const { return processes_; }
+  HostsPage* hostsPage() const { return hosts_; }
   TelemetryModel* telemetryModel() const { return telemetryModel_; }
   controller::telemetry::TelemetryClient* telemetryClient() const { return telemetryClient_; }
   ServicePage* servicePage() const { return service_; }
@@ -64,6 +70,7 @@ private:
   controller::telemetry::TelemetryClient* telemetryClient_ = nullptr;
   DashboardPage* dashboard_ = nullptr;
   ProcessesPage* processes_ = nullptr;
+  HostsPage* hosts_ = nullptr;
   ServicePage* service_ = nullptr;
   DiagnosticsPage* diagnostics_ = nullptr;
   ConfigurationPage* configuration_ = nullptr;

@@ -5,6 +5,7 @@
 
 #include "dashboard_page.h"
 #include "demo_session.h"
+#include "hosts_page.h"
 #include "main_window.h"
 #include "run_program.h"
 #include "telemetry_model.h"
@@ -99,6 +100,18 @@ TEST_CASE("the demo workload's samples reach the dashboard through the telemetry
   const auto path = vgpu::test::outputDir() / "screenshots" / "dashboard-live-demo-en.png";
   std::filesystem::create_directories(path.parent_path());
   REQUIRE(window.grab().save(QString::fromStdString(path.string()), "PNG"));
+
+  // The Hosts page watches the demo vgpud's management socket: the workload is its one session.
+  REQUIRE(demo.adminEndpoint() == QStringLiteral("unix:") + demo.folder() + QStringLiteral("/admin.sock"));
+  vgpu::console::ConsoleOptions hostsOptions = options;
+  hostsOptions.watchProcesses = false;
+  hostsOptions.hostEndpoints = {demo.adminEndpoint()};
+  MainWindow hostsWindow(hostsOptions);
+  auto* hosts = hostsWindow.hostsPage();
+  CHECK(hosts->endpoints() == QStringList{demo.adminEndpoint()});
+  QTRY_VERIFY_WITH_TIMEOUT(hosts->sessionsModel()->rowCount() == 1, 10000);
+  CHECK(hosts->sessionsModel()->row(0)->session.clientPid == demo.workloadPid());
+  QTRY_VERIFY_WITH_TIMEOUT(hosts->vramPlot(demo.adminEndpoint(), 0) != nullptr, 5000);
 
   const qint64 pid = demo.workloadPid();
   demo.stop();

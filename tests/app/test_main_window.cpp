@@ -4,6 +4,7 @@
 #include "configuration_page.h"
 #include "dashboard_page.h"
 #include "diagnostics_page.h"
+#include "hosts_page.h"
 #include "main_window.h"
 #include "service_page.h"
 #include "test_paths.h"
@@ -53,11 +54,12 @@ TEST_CASE("the main window opens with its dashboard and is grabbed to PNG") {
   auto* pages = window.findChild<QTabWidget*>(QStringLiteral("pages"));
   REQUIRE(pages != nullptr);
   CHECK(pages->currentWidget() == window.dashboard());
-  // Dashboard, Processes, Service, Diagnostics, Configuration.
-  REQUIRE(pages->count() == 5);
-  CHECK(pages->indexOf(window.servicePage()) == 2);
-  CHECK(pages->indexOf(window.diagnosticsPage()) == 3);
-  CHECK(pages->indexOf(window.configurationPage()) == 4);
+  // Dashboard, Processes, Hosts, Service, Diagnostics, Configuration.
+  REQUIRE(pages->count() == 6);
+  CHECK(pages->indexOf(window.hostsPage()) == 2);
+  CHECK(pages->indexOf(window.servicePage()) == 3);
+  CHECK(pages->indexOf(window.diagnosticsPage()) == 4);
+  CHECK(pages->indexOf(window.configurationPage()) == 5);
   REQUIRE(window.installAction() != nullptr);
   CHECK(window.installAction()->objectName() == QStringLiteral("installAction"));
   CHECK_FALSE(window.servicePage()->isStarted()); // the bus and journal are touched only when shown
