@@ -1,14 +1,18 @@
 // Checking, keeping and reading stream attributes (stream_attributes.h).
 #include "stream_attributes.h"
 
+#include "backend/stream_attribute_wire.h"
+
 namespace vgpu::cuda {
 
 CUresult setStreamAttribute(StreamAttributes& attributes, CUlaunchAttributeID id, const CUlaunchAttributeValue& value,
                             const StreamAttributeLimits& limits) {
-  switch (id) {
+  // Enum fields are checked by their bits: an application may have stored any number there.
+  switch (enumBits(id)) {
   case CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW: {
     const CUaccessPolicyWindow& window = value.accessPolicyWindow;
-    const auto property = [](CUaccessProperty p) {
+    const auto property = [](const CUaccessProperty& field) {
+      const std::uint32_t p = enumBits(field);
       return p == CU_ACCESS_PROPERTY_NORMAL || p == CU_ACCESS_PROPERTY_STREAMING || p == CU_ACCESS_PROPERTY_PERSISTING;
     };
     if (!(window.hitRatio >= 0.0F && window.hitRatio <= 1.0F) || !property(window.hitProp) ||
@@ -19,14 +23,14 @@ CUresult setStreamAttribute(StreamAttributes& attributes, CUlaunchAttributeID id
     return CUDA_SUCCESS;
   }
   case CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY:
-    if (value.syncPolicy < CU_SYNC_POLICY_AUTO || value.syncPolicy > CU_SYNC_POLICY_BLOCKING_SYNC) {
+    if (enumBits(value.syncPolicy) < CU_SYNC_POLICY_AUTO || enumBits(value.syncPolicy) > CU_SYNC_POLICY_BLOCKING_SYNC) {
       return CUDA_ERROR_INVALID_VALUE;
     }
     attributes.synchronizationPolicy = value.syncPolicy;
     return CUDA_SUCCESS;
   case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN:
-    if (value.memSyncDomain != CU_LAUNCH_MEM_SYNC_DOMAIN_DEFAULT &&
-        value.memSyncDomain != CU_LAUNCH_MEM_SYNC_DOMAIN_REMOTE) {
+    if (enumBits(value.memSyncDomain) != CU_LAUNCH_MEM_SYNC_DOMAIN_DEFAULT &&
+        enumBits(value.memSyncDomain) != CU_LAUNCH_MEM_SYNC_DOMAIN_REMOTE) {
       return CUDA_ERROR_INVALID_VALUE;
     }
     attributes.memSyncDomain = value.memSyncDomain;
@@ -47,7 +51,7 @@ CUresult setStreamAttribute(StreamAttributes& attributes, CUlaunchAttributeID id
 CUresult getStreamAttribute(const StreamAttributes& attributes, int priority, CUlaunchAttributeID id,
                             CUlaunchAttributeValue& value) {
   value = CUlaunchAttributeValue{};
-  switch (id) {
+  switch (enumBits(id)) {
   case CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW:
     value.accessPolicyWindow = attributes.accessPolicyWindow;
     return CUDA_SUCCESS;

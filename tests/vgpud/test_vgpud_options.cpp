@@ -347,7 +347,8 @@ TEST_CASE("vgpud.conf is read as shim.conf is: comments, blanks, and the first b
     INFO(entry.file);
     CHECK(parsed.error == entry.error);
   }
-  static const std::string withNul("backend = sim\nlisten = unix:/a\0b\n", 35);
+  static constexpr char kWithNul[] = "backend = sim\nlisten = unix:/a\0b\n";
+  static const std::string withNul(kWithNul, sizeof kWithNul - 1);
   const auto nul = parseOptions({"--config", "/etc/vgpud.conf", "--listen", "unix:/s"},
                                 [](const std::string&) -> std::optional<std::string> { return withNul; });
   CHECK(nul.error == "/etc/vgpud.conf:2: line contains a NUL byte");

@@ -279,7 +279,24 @@ TEST_CASE("stream attributes: one encoding for both sides, every stream attribut
     CHECK(reader.atEnd());
     CHECK(decoded.stream == 42);
     CHECK(decoded.id == request.id);
-    CHECK(std::memcmp(&decoded.value, &request.value, sizeof decoded.value) == 0);
+    // Field by field: the union's bytes beyond the member (and its padding) are not part of it.
+    const CUlaunchAttributeValue& a = decoded.value;
+    const CUlaunchAttributeValue& b = request.value;
+    switch (request.id) {
+    case CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW:
+      CHECK(a.accessPolicyWindow.base_ptr == b.accessPolicyWindow.base_ptr);
+      CHECK(a.accessPolicyWindow.num_bytes == b.accessPolicyWindow.num_bytes);
+      CHECK(a.accessPolicyWindow.hitRatio == b.accessPolicyWindow.hitRatio);
+      CHECK(a.accessPolicyWindow.hitProp == b.accessPolicyWindow.hitProp);
+      CHECK(a.accessPolicyWindow.missProp == b.accessPolicyWindow.missProp);
+      break;
+    case CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY: CHECK(a.syncPolicy == b.syncPolicy); break;
+    case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN: CHECK(a.memSyncDomain == b.memSyncDomain); break;
+    default:
+      CHECK(a.memSyncDomainMap.default_ == b.memSyncDomainMap.default_);
+      CHECK(a.memSyncDomainMap.remote == b.memSyncDomainMap.remote);
+      break;
+    }
     vgpu::wire::Reader truncated(std::span<const std::uint8_t>(bytes).first(bytes.size() - 1));
     CHECK_FALSE(vgpu::cuda::decodeStreamAttribute(truncated, decoded));
   }

@@ -10,9 +10,23 @@
 #include <cuda.h>
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace vgpu::cuda {
+
+// The bits of a 32-bit enum field as written, read without loading the enum: a caller (or a peer)
+// may have stored a value outside the enumeration, and loading that as the enum is undefined.
+template <typename Enum> std::uint32_t enumBits(const Enum& field) {
+  static_assert(sizeof(Enum) == sizeof(std::uint32_t));
+  std::uint32_t bits = 0;
+  std::memcpy(&bits, &field, sizeof bits);
+  return bits;
+}
+template <typename Enum> void setEnumBits(Enum& field, std::uint32_t bits) {
+  static_assert(sizeof(Enum) == sizeof(std::uint32_t));
+  std::memcpy(&field, &bits, sizeof bits);
+}
 
 inline bool travelsToGpu(CUlaunchAttributeID id) {
   return id == CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW || id == CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY ||
@@ -36,11 +50,11 @@ inline std::vector<std::uint8_t> encodeStreamAttribute(const StreamAttributeRequ
     writer.put(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(value.accessPolicyWindow.base_ptr)));
     writer.put(static_cast<std::uint64_t>(value.accessPolicyWindow.num_bytes));
     writer.put(value.accessPolicyWindow.hitRatio);
-    writer.put(static_cast<std::uint32_t>(value.accessPolicyWindow.hitProp));
-    writer.put(static_cast<std::uint32_t>(value.accessPolicyWindow.missProp));
+    writer.put(enumBits(value.accessPolicyWindow.hitProp));
+    writer.put(enumBits(value.accessPolicyWindow.missProp));
     break;
-  case CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY: writer.put(static_cast<std::uint32_t>(value.syncPolicy)); break;
-  case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN: writer.put(static_cast<std::uint32_t>(value.memSyncDomain)); break;
+  case CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY: writer.put(enumBits(value.syncPolicy)); break;
+  case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN: writer.put(enumBits(value.memSyncDomain)); break;
   case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN_MAP:
     writer.put(value.memSyncDomainMap.default_);
     writer.put(value.memSyncDomainMap.remote);
@@ -53,25 +67,31 @@ inline std::vector<std::uint8_t> encodeStreamAttribute(const StreamAttributeRequ
 // False for a payload that is not exactly one stream attribute (an unknown id included).
 inline bool decodeStreamAttribute(wire::Reader& reader, StreamAttributeRequest& out) {
   out.stream = reader.get<std::uint64_t>();
-  out.id = static_cast<CUlaunchAttributeID>(reader.get<std::uint32_t>());
+  const std::uint32_t id = reader.get<std::uint32_t>();
+  out.id = CU_LAUNCH_ATTRIBUTE_IGNORE;
   out.value = {};
   CUlaunchAttributeValue& value = out.value;
-  switch (out.id) {
+  // The id is matched as a number: a peer's unknown id never becomes an enum value.
+  switch (id) {
   case CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW:
+    out.id = CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW;
     value.accessPolicyWindow.base_ptr =
         reinterpret_cast<void*>(static_cast<std::uintptr_t>(reader.get<std::uint64_t>()));
     value.accessPolicyWindow.num_bytes = static_cast<std::size_t>(reader.get<std::uint64_t>());
     value.accessPolicyWindow.hitRatio = reader.get<float>();
-    value.accessPolicyWindow.hitProp = static_cast<CUaccessProperty>(reader.get<std::uint32_t>());
-    value.accessPolicyWindow.missProp = static_cast<CUaccessProperty>(reader.get<std::uint32_t>());
+    setEnumBits(value.accessPolicyWindow.hitProp, reader.get<std::uint32_t>());
+    setEnumBits(value.accessPolicyWindow.missProp, reader.get<std::uint32_t>());
     break;
   case CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY:
-    value.syncPolicy = static_cast<CUsynchronizationPolicy>(reader.get<std::uint32_t>());
+    out.id = CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY;
+    setEnumBits(value.syncPolicy, reader.get<std::uint32_t>());
     break;
   case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN:
-    value.memSyncDomain = static_cast<CUlaunchMemSyncDomain>(reader.get<std::uint32_t>());
+    out.id = CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN;
+    setEnumBits(value.memSyncDomain, reader.get<std::uint32_t>());
     break;
   case CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN_MAP:
+    out.id = CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN_MAP;
     value.memSyncDomainMap.default_ = reader.get<unsigned char>();
     value.memSyncDomainMap.remote = reader.get<unsigned char>();
     break;
