@@ -5,6 +5,7 @@
 #pragma once
 
 #include "host/host_types.h"
+#include "host/quota_size.h"
 #include "telemetry/ring_buffer.h"
 #include "telemetry/telemetry_history.h"
 
@@ -116,7 +117,6 @@ private:
   QList<Row> rows_;
 };
 
-// "8GiB", "512 MiB", "1073741824", "0" or "none" (no quota); nullopt when unreadable.
-std::optional<std::uint64_t> parseQuotaSize(const QString& text);
+using controller::host::parseQuotaSize; // host/quota_size.h, shared with vgpuctl host set-quota
 
 } // namespace vgpu::console

@@ -10,6 +10,7 @@
 
 #include "host/host_client.h"
 #include "host/host_connection.h"
+#include "host/quota_size.h"
 #include "telemetry/process_summary.h"
 
 #include <QCommandLineParser>
@@ -39,33 +40,6 @@ struct Target {
   HostEndpoint endpoint;
   std::optional<QString> token;
 };
-
-// "8GiB", "512MiB", "1G", "4096", "0" and "none" (no quota); nullopt when unreadable.
-std::optional<std::uint64_t> parseSize(const QString& text) {
-  if (text == u"none") {
-    return 0;
-  }
-  struct Unit {
-    const char* suffix;
-    int shift;
-  };
-  constexpr Unit kUnits[] = {{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}, {"K", 10},
-                             {"M", 20},   {"G", 30},   {"T", 40},   {"B", 0},    {"", 0}};
-  for (const Unit& unit : kUnits) {
-    const QString suffix = QString::fromLatin1(unit.suffix);
-    if (!text.endsWith(suffix)) {
-      continue;
-    }
-    const QString digits = text.left(text.size() - suffix.size());
-    bool ok = false;
-    const qulonglong value = digits.toULongLong(&ok);
-    if (!ok || digits.isEmpty() || !digits.front().isDigit() || value > (~0ULL >> unit.shift)) {
-      return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(value) << unit.shift;
-  }
-  return std::nullopt;
-}
 
 std::optional<std::uint64_t> parseSession(const QString& text) {
   bool ok = false;
@@ -198,7 +172,7 @@ int runAction(CommandContext& context, const QString& verb, const QStringList& w
   QJsonObject request;
   QString done;
   if (verb == u"set-quota") {
-    const std::optional<std::uint64_t> bytes = parseSize(words[2]);
+    const std::optional<std::uint64_t> bytes = parseQuotaSize(words[2]);
     if (!bytes) {
       context.err << "vgpuctl host set-quota: cannot read the size '" << words[2]
                   << "' (e.g. 8GiB, 512MiB, 1073741824; 0 or none: no quota)\n";
