@@ -192,25 +192,27 @@ QByteArray hostPrometheusExposition(const HostScrape& scrape) {
              static_cast<double>(device.vramUsedBytes));
     }
   }
-  w.header("vgpu_host_session_vram_quota_bytes", "gauge", "The session's VRAM quota per device in bytes; 0: none.");
-  for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_vram_quota_bytes", sessionLabels(s, hostname), s.vramQuotaBytes);
-  }
-  w.header("vgpu_host_session_host_bytes", "gauge", "Host memory vgpud holds for the session, in bytes.");
-  for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_host_bytes", sessionLabels(s, hostname), s.hostBytes);
-  }
-  w.header("vgpu_host_session_calls_total", "counter", "Calls the session made.");
-  for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_calls_total", sessionLabels(s, hostname), s.calls);
-  }
-  w.header("vgpu_host_session_errors_total", "counter", "The session's calls that failed.");
-  for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_errors_total", sessionLabels(s, hostname), s.errors);
-  }
-  w.header("vgpu_host_session_kernel_launches_total", "counter", "Kernel launches of the session.");
-  for (const HostSession& s : sessions) {
-    w.optional("vgpu_host_session_kernel_launches_total", sessionLabels(s, hostname), s.launches);
+  // The per-session families that are one figure each, in the exposition's order.
+  struct SessionFamily {
+    const char* name;
+    const char* type;
+    const char* help;
+    std::optional<std::uint64_t> HostSession::*figure;
+  };
+  static constexpr SessionFamily kFamilies[] = {
+      {"vgpu_host_session_vram_quota_bytes", "gauge", "The session's VRAM quota per device in bytes; 0: none.",
+       &HostSession::vramQuotaBytes},
+      {"vgpu_host_session_host_bytes", "gauge", "Host memory vgpud holds for the session, in bytes.",
+       &HostSession::hostBytes},
+      {"vgpu_host_session_calls_total", "counter", "Calls the session made.", &HostSession::calls},
+      {"vgpu_host_session_errors_total", "counter", "The session's calls that failed.", &HostSession::errors},
+      {"vgpu_host_session_kernel_launches_total", "counter", "Kernel launches of the session.", &HostSession::launches},
+  };
+  for (const SessionFamily& family : kFamilies) {
+    w.header(family.name, family.type, family.help);
+    for (const HostSession& s : sessions) {
+      w.optional(family.name, sessionLabels(s, hostname), s.*family.figure);
+    }
   }
   w.header("vgpu_host_session_copy_bytes_total", "counter", "Bytes the session copied, by direction.");
   for (const HostSession& s : sessions) {
