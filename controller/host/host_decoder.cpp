@@ -3,6 +3,8 @@
 // optional members stay std::nullopt; a present member of the wrong type is always an error.
 #include "host/host_decoder.h"
 
+#include "common/json_fields.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -15,20 +17,12 @@ namespace {
 constexpr double kUint64Limit = 18446744073709551616.0;
 constexpr double kInt64Limit = 9.2e18;
 
-class Reader {
+class Reader : public JsonFields<Reader> {
 public:
-  Reader(QJsonObject object, QString path, QString* error)
-      : object_(std::move(object)), path_(std::move(path)), error_(error) {}
-
-  bool failed() const { return !error_->isEmpty(); }
-  Reader element(const QString& key, qsizetype i, const QJsonObject& object) const {
-    return Reader(object, path_ + u'.' + key + u'[' + QString::number(i) + u']', error_);
-  }
-  Reader child(const QString& key) const { return Reader(object_.value(key).toObject(), path_ + u'.' + key, error_); }
-  bool has(const QString& key) const { return !object_.value(key).isUndefined(); }
+  using JsonFields::JsonFields;
 
   std::optional<QString> string(const QString& key, bool required) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isString()) {
       return value.toString();
     }
@@ -40,20 +34,8 @@ public:
     return std::nullopt;
   }
 
-  std::optional<bool> flag(const QString& key) const {
-    const QJsonValue value = object_.value(key);
-    if (value.isUndefined()) {
-      return std::nullopt;
-    }
-    if (!value.isBool()) {
-      fail(key, u"expected true or false"_qs);
-      return std::nullopt;
-    }
-    return value.toBool();
-  }
-
   std::optional<std::uint64_t> count(const QString& key, bool required) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isUndefined()) {
       if (required) {
         fail(key, u"missing"_qs);
@@ -69,7 +51,7 @@ public:
   }
 
   std::optional<std::int64_t> integer(const QString& key, bool required) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isUndefined()) {
       if (required) {
         fail(key, u"missing"_qs);
@@ -86,7 +68,7 @@ public:
 
   // A non-negative finite number (rates, ages, percentages, watts, clocks).
   std::optional<double> number(const QString& key) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isUndefined()) {
       return std::nullopt;
     }
@@ -99,7 +81,7 @@ public:
 
   // A number that may be negative (a temperature).
   std::optional<double> signedNumber(const QString& key) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isUndefined()) {
       return std::nullopt;
     }
@@ -109,41 +91,6 @@ public:
     }
     return value.toDouble();
   }
-
-  QJsonArray array(const QString& key, bool required) const {
-    const QJsonValue value = object_.value(key);
-    if (value.isArray()) {
-      return value.toArray();
-    }
-    if (!value.isUndefined()) {
-      fail(key, u"expected an array"_qs);
-    } else if (required) {
-      fail(key, u"missing"_qs);
-    }
-    return {};
-  }
-
-  bool object(const QString& key) const {
-    const QJsonValue value = object_.value(key);
-    if (value.isObject()) {
-      return true;
-    }
-    if (!value.isUndefined()) {
-      fail(key, u"expected an object"_qs);
-    }
-    return false;
-  }
-
-  void fail(const QString& key, const QString& what) const {
-    if (error_->isEmpty()) {
-      *error_ = (key.isEmpty() ? path_ : path_ + u'.' + key) + u": "_qs + what;
-    }
-  }
-
-private:
-  QJsonObject object_;
-  QString path_;
-  QString* error_;
 };
 
 // Each element of `key` must be an object; `read` decodes one.
@@ -178,7 +125,7 @@ HostDecodedLine decodeHello(const QJsonObject& object) {
   hello.simulated = reader.flag(u"simulated"_qs).value_or(false);
   hello.pid = reader.integer(u"pid"_qs, false);
   hello.startedMs = reader.integer(u"started_ms"_qs, false);
-  if (reader.object(u"peer"_qs)) {
+  if (reader.object(u"peer"_qs, false)) {
     const Reader peer = reader.child(u"peer"_qs);
     HostPeer value;
     value.transport = peer.string(u"transport"_qs, false).value_or(QString());
@@ -255,7 +202,7 @@ HostSession readSession(const Reader& reader, const QJsonObject& object) {
   session.bytesDeviceToHost = reader.count(u"bytes_device_to_host"_qs, false);
   session.launchesPerS = reader.number(u"launches_per_s"_qs);
   session.copyBytesPerS = reader.number(u"copy_bytes_per_s"_qs);
-  if (reader.object(u"latency_ns"_qs)) {
+  if (reader.object(u"latency_ns"_qs, false)) {
     const Reader latency = reader.child(u"latency_ns"_qs);
     const QJsonObject latencyObject = object.value(u"latency_ns"_qs).toObject();
     const auto percentile = [&](const QString& key) -> std::optional<std::int64_t> {
@@ -290,7 +237,7 @@ HostDecodedLine decodeSample(const QJsonObject& object) {
   forEachObject(reader, u"sessions"_qs, true, [&](const Reader& session, const QJsonObject& item) {
     sample.sessions.append(readSession(session, item));
   });
-  if (reader.object(u"totals"_qs)) {
+  if (reader.object(u"totals"_qs, false)) {
     const Reader totals = reader.child(u"totals"_qs);
     sample.totalSessions = totals.count(u"sessions"_qs, false);
     sample.totalVramUsedBytes = totals.count(u"vram_used_bytes"_qs, false);

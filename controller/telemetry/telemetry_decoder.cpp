@@ -3,6 +3,8 @@
 // integer"), so every required member is read in one line of code and a bad line names its fault.
 #include "telemetry/telemetry_decoder.h"
 
+#include "common/json_fields.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -14,22 +16,12 @@ namespace {
 // Largest double that converts to an exact uint64 without overflow (2^64 is out of range).
 constexpr double kUint64Limit = 18446744073709551616.0;
 
-class Reader {
+class Reader : public JsonFields<Reader> {
 public:
-  Reader(const QJsonObject& object, QString path, QString* error)
-      : object_(object), path_(std::move(path)), error_(error) {}
-
-  bool failed() const { return !error_->isEmpty(); }
-
-  Reader child(const QString& key) const { return Reader(object_.value(key).toObject(), path_ + u'.' + key, error_); }
-  Reader element(const QString& key, qsizetype i, const QJsonObject& object) const {
-    return Reader(object, path_ + u'.' + key + u'[' + QString::number(i) + u']', error_);
-  }
-
-  bool has(const QString& key) const { return object_.contains(key) && !object_.value(key).isUndefined(); }
+  using JsonFields::JsonFields;
 
   QString string(const QString& key, bool required = true) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isString()) {
       return value.toString();
     }
@@ -39,21 +31,8 @@ public:
     return {};
   }
 
-  // An optional boolean: absent = nullopt; anything but true/false is an error.
-  std::optional<bool> flag(const QString& key) const {
-    const QJsonValue value = object_.value(key);
-    if (value.isUndefined()) {
-      return std::nullopt;
-    }
-    if (!value.isBool()) {
-      fail(key, u"expected true or false"_qs);
-      return std::nullopt;
-    }
-    return value.toBool();
-  }
-
   std::uint64_t count(const QString& key, bool required = true) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isUndefined() && !required) {
       return 0;
     }
@@ -66,7 +45,7 @@ public:
   }
 
   std::int64_t integer(const QString& key) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     const double number = value.toDouble(0.5);
     if (!value.isDouble() || std::floor(number) != number || std::fabs(number) > 9.2e18) {
       fail(key, value.isUndefined() ? u"missing"_qs : u"expected an integer"_qs);
@@ -76,7 +55,7 @@ public:
   }
 
   double rate(const QString& key, bool required = true) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isUndefined() && !required) {
       return 0.0;
     }
@@ -89,7 +68,7 @@ public:
 
   // A percentile: null or absent = no calls in the window; otherwise a non-negative integer.
   std::optional<std::int64_t> percentile(const QString& key) const {
-    const QJsonValue value = object_.value(key);
+    const QJsonValue value = member(key);
     if (value.isNull() || value.isUndefined()) {
       return std::nullopt;
     }
@@ -100,41 +79,6 @@ public:
     }
     return static_cast<std::int64_t>(number);
   }
-
-  // The array member `key` (empty and an error when it is not an array and `required`).
-  QJsonArray array(const QString& key, bool required = true) const {
-    const QJsonValue value = object_.value(key);
-    if (value.isArray()) {
-      return value.toArray();
-    }
-    if (required || !value.isUndefined()) {
-      fail(key, value.isUndefined() ? u"missing"_qs : u"expected an array"_qs);
-    }
-    return {};
-  }
-
-  // Whether `key` is an object (an error when present but not one, or absent and required).
-  bool object(const QString& key, bool required = true) const {
-    const QJsonValue value = object_.value(key);
-    if (value.isObject()) {
-      return true;
-    }
-    if (required || !value.isUndefined()) {
-      fail(key, value.isUndefined() ? u"missing"_qs : u"expected an object"_qs);
-    }
-    return false;
-  }
-
-  void fail(const QString& key, const QString& what) const {
-    if (error_->isEmpty()) {
-      *error_ = (key.isEmpty() ? path_ : path_ + u'.' + key) + u": "_qs + what;
-    }
-  }
-
-private:
-  QJsonObject object_;
-  QString path_;
-  QString* error_;
 };
 
 LatencyPercentiles readPercentiles(const Reader& reader, const QString& suffix) {
