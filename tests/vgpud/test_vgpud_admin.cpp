@@ -401,3 +401,29 @@ TEST_CASE("the management socket over TCP needs the admin token, not a tenant's"
   CHECK(hello.member("peer")->stringAt("transport") == "tcp");
   CHECK(admin.ask(R"({"cmd":"snapshot"})").stringAt("type") == "sample");
 }
+
+TEST_CASE("the management socket's limits: 16 connections, 64 KiB lines; past them a refusal, others unaffected") {
+  const std::string directory = tempDirectory();
+  const std::string adminPath = directory + "/admin.sock";
+  auto daemon = startDaemon(directory + "/vgpud.log", {"--admin-listen", "unix:" + adminPath});
+  std::vector<std::unique_ptr<AdminClient>> admins;
+  for (int i = 0; i < 16; ++i) {
+    admins.push_back(std::make_unique<AdminClient>(connectAdmin(adminPath)));
+    CHECK(admins.back()->ask(R"({"cmd":"hello"})").stringAt("type") == "hello");
+  }
+  AdminClient seventeenth(connectAdmin(adminPath));
+  CHECK(seventeenth.line().find("too many management connections") != std::string::npos);
+  CHECK(seventeenth.line().empty()); // and disconnected
+
+  AdminClient& flooder = *admins.front();
+  const std::string flood(100000, 'x'); // no newline at all
+  [[maybe_unused]] const ssize_t sent =
+      ::send(flooder.fd.get(), flood.data(), flood.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  CHECK(flooder.line().find("line-too-long") != std::string::npos);
+  CHECK(flooder.line().empty());
+  CHECK(admins.back()->ask(R"({"cmd":"snapshot"})").stringAt("type") == "sample");
+  // A session still gets served while all this goes on.
+  auto client = connectClient(daemon->daemon->endpoint());
+  CUdeviceptr memory = 0;
+  CHECK(client->memAlloc(0, 4096, memory) == CUDA_SUCCESS);
+}
