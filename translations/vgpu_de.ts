@@ -1731,6 +1731,18 @@
         <source>not active</source>
         <translation>nicht aktiv</translation>
     </message>
+    <message>
+        <source>systemd refused the %1 of %2 (%3); asking vgpu-helper, which may ask for a password…</source>
+        <translation>systemd hat %1 von %2 abgelehnt (%3); vgpu-helper wird gefragt und fragt eventuell nach einem Passwort…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 finished through vgpu-helper: %3</source>
+        <translation>%1 von %2 über vgpu-helper abgeschlossen: %3</translation>
+    </message>
+    <message>
+        <source>%1 of %2 failed through vgpu-helper: %3</source>
+        <translation>%1 von %2 über vgpu-helper fehlgeschlagen: %3</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::StepsPage</name>

@@ -1729,6 +1729,18 @@
         <source>not active</source>
         <translation>未激活</translation>
     </message>
+    <message>
+        <source>systemd refused the %1 of %2 (%3); asking vgpu-helper, which may ask for a password…</source>
+        <translation>systemd 拒绝了对 %2 的 %1（%3）；正在请求 vgpu-helper，可能需要输入密码…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 finished through vgpu-helper: %3</source>
+        <translation>通过 vgpu-helper 完成了 %2 的 %1：%3</translation>
+    </message>
+    <message>
+        <source>%1 of %2 failed through vgpu-helper: %3</source>
+        <translation>通过 vgpu-helper 执行 %2 的 %1 失败：%3</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::StepsPage</name>

@@ -1,6 +1,6 @@
-// ChangeApplier: how the Configuration page and the install wizard change the system. Each call is
-// one vgpu-helper verb with its arguments ({"env-set", "OLLAMA_DEBUG", "1"}, {"install", "--scope",
-// "service"}, {"rollback", ID}, {"restart-ollama"}); the pages know only this interface.
+// ChangeApplier: how the console's pages change the system — the Configuration page, the install
+// wizard and the Diagnostics page's remedies. Each call is one controller::HelperCommand (env-set,
+// install, rollback, restart-ollama, ...); the pages know only this interface.
 // HelperChangeApplier runs the helper through the controller's HelperClient (pkexec in
 // production, the helper's test mode on a test tree); tests put a recording double in its place.
 #pragma once
@@ -8,7 +8,6 @@
 #include "changes/helper_client.h"
 
 #include <QJsonObject>
-#include <QStringList>
 
 namespace vgpu::console {
 
@@ -16,14 +15,14 @@ class ChangeApplier {
 public:
   virtual ~ChangeApplier() = default;
   // Blocking (it may wait on a polkit dialog); the pages call it off the GUI thread.
-  virtual controller::HelperReply run(const QStringList& verbAndArguments) = 0;
+  virtual controller::HelperReply run(const controller::HelperCommand& command) = 0;
 };
 
 class HelperChangeApplier : public ChangeApplier {
 public:
   explicit HelperChangeApplier(controller::HelperLaunch launch = {}) : launch_(std::move(launch)) {}
-  controller::HelperReply run(const QStringList& verbAndArguments) override {
-    return controller::runHelper(controller::helperInvocation(launch_, verbAndArguments));
+  controller::HelperReply run(const controller::HelperCommand& command) override {
+    return controller::runHelper(controller::helperInvocation(launch_, command));
   }
 
 private:

@@ -437,7 +437,7 @@ void ConfigurationPage::setBusy(bool busy) {
   }
 }
 
-void ConfigurationPage::runVerbs(const QList<QStringList>& verbs,
+void ConfigurationPage::runVerbs(const QList<controller::HelperCommand>& verbs,
                                  std::function<void(const QList<controller::HelperReply>&)> done) {
   setBusy(true);
   std::shared_ptr<ChangeApplier> applier = applier_;
@@ -445,7 +445,7 @@ void ConfigurationPage::runVerbs(const QList<QStringList>& verbs,
       this,
       [applier, verbs] {
         QList<controller::HelperReply> replies;
-        for (const QStringList& verb : verbs) {
+        for (const controller::HelperCommand& verb : verbs) {
           replies.append(applier->run(verb));
           if (!replies.constLast().ok) {
             break;
@@ -503,12 +503,11 @@ void ConfigurationPage::applyChanges() {
   if (busy_ || changes.isEmpty()) {
     return;
   }
-  QList<QStringList> verbs;
+  QList<controller::HelperCommand> verbs;
   for (const controller::VariableAssignment& change : changes) {
-    verbs.append(change.value ? QStringList{QStringLiteral("env-set"), change.name, *change.value}
-                              : QStringList{QStringLiteral("env-unset"), change.name});
+    verbs.append(controller::HelperCommand::envChange(change.name, change.value));
   }
-  verbs.append(QStringList{QStringLiteral("daemon-reload")});
+  verbs.append(controller::HelperCommand::daemonReload());
   status_->setText(tr("Applying the changes…"));
   runVerbs(verbs, [this](const QList<controller::HelperReply>& replies) {
     QStringList transactions;
@@ -539,7 +538,7 @@ void ConfigurationPage::restartService() {
     return;
   }
   status_->setText(tr("Restarting ollama.service…"));
-  runVerbs({QStringList{QStringLiteral("restart-ollama")}}, [this](const QList<controller::HelperReply>& replies) {
+  runVerbs({controller::HelperCommand::restartOllama()}, [this](const QList<controller::HelperReply>& replies) {
     const controller::HelperReply& reply = replies.constLast();
     const QString result = jobResultOf(reply).isEmpty() ? tr("none") : jobResultOf(reply);
     const QString text = reply.ok ? tr("ollama.service restarted (job result: %1).").arg(result)
@@ -557,11 +556,11 @@ void ConfigurationPage::undoLastChange() {
   if (busy_ || undoTransactions_.isEmpty()) {
     return;
   }
-  QList<QStringList> verbs;
+  QList<controller::HelperCommand> verbs;
   for (auto it = undoTransactions_.crbegin(); it != undoTransactions_.crend(); ++it) {
-    verbs.append(QStringList{QStringLiteral("rollback"), *it});
+    verbs.append(controller::HelperCommand::rollback(*it));
   }
-  verbs.append(QStringList{QStringLiteral("daemon-reload")});
+  verbs.append(controller::HelperCommand::daemonReload());
   status_->setText(tr("Rolling back the last change…"));
   runVerbs(verbs, [this](const QList<controller::HelperReply>& replies) {
     const controller::HelperReply& last = replies.constLast();

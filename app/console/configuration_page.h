@@ -84,7 +84,8 @@ private:
   void validate();
   void setBusy(bool busy);
   // Runs `verbs` one after the other off the GUI thread, stopping at the first failure.
-  void runVerbs(const QList<QStringList>& verbs, std::function<void(const QList<controller::HelperReply>&)> done);
+  void runVerbs(const QList<controller::HelperCommand>& verbs,
+                std::function<void(const QList<controller::HelperReply>&)> done);
 
   QString root_;
   QProcessEnvironment pathEnvironment_;

@@ -4,7 +4,7 @@
 #include "diagnostics_page.h"
 
 #include "background_task.h"
-#include "remedy_applier.h"
+#include "change_applier.h"
 
 #include <QApplication>
 #include <QFileDialog>
@@ -63,7 +63,7 @@ QTreeWidgetItem* addChild(QTreeWidgetItem* parent, const QString& text) {
 
 } // namespace
 
-DiagnosticsPage::DiagnosticsPage(DoctorRun run, std::shared_ptr<RemedyApplier> applier, QWidget* parent)
+DiagnosticsPage::DiagnosticsPage(DoctorRun run, std::shared_ptr<ChangeApplier> applier, QWidget* parent)
     : QWidget(parent), run_(std::move(run)), applier_(std::move(applier)) {
   setObjectName(QStringLiteral("diagnosticsPage"));
   auto* layout = new QVBoxLayout(this);
@@ -121,7 +121,7 @@ DiagnosticsPage::DiagnosticsPage(DoctorRun run, std::shared_ptr<RemedyApplier> a
 QString DiagnosticsPage::remedyText(const controller::doctor::Remedy& remedy) const {
   QString text = tr("Remedy: %1").arg(remedy.text);
   if (remedy.action) {
-    const QString command = (QStringList{remedy.action->verb} + remedy.action->arguments).join(u' ');
+    const QString command = remedy.action->text();
     text += u' ' + tr("(\"Apply fix\" runs: vgpu-helper %1)").arg(command);
   }
   return text;
@@ -218,12 +218,12 @@ void DiagnosticsPage::applyFix() {
   busy_ = true;
   applyButton_->setEnabled(false);
   runButton_->setEnabled(false);
-  const controller::doctor::RemedyAction action = *entry->result.remedy->action;
+  const controller::HelperCommand action = *entry->result.remedy->action;
   const QString title = entry->title;
   summary_->setText(tr("Applying the fix for \"%1\"…").arg(title));
-  std::shared_ptr<RemedyApplier> applier = applier_;
+  std::shared_ptr<ChangeApplier> applier = applier_;
   runInBackground<controller::HelperReply>(
-      this, [applier, action] { return applier->apply(action); },
+      this, [applier, action] { return applier->run(action); },
       [this, title](const controller::HelperReply& reply) {
         busy_ = false;
         runButton_->setEnabled(true);

@@ -1,6 +1,6 @@
 // The Diagnostics page: runs the doctor off the GUI thread and shows its report as a tree (one
 // item per check with its status as icon and word, the summary, evidence and remedy as
-// children), applies a remedy that names a vgpu-helper verb through a RemedyApplier, and exports
+// children), applies a remedy that names a vgpu-helper verb through a ChangeApplier, and exports
 // the report as Markdown or JSON with the doctor's own exporters. How the doctor is run (which
 // machine, which inputs) is given to the page as a function, so tests run it on a fake tree.
 #pragma once
@@ -19,7 +19,7 @@ class QTreeWidgetItem;
 
 namespace vgpu::console {
 
-class RemedyApplier;
+class ChangeApplier;
 
 class DiagnosticsPage : public QWidget {
   Q_OBJECT
@@ -27,7 +27,7 @@ public:
   using DoctorRun = std::function<controller::doctor::DoctorReport()>;
 
   // The applier is shared with the worker thread of a fix still running when the page goes.
-  DiagnosticsPage(DoctorRun run, std::shared_ptr<RemedyApplier> applier, QWidget* parent = nullptr);
+  DiagnosticsPage(DoctorRun run, std::shared_ptr<ChangeApplier> applier, QWidget* parent = nullptr);
 
   // Starts a run (the button does this); finished() follows once the tree shows the report.
   void runDiagnostics();
@@ -51,7 +51,7 @@ private:
   void exportWithDialog();
 
   DoctorRun run_;
-  std::shared_ptr<RemedyApplier> applier_;
+  std::shared_ptr<ChangeApplier> applier_;
   controller::doctor::DoctorReport report_;
   bool haveReport_ = false;
   bool busy_ = false;

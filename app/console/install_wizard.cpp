@@ -89,20 +89,19 @@ QString InstallWizard::variant() const {
   return combo != nullptr ? combo->currentData().toString() : QString();
 }
 
-QList<QStringList> InstallWizard::applyVerbs() const {
-  QList<QStringList> verbs{
-      {QStringLiteral("install"), QStringLiteral("--scope"), controller::installScopeName(scope())}};
+QList<controller::HelperCommand> InstallWizard::applyVerbs() const {
+  QList<controller::HelperCommand> verbs{controller::HelperCommand::install(controller::installScopeName(scope()))};
   const QString name = QStringLiteral("OLLAMA_LLM_LIBRARY");
   const std::optional<QString> current =
       controller::loadServiceEnvironment(controller::SystemRoot(setup_.root)).environment.value(name);
   const QString chosen = variant();
   if (!chosen.isEmpty() && current != chosen) {
-    verbs.append({QStringLiteral("env-set"), name, chosen});
+    verbs.append(controller::HelperCommand::envSet(name, chosen));
   } else if (chosen.isEmpty() && current) {
-    verbs.append({QStringLiteral("env-unset"), name});
+    verbs.append(controller::HelperCommand::envUnset(name));
   }
   // ollama.service must see the new drop-in before the restart.
-  verbs.append({QStringLiteral("daemon-reload")});
+  verbs.append(controller::HelperCommand::daemonReload());
   return verbs;
 }
 
@@ -130,14 +129,14 @@ void InstallWizard::rollBack() {
   }
   rollingBack_ = true;
   button(QWizard::CustomButton1)->setEnabled(false);
-  QList<QStringList> verbs;
+  QList<controller::HelperCommand> verbs;
   int firstRow = -1;
   for (auto it = transactions_.crbegin(); it != transactions_.crend(); ++it) {
-    verbs.append({QStringLiteral("rollback"), *it});
+    verbs.append(controller::HelperCommand::rollback(*it));
     const int row = page->addStep(tr("Roll back transaction %1").arg(*it));
     firstRow = firstRow < 0 ? row : firstRow;
   }
-  verbs.append({QStringLiteral("daemon-reload")});
+  verbs.append(controller::HelperCommand::daemonReload());
   page->addStep(tr("Reload systemd's unit files"));
   page->runSteps(verbs, firstRow, [this](bool ok) {
     rollingBack_ = false;

@@ -56,7 +56,7 @@ public:
   QString variant() const; // "" = Automatic (OLLAMA_LLM_LIBRARY unset)
 
   // The helper verbs Apply runs, in order, for the current choices.
-  QList<QStringList> applyVerbs() const;
+  QList<controller::HelperCommand> applyVerbs() const;
 
   // Transactions the helper named so far (newest last); "Roll back" undoes them.
   const QStringList& transactions() const { return transactions_; }

@@ -34,14 +34,14 @@ public:
 
   // Runs `verbs` one per row from `firstRow` on (rows added before), stopping at the first
   // failure; `done` gets whether all succeeded. Transactions the helper names are recorded.
-  void runSteps(const QList<QStringList>& verbs, int firstRow, std::function<void(bool)> done);
+  void runSteps(const QList<controller::HelperCommand>& verbs, int firstRow, std::function<void(bool)> done);
 
 protected:
   QString label(int row) const; // the step's text without its state
   InstallWizard* wizard_;
 
 private:
-  void runStep(QList<QStringList> verbs, int row, std::function<void(bool)> done);
+  void runStep(QList<controller::HelperCommand> verbs, int row, std::function<void(bool)> done);
 
   QListWidget* steps_ = nullptr;
   QLabel* error_ = nullptr;

@@ -86,22 +86,22 @@ void StepsPage::showError(const QString& error) {
   error_->show();
 }
 
-void StepsPage::runSteps(const QList<QStringList>& verbs, int firstRow, std::function<void(bool)> done) {
+void StepsPage::runSteps(const QList<controller::HelperCommand>& verbs, int firstRow, std::function<void(bool)> done) {
   runStep(verbs, firstRow, std::move(done));
 }
 
-void StepsPage::runStep(QList<QStringList> verbs, int row, std::function<void(bool)> done) {
+void StepsPage::runStep(QList<controller::HelperCommand> verbs, int row, std::function<void(bool)> done) {
   if (verbs.isEmpty()) {
     done(true);
     return;
   }
-  const QStringList verb = verbs.takeFirst();
+  const controller::HelperCommand verb = verbs.takeFirst();
   setStep(row, StepState::Running, label(row));
   std::shared_ptr<ChangeApplier> applier = wizard_->setup().applier;
   runInBackground<controller::HelperReply>(
       this, [applier, verb] { return applier->run(verb); },
       [this, verbs, row, verb, done](const controller::HelperReply& reply) {
-        if (verb.first() != QLatin1String("rollback")) {
+        if (verb.verb != controller::HelperVerb::Rollback) {
           wizard_->addTransaction(transactionOf(reply));
         }
         QString text = tr("%1 — %2").arg(label(row), reply.message);
@@ -131,18 +131,19 @@ void ApplyPage::initializePage() {
     return;
   }
   started_ = true;
-  const QList<QStringList> verbs = wizard_->applyVerbs();
+  const QList<controller::HelperCommand> verbs = wizard_->applyVerbs();
   int firstRow = -1;
-  for (const QStringList& verb : verbs) {
+  for (const controller::HelperCommand& verb : verbs) {
     QString text;
-    if (verb.first() == QLatin1String("install")) {
-      text = tr("Install the shim (%1 scope)").arg(verb.at(2));
-    } else if (verb.first() == QLatin1String("env-set")) {
-      text = tr("Set %1=%2 in the managed drop-in").arg(verb.at(1), verb.at(2));
-    } else if (verb.first() == QLatin1String("env-unset")) {
-      text = tr("Remove %1 from the managed drop-in").arg(verb.at(1));
-    } else {
-      text = tr("Reload systemd's unit files");
+    switch (verb.verb) {
+    case controller::HelperVerb::Install: text = tr("Install the shim (%1 scope)").arg(verb.arguments.at(1)); break;
+    case controller::HelperVerb::EnvSet:
+      text = tr("Set %1=%2 in the managed drop-in").arg(verb.arguments.at(0), verb.arguments.at(1));
+      break;
+    case controller::HelperVerb::EnvUnset:
+      text = tr("Remove %1 from the managed drop-in").arg(verb.arguments.at(0));
+      break;
+    default: text = tr("Reload systemd's unit files"); break;
     }
     const int row = addStep(text);
     firstRow = firstRow < 0 ? row : firstRow;
@@ -172,7 +173,7 @@ void RestartPage::initializePage() {
   started_ = true;
   const int row = addStep(tr("Restart ollama.service"));
   wizard_->setRestartRealtimeUs(static_cast<quint64>(QDateTime::currentMSecsSinceEpoch()) * 1000U);
-  runSteps({{QStringLiteral("restart-ollama")}}, row, [this](bool ok) {
+  runSteps({controller::HelperCommand::restartOllama()}, row, [this](bool ok) {
     ok_ = ok;
     if (!ok) {
       wizard_->offerRollBack();

@@ -59,8 +59,8 @@ struct Detection {
   controller::doctor::DoctorReport report;
 };
 
-QString verbLine(const QStringList& verb) {
-  return QStringLiteral("  vgpu-helper ") + verb.join(u' ');
+QString verbLine(const controller::HelperCommand& verb) {
+  return QStringLiteral("  vgpu-helper ") + verb.text();
 }
 
 } // namespace
@@ -211,11 +211,11 @@ void ReviewPage::initializePage() {
   if (wizard_->scope() == controller::InstallScope::Service) {
     assignments.append({QStringLiteral("LD_LIBRARY_PATH"), controller::ShimInstallRequest().targetDir});
   }
-  for (const QStringList& verb : wizard_->applyVerbs()) {
-    if (verb.first() == QLatin1String("env-set")) {
-      assignments.append({verb.at(1), verb.at(2)});
-    } else if (verb.first() == QLatin1String("env-unset")) {
-      assignments.append({verb.at(1), std::nullopt});
+  for (const controller::HelperCommand& verb : wizard_->applyVerbs()) {
+    if (verb.verb == controller::HelperVerb::EnvSet) {
+      assignments.append({verb.arguments.at(0), verb.arguments.at(1)});
+    } else if (verb.verb == controller::HelperVerb::EnvUnset) {
+      assignments.append({verb.arguments.at(0), std::nullopt});
     }
   }
   const controller::EnvironmentPlan environment =
@@ -233,10 +233,10 @@ void ReviewPage::initializePage() {
   }
   text.append(QString());
   text.append(tr("Apply runs, in this order:"));
-  for (const QStringList& verb : wizard_->applyVerbs()) {
+  for (const controller::HelperCommand& verb : wizard_->applyVerbs()) {
     text.append(verbLine(verb));
   }
-  text.append(verbLine({QStringLiteral("restart-ollama")}));
+  text.append(verbLine(controller::HelperCommand::restartOllama()));
   plan_->setPlainText(text.join(u'\n'));
   Q_EMIT completeChanged();
 }

@@ -10,7 +10,6 @@
 #include "journal/journal_reader.h"
 #include "machine_doctor.h"
 #include "processes_page.h"
-#include "remedy_applier.h"
 #include "service_page.h"
 #include "systemd/systemd_manager.h"
 #include "telemetry/telemetry_client.h"
@@ -27,7 +26,7 @@ namespace vgpu::console {
 MainWindow::MainWindow(QWidget* parent) : MainWindow(ConsoleOptions{}, parent) {}
 
 MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
-    : QMainWindow(parent), remedyApplier_(std::make_shared<HelperRemedyApplier>()) {
+    : QMainWindow(parent), applier_(std::make_shared<HelperChangeApplier>()) {
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("vgpu console"));
   setWindowIcon(QIcon(QStringLiteral(":/vgpu/icons/vgpu.svg")));
@@ -51,11 +50,11 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   hosts_ = new HostsPage(hostsOptions, pages);
   pages->addTab(hosts_, tr("Hosts"));
   systemd_ = new controller::SystemdManager(QDBusConnection::systemBus(), this);
-  service_ = new ServicePage(systemd_, pages);
+  service_ = new ServicePage(systemd_, applier_, pages);
   pages->addTab(service_, tr("Service"));
-  diagnostics_ = new DiagnosticsPage(&runDoctorOnThisMachine, remedyApplier_, pages);
+  diagnostics_ = new DiagnosticsPage(&runDoctorOnThisMachine, applier_, pages);
   pages->addTab(diagnostics_, tr("Diagnostics"));
-  configuration_ = new ConfigurationPage(QStringLiteral("/"), std::make_shared<HelperChangeApplier>(), pages);
+  configuration_ = new ConfigurationPage(QStringLiteral("/"), applier_, pages);
   pages->addTab(configuration_, tr("Configuration"));
   setCentralWidget(pages);
   connect(pages, &QTabWidget::currentChanged, this, &MainWindow::onPageShown);

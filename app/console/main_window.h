@@ -36,7 +36,7 @@ class DashboardPage;
 class DiagnosticsPage;
 class HostsPage;
 class ProcessesPage;
-class RemedyApplier;
+class ChangeApplier;
 class TelemetryModel;
 class ServicePage;
 
@@ -63,7 +63,7 @@ private:
   void onPageShown(int index);
   void updateTelemetryStatus();
 
-  std::shared_ptr<RemedyApplier> remedyApplier_;
+  std::shared_ptr<ChangeApplier> applier_; // the Diagnostics and Configuration pages' vgpu-helper
   std::unique_ptr<controller::LogSource> journal_;
   controller::SystemdManager* systemd_ = nullptr;
   TelemetryModel* telemetryModel_ = nullptr;

@@ -3,6 +3,10 @@
 // (SystemdJob, describeDBusError); the page only words the verb and the "done" case.
 #include "service_page.h"
 
+#include "background_task.h"
+#include "change_applier.h"
+#include "changes/privileged_job.h"
+
 #include "journal_view.h"
 #include "systemd/unit_watcher.h"
 
@@ -35,7 +39,8 @@ QLabel* valueLabel(QWidget* parent, const QString& objectName, const QString& ac
 
 } // namespace
 
-ServicePage::ServicePage(controller::SystemdManager* manager, QWidget* parent) : QWidget(parent), manager_(manager) {
+ServicePage::ServicePage(controller::SystemdManager* manager, std::shared_ptr<ChangeApplier> applier, QWidget* parent)
+    : QWidget(parent), manager_(manager), applier_(std::move(applier)) {
   setObjectName(QStringLiteral("servicePage"));
   auto* layout = new QVBoxLayout(this);
 
@@ -118,12 +123,34 @@ void ServicePage::runJob(controller::SystemdVerb verb) {
 }
 
 void ServicePage::onJobFinished(const controller::JobOutcome& outcome) {
+  if (const std::optional<controller::HelperCommand> retry = controller::helperRetryFor(outcome); retry && applier_) {
+    retryThroughHelper(outcome, *retry);
+    return;
+  }
   setJobRunning(false);
   const QString verb = controller::systemdVerbName(outcome.verb);
   const QString text = outcome.succeeded() ? tr("%1 of %2 finished: %3").arg(verb, outcome.unit, outcome.result)
                                            : tr("%1 of %2 failed: %3").arg(verb, outcome.unit, outcome.error.message);
   result_->setText(text);
   Q_EMIT jobFinished(text);
+}
+
+void ServicePage::retryThroughHelper(const controller::JobOutcome& refused, const controller::HelperCommand& command) {
+  const QString verb = controller::systemdVerbName(refused.verb);
+  const QString unit = refused.unit;
+  result_->setText(tr("systemd refused the %1 of %2 (%3); asking vgpu-helper, which may ask for a password…")
+                       .arg(verb, unit, refused.error.message));
+  std::shared_ptr<ChangeApplier> applier = applier_;
+  runInBackground<controller::HelperReply>(
+      this, [applier, command] { return applier->run(command); },
+      [this, verb, unit](const controller::HelperReply& reply) {
+        setJobRunning(false);
+        const QString text = reply.ok
+                                 ? tr("%1 of %2 finished through vgpu-helper: %3").arg(verb, unit, jobResultOf(reply))
+                                 : tr("%1 of %2 failed through vgpu-helper: %3").arg(verb, unit, reply.message);
+        result_->setText(text);
+        Q_EMIT jobFinished(text);
+      });
 }
 
 void ServicePage::showStatus(const controller::UnitStatusResult& result) {

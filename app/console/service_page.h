@@ -1,14 +1,18 @@
 // The Service page: ollama.service as systemd reports it (state, sub-state, main PID, uptime),
 // start / stop / restart buttons that run the job through the controller's SystemdManager and
-// show its result, and the live journal of the unit. The manager and the log source are given
-// to the page, so tests run it against fake-systemd1 on a private bus and a plain log file.
+// show its result, and the live journal of the unit. When systemd refuses the admin a job, the
+// controller's policy (changes/privileged_job.h) retries it through vgpu-helper where the helper
+// has a verb for it (restart), as `vgpuctl service` does. The manager, the applier and the log
+// source are given to the page, so tests run it against fake-systemd1 on a private bus.
 #pragma once
 
+#include "changes/helper_command.h"
 #include "journal/journal_entry.h"
 #include "systemd/systemd_manager.h"
 
 #include <QTimer>
 #include <QWidget>
+#include <memory>
 
 class QLabel;
 class QPushButton;
@@ -19,6 +23,7 @@ class UnitWatcher;
 
 namespace vgpu::console {
 
+class ChangeApplier;
 class JournalView;
 
 class ServicePage : public QWidget {
@@ -26,7 +31,9 @@ class ServicePage : public QWidget {
 public:
   static inline const QString kUnit = QStringLiteral("ollama.service");
 
-  explicit ServicePage(controller::SystemdManager* manager, QWidget* parent = nullptr);
+  // `applier`: how a refused job is retried through vgpu-helper (null: the refusal is shown).
+  explicit ServicePage(controller::SystemdManager* manager, std::shared_ptr<ChangeApplier> applier = nullptr,
+                       QWidget* parent = nullptr);
 
   // Starts watching the unit and following `logs` (not owned; may be null when no log could be
   // opened: `logError` then says why). Once only. The main window calls it when the page is first
@@ -43,11 +50,13 @@ Q_SIGNALS:
 private:
   void runJob(controller::SystemdVerb verb);
   void onJobFinished(const controller::JobOutcome& outcome);
+  void retryThroughHelper(const controller::JobOutcome& refused, const controller::HelperCommand& command);
   void showStatus(const controller::UnitStatusResult& result);
   void updateUptime();
   void setJobRunning(bool running);
 
   controller::SystemdManager* manager_;
+  std::shared_ptr<ChangeApplier> applier_;
   controller::UnitWatcher* watcher_ = nullptr;
   bool started_ = false;
   controller::UnitStatusResult latest_;

@@ -101,22 +101,31 @@ QString checkNothing(const QStringList&, int*) {
   return {};
 }
 
-struct VerbSpec {
-  const char* name;
-  qsizetype argumentCount;
-  const char* usage;
+// The helper's own checks of each verb's arguments; the verbs, their argument counts and usage
+// are the controller's table (changes/helper_command.h), shared with every caller.
+struct VerbCheck {
+  controller::HelperVerb verb;
   ArgumentCheck check;
 };
 
-constexpr VerbSpec kVerbs[] = {
-    {"install", 2, "install --scope service|system", checkInstall},
-    {"rollback", 1, "rollback ID", checkRollback},
-    {"env-set", 2, "env-set NAME VALUE", checkEnvSet},
-    {"env-unset", 1, "env-unset NAME", checkEnvUnset},
-    {"override-resolve", 5, "override-resolve remove|merge NAME FILE LINE SHA256", checkOverrideResolve},
-    {"daemon-reload", 0, "daemon-reload", checkNothing},
-    {"restart-ollama", 0, "restart-ollama", checkNothing},
+constexpr VerbCheck kChecks[] = {
+    {controller::HelperVerb::Install, checkInstall},
+    {controller::HelperVerb::Rollback, checkRollback},
+    {controller::HelperVerb::EnvSet, checkEnvSet},
+    {controller::HelperVerb::EnvUnset, checkEnvUnset},
+    {controller::HelperVerb::OverrideResolve, checkOverrideResolve},
+    {controller::HelperVerb::DaemonReload, checkNothing},
+    {controller::HelperVerb::RestartOllama, checkNothing},
 };
+
+ArgumentCheck checkOf(controller::HelperVerb verb) {
+  for (const VerbCheck& row : kChecks) {
+    if (row.verb == verb) {
+      return row.check;
+    }
+  }
+  return nullptr; // a verb without checks is refused (test_vgpu_helper: every verb has a row)
+}
 
 // Checks every argument for what no verb accepts: control characters and ".." path segments.
 QString checkArgumentText(const QString& argument) {
@@ -139,7 +148,7 @@ QString checkArgumentText(const QString& argument) {
 
 QStringList helperVerbs() {
   QStringList verbs;
-  for (const VerbSpec& verb : kVerbs) {
+  for (const controller::HelperVerbSpec& verb : controller::helperVerbTable()) {
     verbs.append(QLatin1String(verb.usage));
   }
   return verbs;
@@ -170,26 +179,28 @@ RequestCheck checkRequest(const QStringList& arguments) {
   if (rest.isEmpty()) {
     return fail(kInvalid, QStringLiteral("no verb given; verbs: %1").arg(helperVerbs().join(QStringLiteral("; "))));
   }
-  request.verb = rest.first();
-  request.arguments = rest.mid(1);
-  check.verb = request.verb;
-  for (const VerbSpec& verb : kVerbs) {
-    if (request.verb != QLatin1String(verb.name)) {
-      continue;
-    }
-    if (request.arguments.size() != verb.argumentCount) {
-      return fail(kInvalid, QStringLiteral("usage: vgpu-helper %1").arg(QLatin1String(verb.usage)));
-    }
-    int exitCode = kRefused;
-    if (const QString problem = verb.check(request.arguments, &exitCode); !problem.isEmpty()) {
-      return fail(exitCode, problem);
-    }
-    check.request = request;
-    return check;
+  check.verb = rest.first();
+  const std::optional<controller::HelperVerb> verb = controller::helperVerbNamed(check.verb);
+  if (!verb) {
+    return fail(
+        kInvalid,
+        QStringLiteral("unknown verb '%1'; verbs: %2").arg(check.verb, helperVerbs().join(QStringLiteral("; "))));
   }
-  return fail(
-      kInvalid,
-      QStringLiteral("unknown verb '%1'; verbs: %2").arg(request.verb, helperVerbs().join(QStringLiteral("; "))));
+  const controller::HelperVerbSpec& spec = controller::helperVerbSpec(*verb);
+  request.command = controller::HelperCommand{*verb, rest.mid(1)};
+  if (request.command.arguments.size() != spec.argumentCount) {
+    return fail(kInvalid, QStringLiteral("usage: vgpu-helper %1").arg(QLatin1String(spec.usage)));
+  }
+  const ArgumentCheck checkArguments = checkOf(*verb);
+  if (checkArguments == nullptr) {
+    return fail(kInvalid, QStringLiteral("vgpu-helper has no checks for '%1'").arg(check.verb));
+  }
+  int exitCode = kRefused;
+  if (const QString problem = checkArguments(request.command.arguments, &exitCode); !problem.isEmpty()) {
+    return fail(exitCode, problem);
+  }
+  check.request = request;
+  return check;
 }
 
 QString checkCaller(const Caller& caller, bool testMode) {

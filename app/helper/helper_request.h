@@ -8,6 +8,8 @@
 // --root (test mode) runs on a test tree; it is refused when the helper was started by pkexec.
 #pragma once
 
+#include "changes/helper_command.h"
+
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -17,8 +19,7 @@ namespace vgpu::helper {
 struct HelperRequest {
   QString root = QStringLiteral("/");
   bool testMode = false;
-  QString verb;
-  QStringList arguments;
+  controller::HelperCommand command; // the verb from the shared table, its arguments validated
 };
 
 struct RequestCheck {

@@ -129,22 +129,22 @@ std::optional<HelperOutcome> recoverFirst(const SystemRoot& root, const HelperLo
 
 HelperOutcome install(const HelperRequest& request, const HelperLog& log) {
   const SystemRoot root(request.root);
-  if (auto failed = recoverFirst(root, log, request.verb)) {
+  if (auto failed = recoverFirst(root, log, request.command.verbName())) {
     return *failed;
   }
   controller::ShimInstallRequest install;
-  install.scope = *controller::installScopeFromName(request.arguments.at(1));
+  install.scope = *controller::installScopeFromName(request.command.arguments.at(1));
   install.dropInPath = controller::managedDropInPath();
   if (install.scope == controller::InstallScope::Service) {
     if (const QString problem = checkDropInNotSymlink(root); !problem.isEmpty()) {
-      log.refusal(request.verb, problem);
+      log.refusal(request.command.verbName(), problem);
       return outcome(HelperExit::Refused, problem);
     }
     const controller::EnvironmentPlan environment =
         controller::planEnvironmentChange(root, detectOllama(root), QStringLiteral("LD_LIBRARY_PATH"),
                                           install.targetDir, controller::PlanCaller::Installer);
     if (!environment.ok()) {
-      log.refusal(request.verb, environment.error);
+      log.refusal(request.command.verbName(), environment.error);
       return outcome(HelperExit::Refused, environment.error);
     }
     install.dropIn = environment.newBytes;
@@ -152,49 +152,50 @@ HelperOutcome install(const HelperRequest& request, const HelperLog& log) {
   QString error;
   const std::optional<ChangePlan> plan = controller::planShimInstall(root, install, &error);
   if (!plan) {
-    log.action(request.verb, QStringLiteral("cannot plan: %1").arg(error));
+    log.action(request.command.verbName(), QStringLiteral("cannot plan: %1").arg(error));
     return outcome(HelperExit::Failed, error);
   }
-  return applyPlan(root, *plan, log, request.verb);
+  return applyPlan(root, *plan, log, request.command.verbName());
 }
 
 HelperOutcome rollback(const HelperRequest& request, const HelperLog& log) {
   controller::ProcessCommandRunner runner;
   ChangeEngine engine(SystemRoot(request.root), runner);
-  const ChangeResult result = engine.rollback(request.arguments.at(0));
+  const ChangeResult result = engine.rollback(request.command.arguments.at(0));
   if (!result.ok) {
     const QString message = result.errors.join(QStringLiteral("; "));
-    log.action(request.verb, QStringLiteral("%1: %2").arg(request.arguments.at(0), message));
+    log.action(request.command.verbName(), QStringLiteral("%1: %2").arg(request.command.arguments.at(0), message));
     return outcome(HelperExit::Failed, message, resultJson(result));
   }
-  const QString message = QStringLiteral("transaction %1 rolled back").arg(request.arguments.at(0));
-  log.action(request.verb, message);
+  const QString message = QStringLiteral("transaction %1 rolled back").arg(request.command.arguments.at(0));
+  log.action(request.command.verbName(), message);
   return outcome(HelperExit::Success, message, resultJson(result));
 }
 
 HelperOutcome changeEnvironment(const HelperRequest& request, const HelperLog& log) {
   const SystemRoot root(request.root);
   if (const QString problem = checkDropInNotSymlink(root); !problem.isEmpty()) {
-    log.refusal(request.verb, problem);
+    log.refusal(request.command.verbName(), problem);
     return outcome(HelperExit::Refused, problem);
   }
-  if (auto failed = recoverFirst(root, log, request.verb)) {
+  if (auto failed = recoverFirst(root, log, request.command.verbName())) {
     return *failed;
   }
-  const QString& name = request.arguments.at(0);
-  const std::optional<QString> value =
-      request.verb == QLatin1String("env-set") ? std::optional<QString>(request.arguments.at(1)) : std::nullopt;
+  const QString& name = request.command.arguments.at(0);
+  const std::optional<QString> value = request.command.verb == controller::HelperVerb::EnvSet
+                                           ? std::optional<QString>(request.command.arguments.at(1))
+                                           : std::nullopt;
   // The service's CUDA traffic goes where VGPU_ENDPOINT leads: only to sockets root or vgpud own.
   if (value && name == QLatin1String("VGPU_ENDPOINT") && value->startsWith(QLatin1String("unix:"))) {
     if (const QString problem = controller::checkUnixEndpointOwner(root, value->mid(5)); !problem.isEmpty()) {
-      log.refusal(request.verb, QStringLiteral("%1: %2").arg(name, problem));
+      log.refusal(request.command.verbName(), QStringLiteral("%1: %2").arg(name, problem));
       return outcome(HelperExit::Refused, QStringLiteral("VGPU_ENDPOINT: ") + problem);
     }
   }
   const controller::EnvironmentPlan environment =
       controller::planEnvironmentChange(root, detectOllama(root), name, value, controller::PlanCaller::User);
   if (!environment.ok()) {
-    log.refusal(request.verb, QStringLiteral("%1: %2").arg(name, environment.error));
+    log.refusal(request.command.verbName(), QStringLiteral("%1: %2").arg(name, environment.error));
     return outcome(HelperExit::Refused, environment.error);
   }
   QString error;
@@ -203,13 +204,13 @@ HelperOutcome changeEnvironment(const HelperRequest& request, const HelperLog& l
       QStringLiteral("%1 %2 in the managed drop-in").arg(value ? QStringLiteral("set") : QStringLiteral("unset"), name),
       environment.path, environment.newBytes, &error);
   if (!plan) {
-    log.action(request.verb, QStringLiteral("cannot plan: %1").arg(error));
+    log.action(request.command.verbName(), QStringLiteral("cannot plan: %1").arg(error));
     return outcome(HelperExit::Failed, error);
   }
   plan->needsDaemonReload = !plan->operations.isEmpty();
   plan->needsRestart = plan->needsDaemonReload;
   plan->warnings.append(environment.warnings);
-  HelperOutcome result = applyPlan(root, *plan, log, request.verb);
+  HelperOutcome result = applyPlan(root, *plan, log, request.command.verbName());
   result.data.insert(QStringLiteral("diff"), environment.diff);
   return result;
 }
@@ -220,21 +221,21 @@ HelperOutcome changeEnvironment(const HelperRequest& request, const HelperLog& l
 HelperOutcome resolveOverride(const HelperRequest& request, const HelperLog& log) {
   const SystemRoot root(request.root);
   if (const QString problem = checkDropInNotSymlink(root); !problem.isEmpty()) {
-    log.refusal(request.verb, problem);
+    log.refusal(request.command.verbName(), problem);
     return outcome(HelperExit::Refused, problem);
   }
-  if (auto failed = recoverFirst(root, log, request.verb)) {
+  if (auto failed = recoverFirst(root, log, request.command.verbName())) {
     return *failed;
   }
   controller::OverrideRequest resolve;
-  resolve.resolution = *controller::overrideResolutionFromName(request.arguments.at(0));
-  resolve.variable = request.arguments.at(1);
-  resolve.fileName = request.arguments.at(2);
-  resolve.line = request.arguments.at(3).toInt();
-  resolve.fingerprint = request.arguments.at(4);
+  resolve.resolution = *controller::overrideResolutionFromName(request.command.arguments.at(0));
+  resolve.variable = request.command.arguments.at(1);
+  resolve.fileName = request.command.arguments.at(2);
+  resolve.line = request.command.arguments.at(3).toInt();
+  resolve.fingerprint = request.command.arguments.at(4);
   const controller::OverridePlan planned = controller::planOverrideResolution(root, detectOllama(root), resolve);
   if (!planned.ok()) {
-    log.refusal(request.verb, planned.error);
+    log.refusal(request.command.verbName(), planned.error);
     return outcome(HelperExit::Refused, planned.error);
   }
   const QString title = QStringLiteral("%1 %2 of %3:%4")
@@ -259,12 +260,12 @@ HelperOutcome resolveOverride(const HelperRequest& request, const HelperLog& log
     }
   }
   if (!plan) {
-    log.action(request.verb, QStringLiteral("cannot plan: %1").arg(error));
+    log.action(request.command.verbName(), QStringLiteral("cannot plan: %1").arg(error));
     return outcome(HelperExit::Failed, error);
   }
   plan->needsDaemonReload = !plan->operations.isEmpty();
   plan->needsRestart = plan->needsDaemonReload;
-  HelperOutcome result = applyPlan(root, *plan, log, request.verb);
+  HelperOutcome result = applyPlan(root, *plan, log, request.command.verbName());
   result.data.insert(QStringLiteral("diff"), planned.diff);
   result.data.insert(QStringLiteral("effectiveBefore"), planned.effectiveBefore);
   result.data.insert(QStringLiteral("effectiveAfter"), planned.effectiveAfter);
@@ -284,7 +285,7 @@ QDBusConnection systemdBus(const HelperRequest& request) {
 // daemon-reload and restart-ollama: one systemd job, followed to its JobRemoved result.
 HelperOutcome systemdJob(const HelperRequest& request, const HelperLog& log) {
   const QDBusConnection bus = systemdBus(request);
-  const bool reload = request.verb == QLatin1String("daemon-reload");
+  const bool reload = request.command.verb == controller::HelperVerb::DaemonReload;
   controller::JobOutcome job;
   job.verb = reload ? controller::SystemdVerb::Reload : controller::SystemdVerb::Restart;
   if (!bus.isConnected()) {
@@ -296,39 +297,41 @@ HelperOutcome systemdJob(const HelperRequest& request, const HelperLog& log) {
   }
   QJsonObject data{{QStringLiteral("job"), controller::jobOutcomeToJson(job)}};
   if (!job.succeeded()) {
-    log.action(request.verb, QStringLiteral("failed: %1 %2").arg(job.error.message, job.error.detail));
+    log.action(request.command.verbName(), QStringLiteral("failed: %1 %2").arg(job.error.message, job.error.detail));
     return outcome(HelperExit::Failed, job.error.message, data);
   }
   const QString message = reload ? QStringLiteral("systemd reloaded its unit files")
                                  : QStringLiteral("ollama.service restarted (job result: %1)").arg(job.result);
-  log.action(request.verb, message);
+  log.action(request.command.verbName(), message);
   return outcome(HelperExit::Success, message, data);
 }
 
 struct VerbAction {
-  const char* verb;
+  controller::HelperVerb verb;
   HelperOutcome (*run)(const HelperRequest&, const HelperLog&);
 };
 
 constexpr VerbAction kActions[] = {
-    {"install", install},
-    {"rollback", rollback},
-    {"env-set", changeEnvironment},
-    {"env-unset", changeEnvironment},
-    {"override-resolve", resolveOverride},
-    {"daemon-reload", systemdJob},
-    {"restart-ollama", systemdJob},
+    {controller::HelperVerb::Install, install},
+    {controller::HelperVerb::Rollback, rollback},
+    {controller::HelperVerb::EnvSet, changeEnvironment},
+    {controller::HelperVerb::EnvUnset, changeEnvironment},
+    {controller::HelperVerb::OverrideResolve, resolveOverride},
+    {controller::HelperVerb::DaemonReload, systemdJob},
+    {controller::HelperVerb::RestartOllama, systemdJob},
 };
 
 } // namespace
 
 HelperOutcome runVerb(const HelperRequest& request, const HelperLog& log) {
   for (const VerbAction& action : kActions) {
-    if (request.verb == QLatin1String(action.verb)) {
+    if (request.command.verb == action.verb) {
       return action.run(request, log);
     }
   }
-  return outcome(HelperExit::InvalidRequest, QStringLiteral("unknown verb '%1'").arg(request.verb));
+  return outcome(
+      HelperExit::NotImplemented,
+      QStringLiteral("vgpu-helper cannot carry out '%1' (no action for this verb)").arg(request.command.verbName()));
 }
 
 } // namespace vgpu::helper

@@ -53,7 +53,7 @@ int reloadAndRestart(CommandContext& context, const ChangeOptions& options) {
     return 0;
   }
   passBusToHelper(context, options.busAddress);
-  const HelperReply reload = runHelper(helperInvocation(helperLaunch(context), {QStringLiteral("daemon-reload")}));
+  const HelperReply reload = runHelper(helperInvocation(helperLaunch(context), HelperCommand::daemonReload()));
   if (!reload.ok) {
     context.err << "vgpuctl env: the change is written, but systemd was not reloaded: " << reload.message << '\n'
                 << next;
@@ -64,7 +64,7 @@ int reloadAndRestart(CommandContext& context, const ChangeOptions& options) {
     context.out << "ollama.service needs a restart to use the new environment: vgpuctl service restart\n";
     return 0;
   }
-  const HelperReply restart = runHelper(helperInvocation(helperLaunch(context), {QStringLiteral("restart-ollama")}));
+  const HelperReply restart = runHelper(helperInvocation(helperLaunch(context), HelperCommand::restartOllama()));
   (restart.ok ? context.out : context.err) << restart.message << '\n';
   return restart.ok ? 0 : 1;
 }
@@ -223,8 +223,9 @@ int runResolve(CommandContext& context, const ChangeOptions& options, const Syst
     return 0;
   }
   const HelperReply reply = runHelper(helperInvocation(
-      helperLaunch(context), {QStringLiteral("override-resolve"), overrideResolutionName(plan.request.resolution), name,
-                              plan.request.fileName, QString::number(plan.request.line), plan.request.fingerprint}));
+      helperLaunch(context),
+      HelperCommand::overrideResolve(overrideResolutionName(plan.request.resolution), name, plan.request.fileName,
+                                     plan.request.line, plan.request.fingerprint)));
   (reply.ok ? context.out : context.err) << reply.message << '\n';
   if (!reply.ok) {
     return 1;
@@ -312,9 +313,7 @@ int runChange(CommandContext& context, const QString& verb, const QStringList& a
     context.out << "(dry run: nothing written)\n";
     return 0;
   }
-  const QStringList request =
-      value ? QStringList{QStringLiteral("env-set"), name, *value} : QStringList{QStringLiteral("env-unset"), name};
-  const HelperReply reply = runHelper(helperInvocation(helperLaunch(context), request));
+  const HelperReply reply = runHelper(helperInvocation(helperLaunch(context), HelperCommand::envChange(name, value)));
   // The helper's warnings are the plan's, printed above; its message says what it did.
   (reply.ok ? context.out : context.err) << reply.message << '\n';
   if (!reply.ok) {

@@ -80,8 +80,8 @@ int runInstall(CommandContext& context) {
     }
     return 0;
   }
-  const HelperReply reply = runHelper(helperInvocation(
-      helperLaunch(context), {QStringLiteral("install"), QStringLiteral("--scope"), installScopeName(*scope)}));
+  const HelperReply reply =
+      runHelper(helperInvocation(helperLaunch(context), HelperCommand::install(installScopeName(*scope))));
   if (json) {
     context.out << QJsonDocument(reply.data).toJson(QJsonDocument::Indented);
     return reply.ok ? 0 : 1;

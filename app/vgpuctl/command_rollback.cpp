@@ -40,8 +40,8 @@ int runRollback(CommandContext& context) {
       return 1;
     }
   }
-  const controller::HelperReply reply =
-      controller::runHelper(controller::helperInvocation(helperLaunch(context), {QStringLiteral("rollback"), id}));
+  const controller::HelperReply reply = controller::runHelper(
+      controller::helperInvocation(helperLaunch(context), controller::HelperCommand::rollback(id)));
   if (json) {
     context.out << QJsonDocument(reply.data).toJson(QJsonDocument::Indented);
     return reply.ok ? 0 : 1;

@@ -9,6 +9,7 @@
 #include "helper_launch.h"
 #include "vgpuctl_command.h"
 
+#include "changes/privileged_job.h"
 #include "systemd/systemd_manager.h"
 
 #include <QCommandLineParser>
@@ -35,27 +36,6 @@ constexpr std::array kActions{
 
 constexpr char kUsage[] = "usage: vgpuctl service status|start|stop|restart|reload [--unit NAME] [--json]\n"
                           "                       [--mode MODE] [--timeout SECONDS] [--bus ADDRESS] [--via-helper]\n";
-
-// The jobs vgpu-helper can run for a user systemd refuses (docs/helper-protocol.md).
-struct HelperJobRow {
-  SystemdVerb verb;
-  const char* helperVerb;
-  const char* onlyUnit; // nullptr: any (daemon reload has no unit)
-};
-
-constexpr std::array kHelperJobs{
-    HelperJobRow{SystemdVerb::Restart, "restart-ollama", "ollama.service"},
-    HelperJobRow{SystemdVerb::Reload, "daemon-reload", nullptr},
-};
-
-std::optional<QString> helperVerbFor(SystemdVerb verb, const QString& unit) {
-  for (const HelperJobRow& row : kHelperJobs) {
-    if (row.verb == verb && (row.onlyUnit == nullptr || unit == QLatin1String(row.onlyUnit))) {
-      return QString::fromLatin1(row.helperVerb);
-    }
-  }
-  return std::nullopt;
-}
 
 // How one job is run: which bus, and whether vgpu-helper is the way (or the way out of a refusal).
 struct JobRequest {
@@ -159,9 +139,9 @@ QString jobSubject(const JobRequest& request) {
 
 // The job through vgpu-helper's verb; `direct` is systemd's refusal when this is the fallback.
 int runJobViaHelper(CommandContext& context, SystemdManager& manager, const JobRequest& request,
-                    const QString& helperVerb, const std::optional<JobOutcome>& direct) {
+                    const HelperCommand& helperCommand, const std::optional<JobOutcome>& direct) {
   passBusToHelper(context, request.busAddress);
-  const HelperReply reply = runHelper(helperInvocation(helperLaunch(context), {helperVerb}));
+  const HelperReply reply = runHelper(helperInvocation(helperLaunch(context), helperCommand));
   QJsonObject object = reply.data.value(QStringLiteral("job")).toObject();
   if (object.isEmpty()) { // the helper did not get as far as systemd (not authorized, refused, not started)
     object = QJsonObject{{QStringLiteral("verb"), systemdVerbName(request.verb)},
@@ -187,7 +167,7 @@ int runJobViaHelper(CommandContext& context, SystemdManager& manager, const JobR
     context.out << " via vgpu-helper\n";
   }
   if (!reply.ok) {
-    context.err << "vgpuctl service: vgpu-helper " << helperVerb << ": " << reply.message << '\n';
+    context.err << "vgpuctl service: vgpu-helper " << helperCommand.text() << ": " << reply.message << '\n';
   }
   printJobStatus(context.out, manager, request, &object);
   if (request.json) {
@@ -197,20 +177,20 @@ int runJobViaHelper(CommandContext& context, SystemdManager& manager, const JobR
 }
 
 int runJob(CommandContext& context, SystemdManager& manager, const JobRequest& request) {
-  const std::optional<QString> helperVerb = helperVerbFor(request.verb, request.unit);
+  const std::optional<HelperCommand> helperCommand = helperCommandForJob(request.verb, request.unit);
   if (request.viaHelper) {
-    return runJobViaHelper(context, manager, request, *helperVerb, std::nullopt);
+    return runJobViaHelper(context, manager, request, *helperCommand, std::nullopt);
   }
   const JobOutcome outcome = request.verb == SystemdVerb::Reload
                                  ? manager.reloadAndWait()
                                  : manager.runAndWait(request.verb, request.unit, request.mode);
-  if (outcome.error.kind == SystemdErrorKind::AccessDenied && helperVerb &&
-      helperReachesBus(context, request.busAddress)) {
+  if (const std::optional<HelperCommand> retry = helperRetryFor(outcome);
+      retry && helperReachesBus(context, request.busAddress)) {
     // systemd refuses unprivileged users; vgpu-helper (authorized by polkit) may do this one.
     printError(context.err, outcome.error);
     context.err << "vgpuctl service: asking vgpu-helper to " << systemdVerbName(request.verb) << ' '
                 << jobSubject(request) << " instead\n";
-    return runJobViaHelper(context, manager, request, *helperVerb, outcome);
+    return runJobViaHelper(context, manager, request, *retry, outcome);
   }
   // After a job, show where the unit ended up (also after a failure: the state says more).
   QJsonObject object = jobOutcomeToJson(outcome);
@@ -267,7 +247,7 @@ int runService(CommandContext& context) {
     return 2;
   }
   const bool viaHelper = parser.isSet(viaHelperOption);
-  if (viaHelper && (!action->verb || !helperVerbFor(*action->verb, parser.value(unitOption)))) {
+  if (viaHelper && (!action->verb || !helperCommandForJob(*action->verb, parser.value(unitOption)))) {
     context.err << "vgpuctl service: --via-helper: vgpu-helper only restarts ollama.service and reloads systemd\n"
                 << kUsage;
     return 2;

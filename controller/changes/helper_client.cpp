@@ -33,7 +33,8 @@ QString helperExitMessage(int exitCode) {
   return QStringLiteral("vgpu-helper ended with unexpected exit code %1").arg(exitCode);
 }
 
-HelperInvocation helperInvocation(const HelperLaunch& launch, const QStringList& verbAndArguments) {
+HelperInvocation helperInvocation(const HelperLaunch& launch, const HelperCommand& command) {
+  const QStringList verbAndArguments = command.commandLine();
   if (!launch.testRoot.isEmpty() && launch.testRoot != QLatin1String("/")) {
     return {launch.helperPath, QStringList{QStringLiteral("--root"), launch.testRoot} + verbAndArguments};
   }

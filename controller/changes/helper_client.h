@@ -5,6 +5,7 @@
 // The protocol is documented in docs/helper-protocol.md.
 #pragma once
 
+#include "changes/helper_command.h"
 #include "common/install_paths.h"
 
 #include <QByteArray>
@@ -41,8 +42,7 @@ struct HelperInvocation {
   QStringList arguments;
 };
 
-// `verbAndArguments`: e.g. {"install", "--scope", "service"}.
-HelperInvocation helperInvocation(const HelperLaunch& launch, const QStringList& verbAndArguments);
+HelperInvocation helperInvocation(const HelperLaunch& launch, const HelperCommand& command);
 
 struct HelperReply {
   int exitCode = -1;

@@ -1,9 +1,10 @@
 // The shape of a doctor check: an id, a title, the ids it depends on and a run function over the
 // read-only DoctorContext; and what a run yields: status (pass, warn, fail, skip with reason),
-// evidence (what was read, where, an excerpt) and a remedy (text, optionally a helper verb the
+// evidence (what was read, where, an excerpt) and a remedy (text, optionally a helper command the
 // admin can apply). Checks are listed once in the table in check_table.cpp.
 #pragma once
 
+#include "changes/helper_command.h"
 #include "doctor/doctor_context.h"
 
 #include <QJsonObject>
@@ -22,16 +23,9 @@ struct Evidence {
   QString excerpt; // the words that matter, verbatim
 };
 
-// A change the admin can apply through vgpu-helper, e.g. {"env-unset", {"OLLAMA_NUM_GPU"}}.
-struct RemedyAction {
-  QString verb;
-  QStringList arguments;
-  bool temporary = false; // to be undone after the diagnosis
-};
-
 struct Remedy {
   QString text;
-  std::optional<RemedyAction> action;
+  std::optional<HelperCommand> action; // a change the admin can apply through vgpu-helper
 };
 
 struct CheckResult {

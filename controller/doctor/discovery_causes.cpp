@@ -142,7 +142,7 @@ Finding visibleDevicesHidden(const DiscoveryFacts& facts) {
                      .arg(value),
       QStringLiteral("Remove CUDA_VISIBLE_DEVICES from the ollama.service environment (or set it to the GPU's UUID), "
                      "then restart Ollama."));
-  found.action = remedyActionOf(RemedyActionId::UnsetCudaVisibleDevices);
+  found.action = remedyCommandOf(RemedyActionId::UnsetCudaVisibleDevices);
   if (facts.serverConfig != nullptr && !facts.serverEnv.value(cuda).isEmpty()) {
     found.evidence.append(
         configEvidence(facts, cuda, QStringLiteral("the server reports CUDA_VISIBLE_DEVICES=%1").arg(value)));
@@ -312,7 +312,7 @@ Finding cudaBackendLoadFailed(const DiscoveryFacts& facts) {
   }
   DiscoveryCause found = cause(EvidenceStrength::Decisive, explanation, nextStep);
   if (!facts.traceVisible) {
-    found.action = remedyActionOf(RemedyActionId::RaiseDebugToTrace);
+    found.action = remedyCommandOf(RemedyActionId::RaiseDebugToTrace);
   }
   for (const LogEvent* failure : loadFailures) {
     found.evidence.append(evidenceOf(failure, QStringLiteral("the backend loader's error")));
@@ -618,7 +618,7 @@ Finding logLevelInsufficient(const DiscoveryFacts& facts) {
           .arg(requested),
       QStringLiteral("Set OLLAMA_DEBUG=1 in the ollama.service environment temporarily, restart Ollama, and run the "
                      "doctor again on the new log; remove the setting afterwards."));
-  found.action = remedyActionOf(RemedyActionId::RaiseDebug);
+  found.action = remedyCommandOf(RemedyActionId::RaiseDebug);
   if (facts.serverConfig != nullptr) {
     found.evidence.append(
         configEvidence(facts, QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("the log level the server runs at")));

@@ -151,7 +151,7 @@ QJsonObject verdictToJson(const DiscoveryVerdict& verdict) {
                       {QStringLiteral("action"), QJsonValue::Null}};
     if (found.action) {
       cause.insert(QStringLiteral("action"),
-                   QJsonObject{{QStringLiteral("verb"), found.action->verb},
+                   QJsonObject{{QStringLiteral("verb"), found.action->verbName()},
                                {QStringLiteral("arguments"), toJsonArray(found.action->arguments)},
                                {QStringLiteral("temporary"), found.action->temporary}});
     }

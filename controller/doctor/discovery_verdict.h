@@ -5,6 +5,8 @@
 // and the console show.
 #pragma once
 
+#include "changes/helper_command.h"
+
 #include "doctor/ollama_log.h"
 
 #include <QJsonObject>
@@ -26,20 +28,13 @@ struct LogEvidence {
   QString why;     // what this line shows
 };
 
-// A helper verb the admin can apply (carried out by vgpu-helper), e.g. {"env-set", {"OLLAMA_DEBUG", "1"}}.
-struct HelperAction {
-  QString verb;
-  QStringList arguments;
-  bool temporary = false; // undo after the diagnosis (e.g. OLLAMA_DEBUG)
-};
-
 struct DiscoveryCause {
   QString id; // stable, e.g. "requested-library-not-visited"
   QString title;
   EvidenceStrength strength = EvidenceStrength::Weak;
   QString explanation;
   QString nextStep;
-  std::optional<HelperAction> action;
+  std::optional<HelperCommand> action; // a change the admin can apply through vgpu-helper
   QList<LogEvidence> evidence;
 };
 

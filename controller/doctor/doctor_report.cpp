@@ -21,9 +21,9 @@ void appendIndentedCode(QString* out, const QString& text) {
   *out += QStringLiteral("    ```\n");
 }
 
-QString actionText(const RemedyAction& action) {
+QString actionText(const HelperCommand& action) {
   return QStringLiteral("`%1 %2`%3")
-      .arg(action.verb, action.arguments.join(u' '),
+      .arg(action.verbName(), action.arguments.join(u' '),
            action.temporary ? QStringLiteral(" (temporary: undo it after the diagnosis)") : QString());
 }
 
@@ -107,7 +107,7 @@ QJsonObject reportToJson(const DoctorReport& report) {
     if (result.remedy) {
       QJsonValue action = QJsonValue::Null;
       if (result.remedy->action) {
-        action = QJsonObject{{QStringLiteral("verb"), result.remedy->action->verb},
+        action = QJsonObject{{QStringLiteral("verb"), result.remedy->action->verbName()},
                              {QStringLiteral("arguments"), stringArray(result.remedy->action->arguments)},
                              {QStringLiteral("temporary"), result.remedy->action->temporary}};
       }

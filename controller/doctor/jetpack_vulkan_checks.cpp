@@ -141,14 +141,14 @@ Remedy remedyFor(const VariantFolder& folder, const Conditions& conditions, cons
     return installation.version.era == OllamaEra::B
                ? Remedy{QStringLiteral("Remove OLLAMA_VULKAN from ollama.service's environment (unset, Vulkan is on "
                                        "from v0.30.0)."),
-                        checkRemedyActionOf(RemedyActionId::UnsetVulkan)}
+                        remedyCommandOf(RemedyActionId::UnsetVulkan)}
                : Remedy{QStringLiteral("Set OLLAMA_VULKAN=1 in ollama.service's environment (experimental "
                                        "before v0.30.0)."),
-                        checkRemedyActionOf(RemedyActionId::EnableVulkan)};
+                        remedyCommandOf(RemedyActionId::EnableVulkan)};
   }
   if (conditions.jetpackFromVariable) {
     return Remedy{QStringLiteral("This is not a Jetson: remove JETSON_JETPACK from ollama.service's environment."),
-                  checkRemedyActionOf(RemedyActionId::UnsetJetsonJetpack)};
+                  remedyCommandOf(RemedyActionId::UnsetJetsonJetpack)};
   }
   return Remedy{QStringLiteral("%1 makes Ollama treat this machine as a Jetson. If it is not one, remove that file; "
                                "otherwise request cuda_%2 or install it. Ollama v0.31.2 and later ignore the "

@@ -201,10 +201,10 @@ CheckResult checkLibggmlCuda(const DoctorContext& context) {
         QStringLiteral("Put %1 first on ollama.service's LD_LIBRARY_PATH (vgpuctl install --scope service writes "
                        "that drop-in), or remove the other libcuda.so.1 (%2) from the search path.")
             .arg(shimDir, worst->cuda.path),
-        checkRemedyActionOf(RemedyActionId::InstallShim)};
+        remedyCommandOf(RemedyActionId::InstallShim)};
   } else if (worst->status == CheckStatus::Fail) {
     result.remedy = Remedy{QStringLiteral("Install vgpu's shim for the service (vgpuctl install --scope service)."),
-                           checkRemedyActionOf(RemedyActionId::InstallShim)};
+                           remedyCommandOf(RemedyActionId::InstallShim)};
   }
   // When a later drop-in beats the managed LD_LIBRARY_PATH, installing again changes nothing.
   preferOverrideRemedy(context, result);

@@ -18,7 +18,7 @@ QString whereOf(const OllamaLogInput& input, int line) {
 Remedy remedyOf(const DiscoveryCause& cause) {
   Remedy remedy{cause.nextStep, std::nullopt};
   if (cause.action) {
-    remedy.action = RemedyAction{cause.action->verb, cause.action->arguments, cause.action->temporary};
+    remedy.action = cause.action;
   }
   return remedy;
 }
@@ -138,7 +138,7 @@ CheckResult checkDebugLevelSufficient(const DoctorContext& context) {
                        "lines, the \"bootstrap discovery took … OLLAMA_LIBRARY_PATH=[…]\" lines and initial_count.");
     result.remedy = Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama and run the doctor on the "
                                           "new log; remove the setting afterwards."),
-                           checkRemedyActionOf(RemedyActionId::RaiseDebug)};
+                           remedyCommandOf(RemedyActionId::RaiseDebug)};
   }
   if (facts.serverConfig != nullptr) {
     result.evidence.append(

@@ -155,10 +155,10 @@ CheckResult checkRequestedLibrary(const DoctorContext& context) {
                                  QStringLiteral("OLLAMA_LLM_LIBRARY=%1").arg(setting->value)};
   const QString folderPath = installation.libraryRoot.path + u'/' + requested;
   const QString alternative = usableCudaVariant(installation);
-  const std::optional<RemedyAction> pickAnother =
+  const std::optional<HelperCommand> pickAnother =
       alternative.isEmpty() || alternative == requested
-          ? std::optional<RemedyAction>(checkRemedyActionOf(RemedyActionId::UnsetLlmLibrary))
-          : std::optional<RemedyAction>(checkRemedyActionOf(RemedyActionId::SetLlmLibrary, alternative));
+          ? std::optional<HelperCommand>(remedyCommandOf(RemedyActionId::UnsetLlmLibrary))
+          : std::optional<HelperCommand>(remedyCommandOf(RemedyActionId::SetLlmLibrary, alternative));
   const QString pickText = alternative.isEmpty() || alternative == requested
                                ? QStringLiteral("or remove OLLAMA_LLM_LIBRARY")
                                : QStringLiteral("or set OLLAMA_LLM_LIBRARY=%1").arg(alternative);

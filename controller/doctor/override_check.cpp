@@ -73,7 +73,7 @@ Remedy remedyFor(const Beaten& beaten) {
                                "it. Effective value afterwards: %2=%4.\n%5")
                     .arg(what, beaten.relation.variable, overrideResolutionName(plan.request.resolution),
                          plan.effectiveAfter, plan.diff),
-                checkRemedyActionOf(RemedyActionId::ResolveOverride, values)};
+                remedyCommandOf(RemedyActionId::ResolveOverride, values)};
 }
 
 } // namespace
@@ -141,8 +141,7 @@ std::optional<Remedy> overriddenLibraryPathRemedy(const DoctorContext& context) 
 }
 
 void preferOverrideRemedy(const DoctorContext& context, CheckResult& result) {
-  if (!result.remedy || !result.remedy->action ||
-      result.remedy->action->verb != checkRemedyActionOf(RemedyActionId::InstallShim).verb) {
+  if (!result.remedy || !result.remedy->action || result.remedy->action->verb != HelperVerb::Install) {
     return;
   }
   if (auto remedy = overriddenLibraryPathRemedy(context)) {

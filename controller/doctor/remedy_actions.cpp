@@ -6,21 +6,21 @@ namespace vgpu::controller::doctor {
 namespace {
 
 constexpr RemedyActionSpec kActions[] = {
-    {RemedyActionId::RaiseDebug, "env-set", {"OLLAMA_DEBUG", "1"}, true},
-    {RemedyActionId::RaiseDebugToTrace, "env-set", {"OLLAMA_DEBUG", "2"}, true},
-    {RemedyActionId::UnsetCudaVisibleDevices, "env-unset", {"CUDA_VISIBLE_DEVICES", nullptr}, false},
-    {RemedyActionId::EnableVulkan, "env-set", {"OLLAMA_VULKAN", "1"}, false},
-    {RemedyActionId::UnsetVulkan, "env-unset", {"OLLAMA_VULKAN", nullptr}, false},
-    {RemedyActionId::UnsetJetsonJetpack, "env-unset", {"JETSON_JETPACK", nullptr}, false},
-    {RemedyActionId::UnsetNumGpu, "env-unset", {"OLLAMA_NUM_GPU", nullptr}, false},
-    {RemedyActionId::SetLlmLibrary, "env-set", {"OLLAMA_LLM_LIBRARY", "<variant>"}, false},
-    {RemedyActionId::UnsetLlmLibrary, "env-unset", {"OLLAMA_LLM_LIBRARY", nullptr}, false},
-    {RemedyActionId::InstallShim, "install", {"--scope", "service"}, false},
+    {RemedyActionId::RaiseDebug, HelperVerb::EnvSet, {"OLLAMA_DEBUG", "1"}, true},
+    {RemedyActionId::RaiseDebugToTrace, HelperVerb::EnvSet, {"OLLAMA_DEBUG", "2"}, true},
+    {RemedyActionId::UnsetCudaVisibleDevices, HelperVerb::EnvUnset, {"CUDA_VISIBLE_DEVICES", nullptr}, false},
+    {RemedyActionId::EnableVulkan, HelperVerb::EnvSet, {"OLLAMA_VULKAN", "1"}, false},
+    {RemedyActionId::UnsetVulkan, HelperVerb::EnvUnset, {"OLLAMA_VULKAN", nullptr}, false},
+    {RemedyActionId::UnsetJetsonJetpack, HelperVerb::EnvUnset, {"JETSON_JETPACK", nullptr}, false},
+    {RemedyActionId::UnsetNumGpu, HelperVerb::EnvUnset, {"OLLAMA_NUM_GPU", nullptr}, false},
+    {RemedyActionId::SetLlmLibrary, HelperVerb::EnvSet, {"OLLAMA_LLM_LIBRARY", "<variant>"}, false},
+    {RemedyActionId::UnsetLlmLibrary, HelperVerb::EnvUnset, {"OLLAMA_LLM_LIBRARY", nullptr}, false},
+    {RemedyActionId::InstallShim, HelperVerb::Install, {"--scope", "service"}, false},
     {RemedyActionId::ResolveOverride,
-     "override-resolve",
+     HelperVerb::OverrideResolve,
      {"<resolution>", "<variable>", "<file>", "<line>", "<sha256>"},
      false},
-    {RemedyActionId::DaemonReload, "daemon-reload", {nullptr, nullptr}, false},
+    {RemedyActionId::DaemonReload, HelperVerb::DaemonReload, {nullptr, nullptr}, false},
 };
 
 const RemedyActionSpec& specOf(RemedyActionId id) {
@@ -54,22 +54,13 @@ std::span<const RemedyActionSpec> remedyActions() {
   return kActions;
 }
 
-RemedyAction checkRemedyActionOf(RemedyActionId id, const QString& variant) {
-  return checkRemedyActionOf(id, variantValue(variant));
+HelperCommand remedyCommandOf(RemedyActionId id, const QString& variant) {
+  return remedyCommandOf(id, variantValue(variant));
 }
 
-HelperAction remedyActionOf(RemedyActionId id, const QString& variant) {
-  return remedyActionOf(id, variantValue(variant));
-}
-
-RemedyAction checkRemedyActionOf(RemedyActionId id, const QMap<QString, QString>& values) {
+HelperCommand remedyCommandOf(RemedyActionId id, const QMap<QString, QString>& values) {
   const RemedyActionSpec& spec = specOf(id);
-  return RemedyAction{QString::fromLatin1(spec.verb), argumentsOf(spec, values), spec.temporary};
-}
-
-HelperAction remedyActionOf(RemedyActionId id, const QMap<QString, QString>& values) {
-  const RemedyActionSpec& spec = specOf(id);
-  return HelperAction{QString::fromLatin1(spec.verb), argumentsOf(spec, values), spec.temporary};
+  return HelperCommand{spec.verb, argumentsOf(spec, values), spec.temporary};
 }
 
 } // namespace vgpu::controller::doctor

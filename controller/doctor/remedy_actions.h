@@ -30,7 +30,7 @@ enum class RemedyActionId {
 
 struct RemedyActionSpec {
   RemedyActionId id;
-  const char* verb;
+  HelperVerb verb;
   const char* arguments[5]; // nullptr-terminated; "<...>" placeholders are replaced by the caller's values
   bool temporary;
 };
@@ -38,10 +38,8 @@ struct RemedyActionSpec {
 std::span<const RemedyActionSpec> remedyActions();
 
 // The action as a check's remedy or a discovery cause's action; `variant` fills "<variant>".
-RemedyAction checkRemedyActionOf(RemedyActionId id, const QString& variant = QString());
-HelperAction remedyActionOf(RemedyActionId id, const QString& variant = QString());
+HelperCommand remedyCommandOf(RemedyActionId id, const QString& variant = QString());
 // The same with every placeholder named: {"<variant>", "cuda_v12"}, {"<line>", "3"}, ...
-RemedyAction checkRemedyActionOf(RemedyActionId id, const QMap<QString, QString>& values);
-HelperAction remedyActionOf(RemedyActionId id, const QMap<QString, QString>& values);
+HelperCommand remedyCommandOf(RemedyActionId id, const QMap<QString, QString>& values);
 
 } // namespace vgpu::controller::doctor

@@ -32,7 +32,7 @@ Remedy installForServiceRemedy(const QString& why) {
   return Remedy{why + QStringLiteral(" Install vgpu's shim for the service (vgpuctl install --scope service), then "
                                      "restart ollama.service: a running process keeps the environment and libraries "
                                      "it started with."),
-                checkRemedyActionOf(RemedyActionId::InstallShim)};
+                remedyCommandOf(RemedyActionId::InstallShim)};
 }
 
 QString describe(const OllamaProcess& process) {

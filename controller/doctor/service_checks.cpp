@@ -63,7 +63,7 @@ CheckResult checkDaemonReload(const DoctorContext& context) {
                                    .arg(status.name));
     result.remedy = Remedy{QStringLiteral("Run systemctl daemon-reload, then restart Ollama (systemctl restart ollama) "
                                           "so the drop-in's environment reaches it."),
-                           checkRemedyActionOf(RemedyActionId::DaemonReload)};
+                           remedyCommandOf(RemedyActionId::DaemonReload)};
   } else {
     result = CheckResult::pass(QStringLiteral("systemd has loaded the current unit files of %1").arg(status.name));
   }
@@ -88,7 +88,7 @@ CheckResult checkNumGpu(const DoctorContext& context) {
       QStringLiteral("Remove OLLAMA_NUM_GPU (set in %1); it does not decide GPU use. num_gpu is a per-request or "
                      "Modelfile option.")
           .arg(value->origin),
-      checkRemedyActionOf(RemedyActionId::UnsetNumGpu)};
+      remedyCommandOf(RemedyActionId::UnsetNumGpu)};
   return result;
 }
 
@@ -113,7 +113,7 @@ CheckResult checkServiceDebugLevel(const DoctorContext& context) {
     result.remedy =
         Remedy{QStringLiteral("Set OLLAMA_DEBUG=1 temporarily, restart Ollama, run the doctor on the new log, then "
                               "remove the setting."),
-               checkRemedyActionOf(RemedyActionId::RaiseDebug)};
+               remedyCommandOf(RemedyActionId::RaiseDebug)};
   }
   if (value != nullptr) {
     result.evidence.append(variableEvidence(*value));

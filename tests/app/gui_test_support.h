@@ -45,11 +45,11 @@ inline void grabToFile(QWidget& widget, const std::string& name, QSize size = QS
 // a "done" job for the systemd verbs, as vgpu-helper does. `failVerb` makes that verb fail.
 class RecordingChangeApplier : public console::ChangeApplier {
 public:
-  controller::HelperReply run(const QStringList& verbAndArguments) override {
+  controller::HelperReply run(const controller::HelperCommand& command) override {
     QMutexLocker lock(&mutex_);
-    calls_.append(verbAndArguments);
+    calls_.append(command.commandLine());
     controller::HelperReply reply;
-    const QString& verb = verbAndArguments.first();
+    const QString verb = command.verbName();
     reply.ok = verb != failVerb_;
     reply.exitCode = reply.ok ? 0 : 1;
     reply.message = QStringLiteral("%1 %2").arg(verb, reply.ok ? QStringLiteral("done") : QStringLiteral("failed"));

@@ -1,16 +1,17 @@
 // The console's Service and Diagnostics pages driven with QTest by objectName: the Service page
 // against fake-systemd1 on a private bus and a saved journalctl log, the Diagnostics page on the
-// fake Ollama tree with a recording RemedyApplier; each page grabbed to PNG in English and German.
+// fake Ollama tree with a recording ChangeApplier; each page grabbed to PNG in English and German.
 #include <catch2/catch.hpp>
 
+#include "change_applier.h"
 #include "diagnostics_page.h"
 #include "doctor/check_table.h"
 #include "doctor/doctor_engine.h"
 #include "fake_ollama_tree.h"
+#include "gui_test_support.h"
 #include "journal/plain_log_reader.h"
 #include "journal_view.h"
 #include "private_systemd_bus.h"
-#include "remedy_applier.h"
 #include "service_page.h"
 #include "test_paths.h"
 #include "translations.h"
@@ -29,12 +30,6 @@
 #include <QTextBrowser>
 #include <QTranslator>
 #include <QTreeWidget>
-
-namespace Catch {
-template <> struct StringMaker<QString> {
-  static std::string convert(const QString& value) { return '"' + value.toStdString() + '"'; }
-};
-} // namespace Catch
 
 using vgpu::console::DiagnosticsPage;
 using vgpu::console::JournalView;
@@ -73,11 +68,11 @@ int visibleLines(QListWidget* lines) {
 }
 
 // Records every remedy the page asks to apply; answers as vgpu-helper does on success.
-class RecordingApplier : public vgpu::console::RemedyApplier {
+class RecordingApplier : public vgpu::console::ChangeApplier {
 public:
-  vgpu::controller::HelperReply apply(const doctor::RemedyAction& action) override {
+  vgpu::controller::HelperReply run(const vgpu::controller::HelperCommand& command) override {
     QMutexLocker lock(&mutex_);
-    calls_.append(QStringList{action.verb} + action.arguments);
+    calls_.append(command.commandLine());
     vgpu::controller::HelperReply reply;
     reply.exitCode = 0;
     reply.ok = true;
@@ -196,6 +191,39 @@ TEST_CASE("the Service page shows the unit, restarts it with the job's result an
   log.close();
   QTRY_COMPARE_WITH_TIMEOUT(lines->count(), before + 1, 5000);
   CHECK(lines->item(before)->text().startsWith(JournalView::discoveryMarker()));
+}
+
+TEST_CASE("the Service page retries a restart systemd refuses through vgpu-helper, and reports a stop it refuses") {
+  vgpu::test::PrivateSystemdBusOptions options;
+  options.denyJobs = true; // systemd answers as polkit does for an unprivileged admin
+  vgpu::test::PrivateSystemdBus bus(options);
+  REQUIRE(bus.isReady());
+  vgpu::controller::SystemdManager manager(bus.connection());
+  auto applier = std::make_shared<vgpu::test::RecordingChangeApplier>();
+  ServicePage page(&manager, applier);
+  page.show();
+  QSignalSpy jobs(&page, &ServicePage::jobFinished);
+  auto* result = child<QLabel>(page, "serviceResult");
+
+  QTest::mouseClick(child<QPushButton>(page, "serviceRestart"), Qt::LeftButton);
+  REQUIRE(jobs.wait(5000));
+  CHECK(bus.counters().value(QStringLiteral("RestartUnit")).toInt() == 1); // the direct attempt came first
+  REQUIRE(applier->calls() == QList<QStringList>{{QStringLiteral("restart-ollama")}});
+  CHECK(result->text() == QStringLiteral("restart of ollama.service finished through vgpu-helper: done"));
+  CHECK(child<QPushButton>(page, "serviceRestart")->isEnabled());
+
+  // Stop is not a helper verb: the refusal is the answer, and the helper is not asked.
+  QTest::mouseClick(child<QPushButton>(page, "serviceStop"), Qt::LeftButton);
+  REQUIRE(jobs.wait(5000));
+  CHECK(result->text().startsWith(QStringLiteral("stop of ollama.service failed: ")));
+  CHECK(applier->calls().size() == 1);
+
+  // The helper's own failure is shown as such.
+  applier->failVerb(QStringLiteral("restart-ollama"));
+  QTest::mouseClick(child<QPushButton>(page, "serviceRestart"), Qt::LeftButton);
+  REQUIRE(jobs.wait(5000));
+  CHECK(result->text() ==
+        QStringLiteral("restart of ollama.service failed through vgpu-helper: restart-ollama failed"));
 }
 
 TEST_CASE("the Service page is reachable by keyboard in a sensible order") {

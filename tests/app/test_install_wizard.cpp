@@ -40,12 +40,12 @@ class TreeApplier : public vgpu::console::ChangeApplier {
 public:
   explicit TreeApplier(const QString& root)
       : helper_(vgpu::controller::HelperLaunch{QStringLiteral(VGPU_HELPER_PATH), QString(), root}) {}
-  vgpu::controller::HelperReply run(const QStringList& verbAndArguments) override {
+  vgpu::controller::HelperReply run(const vgpu::controller::HelperCommand& command) override {
     {
       QMutexLocker lock(&mutex_);
-      calls_.append(verbAndArguments);
+      calls_.append(command.commandLine());
     }
-    return helper_.run(verbAndArguments);
+    return helper_.run(command);
   }
   QList<QStringList> calls() {
     QMutexLocker lock(&mutex_);

@@ -159,7 +159,7 @@ TEST_CASE("log checks pass and fail on real inputs") {
   CHECK(level.status == CheckStatus::Warn);
   REQUIRE(level.remedy);
   REQUIRE(level.remedy->action);
-  CHECK(level.remedy->action->verb == QStringLiteral("env-set"));
+  CHECK(level.remedy->action->verbName() == QStringLiteral("env-set"));
   CHECK(level.remedy->action->temporary);
   CHECK(resultOf(infoReport, "logs.discovery-verdict").status == CheckStatus::Fail);
 

@@ -150,7 +150,7 @@ TEST_CASE("finding 1: an Info-level CPU log with a model load is not enough to d
     CHECK(cause.strength != EvidenceStrength::Decisive);
   }
   REQUIRE(first.action);
-  CHECK(first.action->verb == QStringLiteral("env-set"));
+  CHECK(first.action->verbName() == QStringLiteral("env-set"));
   CHECK(first.action->arguments == QStringList{QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")});
 }
 
@@ -267,7 +267,7 @@ TEST_CASE("finding 7: every variable a JetPack/Vulkan remedy names is in the hel
     const QString name = result.remedy->action->arguments.constFirst();
     INFO(name.toStdString());
     CHECK(findManagedVariable(name) != nullptr);
-    if (result.remedy->action->verb == QLatin1String("env-set")) {
+    if (result.remedy->action->verbName() == QLatin1String("env-set")) {
       CHECK(validateVariable(name, result.remedy->action->arguments.at(1), nullptr).ok());
     }
   }

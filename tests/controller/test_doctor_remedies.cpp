@@ -89,7 +89,7 @@ CheckResult runOverrideCheck(const vgpu::test::FakeOllamaTree& tree) {
   return checkManagedOverrides(contextOf(tree));
 }
 
-std::optional<RemedyAction> offeredAction(const vgpu::test::FakeOllamaTree& tree) {
+std::optional<vgpu::controller::HelperCommand> offeredAction(const vgpu::test::FakeOllamaTree& tree) {
   const CheckResult result = runOverrideCheck(tree);
   if (!result.remedy || !result.remedy->action) {
     return std::nullopt;
@@ -121,11 +121,11 @@ std::unique_ptr<vgpu::test::FakeOllamaTree> overriddenTree(const std::string& na
 
 TEST_CASE("doctor remedies: every action the doctor offers is applied by vgpu-helper") {
   for (const RemedyActionSpec& spec : remedyActions()) {
-    const HelperAction action = remedyActionOf(spec.id, QStringLiteral("cuda_v12"));
-    const std::string label = (action.verb + u' ' + action.arguments.join(u' ')).toStdString();
+    const vgpu::controller::HelperCommand action = remedyCommandOf(spec.id, QStringLiteral("cuda_v12"));
+    const std::string label = action.text().toStdString();
     INFO(label);
     auto tree = makeTree(std::to_string(static_cast<int>(spec.id)));
-    const QString verb = action.verb;
+    const QString verb = action.verbName();
     if (verb == QLatin1String("env-unset")) {
       const QString name = action.arguments.constFirst();
       // What the doctor removes is set in the managed drop-in (elsewhere vgpu never edits): put it
@@ -152,7 +152,7 @@ TEST_CASE("doctor remedies: every action the doctor offers is applied by vgpu-he
       tree->writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\"OLLAMA_LLM_LIBRARY=cuda_v13\"\n");
       const auto offered = offeredAction(*tree);
       REQUIRE(offered);
-      const HelperRun run = runHelper(tree->root(), offered->verb, offered->arguments);
+      const HelperRun run = runHelper(tree->root(), offered->verbName(), offered->arguments);
       INFO(run.message.toStdString());
       CHECK(run.exitCode == 0);
     } else if (verb == QLatin1String("install")) {
@@ -195,20 +195,20 @@ TEST_CASE("service.managed-overrides: override.conf beating LD_LIBRARY_PATH is f
   REQUIRE(found.remedy);
   CHECK(found.remedy->text.contains(QLatin1String("+Environment=\"LD_LIBRARY_PATH=/usr/lib/vgpu:/opt/cuda/lib64\"")));
   REQUIRE(found.remedy->action);
-  const RemedyAction action = *found.remedy->action;
-  CHECK(action.verb == QStringLiteral("override-resolve"));
+  const vgpu::controller::HelperCommand action = *found.remedy->action;
+  CHECK(action.verbName() == QStringLiteral("override-resolve"));
   CHECK(action.arguments.mid(0, 4) == QStringList{QStringLiteral("merge"), QStringLiteral("LD_LIBRARY_PATH"),
                                                   QStringLiteral("override.conf"), QStringLiteral("3")});
 
   // The loader's "install the shim" remedy points here instead of looping.
   CheckResult loader = CheckResult::fail(QStringLiteral("no vgpu libcuda.so.1"));
-  loader.remedy = Remedy{QStringLiteral("install"), checkRemedyActionOf(RemedyActionId::InstallShim)};
+  loader.remedy = Remedy{QStringLiteral("install"), remedyCommandOf(RemedyActionId::InstallShim)};
   preferOverrideRemedy(contextOf(*tree), loader);
   REQUIRE(loader.remedy->action);
-  CHECK(loader.remedy->action->verb == QStringLiteral("override-resolve"));
+  CHECK(loader.remedy->action->verbName() == QStringLiteral("override-resolve"));
   CHECK(loader.remedy->text.contains(QLatin1String("service.managed-overrides")));
 
-  const HelperRun applied = runHelper(tree->root(), action.verb, action.arguments);
+  const HelperRun applied = runHelper(tree->root(), action.verbName(), action.arguments);
   INFO(applied.message.toStdString());
   REQUIRE(applied.exitCode == 0);
   CHECK(applied.data[QStringLiteral("needsDaemonReload")].toBool());
@@ -259,7 +259,7 @@ TEST_CASE("service.managed-overrides: an overridden OLLAMA_LLM_LIBRARY is found 
   CHECK(found.remedy->action->arguments.mid(0, 4) == QStringList{QStringLiteral("remove"),
                                                                  QStringLiteral("OLLAMA_LLM_LIBRARY"),
                                                                  QStringLiteral("override.conf"), QStringLiteral("2")});
-  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verb, found.remedy->action->arguments);
+  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verbName(), found.remedy->action->arguments);
   INFO(applied.message.toStdString());
   REQUIRE(applied.exitCode == 0);
   CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) == "[Service]\n");
@@ -281,7 +281,7 @@ TEST_CASE("override-resolve refuses a changed line, a symlink, a file outside th
   SECTION("the line changed since it was shown") {
     tree->writeDropIn(QStringLiteral("override.conf"),
                       "### Editing\n[Service]\nEnvironment=\"LD_LIBRARY_PATH=/opt/elsewhere\"\n");
-    const HelperRun run = runHelper(tree->root(), offered->verb, offered->arguments);
+    const HelperRun run = runHelper(tree->root(), offered->verbName(), offered->arguments);
     CHECK(run.exitCode == static_cast<int>(HelperExit::Refused));
     CHECK(run.message.contains(QLatin1String("changed since")));
     CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))).contains("/opt/elsewhere"));
@@ -290,7 +290,7 @@ TEST_CASE("override-resolve refuses a changed line, a symlink, a file outside th
     tree->writeFile(QStringLiteral("/etc/other.conf"), original);
     tree->remove(dropInPath(QStringLiteral("override.conf")));
     tree->symlink(dropInPath(QStringLiteral("override.conf")), QStringLiteral("/etc/other.conf"));
-    const HelperRun run = runHelper(tree->root(), offered->verb, offered->arguments);
+    const HelperRun run = runHelper(tree->root(), offered->verbName(), offered->arguments);
     CHECK(run.exitCode == static_cast<int>(HelperExit::Refused));
     CHECK(run.message.contains(QLatin1String("symlink")));
     CHECK(readTreeFile(*tree, QStringLiteral("/etc/other.conf")) == original);
@@ -301,7 +301,7 @@ TEST_CASE("override-resolve refuses a changed line, a symlink, a file outside th
       INFO(file.toStdString());
       QStringList arguments = offered->arguments;
       arguments[2] = file;
-      const HelperRun run = runHelper(tree->root(), offered->verb, arguments);
+      const HelperRun run = runHelper(tree->root(), offered->verbName(), arguments);
       CHECK(run.exitCode == static_cast<int>(HelperExit::Refused));
     }
     CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) == original);
@@ -310,14 +310,14 @@ TEST_CASE("override-resolve refuses a changed line, a symlink, a file outside th
     QStringList arguments = offered->arguments;
     arguments[3] = QStringLiteral("2"); // [Service]
     arguments[4] = lineFingerprint("[Service]");
-    const HelperRun run = runHelper(tree->root(), offered->verb, arguments);
+    const HelperRun run = runHelper(tree->root(), offered->verbName(), arguments);
     CHECK(run.exitCode == static_cast<int>(HelperExit::Refused));
     CHECK(run.message.contains(QLatin1String("does not override")));
   }
   SECTION("a variable vgpu does not manage") {
     QStringList arguments = offered->arguments;
     arguments[1] = QStringLiteral("OLLAMA_HOST");
-    const HelperRun run = runHelper(tree->root(), offered->verb, arguments);
+    const HelperRun run = runHelper(tree->root(), offered->verbName(), arguments);
     CHECK(run.exitCode == static_cast<int>(HelperExit::Refused));
   }
 }
@@ -332,7 +332,7 @@ TEST_CASE("service.managed-overrides: LD_LIBRARY_PATH without the shim folder me
   CHECK(found.summary.contains(QLatin1String("the shim is not loaded by Ollama's runners")));
   REQUIRE(found.remedy);
   REQUIRE(found.remedy->action);
-  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verb, found.remedy->action->arguments);
+  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verbName(), found.remedy->action->arguments);
   INFO(applied.message.toStdString());
   REQUIRE(applied.exitCode == 0);
   CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) == "[Service]\n");
@@ -372,10 +372,10 @@ TEST_CASE("service.managed-overrides: an empty Environment= after the managed dr
   CHECK(found.remedy->action->arguments.value(0) == QStringLiteral("remove"));
   QStringList merge = found.remedy->action->arguments;
   merge[0] = QStringLiteral("merge");
-  const HelperRun refused = runHelper(tree->root(), found.remedy->action->verb, merge);
+  const HelperRun refused = runHelper(tree->root(), found.remedy->action->verbName(), merge);
   CHECK(refused.exitCode == static_cast<int>(HelperExit::Refused));
   CHECK(refused.message.contains(QLatin1String("no value to merge")));
-  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verb, found.remedy->action->arguments);
+  const HelperRun applied = runHelper(tree->root(), found.remedy->action->verbName(), found.remedy->action->arguments);
   INFO(applied.message.toStdString());
   REQUIRE(applied.exitCode == 0);
   CHECK(readTreeFile(*tree, dropInPath(QStringLiteral("override.conf"))) ==

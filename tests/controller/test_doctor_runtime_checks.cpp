@@ -153,7 +153,7 @@ TEST_CASE("runtime.ollama-processes: NVIDIA's libcuda.so.1 in the runner fails w
   CHECK(result.summary.contains(QLatin1String("/usr/lib/x86_64-linux-gnu/libcuda.so.575.51.03")));
   REQUIRE(result.remedy);
   REQUIRE(result.remedy->action);
-  CHECK(result.remedy->action->verb == QStringLiteral("install"));
+  CHECK(result.remedy->action->verbName() == QStringLiteral("install"));
   CHECK(result.remedy->text.contains(QLatin1String("restart ollama.service")));
 }
 
@@ -228,7 +228,7 @@ TEST_CASE("ollama.jetpack-vulkan: JETSON_JETPACK hides every CUDA folder; remedy
   CHECK(result.summary.contains(QLatin1String("skips every CUDA folder")));
   REQUIRE(result.remedy);
   REQUIRE(result.remedy->action);
-  CHECK(result.remedy->action->verb == QStringLiteral("env-unset"));
+  CHECK(result.remedy->action->verbName() == QStringLiteral("env-unset"));
   CHECK(result.remedy->action->arguments == QStringList{QStringLiteral("JETSON_JETPACK")});
 }
 
@@ -239,7 +239,7 @@ TEST_CASE("ollama.jetpack-vulkan: a requested vulkan folder with Vulkan off, per
   CHECK(eraA.status == CheckStatus::Warn);
   REQUIRE(eraA.remedy);
   REQUIRE(eraA.remedy->action);
-  CHECK(eraA.remedy->action->verb == QStringLiteral("env-set"));
+  CHECK(eraA.remedy->action->verbName() == QStringLiteral("env-set"));
   CHECK(eraA.remedy->action->arguments == QStringList{QStringLiteral("OLLAMA_VULKAN"), QStringLiteral("1")});
   CHECK(machine
             .run(installation(QStringLiteral("0.13.0"),
@@ -252,5 +252,5 @@ TEST_CASE("ollama.jetpack-vulkan: a requested vulkan folder with Vulkan off, per
   CHECK(eraBOff.status == CheckStatus::Warn);
   REQUIRE(eraBOff.remedy);
   REQUIRE(eraBOff.remedy->action);
-  CHECK(eraBOff.remedy->action->verb == QStringLiteral("env-unset"));
+  CHECK(eraBOff.remedy->action->verbName() == QStringLiteral("env-unset"));
 }

@@ -85,7 +85,7 @@ TEST_CASE("seed case at Info level: not enough to decide; raise OLLAMA_DEBUG tem
   CHECK(cause.explanation.contains(QLatin1String("At Info level no line about cuda_v12 is expected")));
   CHECK(cause.explanation.contains(QLatin1String("not evidence")));
   REQUIRE(cause.action);
-  CHECK(cause.action->verb == QStringLiteral("env-set"));
+  CHECK(cause.action->verbName() == QStringLiteral("env-set"));
   CHECK(cause.action->arguments == QStringList{QStringLiteral("OLLAMA_DEBUG"), QStringLiteral("1")});
   CHECK(cause.action->temporary);
   checkDoesNotBlameTheScanner(verdict);

@@ -9,15 +9,15 @@ using namespace vgpu::controller;
 TEST_CASE("the helper is started through pkexec, or directly with --root for a test tree") {
   HelperLaunch launch;
   const HelperInvocation real =
-      helperInvocation(launch, {QStringLiteral("install"), QStringLiteral("--scope"), QStringLiteral("service")});
+      helperInvocation(launch, HelperCommand::install(QStringLiteral("service")));
   CHECK(real.program == QStringLiteral("pkexec"));
   CHECK(real.arguments == QStringList{vgpu::controller::installedHelperPath(), QStringLiteral("install"),
                                       QStringLiteral("--scope"), QStringLiteral("service")});
   launch.testRoot = QStringLiteral("/");
-  CHECK(helperInvocation(launch, {QStringLiteral("daemon-reload")}).program == QStringLiteral("pkexec"));
+  CHECK(helperInvocation(launch, HelperCommand::daemonReload()).program == QStringLiteral("pkexec"));
   launch.testRoot = QStringLiteral("/tmp/tree");
   launch.helperPath = QStringLiteral("/build/vgpu-helper");
-  const HelperInvocation test = helperInvocation(launch, {QStringLiteral("rollback"), QStringLiteral("ID")});
+  const HelperInvocation test = helperInvocation(launch, HelperCommand::rollback(QStringLiteral("ID")));
   CHECK(test.program == QStringLiteral("/build/vgpu-helper"));
   CHECK(test.arguments == QStringList{QStringLiteral("--root"), QStringLiteral("/tmp/tree"), QStringLiteral("rollback"),
                                       QStringLiteral("ID")});
