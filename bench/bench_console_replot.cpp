@@ -1,4 +1,4 @@
-// The console's plotting cost (issue 8 acceptance): the replot time of the dashboard's 4 plots
+// The console's plotting cost: the replot time of the dashboard's 4 plots
 // holding 1 hour of 10 Hz samples (36,000 points per series), and the process's memory after 1
 // minute, 1 hour and 2 hours of 10 Hz samples fed as fast as possible — the ring buffers must stop
 // the growth at the 1-hour window. Prints figures; asserts nothing about time.

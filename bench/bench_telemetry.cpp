@@ -1,4 +1,4 @@
-// bench_telemetry: what the control socket costs a CUDA process (issue 4, item 4). Measured in one
+// bench_telemetry: what the control socket costs a CUDA process. Measured in one
 // run, in child processes of this program linked against the shim as libcuda.so.1 (simulated
 // device from the test fixtures), each running a tight loop of cheap entry points
 // (cuCtxGetDevice, cuMemsetD8Async of 1 byte, cuLaunchKernel of an empty kernel, and a

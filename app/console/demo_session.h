@@ -1,4 +1,4 @@
-// The embedded default (issue 8, item 7): on a machine where no process uses the shim and no
+// The embedded default: on a machine where no process uses the shim and no
 // vgpud runs, `scripts/dev console` (vgpu-console --demo) starts a local vgpud on the simulated
 // device and a small demo CUDA workload under the shim that runs its work there, so a new user
 // sees live data at once. The demo lives in a private temporary folder — a PCI tree with one stub

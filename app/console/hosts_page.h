@@ -1,4 +1,4 @@
-// The Hosts page (issue 17, item 4): the GPU host's view through vgpud's management socket
+// The Hosts page: the GPU host's view through vgpud's management socket
 // (docs/management-protocol.md). It watches one or more vgpud endpoints — the local
 // unix:/run/vgpud-admin.sock by default, more added by the admin and kept with QSettings — each
 // through its own reconnecting HostClient, and shows each host's connection state (connected,

@@ -1,7 +1,7 @@
 // SystemRoot: where "/" is for the controller. Every system path the controller and vgpu-helper
 // read or write (/etc/systemd/system/..., /usr/lib/vgpu, /var/lib/vgpu/...) is written as the
 // absolute path it has on a real system and mapped under a configurable root here, so the whole
-// stack runs unchanged on a test tree (issue 6, item 6).
+// stack runs unchanged on a test tree.
 #pragma once
 
 #include <QString>

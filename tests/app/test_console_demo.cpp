@@ -1,4 +1,4 @@
-// The embedded default (issue 8, item 7): the README's run command under Xvfb shows live data
+// The embedded default: the README's run command under Xvfb shows live data
 // within 10 seconds and stops its demo workload on exit; in-process, the demo workload's samples
 // reach the dashboard through the real TelemetryClient, and the live dashboard is grabbed.
 #include <catch2/catch.hpp>

@@ -1,4 +1,4 @@
-// The console's Hosts page (issue 17, item 4): against the real vgpud (--backend sim,
+// The console's Hosts page: against the real vgpud (--backend sim,
 // --admin-listen unix:…) with three clients holding different amounts of VRAM — the page lists
 // exactly those sessions with their VRAM, the GPU's stacked VRAM plot has one series per session,
 // sorting by VRAM orders them, a kill through the page (confirmation accepted) ends that session;

@@ -1,4 +1,4 @@
-// The service flow end to end (issue 6, Tests): the real vgpuctl binary, vgpu-helper in test mode
+// The service flow end to end: the real vgpuctl binary, vgpu-helper in test mode
 // (--root, no pkexec) and fake-systemd1 on a private bus, on the fake Ollama tree. Plan → apply
 // (service scope) → env set OLLAMA_LLM_LIBRARY=cuda_v12 (written and reloaded through the helper)
 // → restart through the helper (job done, a new MainPID) → rollback → the tree and its drop-ins

@@ -2,7 +2,7 @@
 // tree (real ELF libraries), vgpu's built shims installed under /usr/lib/vgpu, a sysfs fixture
 // with the stub PCI device, vgpud answering at the endpoint of the machine's shim.conf (no
 // backend line: the production default), and fake-systemd1 on a private bus. A healthy machine passes every
-// check; then one fault at a time is injected (issue 7's acceptance list) and the test asserts the
+// check; then one fault at a time is injected (each fault an admin meets in the field) and the test asserts the
 // check that finds it, its explanation and the remedy (with the helper verb where there is one).
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// One test per finding of issue 19 (the doctor held against Ollama's source, v0.12.0..v0.33.0-rc2).
+// One test per finding of the review that held the doctor against Ollama's source (v0.12.0..v0.33.0-rc2).
 // Each log below is made of lines Ollama prints, checked against tests/data/ollama-facts for the
 // tags it stands for, so a test cannot pass on text Ollama never writes. The tests use only the
 // doctor's public entry points, so they also build against the code before the fix (where each

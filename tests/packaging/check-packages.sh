@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The packages against the install rules (issue 16): a stripped staging install of the package
+# The packages against the install rules: a stripped staging install of the package
 # build tree (`DESTDIR=... cmake --install --strip`) must hold exactly the files the .debs ship
 # (the packages' own /usr/share/doc and lintian overrides aside, man pages compared without
 # dh_compress's .gz), every shipped ELF file is stripped with its debug symbols in a -dbgsym

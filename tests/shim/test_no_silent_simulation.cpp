@@ -1,4 +1,4 @@
-// No silent simulation (issue 15, item 4): a process that finds the stub but was not told
+// No silent simulation: a process that finds the stub but was not told
 // `backend = sim` never gets the simulated device. With only an endpoint configured (variable or
 // shim.conf), or nothing at all, and no vgpud there, cuInit answers CUDA_ERROR_NO_DEVICE, no device
 // is counted, and the shim logs exactly one line naming the endpoint and the reason, at error

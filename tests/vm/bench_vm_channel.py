@@ -3,7 +3,7 @@
 TCP channel to the host (64-byte round trips with an echo peer, 64 MiB to a sink; the peer is
 vm_channel_bench serve on this host) against the shim's synchronous round trip and 64 MiB pinned
 copies over TCP, and, where vgpud offers the shared-memory transport, the guest's memcpy into the
-ivshmem BAR against pinned copies on that transport. It prints the figures and ratios (issue 15's
+ivshmem BAR against pinned copies on that transport. It prints the figures and ratios (the
 targets: round trip <= 1.5x raw, pinned copies >= 0.8x raw bandwidth) and asserts only that every
 run completed: timings on a shared machine under TCG are too noisy for tight checks.
 """

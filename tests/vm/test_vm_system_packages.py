@@ -1,4 +1,4 @@
-"""The packages under a real systemd (issue 16 item 5; docs/vm-tests.md, "The real-system test"):
+"""The packages under a real systemd (docs/vm-tests.md, "The real-system test"):
 a Debian 12 guest with systemd, udev, D-Bus, polkit and journald (scripts/make-vm-rootfs) installs
 the .debs of build/debs with dpkg and runs tests/vm/system/scenario: install, start and stop of
 the Type=notify vgpud.service, remove and purge back to the snapshot; an upgrade to a rebuilt

@@ -1,4 +1,4 @@
-// The channel benchmark of the VM tests (issue 15): run in the guest, it measures the raw channel
+// The channel benchmark of the VM tests: run in the guest, it measures the raw channel
 // and the shim's use of it in one run and prints the ratios; run on the host (`serve`), it is the
 // raw channel's peer.
 //   vm_channel_bench serve PORT            host: echo (first byte 'E'), sink ('S') or source ('R')
