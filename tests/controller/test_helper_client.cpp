@@ -8,8 +8,7 @@ using namespace vgpu::controller;
 
 TEST_CASE("the helper is started through pkexec, or directly with --root for a test tree") {
   HelperLaunch launch;
-  const HelperInvocation real =
-      helperInvocation(launch, HelperCommand::install(QStringLiteral("service")));
+  const HelperInvocation real = helperInvocation(launch, HelperCommand::install(QStringLiteral("service")));
   CHECK(real.program == QStringLiteral("pkexec"));
   CHECK(real.arguments == QStringList{vgpu::controller::installedHelperPath(), QStringLiteral("install"),
                                       QStringLiteral("--scope"), QStringLiteral("service")});
