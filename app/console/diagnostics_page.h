@@ -5,7 +5,7 @@
 // machine, which inputs) is given to the page as a function, so tests run it on a fake tree.
 #pragma once
 
-#include "doctor/doctor_report.h"
+#include "doctor/engine/doctor_report.h"
 
 #include <QWidget>
 #include <functional>

@@ -12,7 +12,7 @@
 
 #include "changes/helper_client.h"
 #include "changes/shim_install_plan.h"
-#include "doctor/doctor_context.h"
+#include "doctor/engine/doctor_context.h"
 #include "journal/journal_entry.h"
 
 #include <QProcessEnvironment>

@@ -3,7 +3,7 @@
 // failed step, and the rows of a rollback.
 #pragma once
 
-#include "doctor/doctor_report.h"
+#include "doctor/engine/doctor_report.h"
 #include "install_wizard.h"
 
 #include <QElapsedTimer>

@@ -4,8 +4,8 @@
 // runs the helper verbs one after the other off the GUI thread and shows each step's state.
 #include "background_task.h"
 #include "change_applier.h"
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
 #include "install_wizard_pages.h"
 
 #include <QDateTime>

@@ -2,8 +2,8 @@
 // and shim checks), Choose (scope and OLLAMA_LLM_LIBRARY), Review (the exact plan) and Done.
 #include "background_task.h"
 #include "changes/installer_plan.h"
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
 #include "environment/environment_change.h"
 #include "install_wizard_pages.h"
 

@@ -3,7 +3,7 @@
 // list of patterns here.
 #include "journal_view.h"
 
-#include "doctor/ollama_log_events.h"
+#include "doctor/logs/ollama_log_events.h"
 
 #include <QDateTime>
 #include <QLabel>

@@ -2,9 +2,9 @@
 // not in systemd-journal/adm) is kept as the log input's readError, so the log checks skip with it.
 #include "machine_doctor.h"
 
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
-#include "doctor/journal_log_input.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
+#include "doctor/logs/journal_log_input.h"
 
 #include <QDBusConnection>
 #include <QProcessEnvironment>

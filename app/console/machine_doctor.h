@@ -3,7 +3,7 @@
 // boot's ollama.service journal as the Ollama log. Blocking; the page calls it off the GUI thread.
 #pragma once
 
-#include "doctor/doctor_report.h"
+#include "doctor/engine/doctor_report.h"
 
 namespace vgpu::console {
 

@@ -9,9 +9,9 @@
 // one failure, 3 usage error or the report file could not be written.
 #include "vgpuctl_command.h"
 
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
-#include "doctor/journal_log_input.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
+#include "doctor/logs/journal_log_input.h"
 
 #include <QCommandLineParser>
 #include <QDBusConnection>

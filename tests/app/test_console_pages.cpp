@@ -5,8 +5,8 @@
 
 #include "change_applier.h"
 #include "diagnostics_page.h"
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
 #include "fake_ollama_tree.h"
 #include "gui_test_support.h"
 #include "journal/plain_log_reader.h"

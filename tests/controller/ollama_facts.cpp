@@ -1,9 +1,9 @@
 // Loading tests/data/ollama-facts/ and holding a log against it.
 #include "ollama_facts.h"
 
-#include "doctor/discovery_facts.h"
-#include "doctor/ollama_log_events.h"
-#include "doctor/slog_line.h"
+#include "doctor/logs/discovery_facts.h"
+#include "doctor/logs/ollama_log_events.h"
+#include "doctor/logs/slog_line.h"
 #include "test_paths.h"
 
 #include <QFile>

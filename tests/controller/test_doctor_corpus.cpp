@@ -3,7 +3,7 @@
 // and OLLAMA_LLM_LIBRARY). Also bad input that must not crash and must say "not an Ollama log".
 #include <catch2/catch.hpp>
 
-#include "doctor/discovery_verdict.h"
+#include "doctor/logs/discovery_verdict.h"
 #include "test_paths.h"
 
 #include <QDir>

@@ -3,8 +3,8 @@
 // the real check table's validity, and the exit code of a report.
 #include <catch2/catch.hpp>
 
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
 
 #include <vector>
 

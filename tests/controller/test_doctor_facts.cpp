@@ -4,7 +4,7 @@
 // labelled with ("ollamaTags" in its expected.json) print, at their level, with their attributes.
 #include <catch2/catch.hpp>
 
-#include "doctor/ollama_log_events.h"
+#include "doctor/logs/ollama_log_events.h"
 #include "ollama_facts.h"
 #include "test_paths.h"
 

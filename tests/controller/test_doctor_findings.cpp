@@ -5,8 +5,8 @@
 // one fails).
 #include <catch2/catch.hpp>
 
-#include "doctor/discovery_verdict.h"
-#include "doctor/jetpack_vulkan_checks.h"
+#include "doctor/logs/discovery_verdict.h"
+#include "doctor/machine/jetpack_vulkan_checks.h"
 #include "environment/environment_overrides.h"
 #include "environment/variable_table.h"
 #include "ollama_facts.h"

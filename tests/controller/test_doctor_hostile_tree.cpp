@@ -4,7 +4,7 @@
 // sockets' directory against the packaged owner and mode (docs/security.md).
 #include <catch2/catch.hpp>
 
-#include "doctor/runtime_directory_check.h"
+#include "doctor/machine/runtime_directory_check.h"
 #include "test_paths.h"
 
 #include <QProcess>

@@ -3,9 +3,9 @@
 // the server config env map, and the version → era table.
 #include <catch2/catch.hpp>
 
-#include "doctor/discovery_facts.h"
-#include "doctor/ollama_log.h"
-#include "doctor/slog_line.h"
+#include "doctor/logs/discovery_facts.h"
+#include "doctor/logs/ollama_log.h"
+#include "doctor/logs/slog_line.h"
 
 using namespace vgpu::controller::doctor;
 

@@ -1,4 +1,4 @@
-// Every helper action the doctor can offer (controller/doctor/remedy_actions.cpp), applied through
+// Every helper action the doctor can offer (controller/doctor/engine/remedy_actions.cpp), applied through
 // the real vgpu-helper on a fake Ollama tree: env-set must write the drop-in, env-unset must
 // remove what the managed drop-in sets, install must install. daemon-reload needs systemd and is
 // run against the fake systemd in tests/app/test_vgpu_helper.cpp; here it must at least not be
@@ -7,8 +7,8 @@
 
 #include "change_test_support.h"
 #include "changes/helper_client.h"
-#include "doctor/override_check.h"
-#include "doctor/remedy_actions.h"
+#include "doctor/engine/remedy_actions.h"
+#include "doctor/machine/override_check.h"
 #include "environment/override_resolution.h"
 #include "environment/service_environment.h"
 #include "environment/variable_table.h"

@@ -3,8 +3,8 @@
 // the report has is documented. Markdown shows statuses, evidence and the helper verb.
 #include <catch2/catch.hpp>
 
-#include "doctor/check_table.h"
-#include "doctor/doctor_engine.h"
+#include "doctor/engine/check_table.h"
+#include "doctor/engine/doctor_engine.h"
 #include "test_paths.h"
 
 #include <QFile>

@@ -4,9 +4,9 @@
 // readers (cmdline/environ words, maps paths, which command lines are Ollama's).
 #include <catch2/catch.hpp>
 
-#include "doctor/jetpack_vulkan_checks.h"
-#include "doctor/ollama_processes.h"
-#include "doctor/runtime_checks.h"
+#include "doctor/machine/jetpack_vulkan_checks.h"
+#include "doctor/machine/ollama_processes.h"
+#include "doctor/machine/runtime_checks.h"
 #include "test_paths.h"
 
 #include <QDir>

@@ -4,8 +4,8 @@
 // Also: no socket, telemetry switched off, no runtime directory, and a socket that refuses.
 #include <catch2/catch.hpp>
 
-#include "doctor/runtime_checks.h"
-#include "doctor/runtime_sockets.h"
+#include "doctor/machine/runtime_checks.h"
+#include "doctor/machine/runtime_sockets.h"
 #include "sysfs_fixture.h"
 #include "telemetry_test_support.h"
 #include "test_paths.h"

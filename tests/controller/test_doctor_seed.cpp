@@ -4,7 +4,7 @@
 // folder. Also its two neighbours: the same setup at Info level, and cuda_v12 visited but empty.
 #include <catch2/catch.hpp>
 
-#include "doctor/discovery_verdict.h"
+#include "doctor/logs/discovery_verdict.h"
 #include "test_paths.h"
 
 #include <QFile>

@@ -4,8 +4,8 @@
 // whose /etc/vgpu/shim.conf selects the backend.
 #include <catch2/catch.hpp>
 
-#include "doctor/shim_backend_check.h"
-#include "doctor/vgpud_endpoint_check.h"
+#include "doctor/machine/shim_backend_check.h"
+#include "doctor/machine/vgpud_endpoint_check.h"
 #include "test_paths.h"
 #include "vgpu/unix_socket.h"
 #include "vgpu/version.h"
