@@ -450,6 +450,81 @@ ChangeResult ChangeEngine::recover() {
   return result;
 }
 
+namespace {
+
+// A new transaction for `plan`: its directory, the backups folder, and the journal listing every
+// step as pending, saved before anything is touched. Returns the error, empty on success.
+QString beginTransaction(const Session& session, const ChangePlan& plan, const QString& id, Transaction& transaction,
+                         Fd& backups) {
+  QString error;
+  transaction.directory = fs::openDirectory(session.transactions.get(), {id}, true, &error);
+  backups =
+      transaction.directory.valid() ? fs::openDirectory(transaction.directory.get(), {kBackups}, true, &error) : Fd();
+  if (!backups.valid()) {
+    return error;
+  }
+  QJsonArray steps;
+  for (const Operation& operation : plan.operations) {
+    steps.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("pending")},
+                             {QStringLiteral("expected"), operation.toJson()}});
+  }
+  transaction.journal = {{QStringLiteral("version"), 1},
+                         {QStringLiteral("id"), id},
+                         {QStringLiteral("title"), plan.title},
+                         {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
+                         {QStringLiteral("state"), QStringLiteral("applying")},
+                         {QStringLiteral("needsDaemonReload"), plan.needsDaemonReload},
+                         {QStringLiteral("needsRestart"), plan.needsRestart},
+                         {QStringLiteral("steps"), steps}};
+  return transaction.save(&error) ? QString() : error;
+}
+
+// What step `index` finds before it acts, into its journal entry: the entry's state, and for a
+// file a byte-identical backup with its hash. Refuses when the precondition does not hold.
+// Returns the error, empty on success.
+QString recordPrior(const Session& session, const Operation& operation, int index, const Fd& backups,
+                    QJsonObject& step) {
+  if (operation.kind == OperationKind::RunLdconfig) {
+    return {};
+  }
+  QString error;
+  QString name;
+  const Fd parent = openParent(session.root.get(), operation.path, &name, &error);
+  const auto current = parent.valid() ? fs::statAt(parent.get(), name, &error) : std::nullopt;
+  if (!current) {
+    return QStringLiteral("step %1: %2").arg(index + 1).arg(error);
+  }
+  if (const QString problem = checkPrecondition(operation, *current); !problem.isEmpty()) {
+    return QStringLiteral("step %1: %2").arg(index + 1).arg(problem);
+  }
+  QJsonObject prior = priorToJson(*current);
+  if (current->type == EntryType::File) {
+    const auto bytes = fs::readFileAt(parent.get(), name, &error);
+    if (!bytes || !fs::writeFileAtomicAt(backups.get(), QString::number(index), *bytes, current->mode, current->uid,
+                                         current->gid, &error)) {
+      return QStringLiteral("step %1: cannot back up %2: %3").arg(index + 1).arg(operation.path, error);
+    }
+    prior.insert(QStringLiteral("sha256"), fs::sha256Hex(*bytes));
+    prior.insert(QStringLiteral("backup"), QStringLiteral("backups/%1").arg(index));
+  }
+  step.insert(QStringLiteral("prior"), prior);
+  return {};
+}
+
+// Every operation's result checked on disk after the last step; empty when all hold.
+QString verifyApplied(const Session& session, const ChangePlan& plan) {
+  QStringList problems;
+  for (const Operation& operation : plan.operations) {
+    if (const QString problem = checkResult(session.root.get(), operation.toJson()); !problem.isEmpty()) {
+      problems.append(problem);
+    }
+  }
+  return problems.isEmpty() ? QString()
+                            : QStringLiteral("verification failed: %1").arg(problems.join(QStringLiteral("; ")));
+}
+
+} // namespace
+
 ChangeResult ChangeEngine::apply(const ChangePlan& plan) {
   ChangeResult result;
   Session session;
@@ -471,28 +546,9 @@ ChangeResult ChangeEngine::apply(const ChangePlan& plan) {
   }
 
   Transaction transaction;
+  Fd backups;
   result.transactionId = newTransactionId();
-  transaction.directory = fs::openDirectory(session.transactions.get(), {result.transactionId}, true, &error);
-  Fd backups =
-      transaction.directory.valid() ? fs::openDirectory(transaction.directory.get(), {kBackups}, true, &error) : Fd();
-  if (!backups.valid()) {
-    result.errors.append(error);
-    return result;
-  }
-  QJsonArray steps;
-  for (const Operation& operation : plan.operations) {
-    steps.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("pending")},
-                             {QStringLiteral("expected"), operation.toJson()}});
-  }
-  transaction.journal = {{QStringLiteral("version"), 1},
-                         {QStringLiteral("id"), result.transactionId},
-                         {QStringLiteral("title"), plan.title},
-                         {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)},
-                         {QStringLiteral("state"), QStringLiteral("applying")},
-                         {QStringLiteral("needsDaemonReload"), plan.needsDaemonReload},
-                         {QStringLiteral("needsRestart"), plan.needsRestart},
-                         {QStringLiteral("steps"), steps}};
-  if (!transaction.save(&error)) {
+  if (error = beginTransaction(session, plan, result.transactionId, transaction, backups); !error.isEmpty()) {
     result.errors.append(error);
     return result;
   }
@@ -513,27 +569,8 @@ ChangeResult ChangeEngine::apply(const ChangePlan& plan) {
   for (int index = 0; index < plan.operations.size(); ++index) {
     const Operation& operation = plan.operations.at(index);
     QJsonObject step = transaction.step(index);
-    if (operation.kind != OperationKind::RunLdconfig) {
-      QString name;
-      const Fd parent = openParent(session.root.get(), operation.path, &name, &error);
-      const auto current = parent.valid() ? fs::statAt(parent.get(), name, &error) : std::nullopt;
-      if (!current) {
-        return fail(QStringLiteral("step %1: %2").arg(index + 1).arg(error));
-      }
-      if (const QString problem = checkPrecondition(operation, *current); !problem.isEmpty()) {
-        return fail(QStringLiteral("step %1: %2").arg(index + 1).arg(problem));
-      }
-      QJsonObject prior = priorToJson(*current);
-      if (current->type == EntryType::File) {
-        const auto bytes = fs::readFileAt(parent.get(), name, &error);
-        if (!bytes || !fs::writeFileAtomicAt(backups.get(), QString::number(index), *bytes, current->mode, current->uid,
-                                             current->gid, &error)) {
-          return fail(QStringLiteral("step %1: cannot back up %2: %3").arg(index + 1).arg(operation.path, error));
-        }
-        prior.insert(QStringLiteral("sha256"), fs::sha256Hex(*bytes));
-        prior.insert(QStringLiteral("backup"), QStringLiteral("backups/%1").arg(index));
-      }
-      step.insert(QStringLiteral("prior"), prior);
+    if (const QString problem = recordPrior(session, operation, index, backups, step); !problem.isEmpty()) {
+      return fail(problem);
     }
     step.insert(QStringLiteral("status"), QStringLiteral("started"));
     transaction.setStep(index, step);
@@ -553,14 +590,8 @@ ChangeResult ChangeEngine::apply(const ChangePlan& plan) {
     hook(index, StepPhase::Done);
   }
 
-  QStringList problems;
-  for (const Operation& operation : plan.operations) {
-    if (const QString problem = checkResult(session.root.get(), operation.toJson()); !problem.isEmpty()) {
-      problems.append(problem);
-    }
-  }
-  if (!problems.isEmpty()) {
-    return fail(QStringLiteral("verification failed: %1").arg(problems.join(QStringLiteral("; "))));
+  if (const QString problem = verifyApplied(session, plan); !problem.isEmpty()) {
+    return fail(problem);
   }
   transaction.setState(QStringLiteral("applied"));
   if (!transaction.save(&error)) {
