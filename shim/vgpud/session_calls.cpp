@@ -9,6 +9,7 @@
 #include "backend/stream_attribute_wire.h"
 
 #include "vgpu/log.h"
+#include "vgpu/wire_calls.h"
 
 #include <algorithm>
 #include <array>
@@ -17,8 +18,18 @@
 namespace vgpu::daemon {
 namespace {
 
+using wire::Call;
 using wire::Reader;
 using wire::Writer;
+
+// The request of a defined call (vgpu/wire_calls.h); nullopt when the payload is short.
+template <Call C> std::optional<wire::RequestOf<C>> requestOf(Reader& request) {
+  wire::RequestOf<C> decoded;
+  if (!wire::decode(request, decoded)) {
+    return std::nullopt;
+  }
+  return decoded;
+}
 
 constexpr std::size_t kMaxInline = wire::kMaxPayload - 4096;
 constexpr std::size_t kMaxName = 4096;
@@ -55,19 +66,16 @@ bool overQuota(Session& session, int device, std::uint64_t bytes) {
 
 CUresult status(Session& session, Reader&, Writer& reply, bool) {
   const SessionRegistry::Totals totals = session.registry().totals();
-  reply.put(totals.sessions);
-  reply.put(totals.deviceBytes);
-  reply.put(totals.hostBytes);
+  wire::encodeInto(reply, wire::ReplyOf<Call::Status>{totals.sessions, totals.deviceBytes, totals.hostBytes});
   return CUDA_SUCCESS;
 }
 
 CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
-  const auto device = request.get<std::int32_t>();
-  const auto bytes = request.get<std::uint64_t>();
-  const auto managed = request.get<std::uint8_t>();
-  if (request.failed() || !validDevice(session, device)) {
+  const auto call = requestOf<Call::MemAlloc>(request);
+  if (!call || !validDevice(session, call->device)) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
+  const auto [device, bytes, managed] = *call;
   if (overQuota(session, device, bytes)) {
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
@@ -84,24 +92,26 @@ CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
   cuda::PointerInfo info;
   session.backend().pointerInfo(pointer, info);
   session.refreshFigures();
-  reply.put(static_cast<std::uint64_t>(pointer));
-  reply.put(static_cast<std::uint64_t>(info.size));
-  reply.put(info.allocationId);
+  wire::encodeInto(reply, wire::ReplyOf<Call::MemAlloc>{pointer, info.size, info.allocationId});
   return CUDA_SUCCESS;
 }
 
 CUresult memFree(Session& session, Reader& request, Writer&, bool) {
-  const auto pointer = request.get<std::uint64_t>();
-  const CUresult result = session.backend().memFree(pointer);
+  const auto call = requestOf<Call::MemFree>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUresult result = session.backend().memFree(call->handle);
   session.refreshFigures();
   return result;
 }
 
 CUresult memGetInfo(Session& session, Reader& request, Writer& reply, bool) {
-  const auto device = request.get<std::int32_t>();
-  if (!validDevice(session, device)) {
+  const auto call = requestOf<Call::MemGetInfo>(request);
+  if (!call || !validDevice(session, call->device)) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
+  const int device = call->device;
   std::size_t freeBytes = 0;
   std::size_t totalBytes = 0;
   const CUresult result = session.backend().memGetInfo(device, freeBytes, totalBytes);
@@ -111,32 +121,29 @@ CUresult memGetInfo(Session& session, Reader& request, Writer& reply, bool) {
     totalBytes = session.vramQuota();
     freeBytes = used >= totalBytes ? 0 : totalBytes - used;
   }
-  reply.put(static_cast<std::uint64_t>(freeBytes));
-  reply.put(static_cast<std::uint64_t>(totalBytes));
+  wire::encodeInto(reply, wire::ReplyOf<Call::MemGetInfo>{freeBytes, totalBytes});
   return result;
 }
 
 CUresult pointerInfo(Session& session, Reader& request, Writer& reply, bool) {
-  const auto pointer = request.get<std::uint64_t>();
+  const auto call = requestOf<Call::PointerInfo>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
   cuda::PointerInfo info;
-  const CUresult result = session.backend().pointerInfo(pointer, info);
-  reply.put(static_cast<std::uint8_t>(info.kind));
-  reply.put(static_cast<std::uint64_t>(info.base));
-  reply.put(static_cast<std::uint64_t>(info.size));
-  reply.put(static_cast<std::int32_t>(info.device));
-  reply.put(info.allocationId);
+  const CUresult result = session.backend().pointerInfo(call->handle, info);
+  wire::encodeInto(reply, wire::ReplyOf<Call::PointerInfo>{static_cast<std::uint8_t>(info.kind), info.base, info.size,
+                                                           static_cast<std::int32_t>(info.device), info.allocationId});
   return result;
 }
 
 CUresult memUsage(Session& session, Reader& request, Writer& reply, bool) {
-  const auto device = request.get<std::int32_t>();
+  const auto call = requestOf<Call::MemUsage>(request);
   cuda::MemoryUsage usage;
-  const CUresult result =
-      validDevice(session, device) ? session.backend().memUsage(device, usage) : CUDA_ERROR_INVALID_DEVICE;
-  reply.put(static_cast<std::uint64_t>(usage.usedBytes));
-  reply.put(static_cast<std::uint64_t>(usage.totalBytes));
-  reply.put(static_cast<std::uint64_t>(usage.peakBytes));
-  reply.put(usage.allocationCount);
+  const CUresult result = call && validDevice(session, call->device) ? session.backend().memUsage(call->device, usage)
+                                                                     : CUDA_ERROR_INVALID_DEVICE;
+  wire::encodeInto(
+      reply, wire::ReplyOf<Call::MemUsage>{usage.usedBytes, usage.totalBytes, usage.peakBytes, usage.allocationCount});
   return result;
 }
 
@@ -380,31 +387,27 @@ CUresult memsetCall(Session& session, Reader& request, Writer&, bool async) {
 }
 
 CUresult streamCreate(Session& session, Reader& request, Writer& reply, bool) {
-  const auto device = request.get<std::int32_t>();
-  const auto flags = request.get<std::uint32_t>();
-  const auto priority = request.get<std::int32_t>();
-  if (!validDevice(session, device)) {
+  const auto call = requestOf<Call::StreamCreate>(request);
+  if (!call || !validDevice(session, call->device)) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
   cuda::BackendStream stream = 0;
-  const CUresult result = session.backend().streamCreate(device, flags, priority, stream);
-  reply.put(stream);
+  const CUresult result = session.backend().streamCreate(call->device, call->flags, call->priority, stream);
+  wire::encodeInto(reply, wire::ReplyOf<Call::StreamCreate>{stream});
   return result;
 }
 
-CUresult streamDestroy(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().streamDestroy(request.get<std::uint64_t>());
+// The calls that name one handle and answer nothing but their result: a short payload names no
+// handle the backend knows.
+template <Call C, CUresult (cuda::ExecutionBackend::*Method)(std::uint64_t)>
+CUresult onHandle(Session& session, Reader& request, Writer&, bool) {
+  const auto call = requestOf<C>(request);
+  return call ? (session.backend().*Method)(call->handle) : CUDA_ERROR_INVALID_HANDLE;
 }
-CUresult streamSynchronize(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().streamSynchronize(request.get<std::uint64_t>());
-}
-CUresult streamQuery(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().streamQuery(request.get<std::uint64_t>());
-}
+
 CUresult streamWaitEvent(Session& session, Reader& request, Writer&, bool) {
-  const auto stream = request.get<std::uint64_t>();
-  const auto event = request.get<std::uint64_t>();
-  return session.backend().streamWaitEvent(stream, event);
+  const auto call = requestOf<Call::StreamWaitEvent>(request);
+  return call ? session.backend().streamWaitEvent(call->stream, call->event) : CUDA_ERROR_INVALID_HANDLE;
 }
 
 CUresult streamSetAttribute(Session& session, Reader& request, Writer&, bool) {
@@ -416,35 +419,32 @@ CUresult streamSetAttribute(Session& session, Reader& request, Writer&, bool) {
 }
 
 CUresult eventCreate(Session& session, Reader& request, Writer& reply, bool) {
+  const auto call = requestOf<Call::EventCreate>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
   cuda::BackendEvent event = 0;
-  const CUresult result = session.backend().eventCreate(request.get<std::uint32_t>(), event);
-  reply.put(event);
+  const CUresult result = session.backend().eventCreate(call->flags, event);
+  wire::encodeInto(reply, wire::ReplyOf<Call::EventCreate>{event});
   return result;
 }
-CUresult eventDestroy(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().eventDestroy(request.get<std::uint64_t>());
-}
 CUresult eventRecord(Session& session, Reader& request, Writer&, bool) {
-  const auto event = request.get<std::uint64_t>();
-  const auto stream = request.get<std::uint64_t>();
-  return session.backend().eventRecord(event, stream);
-}
-CUresult eventQuery(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().eventQuery(request.get<std::uint64_t>());
-}
-CUresult eventSynchronize(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().eventSynchronize(request.get<std::uint64_t>());
+  const auto call = requestOf<Call::EventRecord>(request);
+  return call ? session.backend().eventRecord(call->event, call->stream) : CUDA_ERROR_INVALID_HANDLE;
 }
 CUresult eventElapsed(Session& session, Reader& request, Writer& reply, bool) {
-  const auto start = request.get<std::uint64_t>();
-  const auto end = request.get<std::uint64_t>();
+  const auto call = requestOf<Call::EventElapsed>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
   float milliseconds = 0;
-  const CUresult result = session.backend().eventElapsed(start, end, milliseconds);
-  reply.put(milliseconds);
+  const CUresult result = session.backend().eventElapsed(call->start, call->end, milliseconds);
+  wire::encodeInto(reply, wire::ReplyOf<Call::EventElapsed>{milliseconds});
   return result;
 }
 CUresult deviceSynchronize(Session& session, Reader& request, Writer&, bool) {
-  return session.backend().deviceSynchronize(request.get<std::int32_t>());
+  const auto call = requestOf<Call::DeviceSynchronize>(request);
+  return call ? session.backend().deviceSynchronize(call->device) : CUDA_ERROR_INVALID_DEVICE;
 }
 
 // Module images arrive in parts, inline (source 0) or through shared memory (source 1); the last
@@ -618,7 +618,6 @@ CUresult counters(Session& session, Reader&, Writer& reply, bool) {
   return CUDA_SUCCESS;
 }
 
-using wire::Call;
 constexpr std::array kCalls = {
     CallEntry{Call::Status, status, false},
     CallEntry{Call::MemAlloc, memAlloc, false, true},
@@ -643,16 +642,18 @@ constexpr std::array kCalls = {
     CallEntry{Call::CopyDeviceToDevice, copyDeviceToDevice, true},
     CallEntry{Call::Memset, memsetCall, true},
     CallEntry{Call::StreamCreate, streamCreate, false},
-    CallEntry{Call::StreamDestroy, streamDestroy, false},
-    CallEntry{Call::StreamSynchronize, streamSynchronize, true},
-    CallEntry{Call::StreamQuery, streamQuery, true},
+    CallEntry{Call::StreamDestroy, onHandle<Call::StreamDestroy, &cuda::ExecutionBackend::streamDestroy>, false},
+    CallEntry{Call::StreamSynchronize, onHandle<Call::StreamSynchronize, &cuda::ExecutionBackend::streamSynchronize>,
+              true},
+    CallEntry{Call::StreamQuery, onHandle<Call::StreamQuery, &cuda::ExecutionBackend::streamQuery>, true},
     CallEntry{Call::StreamWaitEvent, streamWaitEvent, false},
     CallEntry{Call::StreamSetAttribute, streamSetAttribute, false},
     CallEntry{Call::EventCreate, eventCreate, false},
-    CallEntry{Call::EventDestroy, eventDestroy, false},
+    CallEntry{Call::EventDestroy, onHandle<Call::EventDestroy, &cuda::ExecutionBackend::eventDestroy>, false},
     CallEntry{Call::EventRecord, eventRecord, false},
-    CallEntry{Call::EventQuery, eventQuery, true},
-    CallEntry{Call::EventSynchronize, eventSynchronize, true},
+    CallEntry{Call::EventQuery, onHandle<Call::EventQuery, &cuda::ExecutionBackend::eventQuery>, true},
+    CallEntry{Call::EventSynchronize, onHandle<Call::EventSynchronize, &cuda::ExecutionBackend::eventSynchronize>,
+              true},
     CallEntry{Call::EventElapsed, eventElapsed, false},
     CallEntry{Call::DeviceSynchronize, deviceSynchronize, true},
     CallEntry{Call::ModuleLoad, moduleLoad, false, true},

@@ -123,11 +123,10 @@ std::uint64_t RemoteBackend::roundTrips() const {
 
 CUresult RemoteBackend::daemonStatus(std::uint32_t& sessions, std::uint64_t& deviceBytes) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = connection_.call(Call::Status, {}, fields);
-  Reader reader(fields);
-  sessions = reader.get<std::uint32_t>();
-  deviceBytes = reader.get<std::uint64_t>();
+  wire::ReplyOf<Call::Status> reply;
+  const CUresult status = callDefined<Call::Status>({}, reply);
+  sessions = reply.sessions;
+  deviceBytes = reply.deviceBytes;
   return status;
 }
 
@@ -150,17 +149,14 @@ CUresult RemoteBackend::post(Call call, const std::vector<std::uint8_t>& payload
 
 CUresult RemoteBackend::memAlloc(int device, std::size_t bytes, CUdeviceptr& out) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
+  wire::ReplyOf<Call::MemAlloc> reply;
   const CUresult status =
-      call(Call::MemAlloc, pack(static_cast<std::int32_t>(device), std::uint64_t{bytes}, std::uint8_t{0}), fields);
+      callDefined<Call::MemAlloc>({static_cast<std::int32_t>(device), std::uint64_t{bytes}, std::uint8_t{0}}, reply);
   if (status != CUDA_SUCCESS) {
     return status;
   }
-  Reader reader(fields);
-  out = reader.get<std::uint64_t>();
-  const auto size = reader.get<std::uint64_t>();
-  const auto id = reader.get<std::uint64_t>();
-  allocations_[out] = {static_cast<std::size_t>(size), device, id, 0};
+  out = reply.pointer;
+  allocations_[out] = {static_cast<std::size_t>(reply.size), device, reply.allocationId, 0};
   return CUDA_SUCCESS;
 }
 
@@ -171,8 +167,7 @@ CUresult RemoteBackend::memAllocManaged(int /*device*/, std::size_t /*bytes*/, C
 
 CUresult RemoteBackend::memFree(CUdeviceptr pointer) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::MemFree, pack(std::uint64_t{pointer}), fields);
+  const CUresult status = callDefined<Call::MemFree>({std::uint64_t{pointer}});
   if (status == CUDA_SUCCESS) {
     allocations_.erase(pointer);
   }
@@ -304,11 +299,10 @@ CUresult RemoteBackend::hostUnregister(void* pointer) {
 
 CUresult RemoteBackend::memGetInfo(int device, std::size_t& freeBytes, std::size_t& totalBytes) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::MemGetInfo, pack(static_cast<std::int32_t>(device)), fields);
-  Reader reader(fields);
-  freeBytes = reader.get<std::uint64_t>();
-  totalBytes = reader.get<std::uint64_t>();
+  wire::ReplyOf<Call::MemGetInfo> reply;
+  const CUresult status = callDefined<Call::MemGetInfo>({static_cast<std::int32_t>(device)}, reply);
+  freeBytes = reply.freeBytes;
+  totalBytes = reply.totalBytes;
   return status;
 }
 
@@ -344,34 +338,31 @@ CUresult RemoteBackend::pointerInfo(CUdeviceptr pointer, PointerInfo& out) {
   if (reserved == reservations_.begin() || pointer - std::prev(reserved)->first >= std::prev(reserved)->second) {
     return CUDA_ERROR_INVALID_VALUE; // not device memory of this session: no round trip needed
   }
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::PointerInfo, pack(std::uint64_t{pointer}), fields);
-  Reader reader(fields);
-  out.kind = static_cast<MemoryKind>(reader.get<std::uint8_t>());
-  out.base = reader.get<std::uint64_t>();
-  out.size = reader.get<std::uint64_t>();
-  out.device = reader.get<std::int32_t>();
+  wire::ReplyOf<Call::PointerInfo> reply;
+  const CUresult status = callDefined<Call::PointerInfo>({std::uint64_t{pointer}}, reply);
+  out.kind = static_cast<MemoryKind>(reply.kind);
+  out.base = reply.base;
+  out.size = reply.size;
+  out.device = reply.device;
   out.hostPointer = nullptr;
-  out.allocationId = reader.get<std::uint64_t>();
+  out.allocationId = reply.allocationId;
   return status;
 }
 
 CUresult RemoteBackend::memUsage(int device, MemoryUsage& out) const {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::MemUsage, pack(static_cast<std::int32_t>(device)), fields);
-  Reader reader(fields);
-  out.usedBytes = reader.get<std::uint64_t>();
-  out.totalBytes = reader.get<std::uint64_t>();
-  out.peakBytes = reader.get<std::uint64_t>();
-  out.allocationCount = reader.get<std::uint64_t>();
+  wire::ReplyOf<Call::MemUsage> reply;
+  const CUresult status = callDefined<Call::MemUsage>({static_cast<std::int32_t>(device)}, reply);
+  out.usedBytes = reply.usedBytes;
+  out.totalBytes = reply.totalBytes;
+  out.peakBytes = reply.peakBytes;
+  out.allocationCount = reply.allocationCount;
   return status;
 }
 
 void RemoteBackend::resetMemoryPeaks() {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  call(Call::ResetPeaks, {}, fields);
+  callDefined<Call::ResetPeaks>({});
 }
 
 std::size_t RemoteBackend::allocationGranularity(int device) const {
@@ -441,11 +432,10 @@ CUresult RemoteBackend::setAccess(CUdeviceptr address, std::size_t bytes, int de
 
 CUresult RemoteBackend::streamCreate(int device, unsigned flags, int priority, BackendStream& out) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status =
-      call(Call::StreamCreate,
-           pack(static_cast<std::int32_t>(device), std::uint32_t{flags}, static_cast<std::int32_t>(priority)), fields);
-  out = Reader(fields).get<std::uint64_t>();
+  wire::ReplyOf<Call::StreamCreate> reply;
+  const CUresult status = callDefined<Call::StreamCreate>(
+      {static_cast<std::int32_t>(device), std::uint32_t{flags}, static_cast<std::int32_t>(priority)}, reply);
+  out = reply.handle;
   if (status == CUDA_SUCCESS) {
     streams_.insert(out);
   }
@@ -457,7 +447,7 @@ CUresult RemoteBackend::streamDestroy(BackendStream stream) {
   if (stream == 0 || streams_.erase(stream) == 0) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  return post(Call::StreamDestroy, pack(stream));
+  return postDefined<Call::StreamDestroy>({stream});
 }
 
 CUresult RemoteBackend::streamSynchronize(BackendStream stream) {
@@ -465,8 +455,7 @@ CUresult RemoteBackend::streamSynchronize(BackendStream stream) {
   if (!knownStream(stream)) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  std::vector<std::uint8_t> fields;
-  return call(Call::StreamSynchronize, pack(stream), fields);
+  return callDefined<Call::StreamSynchronize>({stream});
 }
 
 CUresult RemoteBackend::streamQuery(BackendStream stream) {
@@ -474,8 +463,7 @@ CUresult RemoteBackend::streamQuery(BackendStream stream) {
   if (!knownStream(stream)) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  std::vector<std::uint8_t> fields;
-  return call(Call::StreamQuery, pack(stream), fields);
+  return callDefined<Call::StreamQuery>({stream});
 }
 
 CUresult RemoteBackend::streamSetAttribute(BackendStream stream, CUlaunchAttributeID id,
@@ -497,7 +485,7 @@ CUresult RemoteBackend::streamWaitEvent(BackendStream stream, BackendEvent event
   if (!knownStream(stream) || events_.count(event) == 0) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  return post(Call::StreamWaitEvent, pack(stream, event));
+  return postDefined<Call::StreamWaitEvent>({stream, event});
 }
 
 CUresult RemoteBackend::hostFunction(BackendStream stream, void (*fn)(void*), void* userData) {
@@ -514,9 +502,9 @@ CUresult RemoteBackend::hostFunction(BackendStream stream, void (*fn)(void*), vo
 
 CUresult RemoteBackend::eventCreate(unsigned flags, BackendEvent& out) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::EventCreate, pack(std::uint32_t{flags}), fields);
-  out = Reader(fields).get<std::uint64_t>();
+  wire::ReplyOf<Call::EventCreate> reply;
+  const CUresult status = callDefined<Call::EventCreate>({std::uint32_t{flags}}, reply);
+  out = reply.handle;
   if (status == CUDA_SUCCESS) {
     events_.insert(out);
   }
@@ -528,7 +516,7 @@ CUresult RemoteBackend::eventDestroy(BackendEvent event) {
   if (events_.erase(event) == 0) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  return post(Call::EventDestroy, pack(event));
+  return postDefined<Call::EventDestroy>({event});
 }
 
 CUresult RemoteBackend::eventRecord(BackendEvent event, BackendStream stream) {
@@ -536,7 +524,7 @@ CUresult RemoteBackend::eventRecord(BackendEvent event, BackendStream stream) {
   if (!knownStream(stream) || events_.count(event) == 0) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  if (const CUresult status = post(Call::EventRecord, pack(event, stream)); status != CUDA_SUCCESS) {
+  if (const CUresult status = postDefined<Call::EventRecord>({event, stream}); status != CUDA_SUCCESS) {
     return status;
   }
   return connection_.flush(); // sent now, so the event is reached when recorded, not at the next batch
@@ -547,8 +535,7 @@ CUresult RemoteBackend::eventQuery(BackendEvent event) {
   if (events_.count(event) == 0) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  std::vector<std::uint8_t> fields;
-  return call(Call::EventQuery, pack(event), fields);
+  return callDefined<Call::EventQuery>({event});
 }
 
 CUresult RemoteBackend::eventSynchronize(BackendEvent event) {
@@ -556,24 +543,22 @@ CUresult RemoteBackend::eventSynchronize(BackendEvent event) {
   if (events_.count(event) == 0) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  std::vector<std::uint8_t> fields;
-  return call(Call::EventSynchronize, pack(event), fields);
+  return callDefined<Call::EventSynchronize>({event});
 }
 
 CUresult RemoteBackend::eventElapsed(BackendEvent start, BackendEvent end, float& milliseconds) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::EventElapsed, pack(start, end), fields);
+  wire::ReplyOf<Call::EventElapsed> reply;
+  const CUresult status = callDefined<Call::EventElapsed>({start, end}, reply);
   if (status == CUDA_SUCCESS) {
-    milliseconds = Reader(fields).get<float>();
+    milliseconds = reply.milliseconds;
   }
   return status;
 }
 
 CUresult RemoteBackend::deviceSynchronize(int device) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  return call(Call::DeviceSynchronize, pack(static_cast<std::int32_t>(device)), fields);
+  return callDefined<Call::DeviceSynchronize>({static_cast<std::int32_t>(device)});
 }
 
 CUresult RemoteBackend::moduleLoad(int device, std::span<const std::uint8_t> image, BackendModule& out,

@@ -24,6 +24,7 @@
 #include "remote/remote_connection.h"
 
 #include "vgpu/device/device_profiles.h"
+#include "vgpu/wire_calls.h"
 #include "vgpu/wire_hello.h"
 
 #include <map>
@@ -144,6 +145,21 @@ private:
   // Calls with the connection locked.
   CUresult call(wire::Call call, const std::vector<std::uint8_t>& payload, std::vector<std::uint8_t>& fields) const;
   CUresult post(wire::Call call, const std::vector<std::uint8_t>& payload);
+  // A call defined in vgpu/wire_calls.h: the request encoded and the reply decoded by its
+  // definition, shared with vgpud (a short reply leaves the missing fields zero).
+  template <wire::Call C> CUresult callDefined(const wire::RequestOf<C>& request, wire::ReplyOf<C>& reply) const {
+    std::vector<std::uint8_t> fields;
+    const CUresult status = call(C, wire::encode(request), fields);
+    wire::decode(std::span<const std::uint8_t>(fields), reply);
+    return status;
+  }
+  template <wire::Call C> CUresult callDefined(const wire::RequestOf<C>& request) const {
+    wire::ReplyOf<C> none;
+    return callDefined<C>(request, none);
+  }
+  template <wire::Call C> CUresult postDefined(const wire::RequestOf<C>& request) {
+    return post(C, wire::encode(request));
+  }
   // The host address behind a device-side endpoint that is really this process's memory, or nullptr.
   void* localHost(CUdeviceptr address, std::size_t bytes) const;
   // The vgpud region id and offset of [address, address + bytes) when it lies in one pinned

@@ -1,0 +1,262 @@
+// One definition per vgpud call: the request's and the reply's fields, in wire order. The shim
+// encodes requests and decodes replies with them, vgpud decodes requests and encodes replies with
+// them, so a field is written once for both sides and test_wire_calls round-trips every
+// definition. Each message lists its fields in visit(); encode() and decode() walk that list.
+// Calls with variable-length payloads (copies, modules, launches, regions) are not defined here
+// yet and are still encoded by hand on both sides (kCallsWithoutDefinition lists them).
+#pragma once
+
+#include "vgpu/wire_codec.h"
+#include "vgpu/wire_frame.h"
+
+#include <array>
+#include <cstdint>
+#include <type_traits>
+#include <vector>
+
+namespace vgpu::wire {
+
+// The message's fields, written in order.
+template <typename Message> void encodeInto(Writer& writer, const Message& message) {
+  Message::visit(message, [&writer](const auto& field) { writer.put(field); });
+}
+
+template <typename Message> std::vector<std::uint8_t> encode(const Message& message) {
+  std::vector<std::uint8_t> out;
+  Writer writer(out);
+  encodeInto(writer, message);
+  return out;
+}
+
+// Reads the message's fields in order; false when the payload is short (the fields read so far
+// are kept, the rest are zero). Trailing bytes are left to the caller (reader.atEnd()).
+template <typename Message> bool decode(Reader& reader, Message& message) {
+  Message::visit(message, [&reader](auto& field) { field = reader.get<std::remove_cvref_t<decltype(field)>>(); });
+  return !reader.failed();
+}
+
+template <typename Message> bool decode(std::span<const std::uint8_t> payload, Message& message) {
+  Reader reader(payload);
+  return decode(reader, message);
+}
+
+namespace calls {
+
+struct Empty {
+  template <typename Self, typename Visit> static void visit(Self&, Visit&&) {}
+  bool operator==(const Empty&) const = default;
+};
+
+// A request naming one device, or one stream or event handle.
+struct DeviceRequest {
+  std::int32_t device = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.device); }
+  bool operator==(const DeviceRequest&) const = default;
+};
+
+struct HandleMessage {
+  std::uint64_t handle = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.handle); }
+  bool operator==(const HandleMessage&) const = default;
+};
+
+struct StatusReply {
+  std::uint32_t sessions = 0;
+  std::uint64_t deviceBytes = 0;
+  std::uint64_t hostBytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.sessions);
+    field(self.deviceBytes);
+    field(self.hostBytes);
+  }
+  bool operator==(const StatusReply&) const = default;
+};
+
+struct MemAllocRequest {
+  std::int32_t device = 0;
+  std::uint64_t bytes = 0;
+  std::uint8_t managed = 0; // refused by vgpud: managed memory would live in vgpud's process
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.bytes);
+    field(self.managed);
+  }
+  bool operator==(const MemAllocRequest&) const = default;
+};
+
+struct MemAllocReply {
+  std::uint64_t pointer = 0;
+  std::uint64_t size = 0;
+  std::uint64_t allocationId = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.pointer);
+    field(self.size);
+    field(self.allocationId);
+  }
+  bool operator==(const MemAllocReply&) const = default;
+};
+
+struct MemGetInfoReply {
+  std::uint64_t freeBytes = 0;
+  std::uint64_t totalBytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.freeBytes);
+    field(self.totalBytes);
+  }
+  bool operator==(const MemGetInfoReply&) const = default;
+};
+
+struct PointerInfoReply {
+  std::uint8_t kind = 0; // cuda::MemoryKind
+  std::uint64_t base = 0;
+  std::uint64_t size = 0;
+  std::int32_t device = 0;
+  std::uint64_t allocationId = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.kind);
+    field(self.base);
+    field(self.size);
+    field(self.device);
+    field(self.allocationId);
+  }
+  bool operator==(const PointerInfoReply&) const = default;
+};
+
+struct MemUsageReply {
+  std::uint64_t usedBytes = 0;
+  std::uint64_t totalBytes = 0;
+  std::uint64_t peakBytes = 0;
+  std::uint64_t allocationCount = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.usedBytes);
+    field(self.totalBytes);
+    field(self.peakBytes);
+    field(self.allocationCount);
+  }
+  bool operator==(const MemUsageReply&) const = default;
+};
+
+struct StreamCreateRequest {
+  std::int32_t device = 0;
+  std::uint32_t flags = 0;
+  std::int32_t priority = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.flags);
+    field(self.priority);
+  }
+  bool operator==(const StreamCreateRequest&) const = default;
+};
+
+struct StreamEventRequest { // StreamWaitEvent: the stream waits for the event
+  std::uint64_t stream = 0;
+  std::uint64_t event = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.stream);
+    field(self.event);
+  }
+  bool operator==(const StreamEventRequest&) const = default;
+};
+
+struct EventCreateRequest {
+  std::uint32_t flags = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.flags); }
+  bool operator==(const EventCreateRequest&) const = default;
+};
+
+struct EventRecordRequest {
+  std::uint64_t event = 0;
+  std::uint64_t stream = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.event);
+    field(self.stream);
+  }
+  bool operator==(const EventRecordRequest&) const = default;
+};
+
+struct EventElapsedRequest {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.start);
+    field(self.end);
+  }
+  bool operator==(const EventElapsedRequest&) const = default;
+};
+
+struct EventElapsedReply {
+  float milliseconds = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.milliseconds); }
+  bool operator==(const EventElapsedReply&) const = default;
+};
+
+} // namespace calls
+
+// The request and reply of each defined call.
+template <Call C> struct CallDefinition; // not defined: the call is still encoded by hand
+
+#define VGPU_WIRE_CALL(name, request, reply)                                                                           \
+  template <> struct CallDefinition<Call::name> {                                                                      \
+    using Request = calls::request;                                                                                    \
+    using Reply = calls::reply;                                                                                        \
+  }
+
+VGPU_WIRE_CALL(Status, Empty, StatusReply);
+VGPU_WIRE_CALL(MemAlloc, MemAllocRequest, MemAllocReply);
+VGPU_WIRE_CALL(MemFree, HandleMessage, Empty);
+VGPU_WIRE_CALL(MemGetInfo, DeviceRequest, MemGetInfoReply);
+VGPU_WIRE_CALL(PointerInfo, HandleMessage, PointerInfoReply);
+VGPU_WIRE_CALL(MemUsage, DeviceRequest, MemUsageReply);
+VGPU_WIRE_CALL(ResetPeaks, Empty, Empty);
+VGPU_WIRE_CALL(StreamCreate, StreamCreateRequest, HandleMessage);
+VGPU_WIRE_CALL(StreamDestroy, HandleMessage, Empty);
+VGPU_WIRE_CALL(StreamSynchronize, HandleMessage, Empty);
+VGPU_WIRE_CALL(StreamQuery, HandleMessage, Empty);
+VGPU_WIRE_CALL(StreamWaitEvent, StreamEventRequest, Empty);
+VGPU_WIRE_CALL(EventCreate, EventCreateRequest, HandleMessage);
+VGPU_WIRE_CALL(EventDestroy, HandleMessage, Empty);
+VGPU_WIRE_CALL(EventRecord, EventRecordRequest, Empty);
+VGPU_WIRE_CALL(EventQuery, HandleMessage, Empty);
+VGPU_WIRE_CALL(EventSynchronize, HandleMessage, Empty);
+VGPU_WIRE_CALL(EventElapsed, EventElapsedRequest, EventElapsedReply);
+VGPU_WIRE_CALL(DeviceSynchronize, DeviceRequest, Empty);
+
+#undef VGPU_WIRE_CALL
+
+template <Call C> using RequestOf = typename CallDefinition<C>::Request;
+template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
+
+// Calls whose payloads are still written by hand on both sides (variable-length fields, shared
+// descriptors, or their own codec: Version and Hello in wire_hello.h, StreamSetAttribute in
+// backend/stream_attribute_wire.h). test_wire_calls checks every other call has a definition.
+inline constexpr std::array kCallsWithoutDefinition{
+    Call::Version,
+    Call::Hello,
+    Call::RegisterHost,
+    Call::UnregisterHost,
+    Call::AttachRegion,
+    Call::RegionAlloc,
+    Call::PhysicalCreate,
+    Call::PhysicalRelease,
+    Call::AddressReserve,
+    Call::AddressFree,
+    Call::Map,
+    Call::Unmap,
+    Call::SetAccess,
+    Call::CopyHostToDevice,
+    Call::CopyDeviceToHost,
+    Call::CopyDeviceToDevice,
+    Call::Memset,
+    Call::StreamSetAttribute,
+    Call::ModuleLoad,
+    Call::ModuleUnload,
+    Call::ModuleFunction,
+    Call::ModuleFunctions,
+    Call::ModuleGlobal,
+    Call::Launch,
+    Call::LaunchEx,
+    Call::Counters,
+    Call::Error,
+};
+
+} // namespace vgpu::wire

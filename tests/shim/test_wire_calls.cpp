@@ -1,0 +1,115 @@
+// The shared call definitions (vgpu/wire_calls.h): every defined call's request and reply survive
+// an encode/decode round trip field by field, a payload one byte short is refused, and every call
+// of the protocol is either defined or on the list of calls still encoded by hand — so a new call
+// without a definition, or a definition that loses a field, fails here.
+#include <catch2/catch.hpp>
+
+#include "vgpu/wire_calls.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+#include <string>
+
+using namespace vgpu::wire;
+
+namespace {
+
+// Distinct, non-zero values in every field, so a field dropped or swapped cannot round-trip.
+template <typename Message> Message filled(std::uint8_t seed) {
+  Message message;
+  std::uint8_t next = seed;
+  Message::visit(message, [&next](auto& field) {
+    using Field = std::remove_cvref_t<decltype(field)>;
+    if constexpr (std::is_floating_point_v<Field>) {
+      field = static_cast<Field>(next) + Field(0.5);
+    } else {
+      field = static_cast<Field>(next);
+    }
+    ++next;
+  });
+  return message;
+}
+
+template <typename Message> std::size_t fieldBytes() {
+  std::size_t bytes = 0;
+  Message message;
+  Message::visit(message, [&bytes](const auto& field) { bytes += sizeof field; });
+  return bytes;
+}
+
+template <typename Message> void roundTrips(std::uint8_t seed) {
+  const Message original = filled<Message>(seed);
+  const std::vector<std::uint8_t> payload = encode(original);
+  CHECK(payload.size() == fieldBytes<Message>());
+  Message decoded;
+  Reader reader(payload);
+  REQUIRE(decode(reader, decoded));
+  CHECK(reader.atEnd());
+  CHECK(decoded == original);
+  if (!payload.empty()) {
+    Message shortened;
+    CHECK_FALSE(decode(std::span(payload).first(payload.size() - 1), shortened));
+  }
+}
+
+template <Call C> void callRoundTrips() {
+  INFO("call " << static_cast<int>(C));
+  roundTrips<RequestOf<C>>(0x11);
+  roundTrips<ReplyOf<C>>(0x41);
+}
+
+template <Call C, typename = void> struct IsDefined : std::false_type {};
+template <Call C> struct IsDefined<C, std::void_t<typename CallDefinition<C>::Request>> : std::true_type {};
+
+// Round-trips the definitions among `Calls` (every value of the Call enum, wire_frame.h); returns
+// the defined ones.
+template <Call... Calls> std::set<int> definedAndRoundTripped(std::vector<Call>& every) {
+  every = {Calls...};
+  std::set<int> defined;
+  (
+      [&defined] {
+        if constexpr (IsDefined<Calls>::value) {
+          callRoundTrips<Calls>();
+          defined.insert(static_cast<int>(Calls));
+        }
+      }(),
+      ...);
+  return defined;
+}
+
+} // namespace
+
+TEST_CASE("wire calls: every definition round-trips, and every call is defined or listed as hand-encoded") {
+  std::vector<Call> everyCall;
+  const std::set<int> defined = definedAndRoundTripped<
+      Call::Version, Call::Hello, Call::Status, Call::MemAlloc, Call::MemFree, Call::MemGetInfo, Call::PointerInfo,
+      Call::MemUsage, Call::ResetPeaks, Call::RegisterHost, Call::UnregisterHost, Call::AttachRegion, Call::RegionAlloc,
+      Call::PhysicalCreate, Call::PhysicalRelease, Call::AddressReserve, Call::AddressFree, Call::Map, Call::Unmap,
+      Call::SetAccess, Call::CopyHostToDevice, Call::CopyDeviceToHost, Call::CopyDeviceToDevice, Call::Memset,
+      Call::StreamCreate, Call::StreamDestroy, Call::StreamSynchronize, Call::StreamQuery, Call::StreamWaitEvent,
+      Call::StreamSetAttribute, Call::EventCreate, Call::EventDestroy, Call::EventRecord, Call::EventQuery,
+      Call::EventSynchronize, Call::EventElapsed, Call::DeviceSynchronize, Call::ModuleLoad, Call::ModuleUnload,
+      Call::ModuleFunction, Call::ModuleFunctions, Call::ModuleGlobal, Call::Launch, Call::LaunchEx, Call::Counters,
+      Call::Error>(everyCall);
+  CHECK(defined.size() == 19);
+  for (const Call call : everyCall) {
+    const bool handEncoded = std::find(kCallsWithoutDefinition.begin(), kCallsWithoutDefinition.end(), call) !=
+                             kCallsWithoutDefinition.end();
+    INFO("call " << static_cast<int>(call));
+    CHECK(handEncoded != (defined.count(static_cast<int>(call)) == 1)); // exactly one of the two
+  }
+  CHECK(defined.size() + kCallsWithoutDefinition.size() == everyCall.size());
+}
+
+TEST_CASE("wire calls: the encoding is the documented one (little-endian fields in order, no padding)") {
+  const std::vector<std::uint8_t> payload = encode(RequestOf<Call::MemAlloc>{3, 0x0102030405060708ULL, 0});
+  const std::vector<std::uint8_t> expected{3, 0, 0, 0, 8, 7, 6, 5, 4, 3, 2, 1, 0};
+  CHECK(payload == expected);
+  ReplyOf<Call::EventElapsed> elapsed;
+  const float value = 1.25F;
+  std::vector<std::uint8_t> bytes(sizeof value);
+  std::memcpy(bytes.data(), &value, sizeof value);
+  REQUIRE(decode(std::span<const std::uint8_t>(bytes), elapsed));
+  CHECK(elapsed.milliseconds == 1.25F);
+}
