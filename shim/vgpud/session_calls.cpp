@@ -153,13 +153,13 @@ CUresult resetPeaks(Session& session, Reader&, Writer&, bool) {
 }
 
 CUresult registerHost(Session& session, Reader& request, Writer& reply, bool) {
-  const auto bytes = request.get<std::uint64_t>();
+  const auto call = requestOf<Call::RegisterHost>(request);
   std::string error;
-  const std::uint64_t id = request.failed() ? 0 : session.registerHostRegion(bytes, error);
+  const std::uint64_t id = call ? session.registerHostRegion(call->bytes, error) : 0;
   if (id == 0) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  reply.put(id);
+  wire::encodeInto(reply, wire::ReplyOf<Call::RegisterHost>{id});
   return CUDA_SUCCESS;
 }
 
@@ -203,67 +203,57 @@ CUresult regionAlloc(Session& session, Reader& request, Writer& reply, bool) {
 }
 
 CUresult unregisterHost(Session& session, Reader& request, Writer&, bool) {
-  return session.unregisterHostRegion(request.get<std::uint64_t>()) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  const auto call = requestOf<Call::UnregisterHost>(request);
+  return call && session.unregisterHostRegion(call->handle) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
 CUresult physicalCreate(Session& session, Reader& request, Writer& reply, bool) {
-  const auto device = request.get<std::int32_t>();
-  const auto bytes = request.get<std::uint64_t>();
-  if (request.failed() || !validDevice(session, device)) {
+  const auto call = requestOf<Call::PhysicalCreate>(request);
+  if (!call || !validDevice(session, call->device)) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
-  if (overQuota(session, device, bytes)) {
+  if (overQuota(session, call->device, call->bytes)) {
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
   cuda::BackendPhysical handle = 0;
-  const CUresult result = session.backend().physicalCreate(device, bytes, handle);
+  const CUresult result = session.backend().physicalCreate(call->device, call->bytes, handle);
   session.refreshFigures();
-  reply.put(handle);
+  wire::encodeInto(reply, wire::ReplyOf<Call::PhysicalCreate>{handle});
   return result;
 }
-
 CUresult physicalRelease(Session& session, Reader& request, Writer&, bool) {
-  const CUresult result = session.backend().physicalRelease(request.get<std::uint64_t>());
+  const auto call = requestOf<Call::PhysicalRelease>(request);
+  const CUresult result = call ? session.backend().physicalRelease(call->handle) : CUDA_ERROR_INVALID_HANDLE;
   session.refreshFigures();
   return result;
 }
-
 CUresult addressReserve(Session& session, Reader& request, Writer& reply, bool) {
-  const auto bytes = request.get<std::uint64_t>();
-  const auto alignment = request.get<std::uint64_t>();
-  const auto fixed = request.get<std::uint64_t>();
+  const auto call = requestOf<Call::AddressReserve>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
   CUdeviceptr out = 0;
-  const CUresult result = session.backend().addressReserve(bytes, alignment, fixed, out);
-  reply.put(static_cast<std::uint64_t>(out));
+  const CUresult result = session.backend().addressReserve(call->bytes, call->alignment, call->fixed, out);
+  wire::encodeInto(reply, wire::ReplyOf<Call::AddressReserve>{out});
   return result;
 }
-
 CUresult addressFree(Session& session, Reader& request, Writer&, bool) {
-  const auto base = request.get<std::uint64_t>();
-  const auto bytes = request.get<std::uint64_t>();
-  return session.backend().addressFree(base, bytes);
+  const auto call = requestOf<Call::AddressFree>(request);
+  return call ? session.backend().addressFree(call->address, call->bytes) : CUDA_ERROR_INVALID_VALUE;
 }
-
 CUresult mapRange(Session& session, Reader& request, Writer&, bool) {
-  const auto address = request.get<std::uint64_t>();
-  const auto bytes = request.get<std::uint64_t>();
-  const auto offset = request.get<std::uint64_t>();
-  const auto handle = request.get<std::uint64_t>();
-  return session.backend().map(address, bytes, offset, handle);
+  const auto call = requestOf<Call::Map>(request);
+  return call ? session.backend().map(call->address, call->bytes, call->offset, call->physical)
+              : CUDA_ERROR_INVALID_VALUE;
 }
-
 CUresult unmapRange(Session& session, Reader& request, Writer&, bool) {
-  const auto address = request.get<std::uint64_t>();
-  const auto bytes = request.get<std::uint64_t>();
-  return session.backend().unmap(address, bytes);
+  const auto call = requestOf<Call::Unmap>(request);
+  return call ? session.backend().unmap(call->address, call->bytes) : CUDA_ERROR_INVALID_VALUE;
 }
-
 CUresult setAccess(Session& session, Reader& request, Writer&, bool) {
-  const auto address = request.get<std::uint64_t>();
-  const auto bytes = request.get<std::uint64_t>();
-  const auto device = request.get<std::int32_t>();
-  const auto readWrite = request.get<std::uint8_t>();
-  return session.backend().setAccess(address, bytes, device, readWrite != 0);
+  const auto call = requestOf<Call::SetAccess>(request);
+  return call ? session.backend().setAccess(call->address, call->bytes, call->device, call->readWrite != 0)
+              : CUDA_ERROR_INVALID_VALUE;
 }
 
 // Host data of a copy: inline (source 0), a range of the shared-memory region (source 1) or of a
@@ -500,7 +490,11 @@ CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
 }
 
 CUresult moduleUnload(Session& session, Reader& request, Writer&, bool) {
-  const auto module = request.get<std::uint64_t>();
+  const auto call = requestOf<Call::ModuleUnload>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  const auto module = call->handle;
   const CUresult result = session.backend().moduleUnload(module);
   if (result == CUDA_SUCCESS) {
     session.countModule(module, 0);
@@ -611,10 +605,8 @@ CUresult launch(Session& session, Reader& request, Writer&, bool) {
 
 CUresult counters(Session& session, Reader&, Writer& reply, bool) {
   const cuda::BackendCounters c = session.backend().counters();
-  for (std::uint64_t value :
-       {c.kernelLaunches, c.bytesHostToDevice, c.bytesDeviceToHost, c.bytesDeviceToDevice, c.memsets}) {
-    reply.put(value);
-  }
+  wire::encodeInto(reply, wire::ReplyOf<Call::Counters>{c.kernelLaunches, c.bytesHostToDevice, c.bytesDeviceToHost,
+                                                        c.bytesDeviceToDevice, c.memsets});
   return CUDA_SUCCESS;
 }
 

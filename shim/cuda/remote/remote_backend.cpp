@@ -229,9 +229,11 @@ CUresult RemoteBackend::hostAlloc(std::size_t bytes, void*& out) {
   std::uint64_t remoteId = 0;
   if (memfd.valid() && connection_.sharedSize() != 0 && !connection_.hasRegion()) { // Unix sockets only
     std::vector<std::uint8_t> fields;
-    if (connection_.callWithDescriptor(Call::RegisterHost, pack(std::uint64_t{mapped}), memfd.get(), fields) ==
-        CUDA_SUCCESS) {
-      remoteId = Reader(fields).get<std::uint64_t>();
+    wire::ReplyOf<Call::RegisterHost> reply;
+    if (connection_.callWithDescriptor(Call::RegisterHost, wire::encode(wire::RequestOf<Call::RegisterHost>{mapped}),
+                                       memfd.get(), fields) == CUDA_SUCCESS &&
+        wire::decode(std::span<const std::uint8_t>(fields), reply)) {
+      remoteId = reply.handle;
     }
   }
   hostRegions_[reinterpret_cast<std::uintptr_t>(memory)] = {bytes, MemoryKind::Host, kLocalIdBase + nextHostId_++, true,
@@ -248,7 +250,7 @@ CUresult RemoteBackend::hostFree(void* pointer) {
   }
   if (it->second.remoteId != 0) {
     // Queued behind any copy still using the region; vgpud's own mapping keeps it valid until then.
-    post(Call::UnregisterHost, pack(it->second.remoteId));
+    postDefined<Call::UnregisterHost>({it->second.remoteId});
   }
   if (!it->second.inGuestRegion) {
     ::munmap(pointer, it->second.size);
@@ -374,25 +376,24 @@ std::size_t RemoteBackend::allocationGranularity(int device) const {
 
 CUresult RemoteBackend::physicalCreate(int device, std::size_t bytes, BackendPhysical& out) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
+  wire::ReplyOf<Call::PhysicalCreate> reply;
   const CUresult status =
-      call(Call::PhysicalCreate, pack(static_cast<std::int32_t>(device), std::uint64_t{bytes}), fields);
-  out = Reader(fields).get<std::uint64_t>();
+      callDefined<Call::PhysicalCreate>({static_cast<std::int32_t>(device), std::uint64_t{bytes}}, reply);
+  out = reply.handle;
   return status;
 }
 
 CUresult RemoteBackend::physicalRelease(BackendPhysical handle) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  return call(Call::PhysicalRelease, pack(handle), fields);
+  return callDefined<Call::PhysicalRelease>({handle});
 }
 
 CUresult RemoteBackend::addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
+  wire::ReplyOf<Call::AddressReserve> reply;
   const CUresult status =
-      call(Call::AddressReserve, pack(std::uint64_t{bytes}, std::uint64_t{alignment}, std::uint64_t{fixed}), fields);
-  out = Reader(fields).get<std::uint64_t>();
+      callDefined<Call::AddressReserve>({std::uint64_t{bytes}, std::uint64_t{alignment}, std::uint64_t{fixed}}, reply);
+  out = reply.handle;
   if (status == CUDA_SUCCESS) {
     reservations_[out] = bytes;
   }
@@ -401,8 +402,7 @@ CUresult RemoteBackend::addressReserve(std::size_t bytes, std::size_t alignment,
 
 CUresult RemoteBackend::addressFree(CUdeviceptr base, std::size_t bytes) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::AddressFree, pack(std::uint64_t{base}, std::uint64_t{bytes}), fields);
+  const CUresult status = callDefined<Call::AddressFree>({std::uint64_t{base}, std::uint64_t{bytes}});
   if (status == CUDA_SUCCESS) {
     reservations_.erase(base);
   }
@@ -411,23 +411,18 @@ CUresult RemoteBackend::addressFree(CUdeviceptr base, std::size_t bytes) {
 
 CUresult RemoteBackend::map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  return call(Call::Map, pack(std::uint64_t{address}, std::uint64_t{bytes}, std::uint64_t{offset}, handle), fields);
+  return callDefined<Call::Map>({std::uint64_t{address}, std::uint64_t{bytes}, std::uint64_t{offset}, handle});
 }
 
 CUresult RemoteBackend::unmap(CUdeviceptr address, std::size_t bytes) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  return call(Call::Unmap, pack(std::uint64_t{address}, std::uint64_t{bytes}), fields);
+  return callDefined<Call::Unmap>({std::uint64_t{address}, std::uint64_t{bytes}});
 }
 
 CUresult RemoteBackend::setAccess(CUdeviceptr address, std::size_t bytes, int device, bool readWrite) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  return call(Call::SetAccess,
-              pack(std::uint64_t{address}, std::uint64_t{bytes}, static_cast<std::int32_t>(device),
-                   static_cast<std::uint8_t>(readWrite ? 1 : 0)),
-              fields);
+  return callDefined<Call::SetAccess>({std::uint64_t{address}, std::uint64_t{bytes}, static_cast<std::int32_t>(device),
+                                       static_cast<std::uint8_t>(readWrite ? 1 : 0)});
 }
 
 CUresult RemoteBackend::streamCreate(int device, unsigned flags, int priority, BackendStream& out) {
@@ -610,8 +605,7 @@ CUresult RemoteBackend::moduleLoad(int device, std::span<const std::uint8_t> ima
 
 CUresult RemoteBackend::moduleUnload(BackendModule module) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::ModuleUnload, pack(module), fields);
+  const CUresult status = callDefined<Call::ModuleUnload>({module});
   modules_.erase(module);
   for (auto it = allocations_.begin(); it != allocations_.end();) {
     it = it->second.module == module ? allocations_.erase(it) : std::next(it);
@@ -702,15 +696,10 @@ CUresult RemoteBackend::moduleGlobal(BackendModule module, std::string_view name
 
 BackendCounters RemoteBackend::counters() const {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> fields;
   BackendCounters counters;
-  if (call(Call::Counters, {}, fields) == CUDA_SUCCESS) {
-    Reader reader(fields);
-    counters.kernelLaunches = reader.get<std::uint64_t>();
-    counters.bytesHostToDevice = reader.get<std::uint64_t>();
-    counters.bytesDeviceToHost = reader.get<std::uint64_t>();
-    counters.bytesDeviceToDevice = reader.get<std::uint64_t>();
-    counters.memsets = reader.get<std::uint64_t>();
+  if (wire::ReplyOf<Call::Counters> reply; callDefined<Call::Counters>({}, reply) == CUDA_SUCCESS) {
+    counters = {reply.kernelLaunches, reply.bytesHostToDevice, reply.bytesDeviceToHost, reply.bytesDeviceToDevice,
+                reply.memsets};
   }
   return counters;
 }

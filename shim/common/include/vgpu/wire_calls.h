@@ -2,8 +2,8 @@
 // encodes requests and decodes replies with them, vgpud decodes requests and encodes replies with
 // them, so a field is written once for both sides and test_wire_calls round-trips every
 // definition. Each message lists its fields in visit(); encode() and decode() walk that list.
-// Calls with variable-length payloads (copies, modules, launches, regions) are not defined here
-// yet and are still encoded by hand on both sides (kCallsWithoutDefinition lists them).
+// Calls with variable-length payloads (copies, module images and names, launches, guest regions)
+// are not defined here yet and are still encoded by hand on both sides (kCallsWithoutDefinition).
 #pragma once
 
 #include "vgpu/wire_codec.h"
@@ -190,6 +190,88 @@ struct EventElapsedReply {
   bool operator==(const EventElapsedReply&) const = default;
 };
 
+struct PhysicalCreateRequest {
+  std::int32_t device = 0;
+  std::uint64_t bytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.bytes);
+  }
+  bool operator==(const PhysicalCreateRequest&) const = default;
+};
+
+struct AddressReserveRequest {
+  std::uint64_t bytes = 0;
+  std::uint64_t alignment = 0;
+  std::uint64_t fixed = 0; // the address asked for, 0: any
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.bytes);
+    field(self.alignment);
+    field(self.fixed);
+  }
+  bool operator==(const AddressReserveRequest&) const = default;
+};
+
+struct RangeRequest { // AddressFree, Unmap: a range of the session's address space
+  std::uint64_t address = 0;
+  std::uint64_t bytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.address);
+    field(self.bytes);
+  }
+  bool operator==(const RangeRequest&) const = default;
+};
+
+struct MapRequest {
+  std::uint64_t address = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t physical = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.address);
+    field(self.bytes);
+    field(self.offset);
+    field(self.physical);
+  }
+  bool operator==(const MapRequest&) const = default;
+};
+
+struct SetAccessRequest {
+  std::uint64_t address = 0;
+  std::uint64_t bytes = 0;
+  std::int32_t device = 0;
+  std::uint8_t readWrite = 0; // 1: read and write, 0: no access
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.address);
+    field(self.bytes);
+    field(self.device);
+    field(self.readWrite);
+  }
+  bool operator==(const SetAccessRequest&) const = default;
+};
+
+struct RegisterHostRequest { // the sealed memfd travels with the frame (SCM_RIGHTS)
+  std::uint64_t bytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.bytes); }
+  bool operator==(const RegisterHostRequest&) const = default;
+};
+
+struct CountersReply {
+  std::uint64_t kernelLaunches = 0;
+  std::uint64_t bytesHostToDevice = 0;
+  std::uint64_t bytesDeviceToHost = 0;
+  std::uint64_t bytesDeviceToDevice = 0;
+  std::uint64_t memsets = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.kernelLaunches);
+    field(self.bytesHostToDevice);
+    field(self.bytesDeviceToHost);
+    field(self.bytesDeviceToDevice);
+    field(self.memsets);
+  }
+  bool operator==(const CountersReply&) const = default;
+};
+
 } // namespace calls
 
 // The request and reply of each defined call.
@@ -220,6 +302,17 @@ VGPU_WIRE_CALL(EventQuery, HandleMessage, Empty);
 VGPU_WIRE_CALL(EventSynchronize, HandleMessage, Empty);
 VGPU_WIRE_CALL(EventElapsed, EventElapsedRequest, EventElapsedReply);
 VGPU_WIRE_CALL(DeviceSynchronize, DeviceRequest, Empty);
+VGPU_WIRE_CALL(RegisterHost, RegisterHostRequest, HandleMessage);
+VGPU_WIRE_CALL(UnregisterHost, HandleMessage, Empty);
+VGPU_WIRE_CALL(PhysicalCreate, PhysicalCreateRequest, HandleMessage);
+VGPU_WIRE_CALL(PhysicalRelease, HandleMessage, Empty);
+VGPU_WIRE_CALL(AddressReserve, AddressReserveRequest, HandleMessage);
+VGPU_WIRE_CALL(AddressFree, RangeRequest, Empty);
+VGPU_WIRE_CALL(Map, MapRequest, Empty);
+VGPU_WIRE_CALL(Unmap, RangeRequest, Empty);
+VGPU_WIRE_CALL(SetAccess, SetAccessRequest, Empty);
+VGPU_WIRE_CALL(ModuleUnload, HandleMessage, Empty);
+VGPU_WIRE_CALL(Counters, Empty, CountersReply);
 
 #undef VGPU_WIRE_CALL
 
@@ -232,30 +325,19 @@ template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
 inline constexpr std::array kCallsWithoutDefinition{
     Call::Version,
     Call::Hello,
-    Call::RegisterHost,
-    Call::UnregisterHost,
     Call::AttachRegion,
     Call::RegionAlloc,
-    Call::PhysicalCreate,
-    Call::PhysicalRelease,
-    Call::AddressReserve,
-    Call::AddressFree,
-    Call::Map,
-    Call::Unmap,
-    Call::SetAccess,
     Call::CopyHostToDevice,
     Call::CopyDeviceToHost,
     Call::CopyDeviceToDevice,
     Call::Memset,
     Call::StreamSetAttribute,
     Call::ModuleLoad,
-    Call::ModuleUnload,
     Call::ModuleFunction,
     Call::ModuleFunctions,
     Call::ModuleGlobal,
     Call::Launch,
     Call::LaunchEx,
-    Call::Counters,
     Call::Error,
 };
 
