@@ -9,7 +9,9 @@
 // and store, no lock prefix: call_statistics.cpp); a thread's first call allocates its block of
 // counters, nothing else is allocated, nothing is constructed at load time, and only the rare stubs
 // of unimplemented symbols take a lock. With VGPU_TELEMETRY=off a call costs one relaxed load
-// more. Measured in bench_telemetry (docs/performance.md, "Telemetry overhead"): +TBD ns per call. Calls an entry point
+// more. Measured in bench_telemetry (docs/performance.md, "Telemetry overhead", 2026-12-06, a
+// loaded 2-core VM): +14–30 ns a call in the tight loop, decode-step mix on/off 1.10–1.15 (1.47
+// before these counters and lock-free handle lookups), two thirds of it the two TSC reads. Calls an entry point
 // makes to another (cuCtxSynchronize_v2 -> cuCtxSynchronize, _ptsz variants -> legacy ones, dark-API tables ->
 // cuCtxCreate_v2) are counted once, under the outermost entry point, through a per-thread depth.
 #pragma once
