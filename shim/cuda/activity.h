@@ -4,8 +4,9 @@
 // submitted" is what can be, and the docs name it so (docs/nvml.md). With a real GPU behind vgpud,
 // measured busy time would replace it.
 //
-// Cost: one coarse monotonic clock read and one relaxed load (a store once per slot) per
-// operation, only while telemetry is on. Storage is zero-initialised atomics: no static constructor.
+// Cost: a multiply and one relaxed load (a store once per slot) per operation, only while
+// telemetry is on: the period comes from the reading the entry point's call started with. Storage is zero-initialised
+// atomics: no static constructor.
 #pragma once
 
 #include <atomic>

@@ -5,10 +5,14 @@
 // API table uses, so an entry point without an id does not compile; tests/telemetry checks that
 // every VGPU_EXPORT body is wrapped.
 //
-// Cost: the counters are relaxed atomics in zero-initialised storage (no static constructor, no
-// lock, nothing allocated; only the rare stubs of unimplemented symbols take a lock). With
-// VGPU_TELEMETRY=off a call costs one relaxed load more. Calls an entry point makes to another
-// (cuCtxSynchronize_v2 -> cuCtxSynchronize, _ptsz variants -> legacy ones, dark-API tables ->
+// Cost: two TSC reads and one increment of a counter only the calling thread writes (a plain load
+// and store, no lock prefix: call_statistics.cpp); a thread's first call allocates its block of
+// counters, nothing else is allocated, nothing is constructed at load time, and only the rare stubs
+// of unimplemented symbols take a lock. With VGPU_TELEMETRY=off a call costs one relaxed load
+// more. Measured in bench_telemetry (docs/performance.md, "Telemetry overhead", 2026-12-06, a
+// loaded 2-core VM): +14–30 ns a call in the tight loop, decode-step mix on/off 1.10–1.15 (1.47
+// before these counters and lock-free handle lookups), two thirds of it the two TSC reads. Calls an entry point
+// makes to another (cuCtxSynchronize_v2 -> cuCtxSynchronize, _ptsz variants -> legacy ones, dark-API tables ->
 // cuCtxCreate_v2) are counted once, under the outermost entry point, through a per-thread depth.
 #pragma once
 
@@ -49,6 +53,9 @@ enum Mode : int { kUndecided = 0, kOn = 1, kOff = 2 };
 // also dlopened by cudart, uses static TLS the same way; 4 bytes fit glibc's surplus).
 inline std::atomic<int> mode{kUndecided};
 __attribute__((tls_model("initial-exec"))) inline thread_local unsigned depth = 0;
+// The outermost traced call's start reading (call_clock's unit), 0 outside one: launch activity
+// (activity.h) marks its slot with it instead of reading a clock again per launch or copy.
+__attribute__((tls_model("initial-exec"))) inline thread_local std::uint64_t callStart = 0;
 
 // Reads VGPU_TELEMETRY once and publishes the mode; true when counting is on.
 bool decideMode();
@@ -74,6 +81,18 @@ private:
   unsigned& counter_;
 };
 
+// Publishes the outermost call's start reading for its duration, however the body leaves.
+class CallStartGuard {
+public:
+  CallStartGuard(std::uint64_t& slot, std::uint64_t start) : slot_(slot) { slot_ = start; }
+  ~CallStartGuard() { slot_ = 0; }
+  CallStartGuard(const CallStartGuard&) = delete;
+  CallStartGuard& operator=(const CallStartGuard&) = delete;
+
+private:
+  std::uint64_t& slot_;
+};
+
 } // namespace call_statistics
 
 // Runs one entry point's body and records it (outermost calls only).
@@ -91,6 +110,7 @@ template <typename Body> inline CUresult traced(ApiId id, Body&& body) {
   const call_statistics::DepthGuard guard(depth);
   const std::uint64_t scale = call_clock::tscScale.load(std::memory_order_relaxed);
   const std::uint64_t start = call_clock::now(scale);
+  const call_statistics::CallStartGuard started(call_statistics::callStart, start);
   const CUresult result = body();
   call_statistics::record(id, result, call_clock::elapsedNanoseconds(start, call_clock::now(scale), scale));
   return result;

@@ -10,6 +10,8 @@
 //   sync-v2        cuCtxSynchronize_v2(NULL), which calls cuCtxSynchronize inside the shim -> "ok"
 //   unsupported    cuArrayCreate (not implemented by the shim) -> "result <CUresult>"
 //   threads        -> "threads <entries in /proc/self/task>"
+//   threaded T N   T threads at once, each: cuCtxSetCurrent, then N times cuStreamCreate,
+//                  cuLaunchKernel on that stream, cuStreamDestroy; all joined -> "ok"
 //   fork           a child that exits at once through exit() -> "ok"
 //   exit           returns 0
 // A failing call answers "error <what> <CUresult>".
@@ -22,6 +24,7 @@
 #include <iostream>
 #include <string>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -58,6 +61,38 @@ bool check(CUresult status, const char* what) {
     return false;
   }
   return true;
+}
+
+// Handles created and destroyed on some threads while others look theirs up (the registries grow
+// meanwhile), and the per-thread call counters of threads that come and go: the counts must add up
+// and, under the tsan preset, nothing may race.
+CUresult threadedLaunches(CUcontext context, CUfunction kernel, int threads, int iterations) {
+  std::vector<CUresult> results(static_cast<std::size_t>(threads), CUDA_SUCCESS);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      CUresult& result = results[static_cast<std::size_t>(t)];
+      result = cuCtxSetCurrent(context);
+      for (int i = 0; i < iterations && result == CUDA_SUCCESS; ++i) {
+        CUstream stream = nullptr;
+        result = cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING);
+        if (result == CUDA_SUCCESS) {
+          result = cuLaunchKernel(kernel, 1, 1, 1, 1, 1, 1, 0, stream, nullptr, nullptr);
+          const CUresult destroyed = cuStreamDestroy(stream);
+          result = result == CUDA_SUCCESS ? destroyed : result;
+        }
+      }
+    });
+  }
+  for (std::thread& worker : workers) {
+    worker.join();
+  }
+  for (const CUresult result : results) {
+    if (result != CUDA_SUCCESS) {
+      return result;
+    }
+  }
+  return CUDA_SUCCESS;
 }
 
 } // namespace
@@ -139,6 +174,18 @@ int main() {
       int status = 0;
       ::waitpid(child, &status, 0);
       std::cout << "ok" << std::endl;
+    } else if (line.rfind("threaded ", 0) == 0) {
+      const std::size_t space = line.find(' ', 9);
+      const int threads = std::stoi(line.substr(9, space - 9));
+      const int iterations = space == std::string::npos ? 1 : std::stoi(line.substr(space + 1));
+      CUmodule module = nullptr;
+      if (kernel == nullptr && (!check(cuModuleLoadData(&module, kEmptyKernelPtx), "cuModuleLoadData") ||
+                                !check(cuModuleGetFunction(&kernel, module, "vgpu_empty"), "cuModuleGetFunction"))) {
+        continue;
+      }
+      if (check(threadedLaunches(context, kernel, threads, iterations), "threaded")) {
+        std::cout << "ok" << std::endl;
+      }
     } else if (line == "threads") {
       std::cout << "threads " << threadCount() << std::endl;
     } else if (line == "exit") {

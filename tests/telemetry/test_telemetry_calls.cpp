@@ -188,6 +188,30 @@ TEST_CASE("a subscriber sees exact per-entry-point calls, errors by CUresult and
   CHECK(probe.exit() == 0);
 }
 
+TEST_CASE("calls from threads that come and go are all counted, while others create and destroy handles") {
+  const fs::path runtime = vgpu::test::scratchDir("telemetry-calls-threads");
+  ProbeProcess probe(probeEnvironment(runtime));
+  const std::string socket = socketOf(probe, runtime);
+  // Two rounds: the second round's threads take over the counter blocks the first round's left.
+  constexpr int kThreads = 4;
+  constexpr int kIterations = 200;
+  REQUIRE(probe.command("threaded " + std::to_string(kThreads) + " " + std::to_string(kIterations)) == "ok");
+  REQUIRE(probe.command("threaded " + std::to_string(kThreads) + " " + std::to_string(kIterations)) == "ok");
+  SocketClient client(socket);
+  REQUIRE(client.connected());
+  REQUIRE(client.send("{\"cmd\":\"snapshot\"}\n"));
+  const std::string snapshot = nextOfType(client, "sample");
+  INFO("snapshot: " << snapshot);
+  constexpr double kEach = 2.0 * kThreads * kIterations;
+  CHECK(number(apiEntry(snapshot, "cuStreamCreate"), "calls") == kEach);
+  CHECK(number(apiEntry(snapshot, "cuLaunchKernel"), "calls") == kEach);
+  CHECK(number(apiEntry(snapshot, "cuStreamDestroy_v2"), "calls") == kEach);
+  CHECK(number(apiEntry(snapshot, "cuCtxSetCurrent"), "calls") == 1 + 2 * kThreads);
+  CHECK(number(callsSection(snapshot), "errors") == 0);
+  checkOrderedPercentiles(apiEntry(snapshot, "cuLaunchKernel"), "_ns");
+  CHECK(probe.exit() == 0);
+}
+
 TEST_CASE("set-log-level changes the level hello reports and what the process logs; bad levels are refused") {
   const fs::path runtime = vgpu::test::scratchDir("telemetry-log-level");
   const fs::path logFile = runtime.parent_path() / "telemetry-log-level.log";
