@@ -4,7 +4,7 @@
 // converted with a scale calibrated once against CLOCK_MONOTONIC when telemetry turns on (a 200 µs
 // window at the first traced call, sandwiched so the error is below 0.05 %). Elsewhere, and until
 // calibrated, calls are timed with CLOCK_MONOTONIC. The same reading dates launch activity
-// (activity.cpp), so a launch reads no further clock. With the counters per thread (issue 13),
+// (activity.cpp), so a launch reads no further clock. With the counters per thread,
 // these two reads are most of what counting adds: ≈ 5 ns each of +14–30 ns a call measured by
 // bench_telemetry on a loaded 2-core AMD EPYC VM (docs/performance.md, "Telemetry overhead").
 #pragma once
