@@ -16,6 +16,7 @@
 #include "status/machine_status.h"
 #include "status_header.h"
 #include "telemetry/process_summary.h"
+#include "telemetry_model.h"
 
 #include <QProgressBar>
 #include <QTabWidget>
@@ -191,4 +192,27 @@ TEST_CASE("header: no Ollama on the machine") {
 
   QTest::mouseClick(header.alertItems().front(), Qt::LeftButton);
   CHECK(window.pages()->currentWidget() == window.configurationPage());
+}
+
+TEST_CASE("the main window gathers the header itself, with the telemetry model's processes") {
+  // The real path: MainWindow reads the tree on its worker thread (installation, proc, shim.conf,
+  // the doctor's vgpud check) and adds the processes the Dashboard's model holds.
+  const auto machine = vgpu::test::statusMachine("window", "healthy-era-a", "backend = sim\n");
+  ConsoleOptions options = offline();
+  options.watchStatus = true;
+  options.statusRoot = machine.root;
+  options.statusIntervalMs = 200;
+  MainWindow window(options);
+  const auto process = vgpu::test::shimProcess(907, true, QStringLiteral("in-process"), 64 * kMiB, kH100Bytes);
+  window.telemetryModel()->addProcess(907, process.hello);
+  window.telemetryModel()->addSample(907, process.sample);
+  StatusHeader& header = *window.statusHeader();
+  QTRY_VERIFY_WITH_TIMEOUT(header.status().vramUsedBytes.has_value(), 10000);
+  CHECK(header.status().ollama == OllamaState::Active); // ollama serve 812 runs in the tree's proc
+  CHECK(header.status().verdict() == Verdict::Simulated);
+  CHECK(header.vramItem()->text() == QStringLiteral("VRAM %1 of %2")
+                                         .arg(vgpu::controller::telemetry::humanBytes(64 * kMiB),
+                                              vgpu::controller::telemetry::humanBytes(kH100Bytes)));
+  CHECK(header.gpuItem()->text().contains(QStringLiteral("SIMULATED")));
+  vgpu::test::grabToFile(window, "status-header-window-live.png", QSize(1200, 420));
 }
