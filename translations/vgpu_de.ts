@@ -1883,6 +1883,30 @@
         <source>No alerts</source>
         <translation>Keine Warnungen</translation>
     </message>
+    <message>
+        <source>Ollama state</source>
+        <translation>Zustand von Ollama</translation>
+    </message>
+    <message>
+        <source>Where Ollama&apos;s runners work</source>
+        <translation>Wo die Runner von Ollama arbeiten</translation>
+    </message>
+    <message>
+        <source>GPU and where its work runs</source>
+        <translation>GPU und wo ihre Arbeit ausgeführt wird</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>Belegter VRAM</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Warnungen</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::StepsPage</name>

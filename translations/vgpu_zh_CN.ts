@@ -1878,6 +1878,30 @@
         <source>No alerts</source>
         <translation>无警报</translation>
     </message>
+    <message>
+        <source>Ollama state</source>
+        <translation>Ollama 状态</translation>
+    </message>
+    <message>
+        <source>Where Ollama&apos;s runners work</source>
+        <translation>Ollama 运行器的工作位置</translation>
+    </message>
+    <message>
+        <source>GPU and where its work runs</source>
+        <translation>GPU 及其工作的执行位置</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>已用显存</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>警报</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::StepsPage</name>

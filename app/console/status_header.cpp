@@ -171,6 +171,11 @@ QString headerStyle(Verdict verdict) {
 void StatusHeader::render() {
   setAccessibleName(tr("Machine status"));
   setStyleSheet(headerStyle(status_.verdict()));
+  // Screen readers read the item's role, then its text (the text is the state, it changes).
+  ollama_->setAccessibleName(tr("Ollama state"));
+  placement_->setAccessibleName(tr("Where Ollama's runners work"));
+  gpu_->setAccessibleName(tr("GPU and where its work runs"));
+  vram_->setAccessibleName(tr("VRAM used"));
   ollama_->setText(ollamaText(status_));
   setItemPage(ollama_, MachineStatus::ollamaPage());
   placement_->setText(placementText(status_));
@@ -203,6 +208,7 @@ void StatusHeader::renderAlerts() {
   for (const StatusAlert& alert : status_.alerts) {
     QToolButton* item = addItem(alertLayout_, QStringLiteral("statusAlert%1").arg(alerts_.size()));
     item->setText(alertText(alert));
+    item->setAccessibleName(tr("Alert"));
     setItemPage(item, alert.page);
     // The finding's own words (the doctor's, systemd's) stay untranslated, as in the report.
     item->setToolTip(tr("%1 — open the %2 page").arg(alert.detail, pageTitle(alert.page)));
@@ -211,6 +217,7 @@ void StatusHeader::renderAlerts() {
   if (alerts_.isEmpty()) {
     QToolButton* item = addItem(alertLayout_, QStringLiteral("statusAlert0"));
     item->setText(tr("No alerts"));
+    item->setAccessibleName(tr("Alerts"));
     setItemPage(item, StatusPage::Diagnostics);
     alerts_.append(item);
   }
