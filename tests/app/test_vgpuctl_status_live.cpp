@@ -2,9 +2,11 @@
 // allocated) standing in for the runner of the healthy-era-a proc fixture (its proc folder renamed
 // to the probe's pid): the GPU line and JSON name the device the shim presents, marked simulated,
 // with the VRAM its control socket reports; the runner is judged simulated from its own hello.
+// Also ollama.service's state from systemd (fake-systemd1 on a private bus, --bus).
 #include <catch2/catch.hpp>
 
 #include "machine_status_fixture.h"
+#include "private_systemd_bus.h"
 #include "telemetry_test_support.h"
 #include "vgpuctl_run.h"
 
@@ -51,4 +53,30 @@ TEST_CASE("vgpuctl status names the live simulated GPU, its VRAM, and exits 3") 
       status.value(QStringLiteral("alerts")).toArray().at(0).toObject().value(QStringLiteral("detail")).toString();
   CHECK(simulatedDetail == QStringLiteral("ollama runner pid %1 runs on it").arg(probe.pid())); // from its hello
   CHECK(probe.exit() == 0);
+}
+
+TEST_CASE("vgpuctl status --bus reads ollama.service's state from systemd; stopped is exit 4") {
+  vgpu::test::PrivateSystemdBus bus;
+  REQUIRE(bus.isReady());
+  const auto machine = vgpu::test::statusMachine("cli-bus", "healthy-era-a", "backend = sim\n");
+  const QStringList arguments{
+      QStringLiteral("status"), QStringLiteral("--root"), machine.root,  QStringLiteral("--runtime-dir"),
+      machine.runtimeDir,       QStringLiteral("--bus"),  bus.address(), QStringLiteral("--json")};
+  const auto running = vgpu::test::vgpuctl(arguments);
+  INFO(running.out.toStdString() << running.err.toStdString());
+  CHECK(running.code == 3); // running, on the configured simulated device
+  const QJsonObject ollama =
+      QJsonDocument::fromJson(running.out.toUtf8()).object().value(QStringLiteral("ollama")).toObject();
+  CHECK(ollama.value(QStringLiteral("state")).toString() == QStringLiteral("active"));
+  CHECK(ollama.value(QStringLiteral("unit_state")).toString() == QStringLiteral("active (running)"));
+
+  // systemd's word wins over the processes the tree still shows.
+  REQUIRE(
+      bus.setUnitProperty(QStringLiteral("ollama.service"), QStringLiteral("ActiveState"), QStringLiteral("inactive")));
+  REQUIRE(bus.setUnitProperty(QStringLiteral("ollama.service"), QStringLiteral("SubState"), QStringLiteral("dead")));
+  const auto stopped = vgpu::test::vgpuctl(arguments.mid(0, arguments.size() - 1));
+  INFO(stopped.out.toStdString() << stopped.err.toStdString());
+  CHECK(stopped.code == 4);
+  CHECK(stopped.out.contains(QStringLiteral("Ollama    not running (ollama.service inactive (dead)), version ")));
+  CHECK(stopped.out.contains(QStringLiteral("Alert     ollama-inactive: ollama.service is inactive (dead)\n")));
 }
