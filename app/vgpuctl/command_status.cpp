@@ -74,6 +74,9 @@ void printHuman(const MachineStatus& status, QTextStream& out) {
     out << QString::fromLatin1(label).leftJustified(10) << text << '\n';
   };
   line("Ollama", ollamaText(status));
+  if (!status.unitError.isEmpty()) {
+    line("systemd", QStringLiteral("not answering (%1): the state above is from the processes").arg(status.unitError));
+  }
   line("Runs on", placementText(status));
   if (status.gpus.isEmpty()) {
     line("GPU", QStringLiteral("none presented now; configured: ") + workPlaceText(status.configured));

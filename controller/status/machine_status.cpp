@@ -207,6 +207,9 @@ void placeRunners(const MachineStatusInputs& inputs, MachineStatus& status, QStr
 MachineStatus assembleMachineStatus(const MachineStatusInputs& inputs) {
   MachineStatus status;
   status.ollama = ollamaStateOf(inputs, status.unitState);
+  if (inputs.unit && !inputs.unit->status) {
+    status.unitError = inputs.unit->error;
+  }
   if (inputs.installation && inputs.installation->version.text != u"unknown") {
     status.ollamaVersion = inputs.installation->version.text;
   }
@@ -286,6 +289,7 @@ QJsonObject MachineStatus::toJson() const {
       {QStringLiteral("ollama"),
        QJsonObject{{QStringLiteral("state"), ollamaStateName(ollama)},
                    {QStringLiteral("unit_state"), unitState.isEmpty() ? QJsonValue() : QJsonValue(unitState)},
+                   {QStringLiteral("unit_error"), unitError.isEmpty() ? QJsonValue() : QJsonValue(unitError)},
                    {QStringLiteral("version"), ollamaVersion.isEmpty() ? QJsonValue() : QJsonValue(ollamaVersion)},
                    {QStringLiteral("page"), statusPageName(ollamaPage())}}},
       {QStringLiteral("placement"), QJsonObject{{QStringLiteral("runs_on"), placementName(placement)},

@@ -81,6 +81,7 @@ struct MachineStatus {
   OllamaState ollama = OllamaState::Unknown;
   QString ollamaVersion; // "0.12.3"; "" when unknown
   QString unitState;     // "active (running)"; "" when systemd was not asked
+  QString unitError;     // why systemd could not answer (then the state follows from the processes)
   Placement placement = Placement::Unknown;
   int runners = 0;
   int runnersOnCpu = 0;

@@ -132,3 +132,20 @@ TEST_CASE("vgpuctl status: a bad option is a usage error (2)") {
   CHECK(run.err.contains(QStringLiteral("vgpuctl status: ")));
   CHECK(vgpuctl({QStringLiteral("status"), QStringLiteral("--timeout"), QStringLiteral("0")}).code == 2);
 }
+
+TEST_CASE("vgpuctl status: systemd not answering is said, and the state follows from the processes") {
+  const auto machine = vgpu::test::statusMachine("cli-no-bus", "serve-only", "backend = sim\n");
+  const QString noBus =
+      QStringLiteral("unix:path=") + QString::fromStdString((vgpu::test::scratchDir("status-no-bus") / "bus").string());
+  const auto human = vgpuctl(statusArguments(machine, false) + QStringList{QStringLiteral("--bus"), noBus});
+  INFO(human.out.toStdString() << human.err.toStdString());
+  CHECK(human.code == 3); // ollama serve runs (on the configured simulated device)
+  CHECK(human.out.contains(QStringLiteral("systemd   not answering (")));
+  CHECK(human.out.contains(QStringLiteral("Runs on   idle: no model loaded\n")));
+  const auto json = vgpuctl(statusArguments(machine, true) + QStringList{QStringLiteral("--bus"), noBus});
+  const QJsonObject ollama =
+      QJsonDocument::fromJson(json.out.toUtf8()).object().value(QStringLiteral("ollama")).toObject();
+  CHECK(ollama.value(QStringLiteral("state")).toString() == QStringLiteral("active"));
+  CHECK(ollama.value(QStringLiteral("unit_state")).isNull());
+  CHECK_FALSE(ollama.value(QStringLiteral("unit_error")).toString().isEmpty());
+}
