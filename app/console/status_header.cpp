@@ -40,7 +40,6 @@ StatusHeader::StatusHeader(QWidget* parent) : QFrame(parent) {
   rows->addLayout(first);
   ollama_ = addItem(first, QStringLiteral("statusOllama"));
   placement_ = addItem(first, QStringLiteral("statusPlacement"));
-  gpu_ = addItem(first, QStringLiteral("statusGpu"));
   first->addStretch(1);
   vram_ = addItem(first, QStringLiteral("statusVram"));
   vramBar_ = new QProgressBar(this);
@@ -49,6 +48,14 @@ StatusHeader::StatusHeader(QWidget* parent) : QFrame(parent) {
   vramBar_->setTextVisible(false);
   vramBar_->setMaximumWidth(160);
   first->addWidget(vramBar_);
+  // The GPU on its own row: a long endpoint (tcp:host:port) must not push the VRAM bar off, nor
+  // force the window wider (an explicit minimum width overrides the text's); the tooltip carries
+  // the whole text when it is cut.
+  auto* second = new QHBoxLayout;
+  rows->addLayout(second);
+  gpu_ = addItem(second, QStringLiteral("statusGpu"));
+  gpu_->setMinimumWidth(120);
+  second->addStretch(1);
   alertLayout_ = new QHBoxLayout;
   alertLayout_->setAlignment(Qt::AlignLeft);
   rows->addLayout(alertLayout_);
@@ -184,6 +191,7 @@ void StatusHeader::render() {
   // The GPU's name is explained by the Processes page; where a non-simulated device's work runs
   // by the Hosts page (vgpud); the item goes where the more important of the two is.
   setItemPage(gpu_, status_.workPlacePage());
+  gpu_->setToolTip(tr("%1 — open the %2 page").arg(gpu_->text(), pageTitle(status_.workPlacePage())));
   if (status_.vramUsedBytes && status_.vramTotalBytes) {
     using controller::telemetry::humanBytes;
     vram_->setText(tr("VRAM %1 of %2").arg(humanBytes(*status_.vramUsedBytes), humanBytes(*status_.vramTotalBytes)));
