@@ -128,12 +128,16 @@ void MainWindow::refreshStatus() {
   }
   statusGathering_ = true;
   const QString root = statusRoot_;
+  constexpr qint64 kVgpudAskIntervalMs = 60000;
+  const bool askVgpud = !vgpudAnswer_ || vgpudAnswer_->status == controller::doctor::CheckStatus::Fail ||
+                        !vgpudAsked_.isValid() || vgpudAsked_.elapsed() >= kVgpudAskIntervalMs;
   runInBackground<controller::status::MachineStatusInputs>(
       this,
-      [root] {
+      [root, askVgpud] {
         controller::status::MachineStatusSources sources;
         sources.root = root;
         sources.readTelemetry = false;
+        sources.askVgpud = askVgpud;
         if (controller::SystemRoot(root).isRealRoot()) {
           sources.bus = QDBusConnection::systemBus();
         }
@@ -142,6 +146,12 @@ void MainWindow::refreshStatus() {
       [this](const controller::status::MachineStatusInputs& gathered) {
         statusGathering_ = false;
         controller::status::MachineStatusInputs inputs = gathered;
+        if (inputs.vgpudEndpoint) {
+          vgpudAnswer_ = inputs.vgpudEndpoint;
+          vgpudAsked_.start();
+        } else {
+          inputs.vgpudEndpoint = vgpudAnswer_;
+        }
         for (const qint64 pid : telemetryModel_->processes()) {
           const auto* hello = telemetryModel_->hello(pid);
           const auto* sample = telemetryModel_->latestSample(pid);

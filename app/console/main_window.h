@@ -5,8 +5,10 @@
 
 #include "status/machine_status.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QTabWidget;
@@ -96,6 +98,11 @@ private:
   StatusHeader* statusHeader_ = nullptr;
   QString statusRoot_;
   bool statusGathering_ = false;
+  // vgpud's last answer to the status header's Version request, and when it was asked: vgpud
+  // starts a session (a worker process on the cuda backend) per connection, so the header asks
+  // once a minute while it answers, and on every refresh while it does not.
+  std::optional<controller::doctor::CheckResult> vgpudAnswer_;
+  QElapsedTimer vgpudAsked_;
 };
 
 } // namespace vgpu::console

@@ -129,7 +129,10 @@ struct MachineStatusSources {
   QString procRoot;                   // "" = <root>/proc
   QString shimDir;                    // "" = the installed shim directory
   bool readTelemetry = true;          // ask the shim processes' control sockets
-  QStringList runtimeDirectories;     // empty = the shim's reader rule
+  // Ask vgpud (shim.vgpud-endpoint's Version request). vgpud gives every Unix connection a session
+  // (a worker process on the cuda backend), so a caller that refreshes often asks less often.
+  bool askVgpud = true;
+  QStringList runtimeDirectories; // empty = the shim's reader rule
   std::chrono::milliseconds timeout{2000};
 };
 

@@ -33,7 +33,9 @@ MachineStatusInputs gatherMachineStatusInputs(const MachineStatusSources& source
   inputs.configured.simulated = device::simulatedExplicitly(load.config);
   inputs.configured.inProcess = inputs.configured.simulated; // the shim's sim backend runs in the process
   inputs.configured.endpoint = inputs.configured.simulated ? QString() : QString::fromStdString(load.config.endpoint);
-  inputs.vgpudEndpoint = doctor::checkVgpudEndpoint(context);
+  if (sources.askVgpud) {
+    inputs.vgpudEndpoint = doctor::checkVgpudEndpoint(context);
+  }
   if (sources.readTelemetry) {
     const QStringList directories =
         sources.runtimeDirectories.isEmpty() ? telemetry::defaultRuntimeDirectories() : sources.runtimeDirectories;

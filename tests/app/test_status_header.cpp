@@ -1,6 +1,7 @@
 // The console's status header (issue 18, item 1) in the real main window: each state assembled
 // from the fake Ollama tree, the doctor's proc fixtures, a shim.conf, the doctor's real
-// shim.vgpud-endpoint check and shim processes decoded from protocol lines — GPU, CPU fallback,
+// shim.vgpud-endpoint check (against a real vgpud, or nobody) and shim processes decoded from
+// protocol lines — GPU, CPU fallback,
 // simulated device, vgpud unreachable, no Ollama — rendered, asserted on its shown text and
 // grabbed to PNG; clicking an item switches to the page that explains it.
 #include <catch2/catch.hpp>
@@ -17,6 +18,7 @@
 #include "status_header.h"
 #include "telemetry/process_summary.h"
 #include "telemetry_model.h"
+#include "vgpud_fixture.h"
 
 #include <QProgressBar>
 #include <QTabWidget>
@@ -78,15 +80,18 @@ void show(MainWindow& window, const MachineStatus& status, const std::string& sc
 } // namespace
 
 TEST_CASE("header: Ollama's runners on the GPU through vgpud") {
-  const auto machine = vgpu::test::statusMachine("gpu", "healthy-era-a", "endpoint = unix:/run/vgpud.sock\n");
+  vgpu::test::VgpudProcess daemon; // answers the doctor's Version request at its endpoint
+  const QString endpoint = QString::fromStdString(daemon.endpoint());
+  const auto machine =
+      vgpu::test::statusMachine("gpu", "healthy-era-a", QByteArray("endpoint = ") + endpoint.toUtf8() + '\n');
   MachineStatusInputs inputs = gather(machine);
-  // vgpud itself is not started here: its Version answer is what shim.vgpud-endpoint passes on
-  // (test_doctor_vgpud_endpoint runs the real daemon); the unreachable case below runs the check.
-  inputs.vgpudEndpoint = doctor::CheckResult::pass(QStringLiteral("vgpud 0.1.0 answers at unix:/run/vgpud.sock"));
+  REQUIRE(inputs.vgpudEndpoint);
+  CHECK(inputs.vgpudEndpoint->status == doctor::CheckStatus::Pass);
   inputs.unit = activeUnit();
-  inputs.shimProcesses = {
-      vgpu::test::shimProcess(907, false, QStringLiteral("unix:/run/vgpud.sock"), 6144 * kMiB, kH100Bytes)};
+  // The runner's own socket as a shim with a GPU behind vgpud answers (executor cuda).
+  inputs.shimProcesses = {vgpu::test::shimProcess(907, false, endpoint, 6144 * kMiB, kH100Bytes)};
   const MachineStatus status = assembleMachineStatus(inputs);
+  REQUIRE(status.vgpudReachable == true);
   REQUIRE(status.verdict() == Verdict::Gpu);
 
   MainWindow window(offline());
@@ -94,7 +99,7 @@ TEST_CASE("header: Ollama's runners on the GPU through vgpud") {
   StatusHeader& header = *window.statusHeader();
   CHECK(header.ollamaItem()->text().startsWith(QStringLiteral("Ollama: running")));
   CHECK(header.placementItem()->text().startsWith(QStringLiteral("on the GPU (1 runner")));
-  CHECK(header.gpuItem()->text() == QStringLiteral("NVIDIA H100 PCIe — vgpud at unix:/run/vgpud.sock"));
+  CHECK(header.gpuItem()->text() == QStringLiteral("NVIDIA H100 PCIe — vgpud at ") + endpoint);
   CHECK(header.vramItem()->text() == QStringLiteral("VRAM %1 of %2")
                                          .arg(vgpu::controller::telemetry::humanBytes(6144 * kMiB),
                                               vgpu::controller::telemetry::humanBytes(kH100Bytes)));
@@ -114,11 +119,13 @@ TEST_CASE("header: Ollama's runners on the GPU through vgpud") {
 }
 
 TEST_CASE("header: a runner fell back to the CPU") {
-  const auto machine = vgpu::test::statusMachine("cpu", "cpu-llama-server-era-b", "endpoint = unix:/run/vgpud.sock\n");
+  vgpu::test::VgpudProcess daemon; // vgpud answers: the CPU fallback is the only thing wrong
+  const auto machine = vgpu::test::statusMachine(
+      "cpu", "cpu-llama-server-era-b", QByteArray("endpoint = ") + QByteArray::fromStdString(daemon.endpoint()) + '\n');
   MachineStatusInputs inputs = gather(machine);
-  inputs.vgpudEndpoint = doctor::CheckResult::pass(QStringLiteral("vgpud 0.1.0 answers at unix:/run/vgpud.sock"));
   inputs.unit = activeUnit();
   const MachineStatus status = assembleMachineStatus(inputs);
+  REQUIRE(status.vgpudReachable == true);
   REQUIRE(status.verdict() == Verdict::Degraded);
 
   MainWindow window(offline());
