@@ -1745,6 +1745,182 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::StatusHeader</name>
+    <message>
+        <source>Open the %1 page</source>
+        <translation>Die Seite „%1“ öffnen</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>Prozesse</translation>
+    </message>
+    <message>
+        <source>Hosts</source>
+        <translation>Hosts</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Dienst</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Ollama: not installed</source>
+        <translation>Ollama: nicht installiert</translation>
+    </message>
+    <message>
+        <source>Ollama: not running</source>
+        <translation>Ollama: läuft nicht</translation>
+    </message>
+    <message>
+        <source>Ollama: running</source>
+        <translation>Ollama: läuft</translation>
+    </message>
+    <message>
+        <source>Ollama: state unknown</source>
+        <translation>Ollama: Zustand unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>on the GPU (%n runner(s))</source>
+        <translation>
+            <numerusform>auf der GPU (%n Runner)</numerusform>
+            <numerusform>auf der GPU (%n Runner)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>on the CPU: %1 of %n runner(s) without the CUDA backend</source>
+        <translation>
+            <numerusform>auf der CPU: %1 von %n Runner ohne CUDA-Backend</numerusform>
+            <numerusform>auf der CPU: %1 von %n Runnern ohne CUDA-Backend</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>on a SIMULATED device (%n runner(s))</source>
+        <translation>
+            <numerusform>auf einem SIMULIERTEN Gerät (%n Runner)</numerusform>
+            <numerusform>auf einem SIMULIERTEN Gerät (%n Runner)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>idle: no model loaded</source>
+        <translation>untätig: kein Modell geladen</translation>
+    </message>
+    <message>
+        <source>no Ollama process runs</source>
+        <translation>kein Ollama-Prozess läuft</translation>
+    </message>
+    <message>
+        <source>runners not examined</source>
+        <translation>Runner nicht untersucht</translation>
+    </message>
+    <message>
+        <source>SIMULATED in the process, kernels are not run</source>
+        <translation>SIMULIERT im Prozess, Kernel werden nicht ausgeführt</translation>
+    </message>
+    <message>
+        <source>SIMULATED in vgpud at %1, kernels are not run</source>
+        <translation>SIMULIERT in vgpud unter %1, Kernel werden nicht ausgeführt</translation>
+    </message>
+    <message>
+        <source>executed: unknown</source>
+        <translation>ausgeführt: unbekannt</translation>
+    </message>
+    <message>
+        <source>vgpud at %1</source>
+        <translation>vgpud unter %1</translation>
+    </message>
+    <message>
+        <source>No GPU presented now (configured: %1)</source>
+        <translation>Derzeit keine GPU vorhanden (konfiguriert: %1)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>⚠ Ollama is not installed</source>
+        <translation>⚠ Ollama ist nicht installiert</translation>
+    </message>
+    <message>
+        <source>⚠ ollama.service is not running</source>
+        <translation>⚠ ollama.service läuft nicht</translation>
+    </message>
+    <message>
+        <source>⚠ CPU fallback: a runner has no CUDA backend</source>
+        <translation>⚠ CPU-Rückfall: ein Runner hat kein CUDA-Backend</translation>
+    </message>
+    <message>
+        <source>⚠ vgpud unreachable</source>
+        <translation>⚠ vgpud nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>⚠ Simulated device: no GPU runs the kernels</source>
+        <translation>⚠ Simuliertes Gerät: keine GPU führt die Kernel aus</translation>
+    </message>
+    <message>
+        <source>⚠ A shim process could not be read</source>
+        <translation>⚠ Ein Shim-Prozess konnte nicht gelesen werden</translation>
+    </message>
+    <message>
+        <source>Machine status</source>
+        <translation>Zustand des Rechners</translation>
+    </message>
+    <message>
+        <source>VRAM %1 of %2</source>
+        <translation>VRAM %1 von %2</translation>
+    </message>
+    <message>
+        <source>VRAM unknown</source>
+        <translation>VRAM unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 — open the %2 page</source>
+        <translation>%1 — die Seite „%2“ öffnen</translation>
+    </message>
+    <message>
+        <source>No alerts</source>
+        <translation>Keine Warnungen</translation>
+    </message>
+    <message>
+        <source>Ollama state</source>
+        <translation>Zustand von Ollama</translation>
+    </message>
+    <message>
+        <source>Where Ollama&apos;s runners work</source>
+        <translation>Wo die Runner von Ollama arbeiten</translation>
+    </message>
+    <message>
+        <source>GPU and where its work runs</source>
+        <translation>GPU und wo ihre Arbeit ausgeführt wird</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>Belegter VRAM</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Warnungen</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::StepsPage</name>
     <message>
         <source>Pending</source>

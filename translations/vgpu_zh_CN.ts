@@ -1743,6 +1743,179 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::StatusHeader</name>
+    <message>
+        <source>Open the %1 page</source>
+        <translation>打开“%1”页面</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>仪表板</translation>
+    </message>
+    <message>
+        <source>Processes</source>
+        <translation>进程</translation>
+    </message>
+    <message>
+        <source>Hosts</source>
+        <translation>主机</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Ollama: not installed</source>
+        <translation>Ollama：未安装</translation>
+    </message>
+    <message>
+        <source>Ollama: not running</source>
+        <translation>Ollama：未运行</translation>
+    </message>
+    <message>
+        <source>Ollama: running</source>
+        <translation>Ollama：运行中</translation>
+    </message>
+    <message>
+        <source>Ollama: state unknown</source>
+        <translation>Ollama：状态未知</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message numerus="yes">
+        <source>on the GPU (%n runner(s))</source>
+        <translation>
+            <numerusform>在 GPU 上（%n 个运行器）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>on the CPU: %1 of %n runner(s) without the CUDA backend</source>
+        <translation>
+            <numerusform>在 CPU 上：%n 个运行器中有 %1 个没有 CUDA 后端</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>on a SIMULATED device (%n runner(s))</source>
+        <translation>
+            <numerusform>在模拟设备上（%n 个运行器）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>idle: no model loaded</source>
+        <translation>空闲：未加载模型</translation>
+    </message>
+    <message>
+        <source>no Ollama process runs</source>
+        <translation>没有 Ollama 进程在运行</translation>
+    </message>
+    <message>
+        <source>runners not examined</source>
+        <translation>未检查运行器</translation>
+    </message>
+    <message>
+        <source>SIMULATED in the process, kernels are not run</source>
+        <translation>模拟设备（进程内），内核不会被执行</translation>
+    </message>
+    <message>
+        <source>SIMULATED in vgpud at %1, kernels are not run</source>
+        <translation>模拟设备（vgpud，%1），内核不会被执行</translation>
+    </message>
+    <message>
+        <source>executed: unknown</source>
+        <translation>执行位置：未知</translation>
+    </message>
+    <message>
+        <source>vgpud at %1</source>
+        <translation>vgpud（%1）</translation>
+    </message>
+    <message>
+        <source>No GPU presented now (configured: %1)</source>
+        <translation>当前未呈现 GPU（已配置：%1）</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>⚠ Ollama is not installed</source>
+        <translation>⚠ 未安装 Ollama</translation>
+    </message>
+    <message>
+        <source>⚠ ollama.service is not running</source>
+        <translation>⚠ ollama.service 未运行</translation>
+    </message>
+    <message>
+        <source>⚠ CPU fallback: a runner has no CUDA backend</source>
+        <translation>⚠ 回退到 CPU：有运行器没有 CUDA 后端</translation>
+    </message>
+    <message>
+        <source>⚠ vgpud unreachable</source>
+        <translation>⚠ 无法连接 vgpud</translation>
+    </message>
+    <message>
+        <source>⚠ Simulated device: no GPU runs the kernels</source>
+        <translation>⚠ 模拟设备：没有 GPU 执行内核</translation>
+    </message>
+    <message>
+        <source>⚠ A shim process could not be read</source>
+        <translation>⚠ 无法读取某个 shim 进程</translation>
+    </message>
+    <message>
+        <source>Machine status</source>
+        <translation>机器状态</translation>
+    </message>
+    <message>
+        <source>VRAM %1 of %2</source>
+        <translation>显存 %1 / %2</translation>
+    </message>
+    <message>
+        <source>VRAM unknown</source>
+        <translation>显存未知</translation>
+    </message>
+    <message>
+        <source>%1 — open the %2 page</source>
+        <translation>%1 — 打开“%2”页面</translation>
+    </message>
+    <message>
+        <source>No alerts</source>
+        <translation>无警报</translation>
+    </message>
+    <message>
+        <source>Ollama state</source>
+        <translation>Ollama 状态</translation>
+    </message>
+    <message>
+        <source>Where Ollama&apos;s runners work</source>
+        <translation>Ollama 运行器的工作位置</translation>
+    </message>
+    <message>
+        <source>GPU and where its work runs</source>
+        <translation>GPU 及其工作的执行位置</translation>
+    </message>
+    <message>
+        <source>VRAM used</source>
+        <translation>已用显存</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>警报</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>警报</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::StepsPage</name>
     <message>
         <source>Pending</source>

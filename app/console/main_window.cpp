@@ -1,7 +1,9 @@
 // Main window assembly.
 #include "main_window.h"
 
+#include "background_task.h"
 #include "change_applier.h"
+#include "common/system_root.h"
 #include "configuration_page.h"
 #include "dashboard_page.h"
 #include "diagnostics_page.h"
@@ -11,6 +13,7 @@
 #include "machine_doctor.h"
 #include "processes_page.h"
 #include "service_page.h"
+#include "status_header.h"
 #include "systemd/systemd_manager.h"
 #include "telemetry/telemetry_client.h"
 #include "telemetry_model.h"
@@ -19,7 +22,9 @@
 #include <QIcon>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace vgpu::console {
 
@@ -32,7 +37,8 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   setWindowIcon(QIcon(QStringLiteral(":/vgpu/icons/vgpu.svg")));
   resize(1100, 720);
 
-  auto* pages = new QTabWidget(this);
+  auto* pages = new QTabWidget;
+  pages_ = pages;
   pages->setObjectName(QStringLiteral("pages"));
   pages->setAccessibleName(tr("Console pages"));
   telemetryModel_ = new TelemetryModel(std::chrono::milliseconds(options.sampleIntervalMs), this);
@@ -56,7 +62,16 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   pages->addTab(diagnostics_, tr("Diagnostics"));
   configuration_ = new ConfigurationPage(QStringLiteral("/"), applier_, pages);
   pages->addTab(configuration_, tr("Configuration"));
-  setCentralWidget(pages);
+  // The header above every page: the answer an admin opens the console for.
+  auto* central = new QWidget(this);
+  auto* column = new QVBoxLayout(central);
+  column->setContentsMargins(0, 0, 0, 0);
+  column->setSpacing(0);
+  statusHeader_ = new StatusHeader(central);
+  column->addWidget(statusHeader_);
+  column->addWidget(pages, 1);
+  setCentralWidget(central);
+  connect(statusHeader_, &StatusHeader::pageRequested, this, &MainWindow::showStatusPage);
   connect(pages, &QTabWidget::currentChanged, this, &MainWindow::onPageShown);
 
   auto* tools = addToolBar(tr("Tools"));
@@ -79,6 +94,72 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
     telemetryModel_->attach(telemetryClient_);
     telemetryClient_->start();
   }
+  statusRoot_ = options.statusRoot;
+  if (options.watchStatus) {
+    auto* timer = new QTimer(this);
+    timer->setInterval(options.statusIntervalMs);
+    connect(timer, &QTimer::timeout, this, &MainWindow::refreshStatus);
+    timer->start();
+    QTimer::singleShot(0, this, &MainWindow::refreshStatus);
+  }
+}
+
+void MainWindow::showStatusPage(controller::status::StatusPage page) {
+  using controller::status::StatusPage;
+  QWidget* target = nullptr;
+  switch (page) {
+  case StatusPage::Dashboard: target = dashboard_; break;
+  case StatusPage::Processes: target = processes_; break;
+  case StatusPage::Hosts: target = hosts_; break;
+  case StatusPage::Service: target = service_; break;
+  case StatusPage::Diagnostics: target = diagnostics_; break;
+  case StatusPage::Configuration: target = configuration_; break;
+  }
+  pages_->setCurrentWidget(target);
+}
+
+// The slow inputs (installation, systemd, proc, vgpud's answer) are read on a worker thread; the
+// shim processes come from the telemetry model the Dashboard already follows, so the header and
+// the pages show the same processes and no second reader connects to every socket.
+void MainWindow::refreshStatus() {
+  if (statusGathering_) {
+    return; // the previous pass is still waiting on a socket or the bus
+  }
+  statusGathering_ = true;
+  const QString root = statusRoot_;
+  constexpr qint64 kVgpudAskIntervalMs = 60000;
+  const bool askVgpud = !vgpudAnswer_ || vgpudAnswer_->status == controller::doctor::CheckStatus::Fail ||
+                        !vgpudAsked_.isValid() || vgpudAsked_.elapsed() >= kVgpudAskIntervalMs;
+  runInBackground<controller::status::MachineStatusInputs>(
+      this,
+      [root, askVgpud] {
+        controller::status::MachineStatusSources sources;
+        sources.root = root;
+        sources.readTelemetry = false;
+        sources.askVgpud = askVgpud;
+        if (controller::SystemRoot(root).isRealRoot()) {
+          sources.bus = QDBusConnection::systemBus();
+        }
+        return controller::status::gatherMachineStatusInputs(sources);
+      },
+      [this](const controller::status::MachineStatusInputs& gathered) {
+        statusGathering_ = false;
+        controller::status::MachineStatusInputs inputs = gathered;
+        if (inputs.vgpudEndpoint) {
+          vgpudAnswer_ = inputs.vgpudEndpoint;
+          vgpudAsked_.start();
+        } else {
+          inputs.vgpudEndpoint = vgpudAnswer_;
+        }
+        for (const qint64 pid : telemetryModel_->processes()) {
+          const auto* hello = telemetryModel_->hello(pid);
+          const auto* sample = telemetryModel_->latestSample(pid);
+          if (hello != nullptr) {
+            inputs.shimProcesses.append({*hello, sample != nullptr ? *sample : controller::telemetry::Sample{}});
+          }
+        }
+        statusHeader_->setStatus(controller::status::assembleMachineStatus(inputs));
+      });
 }
 
 void MainWindow::updateTelemetryStatus() {
@@ -100,8 +181,7 @@ void MainWindow::openInstallWizard() {
 }
 
 void MainWindow::onPageShown(int index) {
-  auto* pages = qobject_cast<QTabWidget*>(centralWidget());
-  if (pages == nullptr || pages->widget(index) != service_ || service_->isStarted()) {
+  if (pages_->widget(index) != service_ || service_->isStarted()) {
     return;
   }
   QString error;

@@ -3,10 +3,16 @@
 // Service page's bus and journal are only touched once that page is first shown.
 #pragma once
 
+#include "status/machine_status.h"
+
+#include <QElapsedTimer>
 #include <QMainWindow>
 #include <memory>
+#include <optional>
 
 class QAction;
+class QTabWidget;
+class QTimer;
 
 namespace vgpu::controller {
 class LogSource;
@@ -29,6 +35,12 @@ struct ConsoleOptions {
   // demo names its own vgpud's. watchHosts false: no connection (tests).
   QStringList hostEndpoints;
   bool watchHosts = true;
+  // The status header: re-gathered every statusIntervalMs off the GUI thread (installation,
+  // ollama.service, processes under statusRoot, vgpud), with the live processes of the telemetry
+  // model. watchStatus false: the header shows what tests give it.
+  bool watchStatus = true;
+  int statusIntervalMs = 5000;
+  QString statusRoot = QStringLiteral("/");
 };
 
 class ConfigurationPage;
@@ -39,6 +51,7 @@ class ProcessesPage;
 class ChangeApplier;
 class TelemetryModel;
 class ServicePage;
+class StatusHeader;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -55,6 +68,12 @@ public:
   ServicePage* servicePage() const { return service_; }
   DiagnosticsPage* diagnosticsPage() const { return diagnostics_; }
   ConfigurationPage* configurationPage() const { return configuration_; }
+  StatusHeader* statusHeader() const { return statusHeader_; }
+  QTabWidget* pages() const { return pages_; }
+  // Shows the page a status item names (the header's links).
+  void showStatusPage(controller::status::StatusPage page);
+  // Gathers the machine status now (in the background) and shows it when done.
+  void refreshStatus();
   QAction* installAction() const { return installAction_; }
   // Opens the install wizard on this machine (the installAction does this).
   void openInstallWizard();
@@ -75,6 +94,15 @@ private:
   DiagnosticsPage* diagnostics_ = nullptr;
   ConfigurationPage* configuration_ = nullptr;
   QAction* installAction_ = nullptr;
+  QTabWidget* pages_ = nullptr;
+  StatusHeader* statusHeader_ = nullptr;
+  QString statusRoot_;
+  bool statusGathering_ = false;
+  // vgpud's last answer to the status header's Version request, and when it was asked: vgpud
+  // starts a session (a worker process on the cuda backend) per connection, so the header asks
+  // once a minute while it answers, and on every refresh while it does not.
+  std::optional<controller::doctor::CheckResult> vgpudAnswer_;
+  QElapsedTimer vgpudAsked_;
 };
 
 } // namespace vgpu::console

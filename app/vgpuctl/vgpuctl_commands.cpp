@@ -6,6 +6,7 @@
 namespace vgpu::cli {
 
 // Declarations of the commands' run functions (defined in command_<name>.cpp).
+int runStatus(CommandContext& context);
 int runOllama(CommandContext& context);
 int runEnv(CommandContext& context);
 int runDoctor(CommandContext& context);
@@ -23,6 +24,8 @@ int runHost(CommandContext& context);
 std::span<const CommandSpec> vgpuctlCommands() {
   static const std::vector<CommandSpec> kCommands{
       // {"name", "one-line summary", &runName},
+      {"status", "Is Ollama on the GPU, which GPU, executed where, VRAM used, alerts (--json; exit 0 = on the GPU)",
+       &runStatus},
       {"ollama", "Show the Ollama installation: unit, drop-ins, binary, version, variant folders", &runOllama},
       {"env", "Get, or plan setting/unsetting, ollama.service variables vgpu manages", &runEnv},
       {"doctor", "Find why Ollama does not use the GPU and say what fixes it (--log FILE, --json)", &runDoctor},

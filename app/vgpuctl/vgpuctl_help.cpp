@@ -19,6 +19,24 @@ struct CommandHelp {
 };
 
 constexpr CommandHelp kHelp[] = {
+    {"status", "usage: vgpuctl status [--json] [--root DIR] [--bus ADDRESS] [--runtime-dir DIR] [--shim-dir DIR]\n"
+               "                      [--timeout MS]\n"
+               "\n"
+               "The answer in a few lines: is Ollama running, do its runners use the GPU (or the CPU, or the\n"
+               "simulated device), which GPU the guest presents and where its work runs (vgpud at an endpoint,\n"
+               "or simulated), VRAM used of total, and the alerts, each with the console page that explains it.\n"
+               "\n"
+               "Options:\n"
+               "  --json             print it as JSON (fields: docs/vgpuctl-json.md, \"vgpuctl status\")\n"
+               "  --root DIR         examine the installation, the processes (DIR/proc) and shim.conf under DIR\n"
+               "  --bus ADDRESS      ask systemd on this D-Bus (default: the system bus, on the real root only)\n"
+               "  --runtime-dir DIR  the control sockets' directory (default: the shim's reader rule, as ps)\n"
+               "  --shim-dir DIR     vgpu's library directory (default @SHIMDIR@)\n"
+               "  --timeout MS       how long to wait for each socket and for vgpud (default 2000)\n"
+               "\n"
+               "Exit status: 0 Ollama is on the GPU (or ready for it: no model loaded), 1 degraded (CPU\n"
+               "fallback, vgpud unreachable, a shim process or the processes unreadable), 2 usage error,\n"
+               "3 the work runs on the simulated device, 4 Ollama is not installed or not running.\n"},
     {"ollama", "usage: vgpuctl ollama info [--json]\n"
                "\n"
                "Show the Ollama installation: ollama.service and its drop-ins, the merged environment, the\n"

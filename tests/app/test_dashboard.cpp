@@ -88,6 +88,7 @@ double lastValue(const TelemetryPlot* plot, int series) {
 ConsoleOptions offline() {
   ConsoleOptions options;
   options.watchProcesses = false; // the test is the telemetry source
+  options.watchStatus = false;    // no background reads of this machine behind the plots
   return options;
 }
 

@@ -69,6 +69,15 @@ QString ollamaProcessRoleName(OllamaProcessRole role) {
   return QString();
 }
 
+bool OllamaProcess::runnerOnCpu() const {
+  return role != OllamaProcessRole::Serve && mapsError.isEmpty() && mappedFile(u"libggml-cuda").isEmpty();
+}
+
+QString OllamaProcess::mappedCudaDriver() const {
+  const QString cuda = mappedFile(u"libcuda.so");
+  return cuda.isEmpty() ? mappedFile(u"libvgpu-cuda") : cuda;
+}
+
 QString OllamaProcess::mappedFile(QStringView prefix) const {
   for (const QString& path : mappedFiles) {
     if (QStringView(path).mid(path.lastIndexOf(u'/') + 1).startsWith(prefix)) {

@@ -34,6 +34,11 @@ struct OllamaProcess {
 
   // The first mapped file whose name starts with `prefix` ("libcuda.so", "libggml-cuda"); "" if none.
   QString mappedFile(QStringView prefix) const;
+  // A runner (not `ollama serve`) whose maps were read and list no libggml-cuda.so: its model runs
+  // on the CPU. The doctor's runtime check and the machine status both judge a runner by this.
+  bool runnerOnCpu() const;
+  // The libcuda.so.1 the process has mapped (vgpu's libvgpu-cuda file counts); "" if none.
+  QString mappedCudaDriver() const;
 };
 
 // Which role a command line has, if it is one of Ollama's: argv[0]'s file name `ollama` with the

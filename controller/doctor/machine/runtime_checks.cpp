@@ -63,8 +63,7 @@ QStringList runnerLibraryFolders(const OllamaProcess& process) {
 // LD_LIBRARY_PATH entry for it.
 void examine(const OllamaProcess& process, const QString& shimDir, bool shimOnLoaderPath, const QString& requested,
              QList<Finding>& findings) {
-  const QString cuda = process.mappedFile(u"libcuda.so").isEmpty() ? process.mappedFile(u"libvgpu-cuda")
-                                                                   : process.mappedFile(u"libcuda.so");
+  const QString cuda = process.mappedCudaDriver();
   if (!cuda.isEmpty() && !isShimFile(cuda, shimDir)) {
     findings.append(
         {CheckStatus::Fail, QStringLiteral("%1 has %2 loaded, not vgpu's libcuda.so.1").arg(describe(process), cuda),
@@ -81,7 +80,7 @@ void examine(const OllamaProcess& process, const QString& shimDir, bool shimOnLo
     }
     return;
   }
-  if (process.mapsError.isEmpty() && process.mappedFile(u"libggml-cuda").isEmpty()) {
+  if (process.runnerOnCpu()) {
     findings.append({CheckStatus::Warn,
                      QStringLiteral("%1 has no libggml-cuda.so loaded: it runs on the CPU").arg(describe(process)),
                      Remedy{QStringLiteral("See loader.libggml-cuda and logs.discovery-verdict for why the CUDA "
@@ -170,8 +169,7 @@ CheckResult checkOllamaProcesses(const DoctorContext& context) {
   }
   QList<OllamaProcess> shimProcesses;
   for (const OllamaProcess& process : processes) {
-    const QString cuda = process.mappedFile(u"libcuda.so").isEmpty() ? process.mappedFile(u"libvgpu-cuda")
-                                                                     : process.mappedFile(u"libcuda.so");
+    const QString cuda = process.mappedCudaDriver();
     if (!cuda.isEmpty() && isShimFile(cuda, context.shimDir)) {
       shimProcesses.append(process);
     }
