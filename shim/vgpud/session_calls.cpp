@@ -32,7 +32,7 @@ template <Call C> std::optional<wire::RequestOf<C>> requestOf(Reader& request) {
 }
 
 constexpr std::size_t kMaxInline = wire::kMaxPayload - 4096;
-constexpr std::size_t kMaxName = 4096;
+constexpr std::size_t kMaxName = wire::calls::kMaxSymbolName;
 // One copy or memset frame covers at most this many rows and bytes (clients split larger ones):
 // the simulated device resolves every row before it moves a byte, so the bound keeps a hostile
 // frame from making it allocate without limit.
@@ -363,13 +363,11 @@ CUresult copyDeviceToDevice(Session& session, Reader& request, Writer&, bool asy
 }
 
 CUresult memsetCall(Session& session, Reader& request, Writer&, bool async) {
-  const auto dst = request.get<std::uint64_t>();
-  const auto pitch = request.get<std::uint64_t>();
-  const auto value = request.get<std::uint32_t>();
-  const auto elementSize = request.get<std::uint32_t>();
-  const auto width = request.get<std::uint64_t>();
-  const auto height = request.get<std::uint64_t>();
-  const auto stream = request.get<std::uint64_t>();
+  const auto call = requestOf<Call::Memset>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const auto& [dst, pitch, value, elementSize, width, height, stream] = *call;
   if (elementSize == 0 || elementSize > 4 || width > kMaxSpan || !shapeFits(width * elementSize, height, pitch)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -542,13 +540,11 @@ CUresult moduleFunctions(Session& session, Reader& request, Writer& reply, bool)
 }
 
 CUresult moduleGlobal(Session& session, Reader& request, Writer& reply, bool) {
-  const auto module = request.get<std::uint64_t>();
-  const std::string name = request.string(kMaxName);
+  const auto call = requestOf<Call::ModuleGlobal>(request);
   cuda::GlobalInfo global;
   const CUresult result =
-      request.failed() ? CUDA_ERROR_INVALID_VALUE : session.backend().moduleGlobal(module, name, global);
-  reply.put(static_cast<std::uint64_t>(global.address));
-  reply.put(static_cast<std::uint64_t>(global.size));
+      call ? session.backend().moduleGlobal(call->module, call->name.value, global) : CUDA_ERROR_INVALID_VALUE;
+  wire::encodeInto(reply, wire::ReplyOf<Call::ModuleGlobal>{global.address, global.size});
   return result;
 }
 

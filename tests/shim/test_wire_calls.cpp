@@ -21,7 +21,9 @@ template <typename Message> Message filled(std::uint8_t seed) {
   std::uint8_t next = seed;
   Message::visit(message, [&next](auto& field) {
     using Field = std::remove_cvref_t<decltype(field)>;
-    if constexpr (std::is_floating_point_v<Field>) {
+    if constexpr (IsText<Field>::value) {
+      field.value = std::string(next, 'n');
+    } else if constexpr (std::is_floating_point_v<Field>) {
       field = static_cast<Field>(next) + Field(0.5);
     } else {
       field = static_cast<Field>(next);
@@ -31,17 +33,22 @@ template <typename Message> Message filled(std::uint8_t seed) {
   return message;
 }
 
-template <typename Message> std::size_t fieldBytes() {
+template <typename Message> std::size_t fieldBytes(const Message& message) {
   std::size_t bytes = 0;
-  Message message;
-  Message::visit(message, [&bytes](const auto& field) { bytes += sizeof field; });
+  Message::visit(message, [&bytes](const auto& field) {
+    if constexpr (IsText<std::remove_cvref_t<decltype(field)>>::value) {
+      bytes += sizeof(std::uint32_t) + field.value.size();
+    } else {
+      bytes += sizeof field;
+    }
+  });
   return bytes;
 }
 
 template <typename Message> void roundTrips(std::uint8_t seed) {
   const Message original = filled<Message>(seed);
   const std::vector<std::uint8_t> payload = encode(original);
-  CHECK(payload.size() == fieldBytes<Message>());
+  CHECK(payload.size() == fieldBytes(original));
   Message decoded;
   Reader reader(payload);
   REQUIRE(decode(reader, decoded));
@@ -92,7 +99,7 @@ TEST_CASE("wire calls: every definition round-trips, and every call is defined o
       Call::EventSynchronize, Call::EventElapsed, Call::DeviceSynchronize, Call::ModuleLoad, Call::ModuleUnload,
       Call::ModuleFunction, Call::ModuleFunctions, Call::ModuleGlobal, Call::Launch, Call::LaunchEx, Call::Counters,
       Call::Error>(everyCall);
-  CHECK(defined.size() == 30);
+  CHECK(defined.size() == 32);
   for (const Call call : everyCall) {
     const bool handEncoded = std::find(kCallsWithoutDefinition.begin(), kCallsWithoutDefinition.end(), call) !=
                              kCallsWithoutDefinition.end();
@@ -100,6 +107,15 @@ TEST_CASE("wire calls: every definition round-trips, and every call is defined o
     CHECK(handEncoded != (defined.count(static_cast<int>(call)) == 1)); // exactly one of the two
   }
   CHECK(defined.size() + kCallsWithoutDefinition.size() == everyCall.size());
+}
+
+TEST_CASE("wire calls: a text field longer than its bound does not decode") {
+  RequestOf<Call::ModuleGlobal> tooLong{7, {std::string(calls::kMaxSymbolName + 1, 'x')}};
+  RequestOf<Call::ModuleGlobal> decoded;
+  CHECK_FALSE(decode(std::span<const std::uint8_t>(encode(tooLong)), decoded));
+  RequestOf<Call::ModuleGlobal> longest{7, {std::string(calls::kMaxSymbolName, 'x')}};
+  REQUIRE(decode(std::span<const std::uint8_t>(encode(longest)), decoded));
+  CHECK(decoded == longest);
 }
 
 TEST_CASE("wire calls: the encoding is the documented one (little-endian fields in order, no padding)") {

@@ -675,19 +675,14 @@ CUresult RemoteBackend::moduleFunctions(BackendModule module, std::vector<std::s
 
 CUresult RemoteBackend::moduleGlobal(BackendModule module, std::string_view name, GlobalInfo& out) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> payload;
-  Writer writer(payload);
-  writer.put(module);
-  writer.string(name);
-  std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::ModuleGlobal, payload, fields);
+  wire::ReplyOf<Call::ModuleGlobal> reply;
+  const CUresult status = callDefined<Call::ModuleGlobal>({module, {std::string(name)}}, reply);
   if (status != CUDA_SUCCESS) {
     return status;
   }
-  Reader reader(fields);
   out.name = std::string(name);
-  out.address = reader.get<std::uint64_t>();
-  out.size = reader.get<std::uint64_t>();
+  out.address = reply.address;
+  out.size = reply.size;
   if (out.address != 0 && out.size != 0) {
     allocations_[out.address] = {out.size, modules_.count(module) != 0 ? modules_.at(module) : 0, 0, module};
   }

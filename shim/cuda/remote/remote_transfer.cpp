@@ -376,17 +376,10 @@ CUresult RemoteBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t
   }
   for (std::size_t row = 0; row < std::max<std::size_t>(height, 1); row += kMaxRowsPerFrame) {
     const std::size_t rows = std::min(kMaxRowsPerFrame, height - row);
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    writer.put(std::uint64_t{dst + row * pitch});
-    writer.put(std::uint64_t{pitch});
-    writer.put(value);
-    writer.put(std::uint32_t{elementSize});
-    writer.put(std::uint64_t{widthElements});
-    writer.put(std::uint64_t{rows});
-    writer.put(stream);
-    std::vector<std::uint8_t> fields;
-    const CUresult status = async ? post(Call::Memset, payload) : call(Call::Memset, payload, fields);
+    const wire::RequestOf<Call::Memset> request{
+        std::uint64_t{dst + row * pitch}, std::uint64_t{pitch}, value, std::uint32_t{elementSize},
+        std::uint64_t{widthElements},     std::uint64_t{rows},  stream};
+    const CUresult status = async ? postDefined<Call::Memset>(request) : callDefined<Call::Memset>(request);
     if (status != CUDA_SUCCESS || height == 0) {
       return status;
     }

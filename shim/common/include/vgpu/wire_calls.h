@@ -11,14 +11,30 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <type_traits>
 #include <vector>
 
 namespace vgpu::wire {
 
+// A text field (u32 length + bytes) of at most Max bytes: a longer one does not decode.
+template <std::size_t Max> struct Text {
+  std::string value;
+  bool operator==(const Text&) const = default;
+};
+
+template <typename Field> struct IsText : std::false_type {};
+template <std::size_t Max> struct IsText<Text<Max>> : std::true_type { static constexpr std::size_t max = Max; };
+
 // The message's fields, written in order.
 template <typename Message> void encodeInto(Writer& writer, const Message& message) {
-  Message::visit(message, [&writer](const auto& field) { writer.put(field); });
+  Message::visit(message, [&writer](const auto& field) {
+    if constexpr (IsText<std::remove_cvref_t<decltype(field)>>::value) {
+      writer.string(field.value);
+    } else {
+      writer.put(field);
+    }
+  });
 }
 
 template <typename Message> std::vector<std::uint8_t> encode(const Message& message) {
@@ -31,7 +47,14 @@ template <typename Message> std::vector<std::uint8_t> encode(const Message& mess
 // Reads the message's fields in order; false when the payload is short (the fields read so far
 // are kept, the rest are zero). Trailing bytes are left to the caller (reader.atEnd()).
 template <typename Message> bool decode(Reader& reader, Message& message) {
-  Message::visit(message, [&reader](auto& field) { field = reader.get<std::remove_cvref_t<decltype(field)>>(); });
+  Message::visit(message, [&reader](auto& field) {
+    using Field = std::remove_cvref_t<decltype(field)>;
+    if constexpr (IsText<Field>::value) {
+      field.value = reader.string(IsText<Field>::max);
+    } else {
+      field = reader.get<Field>();
+    }
+  });
   return !reader.failed();
 }
 
@@ -256,6 +279,48 @@ struct RegisterHostRequest { // the sealed memfd travels with the frame (SCM_RIG
   bool operator==(const RegisterHostRequest&) const = default;
 };
 
+struct MemsetRequest { // one frame covers at most a bounded number of rows; the shim splits larger ones
+  std::uint64_t destination = 0;
+  std::uint64_t pitch = 0;
+  std::uint32_t value = 0;
+  std::uint32_t elementSize = 0; // 1, 2 or 4
+  std::uint64_t widthElements = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t stream = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.destination);
+    field(self.pitch);
+    field(self.value);
+    field(self.elementSize);
+    field(self.widthElements);
+    field(self.rows);
+    field(self.stream);
+  }
+  bool operator==(const MemsetRequest&) const = default;
+};
+
+inline constexpr std::size_t kMaxSymbolName = 4096; // a kernel's or a global's name
+
+struct ModuleGlobalRequest {
+  std::uint64_t module = 0;
+  Text<kMaxSymbolName> name;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.module);
+    field(self.name);
+  }
+  bool operator==(const ModuleGlobalRequest&) const = default;
+};
+
+struct ModuleGlobalReply {
+  std::uint64_t address = 0;
+  std::uint64_t size = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.address);
+    field(self.size);
+  }
+  bool operator==(const ModuleGlobalReply&) const = default;
+};
+
 struct CountersReply {
   std::uint64_t kernelLaunches = 0;
   std::uint64_t bytesHostToDevice = 0;
@@ -313,6 +378,8 @@ VGPU_WIRE_CALL(Unmap, RangeRequest, Empty);
 VGPU_WIRE_CALL(SetAccess, SetAccessRequest, Empty);
 VGPU_WIRE_CALL(ModuleUnload, HandleMessage, Empty);
 VGPU_WIRE_CALL(Counters, Empty, CountersReply);
+VGPU_WIRE_CALL(Memset, MemsetRequest, Empty);
+VGPU_WIRE_CALL(ModuleGlobal, ModuleGlobalRequest, ModuleGlobalReply);
 
 #undef VGPU_WIRE_CALL
 
@@ -330,12 +397,10 @@ inline constexpr std::array kCallsWithoutDefinition{
     Call::CopyHostToDevice,
     Call::CopyDeviceToHost,
     Call::CopyDeviceToDevice,
-    Call::Memset,
     Call::StreamSetAttribute,
     Call::ModuleLoad,
     Call::ModuleFunction,
     Call::ModuleFunctions,
-    Call::ModuleGlobal,
     Call::Launch,
     Call::LaunchEx,
     Call::Error,
