@@ -166,39 +166,37 @@ CUresult registerHost(Session& session, Reader& request, Writer& reply, bool) {
 // A network session's bulk-data slice in its guest's shared-memory region: the client proves it
 // reads the region by naming the id vgpud wrote into the region's header.
 CUresult attachRegion(Session& session, Reader& request, Writer& reply, bool) {
-  RegionId id{};
-  for (std::size_t half = 0; half < 2; ++half) {
-    const auto word = request.get<std::uint64_t>();
-    std::memcpy(id.data() + half * 8, &word, 8);
-  }
-  const auto bytes = request.get<std::uint64_t>();
-  if (request.failed()) {
+  const auto call = requestOf<Call::AttachRegion>(request);
+  if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  RegionId id{};
+  std::memcpy(id.data(), &call->regionIdLow, 8);
+  std::memcpy(id.data() + 8, &call->regionIdHigh, 8);
   RegionSlice slice;
   std::string error;
-  if (const CUresult status = session.attachGuestRegion(id, bytes, slice, error); status != CUDA_SUCCESS) {
+  if (const CUresult status = session.attachGuestRegion(id, call->stagingBytes, slice, error); status != CUDA_SUCCESS) {
     log::writef(log::Level::Warn, "vgpud", "session %llu: guest region refused: %s",
                 static_cast<unsigned long long>(session.id()), error.c_str());
     return status;
   }
-  reply.put(slice.offset);
-  reply.put(slice.bytes);
+  wire::encodeInto(reply, wire::ReplyOf<Call::AttachRegion>{slice.offset, slice.bytes});
   return CUDA_SUCCESS;
 }
 
 // Pinned host memory of a guest: a slice of its region, addressed by the client at that offset
 // of its mapping and by frames as a host region (source 2).
 CUresult regionAlloc(Session& session, Reader& request, Writer& reply, bool) {
-  const auto bytes = request.get<std::uint64_t>();
-  RegionSlice slice;
-  const std::uint64_t id = request.failed() || bytes == 0 ? 0 : session.allocateInGuestRegion(bytes, slice);
-  if (id == 0) {
-    return request.failed() || bytes == 0 ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_OUT_OF_MEMORY;
+  const auto call = requestOf<Call::RegionAlloc>(request);
+  if (!call || call->bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
   }
-  reply.put(id);
-  reply.put(slice.offset);
-  reply.put(slice.bytes);
+  RegionSlice slice;
+  const std::uint64_t id = session.allocateInGuestRegion(call->bytes, slice);
+  if (id == 0) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  wire::encodeInto(reply, wire::ReplyOf<Call::RegionAlloc>{id, slice.offset, slice.bytes});
   return CUDA_SUCCESS;
 }
 

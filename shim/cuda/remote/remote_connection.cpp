@@ -1,6 +1,8 @@
 // The transport under RemoteBackend: unix:PATH sockets, the memfd region, batching, timeouts.
 #include "remote/remote_connection.h"
+
 #include "remote/wire_result.h"
+#include "vgpu/wire_calls.h"
 
 #include "vgpu/log.h"
 #include "vgpu/tcp_socket.h"
@@ -69,19 +71,16 @@ void RemoteConnection::attachOfferedRegion() {
   const std::uint64_t page = region_.header.pageBytes;
   std::uint64_t staging = std::min<std::uint64_t>(settings_.sharedBytes, region_.header.regionBytes / 8);
   staging = std::max<std::uint64_t>(staging / page * page, page);
-  std::vector<std::uint8_t> payload;
-  wire::Writer writer(payload);
-  for (std::size_t half = 0; half < 2; ++half) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, region_.header.regionId.data() + half * 8, 8);
-    writer.put(word);
-  }
-  writer.put(staging);
+  wire::RequestOf<wire::Call::AttachRegion> request;
+  std::memcpy(&request.regionIdLow, region_.header.regionId.data(), 8);
+  std::memcpy(&request.regionIdHigh, region_.header.regionId.data() + 8, 8);
+  request.stagingBytes = staging;
   std::vector<std::uint8_t> fields;
-  const CUresult status = call(wire::Call::AttachRegion, payload, fields);
+  const CUresult status = call(wire::Call::AttachRegion, wire::encode(request), fields);
   wire::Reader reader(fields);
-  const auto offset = reader.get<std::uint64_t>();
-  const auto bytes = reader.get<std::uint64_t>();
+  wire::ReplyOf<wire::Call::AttachRegion> reply;
+  wire::decode(reader, reply);
+  const auto [offset, bytes] = reply;
   if (status != CUDA_SUCCESS || !reader.atEnd() || offset > region_.size || bytes > region_.size - offset ||
       bytes == 0) {
     log::writef(log::Level::Warn, kComponent, "vgpud at %s %s the shared-memory region of %s%s",
@@ -100,16 +99,16 @@ CUresult RemoteConnection::allocateInRegion(std::size_t bytes, RegionSliceReply&
   if (!hasRegion()) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
-  std::vector<std::uint8_t> payload;
-  wire::Writer(payload).put(std::uint64_t{bytes});
   std::vector<std::uint8_t> fields;
-  if (const CUresult status = call(wire::Call::RegionAlloc, payload, fields); status != CUDA_SUCCESS) {
+  if (const CUresult status =
+          call(wire::Call::RegionAlloc, wire::encode(wire::RequestOf<wire::Call::RegionAlloc>{bytes}), fields);
+      status != CUDA_SUCCESS) {
     return status;
   }
   wire::Reader reader(fields);
-  const auto id = reader.get<std::uint64_t>();
-  const auto offset = reader.get<std::uint64_t>();
-  const auto size = reader.get<std::uint64_t>();
+  wire::ReplyOf<wire::Call::RegionAlloc> reply;
+  wire::decode(reader, reply);
+  const auto [id, offset, size] = reply;
   // Never trust vgpud with an address: the slice must lie in the mapping and hold what was asked.
   if (!reader.atEnd() || id == 0 || offset > region_.size || size > region_.size - offset || size < bytes) {
     return fail("RegionAlloc answered a slice outside the region");

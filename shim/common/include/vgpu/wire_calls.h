@@ -273,7 +273,7 @@ struct SetAccessRequest {
   bool operator==(const SetAccessRequest&) const = default;
 };
 
-struct RegisterHostRequest { // the sealed memfd travels with the frame (SCM_RIGHTS)
+struct RegisterHostRequest { // also RegionAlloc's; RegisterHost's sealed memfd travels with the frame
   std::uint64_t bytes = 0;
   template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.bytes); }
   bool operator==(const RegisterHostRequest&) const = default;
@@ -319,6 +319,40 @@ struct ModuleGlobalReply {
     field(self.size);
   }
   bool operator==(const ModuleGlobalReply&) const = default;
+};
+
+struct AttachRegionRequest {      // the id vgpud wrote into the region's header proves the client reads it
+  std::uint64_t regionIdLow = 0;  // bytes 0..7 of the 16-byte id
+  std::uint64_t regionIdHigh = 0; // bytes 8..15
+  std::uint64_t stagingBytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.regionIdLow);
+    field(self.regionIdHigh);
+    field(self.stagingBytes);
+  }
+  bool operator==(const AttachRegionRequest&) const = default;
+};
+
+struct RegionSliceReply { // AttachRegion: offset, bytes
+  std::uint64_t offset = 0;
+  std::uint64_t bytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.offset);
+    field(self.bytes);
+  }
+  bool operator==(const RegionSliceReply&) const = default;
+};
+
+struct RegionAllocReply {
+  std::uint64_t id = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t bytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.id);
+    field(self.offset);
+    field(self.bytes);
+  }
+  bool operator==(const RegionAllocReply&) const = default;
 };
 
 struct CountersReply {
@@ -379,6 +413,8 @@ VGPU_WIRE_CALL(SetAccess, SetAccessRequest, Empty);
 VGPU_WIRE_CALL(ModuleUnload, HandleMessage, Empty);
 VGPU_WIRE_CALL(Counters, Empty, CountersReply);
 VGPU_WIRE_CALL(Memset, MemsetRequest, Empty);
+VGPU_WIRE_CALL(AttachRegion, AttachRegionRequest, RegionSliceReply);
+VGPU_WIRE_CALL(RegionAlloc, RegisterHostRequest, RegionAllocReply);
 VGPU_WIRE_CALL(ModuleGlobal, ModuleGlobalRequest, ModuleGlobalReply);
 
 #undef VGPU_WIRE_CALL
@@ -392,8 +428,6 @@ template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
 inline constexpr std::array kCallsWithoutDefinition{
     Call::Version,
     Call::Hello,
-    Call::AttachRegion,
-    Call::RegionAlloc,
     Call::CopyHostToDevice,
     Call::CopyDeviceToHost,
     Call::CopyDeviceToDevice,
