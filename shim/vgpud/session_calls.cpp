@@ -32,7 +32,6 @@ template <Call C> std::optional<wire::RequestOf<C>> requestOf(Reader& request) {
 }
 
 constexpr std::size_t kMaxInline = wire::kMaxPayload - 4096;
-constexpr std::size_t kMaxName = wire::calls::kMaxSymbolName;
 // One copy or memset frame covers at most this many rows and bytes (clients split larger ones):
 // the simulated device resolves every row before it moves a byte, so the bound keeps a hostile
 // frame from making it allocate without limit.
@@ -500,40 +499,45 @@ CUresult moduleUnload(Session& session, Reader& request, Writer&, bool) {
 }
 
 CUresult moduleFunction(Session& session, Reader& request, Writer& reply, bool) {
-  const auto module = request.get<std::uint64_t>();
-  const std::string name = request.string(kMaxName);
-  if (request.failed()) {
+  const auto call = requestOf<Call::ModuleFunction>(request);
+  if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   cuda::BackendFunction function = 0;
   const cuda::KernelInfo* info = nullptr;
-  const CUresult result = session.backend().moduleFunction(module, name, function, info);
+  const CUresult result = session.backend().moduleFunction(call->module, call->name.value, function, info);
   if (result != CUDA_SUCCESS || info == nullptr) {
     return result == CUDA_SUCCESS ? CUDA_ERROR_UNKNOWN : result;
   }
-  reply.put(function);
-  reply.string(info->name);
-  reply.put(static_cast<std::uint32_t>(info->parameters.size()));
+  wire::ReplyOf<Call::ModuleFunction> kernel;
+  kernel.function = function;
+  kernel.name.value = info->name;
   for (const cuda::KernelParameter& parameter : info->parameters) {
-    reply.put(parameter.offset);
-    reply.put(parameter.size);
+    kernel.parameters.items.push_back({parameter.offset, parameter.size});
   }
-  reply.put(info->parameterBufferSize);
-  for (int value :
-       {info->maxThreadsPerBlock, info->sharedSizeBytes, info->constSizeBytes, info->localSizeBytes, info->numRegs}) {
-    reply.put(static_cast<std::int32_t>(value));
-  }
-  reply.put(static_cast<std::uint8_t>(info->fromPtx ? 1 : 0));
+  kernel.parameterBufferSize = info->parameterBufferSize;
+  kernel.maxThreadsPerBlock = info->maxThreadsPerBlock;
+  kernel.sharedSizeBytes = info->sharedSizeBytes;
+  kernel.constSizeBytes = info->constSizeBytes;
+  kernel.localSizeBytes = info->localSizeBytes;
+  kernel.numRegs = info->numRegs;
+  kernel.fromPtx = info->fromPtx ? 1 : 0;
+  wire::encodeInto(reply, kernel);
   return CUDA_SUCCESS;
 }
 
 CUresult moduleFunctions(Session& session, Reader& request, Writer& reply, bool) {
-  std::vector<std::string> names;
-  const CUresult result = session.backend().moduleFunctions(request.get<std::uint64_t>(), names);
-  reply.put(static_cast<std::uint32_t>(names.size()));
-  for (const std::string& name : names) {
-    reply.string(name);
+  const auto call = requestOf<Call::ModuleFunctions>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_HANDLE;
   }
+  std::vector<std::string> names;
+  const CUresult result = session.backend().moduleFunctions(call->handle, names);
+  wire::ReplyOf<Call::ModuleFunctions> listed;
+  for (std::string& name : names) {
+    listed.names.items.push_back({std::move(name)});
+  }
+  wire::encodeInto(reply, listed);
   return result;
 }
 

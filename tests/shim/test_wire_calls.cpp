@@ -1,7 +1,8 @@
 // The shared call definitions (vgpu/wire_calls.h): every defined call's request and reply survive
-// an encode/decode round trip field by field, a payload one byte short is refused, and every call
-// of the protocol is either defined or on the list of calls still encoded by hand — so a new call
-// without a definition, or a definition that loses a field, fails here.
+// an encode/decode round trip field by field, a payload one byte short is refused, bounds on text
+// and lists hold, and every call of the protocol is defined, has a codec of its own, or is on the
+// list still encoded by hand — so a new call without a definition, or a definition that loses a
+// field, fails here.
 #include <catch2/catch.hpp>
 
 #include "vgpu/wire_calls.h"
@@ -15,40 +16,49 @@ using namespace vgpu::wire;
 
 namespace {
 
-// Distinct, non-zero values in every field, so a field dropped or swapped cannot round-trip.
-template <typename Message> Message filled(std::uint8_t seed) {
-  Message message;
-  std::uint8_t next = seed;
-  Message::visit(message, [&next](auto& field) {
-    using Field = std::remove_cvref_t<decltype(field)>;
-    if constexpr (IsText<Field>::value) {
-      field.value = std::string(next, 'n');
-    } else if constexpr (std::is_floating_point_v<Field>) {
-      field = static_cast<Field>(next) + Field(0.5);
-    } else {
-      field = static_cast<Field>(next);
+// Distinct, non-zero values in every field (two elements in every list), so a field dropped or
+// swapped cannot round-trip.
+template <typename Field> void fill(Field& field, std::uint8_t& next) {
+  if constexpr (IsText<Field>::value) {
+    field.value = std::string(next++, 'n');
+  } else if constexpr (IsList<Field>::value) {
+    field.items.resize(2);
+    for (auto& item : field.items) {
+      fill(item, next);
     }
-    ++next;
-  });
-  return message;
+  } else if constexpr (std::is_floating_point_v<Field>) {
+    field = static_cast<Field>(next++) + Field(0.5);
+  } else if constexpr (std::is_arithmetic_v<Field>) {
+    field = static_cast<Field>(next++);
+  } else {
+    Field::visit(field, [&next](auto& inner) { fill(inner, next); });
+  }
 }
 
-template <typename Message> std::size_t fieldBytes(const Message& message) {
-  std::size_t bytes = 0;
-  Message::visit(message, [&bytes](const auto& field) {
-    if constexpr (IsText<std::remove_cvref_t<decltype(field)>>::value) {
-      bytes += sizeof(std::uint32_t) + field.value.size();
-    } else {
-      bytes += sizeof field;
+// The encoded size computed from the field list, independently of the encoder.
+template <typename Field> std::size_t sizeOf(const Field& field) {
+  if constexpr (IsText<Field>::value) {
+    return sizeof(std::uint32_t) + field.value.size();
+  } else if constexpr (IsList<Field>::value) {
+    std::size_t bytes = sizeof(std::uint32_t);
+    for (const auto& item : field.items) {
+      bytes += sizeOf(item);
     }
-  });
-  return bytes;
+    return bytes;
+  } else if constexpr (std::is_arithmetic_v<Field>) {
+    return sizeof field;
+  } else {
+    std::size_t bytes = 0;
+    Field::visit(field, [&bytes](const auto& inner) { bytes += sizeOf(inner); });
+    return bytes;
+  }
 }
 
 template <typename Message> void roundTrips(std::uint8_t seed) {
-  const Message original = filled<Message>(seed);
+  Message original;
+  fill(original, seed);
   const std::vector<std::uint8_t> payload = encode(original);
-  CHECK(payload.size() == fieldBytes(original));
+  CHECK(payload.size() == sizeOf(original));
   Message decoded;
   Reader reader(payload);
   REQUIRE(decode(reader, decoded));
@@ -70,7 +80,7 @@ template <Call C, typename = void> struct IsDefined : std::false_type {};
 template <Call C> struct IsDefined<C, std::void_t<typename CallDefinition<C>::Request>> : std::true_type {};
 
 // Round-trips the definitions among `Calls` (every value of the Call enum, wire_frame.h); returns
-// the defined ones.
+// the defined ones, and every call in `every`.
 template <Call... Calls> std::set<int> definedAndRoundTripped(std::vector<Call>& every) {
   every = {Calls...};
   std::set<int> defined;
@@ -85,9 +95,13 @@ template <Call... Calls> std::set<int> definedAndRoundTripped(std::vector<Call>&
   return defined;
 }
 
+template <typename List> bool listed(const List& list, Call call) {
+  return std::find(list.begin(), list.end(), call) != list.end();
+}
+
 } // namespace
 
-TEST_CASE("wire calls: every definition round-trips, and every call is defined or listed as hand-encoded") {
+TEST_CASE("wire calls: every definition round-trips, and every call is defined, has its own codec or is listed") {
   std::vector<Call> everyCall;
   const std::set<int> defined = definedAndRoundTripped<
       Call::Version, Call::Hello, Call::Status, Call::MemAlloc, Call::MemFree, Call::MemGetInfo, Call::PointerInfo,
@@ -99,23 +113,36 @@ TEST_CASE("wire calls: every definition round-trips, and every call is defined o
       Call::EventSynchronize, Call::EventElapsed, Call::DeviceSynchronize, Call::ModuleLoad, Call::ModuleUnload,
       Call::ModuleFunction, Call::ModuleFunctions, Call::ModuleGlobal, Call::Launch, Call::LaunchEx, Call::Counters,
       Call::Error>(everyCall);
-  CHECK(defined.size() == 34);
+  CHECK(defined.size() == 36);
   for (const Call call : everyCall) {
-    const bool handEncoded = std::find(kCallsWithoutDefinition.begin(), kCallsWithoutDefinition.end(), call) !=
-                             kCallsWithoutDefinition.end();
     INFO("call " << static_cast<int>(call));
-    CHECK(handEncoded != (defined.count(static_cast<int>(call)) == 1)); // exactly one of the two
+    const int places = (defined.count(static_cast<int>(call)) == 1 ? 1 : 0) +
+                       (listed(kCallsWithOwnCodec, call) ? 1 : 0) + (listed(kCallsStillHandEncoded, call) ? 1 : 0);
+    CHECK(places == 1); // exactly one of the three
   }
-  CHECK(defined.size() + kCallsWithoutDefinition.size() == everyCall.size());
+  CHECK(defined.size() + kCallsWithOwnCodec.size() + kCallsStillHandEncoded.size() == everyCall.size());
 }
 
-TEST_CASE("wire calls: a text field longer than its bound does not decode") {
+TEST_CASE("wire calls: text and list fields longer than their bounds do not decode") {
   RequestOf<Call::ModuleGlobal> tooLong{7, {std::string(calls::kMaxSymbolName + 1, 'x')}};
   RequestOf<Call::ModuleGlobal> decoded;
   CHECK_FALSE(decode(std::span<const std::uint8_t>(encode(tooLong)), decoded));
   RequestOf<Call::ModuleGlobal> longest{7, {std::string(calls::kMaxSymbolName, 'x')}};
   REQUIRE(decode(std::span<const std::uint8_t>(encode(longest)), decoded));
   CHECK(decoded == longest);
+
+  // A count past the bound is refused before any element is read (no allocation for it).
+  std::vector<std::uint8_t> payload;
+  Writer writer(payload);
+  writer.put(static_cast<std::uint32_t>(calls::kMaxModuleFunctions + 1));
+  ReplyOf<Call::ModuleFunctions> functions;
+  CHECK_FALSE(decode(std::span<const std::uint8_t>(payload), functions));
+  CHECK(functions.names.items.empty());
+  // A count the payload cannot hold stops at the end of the payload.
+  payload.clear();
+  Writer(payload).put(std::uint32_t{1000});
+  CHECK_FALSE(decode(std::span<const std::uint8_t>(payload), functions));
+  CHECK(functions.names.items.size() <= 1);
 }
 
 TEST_CASE("wire calls: the encoding is the documented one (little-endian fields in order, no padding)") {

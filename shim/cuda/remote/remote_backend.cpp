@@ -619,40 +619,34 @@ CUresult RemoteBackend::moduleUnload(BackendModule module) {
 CUresult RemoteBackend::moduleFunction(BackendModule module, std::string_view name, BackendFunction& out,
                                        const KernelInfo*& info) {
   const std::lock_guard lock(mutex_);
-  std::vector<std::uint8_t> payload;
-  Writer writer(payload);
-  writer.put(module);
-  writer.string(name);
   std::vector<std::uint8_t> fields;
-  if (const CUresult status = call(Call::ModuleFunction, payload, fields); status != CUDA_SUCCESS) {
+  if (const CUresult status =
+          call(Call::ModuleFunction, wire::encode(wire::RequestOf<Call::ModuleFunction>{module, {std::string(name)}}),
+               fields);
+      status != CUDA_SUCCESS) {
     return status;
   }
-  Reader reader(fields);
-  out = reader.get<std::uint64_t>();
+  wire::ReplyOf<Call::ModuleFunction> reply;
+  if (!wire::decode(std::span<const std::uint8_t>(fields), reply)) {
+    return CUDA_ERROR_UNKNOWN;
+  }
+  out = reply.function;
   Function& function = functions_[out];
   function.module = module;
   function.device = modules_.count(module) != 0 ? modules_.at(module) : 0;
   KernelInfo& kernel = function.info;
   kernel = {};
-  kernel.name = reader.string(4096);
-  const auto count = reader.get<std::uint32_t>();
-  for (std::uint32_t i = 0; i < count && !reader.failed(); ++i) {
-    KernelParameter parameter;
-    parameter.offset = reader.get<std::uint32_t>();
-    parameter.size = reader.get<std::uint32_t>();
-    kernel.parameters.push_back(parameter);
+  kernel.name = std::move(reply.name.value);
+  for (const wire::calls::KernelParameterField& parameter : reply.parameters.items) {
+    kernel.parameters.push_back({parameter.offset, parameter.size});
   }
-  kernel.parameterBufferSize = reader.get<std::uint32_t>();
-  kernel.maxThreadsPerBlock = reader.get<std::int32_t>();
-  kernel.sharedSizeBytes = reader.get<std::int32_t>();
-  kernel.constSizeBytes = reader.get<std::int32_t>();
-  kernel.localSizeBytes = reader.get<std::int32_t>();
-  kernel.numRegs = reader.get<std::int32_t>();
-  kernel.fromPtx = reader.get<std::uint8_t>() != 0;
-  if (reader.failed()) {
-    functions_.erase(out);
-    return CUDA_ERROR_UNKNOWN;
-  }
+  kernel.parameterBufferSize = reply.parameterBufferSize;
+  kernel.maxThreadsPerBlock = reply.maxThreadsPerBlock;
+  kernel.sharedSizeBytes = reply.sharedSizeBytes;
+  kernel.constSizeBytes = reply.constSizeBytes;
+  kernel.localSizeBytes = reply.localSizeBytes;
+  kernel.numRegs = reply.numRegs;
+  kernel.fromPtx = reply.fromPtx != 0;
   info = &kernel;
   return CUDA_SUCCESS;
 }
@@ -660,17 +654,20 @@ CUresult RemoteBackend::moduleFunction(BackendModule module, std::string_view na
 CUresult RemoteBackend::moduleFunctions(BackendModule module, std::vector<std::string>& names) {
   const std::lock_guard lock(mutex_);
   std::vector<std::uint8_t> fields;
-  const CUresult status = call(Call::ModuleFunctions, pack(module), fields);
+  const CUresult status =
+      call(Call::ModuleFunctions, wire::encode(wire::RequestOf<Call::ModuleFunctions>{module}), fields);
   if (status != CUDA_SUCCESS) {
     return status;
   }
-  Reader reader(fields);
-  const auto count = reader.get<std::uint32_t>();
+  wire::ReplyOf<Call::ModuleFunctions> reply;
   names.clear();
-  for (std::uint32_t i = 0; i < count && !reader.failed(); ++i) {
-    names.push_back(reader.string(4096));
+  if (!wire::decode(std::span<const std::uint8_t>(fields), reply)) {
+    return CUDA_ERROR_UNKNOWN;
   }
-  return reader.failed() ? CUDA_ERROR_UNKNOWN : CUDA_SUCCESS;
+  for (auto& name : reply.names.items) {
+    names.push_back(std::move(name.value));
+  }
+  return CUDA_SUCCESS;
 }
 
 CUresult RemoteBackend::moduleGlobal(BackendModule module, std::string_view name, GlobalInfo& out) {

@@ -2,8 +2,7 @@
 // encodes requests and decodes replies with them, vgpud decodes requests and encodes replies with
 // them, so a field is written once for both sides and test_wire_calls round-trips every
 // definition. Each message lists its fields in visit(); encode() and decode() walk that list.
-// Calls with variable-length payloads (copies, module images and names, launches, guest regions)
-// are not defined here yet and are still encoded by hand on both sides (kCallsWithoutDefinition).
+// Copies, module images and launches are not defined here yet (kCallsStillHandEncoded).
 #pragma once
 
 #include "vgpu/wire_codec.h"
@@ -23,18 +22,62 @@ template <std::size_t Max> struct Text {
   bool operator==(const Text&) const = default;
 };
 
+// A list field (u32 count, then each element) of at most MaxCount elements; an element is a
+// number, a Text or a message with its own visit().
+template <typename Element, std::size_t MaxCount> struct List {
+  std::vector<Element> items;
+  bool operator==(const List&) const = default;
+};
+
 template <typename Field> struct IsText : std::false_type {};
 template <std::size_t Max> struct IsText<Text<Max>> : std::true_type { static constexpr std::size_t max = Max; };
+template <typename Field> struct IsList : std::false_type {};
+template <typename Element, std::size_t MaxCount> struct IsList<List<Element, MaxCount>> : std::true_type {
+  static constexpr std::size_t maxCount = MaxCount;
+};
+
+template <typename Message> void encodeInto(Writer& writer, const Message& message);
+template <typename Message> bool decode(Reader& reader, Message& message);
+
+template <typename Field> void encodeField(Writer& writer, const Field& field) {
+  if constexpr (IsText<Field>::value) {
+    writer.string(field.value);
+  } else if constexpr (IsList<Field>::value) {
+    writer.put(static_cast<std::uint32_t>(field.items.size()));
+    for (const auto& item : field.items) {
+      encodeField(writer, item);
+    }
+  } else if constexpr (std::is_arithmetic_v<Field>) {
+    writer.put(field);
+  } else {
+    encodeInto(writer, field);
+  }
+}
+
+template <typename Field> void decodeField(Reader& reader, Field& field) {
+  if constexpr (IsText<Field>::value) {
+    field.value = reader.string(IsText<Field>::max);
+  } else if constexpr (IsList<Field>::value) {
+    const auto count = reader.get<std::uint32_t>();
+    if (count > IsList<Field>::maxCount) {
+      reader.fail();
+      return;
+    }
+    field.items.clear();
+    for (std::uint32_t i = 0; i < count && !reader.failed(); ++i) { // a short payload ends the loop
+      field.items.emplace_back();
+      decodeField(reader, field.items.back());
+    }
+  } else if constexpr (std::is_arithmetic_v<Field>) {
+    field = reader.get<Field>();
+  } else {
+    decode(reader, field);
+  }
+}
 
 // The message's fields, written in order.
 template <typename Message> void encodeInto(Writer& writer, const Message& message) {
-  Message::visit(message, [&writer](const auto& field) {
-    if constexpr (IsText<std::remove_cvref_t<decltype(field)>>::value) {
-      writer.string(field.value);
-    } else {
-      writer.put(field);
-    }
-  });
+  Message::visit(message, [&writer](const auto& field) { encodeField(writer, field); });
 }
 
 template <typename Message> std::vector<std::uint8_t> encode(const Message& message) {
@@ -44,17 +87,11 @@ template <typename Message> std::vector<std::uint8_t> encode(const Message& mess
   return out;
 }
 
-// Reads the message's fields in order; false when the payload is short (the fields read so far
-// are kept, the rest are zero). Trailing bytes are left to the caller (reader.atEnd()).
+// Reads the message's fields in order; false when the payload is short or a bound is exceeded
+// (the fields read so far are kept, the rest are zero). Trailing bytes are left to the caller
+// (reader.atEnd()).
 template <typename Message> bool decode(Reader& reader, Message& message) {
-  Message::visit(message, [&reader](auto& field) {
-    using Field = std::remove_cvref_t<decltype(field)>;
-    if constexpr (IsText<Field>::value) {
-      field.value = reader.string(IsText<Field>::max);
-    } else {
-      field = reader.get<Field>();
-    }
-  });
+  Message::visit(message, [&reader](auto& field) { decodeField(reader, field); });
   return !reader.failed();
 }
 
@@ -301,14 +338,59 @@ struct MemsetRequest { // one frame covers at most a bounded number of rows; the
 
 inline constexpr std::size_t kMaxSymbolName = 4096; // a kernel's or a global's name
 
-struct ModuleGlobalRequest {
+struct SymbolRequest { // ModuleFunction, ModuleGlobal: a name in a loaded module
   std::uint64_t module = 0;
   Text<kMaxSymbolName> name;
   template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
     field(self.module);
     field(self.name);
   }
-  bool operator==(const ModuleGlobalRequest&) const = default;
+  bool operator==(const SymbolRequest&) const = default;
+};
+
+struct KernelParameterField {
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.offset);
+    field(self.size);
+  }
+  bool operator==(const KernelParameterField&) const = default;
+};
+
+inline constexpr std::size_t kMaxKernelParameters = 4096; // 32 KiB of parameters, 8 bytes apart at least
+inline constexpr std::size_t kMaxModuleFunctions = 1u << 16;
+
+struct ModuleFunctionReply {
+  std::uint64_t function = 0;
+  Text<kMaxSymbolName> name;
+  List<KernelParameterField, kMaxKernelParameters> parameters;
+  std::uint32_t parameterBufferSize = 0;
+  std::int32_t maxThreadsPerBlock = 0;
+  std::int32_t sharedSizeBytes = 0;
+  std::int32_t constSizeBytes = 0;
+  std::int32_t localSizeBytes = 0;
+  std::int32_t numRegs = 0;
+  std::uint8_t fromPtx = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.function);
+    field(self.name);
+    field(self.parameters);
+    field(self.parameterBufferSize);
+    field(self.maxThreadsPerBlock);
+    field(self.sharedSizeBytes);
+    field(self.constSizeBytes);
+    field(self.localSizeBytes);
+    field(self.numRegs);
+    field(self.fromPtx);
+  }
+  bool operator==(const ModuleFunctionReply&) const = default;
+};
+
+struct ModuleFunctionsReply {
+  List<Text<kMaxSymbolName>, kMaxModuleFunctions> names;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.names); }
+  bool operator==(const ModuleFunctionsReply&) const = default;
 };
 
 struct ModuleGlobalReply {
@@ -415,29 +497,24 @@ VGPU_WIRE_CALL(Counters, Empty, CountersReply);
 VGPU_WIRE_CALL(Memset, MemsetRequest, Empty);
 VGPU_WIRE_CALL(AttachRegion, AttachRegionRequest, RegionSliceReply);
 VGPU_WIRE_CALL(RegionAlloc, RegisterHostRequest, RegionAllocReply);
-VGPU_WIRE_CALL(ModuleGlobal, ModuleGlobalRequest, ModuleGlobalReply);
+VGPU_WIRE_CALL(ModuleGlobal, SymbolRequest, ModuleGlobalReply);
+VGPU_WIRE_CALL(ModuleFunction, SymbolRequest, ModuleFunctionReply);
+VGPU_WIRE_CALL(ModuleFunctions, HandleMessage, ModuleFunctionsReply);
 
 #undef VGPU_WIRE_CALL
 
 template <Call C> using RequestOf = typename CallDefinition<C>::Request;
 template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
 
-// Calls whose payloads are still written by hand on both sides (variable-length fields, shared
-// descriptors, or their own codec: Version and Hello in wire_hello.h, StreamSetAttribute in
-// backend/stream_attribute_wire.h). test_wire_calls checks every other call has a definition.
-inline constexpr std::array kCallsWithoutDefinition{
-    Call::Version,
-    Call::Hello,
-    Call::CopyHostToDevice,
-    Call::CopyDeviceToHost,
-    Call::CopyDeviceToDevice,
-    Call::StreamSetAttribute,
-    Call::ModuleLoad,
-    Call::ModuleFunction,
-    Call::ModuleFunctions,
-    Call::Launch,
-    Call::LaunchEx,
-    Call::Error,
-};
+// Calls with a codec of their own, one struct with encode and decode used by both sides and
+// round-tripped by its own test: Version and Error (wire_frame.h), Hello (wire_hello.h),
+// StreamSetAttribute (backend/stream_attribute_wire.h, whose values depend on the attribute).
+inline constexpr std::array kCallsWithOwnCodec{Call::Version, Call::Hello, Call::StreamSetAttribute, Call::Error};
+
+// Calls still encoded by hand on both sides: bulk data that travels inline or through shared
+// memory (copies, module images) and launches with their parameter buffers.
+inline constexpr std::array kCallsStillHandEncoded{
+    Call::CopyHostToDevice, Call::CopyDeviceToHost, Call::CopyDeviceToDevice,
+    Call::ModuleLoad,       Call::Launch,           Call::LaunchEx};
 
 } // namespace vgpu::wire
