@@ -68,7 +68,24 @@ QString csvField(const QString& text) {
 DashboardPage::DashboardPage(TelemetryModel* model, QWidget* parent) : QWidget(parent), model_(model) {
   setObjectName(QStringLiteral("dashboardPage"));
   auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buildControls());
+  buildPlotArea(layout);
 
+  refreshTimer_.setSingleShot(true);
+  refreshTimer_.setInterval(kMinRefreshMs);
+  connect(&refreshTimer_, &QTimer::timeout, this, &DashboardPage::refreshNow);
+
+  retranslate();
+  windowCombo_->setCurrentIndex(1); // 5 minutes
+
+  connectControls();
+  connect(model_, &TelemetryModel::processesChanged, this, &DashboardPage::onProcessesChanged);
+  connect(model_, &TelemetryModel::samplesAdded, this, &DashboardPage::onSamplesAdded);
+  onProcessesChanged();
+}
+
+// The row above the plots: device, process and window choices, pause, the latency scale, exports.
+QHBoxLayout* DashboardPage::buildControls() {
   auto* controls = new QHBoxLayout;
   deviceLabel_ = new QLabel(this);
   deviceCombo_ = new QComboBox(this);
@@ -104,8 +121,13 @@ DashboardPage::DashboardPage(TelemetryModel* model, QWidget* parent) : QWidget(p
   controls->addStretch(1);
   controls->addWidget(exportPngButton_);
   controls->addWidget(exportCsvButton_);
-  layout->addLayout(controls);
 
+  return controls;
+}
+
+// The simulated-device note, the plots (or the empty state when no process is seen) and the
+// readout below them.
+void DashboardPage::buildPlotArea(QVBoxLayout* layout) {
   simulatedNote_ = new QLabel(this);
   simulatedNote_->setObjectName(QStringLiteral("dashboardSimulatedNote"));
   simulatedNote_->setWordWrap(true);
@@ -146,14 +168,9 @@ DashboardPage::DashboardPage(TelemetryModel* model, QWidget* parent) : QWidget(p
   for (TelemetryPlot* plot : {vramPlot_, launchesPlot_, latencyPlot_, bandwidthPlot_}) {
     connect(plot, &TelemetryPlot::readoutChanged, readout_, &QLabel::setText);
   }
+}
 
-  refreshTimer_.setSingleShot(true);
-  refreshTimer_.setInterval(kMinRefreshMs);
-  connect(&refreshTimer_, &QTimer::timeout, this, &DashboardPage::refreshNow);
-
-  retranslate();
-  windowCombo_->setCurrentIndex(1); // 5 minutes
-
+void DashboardPage::connectControls() {
   connect(deviceCombo_, &QComboBox::currentIndexChanged, this, [this](int index) {
     if (index >= 0) {
       selectedDevice_ = deviceCombo_->itemData(index).toInt();
@@ -183,9 +200,6 @@ DashboardPage::DashboardPage(TelemetryModel* model, QWidget* parent) : QWidget(p
   });
   connect(exportPngButton_, &QPushButton::clicked, this, [this] { chooseFileAndExport(true); });
   connect(exportCsvButton_, &QPushButton::clicked, this, [this] { chooseFileAndExport(false); });
-  connect(model_, &TelemetryModel::processesChanged, this, &DashboardPage::onProcessesChanged);
-  connect(model_, &TelemetryModel::samplesAdded, this, &DashboardPage::onSamplesAdded);
-  onProcessesChanged();
 }
 
 void DashboardPage::retranslate() {

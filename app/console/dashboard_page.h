@@ -14,7 +14,9 @@
 
 class QCheckBox;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
+class QVBoxLayout;
 class QPushButton;
 class QStackedWidget;
 
@@ -63,6 +65,9 @@ protected:
   void changeEvent(QEvent* event) override;
 
 private:
+  QHBoxLayout* buildControls();
+  void buildPlotArea(QVBoxLayout* layout);
+  void connectControls();
   void retranslate();
   // Shows the simulated-device note when any shown process is simulated, worded for some or all.
   void updateSimulatedNote();
