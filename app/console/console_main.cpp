@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
   vgpu::console::ConsoleOptions options;
   options.runtimeDirectory = runtimeDirectory;
   options.sampleIntervalMs = arguments.intervalMs;
+  options.rememberLayout = true;
   if (demo && !demo->adminEndpoint().isEmpty()) {
     options.hostEndpoints = {demo->adminEndpoint()}; // the Hosts page shows the demo's vgpud
   }

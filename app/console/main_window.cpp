@@ -95,6 +95,9 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
     telemetryClient_->start();
   }
   statusRoot_ = options.statusRoot;
+  rememberLayout_ = options.rememberLayout;
+  settingsFile_ = options.settingsFile;
+  restoreLayout();
   if (options.watchStatus) {
     auto* timer = new QTimer(this);
     timer->setInterval(options.statusIntervalMs);
@@ -166,6 +169,43 @@ void MainWindow::updateTelemetryStatus() {
   const auto count = telemetryModel_->processes().size();
   statusBar()->showMessage(count == 0 ? tr("No telemetry sources connected")
                                       : tr("Watching %n shim process(es)", nullptr, static_cast<int>(count)));
+}
+
+std::unique_ptr<QSettings> MainWindow::layoutSettings() const {
+  return settingsFile_.isEmpty() ? std::make_unique<QSettings>()
+                                 : std::make_unique<QSettings>(settingsFile_, QSettings::IniFormat);
+}
+
+// A stored value that does not restore (another Qt, a hand-edited file) is ignored: the window
+// keeps its defaults.
+void MainWindow::restoreLayout() {
+  if (!rememberLayout_) {
+    return;
+  }
+  const std::unique_ptr<QSettings> settings = layoutSettings();
+  restoreGeometry(settings->value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings->value(QStringLiteral("window/state")).toByteArray());
+  const QString page = settings->value(QStringLiteral("window/page")).toString();
+  for (int index = 0; index < pages_->count(); ++index) {
+    if (!page.isEmpty() && pages_->widget(index)->objectName() == page) {
+      pages_->setCurrentIndex(index);
+    }
+  }
+}
+
+void MainWindow::saveLayout() const {
+  if (!rememberLayout_) {
+    return;
+  }
+  const std::unique_ptr<QSettings> settings = layoutSettings();
+  settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings->setValue(QStringLiteral("window/state"), saveState());
+  settings->setValue(QStringLiteral("window/page"), pages_->currentWidget()->objectName());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  saveLayout();
+  QMainWindow::closeEvent(event);
 }
 
 // The Service page follows the journal, a member; QWidget's destructor (which deletes the pages)

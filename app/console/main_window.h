@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QSettings>
 #include <memory>
 #include <optional>
 
@@ -41,6 +42,10 @@ struct ConsoleOptions {
   bool watchStatus = true;
   int statusIntervalMs = 5000;
   QString statusRoot = QStringLiteral("/");
+  // The window's size and place, its toolbar layout and the page shown are kept between runs
+  // when rememberLayout is set (the console's own start sets it; tests name a scratch file).
+  bool rememberLayout = false;
+  QString settingsFile; // "" = the console's QSettings (~/.config/vgpu/vgpu-console.conf)
 };
 
 class ConfigurationPage;
@@ -78,8 +83,14 @@ public:
   // Opens the install wizard on this machine (the installAction does this).
   void openInstallWizard();
 
+protected:
+  void closeEvent(QCloseEvent* event) override;
+
 private:
   void onPageShown(int index);
+  std::unique_ptr<QSettings> layoutSettings() const;
+  void restoreLayout();
+  void saveLayout() const;
   void updateTelemetryStatus();
 
   std::shared_ptr<ChangeApplier> applier_; // the Diagnostics and Configuration pages' vgpu-helper
@@ -97,6 +108,8 @@ private:
   QTabWidget* pages_ = nullptr;
   StatusHeader* statusHeader_ = nullptr;
   QString statusRoot_;
+  bool rememberLayout_ = false;
+  QString settingsFile_;
   bool statusGathering_ = false;
   // vgpud's last answer to the status header's Version request, and when it was asked: vgpud
   // starts a session (a worker process on the cuda backend) per connection, so the header asks

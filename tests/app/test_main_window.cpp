@@ -15,6 +15,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QPixmap>
+#include <QSettings>
 #include <QTabWidget>
 #include <QTest>
 #include <QTranslator>
@@ -114,4 +115,58 @@ TEST_CASE("every interactive widget of the main window has an objectName and acc
     CHECK_FALSE(widget->objectName().isEmpty());
     CHECK_FALSE(widget->accessibleName().isEmpty());
   }
+}
+
+TEST_CASE("the main window keeps its size, toolbar layout and page between runs, and ignores a damaged file") {
+  const auto scratch = vgpu::test::outputDir() / "main-window-layout";
+  std::filesystem::remove_all(scratch);
+  std::filesystem::create_directories(scratch);
+  vgpu::console::ConsoleOptions options;
+  options.watchProcesses = false;
+  options.watchHosts = false;
+  options.watchStatus = false;
+  options.rememberLayout = true;
+  options.settingsFile = QString::fromStdString((scratch / "console.conf").string());
+  QSize closedAt;
+  {
+    MainWindow window(options);
+    window.resize(1300, 900); // not the default 1100 x 720, and above the window's minimum size
+    window.show();
+    window.pages()->setCurrentWidget(window.hostsPage());
+    QApplication::processEvents();
+    closedAt = window.size();
+    REQUIRE(window.close());
+  }
+  REQUIRE(closedAt != QSize(1100, 720));
+  {
+    MainWindow window(options);
+    CHECK(window.size() == closedAt);
+    window.show();
+    QApplication::processEvents();
+    CHECK(window.pages()->currentWidget() == window.hostsPage());
+    window.pages()->setCurrentWidget(window.diagnosticsPage());
+    REQUIRE(window.close());
+  }
+  {
+    MainWindow window(options);
+    CHECK(window.pages()->currentWidget() == window.diagnosticsPage());
+  }
+  // Without rememberLayout (tests, embedders) nothing is read or written.
+  options.rememberLayout = false;
+  {
+    MainWindow window(options);
+    CHECK(window.pages()->currentWidget() == window.dashboard());
+    CHECK(window.size() == QSize(1100, 720));
+  }
+  // A damaged file: values that do not restore leave the defaults.
+  {
+    QSettings damaged(options.settingsFile, QSettings::IniFormat);
+    damaged.setValue(QStringLiteral("window/geometry"), QByteArray("not a geometry"));
+    damaged.setValue(QStringLiteral("window/state"), QByteArray("\x01\x02"));
+    damaged.setValue(QStringLiteral("window/page"), QStringLiteral("noSuchPage"));
+  }
+  options.rememberLayout = true;
+  MainWindow window(options);
+  CHECK(window.pages()->currentWidget() == window.dashboard());
+  CHECK(window.size() == QSize(1100, 720));
 }
