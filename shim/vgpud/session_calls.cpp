@@ -6,6 +6,7 @@
 
 #include "session.h"
 
+#include "backend/kernel_info_wire.h"
 #include "backend/stream_attribute_wire.h"
 
 #include "vgpu/log.h"
@@ -509,20 +510,7 @@ CUresult moduleFunction(Session& session, Reader& request, Writer& reply, bool) 
   if (result != CUDA_SUCCESS || info == nullptr) {
     return result == CUDA_SUCCESS ? CUDA_ERROR_UNKNOWN : result;
   }
-  wire::ReplyOf<Call::ModuleFunction> kernel;
-  kernel.function = function;
-  kernel.name.value = info->name;
-  for (const cuda::KernelParameter& parameter : info->parameters) {
-    kernel.parameters.items.push_back({parameter.offset, parameter.size});
-  }
-  kernel.parameterBufferSize = info->parameterBufferSize;
-  kernel.maxThreadsPerBlock = info->maxThreadsPerBlock;
-  kernel.sharedSizeBytes = info->sharedSizeBytes;
-  kernel.constSizeBytes = info->constSizeBytes;
-  kernel.localSizeBytes = info->localSizeBytes;
-  kernel.numRegs = info->numRegs;
-  kernel.fromPtx = info->fromPtx ? 1 : 0;
-  wire::encodeInto(reply, kernel);
+  wire::encodeInto(reply, cuda::kernelInfoToWire(function, *info));
   return CUDA_SUCCESS;
 }
 

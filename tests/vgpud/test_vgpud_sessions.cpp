@@ -7,6 +7,7 @@
 
 #include "vgpud_fixture.h"
 
+#include "backend/kernel_info_wire.h"
 #include "backend/stream_attribute_wire.h"
 
 #include "vgpu/device/device_profiles.h"
@@ -256,6 +257,37 @@ TEST_CASE("asynchronous errors surface at the next synchronizing call, once") {
   std::uint32_t word = 0;
   REQUIRE(client->copy(host(&word), device(buffer), 4, 1, 0, false) == CUDA_SUCCESS);
   CHECK(word == 7); // the valid memset after the failed one ran
+}
+
+TEST_CASE("a kernel's description: one conversion for both sides, every field round-trips") {
+  vgpu::cuda::KernelInfo info;
+  info.name = "vgpu_saxpy";
+  info.parameters = {{0, 4}, {8, 8}, {16, 8}};
+  info.parameterBufferSize = 24;
+  info.maxThreadsPerBlock = 512;
+  info.sharedSizeBytes = 1024;
+  info.constSizeBytes = 64;
+  info.localSizeBytes = 16;
+  info.numRegs = 32;
+  info.fromPtx = true;
+  const std::vector<std::uint8_t> payload = vgpu::wire::encode(vgpu::cuda::kernelInfoToWire(77, info));
+  vgpu::cuda::ModuleFunctionReply reply;
+  REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(payload), reply));
+  CHECK(reply.function == 77);
+  const vgpu::cuda::KernelInfo back = vgpu::cuda::kernelInfoFromWire(reply);
+  CHECK(back.name == info.name);
+  REQUIRE(back.parameters.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(back.parameters[i].offset == info.parameters[i].offset);
+    CHECK(back.parameters[i].size == info.parameters[i].size);
+  }
+  CHECK(back.parameterBufferSize == 24);
+  CHECK(back.maxThreadsPerBlock == 512);
+  CHECK(back.sharedSizeBytes == 1024);
+  CHECK(back.constSizeBytes == 64);
+  CHECK(back.localSizeBytes == 16);
+  CHECK(back.numRegs == 32);
+  CHECK(back.fromPtx);
 }
 
 TEST_CASE("stream attributes: one encoding for both sides, every stream attribute round-trips") {

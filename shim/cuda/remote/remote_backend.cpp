@@ -1,6 +1,7 @@
 // RemoteBackend: hello and the device snapshot, memory (device allocations remote, host-side kinds
 // local), VMM, streams, events, modules, counters. Copies, memsets and launches: remote_transfer.cpp.
 #include "remote/remote_backend.h"
+#include "backend/kernel_info_wire.h"
 #include "backend/stream_attribute_wire.h"
 #include "remote/wire_result.h"
 
@@ -634,20 +635,8 @@ CUresult RemoteBackend::moduleFunction(BackendModule module, std::string_view na
   Function& function = functions_[out];
   function.module = module;
   function.device = modules_.count(module) != 0 ? modules_.at(module) : 0;
-  KernelInfo& kernel = function.info;
-  kernel = {};
-  kernel.name = std::move(reply.name.value);
-  for (const wire::calls::KernelParameterField& parameter : reply.parameters.items) {
-    kernel.parameters.push_back({parameter.offset, parameter.size});
-  }
-  kernel.parameterBufferSize = reply.parameterBufferSize;
-  kernel.maxThreadsPerBlock = reply.maxThreadsPerBlock;
-  kernel.sharedSizeBytes = reply.sharedSizeBytes;
-  kernel.constSizeBytes = reply.constSizeBytes;
-  kernel.localSizeBytes = reply.localSizeBytes;
-  kernel.numRegs = reply.numRegs;
-  kernel.fromPtx = reply.fromPtx != 0;
-  info = &kernel;
+  function.info = kernelInfoFromWire(std::move(reply));
+  info = &function.info;
   return CUDA_SUCCESS;
 }
 
