@@ -1,5 +1,8 @@
-// vgpu-helper request parsing and validation: a table of verbs, each with its argument checks.
+// vgpu-helper request parsing and validation: the command line, then each verb's argument checks
+// (found through the verb table, helper_verb_table.h).
 #include "helper_request.h"
+
+#include "helper_verb_table.h"
 
 #include "changes/change_engine.h"
 #include "changes/helper_client.h"
@@ -18,8 +21,27 @@ using controller::HelperExit;
 constexpr int kInvalid = static_cast<int>(HelperExit::InvalidRequest);
 constexpr int kRefused = static_cast<int>(HelperExit::Refused);
 
-// Empty when valid, else the reason (the verb's arguments, already counted).
-using ArgumentCheck = QString (*)(const QStringList& arguments, int* exitCode);
+QString checkVariableName(const QString& name, bool forRemoval) {
+  static const QRegularExpression shape(QStringLiteral("^[A-Z_][A-Z0-9_]*$"));
+  if (!shape.match(name).hasMatch()) {
+    return QStringLiteral("'%1' is not an environment variable name").arg(name);
+  }
+  if (forRemoval && name == QLatin1String("OLLAMA_NUM_GPU")) {
+    return {}; // Ollama ignores it; removing it is offered
+  }
+  const controller::VariableSpec* spec = controller::findManagedVariable(name);
+  if (spec == nullptr) {
+    return QStringLiteral("unknown variable %1: vgpu-helper only writes the variables vgpu manages").arg(name);
+  }
+  if (spec->installerOnly) {
+    return QStringLiteral("%1 is written by the shim installer only").arg(name);
+  }
+  return {};
+}
+
+} // namespace
+
+namespace checks {
 
 QString checkInstall(const QStringList& arguments, int* exitCode) {
   if (arguments.at(0) != QLatin1String("--scope")) {
@@ -35,24 +57,6 @@ QString checkInstall(const QStringList& arguments, int* exitCode) {
 QString checkRollback(const QStringList& arguments, int*) {
   if (!controller::ChangeEngine::isValidTransactionId(arguments.at(0))) {
     return QStringLiteral("'%1' is not a transaction id (see vgpuctl transactions)").arg(arguments.at(0));
-  }
-  return {};
-}
-
-QString checkVariableName(const QString& name, bool forRemoval) {
-  static const QRegularExpression shape(QStringLiteral("^[A-Z_][A-Z0-9_]*$"));
-  if (!shape.match(name).hasMatch()) {
-    return QStringLiteral("'%1' is not an environment variable name").arg(name);
-  }
-  if (forRemoval && name == QLatin1String("OLLAMA_NUM_GPU")) {
-    return {}; // Ollama ignores it; removing it is offered
-  }
-  const controller::VariableSpec* spec = controller::findManagedVariable(name);
-  if (spec == nullptr) {
-    return QStringLiteral("unknown variable %1: vgpu-helper only writes the variables vgpu manages").arg(name);
-  }
-  if (spec->installerOnly) {
-    return QStringLiteral("%1 is written by the shim installer only").arg(name);
   }
   return {};
 }
@@ -101,31 +105,9 @@ QString checkNothing(const QStringList&, int*) {
   return {};
 }
 
-// The helper's own checks of each verb's arguments; the verbs, their argument counts and usage
-// are the controller's table (changes/helper_command.h), shared with every caller.
-struct VerbCheck {
-  controller::HelperVerb verb;
-  ArgumentCheck check;
-};
+} // namespace checks
 
-constexpr VerbCheck kChecks[] = {
-    {controller::HelperVerb::Install, checkInstall},
-    {controller::HelperVerb::Rollback, checkRollback},
-    {controller::HelperVerb::EnvSet, checkEnvSet},
-    {controller::HelperVerb::EnvUnset, checkEnvUnset},
-    {controller::HelperVerb::OverrideResolve, checkOverrideResolve},
-    {controller::HelperVerb::DaemonReload, checkNothing},
-    {controller::HelperVerb::RestartOllama, checkNothing},
-};
-
-ArgumentCheck checkOf(controller::HelperVerb verb) {
-  for (const VerbCheck& row : kChecks) {
-    if (row.verb == verb) {
-      return row.check;
-    }
-  }
-  return nullptr; // a verb without checks is refused (test_vgpu_helper: every verb has a row)
-}
+namespace {
 
 // Checks every argument for what no verb accepts: control characters and ".." path segments.
 QString checkArgumentText(const QString& argument) {
@@ -191,12 +173,12 @@ RequestCheck checkRequest(const QStringList& arguments) {
   if (request.command.arguments.size() != spec.argumentCount) {
     return fail(kInvalid, QStringLiteral("usage: vgpu-helper %1").arg(QLatin1String(spec.usage)));
   }
-  const ArgumentCheck checkArguments = checkOf(*verb);
-  if (checkArguments == nullptr) {
+  const VerbHandler* handler = verbHandler(*verb);
+  if (handler == nullptr) {
     return fail(kInvalid, QStringLiteral("vgpu-helper has no checks for '%1'").arg(check.verb));
   }
   int exitCode = kRefused;
-  if (const QString problem = checkArguments(request.command.arguments, &exitCode); !problem.isEmpty()) {
+  if (const QString problem = handler->check(request.command.arguments, &exitCode); !problem.isEmpty()) {
     return fail(exitCode, problem);
   }
   check.request = request;

@@ -2,6 +2,8 @@
 // restart-ollama.
 #include "helper_verbs.h"
 
+#include "helper_verb_table.h"
+
 #include "changes/change_engine.h"
 #include "changes/helper_client.h"
 #include "changes/safe_fs.h"
@@ -126,6 +128,10 @@ std::optional<HelperOutcome> recoverFirst(const SystemRoot& root, const HelperLo
   }
   return std::nullopt;
 }
+
+} // namespace
+
+namespace actions {
 
 HelperOutcome install(const HelperRequest& request, const HelperLog& log) {
   const SystemRoot root(request.root);
@@ -306,28 +312,11 @@ HelperOutcome systemdJob(const HelperRequest& request, const HelperLog& log) {
   return outcome(HelperExit::Success, message, data);
 }
 
-struct VerbAction {
-  controller::HelperVerb verb;
-  HelperOutcome (*run)(const HelperRequest&, const HelperLog&);
-};
-
-constexpr VerbAction kActions[] = {
-    {controller::HelperVerb::Install, install},
-    {controller::HelperVerb::Rollback, rollback},
-    {controller::HelperVerb::EnvSet, changeEnvironment},
-    {controller::HelperVerb::EnvUnset, changeEnvironment},
-    {controller::HelperVerb::OverrideResolve, resolveOverride},
-    {controller::HelperVerb::DaemonReload, systemdJob},
-    {controller::HelperVerb::RestartOllama, systemdJob},
-};
-
-} // namespace
+} // namespace actions
 
 HelperOutcome runVerb(const HelperRequest& request, const HelperLog& log) {
-  for (const VerbAction& action : kActions) {
-    if (request.command.verb == action.verb) {
-      return action.run(request, log);
-    }
+  if (const VerbHandler* handler = verbHandler(request.command.verb)) {
+    return handler->run(request, log);
   }
   return outcome(
       HelperExit::NotImplemented,
