@@ -247,7 +247,7 @@ std::vector<telemetry::ApiCallStats> apiCallStatistics() {
       }
     }
   }
-  // driver_api_implemented.inc is sorted with `sort`, whose order may follow the locale: sort here.
+  // driver_api_entries.inc lists entry points by family: the socket reports them by name.
   std::sort(apis.begin(), apis.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
   return apis;
 }

@@ -1,9 +1,8 @@
 // Per-entry-point call statistics of libvgpu-cuda for the control socket: every exported entry
 // point's body runs inside traced(ApiId::<symbol>, ...), which counts the call, its latency
 // (log-linear histogram) and, when the result is not CUDA_SUCCESS, the error per entry point and
-// per CUresult. The ids come from driver_api_implemented.inc, the same generated list the driver
-// API table uses, so an entry point without an id does not compile; tests/telemetry checks that
-// every VGPU_EXPORT body is wrapped.
+// per CUresult. The ids come from driver_api_entries.inc, the list the exported functions are
+// generated from (entry_exports.cpp), so every entry point is counted by construction.
 //
 // Cost: two TSC reads and one increment of a counter only the calling thread writes (a plain load
 // and store, no lock prefix: call_statistics.cpp); a thread's first call allocates its block of

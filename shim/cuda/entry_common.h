@@ -4,6 +4,7 @@
 
 #include "call_statistics.h"
 #include "driver_state.h"
+#include "entry_implementations.h"
 #include "entry_points.h"
 
 namespace vgpu::cuda {

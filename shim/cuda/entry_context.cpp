@@ -26,450 +26,392 @@ CUresult createExplicit(CUcontext* out, unsigned flags, CUdevice device) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuCtxCreate_v2(CUcontext* context, unsigned int flags, CUdevice device) {
-  return traced(ApiId::cuCtxCreate_v2, [&]() -> CUresult { return createExplicit(context, flags, device); });
+CUresult entry::cuCtxCreate_v2(CUcontext* context, unsigned int flags, CUdevice device) {
+  return createExplicit(context, flags, device);
 }
 
-VGPU_EXPORT CUresult cuCtxCreate_v3(CUcontext* context, CUexecAffinityParam* params, int count, unsigned int flags,
-                                    CUdevice device) {
-  return traced(ApiId::cuCtxCreate_v3, [&]() -> CUresult {
-    if (count > 0 && params != nullptr) {
-      return CUDA_ERROR_NOT_SUPPORTED; // execution affinity (SM partitioning) is not presented
-    }
-    return createExplicit(context, flags, device);
-  });
+CUresult entry::cuCtxCreate_v3(CUcontext* context, CUexecAffinityParam* params, int count, unsigned int flags,
+                               CUdevice device) {
+  if (count > 0 && params != nullptr) {
+    return CUDA_ERROR_NOT_SUPPORTED; // execution affinity (SM partitioning) is not presented
+  }
+  return createExplicit(context, flags, device);
 }
 
-VGPU_EXPORT CUresult cuCtxCreate_v4(CUcontext* context, CUctxCreateParams* params, unsigned int flags,
-                                    CUdevice device) {
-  return traced(ApiId::cuCtxCreate_v4, [&]() -> CUresult {
-    if (params != nullptr && (params->numExecAffinityParams > 0 || params->cigParams != nullptr)) {
-      return CUDA_ERROR_NOT_SUPPORTED; // affinity and CIG contexts are not presented
-    }
-    return createExplicit(context, flags, device);
-  });
+CUresult entry::cuCtxCreate_v4(CUcontext* context, CUctxCreateParams* params, unsigned int flags, CUdevice device) {
+  if (params != nullptr && (params->numExecAffinityParams > 0 || params->cigParams != nullptr)) {
+    return CUDA_ERROR_NOT_SUPPORTED; // affinity and CIG contexts are not presented
+  }
+  return createExplicit(context, flags, device);
 }
 
-VGPU_EXPORT CUresult cuCtxDestroy_v2(CUcontext context) {
-  return traced(ApiId::cuCtxDestroy_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
+CUresult entry::cuCtxDestroy_v2(CUcontext context) {
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (context->primary) {
+    return CUDA_ERROR_INVALID_CONTEXT; // primary contexts are released, not destroyed
+  }
+  destroyContext(context);
+  if (currentContext() == context) {
+    popContext();
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxPushCurrent_v2(CUcontext context) {
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  pushContext(context);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxPopCurrent_v2(CUcontext* context) {
+  VGPU_REQUIRE_INIT();
+  CUcontext top = popContext();
+  if (top == nullptr) {
+    return CUDA_ERROR_INVALID_CONTEXT;
+  }
+  if (context != nullptr) {
+    *context = top;
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxSetCurrent(CUcontext context) {
+  VGPU_REQUIRE_INIT();
+  if (context != nullptr) {
     if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-    if (context->primary) {
-      return CUDA_ERROR_INVALID_CONTEXT; // primary contexts are released, not destroyed
-    }
-    destroyContext(context);
-    if (currentContext() == context) {
-      popContext();
-    }
-    return CUDA_SUCCESS;
-  });
+  }
+  setCurrentContext(context);
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuCtxPushCurrent_v2(CUcontext context) {
-  return traced(ApiId::cuCtxPushCurrent_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+CUresult entry::cuCtxGetCurrent(CUcontext* context) {
+  VGPU_REQUIRE_OUT(context);
+  VGPU_REQUIRE_INIT();
+  *context = currentContext();
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxGetDevice(CUdevice* device) {
+  VGPU_REQUIRE_OUT(device);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *device = context->device;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxGetFlags(unsigned int* flags) {
+  VGPU_REQUIRE_OUT(flags);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *flags = context->flags;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxSetFlags(unsigned int flags) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if ((flags & ~kValidContextFlags) != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  context->flags = flags;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxGetId(CUcontext context, unsigned long long* id) {
+  VGPU_REQUIRE_OUT(id);
+  VGPU_REQUIRE_INIT();
+  if (context == nullptr) {
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
       return status;
     }
-    pushContext(context);
-    return CUDA_SUCCESS;
-  });
+  } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *id = context->id;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuCtxPopCurrent_v2(CUcontext* context) {
-  return traced(ApiId::cuCtxPopCurrent_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUcontext top = popContext();
-    if (top == nullptr) {
+CUresult entry::cuCtxGetApiVersion(CUcontext context, unsigned int* version) {
+  VGPU_REQUIRE_OUT(version);
+  VGPU_REQUIRE_INIT();
+  if (context == nullptr) {
+    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+      return status;
+    }
+  } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *version = 3020; // the context API generation NVIDIA's driver reports for current contexts
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxSynchronize(void) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().backend().deviceSynchronize(context->device);
+}
+
+CUresult entry::cuCtxSynchronize_v2(CUcontext context) {
+  VGPU_REQUIRE_INIT();
+  if (context == nullptr) {
+    return ::cuCtxSynchronize();
+  }
+  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().backend().deviceSynchronize(context->device);
+}
+
+CUresult entry::cuCtxGetLimit(size_t* value, CUlimit limit) {
+  VGPU_REQUIRE_OUT(value);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // What NVIDIA's driver 580 reports for a fresh context on an H100 (docs/gpu-results,
+  // 2026-11-26-h100-remote-checks/context-limits.txt); the device runtime's sync depth and the CIG
+  // shared-memory fallback are unsupported limits there too.
+  static const std::map<CUlimit, std::size_t> kDefaults = {
+      {CU_LIMIT_STACK_SIZE, 1024},
+      {CU_LIMIT_PRINTF_FIFO_SIZE, 8650752},
+      {CU_LIMIT_MALLOC_HEAP_SIZE, 8388608},
+      {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
+      {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 64},
+      {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 9830400},
+      {CU_LIMIT_CIG_ENABLED, 0}, // an ordinary context, never a CUDA-in-graphics one (cuBLAS asks)
+  };
+  if (limit == CU_LIMIT_SHMEM_SIZE) {
+    // Outside a CIG context: the device's opt-in shared memory per block.
+    int optin = 0;
+    const CUresult status =
+        ::cuDeviceGetAttribute(&optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, context->device);
+    *value = static_cast<std::size_t>(optin);
+    return status;
+  }
+  const std::lock_guard lock(context->mutex);
+  if (const auto it = context->limits.find(limit); it != context->limits.end()) {
+    *value = it->second;
+    return CUDA_SUCCESS;
+  }
+  const auto fallback = kDefaults.find(limit);
+  if (fallback == kDefaults.end()) {
+    return CUDA_ERROR_UNSUPPORTED_LIMIT;
+  }
+  *value = fallback->second;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxSetLimit(CUlimit limit, size_t value) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // As NVIDIA's driver 580 answers (the same capture as cuCtxGetLimit's defaults).
+  if (limit == CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH || limit >= CU_LIMIT_CIG_SHMEM_FALLBACK_ENABLED) {
+    return CUDA_ERROR_UNSUPPORTED_LIMIT;
+  }
+  if (limit == CU_LIMIT_SHMEM_SIZE || limit == CU_LIMIT_CIG_ENABLED) {
+    return CUDA_ERROR_NOT_PERMITTED; // query-only
+  }
+  if (limit == CU_LIMIT_MAX_L2_FETCH_GRANULARITY && value > 128) {
+    return CUDA_ERROR_INVALID_VALUE; // a hint between 0 and 128 bytes
+  }
+  const std::lock_guard lock(context->mutex);
+  context->limits[limit] = value;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxGetCacheConfig(CUfunc_cache* config) {
+  VGPU_REQUIRE_OUT(config);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *config = context->cacheConfig;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxSetCacheConfig(CUfunc_cache config) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (config > CU_FUNC_CACHE_PREFER_EQUAL) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  context->cacheConfig = config;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxGetStreamPriorityRange(int* leastPriority, int* greatestPriority) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // NVIDIA's range on Volta and newer: 0 (least) … -5 (greatest).
+  if (leastPriority != nullptr) {
+    *leastPriority = 0;
+  }
+  if (greatestPriority != nullptr) {
+    *greatestPriority = -5;
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxResetPersistingL2Cache(void) {
+  CUcontext context = nullptr;
+  return requireCurrentContext(context); // no line is ever persisted on the presented device
+}
+
+CUresult entry::cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice device) {
+  VGPU_REQUIRE_OUT(context);
+  return retainPrimaryContext(device, *context);
+}
+
+CUresult entry::cuDevicePrimaryCtxRelease_v2(CUdevice device) {
+  VGPU_REQUIRE_INIT();
+  DeviceRecord* record = state().device(device);
+  if (record == nullptr) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  CUcontext released = nullptr;
+  {
+    const std::lock_guard lock(record->primaryMutex);
+    if (record->primaryReferences == 0) {
       return CUDA_ERROR_INVALID_CONTEXT;
     }
-    if (context != nullptr) {
-      *context = top;
+    if (--record->primaryReferences == 0) {
+      released = record->primary;
     }
-    return CUDA_SUCCESS;
-  });
+  }
+  // At zero references the context's state is torn down (cudart's destructors run) but the handle
+  // stays the same, as with NVIDIA's driver: a later retain returns it again.
+  if (released != nullptr) {
+    releaseContextResources(released);
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
-  return traced(ApiId::cuCtxSetCurrent, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (context != nullptr) {
-      if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-        return status;
-      }
-    }
-    setCurrentContext(context);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuDevicePrimaryCtxRelease(CUdevice device) {
+  return ::cuDevicePrimaryCtxRelease_v2(device);
 }
 
-VGPU_EXPORT CUresult cuCtxGetCurrent(CUcontext* context) {
-  return traced(ApiId::cuCtxGetCurrent, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(context);
-    VGPU_REQUIRE_INIT();
-    *context = currentContext();
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuDevicePrimaryCtxSetFlags_v2(CUdevice device, unsigned int flags) {
+  VGPU_REQUIRE_INIT();
+  DeviceRecord* record = state().device(device);
+  if (record == nullptr) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  if ((flags & ~kValidContextFlags) != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(record->primaryMutex);
+  record->primaryFlags = flags;
+  if (record->primary != nullptr) {
+    record->primary->flags = flags;
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuCtxGetDevice(CUdevice* device) {
-  return traced(ApiId::cuCtxGetDevice, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(device);
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *device = context->device;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuDevicePrimaryCtxSetFlags(CUdevice device, unsigned int flags) {
+  return ::cuDevicePrimaryCtxSetFlags_v2(device, flags);
 }
 
-VGPU_EXPORT CUresult cuCtxGetFlags(unsigned int* flags) {
-  return traced(ApiId::cuCtxGetFlags, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(flags);
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *flags = context->flags;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuDevicePrimaryCtxGetState(CUdevice device, unsigned int* flags, int* active) {
+  VGPU_REQUIRE_OUT(flags);
+  VGPU_REQUIRE_OUT(active);
+  VGPU_REQUIRE_INIT();
+  DeviceRecord* record = state().device(device);
+  if (record == nullptr) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  const std::lock_guard lock(record->primaryMutex);
+  *flags = record->primaryFlags;
+  *active = record->primaryReferences > 0 ? 1 : 0;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuCtxSetFlags(unsigned int flags) {
-  return traced(ApiId::cuCtxSetFlags, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if ((flags & ~kValidContextFlags) != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    context->flags = flags;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxGetId(CUcontext context, unsigned long long* id) {
-  return traced(ApiId::cuCtxGetId, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(id);
-    VGPU_REQUIRE_INIT();
-    if (context == nullptr) {
-      if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-        return status;
-      }
-    } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *id = context->id;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxGetApiVersion(CUcontext context, unsigned int* version) {
-  return traced(ApiId::cuCtxGetApiVersion, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(version);
-    VGPU_REQUIRE_INIT();
-    if (context == nullptr) {
-      if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-        return status;
-      }
-    } else if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *version = 3020; // the context API generation NVIDIA's driver reports for current contexts
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxSynchronize(void) {
-  return traced(ApiId::cuCtxSynchronize, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return state().backend().deviceSynchronize(context->device);
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxSynchronize_v2(CUcontext context) {
-  return traced(ApiId::cuCtxSynchronize_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (context == nullptr) {
-      return cuCtxSynchronize();
-    }
-    if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return state().backend().deviceSynchronize(context->device);
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxGetLimit(size_t* value, CUlimit limit) {
-  return traced(ApiId::cuCtxGetLimit, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(value);
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    // What NVIDIA's driver 580 reports for a fresh context on an H100 (docs/gpu-results,
-    // 2026-11-26-h100-remote-checks/context-limits.txt); the device runtime's sync depth and the CIG
-    // shared-memory fallback are unsupported limits there too.
-    static const std::map<CUlimit, std::size_t> kDefaults = {
-        {CU_LIMIT_STACK_SIZE, 1024},
-        {CU_LIMIT_PRINTF_FIFO_SIZE, 8650752},
-        {CU_LIMIT_MALLOC_HEAP_SIZE, 8388608},
-        {CU_LIMIT_DEV_RUNTIME_PENDING_LAUNCH_COUNT, 2048},
-        {CU_LIMIT_MAX_L2_FETCH_GRANULARITY, 64},
-        {CU_LIMIT_PERSISTING_L2_CACHE_SIZE, 9830400},
-        {CU_LIMIT_CIG_ENABLED, 0}, // an ordinary context, never a CUDA-in-graphics one (cuBLAS asks)
-    };
-    if (limit == CU_LIMIT_SHMEM_SIZE) {
-      // Outside a CIG context: the device's opt-in shared memory per block.
-      int optin = 0;
-      const CUresult status =
-          cuDeviceGetAttribute(&optin, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, context->device);
-      *value = static_cast<std::size_t>(optin);
-      return status;
-    }
-    const std::lock_guard lock(context->mutex);
-    if (const auto it = context->limits.find(limit); it != context->limits.end()) {
-      *value = it->second;
-      return CUDA_SUCCESS;
-    }
-    const auto fallback = kDefaults.find(limit);
-    if (fallback == kDefaults.end()) {
-      return CUDA_ERROR_UNSUPPORTED_LIMIT;
-    }
-    *value = fallback->second;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxSetLimit(CUlimit limit, size_t value) {
-  return traced(ApiId::cuCtxSetLimit, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    // As NVIDIA's driver 580 answers (the same capture as cuCtxGetLimit's defaults).
-    if (limit == CU_LIMIT_DEV_RUNTIME_SYNC_DEPTH || limit >= CU_LIMIT_CIG_SHMEM_FALLBACK_ENABLED) {
-      return CUDA_ERROR_UNSUPPORTED_LIMIT;
-    }
-    if (limit == CU_LIMIT_SHMEM_SIZE || limit == CU_LIMIT_CIG_ENABLED) {
-      return CUDA_ERROR_NOT_PERMITTED; // query-only
-    }
-    if (limit == CU_LIMIT_MAX_L2_FETCH_GRANULARITY && value > 128) {
-      return CUDA_ERROR_INVALID_VALUE; // a hint between 0 and 128 bytes
-    }
-    const std::lock_guard lock(context->mutex);
-    context->limits[limit] = value;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxGetCacheConfig(CUfunc_cache* config) {
-  return traced(ApiId::cuCtxGetCacheConfig, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(config);
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *config = context->cacheConfig;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxSetCacheConfig(CUfunc_cache config) {
-  return traced(ApiId::cuCtxSetCacheConfig, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (config > CU_FUNC_CACHE_PREFER_EQUAL) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    context->cacheConfig = config;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxGetStreamPriorityRange(int* leastPriority, int* greatestPriority) {
-  return traced(ApiId::cuCtxGetStreamPriorityRange, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    // NVIDIA's range on Volta and newer: 0 (least) … -5 (greatest).
-    if (leastPriority != nullptr) {
-      *leastPriority = 0;
-    }
-    if (greatestPriority != nullptr) {
-      *greatestPriority = -5;
-    }
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuCtxResetPersistingL2Cache(void) {
-  return traced(ApiId::cuCtxResetPersistingL2Cache, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    return requireCurrentContext(context); // no line is ever persisted on the presented device
-  });
-}
-
-VGPU_EXPORT CUresult cuDevicePrimaryCtxRetain(CUcontext* context, CUdevice device) {
-  return traced(ApiId::cuDevicePrimaryCtxRetain, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(context);
-    return retainPrimaryContext(device, *context);
-  });
-}
-
-VGPU_EXPORT CUresult cuDevicePrimaryCtxRelease_v2(CUdevice device) {
-  return traced(ApiId::cuDevicePrimaryCtxRelease_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    DeviceRecord* record = state().device(device);
-    if (record == nullptr) {
-      return CUDA_ERROR_INVALID_DEVICE;
-    }
-    CUcontext released = nullptr;
-    {
-      const std::lock_guard lock(record->primaryMutex);
-      if (record->primaryReferences == 0) {
-        return CUDA_ERROR_INVALID_CONTEXT;
-      }
-      if (--record->primaryReferences == 0) {
-        released = record->primary;
-      }
-    }
-    // At zero references the context's state is torn down (cudart's destructors run) but the handle
-    // stays the same, as with NVIDIA's driver: a later retain returns it again.
-    if (released != nullptr) {
-      releaseContextResources(released);
-    }
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuDevicePrimaryCtxRelease(CUdevice device) {
-  return traced(ApiId::cuDevicePrimaryCtxRelease, [&]() -> CUresult { return cuDevicePrimaryCtxRelease_v2(device); });
-}
-
-VGPU_EXPORT CUresult cuDevicePrimaryCtxSetFlags_v2(CUdevice device, unsigned int flags) {
-  return traced(ApiId::cuDevicePrimaryCtxSetFlags_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    DeviceRecord* record = state().device(device);
-    if (record == nullptr) {
-      return CUDA_ERROR_INVALID_DEVICE;
-    }
-    if ((flags & ~kValidContextFlags) != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
+CUresult entry::cuDevicePrimaryCtxReset_v2(CUdevice device) {
+  VGPU_REQUIRE_INIT();
+  DeviceRecord* record = state().device(device);
+  if (record == nullptr) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  CUcontext primary = nullptr;
+  {
     const std::lock_guard lock(record->primaryMutex);
-    record->primaryFlags = flags;
-    if (record->primary != nullptr) {
-      record->primary->flags = flags;
-    }
-    return CUDA_SUCCESS;
-  });
+    primary = record->primary;
+    record->primaryReferences = 0;
+  }
+  // cudaDeviceReset: the context's state goes (destructors run), the handle stays the same.
+  if (primary != nullptr) {
+    releaseContextResources(primary);
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuDevicePrimaryCtxSetFlags(CUdevice device, unsigned int flags) {
-  return traced(ApiId::cuDevicePrimaryCtxSetFlags,
-                [&]() -> CUresult { return cuDevicePrimaryCtxSetFlags_v2(device, flags); });
+CUresult entry::cuDevicePrimaryCtxReset(CUdevice device) {
+  return ::cuDevicePrimaryCtxReset_v2(device);
 }
 
-VGPU_EXPORT CUresult cuDevicePrimaryCtxGetState(CUdevice device, unsigned int* flags, int* active) {
-  return traced(ApiId::cuDevicePrimaryCtxGetState, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(flags);
-    VGPU_REQUIRE_OUT(active);
-    VGPU_REQUIRE_INIT();
-    DeviceRecord* record = state().device(device);
-    if (record == nullptr) {
-      return CUDA_ERROR_INVALID_DEVICE;
-    }
-    const std::lock_guard lock(record->primaryMutex);
-    *flags = record->primaryFlags;
-    *active = record->primaryReferences > 0 ? 1 : 0;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuDevicePrimaryCtxReset_v2(CUdevice device) {
-  return traced(ApiId::cuDevicePrimaryCtxReset_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    DeviceRecord* record = state().device(device);
-    if (record == nullptr) {
-      return CUDA_ERROR_INVALID_DEVICE;
-    }
-    CUcontext primary = nullptr;
-    {
-      const std::lock_guard lock(record->primaryMutex);
-      primary = record->primary;
-      record->primaryReferences = 0;
-    }
-    // cudaDeviceReset: the context's state goes (destructors run), the handle stays the same.
-    if (primary != nullptr) {
-      releaseContextResources(primary);
-    }
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuDevicePrimaryCtxReset(CUdevice device) {
-  return traced(ApiId::cuDevicePrimaryCtxReset, [&]() -> CUresult { return cuDevicePrimaryCtxReset_v2(device); });
-}
-
-VGPU_EXPORT CUresult cuCtxGetDevice_v2(CUdevice* device, CUcontext context) {
-  return traced(ApiId::cuCtxGetDevice_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(device);
-    VGPU_REQUIRE_INIT();
-    if (context == nullptr) {
-      return cuCtxGetDevice(device);
-    }
-    if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *device = context->device;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuCtxGetDevice_v2(CUdevice* device, CUcontext context) {
+  VGPU_REQUIRE_OUT(device);
+  VGPU_REQUIRE_INIT();
+  if (context == nullptr) {
+    return ::cuCtxGetDevice(device);
+  }
+  if (const CUresult status = checkContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *device = context->device;
+  return CUDA_SUCCESS;
 }
 
 // The first-generation names: same arguments and behaviour (NVIDIA's driver still exports them).
-VGPU_EXPORT CUresult cuCtxPushCurrent(CUcontext context) {
-  return traced(ApiId::cuCtxPushCurrent, [&]() -> CUresult { return cuCtxPushCurrent_v2(context); });
+CUresult entry::cuCtxPushCurrent(CUcontext context) {
+  return ::cuCtxPushCurrent_v2(context);
 }
-VGPU_EXPORT CUresult cuCtxPopCurrent(CUcontext* context) {
-  return traced(ApiId::cuCtxPopCurrent, [&]() -> CUresult { return cuCtxPopCurrent_v2(context); });
-}
-
-VGPU_EXPORT CUresult cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
-  return traced(ApiId::cuCtxEnablePeerAccess, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (flags != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return CUDA_ERROR_PEER_ACCESS_UNSUPPORTED; // cuDeviceCanAccessPeer answers 0 for every pair
-  });
+CUresult entry::cuCtxPopCurrent(CUcontext* context) {
+  return ::cuCtxPopCurrent_v2(context);
 }
 
-VGPU_EXPORT CUresult cuCtxDisablePeerAccess(CUcontext peer) {
-  return traced(ApiId::cuCtxDisablePeerAccess, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return CUDA_ERROR_PEER_ACCESS_NOT_ENABLED;
-  });
+CUresult entry::cuCtxEnablePeerAccess(CUcontext peer, unsigned int flags) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return CUDA_ERROR_PEER_ACCESS_UNSUPPORTED; // cuDeviceCanAccessPeer answers 0 for every pair
+}
+
+CUresult entry::cuCtxDisablePeerAccess(CUcontext peer) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (const CUresult status = checkContext(peer); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return CUDA_ERROR_PEER_ACCESS_NOT_ENABLED;
 }

@@ -271,428 +271,338 @@ CUresult captureStatus(CUstream stream, CUstreamCaptureStatus* status, cuuint64_
 
 } // namespace
 
-VGPU_EXPORT CUresult cuGraphCreate(CUgraph* graph, unsigned int flags) {
-  return traced(ApiId::cuGraphCreate, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(graph);
-    VGPU_REQUIRE_INIT();
-    if (flags != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *graph = state().graphs.add(std::make_unique<CUgraph_st>());
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGraphCreate(CUgraph* graph, unsigned int flags) {
+  VGPU_REQUIRE_OUT(graph);
+  VGPU_REQUIRE_INIT();
+  if (flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *graph = state().graphs.add(std::make_unique<CUgraph_st>());
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGraphDestroy(CUgraph graph) {
-  return traced(ApiId::cuGraphDestroy, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return state().graphs.destroy(graph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
-  });
+CUresult entry::cuGraphDestroy(CUgraph graph) {
+  VGPU_REQUIRE_INIT();
+  return state().graphs.destroy(graph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
-VGPU_EXPORT CUresult cuGraphAddEmptyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                         size_t count) {
-  return traced(ApiId::cuGraphAddEmptyNode, [&]() -> CUresult {
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_EMPTY, Operation{});
-  });
+CUresult entry::cuGraphAddEmptyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count) {
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_EMPTY, Operation{});
 }
 
-VGPU_EXPORT CUresult cuGraphAddKernelNode_v2(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                             size_t count, const CUDA_KERNEL_NODE_PARAMS* params) {
-  return traced(ApiId::cuGraphAddKernelNode_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    Operation operation;
-    if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_KERNEL, std::move(operation));
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphKernelNodeGetParams_v2(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS* params) {
-  return traced(ApiId::cuGraphKernelNodeGetParams_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(params);
-    VGPU_REQUIRE_INIT();
-    if (node == nullptr || node->type != CU_GRAPH_NODE_TYPE_KERNEL) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const Operation& operation = node->operation;
-    *params = CUDA_KERNEL_NODE_PARAMS{};
-    params->func = operation.function;
-    params->gridDimX = operation.launch.gridX;
-    params->gridDimY = operation.launch.gridY;
-    params->gridDimZ = operation.launch.gridZ;
-    params->blockDimX = operation.launch.blockX;
-    params->blockDimY = operation.launch.blockY;
-    params->blockDimZ = operation.launch.blockZ;
-    params->sharedMemBytes = operation.launch.sharedMemBytes;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphKernelNodeSetParams_v2(CUgraphNode node, const CUDA_KERNEL_NODE_PARAMS* params) {
-  return traced(ApiId::cuGraphKernelNodeSetParams_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (node == nullptr || node->type != CU_GRAPH_NODE_TYPE_KERNEL) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    Operation operation;
-    if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
-      return status;
-    }
-    node->operation = std::move(operation);
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphAddMemcpyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                          size_t count, const CUDA_MEMCPY3D* copy, CUcontext /*context*/) {
-  return traced(ApiId::cuGraphAddMemcpyNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (copy == nullptr || copy->Depth != 1 || copy->srcMemoryType == CU_MEMORYTYPE_ARRAY ||
-        copy->dstMemoryType == CU_MEMORYTYPE_ARRAY) {
-      return copy == nullptr ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
-    }
-    CUresult status = CUDA_SUCCESS;
-    Operation operation;
-    operation.kind = Operation::Kind::Copy;
-    operation.copySrc = endpointFor(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch,
-                                    copy->srcXInBytes, copy->srcY, status);
-    if (status == CUDA_SUCCESS) {
-      operation.copyDst = endpointFor(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch,
-                                      copy->dstXInBytes, copy->dstY, status);
-    }
-    if (status != CUDA_SUCCESS) {
-      return status;
-    }
-    operation.widthBytes = copy->WidthInBytes;
-    operation.height = copy->Height;
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMCPY, std::move(operation));
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphAddMemsetNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                          size_t count, const CUDA_MEMSET_NODE_PARAMS* params, CUcontext /*context*/) {
-  return traced(ApiId::cuGraphAddMemsetNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (params == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    Operation operation;
-    operation.kind = Operation::Kind::Memset;
-    operation.memsetDst = params->dst;
-    operation.memsetPitch = params->pitch;
-    operation.memsetValue = params->value;
-    operation.memsetElementSize = params->elementSize;
-    operation.memsetWidthElements = params->width;
-    operation.height = params->height;
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMSET, std::move(operation));
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphAddHostNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
-                                        const CUDA_HOST_NODE_PARAMS* params) {
-  return traced(ApiId::cuGraphAddHostNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (params == nullptr || params->fn == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    Operation operation;
-    operation.kind = Operation::Kind::Host;
-    operation.hostFn = params->fn;
-    operation.hostUserData = params->userData;
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_HOST, std::move(operation));
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphAddEventRecordNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                               size_t count, CUevent event) {
-  return traced(ApiId::cuGraphAddEventRecordNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (state().events.find(event) == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    Operation operation;
-    operation.kind = Operation::Kind::EventRecord;
-    operation.event = event;
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_EVENT_RECORD, std::move(operation));
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphAddEventWaitNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                             size_t count, CUevent event) {
-  return traced(ApiId::cuGraphAddEventWaitNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (state().events.find(event) == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    Operation operation;
-    operation.kind = Operation::Kind::EventWait;
-    operation.event = event;
-    return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_WAIT_EVENT, std::move(operation));
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphAddChildGraphNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
-                                              size_t count, CUgraph child) {
-  return traced(ApiId::cuGraphAddChildGraphNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (findGraph(child) == nullptr || child == graph) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const CUresult status = addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_GRAPH, Operation{});
-    if (status == CUDA_SUCCESS) {
-      (*node)->childGraph = child;
-    }
+CUresult entry::cuGraphAddKernelNode_v2(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                        const CUDA_KERNEL_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  Operation operation;
+  if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
     return status;
-  });
+  }
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_KERNEL, std::move(operation));
 }
 
-VGPU_EXPORT CUresult cuGraphNodeGetType(CUgraphNode node, CUgraphNodeType* type) {
-  return traced(ApiId::cuGraphNodeGetType, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(type);
-    VGPU_REQUIRE_INIT();
-    if (node == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *type = node->type;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGraphKernelNodeGetParams_v2(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr || node->type != CU_GRAPH_NODE_TYPE_KERNEL) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const Operation& operation = node->operation;
+  *params = CUDA_KERNEL_NODE_PARAMS{};
+  params->func = operation.function;
+  params->gridDimX = operation.launch.gridX;
+  params->gridDimY = operation.launch.gridY;
+  params->gridDimZ = operation.launch.gridZ;
+  params->blockDimX = operation.launch.blockX;
+  params->blockDimY = operation.launch.blockY;
+  params->blockDimZ = operation.launch.blockZ;
+  params->sharedMemBytes = operation.launch.sharedMemBytes;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGraphGetNodes(CUgraph graph, CUgraphNode* nodes, size_t* count) {
-  return traced(ApiId::cuGraphGetNodes, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(count);
-    VGPU_REQUIRE_INIT();
-    CUgraph_st* object = findGraph(graph);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const std::lock_guard lock(object->mutex);
-    if (nodes == nullptr) {
-      *count = object->nodes.size();
-      return CUDA_SUCCESS;
-    }
-    const std::size_t n = std::min(*count, object->nodes.size());
-    for (std::size_t i = 0; i < n; ++i) {
-      nodes[i] = object->nodes[i].get();
-    }
-    *count = n;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphGetRootNodes(CUgraph graph, CUgraphNode* nodes, size_t* count) {
-  return traced(ApiId::cuGraphGetRootNodes, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(count);
-    VGPU_REQUIRE_INIT();
-    CUgraph_st* object = findGraph(graph);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const std::lock_guard lock(object->mutex);
-    std::vector<CUgraphNode> roots;
-    for (const auto& node : object->nodes) {
-      if (node->dependencies.empty()) {
-        roots.push_back(node.get());
-      }
-    }
-    if (nodes == nullptr) {
-      *count = roots.size();
-      return CUDA_SUCCESS;
-    }
-    const std::size_t n = std::min(*count, roots.size());
-    std::copy_n(roots.begin(), n, nodes);
-    *count = n;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphInstantiateWithFlags(CUgraphExec* exec, CUgraph graph, unsigned long long flags) {
-  return traced(ApiId::cuGraphInstantiateWithFlags,
-                [&]() -> CUresult { return instantiate(exec, graph, flags, nullptr); });
-}
-
-VGPU_EXPORT CUresult cuGraphInstantiate(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
-                                        size_t bufferSize) {
-  return traced(ApiId::cuGraphInstantiate, [&]() -> CUresult {
-    if (logBuffer != nullptr && bufferSize > 0) {
-      logBuffer[0] = '\0';
-    }
-    return instantiate(exec, graph, 0, errorNode);
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphInstantiate_v2(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
-                                           size_t bufferSize) {
-  return traced(ApiId::cuGraphInstantiate_v2,
-                [&]() -> CUresult { return cuGraphInstantiate(exec, graph, errorNode, logBuffer, bufferSize); });
-}
-
-VGPU_EXPORT CUresult cuGraphInstantiateWithParams(CUgraphExec* exec, CUgraph graph,
-                                                  CUDA_GRAPH_INSTANTIATE_PARAMS* params) {
-  return traced(ApiId::cuGraphInstantiateWithParams, [&]() -> CUresult {
-    if (params == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    params->hErrNode_out = nullptr;
-    const CUresult status = instantiate(exec, graph, params->flags, &params->hErrNode_out);
-    params->result_out = status == CUDA_SUCCESS ? CUDA_GRAPH_INSTANTIATE_SUCCESS : CUDA_GRAPH_INSTANTIATE_ERROR;
+CUresult entry::cuGraphKernelNodeSetParams_v2(CUgraphNode node, const CUDA_KERNEL_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr || node->type != CU_GRAPH_NODE_TYPE_KERNEL) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
     return status;
-  });
+  }
+  node->operation = std::move(operation);
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGraphExecGetFlags(CUgraphExec exec, cuuint64_t* flags) {
-  return traced(ApiId::cuGraphExecGetFlags, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(flags);
-    VGPU_REQUIRE_INIT();
-    CUgraphExec_st* object = state().graphExecs.find(exec);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *flags = object->flags;
+CUresult entry::cuGraphAddMemcpyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                     const CUDA_MEMCPY3D* copy, CUcontext /*context*/) {
+  VGPU_REQUIRE_INIT();
+  if (copy == nullptr || copy->Depth != 1 || copy->srcMemoryType == CU_MEMORYTYPE_ARRAY ||
+      copy->dstMemoryType == CU_MEMORYTYPE_ARRAY) {
+    return copy == nullptr ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
+  }
+  CUresult status = CUDA_SUCCESS;
+  Operation operation;
+  operation.kind = Operation::Kind::Copy;
+  operation.copySrc = endpointFor(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch,
+                                  copy->srcXInBytes, copy->srcY, status);
+  if (status == CUDA_SUCCESS) {
+    operation.copyDst = endpointFor(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch,
+                                    copy->dstXInBytes, copy->dstY, status);
+  }
+  if (status != CUDA_SUCCESS) {
+    return status;
+  }
+  operation.widthBytes = copy->WidthInBytes;
+  operation.height = copy->Height;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMCPY, std::move(operation));
+}
+
+CUresult entry::cuGraphAddMemsetNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                     const CUDA_MEMSET_NODE_PARAMS* params, CUcontext /*context*/) {
+  VGPU_REQUIRE_INIT();
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Memset;
+  operation.memsetDst = params->dst;
+  operation.memsetPitch = params->pitch;
+  operation.memsetValue = params->value;
+  operation.memsetElementSize = params->elementSize;
+  operation.memsetWidthElements = params->width;
+  operation.height = params->height;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMSET, std::move(operation));
+}
+
+CUresult entry::cuGraphAddHostNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                   const CUDA_HOST_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  if (params == nullptr || params->fn == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Host;
+  operation.hostFn = params->fn;
+  operation.hostUserData = params->userData;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_HOST, std::move(operation));
+}
+
+CUresult entry::cuGraphAddEventRecordNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                          size_t count, CUevent event) {
+  VGPU_REQUIRE_INIT();
+  if (state().events.find(event) == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::EventRecord;
+  operation.event = event;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_EVENT_RECORD, std::move(operation));
+}
+
+CUresult entry::cuGraphAddEventWaitNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                        CUevent event) {
+  VGPU_REQUIRE_INIT();
+  if (state().events.find(event) == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::EventWait;
+  operation.event = event;
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_WAIT_EVENT, std::move(operation));
+}
+
+CUresult entry::cuGraphAddChildGraphNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                         size_t count, CUgraph child) {
+  VGPU_REQUIRE_INIT();
+  if (findGraph(child) == nullptr || child == graph) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUresult status = addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_GRAPH, Operation{});
+  if (status == CUDA_SUCCESS) {
+    (*node)->childGraph = child;
+  }
+  return status;
+}
+
+CUresult entry::cuGraphNodeGetType(CUgraphNode node, CUgraphNodeType* type) {
+  VGPU_REQUIRE_OUT(type);
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *type = node->type;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphGetNodes(CUgraph graph, CUgraphNode* nodes, size_t* count) {
+  VGPU_REQUIRE_OUT(count);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(object->mutex);
+  if (nodes == nullptr) {
+    *count = object->nodes.size();
     return CUDA_SUCCESS;
-  });
+  }
+  const std::size_t n = std::min(*count, object->nodes.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    nodes[i] = object->nodes[i].get();
+  }
+  *count = n;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGraphExecDestroy(CUgraphExec exec) {
-  return traced(ApiId::cuGraphExecDestroy, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
-  });
-}
-
-VGPU_EXPORT CUresult cuGraphLaunch(CUgraphExec exec, CUstream stream) {
-  return traced(ApiId::cuGraphLaunch, [&]() -> CUresult { return launchGraph(exec, stream); });
-}
-VGPU_EXPORT CUresult cuGraphLaunch_ptsz(CUgraphExec exec, CUstream stream) {
-  return traced(ApiId::cuGraphLaunch_ptsz, [&]() -> CUresult { return launchGraph(exec, perThread(stream)); });
-}
-
-VGPU_EXPORT CUresult cuGraphUpload(CUgraphExec exec, CUstream stream) {
-  return traced(ApiId::cuGraphUpload, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    StreamTarget target;
-    if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
-      return status;
+CUresult entry::cuGraphGetRootNodes(CUgraph graph, CUgraphNode* nodes, size_t* count) {
+  VGPU_REQUIRE_OUT(count);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(object->mutex);
+  std::vector<CUgraphNode> roots;
+  for (const auto& node : object->nodes) {
+    if (node->dependencies.empty()) {
+      roots.push_back(node.get());
     }
-    return state().graphExecs.find(exec) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
-  });
-}
-VGPU_EXPORT CUresult cuGraphUpload_ptsz(CUgraphExec exec, CUstream stream) {
-  return traced(ApiId::cuGraphUpload_ptsz, [&]() -> CUresult { return cuGraphUpload(exec, perThread(stream)); });
-}
-
-VGPU_EXPORT CUresult cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExecUpdateResultInfo* info) {
-  return traced(ApiId::cuGraphExecUpdate_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUgraphExec_st* executable = state().graphExecs.find(exec);
-    CUgraph_st* object = findGraph(graph);
-    if (executable == nullptr || object == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    std::vector<Operation> ordered;
-    CUgraphNode errorNode = nullptr;
-    if (const CUresult status = orderGraph(object, ordered, &errorNode); status != CUDA_SUCCESS) {
-      return status;
-    }
-    // Only parameters may change: the same number of nodes of the same kinds in the same order.
-    bool sameTopology = ordered.size() == executable->ordered.size();
-    for (std::size_t i = 0; sameTopology && i < ordered.size(); ++i) {
-      sameTopology =
-          ordered[i].kind == executable->ordered[i].kind &&
-          (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function);
-    }
-    if (info != nullptr) {
-      *info = CUgraphExecUpdateResultInfo{};
-      info->result = sameTopology ? CU_GRAPH_EXEC_UPDATE_SUCCESS : CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED;
-    }
-    if (!sameTopology) {
-      return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
-    }
-    executable->ordered = std::move(ordered);
+  }
+  if (nodes == nullptr) {
+    *count = roots.size();
     return CUDA_SUCCESS;
-  });
+  }
+  const std::size_t n = std::min(*count, roots.size());
+  std::copy_n(roots.begin(), n, nodes);
+  *count = n;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamBeginCapture_v2(CUstream stream, CUstreamCaptureMode mode) {
-  return traced(ApiId::cuStreamBeginCapture_v2, [&]() -> CUresult { return beginCapture(stream, mode); });
-}
-VGPU_EXPORT CUresult cuStreamBeginCapture_v2_ptsz(CUstream stream, CUstreamCaptureMode mode) {
-  return traced(ApiId::cuStreamBeginCapture_v2_ptsz,
-                [&]() -> CUresult { return beginCapture(perThread(stream), mode); });
-}
-VGPU_EXPORT CUresult cuStreamBeginCapture(CUstream stream) {
-  return traced(ApiId::cuStreamBeginCapture,
-                [&]() -> CUresult { return beginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL); });
-}
-VGPU_EXPORT CUresult cuStreamBeginCapture_ptsz(CUstream stream) {
-  return traced(ApiId::cuStreamBeginCapture_ptsz,
-                [&]() -> CUresult { return beginCapture(perThread(stream), CU_STREAM_CAPTURE_MODE_GLOBAL); });
-}
-VGPU_EXPORT CUresult cuStreamEndCapture(CUstream stream, CUgraph* graph) {
-  return traced(ApiId::cuStreamEndCapture, [&]() -> CUresult { return endCapture(stream, graph); });
-}
-VGPU_EXPORT CUresult cuStreamEndCapture_ptsz(CUstream stream, CUgraph* graph) {
-  return traced(ApiId::cuStreamEndCapture_ptsz, [&]() -> CUresult { return endCapture(perThread(stream), graph); });
+CUresult entry::cuGraphInstantiateWithFlags(CUgraphExec* exec, CUgraph graph, unsigned long long flags) {
+  return instantiate(exec, graph, flags, nullptr);
 }
 
-VGPU_EXPORT CUresult cuStreamIsCapturing(CUstream stream, CUstreamCaptureStatus* status) {
-  return traced(ApiId::cuStreamIsCapturing, [&]() -> CUresult {
-    return captureStatus(stream, status, nullptr, nullptr, nullptr, nullptr, nullptr);
-  });
-}
-VGPU_EXPORT CUresult cuStreamIsCapturing_ptsz(CUstream stream, CUstreamCaptureStatus* status) {
-  return traced(ApiId::cuStreamIsCapturing_ptsz, [&]() -> CUresult {
-    return captureStatus(perThread(stream), status, nullptr, nullptr, nullptr, nullptr, nullptr);
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v2(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
-                                               CUgraph* graph, const CUgraphNode** dependencies, size_t* count) {
-  return traced(ApiId::cuStreamGetCaptureInfo_v2,
-                [&]() -> CUresult { return captureStatus(stream, status, id, graph, dependencies, nullptr, count); });
-}
-VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v2_ptsz(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
-                                                    CUgraph* graph, const CUgraphNode** dependencies, size_t* count) {
-  return traced(ApiId::cuStreamGetCaptureInfo_v2_ptsz, [&]() -> CUresult {
-    return captureStatus(perThread(stream), status, id, graph, dependencies, nullptr, count);
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v3(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
-                                               CUgraph* graph, const CUgraphNode** dependencies,
-                                               const CUgraphEdgeData** edges, size_t* count) {
-  return traced(ApiId::cuStreamGetCaptureInfo_v3,
-                [&]() -> CUresult { return captureStatus(stream, status, id, graph, dependencies, edges, count); });
-}
-VGPU_EXPORT CUresult cuStreamGetCaptureInfo_v3_ptsz(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
-                                                    CUgraph* graph, const CUgraphNode** dependencies,
-                                                    const CUgraphEdgeData** edges, size_t* count) {
-  return traced(ApiId::cuStreamGetCaptureInfo_v3_ptsz, [&]() -> CUresult {
-    return captureStatus(perThread(stream), status, id, graph, dependencies, edges, count);
-  });
+CUresult entry::cuGraphInstantiate(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
+                                   size_t bufferSize) {
+  if (logBuffer != nullptr && bufferSize > 0) {
+    logBuffer[0] = '\0';
+  }
+  return instantiate(exec, graph, 0, errorNode);
 }
 
-VGPU_EXPORT CUresult cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode* mode) {
-  return traced(ApiId::cuThreadExchangeStreamCaptureMode, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(mode);
-    VGPU_REQUIRE_INIT();
-    // The thread's capture mode only restricts unsafe calls during global captures; the shim keeps
-    // one per thread and hands the previous one back, as CUDA does.
-    thread_local CUstreamCaptureMode threadMode = CU_STREAM_CAPTURE_MODE_GLOBAL;
-    std::swap(threadMode, *mode);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGraphInstantiate_v2(CUgraphExec* exec, CUgraph graph, CUgraphNode* errorNode, char* logBuffer,
+                                      size_t bufferSize) {
+  return ::cuGraphInstantiate(exec, graph, errorNode, logBuffer, bufferSize);
+}
+
+CUresult entry::cuGraphInstantiateWithParams(CUgraphExec* exec, CUgraph graph, CUDA_GRAPH_INSTANTIATE_PARAMS* params) {
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  params->hErrNode_out = nullptr;
+  const CUresult status = instantiate(exec, graph, params->flags, &params->hErrNode_out);
+  params->result_out = status == CUDA_SUCCESS ? CUDA_GRAPH_INSTANTIATE_SUCCESS : CUDA_GRAPH_INSTANTIATE_ERROR;
+  return status;
+}
+
+CUresult entry::cuGraphExecGetFlags(CUgraphExec exec, cuuint64_t* flags) {
+  VGPU_REQUIRE_OUT(flags);
+  VGPU_REQUIRE_INIT();
+  CUgraphExec_st* object = state().graphExecs.find(exec);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *flags = object->flags;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphExecDestroy(CUgraphExec exec) {
+  VGPU_REQUIRE_INIT();
+  return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult entry::cuGraphLaunch(CUgraphExec exec, CUstream stream) {
+  return launchGraph(exec, stream);
+}
+
+CUresult entry::cuGraphUpload(CUgraphExec exec, CUstream stream) {
+  VGPU_REQUIRE_INIT();
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().graphExecs.find(exec) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExecUpdateResultInfo* info) {
+  VGPU_REQUIRE_INIT();
+  CUgraphExec_st* executable = state().graphExecs.find(exec);
+  CUgraph_st* object = findGraph(graph);
+  if (executable == nullptr || object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<Operation> ordered;
+  CUgraphNode errorNode = nullptr;
+  if (const CUresult status = orderGraph(object, ordered, &errorNode); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // Only parameters may change: the same number of nodes of the same kinds in the same order.
+  bool sameTopology = ordered.size() == executable->ordered.size();
+  for (std::size_t i = 0; sameTopology && i < ordered.size(); ++i) {
+    sameTopology =
+        ordered[i].kind == executable->ordered[i].kind &&
+        (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function);
+  }
+  if (info != nullptr) {
+    *info = CUgraphExecUpdateResultInfo{};
+    info->result = sameTopology ? CU_GRAPH_EXEC_UPDATE_SUCCESS : CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED;
+  }
+  if (!sameTopology) {
+    return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
+  }
+  executable->ordered = std::move(ordered);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuStreamBeginCapture_v2(CUstream stream, CUstreamCaptureMode mode) {
+  return beginCapture(stream, mode);
+}
+CUresult entry::cuStreamBeginCapture(CUstream stream) {
+  return beginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);
+}
+CUresult entry::cuStreamEndCapture(CUstream stream, CUgraph* graph) {
+  return endCapture(stream, graph);
+}
+
+CUresult entry::cuStreamIsCapturing(CUstream stream, CUstreamCaptureStatus* status) {
+  return captureStatus(stream, status, nullptr, nullptr, nullptr, nullptr, nullptr);
+}
+CUresult entry::cuStreamGetCaptureInfo_v2(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
+                                          CUgraph* graph, const CUgraphNode** dependencies, size_t* count) {
+  return captureStatus(stream, status, id, graph, dependencies, nullptr, count);
+}
+CUresult entry::cuStreamGetCaptureInfo_v3(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id,
+                                          CUgraph* graph, const CUgraphNode** dependencies,
+                                          const CUgraphEdgeData** edges, size_t* count) {
+  return captureStatus(stream, status, id, graph, dependencies, edges, count);
+}
+
+CUresult entry::cuThreadExchangeStreamCaptureMode(CUstreamCaptureMode* mode) {
+  VGPU_REQUIRE_OUT(mode);
+  VGPU_REQUIRE_INIT();
+  // The thread's capture mode only restricts unsafe calls during global captures; the shim keeps
+  // one per thread and hands the previous one back, as CUDA does.
+  thread_local CUstreamCaptureMode threadMode = CU_STREAM_CAPTURE_MODE_GLOBAL;
+  std::swap(threadMode, *mode);
+  return CUDA_SUCCESS;
 }
 
 // The CUDA 10 form: CUDA_KERNEL_NODE_PARAMS_v1 is the v2 structure without its last two fields.
-VGPU_EXPORT CUresult cuGraphKernelNodeGetParams(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS_v1* params) {
-  return traced(ApiId::cuGraphKernelNodeGetParams, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(params);
-    CUDA_KERNEL_NODE_PARAMS full{};
-    if (const CUresult status = cuGraphKernelNodeGetParams_v2(node, &full); status != CUDA_SUCCESS) {
-      return status;
-    }
-    std::memcpy(params, &full, sizeof *params);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGraphKernelNodeGetParams(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS_v1* params) {
+  VGPU_REQUIRE_OUT(params);
+  CUDA_KERNEL_NODE_PARAMS full{};
+  if (const CUresult status = ::cuGraphKernelNodeGetParams_v2(node, &full); status != CUDA_SUCCESS) {
+    return status;
+  }
+  std::memcpy(params, &full, sizeof *params);
+  return CUDA_SUCCESS;
 }

@@ -10,55 +10,51 @@
 
 using namespace vgpu::cuda;
 
-VGPU_EXPORT CUresult cuGraphClone(CUgraph* clone, CUgraph original) {
-  return traced(ApiId::cuGraphClone, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(clone);
-    VGPU_REQUIRE_INIT();
-    CUgraph_st* source = state().graphs.find(original);
-    if (source == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const CUgraph copy = state().graphs.add(std::make_unique<CUgraph_st>());
-    const std::lock_guard lock(source->mutex);
-    std::map<CUgraphNode, CUgraphNode> renamed;
-    for (const auto& node : source->nodes) {
-      auto twin = std::make_unique<CUgraphNode_st>();
-      static_cast<GraphNode&>(*twin) = *node;
-      twin->graph = copy;
-      twin->clonedFrom = node.get();
-      renamed[node.get()] = twin.get();
-      copy->nodes.push_back(std::move(twin));
-    }
-    for (const auto& node : copy->nodes) {
-      for (CUgraphNode& dependency : node->dependencies) {
-        const auto it = renamed.find(dependency);
-        if (it == renamed.end()) { // not a node of the graph: cannot happen through the API
-          state().graphs.destroy(copy);
-          return CUDA_ERROR_INVALID_VALUE;
-        }
-        dependency = it->second;
+CUresult entry::cuGraphClone(CUgraph* clone, CUgraph original) {
+  VGPU_REQUIRE_OUT(clone);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* source = state().graphs.find(original);
+  if (source == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUgraph copy = state().graphs.add(std::make_unique<CUgraph_st>());
+  const std::lock_guard lock(source->mutex);
+  std::map<CUgraphNode, CUgraphNode> renamed;
+  for (const auto& node : source->nodes) {
+    auto twin = std::make_unique<CUgraphNode_st>();
+    static_cast<GraphNode&>(*twin) = *node;
+    twin->graph = copy;
+    twin->clonedFrom = node.get();
+    renamed[node.get()] = twin.get();
+    copy->nodes.push_back(std::move(twin));
+  }
+  for (const auto& node : copy->nodes) {
+    for (CUgraphNode& dependency : node->dependencies) {
+      const auto it = renamed.find(dependency);
+      if (it == renamed.end()) { // not a node of the graph: cannot happen through the API
+        state().graphs.destroy(copy);
+        return CUDA_ERROR_INVALID_VALUE;
       }
+      dependency = it->second;
     }
-    *clone = copy;
-    return CUDA_SUCCESS;
-  });
+  }
+  *clone = copy;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGraphNodeFindInClone(CUgraphNode* found, CUgraphNode original, CUgraph clone) {
-  return traced(ApiId::cuGraphNodeFindInClone, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(found);
-    VGPU_REQUIRE_INIT();
-    CUgraph_st* copy = state().graphs.find(clone);
-    if (copy == nullptr || original == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const std::lock_guard lock(copy->mutex);
-    for (const auto& node : copy->nodes) {
-      if (node->clonedFrom == original) {
-        *found = node.get();
-        return CUDA_SUCCESS;
-      }
-    }
+CUresult entry::cuGraphNodeFindInClone(CUgraphNode* found, CUgraphNode original, CUgraph clone) {
+  VGPU_REQUIRE_OUT(found);
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* copy = state().graphs.find(clone);
+  if (copy == nullptr || original == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
-  });
+  }
+  const std::lock_guard lock(copy->mutex);
+  for (const auto& node : copy->nodes) {
+    if (node->clonedFrom == original) {
+      *found = node.get();
+      return CUDA_SUCCESS;
+    }
+  }
+  return CUDA_ERROR_INVALID_VALUE;
 }

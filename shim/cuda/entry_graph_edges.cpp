@@ -147,75 +147,62 @@ CUresult edgesOf(CUgraph graph, CUgraphNode* from, CUgraphNode* to, CUgraphEdgeD
 
 } // namespace
 
-VGPU_EXPORT CUresult cuGraphAddDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
-                                            size_t count) {
-  return traced(ApiId::cuGraphAddDependencies,
-                [&]() -> CUresult { return changeEdges(graph, from, to, nullptr, count, addEdge); });
+CUresult entry::cuGraphAddDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to, size_t count) {
+  return changeEdges(graph, from, to, nullptr, count, addEdge);
 }
-VGPU_EXPORT CUresult cuGraphAddDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
-                                               const CUgraphEdgeData* edges, size_t count) {
-  return traced(ApiId::cuGraphAddDependencies_v2,
-                [&]() -> CUresult { return changeEdges(graph, from, to, edges, count, addEdge); });
+CUresult entry::cuGraphAddDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
+                                          const CUgraphEdgeData* edges, size_t count) {
+  return changeEdges(graph, from, to, edges, count, addEdge);
 }
 
-VGPU_EXPORT CUresult cuGraphRemoveDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
-                                               size_t count) {
-  return traced(ApiId::cuGraphRemoveDependencies,
-                [&]() -> CUresult { return changeEdges(graph, from, to, nullptr, count, removeEdge); });
+CUresult entry::cuGraphRemoveDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to, size_t count) {
+  return changeEdges(graph, from, to, nullptr, count, removeEdge);
 }
-VGPU_EXPORT CUresult cuGraphRemoveDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
-                                                  const CUgraphEdgeData* edges, size_t count) {
-  return traced(ApiId::cuGraphRemoveDependencies_v2,
-                [&]() -> CUresult { return changeEdges(graph, from, to, edges, count, removeEdge); });
+CUresult entry::cuGraphRemoveDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
+                                             const CUgraphEdgeData* edges, size_t count) {
+  return changeEdges(graph, from, to, edges, count, removeEdge);
 }
 
-VGPU_EXPORT CUresult cuGraphNodeGetDependencies(CUgraphNode node, CUgraphNode* dependencies, size_t* count) {
-  return traced(ApiId::cuGraphNodeGetDependencies, [&]() -> CUresult {
-    return neighboursOf(node, Direction::Dependencies, dependencies, nullptr, count);
-  });
+CUresult entry::cuGraphNodeGetDependencies(CUgraphNode node, CUgraphNode* dependencies, size_t* count) {
+  return neighboursOf(node, Direction::Dependencies, dependencies, nullptr, count);
 }
-VGPU_EXPORT CUresult cuGraphNodeGetDependencies_v2(CUgraphNode node, CUgraphNode* dependencies, CUgraphEdgeData* edges,
-                                                   size_t* count) {
-  return traced(ApiId::cuGraphNodeGetDependencies_v2,
-                [&]() -> CUresult { return neighboursOf(node, Direction::Dependencies, dependencies, edges, count); });
+CUresult entry::cuGraphNodeGetDependencies_v2(CUgraphNode node, CUgraphNode* dependencies, CUgraphEdgeData* edges,
+                                              size_t* count) {
+  return neighboursOf(node, Direction::Dependencies, dependencies, edges, count);
 }
 
-VGPU_EXPORT CUresult cuGraphNodeGetDependentNodes(CUgraphNode node, CUgraphNode* dependents, size_t* count) {
-  return traced(ApiId::cuGraphNodeGetDependentNodes,
-                [&]() -> CUresult { return neighboursOf(node, Direction::Dependents, dependents, nullptr, count); });
+CUresult entry::cuGraphNodeGetDependentNodes(CUgraphNode node, CUgraphNode* dependents, size_t* count) {
+  return neighboursOf(node, Direction::Dependents, dependents, nullptr, count);
 }
-VGPU_EXPORT CUresult cuGraphNodeGetDependentNodes_v2(CUgraphNode node, CUgraphNode* dependents, CUgraphEdgeData* edges,
-                                                     size_t* count) {
-  return traced(ApiId::cuGraphNodeGetDependentNodes_v2,
-                [&]() -> CUresult { return neighboursOf(node, Direction::Dependents, dependents, edges, count); });
+CUresult entry::cuGraphNodeGetDependentNodes_v2(CUgraphNode node, CUgraphNode* dependents, CUgraphEdgeData* edges,
+                                                size_t* count) {
+  return neighboursOf(node, Direction::Dependents, dependents, edges, count);
 }
 
-VGPU_EXPORT CUresult cuGraphGetEdges(CUgraph graph, CUgraphNode* from, CUgraphNode* to, size_t* count) {
-  return traced(ApiId::cuGraphGetEdges, [&]() -> CUresult { return edgesOf(graph, from, to, nullptr, count); });
+CUresult entry::cuGraphGetEdges(CUgraph graph, CUgraphNode* from, CUgraphNode* to, size_t* count) {
+  return edgesOf(graph, from, to, nullptr, count);
 }
-VGPU_EXPORT CUresult cuGraphGetEdges_v2(CUgraph graph, CUgraphNode* from, CUgraphNode* to, CUgraphEdgeData* edges,
-                                        size_t* count) {
-  return traced(ApiId::cuGraphGetEdges_v2, [&]() -> CUresult { return edgesOf(graph, from, to, edges, count); });
+CUresult entry::cuGraphGetEdges_v2(CUgraph graph, CUgraphNode* from, CUgraphNode* to, CUgraphEdgeData* edges,
+                                   size_t* count) {
+  return edgesOf(graph, from, to, edges, count);
 }
 
-VGPU_EXPORT CUresult cuGraphDestroyNode(CUgraphNode node) {
-  return traced(ApiId::cuGraphDestroyNode, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUgraph_st* graph = graphOf(node);
-    if (graph == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    const std::lock_guard lock(graph->mutex);
-    const auto it = std::find_if(graph->nodes.begin(), graph->nodes.end(),
-                                 [node](const auto& owned) { return owned.get() == node; });
-    if (it == graph->nodes.end()) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    for (const auto& other : graph->nodes) { // its edges go with it
-      auto& dependencies = other->dependencies;
-      dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());
-    }
-    graph->nodes.erase(it);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGraphDestroyNode(CUgraphNode node) {
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* graph = graphOf(node);
+  if (graph == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(graph->mutex);
+  const auto it =
+      std::find_if(graph->nodes.begin(), graph->nodes.end(), [node](const auto& owned) { return owned.get() == node; });
+  if (it == graph->nodes.end()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  for (const auto& other : graph->nodes) { // its edges go with it
+    auto& dependencies = other->dependencies;
+    dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());
+  }
+  graph->nodes.erase(it);
+  return CUDA_SUCCESS;
 }

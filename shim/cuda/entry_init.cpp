@@ -31,41 +31,35 @@ const ErrorEntry* findError(CUresult code) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuInit(unsigned int flags) {
-  return traced(ApiId::cuInit, [&]() -> CUresult { return state().initialize(flags); });
+CUresult entry::cuInit(unsigned int flags) {
+  return state().initialize(flags);
 }
 
-VGPU_EXPORT CUresult cuDriverGetVersion(int* driverVersion) {
-  return traced(ApiId::cuDriverGetVersion, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(driverVersion);
-    // The API level this shim implements: the cuda.h it was built against.
-    *driverVersion = CUDA_VERSION;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuDriverGetVersion(int* driverVersion) {
+  VGPU_REQUIRE_OUT(driverVersion);
+  // The API level this shim implements: the cuda.h it was built against.
+  *driverVersion = CUDA_VERSION;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGetErrorString(CUresult error, const char** text) {
-  return traced(ApiId::cuGetErrorString, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(text);
-    const ErrorEntry* entry = findError(error);
-    if (entry == nullptr) {
-      *text = nullptr;
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *text = entry->text;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGetErrorString(CUresult error, const char** text) {
+  VGPU_REQUIRE_OUT(text);
+  const ErrorEntry* entry = findError(error);
+  if (entry == nullptr) {
+    *text = nullptr;
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *text = entry->text;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuGetErrorName(CUresult error, const char** name) {
-  return traced(ApiId::cuGetErrorName, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(name);
-    const ErrorEntry* entry = findError(error);
-    if (entry == nullptr) {
-      *name = nullptr;
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *name = entry->name;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuGetErrorName(CUresult error, const char** name) {
+  VGPU_REQUIRE_OUT(name);
+  const ErrorEntry* entry = findError(error);
+  if (entry == nullptr) {
+    *name = nullptr;
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *name = entry->name;
+  return CUDA_SUCCESS;
 }

@@ -171,46 +171,36 @@ CUresult launchEx(const CUlaunchConfig* config, CUfunction function, void** kern
 
 } // namespace
 
-VGPU_EXPORT CUresult cuLaunchKernel(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+CUresult entry::cuLaunchKernel(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+                               unsigned int blockX, unsigned int blockY, unsigned int blockZ, unsigned int sharedBytes,
+                               CUstream stream, void** parameters, void** extra) {
+  return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, extra);
+}
+
+CUresult entry::cuLaunchKernel_ptsz(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
                                     unsigned int blockX, unsigned int blockY, unsigned int blockZ,
                                     unsigned int sharedBytes, CUstream stream, void** parameters, void** extra) {
-  return traced(ApiId::cuLaunchKernel, [&]() -> CUresult {
-    return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, extra);
-  });
+  return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
+                stream == nullptr ? CU_STREAM_PER_THREAD : stream, parameters, extra);
 }
 
-VGPU_EXPORT CUresult cuLaunchKernel_ptsz(CUfunction function, unsigned int gridX, unsigned int gridY,
-                                         unsigned int gridZ, unsigned int blockX, unsigned int blockY,
-                                         unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
-                                         void** parameters, void** extra) {
-  return traced(ApiId::cuLaunchKernel_ptsz, [&]() -> CUresult {
-    return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes,
-                  stream == nullptr ? CU_STREAM_PER_THREAD : stream, parameters, extra);
-  });
+CUresult entry::cuLaunchKernelEx(const CUlaunchConfig* config, CUfunction function, void** parameters, void** extra) {
+  return launchEx(config, function, parameters, extra, false);
 }
 
-VGPU_EXPORT CUresult cuLaunchKernelEx(const CUlaunchConfig* config, CUfunction function, void** parameters,
+CUresult entry::cuLaunchKernelEx_ptsz(const CUlaunchConfig* config, CUfunction function, void** parameters,
                                       void** extra) {
-  return traced(ApiId::cuLaunchKernelEx,
-                [&]() -> CUresult { return launchEx(config, function, parameters, extra, false); });
+  return launchEx(config, function, parameters, extra, true);
 }
 
-VGPU_EXPORT CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig* config, CUfunction function, void** parameters,
-                                           void** extra) {
-  return traced(ApiId::cuLaunchKernelEx_ptsz,
-                [&]() -> CUresult { return launchEx(config, function, parameters, extra, true); });
-}
-
-VGPU_EXPORT CUresult cuLaunchCooperativeKernel(CUfunction function, unsigned int gridX, unsigned int gridY,
-                                               unsigned int gridZ, unsigned int blockX, unsigned int blockY,
-                                               unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
-                                               void** parameters) {
-  return traced(ApiId::cuLaunchCooperativeKernel, [&]() -> CUresult {
-    LaunchExtras cooperative;
-    cooperative.cooperative = true; // grid-wide synchronization needs every block resident at once
-    return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, nullptr,
-                  cooperative);
-  });
+CUresult entry::cuLaunchCooperativeKernel(CUfunction function, unsigned int gridX, unsigned int gridY,
+                                          unsigned int gridZ, unsigned int blockX, unsigned int blockY,
+                                          unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
+                                          void** parameters) {
+  LaunchExtras cooperative;
+  cooperative.cooperative = true; // grid-wide synchronization needs every block resident at once
+  return launch(function, gridX, gridY, gridZ, blockX, blockY, blockZ, sharedBytes, stream, parameters, nullptr,
+                cooperative);
 }
 
 namespace {
@@ -254,85 +244,75 @@ CUresult occupancy(CUfunction function, int blockSize, std::size_t dynamicShared
 
 } // namespace
 
-VGPU_EXPORT CUresult cuOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, CUfunction function, int blockSize,
-                                                                 size_t dynamicShared) {
-  return traced(ApiId::cuOccupancyMaxActiveBlocksPerMultiprocessor, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(blocks);
-    return occupancy(function, blockSize, dynamicShared, *blocks);
-  });
+CUresult entry::cuOccupancyMaxActiveBlocksPerMultiprocessor(int* blocks, CUfunction function, int blockSize,
+                                                            size_t dynamicShared) {
+  VGPU_REQUIRE_OUT(blocks);
+  return occupancy(function, blockSize, dynamicShared, *blocks);
 }
 
-VGPU_EXPORT CUresult cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, CUfunction function,
-                                                                          int blockSize, size_t dynamicShared,
-                                                                          unsigned int /*flags*/) {
-  return traced(ApiId::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(blocks);
-    return occupancy(function, blockSize, dynamicShared, *blocks);
-  });
+CUresult entry::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(int* blocks, CUfunction function, int blockSize,
+                                                                     size_t dynamicShared, unsigned int /*flags*/) {
+  VGPU_REQUIRE_OUT(blocks);
+  return occupancy(function, blockSize, dynamicShared, *blocks);
 }
 
-VGPU_EXPORT CUresult cuOccupancyAvailableDynamicSMemPerBlock(size_t* dynamicShared, CUfunction function, int numBlocks,
-                                                             int blockSize) {
-  return traced(ApiId::cuOccupancyAvailableDynamicSMemPerBlock, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(dynamicShared);
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    if (numBlocks <= 0 || blockSize <= 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    DeviceRecord* record = state().device(object->module->context->device);
-    int sharedPerSm = 0;
-    int optin = 0;
-    vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR,
-                                     sharedPerSm);
-    vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, optin);
-    const int perBlock = std::min(sharedPerSm / numBlocks, optin) - object->info->sharedSizeBytes;
-    *dynamicShared = static_cast<size_t>(std::max(perBlock, 0));
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuOccupancyAvailableDynamicSMemPerBlock(size_t* dynamicShared, CUfunction function, int numBlocks,
+                                                        int blockSize) {
+  VGPU_REQUIRE_OUT(dynamicShared);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (numBlocks <= 0 || blockSize <= 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  DeviceRecord* record = state().device(object->module->context->device);
+  int sharedPerSm = 0;
+  int optin = 0;
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_MULTIPROCESSOR,
+                                   sharedPerSm);
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, optin);
+  const int perBlock = std::min(sharedPerSm / numBlocks, optin) - object->info->sharedSizeBytes;
+  *dynamicShared = static_cast<size_t>(std::max(perBlock, 0));
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuOccupancyMaxPotentialBlockSize(int* minGridSize, int* blockSize, CUfunction function,
-                                                      CUoccupancyB2DSize blockSizeToDynamicSMemSize,
-                                                      size_t dynamicShared, int blockSizeLimit) {
-  return traced(ApiId::cuOccupancyMaxPotentialBlockSize, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(minGridSize);
-    VGPU_REQUIRE_OUT(blockSize);
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
+CUresult entry::cuOccupancyMaxPotentialBlockSize(int* minGridSize, int* blockSize, CUfunction function,
+                                                 CUoccupancyB2DSize blockSizeToDynamicSMemSize, size_t dynamicShared,
+                                                 int blockSizeLimit) {
+  VGPU_REQUIRE_OUT(minGridSize);
+  VGPU_REQUIRE_OUT(blockSize);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  DeviceRecord* record = state().device(object->module->context->device);
+  int sms = 0;
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, sms);
+  int maxBlock = object->info->maxThreadsPerBlock;
+  if (blockSizeLimit > 0) {
+    maxBlock = std::min(maxBlock, blockSizeLimit);
+  }
+  int bestThreads = 0;
+  int bestBlockSize = 0;
+  int bestBlocks = 0;
+  for (int size = maxBlock; size > 0; size -= 32) {
+    const std::size_t shared = blockSizeToDynamicSMemSize != nullptr ? blockSizeToDynamicSMemSize(size) : dynamicShared;
+    int blocks = 0;
+    if (occupancy(function, size, shared, blocks) != CUDA_SUCCESS) {
+      continue;
     }
-    DeviceRecord* record = state().device(object->module->context->device);
-    int sms = 0;
-    vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, sms);
-    int maxBlock = object->info->maxThreadsPerBlock;
-    if (blockSizeLimit > 0) {
-      maxBlock = std::min(maxBlock, blockSizeLimit);
+    if (blocks * size > bestThreads) {
+      bestThreads = blocks * size;
+      bestBlockSize = size;
+      bestBlocks = blocks;
     }
-    int bestThreads = 0;
-    int bestBlockSize = 0;
-    int bestBlocks = 0;
-    for (int size = maxBlock; size > 0; size -= 32) {
-      const std::size_t shared =
-          blockSizeToDynamicSMemSize != nullptr ? blockSizeToDynamicSMemSize(size) : dynamicShared;
-      int blocks = 0;
-      if (occupancy(function, size, shared, blocks) != CUDA_SUCCESS) {
-        continue;
-      }
-      if (blocks * size > bestThreads) {
-        bestThreads = blocks * size;
-        bestBlockSize = size;
-        bestBlocks = blocks;
-      }
-    }
-    *blockSize = bestBlockSize;
-    *minGridSize = bestBlocks * sms;
-    return CUDA_SUCCESS;
-  });
+  }
+  *blockSize = bestBlockSize;
+  *minGridSize = bestBlocks * sms;
+  return CUDA_SUCCESS;
 }
 
 namespace {
@@ -362,50 +342,46 @@ int requestedClusterSize(const CUlaunchConfig& config) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuOccupancyMaxPotentialClusterSize(int* clusterSize, CUfunction function,
-                                                        const CUlaunchConfig* config) {
-  return traced(ApiId::cuOccupancyMaxPotentialClusterSize, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(clusterSize);
-    VGPU_REQUIRE_OUT(config);
-    CUfunc_st* object = nullptr;
-    DeviceRecord* record = nullptr;
-    if (const CUresult status = clusterDevice(function, object, record); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *clusterSize = kPortableClusterSize;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuOccupancyMaxPotentialClusterSize(int* clusterSize, CUfunction function,
+                                                   const CUlaunchConfig* config) {
+  VGPU_REQUIRE_OUT(clusterSize);
+  VGPU_REQUIRE_OUT(config);
+  CUfunc_st* object = nullptr;
+  DeviceRecord* record = nullptr;
+  if (const CUresult status = clusterDevice(function, object, record); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *clusterSize = kPortableClusterSize;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuOccupancyMaxActiveClusters(int* clusters, CUfunction function, const CUlaunchConfig* config) {
-  return traced(ApiId::cuOccupancyMaxActiveClusters, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(clusters);
-    VGPU_REQUIRE_OUT(config);
-    CUfunc_st* object = nullptr;
-    DeviceRecord* record = nullptr;
-    if (const CUresult status = clusterDevice(function, object, record); status != CUDA_SUCCESS) {
-      return status;
-    }
-    const int clusterSize = requestedClusterSize(*config);
-    if (clusterSize <= 0) {
-      return CUDA_ERROR_INVALID_CLUSTER_SIZE;
-    }
-    // Hopper: 8 blocks portably, 16 once the kernel allows non-portable sizes. A larger cluster can
-    // never be resident: zero active clusters (cuBLAS probes sizes upwards until it sees zero).
-    const int limit = object->nonPortableClusterSizeAllowed ? 16 : kPortableClusterSize;
-    if (clusterSize > limit) {
-      *clusters = 0;
-      return CUDA_SUCCESS;
-    }
-    int blocksPerSm = 0;
-    const int blockSize = static_cast<int>(config->blockDimX * config->blockDimY * config->blockDimZ);
-    if (const CUresult status = occupancy(function, blockSize, config->sharedMemBytes, blocksPerSm);
-        status != CUDA_SUCCESS) {
-      return status;
-    }
-    int sms = 0;
-    vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, sms);
-    *clusters = sms * blocksPerSm / clusterSize;
+CUresult entry::cuOccupancyMaxActiveClusters(int* clusters, CUfunction function, const CUlaunchConfig* config) {
+  VGPU_REQUIRE_OUT(clusters);
+  VGPU_REQUIRE_OUT(config);
+  CUfunc_st* object = nullptr;
+  DeviceRecord* record = nullptr;
+  if (const CUresult status = clusterDevice(function, object, record); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const int clusterSize = requestedClusterSize(*config);
+  if (clusterSize <= 0) {
+    return CUDA_ERROR_INVALID_CLUSTER_SIZE;
+  }
+  // Hopper: 8 blocks portably, 16 once the kernel allows non-portable sizes. A larger cluster can
+  // never be resident: zero active clusters (cuBLAS probes sizes upwards until it sees zero).
+  const int limit = object->nonPortableClusterSizeAllowed ? 16 : kPortableClusterSize;
+  if (clusterSize > limit) {
+    *clusters = 0;
     return CUDA_SUCCESS;
-  });
+  }
+  int blocksPerSm = 0;
+  const int blockSize = static_cast<int>(config->blockDimX * config->blockDimY * config->blockDimZ);
+  if (const CUresult status = occupancy(function, blockSize, config->sharedMemBytes, blocksPerSm);
+      status != CUDA_SUCCESS) {
+    return status;
+  }
+  int sms = 0;
+  vgpu::device::presentedAttribute(record->presented, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, sms);
+  *clusters = sms * blocksPerSm / clusterSize;
+  return CUDA_SUCCESS;
 }

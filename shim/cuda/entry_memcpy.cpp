@@ -95,240 +95,146 @@ CUresult copy3D(const CUDA_MEMCPY3D* p, CUstream stream, bool async) {
 } // namespace
 
 // Unified copies: either side may be host or device memory (unified addressing).
-VGPU_EXPORT CUresult cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
-  return traced(ApiId::cuMemcpy, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return copy(nullptr, unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, false);
-  });
+CUresult entry::cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  VGPU_REQUIRE_INIT();
+  return copy(nullptr, unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpy_ptds(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
-  return traced(ApiId::cuMemcpy_ptds, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return copy(CU_STREAM_PER_THREAD, unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, false);
-  });
+CUresult entry::cuMemcpy_ptds(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  VGPU_REQUIRE_INIT();
+  return copy(CU_STREAM_PER_THREAD, unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyAsync, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return copy(stream, unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, true);
-  });
+CUresult entry::cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
+  VGPU_REQUIRE_INIT();
+  return copy(stream, unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, true);
 }
-VGPU_EXPORT CUresult cuMemcpyAsync_ptsz(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyAsync_ptsz, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return copy(perThread(stream), unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, true);
-  });
+CUresult entry::cuMemcpyAsync_ptsz(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
+  VGPU_REQUIRE_INIT();
+  return copy(perThread(stream), unifiedEndpoint(dst), unifiedEndpoint(src), bytes, 1, true);
 }
 
-VGPU_EXPORT CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) {
-  return traced(ApiId::cuMemcpyHtoD_v2,
-                [&]() -> CUresult { return copy(nullptr, deviceEndpoint(dst), hostEndpoint(src), bytes, 1, false); });
+CUresult entry::cuMemcpyHtoD_v2(CUdeviceptr dst, const void* src, size_t bytes) {
+  return copy(nullptr, deviceEndpoint(dst), hostEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyHtoD_v2_ptds(CUdeviceptr dst, const void* src, size_t bytes) {
-  return traced(ApiId::cuMemcpyHtoD_v2_ptds, [&]() -> CUresult {
-    return copy(CU_STREAM_PER_THREAD, deviceEndpoint(dst), hostEndpoint(src), bytes, 1, false);
-  });
+CUresult entry::cuMemcpyHtoD_v2_ptds(CUdeviceptr dst, const void* src, size_t bytes) {
+  return copy(CU_STREAM_PER_THREAD, deviceEndpoint(dst), hostEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
-  return traced(ApiId::cuMemcpyDtoH_v2,
-                [&]() -> CUresult { return copy(nullptr, hostEndpoint(dst), deviceEndpoint(src), bytes, 1, false); });
+CUresult entry::cuMemcpyDtoH_v2(void* dst, CUdeviceptr src, size_t bytes) {
+  return copy(nullptr, hostEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyDtoH_v2_ptds(void* dst, CUdeviceptr src, size_t bytes) {
-  return traced(ApiId::cuMemcpyDtoH_v2_ptds, [&]() -> CUresult {
-    return copy(CU_STREAM_PER_THREAD, hostEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
-  });
+CUresult entry::cuMemcpyDtoH_v2_ptds(void* dst, CUdeviceptr src, size_t bytes) {
+  return copy(CU_STREAM_PER_THREAD, hostEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
-  return traced(ApiId::cuMemcpyDtoD_v2,
-                [&]() -> CUresult { return copy(nullptr, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false); });
+CUresult entry::cuMemcpyDtoD_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  return copy(nullptr, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyDtoD_v2_ptds(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
-  return traced(ApiId::cuMemcpyDtoD_v2_ptds, [&]() -> CUresult {
-    return copy(CU_STREAM_PER_THREAD, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
-  });
+CUresult entry::cuMemcpyDtoD_v2_ptds(CUdeviceptr dst, CUdeviceptr src, size_t bytes) {
+  return copy(CU_STREAM_PER_THREAD, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyHtoDAsync_v2,
-                [&]() -> CUresult { return copy(stream, deviceEndpoint(dst), hostEndpoint(src), bytes, 1, true); });
+CUresult entry::cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void* src, size_t bytes, CUstream stream) {
+  return copy(stream, deviceEndpoint(dst), hostEndpoint(src), bytes, 1, true);
 }
-VGPU_EXPORT CUresult cuMemcpyHtoDAsync_v2_ptsz(CUdeviceptr dst, const void* src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyHtoDAsync_v2_ptsz, [&]() -> CUresult {
-    return copy(perThread(stream), deviceEndpoint(dst), hostEndpoint(src), bytes, 1, true);
-  });
+CUresult entry::cuMemcpyDtoHAsync_v2(void* dst, CUdeviceptr src, size_t bytes, CUstream stream) {
+  return copy(stream, hostEndpoint(dst), deviceEndpoint(src), bytes, 1, true);
 }
-VGPU_EXPORT CUresult cuMemcpyDtoHAsync_v2(void* dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyDtoHAsync_v2,
-                [&]() -> CUresult { return copy(stream, hostEndpoint(dst), deviceEndpoint(src), bytes, 1, true); });
-}
-VGPU_EXPORT CUresult cuMemcpyDtoHAsync_v2_ptsz(void* dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyDtoHAsync_v2_ptsz, [&]() -> CUresult {
-    return copy(perThread(stream), hostEndpoint(dst), deviceEndpoint(src), bytes, 1, true);
-  });
-}
-VGPU_EXPORT CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyDtoDAsync_v2,
-                [&]() -> CUresult { return copy(stream, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, true); });
-}
-VGPU_EXPORT CUresult cuMemcpyDtoDAsync_v2_ptsz(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyDtoDAsync_v2_ptsz, [&]() -> CUresult {
-    return copy(perThread(stream), deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, true);
-  });
+CUresult entry::cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes, CUstream stream) {
+  return copy(stream, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, true);
 }
 
-VGPU_EXPORT CUresult cuMemcpyPeer(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src, CUcontext /*srcContext*/,
+CUresult entry::cuMemcpyPeer(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src, CUcontext /*srcContext*/,
+                             size_t bytes) {
+  return copy(nullptr, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
+}
+CUresult entry::cuMemcpyPeer_ptds(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src, CUcontext /*srcContext*/,
                                   size_t bytes) {
-  return traced(ApiId::cuMemcpyPeer,
-                [&]() -> CUresult { return copy(nullptr, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false); });
+  return copy(CU_STREAM_PER_THREAD, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
 }
-VGPU_EXPORT CUresult cuMemcpyPeer_ptds(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src,
-                                       CUcontext /*srcContext*/, size_t bytes) {
-  return traced(ApiId::cuMemcpyPeer_ptds, [&]() -> CUresult {
-    return copy(CU_STREAM_PER_THREAD, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, false);
-  });
-}
-VGPU_EXPORT CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src,
-                                       CUcontext /*srcContext*/, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyPeerAsync,
-                [&]() -> CUresult { return copy(stream, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, true); });
-}
-VGPU_EXPORT CUresult cuMemcpyPeerAsync_ptsz(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src,
-                                            CUcontext /*srcContext*/, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemcpyPeerAsync_ptsz, [&]() -> CUresult {
-    return copy(perThread(stream), deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, true);
-  });
+CUresult entry::cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext /*dstContext*/, CUdeviceptr src, CUcontext /*srcContext*/,
+                                  size_t bytes, CUstream stream) {
+  return copy(stream, deviceEndpoint(dst), deviceEndpoint(src), bytes, 1, true);
 }
 
-VGPU_EXPORT CUresult cuMemcpy2D_v2(const CUDA_MEMCPY2D* p) {
-  return traced(ApiId::cuMemcpy2D_v2, [&]() -> CUresult { return copy2D(p, nullptr, false); });
+CUresult entry::cuMemcpy2D_v2(const CUDA_MEMCPY2D* p) {
+  return copy2D(p, nullptr, false);
 }
-VGPU_EXPORT CUresult cuMemcpy2D_v2_ptds(const CUDA_MEMCPY2D* p) {
-  return traced(ApiId::cuMemcpy2D_v2_ptds, [&]() -> CUresult { return copy2D(p, CU_STREAM_PER_THREAD, false); });
+CUresult entry::cuMemcpy2D_v2_ptds(const CUDA_MEMCPY2D* p) {
+  return copy2D(p, CU_STREAM_PER_THREAD, false);
 }
-VGPU_EXPORT CUresult cuMemcpy2DUnaligned_v2(const CUDA_MEMCPY2D* p) {
-  return traced(ApiId::cuMemcpy2DUnaligned_v2, [&]() -> CUresult { return copy2D(p, nullptr, false); });
+CUresult entry::cuMemcpy2DUnaligned_v2(const CUDA_MEMCPY2D* p) {
+  return copy2D(p, nullptr, false);
 }
-VGPU_EXPORT CUresult cuMemcpy2DUnaligned_v2_ptds(const CUDA_MEMCPY2D* p) {
-  return traced(ApiId::cuMemcpy2DUnaligned_v2_ptds,
-                [&]() -> CUresult { return copy2D(p, CU_STREAM_PER_THREAD, false); });
+CUresult entry::cuMemcpy2DUnaligned_v2_ptds(const CUDA_MEMCPY2D* p) {
+  return copy2D(p, CU_STREAM_PER_THREAD, false);
 }
-VGPU_EXPORT CUresult cuMemcpy2DAsync_v2(const CUDA_MEMCPY2D* p, CUstream stream) {
-  return traced(ApiId::cuMemcpy2DAsync_v2, [&]() -> CUresult { return copy2D(p, stream, true); });
+CUresult entry::cuMemcpy2DAsync_v2(const CUDA_MEMCPY2D* p, CUstream stream) {
+  return copy2D(p, stream, true);
 }
-VGPU_EXPORT CUresult cuMemcpy2DAsync_v2_ptsz(const CUDA_MEMCPY2D* p, CUstream stream) {
-  return traced(ApiId::cuMemcpy2DAsync_v2_ptsz, [&]() -> CUresult { return copy2D(p, perThread(stream), true); });
+CUresult entry::cuMemcpy3D_v2(const CUDA_MEMCPY3D* p) {
+  return copy3D(p, nullptr, false);
 }
-VGPU_EXPORT CUresult cuMemcpy3D_v2(const CUDA_MEMCPY3D* p) {
-  return traced(ApiId::cuMemcpy3D_v2, [&]() -> CUresult { return copy3D(p, nullptr, false); });
+CUresult entry::cuMemcpy3D_v2_ptds(const CUDA_MEMCPY3D* p) {
+  return copy3D(p, CU_STREAM_PER_THREAD, false);
 }
-VGPU_EXPORT CUresult cuMemcpy3D_v2_ptds(const CUDA_MEMCPY3D* p) {
-  return traced(ApiId::cuMemcpy3D_v2_ptds, [&]() -> CUresult { return copy3D(p, CU_STREAM_PER_THREAD, false); });
-}
-VGPU_EXPORT CUresult cuMemcpy3DAsync_v2(const CUDA_MEMCPY3D* p, CUstream stream) {
-  return traced(ApiId::cuMemcpy3DAsync_v2, [&]() -> CUresult { return copy3D(p, stream, true); });
-}
-VGPU_EXPORT CUresult cuMemcpy3DAsync_v2_ptsz(const CUDA_MEMCPY3D* p, CUstream stream) {
-  return traced(ApiId::cuMemcpy3DAsync_v2_ptsz, [&]() -> CUresult { return copy3D(p, perThread(stream), true); });
+CUresult entry::cuMemcpy3DAsync_v2(const CUDA_MEMCPY3D* p, CUstream stream) {
+  return copy3D(p, stream, true);
 }
 
 // Memsets: D8/D16/D32 write 1-, 2- and 4-byte elements (never emulated with byte loops on the
 // wrong width); 2D forms take a pitch in bytes and a width in elements.
-VGPU_EXPORT CUresult cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) {
-  return traced(ApiId::cuMemsetD8_v2, [&]() -> CUresult { return fill(nullptr, dst, 0, value, 1, count, 1, false); });
+CUresult entry::cuMemsetD8_v2(CUdeviceptr dst, unsigned char value, size_t count) {
+  return fill(nullptr, dst, 0, value, 1, count, 1, false);
 }
-VGPU_EXPORT CUresult cuMemsetD8_v2_ptds(CUdeviceptr dst, unsigned char value, size_t count) {
-  return traced(ApiId::cuMemsetD8_v2_ptds,
-                [&]() -> CUresult { return fill(CU_STREAM_PER_THREAD, dst, 0, value, 1, count, 1, false); });
+CUresult entry::cuMemsetD8_v2_ptds(CUdeviceptr dst, unsigned char value, size_t count) {
+  return fill(CU_STREAM_PER_THREAD, dst, 0, value, 1, count, 1, false);
 }
-VGPU_EXPORT CUresult cuMemsetD16_v2(CUdeviceptr dst, unsigned short value, size_t count) {
-  return traced(ApiId::cuMemsetD16_v2, [&]() -> CUresult { return fill(nullptr, dst, 0, value, 2, count, 1, false); });
+CUresult entry::cuMemsetD16_v2(CUdeviceptr dst, unsigned short value, size_t count) {
+  return fill(nullptr, dst, 0, value, 2, count, 1, false);
 }
-VGPU_EXPORT CUresult cuMemsetD16_v2_ptds(CUdeviceptr dst, unsigned short value, size_t count) {
-  return traced(ApiId::cuMemsetD16_v2_ptds,
-                [&]() -> CUresult { return fill(CU_STREAM_PER_THREAD, dst, 0, value, 2, count, 1, false); });
+CUresult entry::cuMemsetD16_v2_ptds(CUdeviceptr dst, unsigned short value, size_t count) {
+  return fill(CU_STREAM_PER_THREAD, dst, 0, value, 2, count, 1, false);
 }
-VGPU_EXPORT CUresult cuMemsetD32_v2(CUdeviceptr dst, unsigned int value, size_t count) {
-  return traced(ApiId::cuMemsetD32_v2, [&]() -> CUresult { return fill(nullptr, dst, 0, value, 4, count, 1, false); });
+CUresult entry::cuMemsetD32_v2(CUdeviceptr dst, unsigned int value, size_t count) {
+  return fill(nullptr, dst, 0, value, 4, count, 1, false);
 }
-VGPU_EXPORT CUresult cuMemsetD32_v2_ptds(CUdeviceptr dst, unsigned int value, size_t count) {
-  return traced(ApiId::cuMemsetD32_v2_ptds,
-                [&]() -> CUresult { return fill(CU_STREAM_PER_THREAD, dst, 0, value, 4, count, 1, false); });
+CUresult entry::cuMemsetD32_v2_ptds(CUdeviceptr dst, unsigned int value, size_t count) {
+  return fill(CU_STREAM_PER_THREAD, dst, 0, value, 4, count, 1, false);
 }
-VGPU_EXPORT CUresult cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, CUstream stream) {
-  return traced(ApiId::cuMemsetD8Async, [&]() -> CUresult { return fill(stream, dst, 0, value, 1, count, 1, true); });
+CUresult entry::cuMemsetD8Async(CUdeviceptr dst, unsigned char value, size_t count, CUstream stream) {
+  return fill(stream, dst, 0, value, 1, count, 1, true);
 }
-VGPU_EXPORT CUresult cuMemsetD8Async_ptsz(CUdeviceptr dst, unsigned char value, size_t count, CUstream stream) {
-  return traced(ApiId::cuMemsetD8Async_ptsz,
-                [&]() -> CUresult { return fill(perThread(stream), dst, 0, value, 1, count, 1, true); });
+CUresult entry::cuMemsetD16Async(CUdeviceptr dst, unsigned short value, size_t count, CUstream stream) {
+  return fill(stream, dst, 0, value, 2, count, 1, true);
 }
-VGPU_EXPORT CUresult cuMemsetD16Async(CUdeviceptr dst, unsigned short value, size_t count, CUstream stream) {
-  return traced(ApiId::cuMemsetD16Async, [&]() -> CUresult { return fill(stream, dst, 0, value, 2, count, 1, true); });
+CUresult entry::cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, CUstream stream) {
+  return fill(stream, dst, 0, value, 4, count, 1, true);
 }
-VGPU_EXPORT CUresult cuMemsetD16Async_ptsz(CUdeviceptr dst, unsigned short value, size_t count, CUstream stream) {
-  return traced(ApiId::cuMemsetD16Async_ptsz,
-                [&]() -> CUresult { return fill(perThread(stream), dst, 0, value, 2, count, 1, true); });
+CUresult entry::cuMemsetD2D8_v2(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height) {
+  return fill(nullptr, dst, pitch, value, 1, width, height, false);
 }
-VGPU_EXPORT CUresult cuMemsetD32Async(CUdeviceptr dst, unsigned int value, size_t count, CUstream stream) {
-  return traced(ApiId::cuMemsetD32Async, [&]() -> CUresult { return fill(stream, dst, 0, value, 4, count, 1, true); });
+CUresult entry::cuMemsetD2D8_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height) {
+  return fill(CU_STREAM_PER_THREAD, dst, pitch, value, 1, width, height, false);
 }
-VGPU_EXPORT CUresult cuMemsetD32Async_ptsz(CUdeviceptr dst, unsigned int value, size_t count, CUstream stream) {
-  return traced(ApiId::cuMemsetD32Async_ptsz,
-                [&]() -> CUresult { return fill(perThread(stream), dst, 0, value, 4, count, 1, true); });
+CUresult entry::cuMemsetD2D16_v2(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width, size_t height) {
+  return fill(nullptr, dst, pitch, value, 2, width, height, false);
 }
-VGPU_EXPORT CUresult cuMemsetD2D8_v2(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height) {
-  return traced(ApiId::cuMemsetD2D8_v2,
-                [&]() -> CUresult { return fill(nullptr, dst, pitch, value, 1, width, height, false); });
-}
-VGPU_EXPORT CUresult cuMemsetD2D8_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width,
-                                          size_t height) {
-  return traced(ApiId::cuMemsetD2D8_v2_ptds,
-                [&]() -> CUresult { return fill(CU_STREAM_PER_THREAD, dst, pitch, value, 1, width, height, false); });
-}
-VGPU_EXPORT CUresult cuMemsetD2D16_v2(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width,
+CUresult entry::cuMemsetD2D16_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width,
                                       size_t height) {
-  return traced(ApiId::cuMemsetD2D16_v2,
-                [&]() -> CUresult { return fill(nullptr, dst, pitch, value, 2, width, height, false); });
+  return fill(CU_STREAM_PER_THREAD, dst, pitch, value, 2, width, height, false);
 }
-VGPU_EXPORT CUresult cuMemsetD2D16_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width,
-                                           size_t height) {
-  return traced(ApiId::cuMemsetD2D16_v2_ptds,
-                [&]() -> CUresult { return fill(CU_STREAM_PER_THREAD, dst, pitch, value, 2, width, height, false); });
+CUresult entry::cuMemsetD2D32_v2(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height) {
+  return fill(nullptr, dst, pitch, value, 4, width, height, false);
 }
-VGPU_EXPORT CUresult cuMemsetD2D32_v2(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height) {
-  return traced(ApiId::cuMemsetD2D32_v2,
-                [&]() -> CUresult { return fill(nullptr, dst, pitch, value, 4, width, height, false); });
+CUresult entry::cuMemsetD2D32_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height) {
+  return fill(CU_STREAM_PER_THREAD, dst, pitch, value, 4, width, height, false);
 }
-VGPU_EXPORT CUresult cuMemsetD2D32_v2_ptds(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width,
-                                           size_t height) {
-  return traced(ApiId::cuMemsetD2D32_v2_ptds,
-                [&]() -> CUresult { return fill(CU_STREAM_PER_THREAD, dst, pitch, value, 4, width, height, false); });
+CUresult entry::cuMemsetD2D8Async(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height,
+                                  CUstream stream) {
+  return fill(stream, dst, pitch, value, 1, width, height, true);
 }
-VGPU_EXPORT CUresult cuMemsetD2D8Async(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width, size_t height,
-                                       CUstream stream) {
-  return traced(ApiId::cuMemsetD2D8Async,
-                [&]() -> CUresult { return fill(stream, dst, pitch, value, 1, width, height, true); });
+CUresult entry::cuMemsetD2D16Async(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width, size_t height,
+                                   CUstream stream) {
+  return fill(stream, dst, pitch, value, 2, width, height, true);
 }
-VGPU_EXPORT CUresult cuMemsetD2D8Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned char value, size_t width,
-                                            size_t height, CUstream stream) {
-  return traced(ApiId::cuMemsetD2D8Async_ptsz,
-                [&]() -> CUresult { return fill(perThread(stream), dst, pitch, value, 1, width, height, true); });
-}
-VGPU_EXPORT CUresult cuMemsetD2D16Async(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width,
-                                        size_t height, CUstream stream) {
-  return traced(ApiId::cuMemsetD2D16Async,
-                [&]() -> CUresult { return fill(stream, dst, pitch, value, 2, width, height, true); });
-}
-VGPU_EXPORT CUresult cuMemsetD2D16Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned short value, size_t width,
-                                             size_t height, CUstream stream) {
-  return traced(ApiId::cuMemsetD2D16Async_ptsz,
-                [&]() -> CUresult { return fill(perThread(stream), dst, pitch, value, 2, width, height, true); });
-}
-VGPU_EXPORT CUresult cuMemsetD2D32Async(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height,
-                                        CUstream stream) {
-  return traced(ApiId::cuMemsetD2D32Async,
-                [&]() -> CUresult { return fill(stream, dst, pitch, value, 4, width, height, true); });
-}
-VGPU_EXPORT CUresult cuMemsetD2D32Async_ptsz(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width,
-                                             size_t height, CUstream stream) {
-  return traced(ApiId::cuMemsetD2D32Async_ptsz,
-                [&]() -> CUresult { return fill(perThread(stream), dst, pitch, value, 4, width, height, true); });
+CUresult entry::cuMemsetD2D32Async(CUdeviceptr dst, size_t pitch, unsigned int value, size_t width, size_t height,
+                                   CUstream stream) {
+  return fill(stream, dst, pitch, value, 4, width, height, true);
 }

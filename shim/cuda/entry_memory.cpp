@@ -63,186 +63,159 @@ CopyEndpoint endpointFor(CUmemorytype type, const void* host, CUdeviceptr device
 
 } // namespace vgpu::cuda
 
-VGPU_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
-  return traced(ApiId::cuMemAlloc_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pointer);
-    int device = 0;
-    if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (bytes == 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    return state().backend().memAlloc(device, bytes, *pointer);
-  });
+CUresult entry::cuMemAlloc_v2(CUdeviceptr* pointer, size_t bytes) {
+  VGPU_REQUIRE_OUT(pointer);
+  int device = 0;
+  if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return state().backend().memAlloc(device, bytes, *pointer);
 }
 
-VGPU_EXPORT CUresult cuMemAllocPitch_v2(CUdeviceptr* pointer, size_t* pitch, size_t widthBytes, size_t height,
-                                        unsigned int elementSize) {
-  return traced(ApiId::cuMemAllocPitch_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pointer);
-    VGPU_REQUIRE_OUT(pitch);
-    if (elementSize != 4 && elementSize != 8 && elementSize != 16) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    if (widthBytes == 0 || height == 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    int device = 0;
-    if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    // Rows aligned to the device's texture pitch alignment (512 bytes on every profiled GPU).
-    constexpr std::size_t kPitchAlignment = 512;
-    const std::size_t rowPitch = (widthBytes + kPitchAlignment - 1) / kPitchAlignment * kPitchAlignment;
-    if (const CUresult status = state().backend().memAlloc(device, rowPitch * height, *pointer);
-        status != CUDA_SUCCESS) {
-      return status;
-    }
-    *pitch = rowPitch;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuMemAllocPitch_v2(CUdeviceptr* pointer, size_t* pitch, size_t widthBytes, size_t height,
+                                   unsigned int elementSize) {
+  VGPU_REQUIRE_OUT(pointer);
+  VGPU_REQUIRE_OUT(pitch);
+  if (elementSize != 4 && elementSize != 8 && elementSize != 16) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (widthBytes == 0 || height == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  int device = 0;
+  if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // Rows aligned to the device's texture pitch alignment (512 bytes on every profiled GPU).
+  constexpr std::size_t kPitchAlignment = 512;
+  const std::size_t rowPitch = (widthBytes + kPitchAlignment - 1) / kPitchAlignment * kPitchAlignment;
+  if (const CUresult status = state().backend().memAlloc(device, rowPitch * height, *pointer); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *pitch = rowPitch;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuMemFree_v2(CUdeviceptr pointer) {
-  return traced(ApiId::cuMemFree_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (pointer == 0) {
-      return CUDA_SUCCESS; // freeing NULL is allowed, as in NVIDIA's driver
-    }
-    memory_pools::forgetAllocation(pointer); // a stream-ordered allocation may be freed at once too
-    return state().backend().memFree(pointer);
-  });
+CUresult entry::cuMemFree_v2(CUdeviceptr pointer) {
+  VGPU_REQUIRE_INIT();
+  if (pointer == 0) {
+    return CUDA_SUCCESS; // freeing NULL is allowed, as in NVIDIA's driver
+  }
+  memory_pools::forgetAllocation(pointer); // a stream-ordered allocation may be freed at once too
+  return state().backend().memFree(pointer);
 }
 
-VGPU_EXPORT CUresult cuMemAllocManaged(CUdeviceptr* pointer, size_t bytes, unsigned int flags) {
-  return traced(ApiId::cuMemAllocManaged, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pointer);
-    if (bytes == 0 || (flags != CU_MEM_ATTACH_GLOBAL && flags != CU_MEM_ATTACH_HOST)) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    int device = 0;
-    if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return state().backend().memAllocManaged(device, bytes, *pointer);
-  });
+CUresult entry::cuMemAllocManaged(CUdeviceptr* pointer, size_t bytes, unsigned int flags) {
+  VGPU_REQUIRE_OUT(pointer);
+  if (bytes == 0 || (flags != CU_MEM_ATTACH_GLOBAL && flags != CU_MEM_ATTACH_HOST)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  int device = 0;
+  if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().backend().memAllocManaged(device, bytes, *pointer);
 }
 
-VGPU_EXPORT CUresult cuMemGetInfo_v2(size_t* freeBytes, size_t* totalBytes) {
-  return traced(ApiId::cuMemGetInfo_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(freeBytes);
-    VGPU_REQUIRE_OUT(totalBytes);
-    int device = 0;
-    if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return state().backend().memGetInfo(device, *freeBytes, *totalBytes);
-  });
+CUresult entry::cuMemGetInfo_v2(size_t* freeBytes, size_t* totalBytes) {
+  VGPU_REQUIRE_OUT(freeBytes);
+  VGPU_REQUIRE_OUT(totalBytes);
+  int device = 0;
+  if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().backend().memGetInfo(device, *freeBytes, *totalBytes);
 }
 
-VGPU_EXPORT CUresult cuMemGetAddressRange_v2(CUdeviceptr* base, size_t* size, CUdeviceptr pointer) {
-  return traced(ApiId::cuMemGetAddressRange_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    PointerInfo info;
-    if (const CUresult status = state().backend().pointerInfo(pointer, info); status != CUDA_SUCCESS) {
-      return CUDA_ERROR_NOT_FOUND;
-    }
-    if (base != nullptr) {
-      *base = info.base;
-    }
-    if (size != nullptr) {
-      *size = info.size;
-    }
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuMemGetAddressRange_v2(CUdeviceptr* base, size_t* size, CUdeviceptr pointer) {
+  VGPU_REQUIRE_INIT();
+  PointerInfo info;
+  if (const CUresult status = state().backend().pointerInfo(pointer, info); status != CUDA_SUCCESS) {
+    return CUDA_ERROR_NOT_FOUND;
+  }
+  if (base != nullptr) {
+    *base = info.base;
+  }
+  if (size != nullptr) {
+    *size = info.size;
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuMemAllocHost_v2(void** pointer, size_t bytes) {
-  return traced(ApiId::cuMemAllocHost_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pointer);
-    int device = 0;
-    if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return state().backend().hostAlloc(bytes, *pointer);
-  });
+CUresult entry::cuMemAllocHost_v2(void** pointer, size_t bytes) {
+  VGPU_REQUIRE_OUT(pointer);
+  int device = 0;
+  if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().backend().hostAlloc(bytes, *pointer);
 }
 
-VGPU_EXPORT CUresult cuMemHostAlloc(void** pointer, size_t bytes, unsigned int flags) {
-  return traced(ApiId::cuMemHostAlloc, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pointer);
-    constexpr unsigned kValid = CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_WRITECOMBINED;
-    if ((flags & ~kValid) != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    int device = 0;
-    if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return state().backend().hostAlloc(bytes, *pointer);
-  });
+CUresult entry::cuMemHostAlloc(void** pointer, size_t bytes, unsigned int flags) {
+  VGPU_REQUIRE_OUT(pointer);
+  constexpr unsigned kValid = CU_MEMHOSTALLOC_PORTABLE | CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_WRITECOMBINED;
+  if ((flags & ~kValid) != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  int device = 0;
+  if (const CUresult status = currentDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return state().backend().hostAlloc(bytes, *pointer);
 }
 
-VGPU_EXPORT CUresult cuMemFreeHost(void* pointer) {
-  return traced(ApiId::cuMemFreeHost, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return state().backend().hostFree(pointer);
-  });
+CUresult entry::cuMemFreeHost(void* pointer) {
+  VGPU_REQUIRE_INIT();
+  return state().backend().hostFree(pointer);
 }
 
-VGPU_EXPORT CUresult cuMemHostGetDevicePointer_v2(CUdeviceptr* device, void* host, unsigned int flags) {
-  return traced(ApiId::cuMemHostGetDevicePointer_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(device);
-    VGPU_REQUIRE_INIT();
-    if (flags != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    PointerInfo info;
-    const auto address = reinterpret_cast<CUdeviceptr>(host);
-    if (state().backend().pointerInfo(address, info) != CUDA_SUCCESS ||
-        (info.kind != MemoryKind::Host && info.kind != MemoryKind::HostRegistered)) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *device = address; // unified addressing: the device sees pinned memory at its host address
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuMemHostGetDevicePointer_v2(CUdeviceptr* device, void* host, unsigned int flags) {
+  VGPU_REQUIRE_OUT(device);
+  VGPU_REQUIRE_INIT();
+  if (flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  PointerInfo info;
+  const auto address = reinterpret_cast<CUdeviceptr>(host);
+  if (state().backend().pointerInfo(address, info) != CUDA_SUCCESS ||
+      (info.kind != MemoryKind::Host && info.kind != MemoryKind::HostRegistered)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *device = address; // unified addressing: the device sees pinned memory at its host address
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuMemHostGetFlags(unsigned int* flags, void* host) {
-  return traced(ApiId::cuMemHostGetFlags, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(flags);
-    VGPU_REQUIRE_INIT();
-    PointerInfo info;
-    if (state().backend().pointerInfo(reinterpret_cast<CUdeviceptr>(host), info) != CUDA_SUCCESS ||
-        info.kind != MemoryKind::Host) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    *flags = CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_PORTABLE;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuMemHostGetFlags(unsigned int* flags, void* host) {
+  VGPU_REQUIRE_OUT(flags);
+  VGPU_REQUIRE_INIT();
+  PointerInfo info;
+  if (state().backend().pointerInfo(reinterpret_cast<CUdeviceptr>(host), info) != CUDA_SUCCESS ||
+      info.kind != MemoryKind::Host) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *flags = CU_MEMHOSTALLOC_DEVICEMAP | CU_MEMHOSTALLOC_PORTABLE;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuMemHostRegister_v2(void* pointer, size_t bytes, unsigned int flags) {
-  return traced(ApiId::cuMemHostRegister_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    constexpr unsigned kValid = CU_MEMHOSTREGISTER_PORTABLE | CU_MEMHOSTREGISTER_DEVICEMAP |
-                                CU_MEMHOSTREGISTER_IOMEMORY | CU_MEMHOSTREGISTER_READ_ONLY;
-    if ((flags & ~kValid) != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    if ((flags & CU_MEMHOSTREGISTER_IOMEMORY) != 0) {
-      return CUDA_ERROR_NOT_SUPPORTED; // I/O memory cannot be mapped into the simulated device
-    }
-    return state().backend().hostRegister(pointer, bytes);
-  });
+CUresult entry::cuMemHostRegister_v2(void* pointer, size_t bytes, unsigned int flags) {
+  VGPU_REQUIRE_INIT();
+  constexpr unsigned kValid = CU_MEMHOSTREGISTER_PORTABLE | CU_MEMHOSTREGISTER_DEVICEMAP | CU_MEMHOSTREGISTER_IOMEMORY |
+                              CU_MEMHOSTREGISTER_READ_ONLY;
+  if ((flags & ~kValid) != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if ((flags & CU_MEMHOSTREGISTER_IOMEMORY) != 0) {
+    return CUDA_ERROR_NOT_SUPPORTED; // I/O memory cannot be mapped into the simulated device
+  }
+  return state().backend().hostRegister(pointer, bytes);
 }
 
-VGPU_EXPORT CUresult cuMemHostUnregister(void* pointer) {
-  return traced(ApiId::cuMemHostUnregister, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return state().backend().hostUnregister(pointer);
-  });
+CUresult entry::cuMemHostUnregister(void* pointer) {
+  VGPU_REQUIRE_INIT();
+  return state().backend().hostUnregister(pointer);
 }
 
 namespace {
@@ -325,50 +298,46 @@ CUresult pointerAttribute(void* data, CUpointer_attribute attribute, CUdeviceptr
 
 } // namespace
 
-VGPU_EXPORT CUresult cuPointerGetAttribute(void* data, CUpointer_attribute attribute, CUdeviceptr pointer) {
-  return traced(ApiId::cuPointerGetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(data);
-    VGPU_REQUIRE_INIT();
-    return pointerAttribute(data, attribute, pointer);
-  });
+CUresult entry::cuPointerGetAttribute(void* data, CUpointer_attribute attribute, CUdeviceptr pointer) {
+  VGPU_REQUIRE_OUT(data);
+  VGPU_REQUIRE_INIT();
+  return pointerAttribute(data, attribute, pointer);
 }
 
-VGPU_EXPORT CUresult cuPointerGetAttributes(unsigned int count, CUpointer_attribute* attributes, void** data,
-                                            CUdeviceptr pointer) {
-  return traced(ApiId::cuPointerGetAttributes, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (count == 0 || attributes == nullptr || data == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
+CUresult entry::cuPointerGetAttributes(unsigned int count, CUpointer_attribute* attributes, void** data,
+                                       CUdeviceptr pointer) {
+  VGPU_REQUIRE_INIT();
+  if (count == 0 || attributes == nullptr || data == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // Unlike cuPointerGetAttribute, an unknown pointer is not an error here: the attributes of
+  // memory the driver does not know are "unregistered host memory" (memory type 0, NULL context).
+  PointerInfo info;
+  const bool known = state().backend().pointerInfo(pointer, info) == CUDA_SUCCESS;
+  for (unsigned i = 0; i < count; ++i) {
+    if (data[i] == nullptr) {
+      continue;
     }
-    // Unlike cuPointerGetAttribute, an unknown pointer is not an error here: the attributes of
-    // memory the driver does not know are "unregistered host memory" (memory type 0, NULL context).
-    PointerInfo info;
-    const bool known = state().backend().pointerInfo(pointer, info) == CUDA_SUCCESS;
-    for (unsigned i = 0; i < count; ++i) {
-      if (data[i] == nullptr) {
+    if (!known) {
+      switch (attributes[i]) {
+      case CU_POINTER_ATTRIBUTE_CONTEXT:
+      case CU_POINTER_ATTRIBUTE_HOST_POINTER: std::memset(data[i], 0, sizeof(void*)); continue;
+      case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
+      case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
+      case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
+      case CU_POINTER_ATTRIBUTE_BUFFER_ID:
+      case CU_POINTER_ATTRIBUTE_ALLOWED_HANDLE_TYPES: std::memset(data[i], 0, 8); continue;
+      case CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL: {
+        const int none = -2; // what NVIDIA's driver reports for unregistered host memory
+        std::memcpy(data[i], &none, sizeof none);
         continue;
       }
-      if (!known) {
-        switch (attributes[i]) {
-        case CU_POINTER_ATTRIBUTE_CONTEXT:
-        case CU_POINTER_ATTRIBUTE_HOST_POINTER: std::memset(data[i], 0, sizeof(void*)); continue;
-        case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
-        case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
-        case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
-        case CU_POINTER_ATTRIBUTE_BUFFER_ID:
-        case CU_POINTER_ATTRIBUTE_ALLOWED_HANDLE_TYPES: std::memset(data[i], 0, 8); continue;
-        case CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL: {
-          const int none = -2; // what NVIDIA's driver reports for unregistered host memory
-          std::memcpy(data[i], &none, sizeof none);
-          continue;
-        }
-        default: std::memset(data[i], 0, sizeof(unsigned)); continue;
-        }
-      }
-      if (const CUresult status = pointerAttribute(data[i], attributes[i], pointer); status != CUDA_SUCCESS) {
-        return status;
+      default: std::memset(data[i], 0, sizeof(unsigned)); continue;
       }
     }
-    return CUDA_SUCCESS;
-  });
+    if (const CUresult status = pointerAttribute(data[i], attributes[i], pointer); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
 }

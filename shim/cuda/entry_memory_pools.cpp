@@ -66,115 +66,80 @@ CUresult currentPoolOfStream(CUstream stream, CUmemoryPool& pool) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuDeviceGetDefaultMemPool(CUmemoryPool* pool, CUdevice device) {
-  return traced(ApiId::cuDeviceGetDefaultMemPool, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pool);
-    if (const CUresult status = requireDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return memory_pools::defaultPool(device, *pool);
-  });
+CUresult entry::cuDeviceGetDefaultMemPool(CUmemoryPool* pool, CUdevice device) {
+  VGPU_REQUIRE_OUT(pool);
+  if (const CUresult status = requireDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return memory_pools::defaultPool(device, *pool);
 }
 
-VGPU_EXPORT CUresult cuDeviceGetMemPool(CUmemoryPool* pool, CUdevice device) {
-  return traced(ApiId::cuDeviceGetMemPool, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pool);
-    if (const CUresult status = requireDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return memory_pools::currentPool(device, *pool);
-  });
+CUresult entry::cuDeviceGetMemPool(CUmemoryPool* pool, CUdevice device) {
+  VGPU_REQUIRE_OUT(pool);
+  if (const CUresult status = requireDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return memory_pools::currentPool(device, *pool);
 }
 
-VGPU_EXPORT CUresult cuDeviceSetMemPool(CUdevice device, CUmemoryPool pool) {
-  return traced(ApiId::cuDeviceSetMemPool, [&]() -> CUresult {
-    if (const CUresult status = requireDevice(device); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return memory_pools::setCurrentPool(device, pool);
-  });
+CUresult entry::cuDeviceSetMemPool(CUdevice device, CUmemoryPool pool) {
+  if (const CUresult status = requireDevice(device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return memory_pools::setCurrentPool(device, pool);
 }
 
-VGPU_EXPORT CUresult cuMemPoolCreate(CUmemoryPool* pool, const CUmemPoolProps* properties) {
-  return traced(ApiId::cuMemPoolCreate, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(pool);
-    VGPU_REQUIRE_OUT(properties);
-    VGPU_REQUIRE_INIT();
-    return memory_pools::create(*properties, state().deviceCount(), *pool);
-  });
+CUresult entry::cuMemPoolCreate(CUmemoryPool* pool, const CUmemPoolProps* properties) {
+  VGPU_REQUIRE_OUT(pool);
+  VGPU_REQUIRE_OUT(properties);
+  VGPU_REQUIRE_INIT();
+  return memory_pools::create(*properties, state().deviceCount(), *pool);
 }
 
-VGPU_EXPORT CUresult cuMemPoolDestroy(CUmemoryPool pool) {
-  return traced(ApiId::cuMemPoolDestroy, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return memory_pools::destroy(pool);
-  });
+CUresult entry::cuMemPoolDestroy(CUmemoryPool pool) {
+  VGPU_REQUIRE_INIT();
+  return memory_pools::destroy(pool);
 }
 
-VGPU_EXPORT CUresult cuMemPoolGetAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value) {
-  return traced(ApiId::cuMemPoolGetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return memory_pools::getAttribute(pool, attribute, value);
-  });
+CUresult entry::cuMemPoolGetAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value) {
+  VGPU_REQUIRE_INIT();
+  return memory_pools::getAttribute(pool, attribute, value);
 }
 
-VGPU_EXPORT CUresult cuMemPoolSetAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value) {
-  return traced(ApiId::cuMemPoolSetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return memory_pools::setAttribute(pool, attribute, value);
-  });
+CUresult entry::cuMemPoolSetAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value) {
+  VGPU_REQUIRE_INIT();
+  return memory_pools::setAttribute(pool, attribute, value);
 }
 
-VGPU_EXPORT CUresult cuMemPoolTrimTo(CUmemoryPool pool, size_t keepBytes) {
-  return traced(ApiId::cuMemPoolTrimTo, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return memory_pools::trimTo(pool, keepBytes);
-  });
+CUresult entry::cuMemPoolTrimTo(CUmemoryPool pool, size_t keepBytes) {
+  VGPU_REQUIRE_INIT();
+  return memory_pools::trimTo(pool, keepBytes);
 }
 
-VGPU_EXPORT CUresult cuMemPoolSetAccess(CUmemoryPool pool, const CUmemAccessDesc* descriptors, size_t count) {
-  return traced(ApiId::cuMemPoolSetAccess, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return memory_pools::setAccess(pool, descriptors, count, state().deviceCount());
-  });
+CUresult entry::cuMemPoolSetAccess(CUmemoryPool pool, const CUmemAccessDesc* descriptors, size_t count) {
+  VGPU_REQUIRE_INIT();
+  return memory_pools::setAccess(pool, descriptors, count, state().deviceCount());
 }
 
-VGPU_EXPORT CUresult cuMemPoolGetAccess(CUmemAccess_flags* flags, CUmemoryPool pool, CUmemLocation* location) {
-  return traced(ApiId::cuMemPoolGetAccess, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(flags);
-    VGPU_REQUIRE_OUT(location);
-    VGPU_REQUIRE_INIT();
-    return memory_pools::getAccess(pool, *location, *flags);
-  });
+CUresult entry::cuMemPoolGetAccess(CUmemAccess_flags* flags, CUmemoryPool pool, CUmemLocation* location) {
+  VGPU_REQUIRE_OUT(flags);
+  VGPU_REQUIRE_OUT(location);
+  VGPU_REQUIRE_INIT();
+  return memory_pools::getAccess(pool, *location, *flags);
 }
 
-VGPU_EXPORT CUresult cuMemAllocAsync(CUdeviceptr* pointer, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemAllocAsync, [&]() -> CUresult {
-    CUmemoryPool pool = nullptr;
-    if (const CUresult status = currentPoolOfStream(stream, pool); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return allocateFromPool(pointer, bytes, pool, stream);
-  });
-}
-VGPU_EXPORT CUresult cuMemAllocAsync_ptsz(CUdeviceptr* pointer, size_t bytes, CUstream stream) {
-  return traced(ApiId::cuMemAllocAsync_ptsz,
-                [&]() -> CUresult { return cuMemAllocAsync(pointer, bytes, perThread(stream)); });
+CUresult entry::cuMemAllocAsync(CUdeviceptr* pointer, size_t bytes, CUstream stream) {
+  CUmemoryPool pool = nullptr;
+  if (const CUresult status = currentPoolOfStream(stream, pool); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return allocateFromPool(pointer, bytes, pool, stream);
 }
 
-VGPU_EXPORT CUresult cuMemAllocFromPoolAsync(CUdeviceptr* pointer, size_t bytes, CUmemoryPool pool, CUstream stream) {
-  return traced(ApiId::cuMemAllocFromPoolAsync,
-                [&]() -> CUresult { return allocateFromPool(pointer, bytes, pool, stream); });
-}
-VGPU_EXPORT CUresult cuMemAllocFromPoolAsync_ptsz(CUdeviceptr* pointer, size_t bytes, CUmemoryPool pool,
-                                                  CUstream stream) {
-  return traced(ApiId::cuMemAllocFromPoolAsync_ptsz,
-                [&]() -> CUresult { return cuMemAllocFromPoolAsync(pointer, bytes, pool, perThread(stream)); });
+CUresult entry::cuMemAllocFromPoolAsync(CUdeviceptr* pointer, size_t bytes, CUmemoryPool pool, CUstream stream) {
+  return allocateFromPool(pointer, bytes, pool, stream);
 }
 
-VGPU_EXPORT CUresult cuMemFreeAsync(CUdeviceptr pointer, CUstream stream) {
-  return traced(ApiId::cuMemFreeAsync, [&]() -> CUresult { return freeInStreamOrder(pointer, stream); });
-}
-VGPU_EXPORT CUresult cuMemFreeAsync_ptsz(CUdeviceptr pointer, CUstream stream) {
-  return traced(ApiId::cuMemFreeAsync_ptsz, [&]() -> CUresult { return cuMemFreeAsync(pointer, perThread(stream)); });
+CUresult entry::cuMemFreeAsync(CUdeviceptr pointer, CUstream stream) {
+  return freeInStreamOrder(pointer, stream);
 }

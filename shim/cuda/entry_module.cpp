@@ -15,10 +15,6 @@ using namespace vgpu::cuda;
 
 namespace {
 
-CUresult currentContext(CUcontext& context) {
-  return requireCurrentContext(context);
-}
-
 // A CUfunction argument may also be a CUkernel (CUDA 12 lets applications cast one to the other).
 CUfunc_st* findFunction(CUfunction function) {
   if (CUfunc_st* object = state().functions.find(function)) {
@@ -131,456 +127,389 @@ CUresult loadLibrary(CUlibrary* library, std::vector<std::uint8_t> image) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuModuleLoad(CUmodule* module, const char* path) {
-  return traced(ApiId::cuModuleLoad, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(module);
-    CUcontext context = nullptr;
-    if (const CUresult status = currentContext(context); status != CUDA_SUCCESS) {
+CUresult entry::cuModuleLoad(CUmodule* module, const char* path) {
+  VGPU_REQUIRE_OUT(module);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return loadModuleFromFile(context, path, *module);
+}
+
+CUresult entry::cuModuleLoadData(CUmodule* module, const void* image) {
+  VGPU_REQUIRE_OUT(module);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return loadModuleAt(context, image, *module);
+}
+
+CUresult entry::cuModuleLoadDataEx(CUmodule* module, const void* image, unsigned int /*numOptions*/,
+                                   CUjit_option* /*options*/, void** /*values*/) {
+  // JIT options tune PTX compilation, which the simulated device does not perform.
+  return ::cuModuleLoadData(module, image);
+}
+
+CUresult entry::cuModuleLoadFatBinary(CUmodule* module, const void* fatbin) {
+  return ::cuModuleLoadData(module, fatbin);
+}
+
+CUresult entry::cuModuleUnload(CUmodule module) {
+  VGPU_REQUIRE_INIT();
+  if (state().modules.find(module) == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  unloadModule(module);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuModuleGetFunction(CUfunction* function, CUmodule module, const char* name) {
+  VGPU_REQUIRE_OUT(function);
+  VGPU_REQUIRE_INIT();
+  return moduleFunction(module, name, *function);
+}
+
+CUresult entry::cuModuleGetGlobal_v2(CUdeviceptr* pointer, size_t* bytes, CUmodule module, const char* name) {
+  VGPU_REQUIRE_INIT();
+  if (name == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  CUmod_st* object = state().modules.find(module);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  GlobalInfo global;
+  if (const CUresult status = state().backend().moduleGlobal(object->backend, name, global); status != CUDA_SUCCESS) {
+    vgpu::log::writef(vgpu::log::Level::Debug, "module", "global %s not found", name);
+    return status;
+  }
+  vgpu::log::writef(vgpu::log::Level::Debug, "module", "global %s: %zu bytes at 0x%llx", name, global.size,
+                    static_cast<unsigned long long>(global.address));
+  if (pointer != nullptr) {
+    *pointer = global.address;
+  }
+  if (bytes != nullptr) {
+    *bytes = global.size;
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuModuleGetLoadingMode(CUmoduleLoadingMode* mode) {
+  VGPU_REQUIRE_OUT(mode);
+  VGPU_REQUIRE_INIT();
+  // The mode tells the runtime when to load modules (cudart loads at first use when lazy). The
+  // shim parses a module completely whenever it is loaded, so either answer is true of it; report
+  // what NVIDIA's driver reports: LAZY unless CUDA_MODULE_LOADING=EAGER.
+  const char* setting = std::getenv("CUDA_MODULE_LOADING");
+  *mode = setting != nullptr && std::string_view(setting) == "EAGER" ? CU_MODULE_EAGER_LOADING : CU_MODULE_LAZY_LOADING;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuModuleGetFunctionCount(unsigned int* count, CUmodule module) {
+  VGPU_REQUIRE_OUT(count);
+  VGPU_REQUIRE_INIT();
+  CUmod_st* object = state().modules.find(module);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::string> names;
+  if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *count = static_cast<unsigned>(names.size());
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuModuleEnumerateFunctions(CUfunction* functions, unsigned int count, CUmodule module) {
+  VGPU_REQUIRE_OUT(functions);
+  VGPU_REQUIRE_INIT();
+  CUmod_st* object = state().modules.find(module);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::string> names;
+  if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
+    return status;
+  }
+  for (unsigned i = 0; i < count && i < names.size(); ++i) {
+    if (const CUresult status = moduleFunction(module, names[i].c_str(), functions[i]); status != CUDA_SUCCESS) {
       return status;
     }
-    return loadModuleFromFile(context, path, *module);
-  });
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuModuleLoadData(CUmodule* module, const void* image) {
-  return traced(ApiId::cuModuleLoadData, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(module);
-    CUcontext context = nullptr;
-    if (const CUresult status = currentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return loadModuleAt(context, image, *module);
-  });
+CUresult entry::cuFuncGetAttribute(int* value, CUfunction_attribute attribute, CUfunction function) {
+  VGPU_REQUIRE_OUT(value);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : functionAttribute(*object, attribute, *value);
 }
 
-VGPU_EXPORT CUresult cuModuleLoadDataEx(CUmodule* module, const void* image, unsigned int /*numOptions*/,
-                                        CUjit_option* /*options*/, void** /*values*/) {
-  return traced(ApiId::cuModuleLoadDataEx, [&]() -> CUresult {
-    // JIT options tune PTX compilation, which the simulated device does not perform.
-    return cuModuleLoadData(module, image);
-  });
+CUresult entry::cuFuncSetAttribute(CUfunction function, CUfunction_attribute attribute, int value) {
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : setFunctionAttribute(*object, attribute, value);
 }
 
-VGPU_EXPORT CUresult cuModuleLoadFatBinary(CUmodule* module, const void* fatbin) {
-  return traced(ApiId::cuModuleLoadFatBinary, [&]() -> CUresult { return cuModuleLoadData(module, fatbin); });
+CUresult entry::cuFuncSetCacheConfig(CUfunction function, CUfunc_cache config) {
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (config > CU_FUNC_CACHE_PREFER_EQUAL) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  object->cacheConfig = config;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuModuleUnload(CUmodule module) {
-  return traced(ApiId::cuModuleUnload, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (state().modules.find(module) == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    unloadModule(module);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuFuncGetName(const char** name, CUfunction function) {
+  VGPU_REQUIRE_OUT(name);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *name = object->info->name.c_str();
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuModuleGetFunction(CUfunction* function, CUmodule module, const char* name) {
-  return traced(ApiId::cuModuleGetFunction, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(function);
-    VGPU_REQUIRE_INIT();
-    return moduleFunction(module, name, *function);
-  });
+CUresult entry::cuFuncGetModule(CUmodule* module, CUfunction function) {
+  VGPU_REQUIRE_OUT(module);
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *module = object->module;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuModuleGetGlobal_v2(CUdeviceptr* pointer, size_t* bytes, CUmodule module, const char* name) {
-  return traced(ApiId::cuModuleGetGlobal_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    if (name == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    CUmod_st* object = state().modules.find(module);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    GlobalInfo global;
-    if (const CUresult status = state().backend().moduleGlobal(object->backend, name, global); status != CUDA_SUCCESS) {
-      vgpu::log::writef(vgpu::log::Level::Debug, "module", "global %s not found", name);
-      return status;
-    }
-    vgpu::log::writef(vgpu::log::Level::Debug, "module", "global %s: %zu bytes at 0x%llx", name, global.size,
-                      static_cast<unsigned long long>(global.address));
-    if (pointer != nullptr) {
-      *pointer = global.address;
-    }
-    if (bytes != nullptr) {
-      *bytes = global.size;
-    }
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuFuncGetParamInfo(CUfunction function, size_t index, size_t* offset, size_t* size) {
+  VGPU_REQUIRE_INIT();
+  CUfunc_st* object = findFunction(function);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (index >= object->info->parameters.size()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (offset != nullptr) {
+    *offset = object->info->parameters[index].offset;
+  }
+  if (size != nullptr) {
+    *size = object->info->parameters[index].size;
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuModuleGetLoadingMode(CUmoduleLoadingMode* mode) {
-  return traced(ApiId::cuModuleGetLoadingMode, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(mode);
-    VGPU_REQUIRE_INIT();
-    // The mode tells the runtime when to load modules (cudart loads at first use when lazy). The
-    // shim parses a module completely whenever it is loaded, so either answer is true of it; report
-    // what NVIDIA's driver reports: LAZY unless CUDA_MODULE_LOADING=EAGER.
-    const char* setting = std::getenv("CUDA_MODULE_LOADING");
-    *mode =
-        setting != nullptr && std::string_view(setting) == "EAGER" ? CU_MODULE_EAGER_LOADING : CU_MODULE_LAZY_LOADING;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuFuncIsLoaded(CUfunctionLoadingState* loadingState, CUfunction function) {
+  VGPU_REQUIRE_OUT(loadingState);
+  VGPU_REQUIRE_INIT();
+  if (findFunction(function) == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *loadingState = CU_FUNCTION_LOADING_STATE_LOADED;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuModuleGetFunctionCount(unsigned int* count, CUmodule module) {
-  return traced(ApiId::cuModuleGetFunctionCount, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(count);
-    VGPU_REQUIRE_INIT();
-    CUmod_st* object = state().modules.find(module);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    std::vector<std::string> names;
-    if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *count = static_cast<unsigned>(names.size());
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuFuncLoad(CUfunction function) {
+  VGPU_REQUIRE_INIT();
+  return findFunction(function) == nullptr ? CUDA_ERROR_INVALID_HANDLE : CUDA_SUCCESS; // loaded eagerly
 }
 
-VGPU_EXPORT CUresult cuModuleEnumerateFunctions(CUfunction* functions, unsigned int count, CUmodule module) {
-  return traced(ApiId::cuModuleEnumerateFunctions, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(functions);
-    VGPU_REQUIRE_INIT();
-    CUmod_st* object = state().modules.find(module);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    std::vector<std::string> names;
-    if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
-      return status;
-    }
-    for (unsigned i = 0; i < count && i < names.size(); ++i) {
-      if (const CUresult status = moduleFunction(module, names[i].c_str(), functions[i]); status != CUDA_SUCCESS) {
-        return status;
-      }
-    }
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuLibraryLoadData(CUlibrary* library, const void* code, CUjit_option* /*jitOptions*/,
+                                  void** /*jitValues*/, unsigned int /*jitCount*/, CUlibraryOption* /*options*/,
+                                  void** /*values*/, unsigned int /*count*/) {
+  if (code == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // Keep our own copy of the image's bytes: the library outlives the caller's buffer.
+  auto parsed = vgpu::module::parseModuleImageAt(code);
+  if (!parsed) {
+    return CUDA_ERROR_INVALID_IMAGE;
+  }
+  const auto* start = static_cast<const std::uint8_t*>(code);
+  if (parsed.value().format == vgpu::module::ImageFormat::FatbinWrapper) {
+    std::uint64_t data = 0;
+    std::memcpy(&data, start + 8, sizeof data);
+    start = reinterpret_cast<const std::uint8_t*>(static_cast<std::uintptr_t>(data));
+  }
+  std::vector<std::uint8_t> bytes(start, start + parsed.value().size);
+  bytes.push_back(0);
+  return loadLibrary(library, std::move(bytes));
 }
 
-VGPU_EXPORT CUresult cuFuncGetAttribute(int* value, CUfunction_attribute attribute, CUfunction function) {
-  return traced(ApiId::cuFuncGetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(value);
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : functionAttribute(*object, attribute, *value);
-  });
+CUresult entry::cuLibraryLoadFromFile(CUlibrary* library, const char* path, CUjit_option* /*jitOptions*/,
+                                      void** /*jitValues*/, unsigned int /*jitCount*/, CUlibraryOption* /*options*/,
+                                      void** /*values*/, unsigned int /*count*/) {
+  if (path == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  FILE* file = std::fopen(path, "rb");
+  if (file == nullptr) {
+    return CUDA_ERROR_FILE_NOT_FOUND;
+  }
+  std::vector<std::uint8_t> bytes;
+  std::uint8_t buffer[65536];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0 && bytes.size() < vgpu::module::kMaxDecompressedSize) {
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  }
+  std::fclose(file);
+  bytes.push_back(0);
+  return loadLibrary(library, std::move(bytes));
 }
 
-VGPU_EXPORT CUresult cuFuncSetAttribute(CUfunction function, CUfunction_attribute attribute, int value) {
-  return traced(ApiId::cuFuncSetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : setFunctionAttribute(*object, attribute, value);
-  });
-}
-
-VGPU_EXPORT CUresult cuFuncSetCacheConfig(CUfunction function, CUfunc_cache config) {
-  return traced(ApiId::cuFuncSetCacheConfig, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    if (config > CU_FUNC_CACHE_PREFER_EQUAL) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    object->cacheConfig = config;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuFuncGetName(const char** name, CUfunction function) {
-  return traced(ApiId::cuFuncGetName, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(name);
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    *name = object->info->name.c_str();
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuFuncGetModule(CUmodule* module, CUfunction function) {
-  return traced(ApiId::cuFuncGetModule, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(module);
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    *module = object->module;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuFuncGetParamInfo(CUfunction function, size_t index, size_t* offset, size_t* size) {
-  return traced(ApiId::cuFuncGetParamInfo, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUfunc_st* object = findFunction(function);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    if (index >= object->info->parameters.size()) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    if (offset != nullptr) {
-      *offset = object->info->parameters[index].offset;
-    }
-    if (size != nullptr) {
-      *size = object->info->parameters[index].size;
-    }
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuFuncIsLoaded(CUfunctionLoadingState* loadingState, CUfunction function) {
-  return traced(ApiId::cuFuncIsLoaded, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(loadingState);
-    VGPU_REQUIRE_INIT();
-    if (findFunction(function) == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    *loadingState = CU_FUNCTION_LOADING_STATE_LOADED;
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuFuncLoad(CUfunction function) {
-  return traced(ApiId::cuFuncLoad, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    return findFunction(function) == nullptr ? CUDA_ERROR_INVALID_HANDLE : CUDA_SUCCESS; // loaded eagerly
-  });
-}
-
-VGPU_EXPORT CUresult cuLibraryLoadData(CUlibrary* library, const void* code, CUjit_option* /*jitOptions*/,
-                                       void** /*jitValues*/, unsigned int /*jitCount*/, CUlibraryOption* /*options*/,
-                                       void** /*values*/, unsigned int /*count*/) {
-  return traced(ApiId::cuLibraryLoadData, [&]() -> CUresult {
-    if (code == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    // Keep our own copy of the image's bytes: the library outlives the caller's buffer.
-    auto parsed = vgpu::module::parseModuleImageAt(code);
-    if (!parsed) {
-      return CUDA_ERROR_INVALID_IMAGE;
-    }
-    const auto* start = static_cast<const std::uint8_t*>(code);
-    if (parsed.value().format == vgpu::module::ImageFormat::FatbinWrapper) {
-      std::uint64_t data = 0;
-      std::memcpy(&data, start + 8, sizeof data);
-      start = reinterpret_cast<const std::uint8_t*>(static_cast<std::uintptr_t>(data));
-    }
-    std::vector<std::uint8_t> bytes(start, start + parsed.value().size);
-    bytes.push_back(0);
-    return loadLibrary(library, std::move(bytes));
-  });
-}
-
-VGPU_EXPORT CUresult cuLibraryLoadFromFile(CUlibrary* library, const char* path, CUjit_option* /*jitOptions*/,
-                                           void** /*jitValues*/, unsigned int /*jitCount*/,
-                                           CUlibraryOption* /*options*/, void** /*values*/, unsigned int /*count*/) {
-  return traced(ApiId::cuLibraryLoadFromFile, [&]() -> CUresult {
-    if (path == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    FILE* file = std::fopen(path, "rb");
-    if (file == nullptr) {
-      return CUDA_ERROR_FILE_NOT_FOUND;
-    }
-    std::vector<std::uint8_t> bytes;
-    std::uint8_t buffer[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0 && bytes.size() < vgpu::module::kMaxDecompressedSize) {
-      bytes.insert(bytes.end(), buffer, buffer + n);
-    }
-    std::fclose(file);
-    bytes.push_back(0);
-    return loadLibrary(library, std::move(bytes));
-  });
-}
-
-VGPU_EXPORT CUresult cuLibraryUnload(CUlibrary library) {
-  return traced(ApiId::cuLibraryUnload, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUlib_st* object = state().libraries.find(library);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    {
-      const std::lock_guard lock(object->mutex);
-      for (const auto& [name, kernel] : object->kernels) {
-        state().kernels.destroy(kernel);
-      }
-      if (object->module != nullptr) {
-        unloadModule(object->module);
-      }
-    }
-    state().libraries.destroy(library);
-    return CUDA_SUCCESS;
-  });
-}
-
-VGPU_EXPORT CUresult cuLibraryGetModule(CUmodule* module, CUlibrary library) {
-  return traced(ApiId::cuLibraryGetModule, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(module);
-    VGPU_REQUIRE_INIT();
-    CUlib_st* object = state().libraries.find(library);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : libraryModule(*object, *module);
-  });
-}
-
-VGPU_EXPORT CUresult cuLibraryGetKernel(CUkernel* kernel, CUlibrary library, const char* name) {
-  return traced(ApiId::cuLibraryGetKernel, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(kernel);
-    VGPU_REQUIRE_INIT();
-    if (name == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    CUlib_st* object = state().libraries.find(library);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    CUmodule module = nullptr;
-    if (const CUresult status = libraryModule(*object, module); status != CUDA_SUCCESS) {
-      return status;
-    }
+CUresult entry::cuLibraryUnload(CUlibrary library) {
+  VGPU_REQUIRE_INIT();
+  CUlib_st* object = state().libraries.find(library);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  {
     const std::lock_guard lock(object->mutex);
-    if (const auto it = object->kernels.find(std::string_view(name)); it != object->kernels.end()) {
-      *kernel = it->second;
-      return CUDA_SUCCESS;
+    for (const auto& [name, kernel] : object->kernels) {
+      state().kernels.destroy(kernel);
     }
-    CUfunction function = nullptr;
-    if (const CUresult status = moduleFunction(module, name, function); status != CUDA_SUCCESS) {
+    if (object->module != nullptr) {
+      unloadModule(object->module);
+    }
+  }
+  state().libraries.destroy(library);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuLibraryGetModule(CUmodule* module, CUlibrary library) {
+  VGPU_REQUIRE_OUT(module);
+  VGPU_REQUIRE_INIT();
+  CUlib_st* object = state().libraries.find(library);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : libraryModule(*object, *module);
+}
+
+CUresult entry::cuLibraryGetKernel(CUkernel* kernel, CUlibrary library, const char* name) {
+  VGPU_REQUIRE_OUT(kernel);
+  VGPU_REQUIRE_INIT();
+  if (name == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  CUlib_st* object = state().libraries.find(library);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  CUmodule module = nullptr;
+  if (const CUresult status = libraryModule(*object, module); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const std::lock_guard lock(object->mutex);
+  if (const auto it = object->kernels.find(std::string_view(name)); it != object->kernels.end()) {
+    *kernel = it->second;
+    return CUDA_SUCCESS;
+  }
+  CUfunction function = nullptr;
+  if (const CUresult status = moduleFunction(module, name, function); status != CUDA_SUCCESS) {
+    return status;
+  }
+  auto entry = std::make_unique<CUkern_st>();
+  entry->library = library;
+  entry->name = name;
+  entry->function = function;
+  *kernel = state().kernels.add(std::move(entry));
+  object->kernels.emplace(name, *kernel);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuLibraryGetKernelCount(unsigned int* count, CUlibrary library) {
+  VGPU_REQUIRE_OUT(count);
+  CUmodule module = nullptr;
+  if (const CUresult status = ::cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return ::cuModuleGetFunctionCount(count, module);
+}
+
+CUresult entry::cuLibraryEnumerateKernels(CUkernel* kernels, unsigned int count, CUlibrary library) {
+  VGPU_REQUIRE_OUT(kernels);
+  CUmodule module = nullptr;
+  if (const CUresult status = ::cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
+    return status;
+  }
+  std::vector<std::string> names;
+  if (const CUresult status = state().backend().moduleFunctions(module->backend, names); status != CUDA_SUCCESS) {
+    return status;
+  }
+  for (unsigned i = 0; i < count && i < names.size(); ++i) {
+    if (const CUresult status = ::cuLibraryGetKernel(&kernels[i], library, names[i].c_str()); status != CUDA_SUCCESS) {
       return status;
     }
-    auto entry = std::make_unique<CUkern_st>();
-    entry->library = library;
-    entry->name = name;
-    entry->function = function;
-    *kernel = state().kernels.add(std::move(entry));
-    object->kernels.emplace(name, *kernel);
-    return CUDA_SUCCESS;
-  });
+  }
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuLibraryGetKernelCount(unsigned int* count, CUlibrary library) {
-  return traced(ApiId::cuLibraryGetKernelCount, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(count);
-    CUmodule module = nullptr;
-    if (const CUresult status = cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return cuModuleGetFunctionCount(count, module);
-  });
+CUresult entry::cuLibraryGetGlobal(CUdeviceptr* pointer, size_t* bytes, CUlibrary library, const char* name) {
+  CUmodule module = nullptr;
+  if (const CUresult status = ::cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return ::cuModuleGetGlobal_v2(pointer, bytes, module, name);
 }
 
-VGPU_EXPORT CUresult cuLibraryEnumerateKernels(CUkernel* kernels, unsigned int count, CUlibrary library) {
-  return traced(ApiId::cuLibraryEnumerateKernels, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(kernels);
-    CUmodule module = nullptr;
-    if (const CUresult status = cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
-      return status;
-    }
-    std::vector<std::string> names;
-    if (const CUresult status = state().backend().moduleFunctions(module->backend, names); status != CUDA_SUCCESS) {
-      return status;
-    }
-    for (unsigned i = 0; i < count && i < names.size(); ++i) {
-      if (const CUresult status = cuLibraryGetKernel(&kernels[i], library, names[i].c_str()); status != CUDA_SUCCESS) {
-        return status;
-      }
-    }
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuKernelGetFunction(CUfunction* function, CUkernel kernel) {
+  VGPU_REQUIRE_OUT(function);
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *function = object->function;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuLibraryGetGlobal(CUdeviceptr* pointer, size_t* bytes, CUlibrary library, const char* name) {
-  return traced(ApiId::cuLibraryGetGlobal, [&]() -> CUresult {
-    CUmodule module = nullptr;
-    if (const CUresult status = cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return cuModuleGetGlobal_v2(pointer, bytes, module, name);
-  });
+CUresult entry::cuKernelGetName(const char** name, CUkernel kernel) {
+  VGPU_REQUIRE_OUT(name);
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *name = object->name.c_str();
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuKernelGetFunction(CUfunction* function, CUkernel kernel) {
-  return traced(ApiId::cuKernelGetFunction, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(function);
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    *function = object->function;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuKernelGetParamInfo(CUkernel kernel, size_t index, size_t* offset, size_t* size) {
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : ::cuFuncGetParamInfo(object->function, index, offset, size);
 }
 
-VGPU_EXPORT CUresult cuKernelGetName(const char** name, CUkernel kernel) {
-  return traced(ApiId::cuKernelGetName, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(name);
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    *name = object->name.c_str();
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuKernelGetAttribute(int* value, CUfunction_attribute attribute, CUkernel kernel, CUdevice /*device*/) {
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : ::cuFuncGetAttribute(value, attribute, object->function);
 }
 
-VGPU_EXPORT CUresult cuKernelGetParamInfo(CUkernel kernel, size_t index, size_t* offset, size_t* size) {
-  return traced(ApiId::cuKernelGetParamInfo, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : cuFuncGetParamInfo(object->function, index, offset, size);
-  });
+CUresult entry::cuKernelSetAttribute(CUfunction_attribute attribute, int value, CUkernel kernel, CUdevice /*device*/) {
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : ::cuFuncSetAttribute(object->function, attribute, value);
 }
 
-VGPU_EXPORT CUresult cuKernelGetAttribute(int* value, CUfunction_attribute attribute, CUkernel kernel,
-                                          CUdevice /*device*/) {
-  return traced(ApiId::cuKernelGetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : cuFuncGetAttribute(value, attribute, object->function);
-  });
+CUresult entry::cuKernelSetCacheConfig(CUkernel kernel, CUfunc_cache config, CUdevice /*device*/) {
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : ::cuFuncSetCacheConfig(object->function, config);
 }
 
-VGPU_EXPORT CUresult cuKernelSetAttribute(CUfunction_attribute attribute, int value, CUkernel kernel,
-                                          CUdevice /*device*/) {
-  return traced(ApiId::cuKernelSetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : cuFuncSetAttribute(object->function, attribute, value);
-  });
-}
-
-VGPU_EXPORT CUresult cuKernelSetCacheConfig(CUkernel kernel, CUfunc_cache config, CUdevice /*device*/) {
-  return traced(ApiId::cuKernelSetCacheConfig, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : cuFuncSetCacheConfig(object->function, config);
-  });
-}
-
-VGPU_EXPORT CUresult cuKernelGetLibrary(CUlibrary* library, CUkernel kernel) {
-  return traced(ApiId::cuKernelGetLibrary, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(library);
-    VGPU_REQUIRE_INIT();
-    CUkern_st* object = state().kernels.find(kernel);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    *library = object->library;
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuKernelGetLibrary(CUlibrary* library, CUkernel kernel) {
+  VGPU_REQUIRE_OUT(library);
+  VGPU_REQUIRE_INIT();
+  CUkern_st* object = state().kernels.find(kernel);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  *library = object->library;
+  return CUDA_SUCCESS;
 }

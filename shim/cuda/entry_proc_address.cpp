@@ -2,7 +2,7 @@
 // driver API table.
 #include "call_statistics.h"
 #include "driver_api_table.h"
-#include "entry_points.h"
+#include "entry_implementations.h"
 
 #include "vgpu/log.h"
 
@@ -12,6 +12,7 @@ using vgpu::cuda::ApiId;
 using vgpu::cuda::lookupDriverEntry;
 using vgpu::cuda::ProcLookup;
 using vgpu::cuda::traced;
+namespace entry = vgpu::cuda::entry;
 
 namespace {
 
@@ -36,13 +37,11 @@ CUresult answer(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flag
 
 } // namespace
 
-VGPU_EXPORT CUresult cuGetProcAddress(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags) {
-  return traced(ApiId::cuGetProcAddress,
-                [&]() -> CUresult { return answer(symbol, pfn, cudaVersion, flags, nullptr); });
+CUresult entry::cuGetProcAddress(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags) {
+  return answer(symbol, pfn, cudaVersion, flags, nullptr);
 }
 
-VGPU_EXPORT CUresult cuGetProcAddress_v2(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags,
-                                         CUdriverProcAddressQueryResult* symbolStatus) {
-  return traced(ApiId::cuGetProcAddress_v2,
-                [&]() -> CUresult { return answer(symbol, pfn, cudaVersion, flags, symbolStatus); });
+CUresult entry::cuGetProcAddress_v2(const char* symbol, void** pfn, int cudaVersion, cuuint64_t flags,
+                                    CUdriverProcAddressQueryResult* symbolStatus) {
+  return answer(symbol, pfn, cudaVersion, flags, symbolStatus);
 }

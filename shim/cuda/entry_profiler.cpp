@@ -8,24 +8,20 @@
 
 using namespace vgpu::cuda;
 
-VGPU_EXPORT CUresult cuProfilerStart(void) {
-  return traced(ApiId::cuProfilerStart, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    profiler_marks::start();
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuProfilerStart(void) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  profiler_marks::start();
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuProfilerStop(void) {
-  return traced(ApiId::cuProfilerStop, [&]() -> CUresult {
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    profiler_marks::stop();
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuProfilerStop(void) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  profiler_marks::stop();
+  return CUDA_SUCCESS;
 }

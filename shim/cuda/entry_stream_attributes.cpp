@@ -36,58 +36,40 @@ CUresult attributeTarget(CUstream stream, AttributeTarget& out) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuStreamSetAttribute(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value) {
-  return traced(ApiId::cuStreamSetAttribute, [&]() -> CUresult {
-    if (value == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    AttributeTarget target;
-    if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (const CUresult status = setStreamAttribute(*target.attributes, id, *value, target.limits);
-        status != CUDA_SUCCESS || target.backend == 0) {
-      return status; // a default stream's attributes are kept here only
-    }
-    // The device acts on them: vgpud's GPU (an L2 access policy window steers its cache).
-    return state().backend().streamSetAttribute(target.backend, id, *value);
-  });
-}
-VGPU_EXPORT CUresult cuStreamSetAttribute_ptsz(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value) {
-  return traced(ApiId::cuStreamSetAttribute_ptsz,
-                [&]() -> CUresult { return cuStreamSetAttribute(perThread(stream), id, value); });
+CUresult entry::cuStreamSetAttribute(CUstream stream, CUstreamAttrID id, const CUstreamAttrValue* value) {
+  if (value == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  AttributeTarget target;
+  if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (const CUresult status = setStreamAttribute(*target.attributes, id, *value, target.limits);
+      status != CUDA_SUCCESS || target.backend == 0) {
+    return status; // a default stream's attributes are kept here only
+  }
+  // The device acts on them: vgpud's GPU (an L2 access policy window steers its cache).
+  return state().backend().streamSetAttribute(target.backend, id, *value);
 }
 
-VGPU_EXPORT CUresult cuStreamGetAttribute(CUstream stream, CUstreamAttrID id, CUstreamAttrValue* value) {
-  return traced(ApiId::cuStreamGetAttribute, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(value);
-    AttributeTarget target;
-    if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    return getStreamAttribute(*target.attributes, target.priority, id, *value);
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetAttribute_ptsz(CUstream stream, CUstreamAttrID id, CUstreamAttrValue* value) {
-  return traced(ApiId::cuStreamGetAttribute_ptsz,
-                [&]() -> CUresult { return cuStreamGetAttribute(perThread(stream), id, value); });
+CUresult entry::cuStreamGetAttribute(CUstream stream, CUstreamAttrID id, CUstreamAttrValue* value) {
+  VGPU_REQUIRE_OUT(value);
+  AttributeTarget target;
+  if (const CUresult status = attributeTarget(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return getStreamAttribute(*target.attributes, target.priority, id, *value);
 }
 
-VGPU_EXPORT CUresult cuStreamCopyAttributes(CUstream destination, CUstream source) {
-  return traced(ApiId::cuStreamCopyAttributes, [&]() -> CUresult {
-    AttributeTarget to;
-    AttributeTarget from;
-    if (const CUresult status = attributeTarget(destination, to); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (const CUresult status = attributeTarget(source, from); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *to.attributes = *from.attributes;
-    return CUDA_SUCCESS;
-  });
-}
-VGPU_EXPORT CUresult cuStreamCopyAttributes_ptsz(CUstream destination, CUstream source) {
-  return traced(ApiId::cuStreamCopyAttributes_ptsz,
-                [&]() -> CUresult { return cuStreamCopyAttributes(perThread(destination), perThread(source)); });
+CUresult entry::cuStreamCopyAttributes(CUstream destination, CUstream source) {
+  AttributeTarget to;
+  AttributeTarget from;
+  if (const CUresult status = attributeTarget(destination, to); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (const CUresult status = attributeTarget(source, from); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *to.attributes = *from.attributes;
+  return CUDA_SUCCESS;
 }

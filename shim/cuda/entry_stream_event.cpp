@@ -136,259 +136,186 @@ void runHostCallback(void* data) {
 
 } // namespace
 
-VGPU_EXPORT CUresult cuStreamCreate(CUstream* stream, unsigned int flags) {
-  return traced(ApiId::cuStreamCreate, [&]() -> CUresult { return createStream(stream, flags, 0); });
+CUresult entry::cuStreamCreate(CUstream* stream, unsigned int flags) {
+  return createStream(stream, flags, 0);
 }
 
-VGPU_EXPORT CUresult cuStreamCreateWithPriority(CUstream* stream, unsigned int flags, int priority) {
-  return traced(ApiId::cuStreamCreateWithPriority, [&]() -> CUresult { return createStream(stream, flags, priority); });
+CUresult entry::cuStreamCreateWithPriority(CUstream* stream, unsigned int flags, int priority) {
+  return createStream(stream, flags, priority);
 }
 
-VGPU_EXPORT CUresult cuStreamDestroy_v2(CUstream stream) {
-  return traced(ApiId::cuStreamDestroy_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUstream_st* object = state().streams.find(stream);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE; // default streams, stale and foreign handles
-    }
-    state().backend().streamDestroy(object->backend);
-    state().streams.destroy(stream);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuStreamDestroy_v2(CUstream stream) {
+  VGPU_REQUIRE_INIT();
+  CUstream_st* object = state().streams.find(stream);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE; // default streams, stale and foreign handles
+  }
+  state().backend().streamDestroy(object->backend);
+  state().streams.destroy(stream);
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamGetPriority(CUstream stream, int* priority) {
-  return traced(ApiId::cuStreamGetPriority, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(priority);
-    StreamTarget target;
-    if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *priority = target.stream != nullptr ? target.stream->priority : 0;
-    return CUDA_SUCCESS;
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetPriority_ptsz(CUstream stream, int* priority) {
-  return traced(ApiId::cuStreamGetPriority_ptsz,
-                [&]() -> CUresult { return cuStreamGetPriority(perThread(stream), priority); });
+CUresult entry::cuStreamGetPriority(CUstream stream, int* priority) {
+  VGPU_REQUIRE_OUT(priority);
+  StreamTarget target;
+  if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *priority = target.stream != nullptr ? target.stream->priority : 0;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamGetFlags(CUstream stream, unsigned int* flags) {
-  return traced(ApiId::cuStreamGetFlags, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(flags);
-    StreamTarget target;
-    if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *flags = target.stream != nullptr ? target.stream->flags : 0;
-    return CUDA_SUCCESS;
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetFlags_ptsz(CUstream stream, unsigned int* flags) {
-  return traced(ApiId::cuStreamGetFlags_ptsz, [&]() -> CUresult { return cuStreamGetFlags(perThread(stream), flags); });
+CUresult entry::cuStreamGetFlags(CUstream stream, unsigned int* flags) {
+  VGPU_REQUIRE_OUT(flags);
+  StreamTarget target;
+  if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *flags = target.stream != nullptr ? target.stream->flags : 0;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamGetId(CUstream stream, unsigned long long* id) {
-  return traced(ApiId::cuStreamGetId, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(id);
-    StreamTarget target;
-    if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    // Default streams have fixed ids: legacy 0x... ids are not documented; use small constants.
-    *id = target.stream != nullptr ? target.stream->id : (stream == CU_STREAM_PER_THREAD ? 2 : 1);
-    return CUDA_SUCCESS;
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetId_ptsz(CUstream stream, unsigned long long* id) {
-  return traced(ApiId::cuStreamGetId_ptsz, [&]() -> CUresult { return cuStreamGetId(perThread(stream), id); });
+CUresult entry::cuStreamGetId(CUstream stream, unsigned long long* id) {
+  VGPU_REQUIRE_OUT(id);
+  StreamTarget target;
+  if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // Default streams have fixed ids: legacy 0x... ids are not documented; use small constants.
+  *id = target.stream != nullptr ? target.stream->id : (stream == CU_STREAM_PER_THREAD ? 2 : 1);
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamGetDevice(CUstream stream, CUdevice* device) {
-  return traced(ApiId::cuStreamGetDevice, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(device);
-    StreamTarget target;
-    if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *device = target.context->device;
-    return CUDA_SUCCESS;
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetDevice_ptsz(CUstream stream, CUdevice* device) {
-  return traced(ApiId::cuStreamGetDevice_ptsz,
-                [&]() -> CUresult { return cuStreamGetDevice(perThread(stream), device); });
+CUresult entry::cuStreamGetDevice(CUstream stream, CUdevice* device) {
+  VGPU_REQUIRE_OUT(device);
+  StreamTarget target;
+  if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *device = target.context->device;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamGetCtx(CUstream stream, CUcontext* context) {
-  return traced(ApiId::cuStreamGetCtx, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(context);
-    StreamTarget target;
-    if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    *context = target.context;
-    return CUDA_SUCCESS;
-  });
-}
-VGPU_EXPORT CUresult cuStreamGetCtx_ptsz(CUstream stream, CUcontext* context) {
-  return traced(ApiId::cuStreamGetCtx_ptsz, [&]() -> CUresult { return cuStreamGetCtx(perThread(stream), context); });
+CUresult entry::cuStreamGetCtx(CUstream stream, CUcontext* context) {
+  VGPU_REQUIRE_OUT(context);
+  StreamTarget target;
+  if (const CUresult status = streamProperty(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *context = target.context;
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuStreamSynchronize(CUstream stream) {
-  return traced(ApiId::cuStreamSynchronize, [&]() -> CUresult { return synchronizeStream(stream); });
+CUresult entry::cuStreamSynchronize(CUstream stream) {
+  return synchronizeStream(stream);
 }
-VGPU_EXPORT CUresult cuStreamSynchronize_ptsz(CUstream stream) {
-  return traced(ApiId::cuStreamSynchronize_ptsz, [&]() -> CUresult { return synchronizeStream(perThread(stream)); });
-}
-VGPU_EXPORT CUresult cuStreamQuery(CUstream stream) {
-  return traced(ApiId::cuStreamQuery, [&]() -> CUresult { return queryStream(stream); });
-}
-VGPU_EXPORT CUresult cuStreamQuery_ptsz(CUstream stream) {
-  return traced(ApiId::cuStreamQuery_ptsz, [&]() -> CUresult { return queryStream(perThread(stream)); });
+CUresult entry::cuStreamQuery(CUstream stream) {
+  return queryStream(stream);
 }
 
-VGPU_EXPORT CUresult cuStreamWaitEvent(CUstream stream, CUevent event, unsigned int flags) {
-  return traced(ApiId::cuStreamWaitEvent, [&]() -> CUresult { return waitEvent(stream, event, flags); });
-}
-VGPU_EXPORT CUresult cuStreamWaitEvent_ptsz(CUstream stream, CUevent event, unsigned int flags) {
-  return traced(ApiId::cuStreamWaitEvent_ptsz,
-                [&]() -> CUresult { return waitEvent(perThread(stream), event, flags); });
+CUresult entry::cuStreamWaitEvent(CUstream stream, CUevent event, unsigned int flags) {
+  return waitEvent(stream, event, flags);
 }
 
-VGPU_EXPORT CUresult cuStreamAddCallback(CUstream stream, CUstreamCallback callback, void* userData,
-                                         unsigned int flags) {
-  return traced(ApiId::cuStreamAddCallback, [&]() -> CUresult {
-    if (callback == nullptr || flags != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    StreamTarget target;
-    if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    if (target.capture) {
-      return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED; // callbacks cannot be captured, as in CUDA
-    }
-    Operation operation;
-    operation.kind = Operation::Kind::Host;
-    operation.hostFn = runHostCallback;
-    operation.hostUserData = new HostCallback{callback, stream, userData};
-    return submit(target, std::move(operation), true);
-  });
-}
-VGPU_EXPORT CUresult cuStreamAddCallback_ptsz(CUstream stream, CUstreamCallback callback, void* userData,
-                                              unsigned int flags) {
-  return traced(ApiId::cuStreamAddCallback_ptsz,
-                [&]() -> CUresult { return cuStreamAddCallback(perThread(stream), callback, userData, flags); });
+CUresult entry::cuStreamAddCallback(CUstream stream, CUstreamCallback callback, void* userData, unsigned int flags) {
+  if (callback == nullptr || flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (target.capture) {
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED; // callbacks cannot be captured, as in CUDA
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Host;
+  operation.hostFn = runHostCallback;
+  operation.hostUserData = new HostCallback{callback, stream, userData};
+  return submit(target, std::move(operation), true);
 }
 
-VGPU_EXPORT CUresult cuLaunchHostFunc(CUstream stream, CUhostFn fn, void* userData) {
-  return traced(ApiId::cuLaunchHostFunc, [&]() -> CUresult {
-    if (fn == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    StreamTarget target;
-    if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
-      return status;
-    }
-    Operation operation;
-    operation.kind = Operation::Kind::Host;
-    operation.hostFn = fn;
-    operation.hostUserData = userData;
-    return submit(target, std::move(operation), true);
-  });
-}
-VGPU_EXPORT CUresult cuLaunchHostFunc_ptsz(CUstream stream, CUhostFn fn, void* userData) {
-  return traced(ApiId::cuLaunchHostFunc_ptsz,
-                [&]() -> CUresult { return cuLaunchHostFunc(perThread(stream), fn, userData); });
+CUresult entry::cuLaunchHostFunc(CUstream stream, CUhostFn fn, void* userData) {
+  if (fn == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  Operation operation;
+  operation.kind = Operation::Kind::Host;
+  operation.hostFn = fn;
+  operation.hostUserData = userData;
+  return submit(target, std::move(operation), true);
 }
 
-VGPU_EXPORT CUresult cuEventCreate(CUevent* event, unsigned int flags) {
-  return traced(ApiId::cuEventCreate, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(event);
-    CUcontext context = nullptr;
-    if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
-      return status;
-    }
-    constexpr unsigned kValid = CU_EVENT_BLOCKING_SYNC | CU_EVENT_DISABLE_TIMING | CU_EVENT_INTERPROCESS;
-    if ((flags & ~kValid) != 0 || ((flags & CU_EVENT_INTERPROCESS) != 0 && (flags & CU_EVENT_DISABLE_TIMING) == 0)) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    BackendEvent backendEvent = 0;
-    if (const CUresult status = state().backend().eventCreate(flags, backendEvent); status != CUDA_SUCCESS) {
-      return status;
-    }
-    auto object = std::make_unique<CUevent_st>();
-    object->context = context;
-    object->backend = backendEvent;
-    object->flags = flags;
-    *event = state().events.add(std::move(object));
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuEventCreate(CUevent* event, unsigned int flags) {
+  VGPU_REQUIRE_OUT(event);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  constexpr unsigned kValid = CU_EVENT_BLOCKING_SYNC | CU_EVENT_DISABLE_TIMING | CU_EVENT_INTERPROCESS;
+  if ((flags & ~kValid) != 0 || ((flags & CU_EVENT_INTERPROCESS) != 0 && (flags & CU_EVENT_DISABLE_TIMING) == 0)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  BackendEvent backendEvent = 0;
+  if (const CUresult status = state().backend().eventCreate(flags, backendEvent); status != CUDA_SUCCESS) {
+    return status;
+  }
+  auto object = std::make_unique<CUevent_st>();
+  object->context = context;
+  object->backend = backendEvent;
+  object->flags = flags;
+  *event = state().events.add(std::move(object));
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuEventDestroy_v2(CUevent event) {
-  return traced(ApiId::cuEventDestroy_v2, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUevent_st* object = state().events.find(event);
-    if (object == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    state().backend().eventDestroy(object->backend);
-    state().events.destroy(event);
-    return CUDA_SUCCESS;
-  });
+CUresult entry::cuEventDestroy_v2(CUevent event) {
+  VGPU_REQUIRE_INIT();
+  CUevent_st* object = state().events.find(event);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  state().backend().eventDestroy(object->backend);
+  state().events.destroy(event);
+  return CUDA_SUCCESS;
 }
 
-VGPU_EXPORT CUresult cuEventRecord(CUevent event, CUstream stream) {
-  return traced(ApiId::cuEventRecord, [&]() -> CUresult { return recordEvent(event, stream); });
+CUresult entry::cuEventRecord(CUevent event, CUstream stream) {
+  return recordEvent(event, stream);
 }
-VGPU_EXPORT CUresult cuEventRecord_ptsz(CUevent event, CUstream stream) {
-  return traced(ApiId::cuEventRecord_ptsz, [&]() -> CUresult { return recordEvent(event, perThread(stream)); });
-}
-VGPU_EXPORT CUresult cuEventRecordWithFlags(CUevent event, CUstream stream, unsigned int flags) {
-  return traced(ApiId::cuEventRecordWithFlags, [&]() -> CUresult {
-    if ((flags & ~static_cast<unsigned>(CU_EVENT_RECORD_EXTERNAL)) != 0) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    return recordEvent(event, stream);
-  });
-}
-VGPU_EXPORT CUresult cuEventRecordWithFlags_ptsz(CUevent event, CUstream stream, unsigned int flags) {
-  return traced(ApiId::cuEventRecordWithFlags_ptsz,
-                [&]() -> CUresult { return cuEventRecordWithFlags(event, perThread(stream), flags); });
+CUresult entry::cuEventRecordWithFlags(CUevent event, CUstream stream, unsigned int flags) {
+  if ((flags & ~static_cast<unsigned>(CU_EVENT_RECORD_EXTERNAL)) != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return recordEvent(event, stream);
 }
 
-VGPU_EXPORT CUresult cuEventQuery(CUevent event) {
-  return traced(ApiId::cuEventQuery, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUevent_st* object = state().events.find(event);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : state().backend().eventQuery(object->backend);
-  });
+CUresult entry::cuEventQuery(CUevent event) {
+  VGPU_REQUIRE_INIT();
+  CUevent_st* object = state().events.find(event);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : state().backend().eventQuery(object->backend);
 }
 
-VGPU_EXPORT CUresult cuEventSynchronize(CUevent event) {
-  return traced(ApiId::cuEventSynchronize, [&]() -> CUresult {
-    VGPU_REQUIRE_INIT();
-    CUevent_st* object = state().events.find(event);
-    return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : state().backend().eventSynchronize(object->backend);
-  });
+CUresult entry::cuEventSynchronize(CUevent event) {
+  VGPU_REQUIRE_INIT();
+  CUevent_st* object = state().events.find(event);
+  return object == nullptr ? CUDA_ERROR_INVALID_HANDLE : state().backend().eventSynchronize(object->backend);
 }
 
-VGPU_EXPORT CUresult cuEventElapsedTime(float* milliseconds, CUevent start, CUevent end) {
-  return traced(ApiId::cuEventElapsedTime, [&]() -> CUresult {
-    VGPU_REQUIRE_OUT(milliseconds);
-    VGPU_REQUIRE_INIT();
-    CUevent_st* first = state().events.find(start);
-    CUevent_st* second = state().events.find(end);
-    if (first == nullptr || second == nullptr) {
-      return CUDA_ERROR_INVALID_HANDLE;
-    }
-    return state().backend().eventElapsed(first->backend, second->backend, *milliseconds);
-  });
+CUresult entry::cuEventElapsedTime(float* milliseconds, CUevent start, CUevent end) {
+  VGPU_REQUIRE_OUT(milliseconds);
+  VGPU_REQUIRE_INIT();
+  CUevent_st* first = state().events.find(start);
+  CUevent_st* second = state().events.find(end);
+  if (first == nullptr || second == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return state().backend().eventElapsed(first->backend, second->backend, *milliseconds);
 }
 
-VGPU_EXPORT CUresult cuEventElapsedTime_v2(float* milliseconds, CUevent start, CUevent end) {
-  return traced(ApiId::cuEventElapsedTime_v2,
-                [&]() -> CUresult { return cuEventElapsedTime(milliseconds, start, end); });
+CUresult entry::cuEventElapsedTime_v2(float* milliseconds, CUevent start, CUevent end) {
+  return ::cuEventElapsedTime(milliseconds, start, end);
 }

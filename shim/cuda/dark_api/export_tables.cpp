@@ -175,7 +175,7 @@ void hooksInternalFlags(std::uint32_t** flags, std::size_t* count) {
 CUresult hooksStreamId(CUcontext /*context*/, CUstream stream, std::uint64_t* id) {
   VGPU_REQUIRE_OUT(id);
   unsigned long long value = 0;
-  const CUresult status = cuStreamGetId(stream, &value);
+  const CUresult status = ::cuStreamGetId(stream, &value);
   *id = value;
   return status;
 }
@@ -233,13 +233,13 @@ CUresult localGet(void** value, CUcontext context, void* key) {
 // ---- CTX_CREATE_BYPASS, DEVICE_EXTENDED_RT, CONTEXT_CHECKS -----------------------------------------
 
 CUresult bypassCreate(CUcontext* context, unsigned flags, CUdevice device) {
-  return cuCtxCreate_v2(context, flags, device);
+  return ::cuCtxCreate_v2(context, flags, device);
 }
 
 CUresult extendedAttribute(CUdevice device, unsigned attribute, int /*zero*/, std::size_t* out) {
   VGPU_REQUIRE_OUT(out);
   int value = 0;
-  if (const CUresult status = cuDeviceGetAttribute(&value, static_cast<CUdevice_attribute>(attribute), device);
+  if (const CUresult status = ::cuDeviceGetAttribute(&value, static_cast<CUdevice_attribute>(attribute), device);
       status != CUDA_SUCCESS) {
     return status == CUDA_ERROR_INVALID_VALUE ? CUDA_ERROR_NOT_SUPPORTED : status;
   }
@@ -457,25 +457,23 @@ const KnownTable kTables[] = {
 
 // Tables not listed (HEAP_ACCESS, f8cff951, anything unknown) are refused as NVIDIA's Linux driver
 // refuses HEAP_ACCESS: cudart 13 continues without f8cff951.
-VGPU_EXPORT CUresult cuGetExportTable(const void** table, const CUuuid* id) {
-  return traced(ApiId::cuGetExportTable, [&]() -> CUresult {
-    if (table == nullptr || id == nullptr) {
-      return CUDA_ERROR_INVALID_VALUE;
-    }
-    for (const KnownTable& known : kTables) {
-      if (std::memcmp(known.uuid, id->bytes, sizeof known.uuid) == 0) {
-        *table = known.table();
-        return CUDA_SUCCESS;
-      }
-    }
-    *table = nullptr;
-    if (vgpu::log::enabled(vgpu::log::Level::Debug)) {
-      char text[40];
-      const auto* b = reinterpret_cast<const unsigned char*>(id->bytes);
-      std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                    b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-      vgpu::log::writef(vgpu::log::Level::Debug, "dark-api", "export table {%s} refused", text);
-    }
+CUresult entry::cuGetExportTable(const void** table, const CUuuid* id) {
+  if (table == nullptr || id == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
-  });
+  }
+  for (const KnownTable& known : kTables) {
+    if (std::memcmp(known.uuid, id->bytes, sizeof known.uuid) == 0) {
+      *table = known.table();
+      return CUDA_SUCCESS;
+    }
+  }
+  *table = nullptr;
+  if (vgpu::log::enabled(vgpu::log::Level::Debug)) {
+    char text[40];
+    const auto* b = reinterpret_cast<const unsigned char*>(id->bytes);
+    std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    vgpu::log::writef(vgpu::log::Level::Debug, "dark-api", "export table {%s} refused", text);
+  }
+  return CUDA_ERROR_INVALID_VALUE;
 }

@@ -1,0 +1,26 @@
+# Reads the driver API lists of shim/cuda for the scripts that render from them: the entry points
+# the shim implements (the ENTRY and PER_THREAD rows of driver_api_entries.inc) and the rows of the
+# driver's catalog (driver_api_catalog.inc, then driver_api_extra.inc) as "name;since;variant;symbol"
+# strings joined with "|".
+#   include(driver_api_lists.cmake)
+#   vgpu_read_driver_api("<repo>/shim/cuda" implemented catalog)
+function(vgpu_read_driver_api shim implemented_var catalog_var)
+  file(STRINGS "${shim}/driver_api_entries.inc" entry_lines REGEX "^(ENTRY|PER_THREAD)\\(")
+  set(implemented "")
+  foreach(line IN LISTS entry_lines)
+    string(REGEX REPLACE "^(ENTRY|PER_THREAD)\\(([A-Za-z0-9_]+),.*" "\\2" symbol "${line}")
+    list(APPEND implemented "${symbol}")
+  endforeach()
+  set(catalog "")
+  foreach(source IN ITEMS driver_api_catalog.inc driver_api_extra.inc)
+    file(STRINGS "${shim}/${source}" lines REGEX "^X\\(")
+    foreach(line IN LISTS lines)
+      if(NOT line MATCHES "^X\\(([A-Za-z0-9_]+), ([0-9]+), ([A-Za-z]+), ([A-Za-z0-9_]+)\\)")
+        message(FATAL_ERROR "${shim}/${source}: not a catalog row: ${line}")
+      endif()
+      list(APPEND catalog "${CMAKE_MATCH_1}|${CMAKE_MATCH_2}|${CMAKE_MATCH_3}|${CMAKE_MATCH_4}")
+    endforeach()
+  endforeach()
+  set(${implemented_var} "${implemented}" PARENT_SCOPE)
+  set(${catalog_var} "${catalog}" PARENT_SCOPE)
+endfunction()
