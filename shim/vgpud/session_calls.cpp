@@ -6,7 +6,7 @@
 
 #include "session.h"
 
-#include "backend/kernel_info_wire.h"
+#include "backend/backend_wire.h"
 #include "backend/stream_attribute_wire.h"
 
 #include "vgpu/log.h"
@@ -132,8 +132,7 @@ CUresult pointerInfo(Session& session, Reader& request, Writer& reply, bool) {
   }
   cuda::PointerInfo info;
   const CUresult result = session.backend().pointerInfo(call->handle, info);
-  wire::encodeInto(reply, wire::ReplyOf<Call::PointerInfo>{static_cast<std::uint8_t>(info.kind), info.base, info.size,
-                                                           static_cast<std::int32_t>(info.device), info.allocationId});
+  wire::encodeInto(reply, cuda::pointerInfoToWire(info));
   return result;
 }
 
@@ -142,8 +141,7 @@ CUresult memUsage(Session& session, Reader& request, Writer& reply, bool) {
   cuda::MemoryUsage usage;
   const CUresult result = call && validDevice(session, call->device) ? session.backend().memUsage(call->device, usage)
                                                                      : CUDA_ERROR_INVALID_DEVICE;
-  wire::encodeInto(
-      reply, wire::ReplyOf<Call::MemUsage>{usage.usedBytes, usage.totalBytes, usage.peakBytes, usage.allocationCount});
+  wire::encodeInto(reply, cuda::memoryUsageToWire(usage));
   return result;
 }
 
@@ -590,9 +588,7 @@ CUresult launch(Session& session, Reader& request, Writer&, bool) {
 }
 
 CUresult counters(Session& session, Reader&, Writer& reply, bool) {
-  const cuda::BackendCounters c = session.backend().counters();
-  wire::encodeInto(reply, wire::ReplyOf<Call::Counters>{c.kernelLaunches, c.bytesHostToDevice, c.bytesDeviceToHost,
-                                                        c.bytesDeviceToDevice, c.memsets});
+  wire::encodeInto(reply, cuda::countersToWire(session.backend().counters()));
   return CUDA_SUCCESS;
 }
 

@@ -7,7 +7,7 @@
 
 #include "vgpud_fixture.h"
 
-#include "backend/kernel_info_wire.h"
+#include "backend/backend_wire.h"
 #include "backend/stream_attribute_wire.h"
 
 #include "vgpu/device/device_profiles.h"
@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
+#include <type_traits>
 #include <unistd.h>
 
 extern char** environ;
@@ -288,6 +289,48 @@ TEST_CASE("a kernel's description: one conversion for both sides, every field ro
   CHECK(back.localSizeBytes == 16);
   CHECK(back.numRegs == 32);
   CHECK(back.fromPtx);
+}
+
+TEST_CASE("pointer info, memory usage and counters: one conversion for both sides, every field round-trips") {
+  // Distinct values in every field, through the encoded bytes as the wire carries them.
+  const auto roundTrip = [](const auto& message) {
+    const std::vector<std::uint8_t> payload = vgpu::wire::encode(message);
+    std::remove_cvref_t<decltype(message)> back;
+    REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(payload), back));
+    return back;
+  };
+  vgpu::cuda::PointerInfo pointer;
+  pointer.kind = vgpu::cuda::MemoryKind::Managed;
+  pointer.base = 0x7f0000001000;
+  pointer.size = 3 << 20;
+  pointer.device = 2;
+  pointer.hostPointer = &pointer; // the asking process's own: never sent
+  pointer.allocationId = 991;
+  const vgpu::cuda::PointerInfo pointerBack =
+      vgpu::cuda::pointerInfoFromWire(roundTrip(vgpu::cuda::pointerInfoToWire(pointer)));
+  CHECK(pointerBack.kind == pointer.kind);
+  CHECK(pointerBack.base == pointer.base);
+  CHECK(pointerBack.size == pointer.size);
+  CHECK(pointerBack.device == pointer.device);
+  CHECK(pointerBack.hostPointer == nullptr);
+  CHECK(pointerBack.allocationId == pointer.allocationId);
+
+  const vgpu::cuda::MemoryUsage usage{1 << 20, 80ULL << 30, 5 << 20, 17};
+  const vgpu::cuda::MemoryUsage usageBack =
+      vgpu::cuda::memoryUsageFromWire(roundTrip(vgpu::cuda::memoryUsageToWire(usage)));
+  CHECK(usageBack.usedBytes == usage.usedBytes);
+  CHECK(usageBack.totalBytes == usage.totalBytes);
+  CHECK(usageBack.peakBytes == usage.peakBytes);
+  CHECK(usageBack.allocationCount == usage.allocationCount);
+
+  const vgpu::cuda::BackendCounters counters{11, 22, 33, 44, 55};
+  const vgpu::cuda::BackendCounters countersBack =
+      vgpu::cuda::countersFromWire(roundTrip(vgpu::cuda::countersToWire(counters)));
+  CHECK(countersBack.kernelLaunches == 11);
+  CHECK(countersBack.bytesHostToDevice == 22);
+  CHECK(countersBack.bytesDeviceToHost == 33);
+  CHECK(countersBack.bytesDeviceToDevice == 44);
+  CHECK(countersBack.memsets == 55);
 }
 
 TEST_CASE("stream attributes: one encoding for both sides, every stream attribute round-trips") {

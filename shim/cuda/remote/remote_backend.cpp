@@ -1,7 +1,7 @@
 // RemoteBackend: hello and the device snapshot, memory (device allocations remote, host-side kinds
 // local), VMM, streams, events, modules, counters. Copies, memsets and launches: remote_transfer.cpp.
 #include "remote/remote_backend.h"
-#include "backend/kernel_info_wire.h"
+#include "backend/backend_wire.h"
 #include "backend/stream_attribute_wire.h"
 #include "remote/wire_result.h"
 
@@ -343,12 +343,7 @@ CUresult RemoteBackend::pointerInfo(CUdeviceptr pointer, PointerInfo& out) {
   }
   wire::ReplyOf<Call::PointerInfo> reply;
   const CUresult status = callDefined<Call::PointerInfo>({std::uint64_t{pointer}}, reply);
-  out.kind = static_cast<MemoryKind>(reply.kind);
-  out.base = reply.base;
-  out.size = reply.size;
-  out.device = reply.device;
-  out.hostPointer = nullptr;
-  out.allocationId = reply.allocationId;
+  out = pointerInfoFromWire(reply);
   return status;
 }
 
@@ -356,10 +351,7 @@ CUresult RemoteBackend::memUsage(int device, MemoryUsage& out) const {
   const std::lock_guard lock(mutex_);
   wire::ReplyOf<Call::MemUsage> reply;
   const CUresult status = callDefined<Call::MemUsage>({static_cast<std::int32_t>(device)}, reply);
-  out.usedBytes = reply.usedBytes;
-  out.totalBytes = reply.totalBytes;
-  out.peakBytes = reply.peakBytes;
-  out.allocationCount = reply.allocationCount;
+  out = memoryUsageFromWire(reply);
   return status;
 }
 
@@ -679,8 +671,7 @@ BackendCounters RemoteBackend::counters() const {
   const std::lock_guard lock(mutex_);
   BackendCounters counters;
   if (wire::ReplyOf<Call::Counters> reply; callDefined<Call::Counters>({}, reply) == CUDA_SUCCESS) {
-    counters = {reply.kernelLaunches, reply.bytesHostToDevice, reply.bytesDeviceToHost, reply.bytesDeviceToDevice,
-                reply.memsets};
+    counters = countersFromWire(reply);
   }
   return counters;
 }
