@@ -206,6 +206,17 @@ CUresult entry::cuStreamGetCtx(CUstream stream, CUcontext* context) {
   return CUDA_SUCCESS;
 }
 
+// CUDA 12.5's form also names a stream's green context; the shim presents none (no
+// cuGreenCtxCreate), so it is always NULL and the stream's context is the regular one.
+CUresult entry::cuStreamGetCtx_v2(CUstream stream, CUcontext* context, CUgreenCtx* greenContext) {
+  VGPU_REQUIRE_OUT(greenContext);
+  if (const CUresult status = ::cuStreamGetCtx(stream, context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *greenContext = nullptr;
+  return CUDA_SUCCESS;
+}
+
 CUresult entry::cuStreamSynchronize(CUstream stream) {
   return synchronizeStream(stream);
 }

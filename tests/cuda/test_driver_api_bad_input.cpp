@@ -10,6 +10,9 @@
 #include <cuda.h>
 #include <vector>
 
+// cuda.h declares per-thread variants only in per-thread builds.
+extern "C" CUresult cuStreamGetCtx_v2_ptsz(CUstream stream, CUcontext* context, CUgreenCtx* greenContext);
+
 namespace {
 
 // One simulated H100 PCIe (or vgpud's, under with_vgpud.sh) for the whole process (cuInit's result is fixed at the
@@ -128,6 +131,26 @@ TEST_CASE("stale and foreign stream, event, module and context handles") {
   CHECK(cuCtxPushCurrent(created) == CUDA_ERROR_CONTEXT_IS_DESTROYED);
   CHECK(cuCtxPushCurrent(reinterpret_cast<CUcontext>(0x77)) == CUDA_ERROR_INVALID_CONTEXT);
   CHECK(cuCtxDestroy(ctx) == CUDA_ERROR_INVALID_CONTEXT); // primary contexts are released, not destroyed
+}
+
+// What a program built with CUDA 12.5 or later headers calls for cuStreamGetCtx (cuda.h renames it).
+TEST_CASE("cuStreamGetCtx_v2 and its per-thread variant name the stream's context and no green context") {
+  CUcontext ctx = context();
+  CUstream stream = nullptr;
+  REQUIRE(cuStreamCreate(&stream, 0) == CUDA_SUCCESS);
+  CUcontext found = nullptr;
+  auto green = reinterpret_cast<CUgreenCtx>(static_cast<std::uintptr_t>(0x1));
+  CHECK(cuStreamGetCtx_v2(stream, &found, &green) == CUDA_SUCCESS);
+  CHECK(found == ctx);
+  CHECK(green == nullptr);
+  found = nullptr;
+  CHECK(cuStreamGetCtx_v2_ptsz(nullptr, &found, &green) == CUDA_SUCCESS); // the thread's default stream
+  CHECK(found == ctx);
+  CHECK(cuStreamGetCtx_v2(stream, nullptr, &green) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuStreamGetCtx_v2(stream, &found, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuStreamGetCtx_v2(foreignStream(), &found, &green) == CUDA_ERROR_INVALID_HANDLE);
+  REQUIRE(cuStreamDestroy(stream) == CUDA_SUCCESS);
+  CHECK(cuStreamGetCtx_v2(stream, &found, &green) == CUDA_ERROR_INVALID_HANDLE);
 }
 
 TEST_CASE("per-thread context stacks") {
