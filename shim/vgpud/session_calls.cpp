@@ -32,7 +32,7 @@ template <Call C> std::optional<wire::RequestOf<C>> requestOf(Reader& request) {
   return decoded;
 }
 
-constexpr std::size_t kMaxInline = wire::kMaxPayload - 4096;
+constexpr std::size_t kMaxInline = wire::kMaxInlineBytes;
 // One copy or memset frame covers at most this many rows and bytes (clients split larger ones):
 // the simulated device resolves every row before it moves a byte, so the bound keeps a hostile
 // frame from making it allocate without limit.
@@ -537,35 +537,31 @@ CUresult moduleGlobal(Session& session, Reader& request, Writer& reply, bool) {
 }
 
 // Launch's fields; LaunchEx's extras follow them (cluster dimensions, cooperative).
-cuda::LaunchConfig readLaunchConfig(Reader& request, std::uint64_t& function,
-                                    std::span<const std::uint8_t>& parameters) {
-  function = request.get<std::uint64_t>();
+cuda::LaunchConfig launchConfigOf(const wire::calls::LaunchRequest& launch) {
   cuda::LaunchConfig config;
-  config.gridX = request.get<std::uint32_t>();
-  config.gridY = request.get<std::uint32_t>();
-  config.gridZ = request.get<std::uint32_t>();
-  config.blockX = request.get<std::uint32_t>();
-  config.blockY = request.get<std::uint32_t>();
-  config.blockZ = request.get<std::uint32_t>();
-  config.sharedMemBytes = request.get<std::uint32_t>();
-  config.stream = request.get<std::uint64_t>();
-  parameters = request.bytes(kMaxInline);
+  config.gridX = launch.gridX;
+  config.gridY = launch.gridY;
+  config.gridZ = launch.gridZ;
+  config.blockX = launch.blockX;
+  config.blockY = launch.blockY;
+  config.blockZ = launch.blockZ;
+  config.sharedMemBytes = launch.sharedMemBytes;
+  config.stream = launch.stream;
   return config;
 }
 
 CUresult launchEx(Session& session, Reader& request, Writer&, bool) {
-  std::uint64_t function = 0;
-  std::span<const std::uint8_t> parameters;
-  cuda::LaunchConfig config = readLaunchConfig(request, function, parameters);
-  config.clusterX = request.get<std::uint32_t>();
-  config.clusterY = request.get<std::uint32_t>();
-  config.clusterZ = request.get<std::uint32_t>();
-  config.cooperative = request.get<std::uint8_t>() != 0;
-  config.programmaticSerialization = request.get<std::uint8_t>() != 0;
-  config.clusterSchedulingPolicy = request.get<std::uint8_t>();
-  if (request.failed() || config.clusterSchedulingPolicy > CU_CLUSTER_SCHEDULING_POLICY_LOAD_BALANCING) {
+  const auto call = requestOf<Call::LaunchEx>(request);
+  if (!call || call->clusterSchedulingPolicy > CU_CLUSTER_SCHEDULING_POLICY_LOAD_BALANCING) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  cuda::LaunchConfig config = launchConfigOf(call->launch);
+  config.clusterX = call->clusterX;
+  config.clusterY = call->clusterY;
+  config.clusterZ = call->clusterZ;
+  config.cooperative = call->cooperative != 0;
+  config.programmaticSerialization = call->programmaticSerialization != 0;
+  config.clusterSchedulingPolicy = call->clusterSchedulingPolicy;
   // A cluster has at most 16 blocks on any GPU so far; the grid must be a whole number of them.
   constexpr std::uint64_t kMaxClusterBlocks = 16;
   if (config.clusterX == 0 || config.clusterY == 0 || config.clusterZ == 0 ||
@@ -574,17 +570,15 @@ CUresult launchEx(Session& session, Reader& request, Writer&, bool) {
       config.gridZ % config.clusterZ != 0) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  return session.backend().launch(function, config, parameters);
+  return session.backend().launch(call->launch.function, config, call->launch.parameters.value);
 }
 
 CUresult launch(Session& session, Reader& request, Writer&, bool) {
-  std::uint64_t function = 0;
-  std::span<const std::uint8_t> parameters;
-  const cuda::LaunchConfig config = readLaunchConfig(request, function, parameters);
-  if (request.failed()) {
+  const auto call = requestOf<Call::Launch>(request);
+  if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  return session.backend().launch(function, config, parameters);
+  return session.backend().launch(call->function, launchConfigOf(*call), call->parameters.value);
 }
 
 CUresult counters(Session& session, Reader&, Writer& reply, bool) {

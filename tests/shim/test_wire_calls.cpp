@@ -21,6 +21,12 @@ namespace {
 template <typename Field> void fill(Field& field, std::uint8_t& next) {
   if constexpr (IsText<Field>::value) {
     field.value = std::string(next++, 'n');
+  } else if constexpr (IsBytes<Field>::value) {
+    // A view, as the codec decodes it: the bytes live as long as the test.
+    static std::vector<std::vector<std::uint8_t>> storage;
+    storage.emplace_back(next, static_cast<std::uint8_t>(next));
+    ++next;
+    field.value = storage.back();
   } else if constexpr (IsList<Field>::value) {
     field.items.resize(2);
     for (auto& item : field.items) {
@@ -37,7 +43,7 @@ template <typename Field> void fill(Field& field, std::uint8_t& next) {
 
 // The encoded size computed from the field list, independently of the encoder.
 template <typename Field> std::size_t sizeOf(const Field& field) {
-  if constexpr (IsText<Field>::value) {
+  if constexpr (IsText<Field>::value || IsBytes<Field>::value) {
     return sizeof(std::uint32_t) + field.value.size();
   } else if constexpr (IsList<Field>::value) {
     std::size_t bytes = sizeof(std::uint32_t);
@@ -113,7 +119,7 @@ TEST_CASE("wire calls: every definition round-trips, and every call is defined, 
       Call::EventSynchronize, Call::EventElapsed, Call::DeviceSynchronize, Call::ModuleLoad, Call::ModuleUnload,
       Call::ModuleFunction, Call::ModuleFunctions, Call::ModuleGlobal, Call::Launch, Call::LaunchEx, Call::Counters,
       Call::Error>(everyCall);
-  CHECK(defined.size() == 36);
+  CHECK(defined.size() == 38);
   for (const Call call : everyCall) {
     INFO("call " << static_cast<int>(call));
     const int places = (defined.count(static_cast<int>(call)) == 1 ? 1 : 0) +
@@ -143,6 +149,21 @@ TEST_CASE("wire calls: text and list fields longer than their bounds do not deco
   Writer(payload).put(std::uint32_t{1000});
   CHECK_FALSE(decode(std::span<const std::uint8_t>(payload), functions));
   CHECK(functions.names.items.size() <= 1);
+}
+
+TEST_CASE("wire calls: a launch's parameter buffer is a bounded view into the frame, never a copy") {
+  const std::vector<std::uint8_t> parameters{1, 2, 3, 4, 5, 6, 7, 8};
+  RequestOf<Call::Launch> launch{77, 2, 1, 1, 128, 1, 1, 0, 9, {parameters}};
+  const std::vector<std::uint8_t> payload = encode(launch);
+  RequestOf<Call::Launch> decoded;
+  REQUIRE(decode(std::span<const std::uint8_t>(payload), decoded));
+  CHECK(decoded == launch);
+  CHECK(decoded.parameters.value.data() == payload.data() + payload.size() - parameters.size());
+  // A length past the bound does not decode, whatever follows.
+  std::vector<std::uint8_t> tooLong(payload.begin(),
+                                    payload.end() - static_cast<std::ptrdiff_t>(parameters.size()) - 4);
+  Writer(tooLong).put(static_cast<std::uint32_t>(kMaxInlineBytes + 1));
+  CHECK_FALSE(decode(std::span<const std::uint8_t>(tooLong), decoded));
 }
 
 TEST_CASE("wire calls: the encoding is the documented one (little-endian fields in order, no padding)") {

@@ -426,25 +426,19 @@ CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& confi
       static_cast<std::uint64_t>(optin)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  std::vector<std::uint8_t> payload;
-  payload.reserve(64 + parameters.size());
-  Writer writer(payload);
-  writer.put(handle);
-  for (unsigned value : {grid[0], grid[1], grid[2], block[0], block[1], block[2], config.sharedMemBytes}) {
-    writer.put(std::uint32_t{value});
-  }
-  writer.put(config.stream);
-  writer.bytes(parameters);
+  wire::RequestOf<Call::LaunchEx> request;
+  request.launch = {handle,        grid[0],     grid[1], grid[2], block[0], block[1], block[2], config.sharedMemBytes,
+                    config.stream, {parameters}};
   if (!config.extended()) {
-    return post(Call::Launch, payload);
+    return postDefined<Call::Launch>(request.launch);
   }
-  for (unsigned value : {config.clusterX, config.clusterY, config.clusterZ}) {
-    writer.put(std::uint32_t{value});
-  }
-  writer.put(static_cast<std::uint8_t>(config.cooperative ? 1 : 0));
-  writer.put(static_cast<std::uint8_t>(config.programmaticSerialization ? 1 : 0));
-  writer.put(config.clusterSchedulingPolicy);
-  return post(Call::LaunchEx, payload);
+  request.clusterX = config.clusterX;
+  request.clusterY = config.clusterY;
+  request.clusterZ = config.clusterZ;
+  request.cooperative = config.cooperative ? 1 : 0;
+  request.programmaticSerialization = config.programmaticSerialization ? 1 : 0;
+  request.clusterSchedulingPolicy = config.clusterSchedulingPolicy;
+  return postDefined<Call::LaunchEx>(request);
 }
 
 } // namespace vgpu::cuda::remote

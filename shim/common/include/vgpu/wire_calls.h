@@ -2,14 +2,16 @@
 // encodes requests and decodes replies with them, vgpud decodes requests and encodes replies with
 // them, so a field is written once for both sides and test_wire_calls round-trips every
 // definition. Each message lists its fields in visit(); encode() and decode() walk that list.
-// Copies, module images and launches are not defined here yet (kCallsStillHandEncoded).
+// Copies and module images are not defined here yet (kCallsStillHandEncoded).
 #pragma once
 
 #include "vgpu/wire_codec.h"
 #include "vgpu/wire_frame.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -29,8 +31,20 @@ template <typename Element, std::size_t MaxCount> struct List {
   bool operator==(const List&) const = default;
 };
 
+// A block of bytes (u32 length + bytes) of at most Max bytes, decoded as a view into the payload
+// (no copy; valid while the payload is): a launch's parameter buffer.
+template <std::size_t Max> struct Bytes {
+  std::span<const std::uint8_t> value;
+  bool operator==(const Bytes& other) const { return std::ranges::equal(value, other.value); }
+};
+
+// Inline data in a frame leaves room for the call's other fields within kMaxPayload.
+inline constexpr std::size_t kMaxInlineBytes = kMaxPayload - 4096;
+
 template <typename Field> struct IsText : std::false_type {};
 template <std::size_t Max> struct IsText<Text<Max>> : std::true_type { static constexpr std::size_t max = Max; };
+template <typename Field> struct IsBytes : std::false_type {};
+template <std::size_t Max> struct IsBytes<Bytes<Max>> : std::true_type { static constexpr std::size_t max = Max; };
 template <typename Field> struct IsList : std::false_type {};
 template <typename Element, std::size_t MaxCount> struct IsList<List<Element, MaxCount>> : std::true_type {
   static constexpr std::size_t maxCount = MaxCount;
@@ -42,6 +56,8 @@ template <typename Message> bool decode(Reader& reader, Message& message);
 template <typename Field> void encodeField(Writer& writer, const Field& field) {
   if constexpr (IsText<Field>::value) {
     writer.string(field.value);
+  } else if constexpr (IsBytes<Field>::value) {
+    writer.bytes(field.value);
   } else if constexpr (IsList<Field>::value) {
     writer.put(static_cast<std::uint32_t>(field.items.size()));
     for (const auto& item : field.items) {
@@ -57,6 +73,8 @@ template <typename Field> void encodeField(Writer& writer, const Field& field) {
 template <typename Field> void decodeField(Reader& reader, Field& field) {
   if constexpr (IsText<Field>::value) {
     field.value = reader.string(IsText<Field>::max);
+  } else if constexpr (IsBytes<Field>::value) {
+    field.value = reader.bytes(IsBytes<Field>::max);
   } else if constexpr (IsList<Field>::value) {
     const auto count = reader.get<std::uint32_t>();
     if (count > IsList<Field>::maxCount) {
@@ -453,6 +471,55 @@ struct CountersReply {
   bool operator==(const CountersReply&) const = default;
 };
 
+// A kernel launch: the function, its grid and block, dynamic shared memory, stream and the packed
+// parameter buffer (exactly the size the module's metadata gives, checked by both sides).
+struct LaunchRequest {
+  std::uint64_t function = 0;
+  std::uint32_t gridX = 0;
+  std::uint32_t gridY = 0;
+  std::uint32_t gridZ = 0;
+  std::uint32_t blockX = 0;
+  std::uint32_t blockY = 0;
+  std::uint32_t blockZ = 0;
+  std::uint32_t sharedMemBytes = 0;
+  std::uint64_t stream = 0;
+  Bytes<kMaxInlineBytes> parameters;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.function);
+    field(self.gridX);
+    field(self.gridY);
+    field(self.gridZ);
+    field(self.blockX);
+    field(self.blockY);
+    field(self.blockZ);
+    field(self.sharedMemBytes);
+    field(self.stream);
+    field(self.parameters);
+  }
+  bool operator==(const LaunchRequest&) const = default;
+};
+
+// cuLaunchKernelEx's attributes beyond a plain launch.
+struct LaunchExRequest {
+  LaunchRequest launch;
+  std::uint32_t clusterX = 1;
+  std::uint32_t clusterY = 1;
+  std::uint32_t clusterZ = 1;
+  std::uint8_t cooperative = 0;
+  std::uint8_t programmaticSerialization = 0;
+  std::uint8_t clusterSchedulingPolicy = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.launch);
+    field(self.clusterX);
+    field(self.clusterY);
+    field(self.clusterZ);
+    field(self.cooperative);
+    field(self.programmaticSerialization);
+    field(self.clusterSchedulingPolicy);
+  }
+  bool operator==(const LaunchExRequest&) const = default;
+};
+
 } // namespace calls
 
 // The request and reply of each defined call.
@@ -500,6 +567,8 @@ VGPU_WIRE_CALL(RegionAlloc, RegisterHostRequest, RegionAllocReply);
 VGPU_WIRE_CALL(ModuleGlobal, SymbolRequest, ModuleGlobalReply);
 VGPU_WIRE_CALL(ModuleFunction, SymbolRequest, ModuleFunctionReply);
 VGPU_WIRE_CALL(ModuleFunctions, HandleMessage, ModuleFunctionsReply);
+VGPU_WIRE_CALL(Launch, LaunchRequest, Empty);
+VGPU_WIRE_CALL(LaunchEx, LaunchExRequest, Empty);
 
 #undef VGPU_WIRE_CALL
 
@@ -512,9 +581,8 @@ template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
 inline constexpr std::array kCallsWithOwnCodec{Call::Version, Call::Hello, Call::StreamSetAttribute, Call::Error};
 
 // Calls still encoded by hand on both sides: bulk data that travels inline or through shared
-// memory (copies, module images) and launches with their parameter buffers.
-inline constexpr std::array kCallsStillHandEncoded{
-    Call::CopyHostToDevice, Call::CopyDeviceToHost, Call::CopyDeviceToDevice,
-    Call::ModuleLoad,       Call::Launch,           Call::LaunchEx};
+// memory, with fields that depend on where it travels (copies, module images).
+inline constexpr std::array kCallsStillHandEncoded{Call::CopyHostToDevice, Call::CopyDeviceToHost,
+                                                   Call::CopyDeviceToDevice, Call::ModuleLoad};
 
 } // namespace vgpu::wire
