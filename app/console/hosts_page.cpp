@@ -124,15 +124,55 @@ struct HostsPage::Host {
 
 HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), options_(std::move(options)) {
   setObjectName(QStringLiteral("hostsPage"));
-  dialogs_.confirm = confirmWithMessageBox;
-  dialogs_.askQuota = [](QWidget* owner, const QString& session) -> std::optional<QString> {
+  dialogs_ = standardDialogs();
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buildHostsBar());
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  splitter->setObjectName(QStringLiteral("hostsSplitter"));
+  QScrollArea* scroll = buildPlotsArea(splitter);
+  splitter->addWidget(scroll);
+  splitter->addWidget(buildSessionsArea(splitter));
+  splitter->setStretchFactor(0, 3);
+  splitter->setStretchFactor(1, 2);
+  splitter->setSizes({600, 400}); // proportions: the plots get the larger part
+  scroll->setMinimumHeight(260);
+  table_->setMinimumHeight(120);
+  layout->addWidget(splitter, 1);
+  readout_ = new QLabel(this);
+  readout_->setObjectName(QStringLiteral("hostsReadout"));
+  readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  readout_->setWordWrap(true);
+  layout->addWidget(readout_);
+
+  refreshTimer_.setSingleShot(true);
+  refreshTimer_.setInterval(kMinRefreshMs);
+  connect(&refreshTimer_, &QTimer::timeout, this, &HostsPage::refreshNow);
+  retranslate();
+  windowCombo_->setCurrentIndex(1); // 15 minutes
+  connectControls();
+
+  const QList<Endpoint> endpoints =
+      options_.endpoints.isEmpty() ? storedEndpoints(options_.settingsFile) : options_.endpoints;
+  for (const Endpoint& endpoint : endpoints) {
+    QString error;
+    addEndpoint(endpoint, &error); // an unreadable one is listed with its error
+  }
+  updateActionButtons();
+  removeButton_->setEnabled(false);
+}
+
+// The dialogs the actions ask with; tests replace them.
+HostsPage::Dialogs HostsPage::standardDialogs() {
+  Dialogs dialogs;
+  dialogs.confirm = confirmWithMessageBox;
+  dialogs.askQuota = [](QWidget* owner, const QString& session) -> std::optional<QString> {
     bool ok = false;
     const QString text = QInputDialog::getText(
         owner, tr("Set VRAM quota"), tr("VRAM quota per device of %1 (e.g. 8GiB, 512MiB; 0 = none):").arg(session),
         QLineEdit::Normal, QString(), &ok);
     return ok ? std::optional<QString>(text) : std::nullopt;
   };
-  dialogs_.askPriority = [](QWidget* owner, const QString& session, const QString& current) -> std::optional<QString> {
+  dialogs.askPriority = [](QWidget* owner, const QString& session, const QString& current) -> std::optional<QString> {
     const QStringList keys = {QStringLiteral("low"), QStringLiteral("normal"), QStringLiteral("high")};
     const QStringList names = {tr("low"), tr("normal"), tr("high")};
     bool ok = false;
@@ -141,8 +181,11 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
                               static_cast<int>(std::max<qsizetype>(0, keys.indexOf(current))), false, &ok);
     return ok ? std::optional<QString>(keys.value(names.indexOf(chosen))) : std::nullopt;
   };
+  return dialogs;
+}
 
-  auto* layout = new QVBoxLayout(this);
+// The endpoint list with its buttons, the plot window and the VRAM axis choice.
+QHBoxLayout* HostsPage::buildHostsBar() {
   auto* top = new QHBoxLayout;
   hostsLabel_ = new QLabel(this);
   hostList_ = new QListWidget(this);
@@ -175,11 +218,12 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   top->addLayout(listBox, 1);
   top->addLayout(hostButtons);
   top->addLayout(windowBox);
-  layout->addLayout(top);
+  return top;
+}
 
-  auto* splitter = new QSplitter(Qt::Vertical, this);
-  splitter->setObjectName(QStringLiteral("hostsSplitter"));
-  auto* scroll = new QScrollArea(splitter);
+// One panel of plots per GPU of every host, in a scroll area, with the empty state until one comes.
+QScrollArea* HostsPage::buildPlotsArea(QWidget* parent) {
+  auto* scroll = new QScrollArea(parent);
   panelsArea_ = scroll;
   scroll->setObjectName(QStringLiteral("hostsPlotsArea"));
   scroll->setWidgetResizable(true);
@@ -194,9 +238,12 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   panelsLayout_->addWidget(emptyState_);
   panelsLayout_->addStretch(1);
   scroll->setWidget(panels_);
-  splitter->addWidget(scroll);
+  return scroll;
+}
 
-  auto* sessionsBox = new QWidget(splitter);
+// Every session of every host, sortable, with the admin's actions and their replies.
+QWidget* HostsPage::buildSessionsArea(QWidget* parent) {
+  auto* sessionsBox = new QWidget(parent);
   auto* sessionsLayout = new QVBoxLayout(sessionsBox);
   sessionsLayout->setContentsMargins(0, 0, 0, 0);
   sessionsLabel_ = new QLabel(sessionsBox);
@@ -236,25 +283,10 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   actions->addWidget(message_, 1);
   sessionsLayout->addLayout(actions);
-  splitter->addWidget(sessionsBox);
-  splitter->setStretchFactor(0, 3);
-  splitter->setStretchFactor(1, 2);
-  splitter->setSizes({600, 400}); // proportions: the plots get the larger part
-  scroll->setMinimumHeight(260);
-  table_->setMinimumHeight(120);
-  layout->addWidget(splitter, 1);
-  readout_ = new QLabel(this);
-  readout_->setObjectName(QStringLiteral("hostsReadout"));
-  readout_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  readout_->setWordWrap(true);
-  layout->addWidget(readout_);
+  return sessionsBox;
+}
 
-  refreshTimer_.setSingleShot(true);
-  refreshTimer_.setInterval(kMinRefreshMs);
-  connect(&refreshTimer_, &QTimer::timeout, this, &HostsPage::refreshNow);
-
-  retranslate();
-  windowCombo_->setCurrentIndex(1); // 15 minutes
+void HostsPage::connectControls() {
   connect(windowCombo_, &QComboBox::currentIndexChanged, this, [this](int index) {
     if (index >= 0) {
       windowSeconds_ = kWindows[static_cast<std::size_t>(index)];
@@ -276,15 +308,6 @@ HostsPage::HostsPage(Options options, QWidget* parent) : QWidget(parent), option
   connect(table_, &QTableView::customContextMenuRequested, this, &HostsPage::showContextMenu);
   connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HostsPage::updateActionButtons);
   connect(proxy_, &QAbstractItemModel::rowsRemoved, this, &HostsPage::updateActionButtons);
-
-  const QList<Endpoint> endpoints =
-      options_.endpoints.isEmpty() ? storedEndpoints(options_.settingsFile) : options_.endpoints;
-  for (const Endpoint& endpoint : endpoints) {
-    QString error;
-    addEndpoint(endpoint, &error); // an unreadable one is listed with its error
-  }
-  updateActionButtons();
-  removeButton_->setEnabled(false);
 }
 
 // The clients go first, and say nothing more to the page while they stop.

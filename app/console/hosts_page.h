@@ -23,10 +23,12 @@
 class QCheckBox;
 class QComboBox;
 class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QListWidget;
 class QMenu;
 class QPushButton;
+class QScrollArea;
 class QSortFilterProxyModel;
 class QTableView;
 class QVBoxLayout;
@@ -111,6 +113,11 @@ private:
   struct GpuPanel;
   struct Host;
 
+  static Dialogs standardDialogs();
+  QHBoxLayout* buildHostsBar();
+  QScrollArea* buildPlotsArea(QWidget* parent);
+  QWidget* buildSessionsArea(QWidget* parent);
+  void connectControls();
   void retranslate();
   void startHost(Host& host);
   void storeEndpoints() const;
