@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
                                     ? QStringLiteral("in its own process")
                                     : QStringLiteral("in a local vgpud at ") + demo->vgpudEndpoint())
                             << "; sockets in " << demo->runtimeDirectory() << "; folder " << demo->folder() << "\n";
+        if (demo->machine()) {
+          QTextStream(stdout) << "vgpu-console: demo Ollama machine in " << demo->machine()->root
+                              << " (ollama.service on the private bus " << demo->machine()->busAddress << ")\n";
+        }
       } else {
         QTextStream(stderr) << "vgpu-console: demo not started: " << error << "\n";
         demo.reset();
@@ -137,6 +141,9 @@ int main(int argc, char** argv) {
   options.rememberLayout = true;
   if (demo && !demo->adminEndpoint().isEmpty()) {
     options.hostEndpoints = {demo->adminEndpoint()}; // the Hosts page shows the demo's vgpud
+  }
+  if (demo && demo->machine()) {
+    options.machine = *demo->machine(); // the other pages manage the demo's Ollama machine
   }
   vgpu::console::MainWindow window(options);
   window.show();

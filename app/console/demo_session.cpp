@@ -4,6 +4,7 @@
 #include "telemetry/telemetry_snapshot.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcessEnvironment>
@@ -13,6 +14,7 @@
 #include <csignal>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include <utility>
 
 namespace vgpu::console {
 
@@ -77,6 +79,19 @@ DemoPrograms locateDemoPrograms() {
 #ifdef VGPU_BUILD_VGPUD
   programs.vgpud = QStringLiteral(VGPU_BUILD_VGPUD);
 #endif
+#ifdef VGPU_BUILD_DEMO_MACHINE
+  programs.machine = QStringLiteral(VGPU_BUILD_DEMO_MACHINE);
+#endif
+#ifdef VGPU_BUILD_HELPER
+  programs.helper = QStringLiteral(VGPU_BUILD_HELPER);
+#endif
+  for (auto [variable, program] :
+       {std::pair{"VGPU_DEMO_MACHINE", &programs.machine}, std::pair{"VGPU_DEMO_HELPER", &programs.helper}}) {
+    *program = fromEnvironmentOr(variable, *program);
+    if (!QFileInfo(*program).isExecutable()) {
+      program->clear();
+    }
+  }
   programs.vgpud = fromEnvironmentOr("VGPU_DEMO_VGPUD", programs.vgpud);
   if (!QFileInfo(programs.vgpud).isExecutable()) {
     programs.vgpud.clear();
@@ -152,6 +167,7 @@ int DemoSession::reclaimStaleFolders() {
 DemoSession::DemoSession(DemoPrograms programs, QObject* parent) : QObject(parent), programs_(std::move(programs)) {
   workload_.setChildProcessModifier(dieWithConsole);
   vgpud_.setChildProcessModifier(dieWithConsole);
+  machineProcess_.setChildProcessModifier(dieWithConsole);
   workload_.setProcessChannelMode(QProcess::MergedChannels);
   connect(&workload_, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus) {
     emit workloadFinished(exitCode, QString::fromLocal8Bit(workload_.readAll()));
@@ -216,6 +232,53 @@ bool DemoSession::startVgpud(QString* error) {
   return true;
 }
 
+// The demo machine prints its bus address, then "ready" once fake-systemd1 owns its name.
+bool DemoSession::startMachine(QString* error) {
+  if (programs_.machine.isEmpty() || programs_.helper.isEmpty()) {
+    *error = tr("vgpu-demo-machine or vgpu-helper was not found (they are built with the tests: scripts/dev build)");
+    return false;
+  }
+  const QString root = folder_->filePath(QStringLiteral("machine"));
+  machineProcess_.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+  machineProcess_.start(programs_.machine,
+                        {QStringLiteral("--root"), root, QStringLiteral("--shim-dir"), programs_.shimLibraryDirectory});
+  QString address;
+  QElapsedTimer clock;
+  clock.start();
+  while (clock.elapsed() < 20000 && machineProcess_.state() != QProcess::NotRunning) {
+    if (!machineProcess_.canReadLine() && !machineProcess_.waitForReadyRead(100)) {
+      continue;
+    }
+    const QString line = QString::fromUtf8(machineProcess_.readLine()).trimmed();
+    if (line.startsWith(QLatin1String("address "))) {
+      address = line.mid(8);
+    } else if (line == QLatin1String("ready") && !address.isEmpty()) {
+      // The demo guest's shim configuration is the machine's /etc/vgpu/shim.conf: the doctor and
+      // the header then find the demo's vgpud (or its simulated device) where a guest's would be.
+      if (!QDir().mkpath(root + QStringLiteral("/etc/vgpu")) ||
+          !QFile::copy(folder_->filePath(QStringLiteral("shim.conf")), root + QStringLiteral("/etc/vgpu/shim.conf"))) {
+        *error = tr("Cannot write %1").arg(root + QStringLiteral("/etc/vgpu/shim.conf"));
+        break;
+      }
+      ManagedMachine machine;
+      machine.root = root;
+      machine.sysfsRoot = folder_->filePath(QStringLiteral("sysfs"));
+      machine.busAddress = address;
+      machine.helperPath = programs_.helper;
+      machine.logFile = root + QStringLiteral("/var/log/ollama/demo.log");
+      machine.demo = true;
+      machine_ = machine;
+      return true;
+    }
+  }
+  if (error->isEmpty()) {
+    *error = tr("%1 did not become ready within 20 s").arg(programs_.machine);
+  }
+  machineProcess_.kill();
+  machineProcess_.waitForFinished(1000);
+  return false;
+}
+
 bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
   if (programs_.workload.isEmpty() || programs_.shimLibraryDirectory.isEmpty()) {
     *error = tr("The demo workload or the shim library was not found (build them with scripts/dev build, or set "
@@ -241,6 +304,10 @@ bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
   }
   if (!writeDeviceTree(error)) {
     return false;
+  }
+  if (!startMachine(&machineError_)) {
+    // The dashboard's demo still works; the other pages then show this machine, as without --demo.
+    QTextStream(stderr) << "vgpu-console: demo without its Ollama machine: " << machineError_ << "\n";
   }
   runtimeDirectory_ = runtimeDirectory;
   if (runtimeDirectory_.isEmpty()) {
@@ -270,7 +337,7 @@ bool DemoSession::start(const QString& runtimeDirectory, QString* error) {
 
 void DemoSession::stop() {
   // The workload first: it frees its allocations in vgpud before vgpud goes.
-  for (QProcess* process : {&workload_, &vgpud_}) {
+  for (QProcess* process : {&workload_, &vgpud_, &machineProcess_}) {
     if (process->state() == QProcess::NotRunning) {
       continue;
     }
@@ -284,6 +351,10 @@ void DemoSession::stop() {
 
 bool DemoSession::running() const {
   return workload_.state() != QProcess::NotRunning;
+}
+
+qint64 DemoSession::machinePid() const {
+  return machineProcess_.processId();
 }
 
 qint64 DemoSession::workloadPid() const {

@@ -215,11 +215,15 @@ void DiagnosticsPage::applyFix() {
   if (busy_ || entry == nullptr || !entry->result.remedy || !entry->result.remedy->action) {
     return;
   }
+  const controller::HelperCommand action = *entry->result.remedy->action;
+  const QString title = entry->title;
+  if (!consent_(action)) {
+    summary_->setText(tr("Fix for \"%1\" not applied: nothing was changed.").arg(title));
+    return;
+  }
   busy_ = true;
   applyButton_->setEnabled(false);
   runButton_->setEnabled(false);
-  const controller::HelperCommand action = *entry->result.remedy->action;
-  const QString title = entry->title;
   summary_->setText(tr("Applying the fix for \"%1\"…").arg(title));
   std::shared_ptr<ChangeApplier> applier = applier_;
   runInBackground<controller::HelperReply>(

@@ -5,6 +5,7 @@
 // machine, which inputs) is given to the page as a function, so tests run it on a fake tree.
 #pragma once
 
+#include "changes/helper_command.h"
 #include "doctor/engine/doctor_report.h"
 
 #include <QWidget>
@@ -25,12 +26,16 @@ class DiagnosticsPage : public QWidget {
   Q_OBJECT
 public:
   using DoctorRun = std::function<controller::doctor::DoctorReport()>;
+  // Asked before a fix runs; false = not applied. The window asks the admin before a fix edits a
+  // file vgpu does not manage (override_consent.h); by default every fix goes ahead.
+  using Consent = std::function<bool(const controller::HelperCommand&)>;
 
   // The applier is shared with the worker thread of a fix still running when the page goes.
   DiagnosticsPage(DoctorRun run, std::shared_ptr<ChangeApplier> applier, QWidget* parent = nullptr);
 
   // Starts a run (the button does this); finished() follows once the tree shows the report.
   void runDiagnostics();
+  void setConsent(Consent consent) { consent_ = std::move(consent); }
   // Writes the last report to `path`: JSON when the name ends in .json, Markdown otherwise.
   bool exportReport(const QString& path, QString* error) const;
 
@@ -52,6 +57,7 @@ private:
 
   DoctorRun run_;
   std::shared_ptr<ChangeApplier> applier_;
+  Consent consent_ = [](const controller::HelperCommand&) { return true; };
   controller::doctor::DoctorReport report_;
   bool haveReport_ = false;
   bool busy_ = false;

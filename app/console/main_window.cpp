@@ -9,8 +9,8 @@
 #include "diagnostics_page.h"
 #include "hosts_page.h"
 #include "install_wizard.h"
-#include "journal/journal_reader.h"
-#include "machine_doctor.h"
+#include "journal/journal_entry.h"
+#include "override_consent.h"
 #include "processes_page.h"
 #include "service_page.h"
 #include "status_header.h"
@@ -20,6 +20,7 @@
 
 #include <QDBusConnection>
 #include <QIcon>
+#include <QLabel>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -28,12 +29,37 @@
 
 namespace vgpu::console {
 
+namespace {
+
+// Never a silent fake: the demo's machine is named as such above every page.
+QLabel* demoBanner(const QString& root, QWidget* parent) {
+  auto* banner = new QLabel(
+      MainWindow::tr("Demo: the Service, Diagnostics and Configuration pages and the install wizard manage a "
+                     "stand-in Ollama installation in %1 (its systemd is a test double on a private bus). Nothing "
+                     "on this machine changes.")
+          .arg(root),
+      parent);
+  banner->setObjectName(QStringLiteral("demoBanner"));
+  banner->setWordWrap(true);
+  banner->setContentsMargins(8, 4, 8, 4);
+  banner->setStyleSheet(QStringLiteral("QLabel { background: #3b6ea5; color: white; }"));
+  return banner;
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent) : MainWindow(ConsoleOptions{}, parent) {}
 
 MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
-    : QMainWindow(parent), applier_(std::make_shared<HelperChangeApplier>()) {
+    : QMainWindow(parent), applier_(std::make_shared<HelperChangeApplier>(options.machine.helperLaunch())),
+      machine_(options.machine) {
   setObjectName(QStringLiteral("mainWindow"));
-  setWindowTitle(tr("vgpu console"));
+  setWindowTitle(machine_.demo ? tr("vgpu console — demo") : tr("vgpu console"));
+  if (!machine_.helperPath.isEmpty() && !machine_.busAddress.isEmpty()) {
+    // vgpu-helper in test mode reloads and restarts through the bus this names (the demo's own),
+    // never the system bus.
+    qputenv("VGPU_HELPER_TEST_BUS", machine_.busAddress.toLocal8Bit());
+  }
   setWindowIcon(QIcon(QStringLiteral(":/vgpu/icons/vgpu.svg")));
   resize(1100, 720);
 
@@ -55,18 +81,23 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   hostsOptions.connect = options.watchHosts;
   hosts_ = new HostsPage(hostsOptions, pages);
   pages->addTab(hosts_, tr("Hosts"));
-  systemd_ = new controller::SystemdManager(QDBusConnection::systemBus(), this);
+  systemd_ = new controller::SystemdManager(machine_.bus(), this);
   service_ = new ServicePage(systemd_, applier_, pages);
   pages->addTab(service_, tr("Service"));
-  diagnostics_ = new DiagnosticsPage(&runDoctorOnThisMachine, applier_, pages);
+  diagnostics_ = new DiagnosticsPage([machine = machine_] { return machine.runDoctor(); }, applier_, pages);
+  diagnostics_->setConsent(
+      [this](const controller::HelperCommand& command) { return askConsent(this, machine_, command); });
   pages->addTab(diagnostics_, tr("Diagnostics"));
-  configuration_ = new ConfigurationPage(QStringLiteral("/"), applier_, pages);
+  configuration_ = new ConfigurationPage(machine_.root, applier_, pages);
   pages->addTab(configuration_, tr("Configuration"));
   // The header above every page: the answer an admin opens the console for.
   auto* central = new QWidget(this);
   auto* column = new QVBoxLayout(central);
   column->setContentsMargins(0, 0, 0, 0);
   column->setSpacing(0);
+  if (machine_.demo) {
+    column->addWidget(demoBanner(machine_.root, central));
+  }
   statusHeader_ = new StatusHeader(central);
   column->addWidget(statusHeader_);
   column->addWidget(pages, 1);
@@ -94,7 +125,6 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
     telemetryModel_->attach(telemetryClient_);
     telemetryClient_->start();
   }
-  statusRoot_ = options.statusRoot;
   rememberLayout_ = options.rememberLayout;
   settingsFile_ = options.settingsFile;
   restoreLayout();
@@ -129,19 +159,20 @@ void MainWindow::refreshStatus() {
     return; // the previous pass is still waiting on a socket or the bus
   }
   statusGathering_ = true;
-  const QString root = statusRoot_;
+  const ManagedMachine machine = machine_;
   constexpr qint64 kVgpudAskIntervalMs = 60000;
   const bool askVgpud = !vgpudAnswer_ || vgpudAnswer_->status == controller::doctor::CheckStatus::Fail ||
                         !vgpudAsked_.isValid() || vgpudAsked_.elapsed() >= kVgpudAskIntervalMs;
   runInBackground<controller::status::MachineStatusInputs>(
       this,
-      [root, askVgpud] {
+      [machine, askVgpud] {
         controller::status::MachineStatusSources sources;
-        sources.root = root;
+        sources.root = machine.root;
         sources.readTelemetry = false;
         sources.askVgpud = askVgpud;
-        if (controller::SystemRoot(root).isRealRoot()) {
-          sources.bus = QDBusConnection::systemBus();
+        // A test tree without a bus of its own has no systemd to ask.
+        if (controller::SystemRoot(machine.root).isRealRoot() || !machine.busAddress.isEmpty()) {
+          sources.bus = machine.bus();
         }
         return controller::status::gatherMachineStatusInputs(sources);
       },
@@ -215,7 +246,14 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::openInstallWizard() {
-  auto* wizard = new InstallWizard(machineInstallWizardSetup(), this);
+  InstallWizardSetup setup = machineInstallWizardSetup();
+  if (!machine_.isThisMachine()) {
+    setup.root = machine_.root;
+    setup.doctorContext = [machine = machine_] { return machine.doctorContext(); };
+    setup.applier = applier_;
+    setup.openLog = [machine = machine_](QString* error) { return machine.openLog(error); };
+  }
+  auto* wizard = new InstallWizard(std::move(setup), this);
   wizard->setAttribute(Qt::WA_DeleteOnClose);
   wizard->show();
 }
@@ -225,7 +263,7 @@ void MainWindow::onPageShown(int index) {
     return;
   }
   QString error;
-  journal_ = controller::JournalReader::openSystem(&error);
+  journal_ = machine_.openLog(&error);
   service_->start(journal_.get(), error);
 }
 

@@ -3,6 +3,7 @@
 // Service page's bus and journal are only touched once that page is first shown.
 #pragma once
 
+#include "managed_machine.h"
 #include "status/machine_status.h"
 
 #include <QElapsedTimer>
@@ -37,11 +38,13 @@ struct ConsoleOptions {
   QStringList hostEndpoints;
   bool watchHosts = true;
   // The status header: re-gathered every statusIntervalMs off the GUI thread (installation,
-  // ollama.service, processes under statusRoot, vgpud), with the live processes of the telemetry
+  // ollama.service, processes under the machine's root, vgpud), with the live processes of the telemetry
   // model. watchStatus false: the header shows what tests give it.
   bool watchStatus = true;
   int statusIntervalMs = 5000;
-  QString statusRoot = QStringLiteral("/");
+  // What the Service, Diagnostics and Configuration pages, the header and the wizard manage: this
+  // machine, or the demo's (its root is also the header's).
+  ManagedMachine machine;
   // The window's size and place, its toolbar layout and the page shown are kept between runs
   // when rememberLayout is set (the console's own start sets it; tests name a scratch file).
   bool rememberLayout = false;
@@ -93,7 +96,7 @@ private:
   void saveLayout() const;
   void updateTelemetryStatus();
 
-  std::shared_ptr<ChangeApplier> applier_; // the Diagnostics and Configuration pages' vgpu-helper
+  std::shared_ptr<ChangeApplier> applier_; // the pages' and the wizard's vgpu-helper
   std::unique_ptr<controller::LogSource> journal_;
   controller::SystemdManager* systemd_ = nullptr;
   TelemetryModel* telemetryModel_ = nullptr;
@@ -107,7 +110,7 @@ private:
   QAction* installAction_ = nullptr;
   QTabWidget* pages_ = nullptr;
   StatusHeader* statusHeader_ = nullptr;
-  QString statusRoot_;
+  ManagedMachine machine_;
   bool rememberLayout_ = false;
   QString settingsFile_;
   bool statusGathering_ = false;

@@ -11,6 +11,7 @@
 #include "gui_test_support.h"
 #include "journal/plain_log_reader.h"
 #include "journal_view.h"
+#include "override_consent.h"
 #include "private_systemd_bus.h"
 #include "service_page.h"
 #include "test_paths.h"
@@ -317,6 +318,68 @@ TEST_CASE("the Diagnostics page runs the doctor on a fake tree, applies a fix an
   REQUIRE(markdown.open(QIODevice::ReadOnly));
   CHECK(QString::fromUtf8(markdown.readAll()) == doctor::reportToMarkdown(page.report()));
   CHECK_FALSE(page.exportReport(QString::fromStdString((scratch / "missing" / "report.md").string()), &error));
+}
+
+TEST_CASE("a fix that edits the admin's own drop-in asks first: declined changes nothing, agreed applies it") {
+  const auto scratch = vgpu::test::scratchDir("console-consent");
+  vgpu::test::FakeOllamaTree tree(QString::fromStdString((scratch / "root").string()));
+  const QString shimDir = vgpu::controller::installedShimDir();
+  tree.writeDropIn(QStringLiteral("50-vgpu.conf"),
+                   "# Managed by vgpu\n[Service]\nEnvironment=\"LD_LIBRARY_PATH=" + shimDir.toUtf8() + "\"\n");
+  tree.writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\"LD_LIBRARY_PATH=/opt/cuda/lib64\"\n");
+  auto applier = std::make_shared<RecordingApplier>();
+  DiagnosticsPage page(fakeTreeDoctor(tree.root()), applier);
+  QList<vgpu::controller::HelperCommand> asked;
+  bool agree = false;
+  page.setConsent([&](const vgpu::controller::HelperCommand& command) {
+    asked.append(command);
+    return agree;
+  });
+  page.show();
+  QSignalSpy finished(&page, &DiagnosticsPage::finished);
+  page.runDiagnostics();
+  REQUIRE(finished.wait(20000));
+  QTreeWidgetItem* overrides = itemWithTooltip(page.tree(), QStringLiteral("service.managed-overrides"));
+  REQUIRE(overrides != nullptr);
+  page.tree()->setCurrentItem(overrides);
+  auto* apply = child<QPushButton>(page, "diagnosticsApplyFix");
+  REQUIRE(apply->isEnabled());
+
+  // Declined: the helper is never asked.
+  QTest::mouseClick(apply, Qt::LeftButton);
+  REQUIRE(asked.size() == 1);
+  CHECK(asked.first().verb == vgpu::controller::HelperVerb::OverrideResolve);
+  CHECK(applier->calls().isEmpty());
+  CHECK(child<QLabel>(page, "diagnosticsSummary")->text().contains(QStringLiteral("not applied")));
+
+  // What the admin is shown: the file that is not ours, the exact diff and the value afterwards.
+  vgpu::console::ManagedMachine machine;
+  machine.root = tree.root();
+  machine.helperPath = QStringLiteral("/nonexistent/vgpu-helper"); // a test tree, not this machine
+  const auto question = vgpu::console::consentQuestionFor(machine, asked.first());
+  REQUIRE(question.has_value());
+  INFO(question->refusal.toStdString());
+  CHECK(question->refusal.isEmpty());
+  CHECK(question->text.contains(QStringLiteral("/etc/systemd/system/ollama.service.d/override.conf")));
+  CHECK(question->diff.contains(QStringLiteral("-Environment=\"LD_LIBRARY_PATH=/opt/cuda/lib64\"")));
+  CHECK(question->effective == QStringLiteral("LD_LIBRARY_PATH=") + shimDir + QStringLiteral(":/opt/cuda/lib64"));
+  CHECK_FALSE(vgpu::console::consentQuestionFor(
+                  machine, vgpu::controller::HelperCommand::envUnset(QStringLiteral("OLLAMA_NUM_GPU")))
+                  .has_value());
+
+  // Agreed: the same command goes to the helper.
+  agree = true;
+  QSignalSpy applied(&page, &DiagnosticsPage::fixApplied);
+  QTest::mouseClick(apply, Qt::LeftButton);
+  REQUIRE(applied.wait(5000));
+  REQUIRE(applier->calls().size() == 1);
+  CHECK(applier->calls().first() == asked.first().commandLine());
+
+  // The file changed after the admin was shown it: the question becomes a refusal.
+  tree.writeDropIn(QStringLiteral("override.conf"), "[Service]\nEnvironment=\"LD_LIBRARY_PATH=/opt/other\"\n");
+  const auto stale = vgpu::console::consentQuestionFor(machine, asked.first());
+  REQUIRE(stale.has_value());
+  CHECK_FALSE(stale->refusal.isEmpty());
 }
 
 TEST_CASE("the Service and Diagnostics pages are grabbed to PNG in English and German") {

@@ -1,5 +1,6 @@
 // The console closes on SIGTERM (as on its window) and takes its demo with it: no process of the
-// demo survives and its folder is gone. Killed with SIGKILL it cannot clean up, so its children
+// demo survives — vgpud, the workload, the demo's Ollama machine and that machine's dbus-daemon and
+// fake-systemd1 — and its folder is gone. Killed with SIGKILL it cannot clean up, so its children
 // die with it (PR_SET_PDEATHSIG) and the next console start reclaims the folder it left.
 #include <catch2/catch.hpp>
 
@@ -52,6 +53,16 @@ std::vector<pid_t> childrenOf(pid_t parent) {
   return children;
 }
 
+// Children, their children and so on: the demo machine's bus and fake-systemd1 are grandchildren.
+std::vector<pid_t> descendantsOf(pid_t parent) {
+  std::vector<pid_t> all = childrenOf(parent);
+  for (std::size_t next = 0; next < all.size(); ++next) {
+    const std::vector<pid_t> more = childrenOf(all[next]);
+    all.insert(all.end(), more.begin(), more.end());
+  }
+  return all;
+}
+
 struct Console {
   pid_t pid = -1;
   std::filesystem::path output;
@@ -96,10 +107,11 @@ std::string contents(const std::filesystem::path& file) {
   return text;
 }
 
-// Waits for the demo's start line; returns the demo folder ("" on timeout).
+// Waits for the demo's start lines (the workload's, then its Ollama machine's, printed once every
+// process of the demo runs); returns the demo folder ("" on timeout).
 std::string demoFolder(const Console& console) {
-  const std::regex line("demo workload \\(pid [0-9]+\\).*; folder ([^\\n]+)");
-  for (int i = 0; i < 300; ++i) {
+  const std::regex line("demo workload \\(pid [0-9]+\\).*; folder ([^\\n]+)\n.*demo Ollama machine in ");
+  for (int i = 0; i < 400; ++i) {
     std::smatch match;
     const std::string text = contents(console.output);
     if (std::regex_search(text, match, line)) {
@@ -134,9 +146,9 @@ TEST_CASE("SIGTERM closes the console like its window: the demo's processes stop
   INFO(contents(console.output));
   REQUIRE_FALSE(folder.empty());
   CHECK(std::filesystem::exists(folder));
-  std::this_thread::sleep_for(300ms); // vgpud and the workload are up (the line follows their start)
-  const std::vector<pid_t> children = childrenOf(console.pid);
-  CHECK(children.size() >= 1);
+  // vgpud, the workload, the machine, its dbus-daemon and fake-systemd1
+  const std::vector<pid_t> children = descendantsOf(console.pid);
+  CHECK(children.size() >= 5);
   REQUIRE(::kill(console.pid, SIGTERM) == 0);
   int status = 0;
   REQUIRE(::waitpid(console.pid, &status, 0) == console.pid);
@@ -153,9 +165,8 @@ TEST_CASE("a killed console's demo dies with it, and the next console reclaims i
   const std::string folder = demoFolder(console);
   INFO(contents(console.output));
   REQUIRE_FALSE(folder.empty());
-  std::this_thread::sleep_for(300ms);
-  const std::vector<pid_t> children = childrenOf(console.pid);
-  CHECK(children.size() >= 1);
+  const std::vector<pid_t> children = descendantsOf(console.pid);
+  CHECK(children.size() >= 5);
   REQUIRE(::kill(console.pid, SIGKILL) == 0);
   int status = 0;
   REQUIRE(::waitpid(console.pid, &status, 0) == console.pid);

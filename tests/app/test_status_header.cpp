@@ -207,7 +207,7 @@ TEST_CASE("the main window gathers the header itself, with the telemetry model's
   const auto machine = vgpu::test::statusMachine("window", "healthy-era-a", "backend = sim\n");
   ConsoleOptions options = offline();
   options.watchStatus = true;
-  options.statusRoot = machine.root;
+  options.machine.root = machine.root;
   options.statusIntervalMs = 200;
   MainWindow window(options);
   const auto process = vgpu::test::shimProcess(907, true, QStringLiteral("in-process"), 64 * kMiB, kH100Bytes);

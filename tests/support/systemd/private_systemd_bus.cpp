@@ -8,6 +8,8 @@
 #include <QDBusMessage>
 #include <QDBusVariant>
 #include <QFile>
+#include <csignal>
+#include <sys/prctl.h>
 
 namespace vgpu::test {
 namespace {
@@ -34,6 +36,12 @@ QString readLine(QProcess& process, int timeoutMs) {
     }
   }
   return QString::fromUtf8(process.readLine()).trimmed();
+}
+
+// Between fork and exec: the bus and the fake end with the process that started them, however it
+// ends (a crashed test, the console demo's killed machine), so none is left running.
+void endWithParent() {
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
 }
 
 void stop(QProcess& process) {
@@ -64,6 +72,8 @@ PrivateSystemdBus::PrivateSystemdBus(const PrivateSystemdBusOptions& options) {
   }
   config.close();
 
+  daemon_.setChildProcessModifier(endWithParent);
+  fake_.setChildProcessModifier(endWithParent);
   // Its complaints (e.g. it may not raise the fd limit in a container) go to a file, not the test log.
   daemon_.setStandardErrorFile(dir_.filePath(QStringLiteral("dbus-daemon.log")));
   daemon_.start(QStringLiteral("dbus-daemon"), {QStringLiteral("--config-file=") + configPath,
