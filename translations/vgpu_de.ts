@@ -31,6 +31,10 @@
         <source>Reload systemd&apos;s unit files</source>
         <translation>Unit-Dateien von systemd neu laden</translation>
     </message>
+    <message>
+        <source>Write backend=%1 to %2</source>
+        <translation>backend=%1 in %2 schreiben</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::ChoosePage</name>
@@ -869,6 +873,133 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::GuestPage</name>
+    <message>
+        <source>Guest</source>
+        <translation>Gast</translation>
+    </message>
+    <message>
+        <source>Where this guest&apos;s GPU work goes: vgpud on the GPU host, or the simulated device.</source>
+        <translation>Wohin die GPU-Arbeit dieses Gasts geht: zu vgpud auf dem GPU-Host oder zum simulierten Gerät.</translation>
+    </message>
+    <message>
+        <source>The stub GPU this guest presents</source>
+        <translation>Die Stub-GPU, die dieser Gast vorweist</translation>
+    </message>
+    <message>
+        <source>Stub GPU:</source>
+        <translation>Stub-GPU:</translation>
+    </message>
+    <message>
+        <source>Backend: where the work is executed</source>
+        <translation>Backend: wo die Arbeit ausgeführt wird</translation>
+    </message>
+    <message>
+        <source>vgpud on the GPU host (the work runs on its GPU)</source>
+        <translation>vgpud auf dem GPU-Host (die Arbeit läuft auf dessen GPU)</translation>
+    </message>
+    <message>
+        <source>Simulated device (no GPU: kernels are counted, never run)</source>
+        <translation>Simuliertes Gerät (keine GPU: Kernel werden gezählt, nie ausgeführt)</translation>
+    </message>
+    <message>
+        <source>&amp;Backend:</source>
+        <translation>&amp;Backend:</translation>
+    </message>
+    <message>
+        <source>vgpud&apos;s endpoint</source>
+        <translation>Endpunkt von vgpud</translation>
+    </message>
+    <message>
+        <source>unix:/run/vgpud.sock, tcp:HOST:PORT or vsock:CID:PORT</source>
+        <translation>unix:/run/vgpud.sock, tcp:HOST:PORT oder vsock:CID:PORT</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>&amp;Endpunkt:</translation>
+    </message>
+    <message>
+        <source>vgpud&apos;s token file (tcp and vsock endpoints)</source>
+        <translation>Token-Datei von vgpud (für tcp- und vsock-Endpunkte)</translation>
+    </message>
+    <message>
+        <source>/etc/vgpu/token (needed for tcp: and vsock:)</source>
+        <translation>/etc/vgpu/token (nötig für tcp: und vsock:)</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <source>Choose the token file</source>
+        <translation>Die Token-Datei auswählen</translation>
+    </message>
+    <message>
+        <source>&amp;Token file:</source>
+        <translation>&amp;Token-Datei:</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Test the connection to vgpud</source>
+        <translation>Die Verbindung zu vgpud testen</translation>
+    </message>
+    <message>
+        <source>Result of the connection test</source>
+        <translation>Ergebnis des Verbindungstests</translation>
+    </message>
+    <message>
+        <source>Continue without testing the connection</source>
+        <translation>Ohne Verbindungstest fortfahren</translation>
+    </message>
+    <message>
+        <source>No stub GPU was detected.</source>
+        <translation>Es wurde keine Stub-GPU erkannt.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Not a usable setting: %1</source>
+        <translation>Keine verwendbare Einstellung: %1</translation>
+    </message>
+    <message>
+        <source>Not tested yet.</source>
+        <translation>Noch nicht getestet.</translation>
+    </message>
+    <message>
+        <source>The simulated device needs no connection.</source>
+        <translation>Das simulierte Gerät braucht keine Verbindung.</translation>
+    </message>
+    <message>
+        <source>vgpud&apos;s token file</source>
+        <translation>Token-Datei von vgpud</translation>
+    </message>
+    <message>
+        <source>Connecting to vgpud at %1…</source>
+        <translation>Verbinde mit vgpud unter %1…</translation>
+    </message>
+    <message>
+        <source>Connected: vgpud %1 (%2 backend) serves</source>
+        <translation>Verbunden: vgpud %1 (Backend %2) stellt bereit</translation>
+    </message>
+    <message>
+        <source>• %1, %2 memory, %3</source>
+        <translation>• %1, %2 Speicher, %3</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>What to do: %1</source>
+        <translation>Was zu tun ist: %1</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::HostSessionsModel</name>
     <message>
         <source>session %1</source>
@@ -1385,10 +1516,6 @@
         <translation>Jede Änderung des Assistenten zurücknehmen</translation>
     </message>
     <message>
-        <source>Install the vgpu shim</source>
-        <translation>Den vgpu-Shim installieren</translation>
-    </message>
-    <message>
         <source>&amp;Roll back</source>
         <translation>&amp;Zurücknehmen</translation>
     </message>
@@ -1431,6 +1558,10 @@
     <message>
         <source>&amp;Finish</source>
         <translation>&amp;Fertigstellen</translation>
+    </message>
+    <message>
+        <source>Set up this guest for vgpu</source>
+        <translation>Diesen Gast für vgpu einrichten</translation>
     </message>
 </context>
 <context>
@@ -1635,6 +1766,20 @@
     <message>
         <source>Apply runs, in this order:</source>
         <translation>Anwenden führt in dieser Reihenfolge aus:</translation>
+    </message>
+    <message>
+        <source>The shim configuration cannot be planned: %1</source>
+        <translation>Die Shim-Konfiguration kann nicht geplant werden: %1</translation>
+    </message>
+    <message>
+        <source>The shim configuration %1 does not change.</source>
+        <translation>Die Shim-Konfiguration %1 ändert sich nicht.</translation>
+    </message>
+    <message>
+        <source>The shim configuration:
+%1</source>
+        <translation>Die Shim-Konfiguration:
+%1</translation>
     </message>
 </context>
 <context>
@@ -1994,14 +2139,6 @@
         <translation>Bis zu %1 s Warten auf die GPU-Erkennung von Ollama</translation>
     </message>
     <message>
-        <source>cannot read ollama.service&apos;s log: %1</source>
-        <translation>das Protokoll von ollama.service ist nicht lesbar: %1</translation>
-    </message>
-    <message>
-        <source>No verdict: %1</source>
-        <translation>Kein Ergebnis: %1</translation>
-    </message>
-    <message>
         <source>Waited %1 of %2 s for the discovery lines</source>
         <translation>%1 von %2 s auf die Erkennungszeilen gewartet</translation>
     </message>
@@ -2032,6 +2169,66 @@
     <message>
         <source>Next step: %1</source>
         <translation>Nächster Schritt: %1</translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation>&amp;Erneut prüfen</translation>
+    </message>
+    <message>
+        <source>Wait for Ollama&apos;s discovery lines again</source>
+        <translation>Erneut auf Ollamas Erkennungszeilen warten</translation>
+    </message>
+    <message>
+        <source>Open &amp;journal</source>
+        <translation>&amp;Journal öffnen</translation>
+    </message>
+    <message>
+        <source>Show ollama.service&apos;s log since the restart</source>
+        <translation>Das Protokoll von ollama.service seit dem Neustart anzeigen</translation>
+    </message>
+    <message>
+        <source>ollama.service&apos;s log could not be read (%1). Check that this user may read the system journal (the groups systemd-journal or adm), then Check again.</source>
+        <translation>Das Protokoll von ollama.service konnte nicht gelesen werden (%1). Prüfen Sie, ob dieser Benutzer das Systemjournal lesen darf (Gruppen systemd-journal oder adm), dann „Erneut prüfen“.</translation>
+    </message>
+    <message>
+        <source>ollama.service&apos;s log cannot be followed (%1).</source>
+        <translation>Dem Protokoll von ollama.service kann nicht gefolgt werden (%1).</translation>
+    </message>
+    <message>
+        <source>The doctor&apos;s log check: %1</source>
+        <translation>Die Protokollprüfung des Doctors: %1</translation>
+    </message>
+    <message>
+        <source>ollama.service wrote no log lines since the restart. Is it running (vgpuctl service status)? Its log may also not reach the journal.</source>
+        <translation>ollama.service hat seit dem Neustart keine Protokollzeilen geschrieben. Läuft der Dienst (vgpuctl service status)? Möglicherweise erreicht sein Protokoll auch das Journal nicht.</translation>
+    </message>
+    <message>
+        <source>Ollama has not looked for a GPU yet: it discovers GPUs when it first loads a model. Load one on this machine (ollama run &lt;model&gt;), then Check again.</source>
+        <translation>Ollama hat noch nicht nach einer GPU gesucht: Es erkennt GPUs, wenn es zum ersten Mal ein Modell lädt. Laden Sie eines auf dieser Maschine (ollama run &lt;model&gt;), dann „Erneut prüfen“.</translation>
+    </message>
+    <message>
+        <source>ollama.service&apos;s log since the restart</source>
+        <translation>Protokoll von ollama.service seit dem Neustart</translation>
+    </message>
+    <message>
+        <source>Log entries</source>
+        <translation>Protokolleinträge</translation>
+    </message>
+    <message>
+        <source>The log could not be read: %1</source>
+        <translation>Das Protokoll konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No entries since the restart.</source>
+        <translation>Keine Einträge seit dem Neustart.</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Close the log</source>
+        <translation>Das Protokoll schließen</translation>
     </message>
 </context>
 </TS>

@@ -31,6 +31,10 @@
         <source>Reload systemd&apos;s unit files</source>
         <translation>重新加载 systemd 的单元文件</translation>
     </message>
+    <message>
+        <source>Write backend=%1 to %2</source>
+        <translation>将 backend=%1 写入 %2</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::ChoosePage</name>
@@ -868,6 +872,133 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::GuestPage</name>
+    <message>
+        <source>Guest</source>
+        <translation>客户机</translation>
+    </message>
+    <message>
+        <source>Where this guest&apos;s GPU work goes: vgpud on the GPU host, or the simulated device.</source>
+        <translation>此客户机的 GPU 工作发往何处：GPU 主机上的 vgpud，或模拟设备。</translation>
+    </message>
+    <message>
+        <source>The stub GPU this guest presents</source>
+        <translation>此客户机呈现的存根 GPU</translation>
+    </message>
+    <message>
+        <source>Stub GPU:</source>
+        <translation>存根 GPU：</translation>
+    </message>
+    <message>
+        <source>Backend: where the work is executed</source>
+        <translation>后端：工作在何处执行</translation>
+    </message>
+    <message>
+        <source>vgpud on the GPU host (the work runs on its GPU)</source>
+        <translation>GPU 主机上的 vgpud（工作在其 GPU 上运行）</translation>
+    </message>
+    <message>
+        <source>Simulated device (no GPU: kernels are counted, never run)</source>
+        <translation>模拟设备（无 GPU：内核只计数，从不运行）</translation>
+    </message>
+    <message>
+        <source>&amp;Backend:</source>
+        <translation>后端(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>vgpud&apos;s endpoint</source>
+        <translation>vgpud 的端点</translation>
+    </message>
+    <message>
+        <source>unix:/run/vgpud.sock, tcp:HOST:PORT or vsock:CID:PORT</source>
+        <translation>unix:/run/vgpud.sock、tcp:主机:端口 或 vsock:CID:端口</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>端点(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>vgpud&apos;s token file (tcp and vsock endpoints)</source>
+        <translation>vgpud 的令牌文件（tcp 和 vsock 端点）</translation>
+    </message>
+    <message>
+        <source>/etc/vgpu/token (needed for tcp: and vsock:)</source>
+        <translation>/etc/vgpu/token（tcp: 和 vsock: 需要）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Choose the token file</source>
+        <translation>选择令牌文件</translation>
+    </message>
+    <message>
+        <source>&amp;Token file:</source>
+        <translation>令牌文件(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Test the connection to vgpud</source>
+        <translation>测试与 vgpud 的连接</translation>
+    </message>
+    <message>
+        <source>Result of the connection test</source>
+        <translation>连接测试的结果</translation>
+    </message>
+    <message>
+        <source>Continue without testing the connection</source>
+        <translation>不测试连接而继续</translation>
+    </message>
+    <message>
+        <source>No stub GPU was detected.</source>
+        <translation>未检测到存根 GPU。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Not a usable setting: %1</source>
+        <translation>不可用的设置：%1</translation>
+    </message>
+    <message>
+        <source>Not tested yet.</source>
+        <translation>尚未测试。</translation>
+    </message>
+    <message>
+        <source>The simulated device needs no connection.</source>
+        <translation>模拟设备不需要连接。</translation>
+    </message>
+    <message>
+        <source>vgpud&apos;s token file</source>
+        <translation>vgpud 的令牌文件</translation>
+    </message>
+    <message>
+        <source>Connecting to vgpud at %1…</source>
+        <translation>正在连接 %1 上的 vgpud…</translation>
+    </message>
+    <message>
+        <source>Connected: vgpud %1 (%2 backend) serves</source>
+        <translation>已连接：vgpud %1（%2 后端）提供</translation>
+    </message>
+    <message>
+        <source>• %1, %2 memory, %3</source>
+        <translation>• %1，%2 显存，%3</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>What to do: %1</source>
+        <translation>应对方法：%1</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::HostSessionsModel</name>
     <message>
         <source>session %1</source>
@@ -1384,10 +1515,6 @@
         <translation>回滚向导所做的每项更改</translation>
     </message>
     <message>
-        <source>Install the vgpu shim</source>
-        <translation>安装 vgpu shim</translation>
-    </message>
-    <message>
         <source>&amp;Roll back</source>
         <translation>回滚(&amp;R)</translation>
     </message>
@@ -1430,6 +1557,10 @@
     <message>
         <source>&amp;Finish</source>
         <translation>完成(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Set up this guest for vgpu</source>
+        <translation>为 vgpu 设置此客户机</translation>
     </message>
 </context>
 <context>
@@ -1633,6 +1764,20 @@
     <message>
         <source>Apply runs, in this order:</source>
         <translation>“应用”将按以下顺序运行：</translation>
+    </message>
+    <message>
+        <source>The shim configuration cannot be planned: %1</source>
+        <translation>无法规划 shim 配置：%1</translation>
+    </message>
+    <message>
+        <source>The shim configuration %1 does not change.</source>
+        <translation>shim 配置 %1 不变。</translation>
+    </message>
+    <message>
+        <source>The shim configuration:
+%1</source>
+        <translation>shim 配置：
+%1</translation>
     </message>
 </context>
 <context>
@@ -1989,14 +2134,6 @@
         <translation>最多等待 %1 秒以完成 Ollama 的 GPU 发现</translation>
     </message>
     <message>
-        <source>cannot read ollama.service&apos;s log: %1</source>
-        <translation>无法读取 ollama.service 的日志：%1</translation>
-    </message>
-    <message>
-        <source>No verdict: %1</source>
-        <translation>无结论：%1</translation>
-    </message>
-    <message>
         <source>Waited %1 of %2 s for the discovery lines</source>
         <translation>已等待发现日志行 %1/%2 秒</translation>
     </message>
@@ -2027,6 +2164,66 @@
     <message>
         <source>Next step: %1</source>
         <translation>下一步：%1</translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation>再次检查(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Wait for Ollama&apos;s discovery lines again</source>
+        <translation>再次等待 Ollama 的发现日志行</translation>
+    </message>
+    <message>
+        <source>Open &amp;journal</source>
+        <translation>打开日志(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Show ollama.service&apos;s log since the restart</source>
+        <translation>显示重启以来 ollama.service 的日志</translation>
+    </message>
+    <message>
+        <source>ollama.service&apos;s log could not be read (%1). Check that this user may read the system journal (the groups systemd-journal or adm), then Check again.</source>
+        <translation>无法读取 ollama.service 的日志（%1）。请确认此用户可以读取系统日志（systemd-journal 或 adm 组），然后再次检查。</translation>
+    </message>
+    <message>
+        <source>ollama.service&apos;s log cannot be followed (%1).</source>
+        <translation>无法跟踪 ollama.service 的日志（%1）。</translation>
+    </message>
+    <message>
+        <source>The doctor&apos;s log check: %1</source>
+        <translation>doctor 的日志检查：%1</translation>
+    </message>
+    <message>
+        <source>ollama.service wrote no log lines since the restart. Is it running (vgpuctl service status)? Its log may also not reach the journal.</source>
+        <translation>ollama.service 自重启以来没有写入任何日志行。它在运行吗（vgpuctl service status）？它的日志也可能没有进入系统日志。</translation>
+    </message>
+    <message>
+        <source>Ollama has not looked for a GPU yet: it discovers GPUs when it first loads a model. Load one on this machine (ollama run &lt;model&gt;), then Check again.</source>
+        <translation>Ollama 尚未查找 GPU：它在首次加载模型时才发现 GPU。请在本机加载一个模型（ollama run &lt;model&gt;），然后再次检查。</translation>
+    </message>
+    <message>
+        <source>ollama.service&apos;s log since the restart</source>
+        <translation>重启以来 ollama.service 的日志</translation>
+    </message>
+    <message>
+        <source>Log entries</source>
+        <translation>日志条目</translation>
+    </message>
+    <message>
+        <source>The log could not be read: %1</source>
+        <translation>无法读取日志：%1</translation>
+    </message>
+    <message>
+        <source>No entries since the restart.</source>
+        <translation>重启以来没有条目。</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>关闭(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Close the log</source>
+        <translation>关闭日志</translation>
     </message>
 </context>
 </TS>

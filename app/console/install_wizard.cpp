@@ -55,7 +55,7 @@ InstallWizardSetup machineInstallWizardSetup() {
 
 InstallWizard::InstallWizard(InstallWizardSetup setup, QWidget* parent) : QWizard(parent), setup_(std::move(setup)) {
   setObjectName(QStringLiteral("installWizard"));
-  setWindowTitle(tr("Install the vgpu shim"));
+  setWindowTitle(tr("Set up this guest for vgpu"));
   setOption(QWizard::NoBackButtonOnStartPage);
   for (const ButtonName& name : kButtonNames) {
     setButtonText(name.button, tr(name.text));
@@ -64,6 +64,7 @@ InstallWizard::InstallWizard(InstallWizardSetup setup, QWidget* parent) : QWizar
     each->setAccessibleName(tr(name.accessibleName));
   }
   setPage(DetectPageId, new DetectPage(this));
+  setPage(GuestPageId, new GuestPage(this));
   setPage(ChoosePageId, new ChoosePage(this));
   setPage(ReviewPageId, new ReviewPage(this));
   setPage(ApplyPageId, new ApplyPage(this));
@@ -90,7 +91,15 @@ QString InstallWizard::variant() const {
 }
 
 QList<controller::HelperCommand> InstallWizard::applyVerbs() const {
-  QList<controller::HelperCommand> verbs{controller::HelperCommand::install(controller::installScopeName(scope()))};
+  QList<controller::HelperCommand> verbs;
+  // shim.conf first: the shims read it when the restart starts Ollama's runners.
+  const controller::ShimConfigPlan shimConfig =
+      controller::planShimConfigChange(controller::SystemRoot(setup_.root), shimSettings_, false);
+  if (!shimSettings_.backend.isEmpty() && (!shimConfig.diff.isEmpty() || shimConfig.refused)) {
+    verbs.append(controller::HelperCommand::shimConfigSet(shimSettings_.backend, shimSettings_.endpoint,
+                                                          shimSettings_.tokenFile));
+  }
+  verbs.append(controller::HelperCommand::install(controller::installScopeName(scope())));
   const QString name = QStringLiteral("OLLAMA_LLM_LIBRARY");
   const std::optional<QString> current =
       controller::loadServiceEnvironment(controller::SystemRoot(setup_.root)).environment.value(name);
@@ -114,6 +123,12 @@ void InstallWizard::addTransaction(const QString& id) {
 void InstallWizard::offerRollBack() {
   setOption(QWizard::HaveCustomButton1, true);
   button(QWizard::CustomButton1)->setEnabled(!rollingBack_);
+}
+
+void InstallWizard::withdrawRollBack() {
+  if (!rollingBack_) {
+    setOption(QWizard::HaveCustomButton1, false);
+  }
 }
 
 void InstallWizard::rollBack() {

@@ -10,7 +10,10 @@
 #include <QTimer>
 #include <QWizardPage>
 
+class QCheckBox;
 class QComboBox;
+class QLineEdit;
+class QPushButton;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
@@ -64,6 +67,41 @@ private:
   QLabel* summary_ = nullptr;
 };
 
+// Guest: where this guest's work goes. The stub GPU Detect found; the backend (vgpud on the GPU host
+// or the simulated device); vgpud's endpoint and token file, pre-filled from shim.conf under the
+// wizard's root; Test connection (off the GUI thread) says hello to vgpud as the shims would and
+// shows the device it serves. Next needs a passed test of the current endpoint and token for vgpud,
+// or "continue without testing".
+class GuestPage : public QWizardPage {
+  Q_OBJECT
+public:
+  explicit GuestPage(InstallWizard* wizard);
+  void initializePage() override;
+  bool isComplete() const override;
+  bool validatePage() override;
+
+private:
+  controller::ShimConfigSettings settings() const;
+  bool remote() const;
+  void onEdited();
+  void testConnection();
+  void chooseTokenFile();
+
+  InstallWizard* wizard_;
+  controller::ShimConfigSettings fromFile_;              // what shim.conf holds now
+  std::optional<controller::ShimConfigSettings> passed_; // the settings the last passed test used
+  bool testing_ = false;
+  bool initialized_ = false;
+  QLabel* stub_ = nullptr;
+  QComboBox* backend_ = nullptr;
+  QLineEdit* endpoint_ = nullptr;
+  QLineEdit* tokenFile_ = nullptr;
+  QPushButton* browse_ = nullptr;
+  QPushButton* test_ = nullptr;
+  QLabel* result_ = nullptr;
+  QCheckBox* skipTest_ = nullptr;
+};
+
 class ChoosePage : public QWizardPage {
   Q_OBJECT
 public:
@@ -113,6 +151,10 @@ private:
   bool ok_ = false;
 };
 
+// Verify: follows ollama.service's log from the restart until the doctor's discovery verdict says
+// GPU or CPU. When it cannot decide (no log lines, no runner started yet, the log unreadable) it
+// says why and what to do, with Check again (the wait once more) and Open journal (a dialog,
+// "verifyJournalDialog", with the entries it read).
 class VerifyPage : public StepsPage {
   Q_OBJECT
 public:
@@ -121,10 +163,12 @@ public:
   bool isComplete() const override { return finished_; }
 
 private:
+  void startWaiting();
   void onEntries(const QList<controller::JournalEntry>& entries);
   void evaluate(bool timedOut);
   void onTick();
-  void fail(const QString& error);
+  void undecided(const QString& reason, const QString& details);
+  void openJournal();
 
   std::unique_ptr<controller::LogSource> log_;
   QStringList lines_;
@@ -136,6 +180,9 @@ private:
   QProgressBar* progress_ = nullptr;
   QLabel* verdict_ = nullptr;
   QTextBrowser* details_ = nullptr;
+  QPushButton* checkAgain_ = nullptr;
+  QPushButton* openJournal_ = nullptr;
+  QString readError_; // why the log could not be read ("" when it could)
 };
 
 class DonePage : public QWizardPage {

@@ -1,5 +1,6 @@
 // The install wizard's pages before and after the changes: Detect (the doctor's hardware, Ollama
-// and shim checks), Choose (scope and OLLAMA_LLM_LIBRARY), Review (the exact plan) and Done.
+// and shim checks), Choose (scope and OLLAMA_LLM_LIBRARY), Review (the exact plan: shim.conf's
+// diff, the installer's operations, the drop-in's diff) and Done. Guest has a file of its own.
 #include "background_task.h"
 #include "changes/installer_plan.h"
 #include "doctor/engine/check_table.h"
@@ -119,6 +120,9 @@ void DetectPage::show(const controller::doctor::DoctorContext& context,
     // A skipped check's summary is only "skipped": its reason says what was missing.
     const QString found = entry.result.status == CheckStatus::Skip ? entry.result.reason : entry.result.summary;
     auto* item = new QTreeWidgetItem(results_, {entry.title, tr(look.word), found});
+    if (entry.id == QLatin1String("hardware.pci-stub")) {
+      wizard_->setStubSummary(found);
+    }
     item->setIcon(1, style()->standardIcon(look.icon));
     item->setToolTip(0, entry.id);
     item->setToolTip(2, found);
@@ -194,10 +198,20 @@ void ReviewPage::initializePage() {
   const controller::OllamaInstallation empty;
   const controller::OllamaInstallation& ollama = installation ? *installation : empty;
   QStringList text;
+  // shim.conf first, as Apply writes it first.
+  const controller::ShimConfigPlan shimConfig = controller::planShimConfigChange(root, wizard_->shimSettings(), false);
+  if (shimConfig.refused || !shimConfig.plan) {
+    text.append(tr("The shim configuration cannot be planned: %1").arg(shimConfig.error));
+  } else {
+    text.append(shimConfig.diff.isEmpty()
+                    ? tr("The shim configuration %1 does not change.").arg(QLatin1String(controller::kShimConfigPath))
+                    : tr("The shim configuration:\n%1").arg(shimConfig.diff));
+  }
+  text.append(QString());
   QString error;
   const std::optional<controller::ChangePlan> plan =
       controller::planInstallerRun(root, ollama, wizard_->scope(), &error);
-  planned_ = plan.has_value();
+  planned_ = plan.has_value() && !shimConfig.refused && shimConfig.plan.has_value();
   if (!plan) {
     text.append(tr("The installation cannot be planned: %1").arg(error));
   } else {

@@ -6,6 +6,7 @@
 
 #include "changes/change_engine.h"
 #include "changes/helper_client.h"
+#include "changes/shim_config_change.h"
 #include "changes/shim_install_plan.h"
 #include "environment/override_resolution.h"
 #include "environment/variable_table.h"
@@ -99,6 +100,12 @@ QString checkOverrideResolve(const QStringList& arguments, int* exitCode) {
     return QStringLiteral("'%1' is not the SHA-256 of the line (64 lower-case hex digits)").arg(arguments.at(4));
   }
   return {};
+}
+
+// shim-config-set BACKEND ENDPOINT|- TOKEN_FILE|-: the values' own shape (the shims' parser for the
+// endpoint); whether the token file exists is the action's check, on the tree.
+QString checkShimConfigSet(const QStringList& arguments, int*) {
+  return controller::checkShimConfigSettings(controller::ShimConfigSettings::fromArguments(arguments));
 }
 
 QString checkNothing(const QStringList&, int*) {

@@ -4,6 +4,7 @@
 //   vgpu-helper [--root DIR] rollback ID
 //   vgpu-helper [--root DIR] env-set NAME VALUE | env-unset NAME
 //   vgpu-helper [--root DIR] override-resolve remove|merge NAME FILE LINE SHA256
+//   vgpu-helper [--root DIR] shim-config-set sim|remote ENDPOINT|- TOKEN_FILE|-
 //   vgpu-helper [--root DIR] daemon-reload | restart-ollama
 // --root (test mode) runs on a test tree; it is refused when the helper was started by pkexec.
 #pragma once

@@ -13,6 +13,7 @@ constexpr VerbHandler kHandlers[] = {
     {HelperVerb::EnvSet, checks::checkEnvSet, actions::changeEnvironment},
     {HelperVerb::EnvUnset, checks::checkEnvUnset, actions::changeEnvironment},
     {HelperVerb::OverrideResolve, checks::checkOverrideResolve, actions::resolveOverride},
+    {HelperVerb::ShimConfigSet, checks::checkShimConfigSet, actions::setShimConfig},
     {HelperVerb::DaemonReload, checks::checkNothing, actions::systemdJob},
     {HelperVerb::RestartOllama, checks::checkNothing, actions::systemdJob},
 };

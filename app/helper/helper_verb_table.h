@@ -33,6 +33,7 @@ QString checkRollback(const QStringList& arguments, int* exitCode);
 QString checkEnvSet(const QStringList& arguments, int* exitCode);
 QString checkEnvUnset(const QStringList& arguments, int* exitCode);
 QString checkOverrideResolve(const QStringList& arguments, int* exitCode);
+QString checkShimConfigSet(const QStringList& arguments, int* exitCode);
 QString checkNothing(const QStringList& arguments, int* exitCode);
 } // namespace checks
 
@@ -41,6 +42,7 @@ HelperOutcome install(const HelperRequest& request, const HelperLog& log);
 HelperOutcome rollback(const HelperRequest& request, const HelperLog& log);
 HelperOutcome changeEnvironment(const HelperRequest& request, const HelperLog& log);
 HelperOutcome resolveOverride(const HelperRequest& request, const HelperLog& log);
+HelperOutcome setShimConfig(const HelperRequest& request, const HelperLog& log);
 HelperOutcome systemdJob(const HelperRequest& request, const HelperLog& log);
 } // namespace actions
 

@@ -1,5 +1,5 @@
-// vgpu-helper's verbs: install, rollback, env-set/env-unset, override-resolve, daemon-reload,
-// restart-ollama.
+// vgpu-helper's verbs: install, rollback, env-set/env-unset, override-resolve, shim-config-set,
+// daemon-reload, restart-ollama.
 #include "helper_verbs.h"
 
 #include "helper_verb_table.h"
@@ -7,6 +7,7 @@
 #include "changes/change_engine.h"
 #include "changes/helper_client.h"
 #include "changes/safe_fs.h"
+#include "changes/shim_config_change.h"
 #include "changes/shim_install_plan.h"
 #include "environment/endpoint_owner.h"
 #include "environment/environment_change.h"
@@ -275,6 +276,32 @@ HelperOutcome resolveOverride(const HelperRequest& request, const HelperLog& log
   result.data.insert(QStringLiteral("diff"), planned.diff);
   result.data.insert(QStringLiteral("effectiveBefore"), planned.effectiveBefore);
   result.data.insert(QStringLiteral("effectiveAfter"), planned.effectiveAfter);
+  return result;
+}
+
+// shim-config-set: backend, endpoint and token_file of /etc/vgpu/shim.conf, edited in place (its
+// other lines kept), one journaled transaction so rollback restores the file byte for byte or
+// removes it when it did not exist. A unix: endpoint must be root's or vgpud's socket, as for
+// VGPU_ENDPOINT; the token file must be a regular file. The shims read the file at their next start.
+HelperOutcome setShimConfig(const HelperRequest& request, const HelperLog& log) {
+  const SystemRoot root(request.root);
+  if (auto failed = recoverFirst(root, log, request.command.verbName())) {
+    return *failed;
+  }
+  const controller::ShimConfigPlan planned = controller::planShimConfigChange(
+      root, controller::ShimConfigSettings::fromArguments(request.command.arguments), true);
+  if (planned.refused) {
+    log.refusal(request.command.verbName(), planned.error);
+    return outcome(HelperExit::Refused, planned.error);
+  }
+  if (!planned.plan) {
+    log.action(request.command.verbName(), QStringLiteral("cannot plan: %1").arg(planned.error));
+    return outcome(HelperExit::Failed, planned.error);
+  }
+  ChangePlan plan = *planned.plan;
+  plan.needsRestart = !plan.operations.isEmpty(); // the shims in Ollama's runners read it when they start
+  HelperOutcome result = applyPlan(root, plan, log, request.command.verbName());
+  result.data.insert(QStringLiteral("diff"), planned.diff);
   return result;
 }
 

@@ -13,6 +13,7 @@ int runDoctor(CommandContext& context);
 int runService(CommandContext& context);
 int runJournal(CommandContext& context);
 int runInstall(CommandContext& context);
+int runShimConfig(CommandContext& context);
 int runRollback(CommandContext& context);
 int runTransactions(CommandContext& context);
 int runPs(CommandContext& context);
@@ -32,6 +33,8 @@ std::span<const CommandSpec> vgpuctlCommands() {
       {"service", "ollama.service through systemd: status, start, stop, restart (job result), reload", &runService},
       {"journal", "ollama.service's log from the journal or a log file (-f follows; --since, --json)", &runJournal},
       {"install", "Install the vgpu shim (--scope service|system; --dry-run prints the operations)", &runInstall},
+      {"shim-config", "Show or set where the guest's shims send their work: backend, vgpud endpoint, token file",
+       &runShimConfig},
       {"rollback", "Roll back a journaled change (default: the newest applied one)", &runRollback},
       {"transactions", "List the journaled changes and their state (--json)", &runTransactions},
       {"ps", "List processes running the vgpu shim: pid, user, devices, backend, VRAM, launches/s (--json)", &runPs},

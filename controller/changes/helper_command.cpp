@@ -11,6 +11,7 @@ constexpr HelperVerbSpec kVerbs[] = {
     {HelperVerb::EnvSet, "env-set", 2, "env-set NAME VALUE", false},
     {HelperVerb::EnvUnset, "env-unset", 1, "env-unset NAME", false},
     {HelperVerb::OverrideResolve, "override-resolve", 5, "override-resolve remove|merge NAME FILE LINE SHA256", false},
+    {HelperVerb::ShimConfigSet, "shim-config-set", 3, "shim-config-set sim|remote ENDPOINT|- TOKEN_FILE|-", false},
     {HelperVerb::DaemonReload, "daemon-reload", 0, "daemon-reload", true},
     {HelperVerb::RestartOllama, "restart-ollama", 0, "restart-ollama", true},
 };
@@ -62,6 +63,12 @@ HelperCommand HelperCommand::envChange(const QString& name, const std::optional<
 HelperCommand HelperCommand::overrideResolve(const QString& resolutionName, const QString& variable,
                                              const QString& fileName, int line, const QString& sha256) {
   return {HelperVerb::OverrideResolve, {resolutionName, variable, fileName, QString::number(line), sha256}};
+}
+
+HelperCommand HelperCommand::shimConfigSet(const QString& backend, const std::optional<QString>& endpoint,
+                                           const std::optional<QString>& tokenFile) {
+  const QString unset = QStringLiteral("-");
+  return {HelperVerb::ShimConfigSet, {backend, endpoint.value_or(unset), tokenFile.value_or(unset)}};
 }
 
 HelperCommand HelperCommand::daemonReload() {

@@ -17,6 +17,7 @@ enum class HelperVerb {
   EnvSet,          // env-set NAME VALUE
   EnvUnset,        // env-unset NAME
   OverrideResolve, // override-resolve remove|merge NAME FILE LINE SHA256
+  ShimConfigSet,   // shim-config-set BACKEND ENDPOINT|- TOKEN_FILE|-
   DaemonReload,    // daemon-reload
   RestartOllama,   // restart-ollama
 };
@@ -47,6 +48,9 @@ struct HelperCommand {
   static HelperCommand envChange(const QString& name, const std::optional<QString>& value);
   static HelperCommand overrideResolve(const QString& resolutionName, const QString& variable, const QString& fileName,
                                        int line, const QString& sha256);
+  // backend, endpoint and token_file of /etc/vgpu/shim.conf ("-" removes a key's line).
+  static HelperCommand shimConfigSet(const QString& backend, const std::optional<QString>& endpoint,
+                                     const std::optional<QString>& tokenFile);
   static HelperCommand daemonReload();
   static HelperCommand restartOllama();
 

@@ -1,7 +1,9 @@
 // vgpu-helper run as a program on a test tree (--root, no pkexec): every refused input with its
 // exit code and message (path traversal, a symlink swapped in place of the drop-in, newline and
-// quote injection, unknown variable, unknown verb, wrong caller), and install → rollback end to
-// end with the tree byte-identical afterwards.
+// quote injection, unknown variable, unknown verb, wrong caller), install → rollback end to
+// end with the tree byte-identical afterwards, and shim-config-set: shim.conf written, re-written
+// keeping its comments and other keys, rolled back byte for byte (or removed when it was new), and
+// every value it refuses.
 #include <catch2/catch.hpp>
 
 #include "change_test_support.h"
@@ -335,4 +337,161 @@ TEST_CASE("vgpu-helper install, env-set and rollback end to end on a test root")
   const HelperRun again = runHelper(inRoot(root, {QStringLiteral("rollback"), installId}));
   CHECK(again.exitCode == static_cast<int>(HelperExit::Failed));
   CHECK(again.message.contains(QStringLiteral("already rolled back")));
+}
+
+namespace {
+
+const char* const kShimConf = "etc/vgpu/shim.conf";
+
+QStringList shimConfigSet(const QString& backend, const QString& endpoint, const QString& tokenFile) {
+  return {QStringLiteral("shim-config-set"), backend, endpoint, tokenFile};
+}
+
+} // namespace
+
+TEST_CASE("vgpu-helper shim-config-set writes shim.conf's backend lines, keeps the rest, and rolls back") {
+  const auto root = vgpu::test::scratchDir("helper-shim-config");
+  vgpu::test::makeSystemTree(root);
+  vgpu::test::writeFile(root / "etc/vgpu/token", "s3cret\n", std::filesystem::perms(0600));
+  const QByteArray original = "# the admin's notes\n"
+                              "match = 10de:2331\n"
+                              "\n"
+                              "backend=sim\n"
+                              "# the old host\n"
+                              "endpoint = tcp:10.0.0.9:7000\n"
+                              "profile = 10de:2331=h100-pcie\n"
+                              "endpoint = tcp:10.0.0.8:7000\n";
+  vgpu::test::writeFile(root / kShimConf, original);
+  const auto before = vgpu::test::treeListing(root);
+
+  const HelperRun set =
+      runHelper(inRoot(root, shimConfigSet(QStringLiteral("remote"), QStringLiteral("tcp:10.0.0.2:7000"),
+                                           QStringLiteral("/etc/vgpu/token"))));
+  INFO(set.message.toStdString());
+  REQUIRE(set.exitCode == 0);
+  CHECK(set.reply.value(QStringLiteral("needsRestart")).toBool());
+  // The owned lines edited in place (the later duplicate endpoint dropped), token_file appended,
+  // every other line as it was.
+  CHECK(vgpu::test::readFile(root / kShimConf) == "# the admin's notes\n"
+                                                  "match = 10de:2331\n"
+                                                  "\n"
+                                                  "backend = remote\n"
+                                                  "# the old host\n"
+                                                  "endpoint = tcp:10.0.0.2:7000\n"
+                                                  "profile = 10de:2331=h100-pcie\n"
+                                                  "token_file = /etc/vgpu/token\n");
+  const QString diff = set.reply.value(QStringLiteral("diff")).toString();
+  CHECK(diff.contains(QStringLiteral("--- a/etc/vgpu/shim.conf")));
+  CHECK(diff.contains(QStringLiteral("-backend=sim")));
+  CHECK(diff.contains(QStringLiteral("+backend = remote")));
+  CHECK(diff.contains(QStringLiteral("+token_file = /etc/vgpu/token")));
+  const QString firstId = set.reply.value(QStringLiteral("transaction")).toString();
+
+  // Re-written: back to the simulated device, endpoint and token removed; comments stay.
+  const HelperRun again =
+      runHelper(inRoot(root, shimConfigSet(QStringLiteral("sim"), QStringLiteral("-"), QStringLiteral("-"))));
+  REQUIRE(again.exitCode == 0);
+  CHECK(vgpu::test::readFile(root / kShimConf) == "# the admin's notes\n"
+                                                  "match = 10de:2331\n"
+                                                  "\n"
+                                                  "backend = sim\n"
+                                                  "# the old host\n"
+                                                  "profile = 10de:2331=h100-pcie\n");
+  // The same request again changes nothing.
+  const HelperRun same =
+      runHelper(inRoot(root, shimConfigSet(QStringLiteral("sim"), QStringLiteral("-"), QStringLiteral("-"))));
+  REQUIRE(same.exitCode == 0);
+  CHECK(same.message.contains(QStringLiteral("nothing to change")));
+
+  // Newest first: the file byte for byte as the admin wrote it.
+  REQUIRE(
+      runHelper(inRoot(root, {QStringLiteral("rollback"), again.reply.value(QStringLiteral("transaction")).toString()}))
+          .exitCode == 0);
+  REQUIRE(runHelper(inRoot(root, {QStringLiteral("rollback"), firstId})).exitCode == 0);
+  CHECK(vgpu::test::readFile(root / kShimConf) == original);
+  CHECK(vgpu::test::listingDifference(vgpu::test::treeListing(root), before).empty());
+}
+
+TEST_CASE("vgpu-helper shim-config-set creates a missing shim.conf, and rollback removes it") {
+  const auto root = vgpu::test::scratchDir("helper-shim-config-new");
+  vgpu::test::makeSystemTree(root);
+  std::filesystem::create_directories(root / "run/vgpud");
+  std::filesystem::permissions(root / "run/vgpud", std::filesystem::perms(0755));
+  const auto before = vgpu::test::treeListing(root);
+  REQUIRE_FALSE(std::filesystem::exists(root / kShimConf));
+
+  const HelperRun set =
+      runHelper(inRoot(root, shimConfigSet(QStringLiteral("remote"), QStringLiteral("unix:/run/vgpud/vgpud.sock"),
+                                           QStringLiteral("-"))));
+  INFO(set.message.toStdString());
+  REQUIRE(set.exitCode == 0);
+  const QByteArray written = vgpu::test::readFile(root / kShimConf);
+  CHECK(written.startsWith("# The vgpu shims' configuration"));
+  CHECK(written.endsWith("backend = remote\nendpoint = unix:/run/vgpud/vgpud.sock\n"));
+  CHECK(set.reply.value(QStringLiteral("diff")).toString().contains(QStringLiteral("--- /dev/null")));
+
+  REQUIRE(
+      runHelper(inRoot(root, {QStringLiteral("rollback"), set.reply.value(QStringLiteral("transaction")).toString()}))
+          .exitCode == 0);
+  CHECK_FALSE(std::filesystem::exists(root / kShimConf));
+  CHECK(vgpu::test::listingDifference(vgpu::test::treeListing(root), before).empty());
+}
+
+TEST_CASE("vgpu-helper shim-config-set refuses what the shims could not use, and changes nothing") {
+  const auto root = vgpu::test::scratchDir("helper-shim-config-refused");
+  vgpu::test::makeSystemTree(root);
+  vgpu::test::writeFile(root / "etc/vgpu/shim.conf", "backend = sim\n");
+  std::filesystem::create_directories(root / "etc/vgpu/token-dir");
+  std::filesystem::create_symlink("/etc/shadow", root / "etc/vgpu/token-link");
+  std::filesystem::create_directories(root / "tmp/open");
+  std::filesystem::permissions(root / "tmp/open", std::filesystem::perms::all);
+  const auto before = vgpu::test::treeListing(root);
+  struct Case {
+    const char* what;
+    QStringList arguments;
+    QString message;
+  };
+  const QString none = QStringLiteral("-");
+  const QString remote = QStringLiteral("remote");
+  const QString tcp = QStringLiteral("tcp:10.0.0.2:7000");
+  const Case cases[] = {
+      {"unknown backend", shimConfigSet(QStringLiteral("cuda"), none, none), QStringLiteral("unknown backend 'cuda'")},
+      {"endpoint without a transport", shimConfigSet(remote, QStringLiteral("10.0.0.2:7000"), none),
+       QStringLiteral("endpoint: expected unix:<absolute socket path>, tcp:<host>:<port> or vsock:<cid>:<port>")},
+      {"relative unix socket", shimConfigSet(remote, QStringLiteral("unix:run/vgpud.sock"), none),
+       QStringLiteral("endpoint: expected unix:")},
+      {"tcp port out of range", shimConfigSet(remote, QStringLiteral("tcp:10.0.0.2:70000"), none),
+       QStringLiteral("endpoint: expected unix:")},
+      {"vsock without a port", shimConfigSet(remote, QStringLiteral("vsock:2"), none),
+       QStringLiteral("endpoint: expected unix:")},
+      {"a socket in a directory others can write", shimConfigSet(remote, QStringLiteral("unix:/tmp/open/x.sock"), none),
+       QStringLiteral("/tmp/open is writable by group or others")},
+      {"'=' injection in the endpoint", shimConfigSet(remote, QStringLiteral("tcp:h=1:7000"), none),
+       QStringLiteral("'=' is not allowed")},
+      {"newline injection", shimConfigSet(remote, QStringLiteral("tcp:10.0.0.2:7000\nbackend = sim"), none),
+       QStringLiteral("newline")},
+      {"control character", shimConfigSet(remote, tcp, QStringLiteral("/etc/vgpu/tok\x07")),
+       QStringLiteral("control character U+0007")},
+      {"relative token file", shimConfigSet(remote, tcp, QStringLiteral("etc/vgpu/token")),
+       QStringLiteral("token_file: 'etc/vgpu/token' is not an absolute path")},
+      {"'..' in the token file", shimConfigSet(remote, tcp, QStringLiteral("/etc/vgpu/../shadow")),
+       QStringLiteral("path traversal")},
+      {"'=' in the token file", shimConfigSet(remote, tcp, QStringLiteral("/etc/vgpu/a=b")),
+       QStringLiteral("token_file: '=' is not allowed")},
+      {"missing token file", shimConfigSet(remote, tcp, QStringLiteral("/etc/vgpu/token")),
+       QStringLiteral("token_file: /etc/vgpu/token does not exist")},
+      {"token file is a directory", shimConfigSet(remote, tcp, QStringLiteral("/etc/vgpu/token-dir")),
+       QStringLiteral("is a directory, not a regular file")},
+      {"token file is a symlink", shimConfigSet(remote, tcp, QStringLiteral("/etc/vgpu/token-link")),
+       QStringLiteral("is a symlink, not a regular file")},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    const HelperRun run = runHelper(inRoot(root, c.arguments));
+    INFO(run.message.toStdString());
+    CHECK(run.exitCode == kRefused);
+    CHECK(run.message.contains(c.message));
+  }
+  CHECK(runHelper(inRoot(root, {QStringLiteral("shim-config-set"), remote})).exitCode == kInvalid);
+  CHECK(vgpu::test::listingDifference(vgpu::test::treeListing(root), before).empty());
 }

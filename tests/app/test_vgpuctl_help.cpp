@@ -96,7 +96,7 @@ QString manSection(const QString& page, const QString& name) {
 } // namespace
 
 TEST_CASE("every vgpuctl command answers --help and -h with its synopsis, options and exit status") {
-  REQUIRE(commandNames().size() == 14);
+  REQUIRE(commandNames().size() == 15);
   for (const QString& name : commandNames()) {
     for (const QString& flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
       INFO((name + u' ' + flag).toStdString());
@@ -136,6 +136,11 @@ TEST_CASE("bash completion completes vgpuctl's commands, sub-verbs and every opt
         QSet<QString>{QStringLiteral("set")});
   CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("install"), QStringLiteral("--scope"), QString()}) ==
         QSet<QString>{QStringLiteral("service"), QStringLiteral("system")});
+  CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("shim-config"), QString()}) ==
+        QSet<QString>{QStringLiteral("show"), QStringLiteral("set")});
+  CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("shim-config"), QStringLiteral("set"),
+                  QStringLiteral("--backend"), QString()}) ==
+        QSet<QString>{QStringLiteral("sim"), QStringLiteral("remote")});
   CHECK(complete({QStringLiteral("vgpuctl"), QStringLiteral("host"), QString()}) ==
         QSet<QString>{QStringLiteral("gpus"), QStringLiteral("sessions"), QStringLiteral("watch"),
                       QStringLiteral("set-quota"), QStringLiteral("set-priority"), QStringLiteral("drain"),

@@ -1,6 +1,6 @@
-// vgpuctl install / rollback / transactions on a test tree: --dry-run prints the exact operations
-// and changes nothing; install and rollback go through vgpu-helper (run directly for --root);
-// the tree is byte-identical after the rollback.
+// vgpuctl install / rollback / transactions / shim-config on a test tree: --dry-run prints the exact
+// operations (or diff) and changes nothing; install, shim-config set and rollback go through
+// vgpu-helper (run directly for --root); the tree is byte-identical after the rollback.
 #include <catch2/catch.hpp>
 
 #include "change_test_support.h"
@@ -139,4 +139,51 @@ TEST_CASE("the service-scope install survives an Ollama upgrade and follows a vg
                                    QStringLiteral("--dry-run"), QStringLiteral("--json")});
   REQUIRE(again.code == 0);
   CHECK(QJsonDocument::fromJson(again.out.toUtf8()).object().value(QStringLiteral("operations")).toArray().isEmpty());
+}
+
+TEST_CASE("vgpuctl shim-config: show, set --dry-run, set through the helper, refusals, rollback") {
+  const auto root = vgpu::test::scratchDir("vgpuctl-shim-config");
+  vgpu::test::makeSystemTree(root);
+  vgpu::test::writeFile(root / "etc/vgpu/shim.conf", "# mine\nbackend = sim\nmatch = 10de:2331\n");
+  vgpu::test::writeFile(root / "etc/vgpu/token", "s3cret\n", std::filesystem::perms(0600));
+  const auto before = vgpu::test::treeListing(root); // the transactions in var/lib/vgpu aside
+
+  const Run show = vgpuctl(root, {QStringLiteral("shim-config"), QStringLiteral("show"), QStringLiteral("--json")});
+  REQUIRE(show.code == 0);
+  const QJsonObject shown = QJsonDocument::fromJson(show.out.toUtf8()).object();
+  CHECK(shown.value(QStringLiteral("exists")).toBool());
+  CHECK(shown.value(QStringLiteral("backend")).toString() == QStringLiteral("sim"));
+  CHECK(shown.value(QStringLiteral("endpoint")).isNull());
+
+  const QStringList set{QStringLiteral("shim-config"),  QStringLiteral("set"),
+                        QStringLiteral("--backend"),    QStringLiteral("remote"),
+                        QStringLiteral("--endpoint"),   QStringLiteral("tcp:10.0.0.2:7000"),
+                        QStringLiteral("--token-file"), QStringLiteral("/etc/vgpu/token")};
+  const Run dryRun = vgpuctl(root, set + QStringList{QStringLiteral("--dry-run")});
+  INFO(dryRun.err.toStdString());
+  REQUIRE(dryRun.code == 0);
+  CHECK(dryRun.out.contains(QStringLiteral("+endpoint = tcp:10.0.0.2:7000")));
+  CHECK(dryRun.out.contains(QStringLiteral("(dry run: nothing was changed)")));
+  CHECK(vgpu::test::listingDifference(vgpu::test::treeListing(root), before).empty());
+
+  const Run refused =
+      vgpuctl(root, {QStringLiteral("shim-config"), QStringLiteral("set"), QStringLiteral("--backend"),
+                     QStringLiteral("remote"), QStringLiteral("--endpoint"), QStringLiteral("10.0.0.2")});
+  CHECK(refused.code == 1);
+  CHECK(refused.err.contains(QStringLiteral("endpoint: expected unix:")));
+  CHECK(vgpuctl(root, {QStringLiteral("shim-config"), QStringLiteral("set")}).code == 2);
+  CHECK(vgpuctl(root, {QStringLiteral("shim-config"), QStringLiteral("edit")}).code == 2);
+
+  const Run applied = vgpuctl(root, set);
+  INFO(applied.err.toStdString());
+  REQUIRE(applied.code == 0);
+  CHECK(applied.out.contains(QStringLiteral("applied as transaction")));
+  CHECK(applied.out.contains(QStringLiteral("next: vgpuctl service restart")));
+  CHECK(vgpu::test::readFile(root / "etc/vgpu/shim.conf") ==
+        "# mine\nbackend = remote\nmatch = 10de:2331\nendpoint = tcp:10.0.0.2:7000\ntoken_file = /etc/vgpu/token\n");
+  const Run text = vgpuctl(root, {QStringLiteral("shim-config"), QStringLiteral("show")});
+  CHECK(text.out.contains(QStringLiteral("endpoint:   tcp:10.0.0.2:7000")));
+
+  REQUIRE(vgpuctl(root, {QStringLiteral("rollback")}).code == 0);
+  CHECK(vgpu::test::listingDifference(vgpu::test::treeListing(root), before).empty());
 }

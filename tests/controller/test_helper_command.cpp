@@ -14,8 +14,8 @@ using namespace vgpu::controller;
 namespace {
 
 constexpr HelperVerb kEveryVerb[] = {HelperVerb::Install,      HelperVerb::Rollback,        HelperVerb::EnvSet,
-                                     HelperVerb::EnvUnset,     HelperVerb::OverrideResolve, HelperVerb::DaemonReload,
-                                     HelperVerb::RestartOllama};
+                                     HelperVerb::EnvUnset,     HelperVerb::OverrideResolve, HelperVerb::ShimConfigSet,
+                                     HelperVerb::DaemonReload, HelperVerb::RestartOllama};
 
 } // namespace
 
@@ -52,6 +52,9 @@ TEST_CASE("helper commands: the factories build the helper's command lines, with
                                       QStringLiteral("override.conf"), 3, QString(64, u'a')),
        {QStringLiteral("override-resolve"), QStringLiteral("merge"), QStringLiteral("LD_LIBRARY_PATH"),
         QStringLiteral("override.conf"), QStringLiteral("3"), QString(64, u'a')}},
+      {HelperCommand::shimConfigSet(QStringLiteral("remote"), QStringLiteral("tcp:10.0.0.2:7000"), std::nullopt),
+       {QStringLiteral("shim-config-set"), QStringLiteral("remote"), QStringLiteral("tcp:10.0.0.2:7000"),
+        QStringLiteral("-")}},
       {HelperCommand::daemonReload(), {QStringLiteral("daemon-reload")}},
       {HelperCommand::restartOllama(), {QStringLiteral("restart-ollama")}},
   };

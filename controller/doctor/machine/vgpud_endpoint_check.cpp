@@ -7,8 +7,8 @@
 #include "doctor/machine/vgpud_endpoint_check.h"
 
 #include "doctor/machine/service_shim_config.h"
+#include "doctor/machine/vgpud_connect.h"
 #include "vgpu/device/shim_config.h"
-#include "vgpu/tcp_socket.h"
 #include "vgpu/unix_socket.h"
 #include "vgpu/version.h"
 #include "vgpu/wire_frame.h"
@@ -134,11 +134,7 @@ CheckResult checkVgpudEndpoint(const DoctorContext& context) {
   CheckResult result;
   // The configuration parser accepted the endpoint: unix:PATH, tcp:HOST:PORT or vsock:CID:PORT.
   // Version is answered before any authentication, so network endpoints are checked the same way.
-  const SocketResult connection = endpoint.startsWith(QLatin1String("tcp:"))
-                                      ? connectTcp(endpoint.mid(4).toStdString(), kTimeoutSeconds * 1000)
-                                  : endpoint.startsWith(QLatin1String("vsock:"))
-                                      ? connectVsock(endpoint.mid(6).toStdString(), kTimeoutSeconds * 1000)
-                                      : connectUnix(endpoint.mid(5).toStdString());
+  const SocketResult connection = connectVgpudEndpoint(endpoint, kTimeoutSeconds * 1000);
   result = connection.fd.valid() ? askVersion(connection.fd.get(), endpoint, configPath)
                                  : unreachable(endpoint, configPath, QString::fromStdString(connection.message));
   result.evidence.prepend(configEvidence);

@@ -298,4 +298,11 @@ void applyShimConfigValue(std::string_view key, std::string_view value, ShimConf
   handler->apply(trimmed, config, report);
 }
 
+std::string checkShimConfigValue(std::string_view key, std::string_view value) {
+  ShimConfig scratch;
+  std::vector<ConfigProblem> problems;
+  applyShimConfigValue(key, value, scratch, problems, key);
+  return problems.empty() ? std::string() : problems.front().message;
+}
+
 } // namespace vgpu::device

@@ -72,6 +72,11 @@ using EnvironmentLookup = std::function<const char*(const char* name)>;
 void parseShimConfig(std::string_view text, ShimConfig& config, std::vector<ConfigProblem>& problems,
                      std::string_view source = "shim.conf");
 
+// Checks one value as the file's parser would take `key = value` (the same validators): empty when
+// the value is accepted, else the parser's message. vgpu-helper's shim-config-set validates the
+// endpoint it writes with this, so it can never write a line the shims would ignore.
+std::string checkShimConfigValue(std::string_view key, std::string_view value);
+
 // Reads the file (VGPU_CONFIG or kDefaultConfigPath), then applies VGPU_BACKEND, VGPU_ENDPOINT,
 // VGPU_SYSFS_ROOT, VGPU_MACHINE_ID_FILE, VGPU_MATCH and VGPU_PROFILE. VGPU_MATCH and VGPU_PROFILE
 // replace the file's lists.
