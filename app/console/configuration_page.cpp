@@ -252,6 +252,10 @@ void ConfigurationPage::showDetected(const Detected& detected) {
   detected_ = true;
   showInstallation();
   showEnvironment();
+  if (!keptEdits_.isEmpty()) {
+    restoreEdits(keptEdits_);
+    keptEdits_.clear();
+  }
   validate();
   Q_EMIT refreshed();
 }
@@ -365,6 +369,32 @@ QString ConfigurationPage::currentValue(const QString& name) const {
     return library_->currentData().toString();
   }
   return row.editor->text();
+}
+
+QMap<QString, QString> ConfigurationPage::editedValues() const {
+  QMap<QString, QString> values;
+  for (auto it = rows_.cbegin(); it != rows_.cend(); ++it) {
+    values.insert(it.key(), currentValue(it.key()));
+  }
+  return values;
+}
+
+void ConfigurationPage::restoreEdits(const QMap<QString, QString>& values) {
+  filling_ = true;
+  for (auto it = values.cbegin(); it != values.cend(); ++it) {
+    const VariableRow row = rows_.value(it.key());
+    if (row.editor != nullptr) {
+      row.editor->setText(it.value());
+      continue;
+    }
+    int index = library_->findData(it.value());
+    if (index < 0) {
+      library_->addItem(tr("%1 (not an installed variant)").arg(it.value()), it.value());
+      index = library_->count() - 1;
+    }
+    library_->setCurrentIndex(index);
+  }
+  filling_ = false;
 }
 
 QList<controller::VariableAssignment> ConfigurationPage::pendingChanges() const {
@@ -509,7 +539,7 @@ void ConfigurationPage::applyChanges() {
   }
   verbs.append(controller::HelperCommand::daemonReload());
   status_->setText(tr("Applying the changes…"));
-  runVerbs(verbs, [this](const QList<controller::HelperReply>& replies) {
+  runVerbs(verbs, [this, edits = editedValues()](const QList<controller::HelperReply>& replies) {
     QStringList transactions;
     QStringList messages;
     for (const controller::HelperReply& reply : replies) {
@@ -523,6 +553,11 @@ void ConfigurationPage::applyChanges() {
       restartOffered_ = true;
     }
     const controller::HelperReply& last = replies.constLast();
+    if (!last.ok) {
+      // The refresh below re-reads the drop-in; what the admin typed goes back into the editors
+      // so a corrected retry is one click, not a retyping.
+      keptEdits_ = edits;
+    }
     const QString text = last.ok ? tr("Applied: %1. Restart ollama.service to use the new environment.")
                                        .arg(messages.join(QStringLiteral("; ")))
                                  : tr("Failed: %1").arg(last.message);
