@@ -48,6 +48,10 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   pages->addTab(processes_, tr("Processes"));
   connect(processes_, &ProcessesPage::processSelected, dashboard_, &DashboardPage::selectProcess);
   connect(dashboard_, &DashboardPage::processSelected, processes_, &ProcessesPage::showSelection);
+  connect(processes_, &ProcessesPage::showInDashboard, this, [this](qint64 pid) {
+    pages_->setCurrentWidget(dashboard_);
+    dashboard_->selectProcess(pid);
+  });
   HostsPage::Options hostsOptions;
   for (const QString& endpoint : options.hostEndpoints) {
     hostsOptions.endpoints.append({endpoint, QString()});
@@ -82,8 +86,9 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   connect(installAction_, &QAction::triggered, this, &MainWindow::openInstallWizard);
 
   statusBar()->setObjectName(QStringLiteral("statusBar"));
-  connect(hosts_, &HostsPage::statusMessage, this,
-          [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+  const auto showMessage = [this](const QString& text) { statusBar()->showMessage(text, 15000); };
+  connect(hosts_, &HostsPage::statusMessage, this, showMessage);
+  connect(processes_, &ProcessesPage::statusMessage, this, showMessage);
   connect(telemetryModel_, &TelemetryModel::processesChanged, this, &MainWindow::updateTelemetryStatus);
   updateTelemetryStatus();
   if (options.watchProcesses) {
