@@ -7,6 +7,7 @@
 #include "change_applier.h"
 #include "environment/environment_overrides.h"
 #include "environment/variable_table.h"
+#include "privilege_banner.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -86,6 +87,8 @@ ConfigurationPage::ConfigurationPage(QString root, std::shared_ptr<ChangeApplier
       applier_(std::move(applier)) {
   setObjectName(QStringLiteral("configurationPage"));
   auto* outer = new QVBoxLayout(this);
+  banner_ = new PrivilegeBanner(applier_, this);
+  outer->addWidget(banner_);
 
   auto* scroll = new QScrollArea(this);
   scroll->setObjectName(QStringLiteral("configScroll"));
@@ -221,6 +224,10 @@ void ConfigurationPage::addVariableRow(QGridLayout* grid, int row, const QString
 
 void ConfigurationPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  if (!banner_->probed()) {
+    banner_->probe();
+    setBusy(busy_); // the buttons pass the banner's gate from now on
+  }
   if (!detected_ && !busy_) {
     refresh();
   }
@@ -448,7 +455,8 @@ void ConfigurationPage::validate() {
   const bool writable =
       dropIn_.state == controller::DropInState::Absent || dropIn_.state == controller::DropInState::Managed;
   reviewButton_->setEnabled(!busy_ && !refused && !changes.isEmpty());
-  applyButton_->setEnabled(!busy_ && writable && !refused && planError.isEmpty() && !changes.isEmpty());
+  banner_->gate(applyButton_, !busy_ && writable && !refused && planError.isEmpty() && !changes.isEmpty(),
+                banner_->helperUsable());
   if (!planError.isEmpty()) {
     status_->setText(tr("Cannot apply: %1").arg(planError));
   }
@@ -457,8 +465,8 @@ void ConfigurationPage::validate() {
 void ConfigurationPage::setBusy(bool busy) {
   busy_ = busy;
   refreshButton_->setEnabled(!busy);
-  restartButton_->setEnabled(!busy && restartOffered_);
-  undoButton_->setEnabled(!busy && !undoTransactions_.isEmpty());
+  banner_->gate(restartButton_, !busy && restartOffered_, banner_->helperUsable());
+  banner_->gate(undoButton_, !busy && !undoTransactions_.isEmpty(), banner_->helperUsable());
   if (busy) {
     reviewButton_->setEnabled(false);
     applyButton_->setEnabled(false);

@@ -29,6 +29,7 @@ class QTreeWidget;
 namespace vgpu::console {
 
 class ChangeApplier;
+class PrivilegeBanner;
 
 class ConfigurationPage : public QWidget {
   Q_OBJECT
@@ -119,6 +120,7 @@ private:
   QPushButton* undoButton_ = nullptr;
   QLabel* status_ = nullptr;
   QDialog* review_ = nullptr;
+  PrivilegeBanner* banner_ = nullptr; // pkexec / polkit missing: why Apply is disabled
 };
 
 } // namespace vgpu::console
