@@ -87,6 +87,10 @@ protected:
   void closeEvent(QCloseEvent* event) override;
 
 private:
+  // The menu bar (main_window_menus.cpp): File, View (a page per Ctrl+N), Help.
+  void buildMenus();
+  // Disables the install wizard when pkexec or polkit is missing (polkit_probe.h).
+  void gateInstallAction();
   void onPageShown(int index);
   std::unique_ptr<QSettings> layoutSettings() const;
   void restoreLayout();
