@@ -84,7 +84,9 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   installAction_->setObjectName(QStringLiteral("installAction"));
   installAction_->setToolTip(tr("Install the vgpu shim for Ollama with a guided wizard"));
   connect(installAction_, &QAction::triggered, this, &MainWindow::openInstallWizard);
+  desktopNotifications_ = options.desktopNotifications;
   buildMenus();
+  setUpDesktop();
 
   statusBar()->setObjectName(QStringLiteral("statusBar"));
   const auto showMessage = [this](const QString& text) { statusBar()->showMessage(text, 15000); };
