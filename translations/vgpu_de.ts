@@ -2,6 +2,106 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ConsoleHelp</name>
+    <message>
+        <source>&lt;p&gt;The desktop face of vgpu: live telemetry of the processes using the vgpu shim, the vgpud hosts, the Ollama service, diagnostics with remedies and the shim&apos;s configuration. Every change to the system goes through vgpu-helper under polkit.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Die Desktop-Oberfläche von vgpu: Live-Telemetrie der Prozesse, die den vgpu-Shim verwenden, die vgpud-Hosts, der Ollama-Dienst, Diagnose mit Abhilfen und die Konfiguration des Shims. Jede Änderung am System geht über vgpu-helper unter polkit.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Built with Qt %1 (running on Qt %2) and QCustomPlot %3.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Erstellt mit Qt %1 (läuft mit Qt %2) und QCustomPlot %3.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;License: none granted yet; all rights reserved by the vgpu maintainers. Qt is used under the LGPL v3, QCustomPlot under the GPL v3.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Lizenz: bisher keine erteilt; alle Rechte bei den vgpu-Maintainern. Qt wird unter der LGPL v3 verwendet, QCustomPlot unter der GPL v3.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideConsent</name>
+    <message>
+        <source>The fix names no drop-in line: %1</source>
+        <translation>Die Korrektur nennt keine Drop-in-Zeile: %1</translation>
+    </message>
+    <message>
+        <source>This fix edits %1, a file vgpu does not manage: line %2 (%3) moves into %4, and is taken out of %1.</source>
+        <translation>Diese Korrektur ändert %1, eine Datei, die vgpu nicht verwaltet: Zeile %2 (%3) wird nach %4 verschoben und aus %1 entfernt.</translation>
+    </message>
+    <message>
+        <source>This fix edits %1, a file vgpu does not manage: line %2 (%3) is taken out of it, so the value in %4 applies.</source>
+        <translation>Diese Korrektur ändert %1, eine Datei, die vgpu nicht verwaltet: Zeile %2 (%3) wird daraus entfernt, sodass der Wert in %4 gilt.</translation>
+    </message>
+    <message>
+        <source>Edit a file vgpu does not manage?</source>
+        <translation>Eine Datei ändern, die vgpu nicht verwaltet?</translation>
+    </message>
+    <message>
+        <source>The fix cannot be applied: %1</source>
+        <translation>Die Korrektur kann nicht angewendet werden: %1</translation>
+    </message>
+    <message>
+        <source>Run the diagnostics again to see the files as they are now.</source>
+        <translation>Führen Sie die Diagnose erneut aus, um die Dateien in ihrem jetzigen Zustand zu sehen.</translation>
+    </message>
+    <message>
+        <source>Afterwards systemd applies %1. The change is journaled and can be undone with vgpuctl rollback.</source>
+        <translation>Danach wendet systemd %1 an. Die Änderung wird protokolliert und kann mit vgpuctl rollback rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>Edit the file</source>
+        <translation>Datei ändern</translation>
+    </message>
+</context>
+<context>
+    <name>PolkitProbe</name>
+    <message>
+        <source>pkexec is not installed, so the console cannot run vgpu-helper: sudo apt install pkexec</source>
+        <translation>pkexec ist nicht installiert, daher kann die Konsole vgpu-helper nicht ausführen: sudo apt install pkexec</translation>
+    </message>
+    <message>
+        <source>No polkit service on the system bus (org.freedesktop.PolicyKit1), so changes cannot be authorized: sudo apt install polkitd, or make the change with `sudo vgpuctl …` in a terminal</source>
+        <translation>Kein polkit-Dienst auf dem Systembus (org.freedesktop.PolicyKit1), daher können Änderungen nicht autorisiert werden: sudo apt install polkitd, oder die Änderung mit `sudo vgpuctl …` in einem Terminal vornehmen</translation>
+    </message>
+</context>
+<context>
+    <name>ProcessStop</name>
+    <message>
+        <source>Process %1 belongs to another user.</source>
+        <translation>Prozess %1 gehört einem anderen Benutzer.</translation>
+    </message>
+    <message>
+        <source>Process %1 is no longer running.</source>
+        <translation>Prozess %1 läuft nicht mehr.</translation>
+    </message>
+    <message>
+        <source>Process %1 has exited; its pid now belongs to another process, which was left alone.</source>
+        <translation>Prozess %1 wurde beendet; seine PID gehört jetzt einem anderen Prozess, der unberührt blieb.</translation>
+    </message>
+    <message>
+        <source>Could not stop process %1: %2</source>
+        <translation>Prozess %1 konnte nicht gestoppt werden: %2</translation>
+    </message>
+    <message>
+        <source>Sent SIGTERM to process %1.</source>
+        <translation>SIGTERM an Prozess %1 gesendet.</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::ApplyPage</name>
     <message>
         <source>Apply</source>
@@ -375,6 +475,25 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::ConsoleTray</name>
+    <message>
+        <source>vgpu console tray menu</source>
+        <translation>Tray-Menü der vgpu-Konsole</translation>
+    </message>
+    <message>
+        <source>&amp;Show console</source>
+        <translation>Konsole &amp;zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>vgpu console</source>
+        <translation>vgpu-Konsole</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::DashboardPage</name>
     <message>
         <source>Dashboard status</source>
@@ -658,6 +777,45 @@
         <source>vgpud did not create %1 within 5 s</source>
         <translation>vgpud hat %1 nicht innerhalb von 5 s angelegt</translation>
     </message>
+    <message>
+        <source>vgpu-demo-machine or vgpu-helper was not found (they are built with the tests: scripts/dev build)</source>
+        <translation>vgpu-demo-machine oder vgpu-helper wurde nicht gefunden (sie werden mit den Tests gebaut: scripts/dev build)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>%1 did not become ready within 20 s</source>
+        <translation>%1 war nicht innerhalb von 20 s bereit</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DesktopAlerts</name>
+    <message>
+        <source>%1 on %2 uses %3 of its %4 VRAM quota.</source>
+        <translation>%1 auf %2 belegt %3 seines VRAM-Kontingents von %4.</translation>
+    </message>
+    <message>
+        <source>vgpud is unreachable</source>
+        <translation>vgpud ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s virtual GPU cannot reach vgpud. See the console&apos;s Hosts page.</source>
+        <translation>Die virtuelle GPU von Ollama erreicht vgpud nicht. Siehe die Seite „Hosts“ der Konsole.</translation>
+    </message>
+    <message>
+        <source>Ollama fell back to the CPU</source>
+        <translation>Ollama ist auf die CPU ausgewichen</translation>
+    </message>
+    <message>
+        <source>A runner has no CUDA backend loaded. The console&apos;s Diagnostics page says why.</source>
+        <translation>Ein Runner hat kein CUDA-Backend geladen. Die Seite „Diagnose“ der Konsole nennt den Grund.</translation>
+    </message>
+    <message>
+        <source>A session reached its VRAM quota</source>
+        <translation>Eine Sitzung hat ihr VRAM-Kontingent erreicht</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::DetectPage</name>
@@ -843,6 +1001,10 @@
     <message>
         <source>Details of the selected check</source>
         <translation>Einzelheiten der ausgewählten Prüfung</translation>
+    </message>
+    <message>
+        <source>Fix for &quot;%1&quot; not applied: nothing was changed.</source>
+        <translation>Korrektur für „%1“ nicht angewendet: Es wurde nichts geändert.</translation>
     </message>
 </context>
 <context>
@@ -1648,6 +1810,77 @@
         <source>Hosts</source>
         <translation>Hosts</translation>
     </message>
+    <message>
+        <source>Menu bar</source>
+        <translation>Menüleiste</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>File menu</source>
+        <translation>Menü Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>View menu</source>
+        <translation>Menü Ansicht</translation>
+    </message>
+    <message>
+        <source>Show %1</source>
+        <translation>%1 zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh status</source>
+        <translation>Status &amp;aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Help menu</source>
+        <translation>Menü Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Documentation</source>
+        <translation>&amp;Dokumentation</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>&amp;Tastenkürzel…</translation>
+    </message>
+    <message>
+        <source>&amp;About vgpu-console</source>
+        <translation>&amp;Über vgpu-console</translation>
+    </message>
+    <message>
+        <source>About vgpu-console</source>
+        <translation>Über vgpu-console</translation>
+    </message>
+    <message>
+        <source>Demo: the Service, Diagnostics and Configuration pages and the install wizard manage a stand-in Ollama installation in %1 (its systemd is a test double on a private bus). Nothing on this machine changes.</source>
+        <translation>Demo: Die Seiten Dienst, Diagnose und Konfiguration sowie der Installationsassistent verwalten eine nachgebildete Ollama-Installation in %1 (ihr systemd ist ein Testdouble auf einem privaten Bus). Auf diesem Rechner ändert sich nichts.</translation>
+    </message>
+    <message>
+        <source>vgpu console — demo</source>
+        <translation>vgpu-Konsole — Demo</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::PrivilegeBanner</name>
+    <message>
+        <source>Why changes cannot be applied</source>
+        <translation>Warum Änderungen nicht angewendet werden können</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::ProcessesPage</name>
@@ -1706,6 +1939,42 @@
     <message>
         <source>No GPU runs this process&apos;s kernels: they are validated and counted, never executed.</source>
         <translation>Keine GPU führt die Kernel dieses Prozesses aus: Sie werden geprüft und gezählt, nie ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Stop process</source>
+        <translation>Prozess stoppen</translation>
+    </message>
+    <message>
+        <source>This process belongs to another user; stop it as that user or as root.</source>
+        <translation>Dieser Prozess gehört einem anderen Benutzer; stoppen Sie ihn als dieser Benutzer oder als root.</translation>
+    </message>
+    <message>
+        <source>This process was not found in /proc when it was listed, so it cannot be stopped from here.</source>
+        <translation>Dieser Prozess war beim Auflisten nicht in /proc zu finden und kann daher nicht von hier gestoppt werden.</translation>
+    </message>
+    <message>
+        <source>Process actions</source>
+        <translation>Prozessaktionen</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Show in &amp;dashboard</source>
+        <translation>In der Ü&amp;bersicht zeigen</translation>
+    </message>
+    <message>
+        <source>&amp;Stop process…</source>
+        <translation>Prozess &amp;stoppen…</translation>
+    </message>
+    <message>
+        <source>Send SIGTERM to process %1</source>
+        <translation>SIGTERM an Prozess %1 senden</translation>
+    </message>
+    <message>
+        <source>Stop process %1 (%2)? It receives SIGTERM and may lose unsaved work.</source>
+        <translation>Prozess %1 (%2) stoppen? Er erhält SIGTERM und kann ungesicherte Arbeit verlieren.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,106 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ConsoleHelp</name>
+    <message>
+        <source>&lt;p&gt;The desktop face of vgpu: live telemetry of the processes using the vgpu shim, the vgpud hosts, the Ollama service, diagnostics with remedies and the shim&apos;s configuration. Every change to the system goes through vgpu-helper under polkit.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;vgpu 的桌面界面：使用 vgpu shim 的进程的实时遥测、vgpud 主机、Ollama 服务、带修复方法的诊断以及 shim 的配置。对系统的每项更改都通过 polkit 下的 vgpu-helper 进行。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Built with Qt %1 (running on Qt %2) and QCustomPlot %3.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;使用 Qt %1（运行于 Qt %2）和 QCustomPlot %3 构建。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;License: none granted yet; all rights reserved by the vgpu maintainers. Qt is used under the LGPL v3, QCustomPlot under the GPL v3.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;许可证：尚未授予；vgpu 维护者保留所有权利。Qt 依据 LGPL v3 使用，QCustomPlot 依据 GPL v3 使用。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideConsent</name>
+    <message>
+        <source>The fix names no drop-in line: %1</source>
+        <translation>该修复未指明 drop-in 行：%1</translation>
+    </message>
+    <message>
+        <source>This fix edits %1, a file vgpu does not manage: line %2 (%3) moves into %4, and is taken out of %1.</source>
+        <translation>此修复会编辑 %1（vgpu 不管理的文件）：第 %2 行（%3）移入 %4，并从 %1 中删除。</translation>
+    </message>
+    <message>
+        <source>This fix edits %1, a file vgpu does not manage: line %2 (%3) is taken out of it, so the value in %4 applies.</source>
+        <translation>此修复会编辑 %1（vgpu 不管理的文件）：从中删除第 %2 行（%3），从而使 %4 中的值生效。</translation>
+    </message>
+    <message>
+        <source>Edit a file vgpu does not manage?</source>
+        <translation>要编辑 vgpu 不管理的文件吗？</translation>
+    </message>
+    <message>
+        <source>The fix cannot be applied: %1</source>
+        <translation>无法应用该修复：%1</translation>
+    </message>
+    <message>
+        <source>Run the diagnostics again to see the files as they are now.</source>
+        <translation>请重新运行诊断以查看文件的当前状态。</translation>
+    </message>
+    <message>
+        <source>Afterwards systemd applies %1. The change is journaled and can be undone with vgpuctl rollback.</source>
+        <translation>之后 systemd 将应用 %1。此更改会记入日志，并可用 vgpuctl rollback 撤销。</translation>
+    </message>
+    <message>
+        <source>Edit the file</source>
+        <translation>编辑该文件</translation>
+    </message>
+</context>
+<context>
+    <name>PolkitProbe</name>
+    <message>
+        <source>pkexec is not installed, so the console cannot run vgpu-helper: sudo apt install pkexec</source>
+        <translation>未安装 pkexec，因此控制台无法运行 vgpu-helper：sudo apt install pkexec</translation>
+    </message>
+    <message>
+        <source>No polkit service on the system bus (org.freedesktop.PolicyKit1), so changes cannot be authorized: sudo apt install polkitd, or make the change with `sudo vgpuctl …` in a terminal</source>
+        <translation>系统总线上没有 polkit 服务（org.freedesktop.PolicyKit1），因此无法授权更改：sudo apt install polkitd，或在终端中用 `sudo vgpuctl …` 进行更改</translation>
+    </message>
+</context>
+<context>
+    <name>ProcessStop</name>
+    <message>
+        <source>Process %1 belongs to another user.</source>
+        <translation>进程 %1 属于其他用户。</translation>
+    </message>
+    <message>
+        <source>Process %1 is no longer running.</source>
+        <translation>进程 %1 已不再运行。</translation>
+    </message>
+    <message>
+        <source>Process %1 has exited; its pid now belongs to another process, which was left alone.</source>
+        <translation>进程 %1 已退出；其 PID 现在属于另一个进程，该进程未受影响。</translation>
+    </message>
+    <message>
+        <source>Could not stop process %1: %2</source>
+        <translation>无法停止进程 %1：%2</translation>
+    </message>
+    <message>
+        <source>Sent SIGTERM to process %1.</source>
+        <translation>已向进程 %1 发送 SIGTERM。</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::ApplyPage</name>
     <message>
         <source>Apply</source>
@@ -375,6 +475,25 @@
     </message>
 </context>
 <context>
+    <name>vgpu::console::ConsoleTray</name>
+    <message>
+        <source>vgpu console tray menu</source>
+        <translation>vgpu 控制台托盘菜单</translation>
+    </message>
+    <message>
+        <source>&amp;Show console</source>
+        <translation>显示控制台(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>vgpu console</source>
+        <translation>vgpu 控制台</translation>
+    </message>
+</context>
+<context>
     <name>vgpu::console::DashboardPage</name>
     <message>
         <source>Dashboard status</source>
@@ -657,6 +776,45 @@
         <source>vgpud did not create %1 within 5 s</source>
         <translation>vgpud 未在 5 秒内创建 %1</translation>
     </message>
+    <message>
+        <source>vgpu-demo-machine or vgpu-helper was not found (they are built with the tests: scripts/dev build)</source>
+        <translation>未找到 vgpu-demo-machine 或 vgpu-helper（它们随测试一起构建：scripts/dev build）</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>%1 did not become ready within 20 s</source>
+        <translation>%1 未在 20 秒内就绪</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::DesktopAlerts</name>
+    <message>
+        <source>%1 on %2 uses %3 of its %4 VRAM quota.</source>
+        <translation>%2 上的 %1 使用了 %3，其 VRAM 配额为 %4。</translation>
+    </message>
+    <message>
+        <source>vgpud is unreachable</source>
+        <translation>无法访问 vgpud</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s virtual GPU cannot reach vgpud. See the console&apos;s Hosts page.</source>
+        <translation>Ollama 的虚拟 GPU 无法访问 vgpud。请查看控制台的“主机”页面。</translation>
+    </message>
+    <message>
+        <source>Ollama fell back to the CPU</source>
+        <translation>Ollama 已回退到 CPU</translation>
+    </message>
+    <message>
+        <source>A runner has no CUDA backend loaded. The console&apos;s Diagnostics page says why.</source>
+        <translation>某个运行器未加载 CUDA 后端。控制台的“诊断”页面会说明原因。</translation>
+    </message>
+    <message>
+        <source>A session reached its VRAM quota</source>
+        <translation>某个会话已达到其 VRAM 配额</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::DetectPage</name>
@@ -842,6 +1000,10 @@
     <message>
         <source>Details of the selected check</source>
         <translation>所选检查的详细信息</translation>
+    </message>
+    <message>
+        <source>Fix for &quot;%1&quot; not applied: nothing was changed.</source>
+        <translation>未应用“%1”的修复：未做任何更改。</translation>
     </message>
 </context>
 <context>
@@ -1646,6 +1808,77 @@
         <source>Hosts</source>
         <translation>主机</translation>
     </message>
+    <message>
+        <source>Menu bar</source>
+        <translation>菜单栏</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>File menu</source>
+        <translation>文件菜单</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>View menu</source>
+        <translation>视图菜单</translation>
+    </message>
+    <message>
+        <source>Show %1</source>
+        <translation>显示%1</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh status</source>
+        <translation>刷新状态(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Help menu</source>
+        <translation>帮助菜单</translation>
+    </message>
+    <message>
+        <source>&amp;Documentation</source>
+        <translation>文档(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts…</source>
+        <translation>键盘快捷键(&amp;K)…</translation>
+    </message>
+    <message>
+        <source>&amp;About vgpu-console</source>
+        <translation>关于 vgpu-console(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About vgpu-console</source>
+        <translation>关于 vgpu-console</translation>
+    </message>
+    <message>
+        <source>Demo: the Service, Diagnostics and Configuration pages and the install wizard manage a stand-in Ollama installation in %1 (its systemd is a test double on a private bus). Nothing on this machine changes.</source>
+        <translation>演示：服务、诊断和配置页面以及安装向导管理的是 %1 中的替身 Ollama 安装（其 systemd 是私有总线上的测试替身）。本机不会有任何更改。</translation>
+    </message>
+    <message>
+        <source>vgpu console — demo</source>
+        <translation>vgpu 控制台 — 演示</translation>
+    </message>
+</context>
+<context>
+    <name>vgpu::console::PrivilegeBanner</name>
+    <message>
+        <source>Why changes cannot be applied</source>
+        <translation>无法应用更改的原因</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::ProcessesPage</name>
@@ -1704,6 +1937,42 @@
     <message>
         <source>No GPU runs this process&apos;s kernels: they are validated and counted, never executed.</source>
         <translation>没有 GPU 执行此进程的内核：内核只会被校验和计数，从不执行。</translation>
+    </message>
+    <message>
+        <source>Stop process</source>
+        <translation>停止进程</translation>
+    </message>
+    <message>
+        <source>This process belongs to another user; stop it as that user or as root.</source>
+        <translation>此进程属于其他用户；请以该用户或 root 身份停止它。</translation>
+    </message>
+    <message>
+        <source>This process was not found in /proc when it was listed, so it cannot be stopped from here.</source>
+        <translation>列出此进程时在 /proc 中找不到它，因此无法从此处停止。</translation>
+    </message>
+    <message>
+        <source>Process actions</source>
+        <translation>进程操作</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Show in &amp;dashboard</source>
+        <translation>在仪表板中显示(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Stop process…</source>
+        <translation>停止进程(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Send SIGTERM to process %1</source>
+        <translation>向进程 %1 发送 SIGTERM</translation>
+    </message>
+    <message>
+        <source>Stop process %1 (%2)? It receives SIGTERM and may lose unsaved work.</source>
+        <translation>停止进程 %1（%2）？它将收到 SIGTERM，可能丢失未保存的工作。</translation>
     </message>
 </context>
 <context>

@@ -7,6 +7,7 @@
 #include "change_applier.h"
 #include "environment/environment_overrides.h"
 #include "environment/variable_table.h"
+#include "privilege_banner.h"
 
 #include <QComboBox>
 #include <QDialog>
@@ -86,6 +87,8 @@ ConfigurationPage::ConfigurationPage(QString root, std::shared_ptr<ChangeApplier
       applier_(std::move(applier)) {
   setObjectName(QStringLiteral("configurationPage"));
   auto* outer = new QVBoxLayout(this);
+  banner_ = new PrivilegeBanner(applier_, this);
+  outer->addWidget(banner_);
 
   auto* scroll = new QScrollArea(this);
   scroll->setObjectName(QStringLiteral("configScroll"));
@@ -221,6 +224,10 @@ void ConfigurationPage::addVariableRow(QGridLayout* grid, int row, const QString
 
 void ConfigurationPage::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
+  if (!banner_->probed()) {
+    banner_->probe();
+    setBusy(busy_); // the buttons pass the banner's gate from now on
+  }
   if (!detected_ && !busy_) {
     refresh();
   }
@@ -252,6 +259,10 @@ void ConfigurationPage::showDetected(const Detected& detected) {
   detected_ = true;
   showInstallation();
   showEnvironment();
+  if (!keptEdits_.isEmpty()) {
+    restoreEdits(keptEdits_);
+    keptEdits_.clear();
+  }
   validate();
   Q_EMIT refreshed();
 }
@@ -367,6 +378,32 @@ QString ConfigurationPage::currentValue(const QString& name) const {
   return row.editor->text();
 }
 
+QMap<QString, QString> ConfigurationPage::editedValues() const {
+  QMap<QString, QString> values;
+  for (auto it = rows_.cbegin(); it != rows_.cend(); ++it) {
+    values.insert(it.key(), currentValue(it.key()));
+  }
+  return values;
+}
+
+void ConfigurationPage::restoreEdits(const QMap<QString, QString>& values) {
+  filling_ = true;
+  for (auto it = values.cbegin(); it != values.cend(); ++it) {
+    const VariableRow row = rows_.value(it.key());
+    if (row.editor != nullptr) {
+      row.editor->setText(it.value());
+      continue;
+    }
+    int index = library_->findData(it.value());
+    if (index < 0) {
+      library_->addItem(tr("%1 (not an installed variant)").arg(it.value()), it.value());
+      index = library_->count() - 1;
+    }
+    library_->setCurrentIndex(index);
+  }
+  filling_ = false;
+}
+
 QList<controller::VariableAssignment> ConfigurationPage::pendingChanges() const {
   QList<controller::VariableAssignment> changes;
   if (!detected_) {
@@ -418,7 +455,8 @@ void ConfigurationPage::validate() {
   const bool writable =
       dropIn_.state == controller::DropInState::Absent || dropIn_.state == controller::DropInState::Managed;
   reviewButton_->setEnabled(!busy_ && !refused && !changes.isEmpty());
-  applyButton_->setEnabled(!busy_ && writable && !refused && planError.isEmpty() && !changes.isEmpty());
+  banner_->gate(applyButton_, !busy_ && writable && !refused && planError.isEmpty() && !changes.isEmpty(),
+                banner_->helperUsable());
   if (!planError.isEmpty()) {
     status_->setText(tr("Cannot apply: %1").arg(planError));
   }
@@ -427,8 +465,8 @@ void ConfigurationPage::validate() {
 void ConfigurationPage::setBusy(bool busy) {
   busy_ = busy;
   refreshButton_->setEnabled(!busy);
-  restartButton_->setEnabled(!busy && restartOffered_);
-  undoButton_->setEnabled(!busy && !undoTransactions_.isEmpty());
+  banner_->gate(restartButton_, !busy && restartOffered_, banner_->helperUsable());
+  banner_->gate(undoButton_, !busy && !undoTransactions_.isEmpty(), banner_->helperUsable());
   if (busy) {
     reviewButton_->setEnabled(false);
     applyButton_->setEnabled(false);
@@ -509,7 +547,7 @@ void ConfigurationPage::applyChanges() {
   }
   verbs.append(controller::HelperCommand::daemonReload());
   status_->setText(tr("Applying the changes…"));
-  runVerbs(verbs, [this](const QList<controller::HelperReply>& replies) {
+  runVerbs(verbs, [this, edits = editedValues()](const QList<controller::HelperReply>& replies) {
     QStringList transactions;
     QStringList messages;
     for (const controller::HelperReply& reply : replies) {
@@ -523,6 +561,11 @@ void ConfigurationPage::applyChanges() {
       restartOffered_ = true;
     }
     const controller::HelperReply& last = replies.constLast();
+    if (!last.ok) {
+      // The refresh below re-reads the drop-in; what the admin typed goes back into the editors
+      // so a corrected retry is one click, not a retyping.
+      keptEdits_ = edits;
+    }
     const QString text = last.ok ? tr("Applied: %1. Restart ollama.service to use the new environment.")
                                        .arg(messages.join(QStringLiteral("; ")))
                                  : tr("Failed: %1").arg(last.message);

@@ -29,6 +29,7 @@ class QTreeWidget;
 namespace vgpu::console {
 
 class ChangeApplier;
+class PrivilegeBanner;
 
 class ConfigurationPage : public QWidget {
   Q_OBJECT
@@ -81,6 +82,9 @@ private:
   void showInstallation();
   void showEnvironment();
   QString currentValue(const QString& name) const; // the editor's value; "" = unset
+  // Every row's editor value, and putting them back: a failed apply keeps what the admin typed.
+  QMap<QString, QString> editedValues() const;
+  void restoreEdits(const QMap<QString, QString>& values);
   void validate();
   void setBusy(bool busy);
   // Runs `verbs` one after the other off the GUI thread, stopping at the first failure.
@@ -94,9 +98,10 @@ private:
   controller::ManagedDropIn dropIn_;
   bool detected_ = false;
   bool busy_ = false;
-  bool filling_ = false;         // editors are being filled from the drop-in: no validation yet
-  bool restartOffered_ = false;  // the environment changed since ollama.service was last restarted
-  QStringList undoTransactions_; // of the last apply, newest last
+  bool filling_ = false;             // editors are being filled from the drop-in: no validation yet
+  bool restartOffered_ = false;      // the environment changed since ollama.service was last restarted
+  QStringList undoTransactions_;     // of the last apply, newest last
+  QMap<QString, QString> keptEdits_; // put back into the editors by the next refresh (failed apply)
 
   QLabel* binary_ = nullptr;
   QLabel* version_ = nullptr;
@@ -115,6 +120,7 @@ private:
   QPushButton* undoButton_ = nullptr;
   QLabel* status_ = nullptr;
   QDialog* review_ = nullptr;
+  PrivilegeBanner* banner_ = nullptr; // pkexec / polkit missing: why Apply is disabled
 };
 
 } // namespace vgpu::console

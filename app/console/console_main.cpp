@@ -139,6 +139,7 @@ int main(int argc, char** argv) {
   options.runtimeDirectory = runtimeDirectory;
   options.sampleIntervalMs = arguments.intervalMs;
   options.rememberLayout = true;
+  options.desktopNotifications = true;
   if (demo && !demo->adminEndpoint().isEmpty()) {
     options.hostEndpoints = {demo->adminEndpoint()}; // the Hosts page shows the demo's vgpud
   }

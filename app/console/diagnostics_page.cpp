@@ -5,6 +5,7 @@
 
 #include "background_task.h"
 #include "change_applier.h"
+#include "privilege_banner.h"
 
 #include <QApplication>
 #include <QFileDialog>
@@ -67,6 +68,8 @@ DiagnosticsPage::DiagnosticsPage(DoctorRun run, std::shared_ptr<ChangeApplier> a
     : QWidget(parent), run_(std::move(run)), applier_(std::move(applier)) {
   setObjectName(QStringLiteral("diagnosticsPage"));
   auto* layout = new QVBoxLayout(this);
+  banner_ = new PrivilegeBanner(applier_, this);
+  layout->addWidget(banner_);
 
   auto* buttons = new QHBoxLayout;
   runButton_ = new QPushButton(tr("R&un diagnostics"), this);
@@ -207,7 +210,15 @@ const controller::doctor::ReportEntry* DiagnosticsPage::currentEntry() const {
 void DiagnosticsPage::updateApplyButton() {
   const controller::doctor::ReportEntry* entry = currentEntry();
   const bool applicable = !busy_ && entry != nullptr && entry->result.remedy && entry->result.remedy->action;
-  applyButton_->setEnabled(applicable);
+  banner_->gate(applyButton_, applicable, banner_->helperUsable());
+}
+
+void DiagnosticsPage::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (!banner_->probed()) {
+    banner_->probe();
+    updateApplyButton();
+  }
 }
 
 void DiagnosticsPage::applyFix() {

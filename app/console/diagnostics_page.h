@@ -21,6 +21,7 @@ class QTreeWidgetItem;
 namespace vgpu::console {
 
 class ChangeApplier;
+class PrivilegeBanner;
 
 class DiagnosticsPage : public QWidget {
   Q_OBJECT
@@ -46,6 +47,9 @@ Q_SIGNALS:
   void finished();
   void fixApplied(const QString& resultText);
 
+protected:
+  void showEvent(QShowEvent* event) override;
+
 private:
   void showReport(const controller::doctor::DoctorReport& report);
   void updateApplyButton();
@@ -67,7 +71,8 @@ private:
   QPushButton* exportButton_ = nullptr;
   QLabel* summary_ = nullptr;
   QTreeWidget* tree_ = nullptr;
-  QTextBrowser* details_ = nullptr; // the selected check in full: tree rows are elided
+  QTextBrowser* details_ = nullptr;   // the selected check in full: tree rows are elided
+  PrivilegeBanner* banner_ = nullptr; // pkexec / polkit missing: why Apply fix is disabled
 };
 
 } // namespace vgpu::console

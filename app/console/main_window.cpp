@@ -74,6 +74,10 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   pages->addTab(processes_, tr("Processes"));
   connect(processes_, &ProcessesPage::processSelected, dashboard_, &DashboardPage::selectProcess);
   connect(dashboard_, &DashboardPage::processSelected, processes_, &ProcessesPage::showSelection);
+  connect(processes_, &ProcessesPage::showInDashboard, this, [this](qint64 pid) {
+    pages_->setCurrentWidget(dashboard_);
+    dashboard_->selectProcess(pid);
+  });
   HostsPage::Options hostsOptions;
   for (const QString& endpoint : options.hostEndpoints) {
     hostsOptions.endpoints.append({endpoint, QString()});
@@ -111,10 +115,14 @@ MainWindow::MainWindow(const ConsoleOptions& options, QWidget* parent)
   installAction_->setObjectName(QStringLiteral("installAction"));
   installAction_->setToolTip(tr("Install the vgpu shim for Ollama with a guided wizard"));
   connect(installAction_, &QAction::triggered, this, &MainWindow::openInstallWizard);
+  desktopNotifications_ = options.desktopNotifications;
+  buildMenus();
+  setUpDesktop();
 
   statusBar()->setObjectName(QStringLiteral("statusBar"));
-  connect(hosts_, &HostsPage::statusMessage, this,
-          [this](const QString& text) { statusBar()->showMessage(text, 15000); });
+  const auto showMessage = [this](const QString& text) { statusBar()->showMessage(text, 15000); };
+  connect(hosts_, &HostsPage::statusMessage, this, showMessage);
+  connect(processes_, &ProcessesPage::statusMessage, this, showMessage);
   connect(telemetryModel_, &TelemetryModel::processesChanged, this, &MainWindow::updateTelemetryStatus);
   updateTelemetryStatus();
   if (options.watchProcesses) {

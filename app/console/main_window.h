@@ -49,10 +49,14 @@ struct ConsoleOptions {
   // when rememberLayout is set (the console's own start sets it; tests name a scratch file).
   bool rememberLayout = false;
   QString settingsFile; // "" = the console's QSettings (~/.config/vgpu/vgpu-console.conf)
+  // Desktop notifications on the session bus (the console's own start sets it; tests do not).
+  bool desktopNotifications = false;
 };
 
 class ConfigurationPage;
+class ConsoleTray;
 class DashboardPage;
+class DesktopAlerts;
 class DiagnosticsPage;
 class HostsPage;
 class ProcessesPage;
@@ -83,6 +87,8 @@ public:
   // Gathers the machine status now (in the background) and shows it when done.
   void refreshStatus();
   QAction* installAction() const { return installAction_; }
+  ConsoleTray* tray() const { return tray_; }
+  DesktopAlerts* desktopAlerts() const { return alerts_; }
   // Opens the install wizard on this machine (the installAction does this).
   void openInstallWizard();
 
@@ -90,6 +96,12 @@ protected:
   void closeEvent(QCloseEvent* event) override;
 
 private:
+  // The menu bar (main_window_menus.cpp): File, View (a page per Ctrl+N), Help.
+  void buildMenus();
+  // Disables the install wizard when pkexec or polkit is missing (polkit_probe.h).
+  void gateInstallAction();
+  // The tray icon and desktop notifications (main_window_desktop.cpp).
+  void setUpDesktop();
   void onPageShown(int index);
   std::unique_ptr<QSettings> layoutSettings() const;
   void restoreLayout();
@@ -111,7 +123,10 @@ private:
   QTabWidget* pages_ = nullptr;
   StatusHeader* statusHeader_ = nullptr;
   ManagedMachine machine_;
+  ConsoleTray* tray_ = nullptr;
+  DesktopAlerts* alerts_ = nullptr;
   bool rememberLayout_ = false;
+  bool desktopNotifications_ = false;
   QString settingsFile_;
   bool statusGathering_ = false;
   // vgpud's last answer to the status header's Version request, and when it was asked: vgpud

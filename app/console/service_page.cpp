@@ -8,6 +8,7 @@
 #include "changes/privileged_job.h"
 
 #include "journal_view.h"
+#include "privilege_banner.h"
 #include "systemd/unit_watcher.h"
 
 #include <QDateTime>
@@ -43,6 +44,8 @@ ServicePage::ServicePage(controller::SystemdManager* manager, std::shared_ptr<Ch
     : QWidget(parent), manager_(manager), applier_(std::move(applier)) {
   setObjectName(QStringLiteral("servicePage"));
   auto* layout = new QVBoxLayout(this);
+  banner_ = new PrivilegeBanner(applier_, this);
+  layout->addWidget(banner_);
 
   auto* statusBox = new QGroupBox(tr("Service %1").arg(kUnit), this);
   statusBox->setObjectName(QStringLiteral("serviceStatusBox"));
@@ -91,6 +94,8 @@ void ServicePage::start(controller::LogSource* logs, const QString& logError) {
     return;
   }
   started_ = true;
+  banner_->probe();
+  setJobRunning(false);
   watcher_ = new controller::UnitWatcher(manager_, kUnit, this);
   connect(watcher_, &controller::UnitWatcher::statusChanged, this, &ServicePage::showStatus);
   watcher_->start();
@@ -179,8 +184,9 @@ void ServicePage::updateUptime() {
 }
 
 void ServicePage::setJobRunning(bool running) {
+  // systemd asks polkit whether a non-root caller may run the job: without polkit it refuses.
   for (QPushButton* button : {startButton_, stopButton_, restartButton_}) {
-    button->setEnabled(!running);
+    banner_->gate(button, !running, banner_->polkitUsable());
   }
 }
 

@@ -25,6 +25,7 @@ namespace vgpu::console {
 
 class ChangeApplier;
 class JournalView;
+class PrivilegeBanner;
 
 class ServicePage : public QWidget {
   Q_OBJECT
@@ -58,6 +59,7 @@ private:
   controller::SystemdManager* manager_;
   std::shared_ptr<ChangeApplier> applier_;
   controller::UnitWatcher* watcher_ = nullptr;
+  PrivilegeBanner* banner_ = nullptr; // no polkit: why the job buttons are disabled
   bool started_ = false;
   controller::UnitStatusResult latest_;
   bool haveStatus_ = false;

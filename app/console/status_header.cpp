@@ -94,6 +94,20 @@ QString StatusHeader::pageTitle(StatusPage page) {
 void StatusHeader::setStatus(const MachineStatus& status) {
   status_ = status;
   render();
+  Q_EMIT statusChanged(status_);
+}
+
+QString StatusHeader::summary() const {
+  QStringList parts;
+  for (const QToolButton* item : {ollama_, placement_, gpu_, vram_}) {
+    if (!item->text().isEmpty()) {
+      parts.append(item->text().remove(QLatin1Char('&')));
+    }
+  }
+  for (const QToolButton* alert : alerts_) {
+    parts.append(alert->text().remove(QLatin1Char('&')));
+  }
+  return parts.join(u'\n');
 }
 
 void StatusHeader::changeEvent(QEvent* event) {

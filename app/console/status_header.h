@@ -34,9 +34,12 @@ public:
   QToolButton* vramItem() const { return vram_; }
   QProgressBar* vramBar() const { return vramBar_; }
   const QList<QToolButton*>& alertItems() const { return alerts_; }
+  // The items' texts, one a line: the tray icon's tooltip.
+  QString summary() const;
 
 signals:
   void pageRequested(vgpu::controller::status::StatusPage page);
+  void statusChanged(const vgpu::controller::status::MachineStatus& status);
 
 protected:
   void changeEvent(QEvent* event) override;

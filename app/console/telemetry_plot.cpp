@@ -42,6 +42,41 @@ TelemetryPlot::TelemetryPlot(const QString& objectName, QWidget* parent) : QCust
   cursor_->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
   cursor_->setVisible(false);
   connect(this, &QCustomPlot::mouseMove, this, &TelemetryPlot::onMouseMove);
+  applyPalette();
+}
+
+// QCustomPlot paints with its own fixed colours (white background, black axes); a dark desktop
+// theme would show a white rectangle with black text on it. The palette's roles say what the
+// theme wants: Base behind data (as in item views), Text for axes, labels and legend text.
+void TelemetryPlot::applyPalette() {
+  const QPalette colours = palette();
+  const QColor base = colours.color(QPalette::Base);
+  const QColor text = colours.color(QPalette::Text);
+  // Grid lines a fifth of the way from the background towards the text: visible, never loud.
+  const QColor grid((base.red() * 4 + text.red()) / 5, (base.green() * 4 + text.green()) / 5,
+                    (base.blue() * 4 + text.blue()) / 5);
+  setBackground(QBrush(base));
+  for (QCPAxis* axis : axisRect()->axes()) {
+    axis->setBasePen(QPen(text));
+    axis->setTickPen(QPen(text));
+    axis->setSubTickPen(QPen(text));
+    axis->setTickLabelColor(text);
+    axis->setLabelColor(text);
+    axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+    axis->grid()->setSubGridPen(QPen(grid, 1, Qt::DotLine));
+    axis->grid()->setZeroLinePen(QPen(grid));
+  }
+  legend->setBrush(QBrush(base));
+  legend->setBorderPen(QPen(text));
+  legend->setTextColor(text);
+  replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TelemetryPlot::changeEvent(QEvent* event) {
+  QCustomPlot::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) {
+    applyPalette();
+  }
 }
 
 int TelemetryPlot::addSeries(const QString& name, const QPen& pen) {

@@ -3,6 +3,8 @@
 // points, not the whole hour), points older than the window are dropped, and the value axis can be
 // linear or logarithmic. Hovering shows a read-out of every series at the cursor's time, in text
 // (never colour alone). Values are stored already divided by the plot's unit (e.g. bytes → GiB).
+// Background, axes, grid, tick labels and legend follow the widget's palette (a dark desktop
+// theme gives a dark plot), re-applied whenever the palette changes.
 #pragma once
 
 #include "telemetry/telemetry_history.h"
@@ -52,7 +54,12 @@ public:
 signals:
   void readoutChanged(const QString& text);
 
+protected:
+  void changeEvent(QEvent* event) override;
+
 private:
+  // Takes the plot's non-series colours from palette() and queues a replot.
+  void applyPalette();
   void onMouseMove(QMouseEvent* event);
   void rescaleValues();
 

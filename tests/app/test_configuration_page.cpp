@@ -197,6 +197,19 @@ TEST_CASE("the Configuration page reports a failed apply with the helper's messa
   CHECK(applier->calls() == QList<QStringList>{{QStringLiteral("env-unset"), QStringLiteral("OLLAMA_DEBUG")}});
   CHECK(child<QLabel>(page, "configStatus")->text() == QStringLiteral("Failed: env-unset failed"));
   CHECK_FALSE(child<QPushButton>(page, "configUndo")->isEnabled());
+  // The page re-reads the drop-in after the apply; what the admin typed survives it, and Apply is
+  // still offered for a retry with the same edit.
+  waitRefreshed(refreshed);
+  CHECK(child<QLineEdit>(page, "configValue_OLLAMA_DEBUG")->text().isEmpty());
+  CHECK(page.pendingChanges().size() == 1);
+  auto* apply = child<QPushButton>(page, "configApply");
+  REQUIRE(apply->isEnabled());
+  applier->failVerb(QString());
+  applied.clear();
+  apply->click();
+  REQUIRE(applied.wait(10000));
+  CHECK(applier->calls().size() == 3); // the failed env-unset, then env-unset and daemon-reload
+  CHECK(applier->calls().at(1) == QStringList{QStringLiteral("env-unset"), QStringLiteral("OLLAMA_DEBUG")});
 }
 
 TEST_CASE("every interactive widget of the Configuration page is named and the page is grabbed in English and German") {

@@ -17,6 +17,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
+#include <QPalette>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QTest>
@@ -100,6 +101,50 @@ void grab(QWidget& widget, const std::string& name) {
   std::filesystem::create_directories(path.parent_path());
   REQUIRE(widget.grab().save(QString::fromStdString(path.string()), "PNG"));
   CHECK(std::filesystem::file_size(path) > 5000);
+}
+
+// Fusion's dark scheme, as a dark desktop theme hands it to Qt.
+QPalette darkPalette() {
+  QPalette dark;
+  dark.setColor(QPalette::Window, QColor(53, 53, 53));
+  dark.setColor(QPalette::WindowText, Qt::white);
+  dark.setColor(QPalette::Base, QColor(35, 35, 35));
+  dark.setColor(QPalette::AlternateBase, QColor(53, 53, 53));
+  dark.setColor(QPalette::Text, Qt::white);
+  dark.setColor(QPalette::Button, QColor(53, 53, 53));
+  dark.setColor(QPalette::ButtonText, Qt::white);
+  dark.setColor(QPalette::Highlight, QColor(42, 130, 218));
+  dark.setColor(QPalette::HighlightedText, Qt::black);
+  return dark;
+}
+
+// The colour most pixels have: a plot's background.
+QColor dominantColour(const QImage& image) {
+  QHash<QRgb, int> counts;
+  for (int y = 0; y < image.height(); y += 2) {
+    for (int x = 0; x < image.width(); x += 2) {
+      ++counts[image.pixel(x, y)];
+    }
+  }
+  QRgb best = 0;
+  for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+    if (it.value() > counts.value(best)) {
+      best = it.key();
+    }
+  }
+  return QColor::fromRgb(best);
+}
+
+// Pixels in `area` at least `lightness` (light) or at most it (dark): tick-label text.
+int countPixels(const QImage& image, const QRect& area, bool light, int lightness) {
+  int count = 0;
+  for (int y = area.top(); y <= area.bottom() && y < image.height(); ++y) {
+    for (int x = area.left(); x <= area.right() && x < image.width(); ++x) {
+      const int value = image.pixelColor(x, y).lightness();
+      count += (light ? value >= lightness : value <= lightness) ? 1 : 0;
+    }
+  }
+  return count;
 }
 
 } // namespace
@@ -355,5 +400,37 @@ TEST_CASE("the dashboard and processes pages are grabbed in English and German")
       QCoreApplication::removeTranslator(translator);
       delete translator;
     }
+  }
+}
+
+TEST_CASE("the plots follow a dark palette and go back to a light one") {
+  const QPalette original = QApplication::palette();
+  MainWindow window(offline());
+  TelemetryModel& model = *window.telemetryModel();
+  model.addProcess(101, hello(101, QStringLiteral("/usr/bin/ollama")));
+  feedTwoProcesses(model, 10);
+  window.dashboard()->refreshNow();
+  TelemetryPlot* plot = window.dashboard()->vramPlot();
+  for (const bool dark : {true, false}) {
+    INFO((dark ? "dark" : "light"));
+    // The application's palette, as a desktop theme change delivers it (ApplicationPaletteChange,
+    // then PaletteChange on every widget without a palette of its own).
+    QApplication::setPalette(dark ? darkPalette() : original);
+    QApplication::processEvents(); // the plots' queued replot
+    grab(window, dark ? "dashboard-dark.png" : "dashboard-light.png");
+    const QImage image = plot->grab().toImage();
+    const int background = dominantColour(image).lightness();
+    CHECK((dark ? background < 80 : background > 200));
+    CHECK((dark ? plot->xAxis->tickLabelColor().lightness() > 200 : plot->xAxis->tickLabelColor().lightness() < 80));
+    const int legend = plot->legend->brush().color().lightness();
+    CHECK((dark ? legend < 80 : legend > 200));
+    // The legend's box, inside its border: the legend's own background, as drawn.
+    const QRect legendBox = plot->legend->outerRect();
+    const int drawnLegend = image.pixelColor(legendBox.right() - 3, legendBox.top() + 3).lightness();
+    CHECK((dark ? drawnLegend < 80 : drawnLegend > 200));
+    // The time axis' tick labels, below the data area: text drawn in the light (dark) colour.
+    const QRect axisRect = plot->axisRect()->rect();
+    const QRect labels(axisRect.left(), axisRect.bottom() + 4, axisRect.width(), 14);
+    CHECK(countPixels(image, labels, dark, dark ? 180 : 80) > 20);
   }
 }

@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "configuration_page.h"
+#include "console_help.h"
 #include "dashboard_page.h"
 #include "diagnostics_page.h"
+#include "gui_test_support.h"
 #include "hosts_page.h"
 #include "main_window.h"
 #include "service_page.h"
@@ -12,12 +14,17 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDesktopServices>
+#include <QDialog>
 #include <QImage>
 #include <QLabel>
 #include <QPixmap>
 #include <QSettings>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTest>
+#include <QTextBrowser>
+#include <QToolBar>
 #include <QTranslator>
 #include <qcustomplot.h>
 
@@ -169,4 +176,87 @@ TEST_CASE("the main window keeps its size, toolbar layout and page between runs,
   MainWindow window(options);
   CHECK(window.pages()->currentWidget() == window.dashboard());
   CHECK(window.size() == QSize(1100, 720));
+}
+
+TEST_CASE("the menu bar: File, View with a shortcut per page, Help with documentation, shortcuts and About") {
+  vgpu::console::ConsoleOptions options;
+  options.watchProcesses = false;
+  options.watchHosts = false;
+  options.watchStatus = false;
+  MainWindow window(options);
+  window.show();
+  auto action = [&window](const char* name) { return vgpu::test::child<QAction>(window, name); };
+  CHECK(action("quitAction")->shortcut() == QKeySequence(Qt::CTRL | Qt::Key_Q));
+  CHECK(action("refreshStatusAction")->shortcut() == QKeySequence(Qt::Key_F5));
+  CHECK(action("documentationAction")->shortcut() == QKeySequence(Qt::Key_F1));
+  for (int index = 0; index < window.pages()->count(); ++index) {
+    const QString name = QStringLiteral("showPage_") + window.pages()->widget(index)->objectName();
+    QAction* show = window.findChild<QAction*>(name);
+    INFO(name.toStdString());
+    REQUIRE(show != nullptr);
+    CHECK(show->shortcut() == QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)));
+    show->trigger();
+    CHECK(window.pages()->currentIndex() == index);
+  }
+  // The toolbar's button says what it does, not only an icon.
+  CHECK(vgpu::test::child<QToolBar>(window, "mainToolBar")->toolButtonStyle() == Qt::ToolButtonTextBesideIcon);
+
+  // Documentation opens this build's docs folder (a URL handler stands in for the desktop).
+  QTextBrowser opened;
+  QDesktopServices::setUrlHandler(QStringLiteral("file"), &opened, "setSource");
+  action("documentationAction")->trigger();
+  QDesktopServices::unsetUrlHandler(QStringLiteral("file"));
+  CHECK(opened.source() == vgpu::console::documentationUrl());
+  CHECK(opened.source().isLocalFile());
+}
+
+TEST_CASE("the documentation is the installed folder, else the source tree's docs, else online") {
+  const auto scratch = vgpu::test::scratchDir("console-docs");
+  const QString installed = QString::fromStdString((scratch / "installed").string());
+  const QString project = QString::fromStdString((scratch / "project").string());
+  const QUrl online = vgpu::console::documentationUrl(installed, project);
+  CHECK(online.scheme() == QStringLiteral("https"));
+  std::filesystem::create_directories(scratch / "project");
+  CHECK(vgpu::console::documentationUrl(installed, project) == QUrl::fromLocalFile(project));
+  std::filesystem::create_directories(scratch / "installed");
+  CHECK(vgpu::console::documentationUrl(installed, project) == QUrl::fromLocalFile(installed));
+}
+
+TEST_CASE("the keyboard shortcuts dialog lists every action with a shortcut, read from the actions") {
+  vgpu::console::ConsoleOptions options;
+  options.watchProcesses = false;
+  options.watchHosts = false;
+  options.watchStatus = false;
+  MainWindow window(options);
+  // An action added later, as a future feature would: the dialog lists it without being told.
+  auto* extra = new QAction(QStringLiteral("E&xtra feature"), &window);
+  extra->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_X));
+  window.addAction(extra);
+  int withShortcut = 0;
+  for (const QAction* each : window.findChildren<QAction*>()) {
+    withShortcut += each->shortcut().isEmpty() ? 0 : 1;
+  }
+  vgpu::test::child<QAction>(window, "shortcutsAction")->trigger();
+  auto* dialog = vgpu::test::child<QDialog>(window, "shortcutsDialog");
+  auto* table = vgpu::test::child<QTableWidget>(*dialog, "shortcutsTable");
+  CHECK(table->rowCount() == withShortcut);
+  QStringList rows;
+  for (int row = 0; row < table->rowCount(); ++row) {
+    rows.append(table->item(row, 0)->text() + QStringLiteral(" = ") + table->item(row, 1)->text());
+  }
+  INFO(rows.join(u'\n').toStdString());
+  CHECK(rows.contains(QStringLiteral("Quit = Ctrl+Q")));
+  CHECK(rows.contains(QStringLiteral("Show Dashboard = Ctrl+1")));
+  CHECK(rows.contains(QStringLiteral("Refresh status = F5")));
+  CHECK(rows.contains(QStringLiteral("Documentation = F1")));
+  CHECK(rows.contains(QStringLiteral("Extra feature = Ctrl+Shift+X")));
+  dialog->close();
+}
+
+TEST_CASE("About names the version, Qt, QCustomPlot and the license") {
+  const QString text = vgpu::console::aboutText();
+  CHECK(text.contains(QStringLiteral("vgpu-console ")));
+  CHECK(text.contains(QStringLiteral(QT_VERSION_STR)));
+  CHECK(text.contains(QStringLiteral("QCustomPlot 2.1")));
+  CHECK(text.contains(QStringLiteral("License")));
 }
