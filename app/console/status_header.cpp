@@ -5,8 +5,11 @@
 
 #include "telemetry/process_summary.h"
 
+#include <QColor>
 #include <QEvent>
+#include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QPalette>
 #include <QProgressBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -110,8 +113,22 @@ QString StatusHeader::summary() const {
   return parts.join(u'\n');
 }
 
+namespace {
+
+// The application's palette, as the desktop theme sets it: the header's own Window colour is its
+// tint once render() has set one.
+bool darkTheme() {
+  return QGuiApplication::palette().color(QPalette::Window).lightness() < 128;
+}
+
+} // namespace
+
 void StatusHeader::changeEvent(QEvent* event) {
   if (event->type() == QEvent::LanguageChange) {
+    render();
+  } else if ((event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange) &&
+             darkTheme() != darkStyle_) {
+    // A desktop theme switched between light and dark (only then: render() sets the palette too).
     render();
   }
   QFrame::changeEvent(event);
@@ -177,21 +194,29 @@ QString alertText(const StatusAlert& alert) {
   return QString();
 }
 
-QString headerStyle(Verdict verdict) {
+// Green, amber or red as a light tint under a light palette and a dark one under a dark palette,
+// so the palette's own text colour stays readable on it.
+QColor headerTint(Verdict verdict, bool dark) {
   switch (verdict) {
-  case Verdict::Gpu: return QStringLiteral("#statusHeader { background: #e3f4e1; }");
-  case Verdict::Simulated: return QStringLiteral("#statusHeader { background: #ffe7b3; }");
+  case Verdict::Gpu: return dark ? QColor(0x1f, 0x3d, 0x22) : QColor(0xe3, 0xf4, 0xe1);
+  case Verdict::Simulated: return dark ? QColor(0x4a, 0x3a, 0x12) : QColor(0xff, 0xe7, 0xb3);
   case Verdict::Degraded:
-  case Verdict::NoOllama: return QStringLiteral("#statusHeader { background: #fbdcdc; }");
+  case Verdict::NoOllama: return dark ? QColor(0x4d, 0x23, 0x23) : QColor(0xfb, 0xdc, 0xdc);
   }
-  return QString();
+  return {};
 }
 
 } // namespace
 
 void StatusHeader::render() {
   setAccessibleName(tr("Machine status"));
-  setStyleSheet(headerStyle(status_.verdict()));
+  // Only the background role is the header's own: the rest (text included) follows the
+  // application's palette, whose changes then reach changeEvent().
+  darkStyle_ = darkTheme();
+  QPalette tint;
+  tint.setColor(QPalette::Window, headerTint(status_.verdict(), darkStyle_));
+  setPalette(tint);
+  setAutoFillBackground(true);
   // Screen readers read the item's role, then its text (the text is the state, it changes).
   ollama_->setAccessibleName(tr("Ollama state"));
   placement_->setAccessibleName(tr("Where Ollama's runners work"));

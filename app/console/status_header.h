@@ -58,6 +58,7 @@ private:
   QProgressBar* vramBar_ = nullptr;
   QHBoxLayout* alertLayout_ = nullptr;
   QList<QToolButton*> alerts_;
+  bool darkStyle_ = false; // the tint render() chose: for the palette's dark or light scheme
 };
 
 } // namespace vgpu::console

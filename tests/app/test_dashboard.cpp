@@ -7,6 +7,7 @@
 #include "dashboard_page.h"
 #include "main_window.h"
 #include "processes_page.h"
+#include "status_header.h"
 #include "telemetry_model.h"
 #include "telemetry_plot.h"
 #include "test_paths.h"
@@ -432,5 +433,9 @@ TEST_CASE("the plots follow a dark palette and go back to a light one") {
     const QRect axisRect = plot->axisRect()->rect();
     const QRect labels(axisRect.left(), axisRect.bottom() + 4, axisRect.width(), 14);
     CHECK(countPixels(image, labels, dark, dark ? 180 : 80) > 20);
+    // The status header's tint follows too, so the palette's text stays readable on it.
+    const int header = dominantColour(window.statusHeader()->grab().toImage()).lightness();
+    INFO(header);
+    CHECK((dark ? header < 90 : header > 180));
   }
 }
