@@ -135,6 +135,11 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   CHECK(run.output.find("pass graph-clone-nodes") != std::string::npos);
   CHECK(run.output.find("pass graph-clone-launch-results") != std::string::npos);
   CHECK(run.output.find("pass graph-edges-api") != std::string::npos);
+  for (const char* check : {"graph-host-node-params", "graph-event-node-events", "graph-child-node-graph",
+                            "graph-node-kind-refused", "graph-node-params-launch"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
   for (const char* check :
        {"malloc-async", "malloc-async-data", "pool-used-follows-malloc-async", "pool-used-follows-free-async",
         "pool-release-threshold", "explicit-pool-alloc", "explicit-pool-destroy"}) {
