@@ -245,6 +245,7 @@ QVariant HostSessionsModel::data(const QModelIndex& index, int role) const {
   case State:
     return s.state == u"active"     ? tr("active")
            : s.state == u"draining" ? tr("draining")
+           : s.state == u"ending"   ? tr("ending")
            : s.state == u"starting" ? tr("starting")
                                     : s.state;
   case LaunchesPerS:

@@ -80,7 +80,7 @@ struct HostSession {
   QString clientName;
   std::optional<std::int64_t> startedMs;
   std::optional<double> ageS;
-  QString state;                               // "starting", "active", "draining"
+  QString state;                               // "starting", "active", "draining", "ending"
   QString priority;                            // "low", "normal", "high"
   std::optional<std::uint64_t> vramQuotaBytes; // 0: none
   std::optional<std::uint64_t> vramUsedBytes;

@@ -32,6 +32,7 @@ std::string_view stateName(SessionState state) {
   switch (state) {
   case SessionState::Active: return "active";
   case SessionState::Draining: return "draining";
+  case SessionState::Ending: return "ending";
   case SessionState::Starting: break;
   }
   return "starting";

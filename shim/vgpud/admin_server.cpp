@@ -357,6 +357,12 @@ std::string AdminServer::act(Connection& connection, std::string_view command, s
   if (slot == nullptr || !slot->ready.load()) {
     return errorLine(command, "no-such-session", "no session " + std::to_string(session) + " on this vgpud");
   }
+  // A killed session stays listed until its end is reaped, but there is nothing left to act on: a
+  // second kill (or a quota for it) finds no session, whether or not the daemon has reaped it yet.
+  if (slot->state.load() == static_cast<std::uint8_t>(SessionState::Ending)) {
+    return errorLine(command, "no-such-session",
+                     "session " + std::to_string(session) + " was killed and is ending on this vgpud");
+  }
   const char* who = connection.who.c_str();
   const auto id = static_cast<unsigned long long>(session);
   if (command == "set-quota") {
@@ -389,6 +395,7 @@ std::string AdminServer::act(Connection& connection, std::string_view command, s
   if (!actions_.killSession(session)) {
     return errorLine(command, "no-such-session", "no session " + std::to_string(session) + " on this vgpud");
   }
+  slot->state.store(static_cast<std::uint8_t>(SessionState::Ending));
   log::writef(log::Level::Info, kComponent, "admin %s: session %llu killed", who, id);
   return okLine(command, session);
 }

@@ -22,8 +22,9 @@
 namespace vgpu::daemon {
 
 enum class SessionTransport : std::uint8_t { Unix, Tcp, Vsock };
-// Starting: before hello; Draining: new work refused (the management socket's drain).
-enum class SessionState : std::uint8_t { Starting, Active, Draining };
+// Starting: before hello; Draining: new work refused (the management socket's drain); Ending: killed
+// by the management socket, its connection closed, what it held being freed until the daemon reaps it.
+enum class SessionState : std::uint8_t { Starting, Active, Draining, Ending };
 
 // Per-device figures are kept for the first kFigureDevices devices of a session (more are summed
 // into deviceBytes only); text is cut at kFigureText - 1 bytes.

@@ -315,6 +315,12 @@ TEST_CASE("admin actions take effect on their session only, and each is logged w
   SECTION("kill ends the session: its next call fails, the others go on") {
     const JsonValue ok = admin.ask(R"({"cmd":"kill","session":)" + std::to_string(id) + "}");
     CHECK(ok.stringAt("type") == "ok");
+    // At once, before vgpud can have reaped it: a killed session is listed as ending and cannot be
+    // acted on again.
+    const JsonValue listing = admin.ask(R"({"cmd":"snapshot"})");
+    const JsonValue* ending = findSession(listing, id);
+    CHECK((ending == nullptr || ending->stringAt("state") == "ending"));
+    CHECK(admin.ask(R"({"cmd":"kill","session":)" + std::to_string(id) + "}").stringAt("error") == "no-such-session");
     CUdeviceptr more = 0;
     CHECK(victim->memAlloc(0, 4096, more) != CUDA_SUCCESS);
     CHECK(bystander->memAlloc(0, 4096, more) == CUDA_SUCCESS);
