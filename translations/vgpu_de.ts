@@ -1271,6 +1271,10 @@
         <source>Age</source>
         <translation>Alter</translation>
     </message>
+    <message>
+        <source>ending</source>
+        <translation>endet</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::HostsPage</name>

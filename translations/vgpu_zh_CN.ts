@@ -1270,6 +1270,10 @@
         <source>Age</source>
         <translation>时长</translation>
     </message>
+    <message>
+        <source>ending</source>
+        <translation>正在结束</translation>
+    </message>
 </context>
 <context>
     <name>vgpu::console::HostsPage</name>
