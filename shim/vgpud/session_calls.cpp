@@ -252,109 +252,95 @@ CUresult setAccess(Session& session, Reader& request, Writer&, bool) {
               : CUDA_ERROR_INVALID_VALUE;
 }
 
-// Host data of a copy: inline (source 0), a range of the shared-memory region (source 1) or of a
-// pinned host region (source 2: offset, region), packed rows of `width` bytes.
+// True for a shape within the bounds of one frame; false leaves the frame well formed (the caller
+// answers CUDA_ERROR_INVALID_VALUE and the connection stays open).
+bool copyShapeFits(const wire::calls::DeviceRows& rows) {
+  return shapeFits(rows.width, rows.rows, rows.width) && shapeFits(rows.width, rows.rows, rows.pitch);
+}
+
+// The bytes of a host region a copy names (kHostShared: the session's shared-memory region;
+// kHostRegion: a pinned region), `bytes` long; shorter where the range is not the session's.
+std::span<std::uint8_t> hostRange(Session& session, std::uint8_t place, std::uint64_t region, std::uint64_t offset,
+                                  std::uint64_t bytes) {
+  return place == wire::calls::kHostShared ? session.sharedBytes(offset, bytes)
+                                           : session.hostRegionBytes(region, offset, bytes);
+}
+
 // Inline data is used where it lies in the receive buffer, which stays put while the call runs:
 // both backends have taken the bytes of a copy from pageable memory when their copy returns (the
 // cuda backend's host side is pageable to the driver), async or not.
-bool hostData(Session& session, Reader& request, std::uint64_t bytes, std::span<std::uint8_t>& out,
-              std::uint8_t& source) {
-  source = request.get<std::uint8_t>();
-  if (source == 0) {
-    const auto data = request.bytes(kMaxInline);
-    if (data.size() != bytes) {
-      request.fail();
-      return false;
-    }
-    out = {const_cast<std::uint8_t*>(data.data()), data.size()}; // read only: the copy's source
-    return true;
-  }
-  const auto offset = request.get<std::uint64_t>();
-  const auto region = source == 2 ? request.get<std::uint64_t>() : 0;
-  if (source > 2 || request.failed()) {
-    request.fail();
-    return false;
-  }
-  out = source == 1 ? session.sharedBytes(offset, bytes) : session.hostRegionBytes(region, offset, bytes);
-  return out.size() == bytes;
-}
-
-// False for a shape out of bounds (the caller answers CUDA_ERROR_INVALID_VALUE; the frame itself
-// is well formed, so the connection stays open).
-bool copyShape(Reader& request, std::uint64_t& width, std::uint64_t& height, std::uint64_t& bytes) {
-  width = request.get<std::uint64_t>();
-  height = request.get<std::uint64_t>();
-  if (request.failed() || !shapeFits(width, height, width)) {
-    return false;
-  }
-  bytes = width * height;
-  return true;
-}
-
 CUresult copyHostToDevice(Session& session, Reader& request, Writer&, bool async) {
-  const auto dst = request.get<std::uint64_t>();
-  const auto dstPitch = request.get<std::uint64_t>();
-  const auto stream = request.get<std::uint64_t>();
-  std::uint64_t width = 0, height = 0, bytes = 0;
-  const bool fits = copyShape(request, width, height, bytes);
-  std::span<std::uint8_t> data;
-  std::uint8_t source = 0;
-  if (!hostData(session, request, fits ? bytes : 0, data, source) || !fits || !shapeFits(width, height, dstPitch)) {
+  const auto call = requestOf<Call::CopyHostToDevice>(request);
+  if (!call || call->place > wire::calls::kHostRegion) {
+    request.fail();
     return CUDA_ERROR_INVALID_VALUE;
   }
-  cuda::CopyEndpoint to{true, dst, nullptr, dstPitch};
-  cuda::CopyEndpoint from{false, 0, data.data(), width};
+  const auto& [to, place, inlineData, offset, region] = *call;
+  // The packed rows' size (0 for rows out of bounds, which are refused below): what inline data must hold.
+  const std::uint64_t bytes = shapeFits(to.width, to.rows, to.width) ? to.width * to.rows : 0;
+  std::span<std::uint8_t> data;
+  if (place == wire::calls::kHostInline) {
+    if (inlineData.value.size() != bytes) {
+      request.fail(); // the frame's own length disagrees with its shape
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    data = {const_cast<std::uint8_t*>(inlineData.value.data()), inlineData.value.size()}; // read only: the source
+  } else {
+    data = hostRange(session, place, region, offset, bytes);
+  }
+  if (!copyShapeFits(to) || data.size() != bytes) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  cuda::CopyEndpoint destination{true, to.address, nullptr, to.pitch};
+  cuda::CopyEndpoint source{false, 0, data.data(), to.width};
   // A slot of the hello region is reused by the client as soon as this frame is handled: the copy
   // must have taken its bytes by then, even where the region is pinned for DMA (cuda backend).
-  return session.backend().copy(to, from, width, height, stream, async && source != 1);
+  return session.backend().copy(destination, source, to.width, to.rows, to.stream,
+                                async && place != wire::calls::kHostShared);
 }
 
 CUresult copyDeviceToHost(Session& session, Reader& request, Writer& reply, bool async) {
-  const auto src = request.get<std::uint64_t>();
-  const auto srcPitch = request.get<std::uint64_t>();
-  const auto stream = request.get<std::uint64_t>();
-  std::uint64_t width = 0, height = 0, bytes = 0;
-  const bool fits = copyShape(request, width, height, bytes);
-  const auto destination = request.get<std::uint8_t>();
-  const auto offset = request.get<std::uint64_t>();
-  const auto region = destination == 2 ? request.get<std::uint64_t>() : 0;
-  if (request.failed() || destination > 2) {
+  const auto call = requestOf<Call::CopyDeviceToHost>(request);
+  if (!call || call->place > wire::calls::kHostRegion) {
     request.fail();
     return CUDA_ERROR_INVALID_VALUE;
   }
-  if (!fits || !shapeFits(width, height, srcPitch)) {
+  const auto& [from, place, offset, region] = *call;
+  if (!copyShapeFits(from)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  const std::uint64_t bytes = from.width * from.rows;
   std::span<std::uint8_t> data;
-  if (destination == 0) {
+  if (place == wire::calls::kHostInline) {
     if (bytes > kMaxInline) {
       return CUDA_ERROR_INVALID_VALUE;
     }
-    data = reply.reserveBytes(static_cast<std::uint32_t>(bytes)); // copied once, into the reply itself
+    // The reply's one field (CopyToHostReply::data), reserved so the copy writes it in place.
+    data = reply.reserveBytes(static_cast<std::uint32_t>(bytes));
   } else {
-    data = destination == 1 ? session.sharedBytes(offset, bytes) : session.hostRegionBytes(region, offset, bytes);
+    data = hostRange(session, place, region, offset, bytes);
     if (data.size() != bytes) {
       return CUDA_ERROR_INVALID_VALUE;
     }
+    wire::encodeInto(reply, wire::ReplyOf<Call::CopyDeviceToHost>{}); // no data in the frame
   }
-  cuda::CopyEndpoint to{false, 0, data.data(), width};
-  cuda::CopyEndpoint from{true, src, nullptr, srcPitch};
+  cuda::CopyEndpoint destination{false, 0, data.data(), from.width};
+  cuda::CopyEndpoint source{true, from.address, nullptr, from.pitch};
   // Into the hello region or inline: the client reads the bytes as soon as this frame is answered.
-  return session.backend().copy(to, from, width, height, stream, async && destination == 2);
+  return session.backend().copy(destination, source, from.width, from.rows, from.stream,
+                                async && place == wire::calls::kHostRegion);
 }
 
 CUresult copyDeviceToDevice(Session& session, Reader& request, Writer&, bool async) {
-  const auto dst = request.get<std::uint64_t>();
-  const auto dstPitch = request.get<std::uint64_t>();
-  const auto src = request.get<std::uint64_t>();
-  const auto srcPitch = request.get<std::uint64_t>();
-  const auto stream = request.get<std::uint64_t>();
-  std::uint64_t width = 0, height = 0, bytes = 0;
-  if (!copyShape(request, width, height, bytes) || !shapeFits(width, height, dstPitch) ||
-      !shapeFits(width, height, srcPitch)) {
+  const auto call = requestOf<Call::CopyDeviceToDevice>(request);
+  if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  return session.backend().copy({true, dst, nullptr, dstPitch}, {true, src, nullptr, srcPitch}, width, height, stream,
+  const auto& [dst, dstPitch, src, srcPitch, stream, width, rows] = *call;
+  if (!shapeFits(width, rows, width) || !shapeFits(width, rows, dstPitch) || !shapeFits(width, rows, srcPitch)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return session.backend().copy({true, dst, nullptr, dstPitch}, {true, src, nullptr, srcPitch}, width, rows, stream,
                                 async);
 }
 
@@ -431,24 +417,19 @@ CUresult deviceSynchronize(Session& session, Reader& request, Writer&, bool) {
   return call ? session.backend().deviceSynchronize(call->device) : CUDA_ERROR_INVALID_DEVICE;
 }
 
-// Module images arrive in parts, inline (source 0) or through shared memory (source 1); the last
-// part loads the whole image.
+// Module images arrive in parts, inline or through shared memory; the last part loads the whole
+// image. Every part is answered with the reply's fields (module 0 until the last).
 CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
-  const auto device = request.get<std::int32_t>();
-  const auto last = request.get<std::uint8_t>();
-  const auto source = request.get<std::uint8_t>();
-  std::span<const std::uint8_t> part;
-  bool valid = true;
-  if (source == 0) {
-    part = request.bytes(kMaxInline);
-  } else {
-    const auto offset = request.get<std::uint64_t>();
-    const auto length = request.get<std::uint64_t>();
-    part = session.sharedBytes(offset, length);
-    valid = source == 1 && part.size() == length;
-  }
-  if (request.failed()) {
+  const auto call = requestOf<Call::ModuleLoad>(request);
+  if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  const auto& [device, last, place, inlineData, offset, length] = *call;
+  std::span<const std::uint8_t> part = inlineData.value;
+  bool valid = true;
+  if (place != wire::calls::kHostInline) {
+    part = session.sharedBytes(offset, length);
+    valid = place == wire::calls::kHostShared && part.size() == length;
   }
   std::vector<std::uint8_t>& staging = session.moduleStaging();
   if (!valid || staging.size() + part.size() > session.bounds().moduleBytes) {
@@ -464,6 +445,7 @@ CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
   staging.insert(staging.end(), part.begin(), part.end());
   session.refreshFigures();
   if (last == 0) {
+    wire::encodeInto(reply, wire::ReplyOf<Call::ModuleLoad>{});
     return CUDA_SUCCESS;
   }
   std::vector<std::uint8_t> image;
@@ -478,8 +460,8 @@ CUresult moduleLoad(Session& session, Reader& request, Writer& reply, bool) {
     session.countModule(module, image.size());
   }
   session.refreshFigures();
-  reply.put(module);
-  reply.string(error);
+  error.resize(std::min(error.size(), wire::calls::kMaxLoaderLog)); // within the reply's bound
+  wire::encodeInto(reply, wire::ReplyOf<Call::ModuleLoad>{module, {std::move(error)}});
   return result;
 }
 

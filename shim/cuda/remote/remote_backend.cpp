@@ -20,18 +20,9 @@ namespace vgpu::cuda::remote {
 namespace {
 
 using wire::Call;
-using wire::Reader;
-using wire::Writer;
 
 constexpr std::uint64_t kLocalIdBase = std::uint64_t{1} << 62; // host-side allocation ids, never vgpud's
 constexpr std::size_t kInlinePart = std::size_t{512} * 1024;   // module image parts without shared memory
-
-template <typename... Values> std::vector<std::uint8_t> pack(Values... values) {
-  std::vector<std::uint8_t> out;
-  Writer writer(out);
-  (writer.put(values), ...);
-  return out;
-}
 
 constexpr std::string_view kLimitations =
     "remote executor (vgpud): host-side memory (pinned, registered) stays in this process; managed memory is not "
@@ -564,32 +555,36 @@ CUresult RemoteBackend::moduleLoad(int device, std::span<const std::uint8_t> ima
   const bool inlined = connection_.sharedSize() == 0;
   const std::size_t part = inlined ? kInlinePart : connection_.sharedSize();
   std::size_t offset = 0;
-  std::vector<std::uint8_t> fields;
   while (true) {
     const std::size_t length = std::min(part, image.size() - offset);
-    const bool last = offset + length == image.size();
-    std::vector<std::uint8_t> payload = pack(static_cast<std::int32_t>(device), static_cast<std::uint8_t>(last ? 1 : 0),
-                                             static_cast<std::uint8_t>(inlined ? 0 : 1));
-    Writer writer(payload);
+    wire::RequestOf<Call::ModuleLoad> request{static_cast<std::int32_t>(device),
+                                              static_cast<std::uint8_t>(offset + length == image.size() ? 1 : 0),
+                                              inlined ? wire::calls::kHostInline : wire::calls::kHostShared,
+                                              {},
+                                              0,
+                                              0};
     if (inlined) {
-      writer.bytes(image.subspan(offset, length));
+      request.data.value = image.subspan(offset, length);
     } else {
       if (length > 0) {
         std::memcpy(connection_.shared(), image.data() + offset, length);
       }
-      writer.put(std::uint64_t{0});
-      writer.put(std::uint64_t{length});
+      request.length = length; // at offset 0 of the region
     }
-    const CUresult status = call(Call::ModuleLoad, payload, fields);
-    if (status != CUDA_SUCCESS || last) {
-      if (last && status == CUDA_SUCCESS) {
-        Reader reader(fields);
-        out = reader.get<std::uint64_t>();
-        error = reader.string(4096);
-        modules_[out] = device;
-      } else if (status != CUDA_SUCCESS) {
-        error = "vgpud refused the module image";
+    wire::ReplyOf<Call::ModuleLoad> reply;
+    const CUresult status = callDefined<Call::ModuleLoad>(request, reply);
+    if (status != CUDA_SUCCESS) {
+      error = "vgpud refused the module image"; // a failure carries no fields: the loader's log stays in vgpud's
+      return status;
+    }
+    if (request.last != 0) {
+      if (reply.module == 0) {
+        error = "vgpud answered the module image without a module";
+        return connection_.fail(error);
       }
+      out = reply.module;
+      error = std::move(reply.log.value);
+      modules_[out] = device;
       return status;
     }
     offset += length;

@@ -4,7 +4,7 @@
 // device snapshot, then queued without waiting).
 #include "remote/remote_backend.h"
 
-#include "vgpu/wire_codec.h"
+#include "vgpu/wire_calls.h"
 
 #include <algorithm>
 #include <cstring>
@@ -14,8 +14,9 @@ namespace vgpu::cuda::remote {
 namespace {
 
 using wire::Call;
-using wire::Reader;
-using wire::Writer;
+using wire::calls::kHostInline;
+using wire::calls::kHostRegion;
+using wire::calls::kHostShared;
 
 constexpr std::size_t kInlineBytes = std::size_t{64} * 1024; // copies up to this size travel in the frame
 // A piece of a copy in a frame (tcp): as large as vgpud takes inline (a frame's payload less room for
@@ -89,24 +90,27 @@ CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, cons
     std::vector<std::uint8_t> packed;
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       const Piece& piece = pieces[i];
-      std::vector<std::uint8_t> fields;
-      Writer writer(fields);
-      writer.put(std::uint64_t{dst + piece.row * dstPitch + piece.column});
-      writer.put(std::uint64_t{dstPitch});
-      writer.put(stream);
-      writer.put(std::uint64_t{piece.width});
-      writer.put(std::uint64_t{piece.rows});
-      writer.put(std::uint8_t{0});
-      writer.put(static_cast<std::uint32_t>(piece.rows * piece.width));
       std::span<const std::uint8_t> data(src + piece.row * srcPitch + piece.column, piece.rows * piece.width);
       if (piece.rows > 1 && srcPitch != piece.width) {
         packed.resize(piece.rows * piece.width);
         gather(packed.data(), src, srcPitch, piece);
         data = packed;
       }
+      const wire::RequestOf<Call::CopyHostToDevice> request{
+          {dst + piece.row * dstPitch + piece.column, dstPitch, stream, piece.width, piece.rows},
+          kHostInline,
+          {data},
+          0,
+          0};
+      std::vector<std::uint8_t> fields;
+      const auto trailing = wire::encodeLeavingTrailingBytes(fields, request); // the data, sent from where it lies
+      if (!trailing) {
+        return connection_.fail("a copy's definition does not end in its data");
+      }
       const bool wait = !async && i + 1 == pieces.size();
       std::uint64_t requestId = 0;
-      CUresult status = connection_.sendGathered(Call::CopyHostToDevice, fields, data, wait ? &requestId : nullptr);
+      CUresult status =
+          connection_.sendGathered(Call::CopyHostToDevice, fields, *trailing, wait ? &requestId : nullptr);
       if (status == CUDA_SUCCESS && wait) {
         std::vector<std::uint8_t> reply;
         status = connection_.receive(requestId, reply);
@@ -118,18 +122,15 @@ CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, cons
     return CUDA_SUCCESS;
   }
   if (total <= kInlineBytes) {
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    writer.put(std::uint64_t{dst});
-    writer.put(std::uint64_t{dstPitch});
-    writer.put(stream);
-    writer.put(std::uint64_t{width});
-    writer.put(std::uint64_t{height});
-    writer.put(std::uint8_t{0});
-    writer.put(static_cast<std::uint32_t>(total));
-    const std::size_t at = payload.size();
-    payload.resize(at + total);
-    gather(payload.data() + at, src, srcPitch, {0, 0, height, width});
+    std::vector<std::uint8_t> packed;
+    std::span<const std::uint8_t> data(src, total);
+    if (height > 1 && srcPitch != width) {
+      packed.resize(total);
+      gather(packed.data(), src, srcPitch, {0, 0, height, width});
+      data = packed;
+    }
+    const std::vector<std::uint8_t> payload = wire::encode(
+        wire::RequestOf<Call::CopyHostToDevice>{{dst, dstPitch, stream, width, height}, kHostInline, {data}, 0, 0});
     if (async) {
       return post(Call::CopyHostToDevice, payload); // the data is in the frame: the caller may reuse src
     }
@@ -154,15 +155,12 @@ CUresult RemoteBackend::copyToDevice(CUdeviceptr dst, std::size_t dstPitch, cons
     const Piece& piece = pieces[i];
     const std::size_t offset = (i % kSlots) * slot;
     gather(connection_.shared() + offset, src, srcPitch, piece);
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    writer.put(std::uint64_t{dst + piece.row * dstPitch + piece.column});
-    writer.put(std::uint64_t{dstPitch});
-    writer.put(stream);
-    writer.put(std::uint64_t{piece.width});
-    writer.put(std::uint64_t{piece.rows});
-    writer.put(std::uint8_t{1});
-    writer.put(std::uint64_t{offset});
+    const std::vector<std::uint8_t> payload = wire::encode(wire::RequestOf<Call::CopyHostToDevice>{
+        {dst + piece.row * dstPitch + piece.column, dstPitch, stream, piece.width, piece.rows},
+        kHostShared,
+        {},
+        offset,
+        0});
     std::uint64_t requestId = 0;
     if (const CUresult status = connection_.send(Call::CopyHostToDevice, payload, requestId); status != CUDA_SUCCESS) {
       return status;
@@ -205,17 +203,15 @@ CUresult RemoteBackend::copyToHost(std::uint8_t* dst, std::size_t dstPitch, CUde
     std::span<const std::uint8_t> fields; // in the connection's receive buffer: no copy until the scatter
     const CUresult status = connection_.receiveView(pending.requestId, fields);
     if (status == CUDA_SUCCESS && first == CUDA_SUCCESS) {
-      if (inlined) {
-        Reader reader(fields);
-        const auto data = reader.bytes(kInlinePiece);
-        if (data.size() != piece.rows * piece.width || !reader.atEnd()) {
-          first = connection_.fail("a copy's reply of the wrong size");
-          return first;
-        }
-        scatter(dst, dstPitch, data.data(), piece);
-      } else {
-        scatter(dst, dstPitch, connection_.shared() + (pending.piece % kSlots) * slot, piece);
+      wire::Reader reader(fields);
+      wire::ReplyOf<Call::CopyDeviceToHost> reply;
+      const std::size_t inlineBytes = inlined ? piece.rows * piece.width : 0; // else in shared memory
+      if (!wire::decode(reader, reply) || !reader.atEnd() || reply.data.value.size() != inlineBytes) {
+        first = connection_.fail("a copy's reply of the wrong size");
+        return first;
       }
+      scatter(dst, dstPitch, inlined ? reply.data.value.data() : connection_.shared() + (pending.piece % kSlots) * slot,
+              piece);
     }
     first = first == CUDA_SUCCESS ? status : first;
     return status;
@@ -225,15 +221,11 @@ CUresult RemoteBackend::copyToHost(std::uint8_t* dst, std::size_t dstPitch, CUde
       return kConnectionLost;
     }
     const Piece& piece = pieces[i];
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    writer.put(std::uint64_t{src + piece.row * srcPitch + piece.column});
-    writer.put(std::uint64_t{srcPitch});
-    writer.put(stream);
-    writer.put(std::uint64_t{piece.width});
-    writer.put(std::uint64_t{piece.rows});
-    writer.put(static_cast<std::uint8_t>(inlined ? 0 : 1));
-    writer.put(std::uint64_t{(i % kSlots) * slot});
+    const std::vector<std::uint8_t> payload = wire::encode(wire::RequestOf<Call::CopyDeviceToHost>{
+        {src + piece.row * srcPitch + piece.column, srcPitch, stream, piece.width, piece.rows},
+        inlined ? kHostInline : kHostShared,
+        std::uint64_t{(i % kSlots) * slot},
+        0});
     std::uint64_t requestId = 0;
     if (const CUresult status = connection_.send(Call::CopyDeviceToHost, payload, requestId); status != CUDA_SUCCESS) {
       return status;
@@ -275,10 +267,7 @@ CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, s
   }
   if (dstHost != nullptr && srcHost != nullptr) {
     // Host to host: ordered after the stream's earlier work, then done here.
-    std::vector<std::uint8_t> payload;
-    Writer(payload).put(stream);
-    std::vector<std::uint8_t> fields;
-    if (const CUresult status = call(Call::StreamSynchronize, payload, fields); status != CUDA_SUCCESS) {
+    if (const CUresult status = callDefined<Call::StreamSynchronize>({stream}); status != CUDA_SUCCESS) {
       return status;
     }
     for (std::size_t row = 0; row < height; ++row) {
@@ -301,21 +290,16 @@ CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, s
                                        ? sharedHostRegion(pinnedSide, widthBytes, offset)
                                        : 0;
       region != 0) {
-    // One frame: the device side, its pitch, the stream and shape, then "source/destination 2":
-    // the pinned region and the offset in it.
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    for (std::uint64_t value :
-         {std::uint64_t{toDevice ? dst.device : src.device}, std::uint64_t{toDevice ? dstPitch : srcPitch}, stream,
-          std::uint64_t{widthBytes}, std::uint64_t{1}}) {
-      writer.put(value);
+    // One frame: the device side, then the pinned region and the offset in it.
+    if (toDevice) {
+      const wire::RequestOf<Call::CopyHostToDevice> request{
+          {dst.device, dstPitch, stream, widthBytes, 1}, kHostRegion, {}, offset, region};
+      return async ? postDefined<Call::CopyHostToDevice>(request) : callDefined<Call::CopyHostToDevice>(request);
     }
-    writer.put(std::uint8_t{2});
-    writer.put(offset);
-    writer.put(region);
-    const Call copyCall = toDevice ? Call::CopyHostToDevice : Call::CopyDeviceToHost;
-    std::vector<std::uint8_t> fields;
-    return async ? post(copyCall, payload) : call(copyCall, payload, fields);
+    const wire::RequestOf<Call::CopyDeviceToHost> request{
+        {src.device, srcPitch, stream, widthBytes, 1}, kHostRegion, offset, region};
+    wire::ReplyOf<Call::CopyDeviceToHost> none; // the bytes land in the region
+    return async ? postDefined<Call::CopyDeviceToHost>(request) : callDefined<Call::CopyDeviceToHost>(request, none);
   }
   if (srcHost != nullptr) {
     return copyToDevice(dst.device, dstPitch, static_cast<const std::uint8_t*>(srcHost), srcPitch, widthBytes, height,
@@ -327,16 +311,10 @@ CUresult RemoteBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src, s
   // Device to device: in frames of at most kMaxRowsPerFrame rows (vgpud's bound).
   for (std::size_t row = 0; row < height; row += kMaxRowsPerFrame) {
     const std::size_t rows = std::min(kMaxRowsPerFrame, height - row);
-    std::vector<std::uint8_t> payload;
-    Writer writer(payload);
-    for (std::uint64_t value : {std::uint64_t{dst.device + row * dstPitch}, std::uint64_t{dstPitch},
-                                std::uint64_t{src.device + row * srcPitch}, std::uint64_t{srcPitch}, stream,
-                                std::uint64_t{widthBytes}, std::uint64_t{rows}}) {
-      writer.put(value);
-    }
-    std::vector<std::uint8_t> fields;
+    const wire::RequestOf<Call::CopyDeviceToDevice> request{
+        dst.device + row * dstPitch, dstPitch, src.device + row * srcPitch, srcPitch, stream, widthBytes, rows};
     const CUresult status =
-        async ? post(Call::CopyDeviceToDevice, payload) : call(Call::CopyDeviceToDevice, payload, fields);
+        async ? postDefined<Call::CopyDeviceToDevice>(request) : callDefined<Call::CopyDeviceToDevice>(request);
     if (status != CUDA_SUCCESS) {
       return status;
     }
@@ -358,10 +336,7 @@ CUresult RemoteBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t
         localHost(dst, (height > 1 ? pitch * (height - 1) : 0) + rowBytes) == nullptr) {
       return CUDA_ERROR_INVALID_VALUE;
     }
-    std::vector<std::uint8_t> payload;
-    Writer(payload).put(stream);
-    std::vector<std::uint8_t> fields;
-    if (const CUresult status = call(Call::StreamSynchronize, payload, fields); status != CUDA_SUCCESS) {
+    if (const CUresult status = callDefined<Call::StreamSynchronize>({stream}); status != CUDA_SUCCESS) {
       return status;
     }
     std::uint8_t bytes[4];

@@ -1,8 +1,9 @@
 // One definition per vgpud call: the request's and the reply's fields, in wire order. The shim
 // encodes requests and decodes replies with them, vgpud decodes requests and encodes replies with
 // them, so a field is written once for both sides and test_wire_calls round-trips every
-// definition. Each message lists its fields in visit(); encode() and decode() walk that list.
-// Copies and module images are not defined here yet (kCallsStillHandEncoded).
+// definition. Each message lists its fields in visit(); encode() and decode() walk that list. A
+// field may depend on one read before it (where a copy's host bytes are): visit() tests the earlier
+// field, which decode() has already filled in by then.
 #pragma once
 
 #include "vgpu/wire_codec.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -116,6 +118,32 @@ template <typename Message> bool decode(Reader& reader, Message& message) {
 template <typename Message> bool decode(std::span<const std::uint8_t> payload, Message& message) {
   Reader reader(payload);
   return decode(reader, message);
+}
+
+// Encodes the message into `out` except the bytes of its last field, a Bytes field, of which only
+// the length is written: the caller sends those bytes from where they lie (a gathering write), so
+// bulk data is not copied into the frame first. Returns them; nullopt when the message's last
+// visited field is not a Bytes field (nothing is sent then: a program error, not a peer's).
+template <typename Message>
+std::optional<std::span<const std::uint8_t>> encodeLeavingTrailingBytes(std::vector<std::uint8_t>& out,
+                                                                        const Message& message) {
+  Writer writer(out);
+  std::optional<std::span<const std::uint8_t>> trailing;
+  bool fieldAfterBytes = false;
+  Message::visit(message, [&](const auto& field) {
+    using Field = std::decay_t<decltype(field)>;
+    fieldAfterBytes = fieldAfterBytes || trailing.has_value();
+    if constexpr (IsBytes<Field>::value) {
+      writer.put(static_cast<std::uint32_t>(field.value.size()));
+      trailing = field.value;
+    } else {
+      encodeField(writer, field);
+    }
+  });
+  if (fieldAfterBytes) {
+    return std::nullopt;
+  }
+  return trailing;
 }
 
 namespace calls {
@@ -520,57 +548,191 @@ struct LaunchExRequest {
   bool operator==(const LaunchExRequest&) const = default;
 };
 
+// Where a copy's host bytes, or a module image's part, travel: in the frame, in the session's
+// shared-memory region (the hello region or a guest's ivshmem slice) at an offset, or at an offset
+// in a pinned host region registered with vgpud (RegionAlloc, RegisterHost).
+inline constexpr std::uint8_t kHostInline = 0;
+inline constexpr std::uint8_t kHostShared = 1;
+inline constexpr std::uint8_t kHostRegion = 2;
+
+// The device side of a host copy: `rows` rows of `width` bytes at `address`, `pitch` apart, in
+// stream order on `stream`. The host side is packed rows (width apart).
+struct DeviceRows {
+  std::uint64_t address = 0;
+  std::uint64_t pitch = 0;
+  std::uint64_t stream = 0;
+  std::uint64_t width = 0;
+  std::uint64_t rows = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.address);
+    field(self.pitch);
+    field(self.stream);
+    field(self.width);
+    field(self.rows);
+  }
+  bool operator==(const DeviceRows&) const = default;
+};
+
+// One frame covers at most a bounded number of rows and inline bytes; the shim splits larger copies.
+struct CopyToDeviceRequest {
+  DeviceRows destination;
+  std::uint8_t place = kHostInline;
+  Bytes<kMaxInlineBytes> data; // kHostInline: the packed rows, last in the frame
+  std::uint64_t offset = 0;    // kHostShared, kHostRegion
+  std::uint64_t region = 0;    // kHostRegion
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.destination);
+    field(self.place);
+    if (self.place == kHostInline) {
+      field(self.data);
+      return;
+    }
+    field(self.offset);
+    if (self.place == kHostRegion) {
+      field(self.region);
+    }
+  }
+  bool operator==(const CopyToDeviceRequest&) const = default;
+};
+
+struct CopyToHostRequest {
+  DeviceRows source;
+  std::uint8_t place = kHostInline;
+  std::uint64_t offset = 0; // kHostShared, kHostRegion (sent, and unused, for kHostInline)
+  std::uint64_t region = 0; // kHostRegion
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.source);
+    field(self.place);
+    field(self.offset);
+    if (self.place == kHostRegion) {
+      field(self.region);
+    }
+  }
+  bool operator==(const CopyToHostRequest&) const = default;
+};
+
+struct CopyToHostReply {
+  Bytes<kMaxInlineBytes> data; // kHostInline: the packed rows; empty where they went to shared memory
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.data); }
+  bool operator==(const CopyToHostReply&) const = default;
+};
+
+struct CopyDeviceToDeviceRequest {
+  std::uint64_t destination = 0;
+  std::uint64_t destinationPitch = 0;
+  std::uint64_t source = 0;
+  std::uint64_t sourcePitch = 0;
+  std::uint64_t stream = 0;
+  std::uint64_t width = 0;
+  std::uint64_t rows = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.destination);
+    field(self.destinationPitch);
+    field(self.source);
+    field(self.sourcePitch);
+    field(self.stream);
+    field(self.width);
+    field(self.rows);
+  }
+  bool operator==(const CopyDeviceToDeviceRequest&) const = default;
+};
+
+// A module image arrives in parts, appended until the last loads the whole image.
+struct ModuleLoadRequest {
+  std::int32_t device = 0;
+  std::uint8_t last = 0;
+  std::uint8_t place = kHostInline; // kHostInline or kHostShared
+  Bytes<kMaxInlineBytes> data;      // kHostInline: the part
+  std::uint64_t offset = 0;         // kHostShared: where the part lies
+  std::uint64_t length = 0;         // kHostShared: its length
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.last);
+    field(self.place);
+    if (self.place == kHostInline) {
+      field(self.data);
+      return;
+    }
+    field(self.offset);
+    field(self.length);
+  }
+  bool operator==(const ModuleLoadRequest&) const = default;
+};
+
+inline constexpr std::size_t kMaxLoaderLog = 4096;
+
+struct ModuleLoadReply {
+  std::uint64_t module = 0; // 0 until the last part
+  Text<kMaxLoaderLog> log;  // the loader's message (a failure carries no fields: docs/wire-protocol.md)
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.module);
+    field(self.log);
+  }
+  bool operator==(const ModuleLoadReply&) const = default;
+};
+
 } // namespace calls
 
 // The request and reply of each defined call.
-template <Call C> struct CallDefinition; // not defined: the call is still encoded by hand
+template <Call C> struct CallDefinition; // not defined: the call has a codec of its own (kCallsWithOwnCodec)
 
-#define VGPU_WIRE_CALL(name, request, reply)                                                                           \
+// Every defined call: X(call, request, reply).
+#define VGPU_WIRE_CALLS(X)                                                                                             \
+  X(Status, Empty, StatusReply)                                                                                        \
+  X(MemAlloc, MemAllocRequest, MemAllocReply)                                                                          \
+  X(MemFree, HandleMessage, Empty)                                                                                     \
+  X(MemGetInfo, DeviceRequest, MemGetInfoReply)                                                                        \
+  X(PointerInfo, HandleMessage, PointerInfoReply)                                                                      \
+  X(MemUsage, DeviceRequest, MemUsageReply)                                                                            \
+  X(ResetPeaks, Empty, Empty)                                                                                          \
+  X(StreamCreate, StreamCreateRequest, HandleMessage)                                                                  \
+  X(StreamDestroy, HandleMessage, Empty)                                                                               \
+  X(StreamSynchronize, HandleMessage, Empty)                                                                           \
+  X(StreamQuery, HandleMessage, Empty)                                                                                 \
+  X(StreamWaitEvent, StreamEventRequest, Empty)                                                                        \
+  X(EventCreate, EventCreateRequest, HandleMessage)                                                                    \
+  X(EventDestroy, HandleMessage, Empty)                                                                                \
+  X(EventRecord, EventRecordRequest, Empty)                                                                            \
+  X(EventQuery, HandleMessage, Empty)                                                                                  \
+  X(EventSynchronize, HandleMessage, Empty)                                                                            \
+  X(EventElapsed, EventElapsedRequest, EventElapsedReply)                                                              \
+  X(DeviceSynchronize, DeviceRequest, Empty)                                                                           \
+  X(RegisterHost, RegisterHostRequest, HandleMessage)                                                                  \
+  X(UnregisterHost, HandleMessage, Empty)                                                                              \
+  X(PhysicalCreate, PhysicalCreateRequest, HandleMessage)                                                              \
+  X(PhysicalRelease, HandleMessage, Empty)                                                                             \
+  X(AddressReserve, AddressReserveRequest, HandleMessage)                                                              \
+  X(AddressFree, RangeRequest, Empty)                                                                                  \
+  X(Map, MapRequest, Empty)                                                                                            \
+  X(Unmap, RangeRequest, Empty)                                                                                        \
+  X(SetAccess, SetAccessRequest, Empty)                                                                                \
+  X(CopyHostToDevice, CopyToDeviceRequest, Empty)                                                                      \
+  X(CopyDeviceToHost, CopyToHostRequest, CopyToHostReply)                                                              \
+  X(CopyDeviceToDevice, CopyDeviceToDeviceRequest, Empty)                                                              \
+  X(ModuleLoad, ModuleLoadRequest, ModuleLoadReply)                                                                    \
+  X(ModuleUnload, HandleMessage, Empty)                                                                                \
+  X(Counters, Empty, CountersReply)                                                                                    \
+  X(Memset, MemsetRequest, Empty)                                                                                      \
+  X(AttachRegion, AttachRegionRequest, RegionSliceReply)                                                               \
+  X(RegionAlloc, RegisterHostRequest, RegionAllocReply)                                                                \
+  X(ModuleGlobal, SymbolRequest, ModuleGlobalReply)                                                                    \
+  X(ModuleFunction, SymbolRequest, ModuleFunctionReply)                                                                \
+  X(ModuleFunctions, HandleMessage, ModuleFunctionsReply)                                                              \
+  X(Launch, LaunchRequest, Empty)                                                                                      \
+  X(LaunchEx, LaunchExRequest, Empty)
+
+#define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \
     using Request = calls::request;                                                                                    \
     using Reply = calls::reply;                                                                                        \
-  }
+  };
+VGPU_WIRE_CALLS(VGPU_WIRE_CALL_DEFINITION)
+#undef VGPU_WIRE_CALL_DEFINITION
 
-VGPU_WIRE_CALL(Status, Empty, StatusReply);
-VGPU_WIRE_CALL(MemAlloc, MemAllocRequest, MemAllocReply);
-VGPU_WIRE_CALL(MemFree, HandleMessage, Empty);
-VGPU_WIRE_CALL(MemGetInfo, DeviceRequest, MemGetInfoReply);
-VGPU_WIRE_CALL(PointerInfo, HandleMessage, PointerInfoReply);
-VGPU_WIRE_CALL(MemUsage, DeviceRequest, MemUsageReply);
-VGPU_WIRE_CALL(ResetPeaks, Empty, Empty);
-VGPU_WIRE_CALL(StreamCreate, StreamCreateRequest, HandleMessage);
-VGPU_WIRE_CALL(StreamDestroy, HandleMessage, Empty);
-VGPU_WIRE_CALL(StreamSynchronize, HandleMessage, Empty);
-VGPU_WIRE_CALL(StreamQuery, HandleMessage, Empty);
-VGPU_WIRE_CALL(StreamWaitEvent, StreamEventRequest, Empty);
-VGPU_WIRE_CALL(EventCreate, EventCreateRequest, HandleMessage);
-VGPU_WIRE_CALL(EventDestroy, HandleMessage, Empty);
-VGPU_WIRE_CALL(EventRecord, EventRecordRequest, Empty);
-VGPU_WIRE_CALL(EventQuery, HandleMessage, Empty);
-VGPU_WIRE_CALL(EventSynchronize, HandleMessage, Empty);
-VGPU_WIRE_CALL(EventElapsed, EventElapsedRequest, EventElapsedReply);
-VGPU_WIRE_CALL(DeviceSynchronize, DeviceRequest, Empty);
-VGPU_WIRE_CALL(RegisterHost, RegisterHostRequest, HandleMessage);
-VGPU_WIRE_CALL(UnregisterHost, HandleMessage, Empty);
-VGPU_WIRE_CALL(PhysicalCreate, PhysicalCreateRequest, HandleMessage);
-VGPU_WIRE_CALL(PhysicalRelease, HandleMessage, Empty);
-VGPU_WIRE_CALL(AddressReserve, AddressReserveRequest, HandleMessage);
-VGPU_WIRE_CALL(AddressFree, RangeRequest, Empty);
-VGPU_WIRE_CALL(Map, MapRequest, Empty);
-VGPU_WIRE_CALL(Unmap, RangeRequest, Empty);
-VGPU_WIRE_CALL(SetAccess, SetAccessRequest, Empty);
-VGPU_WIRE_CALL(ModuleUnload, HandleMessage, Empty);
-VGPU_WIRE_CALL(Counters, Empty, CountersReply);
-VGPU_WIRE_CALL(Memset, MemsetRequest, Empty);
-VGPU_WIRE_CALL(AttachRegion, AttachRegionRequest, RegionSliceReply);
-VGPU_WIRE_CALL(RegionAlloc, RegisterHostRequest, RegionAllocReply);
-VGPU_WIRE_CALL(ModuleGlobal, SymbolRequest, ModuleGlobalReply);
-VGPU_WIRE_CALL(ModuleFunction, SymbolRequest, ModuleFunctionReply);
-VGPU_WIRE_CALL(ModuleFunctions, HandleMessage, ModuleFunctionsReply);
-VGPU_WIRE_CALL(Launch, LaunchRequest, Empty);
-VGPU_WIRE_CALL(LaunchEx, LaunchExRequest, Empty);
-
-#undef VGPU_WIRE_CALL
+// The defined calls, for code that walks them all (the fuzz target's decoders).
+#define VGPU_WIRE_CALL_ID(name, request, reply) Call::name,
+inline constexpr std::array kDefinedCalls{VGPU_WIRE_CALLS(VGPU_WIRE_CALL_ID)};
+#undef VGPU_WIRE_CALL_ID
 
 template <Call C> using RequestOf = typename CallDefinition<C>::Request;
 template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
@@ -579,10 +741,5 @@ template <Call C> using ReplyOf = typename CallDefinition<C>::Reply;
 // round-tripped by its own test: Version and Error (wire_frame.h), Hello (wire_hello.h),
 // StreamSetAttribute (backend/stream_attribute_wire.h, whose values depend on the attribute).
 inline constexpr std::array kCallsWithOwnCodec{Call::Version, Call::Hello, Call::StreamSetAttribute, Call::Error};
-
-// Calls still encoded by hand on both sides: bulk data that travels inline or through shared
-// memory, with fields that depend on where it travels (copies, module images).
-inline constexpr std::array kCallsStillHandEncoded{Call::CopyHostToDevice, Call::CopyDeviceToHost,
-                                                   Call::CopyDeviceToDevice, Call::ModuleLoad};
 
 } // namespace vgpu::wire
