@@ -14,6 +14,11 @@
 //       "on" children with them: part of 1b's difference is that elision, not telemetry. A real
 //       workload already has threads of its own (frameworks' thread pools, cudart's callers), so
 //       1c is the like-for-like figure for it; 1b stays, the figure of a single-threaded program.
+//   1d. the mix through vgpud: the children's shim reaches a vgpud (sim backend) this program
+//       starts on a Unix socket with shared memory, as a guest or container reaches the host's
+//       executor; each child has a thread of its own, as in 1c. This is the deployment's path: a
+//       launch is a frame queued for vgpud, not the in-process simulated device's ~100 ns no-op,
+//       so it is the figure that stands for a real workload's mix (target: on/off at most 1.05).
 //   2. the call rate with a reader that subscribes at 10 ms and never reads vs no reader, both in
 //      the same child, alternating order per round, medians.
 // Prints the figures and one summary line "ratios: ..." (the ctest checks only that it appears).
@@ -27,10 +32,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <csignal>
 #include <cuda.h>
+#include <fcntl.h>
+#include <filesystem>
 #include <iostream>
 #include <map>
+#include <spawn.h>
 #include <string>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -180,6 +190,49 @@ private:
   vgpu::test::ProbeProcess process_;
 };
 
+// vgpud (sim backend) on a Unix socket in `directory`, its log in vgpud.log there (not this
+// program's output, which the ctest scans for "error"); stopped with the object.
+class Daemon {
+public:
+  explicit Daemon(const std::filesystem::path& directory) : socket_((directory / "vgpud.sock").string()) {
+    std::filesystem::remove(socket_);
+    const std::string log = (directory / "vgpud.log").string();
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> arguments = {VGPUD_PATH, "--listen", "unix:" + socket_, "--backend", "sim",
+                                          "--log-level", "warn"};
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) {
+      argv.push_back(argument.data());
+    }
+    argv.push_back(nullptr);
+    const int failure = ::posix_spawn(&pid_, VGPUD_PATH, &actions, nullptr, argv.data(), environ);
+    ::posix_spawn_file_actions_destroy(&actions);
+    if (failure != 0) {
+      throw std::runtime_error(std::string("cannot start ") + VGPUD_PATH);
+    }
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket_); ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    if (!std::filesystem::exists(socket_)) {
+      throw std::runtime_error("vgpud did not listen on " + socket_);
+    }
+  }
+  ~Daemon() {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+  std::string endpoint() const { return "unix:" + socket_; }
+
+private:
+  std::string socket_;
+  pid_t pid_ = -1;
+};
+
 int parent(int rounds, std::chrono::milliseconds duration) {
   const auto sysfs = vgpu::test::buildSysfsTree("one-stub");
   const auto runtime = vgpu::test::scratchDir("bench-telemetry");
@@ -199,13 +252,17 @@ int parent(int rounds, std::chrono::milliseconds duration) {
 
   // 1. Telemetry off vs on.
   // A fresh child per measurement, alternating which goes first; medians of telemetry off and on.
-  const auto offAndOn = [&](const char* loop, bool idleThread = false) {
+  const auto offAndOn = [&](const char* loop, bool idleThread = false, const std::string& vgpud = {}) {
     std::vector<double> off;
     std::vector<double> on;
     for (int round = 0; round < rounds; ++round) {
       for (int k = 0; k < 2; ++k) {
         const bool telemetryOn = (round + k) % 2 == 1;
         auto settings = environment;
+        if (!vgpud.empty()) {
+          settings["VGPU_BACKEND"] = "remote";
+          settings["VGPU_ENDPOINT"] = vgpud;
+        }
         settings["VGPU_TELEMETRY"] = telemetryOn ? "" : "off";
         settings["VGPU_BENCH_IDLE_THREAD"] = idleThread ? "1" : "0";
         Child child(settings);
@@ -230,6 +287,17 @@ int parent(int rounds, std::chrono::milliseconds duration) {
   std::printf("decode-step mix, the application with a second thread (as real workloads have): telemetry off "
               "%.0f ns/step, on %.0f ns/step; on/off %.3f (target: at most 1.05)\n",
               threadedOff, threadedOn, threadedOn / threadedOff);
+
+  // 1d. The mix through vgpud (see the top).
+  double remoteOff = 0;
+  double remoteOn = 0;
+  {
+    const Daemon daemon(runtime);
+    std::tie(remoteOff, remoteOn) = offAndOn("mix", true, daemon.endpoint());
+  }
+  std::printf("decode-step mix through vgpud (sim backend, Unix socket and shared memory; the application with a "
+              "second thread): telemetry off %.0f ns/step, on %.0f ns/step; on/off %.3f (target: at most 1.05)\n",
+              remoteOff, remoteOn, remoteOn / remoteOff);
 
   // 2. No reader vs a reader subscribed at 10 ms that never reads, in the same child.
   std::vector<double> alone;
@@ -256,8 +324,8 @@ int parent(int rounds, std::chrono::milliseconds duration) {
   std::printf("stalled reader: %.0f calls/s (median of %d; subscribed at 10 ms, never reads)\n", rateStalled, rounds);
   std::printf("stalled/none: %.3f (target: at least 0.95)\n", rateStalled / rateAlone);
   std::printf("ratios: telemetry on/off %.3f (tight loop), mix on/off %.3f, stalled reader/none %.3f, "
-              "mix with a second application thread on/off %.3f\n",
-              nsOn / nsOff, stepOn / stepOff, rateStalled / rateAlone, threadedOn / threadedOff);
+              "mix with a second application thread on/off %.3f, mix through vgpud on/off %.3f\n",
+              nsOn / nsOff, stepOn / stepOff, rateStalled / rateAlone, threadedOn / threadedOff, remoteOn / remoteOff);
   return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -68,8 +69,25 @@ struct Console {
   std::filesystem::path output;
 };
 
-// vgpu-console --demo, offscreen, its output in a file.
-Console startConsole(const std::filesystem::path& directory, const std::vector<std::string>& extra) {
+// A temporary directory of this test's own (short: the demo's sockets live in it), removed with the
+// object. The consoles here get it as TMPDIR, where the demo makes its folder: every console start
+// reclaims the folders of dead consoles in its temporary directory, and in /tmp another test's
+// console, started in parallel, reclaimed the folder this test's killed console left.
+struct TemporaryDirectory {
+  TemporaryDirectory() {
+    char pattern[] = "/tmp/vgpu-signals-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    path = pattern;
+  }
+  ~TemporaryDirectory() { std::filesystem::remove_all(path); }
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  std::filesystem::path path;
+};
+
+// vgpu-console --demo, offscreen, its output in a file, `temporary` as its TMPDIR.
+Console startConsole(const std::filesystem::path& directory, const std::vector<std::string>& extra,
+                     const std::filesystem::path& temporary) {
   Console console;
   console.output = directory / "console.out";
   const std::filesystem::path runtime = directory / "run";
@@ -80,6 +98,7 @@ Console startConsole(const std::filesystem::path& directory, const std::vector<s
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    ::setenv("TMPDIR", temporary.c_str(), 1);
     ::unsetenv("VGPU_BACKEND");
     std::vector<std::string> arguments = {VGPU_CONSOLE_PATH, "--runtime-dir", runtime.string()};
     arguments.insert(arguments.end(), extra.begin(), extra.end());
@@ -142,7 +161,8 @@ bool allGoneWithin(const std::vector<pid_t>& pids, std::chrono::milliseconds lim
 
 TEST_CASE("SIGTERM closes the console like its window: the demo's processes stop and its folder goes") {
   const auto directory = vgpu::test::scratchDir("console-sigterm");
-  const Console console = startConsole(directory, {"--demo"});
+  const TemporaryDirectory temporary;
+  const Console console = startConsole(directory, {"--demo"}, temporary.path);
   const std::string folder = demoFolder(console);
   INFO(contents(console.output));
   REQUIRE_FALSE(folder.empty());
@@ -162,7 +182,8 @@ TEST_CASE("SIGTERM closes the console like its window: the demo's processes stop
 
 TEST_CASE("a killed console's demo dies with it, and the next console reclaims its folder") {
   const auto directory = vgpu::test::scratchDir("console-sigkill");
-  const Console console = startConsole(directory, {"--demo"});
+  const TemporaryDirectory temporary;
+  const Console console = startConsole(directory, {"--demo"}, temporary.path);
   const std::string folder = demoFolder(console);
   INFO(contents(console.output));
   REQUIRE_FALSE(folder.empty());
@@ -174,7 +195,7 @@ TEST_CASE("a killed console's demo dies with it, and the next console reclaims i
   CHECK(allGoneWithin(children, 10s));    // PR_SET_PDEATHSIG: SIGTERM from the kernel
   CHECK(std::filesystem::exists(folder)); // nobody could remove it
 
-  const Console next = startConsole(directory / "next", {"--version"});
+  const Console next = startConsole(directory / "next", {"--version"}, temporary.path);
   REQUIRE(::waitpid(next.pid, &status, 0) == next.pid);
   INFO(contents(next.output));
   CHECK_FALSE(std::filesystem::exists(folder));

@@ -1,3 +1,6 @@
 // Catch2 main for tests without Qt (shim, vgpud).
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#include "catch_session.h"
+
+int main(int argc, char** argv) {
+  return vgpu::test::runCatch(argc, argv);
+}
