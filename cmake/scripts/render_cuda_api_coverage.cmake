@@ -44,6 +44,19 @@ success. Rows come from what NVIDIA's driver 580 answered for every name cudart 
 
 **${done} of ${total} variants implemented.**
 
+## Where real programs and libraries still meet one
+Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on every profile:
+- **cuFFT** (`cufftPlan1d`): the plan asks for a private export table the shim does not answer
+  yet (docs/dark-api.md), and fails with CUFFT_INTERNAL_ERROR; no entry point below is involved.
+  `library_checks` reports it as a gap.
+- **Conditional graph nodes** (`cudaGraphConditionalHandleCreate`, `cudaGraphAddNode` with a
+  conditional node): `cuGraphConditionalHandleCreate`.
+- **Programs that render or share memory between processes**: graphics interop
+  (`cuGraphics*`), external memory and semaphores, CUDA arrays, textures and surfaces, IPC
+  handles.
+cuBLAS, cuBLASLt, cuRAND, cuSOLVER, cuSPARSE, cuDNN's handle and NVRTC meet none: their checks pass
+on every profile (`test_cuda_runtime_programs`).
+
 | name | since | default stream | symbol | status |
 |---|---|---|---|---|
 ${rows}")

@@ -3,6 +3,7 @@
 // order, launching and updating them. Nodes hold the same Operations direct calls submit.
 #include "entry_common.h"
 #include "graph.h"
+#include "graph_memory.h"
 #include "operation.h"
 
 #include <algorithm>
@@ -30,12 +31,15 @@ CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream
   case Operation::Kind::EventRecord: node->type = CU_GRAPH_NODE_TYPE_EVENT_RECORD; break;
   case Operation::Kind::EventWait: node->type = CU_GRAPH_NODE_TYPE_WAIT_EVENT; break;
   case Operation::Kind::Empty: node->type = CU_GRAPH_NODE_TYPE_EMPTY; break;
+  case Operation::Kind::GraphAlloc: node->type = CU_GRAPH_NODE_TYPE_MEM_ALLOC; break;
+  case Operation::Kind::GraphFree: node->type = CU_GRAPH_NODE_TYPE_MEM_FREE; break;
   }
   auto& frontier = capture->frontiers[stream];
   node->dependencies = frontier;
   CUgraphNode raw = node.get();
   {
     const std::lock_guard graphLock(graph->mutex);
+    graph->hasMemoryNodes = graph->hasMemoryNodes || isMemoryNode(node->type);
     graph->nodes.push_back(std::move(node));
   }
   frontier.assign(1, raw);
@@ -73,6 +77,7 @@ CUresult addNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* dependencie
     node->dependencies.push_back(dependencies[i]);
   }
   *out = node.get();
+  object->hasMemoryNodes = object->hasMemoryNodes || isMemoryNode(type);
   object->nodes.push_back(std::move(node));
   return CUDA_SUCCESS;
 }
@@ -161,7 +166,37 @@ CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags,
   if (const CUresult status = orderGraph(object, executable->ordered, errorNode); status != CUDA_SUCCESS) {
     return status;
   }
+  std::vector<CUdeviceptr> allocations;
+  for (const Operation& operation : executable->ordered) {
+    if (operation.kind == Operation::Kind::GraphAlloc) {
+      allocations.push_back(operation.graphMemory);
+    }
+  }
+  // A graph with allocation nodes has one executable at a time.
+  if (const CUresult status = graph_memory::bindExecutable(allocations, executable.get()); status != CUDA_SUCCESS) {
+    return status;
+  }
   *exec = state().graphExecs.add(std::move(executable));
+  return CUDA_SUCCESS;
+}
+
+// An allocation of the executable that is still live from its last launch refuses the relaunch,
+// or is freed first when the executable was instantiated with auto-free-on-launch.
+CUresult settleLiveAllocations(const CUgraphExec_st& executable, const StreamTarget& target) {
+  for (const Operation& operation : executable.ordered) {
+    if (operation.kind != Operation::Kind::GraphAlloc || !graph_memory::isLive(operation.graphMemory)) {
+      continue;
+    }
+    if ((executable.flags & CUDA_GRAPH_INSTANTIATE_FLAG_AUTO_FREE_ON_LAUNCH) == 0) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (const CUresult status = state().backend().streamSynchronize(target.backend); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (const CUresult status = graph_memory::free(operation.graphMemory); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
   return CUDA_SUCCESS;
 }
 
@@ -173,6 +208,9 @@ CUresult launchGraph(CUgraphExec exec, CUstream stream) {
   }
   StreamTarget target;
   if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (const CUresult status = settleLiveAllocations(*object, target); status != CUDA_SUCCESS) {
     return status;
   }
   for (const Operation& operation : object->ordered) {
@@ -283,6 +321,10 @@ CUresult entry::cuGraphCreate(CUgraph* graph, unsigned int flags) {
 
 CUresult entry::cuGraphDestroy(CUgraph graph) {
   VGPU_REQUIRE_INIT();
+  if (findGraph(graph) == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  graph_memory::graphDestroyed(graph);
   return state().graphs.destroy(graph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
@@ -413,8 +455,12 @@ CUresult entry::cuGraphAddEventWaitNode(CUgraphNode* node, CUgraph graph, const 
 CUresult entry::cuGraphAddChildGraphNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
                                          size_t count, CUgraph child) {
   VGPU_REQUIRE_INIT();
-  if (findGraph(child) == nullptr || child == graph) {
+  CUgraph_st* childObject = findGraph(child);
+  if (childObject == nullptr || child == graph) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult status = refuseIfMemoryNodes(childObject); status != CUDA_SUCCESS) {
+    return status;
   }
   const CUresult status = addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_GRAPH, Operation{});
   if (status == CUDA_SUCCESS) {
@@ -517,6 +563,10 @@ CUresult entry::cuGraphExecGetFlags(CUgraphExec exec, cuuint64_t* flags) {
 
 CUresult entry::cuGraphExecDestroy(CUgraphExec exec) {
   VGPU_REQUIRE_INIT();
+  if (state().graphExecs.find(exec) == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  graph_memory::unbindExecutable(exec);
   return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
@@ -550,7 +600,8 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
   for (std::size_t i = 0; sameTopology && i < ordered.size(); ++i) {
     sameTopology =
         ordered[i].kind == executable->ordered[i].kind &&
-        (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function);
+        (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function) &&
+        ordered[i].graphMemory == executable->ordered[i].graphMemory; // memory nodes cannot change
   }
   if (info != nullptr) {
     *info = CUgraphExecUpdateResultInfo{};

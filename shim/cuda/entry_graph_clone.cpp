@@ -1,7 +1,7 @@
 // Entry points that copy graphs: cuGraphClone makes an independent graph with the same nodes and
-// dependencies (a node of the copy remembers its original, for cuGraphNodeFindInClone). A child
-// graph node of the copy refers to the same child graph as the original's node does: the shim keeps
-// child graphs by reference (NVIDIA's driver embeds a copy), so a child graph changed after it was
+// dependencies (not of a graph with memory nodes, as in NVIDIA's driver) (a node of the copy remembers its original,
+// for cuGraphNodeFindInClone). A child graph node of the copy refers to the same child graph as the original's node
+// does: the shim keeps child graphs by reference (NVIDIA's driver embeds a copy), so a child graph changed after it was
 // added changes both.
 #include "entry_common.h"
 #include "graph.h"
@@ -16,6 +16,9 @@ CUresult entry::cuGraphClone(CUgraph* clone, CUgraph original) {
   CUgraph_st* source = state().graphs.find(original);
   if (source == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult status = refuseIfMemoryNodes(source); status != CUDA_SUCCESS) {
+    return status; // an allocation node's address belongs to one graph
   }
   const CUgraph copy = state().graphs.add(std::make_unique<CUgraph_st>());
   const std::lock_guard lock(source->mutex);

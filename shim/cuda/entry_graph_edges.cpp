@@ -14,16 +14,6 @@ using namespace vgpu::cuda;
 
 namespace {
 
-bool defaultEdges(const CUgraphEdgeData* edges, std::size_t count) {
-  static constexpr CUgraphEdgeData kDefault{};
-  for (std::size_t i = 0; edges != nullptr && i < count; ++i) {
-    if (std::memcmp(&edges[i], &kDefault, sizeof kDefault) != 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Answers a list query: the count when `out` is null, else up to *count entries (the rest set to
 // null, as the driver does) and the number that exist.
 CUresult answerList(const std::vector<CUgraphNode>& list, CUgraphNode* out, CUgraphEdgeData* edges,
@@ -156,10 +146,14 @@ CUresult entry::cuGraphAddDependencies_v2(CUgraph graph, const CUgraphNode* from
 }
 
 CUresult entry::cuGraphRemoveDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to, size_t count) {
-  return changeEdges(graph, from, to, nullptr, count, removeEdge);
+  return ::cuGraphRemoveDependencies_v2(graph, from, to, nullptr, count);
 }
 CUresult entry::cuGraphRemoveDependencies_v2(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to,
                                              const CUgraphEdgeData* edges, size_t count) {
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = refuseIfMemoryNodes(state().graphs.find(graph)); status != CUDA_SUCCESS) {
+    return status;
+  }
   return changeEdges(graph, from, to, edges, count, removeEdge);
 }
 
@@ -194,6 +188,9 @@ CUresult entry::cuGraphDestroyNode(CUgraphNode node) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   const std::lock_guard lock(graph->mutex);
+  if (const CUresult status = refuseIfMemoryNodes(graph); status != CUDA_SUCCESS) {
+    return status;
+  }
   const auto it =
       std::find_if(graph->nodes.begin(), graph->nodes.end(), [node](const auto& owned) { return owned.get() == node; });
   if (it == graph->nodes.end()) {

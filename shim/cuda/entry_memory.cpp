@@ -1,6 +1,7 @@
 // Entry points for memory: device, managed and pinned host allocations, registration, memory
 // information and pointer attributes.
 #include "entry_common.h"
+#include "graph_memory.h"
 #include "memory_pools.h"
 
 #include <cstring>
@@ -103,6 +104,13 @@ CUresult entry::cuMemFree_v2(CUdeviceptr pointer) {
   VGPU_REQUIRE_INIT();
   if (pointer == 0) {
     return CUDA_SUCCESS; // freeing NULL is allowed, as in NVIDIA's driver
+  }
+  if (int device = 0; graph_memory::isAllocation(pointer, &device)) {
+    // A graph allocation ends once the work already queued is done (graph_memory.h).
+    if (const CUresult status = state().backend().deviceSynchronize(device); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return graph_memory::free(pointer);
   }
   memory_pools::forgetAllocation(pointer); // a stream-ordered allocation may be freed at once too
   return state().backend().memFree(pointer);

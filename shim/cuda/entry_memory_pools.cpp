@@ -1,5 +1,7 @@
 // Entry points for memory pools and stream-ordered allocation (memory_pools.h).
 #include "entry_common.h"
+#include "graph.h"
+#include "graph_memory.h"
 #include "memory_pools.h"
 
 using namespace vgpu::cuda;
@@ -11,25 +13,32 @@ CUresult requireDevice(CUdevice device) {
   return state().device(device) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
 }
 
-// A stream an asynchronous allocation or free is ordered on. Graph memory nodes are not built, so
-// capturing them is refused rather than run at capture time.
-CUresult orderingStream(CUstream stream, StreamTarget& target) {
-  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+// Captured, a stream-ordered allocation becomes an allocation node of the capture's graph: its
+// address is reserved now and its memory exists when a launch reaches the node (graph_memory.h).
+CUresult captureAllocation(const StreamTarget& target, int device, std::size_t bytes, CUdeviceptr& pointer) {
+  if (const CUresult status = graph_memory::reserveOnDevice(device, bytes, target.capture->graph, pointer);
+      status != CUDA_SUCCESS) {
     return status;
   }
-  return target.capture ? CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED : CUDA_SUCCESS;
+  Operation operation;
+  operation.kind = Operation::Kind::GraphAlloc;
+  operation.graphMemory = pointer;
+  return submit(target, std::move(operation), true);
 }
 
 CUresult allocateFromPool(CUdeviceptr* pointer, std::size_t bytes, CUmemoryPool pool, CUstream stream) {
   VGPU_REQUIRE_OUT(pointer);
   VGPU_REQUIRE_INIT();
   StreamTarget target;
-  if (const CUresult status = orderingStream(stream, target); status != CUDA_SUCCESS) {
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
     return status;
   }
   int device = 0;
   if (bytes == 0 || !memory_pools::deviceOf(pool, device)) {
     return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (target.capture) {
+    return captureAllocation(target, device, bytes, *pointer);
   }
   // Made now: memory that is valid before the stream reaches this point is valid when it does.
   if (const CUresult status = state().backend().memAlloc(device, bytes, *pointer); status != CUDA_SUCCESS) {
@@ -42,8 +51,20 @@ CUresult allocateFromPool(CUdeviceptr* pointer, std::size_t bytes, CUmemoryPool 
 CUresult freeInStreamOrder(CUdeviceptr pointer, CUstream stream) {
   VGPU_REQUIRE_INIT();
   StreamTarget target;
-  if (const CUresult status = orderingStream(stream, target); status != CUDA_SUCCESS) {
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
     return status;
+  }
+  if (graph_memory::isAllocation(pointer)) {
+    // A free node when captured; otherwise ended in stream order like the node would.
+    Operation operation;
+    operation.kind = Operation::Kind::GraphFree;
+    operation.graphMemory = pointer;
+    return submit(target, std::move(operation), true);
+  }
+  if (target.capture) {
+    // A free node may only free a graph allocation; a pool allocation freed inside a capture
+    // would be released at capture time, so it is refused.
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   }
   // Released after the work queued before it on the stream, never under it.
   if (const CUresult status = state().backend().streamSynchronize(target.backend); status != CUDA_SUCCESS) {

@@ -29,6 +29,7 @@
 #undef cuGraphNodeGetDependencies
 #undef cuGraphNodeGetDependentNodes
 #undef cuGraphAddDependencies
+#undef cuGraphAddNode
 #undef cuGraphRemoveDependencies
 
 extern "C" {
@@ -102,6 +103,8 @@ CUresult cuGraphNodeGetDependencies(CUgraphNode node, CUgraphNode* dependencies,
 CUresult cuGraphNodeGetDependentNodes(CUgraphNode node, CUgraphNode* dependents, size_t* count);
 CUresult cuGraphAddDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to, size_t count);
 CUresult cuGraphRemoveDependencies(CUgraph graph, const CUgraphNode* from, const CUgraphNode* to, size_t count);
+CUresult cuGraphAddNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                        CUgraphNodeParams* params);
 CUresult cuStreamGetFlags_ptsz(CUstream stream, unsigned int* flags);
 CUresult cuStreamGetId_ptsz(CUstream stream, unsigned long long* id);
 CUresult cuStreamGetDevice_ptsz(CUstream stream, CUdevice* device);

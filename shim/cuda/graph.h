@@ -4,6 +4,7 @@
 
 #include "operation.h"
 
+#include <cstring>
 #include <cuda.h>
 #include <map>
 #include <memory>
@@ -43,6 +44,9 @@ struct CUgraphNode_st : vgpu::cuda::GraphNode {};
 struct CUgraph_st {
   std::mutex mutex;
   std::vector<std::unique_ptr<CUgraphNode_st>> nodes;
+  // Allocation or free nodes restrict the graph: no clone, no child use, no node or edge removal,
+  // one executable at a time (graph_memory.h).
+  bool hasMemoryNodes = false;
 };
 
 namespace vgpu::cuda {
@@ -56,6 +60,26 @@ inline bool nodeInGraph(const CUgraph_st* graph, CUgraphNode node) {
     }
   }
   return false;
+}
+
+// True when every edge is a default (full) edge, the only kind the shim builds; null means default.
+inline bool defaultEdges(const CUgraphEdgeData* edges, std::size_t count) {
+  static constexpr CUgraphEdgeData kDefault{};
+  for (std::size_t i = 0; edges != nullptr && i < count; ++i) {
+    if (std::memcmp(&edges[i], &kDefault, sizeof kDefault) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline bool isMemoryNode(CUgraphNodeType type) {
+  return type == CU_GRAPH_NODE_TYPE_MEM_ALLOC || type == CU_GRAPH_NODE_TYPE_MEM_FREE;
+}
+
+// The graph's memory-node restrictions: NOT_SUPPORTED for a graph that has such nodes.
+inline CUresult refuseIfMemoryNodes(const CUgraph_st* graph) {
+  return graph != nullptr && graph->hasMemoryNodes ? CUDA_ERROR_NOT_SUPPORTED : CUDA_SUCCESS;
 }
 
 } // namespace vgpu::cuda

@@ -5,6 +5,7 @@
 #include "activity.h"
 #include "entry_common.h"
 #include "graph.h"
+#include "graph_memory.h"
 
 namespace vgpu::cuda {
 
@@ -58,6 +59,16 @@ CUresult executeOperation(const Operation& operation, BackendStream stream, bool
   case Operation::Kind::EventWait: {
     CUevent_st* event = state().events.find(operation.event);
     return event == nullptr ? CUDA_ERROR_INVALID_HANDLE : backend.streamWaitEvent(stream, event->backend);
+  }
+  case Operation::Kind::GraphAlloc:
+    activity::mark(activity::Kind::Memory);
+    return graph_memory::allocate(operation.graphMemory);
+  case Operation::Kind::GraphFree: {
+    // Released after the work queued before it, never under it.
+    if (const CUresult status = backend.streamSynchronize(stream); status != CUDA_SUCCESS) {
+      return status;
+    }
+    return graph_memory::free(operation.graphMemory);
   }
   }
   return CUDA_ERROR_INVALID_VALUE;

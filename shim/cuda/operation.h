@@ -1,4 +1,5 @@
-// One unit of stream work — a kernel launch, copy, memset, host function or event record/wait —
+// One unit of stream work — a kernel launch, copy, memset, host function, event record/wait or a
+// graph allocation's start or end —
 // as data. Every asynchronous API call builds an Operation and submits it: on a stream that is
 // being captured it becomes a graph node, otherwise it runs on the backend. Graph launches replay
 // the same Operations, so captured and direct work take one path.
@@ -17,7 +18,7 @@ namespace vgpu::cuda {
 struct CaptureState;
 
 struct Operation {
-  enum class Kind { Empty, Kernel, Copy, Memset, Host, EventRecord, EventWait };
+  enum class Kind { Empty, Kernel, Copy, Memset, Host, EventRecord, EventWait, GraphAlloc, GraphFree };
   Kind kind = Kind::Empty;
 
   // Kernel
@@ -40,6 +41,8 @@ struct Operation {
   void* hostUserData = nullptr;
   // Event record / wait
   CUevent event = nullptr;
+  // Graph allocation / free: the allocation node's address (graph_memory.h)
+  CUdeviceptr graphMemory = 0;
 };
 
 // Where submitted work goes: the validated stream (nullptr for a default stream) and its

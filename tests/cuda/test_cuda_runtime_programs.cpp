@@ -147,6 +147,44 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   }
 }
 
+TEST_CASE("graph memory nodes: explicit and captured, their data, their rules and the device's figures") {
+  const ProgramResult run = runCuda("graph_memory_checks", "one-stub", {{"VGPU_LOG", "info"}});
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check : {"graph-alloc-node-address",
+                            "graph-alloc-node-params",
+                            "graph-free-node-params",
+                            "graph-free-twice-refused",
+                            "graph-free-foreign-address-refused",
+                            "graph-memory-clone-refused",
+                            "graph-memory-child-refused",
+                            "graph-memory-node-removal-refused",
+                            "graph-memory-one-instantiation",
+                            "graph-alloc-node-data-every-launch",
+                            "graph-mem-used-follows-nodes",
+                            "graph-mem-high-reset",
+                            "graph-mem-attribute-set-refused",
+                            "graph-mem-trim",
+                            "graph-memory-instantiate-after-destroy",
+                            "graph-allocation-used-after-launch",
+                            "graph-mem-used-while-live",
+                            "graph-relaunch-while-live-refused",
+                            "graph-mem-used-after-free-async",
+                            "graph-relaunch-after-free-async",
+                            "graph-relaunch-after-cudafree",
+                            "graph-auto-free-on-launch",
+                            "capture-malloc-async-nodes",
+                            "capture-did-not-execute",
+                            "capture-malloc-async-data",
+                            "capture-allocation-freed-by-cudafree",
+                            "graph-add-node-generic",
+                            "graph-add-node-unbuilt-kind-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("kernel launches are accepted when they match the kernel, refused otherwise, and counted") {
   const ProgramResult run = runCuda("launch_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
@@ -187,6 +225,31 @@ TEST_CASE("cuRAND, cuSOLVER, cuSPARSE, cuDNN and NVRTC work through the shim; cu
   // is; when the plan works, its execution must too.
   CHECK((run.output.find("gap cufft-plan ") != std::string::npos ||
          run.output.find("pass cufft-exec ") != std::string::npos));
+}
+
+// The profile table audited: every CUDA program of ours passes on every device profile, on the
+// simulated device and through vgpud (sim) over a Unix socket. The other transports carry the same
+// calls, and vgpud's cuda backend presents the executing GPU's own identity, so they are not swept.
+TEST_CASE("every CUDA program passes on every device profile") {
+  const char* endpoint = std::getenv("VGPU_ENDPOINT");
+  if (executorIsDriverDouble() || (endpoint != nullptr && std::string(endpoint).rfind("unix:", 0) != 0)) {
+    WARN("the profile sweep runs on the simulated device and through vgpud over a Unix socket only");
+    return;
+  }
+  for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
+    for (const char* program :
+         {"device_query", "memory_checks", "launch_checks", "graph_memory_checks", "cublas_smoke", "library_checks"}) {
+      INFO("profile " << profile.key << ", program " << program);
+      const ProgramResult run = runCuda(program, "one-stub",
+                                        {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)},
+                                         {"VGPU_ROUND_TRIP_MAX_BYTES", std::to_string((1 << 20) + 7)},
+                                         {"VGPU_LOG", "info"}}); // cuInit's line names the device
+      INFO(run.output);
+      CHECK(run.exitCode == 0);
+      CHECK(run.output.find("fail ") == std::string::npos);
+      CHECK(run.output.find(" " + std::string(profile.name) + " ") != std::string::npos); // it ran as that device
+    }
+  }
 }
 
 TEST_CASE("bad PCI trees and unknown ids give no device, not a crash") {

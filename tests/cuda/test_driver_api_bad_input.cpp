@@ -219,6 +219,81 @@ TEST_CASE("the VMM sequence ggml uses, and its misuse") {
   CHECK(cuMemAddressFree(base, 8 * granularity) == CUDA_ERROR_INVALID_VALUE);
 }
 
+TEST_CASE("graph memory nodes refuse bad parameters and a graph allocation cannot be freed twice") {
+  context();
+  CUgraph graph = nullptr;
+  REQUIRE(cuGraphCreate(&graph, 0) == CUDA_SUCCESS);
+  CUDA_MEM_ALLOC_NODE_PARAMS params{};
+  params.poolProps.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
+  params.poolProps.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  params.poolProps.location.id = 0;
+  params.bytesize = 4096;
+  CUgraphNode node = nullptr;
+  CHECK(cuGraphAddMemAllocNode(nullptr, graph, nullptr, 0, &params) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphAddMemAllocNode(&node, graph, nullptr, 0, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphAddMemAllocNode(&node, nullptr, nullptr, 0, &params) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphAddMemAllocNode(&node, graph, nullptr, 1, &params) == CUDA_ERROR_INVALID_VALUE); // NULL list
+  for (auto spoil : std::vector<void (*)(CUDA_MEM_ALLOC_NODE_PARAMS&)>{
+           [](CUDA_MEM_ALLOC_NODE_PARAMS& p) { p.bytesize = 0; },
+           [](CUDA_MEM_ALLOC_NODE_PARAMS& p) { p.poolProps.location.id = 7; },
+           [](CUDA_MEM_ALLOC_NODE_PARAMS& p) { p.poolProps.location.type = CU_MEM_LOCATION_TYPE_HOST; },
+           [](CUDA_MEM_ALLOC_NODE_PARAMS& p) { p.poolProps.handleTypes = CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR; },
+           [](CUDA_MEM_ALLOC_NODE_PARAMS& p) { p.accessDescCount = 1; }, // with a NULL list
+           [](CUDA_MEM_ALLOC_NODE_PARAMS& p) { p.bytesize = ~size_t{0}; }}) {
+    CUDA_MEM_ALLOC_NODE_PARAMS bad = params;
+    spoil(bad);
+    CHECK(cuGraphAddMemAllocNode(&node, graph, nullptr, 0, &bad) == CUDA_ERROR_INVALID_VALUE);
+  }
+  size_t nodes = 1;
+  REQUIRE(cuGraphGetNodes(graph, nullptr, &nodes) == CUDA_SUCCESS);
+  CHECK(nodes == 0); // nothing refused left a node behind
+
+  REQUIRE(cuGraphAddMemAllocNode(&node, graph, nullptr, 0, &params) == CUDA_SUCCESS);
+  CUgraphNode freeNode = nullptr;
+  CHECK(cuGraphAddMemFreeNode(&freeNode, graph, &node, 1, params.dptr + 64) == CUDA_ERROR_INVALID_VALUE); // interior
+  CUdeviceptr ordinary = 0;
+  REQUIRE(cuMemAlloc(&ordinary, 4096) == CUDA_SUCCESS);
+  CHECK(cuGraphAddMemFreeNode(&freeNode, graph, &node, 1, ordinary) == CUDA_ERROR_INVALID_VALUE);
+  CUdeviceptr pointer = 0;
+  CHECK(cuGraphMemFreeNodeGetParams(node, &pointer) == CUDA_ERROR_INVALID_VALUE); // an allocation node
+  CUDA_MEM_ALLOC_NODE_PARAMS read{};
+  CHECK(cuGraphMemAllocNodeGetParams(node, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuGraphMemAllocNodeGetParams(node, &read) == CUDA_SUCCESS);
+  CHECK(read.dptr == params.dptr);
+  CHECK(read.bytesize == 4096);
+
+  // Launched, the allocation lives until freed, once; a second free is refused.
+  CUgraphExec exec = nullptr;
+  REQUIRE(cuGraphInstantiateWithFlags(&exec, graph, 0) == CUDA_SUCCESS);
+  REQUIRE(cuGraphLaunch(exec, nullptr) == CUDA_SUCCESS);
+  std::vector<unsigned char> data(4096, 0x33), back(4096, 0);
+  REQUIRE(cuMemcpyHtoD(params.dptr, data.data(), data.size()) == CUDA_SUCCESS);
+  REQUIRE(cuMemcpyDtoH(back.data(), params.dptr, back.size()) == CUDA_SUCCESS);
+  CHECK(back == data);
+  CHECK(cuMemFree(params.dptr) == CUDA_SUCCESS);
+  CHECK(cuMemFree(params.dptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemcpyHtoD(params.dptr, data.data(), 16) == CUDA_ERROR_INVALID_VALUE); // unmapped again
+  REQUIRE(cuGraphExecDestroy(exec) == CUDA_SUCCESS);
+  REQUIRE(cuGraphDestroy(graph) == CUDA_SUCCESS);
+  CHECK(cuMemFree(params.dptr) == CUDA_ERROR_INVALID_VALUE); // the address is gone with the graph
+  REQUIRE(cuMemFree(ordinary) == CUDA_SUCCESS);
+
+  cuuint64_t value = 0;
+  CHECK(cuDeviceGetGraphMemAttribute(5, CU_GRAPH_MEM_ATTR_USED_MEM_CURRENT, &value) == CUDA_ERROR_INVALID_DEVICE);
+  CHECK(cuDeviceGetGraphMemAttribute(0, CU_GRAPH_MEM_ATTR_USED_MEM_CURRENT, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  value = 1;
+  CHECK(cuDeviceSetGraphMemAttribute(0, CU_GRAPH_MEM_ATTR_USED_MEM_HIGH, &value) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGraphMemTrim(5) == CUDA_ERROR_INVALID_DEVICE);
+  CUgraphNodeParams generic{};
+  generic.type = CU_GRAPH_NODE_TYPE_MEMCPY;
+  generic.memcpy.flags = 1; // must be zero
+  CUgraph other = nullptr;
+  REQUIRE(cuGraphCreate(&other, 0) == CUDA_SUCCESS);
+  CHECK(cuGraphAddNode(&node, other, nullptr, nullptr, 0, &generic) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphAddNode(&node, other, nullptr, nullptr, 0, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuGraphDestroy(other) == CUDA_SUCCESS);
+}
+
 TEST_CASE("every error code has a name and a description") {
   const char* name = nullptr;
   const char* text = nullptr;

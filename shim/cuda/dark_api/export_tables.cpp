@@ -193,6 +193,56 @@ CUresult contextId(CUcontext context, std::uint64_t* id) {
   return CUDA_SUCCESS;
 }
 
+// 21318c60 slots 51 and 39, which cuBLAS 13 calls before an SGEMM for sm_89 (Ada) and no other
+// architecture we present: slot 51 `(context, stream, void** out)` hands back an object, slot 39
+// `(context, object, uint64_t* out)` reads a number from it. Their meaning is unknown and no Ada
+// GPU was at hand to trace NVIDIA's answer; the answer here is the one L gives (docs/dark-api.md
+// §2.11): a zeroed record and 0. Unanswered, cuBLAS fails the SGEMM with INTERNAL_ERROR.
+struct StreamRecord {
+  std::uint64_t words[64] = {};
+};
+StreamRecord& streamRecord() {
+  static StreamRecord record; // read only by cuBLAS; never written
+  return record;
+}
+
+void noteUnverifiedAnswer(int slot) {
+  static std::atomic<bool> noted{false};
+  if (!noted.exchange(true)) {
+    vgpu::log::writef(vgpu::log::Level::Info, "dark-api",
+                      "21318c60 slot %d answered as observed elsewhere (a zeroed record, 0); unverified against "
+                      "NVIDIA's driver",
+                      slot);
+  }
+}
+
+CUresult streamRecordOf(CUcontext context, CUstream stream, const void** out) {
+  VGPU_REQUIRE_OUT(out);
+  if (const CUresult status = contextOrCurrent(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const bool defaultStream = stream == nullptr || stream == CU_STREAM_LEGACY || stream == CU_STREAM_PER_THREAD;
+  if (!defaultStream && state().streams.find(stream) == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  noteUnverifiedAnswer(51);
+  *out = &streamRecord();
+  return CUDA_SUCCESS;
+}
+
+CUresult streamRecordValue(CUcontext context, const void* record, std::uint64_t* out) {
+  VGPU_REQUIRE_OUT(out);
+  if (record != &streamRecord()) {
+    return CUDA_ERROR_INVALID_VALUE; // only what slot 51 handed out
+  }
+  if (const CUresult status = contextOrCurrent(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  noteUnverifiedAnswer(39);
+  *out = 0;
+  return CUDA_SUCCESS;
+}
+
 // ---- CONTEXT_LOCAL_STORAGE_INTERFACE_V0301 ------------------------------------------------------
 
 using LocalDestructor = void (*)(CUcontext, void*, void*);
@@ -380,12 +430,14 @@ std::array<void*, 15>& contextChecksTable() {
   return table;
 }
 
-// Asked for by cuBLASLt; slot 4 is the context id.
+// Asked for by cuBLASLt; slot 4 is the context id, slots 39 and 51 a stream's record (above).
 std::array<void*, 93>& cublasLtTable() {
   static std::array<void*, 93> table = [] {
     std::array<void*, 93> t{};
     prepare<kCublasLt>(t);
     t[4] = word(&contextId);
+    t[39] = word(&streamRecordValue);
+    t[51] = word(&streamRecordOf);
     return t;
   }();
   return table;

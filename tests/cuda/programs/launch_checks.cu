@@ -1,6 +1,7 @@
 // Kernel launches through the CUDA runtime (<<<>>>) and the driver API (cuLaunchKernel with
 // kernelParams and with the `extra` buffer): accepted when they match the kernel's parameters,
 // refused when the parameter buffer has the wrong size. Prints pass/fail lines like memory_checks.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cuda.h>
@@ -28,7 +29,8 @@ __global__ void kernelWithParams(float* out, const float* in, int n, Triple t, c
 }
 
 // An L2 access policy window on a stream (what attention kernels set): kept, reported, copied to
-// another stream; a hit ratio above 1 is refused as the driver refuses it.
+// another stream; a hit ratio above 1 is refused as the driver refuses it. A device without a
+// persisting L2 (maximum window 0, before Ampere) refuses a window and keeps an empty one.
 void streamAttributeChecks() {
   cudaStream_t stream = nullptr;
   cudaStream_t other = nullptr;
@@ -38,9 +40,18 @@ void streamAttributeChecks() {
     report(false, "stream-attributes-setup");
     return;
   }
+  int maxWindow = 0;
+  cudaDeviceGetAttribute(&maxWindow, cudaDevAttrMaxAccessPolicyWindowSize, 0);
+  const size_t windowBytes = maxWindow == 0 ? 0 : std::min<size_t>(1 << 20, static_cast<size_t>(maxWindow));
   cudaStreamAttrValue value{};
   value.accessPolicyWindow.base_ptr = window;
   value.accessPolicyWindow.num_bytes = 1 << 20;
+  if (maxWindow == 0) {
+    report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &value) == cudaErrorInvalidValue,
+           "stream-attribute-window-refused-without-persisting-l2");
+    cudaGetLastError();
+  }
+  value.accessPolicyWindow.num_bytes = windowBytes;
   value.accessPolicyWindow.hitRatio = 0.6F;
   value.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
   value.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
@@ -48,14 +59,14 @@ void streamAttributeChecks() {
          "stream-attribute-set");
   cudaStreamAttrValue read{};
   const bool got = cudaStreamGetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &read) == cudaSuccess;
-  report(got && read.accessPolicyWindow.base_ptr == window && read.accessPolicyWindow.num_bytes == (1 << 20) &&
+  report(got && read.accessPolicyWindow.base_ptr == window && read.accessPolicyWindow.num_bytes == windowBytes &&
              read.accessPolicyWindow.hitRatio == 0.6F &&
              read.accessPolicyWindow.hitProp == cudaAccessPropertyPersisting,
          "stream-attribute-get");
   cudaStreamAttrValue copied{};
   report(cudaStreamCopyAttributes(other, stream) == cudaSuccess &&
              cudaStreamGetAttribute(other, cudaStreamAttributeAccessPolicyWindow, &copied) == cudaSuccess &&
-             copied.accessPolicyWindow.num_bytes == (1 << 20),
+             copied.accessPolicyWindow.base_ptr == window && copied.accessPolicyWindow.num_bytes == windowBytes,
          "stream-attribute-copy");
   cudaStreamAttrValue bad = value;
   bad.accessPolicyWindow.hitRatio = 1.5F;
