@@ -4,6 +4,9 @@
 //   2. 64 MiB cuMemcpyHtoD and cuMemcpyDtoH bandwidth / memcpy bandwidth on this machine, from
 //      pinned memory (cuMemAllocHost, shared with vgpud) and from pageable memory (staged through
 //      the shared-memory region);
+//   2b. 128 KiB copies to and from a pageable buffer 16 bytes into a page (where glibc puts large
+//      heap blocks) against the same copies from a page-aligned one: the staging in shared memory
+//      must not make an unaligned buffer slower (remote_transfer.cpp, stagingPhase);
 //   3. asynchronous cuLaunchKernel calls accepted per second;
 //   4. round trips from cuInit to full device properties (counted by vgpud for that session).
 // Starts its own vgpud on a temporary socket and points the shim at it (VGPU_BACKEND=remote).
@@ -253,6 +256,30 @@ int main(int argc, char** argv) {
   cuMemFreeHost(pinnedIn);
   cuMemFreeHost(pinnedOut);
 
+  // 2b. A buffer 16 bytes into a page against a page-aligned one, 128 KiB each way, interleaved.
+  constexpr std::size_t kSmall = std::size_t{128} << 10;
+  constexpr int kSmallCopies = 200;
+  auto* pageBuffer = static_cast<std::uint8_t*>(std::aligned_alloc(4096, kSmall + 4096));
+  std::memset(pageBuffer, 3, kSmall + 4096);
+  double alignedToHost = 1e30, offsetToHost = 1e30, alignedToDevice = 1e30, offsetToDevice = 1e30;
+  for (int block = 0; block < 5; ++block) {
+    for (const std::size_t offset : {std::size_t{0}, std::size_t{16}}) {
+      double& toHostTime = offset == 0 ? alignedToHost : offsetToHost;
+      double& toDeviceTime = offset == 0 ? alignedToDevice : offsetToDevice;
+      toHostTime = std::min(toHostTime, bestOf(1, [&] {
+                              for (int i = 0; i < kSmallCopies; ++i) {
+                                check(cuMemcpyDtoH(pageBuffer + offset, buffer, kSmall), "cuMemcpyDtoH 128 KiB");
+                              }
+                            }));
+      toDeviceTime = std::min(toDeviceTime, bestOf(1, [&] {
+                                for (int i = 0; i < kSmallCopies; ++i) {
+                                  check(cuMemcpyHtoD(buffer, pageBuffer + offset, kSmall), "cuMemcpyHtoD 128 KiB");
+                                }
+                              }));
+    }
+  }
+  std::free(pageBuffer);
+
   // 3. Asynchronous launches accepted per second.
   CUmodule module = nullptr;
   check(cuModuleLoadData(&module, kPtx), "cuModuleLoadData");
@@ -313,12 +340,18 @@ int main(int argc, char** argv) {
               memcpyBandwidth, transport == "tcp" ? "tcp socket" : "memcpy", kBytes / channelTime / 1e9,
               kBytes / toDevice / 1e9, kBytes / toHost / 1e9, kBytes / pinnedToDevice / 1e9,
               kBytes / pinnedToHost / 1e9);
+  std::printf("128 KiB copies, buffer 16 bytes into a page / page-aligned: DtoH %.2f us / %.2f us, HtoD %.2f us / "
+              "%.2f us\n",
+              offsetToHost * 1e6 / kSmallCopies, alignedToHost * 1e6 / kSmallCopies, offsetToDevice * 1e6 / kSmallCopies,
+              alignedToDevice * 1e6 / kSmallCopies);
   std::printf("async launches: %d accepted in %.3f s (%.0f/s); all complete after %.3f s\n", launches, accepted,
               launches / accepted, completed);
   std::printf("round trips from cuInit to full device properties: %ld\n", discoveryReplies);
   std::printf("ratios: round trip %.2f (target <= 1.5), pinned HtoD %.2f, DtoH %.2f (target >= 0.8; pageable "
-              "%.2f, %.2f), launches/s %.0f (target >= 1000000), discovery round trips %ld (target 1)\n",
+              "%.2f, %.2f), launches/s %.0f (target >= 1000000), discovery round trips %ld (target 1), "
+              "unaligned/aligned 128 KiB DtoH %.2f, HtoD %.2f (target <= 1.2)\n",
               sync / raw, channelTime / pinnedToDevice, channelTime / pinnedToHost, channelTime / toDevice,
-              channelTime / toHost, launches / accepted, discoveryReplies);
+              channelTime / toHost, launches / accepted, discoveryReplies, offsetToHost / alignedToHost,
+              offsetToDevice / alignedToDevice);
   return 0;
 }

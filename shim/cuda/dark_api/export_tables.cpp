@@ -193,11 +193,12 @@ CUresult contextId(CUcontext context, std::uint64_t* id) {
   return CUDA_SUCCESS;
 }
 
-// 21318c60 slots 51 and 39, which cuBLAS 13 calls before an SGEMM for sm_89 (Ada) and no other
-// architecture we present: slot 51 `(context, stream, void** out)` hands back an object, slot 39
-// `(context, object, uint64_t* out)` reads a number from it. Their meaning is unknown and no Ada
-// GPU was at hand to trace NVIDIA's answer; the answer here is the one L gives (docs/dark-api.md
-// §2.11): a zeroed record and 0. Unanswered, cuBLAS fails the SGEMM with INTERNAL_ERROR.
+// 21318c60 slots 51 and 39, which cuBLAS 13 calls before some SGEMMs (on the sm_89 profiles, and
+// on the H100 PCIe for larger ones; not natively on the H100 SXM): slot 51 `(context, stream,
+// void** out)` hands back an object, slot 39 `(context, object, uint64_t* out)` reads a number from
+// it. Their meaning is unknown and no GPU that asks them was at hand to trace NVIDIA's answer; the
+// answer here is the one L gives (docs/dark-api.md §2.11): a zeroed record and 0. Unanswered,
+// cuBLAS fails the SGEMM with INTERNAL_ERROR.
 struct StreamRecord {
   std::uint64_t words[64] = {};
 };
