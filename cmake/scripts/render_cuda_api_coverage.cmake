@@ -49,8 +49,11 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **cuFFT** (`cufftPlan1d`): the plan asks for a private export table the shim does not answer
   yet (docs/dark-api.md), and fails with CUFFT_INTERNAL_ERROR; no entry point below is involved.
   `library_checks` reports it as a gap.
-- **Conditional graph nodes** (`cudaGraphConditionalHandleCreate`, `cudaGraphAddNode` with a
-  conditional node): `cuGraphConditionalHandleCreate`.
+- **Conditional graph nodes on a GPU behind vgpud** (`cudaGraphConditionalHandleCreate`): refused
+  there, because the shim replays graphs node by node and cannot read the values kernels set; built
+  on the simulated device (docs/simulated-device.md).
+- **External semaphore and batched memory-operation graph nodes** (`cudaGraphAddNode` of those
+  kinds, and their own calls).
 - **Programs that render or share memory between processes**: graphics interop
   (`cuGraphics*`), external memory and semaphores, CUDA arrays, textures and surfaces, IPC
   handles.

@@ -3,6 +3,7 @@
 // order, launching and updating them. Nodes hold the same Operations direct calls submit.
 #include "entry_common.h"
 #include "graph.h"
+#include "graph_conditionals.h"
 #include "graph_memory.h"
 #include "operation.h"
 
@@ -33,6 +34,7 @@ CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream
   case Operation::Kind::Empty: node->type = CU_GRAPH_NODE_TYPE_EMPTY; break;
   case Operation::Kind::GraphAlloc: node->type = CU_GRAPH_NODE_TYPE_MEM_ALLOC; break;
   case Operation::Kind::GraphFree: node->type = CU_GRAPH_NODE_TYPE_MEM_FREE; break;
+  case Operation::Kind::Conditional: node->type = CU_GRAPH_NODE_TYPE_CONDITIONAL; break; // a launched graph's
   }
   auto& frontier = capture->frontiers[stream];
   node->dependencies = frontier;
@@ -99,8 +101,47 @@ CUresult kernelOperation(const CUDA_KERNEL_NODE_PARAMS* params, Operation& opera
   return packParameters(*object, params->kernelParams, params->extra, operation.parameters);
 }
 
+CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth = 0);
+
+// A conditional body may hold kernels, empty nodes, child graphs, memsets, copies and conditionals
+// (CUDA_CONDITIONAL_NODE_PARAMS); anything else refuses the instantiation.
+bool allowedInBody(const Operation& operation) {
+  switch (operation.kind) {
+  case Operation::Kind::Empty:
+  case Operation::Kind::Kernel:
+  case Operation::Kind::Copy:
+  case Operation::Kind::Memset:
+  case Operation::Kind::Conditional: return true;
+  default: return false;
+  }
+}
+
+// A conditional node's operation with each body ordered, as instantiation sees it then.
+CUresult orderConditional(const CUgraphNode_st& node, Operation& out, CUgraphNode* errorNode, int depth) {
+  out = node.operation;
+  if (node.bodies.empty()) {
+    return out.conditionalBodies ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE; // captured from a launch: ordered
+  }
+  auto bodies = std::make_shared<std::vector<std::vector<Operation>>>();
+  for (CUgraph body : node.bodies) {
+    CUgraph_st* object = state().graphs.find(body);
+    std::vector<Operation>& ordered = bodies->emplace_back();
+    if (object == nullptr) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (const CUresult status = orderGraph(object, ordered, errorNode, depth + 1); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (!std::all_of(ordered.begin(), ordered.end(), allowedInBody)) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+  }
+  out.conditionalBodies = std::move(bodies);
+  return CUDA_SUCCESS;
+}
+
 // Kahn's algorithm over the graph's nodes; child graphs are expanded in place.
-CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth = 0) {
+CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth) {
   if (depth > 16) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -135,6 +176,15 @@ CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
       if (const CUresult status = orderGraph(child, out, errorNode, depth + 1); status != CUDA_SUCCESS) {
         return status;
       }
+    } else if (node->type == CU_GRAPH_NODE_TYPE_CONDITIONAL) {
+      Operation conditional;
+      if (const CUresult status = orderConditional(*node, conditional, errorNode, depth); status != CUDA_SUCCESS) {
+        if (errorNode != nullptr) {
+          *errorNode = node;
+        }
+        return status;
+      }
+      out.push_back(std::move(conditional));
     } else {
       out.push_back(node->operation);
     }
@@ -180,6 +230,18 @@ CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags,
   return CUDA_SUCCESS;
 }
 
+// A launch starts: conditional handles created with CU_GRAPH_COND_ASSIGN_DEFAULT take their default.
+void startConditionals(const std::vector<Operation>& ordered) {
+  for (const Operation& operation : ordered) {
+    if (operation.kind == Operation::Kind::Conditional && operation.conditionalBodies) {
+      graph_conditionals::launchStarts(operation.conditionalHandle);
+      for (const std::vector<Operation>& body : *operation.conditionalBodies) {
+        startConditionals(body);
+      }
+    }
+  }
+}
+
 // An allocation of the executable that is still live from its last launch refuses the relaunch,
 // or is freed first when the executable was instantiated with auto-free-on-launch.
 CUresult settleLiveAllocations(const CUgraphExec_st& executable, const StreamTarget& target) {
@@ -213,6 +275,7 @@ CUresult launchGraph(CUgraphExec exec, CUstream stream) {
   if (const CUresult status = settleLiveAllocations(*object, target); status != CUDA_SUCCESS) {
     return status;
   }
+  startConditionals(object->ordered);
   for (const Operation& operation : object->ordered) {
     if (const CUresult status = submit(target, operation, true); status != CUDA_SUCCESS) {
       return status;
@@ -321,11 +384,12 @@ CUresult entry::cuGraphCreate(CUgraph* graph, unsigned int flags) {
 
 CUresult entry::cuGraphDestroy(CUgraph graph) {
   VGPU_REQUIRE_INIT();
-  if (findGraph(graph) == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
+  const CUgraph_st* object = findGraph(graph);
+  if (object == nullptr || object->owner != nullptr) {
+    return CUDA_ERROR_INVALID_VALUE; // a conditional node's body goes with its node
   }
-  graph_memory::graphDestroyed(graph);
-  return state().graphs.destroy(graph) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  destroyGraphTree(graph);
+  return CUDA_SUCCESS;
 }
 
 CUresult entry::cuGraphAddEmptyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count) {

@@ -1,7 +1,8 @@
 // cuGraphAddNode (cudaGraphAddNode, CUDA 12): one entry point for every node kind, with the
 // parameters in a union. Each kind is added by its own entry point, so a node made here is the node
-// the kind's own call makes. Kinds the shim does not build (external semaphores, batched memory
-// operations, conditional nodes) are CUDA_ERROR_NOT_SUPPORTED and logged once per kind.
+// the kind's own call makes (conditional nodes have no call of their own: graph_conditionals.h).
+// Kinds the shim does not build (external semaphores, batched memory operations) are
+// CUDA_ERROR_NOT_SUPPORTED and logged once per kind.
 #include "entry_common.h"
 #include "graph.h"
 
@@ -92,6 +93,7 @@ CUresult addByKind(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependen
     return ::cuGraphAddEventRecordNode(node, graph, dependencies, count, params.eventRecord.event);
   case CU_GRAPH_NODE_TYPE_MEM_ALLOC: return addAllocation(node, graph, dependencies, count, params.alloc);
   case CU_GRAPH_NODE_TYPE_MEM_FREE: return ::cuGraphAddMemFreeNode(node, graph, dependencies, count, params.free.dptr);
+  case CU_GRAPH_NODE_TYPE_CONDITIONAL: return addConditionalNode(node, graph, dependencies, count, params.conditional);
   default: return unsupportedKind(params.type);
   }
 }

@@ -1,5 +1,6 @@
 // Entry points that copy graphs: cuGraphClone makes an independent graph with the same nodes and
-// dependencies (not of a graph with memory nodes, as in NVIDIA's driver) (a node of the copy remembers its original,
+// dependencies (not of a graph with memory nodes, as in NVIDIA's driver, nor yet of one with
+// conditional nodes) (a node of the copy remembers its original,
 // for cuGraphNodeFindInClone). A child graph node of the copy refers to the same child graph as the original's node
 // does: the shim keeps child graphs by reference (NVIDIA's driver embeds a copy), so a child graph changed after it was
 // added changes both.
@@ -19,6 +20,9 @@ CUresult entry::cuGraphClone(CUgraph* clone, CUgraph original) {
   }
   if (const CUresult status = refuseIfMemoryNodes(source); status != CUDA_SUCCESS) {
     return status; // an allocation node's address belongs to one graph
+  }
+  if (source->hasConditionalNodes) {
+    return CUDA_ERROR_NOT_SUPPORTED; // bodies and handles belong to one graph: not copied yet
   }
   const CUgraph copy = state().graphs.add(std::make_unique<CUgraph_st>());
   const std::lock_guard lock(source->mutex);

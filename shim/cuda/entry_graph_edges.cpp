@@ -196,6 +196,7 @@ CUresult entry::cuGraphDestroyNode(CUgraphNode node) {
   if (it == graph->nodes.end()) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  destroyBodies(**it);                     // a conditional node's bodies go with it
   for (const auto& other : graph->nodes) { // its edges go with it
     auto& dependencies = other->dependencies;
     dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());

@@ -19,6 +19,7 @@ struct GraphNode {
   Operation operation;
   std::vector<CUgraphNode> dependencies;
   CUgraph childGraph = nullptr;     // for CU_GRAPH_NODE_TYPE_GRAPH
+  std::vector<CUgraph> bodies;      // for CU_GRAPH_NODE_TYPE_CONDITIONAL: owned by the node
   CUgraphNode clonedFrom = nullptr; // in a cuGraphClone copy: the original's node (cuGraphNodeFindInClone)
 };
 
@@ -37,6 +38,15 @@ struct CaptureState {
 // Appends `operation` as a node of the capture, depending on the stream's frontier.
 CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream stream, Operation operation);
 
+// Adds a conditional node with its new body graphs (entry_graph_conditional.cpp, graph_conditionals.h).
+CUresult addConditionalNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                            CUDA_CONDITIONAL_NODE_PARAMS& params);
+// Destroys a graph with the body graphs its conditional nodes own, its graph allocations' and
+// conditional handles' records.
+void destroyGraphTree(CUgraph graph);
+// Destroys the body graphs a conditional node owns.
+void destroyBodies(const GraphNode& node);
+
 } // namespace vgpu::cuda
 
 struct CUgraphNode_st : vgpu::cuda::GraphNode {};
@@ -47,6 +57,9 @@ struct CUgraph_st {
   // Allocation or free nodes restrict the graph: no clone, no child use, no node or edge removal,
   // one executable at a time (graph_memory.h).
   bool hasMemoryNodes = false;
+  // A conditional node's body: the graph whose node owns it (graph_conditionals.h); nullptr else.
+  CUgraph_st* owner = nullptr;
+  bool hasConditionalNodes = false;
 };
 
 namespace vgpu::cuda {

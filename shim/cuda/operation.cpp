@@ -5,7 +5,12 @@
 #include "activity.h"
 #include "entry_common.h"
 #include "graph.h"
+#include "graph_conditionals.h"
 #include "graph_memory.h"
+
+#include "vgpu/log.h"
+
+#include <atomic>
 
 namespace vgpu::cuda {
 
@@ -30,6 +35,53 @@ CUresult resolveStream(CUstream stream, StreamTarget& out) {
   out.capture = object->capture;
   return CUDA_SUCCESS;
 }
+
+namespace {
+
+CUresult runBody(const std::vector<Operation>& body, BackendStream stream, bool async) {
+  for (const Operation& operation : body) {
+    if (const CUresult status = executeOperation(operation, stream, async); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
+// Chooses the body by the handle's value (graph_conditionals.h). Only built where kernels do not
+// run, so nothing changes the value during the launch: a WHILE that would run its body could never
+// end, and is refused instead.
+CUresult runConditional(const Operation& operation, BackendStream stream, bool async) {
+  if (!operation.conditionalBodies) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::vector<std::vector<Operation>>& bodies = *operation.conditionalBodies;
+  const unsigned value = graph_conditionals::value(operation.conditionalHandle);
+  switch (operation.conditionalType) {
+  case CU_GRAPH_COND_TYPE_IF:
+    if (value != 0) {
+      return runBody(bodies.at(0), stream, async);
+    }
+    return bodies.size() > 1 ? runBody(bodies[1], stream, async) : CUDA_SUCCESS;
+  case CU_GRAPH_COND_TYPE_SWITCH: return value < bodies.size() ? runBody(bodies[value], stream, async) : CUDA_SUCCESS;
+  case CU_GRAPH_COND_TYPE_WHILE: {
+    if (value == 0) {
+      return CUDA_SUCCESS;
+    }
+    static std::atomic<bool> reported{false};
+    if (!reported.exchange(true)) {
+      log::writef(log::Level::Warn, "driver",
+                  "a WHILE graph node's condition is %u and only kernels could change it, which the simulated "
+                  "device does not run: the loop could never end, so the launch is refused "
+                  "(CUDA_ERROR_NOT_SUPPORTED)",
+                  value);
+    }
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  }
+  return CUDA_ERROR_INVALID_VALUE;
+}
+
+} // namespace
 
 CUresult executeOperation(const Operation& operation, BackendStream stream, bool async) {
   ExecutionBackend& backend = state().backend();
@@ -70,6 +122,7 @@ CUresult executeOperation(const Operation& operation, BackendStream stream, bool
     }
     return graph_memory::free(operation.graphMemory);
   }
+  case Operation::Kind::Conditional: return runConditional(operation, stream, async);
   }
   return CUDA_ERROR_INVALID_VALUE;
 }

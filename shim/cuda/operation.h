@@ -1,5 +1,5 @@
-// One unit of stream work — a kernel launch, copy, memset, host function, event record/wait or a
-// graph allocation's start or end —
+// One unit of stream work — a kernel launch, copy, memset, host function, event record/wait, a
+// graph allocation's start or end, or a conditional node's choice among its bodies —
 // as data. Every asynchronous API call builds an Operation and submits it: on a stream that is
 // being captured it becomes a graph node, otherwise it runs on the backend. Graph launches replay
 // the same Operations, so captured and direct work take one path.
@@ -18,7 +18,7 @@ namespace vgpu::cuda {
 struct CaptureState;
 
 struct Operation {
-  enum class Kind { Empty, Kernel, Copy, Memset, Host, EventRecord, EventWait, GraphAlloc, GraphFree };
+  enum class Kind { Empty, Kernel, Copy, Memset, Host, EventRecord, EventWait, GraphAlloc, GraphFree, Conditional };
   Kind kind = Kind::Empty;
 
   // Kernel
@@ -43,6 +43,11 @@ struct Operation {
   CUevent event = nullptr;
   // Graph allocation / free: the allocation node's address (graph_memory.h)
   CUdeviceptr graphMemory = 0;
+  // Conditional: the handle whose value chooses, the kind of choice, and (once instantiated) each
+  // body's operations in order (graph_conditionals.h)
+  CUgraphConditionalHandle conditionalHandle = 0;
+  CUgraphConditionalNodeType conditionalType = CU_GRAPH_COND_TYPE_IF;
+  std::shared_ptr<const std::vector<std::vector<Operation>>> conditionalBodies;
 };
 
 // Where submitted work goes: the validated stream (nullptr for a default stream) and its

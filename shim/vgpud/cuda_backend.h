@@ -61,6 +61,7 @@ public:
 
   std::string describe() const override;
   std::string_view limitations() const override;
+  bool runsKernels(int /*device*/) const override { return true; }
 
   CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;

@@ -185,6 +185,27 @@ TEST_CASE("graph memory nodes: explicit and captured, their data, their rules an
   }
 }
 
+TEST_CASE("conditional graph nodes choose their bodies by the handle's value, or are refused where kernels run") {
+  const ProgramResult run = runCuda("graph_conditional_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  if (executorIsDriverDouble()) {
+    // vgpud's cuda backend runs kernels: the shim cannot follow the values they set.
+    CHECK(run.output.find("refused conditional-nodes-on-a-gpu-executor") != std::string::npos);
+    return;
+  }
+  for (const char* check :
+       {"conditional-if-taken", "conditional-else-taken", "conditional-node-type",
+        "conditional-switch-chooses-by-value", "conditional-clone-refused", "conditional-while-zero-runs-nothing",
+        "conditional-nested-if", "conditional-without-default-starts-at-zero", "conditional-if-of-three-refused",
+        "conditional-foreign-handle-refused", "conditional-body-host-node-refused", "conditional-body-owned-by-node",
+        "conditional-endless-while-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("kernel launches are accepted when they match the kernel, refused otherwise, and counted") {
   const ProgramResult run = runCuda("launch_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
@@ -237,8 +258,8 @@ TEST_CASE("every CUDA program passes on every device profile") {
     return;
   }
   for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
-    for (const char* program :
-         {"device_query", "memory_checks", "launch_checks", "graph_memory_checks", "cublas_smoke", "library_checks"}) {
+    for (const char* program : {"device_query", "memory_checks", "launch_checks", "graph_memory_checks",
+                                "graph_conditional_checks", "cublas_smoke", "library_checks"}) {
       INFO("profile " << profile.key << ", program " << program);
       const ProgramResult run = runCuda(program, "one-stub",
                                         {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)},

@@ -110,6 +110,9 @@ public:
   virtual std::string describe() const = 0;
   // What this backend does not do (e.g. the simulated device does not run kernels).
   virtual std::string_view limitations() const = 0;
+  // True when `device`'s kernels run (a GPU behind vgpud), false where they are only validated and
+  // counted (the simulated device, here or in vgpud).
+  virtual bool runsKernels(int device) const = 0;
 
   // Memory.
   virtual CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) = 0;

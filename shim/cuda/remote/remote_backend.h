@@ -67,6 +67,7 @@ public:
 
   std::string describe() const override;
   std::string_view limitations() const override;
+  bool runsKernels(int ordinal) const override { return !device(ordinal).snapshot.simulated; }
 
   CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;

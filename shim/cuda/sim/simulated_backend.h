@@ -36,6 +36,7 @@ public:
 
   std::string describe() const override { return "simulated"; }
   std::string_view limitations() const override;
+  bool runsKernels(int /*device*/) const override { return false; }
 
   CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;

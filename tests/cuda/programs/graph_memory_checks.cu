@@ -286,10 +286,10 @@ void genericAddNode(cudaStream_t stream) {
   char detail[32];
   std::snprintf(detail, sizeof detail, "host-calls=%d", calls);
   report(same && calls == 2, "graph-add-node-generic", detail);
-  cudaGraphNodeParams conditional{};
-  conditional.type = cudaGraphNodeTypeConditional;
+  cudaGraphNodeParams semaphore{}; // external semaphores are not built
+  semaphore.type = cudaGraphNodeTypeExtSemaphoreSignal;
   cudaGraphNode_t refused = nullptr;
-  report(cudaGraphAddNode(&refused, graph, nullptr, nullptr, 0, &conditional) == cudaErrorNotSupported,
+  report(cudaGraphAddNode(&refused, graph, nullptr, nullptr, 0, &semaphore) == cudaErrorNotSupported,
          "graph-add-node-unbuilt-kind-refused");
   cudaGetLastError();
   cudaGraphExecDestroy(exec);

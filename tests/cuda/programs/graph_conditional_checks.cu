@@ -1,0 +1,224 @@
+// Conditional graph nodes through NVIDIA's CUDA runtime (cudaGraphConditionalHandleCreate and
+// cudaGraphAddNode with a conditional node): IF with and without ELSE, SWITCH and WHILE decided by
+// the handle's default value, nested conditionals, and the refusals. Each body writes a marker with
+// a memset node; the markers read back say which bodies ran. Where kernels run (a GPU executor) the
+// shim refuses conditional nodes, and the program says so. Prints "pass <check>" /
+// "fail <check> <detail>"; exit code 0 only when every check passed.
+#include <cstdio>
+#include <cuda_runtime.h>
+#include <vector>
+
+namespace {
+
+int failures = 0;
+
+void report(bool ok, const char* check, const char* detail = "") {
+  std::printf("%s %s %s\n", ok ? "pass" : "fail", check, detail);
+  if (!ok) {
+    ++failures;
+  }
+}
+
+bool cudaOk(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) {
+    std::printf("fail %s %s\n", what, cudaGetErrorName(status));
+    ++failures;
+    return false;
+  }
+  return true;
+}
+
+constexpr size_t kSlot = 16;  // bytes each marker covers
+constexpr size_t kSlots = 16; // markers in the buffer
+unsigned char* device = nullptr;
+
+void addMarker(cudaGraph_t graph, size_t slot, unsigned char value, const cudaGraphNode_t* after = nullptr) {
+  cudaMemsetParams memset{};
+  memset.dst = device + slot * kSlot;
+  memset.value = value;
+  memset.elementSize = 1;
+  memset.width = kSlot;
+  memset.height = 1;
+  cudaGraphNode_t node = nullptr;
+  cudaOk(cudaGraphAddMemsetNode(&node, graph, after, after != nullptr ? 1 : 0, &memset), "add-memset-node");
+}
+
+cudaError_t addConditional(cudaGraphNode_t* node, cudaGraph_t graph, cudaGraphConditionalHandle handle,
+                           cudaGraphConditionalNodeType type, unsigned size, cudaGraph_t** bodies) {
+  cudaGraphNodeParams params{};
+  params.type = cudaGraphNodeTypeConditional;
+  params.conditional.handle = handle;
+  params.conditional.type = type;
+  params.conditional.size = size;
+  const cudaError_t status = cudaGraphAddNode(node, graph, nullptr, nullptr, 0, &params);
+  *bodies = params.conditional.phGraph_out;
+  return status;
+}
+
+std::vector<unsigned char> launchAndRead(cudaGraph_t graph, cudaError_t* launched = nullptr) {
+  cudaOk(cudaMemset(device, 0, kSlot * kSlots), "clear");
+  cudaGraphExec_t exec = nullptr;
+  std::vector<unsigned char> markers(kSlots, 0xff);
+  if (!cudaOk(cudaGraphInstantiate(&exec, graph, 0), "instantiate")) {
+    return markers;
+  }
+  const cudaError_t status = cudaGraphLaunch(exec, nullptr);
+  if (launched != nullptr) {
+    *launched = status;
+    cudaGetLastError();
+  } else {
+    cudaOk(status, "graph-launch");
+  }
+  cudaDeviceSynchronize();
+  std::vector<unsigned char> bytes(kSlot * kSlots);
+  cudaOk(cudaMemcpy(bytes.data(), device, bytes.size(), cudaMemcpyDeviceToHost), "read-markers");
+  for (size_t i = 0; i < kSlots; ++i) {
+    markers[i] = bytes[i * kSlot];
+  }
+  cudaGraphExecDestroy(exec);
+  return markers;
+}
+
+// IF with ELSE, decided by the default value: 1 runs the IF body, 0 the ELSE body.
+void ifElse(unsigned defaultValue, const char* check) {
+  cudaGraph_t graph = nullptr;
+  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaGraphConditionalHandle handle = 0;
+  cudaOk(cudaGraphConditionalHandleCreate(&handle, graph, defaultValue, cudaGraphCondAssignDefault), "handle");
+  cudaGraphNode_t node = nullptr;
+  cudaGraph_t* bodies = nullptr;
+  if (!cudaOk(addConditional(&node, graph, handle, cudaGraphCondTypeIf, 2, &bodies), "add-if-else")) {
+    return;
+  }
+  addMarker(bodies[0], 0, 0x11);
+  addMarker(bodies[1], 1, 0x22);
+  const std::vector<unsigned char> markers = launchAndRead(graph);
+  char detail[48];
+  std::snprintf(detail, sizeof detail, "if=%#x else=%#x", markers[0], markers[1]);
+  report(defaultValue != 0 ? markers[0] == 0x11 && markers[1] == 0 : markers[0] == 0 && markers[1] == 0x22, check,
+         detail);
+  cudaGraphDestroy(graph);
+}
+
+} // namespace
+
+int main() {
+  if (!cudaOk(cudaSetDevice(0), "set-device") ||
+      !cudaOk(cudaMalloc(reinterpret_cast<void**>(&device), kSlot * kSlots), "malloc")) {
+    return 1;
+  }
+  cudaGraph_t graph = nullptr;
+  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaGraphConditionalHandle handle = 0;
+  const cudaError_t created = cudaGraphConditionalHandleCreate(&handle, graph, 1, cudaGraphCondAssignDefault);
+  if (created == cudaErrorNotSupported) {
+    // A GPU executor: the shim cannot follow values kernels set (graph_conditionals.h).
+    std::printf("refused conditional-nodes-on-a-gpu-executor\n");
+    std::printf("ok 0 failure(s)\n");
+    return 0;
+  }
+  cudaOk(created, "handle");
+  cudaGraphDestroy(graph);
+
+  ifElse(1, "conditional-if-taken");
+  ifElse(0, "conditional-else-taken");
+
+  // SWITCH of three bodies with the value 2; a second SWITCH whose value 5 is past its bodies runs none.
+  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaGraphConditionalHandle two = 0, five = 0;
+  cudaOk(cudaGraphConditionalHandleCreate(&two, graph, 2, cudaGraphCondAssignDefault), "handle");
+  cudaOk(cudaGraphConditionalHandleCreate(&five, graph, 5, cudaGraphCondAssignDefault), "handle");
+  cudaGraphNode_t node = nullptr;
+  cudaGraph_t* bodies = nullptr;
+  if (cudaOk(addConditional(&node, graph, two, cudaGraphCondTypeSwitch, 3, &bodies), "add-switch")) {
+    for (size_t i = 0; i < 3; ++i) {
+      addMarker(bodies[i], 2 + i, static_cast<unsigned char>(0x30 + i));
+    }
+  }
+  cudaGraphNodeType type{};
+  report(cudaGraphNodeGetType(node, &type) == cudaSuccess && type == cudaGraphNodeTypeConditional,
+         "conditional-node-type");
+  if (cudaOk(addConditional(&node, graph, five, cudaGraphCondTypeSwitch, 2, &bodies), "add-switch")) {
+    addMarker(bodies[0], 5, 0x50);
+    addMarker(bodies[1], 6, 0x51);
+  }
+  std::vector<unsigned char> markers = launchAndRead(graph);
+  report(markers[2] == 0 && markers[3] == 0 && markers[4] == 0x32 && markers[5] == 0 && markers[6] == 0,
+         "conditional-switch-chooses-by-value");
+  cudaGraph_t clone = nullptr;
+  report(cudaGraphClone(&clone, graph) == cudaErrorNotSupported, "conditional-clone-refused");
+  cudaGetLastError();
+  cudaGraphDestroy(graph);
+
+  // WHILE whose value is 0 runs nothing; an IF nested in an IF body runs when both are taken; a
+  // handle without the default flag starts at 0, so its IF is not taken.
+  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaGraphConditionalHandle zero = 0, one = 0, unset = 0;
+  cudaOk(cudaGraphConditionalHandleCreate(&zero, graph, 0, cudaGraphCondAssignDefault), "handle");
+  cudaOk(cudaGraphConditionalHandleCreate(&one, graph, 1, cudaGraphCondAssignDefault), "handle");
+  cudaOk(cudaGraphConditionalHandleCreate(&unset, graph, 1, 0), "handle");
+  if (cudaOk(addConditional(&node, graph, zero, cudaGraphCondTypeWhile, 1, &bodies), "add-while")) {
+    addMarker(bodies[0], 7, 0x70);
+  }
+  if (cudaOk(addConditional(&node, graph, one, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
+    addMarker(bodies[0], 8, 0x80);
+    cudaGraphNode_t inner = nullptr;
+    cudaGraph_t* innerBodies = nullptr;
+    if (cudaOk(addConditional(&inner, bodies[0], one, cudaGraphCondTypeIf, 1, &innerBodies), "add-nested-if")) {
+      addMarker(innerBodies[0], 9, 0x90);
+    }
+  }
+  if (cudaOk(addConditional(&node, graph, unset, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
+    addMarker(bodies[0], 10, 0xa0);
+  }
+  markers = launchAndRead(graph);
+  report(markers[7] == 0, "conditional-while-zero-runs-nothing");
+  report(markers[8] == 0x80 && markers[9] == 0x90, "conditional-nested-if");
+  report(markers[10] == 0, "conditional-without-default-starts-at-zero");
+  cudaGraphDestroy(graph);
+
+  // Refusals: an IF of three bodies, a handle of another graph, a body with a host node, and (the
+  // simulated device does not run the kernels that could end it) a WHILE whose value is 1.
+  cudaGraph_t other = nullptr;
+  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaOk(cudaGraphCreate(&other, 0), "graph-create");
+  cudaGraphConditionalHandle mine = 0, theirs = 0;
+  cudaOk(cudaGraphConditionalHandleCreate(&mine, graph, 1, cudaGraphCondAssignDefault), "handle");
+  cudaOk(cudaGraphConditionalHandleCreate(&theirs, other, 1, cudaGraphCondAssignDefault), "handle");
+  report(addConditional(&node, graph, mine, cudaGraphCondTypeIf, 3, &bodies) == cudaErrorInvalidValue,
+         "conditional-if-of-three-refused");
+  cudaGetLastError();
+  report(addConditional(&node, graph, theirs, cudaGraphCondTypeIf, 1, &bodies) == cudaErrorInvalidValue,
+         "conditional-foreign-handle-refused");
+  cudaGetLastError();
+  cudaGraphDestroy(other);
+  cudaGraph_t hostBody = nullptr;
+  if (cudaOk(addConditional(&node, graph, mine, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
+    hostBody = bodies[0];
+    cudaHostNodeParams host{};
+    host.fn = [](void*) {};
+    cudaGraphNode_t hostNode = nullptr;
+    cudaOk(cudaGraphAddHostNode(&hostNode, hostBody, nullptr, 0, &host), "add-host-node");
+  }
+  cudaGraphExec_t exec = nullptr;
+  report(cudaGraphInstantiate(&exec, graph, 0) != cudaSuccess, "conditional-body-host-node-refused");
+  cudaGetLastError();
+  report(cudaGraphDestroy(hostBody) == cudaErrorInvalidValue, "conditional-body-owned-by-node");
+  cudaGetLastError();
+  cudaGraphDestroy(graph);
+
+  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaGraphConditionalHandle endless = 0;
+  cudaOk(cudaGraphConditionalHandleCreate(&endless, graph, 1, cudaGraphCondAssignDefault), "handle");
+  if (cudaOk(addConditional(&node, graph, endless, cudaGraphCondTypeWhile, 1, &bodies), "add-while")) {
+    addMarker(bodies[0], 11, 0xb0);
+  }
+  cudaError_t launched = cudaSuccess;
+  markers = launchAndRead(graph, &launched);
+  report(launched == cudaErrorNotSupported && markers[11] == 0, "conditional-endless-while-refused");
+  cudaGraphDestroy(graph);
+
+  cudaFree(device);
+  std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
+  return failures == 0 ? 0 : 1;
+}
