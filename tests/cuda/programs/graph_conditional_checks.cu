@@ -4,29 +4,16 @@
 // a memset node; the markers read back say which bodies ran. Where kernels run (a GPU executor) the
 // shim refuses conditional nodes, and the program says so. Prints "pass <check>" /
 // "fail <check> <detail>"; exit code 0 only when every check passed.
+#include "check_report.h"
+
 #include <cstdio>
 #include <cuda_runtime.h>
 #include <vector>
 
 namespace {
 
-int failures = 0;
-
-void report(bool ok, const char* check, const char* detail = "") {
-  std::printf("%s %s %s\n", ok ? "pass" : "fail", check, detail);
-  if (!ok) {
-    ++failures;
-  }
-}
-
-bool cudaOk(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    std::printf("fail %s %s\n", what, cudaGetErrorName(status));
-    ++failures;
-    return false;
-  }
-  return true;
-}
+using check_report::cudaOk;
+using check_report::report;
 
 constexpr size_t kSlot = 16;  // bytes each marker covers
 constexpr size_t kSlots = 16; // markers in the buffer
@@ -219,6 +206,5 @@ int main() {
   cudaGraphDestroy(graph);
 
   cudaFree(device);
-  std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
-  return failures == 0 ? 0 : 1;
+  return check_report::finish();
 }

@@ -5,6 +5,8 @@
 // node returned, once) and the device's graph memory attributes; and the same node kinds added
 // through cudaGraphAddNode. Prints "pass <check>" /
 // "fail <check> <detail>"; exit code 0 only when every check passed.
+#include "check_report.h"
+
 #include <cstdio>
 #include <cstring>
 #include <cuda_runtime.h>
@@ -12,23 +14,8 @@
 
 namespace {
 
-int failures = 0;
-
-void report(bool ok, const char* check, const char* detail = "") {
-  std::printf("%s %s %s\n", ok ? "pass" : "fail", check, detail);
-  if (!ok) {
-    ++failures;
-  }
-}
-
-bool cudaOk(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    std::printf("fail %s %s\n", what, cudaGetErrorName(status));
-    ++failures;
-    return false;
-  }
-  return true;
-}
+using check_report::cudaOk;
+using check_report::report;
 
 constexpr size_t kBytes = size_t{3} << 20; // not a multiple of the 2 MiB granularity
 
@@ -309,6 +296,5 @@ int main() {
   capturedAllocation(stream);
   genericAddNode(stream);
   cudaStreamDestroy(stream);
-  std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
-  return failures == 0 ? 0 : 1;
+  return check_report::finish();
 }

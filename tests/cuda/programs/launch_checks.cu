@@ -1,7 +1,9 @@
 // Kernel launches through the CUDA runtime (<<<>>>) and the driver API (cuLaunchKernel with
 // kernelParams and with the `extra` buffer): accepted when they match the kernel's parameters,
 // refused when the parameter buffer has the wrong size. Prints pass/fail lines like memory_checks.
+#include "check_report.h"
 #include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cuda.h>
@@ -10,12 +12,7 @@
 
 namespace {
 
-int failures = 0;
-
-void report(bool ok, const char* check, const char* detail = "") {
-  std::printf("%s %s %s\n", ok ? "pass" : "fail", check, detail);
-  failures += ok ? 0 : 1;
-}
+using check_report::report;
 
 struct Triple {
   double a, b, c; // 24 bytes by value
@@ -155,6 +152,5 @@ int main() {
   report(cudaProfilerStart() == cudaSuccess, "profiler-start");
   report(cudaProfilerStop() == cudaSuccess, "profiler-stop");
   streamAttributeChecks();
-  std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
-  return failures == 0 ? 0 : 1;
+  return check_report::finish();
 }

@@ -3,7 +3,9 @@
 // graph of copies, a memset and a kernel. Prints "pass <check>" / "fail <check> <detail>"; exit
 // code 0 only when every check passed. With VGPU_EXPECT_SIMULATED=1 kernel results are not
 // checked (the simulated device validates and counts kernels but does not run them).
+#include "check_report.h"
 #include <algorithm>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -13,34 +15,9 @@
 
 namespace {
 
-int failures = 0;
-
-void report(bool ok, const char* check, const char* detail = "") {
-  std::printf("%s %s %s\n", ok ? "pass" : "fail", check, detail);
-  if (!ok) {
-    ++failures;
-  }
-}
-
-bool cudaOk(cudaError_t status, const char* what) {
-  if (status != cudaSuccess) {
-    std::printf("fail %s %s\n", what, cudaGetErrorName(status));
-    ++failures;
-    return false;
-  }
-  return true;
-}
-
-bool driverOk(CUresult status, const char* what) {
-  if (status != CUDA_SUCCESS) {
-    const char* name = nullptr;
-    cuGetErrorName(status, &name);
-    std::printf("fail %s %s\n", what, name != nullptr ? name : "?");
-    ++failures;
-    return false;
-  }
-  return true;
-}
+using check_report::cudaOk;
+using check_report::driverOk;
+using check_report::report;
 
 void fillPattern(std::vector<unsigned char>& data, unsigned seed) {
   for (size_t i = 0; i < data.size(); ++i) {
@@ -442,6 +419,5 @@ int main() {
   memoryPools();
   graphNodeParameters();
   memoryInfo();
-  std::printf("%s %d failure(s)\n", failures == 0 ? "ok" : "failed", failures);
-  return failures == 0 ? 0 : 1;
+  return check_report::finish();
 }
