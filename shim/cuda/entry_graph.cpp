@@ -665,7 +665,9 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
     sameTopology =
         ordered[i].kind == executable->ordered[i].kind &&
         (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function) &&
-        ordered[i].graphMemory == executable->ordered[i].graphMemory; // memory nodes cannot change
+        ordered[i].graphMemory == executable->ordered[i].graphMemory && // memory nodes cannot change
+        ordered[i].conditionalHandle == executable->ordered[i].conditionalHandle &&
+        ordered[i].conditionalType == executable->ordered[i].conditionalType;
   }
   if (info != nullptr) {
     *info = CUgraphExecUpdateResultInfo{};
