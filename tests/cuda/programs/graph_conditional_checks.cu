@@ -12,9 +12,6 @@
 
 namespace {
 
-using check_report::cudaOk;
-using check_report::report;
-
 constexpr size_t kSlot = 16;  // bytes each marker covers
 constexpr size_t kSlots = 16; // markers in the buffer
 unsigned char* device = nullptr;
@@ -27,7 +24,7 @@ void addMarker(cudaGraph_t graph, size_t slot, unsigned char value, const cudaGr
   memset.width = kSlot;
   memset.height = 1;
   cudaGraphNode_t node = nullptr;
-  cudaOk(cudaGraphAddMemsetNode(&node, graph, after, after != nullptr ? 1 : 0, &memset), "add-memset-node");
+  check::ok(cudaGraphAddMemsetNode(&node, graph, after, after != nullptr ? 1 : 0, &memset), "add-memset-node");
 }
 
 cudaError_t addConditional(cudaGraphNode_t* node, cudaGraph_t graph, cudaGraphConditionalHandle handle,
@@ -43,10 +40,10 @@ cudaError_t addConditional(cudaGraphNode_t* node, cudaGraph_t graph, cudaGraphCo
 }
 
 std::vector<unsigned char> launchAndRead(cudaGraph_t graph, cudaError_t* launched = nullptr) {
-  cudaOk(cudaMemset(device, 0, kSlot * kSlots), "clear");
+  check::ok(cudaMemset(device, 0, kSlot * kSlots), "clear");
   cudaGraphExec_t exec = nullptr;
   std::vector<unsigned char> markers(kSlots, 0xff);
-  if (!cudaOk(cudaGraphInstantiate(&exec, graph, 0), "instantiate")) {
+  if (!check::ok(cudaGraphInstantiate(&exec, graph, 0), "instantiate")) {
     return markers;
   }
   const cudaError_t status = cudaGraphLaunch(exec, nullptr);
@@ -54,11 +51,11 @@ std::vector<unsigned char> launchAndRead(cudaGraph_t graph, cudaError_t* launche
     *launched = status;
     cudaGetLastError();
   } else {
-    cudaOk(status, "graph-launch");
+    check::ok(status, "graph-launch");
   }
   cudaDeviceSynchronize();
   std::vector<unsigned char> bytes(kSlot * kSlots);
-  cudaOk(cudaMemcpy(bytes.data(), device, bytes.size(), cudaMemcpyDeviceToHost), "read-markers");
+  check::ok(cudaMemcpy(bytes.data(), device, bytes.size(), cudaMemcpyDeviceToHost), "read-markers");
   for (size_t i = 0; i < kSlots; ++i) {
     markers[i] = bytes[i * kSlot];
   }
@@ -69,12 +66,12 @@ std::vector<unsigned char> launchAndRead(cudaGraph_t graph, cudaError_t* launche
 // IF with ELSE, decided by the default value: 1 runs the IF body, 0 the ELSE body.
 void ifElse(unsigned defaultValue, const char* check) {
   cudaGraph_t graph = nullptr;
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
   cudaGraphConditionalHandle handle = 0;
-  cudaOk(cudaGraphConditionalHandleCreate(&handle, graph, defaultValue, cudaGraphCondAssignDefault), "handle");
+  check::ok(cudaGraphConditionalHandleCreate(&handle, graph, defaultValue, cudaGraphCondAssignDefault), "handle");
   cudaGraphNode_t node = nullptr;
   cudaGraph_t* bodies = nullptr;
-  if (!cudaOk(addConditional(&node, graph, handle, cudaGraphCondTypeIf, 2, &bodies), "add-if-else")) {
+  if (!check::ok(addConditional(&node, graph, handle, cudaGraphCondTypeIf, 2, &bodies), "add-if-else")) {
     return;
   }
   addMarker(bodies[0], 0, 0x11);
@@ -82,20 +79,20 @@ void ifElse(unsigned defaultValue, const char* check) {
   const std::vector<unsigned char> markers = launchAndRead(graph);
   char detail[48];
   std::snprintf(detail, sizeof detail, "if=%#x else=%#x", markers[0], markers[1]);
-  report(defaultValue != 0 ? markers[0] == 0x11 && markers[1] == 0 : markers[0] == 0 && markers[1] == 0x22, check,
-         detail);
+  check::report(defaultValue != 0 ? markers[0] == 0x11 && markers[1] == 0 : markers[0] == 0 && markers[1] == 0x22,
+                check, detail);
   cudaGraphDestroy(graph);
 }
 
 } // namespace
 
 int main() {
-  if (!cudaOk(cudaSetDevice(0), "set-device") ||
-      !cudaOk(cudaMalloc(reinterpret_cast<void**>(&device), kSlot * kSlots), "malloc")) {
+  if (!check::ok(cudaSetDevice(0), "set-device") ||
+      !check::ok(cudaMalloc(reinterpret_cast<void**>(&device), kSlot * kSlots), "malloc")) {
     return 1;
   }
   cudaGraph_t graph = nullptr;
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
   cudaGraphConditionalHandle handle = 0;
   const cudaError_t created = cudaGraphConditionalHandleCreate(&handle, graph, 1, cudaGraphCondAssignDefault);
   if (created == cudaErrorNotSupported) {
@@ -104,107 +101,107 @@ int main() {
     std::printf("ok 0 failure(s)\n");
     return 0;
   }
-  cudaOk(created, "handle");
+  check::ok(created, "handle");
   cudaGraphDestroy(graph);
 
   ifElse(1, "conditional-if-taken");
   ifElse(0, "conditional-else-taken");
 
   // SWITCH of three bodies with the value 2; a second SWITCH whose value 5 is past its bodies runs none.
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
   cudaGraphConditionalHandle two = 0, five = 0;
-  cudaOk(cudaGraphConditionalHandleCreate(&two, graph, 2, cudaGraphCondAssignDefault), "handle");
-  cudaOk(cudaGraphConditionalHandleCreate(&five, graph, 5, cudaGraphCondAssignDefault), "handle");
+  check::ok(cudaGraphConditionalHandleCreate(&two, graph, 2, cudaGraphCondAssignDefault), "handle");
+  check::ok(cudaGraphConditionalHandleCreate(&five, graph, 5, cudaGraphCondAssignDefault), "handle");
   cudaGraphNode_t node = nullptr;
   cudaGraph_t* bodies = nullptr;
-  if (cudaOk(addConditional(&node, graph, two, cudaGraphCondTypeSwitch, 3, &bodies), "add-switch")) {
+  if (check::ok(addConditional(&node, graph, two, cudaGraphCondTypeSwitch, 3, &bodies), "add-switch")) {
     for (size_t i = 0; i < 3; ++i) {
       addMarker(bodies[i], 2 + i, static_cast<unsigned char>(0x30 + i));
     }
   }
   cudaGraphNodeType type{};
-  report(cudaGraphNodeGetType(node, &type) == cudaSuccess && type == cudaGraphNodeTypeConditional,
-         "conditional-node-type");
-  if (cudaOk(addConditional(&node, graph, five, cudaGraphCondTypeSwitch, 2, &bodies), "add-switch")) {
+  check::report(cudaGraphNodeGetType(node, &type) == cudaSuccess && type == cudaGraphNodeTypeConditional,
+                "conditional-node-type");
+  if (check::ok(addConditional(&node, graph, five, cudaGraphCondTypeSwitch, 2, &bodies), "add-switch")) {
     addMarker(bodies[0], 5, 0x50);
     addMarker(bodies[1], 6, 0x51);
   }
   std::vector<unsigned char> markers = launchAndRead(graph);
-  report(markers[2] == 0 && markers[3] == 0 && markers[4] == 0x32 && markers[5] == 0 && markers[6] == 0,
-         "conditional-switch-chooses-by-value");
+  check::report(markers[2] == 0 && markers[3] == 0 && markers[4] == 0x32 && markers[5] == 0 && markers[6] == 0,
+                "conditional-switch-chooses-by-value");
   cudaGraph_t clone = nullptr;
-  report(cudaGraphClone(&clone, graph) == cudaErrorNotSupported, "conditional-clone-refused");
+  check::report(cudaGraphClone(&clone, graph) == cudaErrorNotSupported, "conditional-clone-refused");
   cudaGetLastError();
   cudaGraphDestroy(graph);
 
   // WHILE whose value is 0 runs nothing; an IF nested in an IF body runs when both are taken; a
   // handle without the default flag starts at 0, so its IF is not taken.
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
   cudaGraphConditionalHandle zero = 0, one = 0, unset = 0;
-  cudaOk(cudaGraphConditionalHandleCreate(&zero, graph, 0, cudaGraphCondAssignDefault), "handle");
-  cudaOk(cudaGraphConditionalHandleCreate(&one, graph, 1, cudaGraphCondAssignDefault), "handle");
-  cudaOk(cudaGraphConditionalHandleCreate(&unset, graph, 1, 0), "handle");
-  if (cudaOk(addConditional(&node, graph, zero, cudaGraphCondTypeWhile, 1, &bodies), "add-while")) {
+  check::ok(cudaGraphConditionalHandleCreate(&zero, graph, 0, cudaGraphCondAssignDefault), "handle");
+  check::ok(cudaGraphConditionalHandleCreate(&one, graph, 1, cudaGraphCondAssignDefault), "handle");
+  check::ok(cudaGraphConditionalHandleCreate(&unset, graph, 1, 0), "handle");
+  if (check::ok(addConditional(&node, graph, zero, cudaGraphCondTypeWhile, 1, &bodies), "add-while")) {
     addMarker(bodies[0], 7, 0x70);
   }
-  if (cudaOk(addConditional(&node, graph, one, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
+  if (check::ok(addConditional(&node, graph, one, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
     addMarker(bodies[0], 8, 0x80);
     cudaGraphNode_t inner = nullptr;
     cudaGraph_t* innerBodies = nullptr;
-    if (cudaOk(addConditional(&inner, bodies[0], one, cudaGraphCondTypeIf, 1, &innerBodies), "add-nested-if")) {
+    if (check::ok(addConditional(&inner, bodies[0], one, cudaGraphCondTypeIf, 1, &innerBodies), "add-nested-if")) {
       addMarker(innerBodies[0], 9, 0x90);
     }
   }
-  if (cudaOk(addConditional(&node, graph, unset, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
+  if (check::ok(addConditional(&node, graph, unset, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
     addMarker(bodies[0], 10, 0xa0);
   }
   markers = launchAndRead(graph);
-  report(markers[7] == 0, "conditional-while-zero-runs-nothing");
-  report(markers[8] == 0x80 && markers[9] == 0x90, "conditional-nested-if");
-  report(markers[10] == 0, "conditional-without-default-starts-at-zero");
+  check::report(markers[7] == 0, "conditional-while-zero-runs-nothing");
+  check::report(markers[8] == 0x80 && markers[9] == 0x90, "conditional-nested-if");
+  check::report(markers[10] == 0, "conditional-without-default-starts-at-zero");
   cudaGraphDestroy(graph);
 
   // Refusals: an IF of three bodies, a handle of another graph, a body with a host node, and (the
   // simulated device does not run the kernels that could end it) a WHILE whose value is 1.
   cudaGraph_t other = nullptr;
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
-  cudaOk(cudaGraphCreate(&other, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&other, 0), "graph-create");
   cudaGraphConditionalHandle mine = 0, theirs = 0;
-  cudaOk(cudaGraphConditionalHandleCreate(&mine, graph, 1, cudaGraphCondAssignDefault), "handle");
-  cudaOk(cudaGraphConditionalHandleCreate(&theirs, other, 1, cudaGraphCondAssignDefault), "handle");
-  report(addConditional(&node, graph, mine, cudaGraphCondTypeIf, 3, &bodies) == cudaErrorInvalidValue,
-         "conditional-if-of-three-refused");
+  check::ok(cudaGraphConditionalHandleCreate(&mine, graph, 1, cudaGraphCondAssignDefault), "handle");
+  check::ok(cudaGraphConditionalHandleCreate(&theirs, other, 1, cudaGraphCondAssignDefault), "handle");
+  check::report(addConditional(&node, graph, mine, cudaGraphCondTypeIf, 3, &bodies) == cudaErrorInvalidValue,
+                "conditional-if-of-three-refused");
   cudaGetLastError();
-  report(addConditional(&node, graph, theirs, cudaGraphCondTypeIf, 1, &bodies) == cudaErrorInvalidValue,
-         "conditional-foreign-handle-refused");
+  check::report(addConditional(&node, graph, theirs, cudaGraphCondTypeIf, 1, &bodies) == cudaErrorInvalidValue,
+                "conditional-foreign-handle-refused");
   cudaGetLastError();
   cudaGraphDestroy(other);
   cudaGraph_t hostBody = nullptr;
-  if (cudaOk(addConditional(&node, graph, mine, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
+  if (check::ok(addConditional(&node, graph, mine, cudaGraphCondTypeIf, 1, &bodies), "add-if")) {
     hostBody = bodies[0];
     cudaHostNodeParams host{};
     host.fn = [](void*) {};
     cudaGraphNode_t hostNode = nullptr;
-    cudaOk(cudaGraphAddHostNode(&hostNode, hostBody, nullptr, 0, &host), "add-host-node");
+    check::ok(cudaGraphAddHostNode(&hostNode, hostBody, nullptr, 0, &host), "add-host-node");
   }
   cudaGraphExec_t exec = nullptr;
-  report(cudaGraphInstantiate(&exec, graph, 0) != cudaSuccess, "conditional-body-host-node-refused");
+  check::report(cudaGraphInstantiate(&exec, graph, 0) != cudaSuccess, "conditional-body-host-node-refused");
   cudaGetLastError();
-  report(cudaGraphDestroy(hostBody) == cudaErrorInvalidValue, "conditional-body-owned-by-node");
+  check::report(cudaGraphDestroy(hostBody) == cudaErrorInvalidValue, "conditional-body-owned-by-node");
   cudaGetLastError();
   cudaGraphDestroy(graph);
 
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
   cudaGraphConditionalHandle endless = 0;
-  cudaOk(cudaGraphConditionalHandleCreate(&endless, graph, 1, cudaGraphCondAssignDefault), "handle");
-  if (cudaOk(addConditional(&node, graph, endless, cudaGraphCondTypeWhile, 1, &bodies), "add-while")) {
+  check::ok(cudaGraphConditionalHandleCreate(&endless, graph, 1, cudaGraphCondAssignDefault), "handle");
+  if (check::ok(addConditional(&node, graph, endless, cudaGraphCondTypeWhile, 1, &bodies), "add-while")) {
     addMarker(bodies[0], 11, 0xb0);
   }
   cudaError_t launched = cudaSuccess;
   markers = launchAndRead(graph, &launched);
-  report(launched == cudaErrorNotSupported && markers[11] == 0, "conditional-endless-while-refused");
+  check::report(launched == cudaErrorNotSupported && markers[11] == 0, "conditional-endless-while-refused");
   cudaGraphDestroy(graph);
 
   cudaFree(device);
-  return check_report::finish();
+  return check::finish();
 }

@@ -2,8 +2,8 @@
 // kernelParams and with the `extra` buffer): accepted when they match the kernel's parameters,
 // refused when the parameter buffer has the wrong size. Prints pass/fail lines like memory_checks.
 #include "check_report.h"
-#include <algorithm>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cuda.h>
@@ -11,8 +11,6 @@
 #include <cuda_runtime.h>
 
 namespace {
-
-using check_report::report;
 
 struct Triple {
   double a, b, c; // 24 bytes by value
@@ -34,7 +32,7 @@ void streamAttributeChecks() {
   void* window = nullptr;
   if (cudaStreamCreate(&stream) != cudaSuccess || cudaStreamCreate(&other) != cudaSuccess ||
       cudaMalloc(&window, 1 << 20) != cudaSuccess) {
-    report(false, "stream-attributes-setup");
+    check::report(false, "stream-attributes-setup");
     return;
   }
   int maxWindow = 0;
@@ -44,39 +42,41 @@ void streamAttributeChecks() {
   value.accessPolicyWindow.base_ptr = window;
   value.accessPolicyWindow.num_bytes = 1 << 20;
   if (maxWindow == 0) {
-    report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &value) == cudaErrorInvalidValue,
-           "stream-attribute-window-refused-without-persisting-l2");
+    check::report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &value) ==
+                      cudaErrorInvalidValue,
+                  "stream-attribute-window-refused-without-persisting-l2");
     cudaGetLastError();
   }
   value.accessPolicyWindow.num_bytes = windowBytes;
   value.accessPolicyWindow.hitRatio = 0.6F;
   value.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
   value.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
-  report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &value) == cudaSuccess,
-         "stream-attribute-set");
+  check::report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &value) == cudaSuccess,
+                "stream-attribute-set");
   cudaStreamAttrValue read{};
   const bool got = cudaStreamGetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &read) == cudaSuccess;
-  report(got && read.accessPolicyWindow.base_ptr == window && read.accessPolicyWindow.num_bytes == windowBytes &&
-             read.accessPolicyWindow.hitRatio == 0.6F &&
-             read.accessPolicyWindow.hitProp == cudaAccessPropertyPersisting,
-         "stream-attribute-get");
+  check::report(got && read.accessPolicyWindow.base_ptr == window && read.accessPolicyWindow.num_bytes == windowBytes &&
+                    read.accessPolicyWindow.hitRatio == 0.6F &&
+                    read.accessPolicyWindow.hitProp == cudaAccessPropertyPersisting,
+                "stream-attribute-get");
   cudaStreamAttrValue copied{};
-  report(cudaStreamCopyAttributes(other, stream) == cudaSuccess &&
-             cudaStreamGetAttribute(other, cudaStreamAttributeAccessPolicyWindow, &copied) == cudaSuccess &&
-             copied.accessPolicyWindow.base_ptr == window && copied.accessPolicyWindow.num_bytes == windowBytes,
-         "stream-attribute-copy");
+  check::report(cudaStreamCopyAttributes(other, stream) == cudaSuccess &&
+                    cudaStreamGetAttribute(other, cudaStreamAttributeAccessPolicyWindow, &copied) == cudaSuccess &&
+                    copied.accessPolicyWindow.base_ptr == window && copied.accessPolicyWindow.num_bytes == windowBytes,
+                "stream-attribute-copy");
   cudaStreamAttrValue bad = value;
   bad.accessPolicyWindow.hitRatio = 1.5F;
-  report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &bad) == cudaErrorInvalidValue,
-         "stream-attribute-bad-refused");
+  check::report(cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &bad) == cudaErrorInvalidValue,
+                "stream-attribute-bad-refused");
   cudaGetLastError(); // the refusal above is the expected error, not a sticky one
   cudaStreamAttrValue policy{};
   policy.syncPolicy = cudaSyncPolicyYield;
   cudaStreamAttrValue policyRead{};
-  report(cudaStreamSetAttribute(stream, cudaStreamAttributeSynchronizationPolicy, &policy) == cudaSuccess &&
-             cudaStreamGetAttribute(stream, cudaStreamAttributeSynchronizationPolicy, &policyRead) == cudaSuccess &&
-             policyRead.syncPolicy == cudaSyncPolicyYield,
-         "stream-attribute-sync-policy");
+  check::report(cudaStreamSetAttribute(stream, cudaStreamAttributeSynchronizationPolicy, &policy) == cudaSuccess &&
+                    cudaStreamGetAttribute(stream, cudaStreamAttributeSynchronizationPolicy, &policyRead) ==
+                        cudaSuccess &&
+                    policyRead.syncPolicy == cudaSyncPolicyYield,
+                "stream-attribute-sync-policy");
   cudaFree(window);
   cudaStreamDestroy(other);
   cudaStreamDestroy(stream);
@@ -93,16 +93,16 @@ int main() {
   Triple t{1, 2, 3};
 
   kernelWithParams<<<4, 256>>>(out, in, 1024, t, 1);
-  report(cudaGetLastError() == cudaSuccess, "runtime-launch-accepted");
-  report(cudaDeviceSynchronize() == cudaSuccess, "runtime-launch-synchronize");
+  check::report(cudaGetLastError() == cudaSuccess, "runtime-launch-accepted");
+  check::report(cudaDeviceSynchronize() == cudaSuccess, "runtime-launch-synchronize");
 
   // Too many threads per block is refused before anything runs.
   kernelWithParams<<<1, 4096>>>(out, in, 1024, t, 1);
-  report(cudaGetLastError() != cudaSuccess, "runtime-launch-too-many-threads-refused");
+  check::report(cudaGetLastError() != cudaSuccess, "runtime-launch-too-many-threads-refused");
 
   cudaFunction_t runtimeFunction = nullptr;
-  report(cudaGetFuncBySymbol(&runtimeFunction, reinterpret_cast<const void*>(kernelWithParams)) == cudaSuccess,
-         "get-func-by-symbol");
+  check::report(cudaGetFuncBySymbol(&runtimeFunction, reinterpret_cast<const void*>(kernelWithParams)) == cudaSuccess,
+                "get-func-by-symbol");
   CUfunction function = reinterpret_cast<CUfunction>(runtimeFunction);
 
   // Parameter layout from the module's metadata: 8 + 8 + 4 (+4 pad) + 24 + 1.
@@ -114,24 +114,24 @@ int main() {
   char detail[128];
   std::snprintf(detail, sizeof detail, "sizes %zu %zu %zu %zu %zu offsets %zu %zu %zu %zu %zu", sizes[0], sizes[1],
                 sizes[2], sizes[3], sizes[4], offsets[0], offsets[1], offsets[2], offsets[3], offsets[4]);
-  report(layout && sizes[0] == 8 && sizes[1] == 8 && sizes[2] == 4 && sizes[3] == 24 && sizes[4] == 1 &&
-             offsets[3] == 24 && offsets[4] == 48,
-         "param-info", detail);
+  check::report(layout && sizes[0] == 8 && sizes[1] == 8 && sizes[2] == 4 && sizes[3] == 24 && sizes[4] == 1 &&
+                    offsets[3] == 24 && offsets[4] == 48,
+                "param-info", detail);
   size_t pastEnd = 0;
-  report(cuFuncGetParamInfo(function, 5, &pastEnd, &pastEnd) == CUDA_ERROR_INVALID_VALUE, "param-info-past-end");
+  check::report(cuFuncGetParamInfo(function, 5, &pastEnd, &pastEnd) == CUDA_ERROR_INVALID_VALUE, "param-info-past-end");
 
   int n = 1024;
   char flag = 2;
   void* params[] = {&out, &in, &n, &t, &flag};
-  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, params, nullptr) == CUDA_SUCCESS,
-         "driver-launch-kernel-params");
+  check::report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, params, nullptr) == CUDA_SUCCESS,
+                "driver-launch-kernel-params");
 
   unsigned char buffer[49] = {};
   size_t bufferSize = sizeof buffer;
   void* extra[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, buffer, CU_LAUNCH_PARAM_BUFFER_SIZE, &bufferSize,
                    CU_LAUNCH_PARAM_END};
-  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, extra) == CUDA_SUCCESS,
-         "driver-launch-extra-right-size");
+  check::report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, extra) == CUDA_SUCCESS,
+                "driver-launch-extra-right-size");
   size_t wrongSize = 40;
   void* wrong[] = {CU_LAUNCH_PARAM_BUFFER_POINTER, buffer, CU_LAUNCH_PARAM_BUFFER_SIZE, &wrongSize,
                    CU_LAUNCH_PARAM_END};
@@ -139,18 +139,18 @@ int main() {
   // seen to accept a shorter one (docs/gpu-results), so this is checked on the simulated device only.
   const CUresult wrongStatus = cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, wrong);
   if (std::getenv("VGPU_EXPECT_SIMULATED") != nullptr) {
-    report(wrongStatus == CUDA_ERROR_INVALID_VALUE, "driver-launch-wrong-size-refused");
+    check::report(wrongStatus == CUDA_ERROR_INVALID_VALUE, "driver-launch-wrong-size-refused");
   } else {
     std::printf("info driver-launch-wrong-size %d (not checked against NVIDIA's driver)\n",
                 static_cast<int>(wrongStatus));
   }
-  report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE,
-         "driver-launch-missing-params-refused");
-  report(cuCtxSynchronize() == CUDA_SUCCESS, "driver-synchronize");
+  check::report(cuLaunchKernel(function, 4, 1, 1, 256, 1, 1, 0, nullptr, nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE,
+                "driver-launch-missing-params-refused");
+  check::report(cuCtxSynchronize() == CUDA_SUCCESS, "driver-synchronize");
   // Programs bracket timed regions with the profiler API; without a profiler attached NVIDIA's
   // driver answers success, and so must the shim.
-  report(cudaProfilerStart() == cudaSuccess, "profiler-start");
-  report(cudaProfilerStop() == cudaSuccess, "profiler-stop");
+  check::report(cudaProfilerStart() == cudaSuccess, "profiler-start");
+  check::report(cudaProfilerStop() == cudaSuccess, "profiler-stop");
   streamAttributeChecks();
-  return check_report::finish();
+  return check::finish();
 }

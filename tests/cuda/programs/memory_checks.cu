@@ -4,8 +4,8 @@
 // code 0 only when every check passed. With VGPU_EXPECT_SIMULATED=1 kernel results are not
 // checked (the simulated device validates and counts kernels but does not run them).
 #include "check_report.h"
-#include <algorithm>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,10 +14,6 @@
 #include <vector>
 
 namespace {
-
-using check_report::cudaOk;
-using check_report::driverOk;
-using check_report::report;
 
 void fillPattern(std::vector<unsigned char>& data, unsigned seed) {
   for (size_t i = 0; i < data.size(); ++i) {
@@ -46,15 +42,15 @@ void roundTrips() {
     fillPattern(source, static_cast<unsigned>(bytes));
     void* a = nullptr;
     void* b = nullptr;
-    if (!cudaOk(cudaMalloc(&a, bytes), "malloc-a") || !cudaOk(cudaMalloc(&b, bytes), "malloc-b")) {
+    if (!check::ok(cudaMalloc(&a, bytes), "malloc-a") || !check::ok(cudaMalloc(&b, bytes), "malloc-b")) {
       return;
     }
-    cudaOk(cudaMemcpy(a, source.data(), bytes, cudaMemcpyHostToDevice), "h2d");
-    cudaOk(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice), "d2d");
-    cudaOk(cudaMemcpy(result.data(), b, bytes, cudaMemcpyDeviceToHost), "d2h");
+    check::ok(cudaMemcpy(a, source.data(), bytes, cudaMemcpyHostToDevice), "h2d");
+    check::ok(cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice), "d2d");
+    check::ok(cudaMemcpy(result.data(), b, bytes, cudaMemcpyDeviceToHost), "d2h");
     char name[64];
     std::snprintf(name, sizeof name, "roundtrip-sync-%zu", bytes);
-    report(std::memcmp(source.data(), result.data(), bytes) == 0, name);
+    check::report(std::memcmp(source.data(), result.data(), bytes) == 0, name);
     cudaFree(a);
     cudaFree(b);
   }
@@ -68,70 +64,70 @@ void asyncStreams() {
   unsigned char* pinnedOut[kStreams];
   void* device[kStreams];
   for (int s = 0; s < kStreams; ++s) {
-    cudaOk(cudaStreamCreateWithFlags(&streams[s], cudaStreamNonBlocking), "stream-create");
-    cudaOk(cudaMallocHost(reinterpret_cast<void**>(&pinnedIn[s]), kBytes), "malloc-host");
-    cudaOk(cudaMallocHost(reinterpret_cast<void**>(&pinnedOut[s]), kBytes), "malloc-host");
-    cudaOk(cudaMalloc(&device[s], kBytes), "malloc");
+    check::ok(cudaStreamCreateWithFlags(&streams[s], cudaStreamNonBlocking), "stream-create");
+    check::ok(cudaMallocHost(reinterpret_cast<void**>(&pinnedIn[s]), kBytes), "malloc-host");
+    check::ok(cudaMallocHost(reinterpret_cast<void**>(&pinnedOut[s]), kBytes), "malloc-host");
+    check::ok(cudaMalloc(&device[s], kBytes), "malloc");
     for (size_t i = 0; i < kBytes; ++i) {
       pinnedIn[s][i] = static_cast<unsigned char>(i * 7 + s);
     }
     std::memset(pinnedOut[s], 0, kBytes);
   }
   for (int s = 0; s < kStreams; ++s) {
-    cudaOk(cudaMemcpyAsync(device[s], pinnedIn[s], kBytes, cudaMemcpyHostToDevice, streams[s]), "h2d-async");
-    cudaOk(cudaMemcpyAsync(pinnedOut[s], device[s], kBytes, cudaMemcpyDeviceToHost, streams[s]), "d2h-async");
+    check::ok(cudaMemcpyAsync(device[s], pinnedIn[s], kBytes, cudaMemcpyHostToDevice, streams[s]), "h2d-async");
+    check::ok(cudaMemcpyAsync(pinnedOut[s], device[s], kBytes, cudaMemcpyDeviceToHost, streams[s]), "d2h-async");
   }
   bool same = true;
   for (int s = 0; s < kStreams; ++s) {
-    cudaOk(cudaStreamSynchronize(streams[s]), "stream-sync");
+    check::ok(cudaStreamSynchronize(streams[s]), "stream-sync");
     same = same && std::memcmp(pinnedIn[s], pinnedOut[s], kBytes) == 0;
     cudaFree(device[s]);
     cudaFreeHost(pinnedIn[s]);
     cudaFreeHost(pinnedOut[s]);
     cudaStreamDestroy(streams[s]);
   }
-  report(same, "roundtrip-async-4-streams");
+  check::report(same, "roundtrip-async-4-streams");
 }
 
 void memsets() {
   constexpr size_t kCount = 4099;
   CUdeviceptr buffer = 0;
-  if (!driverOk(cuMemAlloc(&buffer, kCount * 4), "cuMemAlloc")) {
+  if (!check::ok(cuMemAlloc(&buffer, kCount * 4), "cuMemAlloc")) {
     return;
   }
   std::vector<unsigned char> bytes(kCount);
-  driverOk(cuMemsetD8(buffer, 0xab, kCount), "cuMemsetD8");
-  driverOk(cuMemcpyDtoH(bytes.data(), buffer, kCount), "dtoh");
+  check::ok(cuMemsetD8(buffer, 0xab, kCount), "cuMemsetD8");
+  check::ok(cuMemcpyDtoH(bytes.data(), buffer, kCount), "dtoh");
   bool ok = true;
   for (unsigned char b : bytes) {
     ok = ok && b == 0xab;
   }
-  report(ok, "memset-d8");
+  check::report(ok, "memset-d8");
 
   std::vector<unsigned short> shorts(kCount);
-  driverOk(cuMemsetD16(buffer, 0x1234, kCount), "cuMemsetD16");
-  driverOk(cuMemcpyDtoH(shorts.data(), buffer, kCount * 2), "dtoh");
+  check::ok(cuMemsetD16(buffer, 0x1234, kCount), "cuMemsetD16");
+  check::ok(cuMemcpyDtoH(shorts.data(), buffer, kCount * 2), "dtoh");
   ok = true;
   for (unsigned short v : shorts) {
     ok = ok && v == 0x1234;
   }
-  report(ok, "memset-d16");
+  check::report(ok, "memset-d16");
 
   std::vector<unsigned int> words(kCount);
-  driverOk(cuMemsetD32(buffer, 0xdeadbeef, kCount), "cuMemsetD32");
-  driverOk(cuMemcpyDtoH(words.data(), buffer, kCount * 4), "dtoh");
+  check::ok(cuMemsetD32(buffer, 0xdeadbeef, kCount), "cuMemsetD32");
+  check::ok(cuMemcpyDtoH(words.data(), buffer, kCount * 4), "dtoh");
   ok = true;
   for (unsigned int v : words) {
     ok = ok && v == 0xdeadbeefu;
   }
-  report(ok, "memset-d32");
+  check::report(ok, "memset-d32");
 
   // 2D: 7 rows of 10 elements in a pitch of 64 bytes; the gaps between rows stay untouched.
   constexpr size_t kPitch = 64, kRows = 7, kWidth = 10;
-  driverOk(cuMemsetD8(buffer, 0, kPitch * kRows), "clear");
-  driverOk(cuMemsetD2D16(buffer, kPitch, 0xbeef, kWidth, kRows), "cuMemsetD2D16");
+  check::ok(cuMemsetD8(buffer, 0, kPitch * kRows), "clear");
+  check::ok(cuMemsetD2D16(buffer, kPitch, 0xbeef, kWidth, kRows), "cuMemsetD2D16");
   std::vector<unsigned char> plane(kPitch * kRows);
-  driverOk(cuMemcpyDtoH(plane.data(), buffer, plane.size()), "dtoh");
+  check::ok(cuMemcpyDtoH(plane.data(), buffer, plane.size()), "dtoh");
   ok = true;
   for (size_t row = 0; row < kRows; ++row) {
     for (size_t x = 0; x < kPitch; x += 2) {
@@ -140,48 +136,49 @@ void memsets() {
       ok = ok && v == (x / 2 < kWidth ? 0xbeef : 0);
     }
   }
-  report(ok, "memset-2d16");
-  driverOk(cuMemsetD2D8(buffer, kPitch, 0x5a, 2 * kWidth, kRows), "cuMemsetD2D8"); // bytes 0..19 of each row
-  driverOk(cuMemsetD2D32(buffer, kPitch, 0x01020304, 4, kRows), "cuMemsetD2D32");
-  driverOk(cuMemcpyDtoH(plane.data(), buffer, plane.size()), "dtoh");
+  check::report(ok, "memset-2d16");
+  check::ok(cuMemsetD2D8(buffer, kPitch, 0x5a, 2 * kWidth, kRows), "cuMemsetD2D8"); // bytes 0..19 of each row
+  check::ok(cuMemsetD2D32(buffer, kPitch, 0x01020304, 4, kRows), "cuMemsetD2D32");
+  check::ok(cuMemcpyDtoH(plane.data(), buffer, plane.size()), "dtoh");
   unsigned first;
   std::memcpy(&first, &plane[kPitch], 4);
-  report(first == 0x01020304u && plane[kPitch + 16] == 0x5a, "memset-2d8-2d32");
+  check::report(first == 0x01020304u && plane[kPitch + 16] == 0x5a, "memset-2d8-2d32");
 
-  cudaOk(cudaMemset(reinterpret_cast<void*>(buffer), 0x7f, 100), "cudaMemset");
-  driverOk(cuMemsetD8Async(buffer + 100, 0x11, 10, nullptr), "cuMemsetD8Async");
-  driverOk(cuCtxSynchronize(), "sync");
-  driverOk(cuMemcpyDtoH(bytes.data(), buffer, 110), "dtoh");
-  report(bytes[0] == 0x7f && bytes[99] == 0x7f && bytes[100] == 0x11 && bytes[109] == 0x11, "memset-runtime-and-async");
+  check::ok(cudaMemset(reinterpret_cast<void*>(buffer), 0x7f, 100), "cudaMemset");
+  check::ok(cuMemsetD8Async(buffer + 100, 0x11, 10, nullptr), "cuMemsetD8Async");
+  check::ok(cuCtxSynchronize(), "sync");
+  check::ok(cuMemcpyDtoH(bytes.data(), buffer, 110), "dtoh");
+  check::report(bytes[0] == 0x7f && bytes[99] == 0x7f && bytes[100] == 0x11 && bytes[109] == 0x11,
+                "memset-runtime-and-async");
 
   // Misaligned 32-bit memset is refused, not performed byte-wise.
-  report(cuMemsetD32(buffer + 1, 0, 4) == CUDA_ERROR_INVALID_VALUE, "memset-d32-misaligned-refused");
+  check::report(cuMemsetD32(buffer + 1, 0, 4) == CUDA_ERROR_INVALID_VALUE, "memset-d32-misaligned-refused");
   cuMemFree(buffer);
 }
 
 void eventTiming() {
   cudaEvent_t start, stop;
-  cudaOk(cudaEventCreate(&start), "event-create");
-  cudaOk(cudaEventCreate(&stop), "event-create");
+  check::ok(cudaEventCreate(&start), "event-create");
+  check::ok(cudaEventCreate(&stop), "event-create");
   const size_t bytes = size_t{64} << 20;
   void* device = nullptr;
   std::vector<unsigned char> host(bytes, 1);
-  cudaOk(cudaMalloc(&device, bytes), "malloc");
-  cudaOk(cudaEventRecord(start), "record");
+  check::ok(cudaMalloc(&device, bytes), "malloc");
+  check::ok(cudaEventRecord(start), "record");
   for (int i = 0; i < 4; ++i) {
-    cudaOk(cudaMemcpy(device, host.data(), bytes, cudaMemcpyHostToDevice), "h2d");
+    check::ok(cudaMemcpy(device, host.data(), bytes, cudaMemcpyHostToDevice), "h2d");
   }
-  cudaOk(cudaEventRecord(stop), "record");
-  cudaOk(cudaEventSynchronize(stop), "event-sync");
+  check::ok(cudaEventRecord(stop), "record");
+  check::ok(cudaEventSynchronize(stop), "event-sync");
   float ms = 0;
-  cudaOk(cudaEventElapsedTime(&ms, start, stop), "elapsed");
+  check::ok(cudaEventElapsedTime(&ms, start, stop), "elapsed");
   char detail[64];
   std::snprintf(detail, sizeof detail, "%.3f ms", ms);
-  report(ms > 0.0f, "event-elapsed-positive", detail);
+  check::report(ms > 0.0f, "event-elapsed-positive", detail);
   cudaEvent_t untimed;
-  cudaOk(cudaEventCreateWithFlags(&untimed, cudaEventDisableTiming), "event-create");
-  cudaOk(cudaEventRecord(untimed), "record");
-  report(cudaEventElapsedTime(&ms, start, untimed) != cudaSuccess, "event-disable-timing-refused");
+  check::ok(cudaEventCreateWithFlags(&untimed, cudaEventDisableTiming), "event-create");
+  check::ok(cudaEventRecord(untimed), "record");
+  check::report(cudaEventElapsedTime(&ms, start, untimed) != cudaSuccess, "event-disable-timing-refused");
   cudaGetLastError();
   cudaFree(device);
 }
@@ -194,74 +191,74 @@ void capturedGraph(bool simulated) {
   }
   float* device = nullptr;
   float* scratch = nullptr;
-  cudaOk(cudaMalloc(&device, n * sizeof(float)), "malloc");
-  cudaOk(cudaMalloc(&scratch, n * sizeof(float)), "malloc");
+  check::ok(cudaMalloc(&device, n * sizeof(float)), "malloc");
+  check::ok(cudaMalloc(&scratch, n * sizeof(float)), "malloc");
   cudaStream_t stream;
-  cudaOk(cudaStreamCreate(&stream), "stream");
+  check::ok(cudaStreamCreate(&stream), "stream");
   cudaGraph_t graph;
-  cudaOk(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), "begin-capture");
-  cudaOk(cudaMemcpyAsync(device, input.data(), n * sizeof(float), cudaMemcpyHostToDevice, stream), "capture-h2d");
-  cudaOk(cudaMemsetAsync(scratch, 0x3f, n * sizeof(float), stream), "capture-memset");
+  check::ok(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), "begin-capture");
+  check::ok(cudaMemcpyAsync(device, input.data(), n * sizeof(float), cudaMemcpyHostToDevice, stream), "capture-h2d");
+  check::ok(cudaMemsetAsync(scratch, 0x3f, n * sizeof(float), stream), "capture-memset");
   scale<<<(n + 255) / 256, 256, 0, stream>>>(device, 2.0f, n);
-  cudaOk(cudaGetLastError(), "capture-launch");
-  cudaOk(cudaMemcpyAsync(output.data(), device, n * sizeof(float), cudaMemcpyDeviceToHost, stream), "capture-d2h");
-  cudaOk(cudaStreamEndCapture(stream, &graph), "end-capture");
+  check::ok(cudaGetLastError(), "capture-launch");
+  check::ok(cudaMemcpyAsync(output.data(), device, n * sizeof(float), cudaMemcpyDeviceToHost, stream), "capture-d2h");
+  check::ok(cudaStreamEndCapture(stream, &graph), "end-capture");
   size_t nodes = 0;
-  cudaOk(cudaGraphGetNodes(graph, nullptr, &nodes), "graph-nodes");
+  check::ok(cudaGraphGetNodes(graph, nullptr, &nodes), "graph-nodes");
   char detail[32];
   std::snprintf(detail, sizeof detail, "%zu nodes", nodes);
-  report(nodes == 4, "graph-captured-4-nodes", detail);
+  check::report(nodes == 4, "graph-captured-4-nodes", detail);
   // Nothing ran while capturing.
-  report(output[1] == 0.0f, "graph-capture-did-not-execute");
+  check::report(output[1] == 0.0f, "graph-capture-did-not-execute");
   cudaGraphExec_t exec;
-  cudaOk(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
-  cudaOk(cudaGraphLaunch(exec, stream), "graph-launch");
-  cudaOk(cudaStreamSynchronize(stream), "sync");
+  check::ok(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
+  check::ok(cudaGraphLaunch(exec, stream), "graph-launch");
+  check::ok(cudaStreamSynchronize(stream), "sync");
   const float expected = simulated ? 5.0f : 10.0f; // the simulated device does not run the kernel
-  report(output[5] == expected && output[n - 1] == (simulated ? 1.0f : 2.0f) * static_cast<float>(n - 1),
-         "graph-launch-results");
+  check::report(output[5] == expected && output[n - 1] == (simulated ? 1.0f : 2.0f) * static_cast<float>(n - 1),
+                "graph-launch-results");
   std::vector<float> memsetResult(4);
-  cudaOk(cudaMemcpy(memsetResult.data(), scratch, sizeof(float) * 4, cudaMemcpyDeviceToHost), "d2h");
+  check::ok(cudaMemcpy(memsetResult.data(), scratch, sizeof(float) * 4, cudaMemcpyDeviceToHost), "d2h");
   unsigned bits;
   std::memcpy(&bits, &memsetResult[3], 4);
-  report(bits == 0x3f3f3f3fu, "graph-memset-node");
+  check::report(bits == 0x3f3f3f3fu, "graph-memset-node");
   // A clone is an independent graph with the same nodes: it runs the same work, and each original
   // node is found in it.
   cudaGraph_t clone;
-  cudaOk(cudaGraphClone(&clone, graph), "graph-clone");
+  check::ok(cudaGraphClone(&clone, graph), "graph-clone");
   size_t cloneNodes = 0;
-  cudaOk(cudaGraphGetNodes(clone, nullptr, &cloneNodes), "clone-nodes");
+  check::ok(cudaGraphGetNodes(clone, nullptr, &cloneNodes), "clone-nodes");
   std::vector<cudaGraphNode_t> originals(nodes);
-  cudaOk(cudaGraphGetNodes(graph, originals.data(), &nodes), "graph-nodes");
+  check::ok(cudaGraphGetNodes(graph, originals.data(), &nodes), "graph-nodes");
   cudaGraphNode_t found = nullptr;
-  report(cloneNodes == nodes && cudaGraphNodeFindInClone(&found, originals[0], clone) == cudaSuccess &&
-             found != nullptr && found != originals[0],
-         "graph-clone-nodes");
+  check::report(cloneNodes == nodes && cudaGraphNodeFindInClone(&found, originals[0], clone) == cudaSuccess &&
+                    found != nullptr && found != originals[0],
+                "graph-clone-nodes");
   std::fill(output.begin(), output.end(), 0.0f);
   cudaGraphExec_t cloneExec;
-  cudaOk(cudaGraphInstantiate(&cloneExec, clone, 0), "instantiate-clone");
-  cudaOk(cudaGraphLaunch(cloneExec, stream), "clone-launch");
-  cudaOk(cudaStreamSynchronize(stream), "sync");
-  report(output[5] == expected, "graph-clone-launch-results");
+  check::ok(cudaGraphInstantiate(&cloneExec, clone, 0), "instantiate-clone");
+  check::ok(cudaGraphLaunch(cloneExec, stream), "clone-launch");
+  check::ok(cudaStreamSynchronize(stream), "sync");
+  check::report(output[5] == expected, "graph-clone-launch-results");
   // The topology API on the clone: a capture of four operations on one stream is a chain of three
   // edges; an edge added by hand shows in both nodes' lists and goes again when removed.
   size_t edges = 0;
-  cudaOk(cudaGraphGetEdges(clone, nullptr, nullptr, nullptr, &edges), "graph-edges");
+  check::ok(cudaGraphGetEdges(clone, nullptr, nullptr, nullptr, &edges), "graph-edges");
   std::vector<cudaGraphNode_t> cloned(cloneNodes);
-  cudaOk(cudaGraphGetNodes(clone, cloned.data(), &cloneNodes), "clone-nodes");
+  check::ok(cudaGraphGetNodes(clone, cloned.data(), &cloneNodes), "clone-nodes");
   size_t before = 0, after = 0, dependents = 0;
-  cudaOk(cudaGraphNodeGetDependencies(cloned[3], nullptr, nullptr, &before), "node-dependencies");
+  check::ok(cudaGraphNodeGetDependencies(cloned[3], nullptr, nullptr, &before), "node-dependencies");
   const bool added = cudaGraphAddDependencies(clone, &cloned[0], &cloned[3], nullptr, 1) == cudaSuccess;
-  cudaOk(cudaGraphNodeGetDependencies(cloned[3], nullptr, nullptr, &after), "node-dependencies");
-  cudaOk(cudaGraphNodeGetDependentNodes(cloned[0], nullptr, nullptr, &dependents), "node-dependents");
+  check::ok(cudaGraphNodeGetDependencies(cloned[3], nullptr, nullptr, &after), "node-dependencies");
+  check::ok(cudaGraphNodeGetDependentNodes(cloned[0], nullptr, nullptr, &dependents), "node-dependents");
   const bool removed = cudaGraphRemoveDependencies(clone, &cloned[0], &cloned[3], nullptr, 1) == cudaSuccess;
   size_t restored = 0;
-  cudaOk(cudaGraphGetEdges(clone, nullptr, nullptr, nullptr, &restored), "graph-edges");
+  check::ok(cudaGraphGetEdges(clone, nullptr, nullptr, nullptr, &restored), "graph-edges");
   char edgeDetail[64];
   std::snprintf(edgeDetail, sizeof edgeDetail, "edges %zu deps %zu->%zu dependents %zu", edges, before, after,
                 dependents);
-  report(edges == 3 && added && after == before + 1 && dependents == 2 && removed && restored == 3, "graph-edges-api",
-         edgeDetail);
+  check::report(edges == 3 && added && after == before + 1 && dependents == 2 && removed && restored == 3,
+                "graph-edges-api", edgeDetail);
   cudaGraphExecDestroy(cloneExec);
   cudaGraphDestroy(clone);
   cudaGraphExecDestroy(exec);
@@ -280,21 +277,21 @@ void countHostCall(void* counter) {
 void graphNodeParameters() {
   cudaGraph_t graph = nullptr;
   cudaGraph_t child = nullptr;
-  cudaOk(cudaGraphCreate(&graph, 0), "graph-create");
-  cudaOk(cudaGraphCreate(&child, 0), "graph-create");
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
+  check::ok(cudaGraphCreate(&child, 0), "graph-create");
   cudaEvent_t first = nullptr;
   cudaEvent_t second = nullptr;
-  cudaOk(cudaEventCreate(&first), "event-create");
-  cudaOk(cudaEventCreate(&second), "event-create");
+  check::ok(cudaEventCreate(&first), "event-create");
+  check::ok(cudaEventCreate(&second), "event-create");
   int counter = 0;
   int other = 0;
   const cudaHostNodeParams host{countHostCall, &counter};
   cudaGraphNode_t hostNode = nullptr, recordNode = nullptr, waitNode = nullptr, childNode = nullptr, empty = nullptr;
-  cudaOk(cudaGraphAddHostNode(&hostNode, graph, nullptr, 0, &host), "add-host-node");
-  cudaOk(cudaGraphAddEventRecordNode(&recordNode, graph, &hostNode, 1, first), "add-event-record-node");
-  cudaOk(cudaGraphAddEventWaitNode(&waitNode, graph, &recordNode, 1, first), "add-event-wait-node");
-  cudaOk(cudaGraphAddEmptyNode(&empty, child, nullptr, 0), "add-empty-node");
-  cudaOk(cudaGraphAddChildGraphNode(&childNode, graph, &waitNode, 1, child), "add-child-graph-node");
+  check::ok(cudaGraphAddHostNode(&hostNode, graph, nullptr, 0, &host), "add-host-node");
+  check::ok(cudaGraphAddEventRecordNode(&recordNode, graph, &hostNode, 1, first), "add-event-record-node");
+  check::ok(cudaGraphAddEventWaitNode(&waitNode, graph, &recordNode, 1, first), "add-event-wait-node");
+  check::ok(cudaGraphAddEmptyNode(&empty, child, nullptr, 0), "add-empty-node");
+  check::ok(cudaGraphAddChildGraphNode(&childNode, graph, &waitNode, 1, child), "add-child-graph-node");
 
   cudaHostNodeParams read{};
   bool hostOk = cudaGraphHostNodeGetParams(hostNode, &read) == cudaSuccess && read.fn == countHostCall &&
@@ -302,7 +299,7 @@ void graphNodeParameters() {
   const cudaHostNodeParams changed{countHostCall, &other};
   hostOk = hostOk && cudaGraphHostNodeSetParams(hostNode, &changed) == cudaSuccess &&
            cudaGraphHostNodeGetParams(hostNode, &read) == cudaSuccess && read.userData == &other;
-  report(hostOk, "graph-host-node-params");
+  check::report(hostOk, "graph-host-node-params");
 
   cudaEvent_t recorded = nullptr, awaited = nullptr;
   bool eventsOk = cudaGraphEventRecordNodeGetEvent(recordNode, &recorded) == cudaSuccess && recorded == first &&
@@ -311,14 +308,14 @@ void graphNodeParameters() {
              cudaGraphEventWaitNodeSetEvent(waitNode, second) == cudaSuccess &&
              cudaGraphEventRecordNodeGetEvent(recordNode, &recorded) == cudaSuccess && recorded == second &&
              cudaGraphEventWaitNodeGetEvent(waitNode, &awaited) == cudaSuccess && awaited == second;
-  report(eventsOk, "graph-event-node-events");
+  check::report(eventsOk, "graph-event-node-events");
 
   // NVIDIA's driver embeds a copy of the child graph: compare what it holds, not the handle.
   cudaGraph_t embedded = nullptr;
   size_t embeddedNodes = 0;
   const bool childOk = cudaGraphChildGraphNodeGetGraph(childNode, &embedded) == cudaSuccess && embedded != nullptr &&
                        cudaGraphGetNodes(embedded, nullptr, &embeddedNodes) == cudaSuccess && embeddedNodes == 1;
-  report(childOk, "graph-child-node-graph");
+  check::report(childOk, "graph-child-node-graph");
 
   cudaEvent_t none = nullptr;
   cudaGraph_t noGraph = nullptr;
@@ -327,15 +324,16 @@ void graphNodeParameters() {
                        cudaGraphEventWaitNodeGetEvent(hostNode, &none) != cudaSuccess &&
                        cudaGraphChildGraphNodeGetGraph(hostNode, &noGraph) != cudaSuccess;
   (void)cudaGetLastError(); // the refusals above are expected
-  report(refused, "graph-node-kind-refused");
+  check::report(refused, "graph-node-kind-refused");
 
   cudaGraphExec_t exec = nullptr;
-  cudaOk(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
-  cudaOk(cudaGraphLaunch(exec, nullptr), "graph-launch");
-  cudaOk(cudaDeviceSynchronize(), "sync");
+  check::ok(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
+  check::ok(cudaGraphLaunch(exec, nullptr), "graph-launch");
+  check::ok(cudaDeviceSynchronize(), "sync");
   char detail[48];
   std::snprintf(detail, sizeof detail, "counter %d other %d", counter, other);
-  report(counter == 0 && other == 1 && cudaEventQuery(second) == cudaSuccess, "graph-node-params-launch", detail);
+  check::report(counter == 0 && other == 1 && cudaEventQuery(second) == cudaSuccess, "graph-node-params-launch",
+                detail);
   cudaGraphExecDestroy(exec);
   cudaGraphDestroy(graph);
   cudaGraphDestroy(child);
@@ -345,14 +343,14 @@ void graphNodeParameters() {
 
 void memoryInfo() {
   size_t freeBefore = 0, total = 0, freeAfter = 0;
-  cudaOk(cudaMemGetInfo(&freeBefore, &total), "mem-info");
+  check::ok(cudaMemGetInfo(&freeBefore, &total), "mem-info");
   void* p = nullptr;
-  cudaOk(cudaMalloc(&p, size_t{512} << 20), "malloc");
-  cudaOk(cudaMemGetInfo(&freeAfter, &total), "mem-info");
-  report(freeBefore - freeAfter >= (size_t{512} << 20), "mem-info-follows-malloc");
+  check::ok(cudaMalloc(&p, size_t{512} << 20), "malloc");
+  check::ok(cudaMemGetInfo(&freeAfter, &total), "mem-info");
+  check::report(freeBefore - freeAfter >= (size_t{512} << 20), "mem-info-follows-malloc");
   cudaFree(p);
   void* huge = nullptr;
-  report(cudaMalloc(&huge, total + (size_t{1} << 30)) == cudaErrorMemoryAllocation, "over-allocation-refused");
+  check::report(cudaMalloc(&huge, total + (size_t{1} << 30)) == cudaErrorMemoryAllocation, "over-allocation-refused");
   cudaGetLastError();
 }
 
@@ -361,31 +359,31 @@ void memoryInfo() {
 // the release threshold is kept.
 void memoryPools() {
   cudaStream_t stream;
-  cudaOk(cudaStreamCreate(&stream), "stream");
+  check::ok(cudaStreamCreate(&stream), "stream");
   cudaMemPool_t pool = nullptr;
-  cudaOk(cudaDeviceGetDefaultMemPool(&pool, 0), "default-pool");
+  check::ok(cudaDeviceGetDefaultMemPool(&pool, 0), "default-pool");
   constexpr size_t kBytes = size_t{4} << 20;
   void* p = nullptr;
-  report(cudaMallocAsync(&p, kBytes, stream) == cudaSuccess && p != nullptr, "malloc-async");
+  check::report(cudaMallocAsync(&p, kBytes, stream) == cudaSuccess && p != nullptr, "malloc-async");
   std::vector<unsigned char> in(kBytes), out(kBytes, 0);
   fillPattern(in, 7);
-  cudaOk(cudaMemcpyAsync(p, in.data(), kBytes, cudaMemcpyHostToDevice, stream), "h2d-async");
-  cudaOk(cudaMemcpyAsync(out.data(), p, kBytes, cudaMemcpyDeviceToHost, stream), "d2h-async");
+  check::ok(cudaMemcpyAsync(p, in.data(), kBytes, cudaMemcpyHostToDevice, stream), "h2d-async");
+  check::ok(cudaMemcpyAsync(out.data(), p, kBytes, cudaMemcpyDeviceToHost, stream), "d2h-async");
   cuuint64_t used = 0;
-  cudaOk(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used), "pool-used");
-  report(used >= kBytes, "pool-used-follows-malloc-async");
-  report(cudaFreeAsync(p, stream) == cudaSuccess, "free-async");
-  cudaOk(cudaStreamSynchronize(stream), "sync");
-  report(in == out, "malloc-async-data");
+  check::ok(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &used), "pool-used");
+  check::report(used >= kBytes, "pool-used-follows-malloc-async");
+  check::report(cudaFreeAsync(p, stream) == cudaSuccess, "free-async");
+  check::ok(cudaStreamSynchronize(stream), "sync");
+  check::report(in == out, "malloc-async-data");
   cuuint64_t after = 0;
-  cudaOk(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &after), "pool-used");
-  report(after + kBytes <= used, "pool-used-follows-free-async");
+  check::ok(cudaMemPoolGetAttribute(pool, cudaMemPoolAttrUsedMemCurrent, &after), "pool-used");
+  check::report(after + kBytes <= used, "pool-used-follows-free-async");
   cuuint64_t threshold = size_t{64} << 20, thresholdRead = 0;
-  report(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold) == cudaSuccess &&
-             cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &thresholdRead) == cudaSuccess &&
-             thresholdRead == threshold,
-         "pool-release-threshold");
-  report(cudaMemPoolTrimTo(pool, 0) == cudaSuccess, "pool-trim");
+  check::report(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold) == cudaSuccess &&
+                    cudaMemPoolGetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &thresholdRead) == cudaSuccess &&
+                    thresholdRead == threshold,
+                "pool-release-threshold");
+  check::report(cudaMemPoolTrimTo(pool, 0) == cudaSuccess, "pool-trim");
 
   cudaMemPoolProps props{};
   props.allocType = cudaMemAllocationTypePinned;
@@ -394,13 +392,13 @@ void memoryPools() {
   cudaMemPool_t own = nullptr;
   void* q = nullptr;
   const bool created = cudaMemPoolCreate(&own, &props) == cudaSuccess;
-  report(created && cudaMallocFromPoolAsync(&q, kBytes, own, stream) == cudaSuccess, "explicit-pool-alloc");
+  check::report(created && cudaMallocFromPoolAsync(&q, kBytes, own, stream) == cudaSuccess, "explicit-pool-alloc");
   cuuint64_t ownUsed = 0;
-  cudaOk(cudaMemPoolGetAttribute(own, cudaMemPoolAttrUsedMemCurrent, &ownUsed), "explicit-pool-used");
-  report(ownUsed >= kBytes, "explicit-pool-used");
-  cudaOk(cudaFreeAsync(q, stream), "explicit-pool-free");
-  cudaOk(cudaStreamSynchronize(stream), "sync");
-  report(cudaMemPoolDestroy(own) == cudaSuccess, "explicit-pool-destroy");
+  check::ok(cudaMemPoolGetAttribute(own, cudaMemPoolAttrUsedMemCurrent, &ownUsed), "explicit-pool-used");
+  check::report(ownUsed >= kBytes, "explicit-pool-used");
+  check::ok(cudaFreeAsync(q, stream), "explicit-pool-free");
+  check::ok(cudaStreamSynchronize(stream), "sync");
+  check::report(cudaMemPoolDestroy(own) == cudaSuccess, "explicit-pool-destroy");
   cudaStreamDestroy(stream);
 }
 
@@ -408,7 +406,7 @@ void memoryPools() {
 
 int main() {
   const bool simulated = std::getenv("VGPU_EXPECT_SIMULATED") != nullptr;
-  if (!cudaOk(cudaSetDevice(0), "set-device")) {
+  if (!check::ok(cudaSetDevice(0), "set-device")) {
     return 1;
   }
   roundTrips();
@@ -419,5 +417,5 @@ int main() {
   memoryPools();
   graphNodeParameters();
   memoryInfo();
-  return check_report::finish();
+  return check::finish();
 }

@@ -1,9 +1,8 @@
-// Reporting shared by the GPU check programs: one line per check ("pass NAME", "fail NAME detail",
-// "skip NAME reason", "time NAME MILLISECONDS") and a last line "ok 0 failure(s)" or
-// "failed N failure(s)", so tests/gpu/run-remote-checks.sh and the ctest can read every program the
-// same way. With VGPU_EXPECT_SIMULATED=1 (the shim's simulated device, which validates and counts
-// kernels but does not run them) checks of a kernel's result are reported as skipped; every API
-// status is still checked.
+// Reporting shared by the GPU check programs and the CUDA programs of tests/cuda: one line per check ("pass NAME",
+// "fail NAME detail", "skip NAME reason", "time NAME MILLISECONDS") and a last line "ok 0 failure(s)" or "failed N
+// failure(s)", so tests/gpu/run-remote-checks.sh and the ctest can read every program the same way. With
+// VGPU_EXPECT_SIMULATED=1 (the shim's simulated device, which validates and counts kernels but does not run them)
+// checks of a kernel's result are reported as skipped; every API status is still checked.
 #pragma once
 
 #include <chrono>
@@ -32,6 +31,12 @@ inline void fail(const char* name, const char* detail) {
 
 inline void skip(const char* name, const char* reason) {
   std::printf("skip %s %s\n", name, reason);
+}
+
+// A check whose outcome the caller decided: "pass NAME detail" or "fail NAME detail".
+inline void report(bool ok, const char* name, const char* detail = "") {
+  std::printf("%s %s %s\n", ok ? "pass" : "fail", name, detail);
+  failures += ok ? 0 : 1;
 }
 
 inline void time(const char* name, double milliseconds) {
