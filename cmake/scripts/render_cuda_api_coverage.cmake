@@ -46,9 +46,6 @@ success. Rows come from what NVIDIA's driver 580 answered for every name cudart 
 
 ## Where real programs and libraries still meet one
 Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on every profile:
-- **cuFFT** (`cufftPlan1d`): the plan asks for a private export table the shim does not answer
-  yet (docs/dark-api.md), and fails with CUFFT_INTERNAL_ERROR; no entry point below is involved.
-  `library_checks` reports it as a gap.
 - **Conditional graph nodes on a GPU behind vgpud** (`cudaGraphConditionalHandleCreate`): refused
   there, because the shim replays graphs node by node and cannot read the values kernels set; built
   on the simulated device (docs/simulated-device.md).
@@ -57,8 +54,9 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **Programs that render or share memory between processes**: graphics interop
   (`cuGraphics*`), external memory and semaphores, CUDA arrays, textures and surfaces, IPC
   handles.
-cuBLAS, cuBLASLt, cuRAND, cuSOLVER, cuSPARSE, cuDNN's handle and NVRTC meet none: their checks pass
-on every profile (`test_cuda_runtime_programs`).
+cuBLAS, cuBLASLt, cuRAND, cuSOLVER, cuSPARSE, cuDNN's handle, NVRTC and cuFFT meet none: their
+checks pass on every profile (`test_cuda_runtime_programs`). cuFFT's plans need the private table
+docs/dark-api.md §2.12 describes, not an entry point below.
 
 | name | since | default stream | symbol | status |
 |---|---|---|---|---|

@@ -6,6 +6,7 @@
 #include "vgpu/log.h"
 #include "vgpu/module/module_image.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -224,19 +225,11 @@ CUresult entry::cuModuleGetFunctionCount(unsigned int* count, CUmodule module) {
 CUresult entry::cuModuleEnumerateFunctions(CUfunction* functions, unsigned int count, CUmodule module) {
   VGPU_REQUIRE_OUT(functions);
   VGPU_REQUIRE_INIT();
-  CUmod_st* object = state().modules.find(module);
-  if (object == nullptr) {
-    return CUDA_ERROR_INVALID_HANDLE;
-  }
-  std::vector<std::string> names;
-  if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
+  std::vector<CUfunction> all;
+  if (const CUresult status = moduleAllFunctions(module, all); status != CUDA_SUCCESS) {
     return status;
   }
-  for (unsigned i = 0; i < count && i < names.size(); ++i) {
-    if (const CUresult status = moduleFunction(module, names[i].c_str(), functions[i]); status != CUDA_SUCCESS) {
-      return status;
-    }
-  }
+  std::copy_n(all.begin(), std::min<std::size_t>(count, all.size()), functions);
   return CUDA_SUCCESS;
 }
 

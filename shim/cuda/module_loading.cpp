@@ -110,6 +110,24 @@ CUresult moduleFunction(CUmodule module, const char* name, CUfunction& out) {
   return CUDA_SUCCESS;
 }
 
+CUresult moduleAllFunctions(CUmodule module, std::vector<CUfunction>& out) {
+  CUmod_st* object = state().modules.find(module);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  std::vector<std::string> names;
+  if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
+    return status;
+  }
+  out.assign(names.size(), nullptr);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (const CUresult status = moduleFunction(module, names[i].c_str(), out[i]); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
 void unloadModule(CUmodule module) {
   CUmod_st* object = state().modules.find(module);
   if (object == nullptr) {

@@ -5,12 +5,15 @@
 
 #include <cuda.h>
 #include <string>
+#include <vector>
 
 namespace vgpu::cuda {
 
 CUresult loadModuleAt(CUcontext context, const void* image, CUmodule& out);
 CUresult loadModuleFromFile(CUcontext context, const char* path, CUmodule& out);
 CUresult moduleFunction(CUmodule module, const char* name, CUfunction& out);
+// Every kernel of the module as a CUfunction, in the backend's order (cuModuleEnumerateFunctions).
+CUresult moduleAllFunctions(CUmodule module, std::vector<CUfunction>& out);
 void unloadModule(CUmodule module);
 
 } // namespace vgpu::cuda

@@ -6,7 +6,9 @@
 #include "sysfs_fixture.h"
 #include "test_paths.h"
 
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <cuda.h>
 #include <vector>
 
@@ -131,6 +133,53 @@ TEST_CASE("stale and foreign stream, event, module and context handles") {
   CHECK(cuCtxPushCurrent(created) == CUDA_ERROR_CONTEXT_IS_DESTROYED);
   CHECK(cuCtxPushCurrent(reinterpret_cast<CUcontext>(0x77)) == CUDA_ERROR_INVALID_CONTEXT);
   CHECK(cuCtxDestroy(ctx) == CUDA_ERROR_INVALID_CONTEXT); // primary contexts are released, not destroyed
+}
+
+// cuFFT 12 takes the kernel of each module it loads from the tools' module table (dark API
+// 6e163fbe) slot 7, `(context, module, visit, userData)`, which calls visit(userData, function,
+// owner) per kernel and returns how many it visited (docs/dark-api.md §2.12).
+TEST_CASE("the tools' module table visits every kernel of a module and counts them; bad input visits none") {
+  CUcontext ctx = context();
+  const unsigned char uuid[16] = {0x6e, 0x16, 0x3f, 0xbe, 0xb9, 0x58, 0x44, 0x4d,
+                                  0x83, 0x5c, 0xe1, 0x82, 0xaf, 0xf1, 0x99, 0x1e};
+  CUuuid id{};
+  std::memcpy(id.bytes, uuid, sizeof uuid);
+  const void* table = nullptr;
+  REQUIRE(cuGetExportTable(&table, &id) == CUDA_SUCCESS);
+  const auto* words = static_cast<void* const*>(table);
+  CHECK(reinterpret_cast<std::uintptr_t>(words[0]) == 95 * sizeof(void*));
+  using Visit = void (*)(void*, CUfunction, std::uint64_t);
+  using VisitAll = std::uint64_t (*)(CUcontext, CUmodule, Visit, void*);
+  const auto visitAll = reinterpret_cast<VisitAll>(words[7]);
+  const Visit collect = [](void* seen, CUfunction function, std::uint64_t) {
+    static_cast<std::vector<CUfunction>*>(seen)->push_back(function);
+  };
+
+  const char* ptx = ".version 8.0\n.target sm_90\n.address_size 64\n"
+                    ".visible .entry first()\n{\n ret;\n}\n"
+                    ".visible .entry second(.param .u64 out)\n{\n ret;\n}\n";
+  CUmodule module = nullptr;
+  REQUIRE(cuModuleLoadData(&module, ptx) == CUDA_SUCCESS);
+  CUfunction first = nullptr;
+  CUfunction second = nullptr;
+  REQUIRE(cuModuleGetFunction(&first, module, "first") == CUDA_SUCCESS);
+  REQUIRE(cuModuleGetFunction(&second, module, "second") == CUDA_SUCCESS);
+
+  std::vector<CUfunction> seen;
+  CHECK(visitAll(ctx, module, collect, &seen) == 2);
+  REQUIRE(seen.size() == 2);
+  CHECK(((seen[0] == first && seen[1] == second) || (seen[0] == second && seen[1] == first)));
+  seen.clear();
+  CHECK(visitAll(nullptr, module, collect, &seen) == 2); // no context: the current one
+  CHECK(seen.size() == 2);
+
+  seen.clear();
+  CHECK(visitAll(ctx, reinterpret_cast<CUmodule>(0x42), collect, &seen) == 0);
+  CHECK(visitAll(reinterpret_cast<CUcontext>(0x77), module, collect, &seen) == 0);
+  CHECK(visitAll(ctx, module, nullptr, &seen) == 0);
+  REQUIRE(cuModuleUnload(module) == CUDA_SUCCESS);
+  CHECK(visitAll(ctx, module, collect, &seen) == 0);
+  CHECK(seen.empty());
 }
 
 // What a program built with CUDA 12.5 or later headers calls for cuStreamGetCtx (cuda.h renames it).

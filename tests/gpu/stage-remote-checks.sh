@@ -12,6 +12,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/default}
 stage=${VGPU_GPU_STAGE:-$root/gpu-stage}
 programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate)
+# Programs of tests/cuda/programs compared the same way: the CUDA libraries' results (cuFFT, cuSOLVER,
+# cuSPARSE, cuRAND, NVRTC) and graph memory nodes, natively and through vgpud.
+cuda_programs=(library_checks graph_memory_checks)
 for needed in "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$build/shim/vgpud/vgpud"; do
   if [[ ! -e "$needed" ]]; then
     echo "stage-remote-checks: $needed is missing: build vgpu-cuda vgpu-nvml vgpud first" >&2
@@ -21,6 +24,12 @@ done
 for program in "${programs[@]}"; do
   if [[ ! -x "$build/tests/gpu/programs/$program" ]]; then
     echo "stage-remote-checks: $build/tests/gpu/programs/$program is missing: build gpu_check_$program first" >&2
+    exit 1
+  fi
+done
+for program in "${cuda_programs[@]}"; do
+  if [[ ! -x "$build/tests/cuda/programs/$program" ]]; then
+    echo "stage-remote-checks: $build/tests/cuda/programs/$program is missing: build cuda_program_$program first" >&2
     exit 1
   fi
 done
@@ -41,6 +50,9 @@ ldd "$build/shim/vgpud/vgpud" | awk '$2 == "=>" && $3 ~ /^\// { print $1, $3 }' 
 done
 for program in "${programs[@]}"; do
   cp "$build/tests/gpu/programs/$program" "$stage/programs/"
+done
+for program in "${cuda_programs[@]}"; do
+  cp "$build/tests/cuda/programs/$program" "$stage/programs/"
 done
 # The remote-execution benchmark (bench/bench_vgpud.cpp), when built: run-remote-checks.sh runs it
 # against the real GPU after the programs.

@@ -13,10 +13,12 @@
 
 #include <array>
 #include <atomic>
+#include <cinttypes>
 #include <cstring>
 #include <pthread.h>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
 using namespace vgpu::cuda;
 
@@ -41,18 +43,31 @@ enum TableId : int {
   kChecks,
   kCublasLt,
   kChained,
-  kGemmProbe
+  kGemmProbe,
+  kToolsModule
 };
-constexpr const char* kTableNames[] = {"CUDART_INTERFACE",  "TOOLS_TLS",          "TOOLS_RUNTIME_CALLBACK_HOOKS",
-                                       "CTX_CREATE_BYPASS", "DEVICE_EXTENDED_RT", "INTEGRITY_CHECK",
-                                       "CONTEXT_CHECKS",    "21318c60",           "f8cff951",
-                                       "1734dc26"};
+constexpr const char* kTableNames[] = {"CUDART_INTERFACE",
+                                       "TOOLS_TLS",
+                                       "TOOLS_RUNTIME_CALLBACK_HOOKS",
+                                       "CTX_CREATE_BYPASS",
+                                       "DEVICE_EXTENDED_RT",
+                                       "INTEGRITY_CHECK",
+                                       "CONTEXT_CHECKS",
+                                       "21318c60",
+                                       "f8cff951",
+                                       "1734dc26",
+                                       "6e163fbe"};
 
-template <int Table, int Slot> CUresult unknownSlot() {
+// The stub's first four arguments are logged: whatever the caller passes is in those registers
+// (SysV x86-64), and they are what tracing a new slot starts from (docs/dark-api.md).
+template <int Table, int Slot>
+CUresult unknownSlot(std::uintptr_t a0, std::uintptr_t a1, std::uintptr_t a2, std::uintptr_t a3) {
   static std::atomic<bool> reported{false};
   if (!reported.exchange(true)) {
     vgpu::log::writef(vgpu::log::Level::Warn, "dark-api",
-                      "%s slot %d is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED", kTableNames[Table], Slot);
+                      "%s slot %d is not supported by vgpu: CUDA_ERROR_NOT_SUPPORTED (first arguments %#" PRIxPTR
+                      " %#" PRIxPTR " %#" PRIxPTR " %#" PRIxPTR ")",
+                      kTableNames[Table], Slot, a0, a1, a2, a3);
   }
   return CUDA_ERROR_NOT_SUPPORTED;
 }
@@ -476,6 +491,38 @@ std::array<void*, 17>& gemmProbeTable() {
   return table;
 }
 
+// {6e163fbe-...} (the tools' module table; NVIDIA's static tools library names it ToolsModule):
+// cuFFT 12 asks it while planning. Slot 7 `(context, module, visit, userData)` calls
+// visit(userData, function, owner) for each function of the module and returns how many it visited
+// (a count, not a CUresult): cuFFT loads a module of one kernel and takes that kernel from the
+// visit; with 0 visited it fails the plan with CUFFT_INTERNAL_ERROR. Traced on the shim
+// (docs/dark-api.md §2.12); the count agrees with L. `owner` (L passes a word of the driver's own
+// function record) is not used by cuFFT here, which a poison value showed; 0 is passed. The
+// table's size is W's (95 words on Windows); Linux's is unobserved. Other slots: logging stubs.
+using FunctionVisitor = void (*)(void* userData, CUfunction function, std::uint64_t owner);
+
+std::uint64_t visitModuleFunctions(CUcontext context, CUmodule module, FunctionVisitor visit, void* userData) {
+  std::vector<CUfunction> functions;
+  if (visit == nullptr || contextOrCurrent(context) != CUDA_SUCCESS ||
+      moduleAllFunctions(module, functions) != CUDA_SUCCESS) {
+    return 0; // nothing visited: the only failure a count can say
+  }
+  for (CUfunction function : functions) {
+    visit(userData, function, 0);
+  }
+  return functions.size();
+}
+
+std::array<void*, 95>& toolsModuleTable() {
+  static std::array<void*, 95> table = [] {
+    std::array<void*, 95> t{};
+    prepare<kToolsModule>(t);
+    t[7] = word(&visitModuleFunctions);
+    return t;
+  }();
+  return table;
+}
+
 struct KnownTable {
   std::uint8_t uuid[16];
   void* (*table)();
@@ -504,6 +551,8 @@ const KnownTable kTables[] = {
      [] { return static_cast<void*>(cublasLtTable().data()); }},
     {{0x17, 0x34, 0xdc, 0x26, 0x80, 0x0d, 0x47, 0x45, 0x87, 0x26, 0xc0, 0xf1, 0xe7, 0xdd, 0x8b, 0xca},
      [] { return static_cast<void*>(gemmProbeTable().data()); }},
+    {{0x6e, 0x16, 0x3f, 0xbe, 0xb9, 0x58, 0x44, 0x4d, 0x83, 0x5c, 0xe1, 0x82, 0xaf, 0xf1, 0x99, 0x1e},
+     [] { return static_cast<void*>(toolsModuleTable().data()); }},
 };
 
 } // namespace

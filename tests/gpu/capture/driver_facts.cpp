@@ -47,6 +47,9 @@ const KnownTable kTables[] = {
     {"INTEGRITY_CHECK", "d4082055-bde6-704b-8d34-ba123c66e1f2"},
     {"CONTEXT_CHECKS", "263e8860-7cd2-6143-92f6-bbd5006dfa7e"},
     {"UNNAMED_CUDART13_FIRST", "f8cff951-2146-8b4e-b9e2-fb469e7c0dd9"},
+    {"CUBLAS_21318C60", "21318c60-9714-3248-8ca6-41ff7324c8f2"},
+    {"CUBLAS_1734DC26", "1734dc26-800d-4745-8726-c0f1e7dd8bca"},
+    {"CUFFT_TOOLS_MODULE", "6e163fbe-b958-444d-835c-e182aff1991e"},
 };
 
 bool parseUuid(const char* text, CUuuid& out) {
