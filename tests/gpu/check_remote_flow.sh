@@ -52,6 +52,8 @@ expect "$summary" "driver: TESTING ONLY" "--backend cuda" "vector_add-roundtrip 
   "stream_overlap-1-stream " "graph_replay-per-replay " "vmm_pool-grow-2-steps " \
   "vgpud: exit status 0 after SIGTERM; sessions: 10 connected, 10 ended; every session ended: yes" "every run passed"
 expect "$work/double/vgpud.log" "listening on unix:"
+# The dark-API probe ran on the driver double (the shim): its answers are the shim's.
+expect "$summary" "dark_api_probe: exit status 0" "probe module-visit count 3 visits 3" "probe-exit stream-record status 0"
 
 env "${common[@]}" OUT="$work/refused" "$work/stage/run-remote-checks.sh" >/dev/null
 status=$?

@@ -188,5 +188,16 @@ if [[ -x "$stage/bin/bench_vgpud" && -z "$remote_down" && "$backend" == cuda && 
   while IFS= read -r line; do note "$line"; done <"$out/bench_vgpud.txt"
   ((bench_status == 0)) || { note "bench_vgpud: exit status $bench_status"; all_passed=0; }
 fi
+# The dark-API probe (docs/dark-api.md §2.11, §2.12) on the driver the native runs used: what it
+# answers in the private slots the shim answers unverified. Informative: its answers are data, so
+# they do not decide "every run passed".
+if [[ -x "$stage/bin/dark_api_probe" ]]; then
+  note ""
+  note "# dark-API probe (native library path), output in dark-api-probe.txt"
+  LD_LIBRARY_PATH="$cuda_lib${driver:+:$(dirname "$driver")}" timeout 60 "$stage/bin/dark_api_probe" \
+    >"$out/dark-api-probe.txt" 2>&1
+  note "dark_api_probe: exit status $?"
+  while IFS= read -r line; do note "$line"; done < <(grep -E '^(probe|driver-library|error)' "$out/dark-api-probe.txt")
+fi
 note "elapsed: $((SECONDS - started)) s; $( ((all_passed)) && echo 'every run passed' || echo 'NOT every run passed')"
 ((all_passed))

@@ -59,6 +59,10 @@ done
 if [[ -x "$build/bench/bench_vgpud" ]]; then
   cp "$build/bench/bench_vgpud" "$stage/bin/"
 fi
+# The dark-API probe (tests/gpu/capture/dark_api_probe.cpp): run natively after the programs.
+if [[ -x "$build/tests/gpu/dark_api_probe" ]]; then
+  cp "$build/tests/gpu/dark_api_probe" "$stage/bin/"
+fi
 cp "$root/tests/gpu/run-remote-checks.sh" "$stage/"
 strip --strip-debug "$stage/shim/"*.so.* "$stage/lib/"*.so.* "$stage/bin/"*
 du -sh "$stage"

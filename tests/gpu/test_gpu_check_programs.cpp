@@ -114,3 +114,29 @@ TEST_CASE("every GPU check program passes its API checks on the simulated device
     }
   }
 }
+
+// The dark-API probe asks the private slots the shim answers (docs/dark-api.md §2.11, §2.12) the
+// way a GPU session asks NVIDIA's driver (run-remote-checks.sh): here it must get the shim's
+// answers, so the probe itself is known to work before its native output is read.
+TEST_CASE("the dark-API probe reads the shim's answers to the private slots") {
+  const std::map<std::string, std::string> environment = {
+      {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
+      {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
+      {"VGPU_BACKEND", vgpu::test::testBackend()},
+      {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").string()},
+      {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
+      {"VGPU_LOG", "error"},
+  };
+  const ProgramResult run = vgpu::test::runProgram(VGPU_DARK_API_PROBE, {}, environment, 60);
+  INFO(run.output);
+  CHECK(run.exitCode == 0);
+  for (const char* line : {"probe module-visit load 0", "probe module-visit count 3 visits 3",
+                           "is-function alpha owner 0", "is-function beta owner 0", "is-function gamma owner 0",
+                           "probe module-visit null-context count 3 visits 3", "probe-exit module-visit status 0",
+                           "probe stream-record slot51 default status 0 record set",
+                           "probe stream-record slot39 created status 0 value 0",
+                           "probe-exit stream-record status 0"}) {
+    INFO("expected line: " << line);
+    CHECK(run.output.find(line) != std::string::npos);
+  }
+}
