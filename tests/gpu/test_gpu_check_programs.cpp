@@ -130,12 +130,11 @@ TEST_CASE("the dark-API probe reads the shim's answers to the private slots") {
   const ProgramResult run = vgpu::test::runProgram(VGPU_DARK_API_PROBE, {}, environment, 60);
   INFO(run.output);
   CHECK(run.exitCode == 0);
-  for (const char* line : {"probe module-visit load 0", "probe module-visit count 3 visits 3",
-                           "is-function alpha owner 0", "is-function beta owner 0", "is-function gamma owner 0",
-                           "probe module-visit null-context count 3 visits 3", "probe-exit module-visit status 0",
-                           "probe stream-record slot51 default status 0 record set",
-                           "probe stream-record slot39 created status 0 value 0",
-                           "probe-exit stream-record status 0"}) {
+  for (const char* line :
+       {"probe module-visit load 0", "probe module-visit count 3 visits 3", "is-function alpha owner 0",
+        "is-function beta owner 0", "is-function gamma owner 0", "probe module-visit null-context count 3 visits 3",
+        "probe-exit module-visit status 0", "probe stream-record slot51 default status 0 record set",
+        "probe stream-record slot39 created status 0 value 0", "probe-exit stream-record status 0"}) {
     INFO("expected line: " << line);
     CHECK(run.output.find(line) != std::string::npos);
   }

@@ -27,9 +27,7 @@ namespace {
 
 struct Driver {
   void* library = nullptr;
-  template <typename F> F get(const char* name) const {
-    return reinterpret_cast<F>(dlsym(library, name));
-  }
+  template <typename F> F get(const char* name) const { return reinterpret_cast<F>(dlsym(library, name)); }
 };
 
 const void* exportTable(const Driver& driver, const unsigned char (&uuid)[16]) {
@@ -105,8 +103,8 @@ int moduleVisit(const Driver& driver, CUcontext context) {
   }
   Visits none;
   const std::uint64_t nullContext = visitAll(nullptr, module, &recordVisit, &none);
-  std::printf("probe module-visit null-context count %llu visits %zu\n",
-              static_cast<unsigned long long>(nullContext), none.functions.size());
+  std::printf("probe module-visit null-context count %llu visits %zu\n", static_cast<unsigned long long>(nullContext),
+              none.functions.size());
   return 0;
 }
 
