@@ -5,6 +5,7 @@
 #include "graph.h"
 #include "graph_conditionals.h"
 #include "graph_memory.h"
+#include "graph_node_params.h"
 #include "operation.h"
 
 #include <algorithm>
@@ -84,24 +85,8 @@ CUresult addNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* dependencie
   return CUDA_SUCCESS;
 }
 
-CUresult kernelOperation(const CUDA_KERNEL_NODE_PARAMS* params, Operation& operation) {
-  if (params == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  CUfunction function = params->func != nullptr ? resolveFunction(params->func)
-                                                : resolveFunction(reinterpret_cast<CUfunction>(params->kern));
-  CUfunc_st* object = state().functions.find(function);
-  if (object == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  operation.kind = Operation::Kind::Kernel;
-  operation.function = function;
-  operation.launch = LaunchConfig{params->gridDimX,  params->gridDimY,  params->gridDimZ,       params->blockDimX,
-                                  params->blockDimY, params->blockDimZ, params->sharedMemBytes, 0};
-  return packParameters(*object, params->kernelParams, params->extra, operation.parameters);
-}
-
-CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth = 0);
+CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth = 0,
+                    std::map<CUgraphNode, NodeRange>* positions = nullptr);
 
 // A conditional body may hold kernels, empty nodes, child graphs, memsets, copies and conditionals
 // (CUDA_CONDITIONAL_NODE_PARAMS); anything else refuses the instantiation.
@@ -129,7 +114,7 @@ CUresult orderConditional(const CUgraphNode_st& node, Operation& out, CUgraphNod
     if (object == nullptr) {
       return CUDA_ERROR_INVALID_VALUE;
     }
-    if (const CUresult status = orderGraph(object, ordered, errorNode, depth + 1); status != CUDA_SUCCESS) {
+    if (const CUresult status = orderNodes(object, ordered, errorNode, depth + 1); status != CUDA_SUCCESS) {
       return status;
     }
     if (!std::all_of(ordered.begin(), ordered.end(), allowedInBody)) {
@@ -140,8 +125,10 @@ CUresult orderConditional(const CUgraphNode_st& node, Operation& out, CUgraphNod
   return CUDA_SUCCESS;
 }
 
-// Kahn's algorithm over the graph's nodes; child graphs are expanded in place.
-CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth) {
+// Kahn's algorithm over the graph's nodes; child graphs are expanded in place. `positions`, when
+// given, receives where each of the graph's own nodes landed in `out`.
+CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth,
+                    std::map<CUgraphNode, NodeRange>* positions) {
   if (depth > 16) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -165,6 +152,7 @@ CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
     CUgraphNode node = ready.front();
     ready.erase(ready.begin());
     ++emitted;
+    const std::size_t first = out.size();
     if (node->type == CU_GRAPH_NODE_TYPE_GRAPH) {
       CUgraph_st* child = state().graphs.find(node->childGraph);
       if (child == nullptr) {
@@ -173,7 +161,7 @@ CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
         }
         return CUDA_ERROR_INVALID_VALUE;
       }
-      if (const CUresult status = orderGraph(child, out, errorNode, depth + 1); status != CUDA_SUCCESS) {
+      if (const CUresult status = orderNodes(child, out, errorNode, depth + 1); status != CUDA_SUCCESS) {
         return status;
       }
     } else if (node->type == CU_GRAPH_NODE_TYPE_CONDITIONAL) {
@@ -188,6 +176,9 @@ CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
     } else {
       out.push_back(node->operation);
     }
+    if (positions != nullptr) {
+      (*positions)[node] = NodeRange{first, out.size() - first};
+    }
     for (CUgraphNode next : dependants[node]) {
       if (--pending[next] == 0) {
         ready.push_back(next);
@@ -199,6 +190,15 @@ CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
   }
   return CUDA_SUCCESS;
 }
+
+} // namespace
+
+CUresult vgpu::cuda::orderGraph(CUgraph_st* graph, std::vector<Operation>& out,
+                                std::map<CUgraphNode, NodeRange>* positions) {
+  return orderNodes(graph, out, nullptr, 0, positions);
+}
+
+namespace {
 
 CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags, CUgraphNode* errorNode) {
   VGPU_REQUIRE_OUT(exec);
@@ -213,9 +213,11 @@ CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags,
   auto executable = std::make_unique<CUgraphExec_st>();
   executable->context = context;
   executable->flags = flags;
-  if (const CUresult status = orderGraph(object, executable->ordered, errorNode); status != CUDA_SUCCESS) {
+  if (const CUresult status = orderNodes(object, executable->ordered, errorNode, 0, &executable->positions);
+      status != CUDA_SUCCESS) {
     return status;
   }
+  executable->disabled.assign(executable->ordered.size(), false);
   std::vector<CUdeviceptr> allocations;
   for (const Operation& operation : executable->ordered) {
     if (operation.kind == Operation::Kind::GraphAlloc) {
@@ -276,8 +278,11 @@ CUresult launchGraph(CUgraphExec exec, CUstream stream) {
     return status;
   }
   startConditionals(object->ordered);
-  for (const Operation& operation : object->ordered) {
-    if (const CUresult status = submit(target, operation, true); status != CUDA_SUCCESS) {
+  for (std::size_t i = 0; i < object->ordered.size(); ++i) {
+    if (object->disabled[i]) {
+      continue; // cuGraphNodeSetEnabled: an empty node until enabled again
+    }
+    if (const CUresult status = submit(target, object->ordered[i], true); status != CUDA_SUCCESS) {
       return status;
     }
   }
@@ -441,41 +446,20 @@ CUresult entry::cuGraphKernelNodeSetParams_v2(CUgraphNode node, const CUDA_KERNE
 CUresult entry::cuGraphAddMemcpyNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
                                      const CUDA_MEMCPY3D* copy, CUcontext /*context*/) {
   VGPU_REQUIRE_INIT();
-  if (copy == nullptr || copy->Depth != 1 || copy->srcMemoryType == CU_MEMORYTYPE_ARRAY ||
-      copy->dstMemoryType == CU_MEMORYTYPE_ARRAY) {
-    return copy == nullptr ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
-  }
-  CUresult status = CUDA_SUCCESS;
   Operation operation;
-  operation.kind = Operation::Kind::Copy;
-  operation.copySrc = endpointFor(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch,
-                                  copy->srcXInBytes, copy->srcY, status);
-  if (status == CUDA_SUCCESS) {
-    operation.copyDst = endpointFor(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch,
-                                    copy->dstXInBytes, copy->dstY, status);
-  }
-  if (status != CUDA_SUCCESS) {
+  if (const CUresult status = copyOperation(copy, operation); status != CUDA_SUCCESS) {
     return status;
   }
-  operation.widthBytes = copy->WidthInBytes;
-  operation.height = copy->Height;
   return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMCPY, std::move(operation));
 }
 
 CUresult entry::cuGraphAddMemsetNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
                                      const CUDA_MEMSET_NODE_PARAMS* params, CUcontext /*context*/) {
   VGPU_REQUIRE_INIT();
-  if (params == nullptr) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
   Operation operation;
-  operation.kind = Operation::Kind::Memset;
-  operation.memsetDst = params->dst;
-  operation.memsetPitch = params->pitch;
-  operation.memsetValue = params->value;
-  operation.memsetElementSize = params->elementSize;
-  operation.memsetWidthElements = params->width;
-  operation.height = params->height;
+  if (const CUresult status = memsetOperation(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
   return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_MEMSET, std::move(operation));
 }
 
@@ -656,7 +640,7 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
   }
   std::vector<Operation> ordered;
   CUgraphNode errorNode = nullptr;
-  if (const CUresult status = orderGraph(object, ordered, &errorNode); status != CUDA_SUCCESS) {
+  if (const CUresult status = orderNodes(object, ordered, &errorNode); status != CUDA_SUCCESS) {
     return status;
   }
   // Only parameters may change: the same number of nodes of the same kinds in the same order.

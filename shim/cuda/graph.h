@@ -35,6 +35,13 @@ struct CaptureState {
   std::map<CUstream, std::vector<CUgraphNode>> frontiers;
 };
 
+// Where a node of an instantiated graph landed in the executable's order: one operation, or a
+// child graph's operations.
+struct NodeRange {
+  std::size_t first = 0;
+  std::size_t count = 0;
+};
+
 // Appends `operation` as a node of the capture, depending on the stream's frontier.
 CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream stream, Operation operation);
 
@@ -95,10 +102,20 @@ inline CUresult refuseIfMemoryNodes(const CUgraph_st* graph) {
   return graph != nullptr && graph->hasMemoryNodes ? CUDA_ERROR_NOT_SUPPORTED : CUDA_SUCCESS;
 }
 
+// The graph's operations in a topological order, child graphs expanded in place and conditional
+// bodies ordered (entry_graph.cpp); `positions`, when given, receives where each of the graph's
+// own nodes landed. INVALID_VALUE for a cycle, a destroyed child or a body holding a refused kind.
+CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out,
+                    std::map<CUgraphNode, NodeRange>* positions = nullptr);
+
 } // namespace vgpu::cuda
 
 struct CUgraphExec_st {
   CUcontext context = nullptr;
   std::vector<vgpu::cuda::Operation> ordered; // topological order
   unsigned long long flags = 0;
+  // The instantiated graph's own nodes (not those inside child graphs or conditional bodies): the
+  // handles cuGraphExec*SetParams and cuGraphNodeSetEnabled take.
+  std::map<CUgraphNode, vgpu::cuda::NodeRange> positions;
+  std::vector<bool> disabled; // per operation of `ordered`
 };

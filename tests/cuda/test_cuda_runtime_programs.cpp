@@ -185,6 +185,36 @@ TEST_CASE("graph memory nodes: explicit and captured, their data, their rules an
   }
 }
 
+TEST_CASE("graph nodes change after building and in an executable; the changes the driver refuses leave it as it was") {
+  const ProgramResult run = runCuda("graph_update_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check : {"memset-node-params-read-back",
+                            "memcpy-node-params-read-back",
+                            "memset-node-set-read-back",
+                            "memset-node-bad-element-refused",
+                            "memset-node-unchanged-after-refusal",
+                            "launch-memset-copied",
+                            "launch-host-nodes-ran",
+                            "updated-memset-copied-to-new-destination",
+                            "updated-old-destination-untouched",
+                            "updated-host-functions-ran",
+                            "updated-event-recorded",
+                            "graph-unchanged-by-exec-updates",
+                            "disabled-memset-skipped",
+                            "enabled-memset-runs-again",
+                            "host-node-cannot-be-disabled",
+                            "kernel-params-on-memset-node-refused",
+                            "memcpy-changing-memory-kind-refused",
+                            "child-graph-of-other-shape-refused",
+                            "node-of-another-graph-refused",
+                            "executable-unchanged-by-refusals",
+                            "exec-update-success"}) {
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("conditional graph nodes choose their bodies by the handle's value, or are refused where kernels run") {
   const ProgramResult run = runCuda("graph_conditional_checks", "one-stub");
   INFO(run.output);
@@ -257,7 +287,7 @@ TEST_CASE("every CUDA program passes on every device profile") {
   }
   for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
     for (const char* program : {"device_query", "memory_checks", "launch_checks", "graph_memory_checks",
-                                "graph_conditional_checks", "cublas_smoke", "library_checks"}) {
+                                "graph_conditional_checks", "graph_update_checks", "cublas_smoke", "library_checks"}) {
       INFO("profile " << profile.key << ", program " << program);
       const ProgramResult run = runCuda(program, "one-stub",
                                         {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)},

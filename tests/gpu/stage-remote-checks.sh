@@ -13,8 +13,8 @@ build=${1:-$root/build/default}
 stage=${VGPU_GPU_STAGE:-$root/gpu-stage}
 programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate)
 # Programs of tests/cuda/programs compared the same way: the CUDA libraries' results (cuFFT, cuSOLVER,
-# cuSPARSE, cuRAND, NVRTC) and graph memory nodes, natively and through vgpud.
-cuda_programs=(library_checks graph_memory_checks)
+# cuSPARSE, cuRAND, NVRTC), graph memory nodes and graph updates, natively and through vgpud.
+cuda_programs=(library_checks graph_memory_checks graph_update_checks)
 for needed in "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$build/shim/vgpud/vgpud"; do
   if [[ ! -e "$needed" ]]; then
     echo "stage-remote-checks: $needed is missing: build vgpu-cuda vgpu-nvml vgpud first" >&2

@@ -1,0 +1,92 @@
+// Reading and changing a graph node's parameters: memcpy and memset nodes, and CUDA 10's forms of
+// the kernel node calls (CUDA_KERNEL_NODE_PARAMS_v1). The new parameters are checked as adding
+// the node checks them, and a refused change leaves the node as it was.
+#include "entry_common.h"
+#include "graph.h"
+#include "graph_node_params.h"
+
+using namespace vgpu::cuda;
+
+namespace {
+
+// The node when it is live and of `type`; nullptr else.
+CUgraphNode_st* nodeOfType(CUgraphNode node, CUgraphNodeType type) {
+  if (node == nullptr || node->type != type) {
+    return nullptr;
+  }
+  CUgraph_st* graph = state().graphs.find(node->graph);
+  if (graph == nullptr) {
+    return nullptr;
+  }
+  const std::lock_guard lock(graph->mutex);
+  return nodeInGraph(graph, node) ? node : nullptr;
+}
+
+} // namespace
+
+CUresult entry::cuGraphMemcpyNodeGetParams(CUgraphNode node, CUDA_MEMCPY3D* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  CUgraphNode_st* object = nodeOfType(node, CU_GRAPH_NODE_TYPE_MEMCPY);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *params = copyParams(object->operation);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphMemcpyNodeSetParams(CUgraphNode node, const CUDA_MEMCPY3D* params) {
+  VGPU_REQUIRE_INIT();
+  CUgraphNode_st* object = nodeOfType(node, CU_GRAPH_NODE_TYPE_MEMCPY);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  if (const CUresult status = copyOperation(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
+  object->operation = std::move(operation);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphMemsetNodeGetParams(CUgraphNode node, CUDA_MEMSET_NODE_PARAMS* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  CUgraphNode_st* object = nodeOfType(node, CU_GRAPH_NODE_TYPE_MEMSET);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *params = memsetParams(object->operation);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphMemsetNodeSetParams(CUgraphNode node, const CUDA_MEMSET_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  CUgraphNode_st* object = nodeOfType(node, CU_GRAPH_NODE_TYPE_MEMSET);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  if (const CUresult status = memsetOperation(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
+  object->operation = std::move(operation);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphAddKernelNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
+                                     const CUDA_KERNEL_NODE_PARAMS_v1* params) {
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUDA_KERNEL_NODE_PARAMS full = fromVersion1(*params);
+  return ::cuGraphAddKernelNode_v2(node, graph, dependencies, count, &full);
+}
+
+CUresult entry::cuGraphKernelNodeSetParams(CUgraphNode node, const CUDA_KERNEL_NODE_PARAMS_v1* params) {
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUDA_KERNEL_NODE_PARAMS full = fromVersion1(*params);
+  return ::cuGraphKernelNodeSetParams_v2(node, &full);
+}

@@ -1,0 +1,229 @@
+// Graphs whose nodes change after they are built or instantiated, as frameworks replaying one
+// graph with new arguments use them: memcpy and memset node parameters read back and set, an
+// executable's kernel, memset, memcpy, host, event and child graph nodes set in place, nodes
+// disabled and enabled, and the changes the driver refuses. Copies, memsets and host nodes run on
+// the simulated device too, so their effects are checked everywhere; a kernel's result only where
+// kernels run (check_report.h).
+#include "check_report.h"
+
+#include <cuda_runtime.h>
+#include <vector>
+
+namespace {
+
+constexpr int kCount = 64;
+
+__global__ void addValue(int* data, int value) {
+  data[threadIdx.x] += value;
+}
+
+int hostCalls[3] = {};
+void countFirst(void*) {
+  ++hostCalls[0];
+}
+void countSecond(void*) {
+  ++hostCalls[1];
+}
+void countChild(void*) {
+  ++hostCalls[2];
+}
+
+std::vector<int> fetch(const int* device) {
+  std::vector<int> host(kCount);
+  cudaMemcpy(host.data(), device, kCount * sizeof(int), cudaMemcpyDeviceToHost);
+  return host;
+}
+
+bool all(const std::vector<int>& values, int expected) {
+  for (int value : values) {
+    if (value != expected) {
+      return false;
+    }
+  }
+  return true;
+}
+
+cudaMemsetParams memsetOf(int* dst, int value) {
+  cudaMemsetParams params{};
+  params.dst = dst;
+  params.value = static_cast<unsigned>(value);
+  params.elementSize = sizeof(int);
+  params.width = kCount;
+  params.height = 1;
+  return params;
+}
+
+cudaKernelNodeParams kernelOf(void** arguments) {
+  cudaKernelNodeParams params{};
+  params.func = reinterpret_cast<void*>(addValue);
+  params.gridDim = dim3(1);
+  params.blockDim = dim3(kCount);
+  params.kernelParams = arguments;
+  return params;
+}
+
+// memset(a, 7) → kernel a += value → copy a → b → host node, then a child graph holding a host node.
+void nodeParameters(cudaStream_t stream) {
+  int* a = nullptr;
+  int* b = nullptr;
+  int* c = nullptr;
+  cudaMalloc(&a, kCount * sizeof(int));
+  cudaMalloc(&b, kCount * sizeof(int));
+  cudaMalloc(&c, kCount * sizeof(int));
+  cudaMemset(b, 0, kCount * sizeof(int));
+  cudaMemset(c, 0, kCount * sizeof(int));
+
+  cudaGraph_t graph = nullptr;
+  check::ok(cudaGraphCreate(&graph, 0), "graph-create");
+  cudaGraphNode_t memsetNode = nullptr, kernelNode = nullptr, copyNode = nullptr, hostNode = nullptr;
+  cudaGraphNode_t recordNode = nullptr, childNode = nullptr;
+  const cudaMemsetParams fill = memsetOf(a, 7);
+  check::ok(cudaGraphAddMemsetNode(&memsetNode, graph, nullptr, 0, &fill), "add-memset-node");
+  int value = 1;
+  void* arguments[] = {&a, &value};
+  const cudaKernelNodeParams kernel = kernelOf(arguments);
+  check::ok(cudaGraphAddKernelNode(&kernelNode, graph, &memsetNode, 1, &kernel), "add-kernel-node");
+  check::ok(
+      cudaGraphAddMemcpyNode1D(&copyNode, graph, &kernelNode, 1, b, a, kCount * sizeof(int), cudaMemcpyDeviceToDevice),
+      "add-memcpy-node");
+  cudaHostNodeParams host{countFirst, nullptr};
+  check::ok(cudaGraphAddHostNode(&hostNode, graph, &copyNode, 1, &host), "add-host-node");
+  cudaEvent_t first = nullptr, second = nullptr;
+  cudaEventCreate(&first);
+  cudaEventCreate(&second);
+  check::ok(cudaGraphAddEventRecordNode(&recordNode, graph, &hostNode, 1, first), "add-event-record-node");
+  cudaGraph_t child = nullptr;
+  cudaGraphCreate(&child, 0);
+  cudaGraphNode_t childHost = nullptr;
+  cudaHostNodeParams childParams{countChild, nullptr};
+  cudaGraphAddHostNode(&childHost, child, nullptr, 0, &childParams);
+  check::ok(cudaGraphAddChildGraphNode(&childNode, graph, &recordNode, 1, child), "add-child-graph-node");
+
+  // Parameters read back as they were set, and changed in the graph.
+  cudaMemsetParams readFill{};
+  check::ok(cudaGraphMemsetNodeGetParams(memsetNode, &readFill), "memset-node-get");
+  check::report(readFill.dst == a && readFill.value == 7 && readFill.elementSize == sizeof(int) &&
+                    readFill.width == kCount && readFill.height == 1,
+                "memset-node-params-read-back");
+  cudaMemcpy3DParms readCopy{};
+  check::ok(cudaGraphMemcpyNodeGetParams(copyNode, &readCopy), "memcpy-node-get");
+  check::report(readCopy.dstPtr.ptr == b && readCopy.srcPtr.ptr == a && readCopy.extent.width == kCount * sizeof(int) &&
+                    readCopy.extent.height == 1 && readCopy.extent.depth == 1,
+                "memcpy-node-params-read-back");
+  const cudaMemsetParams fillEight = memsetOf(a, 8);
+  check::ok(cudaGraphMemsetNodeSetParams(memsetNode, &fillEight), "memset-node-set");
+  check::ok(cudaGraphMemsetNodeGetParams(memsetNode, &readFill), "memset-node-get");
+  check::report(readFill.value == 8, "memset-node-set-read-back");
+  cudaMemsetParams badFill = memsetOf(a, 1);
+  badFill.elementSize = 3;
+  check::report(cudaGraphMemsetNodeSetParams(memsetNode, &badFill) != cudaSuccess, "memset-node-bad-element-refused");
+  check::ok(cudaGraphMemsetNodeGetParams(memsetNode, &readFill), "memset-node-get");
+  check::report(readFill.value == 8 && readFill.elementSize == sizeof(int), "memset-node-unchanged-after-refusal");
+
+  cudaGraphExec_t exec = nullptr;
+  check::ok(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
+  check::ok(cudaGraphLaunch(exec, stream), "launch");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  std::vector<int> copied = fetch(b);
+  check::result("launch-kernel-result", all(copied, 9), "b is not 8 + 1");
+  check::report(all(copied, check::simulated() ? 8 : 9), "launch-memset-copied");
+  check::report(hostCalls[0] == 1 && hostCalls[2] == 1, "launch-host-nodes-ran");
+  check::report(cudaEventQuery(first) == cudaSuccess, "launch-event-recorded");
+
+  // The executable changed in place: memset value, kernel argument, copy destination, host
+  // function, recorded event and child graph.
+  const cudaMemsetParams fillTwenty = memsetOf(a, 20);
+  check::ok(cudaGraphExecMemsetNodeSetParams(exec, memsetNode, &fillTwenty), "exec-memset-set");
+  value = 2;
+  check::ok(cudaGraphExecKernelNodeSetParams(exec, kernelNode, &kernel), "exec-kernel-set");
+  check::ok(cudaGraphExecMemcpyNodeSetParams1D(exec, copyNode, c, a, kCount * sizeof(int), cudaMemcpyDeviceToDevice),
+            "exec-memcpy-set");
+  cudaHostNodeParams secondHost{countSecond, nullptr};
+  check::ok(cudaGraphExecHostNodeSetParams(exec, hostNode, &secondHost), "exec-host-set");
+  check::ok(cudaGraphExecEventRecordNodeSetEvent(exec, recordNode, second), "exec-event-set");
+  cudaGraph_t sameShape = nullptr;
+  cudaGraphCreate(&sameShape, 0);
+  cudaGraphNode_t sameShapeHost = nullptr;
+  cudaHostNodeParams sameShapeParams{countFirst, nullptr};
+  cudaGraphAddHostNode(&sameShapeHost, sameShape, nullptr, 0, &sameShapeParams);
+  check::ok(cudaGraphExecChildGraphNodeSetParams(exec, childNode, sameShape), "exec-child-set");
+  check::ok(cudaGraphLaunch(exec, stream), "launch-updated");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  copied = fetch(c);
+  check::result("updated-kernel-result", all(copied, 22), "c is not 20 + 2");
+  check::report(all(copied, check::simulated() ? 20 : 22), "updated-memset-copied-to-new-destination");
+  check::report(all(fetch(b), check::simulated() ? 8 : 9), "updated-old-destination-untouched");
+  check::report(hostCalls[0] == 2 && hostCalls[1] == 1 && hostCalls[2] == 1, "updated-host-functions-ran");
+  check::report(cudaEventQuery(second) == cudaSuccess, "updated-event-recorded");
+
+  // The graph itself is unchanged by the executable's updates.
+  check::ok(cudaGraphMemsetNodeGetParams(memsetNode, &readFill), "memset-node-get");
+  check::report(readFill.value == 8, "graph-unchanged-by-exec-updates");
+
+  // Disabled nodes run as empty ones: the memset is skipped, so a stays as the copy left it.
+  cudaMemset(a, 0x55, kCount * sizeof(int));
+  unsigned enabled = 1;
+  check::ok(cudaGraphNodeSetEnabled(exec, memsetNode, 0), "node-disable");
+  check::ok(cudaGraphNodeGetEnabled(exec, memsetNode, &enabled), "node-get-enabled");
+  check::report(enabled == 0, "node-reported-disabled");
+  check::ok(cudaGraphLaunch(exec, stream), "launch-disabled");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(c), check::simulated() ? 0x55555555 : 0x55555557), "disabled-memset-skipped");
+  check::ok(cudaGraphNodeSetEnabled(exec, memsetNode, 1), "node-enable");
+  check::ok(cudaGraphLaunch(exec, stream), "launch-enabled");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(c), check::simulated() ? 20 : 22), "enabled-memset-runs-again");
+
+  // What the driver refuses, leaving the executable as it was.
+  check::report(cudaGraphNodeSetEnabled(exec, hostNode, 0) != cudaSuccess, "host-node-cannot-be-disabled");
+  check::report(cudaGraphExecKernelNodeSetParams(exec, memsetNode, &kernel) != cudaSuccess,
+                "kernel-params-on-memset-node-refused");
+  check::report(cudaGraphExecMemcpyNodeSetParams1D(exec, copyNode, c, fetch(a).data(), kCount * sizeof(int),
+                                                   cudaMemcpyHostToDevice) != cudaSuccess,
+                "memcpy-changing-memory-kind-refused");
+  cudaGraph_t otherShape = nullptr;
+  cudaGraphCreate(&otherShape, 0);
+  cudaGraphNode_t otherNodes[2] = {};
+  cudaGraphAddHostNode(&otherNodes[0], otherShape, nullptr, 0, &sameShapeParams);
+  cudaGraphAddHostNode(&otherNodes[1], otherShape, nullptr, 0, &sameShapeParams);
+  check::report(cudaGraphExecChildGraphNodeSetParams(exec, childNode, otherShape) != cudaSuccess,
+                "child-graph-of-other-shape-refused");
+  cudaGraph_t unrelated = nullptr;
+  cudaGraphCreate(&unrelated, 0);
+  cudaGraphNode_t stranger = nullptr;
+  cudaGraphAddMemsetNode(&stranger, unrelated, nullptr, 0, &fill);
+  check::report(cudaGraphExecMemsetNodeSetParams(exec, stranger, &fill) != cudaSuccess,
+                "node-of-another-graph-refused");
+  check::ok(cudaGraphLaunch(exec, stream), "launch-after-refusals");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(hostCalls[1] == 4 && all(fetch(c), check::simulated() ? 20 : 22), "executable-unchanged-by-refusals");
+
+  // cudaGraphExecUpdate from a graph of the same topology with other parameters.
+  check::ok(cudaGraphMemsetNodeSetParams(memsetNode, &fillTwenty), "memset-node-set");
+  cudaGraphExecUpdateResultInfo info{};
+  check::ok(cudaGraphExecUpdate(exec, graph, &info), "exec-update");
+  check::report(info.result == cudaGraphExecUpdateSuccess, "exec-update-success");
+
+  cudaGraphExecDestroy(exec);
+  for (cudaGraph_t destroyed : {graph, child, sameShape, otherShape, unrelated}) {
+    cudaGraphDestroy(destroyed);
+  }
+  cudaEventDestroy(first);
+  cudaEventDestroy(second);
+  cudaFree(a);
+  cudaFree(b);
+  cudaFree(c);
+}
+
+} // namespace
+
+int main() {
+  if (!check::ok(cudaSetDevice(0), "set-device")) {
+    return check::finish();
+  }
+  cudaStream_t stream = nullptr;
+  check::ok(cudaStreamCreate(&stream), "stream-create");
+  nodeParameters(stream);
+  cudaStreamDestroy(stream);
+  return check::finish();
+}
