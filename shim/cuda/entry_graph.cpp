@@ -6,6 +6,7 @@
 #include "graph_conditionals.h"
 #include "graph_memory.h"
 #include "graph_node_params.h"
+#include "graph_user_objects.h"
 #include "operation.h"
 
 #include <algorithm>
@@ -229,6 +230,7 @@ CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags,
     return status;
   }
   *exec = state().graphExecs.add(std::move(executable));
+  user_objects::executableInstantiated(graph, *exec);
   return CUDA_SUCCESS;
 }
 
@@ -289,7 +291,10 @@ CUresult launchGraph(CUgraphExec exec, CUstream stream) {
   return CUDA_SUCCESS;
 }
 
-CUresult beginCapture(CUstream stream, CUstreamCaptureMode mode) {
+// Starts a capture into a new graph, or into `into` (cuStreamBeginCaptureToGraph), where the
+// first work depends on `frontier` (nodes the caller checked are `into`'s).
+CUresult beginCapture(CUstream stream, CUstreamCaptureMode mode, CUgraph into = nullptr,
+                      std::vector<CUgraphNode> frontier = {}) {
   StreamTarget target;
   if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
     return status;
@@ -304,11 +309,11 @@ CUresult beginCapture(CUstream stream, CUstreamCaptureMode mode) {
     return CUDA_ERROR_ILLEGAL_STATE;
   }
   auto capture = std::make_shared<CaptureState>();
-  capture->graph = state().graphs.add(std::make_unique<CUgraph_st>());
+  capture->graph = into != nullptr ? into : state().graphs.add(std::make_unique<CUgraph_st>());
   capture->mode = mode;
   capture->id = state().nextObjectId();
   capture->origin = target.stream;
-  capture->frontiers[target.stream] = {};
+  capture->frontiers[target.stream] = std::move(frontier);
   target.stream->capture = capture;
   return CUDA_SUCCESS;
 }
@@ -611,9 +616,11 @@ CUresult entry::cuGraphExecGetFlags(CUgraphExec exec, cuuint64_t* flags) {
 
 CUresult entry::cuGraphExecDestroy(CUgraphExec exec) {
   VGPU_REQUIRE_INIT();
-  if (state().graphExecs.find(exec) == nullptr) {
+  const CUgraphExec_st* object = state().graphExecs.find(exec);
+  if (object == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  user_objects::executableDestroyed(exec, object->context->device);
   graph_memory::unbindExecutable(exec);
   return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
@@ -666,6 +673,83 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
 
 CUresult entry::cuStreamBeginCapture_v2(CUstream stream, CUstreamCaptureMode mode) {
   return beginCapture(stream, mode);
+}
+
+// Captures into an existing graph: the captured work depends on `dependencies` (nodes of that
+// graph), and cuStreamEndCapture hands the same graph back.
+CUresult entry::cuStreamBeginCaptureToGraph(CUstream stream, CUgraph graph, const CUgraphNode* dependencies,
+                                            const CUgraphEdgeData* edges, size_t count, CUstreamCaptureMode mode) {
+  VGPU_REQUIRE_INIT();
+  CUgraph_st* object = findGraph(graph);
+  if (object == nullptr || (count > 0 && dependencies == nullptr) || object->owner != nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!defaultEdges(edges, count)) {
+    return CUDA_ERROR_NOT_SUPPORTED; // only default edges are built (entry_graph_edges.cpp)
+  }
+  std::vector<CUgraphNode> frontier;
+  {
+    const std::lock_guard lock(object->mutex);
+    for (size_t i = 0; i < count; ++i) {
+      if (!nodeInGraph(object, dependencies[i])) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      frontier.push_back(dependencies[i]);
+    }
+  }
+  return beginCapture(stream, mode, graph, std::move(frontier));
+}
+
+// Changes what the stream's next captured work depends on: adds nodes of the capture's graph to
+// the stream's frontier, or replaces it with them.
+CUresult entry::cuStreamUpdateCaptureDependencies_v2(CUstream stream, CUgraphNode* dependencies,
+                                                     const CUgraphEdgeData* edges, size_t count, unsigned int flags) {
+  VGPU_REQUIRE_INIT();
+  if ((count > 0 && dependencies == nullptr) ||
+      (flags != CU_STREAM_ADD_CAPTURE_DEPENDENCIES && flags != CU_STREAM_SET_CAPTURE_DEPENDENCIES)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!defaultEdges(edges, count)) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  StreamTarget target;
+  if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (!target.capture) {
+    return CUDA_ERROR_ILLEGAL_STATE;
+  }
+  const std::lock_guard lock(target.capture->mutex);
+  if (target.capture->invalidated) {
+    return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+  }
+  CUgraph_st* graph = target.capture->graph;
+  std::vector<CUgraphNode>& frontier = target.capture->frontiers[target.stream];
+  std::vector<CUgraphNode> updated =
+      flags == CU_STREAM_SET_CAPTURE_DEPENDENCIES ? std::vector<CUgraphNode>{} : frontier;
+  {
+    const std::lock_guard graphLock(graph->mutex);
+    for (size_t i = 0; i < count; ++i) {
+      if (!nodeInGraph(graph, dependencies[i])) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      if (std::find(updated.begin(), updated.end(), dependencies[i]) == updated.end()) {
+        updated.push_back(dependencies[i]);
+      }
+    }
+  }
+  frontier = std::move(updated);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuStreamUpdateCaptureDependencies(CUstream stream, CUgraphNode* dependencies, size_t count,
+                                                  unsigned int flags) {
+  return ::cuStreamUpdateCaptureDependencies_v2(stream, dependencies, nullptr, count, flags);
+}
+
+// CUDA 10.1's form: the status and the capture's id only.
+CUresult entry::cuStreamGetCaptureInfo(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id) {
+  return captureStatus(stream, status, id, nullptr, nullptr, nullptr, nullptr);
 }
 CUresult entry::cuStreamBeginCapture(CUstream stream) {
   return beginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL);

@@ -5,6 +5,7 @@
 // CUDA_ERROR_NOT_SUPPORTED and logged once per kind.
 #include "entry_common.h"
 #include "graph.h"
+#include "graph_node_params.h"
 
 #include "vgpu/log.h"
 
@@ -25,36 +26,6 @@ CUresult unsupportedKind(CUgraphNodeType type) {
   return CUDA_ERROR_NOT_SUPPORTED;
 }
 
-CUresult addKernel(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
-                   const CUDA_KERNEL_NODE_PARAMS_v3& kernel) {
-  CUDA_KERNEL_NODE_PARAMS params{};
-  params.func = kernel.func;
-  params.gridDimX = kernel.gridDimX;
-  params.gridDimY = kernel.gridDimY;
-  params.gridDimZ = kernel.gridDimZ;
-  params.blockDimX = kernel.blockDimX;
-  params.blockDimY = kernel.blockDimY;
-  params.blockDimZ = kernel.blockDimZ;
-  params.sharedMemBytes = kernel.sharedMemBytes;
-  params.kernelParams = kernel.kernelParams;
-  params.extra = kernel.extra;
-  params.kern = kernel.kern;
-  params.ctx = kernel.ctx;
-  return ::cuGraphAddKernelNode_v2(node, graph, dependencies, count, &params);
-}
-
-CUresult addMemset(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
-                   const CUDA_MEMSET_NODE_PARAMS_v2& memset) {
-  CUDA_MEMSET_NODE_PARAMS params{};
-  params.dst = memset.dst;
-  params.pitch = memset.pitch;
-  params.value = memset.value;
-  params.elementSize = memset.elementSize;
-  params.width = memset.width;
-  params.height = memset.height;
-  return ::cuGraphAddMemsetNode(node, graph, dependencies, count, &params, memset.ctx);
-}
-
 CUresult addAllocation(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
                        CUDA_MEM_ALLOC_NODE_PARAMS_v2& alloc) {
   CUDA_MEM_ALLOC_NODE_PARAMS params{};
@@ -70,13 +41,19 @@ CUresult addAllocation(CUgraphNode* node, CUgraph graph, const CUgraphNode* depe
 CUresult addByKind(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies, size_t count,
                    CUgraphNodeParams& params) {
   switch (params.type) {
-  case CU_GRAPH_NODE_TYPE_KERNEL: return addKernel(node, graph, dependencies, count, params.kernel);
+  case CU_GRAPH_NODE_TYPE_KERNEL: {
+    const CUDA_KERNEL_NODE_PARAMS kernel = fromNodeParams(params.kernel);
+    return ::cuGraphAddKernelNode_v2(node, graph, dependencies, count, &kernel);
+  }
   case CU_GRAPH_NODE_TYPE_MEMCPY:
     if (params.memcpy.flags != 0 || params.memcpy.reserved != 0) {
       return CUDA_ERROR_INVALID_VALUE;
     }
     return ::cuGraphAddMemcpyNode(node, graph, dependencies, count, &params.memcpy.copyParams, params.memcpy.copyCtx);
-  case CU_GRAPH_NODE_TYPE_MEMSET: return addMemset(node, graph, dependencies, count, params.memset);
+  case CU_GRAPH_NODE_TYPE_MEMSET: {
+    const CUDA_MEMSET_NODE_PARAMS memset = fromNodeParams(params.memset);
+    return ::cuGraphAddMemsetNode(node, graph, dependencies, count, &memset, params.memset.ctx);
+  }
   case CU_GRAPH_NODE_TYPE_HOST: {
     const CUDA_HOST_NODE_PARAMS host{params.host.fn, params.host.userData};
     return ::cuGraphAddHostNode(node, graph, dependencies, count, &host);

@@ -6,6 +6,7 @@
 // added changes both.
 #include "entry_common.h"
 #include "graph.h"
+#include "graph_user_objects.h"
 
 #include <map>
 
@@ -45,6 +46,7 @@ CUresult entry::cuGraphClone(CUgraph* clone, CUgraph original) {
       dependency = it->second;
     }
   }
+  user_objects::graphCloned(original, copy);
   *clone = copy;
   return CUDA_SUCCESS;
 }

@@ -4,6 +4,7 @@
 #include "graph.h"
 #include "graph_conditionals.h"
 #include "graph_memory.h"
+#include "graph_user_objects.h"
 
 #include "vgpu/log.h"
 
@@ -122,6 +123,7 @@ void destroyGraphTree(CUgraph graph) {
   }
   graph_memory::graphDestroyed(graph);
   graph_conditionals::graphDestroyed(graph);
+  user_objects::graphDestroyed(graph);
   state().graphs.destroy(graph);
 }
 

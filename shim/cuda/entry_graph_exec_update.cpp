@@ -208,3 +208,33 @@ CUresult entry::cuGraphExecUpdate(CUgraphExec exec, CUgraph graph, CUgraphNode* 
   }
   return status;
 }
+
+// CUDA 12.2's one call for every kind: each kind through its own executable setter.
+CUresult entry::cuGraphExecNodeSetParams(CUgraphExec exec, CUgraphNode node, CUgraphNodeParams* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr || node->type != params->type) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  switch (params->type) {
+  case CU_GRAPH_NODE_TYPE_KERNEL: {
+    const CUDA_KERNEL_NODE_PARAMS kernel = fromNodeParams(params->kernel);
+    return ::cuGraphExecKernelNodeSetParams_v2(exec, node, &kernel);
+  }
+  case CU_GRAPH_NODE_TYPE_MEMCPY:
+    return ::cuGraphExecMemcpyNodeSetParams(exec, node, &params->memcpy.copyParams, params->memcpy.copyCtx);
+  case CU_GRAPH_NODE_TYPE_MEMSET: {
+    const CUDA_MEMSET_NODE_PARAMS memset = fromNodeParams(params->memset);
+    return ::cuGraphExecMemsetNodeSetParams(exec, node, &memset, params->memset.ctx);
+  }
+  case CU_GRAPH_NODE_TYPE_HOST: {
+    const CUDA_HOST_NODE_PARAMS host{params->host.fn, params->host.userData};
+    return ::cuGraphExecHostNodeSetParams(exec, node, &host);
+  }
+  case CU_GRAPH_NODE_TYPE_EVENT_RECORD:
+    return ::cuGraphExecEventRecordNodeSetEvent(exec, node, params->eventRecord.event);
+  case CU_GRAPH_NODE_TYPE_WAIT_EVENT: return ::cuGraphExecEventWaitNodeSetEvent(exec, node, params->eventWait.event);
+  case CU_GRAPH_NODE_TYPE_GRAPH: return ::cuGraphExecChildGraphNodeSetParams(exec, node, params->graph.graph);
+  default: return CUDA_ERROR_NOT_SUPPORTED;
+  }
+}

@@ -90,3 +90,31 @@ CUresult entry::cuGraphKernelNodeSetParams(CUgraphNode node, const CUDA_KERNEL_N
   const CUDA_KERNEL_NODE_PARAMS full = fromVersion1(*params);
   return ::cuGraphKernelNodeSetParams_v2(node, &full);
 }
+
+// CUDA 12.2's one call for every kind, with the parameters in a union: each kind through its own
+// setter. The kind must be the node's; kinds whose parameters cannot change are NOT_SUPPORTED.
+CUresult entry::cuGraphNodeSetParams(CUgraphNode node, CUgraphNodeParams* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  if (node == nullptr || node->type != params->type) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  switch (params->type) {
+  case CU_GRAPH_NODE_TYPE_KERNEL: {
+    const CUDA_KERNEL_NODE_PARAMS kernel = fromNodeParams(params->kernel);
+    return ::cuGraphKernelNodeSetParams_v2(node, &kernel);
+  }
+  case CU_GRAPH_NODE_TYPE_MEMCPY: return ::cuGraphMemcpyNodeSetParams(node, &params->memcpy.copyParams);
+  case CU_GRAPH_NODE_TYPE_MEMSET: {
+    const CUDA_MEMSET_NODE_PARAMS memset = fromNodeParams(params->memset);
+    return ::cuGraphMemsetNodeSetParams(node, &memset);
+  }
+  case CU_GRAPH_NODE_TYPE_HOST: {
+    const CUDA_HOST_NODE_PARAMS host{params->host.fn, params->host.userData};
+    return ::cuGraphHostNodeSetParams(node, &host);
+  }
+  case CU_GRAPH_NODE_TYPE_EVENT_RECORD: return ::cuGraphEventRecordNodeSetEvent(node, params->eventRecord.event);
+  case CU_GRAPH_NODE_TYPE_WAIT_EVENT: return ::cuGraphEventWaitNodeSetEvent(node, params->eventWait.event);
+  default: return CUDA_ERROR_NOT_SUPPORTED;
+  }
+}

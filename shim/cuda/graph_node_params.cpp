@@ -109,4 +109,32 @@ CUDA_KERNEL_NODE_PARAMS fromVersion1(const CUDA_KERNEL_NODE_PARAMS_v1& params) {
   return full;
 }
 
+CUDA_KERNEL_NODE_PARAMS fromNodeParams(const CUDA_KERNEL_NODE_PARAMS_v3& kernel) {
+  CUDA_KERNEL_NODE_PARAMS params{};
+  params.func = kernel.func;
+  params.gridDimX = kernel.gridDimX;
+  params.gridDimY = kernel.gridDimY;
+  params.gridDimZ = kernel.gridDimZ;
+  params.blockDimX = kernel.blockDimX;
+  params.blockDimY = kernel.blockDimY;
+  params.blockDimZ = kernel.blockDimZ;
+  params.sharedMemBytes = kernel.sharedMemBytes;
+  params.kernelParams = kernel.kernelParams;
+  params.extra = kernel.extra;
+  params.kern = kernel.kern;
+  params.ctx = kernel.ctx;
+  return params;
+}
+
+CUDA_MEMSET_NODE_PARAMS fromNodeParams(const CUDA_MEMSET_NODE_PARAMS_v2& memset) {
+  CUDA_MEMSET_NODE_PARAMS params{};
+  params.dst = memset.dst;
+  params.pitch = memset.pitch;
+  params.value = memset.value;
+  params.elementSize = memset.elementSize;
+  params.width = memset.width;
+  params.height = memset.height;
+  return params;
+}
+
 } // namespace vgpu::cuda

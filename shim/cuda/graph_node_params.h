@@ -23,5 +23,9 @@ CUDA_MEMSET_NODE_PARAMS memsetParams(const Operation& operation);
 // The structures of CUDA 10's entry points: CUDA_KERNEL_NODE_PARAMS_v1 is the current structure
 // without its last two fields (kern, ctx).
 CUDA_KERNEL_NODE_PARAMS fromVersion1(const CUDA_KERNEL_NODE_PARAMS_v1& params);
+// The members of CUgraphNodeParams (cuGraphAddNode, cuGraphNodeSetParams) as the kinds' own calls
+// take them.
+CUDA_KERNEL_NODE_PARAMS fromNodeParams(const CUDA_KERNEL_NODE_PARAMS_v3& params);
+CUDA_MEMSET_NODE_PARAMS fromNodeParams(const CUDA_MEMSET_NODE_PARAMS_v2& params);
 
 } // namespace vgpu::cuda

@@ -185,7 +185,7 @@ TEST_CASE("graph memory nodes: explicit and captured, their data, their rules an
   }
 }
 
-TEST_CASE("graph nodes change after building and in an executable; the changes the driver refuses leave it as it was") {
+TEST_CASE("graph nodes change after building and in an executable; capture into a graph; user objects; DOT dump") {
   const ProgramResult run = runCuda("graph_update_checks", "one-stub");
   INFO(run.output);
   CHECK(run.output.find("fail ") == std::string::npos);
@@ -210,7 +210,17 @@ TEST_CASE("graph nodes change after building and in an executable; the changes t
                             "child-graph-of-other-shape-refused",
                             "node-of-another-graph-refused",
                             "executable-unchanged-by-refusals",
-                            "exec-update-success"}) {
+                            "exec-update-success",
+                            "capture-into-existing-graph",
+                            "captured-node-depends-on-given-node",
+                            "capture-dependencies-outside-capture-refused",
+                            "generic-node-set-read-back",
+                            "generic-node-set-other-kind-refused",
+                            "graph-release-too-many-refused",
+                            "debug-dot-print-content",
+                            "user-object-alive-with-executable",
+                            "user-object-destroyed-with-last-reference",
+                            "user-object-released-after-destruction-refused"}) {
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
 }

@@ -1,12 +1,16 @@
 // Graphs whose nodes change after they are built or instantiated, as frameworks replaying one
 // graph with new arguments use them: memcpy and memset node parameters read back and set, an
 // executable's kernel, memset, memcpy, host, event and child graph nodes set in place, nodes
-// disabled and enabled, and the changes the driver refuses. Copies, memsets and host nodes run on
-// the simulated device too, so their effects are checked everywhere; a kernel's result only where
-// kernels run (check_report.h).
+// disabled and enabled, and the changes the driver refuses; capture into an existing graph and
+// changed capture dependencies, the generic node setters, user objects and the DOT dump. Copies, memsets and host nodes
+// run on the simulated device too, so their effects are checked everywhere; a kernel's result only where kernels run
+// (check_report.h).
 #include "check_report.h"
 
+#include <cstdio>
 #include <cuda_runtime.h>
+#include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -51,6 +55,17 @@ cudaMemsetParams memsetOf(int* dst, int value) {
   params.width = kCount;
   params.height = 1;
   return params;
+}
+
+cudaMemsetParamsV2 memsetV2Of(int* dst, int value) {
+  const cudaMemsetParams params = memsetOf(dst, value);
+  cudaMemsetParamsV2 v2{};
+  v2.dst = params.dst;
+  v2.value = params.value;
+  v2.elementSize = params.elementSize;
+  v2.width = params.width;
+  v2.height = params.height;
+  return v2;
 }
 
 cudaKernelNodeParams kernelOf(void** arguments) {
@@ -215,6 +230,98 @@ void nodeParameters(cudaStream_t stream) {
   cudaFree(c);
 }
 
+int destroyedObjects = 0;
+void destroyObject(void* counter) {
+  ++*static_cast<int*>(counter);
+}
+
+// Capture into an existing graph, the capture's dependencies changed mid-capture, the generic
+// node setters, user objects kept alive by graphs and executables, and the DOT dump.
+void captureAndObjects(cudaStream_t stream) {
+  int* a = nullptr;
+  cudaMalloc(&a, kCount * sizeof(int));
+  cudaGraph_t graph = nullptr;
+  cudaGraphCreate(&graph, 0);
+  cudaGraphNode_t first = nullptr;
+  const cudaMemsetParams fill = memsetOf(a, 3);
+  cudaGraphAddMemsetNode(&first, graph, nullptr, 0, &fill);
+
+  check::ok(cudaStreamBeginCaptureToGraph(stream, graph, &first, nullptr, 1, cudaStreamCaptureModeGlobal),
+            "capture-to-graph-begin");
+  cudaMemsetAsync(a, 4, kCount * sizeof(int), stream);
+  cudaStreamCaptureStatus captureStatus = cudaStreamCaptureStatusNone;
+  check::ok(cudaStreamIsCapturing(stream, &captureStatus), "capture-status");
+  // From here the next work depends on nothing: it becomes a second root.
+  check::ok(cudaStreamUpdateCaptureDependencies(stream, nullptr, nullptr, 0, cudaStreamSetCaptureDependencies),
+            "capture-dependencies-set");
+  cudaMemsetAsync(a, 5, kCount * sizeof(int), stream);
+  cudaGraph_t captured = nullptr;
+  check::ok(cudaStreamEndCapture(stream, &captured), "capture-to-graph-end");
+  std::size_t nodes = 0, roots = 0;
+  cudaGraphGetNodes(graph, nullptr, &nodes);
+  cudaGraphGetRootNodes(graph, nullptr, &roots);
+  check::report(captureStatus == cudaStreamCaptureStatusActive && captured == graph && nodes == 3 && roots == 2,
+                "capture-into-existing-graph");
+  std::vector<cudaGraphNode_t> all(nodes);
+  cudaGraphGetNodes(graph, all.data(), &nodes);
+  std::size_t dependencies = 0;
+  if (nodes == 3) {
+    cudaGraphNodeGetDependencies(all[1], nullptr, nullptr, &dependencies);
+  }
+  check::report(dependencies == 1, "captured-node-depends-on-given-node");
+  check::report(cudaStreamUpdateCaptureDependencies(stream, &first, nullptr, 1, cudaStreamAddCaptureDependencies) !=
+                    cudaSuccess,
+                "capture-dependencies-outside-capture-refused");
+
+  // The generic setters, on the graph and on an executable.
+  cudaGraphNodeParams generic{};
+  generic.type = cudaGraphNodeTypeMemset;
+  generic.memset = memsetV2Of(a, 6);
+  check::ok(cudaGraphNodeSetParams(first, &generic), "generic-node-set");
+  cudaMemsetParams read{};
+  cudaGraphMemsetNodeGetParams(first, &read);
+  check::report(read.value == 6, "generic-node-set-read-back");
+  generic.type = cudaGraphNodeTypeKernel;
+  check::report(cudaGraphNodeSetParams(first, &generic) != cudaSuccess, "generic-node-set-other-kind-refused");
+
+  // A user object moved into the graph: the executable keeps it alive after the graph is gone.
+  cudaUserObject_t object = nullptr;
+  check::ok(cudaUserObjectCreate(&object, &destroyedObjects, destroyObject, 1, cudaUserObjectNoDestructorSync),
+            "user-object-create");
+  check::ok(cudaGraphRetainUserObject(graph, object, 1, cudaGraphUserObjectMove), "graph-retain-user-object");
+  check::report(cudaGraphReleaseUserObject(graph, object, 2) != cudaSuccess, "graph-release-too-many-refused");
+  cudaGraphExec_t exec = nullptr;
+  check::ok(cudaGraphInstantiate(&exec, graph, 0), "instantiate");
+  generic.type = cudaGraphNodeTypeMemset;
+  generic.memset = memsetV2Of(a, 9);
+  check::ok(cudaGraphExecNodeSetParams(exec, first, &generic), "generic-exec-node-set");
+
+  char path[] = "/tmp/vgpu-graph-dot-XXXXXX";
+  const int descriptor = mkstemp(path);
+  check::ok(cudaGraphDebugDotPrint(graph, path, 0), "debug-dot-print");
+  std::FILE* dot = descriptor >= 0 ? fdopen(descriptor, "r") : nullptr;
+  std::string text;
+  for (int c = dot != nullptr ? std::fgetc(dot) : EOF; c != EOF; c = std::fgetc(dot)) {
+    text.push_back(static_cast<char>(c));
+  }
+  if (dot != nullptr) {
+    std::fclose(dot);
+  }
+  unlink(path);
+  check::report(text.rfind("digraph", 0) == 0 && text.find("MEMSET") != std::string::npos &&
+                    text.find("n0 -> n1") != std::string::npos,
+                "debug-dot-print-content");
+
+  cudaGraphDestroy(graph);
+  check::report(destroyedObjects == 0, "user-object-alive-with-executable");
+  check::ok(cudaGraphLaunch(exec, stream), "launch");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  cudaGraphExecDestroy(exec);
+  check::report(destroyedObjects == 1, "user-object-destroyed-with-last-reference");
+  check::report(cudaUserObjectRelease(object, 1) != cudaSuccess, "user-object-released-after-destruction-refused");
+  cudaFree(a);
+}
+
 } // namespace
 
 int main() {
@@ -224,6 +331,7 @@ int main() {
   cudaStream_t stream = nullptr;
   check::ok(cudaStreamCreate(&stream), "stream-create");
   nodeParameters(stream);
+  captureAndObjects(stream);
   cudaStreamDestroy(stream);
   return check::finish();
 }
