@@ -182,6 +182,81 @@ TEST_CASE("the tools' module table visits every kernel of a module and counts th
   CHECK(seen.empty());
 }
 
+TEST_CASE("graph node updates, capture into a graph, user objects and the DOT dump refuse bad input") {
+  context();
+  CUdeviceptr memory = 0;
+  REQUIRE(cuMemAlloc(&memory, 256) == CUDA_SUCCESS);
+  CUgraph graph = nullptr;
+  CUgraph other = nullptr;
+  REQUIRE(cuGraphCreate(&graph, 0) == CUDA_SUCCESS);
+  REQUIRE(cuGraphCreate(&other, 0) == CUDA_SUCCESS);
+  CUDA_MEMSET_NODE_PARAMS fill{};
+  fill.dst = memory;
+  fill.value = 1;
+  fill.elementSize = 4;
+  fill.width = 64;
+  fill.height = 1;
+  CUgraphNode node = nullptr;
+  CUgraphNode stranger = nullptr;
+  REQUIRE(cuGraphAddMemsetNode(&node, graph, nullptr, 0, &fill, nullptr) == CUDA_SUCCESS);
+  REQUIRE(cuGraphAddMemsetNode(&stranger, other, nullptr, 0, &fill, nullptr) == CUDA_SUCCESS);
+  CHECK(cuGraphMemsetNodeGetParams(node, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphMemsetNodeSetParams(node, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CUDA_MEMCPY3D copy{};
+  CHECK(cuGraphMemcpyNodeGetParams(node, &copy) == CUDA_ERROR_INVALID_VALUE); // a memset node
+
+  CUgraphExec exec = nullptr;
+  REQUIRE(cuGraphInstantiateWithFlags(&exec, graph, 0) == CUDA_SUCCESS);
+  unsigned enabled = 7;
+  CHECK(cuGraphNodeGetEnabled(exec, node, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphNodeGetEnabled(exec, stranger, &enabled) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphExecMemsetNodeSetParams(exec, stranger, &fill, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CUDA_MEMSET_NODE_PARAMS twoD = fill;
+  twoD.height = 2;
+  twoD.pitch = 256;
+  CHECK(cuGraphExecMemsetNodeSetParams(exec, node, &twoD, nullptr) == CUDA_ERROR_INVALID_VALUE);
+  CUgraphNodeParams generic{};
+  generic.type = CU_GRAPH_NODE_TYPE_EMPTY;
+  CHECK(cuGraphExecNodeSetParams(exec, node, &generic) == CUDA_ERROR_INVALID_VALUE); // not the node's kind
+  REQUIRE(cuGraphExecDestroy(exec) == CUDA_SUCCESS);
+  CHECK(cuGraphExecMemsetNodeSetParams(exec, node, &fill, nullptr) == CUDA_ERROR_INVALID_VALUE); // stale
+
+  CUstream stream = nullptr;
+  REQUIRE(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING) == CUDA_SUCCESS);
+  CHECK(cuStreamBeginCaptureToGraph(stream, graph, &stranger, nullptr, 1, CU_STREAM_CAPTURE_MODE_GLOBAL) ==
+        CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuStreamUpdateCaptureDependencies(stream, &node, nullptr, 1, CU_STREAM_ADD_CAPTURE_DEPENDENCIES) ==
+        CUDA_ERROR_ILLEGAL_STATE); // not capturing
+  REQUIRE(cuStreamBeginCaptureToGraph(stream, graph, &node, nullptr, 1, CU_STREAM_CAPTURE_MODE_GLOBAL) == CUDA_SUCCESS);
+  CHECK(cuStreamUpdateCaptureDependencies(stream, &stranger, nullptr, 1, CU_STREAM_ADD_CAPTURE_DEPENDENCIES) ==
+        CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuStreamUpdateCaptureDependencies(stream, &node, nullptr, 1, 7) == CUDA_ERROR_INVALID_VALUE);
+  CUgraph captured = nullptr;
+  REQUIRE(cuStreamEndCapture(stream, &captured) == CUDA_SUCCESS);
+  CHECK(captured == graph);
+
+  CUuserObject object = nullptr;
+  auto destroy = [](void*) {};
+  CHECK(cuUserObjectCreate(nullptr, nullptr, destroy, 1, CU_USER_OBJECT_NO_DESTRUCTOR_SYNC) ==
+        CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuUserObjectCreate(&object, nullptr, destroy, 1, 0) == CUDA_ERROR_INVALID_VALUE); // the flag is required
+  CHECK(cuUserObjectCreate(&object, nullptr, destroy, 0, CU_USER_OBJECT_NO_DESTRUCTOR_SYNC) ==
+        CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuUserObjectCreate(&object, nullptr, destroy, 1, CU_USER_OBJECT_NO_DESTRUCTOR_SYNC) == CUDA_SUCCESS);
+  CHECK(cuGraphRetainUserObject(graph, object, 1, 8) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphReleaseUserObject(graph, object, 1) == CUDA_ERROR_INVALID_VALUE); // the graph holds none
+  CHECK(cuUserObjectRelease(object, 2) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuUserObjectRelease(object, 1) == CUDA_SUCCESS);
+  CHECK(cuUserObjectRetain(object, 1) == CUDA_ERROR_INVALID_VALUE); // destroyed
+
+  CHECK(cuGraphDebugDotPrint(graph, nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuGraphDebugDotPrint(graph, "/nonexistent-directory/graph.dot", 0) == CUDA_ERROR_OPERATING_SYSTEM);
+  CHECK(cuStreamDestroy(stream) == CUDA_SUCCESS);
+  CHECK(cuGraphDestroy(graph) == CUDA_SUCCESS);
+  CHECK(cuGraphDestroy(other) == CUDA_SUCCESS);
+  CHECK(cuMemFree(memory) == CUDA_SUCCESS);
+}
+
 // What a program built with CUDA 12.5 or later headers calls for cuStreamGetCtx (cuda.h renames it).
 TEST_CASE("cuStreamGetCtx_v2 and its per-thread variant name the stream's context and no green context") {
   CUcontext ctx = context();
