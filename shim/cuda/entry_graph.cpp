@@ -444,6 +444,7 @@ CUresult entry::cuGraphKernelNodeSetParams_v2(CUgraphNode node, const CUDA_KERNE
   if (const CUresult status = kernelOperation(params, operation); status != CUDA_SUCCESS) {
     return status;
   }
+  keepLaunchAttributes(node->operation.launch, operation.launch);
   node->operation = std::move(operation);
   return CUDA_SUCCESS;
 }

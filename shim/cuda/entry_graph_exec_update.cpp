@@ -44,7 +44,7 @@ CUresult replace(CUgraphExec exec, CUgraphNode node, Operation::Kind kind, CUres
     return built;
   }
   Operation& current = executable->ordered[range.first];
-  if (!compatible(current, operation)) {
+  if (!compatible(current, operation)) { // may adjust `operation` to what it keeps of `current`
     return CUDA_ERROR_INVALID_VALUE;
   }
   current = std::move(operation);
@@ -64,6 +64,12 @@ CUresult locateSwitchable(CUgraphExec exec, CUgraphNode node, CUgraphExec_st*& e
 }
 
 bool anyChange(const Operation& /*current*/, const Operation& /*next*/) {
+  return true;
+}
+
+// A kernel keeps the node's launch attributes when its parameters change.
+bool keepingAttributes(const Operation& current, Operation& next) {
+  keepLaunchAttributes(current.launch, next.launch);
   return true;
 }
 
@@ -91,7 +97,7 @@ CUresult entry::cuGraphExecKernelNodeSetParams_v2(CUgraphExec exec, CUgraphNode 
                                                   const CUDA_KERNEL_NODE_PARAMS* params) {
   Operation operation;
   const CUresult built = params == nullptr ? CUDA_ERROR_INVALID_VALUE : kernelOperation(params, operation);
-  return replace(exec, node, Operation::Kind::Kernel, built, std::move(operation), anyChange);
+  return replace(exec, node, Operation::Kind::Kernel, built, std::move(operation), keepingAttributes);
 }
 
 CUresult entry::cuGraphExecKernelNodeSetParams(CUgraphExec exec, CUgraphNode node,

@@ -62,6 +62,9 @@ CUresult cuStreamBeginCapture(CUstream stream);
 CUresult cuStreamGetCaptureInfo_v2(CUstream stream, CUstreamCaptureStatus* status, cuuint64_t* id, CUgraph* graph,
                                    const CUgraphNode** dependencies, size_t* count);
 CUresult cuStreamBeginCapture_ptsz(CUstream stream);
+CUresult cuLaunchCooperativeKernel_ptsz(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+                                        unsigned int blockX, unsigned int blockY, unsigned int blockZ,
+                                        unsigned int sharedBytes, CUstream stream, void** parameters);
 CUresult cuStreamBeginCaptureToGraph_ptsz(CUstream stream, CUgraph graph, const CUgraphNode* dependencies,
                                           const CUgraphEdgeData* edges, size_t count, CUstreamCaptureMode mode);
 CUresult cuStreamUpdateCaptureDependencies_ptsz(CUstream stream, CUgraphNode* dependencies, size_t count,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "operation.h"
+#include "stream_attributes.h"
 
 #include <cstring>
 #include <cuda.h>
@@ -21,6 +22,10 @@ struct GraphNode {
   CUgraph childGraph = nullptr;     // for CU_GRAPH_NODE_TYPE_GRAPH
   std::vector<CUgraph> bodies;      // for CU_GRAPH_NODE_TYPE_CONDITIONAL: owned by the node
   CUgraphNode clonedFrom = nullptr; // in a cuGraphClone copy: the original's node (cuGraphNodeFindInClone)
+  // A kernel node's attributes that are kept and reported (cuGraphKernelNodeSetAttribute); those
+  // that change how it runs (clusters, cooperative) live in operation.launch.
+  StreamAttributes kernelAttributes;
+  int kernelPriority = 0;
 };
 
 // The capture a stream belongs to: the graph being built and, per participating stream, the

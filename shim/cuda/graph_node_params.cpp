@@ -67,6 +67,15 @@ CUresult memsetOperation(const CUDA_MEMSET_NODE_PARAMS* params, Operation& opera
   return CUDA_SUCCESS;
 }
 
+void keepLaunchAttributes(const LaunchConfig& from, LaunchConfig& to) {
+  to.clusterX = from.clusterX;
+  to.clusterY = from.clusterY;
+  to.clusterZ = from.clusterZ;
+  to.cooperative = from.cooperative;
+  to.programmaticSerialization = from.programmaticSerialization;
+  to.clusterSchedulingPolicy = from.clusterSchedulingPolicy;
+}
+
 namespace {
 
 void describe(const CopyEndpoint& endpoint, CUmemorytype& type, const void*& host, CUdeviceptr& device,

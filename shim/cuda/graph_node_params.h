@@ -16,6 +16,10 @@ CUresult kernelOperation(const CUDA_KERNEL_NODE_PARAMS* params, Operation& opera
 CUresult copyOperation(const CUDA_MEMCPY3D* copy, Operation& operation);
 CUresult memsetOperation(const CUDA_MEMSET_NODE_PARAMS* params, Operation& operation);
 
+// New kernel parameters keep the node's launch attributes (clusters, cooperative, scheduling), as
+// the driver keeps a node's attributes when its parameters change.
+void keepLaunchAttributes(const LaunchConfig& from, LaunchConfig& to);
+
 // The node's parameters as the driver reports them: addresses with the offsets already applied.
 CUDA_MEMCPY3D copyParams(const Operation& operation);
 CUDA_MEMSET_NODE_PARAMS memsetParams(const Operation& operation);

@@ -185,7 +185,8 @@ TEST_CASE("graph memory nodes: explicit and captured, their data, their rules an
   }
 }
 
-TEST_CASE("graph nodes change after building and in an executable; capture into a graph; user objects; DOT dump") {
+TEST_CASE("graph nodes change after building and in an executable; capture into a graph; user objects; DOT dump; "
+          "kernel node attributes") {
   const ProgramResult run = runCuda("graph_update_checks", "one-stub");
   INFO(run.output);
   CHECK(run.output.find("fail ") == std::string::npos);
@@ -220,7 +221,14 @@ TEST_CASE("graph nodes change after building and in an executable; capture into 
                             "debug-dot-print-content",
                             "user-object-alive-with-executable",
                             "user-object-destroyed-with-last-reference",
-                            "user-object-released-after-destruction-refused"}) {
+                            "user-object-released-after-destruction-refused",
+                            "kernel-attributes-read-back",
+                            "kernel-window-beyond-device-refused",
+                            "kernel-cluster-not-dividing-grid-refused",
+                            "stream-only-attribute-refused",
+                            "attribute-on-memset-node-refused",
+                            "kernel-attributes-copied",
+                            "kernel-attributes-kept-by-new-params"}) {
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
 }

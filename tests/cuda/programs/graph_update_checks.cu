@@ -2,7 +2,8 @@
 // graph with new arguments use them: memcpy and memset node parameters read back and set, an
 // executable's kernel, memset, memcpy, host, event and child graph nodes set in place, nodes
 // disabled and enabled, and the changes the driver refuses; capture into an existing graph and
-// changed capture dependencies, the generic node setters, user objects and the DOT dump. Copies, memsets and host nodes
+// changed capture dependencies, the generic node setters, user objects, the DOT dump and kernel
+// node attributes. Copies, memsets and host nodes
 // run on the simulated device too, so their effects are checked everywhere; a kernel's result only where kernels run
 // (check_report.h).
 #include "check_report.h"
@@ -322,6 +323,68 @@ void captureAndObjects(cudaStream_t stream) {
   cudaFree(a);
 }
 
+// A kernel node's launch attributes: kept, reported, copied, checked, and kept when the node's
+// parameters change.
+void kernelAttributes() {
+  int* a = nullptr;
+  cudaMalloc(&a, kCount * sizeof(int));
+  cudaGraph_t graph = nullptr;
+  cudaGraphCreate(&graph, 0);
+  int value = 1;
+  void* arguments[] = {&a, &value};
+  const cudaKernelNodeParams kernel = kernelOf(arguments);
+  cudaGraphNode_t first = nullptr, second = nullptr, memset = nullptr;
+  cudaGraphAddKernelNode(&first, graph, nullptr, 0, &kernel);
+  cudaGraphAddKernelNode(&second, graph, nullptr, 0, &kernel);
+  const cudaMemsetParams fill = memsetOf(a, 0);
+  cudaGraphAddMemsetNode(&memset, graph, nullptr, 0, &fill);
+
+  cudaKernelNodeAttrValue set{};
+  set.priority = -1;
+  check::ok(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributePriority, &set), "kernel-attribute-set");
+  set = cudaKernelNodeAttrValue{};
+  set.cooperative = 1;
+  check::ok(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributeCooperative, &set), "kernel-attribute-set");
+  cudaKernelNodeAttrValue got{};
+  cudaGraphKernelNodeGetAttribute(first, cudaLaunchAttributePriority, &got);
+  const bool priority = got.priority == -1;
+  cudaGraphKernelNodeGetAttribute(first, cudaLaunchAttributeCooperative, &got);
+  check::report(priority && got.cooperative == 1, "kernel-attributes-read-back");
+
+  int maxWindow = 0;
+  cudaDeviceGetAttribute(&maxWindow, cudaDevAttrMaxAccessPolicyWindowSize, 0);
+  set = cudaKernelNodeAttrValue{};
+  set.accessPolicyWindow.base_ptr = a;
+  set.accessPolicyWindow.num_bytes = static_cast<std::size_t>(maxWindow) + 1;
+  set.accessPolicyWindow.hitRatio = 0.5f;
+  set.accessPolicyWindow.hitProp = cudaAccessPropertyPersisting;
+  set.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
+  check::report(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributeAccessPolicyWindow, &set) != cudaSuccess,
+                "kernel-window-beyond-device-refused");
+  set = cudaKernelNodeAttrValue{};
+  set.clusterDim.x = 2;
+  set.clusterDim.y = 1;
+  set.clusterDim.z = 1;
+  check::report(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributeClusterDimension, &set) != cudaSuccess,
+                "kernel-cluster-not-dividing-grid-refused");
+  set = cudaKernelNodeAttrValue{};
+  set.syncPolicy = cudaSyncPolicySpin;
+  check::report(cudaGraphKernelNodeSetAttribute(first, cudaLaunchAttributeSynchronizationPolicy, &set) != cudaSuccess,
+                "stream-only-attribute-refused");
+  check::report(cudaGraphKernelNodeSetAttribute(memset, cudaLaunchAttributePriority, &set) != cudaSuccess,
+                "attribute-on-memset-node-refused");
+
+  check::ok(cudaGraphKernelNodeCopyAttributes(second, first), "kernel-attributes-copy");
+  cudaGraphKernelNodeGetAttribute(second, cudaLaunchAttributePriority, &got);
+  check::report(got.priority == -1, "kernel-attributes-copied");
+  value = 3;
+  check::ok(cudaGraphKernelNodeSetParams(first, &kernel), "kernel-node-set-params");
+  cudaGraphKernelNodeGetAttribute(first, cudaLaunchAttributeCooperative, &got);
+  check::report(got.cooperative == 1, "kernel-attributes-kept-by-new-params");
+  cudaGraphDestroy(graph);
+  cudaFree(a);
+}
+
 } // namespace
 
 int main() {
@@ -332,6 +395,7 @@ int main() {
   check::ok(cudaStreamCreate(&stream), "stream-create");
   nodeParameters(stream);
   captureAndObjects(stream);
+  kernelAttributes();
   cudaStreamDestroy(stream);
   return check::finish();
 }
