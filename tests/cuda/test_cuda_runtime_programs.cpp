@@ -142,7 +142,9 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   }
   for (const char* check :
        {"malloc-async", "malloc-async-data", "pool-used-follows-malloc-async", "pool-used-follows-free-async",
-        "pool-release-threshold", "explicit-pool-alloc", "explicit-pool-destroy"}) {
+        "pool-release-threshold", "explicit-pool-alloc", "explicit-pool-destroy", "memcpy-batch-round-trip",
+        "memcpy-batch-bad-attribute-index-refused", "memcpy-batch-invalid-access-order-refused",
+        "memcpy-batch-legacy-stream-refused", "memcpy-batch-refusals-copy-nothing", "memcpy-3d-peer-region"}) {
     CHECK(run.output.find(std::string("pass ") + check + " \n") != std::string::npos);
   }
 }

@@ -1,7 +1,7 @@
 // Memory behaviour through NVIDIA's CUDA runtime and driver API: byte-exact round trips from 1 byte
 // to 256 MiB (sync, and async on several streams), every memset form, event timing, and a captured
-// graph of copies, a memset and a kernel. Prints "pass <check>" / "fail <check> <detail>"; exit
-// code 0 only when every check passed. With VGPU_EXPECT_SIMULATED=1 kernel results are not
+// graph of copies, a memset and a kernel, memory pools, batched and 3D peer copies. Prints "pass <check>" / "fail
+// <check> <detail>"; exit code 0 only when every check passed. With VGPU_EXPECT_SIMULATED=1 kernel results are not
 // checked (the simulated device validates and counts kernels but does not run them).
 #include "check_report.h"
 
@@ -402,6 +402,74 @@ void memoryPools() {
   cudaStreamDestroy(stream);
 }
 
+// cudaMemcpyBatchAsync (what vLLM-style KV-cache swaps use): a batch of host→device (from a stack
+// buffer, read during the call), device→device and device→host copies with two attribute sets;
+// refused batches copy nothing. cudaMemcpy3DPeer on one device: a 2D region.
+void batchedCopies() {
+  constexpr std::size_t kBytes = 4096;
+  cudaStream_t stream = nullptr;
+  cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
+  unsigned char* a = nullptr;
+  unsigned char* b = nullptr;
+  cudaMalloc(&a, kBytes);
+  cudaMalloc(&b, kBytes);
+  std::vector<unsigned char> back(kBytes, 0);
+  {
+    std::vector<unsigned char> source(kBytes);
+    fillPattern(source, 9);
+    void* dsts[] = {a, b, back.data()};
+    const void* srcs[] = {source.data(), a, b};
+    size_t sizes[] = {kBytes, kBytes, kBytes};
+    cudaMemcpyAttributes attributes[2] = {};
+    attributes[0].srcAccessOrder = cudaMemcpySrcAccessOrderDuringApiCall;
+    attributes[1].srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+    size_t firsts[] = {0, 1};
+    check::ok(cudaMemcpyBatchAsync(dsts, srcs, sizes, 3, attributes, firsts, 2, stream), "memcpy-batch");
+    check::ok(cudaStreamSynchronize(stream), "sync");
+    check::report(back == source, "memcpy-batch-round-trip");
+
+    std::vector<unsigned char> untouched(kBytes, 0);
+    void* refusedDsts[] = {untouched.data()};
+    const void* refusedSrcs[] = {a};
+    size_t oneSize[] = {kBytes};
+    size_t badFirst[] = {1};
+    check::report(cudaMemcpyBatchAsync(refusedDsts, refusedSrcs, oneSize, 1, attributes, badFirst, 1, stream) !=
+                      cudaSuccess,
+                  "memcpy-batch-bad-attribute-index-refused");
+    cudaMemcpyAttributes invalid{};
+    size_t zero[] = {0};
+    check::report(cudaMemcpyBatchAsync(refusedDsts, refusedSrcs, oneSize, 1, &invalid, zero, 1, stream) != cudaSuccess,
+                  "memcpy-batch-invalid-access-order-refused");
+    check::report(cudaMemcpyBatchAsync(refusedDsts, refusedSrcs, oneSize, 1, attributes, zero, 1, nullptr) !=
+                      cudaSuccess,
+                  "memcpy-batch-legacy-stream-refused");
+    cudaStreamSynchronize(stream);
+    check::report(std::all_of(untouched.begin(), untouched.end(), [](unsigned char c) { return c == 0; }),
+                  "memcpy-batch-refusals-copy-nothing");
+  }
+
+  // 3D peer copy on one device: a 16×8 region from a (pitch 64) to b (pitch 32).
+  cudaMemset(b, 0, kBytes);
+  cudaMemcpy3DPeerParms peer{};
+  peer.srcPtr = make_cudaPitchedPtr(a, 64, 16, 8);
+  peer.dstPtr = make_cudaPitchedPtr(b, 32, 16, 8);
+  peer.srcDevice = 0;
+  peer.dstDevice = 0;
+  peer.extent = make_cudaExtent(16, 8, 1);
+  check::ok(cudaMemcpy3DPeer(&peer), "memcpy-3d-peer");
+  std::vector<unsigned char> source(kBytes), region(kBytes);
+  cudaMemcpy(source.data(), a, kBytes, cudaMemcpyDeviceToHost);
+  cudaMemcpy(region.data(), b, kBytes, cudaMemcpyDeviceToHost);
+  bool same = true;
+  for (int row = 0; row < 8; ++row) {
+    same = same && std::memcmp(&region[row * 32], &source[row * 64], 16) == 0 && region[row * 32 + 16] == 0;
+  }
+  check::report(same, "memcpy-3d-peer-region");
+  cudaFree(a);
+  cudaFree(b);
+  cudaStreamDestroy(stream);
+}
+
 } // namespace
 
 int main() {
@@ -417,5 +485,6 @@ int main() {
   memoryPools();
   graphNodeParameters();
   memoryInfo();
+  batchedCopies();
   return check::finish();
 }
