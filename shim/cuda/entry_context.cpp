@@ -259,6 +259,26 @@ CUresult entry::cuCtxSetCacheConfig(CUfunc_cache config) {
   return CUDA_SUCCESS;
 }
 
+// Shared memory banks are four bytes wide and fixed on every GPU since Maxwell, which is every
+// profile: the driver reports that width and, as documented, a set does nothing there.
+CUresult entry::cuCtxGetSharedMemConfig(CUsharedconfig* config) {
+  VGPU_REQUIRE_OUT(config);
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  *config = CU_SHARED_MEM_CONFIG_FOUR_BYTE_BANK_SIZE;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuCtxSetSharedMemConfig(CUsharedconfig config) {
+  CUcontext context = nullptr;
+  if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return config <= CU_SHARED_MEM_CONFIG_EIGHT_BYTE_BANK_SIZE ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
 CUresult entry::cuCtxGetStreamPriorityRange(int* leastPriority, int* greatestPriority) {
   CUcontext context = nullptr;
   if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {

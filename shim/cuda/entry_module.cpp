@@ -259,6 +259,15 @@ CUresult entry::cuFuncSetCacheConfig(CUfunction function, CUfunc_cache config) {
   return CUDA_SUCCESS;
 }
 
+// Fixed four-byte banks on every profile's GPU: the driver documents a set as doing nothing there.
+CUresult entry::cuFuncSetSharedMemConfig(CUfunction function, CUsharedconfig config) {
+  VGPU_REQUIRE_INIT();
+  if (findFunction(function) == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return config <= CU_SHARED_MEM_CONFIG_EIGHT_BYTE_BANK_SIZE ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
 CUresult entry::cuFuncGetName(const char** name, CUfunction function) {
   VGPU_REQUIRE_OUT(name);
   VGPU_REQUIRE_INIT();

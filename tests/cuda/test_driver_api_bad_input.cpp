@@ -257,6 +257,25 @@ TEST_CASE("graph node updates, capture into a graph, user objects and the DOT du
   CHECK(cuMemFree(memory) == CUDA_SUCCESS);
 }
 
+// Deprecated calls old programs still make: every profile's GPU has fixed four-byte shared memory
+// banks, which the get reports and a set leaves as they are (as NVIDIA documents).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+TEST_CASE("the shared memory bank configuration is the fixed four bytes; a valid set changes nothing") {
+  context();
+  CUsharedconfig config = CU_SHARED_MEM_CONFIG_DEFAULT_BANK_SIZE;
+  CHECK(cuCtxGetSharedMemConfig(nullptr) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuCtxGetSharedMemConfig(&config) == CUDA_SUCCESS);
+  CHECK(config == CU_SHARED_MEM_CONFIG_FOUR_BYTE_BANK_SIZE);
+  CHECK(cuCtxSetSharedMemConfig(CU_SHARED_MEM_CONFIG_EIGHT_BYTE_BANK_SIZE) == CUDA_SUCCESS);
+  REQUIRE(cuCtxGetSharedMemConfig(&config) == CUDA_SUCCESS);
+  CHECK(config == CU_SHARED_MEM_CONFIG_FOUR_BYTE_BANK_SIZE);
+  CHECK(cuCtxSetSharedMemConfig(static_cast<CUsharedconfig>(3)) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuFuncSetSharedMemConfig(reinterpret_cast<CUfunction>(0x42), CU_SHARED_MEM_CONFIG_FOUR_BYTE_BANK_SIZE) ==
+        CUDA_ERROR_INVALID_HANDLE);
+}
+#pragma GCC diagnostic pop
+
 // What a program built with CUDA 12.5 or later headers calls for cuStreamGetCtx (cuda.h renames it).
 TEST_CASE("cuStreamGetCtx_v2 and its per-thread variant name the stream's context and no green context") {
   CUcontext ctx = context();
