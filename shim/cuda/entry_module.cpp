@@ -210,12 +210,8 @@ CUresult entry::cuModuleGetLoadingMode(CUmoduleLoadingMode* mode) {
 CUresult entry::cuModuleGetFunctionCount(unsigned int* count, CUmodule module) {
   VGPU_REQUIRE_OUT(count);
   VGPU_REQUIRE_INIT();
-  CUmod_st* object = state().modules.find(module);
-  if (object == nullptr) {
-    return CUDA_ERROR_INVALID_HANDLE;
-  }
   std::vector<std::string> names;
-  if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
+  if (const CUresult status = moduleKernelNames(module, names); status != CUDA_SUCCESS) {
     return status;
   }
   *count = static_cast<unsigned>(names.size());

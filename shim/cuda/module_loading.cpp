@@ -110,13 +110,17 @@ CUresult moduleFunction(CUmodule module, const char* name, CUfunction& out) {
   return CUDA_SUCCESS;
 }
 
-CUresult moduleAllFunctions(CUmodule module, std::vector<CUfunction>& out) {
+CUresult moduleKernelNames(CUmodule module, std::vector<std::string>& out) {
   CUmod_st* object = state().modules.find(module);
   if (object == nullptr) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
+  return state().backend().moduleFunctions(object->backend, out);
+}
+
+CUresult moduleAllFunctions(CUmodule module, std::vector<CUfunction>& out) {
   std::vector<std::string> names;
-  if (const CUresult status = state().backend().moduleFunctions(object->backend, names); status != CUDA_SUCCESS) {
+  if (const CUresult status = moduleKernelNames(module, names); status != CUDA_SUCCESS) {
     return status;
   }
   out.assign(names.size(), nullptr);

@@ -12,7 +12,9 @@ namespace vgpu::cuda {
 CUresult loadModuleAt(CUcontext context, const void* image, CUmodule& out);
 CUresult loadModuleFromFile(CUcontext context, const char* path, CUmodule& out);
 CUresult moduleFunction(CUmodule module, const char* name, CUfunction& out);
-// Every kernel of the module as a CUfunction, in the backend's order (cuModuleEnumerateFunctions).
+// The names of the module's kernels, in the backend's order.
+CUresult moduleKernelNames(CUmodule module, std::vector<std::string>& out);
+// Every kernel of the module as a CUfunction, in the same order (cuModuleEnumerateFunctions).
 CUresult moduleAllFunctions(CUmodule module, std::vector<CUfunction>& out);
 void unloadModule(CUmodule module);
 

@@ -56,8 +56,9 @@ const std::vector<Expectation>& expectations() {
   return table;
 }
 
-ProgramResult runOnSimulatedDevice(const std::string& program) {
-  const std::map<std::string, std::string> environment = {
+// The shim first on the library path, presenting a simulated device on a fixture PCI bus.
+std::map<std::string, std::string> simulatedDeviceEnvironment() {
+  return {
       {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
       {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
       {"VGPU_BACKEND", vgpu::test::testBackend()},
@@ -68,7 +69,11 @@ ProgramResult runOnSimulatedDevice(const std::string& program) {
       {"VGPU_PROFILE", ""},
       {"CUDA_VISIBLE_DEVICES", ""},
   };
-  return vgpu::test::runProgram(std::string(VGPU_GPU_CHECK_PROGRAM_DIR) + "/" + program, {}, environment, 300);
+}
+
+ProgramResult runOnSimulatedDevice(const std::string& program) {
+  return vgpu::test::runProgram(std::string(VGPU_GPU_CHECK_PROGRAM_DIR) + "/" + program, {},
+                                simulatedDeviceEnvironment(), 300);
 }
 
 std::string lastLine(const std::string& output) {
@@ -119,15 +124,7 @@ TEST_CASE("every GPU check program passes its API checks on the simulated device
 // way a GPU session asks NVIDIA's driver (run-remote-checks.sh): here it must get the shim's
 // answers, so the probe itself is known to work before its native output is read.
 TEST_CASE("the dark-API probe reads the shim's answers to the private slots") {
-  const std::map<std::string, std::string> environment = {
-      {"LD_LIBRARY_PATH", VGPU_SHIM_LIBRARY_DIR},
-      {"VGPU_CONFIG", "/nonexistent/vgpu-shim.conf"},
-      {"VGPU_BACKEND", vgpu::test::testBackend()},
-      {"VGPU_SYSFS_ROOT", vgpu::test::buildSysfsTree("one-stub").string()},
-      {"VGPU_MACHINE_ID_FILE", (vgpu::test::dataDir() / "sysfs" / "machine-id").string()},
-      {"VGPU_LOG", "error"},
-  };
-  const ProgramResult run = vgpu::test::runProgram(VGPU_DARK_API_PROBE, {}, environment, 60);
+  const ProgramResult run = vgpu::test::runProgram(VGPU_DARK_API_PROBE, {}, simulatedDeviceEnvironment(), 60);
   INFO(run.output);
   CHECK(run.exitCode == 0);
   for (const char* line :
