@@ -54,6 +54,14 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **Programs that render or share memory between processes**: graphics interop
   (`cuGraphics*`), external memory and semaphores, CUDA arrays, textures and surfaces, IPC
   handles.
+- **Managed memory through vgpud** (`cudaMallocManaged` answers NOT_SUPPORTED there; it works on
+  the simulated device), and so the managed-memory hints (`cudaMemPrefetchAsync`, `cudaMemAdvise`,
+  `cudaMemRangeGetAttribute`).
+- **Stream memory operations** (`cuStreamWaitValue32/64`, `cuStreamWriteValue32/64`,
+  `cuStreamBatchMemOp`), which some communication libraries use for signalling.
+- **Green contexts** (`cuGreenCtxCreate`, `cuDeviceGetDevResource`, ...): cuBLAS and cuSOLVER 13
+  look them up and go on without them; they are not in the table below, which lists the names
+  cudart asks for.
 cuBLAS, cuBLASLt, cuRAND, cuSOLVER, cuSPARSE, cuDNN's handle, NVRTC and cuFFT meet none: their
 checks pass on every profile (`test_cuda_runtime_programs`). cuFFT's plans need the private table
 docs/dark-api.md §2.12 describes, not an entry point below.
