@@ -192,6 +192,66 @@ CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
   return CUDA_SUCCESS;
 }
 
+// What cuGraphExecUpdate may change (the driver's documented limits): parameters, not the
+// topology, node kinds, a kernel's context or cooperation, a copy's memory kinds, a 2D memset's
+// shape, or memory and conditional nodes. The first operation that breaks one, and how.
+struct UpdateCheck {
+  CUgraphExecUpdateResult result = CU_GRAPH_EXEC_UPDATE_SUCCESS;
+  std::size_t index = static_cast<std::size_t>(-1);
+};
+
+CUcontext contextOf(CUfunction function) {
+  const CUfunc_st* object = state().functions.find(function);
+  return object != nullptr && object->module != nullptr ? object->module->context : nullptr;
+}
+
+CUgraphExecUpdateResult compareForUpdate(const Operation& current, const Operation& next) {
+  if (current.kind != next.kind) {
+    return CU_GRAPH_EXEC_UPDATE_ERROR_NODE_TYPE_CHANGED;
+  }
+  switch (current.kind) {
+  case Operation::Kind::Kernel:
+    if (contextOf(current.function) != contextOf(next.function)) {
+      return CU_GRAPH_EXEC_UPDATE_ERROR_UNSUPPORTED_FUNCTION_CHANGE;
+    }
+    return current.launch.cooperative == next.launch.cooperative ? CU_GRAPH_EXEC_UPDATE_SUCCESS
+                                                                 : CU_GRAPH_EXEC_UPDATE_ERROR_ATTRIBUTES_CHANGED;
+  case Operation::Kind::Copy:
+    return current.copySrc.isDevice == next.copySrc.isDevice && current.copyDst.isDevice == next.copyDst.isDevice
+               ? CU_GRAPH_EXEC_UPDATE_SUCCESS
+               : CU_GRAPH_EXEC_UPDATE_ERROR_PARAMETERS_CHANGED;
+  case Operation::Kind::Memset: {
+    const bool twoD = current.height > 1 || next.height > 1;
+    const bool sameShape = current.height == next.height && current.memsetWidthElements == next.memsetWidthElements &&
+                           current.memsetPitch == next.memsetPitch &&
+                           current.memsetElementSize == next.memsetElementSize;
+    return !twoD || sameShape ? CU_GRAPH_EXEC_UPDATE_SUCCESS : CU_GRAPH_EXEC_UPDATE_ERROR_PARAMETERS_CHANGED;
+  }
+  case Operation::Kind::GraphAlloc:
+  case Operation::Kind::GraphFree: // an allocation's address is fixed for the graph's life
+    return current.graphMemory == next.graphMemory ? CU_GRAPH_EXEC_UPDATE_SUCCESS
+                                                   : CU_GRAPH_EXEC_UPDATE_ERROR_PARAMETERS_CHANGED;
+  case Operation::Kind::Conditional:
+    return current.conditionalHandle == next.conditionalHandle && current.conditionalType == next.conditionalType
+               ? CU_GRAPH_EXEC_UPDATE_SUCCESS
+               : CU_GRAPH_EXEC_UPDATE_ERROR_PARAMETERS_CHANGED;
+  default: return CU_GRAPH_EXEC_UPDATE_SUCCESS;
+  }
+}
+
+UpdateCheck checkUpdate(const std::vector<Operation>& current, const std::vector<Operation>& next) {
+  if (current.size() != next.size()) {
+    return {CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED, static_cast<std::size_t>(-1)};
+  }
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    if (const CUgraphExecUpdateResult result = compareForUpdate(current[i], next[i]);
+        result != CU_GRAPH_EXEC_UPDATE_SUCCESS) {
+      return {result, i};
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 CUresult vgpu::cuda::orderGraph(CUgraph_st* graph, std::vector<Operation>& out,
@@ -643,32 +703,36 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
   VGPU_REQUIRE_INIT();
   CUgraphExec_st* executable = state().graphExecs.find(exec);
   CUgraph_st* object = findGraph(graph);
+  if (info != nullptr) {
+    *info = CUgraphExecUpdateResultInfo{};
+    info->result = CU_GRAPH_EXEC_UPDATE_ERROR;
+  }
   if (executable == nullptr || object == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   std::vector<Operation> ordered;
-  CUgraphNode errorNode = nullptr;
-  if (const CUresult status = orderNodes(object, ordered, &errorNode); status != CUDA_SUCCESS) {
+  std::map<CUgraphNode, NodeRange> positions;
+  CUgraphNode orderError = nullptr;
+  if (const CUresult status = orderNodes(object, ordered, &orderError, 0, &positions); status != CUDA_SUCCESS) {
     return status;
   }
-  // Only parameters may change: the same number of nodes of the same kinds in the same order.
-  bool sameTopology = ordered.size() == executable->ordered.size();
-  for (std::size_t i = 0; sameTopology && i < ordered.size(); ++i) {
-    sameTopology =
-        ordered[i].kind == executable->ordered[i].kind &&
-        (ordered[i].kind != Operation::Kind::Kernel || ordered[i].function == executable->ordered[i].function) &&
-        ordered[i].graphMemory == executable->ordered[i].graphMemory && // memory nodes cannot change
-        ordered[i].conditionalHandle == executable->ordered[i].conditionalHandle &&
-        ordered[i].conditionalType == executable->ordered[i].conditionalType;
+  std::vector<CUgraphNode> nodeAt(ordered.size(), nullptr); // the graph's own node each operation came from
+  for (const auto& [node, range] : positions) {
+    for (std::size_t k = 0; k < range.count; ++k) {
+      nodeAt[range.first + k] = node;
+    }
   }
+  const UpdateCheck check = checkUpdate(executable->ordered, ordered);
   if (info != nullptr) {
-    *info = CUgraphExecUpdateResultInfo{};
-    info->result = sameTopology ? CU_GRAPH_EXEC_UPDATE_SUCCESS : CU_GRAPH_EXEC_UPDATE_ERROR_TOPOLOGY_CHANGED;
+    info->result = check.result;
+    info->errorNode = check.index < nodeAt.size() ? nodeAt[check.index] : nullptr;
   }
-  if (!sameTopology) {
+  if (check.result != CU_GRAPH_EXEC_UPDATE_SUCCESS) {
     return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
   }
   executable->ordered = std::move(ordered);
+  // Nodes of the graph it was updated from name the same operations from now on, as well.
+  executable->positions.insert(positions.begin(), positions.end());
   return CUDA_SUCCESS;
 }
 

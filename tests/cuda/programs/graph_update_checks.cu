@@ -22,6 +22,10 @@ __global__ void addValue(int* data, int value) {
   data[threadIdx.x] += value;
 }
 
+__global__ void setValue(int* data, int value) {
+  data[threadIdx.x] = value;
+}
+
 int hostCalls[3] = {};
 void countFirst(void*) {
   ++hostCalls[0];
@@ -385,6 +389,66 @@ void kernelAttributes() {
   cudaFree(a);
 }
 
+// A graph of memset → kernel; `kernel` picks the kernel's function, `copyInstead` makes the first
+// node a copy.
+cudaGraph_t twoNodeGraph(int* a, void* function, bool copyInstead, cudaGraphNode_t* first) {
+  static int value = 4;
+  static int* target = nullptr;
+  target = a;
+  static void* arguments[] = {&target, &value};
+  cudaGraph_t graph = nullptr;
+  cudaGraphCreate(&graph, 0);
+  if (copyInstead) {
+    cudaGraphAddMemcpyNode1D(first, graph, nullptr, 0, a + kCount / 2, a, kCount / 2 * sizeof(int),
+                             cudaMemcpyDeviceToDevice);
+  } else {
+    const cudaMemsetParams fill = memsetOf(a, 1);
+    cudaGraphAddMemsetNode(first, graph, nullptr, 0, &fill);
+  }
+  cudaKernelNodeParams kernel = kernelOf(arguments);
+  kernel.func = function;
+  cudaGraphNode_t second = nullptr;
+  cudaGraphAddKernelNode(&second, graph, first, 1, &kernel);
+  return graph;
+}
+
+// cudaGraphExecUpdate beyond parameters: a kernel's function may change (same context); a node's
+// kind or the node count may not, and the result says which node broke the rule.
+void wholeGraphUpdates(cudaStream_t stream) {
+  int* a = nullptr;
+  cudaMalloc(&a, kCount * sizeof(int));
+  cudaGraphNode_t node = nullptr;
+  cudaGraph_t original = twoNodeGraph(a, reinterpret_cast<void*>(addValue), false, &node);
+  cudaGraphExec_t exec = nullptr;
+  check::ok(cudaGraphInstantiate(&exec, original, 0), "instantiate");
+  cudaGraph_t otherFunction = twoNodeGraph(a, reinterpret_cast<void*>(setValue), false, &node);
+  cudaGraphExecUpdateResultInfo info{};
+  check::report(cudaGraphExecUpdate(exec, otherFunction, &info) == cudaSuccess &&
+                    info.result == cudaGraphExecUpdateSuccess,
+                "exec-update-kernel-function-changed");
+  check::ok(cudaGraphLaunch(exec, stream), "launch-updated-function");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::result("exec-update-new-function-ran", all(fetch(a), 4), "the new kernel did not set 4");
+  cudaGraphNode_t replaced = nullptr;
+  cudaGraph_t otherKind = twoNodeGraph(a, reinterpret_cast<void*>(addValue), true, &replaced);
+  info = cudaGraphExecUpdateResultInfo{};
+  check::report(cudaGraphExecUpdate(exec, otherKind, &info) == cudaErrorGraphExecUpdateFailure &&
+                    info.result == cudaGraphExecUpdateErrorNodeTypeChanged && info.errorNode == replaced,
+                "exec-update-node-kind-changed-refused");
+  cudaGraph_t bigger = twoNodeGraph(a, reinterpret_cast<void*>(addValue), false, &node);
+  cudaGraphNode_t extra = nullptr;
+  cudaGraphAddEmptyNode(&extra, bigger, nullptr, 0);
+  info = cudaGraphExecUpdateResultInfo{};
+  check::report(cudaGraphExecUpdate(exec, bigger, &info) == cudaErrorGraphExecUpdateFailure &&
+                    info.result == cudaGraphExecUpdateErrorTopologyChanged && info.errorNode == nullptr,
+                "exec-update-node-count-changed-refused");
+  cudaGraphExecDestroy(exec);
+  for (cudaGraph_t graph : {original, otherFunction, otherKind, bigger}) {
+    cudaGraphDestroy(graph);
+  }
+  cudaFree(a);
+}
+
 } // namespace
 
 int main() {
@@ -396,6 +460,7 @@ int main() {
   nodeParameters(stream);
   captureAndObjects(stream);
   kernelAttributes();
+  wholeGraphUpdates(stream);
   cudaStreamDestroy(stream);
   return check::finish();
 }
