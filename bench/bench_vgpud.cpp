@@ -8,6 +8,8 @@
 //      heap blocks) against the same copies from a page-aligned one: the staging in shared memory
 //      must not make an unaligned buffer slower (remote_transfer.cpp, stagingPhase);
 //   3. asynchronous cuLaunchKernel calls accepted per second;
+//   3b. a step of 64 kernels and a stream synchronize: one graph launch (run whole by vgpud) against
+//      64 launches;
 //   4. round trips from cuInit to full device properties (counted by vgpud for that session).
 // Starts its own vgpud on a temporary socket and points the shim at it (VGPU_BACKEND=remote).
 // `--transport tcp`: the same over loopback TCP with a token (bulk data in frames), against the raw
@@ -295,6 +297,45 @@ int main(int argc, char** argv) {
   check(cuCtxSynchronize(), "cuCtxSynchronize");
   const double completed = seconds(Clock::now() - launchStart);
 
+  // 3b. A step of 64 kernels: captured into a graph that vgpud runs whole (one frame per launch)
+  // against the same 64 launched one by one, each step ending in a stream synchronize.
+  constexpr int kGraphKernels = 64;
+  constexpr int kSteps = 200;
+  CUstream stream = nullptr;
+  check(cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING), "cuStreamCreate");
+  const auto launchStep = [&] {
+    for (int k = 0; k < kGraphKernels; ++k) {
+      check(cuLaunchKernel(function, 64, 1, 1, 256, 1, 1, 0, stream, parameters, nullptr), "cuLaunchKernel");
+    }
+  };
+  check(cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_GLOBAL), "cuStreamBeginCapture");
+  launchStep();
+  CUgraph graph = nullptr;
+  check(cuStreamEndCapture(stream, &graph), "cuStreamEndCapture");
+  CUgraphExec exec = nullptr;
+  check(cuGraphInstantiate(&exec, graph, 0), "cuGraphInstantiate");
+  check(cuGraphLaunch(exec, stream), "cuGraphLaunch"); // built on vgpud at the first launch
+  check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+  double graphStep = 1e9;
+  double launchesStep = 1e9;
+  for (int round = 0; round < 5; ++round) {
+    graphStep = std::min(graphStep, bestOf(1, [&] {
+                           for (int i = 0; i < kSteps; ++i) {
+                             check(cuGraphLaunch(exec, stream), "cuGraphLaunch");
+                             check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+                           }
+                         }) / kSteps);
+    launchesStep = std::min(launchesStep, bestOf(1, [&] {
+                              for (int i = 0; i < kSteps; ++i) {
+                                launchStep();
+                                check(cuStreamSynchronize(stream), "cuStreamSynchronize");
+                              }
+                            }) / kSteps);
+  }
+  cuGraphExecDestroy(exec);
+  cuGraphDestroy(graph);
+  cuStreamDestroy(stream);
+
   cuMemFree(buffer);
   cuModuleUnload(module);
   ::kill(daemon, SIGTERM);
@@ -346,12 +387,14 @@ int main(int argc, char** argv) {
               alignedToDevice * 1e6 / kSmallCopies);
   std::printf("async launches: %d accepted in %.3f s (%.0f/s); all complete after %.3f s\n", launches, accepted,
               launches / accepted, completed);
+  std::printf("step of %d kernels + synchronize: graph launch %.2f us, %d launches %.2f us\n", kGraphKernels,
+              graphStep * 1e6, kGraphKernels, launchesStep * 1e6);
   std::printf("round trips from cuInit to full device properties: %ld\n", discoveryReplies);
   std::printf("ratios: round trip %.2f (target <= 1.5), pinned HtoD %.2f, DtoH %.2f (target >= 0.8; pageable "
               "%.2f, %.2f), launches/s %.0f (target >= 1000000), discovery round trips %ld (target 1), "
-              "unaligned/aligned 128 KiB DtoH %.2f, HtoD %.2f (target <= 1.2)\n",
+              "unaligned/aligned 128 KiB DtoH %.2f, HtoD %.2f (target <= 1.2), graph step/launches step %.2f\n",
               sync / raw, channelTime / pinnedToDevice, channelTime / pinnedToHost, channelTime / toDevice,
               channelTime / toHost, launches / accepted, discoveryReplies, offsetToHost / alignedToHost,
-              offsetToDevice / alignedToDevice);
+              offsetToDevice / alignedToDevice, graphStep / launchesStep);
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "graph_memory.h"
 #include "graph_node_params.h"
 #include "graph_user_objects.h"
+#include "graph_whole.h"
 #include "operation.h"
 
 #include <algorithm>
@@ -86,8 +87,22 @@ CUresult addNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* dependencie
   return CUDA_SUCCESS;
 }
 
+// Where an ordered graph's edges go (orderNodes): `after` receives each operation's dependencies;
+// the graph's roots run after `entry`, and `exits` receives the operations nothing in the graph runs
+// after (`entry` itself for a graph without operations), which is what a child graph's dependants wait for.
+struct EdgeSink {
+  OperationEdges* after = nullptr;
+  std::vector<std::uint32_t> entry;
+  std::vector<std::uint32_t> exits;
+};
+
+void sortUnique(std::vector<std::uint32_t>& indices) {
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+}
+
 CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth = 0,
-                    std::map<CUgraphNode, NodeRange>* positions = nullptr);
+                    std::map<CUgraphNode, NodeRange>* positions = nullptr, EdgeSink* edges = nullptr);
 
 // A conditional body may hold kernels, empty nodes, child graphs, memsets, copies and conditionals
 // (CUDA_CONDITIONAL_NODE_PARAMS); anything else refuses the instantiation.
@@ -129,7 +144,7 @@ CUresult orderConditional(const CUgraphNode_st& node, Operation& out, CUgraphNod
 // Kahn's algorithm over the graph's nodes; child graphs are expanded in place. `positions`, when
 // given, receives where each of the graph's own nodes landed in `out`.
 CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode* errorNode, int depth,
-                    std::map<CUgraphNode, NodeRange>* positions) {
+                    std::map<CUgraphNode, NodeRange>* positions, EdgeSink* edges) {
   if (depth > 16) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -149,11 +164,23 @@ CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
     }
   }
   std::size_t emitted = 0;
+  std::map<CUgraphNode, std::vector<std::uint32_t>> exitsOf; // with `edges`: what a node's dependants wait for
   while (!ready.empty()) {
     CUgraphNode node = ready.front();
     ready.erase(ready.begin());
     ++emitted;
     const std::size_t first = out.size();
+    std::vector<std::uint32_t> inputs;
+    if (edges != nullptr) {
+      if (node->dependencies.empty()) {
+        inputs = edges->entry;
+      }
+      for (CUgraphNode dependency : node->dependencies) {
+        const std::vector<std::uint32_t>& exits = exitsOf[dependency];
+        inputs.insert(inputs.end(), exits.begin(), exits.end());
+      }
+      sortUnique(inputs);
+    }
     if (node->type == CU_GRAPH_NODE_TYPE_GRAPH) {
       CUgraph_st* child = state().graphs.find(node->childGraph);
       if (child == nullptr) {
@@ -162,9 +189,13 @@ CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
         }
         return CUDA_ERROR_INVALID_VALUE;
       }
-      if (const CUresult status = orderNodes(child, out, errorNode, depth + 1); status != CUDA_SUCCESS) {
+      EdgeSink childEdges{edges != nullptr ? edges->after : nullptr, inputs, {}};
+      if (const CUresult status =
+              orderNodes(child, out, errorNode, depth + 1, nullptr, edges != nullptr ? &childEdges : nullptr);
+          status != CUDA_SUCCESS) {
         return status;
       }
+      exitsOf[node] = std::move(childEdges.exits);
     } else if (node->type == CU_GRAPH_NODE_TYPE_CONDITIONAL) {
       Operation conditional;
       if (const CUresult status = orderConditional(*node, conditional, errorNode, depth); status != CUDA_SUCCESS) {
@@ -177,6 +208,10 @@ CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
     } else {
       out.push_back(node->operation);
     }
+    if (node->type != CU_GRAPH_NODE_TYPE_GRAPH && edges != nullptr) {
+      edges->after->push_back(std::move(inputs));
+      exitsOf[node] = {static_cast<std::uint32_t>(first)};
+    }
     if (positions != nullptr) {
       (*positions)[node] = NodeRange{first, out.size() - first};
     }
@@ -188,6 +223,16 @@ CUresult orderNodes(CUgraph_st* graph, std::vector<Operation>& out, CUgraphNode*
   }
   if (emitted != graph->nodes.size()) {
     return CUDA_ERROR_INVALID_VALUE; // a cycle
+  }
+  if (edges != nullptr) {
+    edges->exits = graph->nodes.empty() ? edges->entry : std::vector<std::uint32_t>{};
+    for (const auto& node : graph->nodes) {
+      if (dependants[node.get()].empty()) {
+        const std::vector<std::uint32_t>& exits = exitsOf[node.get()];
+        edges->exits.insert(edges->exits.end(), exits.begin(), exits.end());
+      }
+    }
+    sortUnique(edges->exits);
   }
   return CUDA_SUCCESS;
 }
@@ -255,8 +300,9 @@ UpdateCheck checkUpdate(const std::vector<Operation>& current, const std::vector
 } // namespace
 
 CUresult vgpu::cuda::orderGraph(CUgraph_st* graph, std::vector<Operation>& out,
-                                std::map<CUgraphNode, NodeRange>* positions) {
-  return orderNodes(graph, out, nullptr, 0, positions);
+                                std::map<CUgraphNode, NodeRange>* positions, OperationEdges* after) {
+  EdgeSink edges{after, {}, {}};
+  return orderNodes(graph, out, nullptr, 0, positions, after != nullptr ? &edges : nullptr);
 }
 
 namespace {
@@ -274,7 +320,8 @@ CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags,
   auto executable = std::make_unique<CUgraphExec_st>();
   executable->context = context;
   executable->flags = flags;
-  if (const CUresult status = orderNodes(object, executable->ordered, errorNode, 0, &executable->positions);
+  EdgeSink edges{&executable->after, {}, {}};
+  if (const CUresult status = orderNodes(object, executable->ordered, errorNode, 0, &executable->positions, &edges);
       status != CUDA_SUCCESS) {
     return status;
   }
@@ -334,6 +381,10 @@ CUresult launchGraph(CUgraphExec exec, CUstream stream) {
   }
   StreamTarget target;
   if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
+    return status;
+  }
+  bool launched = false;
+  if (const CUresult status = graph_whole::launch(*object, target, launched); launched || status != CUDA_SUCCESS) {
     return status;
   }
   if (const CUresult status = settleLiveAllocations(*object, target); status != CUDA_SUCCESS) {
@@ -677,10 +728,11 @@ CUresult entry::cuGraphExecGetFlags(CUgraphExec exec, cuuint64_t* flags) {
 
 CUresult entry::cuGraphExecDestroy(CUgraphExec exec) {
   VGPU_REQUIRE_INIT();
-  const CUgraphExec_st* object = state().graphExecs.find(exec);
+  CUgraphExec_st* object = state().graphExecs.find(exec);
   if (object == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  graph_whole::release(*object);
   user_objects::executableDestroyed(exec, object->context->device);
   graph_memory::unbindExecutable(exec);
   return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
@@ -696,7 +748,12 @@ CUresult entry::cuGraphUpload(CUgraphExec exec, CUstream stream) {
   if (const CUresult status = resolveStream(stream, target); status != CUDA_SUCCESS) {
     return status;
   }
-  return state().graphExecs.find(exec) != nullptr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  CUgraphExec_st* object = state().graphExecs.find(exec);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  graph_whole::prepare(*object);
+  return CUDA_SUCCESS;
 }
 
 CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExecUpdateResultInfo* info) {
@@ -713,7 +770,9 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
   std::vector<Operation> ordered;
   std::map<CUgraphNode, NodeRange> positions;
   CUgraphNode orderError = nullptr;
-  if (const CUresult status = orderNodes(object, ordered, &orderError, 0, &positions); status != CUDA_SUCCESS) {
+  OperationEdges after;
+  EdgeSink edges{&after, {}, {}};
+  if (const CUresult status = orderNodes(object, ordered, &orderError, 0, &positions, &edges); status != CUDA_SUCCESS) {
     return status;
   }
   std::vector<CUgraphNode> nodeAt(ordered.size(), nullptr); // the graph's own node each operation came from
@@ -731,6 +790,8 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
     return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
   }
   executable->ordered = std::move(ordered);
+  executable->after = std::move(after);
+  executable->changed();
   // Nodes of the graph it was updated from name the same operations from now on, as well.
   executable->positions.insert(positions.begin(), positions.end());
   return CUDA_SUCCESS;

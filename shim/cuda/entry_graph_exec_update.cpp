@@ -48,6 +48,7 @@ CUresult replace(CUgraphExec exec, CUgraphNode node, Operation::Kind kind, CUres
     return CUDA_ERROR_INVALID_VALUE;
   }
   current = std::move(operation);
+  executable->changed();
   return CUDA_SUCCESS;
 }
 
@@ -174,6 +175,7 @@ CUresult entry::cuGraphExecChildGraphNodeSetParams(CUgraphExec exec, CUgraphNode
     }
   }
   std::move(ordered.begin(), ordered.end(), executable->ordered.begin() + static_cast<std::ptrdiff_t>(range.first));
+  executable->changed();
   return CUDA_SUCCESS;
 }
 
@@ -185,7 +187,10 @@ CUresult entry::cuGraphNodeSetEnabled(CUgraphExec exec, CUgraphNode node, unsign
   if (const CUresult status = locateSwitchable(exec, node, executable, index); status != CUDA_SUCCESS) {
     return status;
   }
-  executable->disabled[index] = enabled == 0;
+  if (executable->disabled[index] != (enabled == 0)) {
+    executable->disabled[index] = enabled == 0;
+    executable->changed();
+  }
   return CUDA_SUCCESS;
 }
 

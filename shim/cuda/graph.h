@@ -107,20 +107,38 @@ inline CUresult refuseIfMemoryNodes(const CUgraph_st* graph) {
   return graph != nullptr && graph->hasMemoryNodes ? CUDA_ERROR_NOT_SUPPORTED : CUDA_SUCCESS;
 }
 
+// Per operation of an ordered graph: the indices of the earlier operations it runs after.
+using OperationEdges = std::vector<std::vector<std::uint32_t>>;
+
 // The graph's operations in a topological order, child graphs expanded in place and conditional
 // bodies ordered (entry_graph.cpp); `positions`, when given, receives where each of the graph's
-// own nodes landed. INVALID_VALUE for a cycle, a destroyed child or a body holding a refused kind.
+// own nodes landed, and `after` each operation's dependencies. INVALID_VALUE for a cycle, a
+// destroyed child or a body holding a refused kind.
 CUresult orderGraph(CUgraph_st* graph, std::vector<Operation>& out,
-                    std::map<CUgraphNode, NodeRange>* positions = nullptr);
+                    std::map<CUgraphNode, NodeRange>* positions = nullptr, OperationEdges* after = nullptr);
 
 } // namespace vgpu::cuda
 
 struct CUgraphExec_st {
   CUcontext context = nullptr;
   std::vector<vgpu::cuda::Operation> ordered; // topological order
+  // Per operation of `ordered`: the earlier operations it runs after (the graph's edges, child
+  // graphs expanded), so a backend that runs the graph whole keeps its parallelism.
+  vgpu::cuda::OperationEdges after;
   unsigned long long flags = 0;
   // The instantiated graph's own nodes (not those inside child graphs or conditional bodies): the
   // handles cuGraphExec*SetParams and cuGraphNodeSetEnabled take.
   std::map<CUgraphNode, vgpu::cuda::NodeRange> positions;
   std::vector<bool> disabled; // per operation of `ordered`
+  // The graph as the backend runs it whole (graph_whole.h): Stale until built, and again after any
+  // change to `ordered` or `disabled`; Replay when it holds work that runs in this process or the
+  // backend refused it (until the next change).
+  enum class Whole { Stale, Built, Replay };
+  Whole whole = Whole::Stale;
+  vgpu::cuda::BackendGraph backendGraph = 0;
+  bool wholeKernels = false; // what a launch of it marks in the activity telemetry
+  bool wholeMemory = false;
+  std::mutex wholeMutex; // two threads launching one executable build its backend copy once
+  // Every change to `ordered` or `disabled` goes through here, so the backend's copy is rebuilt.
+  void changed() { whole = Whole::Stale; }
 };

@@ -145,6 +145,10 @@ void CudaBackend::releaseEverything() {
     }
   }
   ranges_.clear();
+  for (const auto& [id, graph] : graphs_) {
+    driver_.cuGraphExecDestroy(graph.exec);
+  }
+  graphs_.clear();
   for (const auto& [id, physical] : physicals_) {
     if (!physical.released) {
       driver_.cuMemRelease(physical.handle);
@@ -294,6 +298,7 @@ CUresult CudaBackend::memAllocManaged(int, std::size_t, CUdeviceptr&) {
 }
 
 CUresult CudaBackend::memFree(CUdeviceptr pointer) {
+  ++generation_; // graphs run whole re-check what they name before their next launch
   const auto it = ranges_.find(pointer);
   if (it == ranges_.end() || it->second.kind != RangeKind::Allocation) {
     return CUDA_ERROR_INVALID_VALUE;
@@ -403,6 +408,7 @@ CUresult CudaBackend::physicalCreate(int device, std::size_t bytes, cuda::Backen
 }
 
 CUresult CudaBackend::physicalRelease(cuda::BackendPhysical id) {
+  ++generation_; // graphs run whole re-check what they name before their next launch
   const auto it = physicals_.find(id);
   if (it == physicals_.end() || it->second.released) {
     return CUDA_ERROR_INVALID_VALUE;
@@ -441,6 +447,7 @@ CUresult CudaBackend::addressReserve(std::size_t bytes, std::size_t alignment, C
 }
 
 CUresult CudaBackend::addressFree(CUdeviceptr base, std::size_t bytes) {
+  ++generation_; // graphs run whole re-check what they name before their next launch
   const auto it = reservations_.find(base);
   if (it == reservations_.end() || it->second.size != bytes) {
     return CUDA_ERROR_INVALID_VALUE;
@@ -486,6 +493,7 @@ CUresult CudaBackend::map(CUdeviceptr address, std::size_t bytes, std::size_t of
 }
 
 CUresult CudaBackend::unmap(CUdeviceptr address, std::size_t bytes) {
+  ++generation_; // graphs run whole re-check what they name before their next launch
   // The range must consist of whole mappings (it may cover several adjacent ones).
   std::vector<CUdeviceptr> covered;
   CUdeviceptr end = address;

@@ -115,6 +115,13 @@ public:
   CUresult launch(cuda::BackendFunction function, const cuda::LaunchConfig& config,
                   std::span<const std::uint8_t> parameters) override;
 
+  // Graphs run whole (cuda_backend_graphs.cpp): a driver graph built from the nodes and
+  // instantiated once, updated in place where the driver allows, one cuGraphLaunch per launch.
+  CUresult graphCreate(int device, std::span<const cuda::GraphNodeWork> nodes, cuda::BackendGraph& out) override;
+  CUresult graphUpdate(cuda::BackendGraph graph, std::span<const cuda::GraphNodeWork> nodes) override;
+  CUresult graphLaunch(cuda::BackendGraph graph, cuda::BackendStream stream) override;
+  CUresult graphDestroy(cuda::BackendGraph graph) override;
+
   cuda::BackendCounters counters() const override { return counters_; }
 
 private:
@@ -161,6 +168,14 @@ private:
     unsigned dynamicSharedOptIn = 0; // MAX_DYNAMIC_SHARED_SIZE_BYTES set so far (set once, not per launch)
   };
 
+  struct Graph {
+    CUgraphExec exec = nullptr;
+    int device = 0;
+    std::vector<cuda::GraphNodeWork> nodes; // re-checked after something they may name went away
+    std::uint64_t checkedGeneration = 0;
+    cuda::BackendCounters perLaunch; // what one launch adds to the counters
+  };
+
   // Makes the device's context current on this thread (sessions are served by one thread each).
   CUresult bind(int device);
   // Records a sticky fault (the context is lost) and returns `result` unchanged.
@@ -177,6 +192,13 @@ private:
   CUresult mapPhysical(int device, CUdeviceptr address, std::size_t bytes, CUmemGenericAllocationHandle handle,
                        std::size_t offset);
   void releaseEverything();
+  // Dynamic shared memory beyond 48 KiB needs the kernel's opt-in (set once per size).
+  void optInSharedMemory(Function& function, unsigned sharedMemBytes);
+  // Graphs: the nodes name only this session's functions, events and memory on `device`.
+  CUresult checkGraphNodes(int device, std::span<const cuda::GraphNodeWork> nodes);
+  // A driver graph of the nodes (the caller destroys it); what one launch of it does in `perLaunch`.
+  CUresult buildGraph(int device, std::span<const cuda::GraphNodeWork> nodes, CUgraph& out,
+                      cuda::BackendCounters& perLaunch);
 
   const CudaDriver& driver_;
   SessionPriority priority_;
@@ -194,6 +216,10 @@ private:
   std::uint64_t nextId_ = 1;
   cuda::BackendCounters counters_;
   std::vector<void*> launchArguments_; // a launch's kernelParams, reused from launch to launch
+  std::map<cuda::BackendGraph, Graph> graphs_;
+  // Bumped whenever memory, an event or a module goes away: a graph checked at another generation
+  // is checked again before it launches, so it never runs on what the session no longer holds.
+  std::uint64_t generation_ = 0;
 };
 
 } // namespace vgpu::daemon

@@ -7,11 +7,6 @@
 namespace vgpu::daemon {
 namespace {
 
-// Bytes a copy or memset side covers: whole rows but the last, which ends at its width.
-std::size_t footprint(std::size_t width, std::size_t height, std::size_t pitch) {
-  return height <= 1 ? width : pitch * (height - 1) + width;
-}
-
 constexpr std::size_t kDefaultSharedLimit = 48 * 1024;
 constexpr std::uint32_t kMaxParameters = 4096;
 
@@ -40,10 +35,10 @@ CUresult CudaBackend::copy(const cuda::CopyEndpoint& dst, const cuda::CopyEndpoi
   }
   int device = -1;
   int otherDevice = -1;
-  if (dst.isDevice && !knownRange(dst.device, footprint(widthBytes, height, dst.pitch), device)) {
+  if (dst.isDevice && !knownRange(dst.device, cuda::rowsFootprint(widthBytes, height, dst.pitch), device)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  if (src.isDevice && !knownRange(src.device, footprint(widthBytes, height, src.pitch), otherDevice)) {
+  if (src.isDevice && !knownRange(src.device, cuda::rowsFootprint(widthBytes, height, src.pitch), otherDevice)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   device = device >= 0 ? device : otherDevice;
@@ -100,7 +95,7 @@ CUresult CudaBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t v
     return CUDA_SUCCESS;
   }
   int device = 0;
-  if (!knownRange(dst, footprint(widthElements * elementSize, height, pitch), device)) {
+  if (!knownRange(dst, cuda::rowsFootprint(widthElements * elementSize, height, pitch), device)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
@@ -229,6 +224,7 @@ CUresult CudaBackend::eventCreate(unsigned flags, cuda::BackendEvent& out) {
 }
 
 CUresult CudaBackend::eventDestroy(cuda::BackendEvent id) {
+  ++generation_; // graphs run whole re-check what they name before their next launch
   const auto it = events_.find(id);
   if (it == events_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
@@ -313,6 +309,7 @@ CUresult CudaBackend::moduleLoad(int device, std::span<const std::uint8_t> image
 }
 
 CUresult CudaBackend::moduleUnload(cuda::BackendModule id) {
+  ++generation_; // graphs run whole re-check what they name before their next launch
   const auto it = modules_.find(id);
   if (it == modules_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
@@ -426,6 +423,19 @@ CUresult CudaBackend::moduleGlobal(cuda::BackendModule id, std::string_view name
   return CUDA_SUCCESS;
 }
 
+// The guest's cuFuncSetAttribute stays in the guest (the shim checked the size against the device's
+// opt-in limit), so opt in here. Set once per size (a driver call on every launch cost as much as
+// the launch itself).
+void CudaBackend::optInSharedMemory(Function& function, unsigned sharedMemBytes) {
+  if (sharedMemBytes + static_cast<std::size_t>(function.info.sharedSizeBytes) > kDefaultSharedLimit &&
+      sharedMemBytes > function.dynamicSharedOptIn) {
+    if (driver_.cuFuncSetAttribute(function.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                                   static_cast<int>(sharedMemBytes)) == CUDA_SUCCESS) {
+      function.dynamicSharedOptIn = sharedMemBytes;
+    }
+  }
+}
+
 CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig& config,
                              std::span<const std::uint8_t> parameters) {
   const auto it = functions_.find(id);
@@ -443,16 +453,7 @@ CUresult CudaBackend::launch(cuda::BackendFunction id, const cuda::LaunchConfig&
   if (!resolveStream(config.stream, function.device, stream)) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  // Dynamic shared memory beyond 48 KiB needs the kernel's opt-in; the guest's cuFuncSetAttribute
-  // stays in the guest (the shim checked the size against the device's opt-in limit), so opt in here.
-  // Set once per size (a driver call on every launch cost as much as the launch itself).
-  if (config.sharedMemBytes + static_cast<std::size_t>(function.info.sharedSizeBytes) > kDefaultSharedLimit &&
-      config.sharedMemBytes > function.dynamicSharedOptIn) {
-    if (driver_.cuFuncSetAttribute(function.function, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                   static_cast<int>(config.sharedMemBytes)) == CUDA_SUCCESS) {
-      function.dynamicSharedOptIn = config.sharedMemBytes;
-    }
-  }
+  optInSharedMemory(function, config.sharedMemBytes);
   std::vector<void*>& arguments = launchArguments_; // reused: no allocation per launch
   arguments.clear();
   for (const cuda::KernelParameter& parameter : function.info.parameters) {

@@ -73,7 +73,20 @@ namespace vgpu::daemon {
   X(cuFuncGetParamInfo)                                                                                                \
   X(cuFuncSetAttribute)                                                                                                \
   X(cuLaunchKernel)                                                                                                    \
-  X(cuLaunchKernelEx)
+  X(cuLaunchKernelEx)                                                                                                  \
+  X(cuGraphCreate)                                                                                                     \
+  X(cuGraphDestroy)                                                                                                    \
+  X(cuGraphAddEmptyNode)                                                                                               \
+  X(cuGraphAddKernelNode)                                                                                              \
+  X(cuGraphKernelNodeSetAttribute)                                                                                     \
+  X(cuGraphAddMemcpyNode)                                                                                              \
+  X(cuGraphAddMemsetNode)                                                                                              \
+  X(cuGraphAddEventRecordNode)                                                                                         \
+  X(cuGraphAddEventWaitNode)                                                                                           \
+  X(cuGraphInstantiateWithFlags)                                                                                       \
+  X(cuGraphExecUpdate)                                                                                                 \
+  X(cuGraphLaunch)                                                                                                     \
+  X(cuGraphExecDestroy)
 
 struct CudaDriver {
 #define VGPU_DECLARE_ENTRY_POINT(name) decltype(&::name) name = nullptr;

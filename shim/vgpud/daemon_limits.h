@@ -29,6 +29,9 @@ struct DaemonLimits {
   std::uint32_t sendTimeoutMs = 60000;
   // A module image being uploaded in parts; it also counts against the session's memory.
   std::uint64_t moduleBytes = std::uint64_t{256} << 20;
+  // What one session's graphs run whole (GraphCreate) may hold in vgpud, all of them together:
+  // their nodes and kernel parameters. A graph past it is refused and the shim replays it instead.
+  std::uint64_t graphBytes = std::uint64_t{64} << 20;
   // Devices one hello may ask for.
   std::uint32_t maxDevices = 8;
   // backend sim: host memory one session's simulated devices may hold, all devices together (device

@@ -61,6 +61,8 @@ const std::array kLimitOptions{
                 "a session whose client reads nothing this long ends (default 60000)"},
     LimitOption{"module-limit", &DaemonLimits::moduleBytes, true, std::uint64_t{1} << 20, 2 * kGiB,
                 "a module image uploaded in parts (default 256MiB)"},
+    LimitOption{"graph-limit", &DaemonLimits::graphBytes, true, std::uint64_t{1} << 20, 2 * kGiB,
+                "what one session's graphs run whole hold, all together (default 64MiB)"},
     LimitOption{"max-devices", &DaemonLimits::maxDevices, false, 1, 64, "devices one session may ask for (default 8)"},
     LimitOption{"sim-memory", &DaemonLimits::simMemoryBytes, true, 0, std::uint64_t{1} << 50,
                 "backend sim: host memory one session's devices and uploads hold; 0: none (default 4GiB)"},

@@ -323,6 +323,25 @@ void Session::countModule(std::uint64_t module, std::uint64_t bytes) {
   loadedModuleBytes_ += bytes;
 }
 
+bool Session::graphFits(std::uint64_t graph, std::uint64_t bytes) const {
+  std::uint64_t others = heldGraphBytes_;
+  if (const auto it = graphBytes_.find(graph); it != graphBytes_.end()) {
+    others -= it->second;
+  }
+  return bytes <= limits_.bounds.graphBytes && others <= limits_.bounds.graphBytes - bytes;
+}
+
+void Session::countGraph(std::uint64_t graph, std::uint64_t bytes) {
+  if (const auto it = graphBytes_.find(graph); it != graphBytes_.end()) {
+    heldGraphBytes_ -= it->second;
+    graphBytes_.erase(it);
+  }
+  if (bytes != 0) {
+    graphBytes_[graph] = bytes;
+    heldGraphBytes_ += bytes;
+  }
+}
+
 bool Session::readMore() {
   const std::span<std::uint8_t> room = input_.writable(kReadChunk);
   iovec vector{room.data(), room.size()};

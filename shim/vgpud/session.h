@@ -93,6 +93,11 @@ public:
   bool wouldExceedHostMemory(std::uint64_t bytes);
   // A loaded module's image size, counted until it is unloaded (0: forget it).
   void countModule(std::uint64_t module, std::uint64_t bytes);
+  // Graphs run whole (GraphCreate, GraphUpdate) hold what their nodes describe: true when graph
+  // `graph` (0: a new one) may hold `bytes` within graph-limit, counting what the others hold.
+  bool graphFits(std::uint64_t graph, std::uint64_t bytes) const;
+  // What graph `graph` holds from now on (0: it was destroyed).
+  void countGraph(std::uint64_t graph, std::uint64_t bytes);
   SessionRegistry& registry() { return registry_; }
   // Recomputes the device bytes this session holds (after any call that allocates or frees).
   void refreshFigures();
@@ -148,6 +153,8 @@ private:
   std::vector<std::uint8_t> moduleStaging_;
   std::map<std::uint64_t, std::uint64_t> moduleBytes_; // loaded modules' image sizes
   std::uint64_t loadedModuleBytes_ = 0;
+  std::map<std::uint64_t, std::uint64_t> graphBytes_; // graphs run whole: what each one's nodes hold
+  std::uint64_t heldGraphBytes_ = 0;
 
   friend struct SessionDispatch;
 };

@@ -518,38 +518,24 @@ CUresult moduleGlobal(Session& session, Reader& request, Writer& reply, bool) {
   return result;
 }
 
-// Launch's fields; LaunchEx's extras follow them (cluster dimensions, cooperative).
-cuda::LaunchConfig launchConfigOf(const wire::calls::LaunchRequest& launch) {
-  cuda::LaunchConfig config;
-  config.gridX = launch.gridX;
-  config.gridY = launch.gridY;
-  config.gridZ = launch.gridZ;
-  config.blockX = launch.blockX;
-  config.blockY = launch.blockY;
-  config.blockZ = launch.blockZ;
-  config.sharedMemBytes = launch.sharedMemBytes;
-  config.stream = launch.stream;
-  return config;
+// What vgpud checks of a launch's attributes itself: a cluster has at most 16 blocks on any GPU so
+// far, the grid must be a whole number of them, and the scheduling policy one the driver knows.
+bool launchAttributesValid(const cuda::LaunchConfig& config) {
+  constexpr std::uint64_t kMaxClusterBlocks = 16;
+  return config.clusterSchedulingPolicy <= CU_CLUSTER_SCHEDULING_POLICY_LOAD_BALANCING && config.clusterX != 0 &&
+         config.clusterY != 0 && config.clusterZ != 0 &&
+         std::uint64_t{config.clusterX} * config.clusterY * config.clusterZ <= kMaxClusterBlocks &&
+         config.gridX % config.clusterX == 0 && config.gridY % config.clusterY == 0 &&
+         config.gridZ % config.clusterZ == 0;
 }
 
 CUresult launchEx(Session& session, Reader& request, Writer&, bool) {
   const auto call = requestOf<Call::LaunchEx>(request);
-  if (!call || call->clusterSchedulingPolicy > CU_CLUSTER_SCHEDULING_POLICY_LOAD_BALANCING) {
+  if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  cuda::LaunchConfig config = launchConfigOf(call->launch);
-  config.clusterX = call->clusterX;
-  config.clusterY = call->clusterY;
-  config.clusterZ = call->clusterZ;
-  config.cooperative = call->cooperative != 0;
-  config.programmaticSerialization = call->programmaticSerialization != 0;
-  config.clusterSchedulingPolicy = call->clusterSchedulingPolicy;
-  // A cluster has at most 16 blocks on any GPU so far; the grid must be a whole number of them.
-  constexpr std::uint64_t kMaxClusterBlocks = 16;
-  if (config.clusterX == 0 || config.clusterY == 0 || config.clusterZ == 0 ||
-      std::uint64_t{config.clusterX} * config.clusterY * config.clusterZ > kMaxClusterBlocks ||
-      config.gridX % config.clusterX != 0 || config.gridY % config.clusterY != 0 ||
-      config.gridZ % config.clusterZ != 0) {
+  const cuda::LaunchConfig config = cuda::launchConfigFromWire(*call);
+  if (!launchAttributesValid(config)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   return session.backend().launch(call->launch.function, config, call->launch.parameters.value);
@@ -560,7 +546,88 @@ CUresult launch(Session& session, Reader& request, Writer&, bool) {
   if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  return session.backend().launch(call->function, launchConfigOf(*call), call->parameters.value);
+  return session.backend().launch(call->function, cuda::launchConfigFromWire(*call), call->parameters.value);
+}
+
+// A graph's nodes, checked for what no single call would check: known kinds, dependencies only on
+// earlier nodes (so no cycle can be sent) and none twice, kernel attributes as for LaunchEx. The
+// backend checks handles, memory and parameters as its own calls do. `bytes`: what the graph holds
+// in vgpud, counted against graph-limit.
+CUresult graphNodesOf(const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
+                      std::vector<cuda::GraphNodeWork>& nodes, std::uint64_t& bytes) {
+  if (fields.items.empty() || !cuda::graphNodesFromWire(fields, nodes)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  bytes = 0;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    std::vector<std::uint32_t> sorted = nodes[i].dependencies;
+    std::sort(sorted.begin(), sorted.end());
+    if ((!sorted.empty() && sorted.back() >= i) || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end() ||
+        (nodes[i].kind == cuda::GraphNodeWork::Kind::Kernel && !launchAttributesValid(nodes[i].launch))) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    bytes += sizeof(cuda::GraphNodeWork) + nodes[i].parameters.size() + sorted.size() * sizeof(std::uint32_t);
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult graphCreate(Session& session, Reader& request, Writer& reply, bool) {
+  const auto call = requestOf<Call::GraphCreate>(request);
+  if (!call || !validDevice(session, call->device)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<cuda::GraphNodeWork> nodes;
+  std::uint64_t bytes = 0;
+  if (const CUresult status = graphNodesOf(call->nodes, nodes, bytes); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (!session.graphFits(0, bytes)) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  cuda::BackendGraph graph = 0;
+  const CUresult result = session.backend().graphCreate(call->device, nodes, graph);
+  if (result == CUDA_SUCCESS) {
+    session.countGraph(graph, bytes);
+  }
+  wire::encodeInto(reply, wire::ReplyOf<Call::GraphCreate>{graph});
+  return result;
+}
+
+CUresult graphUpdate(Session& session, Reader& request, Writer&, bool) {
+  const auto call = requestOf<Call::GraphUpdate>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<cuda::GraphNodeWork> nodes;
+  std::uint64_t bytes = 0;
+  if (const CUresult status = graphNodesOf(call->nodes, nodes, bytes); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (!session.graphFits(call->graph, bytes)) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  const CUresult result = session.backend().graphUpdate(call->graph, nodes);
+  if (result == CUDA_SUCCESS) {
+    session.countGraph(call->graph, bytes);
+  }
+  return result;
+}
+
+CUresult graphLaunch(Session& session, Reader& request, Writer&, bool) {
+  const auto call = requestOf<Call::GraphLaunch>(request);
+  return call ? session.backend().graphLaunch(call->graph, call->stream) : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult graphDestroy(Session& session, Reader& request, Writer&, bool) {
+  const auto call = requestOf<Call::GraphDestroy>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUresult result = session.backend().graphDestroy(call->handle);
+  if (result == CUDA_SUCCESS) {
+    session.countGraph(call->handle, 0);
+  }
+  return result;
 }
 
 CUresult counters(Session& session, Reader&, Writer& reply, bool) {
@@ -613,6 +680,10 @@ constexpr std::array kCalls = {
     CallEntry{Call::ModuleGlobal, moduleGlobal, false},
     CallEntry{Call::Launch, launch, false, true},
     CallEntry{Call::LaunchEx, launchEx, false, true},
+    CallEntry{Call::GraphCreate, graphCreate, false, true},
+    CallEntry{Call::GraphUpdate, graphUpdate, false},
+    CallEntry{Call::GraphLaunch, graphLaunch, false, true},
+    CallEntry{Call::GraphDestroy, graphDestroy, false},
     CallEntry{Call::Counters, counters, false},
 };
 

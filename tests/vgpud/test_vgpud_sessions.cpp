@@ -476,6 +476,200 @@ TEST_CASE("cluster and cooperative launches travel as LaunchEx; a grid that is n
   CHECK(client->moduleUnload(module) == CUDA_SUCCESS);
 }
 
+namespace {
+
+using vgpu::cuda::GraphNodeWork;
+
+GraphNodeWork memsetNode(CUdeviceptr destination, std::uint32_t value, std::size_t words,
+                         std::vector<std::uint32_t> after = {}) {
+  GraphNodeWork node;
+  node.kind = GraphNodeWork::Kind::Memset;
+  node.destination = destination;
+  node.value = value;
+  node.elementSize = 4;
+  node.widthElements = words;
+  node.dependencies = std::move(after);
+  return node;
+}
+
+GraphNodeWork copyNode(CUdeviceptr destination, CUdeviceptr source, std::size_t bytes,
+                       std::vector<std::uint32_t> after = {}) {
+  GraphNodeWork node;
+  node.kind = GraphNodeWork::Kind::Copy;
+  node.destination = destination;
+  node.source = source;
+  node.widthBytes = bytes;
+  node.dependencies = std::move(after);
+  return node;
+}
+
+std::vector<std::uint32_t> fetchWords(vgpu::cuda::remote::RemoteBackend& client, CUdeviceptr source,
+                                      std::size_t count) {
+  std::vector<std::uint32_t> words(count, 0);
+  REQUIRE(client.copy(host(words.data()), device(source), count * 4, 1, 0, false) == CUDA_SUCCESS);
+  return words;
+}
+
+bool allEqual(const std::vector<std::uint32_t>& words, std::uint32_t value) {
+  return std::all_of(words.begin(), words.end(), [value](std::uint32_t word) { return word == value; });
+}
+
+} // namespace
+
+// A graph of device work run whole by vgpud: one round trip to create it, one frame per launch, the
+// nodes' work done in their order (a fork and a join included) on the simulated device and through
+// the cuda backend's driver graphs on the double; updates in place; bad graphs refused whole.
+TEST_CASE("graphs run whole: created once, launched without a round trip, updated, and refused when bad") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  constexpr std::size_t kWords = 256;
+  CUdeviceptr a = 0, b = 0, c = 0;
+  REQUIRE(client->memAlloc(0, kWords * 4, a) == CUDA_SUCCESS);
+  REQUIRE(client->memAlloc(0, kWords * 4, b) == CUDA_SUCCESS);
+  REQUIRE(client->memAlloc(0, kWords * 4, c) == CUDA_SUCCESS);
+  const std::string ptx(kPtx);
+  vgpu::cuda::BackendModule module = 0;
+  std::string error;
+  const std::vector<std::uint8_t> image(ptx.begin(), ptx.end() + 1);
+  REQUIRE(client->moduleLoad(0, image, module, error) == CUDA_SUCCESS);
+  vgpu::cuda::BackendFunction function = 0;
+  const vgpu::cuda::KernelInfo* info = nullptr;
+  REQUIRE(client->moduleFunction(module, "scale", function, info) == CUDA_SUCCESS);
+  vgpu::cuda::BackendEvent event = 0;
+  REQUIRE(client->eventCreate(0, event) == CUDA_SUCCESS);
+  vgpu::cuda::BackendStream stream = 0;
+  REQUIRE(client->streamCreate(0, 0, 0, stream) == CUDA_SUCCESS);
+
+  // memset a=7 → kernel → fork: copy a→b and memset c=3 → join (empty) → event record.
+  GraphNodeWork kernel;
+  kernel.kind = GraphNodeWork::Kind::Kernel;
+  kernel.function = function;
+  kernel.launch.gridX = 2;
+  kernel.launch.blockX = 128;
+  kernel.parameters.assign(info->parameterBufferSize, 0);
+  kernel.dependencies = {0};
+  GraphNodeWork join;
+  join.dependencies = {2, 3};
+  GraphNodeWork record;
+  record.kind = GraphNodeWork::Kind::EventRecord;
+  record.event = event;
+  record.dependencies = {4};
+  std::vector<GraphNodeWork> nodes = {memsetNode(a, 7, kWords),      kernel, copyNode(b, a, kWords * 4, {1}),
+                                      memsetNode(c, 3, kWords, {1}), join,   record};
+  vgpu::cuda::BackendGraph graph = 0;
+  const std::uint64_t beforeCreate = client->roundTrips();
+  REQUIRE(client->graphCreate(0, nodes, graph) == CUDA_SUCCESS);
+  CHECK(graph != 0);
+  CHECK(client->roundTrips() == beforeCreate + 1);
+  const vgpu::cuda::BackendCounters before = client->counters();
+  const std::uint64_t beforeLaunches = client->roundTrips();
+  for (int i = 0; i < 100; ++i) {
+    REQUIRE(client->graphLaunch(graph, stream) == CUDA_SUCCESS);
+  }
+  CHECK(client->roundTrips() == beforeLaunches); // launches wait for nothing
+  REQUIRE(client->streamSynchronize(stream) == CUDA_SUCCESS);
+  CHECK(client->eventQuery(event) == CUDA_SUCCESS);
+  const vgpu::cuda::BackendCounters after = client->counters();
+  CHECK(after.kernelLaunches - before.kernelLaunches == 100);
+  CHECK(after.memsets - before.memsets == 200);
+  CHECK(after.bytesDeviceToDevice - before.bytesDeviceToDevice == 100 * kWords * 4);
+  CHECK(allEqual(fetchWords(*client, b, kWords), 7));
+  CHECK(allEqual(fetchWords(*client, c, kWords), 3));
+
+  // Updated in place: new values, the same topology.
+  nodes[0] = memsetNode(a, 9, kWords);
+  nodes[3] = memsetNode(c, 5, kWords, {1});
+  REQUIRE(client->graphUpdate(graph, nodes) == CUDA_SUCCESS);
+  REQUIRE(client->graphLaunch(graph, stream) == CUDA_SUCCESS);
+  REQUIRE(client->streamSynchronize(stream) == CUDA_SUCCESS);
+  CHECK(allEqual(fetchWords(*client, b, kWords), 9));
+  CHECK(allEqual(fetchWords(*client, c, kWords), 5));
+  // Another topology is not an update, and leaves the graph as it was.
+  std::vector<GraphNodeWork> other = nodes;
+  other[3].dependencies = {0};
+  CHECK(client->graphUpdate(graph, other) == CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE);
+  other.pop_back();
+  CHECK(client->graphUpdate(graph, other) == CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE);
+  REQUIRE(client->graphLaunch(graph, stream) == CUDA_SUCCESS);
+  REQUIRE(client->streamSynchronize(stream) == CUDA_SUCCESS);
+  CHECK(allEqual(fetchWords(*client, c, kWords), 5));
+
+  // Refused whole: a dependency on itself or a later node (a cycle could not be sent), an unknown
+  // function or event, memory the session does not hold, a kernel's wrong parameter buffer.
+  vgpu::cuda::BackendGraph refused = 0;
+  std::vector<GraphNodeWork> bad = {memsetNode(a, 1, kWords, {0})};
+  CHECK(client->graphCreate(0, bad, refused) == CUDA_ERROR_INVALID_VALUE);
+  bad = {memsetNode(a, 1, kWords, {1}), memsetNode(b, 1, kWords)};
+  CHECK(client->graphCreate(0, bad, refused) == CUDA_ERROR_INVALID_VALUE);
+  bad = {copyNode(b, a + kWords * 4 + (1 << 20), 64)};
+  CHECK(client->graphCreate(0, bad, refused) == CUDA_ERROR_INVALID_VALUE);
+  bad = {memsetNode(a, 1, kWords + 1)}; // one word past the allocation
+  CHECK(client->graphCreate(0, bad, refused) == CUDA_ERROR_INVALID_VALUE);
+  bad = {record};
+  bad[0].dependencies.clear();
+  bad[0].event = event + 1000;
+  CHECK(client->graphCreate(0, bad, refused) == CUDA_ERROR_INVALID_HANDLE);
+  bad = {kernel};
+  bad[0].dependencies.clear();
+  bad[0].parameters.push_back(0);
+  CHECK(client->graphCreate(0, bad, refused) == CUDA_ERROR_INVALID_VALUE); // checked here, as launches are
+  CHECK(client->graphCreate(0, {}, refused) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(refused == 0);
+
+  // A graph never runs on memory the session gave back: its launch fails.
+  vgpu::cuda::BackendGraph onFreed = 0;
+  CUdeviceptr scratch = 0;
+  REQUIRE(client->memAlloc(0, kWords * 4, scratch) == CUDA_SUCCESS);
+  const std::vector<GraphNodeWork> intoScratch = {memsetNode(b, 11, kWords), copyNode(scratch, b, kWords * 4, {0})};
+  REQUIRE(client->graphCreate(0, intoScratch, onFreed) == CUDA_SUCCESS);
+  REQUIRE(client->memFree(scratch) == CUDA_SUCCESS);
+  REQUIRE(client->graphLaunch(onFreed, stream) == CUDA_SUCCESS); // queued; refused by vgpud
+  CHECK(client->streamSynchronize(stream) == CUDA_ERROR_INVALID_VALUE);
+
+  // Destroyed, and unknown to another session.
+  auto second = connectClient(daemon.endpoint());
+  REQUIRE(second->graphLaunch(graph, 0) == CUDA_SUCCESS);
+  CHECK(second->streamSynchronize(0) == CUDA_ERROR_INVALID_HANDLE);
+  REQUIRE(client->graphDestroy(graph) == CUDA_SUCCESS);
+  REQUIRE(client->graphLaunch(graph, stream) == CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(stream) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(client->graphDestroy(onFreed) == CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(stream) == CUDA_SUCCESS);
+}
+
+// graph-limit bounds what one session's graphs hold in vgpud; a destroyed graph gives its share back.
+TEST_CASE("graphs run whole: graph-limit refuses the graph past it, and destroying one makes room") {
+  VgpudProcess daemon({"--graph-limit", "1MiB"});
+  auto client = connectClient(daemon.endpoint());
+  CUdeviceptr a = 0;
+  REQUIRE(client->memAlloc(0, 4096, a) == CUDA_SUCCESS);
+  // About 200 KiB each in vgpud: a thousand nodes of at least 200 bytes.
+  std::vector<GraphNodeWork> nodes;
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    nodes.push_back(memsetNode(a, i, 1024, i == 0 ? std::vector<std::uint32_t>{} : std::vector<std::uint32_t>{i - 1}));
+  }
+  std::vector<vgpu::cuda::BackendGraph> made;
+  CUresult result = CUDA_SUCCESS;
+  while (made.size() < 64) {
+    vgpu::cuda::BackendGraph graph = 0;
+    result = client->graphCreate(0, nodes, graph);
+    if (result != CUDA_SUCCESS) {
+      break;
+    }
+    made.push_back(graph);
+  }
+  CHECK(result == CUDA_ERROR_OUT_OF_MEMORY);
+  CHECK(made.size() >= 2);
+  CHECK(made.size() < 10);
+  REQUIRE(client->graphDestroy(made.back()) == CUDA_SUCCESS);
+  vgpu::cuda::BackendGraph again = 0;
+  CHECK(client->graphCreate(0, nodes, again) == CUDA_SUCCESS);
+  // What is left still runs.
+  REQUIRE(client->graphLaunch(again, 0) == CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(0) == CUDA_SUCCESS);
+  CHECK(fetchWords(*client, a, 1)[0] == 999);
+}
+
 TEST_CASE("two sessions see only their own allocations") {
   VgpudProcess daemon;
   auto first = connectClient(daemon.endpoint());

@@ -79,4 +79,99 @@ inline BackendCounters countersFromWire(const wire::ReplyOf<wire::Call::Counters
           reply.memsets};
 }
 
+using LaunchExRequest = wire::RequestOf<wire::Call::LaunchEx>;
+
+// A launch as LaunchEx carries it (Launch is its first part); `parameters` is viewed, not copied.
+inline LaunchExRequest launchToWire(BackendFunction function, const LaunchConfig& config,
+                                    std::span<const std::uint8_t> parameters) {
+  LaunchExRequest request;
+  request.launch = {function,      config.gridX,  config.gridY,          config.gridZ,  config.blockX,
+                    config.blockY, config.blockZ, config.sharedMemBytes, config.stream, {parameters}};
+  request.clusterX = config.clusterX;
+  request.clusterY = config.clusterY;
+  request.clusterZ = config.clusterZ;
+  request.cooperative = config.cooperative ? 1 : 0;
+  request.programmaticSerialization = config.programmaticSerialization ? 1 : 0;
+  request.clusterSchedulingPolicy = config.clusterSchedulingPolicy;
+  return request;
+}
+
+// Launch's fields; for a plain Launch the extras keep their defaults (no cluster, not cooperative).
+inline LaunchConfig launchConfigFromWire(const wire::calls::LaunchRequest& launch) {
+  LaunchConfig config;
+  config.gridX = launch.gridX;
+  config.gridY = launch.gridY;
+  config.gridZ = launch.gridZ;
+  config.blockX = launch.blockX;
+  config.blockY = launch.blockY;
+  config.blockZ = launch.blockZ;
+  config.sharedMemBytes = launch.sharedMemBytes;
+  config.stream = launch.stream;
+  return config;
+}
+
+inline LaunchConfig launchConfigFromWire(const LaunchExRequest& request) {
+  LaunchConfig config = launchConfigFromWire(request.launch);
+  config.clusterX = request.clusterX;
+  config.clusterY = request.clusterY;
+  config.clusterZ = request.clusterZ;
+  config.cooperative = request.cooperative != 0;
+  config.programmaticSerialization = request.programmaticSerialization != 0;
+  config.clusterSchedulingPolicy = request.clusterSchedulingPolicy;
+  return config;
+}
+
+// A graph's nodes both ways; the parameters of kernel nodes are viewed from `nodes`, which must
+// outlive the encoded request.
+inline void graphNodesToWire(std::span<const GraphNodeWork> nodes,
+                             wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out) {
+  out.items.clear();
+  out.items.reserve(nodes.size());
+  for (const GraphNodeWork& node : nodes) {
+    wire::calls::GraphNodeField& field = out.items.emplace_back();
+    field.kind = static_cast<std::uint8_t>(node.kind);
+    field.dependencies.items = node.dependencies;
+    field.kernel = launchToWire(node.function, node.launch, node.parameters);
+    field.destination = node.destination;
+    field.destinationPitch = node.destinationPitch;
+    field.source = node.source;
+    field.sourcePitch = node.sourcePitch;
+    field.widthBytes = node.widthBytes;
+    field.height = node.height;
+    field.value = node.value;
+    field.elementSize = node.elementSize;
+    field.widthElements = node.widthElements;
+    field.event = node.event;
+  }
+}
+
+// False for a kind this side does not know (a newer peer's): the graph is refused, not guessed at.
+inline bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
+                               std::vector<GraphNodeWork>& out) {
+  out.clear();
+  out.reserve(fields.items.size());
+  for (const wire::calls::GraphNodeField& field : fields.items) {
+    if (field.kind > static_cast<std::uint8_t>(GraphNodeWork::Kind::EventWait)) {
+      return false;
+    }
+    GraphNodeWork& node = out.emplace_back();
+    node.kind = static_cast<GraphNodeWork::Kind>(field.kind);
+    node.dependencies = field.dependencies.items;
+    node.function = field.kernel.launch.function;
+    node.launch = launchConfigFromWire(field.kernel);
+    node.parameters.assign(field.kernel.launch.parameters.value.begin(), field.kernel.launch.parameters.value.end());
+    node.destination = field.destination;
+    node.destinationPitch = field.destinationPitch;
+    node.source = field.source;
+    node.sourcePitch = field.sourcePitch;
+    node.widthBytes = field.widthBytes;
+    node.height = field.height;
+    node.value = field.value;
+    node.elementSize = field.elementSize;
+    node.widthElements = field.widthElements;
+    node.event = field.event;
+  }
+  return true;
+}
+
 } // namespace vgpu::cuda

@@ -24,6 +24,7 @@ using BackendEvent = std::uint64_t;
 using BackendModule = std::uint64_t;
 using BackendFunction = std::uint64_t;
 using BackendPhysical = std::uint64_t; // VMM physical allocation
+using BackendGraph = std::uint64_t;    // an instantiated graph the backend runs whole
 
 enum class MemoryKind { Device, Host, Managed, HostRegistered };
 
@@ -43,6 +44,11 @@ struct CopyEndpoint {
   void* host = nullptr;
   std::size_t pitch = 0; // bytes per row for 2D copies
 };
+
+// Bytes a copy or memset side covers: whole rows but the last, which ends at its width.
+inline std::size_t rowsFootprint(std::size_t width, std::size_t height, std::size_t pitch) {
+  return height <= 1 ? width : pitch * (height - 1) + width;
+}
 
 struct KernelParameter {
   std::uint32_t offset = 0;
@@ -84,6 +90,34 @@ struct LaunchConfig {
     return clusterX * clusterY * clusterZ != 1 || cooperative || programmaticSerialization ||
            clusterSchedulingPolicy != 0;
   }
+  bool operator==(const LaunchConfig&) const = default;
+};
+
+// One node of a graph a backend runs whole (graphCreate): work on device memory only, so it can run
+// where the device is, without this process. Nodes come in a topological order: each depends only
+// on earlier ones.
+struct GraphNodeWork {
+  enum class Kind : std::uint8_t { Empty, Kernel, Copy, Memset, EventRecord, EventWait };
+  Kind kind = Kind::Empty;
+  std::vector<std::uint32_t> dependencies; // indices of earlier nodes it runs after
+  // Kernel: the launch's shape and attributes (launch.stream unused) and its packed parameters.
+  BackendFunction function = 0;
+  LaunchConfig launch;
+  std::vector<std::uint8_t> parameters;
+  // Copy (device to device) and Memset: the destination; Copy: its source; rows of widthBytes
+  // (Memset: widthElements of elementSize bytes), `height` rows, pitches apart.
+  CUdeviceptr destination = 0;
+  std::size_t destinationPitch = 0;
+  CUdeviceptr source = 0;
+  std::size_t sourcePitch = 0;
+  std::size_t widthBytes = 0;
+  std::size_t height = 1;
+  std::uint32_t value = 0;
+  unsigned elementSize = 1;
+  std::size_t widthElements = 0;
+  // EventRecord, EventWait
+  BackendEvent event = 0;
+  bool operator==(const GraphNodeWork&) const = default;
 };
 
 struct BackendCounters {
@@ -175,6 +209,21 @@ public:
   // `parameters` is the packed parameter buffer laid out per KernelInfo::parameters.
   virtual CUresult launch(BackendFunction function, const LaunchConfig& config,
                           std::span<const std::uint8_t> parameters) = 0;
+
+  // Graphs run whole where the device is: one call per launch instead of one per node, and on a
+  // GPU one driver graph launch. A backend that cannot answers NOT_SUPPORTED and the driver layer
+  // replays the graph node by node. graphCreate checks every node (handles, memory, parameters,
+  // dependencies) as the calls it stands for would; graphUpdate replaces the nodes of a graph (the
+  // same topology: cuGraphExecUpdate, changed parameters, disabled nodes); graphLaunch is
+  // asynchronous and ordered on `stream` like any launch.
+  virtual CUresult graphCreate(int /*device*/, std::span<const GraphNodeWork> /*nodes*/, BackendGraph& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult graphUpdate(BackendGraph /*graph*/, std::span<const GraphNodeWork> /*nodes*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult graphLaunch(BackendGraph /*graph*/, BackendStream /*stream*/) { return CUDA_ERROR_NOT_SUPPORTED; }
+  virtual CUresult graphDestroy(BackendGraph /*graph*/) { return CUDA_ERROR_NOT_SUPPORTED; }
 
   virtual BackendCounters counters() const = 0;
 };

@@ -120,6 +120,12 @@ public:
   CUresult launch(BackendFunction function, const LaunchConfig& config,
                   std::span<const std::uint8_t> parameters) override;
 
+  // Graphs of device work vgpud runs whole (remote_graphs.cpp): kernels checked here as launches are.
+  CUresult graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) override;
+  CUresult graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) override;
+  CUresult graphLaunch(BackendGraph graph, BackendStream stream) override;
+  CUresult graphDestroy(BackendGraph graph) override;
+
   BackendCounters counters() const override;
 
 private:
@@ -170,6 +176,12 @@ private:
                         std::size_t width, std::size_t height, BackendStream stream, bool async);
   CUresult copyToHost(std::uint8_t* dst, std::size_t dstPitch, CUdeviceptr src, std::size_t srcPitch, std::size_t width,
                       std::size_t height, BackendStream stream);
+  // A launch's checks against the kernel's metadata and the device's limits; the caller holds mutex_.
+  CUresult checkLaunch(BackendFunction handle, const LaunchConfig& config,
+                       std::span<const std::uint8_t> parameters) const;
+  // GraphCreate's and GraphUpdate's nodes: kernels checked, the request within a frame.
+  CUresult graphNodesToRequest(std::span<const GraphNodeWork> nodes,
+                               wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out) const;
   bool knownStream(BackendStream stream) const { return stream == 0 || streams_.count(stream) != 0; }
 
   mutable std::mutex mutex_; // one caller at a time on the connection and the mirrors

@@ -4,6 +4,8 @@
 // device snapshot, then queued without waiting).
 #include "remote/remote_backend.h"
 
+#include "backend/backend_wire.h"
+
 #include "vgpu/wire_calls.h"
 
 #include <algorithm>
@@ -391,12 +393,8 @@ CUresult RemoteBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint32_t
   return CUDA_SUCCESS;
 }
 
-CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& config,
-                               std::span<const std::uint8_t> parameters) {
-  const std::lock_guard lock(mutex_);
-  if (!knownStream(config.stream)) {
-    return CUDA_ERROR_INVALID_HANDLE;
-  }
+CUresult RemoteBackend::checkLaunch(BackendFunction handle, const LaunchConfig& config,
+                                    std::span<const std::uint8_t> parameters) const {
   const auto it = functions_.find(handle);
   if (it == functions_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
@@ -430,19 +428,20 @@ CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& confi
       static_cast<std::uint64_t>(optin)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  wire::RequestOf<Call::LaunchEx> request;
-  request.launch = {handle,        grid[0],     grid[1], grid[2], block[0], block[1], block[2], config.sharedMemBytes,
-                    config.stream, {parameters}};
-  if (!config.extended()) {
-    return postDefined<Call::Launch>(request.launch);
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::launch(BackendFunction handle, const LaunchConfig& config,
+                               std::span<const std::uint8_t> parameters) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(config.stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
   }
-  request.clusterX = config.clusterX;
-  request.clusterY = config.clusterY;
-  request.clusterZ = config.clusterZ;
-  request.cooperative = config.cooperative ? 1 : 0;
-  request.programmaticSerialization = config.programmaticSerialization ? 1 : 0;
-  request.clusterSchedulingPolicy = config.clusterSchedulingPolicy;
-  return postDefined<Call::LaunchEx>(request);
+  if (const CUresult status = checkLaunch(handle, config, parameters); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const wire::RequestOf<Call::LaunchEx> request = launchToWire(handle, config, parameters);
+  return config.extended() ? postDefined<Call::LaunchEx>(request) : postDefined<Call::Launch>(request.launch);
 }
 
 } // namespace vgpu::cuda::remote

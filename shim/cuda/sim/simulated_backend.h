@@ -89,6 +89,13 @@ public:
   CUresult launch(BackendFunction function, const LaunchConfig& config,
                   std::span<const std::uint8_t> parameters) override;
 
+  // Graphs run whole (simulated_graphs.cpp): checked at creation, replayed node by node in their
+  // order at each launch, through the calls above.
+  CUresult graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) override;
+  CUresult graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) override;
+  CUresult graphLaunch(BackendGraph graph, BackendStream stream) override;
+  CUresult graphDestroy(BackendGraph graph) override;
+
   BackendCounters counters() const override;
 
   // The device's address range (for a remote client to keep free in its own address space, so a
@@ -114,7 +121,17 @@ private:
     std::map<std::string, GlobalInfo, std::less<>> globals;
   };
 
+  struct Graph {
+    int device = 0;
+    std::shared_ptr<const std::vector<GraphNodeWork>> nodes; // shared with launches in flight
+  };
+
   SimulatedMemory* memoryFor(CUdeviceptr pointer);
+  // A launch's checks (handle, parameter buffer, shape against the device's limits); mutex_ held.
+  CUresult checkLaunch(BackendFunction handle, const LaunchConfig& config,
+                       std::span<const std::uint8_t> parameters) const;
+  // A graph's nodes checked as their calls would be at their first launch; mutex_ held.
+  CUresult checkGraph(int device, std::span<const GraphNodeWork> nodes);
   CUresult resolveEndpoint(const CopyEndpoint& endpoint, std::size_t offset, std::size_t bytes,
                            std::vector<SimulatedMemory::HostSpan>& spans);
   bool streamExists(BackendStream stream);
@@ -127,6 +144,7 @@ private:
   std::map<BackendEvent, Event> events_;
   std::map<BackendModule, Module> modules_;
   std::map<BackendFunction, Function> functions_;
+  std::map<BackendGraph, Graph> graphs_;
   std::atomic<std::uint64_t> launches_{0};
   std::atomic<std::uint64_t> bytesHtoD_{0};
   std::atomic<std::uint64_t> bytesDtoH_{0};

@@ -152,6 +152,15 @@ CUresult SimulatedBackend::launch(BackendFunction handle, const LaunchConfig& co
     return CUDA_ERROR_INVALID_HANDLE;
   }
   const std::lock_guard lock(mutex_);
+  const CUresult status = checkLaunch(handle, config, parameters);
+  if (status == CUDA_SUCCESS) {
+    ++launches_;
+  }
+  return status;
+}
+
+CUresult SimulatedBackend::checkLaunch(BackendFunction handle, const LaunchConfig& config,
+                                       std::span<const std::uint8_t> parameters) const {
   const auto it = functions_.find(handle);
   if (it == functions_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
@@ -182,7 +191,6 @@ CUresult SimulatedBackend::launch(BackendFunction handle, const LaunchConfig& co
       static_cast<std::uint64_t>(limits.maxSharedMemoryPerBlockOptin)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  ++launches_;
   return CUDA_SUCCESS;
 }
 

@@ -449,6 +449,80 @@ void wholeGraphUpdates(cudaStream_t stream) {
   cudaFree(a);
 }
 
+// A graph of device work only (memsets, copies, a kernel, a fork and a join, an event): the kind a
+// backend runs whole (through vgpud: one frame per launch, a driver graph on the GPU). Its results,
+// set parameters, disabled nodes and an update must be those of the same graph replayed.
+void deviceWorkGraph(cudaStream_t stream) {
+  int* a = nullptr;
+  int* b = nullptr;
+  int* c = nullptr;
+  cudaMalloc(&a, kCount * sizeof(int));
+  cudaMalloc(&b, kCount * sizeof(int));
+  cudaMalloc(&c, kCount * sizeof(int));
+  cudaMemset(b, 0, kCount * sizeof(int));
+  cudaEvent_t done = nullptr;
+  cudaEventCreate(&done);
+  const auto build = [&](int fillA, int fillC, cudaGraphNode_t* fillNode, cudaGraphNode_t* copyNode) {
+    cudaGraph_t graph = nullptr;
+    cudaGraphCreate(&graph, 0);
+    const cudaMemsetParams fill = memsetOf(a, fillA);
+    cudaGraphAddMemsetNode(fillNode, graph, nullptr, 0, &fill);
+    int value = 1;
+    void* arguments[] = {&a, &value};
+    const cudaKernelNodeParams kernel = kernelOf(arguments);
+    cudaGraphNode_t kernelNode = nullptr, cNode = nullptr, join = nullptr, record = nullptr;
+    cudaGraphAddKernelNode(&kernelNode, graph, fillNode, 1, &kernel);
+    cudaGraphAddMemcpyNode1D(copyNode, graph, &kernelNode, 1, b, a, kCount * sizeof(int), cudaMemcpyDeviceToDevice);
+    const cudaMemsetParams fillThird = memsetOf(c, fillC);
+    cudaGraphAddMemsetNode(&cNode, graph, &kernelNode, 1, &fillThird);
+    const cudaGraphNode_t both[] = {*copyNode, cNode};
+    cudaGraphAddEmptyNode(&join, graph, both, 2);
+    cudaGraphAddEventRecordNode(&record, graph, &join, 1, done);
+    return graph;
+  };
+  // The kernel adds 1 where kernels run; a copy of a then holds fill + 1 there, fill elsewhere.
+  const int added = check::simulated() ? 0 : 1;
+  cudaGraphNode_t fillNode = nullptr, copyNode = nullptr;
+  cudaGraph_t graph = build(2, 3, &fillNode, &copyNode);
+  cudaGraphExec_t exec = nullptr;
+  check::ok(cudaGraphInstantiate(&exec, graph, 0), "device-graph-instantiate");
+  for (int i = 0; i < 20; ++i) {
+    check::ok(cudaGraphLaunch(exec, stream), "device-graph-launch");
+  }
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(b), 2 + added) && all(fetch(c), 3) && cudaEventQuery(done) == cudaSuccess,
+                "device-graph-results");
+  const cudaMemsetParams five = memsetOf(a, 5);
+  check::ok(cudaGraphExecMemsetNodeSetParams(exec, fillNode, &five), "device-graph-exec-set");
+  check::ok(cudaGraphLaunch(exec, stream), "device-graph-launch");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(b), 5 + added), "device-graph-exec-set-params");
+  const cudaMemsetParams six = memsetOf(a, 6);
+  check::ok(cudaGraphExecMemsetNodeSetParams(exec, fillNode, &six), "device-graph-exec-set");
+  check::ok(cudaGraphNodeSetEnabled(exec, copyNode, 0), "device-graph-disable");
+  check::ok(cudaGraphLaunch(exec, stream), "device-graph-launch");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(b), 5 + added), "device-graph-disabled-copy-skipped");
+  check::ok(cudaGraphNodeSetEnabled(exec, copyNode, 1), "device-graph-enable");
+  check::ok(cudaGraphLaunch(exec, stream), "device-graph-launch");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(b), 6 + added), "device-graph-enabled-copy-runs");
+  cudaGraphNode_t otherFill = nullptr, otherCopy = nullptr;
+  cudaGraph_t updated = build(8, 9, &otherFill, &otherCopy);
+  cudaGraphExecUpdateResultInfo info{};
+  check::ok(cudaGraphExecUpdate(exec, updated, &info), "device-graph-exec-update");
+  check::ok(cudaGraphLaunch(exec, stream), "device-graph-launch");
+  check::ok(cudaStreamSynchronize(stream), "synchronize");
+  check::report(all(fetch(b), 8 + added) && all(fetch(c), 9), "device-graph-updated-results");
+  cudaGraphExecDestroy(exec);
+  cudaGraphDestroy(graph);
+  cudaGraphDestroy(updated);
+  cudaEventDestroy(done);
+  cudaFree(a);
+  cudaFree(b);
+  cudaFree(c);
+}
+
 } // namespace
 
 int main() {
@@ -461,6 +535,7 @@ int main() {
   captureAndObjects(stream);
   kernelAttributes();
   wholeGraphUpdates(stream);
+  deviceWorkGraph(stream);
   cudaStreamDestroy(stream);
   return check::finish();
 }

@@ -548,6 +548,73 @@ struct LaunchExRequest {
   bool operator==(const LaunchExRequest&) const = default;
 };
 
+// A graph run whole by vgpud (GraphCreate, GraphUpdate): its nodes in a topological order, each
+// naming the earlier nodes it runs after. Every field travels for every kind (those a kind does not
+// use are zero), so one node's encoding does not depend on its kind.
+inline constexpr std::size_t kMaxGraphNodes = 1u << 16;
+
+struct GraphNodeField {
+  std::uint8_t kind = 0; // cuda::GraphNodeWork::Kind
+  List<std::uint32_t, kMaxGraphNodes> dependencies;
+  LaunchExRequest kernel; // launch.stream unused
+  std::uint64_t destination = 0;
+  std::uint64_t destinationPitch = 0;
+  std::uint64_t source = 0;
+  std::uint64_t sourcePitch = 0;
+  std::uint64_t widthBytes = 0;
+  std::uint64_t height = 0;
+  std::uint32_t value = 0;
+  std::uint32_t elementSize = 0;
+  std::uint64_t widthElements = 0;
+  std::uint64_t event = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.kind);
+    field(self.dependencies);
+    field(self.kernel);
+    field(self.destination);
+    field(self.destinationPitch);
+    field(self.source);
+    field(self.sourcePitch);
+    field(self.widthBytes);
+    field(self.height);
+    field(self.value);
+    field(self.elementSize);
+    field(self.widthElements);
+    field(self.event);
+  }
+  bool operator==(const GraphNodeField&) const = default;
+};
+
+struct GraphCreateRequest {
+  std::int32_t device = 0;
+  List<GraphNodeField, kMaxGraphNodes> nodes;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.nodes);
+  }
+  bool operator==(const GraphCreateRequest&) const = default;
+};
+
+struct GraphUpdateRequest {
+  std::uint64_t graph = 0;
+  List<GraphNodeField, kMaxGraphNodes> nodes;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.graph);
+    field(self.nodes);
+  }
+  bool operator==(const GraphUpdateRequest&) const = default;
+};
+
+struct GraphLaunchRequest {
+  std::uint64_t graph = 0;
+  std::uint64_t stream = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.graph);
+    field(self.stream);
+  }
+  bool operator==(const GraphLaunchRequest&) const = default;
+};
+
 // Where a copy's host bytes, or a module image's part, travel: in the frame, in the session's
 // shared-memory region (the hello region or a guest's ivshmem slice) at an offset, or at an offset
 // in a pinned host region registered with vgpud (RegionAlloc, RegisterHost).
@@ -719,7 +786,11 @@ template <Call C> struct CallDefinition; // not defined: the call has a codec of
   X(ModuleFunction, SymbolRequest, ModuleFunctionReply)                                                                \
   X(ModuleFunctions, HandleMessage, ModuleFunctionsReply)                                                              \
   X(Launch, LaunchRequest, Empty)                                                                                      \
-  X(LaunchEx, LaunchExRequest, Empty)
+  X(LaunchEx, LaunchExRequest, Empty)                                                                                  \
+  X(GraphCreate, GraphCreateRequest, HandleMessage)                                                                    \
+  X(GraphUpdate, GraphUpdateRequest, Empty)                                                                            \
+  X(GraphLaunch, GraphLaunchRequest, Empty)                                                                            \
+  X(GraphDestroy, HandleMessage, Empty)
 
 #define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \

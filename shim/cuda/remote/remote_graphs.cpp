@@ -1,0 +1,83 @@
+// Graphs of device work that vgpud runs whole: created and updated with one round trip each, then
+// launched with one asynchronous frame per launch instead of one per node. Kernel nodes are checked
+// here as launches are; vgpud checks the rest (handles, memory, dependencies) as its calls do. A
+// graph whose request would not fit one frame is refused (NOT_SUPPORTED), and the driver layer
+// replays it node by node.
+#include "remote/remote_backend.h"
+
+#include "backend/backend_wire.h"
+
+#include "vgpu/wire_calls.h"
+
+namespace vgpu::cuda::remote {
+
+using wire::Call;
+
+CUresult
+RemoteBackend::graphNodesToRequest(std::span<const GraphNodeWork> nodes,
+                                   wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out) const {
+  if (nodes.empty() || nodes.size() > wire::calls::kMaxGraphNodes) {
+    return nodes.empty() ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
+  }
+  for (const GraphNodeWork& node : nodes) {
+    if (node.kind == GraphNodeWork::Kind::Kernel) {
+      if (const CUresult status = checkLaunch(node.function, node.launch, node.parameters); status != CUDA_SUCCESS) {
+        return status;
+      }
+    }
+  }
+  graphNodesToWire(nodes, out);
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) {
+  const std::lock_guard lock(mutex_);
+  if (device < 0 || device >= deviceCount()) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  wire::RequestOf<Call::GraphCreate> request;
+  request.device = device;
+  if (const CUresult status = graphNodesToRequest(nodes, request.nodes); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const std::vector<std::uint8_t> payload = wire::encode(request);
+  if (payload.size() > wire::kMaxPayload) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  std::vector<std::uint8_t> fields;
+  const CUresult status = call(Call::GraphCreate, payload, fields);
+  wire::ReplyOf<Call::GraphCreate> reply;
+  wire::decode(std::span<const std::uint8_t>(fields), reply);
+  out = status == CUDA_SUCCESS ? reply.handle : 0;
+  return status == CUDA_SUCCESS && out == 0 ? CUDA_ERROR_UNKNOWN : status;
+}
+
+CUresult RemoteBackend::graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) {
+  const std::lock_guard lock(mutex_);
+  wire::RequestOf<Call::GraphUpdate> request;
+  request.graph = graph;
+  if (const CUresult status = graphNodesToRequest(nodes, request.nodes); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const std::vector<std::uint8_t> payload = wire::encode(request);
+  if (payload.size() > wire::kMaxPayload) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  std::vector<std::uint8_t> fields;
+  return call(Call::GraphUpdate, payload, fields);
+}
+
+CUresult RemoteBackend::graphLaunch(BackendGraph graph, BackendStream stream) {
+  const std::lock_guard lock(mutex_);
+  if (!knownStream(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  return postDefined<Call::GraphLaunch>({graph, stream});
+}
+
+CUresult RemoteBackend::graphDestroy(BackendGraph graph) {
+  const std::lock_guard lock(mutex_);
+  return postDefined<Call::GraphDestroy>({graph});
+}
+
+} // namespace vgpu::cuda::remote
