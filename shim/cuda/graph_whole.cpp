@@ -33,13 +33,17 @@ bool toNode(const Operation& operation, bool disabled, GraphNodeWork& out) {
     return true;
   }
   case Operation::Kind::Copy:
-    if (!operation.copyDst.isDevice || !operation.copySrc.isDevice) {
-      return false;
+    // A host side goes as it is: the backend takes it where it can reach it (vgpud: pinned memory
+    // it shares), and refuses the graph otherwise.
+    if (!operation.copyDst.isDevice && !operation.copySrc.isDevice) {
+      return false; // host to host: this process's own work
     }
     out.kind = GraphNodeWork::Kind::Copy;
-    out.destination = operation.copyDst.device;
+    out.destination = operation.copyDst.isDevice ? operation.copyDst.device : 0;
+    out.hostDestination = operation.copyDst.isDevice ? nullptr : operation.copyDst.host;
     out.destinationPitch = operation.copyDst.pitch;
-    out.source = operation.copySrc.device;
+    out.source = operation.copySrc.isDevice ? operation.copySrc.device : 0;
+    out.hostSource = operation.copySrc.isDevice ? nullptr : operation.copySrc.host;
     out.sourcePitch = operation.copySrc.pitch;
     out.widthBytes = operation.widthBytes;
     out.height = operation.height;

@@ -1,10 +1,11 @@
 // Executable graphs run whole by the backend (ExecutionBackend::graphCreate): one backend call per
 // launch, and on vgpud's GPU one driver graph launch, instead of one call per operation. An
-// executable qualifies when every operation is device work the backend can hold (kernels, copies
-// between device memory, memsets, event records and waits, empty and disabled nodes); host
-// functions, copies with host memory, graph allocations and conditional nodes run in this process,
-// so such graphs are replayed operation by operation, as are launches into a capturing stream and
-// graphs the backend refuses (the simulated device of an old vgpud, a graph larger than a frame).
+// executable qualifies when every operation is work the backend can hold: kernels, memsets, event
+// records and waits, empty and disabled nodes, and copies whose host side (if any) the backend can
+// reach (through vgpud: pinned memory it shares, as ggml's captured token copies use). Host
+// functions, graph allocations and conditional nodes run in this process, so such graphs are
+// replayed operation by operation, as are launches into a capturing stream and graphs the backend
+// refuses (an old vgpud, a graph larger than a frame, a copy of pageable memory).
 // The backend's copy is built at the first launch or upload and rebuilt (updated in place where it
 // can be) after any change to the executable (CUgraphExec_st::changed).
 #pragma once

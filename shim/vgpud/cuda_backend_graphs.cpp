@@ -41,8 +41,12 @@ CUresult CudaBackend::checkGraphNodes(int device, std::span<const cuda::GraphNod
       break;
     }
     case cuda::GraphNodeWork::Kind::Copy:
-      if (!onDevice(node.destination, node.widthBytes, node.height, node.destinationPitch) ||
-          !onDevice(node.source, node.widthBytes, node.height, node.sourcePitch)) {
+      // A host side is one of the session's pinned regions, registered with the driver (checked by
+      // the session, which destroys the graph before the region goes).
+      if ((node.hostDestination == nullptr &&
+           !onDevice(node.destination, node.widthBytes, node.height, node.destinationPitch)) ||
+          (node.hostSource == nullptr && !onDevice(node.source, node.widthBytes, node.height, node.sourcePitch)) ||
+          (node.hostDestination != nullptr && node.hostSource != nullptr)) {
         return CUDA_ERROR_INVALID_VALUE;
       }
       break;
@@ -159,17 +163,21 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
     }
     case cuda::GraphNodeWork::Kind::Copy: {
       CUDA_MEMCPY3D copy{};
-      copy.srcMemoryType = CU_MEMORYTYPE_DEVICE;
+      copy.srcMemoryType = node.hostSource != nullptr ? CU_MEMORYTYPE_HOST : CU_MEMORYTYPE_DEVICE;
       copy.srcDevice = node.source;
+      copy.srcHost = node.hostSource;
       copy.srcPitch = node.height > 1 ? node.sourcePitch : node.widthBytes;
-      copy.dstMemoryType = CU_MEMORYTYPE_DEVICE;
+      copy.dstMemoryType = node.hostDestination != nullptr ? CU_MEMORYTYPE_HOST : CU_MEMORYTYPE_DEVICE;
       copy.dstDevice = node.destination;
+      copy.dstHost = node.hostDestination;
       copy.dstPitch = node.height > 1 ? node.destinationPitch : node.widthBytes;
       copy.WidthInBytes = node.widthBytes;
       copy.Height = node.height;
       copy.Depth = 1;
       result = driver_.cuGraphAddMemcpyNode(added, graph, after, dependencies.size(), &copy, context);
-      perLaunch.bytesDeviceToDevice += node.widthBytes * node.height;
+      (node.hostSource != nullptr        ? perLaunch.bytesHostToDevice
+       : node.hostDestination != nullptr ? perLaunch.bytesDeviceToHost
+                                         : perLaunch.bytesDeviceToDevice) += node.widthBytes * node.height;
       break;
     }
     case cuda::GraphNodeWork::Kind::Memset: {
@@ -292,6 +300,8 @@ CUresult CudaBackend::graphLaunch(cuda::BackendGraph id, cuda::BackendStream str
     counters_.kernelLaunches += graph.perLaunch.kernelLaunches;
     counters_.memsets += graph.perLaunch.memsets;
     counters_.bytesDeviceToDevice += graph.perLaunch.bytesDeviceToDevice;
+    counters_.bytesHostToDevice += graph.perLaunch.bytesHostToDevice;
+    counters_.bytesDeviceToHost += graph.perLaunch.bytesDeviceToHost;
   }
   return note(result);
 }

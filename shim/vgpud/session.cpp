@@ -198,6 +198,19 @@ bool Session::unregisterHostRegion(std::uint64_t id) {
   if (it == hostRegions_.end()) {
     return false;
   }
+  // Graphs that copy with the region go first (a launch of theirs in flight completes).
+  std::vector<std::uint64_t> dependents;
+  for (const auto& [graph, regions] : graphRegions_) {
+    if (std::find(regions.begin(), regions.end(), id) != regions.end()) {
+      dependents.push_back(graph);
+    }
+  }
+  for (const std::uint64_t graph : dependents) {
+    if (backend_ != nullptr) {
+      backend_->graphDestroy(graph);
+    }
+    countGraph(graph, 0);
+  }
   if (limits_.driver != nullptr && backend_ != nullptr) {
     backend_->hostUnregister(it->second.data);
   }
@@ -331,14 +344,18 @@ bool Session::graphFits(std::uint64_t graph, std::uint64_t bytes) const {
   return bytes <= limits_.bounds.graphBytes && others <= limits_.bounds.graphBytes - bytes;
 }
 
-void Session::countGraph(std::uint64_t graph, std::uint64_t bytes) {
+void Session::countGraph(std::uint64_t graph, std::uint64_t bytes, std::vector<std::uint64_t> regions) {
   if (const auto it = graphBytes_.find(graph); it != graphBytes_.end()) {
     heldGraphBytes_ -= it->second;
     graphBytes_.erase(it);
   }
+  graphRegions_.erase(graph);
   if (bytes != 0) {
     graphBytes_[graph] = bytes;
     heldGraphBytes_ += bytes;
+    if (!regions.empty()) {
+      graphRegions_[graph] = std::move(regions);
+    }
   }
 }
 

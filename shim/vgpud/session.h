@@ -96,8 +96,9 @@ public:
   // Graphs run whole (GraphCreate, GraphUpdate) hold what their nodes describe: true when graph
   // `graph` (0: a new one) may hold `bytes` within graph-limit, counting what the others hold.
   bool graphFits(std::uint64_t graph, std::uint64_t bytes) const;
-  // What graph `graph` holds from now on (0: it was destroyed).
-  void countGraph(std::uint64_t graph, std::uint64_t bytes);
+  // What graph `graph` holds from now on (0: it was destroyed), and the pinned host regions its
+  // copies use: unregistering one destroys the graph first, so it never copies to unmapped memory.
+  void countGraph(std::uint64_t graph, std::uint64_t bytes, std::vector<std::uint64_t> regions = {});
   SessionRegistry& registry() { return registry_; }
   // Recomputes the device bytes this session holds (after any call that allocates or frees).
   void refreshFigures();
@@ -155,6 +156,7 @@ private:
   std::uint64_t loadedModuleBytes_ = 0;
   std::map<std::uint64_t, std::uint64_t> graphBytes_; // graphs run whole: what each one's nodes hold
   std::uint64_t heldGraphBytes_ = 0;
+  std::map<std::uint64_t, std::vector<std::uint64_t>> graphRegions_; // graph → pinned regions it copies with
 
   friend struct SessionDispatch;
 };

@@ -550,12 +550,24 @@ CUresult launch(Session& session, Reader& request, Writer&, bool) {
 }
 
 // A graph's nodes, checked for what no single call would check: known kinds, dependencies only on
-// earlier nodes (so no cycle can be sent) and none twice, kernel attributes as for LaunchEx. The
-// backend checks handles, memory and parameters as its own calls do. `bytes`: what the graph holds
-// in vgpud, counted against graph-limit.
-CUresult graphNodesOf(const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
-                      std::vector<cuda::GraphNodeWork>& nodes, std::uint64_t& bytes) {
-  if (fields.items.empty() || !cuda::graphNodesFromWire(fields, nodes)) {
+// earlier nodes (so no cycle can be sent) and none twice, kernel attributes as for LaunchEx, a
+// copy's host side within one of the session's pinned regions (`regions` receives them: the graph
+// goes when one of them does). The backend checks handles, device memory and parameters as its own
+// calls do. `bytes`: what the graph holds in vgpud, counted against graph-limit.
+CUresult graphNodesOf(Session& session,
+                      const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
+                      std::vector<cuda::GraphNodeWork>& nodes, std::uint64_t& bytes,
+                      std::vector<std::uint64_t>& regions) {
+  regions.clear();
+  const auto hostOf = [&](std::uint64_t region, std::uint64_t offset, std::uint64_t length) -> void* {
+    const std::span<std::uint8_t> span = session.hostRegionBytes(region, offset, length);
+    if (span.empty() && length != 0) {
+      return nullptr;
+    }
+    regions.push_back(region);
+    return span.data();
+  };
+  if (fields.items.empty() || !cuda::graphNodesFromWire(fields, nodes, hostOf)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   bytes = 0;
@@ -578,7 +590,8 @@ CUresult graphCreate(Session& session, Reader& request, Writer& reply, bool) {
   }
   std::vector<cuda::GraphNodeWork> nodes;
   std::uint64_t bytes = 0;
-  if (const CUresult status = graphNodesOf(call->nodes, nodes, bytes); status != CUDA_SUCCESS) {
+  std::vector<std::uint64_t> regions;
+  if (const CUresult status = graphNodesOf(session, call->nodes, nodes, bytes, regions); status != CUDA_SUCCESS) {
     return status;
   }
   if (!session.graphFits(0, bytes)) {
@@ -587,7 +600,7 @@ CUresult graphCreate(Session& session, Reader& request, Writer& reply, bool) {
   cuda::BackendGraph graph = 0;
   const CUresult result = session.backend().graphCreate(call->device, nodes, graph);
   if (result == CUDA_SUCCESS) {
-    session.countGraph(graph, bytes);
+    session.countGraph(graph, bytes, std::move(regions));
   }
   wire::encodeInto(reply, wire::ReplyOf<Call::GraphCreate>{graph});
   return result;
@@ -600,7 +613,8 @@ CUresult graphUpdate(Session& session, Reader& request, Writer&, bool) {
   }
   std::vector<cuda::GraphNodeWork> nodes;
   std::uint64_t bytes = 0;
-  if (const CUresult status = graphNodesOf(call->nodes, nodes, bytes); status != CUDA_SUCCESS) {
+  std::vector<std::uint64_t> regions;
+  if (const CUresult status = graphNodesOf(session, call->nodes, nodes, bytes, regions); status != CUDA_SUCCESS) {
     return status;
   }
   if (!session.graphFits(call->graph, bytes)) {
@@ -608,7 +622,7 @@ CUresult graphUpdate(Session& session, Reader& request, Writer&, bool) {
   }
   const CUresult result = session.backend().graphUpdate(call->graph, nodes);
   if (result == CUDA_SUCCESS) {
-    session.countGraph(call->graph, bytes);
+    session.countGraph(call->graph, bytes, std::move(regions));
   }
   return result;
 }

@@ -7,6 +7,8 @@
 #include "tcp_daemon.h"
 #include "vgpud_fixture.h"
 
+#include "vgpu/wire_calls.h"
+
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -290,6 +292,75 @@ TEST_CASE("managed memory and reservations near 2^64 bytes are refused over the 
                            &fields) == 0);
   std::memcpy(&second, fields.data(), 8);
   CHECK((first + (std::uint64_t{2} << 20) <= second || second + (std::uint64_t{2} << 20) <= first));
+}
+
+// Graphs run whole (GraphCreate) come from the peer whole: every node is checked before anything
+// is built, and the session goes on serving after a refusal; a list longer than the protocol allows
+// is a malformed frame.
+TEST_CASE("graphs run whole: bad kinds, dependencies, regions and sizes are refused before anything is built") {
+  TcpDaemon daemon;
+  FileDescriptor fd = session(daemon);
+  const std::uint64_t memory = allocate(fd.get(), 4096);
+  REQUIRE(memory != 0);
+  using Node = vgpu::wire::calls::GraphNodeField;
+  const auto memsetOf = [&] {
+    Node node;
+    node.kind = 3; // memset
+    node.destination = memory;
+    node.elementSize = 4;
+    node.widthElements = 16;
+    node.height = 1;
+    node.kernel.launch.gridX = node.kernel.launch.blockX = 1;
+    node.kernel.clusterX = node.kernel.clusterY = node.kernel.clusterZ = 1;
+    return node;
+  };
+  std::uint64_t requestId = 10;
+  const auto create = [&](std::vector<Node> nodes) {
+    vgpu::wire::calls::GraphCreateRequest request;
+    request.nodes.items = std::move(nodes);
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, Call::GraphCreate, requestId++, 0, vgpu::wire::encode(request));
+    return vgpu::test::call(fd.get(), frame);
+  };
+  CHECK(create({memsetOf()}) == CUDA_SUCCESS);
+  Node unknownKind = memsetOf();
+  unknownKind.kind = 9;
+  CHECK(create({unknownKind}) == CUDA_ERROR_INVALID_VALUE);
+  Node later = memsetOf();
+  later.dependencies.items = {1};
+  CHECK(create({later, memsetOf()}) == CUDA_ERROR_INVALID_VALUE);
+  Node twice = memsetOf();
+  twice.dependencies.items = {0, 0};
+  CHECK(create({memsetOf(), twice}) == CUDA_ERROR_INVALID_VALUE);
+  Node notMine = memsetOf();
+  notMine.destination = memory + (std::uint64_t{1} << 30);
+  CHECK(create({notMine}) == CUDA_ERROR_INVALID_VALUE);
+  Node copy = memsetOf();
+  copy.kind = 2;
+  copy.source = memory;
+  copy.widthBytes = 64;
+  copy.destinationRegion = 12345; // no such pinned region
+  CHECK(create({copy}) == CUDA_ERROR_INVALID_VALUE);
+  copy.destinationRegion = 1;
+  copy.height = 3;
+  copy.destinationPitch = ~std::uint64_t{0} / 2; // past the bound that keeps footprints from wrapping
+  CHECK(create({copy}) == CUDA_ERROR_INVALID_VALUE);
+  Node cluster = memsetOf();
+  cluster.kind = 1; // a kernel of an unknown function, and a cluster that is not whole
+  cluster.kernel.clusterX = 3;
+  CHECK(create({cluster}) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(create({}) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(status(fd.get()).sessions == 1); // still served
+
+  // More nodes than a graph may have: the frame does not decode, and the connection is closed.
+  std::vector<std::uint8_t> payload;
+  vgpu::wire::Writer writer(payload);
+  writer.put(std::int32_t{0});
+  writer.put(static_cast<std::uint32_t>(vgpu::wire::calls::kMaxGraphNodes + 1));
+  std::vector<std::uint8_t> frame;
+  vgpu::wire::appendFrame(frame, Call::GraphCreate, requestId++, 0, payload);
+  REQUIRE(::send(fd.get(), frame.data(), frame.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size()));
+  CHECK(vgpu::test::closedWithin(fd.get(), 5000));
 }
 
 TEST_CASE("out of descriptors, vgpud refuses new clients instead of spinning, and recovers") {

@@ -637,6 +637,57 @@ TEST_CASE("graphs run whole: created once, launched without a round trip, update
   CHECK(client->streamSynchronize(stream) == CUDA_SUCCESS);
 }
 
+// A copy's host side in a whole graph is pinned memory vgpud shares (as ggml's captured token
+// copies are): the data moves in place at each launch; pageable memory keeps the graph here; and
+// freeing the pinned memory takes the graph with it, so it never copies to an unmapped region.
+TEST_CASE("graphs run whole: copies with pinned memory move its data; pageable memory and freed regions refuse") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  constexpr std::size_t kWords = 1024;
+  CUdeviceptr a = 0;
+  REQUIRE(client->memAlloc(0, kWords * 4, a) == CUDA_SUCCESS);
+  void* in = nullptr;
+  void* out = nullptr;
+  REQUIRE(client->hostAlloc(kWords * 4, in) == CUDA_SUCCESS);
+  REQUIRE(client->hostAlloc(kWords * 4, out) == CUDA_SUCCESS);
+  auto* input = static_cast<std::uint32_t*>(in);
+  auto* output = static_cast<std::uint32_t*>(out);
+  std::iota(input, input + kWords, 100u);
+  std::fill(output, output + kWords, 0u);
+  GraphNodeWork toDevice = copyNode(a, 0, kWords * 4);
+  toDevice.hostSource = input;
+  GraphNodeWork toHost = copyNode(0, a, kWords * 4, {0});
+  toHost.hostDestination = output;
+  const std::vector<GraphNodeWork> nodes = {toDevice, toHost};
+  vgpu::cuda::BackendGraph graph = 0;
+  REQUIRE(client->graphCreate(0, nodes, graph) == CUDA_SUCCESS);
+  REQUIRE(client->graphLaunch(graph, 0) == CUDA_SUCCESS);
+  REQUIRE(client->streamSynchronize(0) == CUDA_SUCCESS);
+  CHECK(std::equal(input, input + kWords, output));
+  input[7] = 7; // the next launch takes the pinned memory as it is then
+  REQUIRE(client->graphLaunch(graph, 0) == CUDA_SUCCESS);
+  REQUIRE(client->streamSynchronize(0) == CUDA_SUCCESS);
+  CHECK(output[7] == 7);
+  const vgpu::cuda::BackendCounters counters = client->counters();
+  CHECK(counters.bytesHostToDevice >= 2 * kWords * 4);
+  CHECK(counters.bytesDeviceToHost >= 2 * kWords * 4);
+
+  std::vector<std::uint32_t> pageable(kWords, 0);
+  GraphNodeWork intoPageable = copyNode(0, a, kWords * 4);
+  intoPageable.hostDestination = pageable.data();
+  vgpu::cuda::BackendGraph refused = 0;
+  CHECK(client->graphCreate(0, std::vector<GraphNodeWork>{intoPageable}, refused) == CUDA_ERROR_NOT_SUPPORTED);
+  GraphNodeWork pastEnd = toHost;
+  pastEnd.dependencies.clear();
+  pastEnd.widthBytes = kWords * 4 + 4096 * 16; // beyond the pinned allocation
+  CHECK(client->graphCreate(0, std::vector<GraphNodeWork>{pastEnd}, refused) == CUDA_ERROR_NOT_SUPPORTED);
+
+  REQUIRE(client->hostFree(out) == CUDA_SUCCESS); // vgpud destroys the graph before the region goes
+  REQUIRE(client->graphLaunch(graph, 0) == CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(0) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(client->hostFree(in) == CUDA_SUCCESS);
+}
+
 // graph-limit bounds what one session's graphs hold in vgpud; a destroyed graph gives its share back.
 TEST_CASE("graphs run whole: graph-limit refuses the graph past it, and destroying one makes room") {
   VgpudProcess daemon({"--graph-limit", "1MiB"});

@@ -122,9 +122,12 @@ inline LaunchConfig launchConfigFromWire(const LaunchExRequest& request) {
 }
 
 // A graph's nodes both ways; the parameters of kernel nodes are viewed from `nodes`, which must
-// outlive the encoded request.
-inline void graphNodesToWire(std::span<const GraphNodeWork> nodes,
-                             wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out) {
+// outlive the encoded request. A copy's host side travels as a pinned region and an offset:
+// `regionOf(address, bytes, offset)` gives the region (0: none, and the graph cannot travel), and
+// `hostOf(region, offset, bytes)` the address on the other side (nullptr: not the peer's region).
+template <typename RegionOf>
+bool graphNodesToWire(std::span<const GraphNodeWork> nodes,
+                      wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out, RegionOf&& regionOf) {
   out.items.clear();
   out.items.reserve(nodes.size());
   for (const GraphNodeWork& node : nodes) {
@@ -142,12 +145,25 @@ inline void graphNodesToWire(std::span<const GraphNodeWork> nodes,
     field.elementSize = node.elementSize;
     field.widthElements = node.widthElements;
     field.event = node.event;
+    const std::size_t destinationBytes = rowsFootprint(node.widthBytes, node.height, node.destinationPitch);
+    if (node.hostDestination != nullptr &&
+        (field.destinationRegion = regionOf(node.hostDestination, destinationBytes, field.destination)) == 0) {
+      return false;
+    }
+    const std::size_t sourceBytes = rowsFootprint(node.widthBytes, node.height, node.sourcePitch);
+    if (node.hostSource != nullptr &&
+        (field.sourceRegion = regionOf(node.hostSource, sourceBytes, field.source)) == 0) {
+      return false;
+    }
   }
+  return true;
 }
 
-// False for a kind this side does not know (a newer peer's): the graph is refused, not guessed at.
-inline bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
-                               std::vector<GraphNodeWork>& out) {
+// False for a kind this side does not know (a newer peer's), or a host side not in one of the
+// peer's regions: the graph is refused, not guessed at.
+template <typename HostOf>
+bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
+                        std::vector<GraphNodeWork>& out, HostOf&& hostOf) {
   out.clear();
   out.reserve(fields.items.size());
   for (const wire::calls::GraphNodeField& field : fields.items) {
@@ -170,6 +186,31 @@ inline bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wir
     node.elementSize = field.elementSize;
     node.widthElements = field.widthElements;
     node.event = field.event;
+    const bool hostSides = field.destinationRegion != 0 || field.sourceRegion != 0;
+    // Bounds that keep a host side's footprint from overflowing before the region check.
+    constexpr std::uint64_t kMaxRows = std::uint64_t{1} << 20;
+    constexpr std::uint64_t kMaxSpan = std::uint64_t{1} << 40;
+    if (hostSides &&
+        (node.kind != GraphNodeWork::Kind::Copy || field.height > kMaxRows || field.widthBytes > kMaxSpan ||
+         field.destinationPitch > kMaxSpan || field.sourcePitch > kMaxSpan)) {
+      return false;
+    }
+    if (field.destinationRegion != 0) {
+      node.destination = 0;
+      node.hostDestination = hostOf(field.destinationRegion, field.destination,
+                                    rowsFootprint(field.widthBytes, field.height, field.destinationPitch));
+      if (node.hostDestination == nullptr) {
+        return false;
+      }
+    }
+    if (field.sourceRegion != 0) {
+      node.source = 0;
+      node.hostSource =
+          hostOf(field.sourceRegion, field.source, rowsFootprint(field.widthBytes, field.height, field.sourcePitch));
+      if (node.hostSource == nullptr) {
+        return false;
+      }
+    }
   }
   return true;
 }

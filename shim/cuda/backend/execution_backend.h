@@ -104,11 +104,14 @@ struct GraphNodeWork {
   BackendFunction function = 0;
   LaunchConfig launch;
   std::vector<std::uint8_t> parameters;
-  // Copy (device to device) and Memset: the destination; Copy: its source; rows of widthBytes
-  // (Memset: widthElements of elementSize bytes), `height` rows, pitches apart.
+  // Copy and Memset: the destination; Copy: its source; rows of widthBytes (Memset: widthElements
+  // of elementSize bytes), `height` rows, pitches apart. A copy's side in host memory has its
+  // address in hostDestination or hostSource instead (through vgpud: pinned memory shared with it).
   CUdeviceptr destination = 0;
+  void* hostDestination = nullptr;
   std::size_t destinationPitch = 0;
   CUdeviceptr source = 0;
+  void* hostSource = nullptr;
   std::size_t sourcePitch = 0;
   std::size_t widthBytes = 0;
   std::size_t height = 1;

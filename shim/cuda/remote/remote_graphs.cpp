@@ -1,8 +1,9 @@
 // Graphs of device work that vgpud runs whole: created and updated with one round trip each, then
 // launched with one asynchronous frame per launch instead of one per node. Kernel nodes are checked
 // here as launches are; vgpud checks the rest (handles, memory, dependencies) as its calls do. A
-// graph whose request would not fit one frame is refused (NOT_SUPPORTED), and the driver layer
-// replays it node by node.
+// copy's host side travels as the pinned region vgpud shares and an offset. A graph whose request
+// would not fit one frame, or that copies pageable memory, is refused (NOT_SUPPORTED), and the
+// driver layer replays it node by node.
 #include "remote/remote_backend.h"
 
 #include "backend/backend_wire.h"
@@ -26,8 +27,13 @@ RemoteBackend::graphNodesToRequest(std::span<const GraphNodeWork> nodes,
       }
     }
   }
-  graphNodesToWire(nodes, out);
-  return CUDA_SUCCESS;
+  // A copy's host side must be pinned memory vgpud shares (hostAlloc, or registered); pageable
+  // memory is this process's alone, so such a graph is replayed.
+  const bool shared =
+      graphNodesToWire(nodes, out, [this](const void* address, std::size_t bytes, std::uint64_t& offset) {
+        return sharedHostRegion(address, bytes, offset);
+      });
+  return shared ? CUDA_SUCCESS : CUDA_ERROR_NOT_SUPPORTED;
 }
 
 CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) {

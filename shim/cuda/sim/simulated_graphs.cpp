@@ -42,8 +42,11 @@ CUresult SimulatedBackend::checkGraph(int device, std::span<const GraphNodeWork>
       }
       break;
     case GraphNodeWork::Kind::Copy:
-      if (!mapped(node.destination, node.widthBytes, node.height, node.destinationPitch) ||
-          !mapped(node.source, node.widthBytes, node.height, node.sourcePitch)) {
+      // A host side is the caller's memory (in vgpud: a pinned region the session checked).
+      if ((node.hostDestination == nullptr &&
+           !mapped(node.destination, node.widthBytes, node.height, node.destinationPitch)) ||
+          (node.hostSource == nullptr && !mapped(node.source, node.widthBytes, node.height, node.sourcePitch)) ||
+          (node.height > 1 && (node.destinationPitch < node.widthBytes || node.sourcePitch < node.widthBytes))) {
         return CUDA_ERROR_INVALID_VALUE;
       }
       break;
@@ -121,9 +124,10 @@ CUresult SimulatedBackend::graphLaunch(BackendGraph graph, BackendStream stream)
       break;
     }
     case GraphNodeWork::Kind::Copy:
-      status =
-          copy(CopyEndpoint{true, node.destination, nullptr, node.destinationPitch},
-               CopyEndpoint{true, node.source, nullptr, node.sourcePitch}, node.widthBytes, node.height, stream, true);
+      status = copy(
+          CopyEndpoint{node.hostDestination == nullptr, node.destination, node.hostDestination, node.destinationPitch},
+          CopyEndpoint{node.hostSource == nullptr, node.source, node.hostSource, node.sourcePitch}, node.widthBytes,
+          node.height, stream, true);
       break;
     case GraphNodeWork::Kind::Memset:
       status = memset(node.destination, node.destinationPitch, node.value, node.elementSize, node.widthElements,

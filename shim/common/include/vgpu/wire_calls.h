@@ -556,10 +556,12 @@ inline constexpr std::size_t kMaxGraphNodes = 1u << 16;
 struct GraphNodeField {
   std::uint8_t kind = 0; // cuda::GraphNodeWork::Kind
   List<std::uint32_t, kMaxGraphNodes> dependencies;
-  LaunchExRequest kernel; // launch.stream unused
-  std::uint64_t destination = 0;
+  LaunchExRequest kernel;              // launch.stream unused
+  std::uint64_t destination = 0;       // a device address, or an offset in destinationRegion
+  std::uint64_t destinationRegion = 0; // 0: device memory; else a pinned host region (RegisterHost, RegionAlloc)
   std::uint64_t destinationPitch = 0;
   std::uint64_t source = 0;
+  std::uint64_t sourceRegion = 0;
   std::uint64_t sourcePitch = 0;
   std::uint64_t widthBytes = 0;
   std::uint64_t height = 0;
@@ -572,8 +574,10 @@ struct GraphNodeField {
     field(self.dependencies);
     field(self.kernel);
     field(self.destination);
+    field(self.destinationRegion);
     field(self.destinationPitch);
     field(self.source);
+    field(self.sourceRegion);
     field(self.sourcePitch);
     field(self.widthBytes);
     field(self.height);
