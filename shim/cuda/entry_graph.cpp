@@ -307,6 +307,23 @@ CUresult vgpu::cuda::orderGraph(CUgraph_st* graph, std::vector<Operation>& out,
 
 namespace {
 
+// `visit` on the handle of every conditional node among the operations, bodies included.
+void forEachConditionalHandle(const std::vector<Operation>& ordered, void (*visit)(CUgraphConditionalHandle)) {
+  for (const Operation& operation : ordered) {
+    if (operation.kind == Operation::Kind::Conditional && operation.conditionalBodies) {
+      visit(operation.conditionalHandle);
+      for (const std::vector<Operation>& body : *operation.conditionalBodies) {
+        forEachConditionalHandle(body, visit);
+      }
+    }
+  }
+}
+
+// A launch starts: conditional handles created with CU_GRAPH_COND_ASSIGN_DEFAULT take their default.
+void startConditionals(const std::vector<Operation>& ordered) {
+  forEachConditionalHandle(ordered, graph_conditionals::launchStarts);
+}
+
 CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags, CUgraphNode* errorNode) {
   VGPU_REQUIRE_OUT(exec);
   CUcontext context = nullptr;
@@ -336,21 +353,10 @@ CUresult instantiate(CUgraphExec* exec, CUgraph graph, unsigned long long flags,
   if (const CUresult status = graph_memory::bindExecutable(allocations, executable.get()); status != CUDA_SUCCESS) {
     return status;
   }
+  forEachConditionalHandle(executable->ordered, graph_conditionals::retain);
   *exec = state().graphExecs.add(std::move(executable));
   user_objects::executableInstantiated(graph, *exec);
   return CUDA_SUCCESS;
-}
-
-// A launch starts: conditional handles created with CU_GRAPH_COND_ASSIGN_DEFAULT take their default.
-void startConditionals(const std::vector<Operation>& ordered) {
-  for (const Operation& operation : ordered) {
-    if (operation.kind == Operation::Kind::Conditional && operation.conditionalBodies) {
-      graph_conditionals::launchStarts(operation.conditionalHandle);
-      for (const std::vector<Operation>& body : *operation.conditionalBodies) {
-        startConditionals(body);
-      }
-    }
-  }
 }
 
 // An allocation of the executable that is still live from its last launch refuses the relaunch,
@@ -733,6 +739,7 @@ CUresult entry::cuGraphExecDestroy(CUgraphExec exec) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   graph_whole::release(*object);
+  forEachConditionalHandle(object->ordered, graph_conditionals::release);
   user_objects::executableDestroyed(exec, object->context->device);
   graph_memory::unbindExecutable(exec);
   return state().graphExecs.destroy(exec) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
@@ -789,6 +796,8 @@ CUresult entry::cuGraphExecUpdate_v2(CUgraphExec exec, CUgraph graph, CUgraphExe
   if (check.result != CU_GRAPH_EXEC_UPDATE_SUCCESS) {
     return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
   }
+  forEachConditionalHandle(ordered, graph_conditionals::retain);
+  forEachConditionalHandle(executable->ordered, graph_conditionals::release);
   executable->ordered = std::move(ordered);
   executable->after = std::move(after);
   executable->changed();

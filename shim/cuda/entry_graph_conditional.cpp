@@ -6,10 +6,6 @@
 #include "graph_memory.h"
 #include "graph_user_objects.h"
 
-#include "vgpu/log.h"
-
-#include <atomic>
-
 using namespace vgpu::cuda;
 
 namespace {
@@ -26,20 +22,6 @@ CUresult contextFor(CUcontext given, CUcontext& out) {
   }
   out = given;
   return CUDA_SUCCESS;
-}
-
-// Conditional nodes are built only where kernels do not run (graph_conditionals.h).
-CUresult requireKernelsNotRun(CUcontext context) {
-  if (!state().backend().runsKernels(context->device)) {
-    return CUDA_SUCCESS;
-  }
-  static std::atomic<bool> reported{false};
-  if (!reported.exchange(true)) {
-    vgpu::log::writef(vgpu::log::Level::Warn, "driver",
-                      "conditional graph nodes are not supported on a GPU behind vgpud yet: the shim replays "
-                      "graphs node by node and cannot read the values kernels set: CUDA_ERROR_NOT_SUPPORTED");
-  }
-  return CUDA_ERROR_NOT_SUPPORTED;
 }
 
 // True when `handleGraph` is `graph` or a graph whose conditional node owns `graph`, at any depth.
@@ -78,9 +60,6 @@ CUresult addConditionalNode(CUgraphNode* out, CUgraph graph, const CUgraphNode* 
   }
   CUcontext context = nullptr;
   if (const CUresult status = contextFor(params.ctx, context); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (const CUresult status = requireKernelsNotRun(context); status != CUDA_SUCCESS) {
     return status;
   }
   const std::lock_guard lock(object->mutex);
@@ -138,9 +117,6 @@ CUresult entry::cuGraphConditionalHandleCreate(CUgraphConditionalHandle* handle,
   }
   CUcontext resolved = nullptr;
   if (const CUresult status = contextFor(context, resolved); status != CUDA_SUCCESS) {
-    return status;
-  }
-  if (const CUresult status = requireKernelsNotRun(resolved); status != CUDA_SUCCESS) {
     return status;
   }
   return graph_conditionals::create(graph, defaultValue, flags, *handle);

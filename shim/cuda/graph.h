@@ -138,7 +138,8 @@ struct CUgraphExec_st {
   vgpu::cuda::BackendGraph backendGraph = 0;
   bool wholeKernels = false; // what a launch of it marks in the activity telemetry
   bool wholeMemory = false;
-  std::mutex wholeMutex; // two threads launching one executable build its backend copy once
+  bool wholeOnly = false; // conditional nodes where kernels run: never replayed here
+  std::mutex wholeMutex;  // two threads launching one executable build its backend copy once
   // Every change to `ordered` or `disabled` goes through here, so the backend's copy is rebuilt.
   void changed() { whole = Whole::Stale; }
 };

@@ -1,23 +1,31 @@
-// The handles behind graph_conditionals.h: numbered from 1 (0 is never a handle), kept in a map
-// under one lock until their graph is destroyed.
+// The handles behind graph_conditionals.h, kept in a map under one lock until their graph is
+// destroyed. A handle's value carries a tag and this process's id above a counter: a GPU executor
+// replaces the handles it finds among a kernel node's parameters with its own driver's
+// (GraphConditionalHandle), so they must not look like the small numbers kernels are also given,
+// nor like another process's handles (vgpud's driver double is this library too).
 #include "graph_conditionals.h"
 
 #include <map>
 #include <mutex>
+#include <unistd.h>
 
 namespace vgpu::cuda::graph_conditionals {
 namespace {
 
 struct Handle {
-  CUgraph graph = nullptr;
+  CUgraph graph = nullptr; // nullptr once the graph is destroyed while executables still use it
   unsigned defaultValue = 0;
   bool assignDefault = false;
   unsigned value = 0;
+  unsigned executables = 0; // instantiated graphs whose conditional nodes use it
 };
+
+constexpr CUgraphConditionalHandle kTag = CUgraphConditionalHandle{0x5647} << 48; // "VG"
 
 struct Handles {
   std::mutex mutex;
-  CUgraphConditionalHandle next = 1;
+  CUgraphConditionalHandle next =
+      kTag | (static_cast<CUgraphConditionalHandle>(static_cast<std::uint32_t>(::getpid()) & 0xffffu) << 32) | 1;
   std::map<CUgraphConditionalHandle, Handle> live;
 };
 
@@ -45,10 +53,22 @@ bool graphOf(CUgraphConditionalHandle handle, CUgraph& graph) {
   Handles& all = handles();
   const std::lock_guard lock(all.mutex);
   const auto it = all.live.find(handle);
-  if (it == all.live.end()) {
+  if (it == all.live.end() || it->second.graph == nullptr) {
     return false;
   }
   graph = it->second.graph;
+  return true;
+}
+
+bool describe(CUgraphConditionalHandle handle, unsigned& defaultValue, unsigned& flags) {
+  Handles& all = handles();
+  const std::lock_guard lock(all.mutex);
+  const auto it = all.live.find(handle);
+  if (it == all.live.end()) {
+    return false;
+  }
+  defaultValue = it->second.defaultValue;
+  flags = it->second.assignDefault ? CU_GRAPH_COND_ASSIGN_DEFAULT : 0;
   return true;
 }
 
@@ -67,10 +87,37 @@ void launchStarts(CUgraphConditionalHandle handle) {
   }
 }
 
+void retain(CUgraphConditionalHandle handle) {
+  Handles& all = handles();
+  const std::lock_guard lock(all.mutex);
+  if (const auto it = all.live.find(handle); it != all.live.end()) {
+    ++it->second.executables;
+  }
+}
+
+void release(CUgraphConditionalHandle handle) {
+  Handles& all = handles();
+  const std::lock_guard lock(all.mutex);
+  const auto it = all.live.find(handle);
+  if (it != all.live.end() && it->second.executables > 0 && --it->second.executables == 0 &&
+      it->second.graph == nullptr) {
+    all.live.erase(it);
+  }
+}
+
 void graphDestroyed(CUgraph graph) {
   Handles& all = handles();
   const std::lock_guard lock(all.mutex);
-  std::erase_if(all.live, [graph](const auto& entry) { return entry.second.graph == graph; });
+  for (auto it = all.live.begin(); it != all.live.end();) {
+    if (it->second.graph != graph) {
+      ++it;
+    } else if (it->second.executables > 0) {
+      it->second.graph = nullptr; // an executable keeps its own copy of the graph, handles included
+      ++it;
+    } else {
+      it = all.live.erase(it);
+    }
+  }
 }
 
 } // namespace vgpu::cuda::graph_conditionals

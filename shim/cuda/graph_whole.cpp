@@ -3,18 +3,61 @@
 
 #include "activity.h"
 #include "entry_common.h"
+#include "graph_conditionals.h"
 
 #include "vgpu/log.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
 namespace vgpu::cuda::graph_whole {
 namespace {
 
+// Operations as nodes the backend can hold, and the conditional handles they use.
+struct Conversion {
+  bool conditionals = false; // the backend runs kernels: they set the values that choose
+  std::vector<GraphConditionalHandle> handles;
+
+  bool node(const Operation& operation, bool disabled, GraphNodeWork& out);
+  bool conditional(const Operation& operation, GraphNodeWork& out);
+};
+
+// A conditional node with its bodies; each body's operations run one after the other (their order
+// is a topological one of the body's graph).
+bool Conversion::conditional(const Operation& operation, GraphNodeWork& out) {
+  unsigned defaultValue = 0;
+  unsigned flags = 0;
+  if (!conditionals || !operation.conditionalBodies ||
+      !graph_conditionals::describe(operation.conditionalHandle, defaultValue, flags)) {
+    return false;
+  }
+  out.kind = GraphNodeWork::Kind::Conditional;
+  out.conditionalType = static_cast<std::uint8_t>(operation.conditionalType);
+  const auto known = std::find_if(handles.begin(), handles.end(), [&](const GraphConditionalHandle& handle) {
+    return handle.value == operation.conditionalHandle;
+  });
+  out.handle = static_cast<std::uint32_t>(known - handles.begin());
+  if (known == handles.end()) {
+    handles.push_back({operation.conditionalHandle, defaultValue, flags});
+  }
+  for (const std::vector<Operation>& body : *operation.conditionalBodies) {
+    std::vector<GraphNodeWork>& nodes = out.bodies.emplace_back(body.size());
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      if (!node(body[i], false, nodes[i])) {
+        return false;
+      }
+      if (i > 0) {
+        nodes[i].dependencies = {static_cast<std::uint32_t>(i - 1)};
+      }
+    }
+  }
+  return true;
+}
+
 // The operation as a node the backend can hold; false for work that must run in this process, or
 // a handle already destroyed (the replay reports it).
-bool toNode(const Operation& operation, bool disabled, GraphNodeWork& out) {
+bool Conversion::node(const Operation& operation, bool disabled, GraphNodeWork& out) {
   if (disabled) {
     out.kind = GraphNodeWork::Kind::Empty; // cuGraphNodeSetEnabled: an empty node until enabled again
     return true;
@@ -68,7 +111,8 @@ bool toNode(const Operation& operation, bool disabled, GraphNodeWork& out) {
     out.event = event->backend;
     return true;
   }
-  default: return false; // host functions, graph allocations, conditional nodes
+  case Operation::Kind::Conditional: return conditional(operation, out);
+  default: return false; // host functions, graph allocations
   }
 }
 
@@ -77,19 +121,21 @@ CUresult build(CUgraphExec_st& exec) {
   if (exec.ordered.empty() || exec.after.size() != exec.ordered.size()) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
+  ExecutionBackend& backend = state().backend();
+  Conversion conversion;
+  conversion.conditionals = backend.runsKernels(exec.context->device);
   std::vector<GraphNodeWork> nodes(exec.ordered.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!toNode(exec.ordered[i], exec.disabled[i], nodes[i])) {
+    if (!conversion.node(exec.ordered[i], exec.disabled[i], nodes[i])) {
       return CUDA_ERROR_NOT_SUPPORTED;
     }
     nodes[i].dependencies = exec.after[i];
   }
-  ExecutionBackend& backend = state().backend();
-  if (exec.backendGraph != 0 && backend.graphUpdate(exec.backendGraph, nodes) == CUDA_SUCCESS) {
+  if (exec.backendGraph != 0 && backend.graphUpdate(exec.backendGraph, nodes, conversion.handles) == CUDA_SUCCESS) {
     return CUDA_SUCCESS;
   }
   release(exec);
-  return backend.graphCreate(exec.context->device, nodes, exec.backendGraph);
+  return backend.graphCreate(exec.context->device, nodes, exec.backendGraph, conversion.handles);
 }
 
 void prepareLocked(CUgraphExec_st& exec) {
@@ -114,8 +160,12 @@ void prepareLocked(CUgraphExec_st& exec) {
   }
   exec.wholeKernels = false;
   exec.wholeMemory = false;
+  exec.wholeOnly = false;
   for (std::size_t i = 0; i < exec.ordered.size(); ++i) {
     const Operation::Kind kind = exec.ordered[i].kind;
+    // Where kernels run, only the executor can follow the values they give conditional handles.
+    exec.wholeOnly =
+        exec.wholeOnly || (kind == Operation::Kind::Conditional && state().backend().runsKernels(exec.context->device));
     if (!exec.disabled[i]) {
       exec.wholeKernels = exec.wholeKernels || kind == Operation::Kind::Kernel;
       exec.wholeMemory = exec.wholeMemory || kind == Operation::Kind::Copy || kind == Operation::Kind::Memset;
@@ -138,6 +188,16 @@ CUresult launch(CUgraphExec_st& exec, const StreamTarget& target, bool& launched
   const std::lock_guard lock(exec.wholeMutex);
   prepareLocked(exec);
   if (exec.whole != CUgraphExec_st::Whole::Built) {
+    if (exec.wholeOnly) {
+      launched = true; // a replay here could not follow what the GPU's kernels decide
+      static std::atomic<bool> reported{false};
+      if (!reported.exchange(true)) {
+        log::writef(log::Level::Warn, "driver",
+                    "a graph with conditional nodes must run whole where kernels run, and the executor refused it "
+                    "(an older vgpud, or a graph past its limits): CUDA_ERROR_NOT_SUPPORTED");
+      }
+      return CUDA_ERROR_NOT_SUPPORTED;
+    }
     return CUDA_SUCCESS;
   }
   launched = true;

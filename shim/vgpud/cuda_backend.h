@@ -117,8 +117,10 @@ public:
 
   // Graphs run whole (cuda_backend_graphs.cpp): a driver graph built from the nodes and
   // instantiated once, updated in place where the driver allows, one cuGraphLaunch per launch.
-  CUresult graphCreate(int device, std::span<const cuda::GraphNodeWork> nodes, cuda::BackendGraph& out) override;
-  CUresult graphUpdate(cuda::BackendGraph graph, std::span<const cuda::GraphNodeWork> nodes) override;
+  CUresult graphCreate(int device, std::span<const cuda::GraphNodeWork> nodes, cuda::BackendGraph& out,
+                       std::span<const cuda::GraphConditionalHandle> handles = {}) override;
+  CUresult graphUpdate(cuda::BackendGraph graph, std::span<const cuda::GraphNodeWork> nodes,
+                       std::span<const cuda::GraphConditionalHandle> handles = {}) override;
   CUresult graphLaunch(cuda::BackendGraph graph, cuda::BackendStream stream) override;
   CUresult graphDestroy(cuda::BackendGraph graph) override;
 
@@ -172,6 +174,7 @@ private:
     CUgraphExec exec = nullptr;
     int device = 0;
     std::vector<cuda::GraphNodeWork> nodes; // re-checked after something they may name went away
+    std::vector<cuda::GraphConditionalHandle> handles;
     std::uint64_t checkedGeneration = 0;
     cuda::BackendCounters perLaunch; // what one launch adds to the counters
   };
@@ -194,11 +197,22 @@ private:
   void releaseEverything();
   // Dynamic shared memory beyond 48 KiB needs the kernel's opt-in (set once per size).
   void optInSharedMemory(Function& function, unsigned sharedMemBytes);
-  // Graphs: the nodes name only this session's functions, events and memory on `device`.
-  CUresult checkGraphNodes(int device, std::span<const cuda::GraphNodeWork> nodes);
-  // A driver graph of the nodes (the caller destroys it); what one launch of it does in `perLaunch`.
-  CUresult buildGraph(int device, std::span<const cuda::GraphNodeWork> nodes, CUgraph& out,
+  // Graphs: the nodes name only this session's functions, events and memory on `device`, and
+  // handles below `handles`; a conditional body (`inBody`) holds only what the driver allows there.
+  CUresult checkGraphNodes(int device, std::span<const cuda::GraphNodeWork> nodes, std::size_t handles,
+                           bool inBody = false);
+  // A driver graph of the nodes with its own conditional handles (the caller destroys it); what one
+  // launch of it does outside conditional bodies in `perLaunch`.
+  CUresult buildGraph(int device, std::span<const cuda::GraphNodeWork> nodes,
+                      std::span<const cuda::GraphConditionalHandle> handles, CUgraph& out,
                       cuda::BackendCounters& perLaunch);
+  // The application's conditional handles and this driver's, index for index.
+  struct GraphHandles {
+    std::span<const cuda::GraphConditionalHandle> guest;
+    std::vector<CUgraphConditionalHandle> real;
+  };
+  CUresult addGraphNodes(CUgraph graph, CUcontext context, std::span<const cuda::GraphNodeWork> nodes,
+                         const GraphHandles& handles, cuda::BackendCounters* perLaunch);
 
   const CudaDriver& driver_;
   SessionPriority priority_;

@@ -5,14 +5,16 @@
 // name has gone away (a freed range, a destroyed event, an unloaded module), so a graph never runs
 // on what the session no longer holds.
 #include "cuda_backend.h"
+#include "graph_handles.h"
 
 namespace vgpu::daemon {
 
-CUresult CudaBackend::checkGraphNodes(int device, std::span<const cuda::GraphNodeWork> nodes) {
+CUresult CudaBackend::checkGraphNodes(int device, std::span<const cuda::GraphNodeWork> nodes, std::size_t handles,
+                                      bool inBody) {
   if (!validDevice(device)) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
-  if (nodes.empty()) {
+  if (nodes.empty() && !inBody) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   const auto onDevice = [&](CUdeviceptr address, std::size_t width, std::size_t height, std::size_t pitch) {
@@ -46,7 +48,8 @@ CUresult CudaBackend::checkGraphNodes(int device, std::span<const cuda::GraphNod
       if ((node.hostDestination == nullptr &&
            !onDevice(node.destination, node.widthBytes, node.height, node.destinationPitch)) ||
           (node.hostSource == nullptr && !onDevice(node.source, node.widthBytes, node.height, node.sourcePitch)) ||
-          (node.hostDestination != nullptr && node.hostSource != nullptr)) {
+          (node.hostDestination != nullptr && node.hostSource != nullptr) ||
+          (inBody && (node.hostDestination != nullptr || node.hostSource != nullptr))) {
         return CUDA_ERROR_INVALID_VALUE;
       }
       break;
@@ -56,8 +59,21 @@ CUresult CudaBackend::checkGraphNodes(int device, std::span<const cuda::GraphNod
         return CUDA_ERROR_INVALID_VALUE;
       }
       break;
+    case cuda::GraphNodeWork::Kind::Conditional:
+      if (node.handle >= handles) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      for (const std::vector<cuda::GraphNodeWork>& body : node.bodies) {
+        if (const CUresult status = checkGraphNodes(device, body, handles, true); status != CUDA_SUCCESS) {
+          return status;
+        }
+      }
+      break;
     case cuda::GraphNodeWork::Kind::EventRecord:
     case cuda::GraphNodeWork::Kind::EventWait: {
+      if (inBody) {
+        return CUDA_ERROR_INVALID_VALUE; // a conditional body holds kernels, copies, memsets and conditionals
+      }
       const auto event = events_.find(node.event);
       if (event == events_.end()) {
         return CUDA_ERROR_INVALID_HANDLE;
@@ -109,20 +125,12 @@ CUresult setKernelAttributes(const Driver& driver, CUgraphNode node, const cuda:
 
 } // namespace
 
-CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork> nodes, CUgraph& out,
-                                 cuda::BackendCounters& perLaunch) {
-  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
-    return bound;
-  }
-  CUcontext context = devices_[static_cast<std::size_t>(device)].context;
-  CUgraph graph = nullptr;
-  if (const CUresult result = driver_.cuGraphCreate(&graph, 0); result != CUDA_SUCCESS) {
-    return note(result);
-  }
-  perLaunch = cuda::BackendCounters{};
+CUresult CudaBackend::addGraphNodes(CUgraph graph, CUcontext context, std::span<const cuda::GraphNodeWork> nodes,
+                                    const GraphHandles& handles, cuda::BackendCounters* perLaunch) {
   std::vector<CUgraphNode> made(nodes.size(), nullptr);
   std::vector<CUgraphNode> dependencies;
   std::vector<void*> arguments;
+  std::vector<std::uint8_t> parameters;
   CUresult result = CUDA_SUCCESS;
   for (std::size_t i = 0; i < nodes.size() && result == CUDA_SUCCESS; ++i) {
     const cuda::GraphNodeWork& node = nodes[i];
@@ -139,10 +147,12 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
     case cuda::GraphNodeWork::Kind::Kernel: {
       Function& function = functions_.at(node.function);
       optInSharedMemory(function, node.launch.sharedMemBytes);
+      parameters = node.parameters;
+      replaceConditionalHandles(parameters, function.info.parameters, handles.guest, handles.real);
       arguments.clear();
       for (const cuda::KernelParameter& parameter : function.info.parameters) {
         // The driver copies each parameter's bytes when the node is added.
-        arguments.push_back(const_cast<std::uint8_t*>(node.parameters.data() + parameter.offset));
+        arguments.push_back(parameters.data() + parameter.offset);
       }
       CUDA_KERNEL_NODE_PARAMS params{};
       params.func = function.function;
@@ -158,7 +168,9 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
       if (result == CUDA_SUCCESS && node.launch.extended()) {
         result = setKernelAttributes(driver_, *added, node.launch);
       }
-      ++perLaunch.kernelLaunches;
+      if (perLaunch != nullptr) {
+        ++perLaunch->kernelLaunches;
+      }
       break;
     }
     case cuda::GraphNodeWork::Kind::Copy: {
@@ -175,9 +187,11 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
       copy.Height = node.height;
       copy.Depth = 1;
       result = driver_.cuGraphAddMemcpyNode(added, graph, after, dependencies.size(), &copy, context);
-      (node.hostSource != nullptr        ? perLaunch.bytesHostToDevice
-       : node.hostDestination != nullptr ? perLaunch.bytesDeviceToHost
-                                         : perLaunch.bytesDeviceToDevice) += node.widthBytes * node.height;
+      if (perLaunch != nullptr) {
+        (node.hostSource != nullptr        ? perLaunch->bytesHostToDevice
+         : node.hostDestination != nullptr ? perLaunch->bytesDeviceToHost
+                                           : perLaunch->bytesDeviceToDevice) += node.widthBytes * node.height;
+      }
       break;
     }
     case cuda::GraphNodeWork::Kind::Memset: {
@@ -189,7 +203,9 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
       memset.width = node.widthElements;
       memset.height = node.height;
       result = driver_.cuGraphAddMemsetNode(added, graph, after, dependencies.size(), &memset, context);
-      ++perLaunch.memsets;
+      if (perLaunch != nullptr) {
+        ++perLaunch->memsets;
+      }
       break;
     }
     case cuda::GraphNodeWork::Kind::EventRecord:
@@ -199,7 +215,47 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
     case cuda::GraphNodeWork::Kind::EventWait:
       result = driver_.cuGraphAddEventWaitNode(added, graph, after, dependencies.size(), events_.at(node.event).event);
       break;
+    case cuda::GraphNodeWork::Kind::Conditional: {
+      // The driver makes the bodies (owned by the node); they are filled like the graph itself.
+      // What a launch does inside them depends on the values kernels set: not counted.
+      CUgraphNodeParams params{};
+      params.type = CU_GRAPH_NODE_TYPE_CONDITIONAL;
+      params.conditional.handle = handles.real[node.handle];
+      params.conditional.type = static_cast<CUgraphConditionalNodeType>(node.conditionalType);
+      params.conditional.size = static_cast<unsigned>(node.bodies.size());
+      params.conditional.ctx = context;
+      result = driver_.cuGraphAddNode(added, graph, after, nullptr, dependencies.size(), &params);
+      for (std::size_t b = 0; b < node.bodies.size() && result == CUDA_SUCCESS; ++b) {
+        result = addGraphNodes(params.conditional.phGraph_out[b], context, node.bodies[b], handles, nullptr);
+      }
+      break;
     }
+    }
+  }
+  return result;
+}
+
+CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork> nodes,
+                                 std::span<const cuda::GraphConditionalHandle> handles, CUgraph& out,
+                                 cuda::BackendCounters& perLaunch) {
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  CUcontext context = devices_[static_cast<std::size_t>(device)].context;
+  CUgraph graph = nullptr;
+  if (const CUresult result = driver_.cuGraphCreate(&graph, 0); result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  perLaunch = cuda::BackendCounters{};
+  // The graph's own handles: the values its kernels receive in place of the application's.
+  GraphHandles mapped{handles, std::vector<CUgraphConditionalHandle>(handles.size(), 0)};
+  CUresult result = CUDA_SUCCESS;
+  for (std::size_t h = 0; h < handles.size() && result == CUDA_SUCCESS; ++h) {
+    result = driver_.cuGraphConditionalHandleCreate(&mapped.real[h], graph, context, handles[h].defaultValue,
+                                                    handles[h].flags);
+  }
+  if (result == CUDA_SUCCESS) {
+    result = addGraphNodes(graph, context, nodes, mapped, &perLaunch);
   }
   if (result != CUDA_SUCCESS) {
     driver_.cuGraphDestroy(graph);
@@ -209,13 +265,14 @@ CUresult CudaBackend::buildGraph(int device, std::span<const cuda::GraphNodeWork
   return CUDA_SUCCESS;
 }
 
-CUresult CudaBackend::graphCreate(int device, std::span<const cuda::GraphNodeWork> nodes, cuda::BackendGraph& out) {
-  if (const CUresult status = checkGraphNodes(device, nodes); status != CUDA_SUCCESS) {
+CUresult CudaBackend::graphCreate(int device, std::span<const cuda::GraphNodeWork> nodes, cuda::BackendGraph& out,
+                                  std::span<const cuda::GraphConditionalHandle> handles) {
+  if (const CUresult status = checkGraphNodes(device, nodes, handles.size()); status != CUDA_SUCCESS) {
     return status;
   }
   Graph made;
   CUgraph graph = nullptr;
-  if (const CUresult status = buildGraph(device, nodes, graph, made.perLaunch); status != CUDA_SUCCESS) {
+  if (const CUresult status = buildGraph(device, nodes, handles, graph, made.perLaunch); status != CUDA_SUCCESS) {
     return status;
   }
   // The executable keeps what it needs: the graph itself is not kept.
@@ -226,13 +283,15 @@ CUresult CudaBackend::graphCreate(int device, std::span<const cuda::GraphNodeWor
   }
   made.device = device;
   made.nodes.assign(nodes.begin(), nodes.end());
+  made.handles.assign(handles.begin(), handles.end());
   made.checkedGeneration = generation_;
   out = nextId_++;
   graphs_[out] = std::move(made);
   return CUDA_SUCCESS;
 }
 
-CUresult CudaBackend::graphUpdate(cuda::BackendGraph id, std::span<const cuda::GraphNodeWork> nodes) {
+CUresult CudaBackend::graphUpdate(cuda::BackendGraph id, std::span<const cuda::GraphNodeWork> nodes,
+                                  std::span<const cuda::GraphConditionalHandle> handles) {
   const auto it = graphs_.find(id);
   if (it == graphs_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
@@ -246,18 +305,19 @@ CUresult CudaBackend::graphUpdate(cuda::BackendGraph id, std::span<const cuda::G
       return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
     }
   }
-  if (const CUresult status = checkGraphNodes(graph.device, nodes); status != CUDA_SUCCESS) {
+  if (const CUresult status = checkGraphNodes(graph.device, nodes, handles.size()); status != CUDA_SUCCESS) {
     return status;
   }
   CUgraph updated = nullptr;
   cuda::BackendCounters perLaunch;
-  if (const CUresult status = buildGraph(graph.device, nodes, updated, perLaunch); status != CUDA_SUCCESS) {
+  if (const CUresult status = buildGraph(graph.device, nodes, handles, updated, perLaunch); status != CUDA_SUCCESS) {
     return status;
   }
   // In place where the driver allows the change; otherwise a new executable (the driver refuses,
-  // for example, a kernel whose function moved to another module's context).
+  // for example, a kernel whose function moved to another module's context). A graph with
+  // conditional nodes always gets a new one: its handles are the new graph's.
   CUgraphExecUpdateResultInfo info{};
-  CUresult result = driver_.cuGraphExecUpdate(graph.exec, updated, &info);
+  CUresult result = handles.empty() ? driver_.cuGraphExecUpdate(graph.exec, updated, &info) : CUDA_ERROR_NOT_SUPPORTED;
   if (result != CUDA_SUCCESS) {
     CUgraphExec replacement = nullptr;
     result = driver_.cuGraphInstantiateWithFlags(&replacement, updated, 0);
@@ -271,6 +331,7 @@ CUresult CudaBackend::graphUpdate(cuda::BackendGraph id, std::span<const cuda::G
     return note(result);
   }
   graph.nodes.assign(nodes.begin(), nodes.end());
+  graph.handles.assign(handles.begin(), handles.end());
   graph.perLaunch = perLaunch;
   graph.checkedGeneration = generation_;
   return CUDA_SUCCESS;
@@ -283,7 +344,8 @@ CUresult CudaBackend::graphLaunch(cuda::BackendGraph id, cuda::BackendStream str
   }
   Graph& graph = it->second;
   if (graph.checkedGeneration != generation_) {
-    if (const CUresult status = checkGraphNodes(graph.device, graph.nodes); status != CUDA_SUCCESS) {
+    if (const CUresult status = checkGraphNodes(graph.device, graph.nodes, graph.handles.size());
+        status != CUDA_SUCCESS) {
       return status;
     }
     graph.checkedGeneration = generation_;

@@ -86,7 +86,9 @@ namespace vgpu::daemon {
   X(cuGraphInstantiateWithFlags)                                                                                       \
   X(cuGraphExecUpdate)                                                                                                 \
   X(cuGraphLaunch)                                                                                                     \
-  X(cuGraphExecDestroy)
+  X(cuGraphExecDestroy)                                                                                                \
+  X(cuGraphConditionalHandleCreate)                                                                                    \
+  X(cuGraphAddNode)
 
 struct CudaDriver {
 #define VGPU_DECLARE_ENTRY_POINT(name) decltype(&::name) name = nullptr;

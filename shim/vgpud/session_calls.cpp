@@ -549,37 +549,53 @@ CUresult launch(Session& session, Reader& request, Writer&, bool) {
   return session.backend().launch(call->function, cuda::launchConfigFromWire(*call), call->parameters.value);
 }
 
-// A graph's nodes, checked for what no single call would check: known kinds, dependencies only on
-// earlier nodes (so no cycle can be sent) and none twice, kernel attributes as for LaunchEx, a
-// copy's host side within one of the session's pinned regions (`regions` receives them: the graph
-// goes when one of them does). The backend checks handles, device memory and parameters as its own
-// calls do. `bytes`: what the graph holds in vgpud, counted against graph-limit.
-CUresult graphNodesOf(Session& session,
-                      const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
-                      std::vector<cuda::GraphNodeWork>& nodes, std::uint64_t& bytes,
-                      std::vector<std::uint64_t>& regions) {
-  regions.clear();
-  const auto hostOf = [&](std::uint64_t region, std::uint64_t offset, std::uint64_t length) -> void* {
-    const std::span<std::uint8_t> span = session.hostRegionBytes(region, offset, length);
-    if (span.empty() && length != 0) {
-      return nullptr;
-    }
-    regions.push_back(region);
-    return span.data();
-  };
-  if (fields.items.empty() || !cuda::graphNodesFromWire(fields, nodes, hostOf)) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  bytes = 0;
+// Dependencies only on earlier nodes of the same list (so no cycle can be sent) and none twice,
+// kernel attributes as for LaunchEx, in the graph's nodes and every body's; `bytes` adds up what
+// they hold.
+bool graphShapeValid(std::span<const cuda::GraphNodeWork> nodes, std::uint64_t& bytes) {
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     std::vector<std::uint32_t> sorted = nodes[i].dependencies;
     std::sort(sorted.begin(), sorted.end());
     if ((!sorted.empty() && sorted.back() >= i) || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end() ||
         (nodes[i].kind == cuda::GraphNodeWork::Kind::Kernel && !launchAttributesValid(nodes[i].launch))) {
-      return CUDA_ERROR_INVALID_VALUE;
+      return false;
     }
     bytes += sizeof(cuda::GraphNodeWork) + nodes[i].parameters.size() + sorted.size() * sizeof(std::uint32_t);
+    for (const std::vector<cuda::GraphNodeWork>& body : nodes[i].bodies) {
+      if (!graphShapeValid(body, bytes)) {
+        return false;
+      }
+    }
   }
+  return true;
+}
+
+// A graph's nodes and conditional handles, checked for what no single call would check: the shape
+// (graphFromWire, graphShapeValid), a copy's host side within one of the session's pinned regions
+// (`regions` receives them: the graph goes when one of them does). The backend checks handles,
+// device memory and parameters as its own calls do. `bytes`: what the graph holds in vgpud, counted
+// against graph-limit.
+struct GraphRequest {
+  std::vector<cuda::GraphNodeWork> nodes;
+  std::vector<cuda::GraphConditionalHandle> handles;
+  std::vector<std::uint64_t> regions;
+  std::uint64_t bytes = 0;
+};
+
+template <typename Request> CUresult graphRequestOf(Session& session, const Request& call, GraphRequest& out) {
+  const auto hostOf = [&](std::uint64_t region, std::uint64_t offset, std::uint64_t length) -> void* {
+    const std::span<std::uint8_t> span = session.hostRegionBytes(region, offset, length);
+    if (span.empty() && length != 0) {
+      return nullptr;
+    }
+    out.regions.push_back(region);
+    return span.data();
+  };
+  if (call.nodes.items.empty() || !cuda::graphFromWire(call.nodes, call.handles, out.nodes, out.handles, hostOf) ||
+      !graphShapeValid(out.nodes, out.bytes)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  out.bytes += out.handles.size() * sizeof(cuda::GraphConditionalHandle);
   return CUDA_SUCCESS;
 }
 
@@ -588,21 +604,19 @@ CUresult graphCreate(Session& session, Reader& request, Writer& reply, bool) {
   if (!call || !validDevice(session, call->device)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  std::vector<cuda::GraphNodeWork> nodes;
-  std::uint64_t bytes = 0;
-  std::vector<std::uint64_t> regions;
-  if (const CUresult status = graphNodesOf(session, call->nodes, nodes, bytes, regions); status != CUDA_SUCCESS) {
+  GraphRequest graph;
+  if (const CUresult status = graphRequestOf(session, *call, graph); status != CUDA_SUCCESS) {
     return status;
   }
-  if (!session.graphFits(0, bytes)) {
+  if (!session.graphFits(0, graph.bytes)) {
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  cuda::BackendGraph graph = 0;
-  const CUresult result = session.backend().graphCreate(call->device, nodes, graph);
+  cuda::BackendGraph made = 0;
+  const CUresult result = session.backend().graphCreate(call->device, graph.nodes, made, graph.handles);
   if (result == CUDA_SUCCESS) {
-    session.countGraph(graph, bytes, std::move(regions));
+    session.countGraph(made, graph.bytes, std::move(graph.regions));
   }
-  wire::encodeInto(reply, wire::ReplyOf<Call::GraphCreate>{graph});
+  wire::encodeInto(reply, wire::ReplyOf<Call::GraphCreate>{made});
   return result;
 }
 
@@ -611,18 +625,16 @@ CUresult graphUpdate(Session& session, Reader& request, Writer&, bool) {
   if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  std::vector<cuda::GraphNodeWork> nodes;
-  std::uint64_t bytes = 0;
-  std::vector<std::uint64_t> regions;
-  if (const CUresult status = graphNodesOf(session, call->nodes, nodes, bytes, regions); status != CUDA_SUCCESS) {
+  GraphRequest graph;
+  if (const CUresult status = graphRequestOf(session, *call, graph); status != CUDA_SUCCESS) {
     return status;
   }
-  if (!session.graphFits(call->graph, bytes)) {
+  if (!session.graphFits(call->graph, graph.bytes)) {
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  const CUresult result = session.backend().graphUpdate(call->graph, nodes);
+  const CUresult result = session.backend().graphUpdate(call->graph, graph.nodes, graph.handles);
   if (result == CUDA_SUCCESS) {
-    session.countGraph(call->graph, bytes, std::move(regions));
+    session.countGraph(call->graph, graph.bytes, std::move(graph.regions));
   }
   return result;
 }

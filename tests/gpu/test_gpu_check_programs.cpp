@@ -52,6 +52,7 @@ const std::vector<Expectation>& expectations() {
       {"launch_rate",
        {"pass launch_rate-launches-api", "time launch_rate-enqueue-200000 ", "time launch_rate-complete-200000 ",
         "skip launch_rate-result kernels do not run"}},
+      {"conditional_loop", {"pass conditional_loop-built", "skip conditional_loop-result kernels do not run"}},
   };
   return table;
 }

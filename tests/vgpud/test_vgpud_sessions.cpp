@@ -688,6 +688,60 @@ TEST_CASE("graphs run whole: copies with pinned memory move its data; pageable m
   CHECK(client->hostFree(in) == CUDA_SUCCESS);
 }
 
+// Conditional nodes run whole where kernels run (the cuda backend; here its driver double, which
+// decides by the handles' defaults): the executor's driver makes its own handles and the bodies.
+// The simulated executor refuses them: the driver layer replays such graphs itself there.
+TEST_CASE("graphs run whole: conditional nodes and their bodies, with the executor's own handles") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  constexpr std::size_t kWords = 64;
+  CUdeviceptr a = 0, b = 0;
+  REQUIRE(client->memAlloc(0, kWords * 4, a) == CUDA_SUCCESS);
+  REQUIRE(client->memAlloc(0, kWords * 4, b) == CUDA_SUCCESS);
+  // IF (default 1) → a = 1, else a = 2; SWITCH (default 1) over three bodies → b = 10, 11 or 12.
+  const std::vector<vgpu::cuda::GraphConditionalHandle> handles = {
+      {0x5647000000000001ull, 1, CU_GRAPH_COND_ASSIGN_DEFAULT},
+      {0x5647000000000002ull, 1, CU_GRAPH_COND_ASSIGN_DEFAULT}};
+  GraphNodeWork choice;
+  choice.kind = GraphNodeWork::Kind::Conditional;
+  choice.conditionalType = CU_GRAPH_COND_TYPE_IF;
+  choice.handle = 0;
+  choice.bodies = {{memsetNode(a, 1, kWords)}, {memsetNode(a, 2, kWords)}};
+  GraphNodeWork pick;
+  pick.kind = GraphNodeWork::Kind::Conditional;
+  pick.conditionalType = CU_GRAPH_COND_TYPE_SWITCH;
+  pick.handle = 1;
+  pick.dependencies = {0};
+  pick.bodies = {{memsetNode(b, 10, kWords)},
+                 {memsetNode(b, 11, kWords), memsetNode(a, 3, kWords, {0})},
+                 {memsetNode(b, 12, kWords)}};
+  const std::vector<GraphNodeWork> nodes = {choice, pick};
+  vgpu::cuda::BackendGraph graph = 0;
+  const CUresult created = client->graphCreate(0, nodes, graph, handles);
+  if (!vgpu::test::onDriverDouble()) {
+    CHECK(created == CUDA_ERROR_NOT_SUPPORTED);
+    return;
+  }
+  REQUIRE(created == CUDA_SUCCESS);
+  REQUIRE(client->graphLaunch(graph, 0) == CUDA_SUCCESS);
+  REQUIRE(client->streamSynchronize(0) == CUDA_SUCCESS);
+  INFO("a " << fetchWords(*client, a, 1)[0] << " b " << fetchWords(*client, b, 1)[0]);
+  CHECK(allEqual(fetchWords(*client, b, kWords), 11)); // SWITCH body 1, whose second node
+  CHECK(allEqual(fetchWords(*client, a, kWords), 3));  // ran after the IF body's memset
+  // A handle index past the list, an event node inside a body: refused.
+  vgpu::cuda::BackendGraph refused = 0;
+  std::vector<GraphNodeWork> bad = {choice};
+  bad[0].handle = 2;
+  CHECK(client->graphCreate(0, bad, refused, handles) == CUDA_ERROR_INVALID_VALUE);
+  vgpu::cuda::BackendEvent event = 0;
+  REQUIRE(client->eventCreate(0, event) == CUDA_SUCCESS);
+  bad = {choice};
+  bad[0].bodies[0][0].kind = GraphNodeWork::Kind::EventRecord;
+  bad[0].bodies[0][0].event = event;
+  CHECK(client->graphCreate(0, bad, refused, handles) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(client->graphDestroy(graph) == CUDA_SUCCESS);
+}
+
 // graph-limit bounds what one session's graphs hold in vgpud; a destroyed graph gives its share back.
 TEST_CASE("graphs run whole: graph-limit refuses the graph past it, and destroying one makes room") {
   VgpudProcess daemon({"--graph-limit", "1MiB"});

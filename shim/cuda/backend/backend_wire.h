@@ -8,6 +8,8 @@
 
 #include "vgpu/wire_calls.h"
 
+#include <algorithm>
+
 namespace vgpu::cuda {
 
 using ModuleFunctionReply = wire::ReplyOf<wire::Call::ModuleFunction>;
@@ -121,18 +123,28 @@ inline LaunchConfig launchConfigFromWire(const LaunchExRequest& request) {
   return config;
 }
 
-// A graph's nodes both ways; the parameters of kernel nodes are viewed from `nodes`, which must
-// outlive the encoded request. A copy's host side travels as a pinned region and an offset:
-// `regionOf(address, bytes, offset)` gives the region (0: none, and the graph cannot travel), and
-// `hostOf(region, offset, bytes)` the address on the other side (nullptr: not the peer's region).
+using GraphNodeList = wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>;
+using GraphHandleList = wire::List<wire::calls::GraphHandleField, wire::calls::kMaxGraphHandles>;
+
+// How deep conditional bodies may nest in a graph that travels (the driver layer orders at most 16
+// levels of child graphs; conditional nodes inside conditional bodies are rarer still).
+inline constexpr std::uint32_t kMaxGraphNesting = 8;
+inline constexpr std::uint32_t kMaxConditionalBodies = 1024;
+
+namespace detail {
+
 template <typename RegionOf>
-bool graphNodesToWire(std::span<const GraphNodeWork> nodes,
-                      wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out, RegionOf&& regionOf) {
-  out.items.clear();
-  out.items.reserve(nodes.size());
+bool appendGraphNodes(std::span<const GraphNodeWork> nodes, std::uint32_t parent, std::uint32_t body,
+                      GraphNodeList& out, RegionOf& regionOf) {
   for (const GraphNodeWork& node : nodes) {
+    if (out.items.size() >= wire::calls::kMaxGraphNodes) {
+      return false;
+    }
+    const auto index = static_cast<std::uint32_t>(out.items.size());
     wire::calls::GraphNodeField& field = out.items.emplace_back();
     field.kind = static_cast<std::uint8_t>(node.kind);
+    field.parent = parent;
+    field.body = body;
     field.dependencies.items = node.dependencies;
     field.kernel = launchToWire(node.function, node.launch, node.parameters);
     field.destination = node.destination;
@@ -145,6 +157,9 @@ bool graphNodesToWire(std::span<const GraphNodeWork> nodes,
     field.elementSize = node.elementSize;
     field.widthElements = node.widthElements;
     field.event = node.event;
+    field.conditionalType = node.conditionalType;
+    field.handle = node.handle;
+    field.bodyCount = static_cast<std::uint32_t>(node.bodies.size());
     const std::size_t destinationBytes = rowsFootprint(node.widthBytes, node.height, node.destinationPitch);
     if (node.hostDestination != nullptr &&
         (field.destinationRegion = regionOf(node.hostDestination, destinationBytes, field.destination)) == 0) {
@@ -155,23 +170,78 @@ bool graphNodesToWire(std::span<const GraphNodeWork> nodes,
         (field.sourceRegion = regionOf(node.hostSource, sourceBytes, field.source)) == 0) {
       return false;
     }
+    // `field` is not used past here: the bodies' nodes grow the list.
+    for (std::uint32_t b = 0; b < node.bodies.size(); ++b) {
+      if (!appendGraphNodes(std::span<const GraphNodeWork>(node.bodies[b]), index + 1, b, out, regionOf)) {
+        return false;
+      }
+    }
   }
   return true;
 }
 
-// False for a kind this side does not know (a newer peer's), or a host side not in one of the
-// peer's regions: the graph is refused, not guessed at.
+} // namespace detail
+
+// A graph's nodes and conditional handles both ways; the parameters of kernel nodes are viewed
+// from `nodes`, which must outlive the encoded request. Conditional bodies are flattened after
+// their node (GraphNodeField). A copy's host side travels as a pinned region and an offset:
+// `regionOf(address, bytes, offset)` gives the region (0: none, and the graph cannot travel), and
+// `hostOf(region, offset, bytes)` the address on the other side (nullptr: not the peer's region).
+template <typename RegionOf>
+bool graphToWire(std::span<const GraphNodeWork> nodes, std::span<const GraphConditionalHandle> handles,
+                 GraphNodeList& out, GraphHandleList& outHandles, RegionOf&& regionOf) {
+  out.items.clear();
+  outHandles.items.clear();
+  for (const GraphConditionalHandle& handle : handles) {
+    outHandles.items.push_back({handle.value, handle.defaultValue, handle.flags});
+  }
+  return handles.size() <= wire::calls::kMaxGraphHandles && detail::appendGraphNodes(nodes, 0, 0, out, regionOf);
+}
+
+// False for a kind this side does not know (a newer peer's), a host side not in one of the peer's
+// regions, or a shape that is not a tree of bodies under conditional nodes (a parent after its
+// child, a body past the node's count, nesting past kMaxGraphNesting, a handle not in the list):
+// the graph is refused, not guessed at. Dependencies are the caller's to check, per body.
 template <typename HostOf>
-bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& fields,
-                        std::vector<GraphNodeWork>& out, HostOf&& hostOf) {
+bool graphFromWire(const GraphNodeList& fields, const GraphHandleList& handleFields, std::vector<GraphNodeWork>& out,
+                   std::vector<GraphConditionalHandle>& handles, HostOf&& hostOf) {
   out.clear();
-  out.reserve(fields.items.size());
-  for (const wire::calls::GraphNodeField& field : fields.items) {
-    if (field.kind > static_cast<std::uint8_t>(GraphNodeWork::Kind::EventWait)) {
+  handles.clear();
+  for (const wire::calls::GraphHandleField& handle : handleFields.items) {
+    if (handle.flags != 0 && handle.flags != CU_GRAPH_COND_ASSIGN_DEFAULT) {
       return false;
     }
-    GraphNodeWork& node = out.emplace_back();
+    handles.push_back({handle.value, handle.defaultValue, handle.flags});
+  }
+  const std::size_t count = fields.items.size();
+  std::vector<GraphNodeWork> flat(count);
+  std::vector<std::uint32_t> depth(count, 0);
+  std::size_t bodies = 0; // all nodes' together: a SWITCH's bodies are allocated before they are filled
+  // Bounds that keep a host side's footprint from overflowing before the region check.
+  constexpr std::uint64_t kMaxRows = std::uint64_t{1} << 20;
+  constexpr std::uint64_t kMaxSpan = std::uint64_t{1} << 40;
+  for (std::size_t i = 0; i < count; ++i) {
+    const wire::calls::GraphNodeField& field = fields.items[i];
+    if (field.kind > static_cast<std::uint8_t>(GraphNodeWork::Kind::Conditional)) {
+      return false;
+    }
+    GraphNodeWork& node = flat[i];
     node.kind = static_cast<GraphNodeWork::Kind>(field.kind);
+    if (field.parent != 0) {
+      const std::uint32_t parent = field.parent - 1;
+      if (parent >= i || flat[parent].kind != GraphNodeWork::Kind::Conditional ||
+          field.body >= fields.items[parent].bodyCount || depth[parent] + 1 > kMaxGraphNesting) {
+        return false;
+      }
+      depth[i] = depth[parent] + 1;
+    }
+    const bool conditional = node.kind == GraphNodeWork::Kind::Conditional;
+    if ((conditional &&
+         (field.handle >= handles.size() || field.bodyCount == 0 || field.bodyCount > kMaxConditionalBodies ||
+          field.conditionalType > CU_GRAPH_COND_TYPE_SWITCH)) ||
+        (!conditional && field.bodyCount != 0) || (bodies += field.bodyCount) > wire::calls::kMaxGraphNodes) {
+      return false;
+    }
     node.dependencies = field.dependencies.items;
     node.function = field.kernel.launch.function;
     node.launch = launchConfigFromWire(field.kernel);
@@ -186,10 +256,10 @@ bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wire::call
     node.elementSize = field.elementSize;
     node.widthElements = field.widthElements;
     node.event = field.event;
+    node.conditionalType = field.conditionalType;
+    node.handle = field.handle;
+    node.bodies.resize(field.bodyCount);
     const bool hostSides = field.destinationRegion != 0 || field.sourceRegion != 0;
-    // Bounds that keep a host side's footprint from overflowing before the region check.
-    constexpr std::uint64_t kMaxRows = std::uint64_t{1} << 20;
-    constexpr std::uint64_t kMaxSpan = std::uint64_t{1} << 40;
     if (hostSides &&
         (node.kind != GraphNodeWork::Kind::Copy || field.height > kMaxRows || field.widthBytes > kMaxSpan ||
          field.destinationPitch > kMaxSpan || field.sourcePitch > kMaxSpan)) {
@@ -212,6 +282,16 @@ bool graphNodesFromWire(const wire::List<wire::calls::GraphNodeField, wire::call
       }
     }
   }
+  // Every node's descendants come after it: from the last node back, each moves into its parent's
+  // body (in reverse, set right when the parent is reached) or into the graph's own list.
+  for (std::size_t i = count; i-- > 0;) {
+    for (std::vector<GraphNodeWork>& body : flat[i].bodies) {
+      std::reverse(body.begin(), body.end());
+    }
+    const wire::calls::GraphNodeField& field = fields.items[i];
+    (field.parent == 0 ? out : flat[field.parent - 1].bodies[field.body]).push_back(std::move(flat[i]));
+  }
+  std::reverse(out.begin(), out.end());
   return true;
 }
 

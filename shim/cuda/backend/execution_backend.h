@@ -97,7 +97,7 @@ struct LaunchConfig {
 // where the device is, without this process. Nodes come in a topological order: each depends only
 // on earlier ones.
 struct GraphNodeWork {
-  enum class Kind : std::uint8_t { Empty, Kernel, Copy, Memset, EventRecord, EventWait };
+  enum class Kind : std::uint8_t { Empty, Kernel, Copy, Memset, EventRecord, EventWait, Conditional };
   Kind kind = Kind::Empty;
   std::vector<std::uint32_t> dependencies; // indices of earlier nodes it runs after
   // Kernel: the launch's shape and attributes (launch.stream unused) and its packed parameters.
@@ -120,7 +120,23 @@ struct GraphNodeWork {
   std::size_t widthElements = 0;
   // EventRecord, EventWait
   BackendEvent event = 0;
+  // Conditional (only where kernels run: they set the value that chooses): the kind of choice
+  // (CUgraphConditionalNodeType), its handle (an index into the graph's handles) and its bodies,
+  // each a list of nodes as the graph's own (dependencies index nodes of the same body).
+  std::uint8_t conditionalType = 0;
+  std::uint32_t handle = 0;
+  std::vector<std::vector<GraphNodeWork>> bodies;
   bool operator==(const GraphNodeWork&) const = default;
+};
+
+// A conditional handle of a graph run whole: the value the application's kernels were given (the
+// driver layer's), which the executor replaces with its own driver's handle wherever a kernel node
+// of the graph has it as a whole 8-byte parameter, and how that handle is created.
+struct GraphConditionalHandle {
+  std::uint64_t value = 0;
+  unsigned defaultValue = 0;
+  unsigned flags = 0; // 0 or CU_GRAPH_COND_ASSIGN_DEFAULT
+  bool operator==(const GraphConditionalHandle&) const = default;
 };
 
 struct BackendCounters {
@@ -219,10 +235,12 @@ public:
   // dependencies) as the calls it stands for would; graphUpdate replaces the nodes of a graph (the
   // same topology: cuGraphExecUpdate, changed parameters, disabled nodes); graphLaunch is
   // asynchronous and ordered on `stream` like any launch.
-  virtual CUresult graphCreate(int /*device*/, std::span<const GraphNodeWork> /*nodes*/, BackendGraph& /*out*/) {
+  virtual CUresult graphCreate(int /*device*/, std::span<const GraphNodeWork> /*nodes*/, BackendGraph& /*out*/,
+                               std::span<const GraphConditionalHandle> /*handles*/ = {}) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
-  virtual CUresult graphUpdate(BackendGraph /*graph*/, std::span<const GraphNodeWork> /*nodes*/) {
+  virtual CUresult graphUpdate(BackendGraph /*graph*/, std::span<const GraphNodeWork> /*nodes*/,
+                               std::span<const GraphConditionalHandle> /*handles*/ = {}) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
   virtual CUresult graphLaunch(BackendGraph /*graph*/, BackendStream /*stream*/) { return CUDA_ERROR_NOT_SUPPORTED; }

@@ -121,8 +121,10 @@ public:
                   std::span<const std::uint8_t> parameters) override;
 
   // Graphs of device work vgpud runs whole (remote_graphs.cpp): kernels checked here as launches are.
-  CUresult graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) override;
-  CUresult graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) override;
+  CUresult graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out,
+                       std::span<const GraphConditionalHandle> handles = {}) override;
+  CUresult graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes,
+                       std::span<const GraphConditionalHandle> handles = {}) override;
   CUresult graphLaunch(BackendGraph graph, BackendStream stream) override;
   CUresult graphDestroy(BackendGraph graph) override;
 
@@ -179,9 +181,10 @@ private:
   // A launch's checks against the kernel's metadata and the device's limits; the caller holds mutex_.
   CUresult checkLaunch(BackendFunction handle, const LaunchConfig& config,
                        std::span<const std::uint8_t> parameters) const;
-  // GraphCreate's and GraphUpdate's nodes: kernels checked, the request within a frame.
-  CUresult graphNodesToRequest(std::span<const GraphNodeWork> nodes,
-                               wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out) const;
+  // GraphCreate's and GraphUpdate's nodes and handles: kernels checked, host sides in shared regions.
+  template <typename Request>
+  CUresult graphRequest(std::span<const GraphNodeWork> nodes, std::span<const GraphConditionalHandle> handles,
+                        Request& request) const;
   bool knownStream(BackendStream stream) const { return stream == 0 || streams_.count(stream) != 0; }
 
   mutable std::mutex mutex_; // one caller at a time on the connection and the mirrors

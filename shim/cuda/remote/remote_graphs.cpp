@@ -14,36 +14,55 @@ namespace vgpu::cuda::remote {
 
 using wire::Call;
 
-CUresult
-RemoteBackend::graphNodesToRequest(std::span<const GraphNodeWork> nodes,
-                                   wire::List<wire::calls::GraphNodeField, wire::calls::kMaxGraphNodes>& out) const {
-  if (nodes.empty() || nodes.size() > wire::calls::kMaxGraphNodes) {
-    return nodes.empty() ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED;
-  }
+namespace {
+
+// Every kernel node, conditional bodies included.
+template <typename Check> CUresult checkKernels(std::span<const GraphNodeWork> nodes, Check& check) {
   for (const GraphNodeWork& node : nodes) {
     if (node.kind == GraphNodeWork::Kind::Kernel) {
-      if (const CUresult status = checkLaunch(node.function, node.launch, node.parameters); status != CUDA_SUCCESS) {
+      if (const CUresult status = check(node); status != CUDA_SUCCESS) {
+        return status;
+      }
+    }
+    for (const std::vector<GraphNodeWork>& body : node.bodies) {
+      if (const CUresult status = checkKernels(std::span<const GraphNodeWork>(body), check); status != CUDA_SUCCESS) {
         return status;
       }
     }
   }
-  // A copy's host side must be pinned memory vgpud shares (hostAlloc, or registered); pageable
-  // memory is this process's alone, so such a graph is replayed.
-  const bool shared =
-      graphNodesToWire(nodes, out, [this](const void* address, std::size_t bytes, std::uint64_t& offset) {
-        return sharedHostRegion(address, bytes, offset);
-      });
-  return shared ? CUDA_SUCCESS : CUDA_ERROR_NOT_SUPPORTED;
+  return CUDA_SUCCESS;
 }
 
-CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) {
+} // namespace
+
+template <typename Request>
+CUresult RemoteBackend::graphRequest(std::span<const GraphNodeWork> nodes,
+                                     std::span<const GraphConditionalHandle> handles, Request& request) const {
+  if (nodes.empty()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  auto check = [this](const GraphNodeWork& node) { return checkLaunch(node.function, node.launch, node.parameters); };
+  if (const CUresult status = checkKernels(nodes, check); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // A copy's host side must be pinned memory vgpud shares (hostAlloc, or registered); pageable
+  // memory is this process's alone, so such a graph is replayed.
+  const bool travels = graphToWire(nodes, handles, request.nodes, request.handles,
+                                   [this](const void* address, std::size_t bytes, std::uint64_t& offset) {
+                                     return sharedHostRegion(address, bytes, offset);
+                                   });
+  return travels ? CUDA_SUCCESS : CUDA_ERROR_NOT_SUPPORTED;
+}
+
+CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out,
+                                    std::span<const GraphConditionalHandle> handles) {
   const std::lock_guard lock(mutex_);
   if (device < 0 || device >= deviceCount()) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
   wire::RequestOf<Call::GraphCreate> request;
   request.device = device;
-  if (const CUresult status = graphNodesToRequest(nodes, request.nodes); status != CUDA_SUCCESS) {
+  if (const CUresult status = graphRequest(nodes, handles, request); status != CUDA_SUCCESS) {
     return status;
   }
   const std::vector<std::uint8_t> payload = wire::encode(request);
@@ -58,11 +77,12 @@ CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> n
   return status == CUDA_SUCCESS && out == 0 ? CUDA_ERROR_UNKNOWN : status;
 }
 
-CUresult RemoteBackend::graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) {
+CUresult RemoteBackend::graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes,
+                                    std::span<const GraphConditionalHandle> handles) {
   const std::lock_guard lock(mutex_);
   wire::RequestOf<Call::GraphUpdate> request;
   request.graph = graph;
-  if (const CUresult status = graphNodesToRequest(nodes, request.nodes); status != CUDA_SUCCESS) {
+  if (const CUresult status = graphRequest(nodes, handles, request); status != CUDA_SUCCESS) {
     return status;
   }
   const std::vector<std::uint8_t> payload = wire::encode(request);

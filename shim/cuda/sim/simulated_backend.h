@@ -91,8 +91,10 @@ public:
 
   // Graphs run whole (simulated_graphs.cpp): checked at creation, replayed node by node in their
   // order at each launch, through the calls above.
-  CUresult graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) override;
-  CUresult graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) override;
+  CUresult graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out,
+                       std::span<const GraphConditionalHandle> handles = {}) override;
+  CUresult graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes,
+                       std::span<const GraphConditionalHandle> handles = {}) override;
   CUresult graphLaunch(BackendGraph graph, BackendStream stream) override;
   CUresult graphDestroy(BackendGraph graph) override;
 

@@ -63,13 +63,18 @@ CUresult SimulatedBackend::checkGraph(int device, std::span<const GraphNodeWork>
         return CUDA_ERROR_INVALID_HANDLE;
       }
       break;
+    case GraphNodeWork::Kind::Conditional:
+      // The value that chooses is set by kernels, which the simulated device does not run: the driver
+      // layer replays such graphs itself (graph_conditionals.h).
+      return CUDA_ERROR_NOT_SUPPORTED;
     default: return CUDA_ERROR_INVALID_VALUE;
     }
   }
   return CUDA_SUCCESS;
 }
 
-CUresult SimulatedBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out) {
+CUresult SimulatedBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out,
+                                       std::span<const GraphConditionalHandle> /*handles*/) {
   const std::lock_guard lock(mutex_);
   if (const CUresult status = checkGraph(device, nodes); status != CUDA_SUCCESS) {
     return status;
@@ -79,7 +84,8 @@ CUresult SimulatedBackend::graphCreate(int device, std::span<const GraphNodeWork
   return CUDA_SUCCESS;
 }
 
-CUresult SimulatedBackend::graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes) {
+CUresult SimulatedBackend::graphUpdate(BackendGraph graph, std::span<const GraphNodeWork> nodes,
+                                       std::span<const GraphConditionalHandle> /*handles*/) {
   const std::lock_guard lock(mutex_);
   const auto it = graphs_.find(graph);
   if (it == graphs_.end()) {
@@ -135,6 +141,7 @@ CUresult SimulatedBackend::graphLaunch(BackendGraph graph, BackendStream stream)
       break;
     case GraphNodeWork::Kind::EventRecord: status = eventRecord(node.event, stream); break;
     case GraphNodeWork::Kind::EventWait: status = streamWaitEvent(stream, node.event); break;
+    case GraphNodeWork::Kind::Conditional: status = CUDA_ERROR_NOT_SUPPORTED; break; // refused at creation
     }
     if (status != CUDA_SUCCESS) {
       return status;

@@ -550,11 +550,16 @@ struct LaunchExRequest {
 
 // A graph run whole by vgpud (GraphCreate, GraphUpdate): its nodes in a topological order, each
 // naming the earlier nodes it runs after. Every field travels for every kind (those a kind does not
-// use are zero), so one node's encoding does not depend on its kind.
+// use are zero), so one node's encoding does not depend on its kind. A conditional node's bodies
+// follow it in the same flat list: their nodes name it as `parent` (its index + 1; 0: the graph's
+// own nodes) and the body they belong to, and their dependencies index nodes of that body.
 inline constexpr std::size_t kMaxGraphNodes = 1u << 16;
+inline constexpr std::size_t kMaxGraphHandles = 1u << 10;
 
 struct GraphNodeField {
   std::uint8_t kind = 0; // cuda::GraphNodeWork::Kind
+  std::uint32_t parent = 0;
+  std::uint32_t body = 0;
   List<std::uint32_t, kMaxGraphNodes> dependencies;
   LaunchExRequest kernel;              // launch.stream unused
   std::uint64_t destination = 0;       // a device address, or an offset in destinationRegion
@@ -569,8 +574,13 @@ struct GraphNodeField {
   std::uint32_t elementSize = 0;
   std::uint64_t widthElements = 0;
   std::uint64_t event = 0;
+  std::uint8_t conditionalType = 0; // Conditional: CUgraphConditionalNodeType
+  std::uint32_t handle = 0;         // an index into the request's handles
+  std::uint32_t bodyCount = 0;
   template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
     field(self.kind);
+    field(self.parent);
+    field(self.body);
     field(self.dependencies);
     field(self.kernel);
     field(self.destination);
@@ -585,16 +595,34 @@ struct GraphNodeField {
     field(self.elementSize);
     field(self.widthElements);
     field(self.event);
+    field(self.conditionalType);
+    field(self.handle);
+    field(self.bodyCount);
   }
   bool operator==(const GraphNodeField&) const = default;
+};
+
+// A conditional handle the graph's kernels were given, and how vgpud creates its own for it.
+struct GraphHandleField {
+  std::uint64_t value = 0;
+  std::uint32_t defaultValue = 0;
+  std::uint32_t flags = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.value);
+    field(self.defaultValue);
+    field(self.flags);
+  }
+  bool operator==(const GraphHandleField&) const = default;
 };
 
 struct GraphCreateRequest {
   std::int32_t device = 0;
   List<GraphNodeField, kMaxGraphNodes> nodes;
+  List<GraphHandleField, kMaxGraphHandles> handles;
   template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
     field(self.device);
     field(self.nodes);
+    field(self.handles);
   }
   bool operator==(const GraphCreateRequest&) const = default;
 };
@@ -602,9 +630,11 @@ struct GraphCreateRequest {
 struct GraphUpdateRequest {
   std::uint64_t graph = 0;
   List<GraphNodeField, kMaxGraphNodes> nodes;
+  List<GraphHandleField, kMaxGraphHandles> handles;
   template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
     field(self.graph);
     field(self.nodes);
+    field(self.handles);
   }
   bool operator==(const GraphUpdateRequest&) const = default;
 };
