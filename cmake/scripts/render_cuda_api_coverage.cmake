@@ -46,9 +46,10 @@ success. Rows come from what NVIDIA's driver 580 answered for every name cudart 
 
 ## Where real programs and libraries still meet one
 Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on every profile:
-- **Conditional graph nodes on a GPU behind vgpud** (`cudaGraphConditionalHandleCreate`): refused
-  there, because the shim replays graphs node by node and cannot read the values kernels set; built
-  on the simulated device (docs/simulated-device.md).
+- **Conditional graph nodes whose handle a kernel gets inside a structure or through memory**: on
+  a GPU behind vgpud such graphs run whole in vgpud's worker, which gives its own handles to the
+  graph's kernels where they take one as a parameter of its own (docs/wire-protocol.md,
+  GraphCreate); a handle elsewhere still holds the shim's value.
 - **External semaphore and batched memory-operation graph nodes** (`cudaGraphAddNode` of those
   kinds, and their own calls).
 - **Programs that render or share memory between processes**: graphics interop
