@@ -181,10 +181,11 @@ private:
   // A launch's checks against the kernel's metadata and the device's limits; the caller holds mutex_.
   CUresult checkLaunch(BackendFunction handle, const LaunchConfig& config,
                        std::span<const std::uint8_t> parameters) const;
-  // GraphCreate's and GraphUpdate's nodes and handles: kernels checked, host sides in shared regions.
+  // GraphCreate's and GraphUpdate's nodes and handles, encoded into `payload`: kernels checked, host
+  // sides in shared regions, the whole within one frame (NOT_SUPPORTED otherwise: replayed).
   template <typename Request>
   CUresult graphRequest(std::span<const GraphNodeWork> nodes, std::span<const GraphConditionalHandle> handles,
-                        Request& request) const;
+                        Request& request, std::vector<std::uint8_t>& payload) const;
   bool knownStream(BackendStream stream) const { return stream == 0 || streams_.count(stream) != 0; }
 
   mutable std::mutex mutex_; // one caller at a time on the connection and the mirrors

@@ -37,7 +37,8 @@ template <typename Check> CUresult checkKernels(std::span<const GraphNodeWork> n
 
 template <typename Request>
 CUresult RemoteBackend::graphRequest(std::span<const GraphNodeWork> nodes,
-                                     std::span<const GraphConditionalHandle> handles, Request& request) const {
+                                     std::span<const GraphConditionalHandle> handles, Request& request,
+                                     std::vector<std::uint8_t>& payload) const {
   if (nodes.empty()) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -51,7 +52,11 @@ CUresult RemoteBackend::graphRequest(std::span<const GraphNodeWork> nodes,
                                    [this](const void* address, std::size_t bytes, std::uint64_t& offset) {
                                      return sharedHostRegion(address, bytes, offset);
                                    });
-  return travels ? CUDA_SUCCESS : CUDA_ERROR_NOT_SUPPORTED;
+  if (!travels) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  payload = wire::encode(request);
+  return payload.size() > wire::kMaxPayload ? CUDA_ERROR_NOT_SUPPORTED : CUDA_SUCCESS;
 }
 
 CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> nodes, BackendGraph& out,
@@ -62,12 +67,9 @@ CUresult RemoteBackend::graphCreate(int device, std::span<const GraphNodeWork> n
   }
   wire::RequestOf<Call::GraphCreate> request;
   request.device = device;
-  if (const CUresult status = graphRequest(nodes, handles, request); status != CUDA_SUCCESS) {
+  std::vector<std::uint8_t> payload;
+  if (const CUresult status = graphRequest(nodes, handles, request, payload); status != CUDA_SUCCESS) {
     return status;
-  }
-  const std::vector<std::uint8_t> payload = wire::encode(request);
-  if (payload.size() > wire::kMaxPayload) {
-    return CUDA_ERROR_NOT_SUPPORTED;
   }
   std::vector<std::uint8_t> fields;
   const CUresult status = call(Call::GraphCreate, payload, fields);
@@ -82,12 +84,9 @@ CUresult RemoteBackend::graphUpdate(BackendGraph graph, std::span<const GraphNod
   const std::lock_guard lock(mutex_);
   wire::RequestOf<Call::GraphUpdate> request;
   request.graph = graph;
-  if (const CUresult status = graphRequest(nodes, handles, request); status != CUDA_SUCCESS) {
+  std::vector<std::uint8_t> payload;
+  if (const CUresult status = graphRequest(nodes, handles, request, payload); status != CUDA_SUCCESS) {
     return status;
-  }
-  const std::vector<std::uint8_t> payload = wire::encode(request);
-  if (payload.size() > wire::kMaxPayload) {
-    return CUDA_ERROR_NOT_SUPPORTED;
   }
   std::vector<std::uint8_t> fields;
   return call(Call::GraphUpdate, payload, fields);
