@@ -236,7 +236,7 @@ void Session::refreshFigures() {
   }
   if (figures_ != nullptr) {
     figures_->deviceBytes.store(total);
-    figures_->hostBytes.store(moduleStaging_.size() + loadedModuleBytes_);
+    figures_->hostBytes.store(moduleStaging_.size() + loadedModuleBytes_ + heldGraphBytes_);
   }
 }
 
@@ -357,6 +357,7 @@ void Session::countGraph(std::uint64_t graph, std::uint64_t bytes, std::vector<s
       graphRegions_[graph] = std::move(regions);
     }
   }
+  refreshFigures();
 }
 
 bool Session::readMore() {

@@ -44,7 +44,7 @@ struct FigureDevice {
 struct SessionFigures {
   std::atomic<std::uint64_t> id{0};          // 0: the slot is free
   std::atomic<std::uint64_t> deviceBytes{0}; // device memory the session holds, all devices
-  std::atomic<std::uint64_t> hostBytes{0};   // vgpud's own memory held for it: module uploads and images
+  std::atomic<std::uint64_t> hostBytes{0};   // vgpud's own memory held for it: module uploads and images, graphs
 
   // Identity, written by the daemon when it claims the slot, before `ready`.
   std::atomic<bool> ready{false};

@@ -322,7 +322,9 @@ TEST_CASE("graphs run whole: bad kinds, dependencies, regions and sizes are refu
     vgpu::wire::appendFrame(frame, Call::GraphCreate, requestId++, 0, vgpu::wire::encode(request));
     return vgpu::test::call(fd.get(), frame);
   };
+  const std::uint64_t heldBefore = status(fd.get()).hostBytes;
   CHECK(create({memsetOf()}) == CUDA_SUCCESS);
+  CHECK(status(fd.get()).hostBytes > heldBefore); // what a graph holds in vgpud is the session's
   Node unknownKind = memsetOf();
   unknownKind.kind = 9;
   CHECK(create({unknownKind}) == CUDA_ERROR_INVALID_VALUE);
