@@ -201,6 +201,7 @@ CUresult entry::cuGraphDestroyNode(CUgraphNode node) {
     auto& dependencies = other->dependencies;
     dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());
   }
+  graph->removedNodes.push_back(std::move(*it));
   graph->nodes.erase(it);
   return CUDA_SUCCESS;
 }

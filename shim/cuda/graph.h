@@ -66,6 +66,9 @@ struct CUgraphNode_st : vgpu::cuda::GraphNode {};
 struct CUgraph_st {
   std::mutex mutex;
   std::vector<std::unique_ptr<CUgraphNode_st>> nodes;
+  // Nodes removed with cuGraphDestroyNode, kept (as graphs are, handles.h) so their addresses are
+  // never reused: an executable instantiated before names its nodes by address (`positions`).
+  std::vector<std::unique_ptr<CUgraphNode_st>> removedNodes;
   // Allocation or free nodes restrict the graph: no clone, no child use, no node or edge removal,
   // one executable at a time (graph_memory.h).
   bool hasMemoryNodes = false;
