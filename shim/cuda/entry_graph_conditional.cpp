@@ -94,11 +94,17 @@ void destroyBodies(const GraphNode& node) {
 }
 
 void destroyGraphTree(CUgraph graph) {
+  // The bodies are destroyed after the graph's lock is released: destroying one takes the user
+  // objects' registry lock, which instantiation takes before graph locks.
+  std::vector<CUgraph> bodies;
   if (CUgraph_st* object = state().graphs.find(graph); object != nullptr) {
     const std::lock_guard lock(object->mutex);
     for (const auto& node : object->nodes) {
-      destroyBodies(*node);
+      bodies.insert(bodies.end(), node->bodies.begin(), node->bodies.end());
     }
+  }
+  for (CUgraph body : bodies) {
+    destroyGraphTree(body);
   }
   graph_memory::graphDestroyed(graph);
   graph_conditionals::graphDestroyed(graph);

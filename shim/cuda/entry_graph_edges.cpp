@@ -187,21 +187,26 @@ CUresult entry::cuGraphDestroyNode(CUgraphNode node) {
   if (graph == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  const std::lock_guard lock(graph->mutex);
-  if (const CUresult status = refuseIfMemoryNodes(graph); status != CUDA_SUCCESS) {
-    return status;
+  CUgraphNode_st* removed = nullptr;
+  {
+    const std::lock_guard lock(graph->mutex);
+    if (const CUresult status = refuseIfMemoryNodes(graph); status != CUDA_SUCCESS) {
+      return status;
+    }
+    const auto it = std::find_if(graph->nodes.begin(), graph->nodes.end(),
+                                 [node](const auto& owned) { return owned.get() == node; });
+    if (it == graph->nodes.end()) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    for (const auto& other : graph->nodes) { // its edges go with it
+      auto& dependencies = other->dependencies;
+      dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());
+    }
+    removed = it->get();
+    graph->removedNodes.push_back(std::move(*it));
+    graph->nodes.erase(it);
   }
-  const auto it =
-      std::find_if(graph->nodes.begin(), graph->nodes.end(), [node](const auto& owned) { return owned.get() == node; });
-  if (it == graph->nodes.end()) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  destroyBodies(**it);                     // a conditional node's bodies go with it
-  for (const auto& other : graph->nodes) { // its edges go with it
-    auto& dependencies = other->dependencies;
-    dependencies.erase(std::remove(dependencies.begin(), dependencies.end(), node), dependencies.end());
-  }
-  graph->removedNodes.push_back(std::move(*it));
-  graph->nodes.erase(it);
+  // A conditional node's bodies go with it, outside the graph's lock (destroyGraphTree says why).
+  destroyBodies(*removed);
   return CUDA_SUCCESS;
 }

@@ -135,7 +135,7 @@ public:
         }
         fds.push_back(pollfd{client->fd.get(), events, 0});
       }
-      const int ready = ::poll(fds.data(), fds.size(), pollTimeoutMs());
+      const int ready = ::poll(fds.data(), fds.size(), pollTimeoutMs(polledAt));
       if (ready < 0 && errno != EINTR) {
         log::writef(log::Level::Error, "telemetry", "poll failed: %s", systemError(errno).c_str());
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -166,8 +166,10 @@ public:
   }
 
 private:
-  int pollTimeoutMs() const {
-    const Clock::time_point now = Clock::now();
+  // From the same instant the poll set was built at: a throttled client left out of it (no POLLIN)
+  // must bound the wait, even when its time comes while the set is being built. (Reading the clock
+  // again here once let such a client fall out of both, and poll wait for nothing, for ever.)
+  int pollTimeoutMs(Clock::time_point now) const {
     std::int64_t timeout = -1;
     for (const auto& client : clients_) {
       if (!client->dead && !client->closing && now < client->throttledUntil) {
