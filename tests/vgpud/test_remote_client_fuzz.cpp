@@ -187,10 +187,85 @@ void exercise(vgpu::cuda::remote::RemoteBackend& client) {
   client.daemonStatus(sessions, bytes);
   vgpu::cuda::MemoryUsage usage;
   client.memUsage(0, usage);
+  vgpu::cuda::GraphNodeWork fill;
+  fill.kind = vgpu::cuda::GraphNodeWork::Kind::Memset;
+  fill.destination = pointer;
+  fill.elementSize = 4;
+  fill.widthElements = 16;
+  const std::vector<vgpu::cuda::GraphNodeWork> nodes = {fill};
+  vgpu::cuda::BackendGraph graph = 0;
+  client.graphCreate(0, nodes, graph);
+  client.graphUpdate(graph, nodes);
+  client.graphLaunch(graph, stream);
+  client.graphDestroy(graph);
   client.memFree(pointer);
 }
 
+// A vgpud from before graphs ran whole: it answers GraphCreate with UnknownCall, everything else
+// with success and zero fields.
+void serveWithoutGraphs(int fd) {
+  vgpu::wire::Header header;
+  Bytes payload;
+  vgpu::wire::HelloRequest hello;
+  if (!readFrame(fd, header, payload) || !vgpu::wire::decodeHello(payload, hello)) {
+    return;
+  }
+  Bytes frame;
+  vgpu::wire::appendFrame(frame, Call::Hello, header.requestId, 0, validHelloReply(hello));
+  if (!vgpu::writeAll(fd, frame)) {
+    return;
+  }
+  while (readFrame(fd, header, payload)) {
+    if ((header.flags & vgpu::wire::kFlagAsync) != 0) {
+      continue;
+    }
+    frame.clear();
+    if (header.call == static_cast<std::uint16_t>(Call::GraphCreate)) {
+      const vgpu::wire::ErrorReply unknown{static_cast<std::uint32_t>(vgpu::wire::ProtocolError::UnknownCall),
+                                           "unknown call " + std::to_string(header.call)};
+      vgpu::wire::appendFrame(frame, Call::Error, header.requestId, 0, vgpu::wire::encodeErrorReply(unknown));
+    } else {
+      vgpu::wire::appendFrame(frame, static_cast<Call>(header.call), header.requestId, 0, Bytes(4 + 64, 0));
+    }
+    if (!vgpu::writeAll(fd, frame)) {
+      return;
+    }
+  }
+}
+
 } // namespace
+
+// The shim on an older vgpud: a graph it cannot take is NOT_SUPPORTED (the driver layer replays
+// it, graph_whole.h), and the session goes on.
+TEST_CASE("an older vgpud without graph calls: GraphCreate is NOT_SUPPORTED and the session goes on") {
+  char pattern[] = "/tmp/vgpu-old-vgpud-XXXXXX";
+  REQUIRE(::mkdtemp(pattern) != nullptr);
+  const std::string path = std::string(pattern) + "/old-vgpud.sock";
+  vgpu::SocketResult listening = vgpu::listenUnix(path);
+  REQUIRE(listening.fd.valid());
+  std::thread server([&] {
+    vgpu::FileDescriptor fd(::accept4(listening.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (fd.valid()) {
+      serveWithoutGraphs(fd.get());
+    }
+  });
+  {
+    vgpu::cuda::remote::RemoteBackend client;
+    vgpu::cuda::remote::ConnectionSettings settings;
+    settings.endpoint = "unix:" + path;
+    std::string error;
+    REQUIRE(client.connect(settings, {vgpu::test::expectedDevice()}, error) == CUDA_SUCCESS);
+    vgpu::cuda::GraphNodeWork empty;
+    vgpu::cuda::BackendGraph graph = 0;
+    CHECK(client.graphCreate(0, std::vector<vgpu::cuda::GraphNodeWork>{empty}, graph) == CUDA_ERROR_NOT_SUPPORTED);
+    CHECK(graph == 0);
+    std::size_t freeBytes = 1;
+    std::size_t totalBytes = 1;
+    CHECK(client.memGetInfo(0, freeBytes, totalBytes) == CUDA_SUCCESS); // still served
+  }
+  server.join();
+  ::unlink(path.c_str());
+}
 
 TEST_CASE("the shim's remote client survives a hostile vgpud: every call returns, nothing crashes") {
   char pattern[] = "/tmp/vgpu-client-fuzz-XXXXXX";
