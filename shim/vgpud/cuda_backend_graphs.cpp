@@ -297,13 +297,8 @@ CUresult CudaBackend::graphUpdate(cuda::BackendGraph id, std::span<const cuda::G
     return CUDA_ERROR_INVALID_HANDLE;
   }
   Graph& graph = it->second;
-  if (nodes.size() != graph.nodes.size()) {
+  if (!cuda::sameGraphTopology(graph.nodes, nodes)) {
     return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE; // another topology
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].kind != graph.nodes[i].kind || nodes[i].dependencies != graph.nodes[i].dependencies) {
-      return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
-    }
   }
   if (const CUresult status = checkGraphNodes(graph.device, nodes, handles.size()); status != CUDA_SUCCESS) {
     return status;

@@ -129,6 +129,26 @@ struct GraphNodeWork {
   bool operator==(const GraphNodeWork&) const = default;
 };
 
+// True when `next` has the topology of `current` (graphUpdate's condition): the same kinds and
+// dependencies, node for node, bodies included.
+inline bool sameGraphTopology(std::span<const GraphNodeWork> current, std::span<const GraphNodeWork> next) {
+  if (current.size() != next.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    if (current[i].kind != next[i].kind || current[i].dependencies != next[i].dependencies ||
+        current[i].bodies.size() != next[i].bodies.size()) {
+      return false;
+    }
+    for (std::size_t b = 0; b < current[i].bodies.size(); ++b) {
+      if (!sameGraphTopology(current[i].bodies[b], next[i].bodies[b])) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 // A conditional handle of a graph run whole: the value the application's kernels were given (the
 // driver layer's), which the executor replaces with its own driver's handle wherever a kernel node
 // of the graph has it as a whole 8-byte parameter, and how that handle is created.

@@ -91,13 +91,8 @@ CUresult SimulatedBackend::graphUpdate(BackendGraph graph, std::span<const Graph
   if (it == graphs_.end()) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
-  if (nodes.size() != it->second.nodes->size()) {
+  if (!sameGraphTopology(*it->second.nodes, nodes)) {
     return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE; // another topology
-  }
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (nodes[i].kind != (*it->second.nodes)[i].kind || nodes[i].dependencies != (*it->second.nodes)[i].dependencies) {
-      return CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
-    }
   }
   if (const CUresult status = checkGraph(it->second.device, nodes); status != CUDA_SUCCESS) {
     return status;
