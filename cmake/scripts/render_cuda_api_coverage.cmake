@@ -58,8 +58,14 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **Managed memory through vgpud** (`cudaMallocManaged` answers NOT_SUPPORTED there; it works on
   the simulated device), and so the managed-memory hints (`cudaMemPrefetchAsync`, `cudaMemAdvise`,
   `cudaMemRangeGetAttribute`).
-- **Stream memory operations** (`cuStreamWaitValue32/64`, `cuStreamWriteValue32/64`,
-  `cuStreamBatchMemOp`), which some communication libraries use for signalling.
+- **Stream memory operations in a few forms**: captured into a graph (a batch memory-operation
+  node: the capture is refused with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED), remote-write flushes
+  (`CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES`, `CU_STREAM_WAIT_VALUE_FLUSH`: NOT_SUPPORTED, as on a device
+  whose `CAN_FLUSH_REMOTE_WRITES` is 0, like the H100), the CUDA 8-era `_v1` symbols (NOT_SUPPORTED,
+  as NVIDIA's driver answers where `CAN_USE_STREAM_MEM_OPS_V1` is 0), and through vgpud, words in
+  host memory other than pinned memory vgpud shares (`cuMemHostRegister`ed or pageable memory, and
+  any host memory over TCP without a guest region). The `_v2` calls cuda.h names work on every
+  profile (`stream_memory_checks`); on the simulated device a wait must be met when it is submitted.
 - **Green contexts** (`cuGreenCtxCreate`, `cuDeviceGetDevResource`, ...): cuBLAS and cuSOLVER 13
   look them up and go on without them; they are not in the table below, which lists the names
   cudart asks for.

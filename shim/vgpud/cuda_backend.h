@@ -96,6 +96,8 @@ public:
   CUresult streamSetAttribute(cuda::BackendStream stream, CUlaunchAttributeID id,
                               const CUlaunchAttributeValue& value) override;
   CUresult streamWaitEvent(cuda::BackendStream stream, cuda::BackendEvent event) override;
+  CUresult streamMemoryOperations(cuda::BackendStream stream,
+                                  std::span<const cuda::StreamMemoryOperation> operations) override;
   CUresult hostFunction(cuda::BackendStream stream, void (*fn)(void*), void* userData) override;
   CUresult eventCreate(unsigned flags, cuda::BackendEvent& out) override;
   CUresult eventDestroy(cuda::BackendEvent event) override;

@@ -205,6 +205,62 @@ CUresult CudaBackend::streamWaitEvent(cuda::BackendStream id, cuda::BackendEvent
   return note(driver_.cuStreamWaitEvent(stream, event->second.event, 0));
 }
 
+// The driver's batch of the same operations: device words only in this session's memory on the
+// stream's device, host words only in pinned regions the session registered (their device address
+// from the driver, in the stream's context).
+CUresult CudaBackend::streamMemoryOperations(cuda::BackendStream id,
+                                             std::span<const cuda::StreamMemoryOperation> operations) {
+  using Kind = cuda::StreamMemoryOperation::Kind;
+  if (operations.empty() || operations.size() > cuda::kMaxStreamMemoryOperations) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const int device = id == 0 ? std::max(bound_, 0) : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
+  CUstream stream = nullptr;
+  if (device < 0 || !resolveStream(id, device, stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  std::vector<CUstreamBatchMemOpParams> batch(operations.size());
+  for (std::size_t i = 0; i < operations.size(); ++i) {
+    const cuda::StreamMemoryOperation& operation = operations[i];
+    CUstreamBatchMemOpParams& params = batch[i];
+    if (operation.kind == Kind::Barrier) {
+      if (operation.flags > CU_STREAM_MEMORY_BARRIER_TYPE_GPU) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      params.memoryBarrier.operation = CU_STREAM_MEM_OP_BARRIER;
+      params.memoryBarrier.flags = operation.flags;
+      continue;
+    }
+    const bool wide = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64;
+    CUdeviceptr address = operation.address;
+    if (operation.host != nullptr) {
+      if (driver_.cuMemHostGetDevicePointer(&address, operation.host, 0) != CUDA_SUCCESS) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+    } else if (int owner = -1; !knownRange(address, wide ? 8 : 4, owner) || owner != device) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (address % (wide ? 8 : 4) != 0) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    if (operation.kind == Kind::Wait32 || operation.kind == Kind::Wait64) {
+      params.waitValue.operation = wide ? CU_STREAM_MEM_OP_WAIT_VALUE_64 : CU_STREAM_MEM_OP_WAIT_VALUE_32;
+      params.waitValue.address = address;
+      params.waitValue.value64 = wide ? operation.value : static_cast<std::uint32_t>(operation.value);
+      params.waitValue.flags = operation.flags;
+    } else {
+      params.writeValue.operation = wide ? CU_STREAM_MEM_OP_WRITE_VALUE_64 : CU_STREAM_MEM_OP_WRITE_VALUE_32;
+      params.writeValue.address = address;
+      params.writeValue.value64 = wide ? operation.value : static_cast<std::uint32_t>(operation.value);
+      params.writeValue.flags = operation.flags;
+    }
+  }
+  return note(driver_.cuStreamBatchMemOp(stream, static_cast<unsigned>(batch.size()), batch.data(), 0));
+}
+
 CUresult CudaBackend::hostFunction(cuda::BackendStream, void (*)(void*), void*) {
   return CUDA_ERROR_NOT_SUPPORTED; // host functions run in the client's process, never here
 }

@@ -41,6 +41,7 @@ namespace vgpu::daemon {
   X(cuMemSetAccess)                                                                                                    \
   X(cuMemHostRegister)                                                                                                 \
   X(cuMemHostUnregister)                                                                                               \
+  X(cuMemHostGetDevicePointer)                                                                                         \
   X(cuMemcpyHtoDAsync)                                                                                                 \
   X(cuMemcpyDtoHAsync)                                                                                                 \
   X(cuMemcpyDtoDAsync)                                                                                                 \
@@ -57,6 +58,7 @@ namespace vgpu::daemon {
   X(cuStreamQuery)                                                                                                     \
   X(cuStreamSetAttribute)                                                                                              \
   X(cuStreamWaitEvent)                                                                                                 \
+  X(cuStreamBatchMemOp)                                                                                                \
   X(cuEventCreate)                                                                                                     \
   X(cuEventDestroy)                                                                                                    \
   X(cuEventRecord)                                                                                                     \

@@ -27,6 +27,11 @@ struct DaemonLimits {
   std::uint64_t replyBytes = std::uint64_t{8} << 20;
   // A peer that reads none of its replies for this long ends its session (the socket send timeout).
   std::uint32_t sendTimeoutMs = 60000;
+  // backend cuda: a session worker whose client has left (or was killed by an admin) and that has not
+  // ended this long after is killed, and the driver frees what it held. A driver call that never
+  // returns (a kernel that never ends, a stream waiting for a word nobody writes) would otherwise
+  // hold its session slot and GPU memory until vgpud stops.
+  std::uint32_t orphanTimeoutMs = 30000;
   // A module image being uploaded in parts; it also counts against the session's memory.
   std::uint64_t moduleBytes = std::uint64_t{256} << 20;
   // What one session's graphs run whole (GraphCreate) may hold in vgpud, all of them together:

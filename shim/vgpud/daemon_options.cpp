@@ -59,6 +59,8 @@ const std::array kLimitOptions{
                 "replies a session holds before sending them (default 8MiB)"},
     LimitOption{"send-timeout-ms", &DaemonLimits::sendTimeoutMs, false, 1000, 3600000,
                 "a session whose client reads nothing this long ends (default 60000)"},
+    LimitOption{"orphan-timeout-ms", &DaemonLimits::orphanTimeoutMs, false, 100, 3600000,
+                "backend cuda: a worker still running this long after its client left is killed (default 30000)"},
     LimitOption{"module-limit", &DaemonLimits::moduleBytes, true, std::uint64_t{1} << 20, 2 * kGiB,
                 "a module image uploaded in parts (default 256MiB)"},
     LimitOption{"graph-limit", &DaemonLimits::graphBytes, true, std::uint64_t{1} << 20, 2 * kGiB,

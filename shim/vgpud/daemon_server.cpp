@@ -349,6 +349,7 @@ void Server::reapFinished() {
         workerEnded(*it, status);
         it = workers_.erase(it);
       } else {
+        watchOrphan(*it);
         ++it;
       }
       continue;
@@ -367,6 +368,31 @@ void Server::reapFinished() {
     // would leave vgpud at its high-water mark for good.
     ::malloc_trim(0);
   }
+}
+
+void Server::watchOrphan(Worker& worker) {
+  if (worker.killed) {
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (worker.clientLeft == std::chrono::steady_clock::time_point{}) {
+    // The socket is shared with the worker: a client that closed (or an admin's shutdown) shows here.
+    pollfd connection{worker.fd.get(), POLLRDHUP, 0};
+    if (::poll(&connection, 1, 0) > 0 && (connection.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) {
+      worker.clientLeft = now;
+    }
+    return;
+  }
+  if (now - worker.clientLeft < std::chrono::milliseconds(limits_.bounds.orphanTimeoutMs)) {
+    return;
+  }
+  log::writef(log::Level::Warn, kComponent,
+              "session %llu: worker process %d still running %u ms after its client left (held in the driver: a "
+              "kernel or stream wait that never ends?); killed, and the driver frees what it held",
+              static_cast<unsigned long long>(worker.sessionId), static_cast<int>(worker.pid),
+              limits_.bounds.orphanTimeoutMs);
+  ::kill(worker.pid, SIGKILL);
+  worker.killed = true; // reaped with the next SIGCHLD
 }
 
 void Server::drain() {

@@ -18,6 +18,7 @@
 #include "vgpu/unix_socket.h"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -58,7 +59,12 @@ private:
     std::thread thread;
     pid_t pid = -1;              // a session worker process
     std::uint64_t sessionId = 0; // its registry slot, freed here when the thread is joined or the worker reaped
+    std::chrono::steady_clock::time_point clientLeft{}; // a worker's client was seen gone then (epoch: not yet)
+    bool killed = false;                                // SIGKILLed after orphan-timeout-ms
   };
+  // A worker process whose client has gone and that is still running orphan-timeout-ms later (held
+  // in the driver) is killed.
+  void watchOrphan(Worker& worker);
 
   bool killSession(std::uint64_t id) override;
 

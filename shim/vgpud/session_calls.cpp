@@ -656,6 +656,38 @@ CUresult graphDestroy(Session& session, Reader& request, Writer&, bool) {
   return result;
 }
 
+// Stream memory operations: device words by their address (the backend checks them against the
+// session's memory), host words in a pinned region the session registered, by offset.
+CUresult streamMemoryOperations(Session& session, Reader& request, Writer&, bool) {
+  using Kind = cuda::StreamMemoryOperation::Kind;
+  const auto call = requestOf<Call::StreamMemoryOperations>(request);
+  if (!call || call->operations.items.empty()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::vector<cuda::StreamMemoryOperation> operations;
+  operations.reserve(call->operations.items.size());
+  for (const wire::calls::MemoryOperationField& field : call->operations.items) {
+    if (field.kind > static_cast<std::uint8_t>(Kind::Barrier)) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    cuda::StreamMemoryOperation& operation = operations.emplace_back();
+    operation.kind = static_cast<Kind>(field.kind);
+    operation.flags = field.flags;
+    operation.value = field.value;
+    operation.address = field.address;
+    if (field.region != 0 && operation.kind != Kind::Barrier) {
+      const std::size_t width = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64 ? 8 : 4;
+      const std::span<std::uint8_t> word = session.hostRegionBytes(field.region, field.address, width);
+      if (word.empty()) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      operation.host = word.data();
+      operation.address = 0;
+    }
+  }
+  return session.backend().streamMemoryOperations(call->stream, operations);
+}
+
 CUresult counters(Session& session, Reader&, Writer& reply, bool) {
   wire::encodeInto(reply, cuda::countersToWire(session.backend().counters()));
   return CUDA_SUCCESS;
@@ -710,6 +742,7 @@ constexpr std::array kCalls = {
     CallEntry{Call::GraphUpdate, graphUpdate, false},
     CallEntry{Call::GraphLaunch, graphLaunch, false, true},
     CallEntry{Call::GraphDestroy, graphDestroy, false},
+    CallEntry{Call::StreamMemoryOperations, streamMemoryOperations, false},
     CallEntry{Call::Counters, counters, false},
 };
 

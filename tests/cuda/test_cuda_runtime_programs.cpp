@@ -149,6 +149,65 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   }
 }
 
+// Pinned memory is shared with the executor everywhere but through vgpud over a network without a
+// guest region (TCP, vsock), where it stays in the process.
+bool pinnedMemoryUnshared() {
+  const char* endpoint = std::getenv("VGPU_ENDPOINT");
+  const std::string where = endpoint != nullptr ? endpoint : "";
+  return (where.rfind("tcp:", 0) == 0 || where.rfind("vsock:", 0) == 0) && std::getenv("VGPU_SHARED_DEVICE") == nullptr;
+}
+
+TEST_CASE("stream memory operations: writes, waits and batches in stream order, and the driver's refusals") {
+  const ProgramResult run = runCuda("stream_memory_checks", "one-stub",
+                                    {{"VGPU_EXPECT_PINNED_UNSHARED", pinnedMemoryUnshared() ? "1" : "0"}});
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check : {"write-value-32",
+                            "write-value-64",
+                            "write-value-no-barrier",
+                            "wait-geq-met",
+                            "wait-geq-cyclic-met",
+                            "wait-eq-met",
+                            "wait-and-met",
+                            "wait-nor-met",
+                            "wait-64-eq-met",
+                            "write-after-memset-in-order",
+                            "memset-after-write-in-order",
+                            "batch-in-order",
+                            "batch-256-refused",
+                            "batch-255",
+                            "batch-flags-refused",
+                            "batch-null-refused",
+                            "batch-refused-runs-nothing",
+                            "flush-remote-writes-not-offered",
+                            "misaligned-32-refused",
+                            "misaligned-64-refused",
+                            "write-flags-refused",
+                            "wait-flags-refused",
+                            "null-address-refused",
+                            "pageable-refused",
+                            "capture-answered",
+                            "default-stream-write",
+                            "unmet-device-wait-refused-simulated"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+  // Capture into a graph node is not built: refused, never recorded as if it were.
+  CHECK(outputValue(run.output, "info captured-write") == std::to_string(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED));
+  if (pinnedMemoryUnshared()) {
+    CHECK(run.output.find("pass pinned-host-unreachable-refused ") != std::string::npos);
+  } else {
+    for (const char* check : {"pinned-host-write", "pinned-host-wait-met", "unmet-wait-refused-simulated"}) {
+      INFO(check);
+      CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+    }
+  }
+  // Managed memory is refused where it exists (the simulated device; vgpud offers none).
+  CHECK((run.output.find("pass managed-refused ") != std::string::npos ||
+         run.output.find("info managed-refused not checked") != std::string::npos));
+}
+
 TEST_CASE("graph memory nodes: explicit and captured, their data, their rules and the device's figures") {
   const ProgramResult run = runCuda("graph_memory_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
@@ -318,8 +377,9 @@ TEST_CASE("every CUDA program passes on every device profile") {
     return;
   }
   for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
-    for (const char* program : {"device_query", "memory_checks", "launch_checks", "graph_memory_checks",
-                                "graph_conditional_checks", "graph_update_checks", "cublas_smoke", "library_checks"}) {
+    for (const char* program :
+         {"device_query", "memory_checks", "launch_checks", "graph_memory_checks", "graph_conditional_checks",
+          "graph_update_checks", "stream_memory_checks", "cublas_smoke", "library_checks"}) {
       INFO("profile " << profile.key << ", program " << program);
       const ProgramResult run = runCuda(program, "one-stub",
                                         {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)},

@@ -198,11 +198,14 @@ void exercise(vgpu::cuda::remote::RemoteBackend& client) {
   client.graphUpdate(graph, nodes);
   client.graphLaunch(graph, stream);
   client.graphDestroy(graph);
+  vgpu::cuda::StreamMemoryOperation write;
+  write.address = pointer;
+  client.streamMemoryOperations(stream, std::vector<vgpu::cuda::StreamMemoryOperation>{write, write});
   client.memFree(pointer);
 }
 
-// A vgpud from before graphs ran whole: it answers GraphCreate with UnknownCall, everything else
-// with success and zero fields.
+// A vgpud from before graphs ran whole and stream memory operations: it answers GraphCreate and
+// StreamMemoryOperations with UnknownCall, everything else with success and zero fields.
 void serveWithoutGraphs(int fd) {
   vgpu::wire::Header header;
   Bytes payload;
@@ -220,7 +223,8 @@ void serveWithoutGraphs(int fd) {
       continue;
     }
     frame.clear();
-    if (header.call == static_cast<std::uint16_t>(Call::GraphCreate)) {
+    if (header.call == static_cast<std::uint16_t>(Call::GraphCreate) ||
+        header.call == static_cast<std::uint16_t>(Call::StreamMemoryOperations)) {
       const vgpu::wire::ErrorReply unknown{static_cast<std::uint32_t>(vgpu::wire::ProtocolError::UnknownCall),
                                            "unknown call " + std::to_string(header.call)};
       vgpu::wire::appendFrame(frame, Call::Error, header.requestId, 0, vgpu::wire::encodeErrorReply(unknown));
@@ -236,7 +240,8 @@ void serveWithoutGraphs(int fd) {
 } // namespace
 
 // The shim on an older vgpud: a graph it cannot take is NOT_SUPPORTED (the driver layer replays
-// it, graph_whole.h), and the session goes on.
+// it, graph_whole.h), so are stream memory operations (asked with a round trip each until vgpud has
+// taken one, never posted unanswered), and the session goes on.
 TEST_CASE("an older vgpud without graph calls: GraphCreate is NOT_SUPPORTED and the session goes on") {
   char pattern[] = "/tmp/vgpu-old-vgpud-XXXXXX";
   REQUIRE(::mkdtemp(pattern) != nullptr);
@@ -259,6 +264,11 @@ TEST_CASE("an older vgpud without graph calls: GraphCreate is NOT_SUPPORTED and 
     vgpu::cuda::BackendGraph graph = 0;
     CHECK(client.graphCreate(0, std::vector<vgpu::cuda::GraphNodeWork>{empty}, graph) == CUDA_ERROR_NOT_SUPPORTED);
     CHECK(graph == 0);
+    vgpu::cuda::StreamMemoryOperation write;
+    write.address = 0x1000;
+    const std::vector<vgpu::cuda::StreamMemoryOperation> batch{write};
+    CHECK(client.streamMemoryOperations(0, batch) == CUDA_ERROR_NOT_SUPPORTED);
+    CHECK(client.streamMemoryOperations(0, batch) == CUDA_ERROR_NOT_SUPPORTED);
     std::size_t freeBytes = 1;
     std::size_t totalBytes = 1;
     CHECK(client.memGetInfo(0, freeBytes, totalBytes) == CUDA_SUCCESS); // still served

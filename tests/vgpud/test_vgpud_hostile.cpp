@@ -365,6 +365,66 @@ TEST_CASE("graphs run whole: bad kinds, dependencies, regions and sizes are refu
   CHECK(vgpu::test::closedWithin(fd.get(), 5000));
 }
 
+// Stream memory operations name words by address or by pinned region: each is checked against the
+// session's own memory and regions before any runs, a refused batch changes nothing, and a wait the
+// simulated device could never see met is refused instead of holding the session's thread.
+TEST_CASE("stream memory operations: foreign addresses, regions, kinds and oversized batches are refused") {
+  TcpDaemon daemon;
+  FileDescriptor fd = session(daemon);
+  const std::uint64_t memory = allocate(fd.get(), 4096);
+  REQUIRE(memory != 0);
+  using Operation = vgpu::wire::calls::MemoryOperationField;
+  std::uint64_t requestId = 10;
+  const auto run = [&](std::vector<Operation> operations) {
+    vgpu::wire::calls::StreamMemoryOperationsRequest request;
+    request.operations.items = std::move(operations);
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, Call::StreamMemoryOperations, requestId++, 0, vgpu::wire::encode(request));
+    return vgpu::test::call(fd.get(), frame);
+  };
+  const auto write32 = [](std::uint64_t address, std::uint64_t value) {
+    return Operation{1, 0, address, 0, value}; // Kind::Write32
+  };
+  const auto wordAt = [&](std::uint64_t address) {
+    std::vector<std::uint8_t> fields;
+    vgpu::wire::calls::CopyToHostRequest request;
+    request.source = {address, 4, 0, 4, 1};
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, Call::CopyDeviceToHost, requestId++, 0, vgpu::wire::encode(request));
+    REQUIRE(vgpu::test::call(fd.get(), frame, &fields) == CUDA_SUCCESS);
+    vgpu::wire::calls::CopyToHostReply reply;
+    REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(fields), reply));
+    std::uint32_t word = 0;
+    REQUIRE(reply.data.value.size() == sizeof word);
+    std::memcpy(&word, reply.data.value.data(), sizeof word);
+    return word;
+  };
+  CHECK(run({write32(memory, 7)}) == CUDA_SUCCESS);
+  CHECK(wordAt(memory) == 7);
+  CHECK(run({Operation{0, 1, memory, 0, 7}}) == CUDA_SUCCESS);                             // a wait that holds (EQ)
+  CHECK(run({write32(memory + (std::uint64_t{1} << 30), 1)}) == CUDA_ERROR_INVALID_VALUE); // not its memory
+  CHECK(run({write32(memory + 2, 1)}) == CUDA_ERROR_INVALID_VALUE);                        // misaligned
+  CHECK(run({Operation{1, 0, 0, 12345, 1}}) == CUDA_ERROR_INVALID_VALUE);                  // no such region
+  CHECK(run({Operation{9, 0, memory, 0, 1}}) == CUDA_ERROR_INVALID_VALUE);                 // no such kind
+  CHECK(run({}) == CUDA_ERROR_INVALID_VALUE);
+  // A batch with one bad word runs none of its operations.
+  CHECK(run({write32(memory, 8), write32(memory + 4096, 1)}) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(wordAt(memory) == 7);
+  // A wait that is not met when it is submitted would never be released on the simulated device.
+  CHECK(run({Operation{0, 1, memory, 0, 8}}) == CUDA_ERROR_NOT_SUPPORTED);
+  CHECK(status(fd.get()).sessions == 1); // still served
+
+  // More operations than one batch may hold: the frame does not decode, and the connection is closed.
+  std::vector<std::uint8_t> payload;
+  vgpu::wire::Writer writer(payload);
+  writer.put(std::uint64_t{0});
+  writer.put(static_cast<std::uint32_t>(vgpu::wire::calls::kMaxStreamMemoryOperations + 1));
+  std::vector<std::uint8_t> frame;
+  vgpu::wire::appendFrame(frame, Call::StreamMemoryOperations, requestId++, 0, payload);
+  REQUIRE(::send(fd.get(), frame.data(), frame.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size()));
+  CHECK(vgpu::test::closedWithin(fd.get(), 5000));
+}
+
 TEST_CASE("out of descriptors, vgpud refuses new clients instead of spinning, and recovers") {
   if (vgpu::test::kSanitizerBuild) {
     WARN("skipped in a sanitizer build: the sanitizer runtime in vgpud needs descriptors of its own");

@@ -688,6 +688,72 @@ TEST_CASE("graphs run whole: copies with pinned memory move its data; pageable m
   CHECK(client->hostFree(in) == CUDA_SUCCESS);
 }
 
+// Stream memory operations through vgpud (sim, and the cuda backend on its driver double): words of
+// device memory and of pinned memory vgpud shares, one round trip until vgpud has taken a batch and
+// none after; memory the session does not hold is refused (at the call, or at the next
+// synchronization once batches travel asynchronously).
+TEST_CASE("stream memory operations: device and pinned words in order, one round trip, foreign memory refused") {
+  using Operation = vgpu::cuda::StreamMemoryOperation;
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  CUdeviceptr words = 0;
+  REQUIRE(client->memAlloc(0, 64, words) == CUDA_SUCCESS);
+  void* pinned = nullptr;
+  REQUIRE(client->hostAlloc(64, pinned) == CUDA_SUCCESS);
+  auto* pinnedWords = static_cast<std::uint32_t*>(pinned);
+  pinnedWords[0] = 0;
+  pinnedWords[1] = 9;
+  vgpu::cuda::BackendStream stream = 0;
+  REQUIRE(client->streamCreate(0, 0, 0, stream) == CUDA_SUCCESS);
+
+  const auto operation = [](Operation::Kind kind, CUdeviceptr address, std::uint64_t value, unsigned flags = 0) {
+    Operation made;
+    made.kind = kind;
+    made.address = address;
+    made.value = value;
+    made.flags = flags;
+    return made;
+  };
+  // Foreign memory first: the batch still travels with a round trip, so the refusal is immediate.
+  CHECK(client->streamMemoryOperations(
+            stream, std::vector{operation(Operation::Kind::Write32, words + (std::uint64_t{1} << 30), 1)}) ==
+        CUDA_ERROR_INVALID_VALUE);
+  Operation toHost = operation(Operation::Kind::Write32, 0, 0x77);
+  toHost.host = pinnedWords;
+  Operation hostWait = operation(Operation::Kind::Wait32, 0, 9, CU_STREAM_WAIT_VALUE_EQ);
+  hostWait.host = pinnedWords + 1;
+  const std::vector<Operation> batch = {operation(Operation::Kind::Write32, words, 5),
+                                        operation(Operation::Kind::Write64, words + 8, 0x1122334455667788ull),
+                                        operation(Operation::Kind::Barrier, 0, 0),
+                                        operation(Operation::Kind::Wait32, words, 5, CU_STREAM_WAIT_VALUE_GEQ),
+                                        toHost,
+                                        hostWait};
+  const std::uint64_t before = client->roundTrips();
+  CHECK(client->streamMemoryOperations(stream, batch) == CUDA_SUCCESS);
+  CHECK(client->streamMemoryOperations(stream, batch) == CUDA_SUCCESS);
+  CHECK(client->roundTrips() == before); // vgpud took one batch: later ones need no round trip
+  REQUIRE(client->streamSynchronize(stream) == CUDA_SUCCESS);
+  std::uint32_t device[4] = {};
+  REQUIRE(client->copy(host(device), vgpu::cuda::CopyEndpoint{true, words, nullptr, 0}, sizeof device, 1, 0, false) ==
+          CUDA_SUCCESS);
+  CHECK(device[0] == 5);
+  CHECK((std::uint64_t{device[3]} << 32 | device[2]) == 0x1122334455667788ull);
+  CHECK(pinnedWords[0] == 0x77);
+
+  // Now asynchronous: a foreign word's refusal comes with the stream's next synchronization.
+  CHECK(client->streamMemoryOperations(
+            stream, std::vector{operation(Operation::Kind::Write32, words + (std::uint64_t{1} << 30), 1)}) ==
+        CUDA_SUCCESS);
+  CHECK(client->streamSynchronize(stream) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(client->streamSynchronize(stream) == CUDA_SUCCESS); // reported once
+  // Pageable memory stays in this process: vgpud's GPU cannot reach it.
+  std::uint32_t pageable = 0;
+  Operation toPageable = operation(Operation::Kind::Write32, 0, 1);
+  toPageable.host = &pageable;
+  CHECK(client->streamMemoryOperations(stream, std::vector{toPageable}) == CUDA_ERROR_NOT_SUPPORTED);
+  CHECK(client->hostFree(pinned) == CUDA_SUCCESS);
+}
+
 // Conditional nodes run whole where kernels run (the cuda backend; here its driver double, which
 // decides by the handles' defaults): the executor's driver makes its own handles and the bodies.
 // The simulated executor refuses them: the driver layer replays such graphs itself there.
@@ -910,6 +976,49 @@ TEST_CASE("session priority: the level for the client's uid (or the default) nic
     }
     CHECK(threadNice(daemon.pid, daemon.pid) == base); // the accept loop keeps the daemon's own
   }
+}
+
+// A worker held in the driver (a kernel that never ends, a stream waiting for a word nobody writes)
+// cannot end when its client leaves; vgpud kills it orphan-timeout-ms later, so it holds neither its
+// slot nor its GPU memory for good. A stopped worker stands for one held in the driver. A worker
+// whose client leaves normally ends by itself, before the timeout.
+TEST_CASE("a session worker still running orphan-timeout-ms after its client left is killed") {
+  if (!vgpu::test::onDriverDouble()) {
+    WARN("session workers are processes on the cuda backend only (here: its driver double)");
+    return;
+  }
+  VgpudProcess daemon({"--orphan-timeout-ms", "300"});
+  const auto waitForWorkers = [&](std::size_t count) {
+    for (int waited = 0; waited < 500 && childrenOf(daemon.pid).size() != count; ++waited) {
+      std::this_thread::sleep_for(10ms);
+    }
+    return childrenOf(daemon.pid).size() == count;
+  };
+  {
+    auto client = connectClient(daemon.endpoint());
+    CUdeviceptr pointer = 0;
+    REQUIRE(client->memAlloc(0, 4096, pointer) == CUDA_SUCCESS);
+  }
+  CHECK(waitForWorkers(0)); // ended by itself
+  pid_t held = -1;
+  const auto started = std::chrono::steady_clock::now();
+  {
+    auto client = connectClient(daemon.endpoint());
+    CUdeviceptr pointer = 0;
+    REQUIRE(client->memAlloc(0, 4096, pointer) == CUDA_SUCCESS);
+    const std::vector<pid_t> workers = childrenOf(daemon.pid);
+    REQUIRE(workers.size() == 1);
+    held = workers.front();
+    REQUIRE(::kill(held, SIGSTOP) == 0);
+  }
+  std::this_thread::sleep_for(100ms);
+  CHECK(childrenOf(daemon.pid).size() == 1); // not before the timeout
+  CHECK(waitForWorkers(0));
+  CHECK(std::chrono::steady_clock::now() - started >= 300ms);
+  CHECK(::kill(held, 0) != 0);                    // gone, and reaped
+  auto client = connectClient(daemon.endpoint()); // vgpud serves on
+  CUdeviceptr pointer = 0;
+  CHECK(client->memAlloc(0, 4096, pointer) == CUDA_SUCCESS);
 }
 
 TEST_CASE("a client killed with SIGKILL mid-copy: vgpud's accounting is back to the other's within 1 s") {

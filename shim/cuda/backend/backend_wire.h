@@ -12,6 +12,9 @@
 
 namespace vgpu::cuda {
 
+// One batch of stream memory operations fits one StreamMemoryOperations call.
+static_assert(kMaxStreamMemoryOperations == wire::calls::kMaxStreamMemoryOperations);
+
 using ModuleFunctionReply = wire::ReplyOf<wire::Call::ModuleFunction>;
 
 inline ModuleFunctionReply kernelInfoToWire(BackendFunction function, const KernelInfo& info) {

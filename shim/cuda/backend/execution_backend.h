@@ -159,6 +159,39 @@ struct GraphConditionalHandle {
   bool operator==(const GraphConditionalHandle&) const = default;
 };
 
+// One stream memory operation (cuStreamWaitValue*, cuStreamWriteValue*, cuStreamBatchMemOp): a
+// 32- or 64-bit word of device memory, or of host memory the device maps, waited on or written in
+// stream order; or a memory barrier. The driver layer checked the flags, the width's alignment and
+// that the device offers the operation.
+inline constexpr std::size_t kMaxStreamMemoryOperations = 255; // cuStreamBatchMemOp: fewer than 256
+
+struct StreamMemoryOperation {
+  enum class Kind : std::uint8_t { Wait32, Write32, Wait64, Write64, Barrier };
+  Kind kind = Kind::Write32;
+  CUdeviceptr address = 0; // device memory (device, managed or VMM)
+  void* host = nullptr;    // or host memory the caller checked (pinned or registered), by its host address
+  std::uint64_t value = 0;
+  unsigned flags = 0; // waits: CU_STREAM_WAIT_VALUE_*; writes: CU_STREAM_WRITE_VALUE_*; barrier: its type
+  bool operator==(const StreamMemoryOperation&) const = default;
+};
+
+// Whether a wait's condition holds for `current` (CU_STREAM_WAIT_VALUE_GEQ is a cyclic comparison,
+// as the driver documents: (int32)(current - value) >= 0).
+inline bool waitConditionMet(const StreamMemoryOperation& operation, std::uint64_t current) {
+  const bool wide = operation.kind == StreamMemoryOperation::Kind::Wait64;
+  const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
+  current &= mask;
+  const std::uint64_t value = operation.value & mask;
+  switch (operation.flags & 0x3u) {
+  case CU_STREAM_WAIT_VALUE_GEQ:
+    return wide ? static_cast<std::int64_t>(current - value) >= 0
+                : static_cast<std::int32_t>(static_cast<std::uint32_t>(current - value)) >= 0;
+  case CU_STREAM_WAIT_VALUE_EQ: return current == value;
+  case CU_STREAM_WAIT_VALUE_AND: return (current & value) != 0;
+  default: return (~(current | value) & mask) != 0; // CU_STREAM_WAIT_VALUE_NOR
+  }
+}
+
 struct BackendCounters {
   std::uint64_t kernelLaunches = 0;
   std::uint64_t bytesHostToDevice = 0;
@@ -265,6 +298,12 @@ public:
   }
   virtual CUresult graphLaunch(BackendGraph /*graph*/, BackendStream /*stream*/) { return CUDA_ERROR_NOT_SUPPORTED; }
   virtual CUresult graphDestroy(BackendGraph /*graph*/) { return CUDA_ERROR_NOT_SUPPORTED; }
+
+  // Stream memory operations, in order on `stream` (at most kMaxStreamMemoryOperations).
+  virtual CUresult streamMemoryOperations(BackendStream /*stream*/,
+                                          std::span<const StreamMemoryOperation> /*operations*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
 
   virtual BackendCounters counters() const = 0;
 };

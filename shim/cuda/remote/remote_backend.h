@@ -103,6 +103,10 @@ public:
                               const CUlaunchAttributeValue& value) override;
   CUresult streamWaitEvent(BackendStream stream, BackendEvent event) override;
   CUresult hostFunction(BackendStream stream, void (*fn)(void*), void* userData) override;
+  // Stream memory operations (remote_memory_operations.cpp): device memory, or pinned memory vgpud
+  // shares; the first batch is a round trip (an older vgpud answers NOT_SUPPORTED), later ones are
+  // asynchronous.
+  CUresult streamMemoryOperations(BackendStream stream, std::span<const StreamMemoryOperation> operations) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;
   CUresult eventDestroy(BackendEvent event) override;
   CUresult eventRecord(BackendEvent event, BackendStream stream) override;
@@ -186,6 +190,7 @@ private:
   template <typename Request>
   CUresult graphRequest(std::span<const GraphNodeWork> nodes, std::span<const GraphConditionalHandle> handles,
                         Request& request, std::vector<std::uint8_t>& payload) const;
+  bool memoryOperationsAnswered_ = false; // vgpud has taken a StreamMemoryOperations call
   bool knownStream(BackendStream stream) const { return stream == 0 || streams_.count(stream) != 0; }
 
   mutable std::mutex mutex_; // one caller at a time on the connection and the mirrors

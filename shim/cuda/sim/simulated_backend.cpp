@@ -2,6 +2,9 @@
 // launches are in simulated_modules.cpp.
 #include "sim/simulated_backend.h"
 
+#include "vgpu/log.h"
+
+#include <atomic>
 #include <cstring>
 
 namespace vgpu::cuda::sim {
@@ -336,6 +339,79 @@ CUresult SimulatedBackend::hostFunction(BackendStream stream, void (*fn)(void*),
     return fn == nullptr ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_INVALID_HANDLE;
   }
   fn(userData); // everything before it in the stream is complete
+  return CUDA_SUCCESS;
+}
+
+CUresult SimulatedBackend::streamMemoryOperations(BackendStream stream,
+                                                  std::span<const StreamMemoryOperation> operations) {
+  using Kind = StreamMemoryOperation::Kind;
+  if (!streamExists(stream)) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  // Every word is resolved before any operation runs, so a bad address changes nothing.
+  std::vector<std::uint8_t*> words(operations.size(), nullptr);
+  for (std::size_t i = 0; i < operations.size(); ++i) {
+    const StreamMemoryOperation& operation = operations[i];
+    if (operation.kind == Kind::Barrier) {
+      continue;
+    }
+    const std::size_t width = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64 ? 8 : 4;
+    if (operation.host != nullptr) {
+      // Host memory its caller checked, as a copy's host side (the driver layer's pinned memory,
+      // vgpud's mapping of a client's region).
+      if (reinterpret_cast<std::uintptr_t>(operation.host) % width != 0) {
+        return CUDA_ERROR_INVALID_VALUE;
+      }
+      words[i] = static_cast<std::uint8_t*>(operation.host);
+      continue;
+    }
+    const CUdeviceptr address = operation.address;
+    SimulatedMemory* memory = memoryFor(address);
+    PointerInfo info;
+    if (address % width != 0 || memory == nullptr || memory->pointerInfo(address, info) != CUDA_SUCCESS ||
+        info.kind != MemoryKind::Device) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    std::vector<SimulatedMemory::HostSpan> spans;
+    if (const CUresult status = memory->resolve(address, width, spans); status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (spans.size() != 1) {
+      return CUDA_ERROR_INVALID_VALUE; // an aligned word never straddles two mappings
+    }
+    words[i] = spans.front().data;
+  }
+  for (std::size_t i = 0; i < operations.size(); ++i) {
+    const StreamMemoryOperation& operation = operations[i];
+    switch (operation.kind) {
+    case Kind::Barrier: std::atomic_thread_fence(std::memory_order_seq_cst); break;
+    case Kind::Write32:
+      std::atomic_ref(*reinterpret_cast<std::uint32_t*>(words[i]))
+          .store(static_cast<std::uint32_t>(operation.value), std::memory_order_seq_cst);
+      break;
+    case Kind::Write64:
+      std::atomic_ref(*reinterpret_cast<std::uint64_t*>(words[i])).store(operation.value, std::memory_order_seq_cst);
+      break;
+    case Kind::Wait32:
+    case Kind::Wait64: {
+      const std::uint64_t current =
+          operation.kind == Kind::Wait32
+              ? std::atomic_ref(*reinterpret_cast<std::uint32_t*>(words[i])).load(std::memory_order_seq_cst)
+              : std::atomic_ref(*reinterpret_cast<std::uint64_t*>(words[i])).load(std::memory_order_seq_cst);
+      if (!waitConditionMet(operation, current)) {
+        static std::atomic<bool> reported{false};
+        if (!reported.exchange(true)) {
+          log::writef(log::Level::Warn, "sim",
+                      "a stream waits for a memory value that is not there when the wait is submitted; the "
+                      "simulated device runs each stream's work as it is submitted, so nothing could ever "
+                      "release it: refused (CUDA_ERROR_NOT_SUPPORTED)");
+        }
+        return CUDA_ERROR_NOT_SUPPORTED;
+      }
+      break;
+    }
+    }
+  }
   return CUDA_SUCCESS;
 }
 

@@ -72,6 +72,9 @@ public:
                               const CUlaunchAttributeValue& value) override;
   CUresult streamWaitEvent(BackendStream stream, BackendEvent event) override;
   CUresult hostFunction(BackendStream stream, void (*fn)(void*), void* userData) override;
+  // Writes and barriers run; a wait must be met when it is submitted (work runs then), else it is
+  // refused with NOT_SUPPORTED rather than blocking the stream's thread for ever.
+  CUresult streamMemoryOperations(BackendStream stream, std::span<const StreamMemoryOperation> operations) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;
   CUresult eventDestroy(BackendEvent event) override;
   CUresult eventRecord(BackendEvent event, BackendStream stream) override;

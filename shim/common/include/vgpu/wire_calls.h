@@ -649,6 +649,35 @@ struct GraphLaunchRequest {
   bool operator==(const GraphLaunchRequest&) const = default;
 };
 
+inline constexpr std::size_t kMaxStreamMemoryOperations = 255; // cuStreamBatchMemOp: fewer than 256
+
+// One stream memory operation: a 32- or 64-bit word waited on or written, or a barrier.
+struct MemoryOperationField {
+  std::uint8_t kind = 0; // cuda::StreamMemoryOperation::Kind
+  std::uint32_t flags = 0;
+  std::uint64_t address = 0; // a device address, or an offset in `region`
+  std::uint64_t region = 0;  // 0: device memory; else a pinned host region (RegisterHost, RegionAlloc)
+  std::uint64_t value = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.kind);
+    field(self.flags);
+    field(self.address);
+    field(self.region);
+    field(self.value);
+  }
+  bool operator==(const MemoryOperationField&) const = default;
+};
+
+struct StreamMemoryOperationsRequest {
+  std::uint64_t stream = 0;
+  List<MemoryOperationField, kMaxStreamMemoryOperations> operations;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.stream);
+    field(self.operations);
+  }
+  bool operator==(const StreamMemoryOperationsRequest&) const = default;
+};
+
 // Where a copy's host bytes, or a module image's part, travel: in the frame, in the session's
 // shared-memory region (the hello region or a guest's ivshmem slice) at an offset, or at an offset
 // in a pinned host region registered with vgpud (RegionAlloc, RegisterHost).
@@ -824,7 +853,8 @@ template <Call C> struct CallDefinition; // not defined: the call has a codec of
   X(GraphCreate, GraphCreateRequest, HandleMessage)                                                                    \
   X(GraphUpdate, GraphUpdateRequest, Empty)                                                                            \
   X(GraphLaunch, GraphLaunchRequest, Empty)                                                                            \
-  X(GraphDestroy, HandleMessage, Empty)
+  X(GraphDestroy, HandleMessage, Empty)                                                                                \
+  X(StreamMemoryOperations, StreamMemoryOperationsRequest, Empty)
 
 #define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \
