@@ -56,8 +56,10 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   (`cuGraphics*`), external memory and semaphores, CUDA arrays, textures and surfaces, IPC
   handles.
 - **Managed memory through vgpud** (`cudaMallocManaged` answers NOT_SUPPORTED there; it works on
-  the simulated device), and so the managed-memory hints (`cudaMemPrefetchAsync`, `cudaMemAdvise`,
-  `cudaMemRangeGetAttribute`).
+  the simulated device, with its hints: `cudaMemPrefetchAsync`, `cudaMemAdvise`,
+  `cudaMemRangeGetAttribute(s)`, `cudaStreamAttachMemAsync` and the batch prefetch and discard
+  calls, checked and kept per page, `managed_memory_checks`). Through vgpud the hints meet no
+  managed memory and refuse every range as the driver refuses device memory (INVALID_VALUE).
 - **Stream memory operations in a few forms**: captured into a graph (a batch memory-operation
   node: the capture is refused with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED), remote-write flushes
   (`CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES`, `CU_STREAM_WAIT_VALUE_FLUSH`: NOT_SUPPORTED, as on a device

@@ -2,6 +2,7 @@
 // information and pointer attributes.
 #include "entry_common.h"
 #include "graph_memory.h"
+#include "managed_hints.h"
 #include "memory_pools.h"
 
 #include <cstring>
@@ -113,6 +114,7 @@ CUresult entry::cuMemFree_v2(CUdeviceptr pointer) {
     return graph_memory::free(pointer);
   }
   memory_pools::forgetAllocation(pointer); // a stream-ordered allocation may be freed at once too
+  managed_hints::forget(pointer);          // a managed allocation's hints go with it
   return state().backend().memFree(pointer);
 }
 

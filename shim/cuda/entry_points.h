@@ -37,8 +37,24 @@
 #undef cuGraphExecUpdate
 #undef cuStreamUpdateCaptureDependencies
 #undef cuMemcpyBatchAsync
+#undef cuMemPrefetchAsync
+#undef cuMemAdvise
 
 extern "C" {
+CUresult cuMemPrefetchAsync(CUdeviceptr pointer, size_t bytes, CUdevice device, CUstream stream);
+CUresult cuMemPrefetchAsync_ptsz(CUdeviceptr pointer, size_t bytes, CUdevice device, CUstream stream);
+CUresult cuMemPrefetchAsync_v2_ptsz(CUdeviceptr pointer, size_t bytes, CUmemLocation location, unsigned int flags,
+                                    CUstream stream);
+CUresult cuMemAdvise(CUdeviceptr pointer, size_t bytes, CUmem_advise advice, CUdevice device);
+CUresult cuStreamAttachMemAsync_ptsz(CUstream stream, CUdeviceptr pointer, size_t bytes, unsigned int flags);
+CUresult cuMemPrefetchBatchAsync_ptsz(CUdeviceptr* pointers, size_t* sizes, size_t count, CUmemLocation* locations,
+                                      size_t* locationIndices, size_t locationCount, unsigned long long flags,
+                                      CUstream stream);
+CUresult cuMemDiscardBatchAsync_ptsz(CUdeviceptr* pointers, size_t* sizes, size_t count, unsigned long long flags,
+                                     CUstream stream);
+CUresult cuMemDiscardAndPrefetchBatchAsync_ptsz(CUdeviceptr* pointers, size_t* sizes, size_t count,
+                                                CUmemLocation* locations, size_t* locationIndices, size_t locationCount,
+                                                unsigned long long flags, CUstream stream);
 CUresult cuCtxPushCurrent(CUcontext context);
 CUresult cuCtxPopCurrent(CUcontext* context);
 CUresult cuGraphKernelNodeGetParams(CUgraphNode node, CUDA_KERNEL_NODE_PARAMS_v1* params);

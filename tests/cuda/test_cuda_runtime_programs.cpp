@@ -208,6 +208,54 @@ TEST_CASE("stream memory operations: writes, waits and batches in stream order, 
          run.output.find("info managed-refused not checked") != std::string::npos));
 }
 
+TEST_CASE("managed memory hints: prefetches, advice and range attributes kept per page, and the refusals") {
+  const ProgramResult run = runCuda("managed_memory_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check :
+       {"prefetch-device-memory-refused", "advise-device-memory-refused", "attribute-device-memory-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+  if (std::getenv("VGPU_ENDPOINT") != nullptr) {
+    // vgpud offers no managed memory: said, and the hints on device memory refused above.
+    CHECK(run.output.find("info managed memory not offered here") != std::string::npos);
+    return;
+  }
+  for (const char* check : {"never-prefetched-invalid",
+                            "prefetch-to-device",
+                            "last-prefetch-device",
+                            "last-prefetch-type-and-id",
+                            "prefetch-half-to-host",
+                            "last-prefetch-per-part",
+                            "page-rounding",
+                            "prefetch-batch",
+                            "prefetch-batch-indices-refused",
+                            "discard-batch",
+                            "read-mostly",
+                            "read-mostly-per-page",
+                            "no-preferred-location",
+                            "preferred-device",
+                            "preferred-host-on-one-page",
+                            "preferred-type-host",
+                            "preferred-unset",
+                            "accessed-by",
+                            "accessed-by-needs-whole-range",
+                            "range-get-attributes",
+                            "attribute-size-refused",
+                            "advise-missing-device-refused",
+                            "prefetch-flags-refused",
+                            "prefetch-past-allocation-refused",
+                            "stream-attach-single",
+                            "stream-attach-flags-refused",
+                            "data-unchanged",
+                            "new-allocation-no-hints"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("graph memory nodes: explicit and captured, their data, their rules and the device's figures") {
   const ProgramResult run = runCuda("graph_memory_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
