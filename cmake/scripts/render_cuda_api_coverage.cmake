@@ -68,6 +68,14 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   host memory other than pinned memory vgpud shares (`cuMemHostRegister`ed or pageable memory, and
   any host memory over TCP without a guest region). The `_v2` calls cuda.h names work on every
   profile (`stream_memory_checks`); on the simulated device a wait must be met when it is submitted.
+- **Pools of host or managed memory** (CUDA 13's `cudaMemGetDefaultMemPool`/`cudaMemGetMemPool`/
+  `cudaMemSetMemPool` with a host location or the managed type, and host pools from
+  `cuMemPoolCreate`): NOT_SUPPORTED, though the Hopper profiles report
+  `HOST_MEMORY_POOLS_SUPPORTED` as the H100 does. A device's pinned pools work by location too.
+- **Tensor maps before Hopper**: `cuTensorMapEncodeTiled`/`Im2col` answer NOT_SUPPORTED on profiles
+  without tensor map access (compute capability below 9.0); `cuTensorMapEncodeIm2colWide` (CUDA
+  12.8, Blackwell) is not in the table. On Hopper profiles they are checked and encoded
+  (`tensor_map_checks`; through vgpud by the GPU's driver).
 - **Green contexts** (`cuGreenCtxCreate`, `cuDeviceGetDevResource`, ...): cuBLAS and cuSOLVER 13
   look them up and go on without them; they are not in the table below, which lists the names
   cudart asks for.

@@ -716,8 +716,31 @@ CUresult entry::cuGraphInstantiateWithParams(CUgraphExec* exec, CUgraph graph, C
     return CUDA_ERROR_INVALID_VALUE;
   }
   params->hErrNode_out = nullptr;
-  const CUresult status = instantiate(exec, graph, params->flags, &params->hErrNode_out);
+  CUresult status = instantiate(exec, graph, params->flags, &params->hErrNode_out);
   params->result_out = status == CUDA_SUCCESS ? CUDA_GRAPH_INSTANTIATE_SUCCESS : CUDA_GRAPH_INSTANTIATE_ERROR;
+  if (status == CUDA_SUCCESS && (params->flags & CUDA_GRAPH_INSTANTIATE_FLAG_UPLOAD) != 0) {
+    // Uploaded in the same call, on the stream the parameters name.
+    status = entry::cuGraphUpload(*exec, params->hUploadStream);
+    if (status != CUDA_SUCCESS) {
+      entry::cuGraphExecDestroy(*exec);
+      *exec = nullptr;
+      params->result_out = CUDA_GRAPH_INSTANTIATE_ERROR;
+    }
+  }
+  return status;
+}
+
+CUresult entry::cuGraphInstantiateWithParams_ptsz(CUgraphExec* exec, CUgraph graph,
+                                                  CUDA_GRAPH_INSTANTIATE_PARAMS* params) {
+  if (params == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // The upload stream's NULL is the calling thread's default stream.
+  CUDA_GRAPH_INSTANTIATE_PARAMS local = *params;
+  local.hUploadStream = perThread(local.hUploadStream);
+  const CUresult status = entry::cuGraphInstantiateWithParams(exec, graph, &local);
+  params->hErrNode_out = local.hErrNode_out;
+  params->result_out = local.result_out;
   return status;
 }
 

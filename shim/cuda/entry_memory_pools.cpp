@@ -110,6 +110,62 @@ CUresult entry::cuDeviceSetMemPool(CUdevice device, CUmemoryPool pool) {
   return memory_pools::setCurrentPool(device, pool);
 }
 
+// The location-and-type forms (CUDA 13): a device's pinned pools are the device pools above; pools
+// of host memory and managed memory are not built (NOT_SUPPORTED); other combinations are invalid.
+namespace {
+
+CUresult devicePoolLocation(const CUmemLocation* location, CUmemAllocationType type, CUdevice& device) {
+  if (location == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const bool knownType = type == CU_MEM_ALLOCATION_TYPE_PINNED || type == CU_MEM_ALLOCATION_TYPE_MANAGED;
+  const bool hostLocation =
+      location->type == CU_MEM_LOCATION_TYPE_HOST || location->type == CU_MEM_LOCATION_TYPE_HOST_NUMA;
+  if (!knownType || (location->type == CU_MEM_LOCATION_TYPE_NONE && type != CU_MEM_ALLOCATION_TYPE_MANAGED)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (location->type != CU_MEM_LOCATION_TYPE_DEVICE && location->type != CU_MEM_LOCATION_TYPE_NONE && !hostLocation) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (type == CU_MEM_ALLOCATION_TYPE_MANAGED || hostLocation || location->type == CU_MEM_LOCATION_TYPE_NONE) {
+    return CUDA_ERROR_NOT_SUPPORTED; // pools of host or managed memory are not built
+  }
+  device = location->id;
+  return requireDevice(device);
+}
+
+} // namespace
+
+CUresult entry::cuMemGetDefaultMemPool(CUmemoryPool* pool, CUmemLocation* location, CUmemAllocationType type) {
+  VGPU_REQUIRE_OUT(pool);
+  CUdevice device = 0;
+  if (const CUresult status = devicePoolLocation(location, type, device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return memory_pools::defaultPool(device, *pool);
+}
+
+CUresult entry::cuMemGetMemPool(CUmemoryPool* pool, CUmemLocation* location, CUmemAllocationType type) {
+  VGPU_REQUIRE_OUT(pool);
+  CUdevice device = 0;
+  if (const CUresult status = devicePoolLocation(location, type, device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return memory_pools::currentPool(device, *pool);
+}
+
+CUresult entry::cuMemSetMemPool(CUmemLocation* location, CUmemAllocationType type, CUmemoryPool pool) {
+  CUdevice device = 0;
+  if (const CUresult status = devicePoolLocation(location, type, device); status != CUDA_SUCCESS) {
+    return status;
+  }
+  int poolDevice = -1;
+  if (!memory_pools::deviceOf(pool, poolDevice) || poolDevice != device) {
+    return CUDA_ERROR_INVALID_VALUE; // the pool's location must be the one named
+  }
+  return memory_pools::setCurrentPool(device, pool);
+}
+
 CUresult entry::cuMemPoolCreate(CUmemoryPool* pool, const CUmemPoolProps* properties) {
   VGPU_REQUIRE_OUT(pool);
   VGPU_REQUIRE_OUT(properties);

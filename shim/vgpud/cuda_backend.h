@@ -99,6 +99,9 @@ public:
   CUresult streamMemoryOperations(cuda::BackendStream stream,
                                   std::span<const cuda::StreamMemoryOperation> operations) override;
   CUresult hostFunction(cuda::BackendStream stream, void (*fn)(void*), void* userData) override;
+  // Tensor maps: the driver's own encoding, in the device's context (its kernels read them).
+  CUresult tensorMapEncode(int device, const cuda::TensorMapDescription& description, CUtensorMap& out) override;
+  CUresult tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) override;
   CUresult eventCreate(unsigned flags, cuda::BackendEvent& out) override;
   CUresult eventDestroy(cuda::BackendEvent event) override;
   CUresult eventRecord(cuda::BackendEvent event, cuda::BackendStream stream) override;
@@ -193,6 +196,8 @@ private:
   // The CUstream for an id (0: the device's legacy default stream); false when unknown.
   bool resolveStream(cuda::BackendStream id, int device, CUstream& out) const;
   template <typename Call> CUresult onStream(cuda::BackendStream id, Call call);
+  // A checked batch of stream memory operations as the driver's one batch, on `stream` (bound).
+  CUresult runMemoryOperations(CUstream stream, std::span<const cuda::StreamMemoryOperation> operations);
   template <typename Call> CUresult onEvent(cuda::BackendEvent id, Call call);
   CUresult mapPhysical(int device, CUdeviceptr address, std::size_t bytes, CUmemGenericAllocationHandle handle,
                        std::size_t offset);

@@ -210,18 +210,15 @@ CUresult CudaBackend::streamWaitEvent(cuda::BackendStream id, cuda::BackendEvent
 // from the driver, in the stream's context).
 CUresult CudaBackend::streamMemoryOperations(cuda::BackendStream id,
                                              std::span<const cuda::StreamMemoryOperation> operations) {
-  using Kind = cuda::StreamMemoryOperation::Kind;
   if (operations.empty() || operations.size() > cuda::kMaxStreamMemoryOperations) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  const int device = id == 0 ? std::max(bound_, 0) : (streams_.count(id) != 0 ? streams_.at(id).device : -1);
-  CUstream stream = nullptr;
-  if (device < 0 || !resolveStream(id, device, stream)) {
-    return CUDA_ERROR_INVALID_HANDLE;
-  }
-  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
-    return bound;
-  }
+  return onStream(id, [&](CUstream stream) { return runMemoryOperations(stream, operations); });
+}
+
+CUresult CudaBackend::runMemoryOperations(CUstream stream, std::span<const cuda::StreamMemoryOperation> operations) {
+  using Kind = cuda::StreamMemoryOperation::Kind;
+  const int device = bound_; // onStream bound the stream's device
   std::vector<CUstreamBatchMemOpParams> batch(operations.size());
   for (std::size_t i = 0; i < operations.size(); ++i) {
     const cuda::StreamMemoryOperation& operation = operations[i];
@@ -258,7 +255,43 @@ CUresult CudaBackend::streamMemoryOperations(cuda::BackendStream id,
       params.writeValue.flags = operation.flags;
     }
   }
-  return note(driver_.cuStreamBatchMemOp(stream, static_cast<unsigned>(batch.size()), batch.data(), 0));
+  return driver_.cuStreamBatchMemOp(stream, static_cast<unsigned>(batch.size()), batch.data(), 0);
+}
+
+// The tenant's worker holds only its own memory, so a map can reach nothing else: the description
+// was checked against the documented rules, and the driver checks it again as it encodes.
+CUresult CudaBackend::tensorMapEncode(int device, const cuda::TensorMapDescription& d, CUtensorMap& out) {
+  if (!validDevice(device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  void* address = reinterpret_cast<void*>(d.address);
+  const auto type = static_cast<CUtensorMapDataType>(d.dataType);
+  const auto interleave = static_cast<CUtensorMapInterleave>(d.interleave);
+  const auto swizzle = static_cast<CUtensorMapSwizzle>(d.swizzle);
+  const auto l2Promotion = static_cast<CUtensorMapL2promotion>(d.l2Promotion);
+  const auto oobFill = static_cast<CUtensorMapFloatOOBfill>(d.oobFill);
+  if (!d.im2col) {
+    return driver_.cuTensorMapEncodeTiled(&out, type, d.rank, address, d.globalDim.data(), d.globalStrides.data(),
+                                          d.boxDim.data(), d.elementStrides.data(), interleave, swizzle, l2Promotion,
+                                          oobFill);
+  }
+  return driver_.cuTensorMapEncodeIm2col(&out, type, d.rank, address, d.globalDim.data(), d.globalStrides.data(),
+                                         d.lowerCorner.data(), d.upperCorner.data(), d.channelsPerPixel,
+                                         d.pixelsPerColumn, d.elementStrides.data(), interleave, swizzle, l2Promotion,
+                                         oobFill);
+}
+
+CUresult CudaBackend::tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) {
+  if (!validDevice(device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  return driver_.cuTensorMapReplaceAddress(&map, reinterpret_cast<void*>(address));
 }
 
 CUresult CudaBackend::hostFunction(cuda::BackendStream, void (*)(void*), void*) {

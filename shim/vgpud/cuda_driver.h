@@ -59,6 +59,9 @@ namespace vgpu::daemon {
   X(cuStreamSetAttribute)                                                                                              \
   X(cuStreamWaitEvent)                                                                                                 \
   X(cuStreamBatchMemOp)                                                                                                \
+  X(cuTensorMapEncodeTiled)                                                                                            \
+  X(cuTensorMapEncodeIm2col)                                                                                           \
+  X(cuTensorMapReplaceAddress)                                                                                         \
   X(cuEventCreate)                                                                                                     \
   X(cuEventDestroy)                                                                                                    \
   X(cuEventRecord)                                                                                                     \

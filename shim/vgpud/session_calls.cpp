@@ -688,6 +688,47 @@ CUresult streamMemoryOperations(Session& session, Reader& request, Writer&, bool
   return session.backend().streamMemoryOperations(call->stream, operations);
 }
 
+// Tensor maps: the description checked as the driver layer checks it (every documented rule),
+// then encoded by the session's executor for the device named.
+CUresult tensorMapEncode(Session& session, Reader& request, Writer& reply, bool) {
+  const auto call = requestOf<Call::TensorMapEncode>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!validDevice(session, call->device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  cuda::TensorMapDescription description;
+  if (!cuda::tensorMapFromWire(*call, description) || cuda::checkTensorMap(description) != CUDA_SUCCESS) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  CUtensorMap map{};
+  const CUresult result = session.backend().tensorMapEncode(call->device, description, map);
+  if (result == CUDA_SUCCESS) {
+    wire::encodeInto(reply, wire::ReplyOf<Call::TensorMapEncode>{cuda::tensorMapWords(map)});
+  }
+  return result;
+}
+
+CUresult tensorMapReplaceAddress(Session& session, Reader& request, Writer& reply, bool) {
+  const auto call = requestOf<Call::TensorMapReplaceAddress>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!validDevice(session, call->device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  CUtensorMap map{};
+  if (!cuda::tensorMapFromWords(call->map, map)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const CUresult result = session.backend().tensorMapReplaceAddress(call->device, map, call->address);
+  if (result == CUDA_SUCCESS) {
+    wire::encodeInto(reply, wire::ReplyOf<Call::TensorMapReplaceAddress>{cuda::tensorMapWords(map)});
+  }
+  return result;
+}
+
 CUresult counters(Session& session, Reader&, Writer& reply, bool) {
   wire::encodeInto(reply, cuda::countersToWire(session.backend().counters()));
   return CUDA_SUCCESS;
@@ -743,6 +784,8 @@ constexpr std::array kCalls = {
     CallEntry{Call::GraphLaunch, graphLaunch, false, true},
     CallEntry{Call::GraphDestroy, graphDestroy, false},
     CallEntry{Call::StreamMemoryOperations, streamMemoryOperations, false},
+    CallEntry{Call::TensorMapEncode, tensorMapEncode, false},
+    CallEntry{Call::TensorMapReplaceAddress, tensorMapReplaceAddress, false},
     CallEntry{Call::Counters, counters, false},
 };
 

@@ -144,9 +144,12 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
        {"malloc-async", "malloc-async-data", "pool-used-follows-malloc-async", "pool-used-follows-free-async",
         "pool-release-threshold", "explicit-pool-alloc", "explicit-pool-destroy", "memcpy-batch-round-trip",
         "memcpy-batch-bad-attribute-index-refused", "memcpy-batch-invalid-access-order-refused",
-        "memcpy-batch-legacy-stream-refused", "memcpy-batch-refusals-copy-nothing", "memcpy-3d-peer-region"}) {
+        "memcpy-batch-legacy-stream-refused", "memcpy-batch-refusals-copy-nothing", "memcpy-3d-peer-region",
+        "default-pool-by-location", "set-pool-by-location", "pool-by-location-missing-device-refused"}) {
     CHECK(run.output.find(std::string("pass ") + check + " \n") != std::string::npos);
   }
+  // Pools of host memory are not built: said, never faked.
+  CHECK(outputValue(run.output, "info host-pool-default") == "801"); // cudaErrorNotSupported
 }
 
 // Pinned memory is shared with the executor everywhere but through vgpud over a network without a
@@ -256,6 +259,48 @@ TEST_CASE("managed memory hints: prefetches, advice and range attributes kept pe
   }
 }
 
+TEST_CASE("tensor maps: tiled and im2col encodings, every documented rule refused alone, address replacement") {
+  const ProgramResult run = runCuda("tensor_map_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check : {"tiled-encode",
+                            "tiled-encode-swizzle-128b",
+                            "replace-address",
+                            "replace-address-misaligned-refused",
+                            "rank-0-refused",
+                            "rank-6-refused",
+                            "address-misaligned-refused",
+                            "dim-0-refused",
+                            "dim-over-2-32-refused",
+                            "stride-not-16-refused",
+                            "stride-2-40-refused",
+                            "box-0-refused",
+                            "box-257-refused",
+                            "box-inner-not-16-bytes-refused",
+                            "element-stride-0-refused",
+                            "element-stride-9-refused",
+                            "interleave-unknown-refused",
+                            "swizzle-unknown-refused",
+                            "l2-unknown-refused",
+                            "oob-unknown-refused",
+                            "oob-nan-integer-refused",
+                            "swizzle-span-exceeded-refused",
+                            "interleave-rank-2-refused",
+                            "interleave-32b-needs-swizzle-32b-refused",
+                            "map-misaligned-refused",
+                            "im2col-encode",
+                            "im2col-rank-2-refused",
+                            "im2col-channels-257-refused",
+                            "im2col-pixels-1025-refused",
+                            "im2col-corner-out-of-range-refused",
+                            "im2col-swizzle-span-exceeded-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+  CHECK(run.output.find("skip tma-tile-copy ") != std::string::npos); // kernels run only on a GPU
+}
+
 TEST_CASE("graph memory nodes: explicit and captured, their data, their rules and the device's figures") {
   const ProgramResult run = runCuda("graph_memory_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
@@ -308,6 +353,7 @@ TEST_CASE("graph nodes change after building and in an executable; capture into 
                             "device-graph-disabled-copy-skipped",
                             "device-graph-enabled-copy-runs",
                             "device-graph-updated-results",
+                            "instantiate-with-params-upload",
                             "memset-node-params-read-back",
                             "memcpy-node-params-read-back",
                             "memset-node-set-read-back",

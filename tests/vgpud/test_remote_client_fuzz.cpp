@@ -201,6 +201,15 @@ void exercise(vgpu::cuda::remote::RemoteBackend& client) {
   vgpu::cuda::StreamMemoryOperation write;
   write.address = pointer;
   client.streamMemoryOperations(stream, std::vector<vgpu::cuda::StreamMemoryOperation>{write, write});
+  vgpu::cuda::TensorMapDescription description;
+  description.rank = 1;
+  description.address = pointer;
+  description.globalDim[0] = 64;
+  description.boxDim[0] = 16;
+  description.elementStrides[0] = 1;
+  CUtensorMap map{};
+  client.tensorMapEncode(0, description, map);
+  client.tensorMapReplaceAddress(0, map, pointer);
   client.memFree(pointer);
 }
 

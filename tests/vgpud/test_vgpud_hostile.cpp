@@ -425,6 +425,70 @@ TEST_CASE("stream memory operations: foreign addresses, regions, kinds and overs
   CHECK(vgpu::test::closedWithin(fd.get(), 5000));
 }
 
+// Tensor map descriptions are checked in vgpud as in the shim: lists whose lengths do not match the
+// rank, broken rules and devices the session lacks are refused; a map the executor did not encode
+// is not patched.
+TEST_CASE("tensor maps: mismatched lists, broken rules, foreign devices and forged maps are refused") {
+  TcpDaemon daemon;
+  FileDescriptor fd = session(daemon);
+  const std::uint64_t memory = allocate(fd.get(), 1 << 16);
+  REQUIRE(memory != 0);
+  std::uint64_t requestId = 10;
+  const auto encode = [&](const vgpu::wire::calls::TensorMapEncodeRequest& request,
+                          std::vector<std::uint8_t>* fields = nullptr) {
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, Call::TensorMapEncode, requestId++, 0, vgpu::wire::encode(request));
+    return vgpu::test::call(fd.get(), frame, fields);
+  };
+  vgpu::wire::calls::TensorMapEncodeRequest valid;
+  valid.dataType = CU_TENSOR_MAP_DATA_TYPE_FLOAT32;
+  valid.rank = 2;
+  valid.address = memory;
+  valid.globalDim.items = {64, 64};
+  valid.globalStrides.items = {256};
+  valid.boxDim.items = {32, 32};
+  valid.elementStrides.items = {1, 1};
+  std::vector<std::uint8_t> fields;
+  REQUIRE(encode(valid, &fields) == CUDA_SUCCESS);
+  vgpu::wire::calls::TensorMapReply encoded;
+  REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(fields), encoded));
+  CHECK(encoded.map.items.size() == vgpu::wire::calls::kTensorMapWords);
+
+  auto shortList = valid;
+  shortList.globalDim.items = {64};
+  CHECK(encode(shortList) == CUDA_ERROR_INVALID_VALUE);
+  auto boxForIm2col = valid;
+  boxForIm2col.im2col = 1;
+  boxForIm2col.rank = 3;
+  CHECK(encode(boxForIm2col) == CUDA_ERROR_INVALID_VALUE);
+  auto rank0 = valid;
+  rank0.rank = 0;
+  CHECK(encode(rank0) == CUDA_ERROR_INVALID_VALUE);
+  auto misaligned = valid;
+  misaligned.address = memory + 8;
+  CHECK(encode(misaligned) == CUDA_ERROR_INVALID_VALUE);
+  auto box257 = valid;
+  box257.boxDim.items = {32, 257};
+  CHECK(encode(box257) == CUDA_ERROR_INVALID_VALUE);
+  auto otherDevice = valid;
+  otherDevice.device = 3;
+  CHECK(encode(otherDevice) == CUDA_ERROR_INVALID_DEVICE);
+
+  const auto replace = [&](std::vector<std::uint64_t> words, std::uint64_t address) {
+    vgpu::wire::calls::TensorMapReplaceAddressRequest request;
+    request.map.items = std::move(words);
+    request.address = address;
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, Call::TensorMapReplaceAddress, requestId++, 0, vgpu::wire::encode(request));
+    return vgpu::test::call(fd.get(), frame);
+  };
+  CHECK(replace(encoded.map.items, memory + 256) == CUDA_SUCCESS);
+  CHECK(replace(encoded.map.items, memory + 8) == CUDA_ERROR_INVALID_VALUE); // alignment kept
+  CHECK(replace(std::vector<std::uint64_t>(16, 0x4141414141414141ull), memory) == CUDA_ERROR_INVALID_VALUE); // forged
+  CHECK(replace(std::vector<std::uint64_t>(15, 0), memory) == CUDA_ERROR_INVALID_VALUE); // not a whole map
+  CHECK(status(fd.get()).sessions == 1);                                                 // still served
+}
+
 TEST_CASE("out of descriptors, vgpud refuses new clients instead of spinning, and recovers") {
   if (vgpu::test::kSanitizerBuild) {
     WARN("skipped in a sanitizer build: the sanitizer runtime in vgpud needs descriptors of its own");

@@ -9,10 +9,12 @@
 #include "vgpu/wire_calls.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace vgpu::cuda {
 
-// One batch of stream memory operations fits one StreamMemoryOperations call.
+// One batch of stream memory operations fits one StreamMemoryOperations call; one map fills a reply.
+static_assert(sizeof(CUtensorMap::opaque) / sizeof(std::uint64_t) == wire::calls::kTensorMapWords);
 static_assert(kMaxStreamMemoryOperations == wire::calls::kMaxStreamMemoryOperations);
 
 using ModuleFunctionReply = wire::ReplyOf<wire::Call::ModuleFunction>;
@@ -295,6 +297,80 @@ bool graphFromWire(const GraphNodeList& fields, const GraphHandleList& handleFie
     (field.parent == 0 ? out : flat[field.parent - 1].bodies[field.body]).push_back(std::move(flat[i]));
   }
   std::reverse(out.begin(), out.end());
+  return true;
+}
+
+// A tensor map's description as TensorMapEncode carries it, and back; false when a list's length
+// is not the one the rank gives the form (a hostile or broken peer).
+inline wire::calls::TensorMapEncodeRequest tensorMapToWire(int device, const TensorMapDescription& d) {
+  wire::calls::TensorMapEncodeRequest out;
+  out.device = device;
+  out.im2col = d.im2col ? 1 : 0;
+  out.dataType = d.dataType;
+  out.rank = d.rank;
+  out.address = d.address;
+  const std::uint32_t rank = std::min(d.rank, kMaxTensorRank);
+  out.globalDim.items.assign(d.globalDim.begin(), d.globalDim.begin() + rank);
+  out.globalStrides.items.assign(d.globalStrides.begin(), d.globalStrides.begin() + (rank > 0 ? rank - 1 : 0));
+  out.elementStrides.items.assign(d.elementStrides.begin(), d.elementStrides.begin() + rank);
+  if (d.im2col) {
+    const std::uint32_t spatial = rank > 2 ? rank - 2 : 0;
+    out.lowerCorner.items.assign(d.lowerCorner.begin(), d.lowerCorner.begin() + spatial);
+    out.upperCorner.items.assign(d.upperCorner.begin(), d.upperCorner.begin() + spatial);
+  } else {
+    out.boxDim.items.assign(d.boxDim.begin(), d.boxDim.begin() + rank);
+  }
+  out.channelsPerPixel = d.channelsPerPixel;
+  out.pixelsPerColumn = d.pixelsPerColumn;
+  out.interleave = d.interleave;
+  out.swizzle = d.swizzle;
+  out.l2Promotion = d.l2Promotion;
+  out.oobFill = d.oobFill;
+  return out;
+}
+
+inline bool tensorMapFromWire(const wire::calls::TensorMapEncodeRequest& in, TensorMapDescription& d) {
+  const std::uint32_t rank = in.rank;
+  const bool im2col = in.im2col != 0;
+  const std::size_t spatial = im2col && rank > 2 ? rank - 2 : 0;
+  if (rank == 0 || rank > kMaxTensorRank || in.im2col > 1 || in.globalDim.items.size() != rank ||
+      in.globalStrides.items.size() != rank - 1 || in.elementStrides.items.size() != rank ||
+      in.boxDim.items.size() != (im2col ? 0 : rank) || in.lowerCorner.items.size() != spatial ||
+      in.upperCorner.items.size() != spatial) {
+    return false;
+  }
+  d = TensorMapDescription{};
+  d.im2col = im2col;
+  d.dataType = in.dataType;
+  d.rank = rank;
+  d.address = in.address;
+  std::copy(in.globalDim.items.begin(), in.globalDim.items.end(), d.globalDim.begin());
+  std::copy(in.globalStrides.items.begin(), in.globalStrides.items.end(), d.globalStrides.begin());
+  std::copy(in.elementStrides.items.begin(), in.elementStrides.items.end(), d.elementStrides.begin());
+  std::copy(in.boxDim.items.begin(), in.boxDim.items.end(), d.boxDim.begin());
+  std::copy(in.lowerCorner.items.begin(), in.lowerCorner.items.end(), d.lowerCorner.begin());
+  std::copy(in.upperCorner.items.begin(), in.upperCorner.items.end(), d.upperCorner.begin());
+  d.channelsPerPixel = in.channelsPerPixel;
+  d.pixelsPerColumn = in.pixelsPerColumn;
+  d.interleave = in.interleave;
+  d.swizzle = in.swizzle;
+  d.l2Promotion = in.l2Promotion;
+  d.oobFill = in.oobFill;
+  return true;
+}
+
+// An encoded map as its words, and back (false unless exactly kTensorMapWords).
+inline wire::List<std::uint64_t, wire::calls::kTensorMapWords> tensorMapWords(const CUtensorMap& map) {
+  wire::List<std::uint64_t, wire::calls::kTensorMapWords> out;
+  out.items.assign(std::begin(map.opaque), std::end(map.opaque));
+  return out;
+}
+
+inline bool tensorMapFromWords(const wire::List<std::uint64_t, wire::calls::kTensorMapWords>& words, CUtensorMap& map) {
+  if (words.items.size() != wire::calls::kTensorMapWords) {
+    return false;
+  }
+  std::copy(words.items.begin(), words.items.end(), std::begin(map.opaque));
   return true;
 }
 

@@ -8,6 +8,8 @@
 // does. Handles are opaque 64-bit ids chosen by the backend; 0 is never a valid id.
 #pragma once
 
+#include "backend/tensor_map_description.h"
+
 #include <cuda.h>
 
 #include <cstddef>
@@ -302,6 +304,16 @@ public:
   // Stream memory operations, in order on `stream` (at most kMaxStreamMemoryOperations).
   virtual CUresult streamMemoryOperations(BackendStream /*stream*/,
                                           std::span<const StreamMemoryOperation> /*operations*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+
+  // Tensor maps (cuTensorMapEncodeTiled/Im2col, cuTensorMapReplaceAddress) are encoded by whoever
+  // runs the kernels that read them: a GPU's driver, or the simulated device in a form of its own.
+  // `description` was checked (checkTensorMap); `device` is the current context's.
+  virtual CUresult tensorMapEncode(int /*device*/, const TensorMapDescription& /*description*/, CUtensorMap& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult tensorMapReplaceAddress(int /*device*/, CUtensorMap& /*map*/, CUdeviceptr /*address*/) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
 

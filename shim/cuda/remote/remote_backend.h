@@ -107,6 +107,10 @@ public:
   // shares; the first batch is a round trip (an older vgpud answers NOT_SUPPORTED), later ones are
   // asynchronous.
   CUresult streamMemoryOperations(BackendStream stream, std::span<const StreamMemoryOperation> operations) override;
+  // Tensor maps encoded by vgpud's executor (remote_tensor_maps.cpp): a GPU's driver, whose kernels
+  // read them; a round trip each.
+  CUresult tensorMapEncode(int device, const TensorMapDescription& description, CUtensorMap& out) override;
+  CUresult tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;
   CUresult eventDestroy(BackendEvent event) override;
   CUresult eventRecord(BackendEvent event, BackendStream stream) override;

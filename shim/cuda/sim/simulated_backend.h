@@ -75,6 +75,10 @@ public:
   // Writes and barriers run; a wait must be met when it is submitted (work runs then), else it is
   // refused with NOT_SUPPORTED rather than blocking the stream's thread for ever.
   CUresult streamMemoryOperations(BackendStream stream, std::span<const StreamMemoryOperation> operations) override;
+  // Tensor maps in a form of the simulated device's own (simulated_tensor_maps.cpp): its kernels
+  // do not run, so nothing reads them but cuTensorMapReplaceAddress.
+  CUresult tensorMapEncode(int device, const TensorMapDescription& description, CUtensorMap& out) override;
+  CUresult tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;
   CUresult eventDestroy(BackendEvent event) override;
   CUresult eventRecord(BackendEvent event, BackendStream stream) override;

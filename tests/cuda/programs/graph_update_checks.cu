@@ -514,6 +514,17 @@ void deviceWorkGraph(cudaStream_t stream) {
   check::ok(cudaGraphLaunch(exec, stream), "device-graph-launch");
   check::ok(cudaStreamSynchronize(stream), "synchronize");
   check::report(all(fetch(b), 8 + added) && all(fetch(c), 9), "device-graph-updated-results");
+  // Instantiated and uploaded in one call (cudaGraphInstantiateWithParams), then launched.
+  cudaGraphInstantiateParams params{};
+  params.flags = cudaGraphInstantiateFlagUpload;
+  params.uploadStream = stream;
+  cudaGraphExec_t uploaded = nullptr;
+  const cudaError_t withParams = cudaGraphInstantiateWithParams(&uploaded, graph, &params);
+  check::report(withParams == cudaSuccess && params.result_out == cudaGraphInstantiateSuccess &&
+                    params.errNode_out == nullptr && cudaGraphLaunch(uploaded, stream) == cudaSuccess &&
+                    cudaStreamSynchronize(stream) == cudaSuccess && all(fetch(b), 2 + added),
+                "instantiate-with-params-upload");
+  cudaGraphExecDestroy(uploaded);
   cudaGraphExecDestroy(exec);
   cudaGraphDestroy(graph);
   cudaGraphDestroy(updated);

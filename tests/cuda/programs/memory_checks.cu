@@ -398,6 +398,30 @@ void memoryPools() {
   check::report(ownUsed >= kBytes, "explicit-pool-used");
   check::ok(cudaFreeAsync(q, stream), "explicit-pool-free");
   check::ok(cudaStreamSynchronize(stream), "sync");
+  // The CUDA 13 forms by location and allocation type: a device's pinned pools are its pools.
+  cudaMemLocation device0{};
+  device0.type = cudaMemLocationTypeDevice;
+  device0.id = 0;
+  cudaMemPool_t byLocation = nullptr;
+  cudaMemPool_t current = nullptr;
+  check::report(cudaMemGetDefaultMemPool(&byLocation, &device0, cudaMemAllocationTypePinned) == cudaSuccess &&
+                    byLocation == pool,
+                "default-pool-by-location");
+  check::report(created && cudaMemSetMemPool(&device0, cudaMemAllocationTypePinned, own) == cudaSuccess &&
+                    cudaMemGetMemPool(&current, &device0, cudaMemAllocationTypePinned) == cudaSuccess &&
+                    current == own && cudaDeviceGetMemPool(&current, 0) == cudaSuccess && current == own,
+                "set-pool-by-location");
+  cudaMemSetMemPool(&device0, cudaMemAllocationTypePinned, pool);
+  cudaMemLocation missing = device0;
+  missing.id = 9;
+  check::report(cudaMemGetMemPool(&current, &missing, cudaMemAllocationTypePinned) != cudaSuccess,
+                "pool-by-location-missing-device-refused");
+  cudaGetLastError();
+  cudaMemLocation host{};
+  host.type = cudaMemLocationTypeHost;
+  const cudaError_t hostPool = cudaMemGetDefaultMemPool(&byLocation, &host, cudaMemAllocationTypePinned);
+  std::printf("info host-pool-default %d\n", static_cast<int>(hostPool)); // host pools: the native run shows
+  cudaGetLastError();
   check::report(cudaMemPoolDestroy(own) == cudaSuccess, "explicit-pool-destroy");
   cudaStreamDestroy(stream);
 }

@@ -678,6 +678,68 @@ struct StreamMemoryOperationsRequest {
   bool operator==(const StreamMemoryOperationsRequest&) const = default;
 };
 
+inline constexpr std::size_t kTensorMapWords = 16; // CUtensorMap: 128 opaque bytes
+
+// A tensor map's description (cuTensorMapEncodeTiled, cuTensorMapEncodeIm2col): each list holds
+// as many entries as the rank gives its form (the shim's backend_wire.h converts both ways).
+struct TensorMapEncodeRequest {
+  std::int32_t device = 0;
+  std::uint8_t im2col = 0;
+  std::uint32_t dataType = 0;
+  std::uint32_t rank = 0;
+  std::uint64_t address = 0;
+  List<std::uint64_t, 5> globalDim;
+  List<std::uint64_t, 4> globalStrides;
+  List<std::uint32_t, 5> boxDim; // tiled
+  List<std::uint32_t, 5> elementStrides;
+  List<std::int32_t, 3> lowerCorner; // im2col
+  List<std::int32_t, 3> upperCorner; // im2col
+  std::uint32_t channelsPerPixel = 0;
+  std::uint32_t pixelsPerColumn = 0;
+  std::uint32_t interleave = 0;
+  std::uint32_t swizzle = 0;
+  std::uint32_t l2Promotion = 0;
+  std::uint32_t oobFill = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.im2col);
+    field(self.dataType);
+    field(self.rank);
+    field(self.address);
+    field(self.globalDim);
+    field(self.globalStrides);
+    field(self.boxDim);
+    field(self.elementStrides);
+    field(self.lowerCorner);
+    field(self.upperCorner);
+    field(self.channelsPerPixel);
+    field(self.pixelsPerColumn);
+    field(self.interleave);
+    field(self.swizzle);
+    field(self.l2Promotion);
+    field(self.oobFill);
+  }
+  bool operator==(const TensorMapEncodeRequest&) const = default;
+};
+
+struct TensorMapReply { // the encoded map: kTensorMapWords words
+  List<std::uint64_t, kTensorMapWords> map;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) { field(self.map); }
+  bool operator==(const TensorMapReply&) const = default;
+};
+
+struct TensorMapReplaceAddressRequest {
+  std::int32_t device = 0;
+  List<std::uint64_t, kTensorMapWords> map;
+  std::uint64_t address = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.map);
+    field(self.address);
+  }
+  bool operator==(const TensorMapReplaceAddressRequest&) const = default;
+};
+
 // Where a copy's host bytes, or a module image's part, travel: in the frame, in the session's
 // shared-memory region (the hello region or a guest's ivshmem slice) at an offset, or at an offset
 // in a pinned host region registered with vgpud (RegionAlloc, RegisterHost).
@@ -854,7 +916,9 @@ template <Call C> struct CallDefinition; // not defined: the call has a codec of
   X(GraphUpdate, GraphUpdateRequest, Empty)                                                                            \
   X(GraphLaunch, GraphLaunchRequest, Empty)                                                                            \
   X(GraphDestroy, HandleMessage, Empty)                                                                                \
-  X(StreamMemoryOperations, StreamMemoryOperationsRequest, Empty)
+  X(StreamMemoryOperations, StreamMemoryOperationsRequest, Empty)                                                      \
+  X(TensorMapEncode, TensorMapEncodeRequest, TensorMapReply)                                                           \
+  X(TensorMapReplaceAddress, TensorMapReplaceAddressRequest, TensorMapReply)
 
 #define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \

@@ -68,12 +68,14 @@ enum class Call : std::uint16_t {
   ModuleFunctions = 63,
   ModuleGlobal = 64,
   Launch = 70,
-  LaunchEx = 71,               // Launch plus thread-block cluster dimensions and the cooperative flag
-  GraphCreate = 72,            // a graph of device work vgpud runs whole (GraphNodeField)
-  GraphUpdate = 73,            // its nodes replaced, same topology
-  GraphLaunch = 74,            // asynchronous, like Launch
-  GraphDestroy = 75,           // asynchronous
-  StreamMemoryOperations = 76, // words waited on or written in stream order (MemoryOperationField), asynchronous
+  LaunchEx = 71,                // Launch plus thread-block cluster dimensions and the cooperative flag
+  GraphCreate = 72,             // a graph of device work vgpud runs whole (GraphNodeField)
+  GraphUpdate = 73,             // its nodes replaced, same topology
+  GraphLaunch = 74,             // asynchronous, like Launch
+  GraphDestroy = 75,            // asynchronous
+  StreamMemoryOperations = 76,  // words waited on or written in stream order (MemoryOperationField), asynchronous
+  TensorMapEncode = 77,         // a tensor map encoded by the executor's driver
+  TensorMapReplaceAddress = 78, // its global address replaced
   Counters = 80,
   Error = 0xffff, // reply only: ErrorReply
 };
