@@ -58,8 +58,10 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **Managed memory through vgpud** (`cudaMallocManaged` answers NOT_SUPPORTED there; it works on
   the simulated device, with its hints: `cudaMemPrefetchAsync`, `cudaMemAdvise`,
   `cudaMemRangeGetAttribute(s)`, `cudaStreamAttachMemAsync` and the batch prefetch and discard
-  calls, checked and kept per page, `managed_memory_checks`). Through vgpud the hints meet no
-  managed memory and refuse every range as the driver refuses device memory (INVALID_VALUE).
+  calls, checked and kept per page, `managed_memory_checks`; and `__managed__` variables through
+  `cuLibraryGetManaged`, `managed_variable_checks`). Through vgpud the hints meet no managed memory
+  and refuse every range as the driver refuses device memory (INVALID_VALUE), and a program with a
+  `__managed__` variable cannot run: the driver logs why, then cudart fails.
 - **Stream memory operations in a few forms**: captured into a graph (a batch memory-operation
   node: the capture is refused with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED), remote-write flushes
   (`CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES`, `CU_STREAM_WAIT_VALUE_FLUSH`: NOT_SUPPORTED, as on a device

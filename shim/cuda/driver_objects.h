@@ -63,6 +63,9 @@ struct CUmod_st {
   vgpu::cuda::BackendModule backend = 0;
   std::mutex mutex;
   std::map<std::string, CUfunction, std::less<>> functions;
+  // The module's __managed__ variables as the host sees them (cuLibraryGetManaged): managed
+  // allocations made on first request, freed with the module.
+  std::map<std::string, CUdeviceptr, std::less<>> managed;
 };
 
 struct CUfunc_st {

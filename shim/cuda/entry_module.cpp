@@ -455,6 +455,56 @@ CUresult entry::cuLibraryGetGlobal(CUdeviceptr* pointer, size_t* bytes, CUlibrar
   return ::cuModuleGetGlobal_v2(pointer, bytes, module, name);
 }
 
+// A __managed__ variable as the host reaches it: cudart asks for each one it registered. The
+// variable is the module's global; the host needs memory both sides use at one address, so it is a
+// managed allocation of the global's size holding the global's bytes, made on first request and
+// freed with the module. Where the backend has no managed memory (vgpud) this is NOT_SUPPORTED, and
+// said, since cudart cannot go on without it.
+CUresult entry::cuLibraryGetManaged(CUdeviceptr* pointer, size_t* bytes, CUlibrary library, const char* name) {
+  if (name == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  CUmodule module = nullptr;
+  if (const CUresult status = ::cuLibraryGetModule(&module, library); status != CUDA_SUCCESS) {
+    return status;
+  }
+  CUmod_st* object = state().modules.find(module);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_HANDLE;
+  }
+  GlobalInfo global;
+  if (const CUresult status = state().backend().moduleGlobal(object->backend, name, global); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const std::lock_guard lock(object->mutex);
+  auto it = object->managed.find(name);
+  if (it == object->managed.end()) {
+    CUdeviceptr managed = 0;
+    const int device = object->context != nullptr ? object->context->device : 0;
+    if (const CUresult status = state().backend().memAllocManaged(device, global.size, managed);
+        status != CUDA_SUCCESS) {
+      vgpu::log::writef(vgpu::log::Level::Warn, "module",
+                        "__managed__ variable %s needs managed memory, which this executor does not offer (%s)", name,
+                        state().backend().describe().c_str());
+      return status;
+    }
+    if (const CUresult status =
+            state().backend().copy(unifiedEndpoint(managed), deviceEndpoint(global.address), global.size, 1, 0, false);
+        status != CUDA_SUCCESS) {
+      state().backend().memFree(managed);
+      return status;
+    }
+    it = object->managed.emplace(name, managed).first;
+  }
+  if (pointer != nullptr) {
+    *pointer = it->second;
+  }
+  if (bytes != nullptr) {
+    *bytes = global.size;
+  }
+  return CUDA_SUCCESS;
+}
+
 CUresult entry::cuKernelGetFunction(CUfunction* function, CUkernel kernel) {
   VGPU_REQUIRE_OUT(function);
   VGPU_REQUIRE_INIT();

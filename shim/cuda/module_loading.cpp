@@ -2,6 +2,7 @@
 #include "module_loading.h"
 
 #include "entry_common.h"
+#include "managed_hints.h"
 
 #include "vgpu/log.h"
 #include "vgpu/module/module_image.h"
@@ -141,6 +142,10 @@ void unloadModule(CUmodule module) {
     const std::lock_guard lock(object->mutex);
     for (const auto& [name, function] : object->functions) {
       state().functions.destroy(function);
+    }
+    for (const auto& [name, pointer] : object->managed) {
+      managed_hints::forget(pointer);
+      state().backend().memFree(pointer);
     }
   }
   state().backend().moduleUnload(object->backend);

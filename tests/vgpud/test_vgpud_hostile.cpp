@@ -470,6 +470,9 @@ TEST_CASE("tensor maps: mismatched lists, broken rules, foreign devices and forg
   auto box257 = valid;
   box257.boxDim.items = {32, 257};
   CHECK(encode(box257) == CUDA_ERROR_INVALID_VALUE);
+  auto l2 = valid;
+  l2.l2Promotion = 4; // no such promotion (and outside the enum's range: refused before any cast)
+  CHECK(encode(l2) == CUDA_ERROR_INVALID_VALUE);
   auto otherDevice = valid;
   otherDevice.device = 3;
   CHECK(encode(otherDevice) == CUDA_ERROR_INVALID_DEVICE);

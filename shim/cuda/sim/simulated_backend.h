@@ -155,6 +155,7 @@ private:
   std::map<BackendFunction, Function> functions_;
   std::map<BackendGraph, Graph> graphs_;
   std::atomic<std::uint64_t> launches_{0};
+  std::atomic<std::uint64_t> memoryBarrier_{0}; // stream memory barriers (streamMemoryOperations)
   std::atomic<std::uint64_t> bytesHtoD_{0};
   std::atomic<std::uint64_t> bytesDtoH_{0};
   std::atomic<std::uint64_t> bytesDtoD_{0};

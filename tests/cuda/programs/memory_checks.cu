@@ -429,6 +429,64 @@ void memoryPools() {
 // cudaMemcpyBatchAsync (what vLLM-style KV-cache swaps use): a batch of host→device (from a stack
 // buffer, read during the call), device→device and device→host copies with two attribute sets;
 // refused batches copy nothing. cudaMemcpy3DPeer on one device: a 2D region.
+// A 3D batch (cudaMemcpy3DBatchAsync, CUDA 12.8): a 8 x 4 x 3 box out of a host volume of 16-byte
+// rows and 6-row layers into tightly packed device memory, and back into a zeroed host volume of the
+// source's shape: the box's bytes move, the rest stays zero; array operands and zero extents are refused.
+void batched3DCopies() {
+  constexpr size_t kRow = 16, kRows = 6, kLayers = 3, kWidth = 8, kHeight = 4;
+  std::vector<unsigned char> volume(kRow * kRows * kLayers);
+  fillPattern(volume, 21);
+  std::vector<unsigned char> back(volume.size(), 0);
+  unsigned char* packed = nullptr;
+  cudaMalloc(&packed, kWidth * kHeight * kLayers);
+  cudaStream_t stream = nullptr;
+  cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
+  const auto operand = [](void* pointer, size_t rowLength, size_t layerHeight) {
+    cudaMemcpy3DOperand made{};
+    made.type = cudaMemcpyOperandTypePointer;
+    made.op.ptr.ptr = pointer;
+    made.op.ptr.rowLength = rowLength;
+    made.op.ptr.layerHeight = layerHeight;
+    return made;
+  };
+  cudaMemcpy3DBatchOp ops[2] = {};
+  ops[0].src = operand(volume.data(), kRow, kRows);
+  ops[0].dst = operand(packed, 0, 0);
+  ops[0].extent = make_cudaExtent(kWidth, kHeight, kLayers);
+  ops[0].srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+  const cudaError_t up = cudaMemcpy3DBatchAsync(1, ops, 0, stream);
+  ops[1].src = operand(packed, 0, 0);
+  ops[1].dst = operand(back.data(), kRow, kRows);
+  ops[1].extent = ops[0].extent;
+  ops[1].srcAccessOrder = cudaMemcpySrcAccessOrderStream;
+  const cudaError_t down = cudaMemcpy3DBatchAsync(1, &ops[1], 0, stream);
+  bool same = up == cudaSuccess && down == cudaSuccess && cudaStreamSynchronize(stream) == cudaSuccess;
+  for (size_t z = 0; same && z < kLayers; ++z) {
+    for (size_t y = 0; same && y < kRows; ++y) {
+      for (size_t x = 0; same && x < kRow; ++x) {
+        const size_t at = (z * kRows + y) * kRow + x;
+        same = back[at] == (x < kWidth && y < kHeight ? volume[at] : 0);
+      }
+    }
+  }
+  check::report(same, "memcpy-3d-batch-box");
+  cudaMemcpy3DBatchOp zero = ops[0];
+  zero.extent.depth = 0;
+  check::report(cudaMemcpy3DBatchAsync(1, &zero, 0, stream) == cudaErrorInvalidValue,
+                "memcpy-3d-batch-zero-extent-refused");
+  cudaGetLastError();
+  cudaMemcpy3DBatchOp shortRows = ops[0];
+  shortRows.src.op.ptr.rowLength = kWidth - 1;
+  check::report(cudaMemcpy3DBatchAsync(1, &shortRows, 0, stream) == cudaErrorInvalidValue,
+                "memcpy-3d-batch-short-rows-refused");
+  cudaGetLastError();
+  check::report(cudaMemcpy3DBatchAsync(1, ops, 0, cudaStreamLegacy) != cudaSuccess,
+                "memcpy-3d-batch-legacy-stream-refused");
+  cudaGetLastError();
+  cudaStreamDestroy(stream);
+  cudaFree(packed);
+}
+
 void batchedCopies() {
   constexpr std::size_t kBytes = 4096;
   cudaStream_t stream = nullptr;
@@ -510,5 +568,6 @@ int main() {
   graphNodeParameters();
   memoryInfo();
   batchedCopies();
+  batched3DCopies();
   return check::finish();
 }
