@@ -28,7 +28,7 @@ bool deviceOffers(const StreamTarget& target, CUdevice_attribute attribute) {
 // Where the operation's word is: device memory by its address, host memory the device maps by its
 // host address. Managed memory is refused, as the driver documents; pageable memory is not mapped.
 CUresult locate(StreamMemoryOperation& operation) {
-  const std::size_t width = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64 ? 8 : 4;
+  const std::size_t width = operation.wordBytes();
   if (operation.address == 0 || operation.address % width != 0) {
     return CUDA_ERROR_INVALID_VALUE;
   }

@@ -231,16 +231,16 @@ CUresult CudaBackend::runMemoryOperations(CUstream stream, std::span<const cuda:
       params.memoryBarrier.flags = operation.flags;
       continue;
     }
-    const bool wide = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64;
+    const bool wide = operation.wordBytes() == 8;
     CUdeviceptr address = operation.address;
     if (operation.host != nullptr) {
       if (driver_.cuMemHostGetDevicePointer(&address, operation.host, 0) != CUDA_SUCCESS) {
         return CUDA_ERROR_INVALID_VALUE;
       }
-    } else if (int owner = -1; !knownRange(address, wide ? 8 : 4, owner) || owner != device) {
+    } else if (int owner = -1; !knownRange(address, operation.wordBytes(), owner) || owner != device) {
       return CUDA_ERROR_INVALID_VALUE;
     }
-    if (address % (wide ? 8 : 4) != 0) {
+    if (address % operation.wordBytes() != 0) {
       return CUDA_ERROR_INVALID_VALUE;
     }
     if (operation.kind == Kind::Wait32 || operation.kind == Kind::Wait64) {

@@ -676,8 +676,7 @@ CUresult streamMemoryOperations(Session& session, Reader& request, Writer&, bool
     operation.value = field.value;
     operation.address = field.address;
     if (field.region != 0 && operation.kind != Kind::Barrier) {
-      const std::size_t width = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64 ? 8 : 4;
-      const std::span<std::uint8_t> word = session.hostRegionBytes(field.region, field.address, width);
+      const std::span<std::uint8_t> word = session.hostRegionBytes(field.region, field.address, operation.wordBytes());
       if (word.empty()) {
         return CUDA_ERROR_INVALID_VALUE;
       }

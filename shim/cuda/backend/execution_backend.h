@@ -174,13 +174,15 @@ struct StreamMemoryOperation {
   void* host = nullptr;    // or host memory the caller checked (pinned or registered), by its host address
   std::uint64_t value = 0;
   unsigned flags = 0; // waits: CU_STREAM_WAIT_VALUE_*; writes: CU_STREAM_WRITE_VALUE_*; barrier: its type
+  // The word's width: 8 bytes for the 64-bit operations, else 4 (and its alignment).
+  std::size_t wordBytes() const { return kind == Kind::Wait64 || kind == Kind::Write64 ? 8 : 4; }
   bool operator==(const StreamMemoryOperation&) const = default;
 };
 
 // Whether a wait's condition holds for `current` (CU_STREAM_WAIT_VALUE_GEQ is a cyclic comparison,
 // as the driver documents: (int32)(current - value) >= 0).
 inline bool waitConditionMet(const StreamMemoryOperation& operation, std::uint64_t current) {
-  const bool wide = operation.kind == StreamMemoryOperation::Kind::Wait64;
+  const bool wide = operation.wordBytes() == 8;
   const std::uint64_t mask = wide ? ~std::uint64_t{0} : 0xffffffffu;
   current &= mask;
   const std::uint64_t value = operation.value & mask;

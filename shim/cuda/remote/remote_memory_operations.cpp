@@ -32,10 +32,8 @@ CUresult RemoteBackend::streamMemoryOperations(BackendStream stream,
     field.value = operation.value;
     field.address = operation.address;
     if (operation.host != nullptr) {
-      const bool wide = operation.kind == StreamMemoryOperation::Kind::Wait64 ||
-                        operation.kind == StreamMemoryOperation::Kind::Write64;
       std::uint64_t offset = 0;
-      field.region = sharedHostRegion(operation.host, wide ? 8 : 4, offset);
+      field.region = sharedHostRegion(operation.host, operation.wordBytes(), offset);
       if (field.region == 0) {
         static std::atomic<bool> reported{false};
         if (!reported.exchange(true)) {

@@ -355,7 +355,7 @@ CUresult SimulatedBackend::streamMemoryOperations(BackendStream stream,
     if (operation.kind == Kind::Barrier) {
       continue;
     }
-    const std::size_t width = operation.kind == Kind::Wait64 || operation.kind == Kind::Write64 ? 8 : 4;
+    const std::size_t width = operation.wordBytes();
     if (operation.host != nullptr) {
       // Host memory its caller checked, as a copy's host side (the driver layer's pinned memory,
       // vgpud's mapping of a client's region).
