@@ -53,8 +53,15 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **External semaphore and batched memory-operation graph nodes** (`cudaGraphAddNode` of those
   kinds, and their own calls).
 - **Programs that render or share memory between processes**: graphics interop
-  (`cuGraphics*`), external memory and semaphores, CUDA arrays, textures and surfaces, IPC
-  handles.
+  (`cuGraphics*`), external memory and semaphores, IPC handles.
+- **Mipmapped, sparse and block-compressed CUDA arrays** (`cudaMallocMipmappedArray`, sparse and
+  deferred-mapping arrays, the BC and video formats: NOT_SUPPORTED, logged). CUDA arrays of every
+  other kind (1D, 2D, 3D, layered, cubemap), the copies into, out of and between them, and texture
+  and surface objects work on every profile (`array_texture_checks`): the shim keeps an array as
+  pitched device memory. Through vgpud texture objects are the GPU's driver's own, over linear or
+  pitched memory or a 2D array; textures of 1D, 3D, layered and cubemap arrays and views that
+  reinterpret a format answer NOT_SUPPORTED there, and so do **surface objects**, which need the
+  GPU's own arrays.
 - **Managed memory through vgpud** (`cudaMallocManaged` answers NOT_SUPPORTED there; it works on
   the simulated device, with its hints: `cudaMemPrefetchAsync`, `cudaMemAdvise`,
   `cudaMemRangeGetAttribute(s)`, `cudaStreamAttachMemAsync` and the batch prefetch and discard

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "backend/execution_backend.h"
+#include "cuda_arrays.h"
 #include "driver_objects.h"
 #include "graph.h"
 #include "handles.h"
@@ -53,6 +54,7 @@ public:
   HandleRegistry<CUkern_st> kernels;
   HandleRegistry<CUgraph_st> graphs;
   HandleRegistry<CUgraphExec_st> graphExecs;
+  HandleRegistry<CUarray_st> arrays;
 
   unsigned long long nextObjectId() { return nextId_.fetch_add(1) + 1; }
 

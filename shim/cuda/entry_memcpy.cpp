@@ -1,7 +1,11 @@
 // Entry points for copies and memsets, synchronous and asynchronous, legacy and per-thread
 // default stream. Each builds an Operation and submits it (operation.h).
+#include "cuda_arrays.h"
 #include "entry_common.h"
 #include "operation.h"
+
+#include <utility>
+#include <vector>
 
 using namespace vgpu::cuda;
 
@@ -41,55 +45,82 @@ CUresult fill(CUstream stream, CUdeviceptr dst, std::size_t pitch, std::uint32_t
   return submit(target, std::move(operation), async);
 }
 
+// A box of `depth` slices of `height` rows of `widthBytes`, each side host or device memory or a CUDA
+// array (cuda_arrays.h). Every slice is resolved before any is queued, so a box that leaves an
+// array changes nothing.
+CUresult copyBox(CUstream stream, const CopySide& dst, const CopySide& src, std::size_t widthBytes, std::size_t height,
+                 std::size_t depth, bool async) {
+  std::vector<std::pair<CopyEndpoint, CopyEndpoint>> slices(depth);
+  for (std::size_t z = 0; z < depth; ++z) {
+    if (const CUresult status = copySideEndpoint(dst, widthBytes, height, depth, z, slices[z].first);
+        status != CUDA_SUCCESS) {
+      return status;
+    }
+    if (const CUresult status = copySideEndpoint(src, widthBytes, height, depth, z, slices[z].second);
+        status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  for (const auto& [to, from] : slices) {
+    if (const CUresult status = copy(stream, to, from, widthBytes, height, async); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return CUDA_SUCCESS;
+}
+
 CUresult copy2D(const CUDA_MEMCPY2D* p, CUstream stream, bool async) {
   if (p == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  CUresult status = CUDA_SUCCESS;
-  const CopyEndpoint src =
-      endpointFor(p->srcMemoryType, p->srcHost, p->srcDevice, p->srcPitch, p->srcXInBytes, p->srcY, status);
-  if (status != CUDA_SUCCESS) {
-    return status;
-  }
-  const CopyEndpoint dst =
-      endpointFor(p->dstMemoryType, p->dstHost, p->dstDevice, p->dstPitch, p->dstXInBytes, p->dstY, status);
-  if (status != CUDA_SUCCESS) {
-    return status;
-  }
-  return copy(stream, dst, src, p->WidthInBytes, p->Height, async);
+  const CopySide src{p->srcMemoryType, p->srcHost, p->srcDevice, p->srcArray, p->srcXInBytes, p->srcY, 0,
+                     p->srcPitch,      0};
+  const CopySide dst{p->dstMemoryType, p->dstHost, p->dstDevice, p->dstArray, p->dstXInBytes, p->dstY, 0,
+                     p->dstPitch,      0};
+  return copyBox(stream, dst, src, p->WidthInBytes, p->Height, 1, async);
 }
 
 CUresult copy3D(const CUDA_MEMCPY3D* p, CUstream stream, bool async) {
   if (p == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  if (p->srcLOD != 0 || p->dstLOD != 0 || p->srcZ != 0 || p->dstZ != 0) {
-    return CUDA_ERROR_NOT_SUPPORTED; // offsets into 3D slices and mipmaps are not simulated
+  if (p->srcLOD != 0 || p->dstLOD != 0) {
+    return CUDA_ERROR_NOT_SUPPORTED; // mipmap levels: mipmapped arrays are not built
   }
-  // A 3D copy is Depth 2D copies of Height rows, each slice srcHeight/dstHeight rows apart.
-  for (std::size_t z = 0; z < p->Depth; ++z) {
-    CUDA_MEMCPY2D slice{};
-    slice.srcXInBytes = p->srcXInBytes;
-    slice.srcY = p->srcY + z * p->srcHeight;
-    slice.srcMemoryType = p->srcMemoryType;
-    slice.srcHost = p->srcHost;
-    slice.srcDevice = p->srcDevice;
-    slice.srcArray = p->srcArray;
-    slice.srcPitch = p->srcPitch;
-    slice.dstXInBytes = p->dstXInBytes;
-    slice.dstY = p->dstY + z * p->dstHeight;
-    slice.dstMemoryType = p->dstMemoryType;
-    slice.dstHost = p->dstHost;
-    slice.dstDevice = p->dstDevice;
-    slice.dstArray = p->dstArray;
-    slice.dstPitch = p->dstPitch;
-    slice.WidthInBytes = p->WidthInBytes;
-    slice.Height = p->Height;
-    if (const CUresult status = copy2D(&slice, stream, async); status != CUDA_SUCCESS) {
+  // Pointer sides' slices are srcHeight/dstHeight rows apart; an array's are its own rows apart.
+  const CopySide src{p->srcMemoryType, p->srcHost, p->srcDevice, p->srcArray, p->srcXInBytes,
+                     p->srcY,          p->srcZ,    p->srcPitch,  p->srcHeight};
+  const CopySide dst{p->dstMemoryType, p->dstHost, p->dstDevice, p->dstArray, p->dstXInBytes,
+                     p->dstY,          p->dstZ,    p->dstPitch,  p->dstHeight};
+  return copyBox(stream, dst, src, p->WidthInBytes, p->Height, p->Depth, async);
+}
+
+// The byte copies of 1D arrays (cuMemcpyHtoA, ...): an offset into the array's only row.
+CUresult arraySide(CUarray handle, std::size_t offset, std::size_t bytes, CopyEndpoint& out) {
+  CUarray_st* array = nullptr;
+  if (const CUresult status = findArray(handle, array); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (array->rows != 1 || array->slices != 1) {
+    return CUDA_ERROR_INVALID_VALUE; // these calls are documented for 1D arrays
+  }
+  const CopySide side{CU_MEMORYTYPE_ARRAY, nullptr, 0, handle, offset, 0, 0, 0, 0};
+  return copySideEndpoint(side, bytes, 1, 1, 0, out);
+}
+
+CUresult copyWithArray(CUstream stream, CUarray dstArray, std::size_t dstOffset, CopyEndpoint dst, CUarray srcArray,
+                       std::size_t srcOffset, CopyEndpoint src, std::size_t bytes, bool async) {
+  if (dstArray != nullptr) {
+    if (const CUresult status = arraySide(dstArray, dstOffset, bytes, dst); status != CUDA_SUCCESS) {
       return status;
     }
   }
-  return CUDA_SUCCESS;
+  if (srcArray != nullptr) {
+    if (const CUresult status = arraySide(srcArray, srcOffset, bytes, src); status != CUDA_SUCCESS) {
+      return status;
+    }
+  }
+  return copy(stream, dst, src, bytes, 1, async);
 }
 
 } // namespace
@@ -176,6 +207,62 @@ CUresult entry::cuMemcpy3D_v2_ptds(const CUDA_MEMCPY3D* p) {
 }
 CUresult entry::cuMemcpy3DAsync_v2(const CUDA_MEMCPY3D* p, CUstream stream) {
   return copy3D(p, stream, true);
+}
+
+// Copies to, from and between 1D arrays; a NULL array handle is refused (INVALID_HANDLE).
+CUresult entry::cuMemcpyHtoA_v2(CUarray dst, size_t dstOffset, const void* src, size_t bytes) {
+  return dst == nullptr ? CUDA_ERROR_INVALID_HANDLE
+                        : copyWithArray(nullptr, dst, dstOffset, {}, nullptr, 0, hostEndpoint(src), bytes, false);
+}
+CUresult entry::cuMemcpyHtoA_v2_ptds(CUarray dst, size_t dstOffset, const void* src, size_t bytes) {
+  return dst == nullptr
+             ? CUDA_ERROR_INVALID_HANDLE
+             : copyWithArray(CU_STREAM_PER_THREAD, dst, dstOffset, {}, nullptr, 0, hostEndpoint(src), bytes, false);
+}
+CUresult entry::cuMemcpyHtoAAsync_v2(CUarray dst, size_t dstOffset, const void* src, size_t bytes, CUstream stream) {
+  return dst == nullptr ? CUDA_ERROR_INVALID_HANDLE
+                        : copyWithArray(stream, dst, dstOffset, {}, nullptr, 0, hostEndpoint(src), bytes, true);
+}
+CUresult entry::cuMemcpyAtoH_v2(void* dst, CUarray src, size_t srcOffset, size_t bytes) {
+  return src == nullptr ? CUDA_ERROR_INVALID_HANDLE
+                        : copyWithArray(nullptr, nullptr, 0, hostEndpoint(dst), src, srcOffset, {}, bytes, false);
+}
+CUresult entry::cuMemcpyAtoH_v2_ptds(void* dst, CUarray src, size_t srcOffset, size_t bytes) {
+  return src == nullptr
+             ? CUDA_ERROR_INVALID_HANDLE
+             : copyWithArray(CU_STREAM_PER_THREAD, nullptr, 0, hostEndpoint(dst), src, srcOffset, {}, bytes, false);
+}
+CUresult entry::cuMemcpyAtoHAsync_v2(void* dst, CUarray src, size_t srcOffset, size_t bytes, CUstream stream) {
+  return src == nullptr ? CUDA_ERROR_INVALID_HANDLE
+                        : copyWithArray(stream, nullptr, 0, hostEndpoint(dst), src, srcOffset, {}, bytes, true);
+}
+CUresult entry::cuMemcpyDtoA_v2(CUarray dst, size_t dstOffset, CUdeviceptr src, size_t bytes) {
+  return dst == nullptr ? CUDA_ERROR_INVALID_HANDLE
+                        : copyWithArray(nullptr, dst, dstOffset, {}, nullptr, 0, deviceEndpoint(src), bytes, false);
+}
+CUresult entry::cuMemcpyDtoA_v2_ptds(CUarray dst, size_t dstOffset, CUdeviceptr src, size_t bytes) {
+  return dst == nullptr
+             ? CUDA_ERROR_INVALID_HANDLE
+             : copyWithArray(CU_STREAM_PER_THREAD, dst, dstOffset, {}, nullptr, 0, deviceEndpoint(src), bytes, false);
+}
+CUresult entry::cuMemcpyAtoD_v2(CUdeviceptr dst, CUarray src, size_t srcOffset, size_t bytes) {
+  return src == nullptr ? CUDA_ERROR_INVALID_HANDLE
+                        : copyWithArray(nullptr, nullptr, 0, deviceEndpoint(dst), src, srcOffset, {}, bytes, false);
+}
+CUresult entry::cuMemcpyAtoD_v2_ptds(CUdeviceptr dst, CUarray src, size_t srcOffset, size_t bytes) {
+  return src == nullptr
+             ? CUDA_ERROR_INVALID_HANDLE
+             : copyWithArray(CU_STREAM_PER_THREAD, nullptr, 0, deviceEndpoint(dst), src, srcOffset, {}, bytes, false);
+}
+CUresult entry::cuMemcpyAtoA_v2(CUarray dst, size_t dstOffset, CUarray src, size_t srcOffset, size_t bytes) {
+  return dst == nullptr || src == nullptr
+             ? CUDA_ERROR_INVALID_HANDLE
+             : copyWithArray(nullptr, dst, dstOffset, {}, src, srcOffset, {}, bytes, false);
+}
+CUresult entry::cuMemcpyAtoA_v2_ptds(CUarray dst, size_t dstOffset, CUarray src, size_t srcOffset, size_t bytes) {
+  return dst == nullptr || src == nullptr
+             ? CUDA_ERROR_INVALID_HANDLE
+             : copyWithArray(CU_STREAM_PER_THREAD, dst, dstOffset, {}, src, srcOffset, {}, bytes, false);
 }
 
 // Memsets: D8/D16/D32 write 1-, 2- and 4-byte elements (never emulated with byte loops on the

@@ -194,4 +194,12 @@ CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig* config, CUfunction function
 CUresult cuLaunchHostFunc_ptsz(CUstream stream, CUhostFn fn, void* userData);
 CUresult cuGraphLaunch_ptsz(CUgraphExec exec, CUstream stream);
 CUresult cuGraphUpload_ptsz(CUgraphExec exec, CUstream stream);
+// The copies of 1D CUDA arrays in their per-thread forms.
+CUresult cuMemcpyHtoA_v2_ptds(CUarray dst, size_t dstOffset, const void* src, size_t bytes);
+CUresult cuMemcpyHtoAAsync_v2_ptsz(CUarray dst, size_t dstOffset, const void* src, size_t bytes, CUstream stream);
+CUresult cuMemcpyAtoH_v2_ptds(void* dst, CUarray src, size_t srcOffset, size_t bytes);
+CUresult cuMemcpyAtoHAsync_v2_ptsz(void* dst, CUarray src, size_t srcOffset, size_t bytes, CUstream stream);
+CUresult cuMemcpyDtoA_v2_ptds(CUarray dst, size_t dstOffset, CUdeviceptr src, size_t bytes);
+CUresult cuMemcpyAtoD_v2_ptds(CUdeviceptr dst, CUarray src, size_t srcOffset, size_t bytes);
+CUresult cuMemcpyAtoA_v2_ptds(CUarray dst, size_t dstOffset, CUarray src, size_t srcOffset, size_t bytes);
 }

@@ -1,5 +1,6 @@
 #include "graph_node_params.h"
 
+#include "cuda_arrays.h"
 #include "entry_common.h"
 
 #include <cstring>
@@ -27,19 +28,21 @@ CUresult copyOperation(const CUDA_MEMCPY3D* copy, Operation& operation) {
   if (copy == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  if (copy->Depth != 1 || copy->srcMemoryType == CU_MEMORYTYPE_ARRAY || copy->dstMemoryType == CU_MEMORYTYPE_ARRAY) {
-    return CUDA_ERROR_NOT_SUPPORTED;
+  if (copy->Depth != 1 || copy->srcLOD != 0 || copy->dstLOD != 0) {
+    return CUDA_ERROR_NOT_SUPPORTED; // a node is one 2D copy here; arrays are pitched memory (cuda_arrays.h)
   }
-  CUresult status = CUDA_SUCCESS;
+  const CopySide src{copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcArray, copy->srcXInBytes,
+                     copy->srcY,          copy->srcZ,    copy->srcPitch,  copy->srcHeight};
+  const CopySide dst{copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstArray, copy->dstXInBytes,
+                     copy->dstY,          copy->dstZ,    copy->dstPitch,  copy->dstHeight};
   Operation built;
   built.kind = Operation::Kind::Copy;
-  built.copySrc = endpointFor(copy->srcMemoryType, copy->srcHost, copy->srcDevice, copy->srcPitch, copy->srcXInBytes,
-                              copy->srcY, status);
-  if (status == CUDA_SUCCESS) {
-    built.copyDst = endpointFor(copy->dstMemoryType, copy->dstHost, copy->dstDevice, copy->dstPitch, copy->dstXInBytes,
-                                copy->dstY, status);
+  if (const CUresult status = copySideEndpoint(src, copy->WidthInBytes, copy->Height, 1, 0, built.copySrc);
+      status != CUDA_SUCCESS) {
+    return status;
   }
-  if (status != CUDA_SUCCESS) {
+  if (const CUresult status = copySideEndpoint(dst, copy->WidthInBytes, copy->Height, 1, 0, built.copyDst);
+      status != CUDA_SUCCESS) {
     return status;
   }
   built.widthBytes = copy->WidthInBytes;

@@ -102,6 +102,11 @@ public:
   // Tensor maps: the driver's own encoding, in the device's context (its kernels read them).
   CUresult tensorMapEncode(int device, const cuda::TensorMapDescription& description, CUtensorMap& out) override;
   CUresult tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) override;
+  // Texture objects (cuda_backend_textures.cpp): the driver's own, over the session's memory; a
+  // CUDA array (pitched memory, the shim's cuda_arrays.h) as a pitched 2D texture where it is one
+  // (2D, not layered, a view only of its own format), else NOT_SUPPORTED. Surfaces keep the base class's NOT_SUPPORTED.
+  CUresult textureObjectCreate(int device, const cuda::TextureDescription& description, std::uint64_t& out) override;
+  CUresult textureObjectDestroy(std::uint64_t object) override;
   CUresult eventCreate(unsigned flags, cuda::BackendEvent& out) override;
   CUresult eventDestroy(cuda::BackendEvent event) override;
   CUresult eventRecord(cuda::BackendEvent event, cuda::BackendStream stream) override;
@@ -238,6 +243,7 @@ private:
   cuda::BackendCounters counters_;
   std::vector<void*> launchArguments_; // a launch's kernelParams, reused from launch to launch
   std::map<cuda::BackendGraph, Graph> graphs_;
+  std::map<std::uint64_t, int> textures_; // texture objects this session made, and their device
   // Bumped whenever memory, an event or a module goes away: a graph checked at another generation
   // is checked again before it launches, so it never runs on what the session no longer holds.
   std::uint64_t generation_ = 0;

@@ -62,6 +62,8 @@ namespace vgpu::daemon {
   X(cuTensorMapEncodeTiled)                                                                                            \
   X(cuTensorMapEncodeIm2col)                                                                                           \
   X(cuTensorMapReplaceAddress)                                                                                         \
+  X(cuTexObjectCreate)                                                                                                 \
+  X(cuTexObjectDestroy)                                                                                                \
   X(cuEventCreate)                                                                                                     \
   X(cuEventDestroy)                                                                                                    \
   X(cuEventRecord)                                                                                                     \

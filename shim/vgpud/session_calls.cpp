@@ -709,6 +709,28 @@ CUresult tensorMapEncode(Session& session, Reader& request, Writer& reply, bool)
   return result;
 }
 
+// Texture objects: the description checked as the driver layer checks it, then made by the
+// session's executor, which also checks that its memory is the session's on that device.
+CUresult textureObjectCreate(Session& session, Reader& request, Writer& reply, bool) {
+  const auto call = requestOf<Call::TextureObjectCreate>(request);
+  if (!call) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!validDevice(session, call->device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  cuda::TextureDescription description;
+  if (!cuda::textureFromWire(*call, description) || cuda::checkTexture(description) != CUDA_SUCCESS) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::uint64_t object = 0;
+  const CUresult result = session.backend().textureObjectCreate(call->device, description, object);
+  if (result == CUDA_SUCCESS) {
+    wire::encodeInto(reply, wire::ReplyOf<Call::TextureObjectCreate>{object});
+  }
+  return result;
+}
+
 CUresult tensorMapReplaceAddress(Session& session, Reader& request, Writer& reply, bool) {
   const auto call = requestOf<Call::TensorMapReplaceAddress>(request);
   if (!call) {
@@ -785,6 +807,9 @@ constexpr std::array kCalls = {
     CallEntry{Call::StreamMemoryOperations, streamMemoryOperations, false},
     CallEntry{Call::TensorMapEncode, tensorMapEncode, false},
     CallEntry{Call::TensorMapReplaceAddress, tensorMapReplaceAddress, false},
+    CallEntry{Call::TextureObjectCreate, textureObjectCreate, false},
+    CallEntry{Call::TextureObjectDestroy,
+              onHandle<Call::TextureObjectDestroy, &cuda::ExecutionBackend::textureObjectDestroy>, false},
     CallEntry{Call::Counters, counters, false},
 };
 

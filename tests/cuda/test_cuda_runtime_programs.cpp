@@ -332,6 +332,75 @@ TEST_CASE("tensor maps: tiled and im2col encodings, every documented rule refuse
   CHECK(run.output.find("skip tma-tile-copy ") != std::string::npos); // kernels run only on a GPU
 }
 
+TEST_CASE("CUDA arrays, texture and surface objects: kinds, copies, descriptors and the documented refusals") {
+  const ProgramResult run = runCuda("array_texture_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check : {"array-counts-against-memory",
+                            "array-get-info",
+                            "array-2d-round-trip",
+                            "array-2d-sub-box",
+                            "array-box-past-row-refused",
+                            "array-box-past-rows-refused",
+                            "array-x-not-element-aligned-refused",
+                            "array-refused-copies-changed-nothing",
+                            "array-to-array-and-device",
+                            "array-copy-captured",
+                            "freed-array-memory-returned",
+                            "array-3d-round-trip",
+                            "array-3d-slices-at-offsets",
+                            "array-3d-past-depth-refused",
+                            "array-layered",
+                            "array-cubemap",
+                            "array-width-0-refused",
+                            "array-3-channels-refused",
+                            "array-unknown-format-refused",
+                            "array-normalized-format-channels-refused",
+                            "array-normalized-format",
+                            "array-past-2d-width-refused",
+                            "array-gather-3d-refused",
+                            "array-cubemap-not-square-refused",
+                            "array-3d-without-rows-refused",
+                            "array-unknown-flag-refused",
+                            "array-1d-descriptor",
+                            "array-1d-byte-copies",
+                            "array-1d-past-end-refused",
+                            "array-destroy-twice-refused",
+                            "array-destroyed-refused",
+                            "texture-on-array",
+                            "texture-resource-desc",
+                            "texture-texture-desc",
+                            "texture-no-view-refused",
+                            "texture-destroy",
+                            "texture-destroy-twice-refused",
+                            "texture-view",
+                            "texture-view-other-extent-refused",
+                            "texture-seamless-cubemap-on-2d-refused",
+                            "texture-on-pitched",
+                            "texture-pitched-misaligned-refused",
+                            "texture-pitch-not-aligned-refused",
+                            "texture-past-allocation-refused",
+                            "texture-on-linear",
+                            "texture-view-on-linear-refused",
+                            "texture-on-host-memory-refused",
+                            "surface-without-load-store-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+  CHECK(run.output.find("skip texture-sampled-in-kernel ") != std::string::npos); // kernels run only on a GPU
+  if (std::getenv("VGPU_ENDPOINT") != nullptr) {
+    // vgpud makes textures (its executor's own values) but no surfaces: they need the GPU's own arrays.
+    CHECK(run.output.find("skip surface-object not offered here") != std::string::npos);
+    CHECK(run.output.find("surface objects need CUDA arrays on the executing GPU") != std::string::npos);
+    return;
+  }
+  for (const char* check : {"surface-object", "surface-resource-desc", "surface-destroy"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("graph memory nodes: explicit and captured, their data, their rules and the device's figures") {
   const ProgramResult run = runCuda("graph_memory_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);
@@ -504,7 +573,7 @@ TEST_CASE("every CUDA program passes on every device profile") {
   for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
     for (const char* program :
          {"device_query", "memory_checks", "launch_checks", "graph_memory_checks", "graph_conditional_checks",
-          "graph_update_checks", "stream_memory_checks", "cublas_smoke", "library_checks"}) {
+          "graph_update_checks", "stream_memory_checks", "array_texture_checks", "cublas_smoke", "library_checks"}) {
       INFO("profile " << profile.key << ", program " << program);
       const ProgramResult run = runCuda(program, "one-stub",
                                         {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)},

@@ -8,7 +8,7 @@
 //   calls N        N cuMemAlloc/cuMemFree pairs of 4 KiB   -> "ok <nanoseconds per pair>"
 //   zero-alloc     cuMemAlloc of 0 bytes (an error)        -> "result <CUresult>"
 //   sync-v2        cuCtxSynchronize_v2(NULL), which calls cuCtxSynchronize inside the shim -> "ok"
-//   unsupported    cuArrayCreate (not implemented by the shim) -> "result <CUresult>"
+//   unsupported    cuMipmappedArrayCreate (not implemented by the shim) -> "result <CUresult>"
 //   threads        -> "threads <entries in /proc/self/task>"
 //   threaded T N   T threads at once, each: cuCtxSetCurrent, then N times cuStreamCreate,
 //                  cuLaunchKernel on that stream, cuStreamDestroy; all joined -> "ok"
@@ -163,9 +163,9 @@ int main() {
       const CUresult result = line == "profiler-start" ? cuProfilerStart() : cuProfilerStop();
       std::cout << "result " << static_cast<int>(result) << std::endl;
     } else if (line == "unsupported") {
-      CUarray array = nullptr;
-      CUDA_ARRAY_DESCRIPTOR descriptor{};
-      std::cout << "result " << static_cast<int>(cuArrayCreate(&array, &descriptor)) << std::endl;
+      CUmipmappedArray array = nullptr;
+      CUDA_ARRAY3D_DESCRIPTOR descriptor{};
+      std::cout << "result " << static_cast<int>(cuMipmappedArrayCreate(&array, &descriptor, 1)) << std::endl;
     } else if (line == "fork") {
       const pid_t child = ::fork();
       if (child == 0) {

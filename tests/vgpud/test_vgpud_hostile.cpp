@@ -492,6 +492,83 @@ TEST_CASE("tensor maps: mismatched lists, broken rules, foreign devices and forg
   CHECK(status(fd.get()).sessions == 1);                                                 // still served
 }
 
+TEST_CASE("texture objects: broken descriptions, memory not the session's and handles not its own are refused") {
+  TcpDaemon daemon;
+  FileDescriptor fd = session(daemon);
+  FileDescriptor other = session(daemon);
+  const std::uint64_t memory = allocate(fd.get(), 1 << 16);
+  const std::uint64_t othersMemory = allocate(other.get(), 1 << 16);
+  REQUIRE(memory != 0);
+  REQUIRE(othersMemory != 0);
+  std::uint64_t requestId = 10;
+  const auto create = [&](int socket, const vgpu::wire::calls::TextureObjectCreateRequest& request,
+                          std::uint64_t* handle = nullptr) {
+    std::vector<std::uint8_t> frame;
+    std::vector<std::uint8_t> fields;
+    vgpu::wire::appendFrame(frame, Call::TextureObjectCreate, requestId++, 0, vgpu::wire::encode(request));
+    const int result = vgpu::test::call(socket, frame, &fields);
+    vgpu::wire::calls::HandleMessage reply;
+    if (result == CUDA_SUCCESS && handle != nullptr &&
+        vgpu::wire::decode(std::span<const std::uint8_t>(fields), reply)) {
+      *handle = reply.handle;
+    }
+    return result;
+  };
+  const auto destroy = [&](int socket, std::uint64_t handle) {
+    std::vector<std::uint8_t> frame;
+    vgpu::wire::appendFrame(frame, Call::TextureObjectDestroy, requestId++, 0,
+                            vgpu::wire::encode(vgpu::wire::calls::HandleMessage{handle}));
+    return vgpu::test::call(socket, frame);
+  };
+  vgpu::wire::calls::TextureObjectCreateRequest valid;
+  valid.resourceType = CU_RESOURCE_TYPE_PITCH2D;
+  valid.address = memory;
+  valid.format = CU_AD_FORMAT_FLOAT;
+  valid.channels = 1;
+  valid.width = 64;
+  valid.height = 64;
+  valid.pitch = 256;
+  valid.addressMode.items = {0, 0, 0};
+  valid.borderColor.items = {0, 0, 0, 0};
+  std::uint64_t texture = 0;
+  REQUIRE(create(fd.get(), valid, &texture) == CUDA_SUCCESS);
+  CHECK(texture != 0);
+
+  auto shortList = valid;
+  shortList.addressMode.items = {0, 0};
+  CHECK(create(fd.get(), shortList) == CUDA_ERROR_INVALID_VALUE);
+  auto kind = valid;
+  kind.resourceType = 7;
+  CHECK(create(fd.get(), kind) == CUDA_ERROR_INVALID_VALUE);
+  auto format = valid;
+  format.format = 0x7f;
+  CHECK(create(fd.get(), format) == CUDA_ERROR_INVALID_VALUE);
+  auto mode = valid;
+  mode.addressMode.items = {0, 9, 0};
+  CHECK(create(fd.get(), mode) == CUDA_ERROR_INVALID_VALUE);
+  auto rowPastPitch = valid;
+  rowPastPitch.width = 65; // 260 bytes in a 256-byte pitch
+  CHECK(create(fd.get(), rowPastPitch) == CUDA_ERROR_INVALID_VALUE);
+  auto pastMemory = valid;
+  pastMemory.height = 257; // one row more than the allocation holds
+  CHECK(create(fd.get(), pastMemory) == CUDA_ERROR_INVALID_VALUE);
+  auto hugeRows = valid;
+  hugeRows.height = 1ull << 60; // the footprint is checked against the memory, not wrapped
+  CHECK(create(fd.get(), hugeRows) == CUDA_ERROR_INVALID_VALUE);
+  auto othersTexture = valid;
+  othersTexture.address = othersMemory;
+  CHECK(create(fd.get(), othersTexture) == CUDA_ERROR_INVALID_VALUE);
+  auto otherDevice = valid;
+  otherDevice.device = 3;
+  CHECK(create(fd.get(), otherDevice) == CUDA_ERROR_INVALID_DEVICE);
+
+  CHECK(destroy(other.get(), texture) == CUDA_ERROR_INVALID_VALUE); // not that session's
+  CHECK(destroy(fd.get(), texture + 1000) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(destroy(fd.get(), texture) == CUDA_SUCCESS);
+  CHECK(destroy(fd.get(), texture) == CUDA_ERROR_INVALID_VALUE); // once
+  CHECK(status(fd.get()).sessions == 2);                         // both still served
+}
+
 TEST_CASE("out of descriptors, vgpud refuses new clients instead of spinning, and recovers") {
   if (vgpu::test::kSanitizerBuild) {
     WARN("skipped in a sanitizer build: the sanitizer runtime in vgpud needs descriptors of its own");

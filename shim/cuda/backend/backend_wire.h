@@ -9,6 +9,7 @@
 #include "vgpu/wire_calls.h"
 
 #include <algorithm>
+#include <bit>
 #include <iterator>
 
 namespace vgpu::cuda {
@@ -297,6 +298,71 @@ bool graphFromWire(const GraphNodeList& fields, const GraphHandleList& handleFie
     (field.parent == 0 ? out : flat[field.parent - 1].bodies[field.body]).push_back(std::move(flat[i]));
   }
   std::reverse(out.begin(), out.end());
+  return true;
+}
+
+// A texture object's description as TextureObjectCreate carries it, and back; false when a
+// list's length is not its own (a hostile or broken peer).
+inline wire::calls::TextureObjectCreateRequest textureToWire(int device, const TextureDescription& d) {
+  wire::calls::TextureObjectCreateRequest out;
+  out.device = device;
+  out.resourceType = d.resourceType;
+  out.address = d.address;
+  out.format = d.format;
+  out.channels = d.channels;
+  out.width = d.width;
+  out.height = d.height;
+  out.depth = d.depth;
+  out.pitch = d.pitch;
+  out.arrayFlags = d.arrayFlags;
+  out.addressMode.items.assign(d.addressMode.begin(), d.addressMode.end());
+  out.filterMode = d.filterMode;
+  out.flags = d.flags;
+  out.maxAnisotropy = d.maxAnisotropy;
+  out.mipmapFilterMode = d.mipmapFilterMode;
+  out.mipmapLevelBias = std::bit_cast<std::uint32_t>(d.mipmapLevelBias);
+  out.minMipmapLevelClamp = std::bit_cast<std::uint32_t>(d.minMipmapLevelClamp);
+  out.maxMipmapLevelClamp = std::bit_cast<std::uint32_t>(d.maxMipmapLevelClamp);
+  for (const float component : d.borderColor) {
+    out.borderColor.items.push_back(std::bit_cast<std::uint32_t>(component));
+  }
+  out.hasView = d.hasView ? 1 : 0;
+  out.viewFormat = d.viewFormat;
+  out.firstLayer = d.firstLayer;
+  out.lastLayer = d.lastLayer;
+  return out;
+}
+
+inline bool textureFromWire(const wire::calls::TextureObjectCreateRequest& in, TextureDescription& d) {
+  if (in.addressMode.items.size() != d.addressMode.size() || in.borderColor.items.size() != d.borderColor.size() ||
+      in.hasView > 1) {
+    return false;
+  }
+  d = TextureDescription{};
+  d.resourceType = in.resourceType;
+  d.address = in.address;
+  d.format = in.format;
+  d.channels = in.channels;
+  d.width = in.width;
+  d.height = in.height;
+  d.depth = in.depth;
+  d.pitch = in.pitch;
+  d.arrayFlags = in.arrayFlags;
+  std::copy(in.addressMode.items.begin(), in.addressMode.items.end(), d.addressMode.begin());
+  d.filterMode = in.filterMode;
+  d.flags = in.flags;
+  d.maxAnisotropy = in.maxAnisotropy;
+  d.mipmapFilterMode = in.mipmapFilterMode;
+  d.mipmapLevelBias = std::bit_cast<float>(in.mipmapLevelBias);
+  d.minMipmapLevelClamp = std::bit_cast<float>(in.minMipmapLevelClamp);
+  d.maxMipmapLevelClamp = std::bit_cast<float>(in.maxMipmapLevelClamp);
+  for (std::size_t i = 0; i < d.borderColor.size(); ++i) {
+    d.borderColor[i] = std::bit_cast<float>(in.borderColor.items[i]);
+  }
+  d.hasView = in.hasView != 0;
+  d.viewFormat = in.viewFormat;
+  d.firstLayer = in.firstLayer;
+  d.lastLayer = in.lastLayer;
   return true;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "backend/tensor_map_description.h"
+#include "backend/texture_description.h"
 
 #include <cuda.h>
 
@@ -318,6 +319,21 @@ public:
   virtual CUresult tensorMapReplaceAddress(int /*device*/, CUtensorMap& /*map*/, CUdeviceptr /*address*/) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
+
+  // Texture and surface objects (cuTexObjectCreate, cuSurfObjectCreate) are made by whoever runs
+  // the kernels that read them: the value given back is what kernels use. The description is
+  // checked (texture_description.h) and its memory is the device's; a surface is a texture
+  // description's resource part, always of an array.
+  virtual CUresult textureObjectCreate(int /*device*/, const TextureDescription& /*description*/,
+                                       std::uint64_t& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult textureObjectDestroy(std::uint64_t /*object*/) { return CUDA_ERROR_NOT_SUPPORTED; }
+  virtual CUresult surfaceObjectCreate(int /*device*/, const TextureDescription& /*description*/,
+                                       std::uint64_t& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult surfaceObjectDestroy(std::uint64_t /*object*/) { return CUDA_ERROR_NOT_SUPPORTED; }
 
   virtual BackendCounters counters() const = 0;
 };

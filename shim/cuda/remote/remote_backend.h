@@ -111,6 +111,10 @@ public:
   // read them; a round trip each.
   CUresult tensorMapEncode(int device, const TensorMapDescription& description, CUtensorMap& out) override;
   CUresult tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) override;
+  // Texture objects made by the executor (remote_textures.cpp); surfaces are refused.
+  CUresult textureObjectCreate(int device, const TextureDescription& description, std::uint64_t& out) override;
+  CUresult textureObjectDestroy(std::uint64_t object) override;
+  CUresult surfaceObjectCreate(int device, const TextureDescription& description, std::uint64_t& out) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;
   CUresult eventDestroy(BackendEvent event) override;
   CUresult eventRecord(BackendEvent event, BackendStream stream) override;

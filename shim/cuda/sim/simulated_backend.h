@@ -79,6 +79,12 @@ public:
   // do not run, so nothing reads them but cuTensorMapReplaceAddress.
   CUresult tensorMapEncode(int device, const TensorMapDescription& description, CUtensorMap& out) override;
   CUresult tensorMapReplaceAddress(int device, CUtensorMap& map, CUdeviceptr address) override;
+  // Texture and surface objects (simulated_textures.cpp): values of the device's own for memory it
+  // holds; its kernels do not run, so nothing samples them.
+  CUresult textureObjectCreate(int device, const TextureDescription& description, std::uint64_t& out) override;
+  CUresult textureObjectDestroy(std::uint64_t object) override;
+  CUresult surfaceObjectCreate(int device, const TextureDescription& description, std::uint64_t& out) override;
+  CUresult surfaceObjectDestroy(std::uint64_t object) override;
   CUresult eventCreate(unsigned flags, BackendEvent& out) override;
   CUresult eventDestroy(BackendEvent event) override;
   CUresult eventRecord(BackendEvent event, BackendStream stream) override;
@@ -144,6 +150,8 @@ private:
   CUresult resolveEndpoint(const CopyEndpoint& endpoint, std::size_t offset, std::size_t bytes,
                            std::vector<SimulatedMemory::HostSpan>& spans);
   bool streamExists(BackendStream stream);
+  CUresult imageObjectCreate(int device, const TextureDescription& description, bool surface, std::uint64_t& out);
+  CUresult imageObjectDestroy(std::uint64_t object, bool surface);
 
   std::vector<SimulatedDeviceLimits> limits_;
   std::vector<std::unique_ptr<SimulatedMemory>> memories_;
@@ -154,6 +162,7 @@ private:
   std::map<BackendModule, Module> modules_;
   std::map<BackendFunction, Function> functions_;
   std::map<BackendGraph, Graph> graphs_;
+  std::map<std::uint64_t, bool> imageObjects_; // texture (false) and surface (true) objects
   std::atomic<std::uint64_t> launches_{0};
   std::atomic<std::uint64_t> memoryBarrier_{0}; // stream memory barriers (streamMemoryOperations)
   std::atomic<std::uint64_t> bytesHtoD_{0};

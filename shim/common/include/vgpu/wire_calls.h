@@ -728,6 +728,62 @@ struct TensorMapReply { // the encoded map: kTensorMapWords words
   bool operator==(const TensorMapReply&) const = default;
 };
 
+// A texture object's description (the shim's backend/texture_description.h): the resource's
+// device memory (linear, pitched 2D, or a CUDA array the shim keeps as pitched memory, with its
+// extents and flags), CUDA_TEXTURE_DESC's fields (floats as their IEEE-754 bits) and a view's
+// format and layers.
+struct TextureObjectCreateRequest {
+  std::int32_t device = 0;
+  std::uint32_t resourceType = 0;
+  std::uint64_t address = 0;
+  std::uint32_t format = 0;
+  std::uint32_t channels = 0;
+  std::uint64_t width = 0;
+  std::uint64_t height = 0;
+  std::uint64_t depth = 0;
+  std::uint64_t pitch = 0;
+  std::uint32_t arrayFlags = 0;
+  List<std::uint32_t, 3> addressMode;
+  std::uint32_t filterMode = 0;
+  std::uint32_t flags = 0;
+  std::uint32_t maxAnisotropy = 0;
+  std::uint32_t mipmapFilterMode = 0;
+  std::uint32_t mipmapLevelBias = 0;
+  std::uint32_t minMipmapLevelClamp = 0;
+  std::uint32_t maxMipmapLevelClamp = 0;
+  List<std::uint32_t, 4> borderColor;
+  std::uint8_t hasView = 0;
+  std::uint32_t viewFormat = 0;
+  std::uint32_t firstLayer = 0;
+  std::uint32_t lastLayer = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.resourceType);
+    field(self.address);
+    field(self.format);
+    field(self.channels);
+    field(self.width);
+    field(self.height);
+    field(self.depth);
+    field(self.pitch);
+    field(self.arrayFlags);
+    field(self.addressMode);
+    field(self.filterMode);
+    field(self.flags);
+    field(self.maxAnisotropy);
+    field(self.mipmapFilterMode);
+    field(self.mipmapLevelBias);
+    field(self.minMipmapLevelClamp);
+    field(self.maxMipmapLevelClamp);
+    field(self.borderColor);
+    field(self.hasView);
+    field(self.viewFormat);
+    field(self.firstLayer);
+    field(self.lastLayer);
+  }
+  bool operator==(const TextureObjectCreateRequest&) const = default;
+};
+
 struct TensorMapReplaceAddressRequest {
   std::int32_t device = 0;
   List<std::uint64_t, kTensorMapWords> map;
@@ -918,7 +974,9 @@ template <Call C> struct CallDefinition; // not defined: the call has a codec of
   X(GraphDestroy, HandleMessage, Empty)                                                                                \
   X(StreamMemoryOperations, StreamMemoryOperationsRequest, Empty)                                                      \
   X(TensorMapEncode, TensorMapEncodeRequest, TensorMapReply)                                                           \
-  X(TensorMapReplaceAddress, TensorMapReplaceAddressRequest, TensorMapReply)
+  X(TensorMapReplaceAddress, TensorMapReplaceAddressRequest, TensorMapReply)                                           \
+  X(TextureObjectCreate, TextureObjectCreateRequest, HandleMessage)                                                    \
+  X(TextureObjectDestroy, HandleMessage, Empty)
 
 #define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \

@@ -77,7 +77,9 @@ enum class Call : std::uint16_t {
   TensorMapEncode = 77,         // a tensor map encoded by the executor's driver
   TensorMapReplaceAddress = 78, // its global address replaced
   Counters = 80,
-  Error = 0xffff, // reply only: ErrorReply
+  TextureObjectCreate = 81,  // a texture object made by the executor (TextureObjectCreateRequest)
+  TextureObjectDestroy = 82, // one the session made
+  Error = 0xffff,            // reply only: ErrorReply
 };
 
 struct Header {
