@@ -841,6 +841,45 @@ TEST_CASE("graphs run whole: graph-limit refuses the graph past it, and destroyi
   CHECK(fetchWords(*client, a, 1)[0] == 999);
 }
 
+// Copies and stream operations on VMM memory ask for the pointer's information each time (the
+// driver layer does): vgpud's answer for mapped memory is kept, so only the first costs a round
+// trip, until a mapping changes.
+TEST_CASE("pointer info of mapped VMM memory: one round trip, then answered here until the mappings change") {
+  VgpudProcess daemon;
+  auto client = connectClient(daemon.endpoint());
+  const std::size_t granularity = client->allocationGranularity(0);
+  REQUIRE(granularity != 0);
+  CUdeviceptr base = 0;
+  REQUIRE(client->addressReserve(4 * granularity, 0, 0, base) == CUDA_SUCCESS);
+  vgpu::cuda::BackendPhysical physical = 0;
+  REQUIRE(client->physicalCreate(0, 2 * granularity, physical) == CUDA_SUCCESS);
+  REQUIRE(client->map(base, 2 * granularity, 0, physical) == CUDA_SUCCESS);
+  REQUIRE(client->setAccess(base, 2 * granularity, 0, true) == CUDA_SUCCESS);
+
+  const std::uint64_t before = client->roundTrips();
+  vgpu::cuda::PointerInfo first;
+  REQUIRE(client->pointerInfo(base + 100, first) == CUDA_SUCCESS);
+  CHECK(client->roundTrips() == before + 1);
+  vgpu::cuda::PointerInfo again;
+  REQUIRE(client->pointerInfo(base + granularity + 4096, again) == CUDA_SUCCESS);
+  CHECK(client->roundTrips() == before + 1); // answered here
+  CHECK(again.base == first.base);
+  CHECK(again.size == first.size);
+  CHECK(again.allocationId == first.allocationId);
+  CHECK(again.kind == vgpu::cuda::MemoryKind::Device);
+  vgpu::cuda::PointerInfo unmapped;
+  CHECK(client->pointerInfo(base + 3 * granularity, unmapped) == CUDA_ERROR_INVALID_VALUE); // reserved, not mapped
+  CHECK(client->roundTrips() == before + 2);
+
+  // Unmapped: vgpud is asked again, and says the memory is gone.
+  REQUIRE(client->unmap(base, 2 * granularity) == CUDA_SUCCESS);
+  const std::uint64_t afterUnmap = client->roundTrips();
+  CHECK(client->pointerInfo(base + 100, unmapped) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(client->roundTrips() == afterUnmap + 1);
+  REQUIRE(client->physicalRelease(physical) == CUDA_SUCCESS);
+  REQUIRE(client->addressFree(base, 4 * granularity) == CUDA_SUCCESS);
+}
+
 TEST_CASE("two sessions see only their own allocations") {
   VgpudProcess daemon;
   auto first = connectClient(daemon.endpoint());

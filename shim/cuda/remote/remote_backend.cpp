@@ -332,9 +332,19 @@ CUresult RemoteBackend::pointerInfo(CUdeviceptr pointer, PointerInfo& out) {
   if (reserved == reservations_.begin() || pointer - std::prev(reserved)->first >= std::prev(reserved)->second) {
     return CUDA_ERROR_INVALID_VALUE; // not device memory of this session: no round trip needed
   }
+  if (auto known = mappedInfo_.upper_bound(pointer); known != mappedInfo_.begin()) {
+    --known;
+    if (pointer - known->first < known->second.size) {
+      out = known->second;
+      return CUDA_SUCCESS;
+    }
+  }
   wire::ReplyOf<Call::PointerInfo> reply;
   const CUresult status = callDefined<Call::PointerInfo>({std::uint64_t{pointer}}, reply);
   out = pointerInfoFromWire(reply);
+  if (status == CUDA_SUCCESS && out.size != 0 && pointer - out.base < out.size) {
+    mappedInfo_[out.base] = out;
+  }
   return status;
 }
 
@@ -390,16 +400,19 @@ CUresult RemoteBackend::addressFree(CUdeviceptr base, std::size_t bytes) {
   if (status == CUDA_SUCCESS) {
     reservations_.erase(base);
   }
+  mappedInfo_.clear(); // what vgpud says of mapped memory may have changed
   return status;
 }
 
 CUresult RemoteBackend::map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) {
   const std::lock_guard lock(mutex_);
+  mappedInfo_.clear(); // a new mapping may join or split what vgpud reported
   return callDefined<Call::Map>({std::uint64_t{address}, std::uint64_t{bytes}, std::uint64_t{offset}, handle});
 }
 
 CUresult RemoteBackend::unmap(CUdeviceptr address, std::size_t bytes) {
   const std::lock_guard lock(mutex_);
+  mappedInfo_.clear();
   return callDefined<Call::Unmap>({std::uint64_t{address}, std::uint64_t{bytes}});
 }
 

@@ -209,8 +209,11 @@ private:
   std::map<std::uintptr_t, HostRegion> hostRegions_;
   std::map<CUdeviceptr, DeviceAllocation> allocations_; // memAlloc results and module globals
   std::map<CUdeviceptr, std::size_t> reservations_;     // VMM address ranges: queried remotely
-  std::map<BackendModule, int> modules_;                // module → device
-  std::map<BackendFunction, Function> functions_;       // node-based: KernelInfo addresses are stable
+  // vgpud's answers for mapped VMM memory, by the base they name: a pointer inside one is answered
+  // here (a copy or stream operation on VMM memory asks for each), until the mappings change.
+  std::map<CUdeviceptr, PointerInfo> mappedInfo_;
+  std::map<BackendModule, int> modules_;          // module → device
+  std::map<BackendFunction, Function> functions_; // node-based: KernelInfo addresses are stable
   std::set<BackendStream> streams_;
   std::set<BackendEvent> events_;
   // vgpud's device address ranges, reserved (inaccessible) here so no host allocation of this
