@@ -129,6 +129,7 @@ CUresult DriverState::initialize(unsigned int flags) {
   static std::once_flag once;
   std::call_once(once, [this] {
     const device::ConfigLoad load = device::loadShimConfig(device::processEnvironment());
+    jitLinker_ = load.config.jitLinker;
     for (const device::ConfigProblem& problem : load.problems) {
       log::writef(log::Level::Warn, "config", "%s:%d: %s", problem.source.c_str(), problem.line,
                   problem.message.c_str());

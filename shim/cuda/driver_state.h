@@ -43,6 +43,8 @@ public:
   // nullptr for an ordinal out of range.
   DeviceRecord* device(CUdevice ordinal);
   ExecutionBackend& backend() { return *backend_; }
+  // The configured libnvJitLink (jit_linker): a path, "off", or empty to find it by name.
+  const std::string& jitLinker() const { return jitLinker_; }
   bool hasBackend() const { return backend_ != nullptr; }
 
   HandleRegistry<CUctx_st> contexts;
@@ -68,6 +70,7 @@ private:
   CUresult initResult_ = CUDA_ERROR_NOT_INITIALIZED;
   std::vector<std::unique_ptr<DeviceRecord>> devices_;
   std::unique_ptr<ExecutionBackend> backend_;
+  std::string jitLinker_;
   std::atomic<unsigned long long> nextId_{0};
 };
 

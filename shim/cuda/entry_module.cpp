@@ -1,12 +1,14 @@
 // Entry points for modules, context-independent libraries, kernels and function attributes.
 #include "context_lifecycle.h"
 #include "entry_common.h"
+#include "jit_options.h"
 #include "module_loading.h"
 
 #include "vgpu/log.h"
 #include "vgpu/module/module_image.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -146,10 +148,20 @@ CUresult entry::cuModuleLoadData(CUmodule* module, const void* image) {
   return loadModuleAt(context, image, *module);
 }
 
-CUresult entry::cuModuleLoadDataEx(CUmodule* module, const void* image, unsigned int /*numOptions*/,
-                                   CUjit_option* /*options*/, void** /*values*/) {
-  // JIT options tune PTX compilation, which the simulated device does not perform.
-  return ::cuModuleLoadData(module, image);
+// JIT options tune PTX compilation, which the executor does (the GPU's driver behind vgpud; the
+// simulated device compiles nothing): they are checked, and the outputs they ask for written back.
+CUresult entry::cuModuleLoadDataEx(CUmodule* module, const void* image, unsigned int numOptions, CUjit_option* options,
+                                   void** values) {
+  JitOptions jit;
+  if (const CUresult status = parseJitOptions(numOptions, options, values, jit); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const CUresult status = ::cuModuleLoadData(module, image);
+  const float milliseconds =
+      std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - started).count();
+  reportJitOutputs(jit, "", status == CUDA_SUCCESS ? "" : "vgpu: the module image was refused", milliseconds);
+  return status;
 }
 
 CUresult entry::cuModuleLoadFatBinary(CUmodule* module, const void* fatbin) {

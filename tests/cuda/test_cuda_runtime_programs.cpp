@@ -401,6 +401,32 @@ TEST_CASE("CUDA arrays, texture and surface objects: kinds, copies, descriptors 
   }
 }
 
+// CUDA's JIT linker: NVIDIA's libnvJitLink (the toolkit's, found by name here) links relocatable PTX
+// into a cubin every backend loads; without a linker one input passes through and two are refused.
+TEST_CASE("the JIT linker: relocatable units linked into a cubin that loads, logs written back, bad input refused") {
+  const ProgramResult run = runCuda("link_checks", "one-stub");
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check : {"link-unknown-option-refused", "link-log-without-size-refused", "link-one-input",
+                            "link-one-input-loads", "link-two-ptx-units", "link-info-log-size-written",
+                            "link-wall-time-written", "link-cubin-loads", "link-input-type-refused",
+                            "link-missing-file-refused", "link-destroyed-refused", "link-unresolved-symbol-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+  CHECK(run.output.find("Undefined reference to 'scale'") != std::string::npos); // the linker's own words
+
+  const ProgramResult without = runCuda("link_checks", "one-stub", {{"VGPU_JIT_LINKER", "off"}});
+  INFO(without.output);
+  CHECK(without.exitCode == 0);
+  CHECK(without.output.find("fail ") == std::string::npos);
+  for (const char* check : {"link-one-input", "link-one-input-loads", "link-two-inputs-need-a-linker"}) {
+    INFO(check);
+    CHECK(without.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 TEST_CASE("graph memory nodes: explicit and captured, their data, their rules and the device's figures") {
   const ProgramResult run = runCuda("graph_memory_checks", "one-stub", {{"VGPU_LOG", "info"}});
   INFO(run.output);

@@ -346,6 +346,26 @@ TEST_CASE("shared_device names the guest's shared-memory device by id or path, o
   CHECK_FALSE(load.config.sharedDeviceId.has_value());
 }
 
+TEST_CASE("jit_linker names the libnvJitLink cuLinkComplete uses, or off; VGPU_JIT_LINKER overrides it") {
+  ShimConfig config;
+  std::vector<ConfigProblem> problems;
+  CHECK(config.jitLinker.empty()); // found by name
+  parseShimConfig("jit_linker = /opt/cuda/lib64/libnvJitLink.so.13\n", config, problems);
+  CHECK(problems.empty());
+  CHECK(config.jitLinker == "/opt/cuda/lib64/libnvJitLink.so.13");
+  parseShimConfig("jit_linker = libnvJitLink.so\n", config, problems);
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].message.find("absolute path") != std::string::npos);
+  CHECK(config.jitLinker == "/opt/cuda/lib64/libnvJitLink.so.13"); // refused: the earlier value stays
+  parseShimConfig("jit_linker = off\n", config, problems);
+  CHECK(config.jitLinker == "off");
+
+  FakeEnvironment env;
+  env.values["VGPU_CONFIG"] = "/nonexistent/vgpu-shim.conf";
+  env.values["VGPU_JIT_LINKER"] = "off";
+  CHECK(loadShimConfig(env.lookup()).config.jitLinker == "off");
+}
+
 TEST_CASE("token_file names vgpud's token for network endpoints, VGPU_TOKEN_FILE overrides it") {
   ShimConfig config;
   std::vector<ConfigProblem> problems;

@@ -16,7 +16,7 @@ struct EnvironmentOverride {
   bool replacesList; // VGPU_MATCH / VGPU_PROFILE replace the file's entries
 };
 
-constexpr std::array<EnvironmentOverride, 8> kOverrides{{
+constexpr std::array<EnvironmentOverride, 9> kOverrides{{
     {"VGPU_BACKEND", "backend", false},
     {"VGPU_ENDPOINT", "endpoint", false},
     {"VGPU_SYSFS_ROOT", "sysfs_root", false},
@@ -25,6 +25,7 @@ constexpr std::array<EnvironmentOverride, 8> kOverrides{{
     {"VGPU_PROFILE", "profile", true},
     {"VGPU_SHARED_DEVICE", "shared_device", false},
     {"VGPU_TOKEN_FILE", "token_file", false},
+    {"VGPU_JIT_LINKER", "jit_linker", false},
 }};
 
 } // namespace

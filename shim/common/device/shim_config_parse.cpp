@@ -209,12 +209,20 @@ void setSharedDevice(std::string_view value, ShimConfig& config, const Reporter&
   }
 }
 
+void setJitLinker(std::string_view value, ShimConfig& config, const Reporter& report) {
+  if (value == "off" || isAbsolutePath(value)) {
+    config.jitLinker = value;
+  } else {
+    report("jit_linker: expected the absolute path of a libnvJitLink or off, got '" + std::string(value) + "'");
+  }
+}
+
 struct KeyHandler {
   std::string_view key;
   void (*apply)(std::string_view value, ShimConfig& config, const Reporter& report);
 };
 
-constexpr std::array<KeyHandler, 8> kKeys{{
+constexpr std::array<KeyHandler, 9> kKeys{{
     {"backend", setBackend},
     {"endpoint", setEndpoint},
     {"sysfs_root", setSysfsRoot},
@@ -223,6 +231,7 @@ constexpr std::array<KeyHandler, 8> kKeys{{
     {"profile", addProfileMappings},
     {"shared_device", setSharedDevice},
     {"token_file", setTokenFile},
+    {"jit_linker", setJitLinker},
 }};
 
 } // namespace

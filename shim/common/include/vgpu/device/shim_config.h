@@ -49,6 +49,9 @@ struct ShimConfig {
   // named by absolute path; "off" for none.
   std::optional<PciId> sharedDeviceId = PciId{0x1af4, 0x1110}; // QEMU's ivshmem-plain
   std::string sharedDevicePath;
+  // jit_linker: the libnvJitLink cuLinkComplete links with (an absolute path); empty: found by name
+  // (libnvJitLink.so.13, then .so.12); "off": none (a link of one input passes it through).
+  std::string jitLinker;
 };
 
 struct ConfigProblem {
