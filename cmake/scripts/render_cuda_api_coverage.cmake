@@ -77,10 +77,11 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   host memory other than pinned memory vgpud shares (`cuMemHostRegister`ed or pageable memory, and
   any host memory over TCP without a guest region). The `_v2` calls cuda.h names work on every
   profile (`stream_memory_checks`); on the simulated device a wait must be met when it is submitted.
-- **Pools of host or managed memory** (CUDA 13's `cudaMemGetDefaultMemPool`/`cudaMemGetMemPool`/
-  `cudaMemSetMemPool` with a host location or the managed type, and host pools from
-  `cuMemPoolCreate`): NOT_SUPPORTED, though the Hopper profiles report
-  `HOST_MEMORY_POOLS_SUPPORTED` as the H100 does. A device's pinned pools work by location too.
+- **Pools of managed memory** (CUDA 13's `cudaMemGetDefaultMemPool`/`cudaMemGetMemPool`/
+  `cudaMemSetMemPool` with the managed type): NOT_SUPPORTED. Pools of pinned host memory (the
+  host's and each NUMA node's, by location or from `cuMemPoolCreate`) and a device's pools work
+  (`memory_checks`); capturing an allocation from a host pool is refused
+  (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED: a host graph allocation node is not built).
 - **Tensor maps before Hopper**: `cuTensorMapEncodeTiled`/`Im2col` answer NOT_SUPPORTED on profiles
   without tensor map access (compute capability below 9.0); `cuTensorMapEncodeIm2colWide` (CUDA
   12.8, Blackwell) is not in the table. On Hopper profiles they are checked and encoded

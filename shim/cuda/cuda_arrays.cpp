@@ -13,12 +13,6 @@ namespace vgpu::cuda {
 
 namespace {
 
-// A device limit the profile states; 0 (nothing fits) where it states none.
-std::size_t limit(const DeviceRecord& device, CUdevice_attribute attribute) {
-  int value = 0;
-  return device::presentedAttribute(device.presented, attribute, value) && value > 0 ? std::size_t(value) : 0;
-}
-
 CUresult notBuilt(const char* what) {
   static std::atomic<bool> reported{false};
   if (!reported.exchange(true)) {
@@ -50,53 +44,60 @@ bool extentsFit(const DeviceRecord& d, const CUDA_ARRAY3D_DESCRIPTOR& a) {
       return false;
     }
     if (layered) {
-      return within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURECUBEMAP_LAYERED_WIDTH)) &&
-             within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURECUBEMAP_LAYERED_LAYERS)) &&
-             (!surface || (within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACECUBEMAP_LAYERED_WIDTH)) &&
-                           within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACECUBEMAP_LAYERED_LAYERS))));
+      return within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURECUBEMAP_LAYERED_WIDTH)) &&
+             within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURECUBEMAP_LAYERED_LAYERS)) &&
+             (!surface ||
+              (within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACECUBEMAP_LAYERED_WIDTH)) &&
+               within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACECUBEMAP_LAYERED_LAYERS))));
     }
-    return within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURECUBEMAP_WIDTH)) &&
-           (!surface || within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACECUBEMAP_WIDTH)));
+    return within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURECUBEMAP_WIDTH)) &&
+           (!surface || within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACECUBEMAP_WIDTH)));
   }
   if (layered) {
     if (h == 0) { // 1D layered
-      return within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LAYERED_WIDTH)) &&
-             within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LAYERED_LAYERS)) &&
-             (!surface || (within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE1D_LAYERED_WIDTH)) &&
-                           within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE1D_LAYERED_LAYERS))));
+      return within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LAYERED_WIDTH)) &&
+             within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LAYERED_LAYERS)) &&
+             (!surface || (within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE1D_LAYERED_WIDTH)) &&
+                           within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE1D_LAYERED_LAYERS))));
     }
-    return within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LAYERED_WIDTH)) &&
-           within(h, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LAYERED_HEIGHT)) &&
-           within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LAYERED_LAYERS)) &&
-           (!surface || (within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_LAYERED_WIDTH)) &&
-                         within(h, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_LAYERED_HEIGHT)) &&
-                         within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_LAYERED_LAYERS))));
+    return within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LAYERED_WIDTH)) &&
+           within(h, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LAYERED_HEIGHT)) &&
+           within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LAYERED_LAYERS)) &&
+           (!surface || (within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_LAYERED_WIDTH)) &&
+                         within(h, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_LAYERED_HEIGHT)) &&
+                         within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_LAYERED_LAYERS))));
   }
   if (depth != 0) { // 3D: the usual extents or the alternate ones
-    const bool usual = within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_WIDTH)) &&
-                       within(h, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_HEIGHT)) &&
-                       within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_DEPTH));
-    const bool alternate = within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_WIDTH_ALTERNATE)) &&
-                           within(h, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_HEIGHT_ALTERNATE)) &&
-                           within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_DEPTH_ALTERNATE));
-    return (usual || alternate) && (!surface || (within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE3D_WIDTH)) &&
-                                                 within(h, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE3D_HEIGHT)) &&
-                                                 within(depth, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE3D_DEPTH))));
+    const bool usual = within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_WIDTH)) &&
+                       within(h, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_HEIGHT)) &&
+                       within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_DEPTH));
+    const bool alternate = within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_WIDTH_ALTERNATE)) &&
+                           within(h, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_HEIGHT_ALTERNATE)) &&
+                           within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE3D_DEPTH_ALTERNATE));
+    return (usual || alternate) &&
+           (!surface || (within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE3D_WIDTH)) &&
+                         within(h, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE3D_HEIGHT)) &&
+                         within(depth, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE3D_DEPTH))));
   }
   if (h == 0) { // 1D
-    return within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_WIDTH)) &&
-           (!surface || within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE1D_WIDTH)));
+    return within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_WIDTH)) &&
+           (!surface || within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE1D_WIDTH)));
   }
   const bool gather = (a.Flags & CUDA_ARRAY3D_TEXTURE_GATHER) != 0;
-  return within(w, limit(d, gather ? CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_GATHER_WIDTH
-                                   : CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_WIDTH)) &&
-         within(h, limit(d, gather ? CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_GATHER_HEIGHT
-                                   : CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_HEIGHT)) &&
-         (!surface || (within(w, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_WIDTH)) &&
-                       within(h, limit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_HEIGHT))));
+  return within(w, presentedLimit(d, gather ? CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_GATHER_WIDTH
+                                            : CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_WIDTH)) &&
+         within(h, presentedLimit(d, gather ? CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_GATHER_HEIGHT
+                                            : CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_HEIGHT)) &&
+         (!surface || (within(w, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_WIDTH)) &&
+                       within(h, presentedLimit(d, CU_DEVICE_ATTRIBUTE_MAXIMUM_SURFACE2D_HEIGHT))));
 }
 
 } // namespace
+
+std::size_t presentedLimit(const DeviceRecord& device, CUdevice_attribute attribute) {
+  int value = 0;
+  return device::presentedAttribute(device.presented, attribute, value) && value > 0 ? std::size_t(value) : 0;
+}
 
 CUresult checkArrayDescriptor(const DeviceRecord& device, const CUDA_ARRAY3D_DESCRIPTOR& a) {
   if ((a.Flags & ~kKnownFlags) != 0) {

@@ -32,10 +32,9 @@ CUresult createArray(CUarray* handle, const CUDA_ARRAY3D_DESCRIPTOR& descriptor)
   array->device = context->device;
   array->descriptor = descriptor;
   array->elementBytes = formatElementBytes(descriptor.Format, descriptor.NumChannels);
-  int pitchAlignment = 0;
-  vgpu::device::presentedAttribute(device->presented, CU_DEVICE_ATTRIBUTE_TEXTURE_PITCH_ALIGNMENT, pitchAlignment);
   // Rows padded as a pitched 2D texture needs them, so a GPU behind vgpud can sample the array.
-  array->pitch = roundUp(descriptor.Width * array->elementBytes, pitchAlignment > 0 ? std::size_t(pitchAlignment) : 1);
+  array->pitch = roundUp(descriptor.Width * array->elementBytes,
+                         presentedLimit(*device, CU_DEVICE_ATTRIBUTE_TEXTURE_PITCH_ALIGNMENT));
   array->rows = descriptor.Height == 0 ? 1 : descriptor.Height;
   array->slices = descriptor.Depth == 0 ? 1 : descriptor.Depth;
   if (const CUresult status =

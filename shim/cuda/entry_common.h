@@ -39,6 +39,9 @@ CopyEndpoint unifiedEndpoint(CUdeviceptr pointer, std::size_t pitch = 0);
 CopyEndpoint endpointFor(CUmemorytype type, const void* host, CUdeviceptr device, std::size_t pitch, std::size_t x,
                          std::size_t y, CUresult& status);
 
+// A host NUMA node the machine has (a location the Unified Memory hints and host pools may name).
+bool hostNumaNodeExists(int id);
+
 // The stream a _ptsz entry point means: its NULL stream is the per-thread default stream.
 inline CUstream perThread(CUstream stream) {
   return stream == nullptr ? CU_STREAM_PER_THREAD : stream;

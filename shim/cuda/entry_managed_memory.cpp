@@ -18,6 +18,10 @@
 #include <vector>
 
 using namespace vgpu::cuda;
+
+bool vgpu::cuda::hostNumaNodeExists(int id) {
+  return id >= 0 && std::filesystem::exists("/sys/devices/system/node/node" + std::to_string(id));
+}
 using managed_hints::Location;
 
 namespace {
@@ -44,10 +48,6 @@ bool concurrentManagedAccess(int ordinal) {
          value != 0;
 }
 
-bool hostNumaNode(int id) {
-  return id >= 0 && std::filesystem::exists("/sys/devices/system/node/node" + std::to_string(id));
-}
-
 // A location as a hint may name it: a device with concurrent managed access, the host, a host
 // NUMA node that exists, or the calling thread's (resolved to node 0, the node the profiles give).
 CUresult checkLocation(const CUmemLocation& location, bool numaAllowed, Location& out) {
@@ -60,7 +60,7 @@ CUresult checkLocation(const CUmemLocation& location, bool numaAllowed, Location
     return CUDA_SUCCESS;
   case CU_MEM_LOCATION_TYPE_HOST: out = {CU_MEM_LOCATION_TYPE_HOST, 0}; return CUDA_SUCCESS;
   case CU_MEM_LOCATION_TYPE_HOST_NUMA:
-    if (!numaAllowed || !hostNumaNode(location.id)) {
+    if (!numaAllowed || !hostNumaNodeExists(location.id)) {
       return CUDA_ERROR_INVALID_VALUE;
     }
     out = {CU_MEM_LOCATION_TYPE_HOST_NUMA, location.id};

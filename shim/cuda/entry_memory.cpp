@@ -113,8 +113,11 @@ CUresult entry::cuMemFree_v2(CUdeviceptr pointer) {
     }
     return graph_memory::free(pointer);
   }
-  memory_pools::forgetAllocation(pointer); // a stream-ordered allocation may be freed at once too
-  managed_hints::forget(pointer);          // a managed allocation's hints go with it
+  // A stream-ordered allocation may be freed at once too (host pools' as host memory).
+  if (bool host = false; memory_pools::forgetAllocation(pointer, &host) && host) {
+    return state().backend().hostFree(reinterpret_cast<void*>(pointer));
+  }
+  managed_hints::forget(pointer); // a managed allocation's hints go with it
   return state().backend().memFree(pointer);
 }
 

@@ -37,6 +37,20 @@ CUresult allocateFromPool(CUdeviceptr* pointer, std::size_t bytes, CUmemoryPool 
   if (bytes == 0 || !memory_pools::deviceOf(pool, device)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
+  if (memory_pools::isHostLocation(device)) {
+    // Pinned host memory, mapped for every device (as cuMemHostAlloc's). A graph allocation node
+    // of host memory is not built, so capturing one is refused.
+    if (target.capture) {
+      return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
+    void* host = nullptr;
+    if (const CUresult status = state().backend().hostAlloc(bytes, host); status != CUDA_SUCCESS) {
+      return status;
+    }
+    *pointer = reinterpret_cast<CUdeviceptr>(host);
+    memory_pools::recordAllocation(pool, *pointer, bytes);
+    return CUDA_SUCCESS;
+  }
   if (target.capture) {
     return captureAllocation(target, device, bytes, *pointer);
   }
@@ -70,10 +84,11 @@ CUresult freeInStreamOrder(CUdeviceptr pointer, CUstream stream) {
   if (const CUresult status = state().backend().streamSynchronize(target.backend); status != CUDA_SUCCESS) {
     return status;
   }
-  if (!memory_pools::forgetAllocation(pointer)) {
+  bool host = false;
+  if (!memory_pools::forgetAllocation(pointer, &host)) {
     return CUDA_ERROR_INVALID_VALUE; // not a stream-ordered allocation
   }
-  return state().backend().memFree(pointer);
+  return host ? state().backend().hostFree(reinterpret_cast<void*>(pointer)) : state().backend().memFree(pointer);
 }
 
 CUresult currentPoolOfStream(CUstream stream, CUmemoryPool& pool) {
@@ -110,67 +125,75 @@ CUresult entry::cuDeviceSetMemPool(CUdevice device, CUmemoryPool pool) {
   return memory_pools::setCurrentPool(device, pool);
 }
 
-// The location-and-type forms (CUDA 13): a device's pinned pools are the device pools above; pools
-// of host memory and managed memory are not built (NOT_SUPPORTED); other combinations are invalid.
+// The location-and-type forms (CUDA 13): a device's pinned pools are the device pools above, the
+// host's and each host NUMA node's pinned pools pools of pinned host memory; pools of managed memory
+// are not built (NOT_SUPPORTED); other combinations are invalid.
 namespace {
 
-CUresult devicePoolLocation(const CUmemLocation* location, CUmemAllocationType type, CUdevice& device) {
+// A pool location as memory_pools.h numbers it: a device that exists, the host, or a NUMA node
+// that exists.
+CUresult poolLocation(const CUmemLocation& location, int& out) {
+  switch (location.type) {
+  case CU_MEM_LOCATION_TYPE_DEVICE: out = location.id; return requireDevice(location.id);
+  case CU_MEM_LOCATION_TYPE_HOST: out = memory_pools::kHostLocation; return CUDA_SUCCESS;
+  case CU_MEM_LOCATION_TYPE_HOST_NUMA:
+    out = memory_pools::hostNumaLocation(location.id);
+    return hostNumaNodeExists(location.id) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  default: return CUDA_ERROR_INVALID_VALUE;
+  }
+}
+
+CUresult typedPoolLocation(const CUmemLocation* location, CUmemAllocationType type, int& out) {
   if (location == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  const bool knownType = type == CU_MEM_ALLOCATION_TYPE_PINNED || type == CU_MEM_ALLOCATION_TYPE_MANAGED;
-  const bool hostLocation =
-      location->type == CU_MEM_LOCATION_TYPE_HOST || location->type == CU_MEM_LOCATION_TYPE_HOST_NUMA;
-  if (!knownType || (location->type == CU_MEM_LOCATION_TYPE_NONE && type != CU_MEM_ALLOCATION_TYPE_MANAGED)) {
+  if (type == CU_MEM_ALLOCATION_TYPE_MANAGED) {
+    return CUDA_ERROR_NOT_SUPPORTED; // pools of managed memory are not built
+  }
+  if (type != CU_MEM_ALLOCATION_TYPE_PINNED) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  if (location->type != CU_MEM_LOCATION_TYPE_DEVICE && location->type != CU_MEM_LOCATION_TYPE_NONE && !hostLocation) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  if (type == CU_MEM_ALLOCATION_TYPE_MANAGED || hostLocation || location->type == CU_MEM_LOCATION_TYPE_NONE) {
-    return CUDA_ERROR_NOT_SUPPORTED; // pools of host or managed memory are not built
-  }
-  device = location->id;
-  return requireDevice(device);
+  VGPU_REQUIRE_INIT();
+  return poolLocation(*location, out);
 }
 
 } // namespace
 
 CUresult entry::cuMemGetDefaultMemPool(CUmemoryPool* pool, CUmemLocation* location, CUmemAllocationType type) {
   VGPU_REQUIRE_OUT(pool);
-  CUdevice device = 0;
-  if (const CUresult status = devicePoolLocation(location, type, device); status != CUDA_SUCCESS) {
+  int where = 0;
+  if (const CUresult status = typedPoolLocation(location, type, where); status != CUDA_SUCCESS) {
     return status;
   }
-  return memory_pools::defaultPool(device, *pool);
+  return memory_pools::defaultPool(where, *pool);
 }
 
 CUresult entry::cuMemGetMemPool(CUmemoryPool* pool, CUmemLocation* location, CUmemAllocationType type) {
   VGPU_REQUIRE_OUT(pool);
-  CUdevice device = 0;
-  if (const CUresult status = devicePoolLocation(location, type, device); status != CUDA_SUCCESS) {
+  int where = 0;
+  if (const CUresult status = typedPoolLocation(location, type, where); status != CUDA_SUCCESS) {
     return status;
   }
-  return memory_pools::currentPool(device, *pool);
+  return memory_pools::currentPool(where, *pool);
 }
 
 CUresult entry::cuMemSetMemPool(CUmemLocation* location, CUmemAllocationType type, CUmemoryPool pool) {
-  CUdevice device = 0;
-  if (const CUresult status = devicePoolLocation(location, type, device); status != CUDA_SUCCESS) {
+  int where = 0;
+  if (const CUresult status = typedPoolLocation(location, type, where); status != CUDA_SUCCESS) {
     return status;
   }
-  int poolDevice = -1;
-  if (!memory_pools::deviceOf(pool, poolDevice) || poolDevice != device) {
-    return CUDA_ERROR_INVALID_VALUE; // the pool's location must be the one named
-  }
-  return memory_pools::setCurrentPool(device, pool);
+  return memory_pools::setCurrentPool(where, pool); // only a pool of that location
 }
 
 CUresult entry::cuMemPoolCreate(CUmemoryPool* pool, const CUmemPoolProps* properties) {
   VGPU_REQUIRE_OUT(pool);
   VGPU_REQUIRE_OUT(properties);
   VGPU_REQUIRE_INIT();
-  return memory_pools::create(*properties, state().deviceCount(), *pool);
+  int where = 0;
+  if (const CUresult status = poolLocation(properties->location, where); status != CUDA_SUCCESS) {
+    return status == CUDA_ERROR_INVALID_DEVICE ? CUDA_ERROR_INVALID_VALUE : status;
+  }
+  return memory_pools::create(*properties, where, *pool);
 }
 
 CUresult entry::cuMemPoolDestroy(CUmemoryPool pool) {

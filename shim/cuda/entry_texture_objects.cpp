@@ -8,8 +8,6 @@
 #include "cuda_arrays.h"
 #include "entry_common.h"
 
-#include "vgpu/device/device_discovery.h"
-
 #include <map>
 #include <mutex>
 #include <optional>
@@ -37,28 +35,23 @@ ImageObjects& objects() {
   return *instance;
 }
 
-std::uint64_t limit(const DeviceRecord& device, CUdevice_attribute attribute) {
-  int value = 0;
-  return vgpu::device::presentedAttribute(device.presented, attribute, value) && value > 0 ? std::uint64_t(value) : 0;
-}
-
 // Linear and pitched memory: the device's alignment and size limits, and memory of this device
 // that holds all of the texture.
 CUresult checkMemory(const DeviceRecord& device, int ordinal, const TextureDescription& d) {
-  const std::uint64_t alignment = limit(device, CU_DEVICE_ATTRIBUTE_TEXTURE_ALIGNMENT);
+  const std::uint64_t alignment = presentedLimit(device, CU_DEVICE_ATTRIBUTE_TEXTURE_ALIGNMENT);
   if (alignment != 0 && d.address % alignment != 0) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   if (d.resourceType == CU_RESOURCE_TYPE_LINEAR) {
     if (d.width / formatElementBytes(d.format, d.channels) >
-        limit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LINEAR_WIDTH)) {
+        presentedLimit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LINEAR_WIDTH)) {
       return CUDA_ERROR_INVALID_VALUE;
     }
   } else {
-    const std::uint64_t pitchAlignment = limit(device, CU_DEVICE_ATTRIBUTE_TEXTURE_PITCH_ALIGNMENT);
-    if (d.width > limit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LINEAR_WIDTH) ||
-        d.height > limit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LINEAR_HEIGHT) ||
-        d.pitch > limit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LINEAR_PITCH) ||
+    const std::uint64_t pitchAlignment = presentedLimit(device, CU_DEVICE_ATTRIBUTE_TEXTURE_PITCH_ALIGNMENT);
+    if (d.width > presentedLimit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LINEAR_WIDTH) ||
+        d.height > presentedLimit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LINEAR_HEIGHT) ||
+        d.pitch > presentedLimit(device, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_LINEAR_PITCH) ||
         (pitchAlignment != 0 && d.pitch % pitchAlignment != 0)) {
       return CUDA_ERROR_INVALID_VALUE;
     }
@@ -136,6 +129,22 @@ CUresult describeView(const CUDA_RESOURCE_DESC& r, const CUDA_RESOURCE_VIEW_DESC
   return checkTexture(d);
 }
 
+// Gives back what `pick` finds in the live object `value` of `map` (nullptr: nothing to give).
+template <typename T, typename Pick>
+CUresult giveBack(std::map<std::uint64_t, ImageObject>& map, std::uint64_t value, T* out, Pick pick) {
+  if (out == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(objects().mutex);
+  const auto found = map.find(value);
+  const T* picked = found == map.end() ? nullptr : pick(found->second);
+  if (picked == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *out = *picked;
+  return CUDA_SUCCESS;
+}
+
 CUresult currentDevice(const DeviceRecord*& device, int& ordinal) {
   CUcontext context = nullptr;
   if (const CUresult status = requireCurrentContext(context); status != CUDA_SUCCESS) {
@@ -196,38 +205,18 @@ CUresult entry::cuTexObjectDestroy(CUtexObject object) {
 
 CUresult entry::cuTexObjectGetResourceDesc(CUDA_RESOURCE_DESC* resource, CUtexObject object) {
   VGPU_REQUIRE_INIT();
-  VGPU_REQUIRE_OUT(resource);
-  const std::lock_guard lock(objects().mutex);
-  const auto found = objects().textures.find(object);
-  if (found == objects().textures.end()) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  *resource = found->second.resource;
-  return CUDA_SUCCESS;
+  return giveBack(objects().textures, object, resource, [](const ImageObject& o) { return &o.resource; });
 }
 
 CUresult entry::cuTexObjectGetTextureDesc(CUDA_TEXTURE_DESC* texture, CUtexObject object) {
   VGPU_REQUIRE_INIT();
-  VGPU_REQUIRE_OUT(texture);
-  const std::lock_guard lock(objects().mutex);
-  const auto found = objects().textures.find(object);
-  if (found == objects().textures.end()) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  *texture = found->second.texture;
-  return CUDA_SUCCESS;
+  return giveBack(objects().textures, object, texture, [](const ImageObject& o) { return &o.texture; });
 }
 
 CUresult entry::cuTexObjectGetResourceViewDesc(CUDA_RESOURCE_VIEW_DESC* view, CUtexObject object) {
   VGPU_REQUIRE_INIT();
-  VGPU_REQUIRE_OUT(view);
-  const std::lock_guard lock(objects().mutex);
-  const auto found = objects().textures.find(object);
-  if (found == objects().textures.end() || !found->second.view) {
-    return CUDA_ERROR_INVALID_VALUE; // "If no resource view was set ... CUDA_ERROR_INVALID_VALUE"
-  }
-  *view = *found->second.view;
-  return CUDA_SUCCESS;
+  // "If no resource view was set for texObject, the CUDA_ERROR_INVALID_VALUE is returned."
+  return giveBack(objects().textures, object, view, [](const ImageObject& o) { return o.view ? &*o.view : nullptr; });
 }
 
 // Surfaces: "resType must be CU_RESOURCE_TYPE_ARRAY", an array made with CUDA_ARRAY3D_SURFACE_LDST.
@@ -273,12 +262,5 @@ CUresult entry::cuSurfObjectDestroy(CUsurfObject object) {
 
 CUresult entry::cuSurfObjectGetResourceDesc(CUDA_RESOURCE_DESC* resource, CUsurfObject object) {
   VGPU_REQUIRE_INIT();
-  VGPU_REQUIRE_OUT(resource);
-  const std::lock_guard lock(objects().mutex);
-  const auto found = objects().surfaces.find(object);
-  if (found == objects().surfaces.end()) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  *resource = found->second.resource;
-  return CUDA_SUCCESS;
+  return giveBack(objects().surfaces, object, resource, [](const ImageObject& o) { return &o.resource; });
 }

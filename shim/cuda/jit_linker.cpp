@@ -158,23 +158,20 @@ CUresult NvJitLink::complete(std::vector<std::uint8_t>& cubin) {
 }
 
 std::string NvJitLink::infoLog() const {
-  std::size_t size = 0;
-  if (library_.infoLogSize(handle_, &size) != kSuccess || size == 0) {
-    return {};
-  }
-  std::string text(size, '\0');
-  library_.infoLog(handle_, text.data());
-  text.resize(text.find('\0') == std::string::npos ? text.size() : text.find('\0'));
-  return text;
+  return readLog(library_.infoLogSize, library_.infoLog);
 }
 
 std::string NvJitLink::errorLog() const {
-  std::size_t size = 0;
-  if (library_.errorLogSize(handle_, &size) != kSuccess || size == 0) {
+  return readLog(library_.errorLogSize, library_.errorLog);
+}
+
+std::string NvJitLink::readLog(Result (*size)(void*, std::size_t*), Result (*read)(void*, char*)) const {
+  std::size_t bytes = 0;
+  if (size(handle_, &bytes) != kSuccess || bytes == 0) {
     return {};
   }
-  std::string text(size, '\0');
-  library_.errorLog(handle_, text.data());
+  std::string text(bytes, '\0');
+  read(handle_, text.data());
   text.resize(text.find('\0') == std::string::npos ? text.size() : text.find('\0'));
   return text;
 }

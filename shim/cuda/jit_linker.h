@@ -31,6 +31,8 @@ public:
 
 private:
   struct Library;
+  // One of the linker's logs, through its size and read entry points.
+  std::string readLog(int (*size)(void*, std::size_t*), int (*read)(void*, char*)) const;
   NvJitLink(const Library& library, void* handle) : library_(library), handle_(handle) {}
   const Library& library_;
   void* handle_;

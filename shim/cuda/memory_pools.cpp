@@ -93,10 +93,8 @@ CUresult setCurrentPool(int device, CUmemoryPool pool) {
   return CUDA_SUCCESS;
 }
 
-CUresult create(const CUmemPoolProps& properties, int deviceCount, CUmemoryPool& out) {
-  if (properties.allocType != CU_MEM_ALLOCATION_TYPE_PINNED ||
-      properties.location.type != CU_MEM_LOCATION_TYPE_DEVICE || properties.location.id < 0 ||
-      properties.location.id >= deviceCount) {
+CUresult create(const CUmemPoolProps& properties, int location, CUmemoryPool& out) {
+  if (properties.allocType != CU_MEM_ALLOCATION_TYPE_PINNED) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   if (properties.handleTypes != CU_MEM_HANDLE_TYPE_NONE) {
@@ -104,7 +102,7 @@ CUresult create(const CUmemPoolProps& properties, int deviceCount, CUmemoryPool&
   }
   Pools& all = pools();
   const std::lock_guard lock(all.mutex);
-  out = makePool(all, properties.location.id);
+  out = makePool(all, location);
   return CUDA_SUCCESS;
 }
 
@@ -149,12 +147,15 @@ void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes)
   all.allocations[pointer] = {it->second, bytes};
 }
 
-bool forgetAllocation(CUdeviceptr pointer) {
+bool forgetAllocation(CUdeviceptr pointer, bool* host) {
   Pools& all = pools();
   const std::lock_guard lock(all.mutex);
   const auto it = all.allocations.find(pointer);
   if (it == all.allocations.end()) {
     return false;
+  }
+  if (host != nullptr) {
+    *host = isHostLocation(it->second.pool->device);
   }
   it->second.pool->used -= it->second.bytes;
   all.allocations.erase(it);

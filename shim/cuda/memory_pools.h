@@ -1,7 +1,9 @@
 // Memory pools and stream-ordered allocation (cuMemAllocAsync, cuMemPool*), as the driver API
 // documents them, on top of the execution backend's ordinary allocations:
 //  - every device has a default pool, which is also its current pool until cuDeviceSetMemPool;
-//    explicit pools come from cuMemPoolCreate (device-local, pinned, no IPC handle types);
+//    explicit pools come from cuMemPoolCreate (pinned, no IPC handle types);
+//  - pools live at a location: a device (its memory), or the host (pinned, device-mapped host
+//    memory, as cuMemHostAlloc gives), as a whole or one NUMA node, each with its default pool;
 //  - an asynchronous allocation is made at once (memory valid before the stream reaches it is
 //    valid when it does), so it is in the device's accounting and quota like any other;
 //  - an asynchronous free waits for the work queued on its stream, then frees: the memory is
@@ -17,18 +19,30 @@
 
 namespace vgpu::cuda::memory_pools {
 
+// A pool's location as one number: a device's ordinal, or a host location (negative): the host as a
+// whole, or NUMA node n.
+constexpr int kHostLocation = -1;
+constexpr int hostNumaLocation(int node) {
+  return -2 - node;
+}
+constexpr bool isHostLocation(int location) {
+  return location < 0;
+}
+
 CUresult defaultPool(int device, CUmemoryPool& out);
 CUresult currentPool(int device, CUmemoryPool& out);
 CUresult setCurrentPool(int device, CUmemoryPool pool);
-CUresult create(const CUmemPoolProps& properties, int deviceCount, CUmemoryPool& out);
+// `location` is the properties' location as one number (above), checked by the caller.
+CUresult create(const CUmemPoolProps& properties, int location, CUmemoryPool& out);
 CUresult destroy(CUmemoryPool pool);
-// The device a pool allocates on; false for an unknown pool.
-bool deviceOf(CUmemoryPool pool, int& device);
+// Where a pool allocates (a device's ordinal or a host location); false for an unknown pool.
+bool deviceOf(CUmemoryPool pool, int& location);
 
 // Records an allocation the backend made for `pool`.
 void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes);
-// Forgets an allocation before it is freed; false when `pointer` came from no pool.
-bool forgetAllocation(CUdeviceptr pointer);
+// Forgets an allocation before it is freed; false when `pointer` came from no pool. `host`, when
+// given, says whether it is host memory (freed as such).
+bool forgetAllocation(CUdeviceptr pointer, bool* host = nullptr);
 
 CUresult getAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value);
 CUresult setAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, const void* value);

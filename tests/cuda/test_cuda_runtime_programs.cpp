@@ -156,14 +156,24 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
                             "default-pool-by-location",
                             "set-pool-by-location",
                             "pool-by-location-missing-device-refused",
+                            "host-pool-default",
+                            "host-pool-current",
+                            "host-pool-not-a-device-pool",
+                            "host-pool-allocation-is-host-memory",
+                            "host-pool-memory-copies",
+                            "host-pool-used",
+                            "host-pool-free-async",
+                            "host-pool-explicit",
+                            "host-numa-pool",
+                            "host-numa-pool-missing-node-refused",
                             "memcpy-3d-batch-box",
                             "memcpy-3d-batch-zero-extent-refused",
                             "memcpy-3d-batch-short-rows-refused",
                             "memcpy-3d-batch-legacy-stream-refused"}) {
     CHECK(run.output.find(std::string("pass ") + check + " \n") != std::string::npos);
   }
-  // Pools of host memory are not built: said, never faked.
-  CHECK(outputValue(run.output, "info host-pool-default") == "801"); // cudaErrorNotSupported
+  // Pools of managed memory are not built: said, never faked.
+  CHECK(outputValue(run.output, "info managed-pool-default") == "801"); // cudaErrorNotSupported
 }
 
 // Pinned memory is shared with the executor everywhere but through vgpud over a network without a

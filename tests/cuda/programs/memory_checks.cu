@@ -357,6 +357,8 @@ void memoryInfo() {
 // Stream-ordered allocation (cudaMallocAsync / cudaFreeAsync) from the device's default pool and
 // from an explicit pool: the memory holds data in stream order, the pools' figures follow it, and
 // the release threshold is kept.
+void hostPools(cudaStream_t stream, cudaMemPool_t devicePool);
+
 void memoryPools() {
   cudaStream_t stream;
   check::ok(cudaStreamCreate(&stream), "stream");
@@ -417,13 +419,75 @@ void memoryPools() {
   check::report(cudaMemGetMemPool(&current, &missing, cudaMemAllocationTypePinned) != cudaSuccess,
                 "pool-by-location-missing-device-refused");
   cudaGetLastError();
-  cudaMemLocation host{};
-  host.type = cudaMemLocationTypeHost;
-  const cudaError_t hostPool = cudaMemGetDefaultMemPool(&byLocation, &host, cudaMemAllocationTypePinned);
-  std::printf("info host-pool-default %d\n", static_cast<int>(hostPool)); // host pools: the native run shows
-  cudaGetLastError();
+  hostPools(stream, pool);
   check::report(cudaMemPoolDestroy(own) == cudaSuccess, "explicit-pool-destroy");
   cudaStreamDestroy(stream);
+}
+
+// Pools of pinned host memory (CUDA 13's host locations): the host's default pool, explicit ones of
+// the host and of a NUMA node, allocations the host reads and writes directly and copies move, freed
+// in stream order; a host pool is no device's pool, and managed pools are not offered.
+void hostPools(cudaStream_t stream, cudaMemPool_t devicePool) {
+  cudaMemLocation host{};
+  host.type = cudaMemLocationTypeHost;
+  cudaMemPool_t hostPool = nullptr;
+  cudaMemPool_t current = nullptr;
+  check::report(cudaMemGetDefaultMemPool(&hostPool, &host, cudaMemAllocationTypePinned) == cudaSuccess &&
+                    hostPool != nullptr && hostPool != devicePool,
+                "host-pool-default");
+  check::report(cudaMemGetMemPool(&current, &host, cudaMemAllocationTypePinned) == cudaSuccess && current == hostPool,
+                "host-pool-current");
+  check::report(cudaDeviceSetMemPool(0, hostPool) != cudaSuccess, "host-pool-not-a-device-pool");
+  cudaGetLastError();
+  int* values = nullptr;
+  int* device = nullptr;
+  const bool allocated =
+      cudaMallocFromPoolAsync(reinterpret_cast<void**>(&values), 4096, hostPool, stream) == cudaSuccess &&
+      cudaStreamSynchronize(stream) == cudaSuccess;
+  cudaPointerAttributes attributes{};
+  check::report(allocated && cudaPointerGetAttributes(&attributes, values) == cudaSuccess &&
+                    attributes.type == cudaMemoryTypeHost,
+                "host-pool-allocation-is-host-memory");
+  if (allocated && check::ok(cudaMalloc(&device, 4096), "host-pool-device-side")) {
+    values[0] = 41; // the host writes it directly
+    values[1] = 0;
+    size_t used = 0;
+    check::report(cudaMemcpyAsync(device, values, sizeof(int), cudaMemcpyHostToDevice, stream) == cudaSuccess &&
+                      cudaMemcpyAsync(values + 1, device, sizeof(int), cudaMemcpyDeviceToHost, stream) == cudaSuccess &&
+                      cudaStreamSynchronize(stream) == cudaSuccess && values[1] == 41,
+                  "host-pool-memory-copies");
+    check::report(cudaMemPoolGetAttribute(hostPool, cudaMemPoolAttrUsedMemCurrent, &used) == cudaSuccess &&
+                      used >= 4096,
+                  "host-pool-used");
+    check::report(cudaFreeAsync(values, stream) == cudaSuccess && cudaStreamSynchronize(stream) == cudaSuccess &&
+                      cudaMemPoolGetAttribute(hostPool, cudaMemPoolAttrUsedMemCurrent, &used) == cudaSuccess &&
+                      used == 0,
+                  "host-pool-free-async");
+    cudaFree(device);
+  }
+  cudaMemPoolProps properties{};
+  properties.allocType = cudaMemAllocationTypePinned;
+  properties.location.type = cudaMemLocationTypeHost;
+  cudaMemPool_t own = nullptr;
+  void* made = nullptr;
+  check::report(cudaMemPoolCreate(&own, &properties) == cudaSuccess &&
+                    cudaMallocFromPoolAsync(&made, 1024, own, stream) == cudaSuccess &&
+                    cudaFreeAsync(made, stream) == cudaSuccess && cudaStreamSynchronize(stream) == cudaSuccess &&
+                    cudaMemPoolDestroy(own) == cudaSuccess,
+                "host-pool-explicit");
+  properties.location.type = cudaMemLocationTypeHostNuma;
+  properties.location.id = 0;
+  check::report(cudaMemPoolCreate(&own, &properties) == cudaSuccess && cudaMemPoolDestroy(own) == cudaSuccess,
+                "host-numa-pool");
+  properties.location.id = 999;
+  check::report(cudaMemPoolCreate(&own, &properties) != cudaSuccess, "host-numa-pool-missing-node-refused");
+  cudaGetLastError();
+  cudaMemLocation device0{};
+  device0.type = cudaMemLocationTypeDevice;
+  cudaMemPool_t managed = nullptr;
+  const cudaError_t managedPool = cudaMemGetDefaultMemPool(&managed, &device0, cudaMemAllocationTypeManaged);
+  std::printf("info managed-pool-default %d\n", static_cast<int>(managedPool)); // the native run shows
+  cudaGetLastError();
 }
 
 // cudaMemcpyBatchAsync (what vLLM-style KV-cache swaps use): a batch of host→device (from a stack
