@@ -8,6 +8,7 @@
 #include "driver_objects.h"
 #include "graph.h"
 #include "handles.h"
+#include "link_state.h"
 
 #include "vgpu/device/device_discovery.h"
 
@@ -57,6 +58,7 @@ public:
   HandleRegistry<CUgraph_st> graphs;
   HandleRegistry<CUgraphExec_st> graphExecs;
   HandleRegistry<CUarray_st> arrays;
+  HandleRegistry<CUlinkState_st> links;
 
   unsigned long long nextObjectId() { return nextId_.fetch_add(1) + 1; }
 

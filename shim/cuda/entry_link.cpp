@@ -7,6 +7,7 @@
 #include "entry_common.h"
 #include "jit_linker.h"
 #include "jit_options.h"
+#include "link_state.h"
 
 #include "vgpu/bounded_file.h"
 #include "vgpu/device/device_discovery.h"
@@ -17,39 +18,10 @@
 
 using namespace vgpu::cuda;
 
-struct CUlinkState_st {
-  std::mutex mutex;
-  JitOptions options;
-  std::unique_ptr<NvJitLink> linker; // null: no library (see `why`)
-  std::string why;
-  struct Input {
-    CUjitInputType type;
-    std::vector<std::uint8_t> bytes;
-  };
-  std::vector<Input> inputs; // kept only without a linker, for the pass-through
-  std::vector<std::uint8_t> image;
-  std::string errorLog;
-  float milliseconds = 0;
-  bool alive = true;
-};
-
 namespace {
 
-// Link states never leave the process; a destroyed one stays recognisable (and empty).
-std::mutex linksMutex;
-std::vector<std::unique_ptr<CUlinkState_st>>& links() {
-  static auto* all = new std::vector<std::unique_ptr<CUlinkState_st>>;
-  return *all;
-}
-
-CUlinkState_st* findLink(CUlinkState state) {
-  const std::lock_guard lock(linksMutex);
-  for (const auto& link : links()) {
-    if (link.get() == state) {
-      return link->alive ? link.get() : nullptr;
-    }
-  }
-  return nullptr;
+CUlinkState_st* findLink(CUlinkState handle) {
+  return state().links.find(handle);
 }
 
 // Files a link reads: regular files of at most this size (libcudadevrt.a is about 1 MiB).
@@ -110,9 +82,7 @@ CUresult entry::cuLinkCreate_v2(unsigned int count, CUjit_option* options, void*
   if (link->linker == nullptr) {
     vgpu::log::writef(vgpu::log::Level::Info, "link", "%s: a link of one input passes it through", link->why.c_str());
   }
-  const std::lock_guard lock(linksMutex);
-  links().push_back(std::move(link));
-  *out = links().back().get();
+  *out = state().links.add(std::move(link));
   return CUDA_SUCCESS;
 }
 
@@ -209,9 +179,10 @@ CUresult entry::cuLinkDestroy(CUlinkState state) {
   if (link == nullptr) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
+  if (!vgpu::cuda::state().links.destroy(link)) {
+    return CUDA_ERROR_INVALID_HANDLE; // another thread destroyed it first
+  }
   const std::lock_guard lock(link->mutex);
-  const std::lock_guard all(linksMutex);
-  link->alive = false;
   link->linker.reset();
   link->inputs = {};
   link->image = {}; // the cubin goes with its state, as the driver documents
