@@ -14,6 +14,7 @@
 #include "vgpu/log.h"
 
 #include <chrono>
+#include <cstring>
 #include <mutex>
 
 using namespace vgpu::cuda;
@@ -32,7 +33,9 @@ bool passesThrough(CUjitInputType type) {
 }
 
 CUresult addInput(CUlinkState_st& link, CUjitInputType type, const void* data, std::size_t size, const char* name) {
-  if (type < CU_JIT_INPUT_CUBIN || type > CU_JIT_INPUT_NVVM) {
+  int raw = 0; // the caller's number, checked before it is used as an input type
+  std::memcpy(&raw, &type, sizeof raw);
+  if (raw < CU_JIT_INPUT_CUBIN || raw > CU_JIT_INPUT_NVVM) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   const auto started = std::chrono::steady_clock::now();

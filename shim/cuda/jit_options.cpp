@@ -37,7 +37,11 @@ CUresult parseJitOptions(unsigned count, const CUjit_option* options, void** val
   }
   for (unsigned i = 0; i < count; ++i) {
     void* value = values[i];
-    switch (options[i]) {
+    // The id as the integer the caller stored: a number no option has is refused, never loaded as
+    // an enumerator it is not.
+    int id = 0;
+    std::memcpy(&id, &options[i], sizeof id);
+    switch (id) {
     case CU_JIT_INFO_LOG_BUFFER: out.infoLog = static_cast<char*>(value); break;
     case CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES:
       out.infoLogBytes = asUnsigned(value);
@@ -61,7 +65,7 @@ CUresult parseJitOptions(unsigned count, const CUjit_option* options, void** val
       break;
     case CU_JIT_TARGET: out.target = asUnsigned(value); break;
     default:
-      if (options[i] < 0 || options[i] >= CU_JIT_NUM_OPTIONS) {
+      if (id < 0 || id >= CU_JIT_NUM_OPTIONS) {
         return CUDA_ERROR_INVALID_VALUE;
       }
       break; // hints (cache mode, fallback, fast compile, ...) the linker decides without

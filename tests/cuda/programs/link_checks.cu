@@ -135,7 +135,9 @@ int main() {
 
   // Options the driver does not define, and a log buffer without its size.
   CUlinkState link = nullptr;
-  CUjit_option unknown = static_cast<CUjit_option>(999);
+  // A number inside the enum's range that names no option (out of its range would be undefined
+  // behaviour here, before any driver sees it).
+  CUjit_option unknown = static_cast<CUjit_option>(60);
   void* unknownValue = nullptr;
   check::report(cuLinkCreate(1, &unknown, &unknownValue, &link) == CUDA_ERROR_INVALID_VALUE,
                 "link-unknown-option-refused");
@@ -214,7 +216,7 @@ int main() {
                     "the linked kernel did not call the other unit's function");
     }
   }
-  check::report(cuLinkAddData(link, static_cast<CUjitInputType>(42), const_cast<char*>(caller.c_str()),
+  check::report(cuLinkAddData(link, static_cast<CUjitInputType>(7), const_cast<char*>(caller.c_str()),
                               caller.size() + 1, "bad", 0, nullptr, nullptr) == CUDA_ERROR_INVALID_VALUE,
                 "link-input-type-refused");
   check::report(cuLinkAddFile(link, CU_JIT_INPUT_PTX, "/nonexistent/unit.ptx", 0, nullptr, nullptr) ==
