@@ -4,9 +4,6 @@
 #include "entry_common.h"
 #include "operation.h"
 
-#include <utility>
-#include <vector>
-
 using namespace vgpu::cuda;
 
 namespace {
@@ -46,22 +43,20 @@ CUresult fill(CUstream stream, CUdeviceptr dst, std::size_t pitch, std::uint32_t
 }
 
 // A box of `depth` slices of `height` rows of `widthBytes`, each side host or device memory or a CUDA
-// array (cuda_arrays.h). Every slice is resolved before any is queued, so a box that leaves an
-// array changes nothing.
+// array (cuda_arrays.h). A side is refused for the whole box or not at all (an array side checks
+// the whole box at every slice), so resolving the first slice before queuing any means a box that
+// leaves an array changes nothing.
 CUresult copyBox(CUstream stream, const CopySide& dst, const CopySide& src, std::size_t widthBytes, std::size_t height,
                  std::size_t depth, bool async) {
-  std::vector<std::pair<CopyEndpoint, CopyEndpoint>> slices(depth);
   for (std::size_t z = 0; z < depth; ++z) {
-    if (const CUresult status = copySideEndpoint(dst, widthBytes, height, depth, z, slices[z].first);
-        status != CUDA_SUCCESS) {
+    CopyEndpoint to;
+    CopyEndpoint from;
+    if (const CUresult status = copySideEndpoint(dst, widthBytes, height, depth, z, to); status != CUDA_SUCCESS) {
       return status;
     }
-    if (const CUresult status = copySideEndpoint(src, widthBytes, height, depth, z, slices[z].second);
-        status != CUDA_SUCCESS) {
+    if (const CUresult status = copySideEndpoint(src, widthBytes, height, depth, z, from); status != CUDA_SUCCESS) {
       return status;
     }
-  }
-  for (const auto& [to, from] : slices) {
     if (const CUresult status = copy(stream, to, from, widthBytes, height, async); status != CUDA_SUCCESS) {
       return status;
     }

@@ -65,8 +65,8 @@ CUresult checkMemory(const DeviceRecord& device, int ordinal, const TextureDescr
   return CUDA_SUCCESS;
 }
 
-// The resource as an executor sees it, checked.
-CUresult describeResource(const DeviceRecord& device, int ordinal, const CUDA_RESOURCE_DESC& r, TextureDescription& d) {
+// The resource as an executor sees it (checked with the rest: checkDescribed).
+CUresult describeResource(int ordinal, const CUDA_RESOURCE_DESC& r, TextureDescription& d) {
   if (r.flags != 0) {
     return CUDA_ERROR_INVALID_VALUE; // "flags must be set to zero"
   }
@@ -85,7 +85,7 @@ CUresult describeResource(const DeviceRecord& device, int ordinal, const CUDA_RE
     d.depth = array->descriptor.Depth;
     d.pitch = array->pitch;
     d.arrayFlags = array->descriptor.Flags;
-    return checkTexture(d);
+    return CUDA_SUCCESS;
   }
   case CU_RESOURCE_TYPE_LINEAR:
     d.address = r.res.linear.devPtr;
@@ -103,10 +103,7 @@ CUresult describeResource(const DeviceRecord& device, int ordinal, const CUDA_RE
     break;
   default: return CUDA_ERROR_INVALID_VALUE; // mipmapped arrays are never created here
   }
-  if (const CUresult status = checkTexture(d); status != CUDA_SUCCESS) {
-    return status;
-  }
-  return checkMemory(device, ordinal, d);
+  return CUDA_SUCCESS;
 }
 
 // A view reinterprets an array: the same extents (block-compressed views, whose extents differ,
@@ -126,7 +123,16 @@ CUresult describeView(const CUDA_RESOURCE_DESC& r, const CUDA_RESOURCE_VIEW_DESC
   d.viewFormat = static_cast<std::uint32_t>(view.format);
   d.firstLayer = view.firstLayer;
   d.lastLayer = view.lastLayer;
-  return checkTexture(d);
+  return CUDA_SUCCESS;
+}
+
+// A whole description checked once: the rules vgpud checks too, then, for linear and pitched
+// memory, the device's limits and the memory itself (an array's memory is its own).
+CUresult checkDescribed(const DeviceRecord& device, int ordinal, const TextureDescription& d) {
+  if (const CUresult status = checkTexture(d); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return d.resourceType == CU_RESOURCE_TYPE_ARRAY ? CUDA_SUCCESS : checkMemory(device, ordinal, d);
 }
 
 // Gives back what `pick` finds in the live object `value` of `map` (nullptr: nothing to give).
@@ -169,17 +175,17 @@ CUresult entry::cuTexObjectCreate(CUtexObject* object, const CUDA_RESOURCE_DESC*
     return status;
   }
   TextureDescription d;
-  if (const CUresult status = describeResource(*device, ordinal, *resource, d); status != CUDA_SUCCESS) {
+  if (const CUresult status = describeResource(ordinal, *resource, d); status != CUDA_SUCCESS) {
     return status;
   }
   describeSampling(*texture, d);
-  if (const CUresult status = checkTexture(d); status != CUDA_SUCCESS) {
-    return status;
-  }
   if (view != nullptr) {
     if (const CUresult status = describeView(*resource, *view, d); status != CUDA_SUCCESS) {
       return status;
     }
+  }
+  if (const CUresult status = checkDescribed(*device, ordinal, d); status != CUDA_SUCCESS) {
+    return status;
   }
   std::uint64_t value = 0;
   if (const CUresult status = state().backend().textureObjectCreate(ordinal, d, value); status != CUDA_SUCCESS) {
@@ -233,7 +239,10 @@ CUresult entry::cuSurfObjectCreate(CUsurfObject* object, const CUDA_RESOURCE_DES
     return CUDA_ERROR_INVALID_VALUE;
   }
   TextureDescription d;
-  if (const CUresult status = describeResource(*device, ordinal, *resource, d); status != CUDA_SUCCESS) {
+  if (const CUresult status = describeResource(ordinal, *resource, d); status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (const CUresult status = checkDescribed(*device, ordinal, d); status != CUDA_SUCCESS) {
     return status;
   }
   if ((d.arrayFlags & CUDA_ARRAY3D_SURFACE_LDST) == 0) {

@@ -59,9 +59,7 @@ CUresult CudaBackend::textureObjectCreate(int device, const cuda::TextureDescrip
   if (!validDevice(device)) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
-  if (cuda::checkTexture(d) != CUDA_SUCCESS) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
+  // The description was checked by the handler (session_calls.cpp); its memory is checked here.
   if (int owner = -1; !knownRange(d.address, cuda::textureFootprint(d), owner) || owner != device) {
     return CUDA_ERROR_INVALID_VALUE; // not all of it this session's memory on that device
   }

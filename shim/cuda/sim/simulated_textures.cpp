@@ -10,9 +10,8 @@ CUresult SimulatedBackend::imageObjectCreate(int device, const TextureDescriptio
   if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
-  if (const CUresult status = checkTexture(description); status != CUDA_SUCCESS) {
-    return status;
-  }
+  // The description was checked by the caller (the driver layer, or vgpud's handler); what is left
+  // to the device is whether the memory is its own.
   if (surface && description.resourceType != CU_RESOURCE_TYPE_ARRAY) {
     return CUDA_ERROR_INVALID_VALUE; // surfaces are of arrays only
   }
