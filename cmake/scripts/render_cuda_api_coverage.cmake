@@ -40,7 +40,9 @@ rows run on the execution backend (today the simulated device: see docs/simulate
 the others return `CUDA_ERROR_NOT_SUPPORTED` and log their name once (`VGPU_LOG=warn`), never a fake
 success. Rows come from what NVIDIA's driver 580 answered for every name cudart 13 asks
 (docs/gpu-results/2026-11-26-h100-driver-facts) plus entry points other clients call directly
-(ggml's VMM calls, cuBLAS, driver-API programs).
+(ggml's VMM calls, cuBLAS, driver-API programs) and every other function NVIDIA's libcuda.so
+exports (CUDA 13's stub of it; `test_shim_elf` fails when one is missing, so a program linked with
+`-lcuda` loads and `dlsym` finds what PyTorch's DriverAPI asserts).
 
 **${done} of ${total} variants implemented.**
 
@@ -53,7 +55,20 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **External semaphore and batched memory-operation graph nodes** (`cudaGraphAddNode` of those
   kinds, and their own calls).
 - **Programs that render or share memory between processes**: graphics interop
-  (`cuGraphics*`), external memory and semaphores, IPC handles.
+  (`cuGraphics*`), external memory and semaphores, legacy IPC handles (`cudaIpcGetMemHandle`,
+  `cudaIpcOpenMemHandle`, their event forms) and pool export. VMM memory shared as POSIX file
+  descriptors works on the simulated device, in one process and across processes
+  (`cuMemCreate` with `CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR`, `cuMemExportToShareableHandle`,
+  `cuMemImportFromShareableHandle`; `vmm_sharing_checks`), with `cuMemRetainAllocationHandle` and
+  `cuMemGetAccess`; through vgpud such memory is made and used, and its export answers
+  NOT_SUPPORTED (logged): handing it to another guest process is not built there. Fabric handles
+  answer NOT_PERMITTED, as NVIDIA's driver does without an IMEX channel (NCCL, XLA and
+  TensorRT-LLM then retry with POSIX descriptors).
+- **Multicast objects** (`cuMulticast*`): NOT_SUPPORTED, as on every device whose
+  `MULTICAST_SUPPORTED` is 0 (every profile: no NVSwitch behind a guest).
+- **The CUDA 2/3-era symbols without a `_v2`** (32-bit device pointers: `cuMemAlloc`,
+  `cuMemcpyHtoD`, ...), **texture and surface references** (`cuTexRef*`, `cuSurfRef*`, `cuParam*`,
+  `cuLaunch`, `cuLaunchGrid`): exported for programs linked against them, NOT_SUPPORTED.
 - **Mipmapped, sparse and block-compressed CUDA arrays** (`cudaMallocMipmappedArray`, sparse and
   deferred-mapping arrays, the BC and video formats: NOT_SUPPORTED, logged). CUDA arrays of every
   other kind (1D, 2D, 3D, layered, cubemap), the copies into, out of and between them, and texture
@@ -84,11 +99,11 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   (CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED: a host graph allocation node is not built).
 - **Tensor maps before Hopper**: `cuTensorMapEncodeTiled`/`Im2col` answer NOT_SUPPORTED on profiles
   without tensor map access (compute capability below 9.0); `cuTensorMapEncodeIm2colWide` (CUDA
-  12.8, Blackwell) is not in the table. On Hopper profiles they are checked and encoded
+  12.8, Blackwell) answers NOT_SUPPORTED. On Hopper profiles they are checked and encoded
   (`tensor_map_checks`; through vgpud by the GPU's driver).
-- **Green contexts** (`cuGreenCtxCreate`, `cuDeviceGetDevResource`, ...): cuBLAS and cuSOLVER 13
-  look them up and go on without them; they are not in the table below, which lists the names
-  cudart asks for.
+- **Green contexts** (`cuGreenCtxCreate`, `cuDeviceGetDevResource`, ...), **checkpointing**
+  (`cuCheckpointProcess*`) and **coredump attributes** (`cuCoredump*`): NOT_SUPPORTED; cuBLAS and
+  cuSOLVER 13 look green contexts up and go on without them.
 cuBLAS, cuBLASLt, cuRAND, cuSOLVER, cuSPARSE, cuDNN's handle, NVRTC and cuFFT meet none: their
 checks pass on every profile (`test_cuda_runtime_programs`). cuFFT's plans need the private table
 docs/dark-api.md §2.12 describes, not an entry point below.

@@ -92,11 +92,3 @@ struct CUkern_st {
   std::string name;
   CUfunction function = nullptr;
 };
-
-// A VMM physical allocation (cuMemCreate); CUmemGenericAllocationHandle is an integer, so the
-// registry is keyed by the handle value.
-struct VmmAllocation {
-  vgpu::cuda::BackendPhysical backend = 0;
-  std::size_t size = 0;
-  int device = 0;
-};

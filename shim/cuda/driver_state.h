@@ -9,6 +9,7 @@
 #include "graph.h"
 #include "handles.h"
 #include "link_state.h"
+#include "vmm_table.h"
 
 #include "vgpu/device/device_discovery.h"
 
@@ -62,10 +63,8 @@ public:
 
   unsigned long long nextObjectId() { return nextId_.fetch_add(1) + 1; }
 
-  // VMM physical allocations, keyed by the CUmemGenericAllocationHandle given out.
-  std::mutex vmmMutex;
-  std::map<CUmemGenericAllocationHandle, VmmAllocation> vmmAllocations;
-  CUmemGenericAllocationHandle nextVmmHandle = 0x10000;
+  // VMM physical allocations by the CUmemGenericAllocationHandle given out, and their mappings.
+  VmmTable vmm;
 
 private:
   DriverState() = default;

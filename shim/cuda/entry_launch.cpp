@@ -315,6 +315,19 @@ CUresult entry::cuOccupancyMaxPotentialBlockSize(int* minGridSize, int* blockSiz
   return CUDA_SUCCESS;
 }
 
+CUresult entry::cuOccupancyMaxPotentialBlockSizeWithFlags(int* minGridSize, int* blockSize, CUfunction function,
+                                                          CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+                                                          size_t dynamicShared, int blockSizeLimit,
+                                                          unsigned int flags) {
+  // CU_OCCUPANCY_DISABLE_CACHING_OVERRIDE changes the L1/shared split the driver may choose for the
+  // kernel; occupancy here is computed from the shared memory the kernel asks for, either way.
+  if ((flags & ~static_cast<unsigned>(CU_OCCUPANCY_DISABLE_CACHING_OVERRIDE)) != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return entry::cuOccupancyMaxPotentialBlockSize(minGridSize, blockSize, function, blockSizeToDynamicSMemSize,
+                                                 dynamicShared, blockSizeLimit);
+}
+
 namespace {
 
 // Thread-block clusters exist from compute capability 9.0; 8 blocks is the portable maximum.

@@ -300,7 +300,8 @@ CUresult pointerAttribute(void* data, CUpointer_attribute attribute, CUdeviceptr
     put(static_cast<int>(0));
     return known ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
   case CU_POINTER_ATTRIBUTE_ALLOWED_HANDLE_TYPES:
-    put(static_cast<unsigned long long>(CU_MEM_HANDLE_TYPE_NONE));
+    // VMM memory: the types its allocation was created (or imported) with.
+    put(state().vmm.handleTypesAt(pointer).value_or(CU_MEM_HANDLE_TYPE_NONE));
     return known ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
   case CU_POINTER_ATTRIBUTE_ACCESS_FLAGS:
     put(static_cast<unsigned>(CU_POINTER_ATTRIBUTE_ACCESS_FLAG_READWRITE));

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <cuda.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <vector>
 
 // cuda.h declares per-thread variants only in per-thread builds.
@@ -360,6 +362,147 @@ TEST_CASE("the VMM sequence ggml uses, and its misuse") {
   CHECK(cuMemRelease(handle) == CUDA_ERROR_INVALID_VALUE); // double release
   REQUIRE(cuMemAddressFree(base, 8 * granularity) == CUDA_SUCCESS);
   CHECK(cuMemAddressFree(base, 8 * granularity) == CUDA_ERROR_INVALID_VALUE);
+}
+
+TEST_CASE("shareable VMM memory: handle types, export and import refuse what the driver refuses") {
+  context();
+  const bool remote = std::getenv("VGPU_ENDPOINT") != nullptr;
+  CUmemAllocationProp prop{};
+  prop.type = CU_MEM_ALLOCATION_TYPE_PINNED;
+  prop.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  prop.location.id = 0;
+  size_t granularity = 0;
+  REQUIRE(cuMemGetAllocationGranularity(&granularity, &prop, CU_MEM_ALLOC_GRANULARITY_MINIMUM) == CUDA_SUCCESS);
+  CUmemGenericAllocationHandle handle = 0;
+
+  // Fabric handles need an IMEX channel: granularity answers, creation is NOT_PERMITTED (the answer
+  // NCCL retries on); H100 PCIe offers no fabric handles at all... but the attribute decides.
+  int fabric = 0;
+  REQUIRE(cuDeviceGetAttribute(&fabric, CU_DEVICE_ATTRIBUTE_HANDLE_TYPE_FABRIC_SUPPORTED, 0) == CUDA_SUCCESS);
+  prop.requestedHandleTypes = CU_MEM_HANDLE_TYPE_FABRIC;
+  CHECK(cuMemCreate(&handle, granularity, &prop, 0) ==
+        (fabric != 0 ? CUDA_ERROR_NOT_PERMITTED : CUDA_ERROR_NOT_SUPPORTED));
+  prop.requestedHandleTypes = CU_MEM_HANDLE_TYPE_WIN32;
+  CHECK(cuMemCreate(&handle, granularity, &prop, 0) == CUDA_ERROR_NOT_SUPPORTED); // not on Linux
+  prop.requestedHandleTypes = static_cast<CUmemAllocationHandleType>(0x40);
+  CHECK(cuMemCreate(&handle, granularity, &prop, 0) == CUDA_ERROR_INVALID_VALUE); // no such type
+  CHECK(cuMemGetAllocationGranularity(&granularity, &prop, CU_MEM_ALLOC_GRANULARITY_MINIMUM) ==
+        CUDA_ERROR_INVALID_VALUE);
+
+  prop.requestedHandleTypes = CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR;
+  REQUIRE(cuMemCreate(&handle, granularity, &prop, 0) == CUDA_SUCCESS);
+  int fd = -1;
+  CHECK(cuMemExportToShareableHandle(&fd, handle, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 1) ==
+        CUDA_ERROR_INVALID_VALUE); // flags must be 0
+  CHECK(cuMemExportToShareableHandle(nullptr, handle, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0) ==
+        CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemExportToShareableHandle(&fd, handle, CU_MEM_HANDLE_TYPE_FABRIC, 0) ==
+        (fabric != 0 ? CUDA_ERROR_INVALID_VALUE : CUDA_ERROR_NOT_SUPPORTED)); // not requested
+  CHECK(cuMemExportToShareableHandle(&fd, handle + 999, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0) ==
+        CUDA_ERROR_INVALID_VALUE);
+  const CUresult exported = cuMemExportToShareableHandle(&fd, handle, CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0);
+  CHECK(exported == (remote ? CUDA_ERROR_NOT_SUPPORTED : CUDA_SUCCESS));
+  CUmemGenericAllocationHandle imported = 0;
+  const auto asHandle = [](int descriptor) { return reinterpret_cast<void*>(static_cast<std::intptr_t>(descriptor)); };
+  if (exported == CUDA_SUCCESS) {
+    REQUIRE(fd >= 0);
+    CHECK(cuMemImportFromShareableHandle(&imported, asHandle(fd), CU_MEM_HANDLE_TYPE_FABRIC) ==
+          CUDA_ERROR_NOT_PERMITTED);
+    CHECK(cuMemImportFromShareableHandle(nullptr, asHandle(fd), CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) ==
+          CUDA_ERROR_INVALID_VALUE);
+    REQUIRE(cuMemImportFromShareableHandle(&imported, asHandle(fd), CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) ==
+            CUDA_SUCCESS);
+    CUmemAllocationProp got{};
+    REQUIRE(cuMemGetAllocationPropertiesFromHandle(&got, imported) == CUDA_SUCCESS);
+    CHECK(got.requestedHandleTypes == CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR);
+    CHECK(cuMemRelease(imported) == CUDA_SUCCESS);
+    close(fd);
+  }
+  // Descriptors that are not exported memory: a closed one, a pipe, a memfd of another name, one of
+  // the right name but unsealed (another process could shrink it under a mapping).
+  const CUresult refused = remote ? CUDA_ERROR_NOT_SUPPORTED : CUDA_ERROR_INVALID_VALUE;
+  CHECK(cuMemImportFromShareableHandle(&imported, asHandle(-1), CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) ==
+        CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemImportFromShareableHandle(&imported, asHandle(987654), CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) ==
+        refused);
+  int ends[2] = {-1, -1};
+  REQUIRE(pipe(ends) == 0);
+  CHECK(cuMemImportFromShareableHandle(&imported, asHandle(ends[0]), CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) ==
+        refused);
+  close(ends[0]);
+  close(ends[1]);
+  for (const char* name : {"someone-else", "vgpu-sim-vmm GPU-00000000-0000-0000-0000-000000000000"}) {
+    INFO(name);
+    const int other = memfd_create(name, MFD_CLOEXEC);
+    REQUIRE(other >= 0);
+    REQUIRE(ftruncate(other, static_cast<off_t>(granularity)) == 0);
+    CHECK(cuMemImportFromShareableHandle(&imported, asHandle(other), CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) ==
+          refused);
+    close(other);
+  }
+  CHECK(cuMemRelease(handle) == CUDA_SUCCESS);
+
+  // Access and retained handles of addresses nothing maps.
+  unsigned long long flags = 0;
+  CUmemLocation location{};
+  location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  location.id = 0;
+  CHECK(cuMemGetAccess(&flags, &location, 0x1000) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemGetAccess(nullptr, &location, 0x1000) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemGetAccess(&flags, nullptr, 0x1000) == CUDA_ERROR_INVALID_VALUE);
+  location.id = 7;
+  CHECK(cuMemGetAccess(&flags, &location, 0x1000) == CUDA_ERROR_INVALID_DEVICE);
+  CHECK(cuMemRetainAllocationHandle(&handle, reinterpret_cast<void*>(0x1000)) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMemRetainAllocationHandle(nullptr, reinterpret_cast<void*>(0x1000)) == CUDA_ERROR_INVALID_VALUE);
+}
+
+TEST_CASE("atomic capabilities of the links, the widest 1D linear texture, and occupancy with flags") {
+  context();
+  const CUatomicOperation operations[] = {CU_ATOMIC_OPERATION_INTEGER_ADD, CU_ATOMIC_OPERATION_CAS,
+                                          CU_ATOMIC_OPERATION_FLOAT_ADD};
+  unsigned int capabilities[3] = {99, 99, 99};
+  // H100 PCIe: HOST_NATIVE_ATOMIC_SUPPORTED is 0, so no atomic is native over the host link.
+  REQUIRE(cuDeviceGetHostAtomicCapabilities(capabilities, operations, 3, 0) == CUDA_SUCCESS);
+  CHECK((capabilities[0] == 0 && capabilities[1] == 0 && capabilities[2] == 0));
+  CHECK(cuDeviceGetHostAtomicCapabilities(capabilities, operations, 0, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetHostAtomicCapabilities(nullptr, operations, 3, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetHostAtomicCapabilities(capabilities, operations, 3, 5) == CUDA_ERROR_INVALID_DEVICE);
+  int unknown = CU_ATOMIC_OPERATION_MAX; // a number no operation has, passed as the caller's bytes
+  CUatomicOperation bad{};
+  std::memcpy(&bad, &unknown, sizeof unknown);
+  CHECK(cuDeviceGetHostAtomicCapabilities(capabilities, &bad, 1, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetP2PAtomicCapabilities(capabilities, operations, 3, 0, 0) == CUDA_ERROR_INVALID_DEVICE);
+
+  size_t width = 0;
+  int attribute = 0;
+  REQUIRE(cuDeviceGetAttribute(&attribute, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE1D_LINEAR_WIDTH, 0) == CUDA_SUCCESS);
+  REQUIRE(cuDeviceGetTexture1DLinearMaxWidth(&width, CU_AD_FORMAT_FLOAT, 4, 0) == CUDA_SUCCESS);
+  CHECK(width == static_cast<size_t>(attribute));
+  CHECK(cuDeviceGetTexture1DLinearMaxWidth(&width, CU_AD_FORMAT_FLOAT, 3, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetTexture1DLinearMaxWidth(&width, CU_AD_FORMAT_UNORM_INT8X2, 1, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetTexture1DLinearMaxWidth(nullptr, CU_AD_FORMAT_FLOAT, 1, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuDeviceGetTexture1DLinearMaxWidth(&width, CU_AD_FORMAT_FLOAT, 1, 9) == CUDA_ERROR_INVALID_DEVICE);
+
+  const char* ptx = ".version 8.0\n.target sm_90\n.address_size 64\n"
+                    ".visible .entry work(.param .u64 out)\n{\n ret;\n}\n";
+  CUmodule module = nullptr;
+  REQUIRE(cuModuleLoadData(&module, ptx) == CUDA_SUCCESS);
+  CUfunction function = nullptr;
+  REQUIRE(cuModuleGetFunction(&function, module, "work") == CUDA_SUCCESS);
+  int grid = 0, block = 0, gridWith = -1, blockWith = -1;
+  REQUIRE(cuOccupancyMaxPotentialBlockSize(&grid, &block, function, nullptr, 0, 0) == CUDA_SUCCESS);
+  CHECK(block > 0);
+  CHECK(grid > 0);
+  REQUIRE(cuOccupancyMaxPotentialBlockSizeWithFlags(&gridWith, &blockWith, function, nullptr, 0, 0,
+                                                    CU_OCCUPANCY_DISABLE_CACHING_OVERRIDE) == CUDA_SUCCESS);
+  CHECK(gridWith == grid);
+  CHECK(blockWith == block);
+  REQUIRE(cuOccupancyMaxPotentialBlockSizeWithFlags(&gridWith, &blockWith, function, nullptr, 0, 128,
+                                                    CU_OCCUPANCY_DEFAULT) == CUDA_SUCCESS);
+  CHECK(blockWith <= 128);
+  CHECK(cuOccupancyMaxPotentialBlockSizeWithFlags(&gridWith, &blockWith, function, nullptr, 0, 0, 0x10) ==
+        CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuModuleUnload(module) == CUDA_SUCCESS);
 }
 
 TEST_CASE("graph memory nodes refuse bad parameters and a graph allocation cannot be freed twice") {

@@ -116,6 +116,25 @@ TEST_CASE("libvgpu-cuda is libcuda.so.1, Qt-free, exports only cu* and has no co
   }
 }
 
+// A program linked with -lcuda must load against the shim, and dlsym users find every symbol
+// (PyTorch's DriverAPI asserts each of its own: cuMemExportToShareableHandle, cuMulticastCreate, ...).
+// The CUDA toolkit's stub of the driver has the driver's dynamic symbols.
+TEST_CASE("libvgpu-cuda exports every function NVIDIA's libcuda.so.1 exports") {
+  INFO("the CUDA toolkit's lib64/stubs/libcuda.so, found at configure time: '" << VGPU_CUDA_DRIVER_STUB << "'");
+  REQUIRE(std::string(VGPU_CUDA_DRIVER_STUB) != "");
+  const auto nvidia = exportedFunctions(VGPU_CUDA_DRIVER_STUB);
+  REQUIRE(nvidia.size() > 600);
+  const auto ours = exportedFunctions(VGPU_CUDA_SHIM_PATH);
+  std::string missing;
+  for (const std::string& name : nvidia) {
+    if (ours.count(name) == 0) {
+      missing += " " + name;
+    }
+  }
+  INFO("not exported (scripts/dev-tools/list-missing-driver-exports.py prints their catalog rows):" << missing);
+  CHECK(missing.empty());
+}
+
 TEST_CASE("libvgpu-nvml is libnvidia-ml.so.1, Qt-free, exports only nvml* and has no constructors") {
   checkShim(VGPU_NVML_SHIM_PATH, "libnvidia-ml.so.1", "nvml");
   const auto exported = exportedFunctions(VGPU_NVML_SHIM_PATH);

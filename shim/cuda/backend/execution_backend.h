@@ -335,6 +335,26 @@ public:
   }
   virtual CUresult surfaceObjectDestroy(std::uint64_t /*object*/) { return CUDA_ERROR_NOT_SUPPORTED; }
 
+  // VMM memory other processes may import (cuMemCreate with CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR,
+  // cuMemExportToShareableHandle, cuMemImportFromShareableHandle). Created shareable, a physical
+  // allocation can be exported as a file descriptor (a new one per call, the caller's to close);
+  // `deviceTag` names its device across processes (the presented UUID) and is given back by
+  // physicalInspect, so the importer can tell which of its devices the memory belongs to. Imported
+  // memory is the exporter's: it does not count again against the importer's device.
+  virtual CUresult physicalCreateShareable(int /*device*/, std::size_t /*bytes*/, const std::string& /*deviceTag*/,
+                                           BackendPhysical& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult physicalExport(BackendPhysical /*handle*/, int& /*fd*/) { return CUDA_ERROR_NOT_SUPPORTED; }
+  // Checks that `fd` is memory physicalExport gave out (of any process) and reads its tag and size;
+  // the descriptor stays the caller's.
+  virtual CUresult physicalInspect(int /*fd*/, std::string& /*deviceTag*/, std::size_t& /*bytes*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult physicalImport(int /*device*/, int /*fd*/, BackendPhysical& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+
   virtual BackendCounters counters() const = 0;
 };
 

@@ -10,6 +10,7 @@
 #include "vgpu/wire_codec.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno> // program_invocation_short_name (glibc, _GNU_SOURCE)
 #include <cstring>
 #include <fcntl.h>
@@ -380,6 +381,21 @@ CUresult RemoteBackend::physicalCreate(int device, std::size_t bytes, BackendPhy
 CUresult RemoteBackend::physicalRelease(BackendPhysical handle) {
   const std::lock_guard lock(mutex_);
   return callDefined<Call::PhysicalRelease>({handle});
+}
+
+CUresult RemoteBackend::physicalCreateShareable(int device, std::size_t bytes, const std::string& /*deviceTag*/,
+                                                BackendPhysical& out) {
+  return physicalCreate(device, bytes, out);
+}
+
+CUresult RemoteBackend::physicalExport(BackendPhysical /*handle*/, int& /*fd*/) {
+  static std::atomic<bool> reported{false};
+  if (!reported.exchange(true)) {
+    vgpu::log::writef(vgpu::log::Level::Warn, "remote",
+                      "exporting VMM memory to another process (cuMemExportToShareableHandle) is not built "
+                      "through vgpud: CUDA_ERROR_NOT_SUPPORTED (the memory itself works in this process)");
+  }
+  return CUDA_ERROR_NOT_SUPPORTED;
 }
 
 CUresult RemoteBackend::addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) {

@@ -84,6 +84,11 @@ public:
   std::size_t allocationGranularity(int device) const override;
   CUresult physicalCreate(int device, std::size_t bytes, BackendPhysical& out) override;
   CUresult physicalRelease(BackendPhysical handle) override;
+  // Shareable VMM memory is created like any (it is real memory in the session); handing it to
+  // another process is not built through vgpud: export answers NOT_SUPPORTED, with the reason once.
+  CUresult physicalCreateShareable(int device, std::size_t bytes, const std::string& deviceTag,
+                                   BackendPhysical& out) override;
+  CUresult physicalExport(BackendPhysical handle, int& fd) override;
   CUresult addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) override;
   CUresult addressFree(CUdeviceptr base, std::size_t bytes) override;
   CUresult map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) override;

@@ -139,6 +139,39 @@ CUresult SimulatedBackend::physicalRelease(BackendPhysical handle) {
   return memories_[device]->physicalRelease(handle & ((BackendPhysical{1} << 56) - 1));
 }
 
+CUresult SimulatedBackend::physicalCreateShareable(int device, std::size_t bytes, const std::string& deviceTag,
+                                                   BackendPhysical& out) {
+  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  BackendPhysical local = 0;
+  const CUresult status = memories_[static_cast<std::size_t>(device)]->physicalCreateShareable(bytes, deviceTag, local);
+  out = local | (static_cast<BackendPhysical>(device) << 56);
+  return status;
+}
+
+CUresult SimulatedBackend::physicalExport(BackendPhysical handle, int& fd) {
+  const std::size_t device = handle >> 56;
+  if (device >= memories_.size()) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return memories_[device]->physicalExport(handle & ((BackendPhysical{1} << 56) - 1), fd);
+}
+
+CUresult SimulatedBackend::physicalInspect(int fd, std::string& deviceTag, std::size_t& bytes) {
+  return SimulatedMemory::physicalInspect(fd, deviceTag, bytes);
+}
+
+CUresult SimulatedBackend::physicalImport(int device, int fd, BackendPhysical& out) {
+  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  BackendPhysical local = 0;
+  const CUresult status = memories_[static_cast<std::size_t>(device)]->physicalImport(fd, local);
+  out = local | (static_cast<BackendPhysical>(device) << 56);
+  return status;
+}
+
 CUresult SimulatedBackend::addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed,
                                           CUdeviceptr& out) {
   return memories_.empty() ? CUDA_ERROR_NO_DEVICE : memories_.front()->reserve(bytes, alignment, fixed, out);

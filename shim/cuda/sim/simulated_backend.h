@@ -53,6 +53,11 @@ public:
   std::size_t allocationGranularity(int device) const override;
   CUresult physicalCreate(int device, std::size_t bytes, BackendPhysical& out) override;
   CUresult physicalRelease(BackendPhysical handle) override;
+  CUresult physicalCreateShareable(int device, std::size_t bytes, const std::string& deviceTag,
+                                   BackendPhysical& out) override;
+  CUresult physicalExport(BackendPhysical handle, int& fd) override;
+  CUresult physicalInspect(int fd, std::string& deviceTag, std::size_t& bytes) override;
+  CUresult physicalImport(int device, int fd, BackendPhysical& out) override;
   CUresult addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out) override;
   CUresult addressFree(CUdeviceptr base, std::size_t bytes) override;
   CUresult map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle) override;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <sys/mman.h>
+#include <unistd.h>
 
 namespace vgpu::cuda::sim {
 namespace {
@@ -16,6 +17,9 @@ std::size_t roundUp(std::size_t value, std::size_t multiple) {
 SimulatedMemory::Backing::~Backing() {
   if (owned && data != nullptr) {
     ::munmap(data, size);
+  }
+  if (fd >= 0) {
+    ::close(fd);
   }
 }
 

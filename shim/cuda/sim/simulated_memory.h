@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace vgpu::cuda::sim {
@@ -40,6 +41,12 @@ public:
 
   CUresult physicalCreate(std::size_t bytes, BackendPhysical& out);
   CUresult physicalRelease(BackendPhysical handle);
+  // Shareable physical memory (simulated_shared_memory.cpp): backed by a sealed memfd that another
+  // process maps to import it. `tag` names the device across processes (ExecutionBackend).
+  CUresult physicalCreateShareable(std::size_t bytes, const std::string& tag, BackendPhysical& out);
+  CUresult physicalExport(BackendPhysical handle, int& fd);
+  static CUresult physicalInspect(int fd, std::string& tag, std::size_t& bytes);
+  CUresult physicalImport(int fd, BackendPhysical& out);
   CUresult reserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out);
   CUresult unreserve(CUdeviceptr base, std::size_t bytes);
   CUresult map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle);
@@ -69,6 +76,7 @@ private:
     std::size_t size = 0;
     bool owned = true; // false for host-registered memory (the application owns it)
     bool accounted = false;
+    int fd = -1; // the memfd of shareable memory (exported by dup), else -1
     ~Backing();
   };
   struct Mapping {
