@@ -66,6 +66,11 @@ public:
   // VMM physical allocations by the CUmemGenericAllocationHandle given out, and their mappings.
   VmmTable vmm;
 
+  // Allocations cuPointerSetAttribute(SYNC_MEMOPS) marked: base address -> buffer id, so a later
+  // allocation at the same base (another id) is never taken for a marked one. cuMemFree drops its mark.
+  std::mutex syncMemopsMutex;
+  std::map<CUdeviceptr, std::uint64_t> syncMemops;
+
 private:
   DriverState() = default;
   CUresult initResult_ = CUDA_ERROR_NOT_INITIALIZED;

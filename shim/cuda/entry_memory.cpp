@@ -118,6 +118,10 @@ CUresult entry::cuMemFree_v2(CUdeviceptr pointer) {
     return state().backend().hostFree(reinterpret_cast<void*>(pointer));
   }
   managed_hints::forget(pointer); // a managed allocation's hints go with it
+  {
+    const std::lock_guard lock(state().syncMemopsMutex);
+    state().syncMemops.erase(pointer);
+  }
   return state().backend().memFree(pointer);
 }
 
@@ -294,7 +298,12 @@ CUresult pointerAttribute(void* data, CUpointer_attribute attribute, CUdeviceptr
     }
     put(info.size);
     return CUDA_SUCCESS;
-  case CU_POINTER_ATTRIBUTE_SYNC_MEMOPS:
+  case CU_POINTER_ATTRIBUTE_SYNC_MEMOPS: {
+    const std::lock_guard lock(state().syncMemopsMutex);
+    const auto mark = state().syncMemops.find(info.base);
+    put(static_cast<int>(known && mark != state().syncMemops.end() && mark->second == info.allocationId));
+    return known ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+  }
   case CU_POINTER_ATTRIBUTE_IS_LEGACY_CUDA_IPC_CAPABLE:
   case CU_POINTER_ATTRIBUTE_IS_GPU_DIRECT_RDMA_CAPABLE:
     put(static_cast<int>(0));
@@ -316,6 +325,32 @@ CUresult entry::cuPointerGetAttribute(void* data, CUpointer_attribute attribute,
   VGPU_REQUIRE_OUT(data);
   VGPU_REQUIRE_INIT();
   return pointerAttribute(data, attribute, pointer);
+}
+
+// SYNC_MEMOPS is the one attribute a program sets (UCX and MPI libraries do, on every buffer they
+// register). Synchronous copies and memsets here always complete before they return, so the mark
+// changes no behaviour: it is kept and reported, and nothing is pending when it is set.
+CUresult entry::cuPointerSetAttribute(const void* value, CUpointer_attribute attribute, CUdeviceptr pointer) {
+  VGPU_REQUIRE_OUT(value);
+  VGPU_REQUIRE_INIT();
+  int number = 0;
+  std::memcpy(&number, &attribute, sizeof number); // the caller's integer, whatever it is
+  if (number != CU_POINTER_ATTRIBUTE_SYNC_MEMOPS) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  PointerInfo info;
+  if (state().backend().pointerInfo(pointer, info) != CUDA_SUCCESS || info.kind != MemoryKind::Device) {
+    return CUDA_ERROR_INVALID_VALUE; // device memory only
+  }
+  unsigned int set = 0;
+  std::memcpy(&set, value, sizeof set);
+  const std::lock_guard lock(state().syncMemopsMutex);
+  if (set != 0) {
+    state().syncMemops[info.base] = info.allocationId;
+  } else {
+    state().syncMemops.erase(info.base);
+  }
+  return CUDA_SUCCESS;
 }
 
 CUresult entry::cuPointerGetAttributes(unsigned int count, CUpointer_attribute* attributes, void** data,

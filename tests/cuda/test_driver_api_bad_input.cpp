@@ -456,6 +456,38 @@ TEST_CASE("shareable VMM memory: handle types, export and import refuse what the
   CHECK(cuMemRetainAllocationHandle(nullptr, reinterpret_cast<void*>(0x1000)) == CUDA_ERROR_INVALID_VALUE);
 }
 
+TEST_CASE("SYNC_MEMOPS is set, read back, cleared, and never carried to a later allocation") {
+  context();
+  CUdeviceptr first = 0;
+  REQUIRE(cuMemAlloc(&first, 4096) == CUDA_SUCCESS);
+  int marked = -1;
+  REQUIRE(cuPointerGetAttribute(&marked, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first) == CUDA_SUCCESS);
+  CHECK(marked == 0);
+  const unsigned int on = 1;
+  const unsigned int off = 0;
+  REQUIRE(cuPointerSetAttribute(&on, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first + 100) == CUDA_SUCCESS);
+  REQUIRE(cuPointerGetAttribute(&marked, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first + 8) == CUDA_SUCCESS);
+  CHECK(marked == 1);
+  REQUIRE(cuPointerSetAttribute(&off, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first) == CUDA_SUCCESS);
+  REQUIRE(cuPointerGetAttribute(&marked, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first) == CUDA_SUCCESS);
+  CHECK(marked == 0);
+  // Only SYNC_MEMOPS can be set, only on device memory the driver knows.
+  CHECK(cuPointerSetAttribute(&on, CU_POINTER_ATTRIBUTE_BUFFER_ID, first) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuPointerSetAttribute(nullptr, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first) == CUDA_ERROR_INVALID_VALUE);
+  std::vector<unsigned char> host(64);
+  CHECK(cuPointerSetAttribute(&on, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, reinterpret_cast<CUdeviceptr>(host.data())) ==
+        CUDA_ERROR_INVALID_VALUE);
+  // Marked, freed, allocated again (often at the same address): the new allocation is unmarked.
+  REQUIRE(cuPointerSetAttribute(&on, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first) == CUDA_SUCCESS);
+  REQUIRE(cuMemFree(first) == CUDA_SUCCESS);
+  CHECK(cuPointerSetAttribute(&on, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, first) == CUDA_ERROR_INVALID_VALUE);
+  CUdeviceptr second = 0;
+  REQUIRE(cuMemAlloc(&second, 4096) == CUDA_SUCCESS);
+  REQUIRE(cuPointerGetAttribute(&marked, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, second) == CUDA_SUCCESS);
+  CHECK(marked == 0);
+  CHECK(cuMemFree(second) == CUDA_SUCCESS);
+}
+
 TEST_CASE("atomic capabilities of the links, the widest 1D linear texture, and occupancy with flags") {
   context();
   const CUatomicOperation operations[] = {CU_ATOMIC_OPERATION_INTEGER_ADD, CU_ATOMIC_OPERATION_CAS,
