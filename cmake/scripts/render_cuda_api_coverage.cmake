@@ -52,8 +52,11 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   a GPU behind vgpud such graphs run whole in vgpud's worker, which gives its own handles to the
   graph's kernels where they take one as a parameter of its own (docs/wire-protocol.md,
   GraphCreate); a handle elsewhere still holds the shim's value.
-- **External semaphore and batched memory-operation graph nodes** (`cudaGraphAddNode` of those
-  kinds, and their own calls).
+- **External semaphore graph nodes** (`cudaGraphAddNode` of those kinds, and their own calls).
+  Batch memory-operation nodes work: added (`cuGraphAddBatchMemOpNode`, `cuGraphAddNode`) or
+  captured from the stream calls, their parameters read back and set, in an executable too (new
+  addresses and values, not new types or counts, as the driver documents); `stream_memory_checks`.
+  A graph with one is replayed operation by operation, through vgpud too.
 - **Programs that render or share memory between processes**: graphics interop
   (`cuGraphics*`), external memory and semaphores, legacy IPC handles (`cudaIpcGetMemHandle`,
   `cudaIpcOpenMemHandle`, their event forms) and pool export. VMM memory shared as POSIX file
@@ -84,8 +87,7 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   `cuLibraryGetManaged`, `managed_variable_checks`). Through vgpud the hints meet no managed memory
   and refuse every range as the driver refuses device memory (INVALID_VALUE), and a program with a
   `__managed__` variable cannot run: the driver logs why, then cudart fails.
-- **Stream memory operations in a few forms**: captured into a graph (a batch memory-operation
-  node: the capture is refused with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED), remote-write flushes
+- **Stream memory operations in a few forms**: remote-write flushes
   (`CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES`, `CU_STREAM_WAIT_VALUE_FLUSH`: NOT_SUPPORTED, as on a device
   whose `CAN_FLUSH_REMOTE_WRITES` is 0, like the H100), the CUDA 8-era `_v1` symbols (NOT_SUPPORTED,
   as NVIDIA's driver answers where `CAN_USE_STREAM_MEM_OPS_V1` is 0), and through vgpud, words in

@@ -9,6 +9,7 @@
 #include "graph_user_objects.h"
 #include "graph_whole.h"
 #include "operation.h"
+#include "stream_memory_operations.h"
 
 #include <algorithm>
 #include <cstring>
@@ -38,6 +39,7 @@ CUresult captureOperation(const std::shared_ptr<CaptureState>& capture, CUstream
   case Operation::Kind::GraphAlloc: node->type = CU_GRAPH_NODE_TYPE_MEM_ALLOC; break;
   case Operation::Kind::GraphFree: node->type = CU_GRAPH_NODE_TYPE_MEM_FREE; break;
   case Operation::Kind::Conditional: node->type = CU_GRAPH_NODE_TYPE_CONDITIONAL; break; // a launched graph's
+  case Operation::Kind::MemoryOperations: node->type = CU_GRAPH_NODE_TYPE_BATCH_MEM_OP; break;
   }
   auto& frontier = capture->frontiers[stream];
   node->dependencies = frontier;
@@ -280,6 +282,9 @@ CUgraphExecUpdateResult compareForUpdate(const Operation& current, const Operati
     return current.conditionalHandle == next.conditionalHandle && current.conditionalType == next.conditionalType
                ? CU_GRAPH_EXEC_UPDATE_SUCCESS
                : CU_GRAPH_EXEC_UPDATE_ERROR_PARAMETERS_CHANGED;
+  case Operation::Kind::MemoryOperations:
+    return sameMemoryOperationShape(current, next) ? CU_GRAPH_EXEC_UPDATE_SUCCESS
+                                                   : CU_GRAPH_EXEC_UPDATE_ERROR_PARAMETERS_CHANGED;
   default: return CU_GRAPH_EXEC_UPDATE_SUCCESS;
   }
 }
@@ -597,6 +602,16 @@ CUresult entry::cuGraphAddHostNode(CUgraphNode* node, CUgraph graph, const CUgra
   operation.hostFn = params->fn;
   operation.hostUserData = params->userData;
   return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_HOST, std::move(operation));
+}
+
+CUresult entry::cuGraphAddBatchMemOpNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,
+                                         size_t count, const CUDA_BATCH_MEM_OP_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  Operation operation;
+  if (const CUresult status = memoryOperationsNode(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
+  return addNode(node, graph, dependencies, count, CU_GRAPH_NODE_TYPE_BATCH_MEM_OP, std::move(operation));
 }
 
 CUresult entry::cuGraphAddEventRecordNode(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependencies,

@@ -71,6 +71,10 @@ CUresult addByKind(CUgraphNode* node, CUgraph graph, const CUgraphNode* dependen
   case CU_GRAPH_NODE_TYPE_MEM_ALLOC: return addAllocation(node, graph, dependencies, count, params.alloc);
   case CU_GRAPH_NODE_TYPE_MEM_FREE: return ::cuGraphAddMemFreeNode(node, graph, dependencies, count, params.free.dptr);
   case CU_GRAPH_NODE_TYPE_CONDITIONAL: return addConditionalNode(node, graph, dependencies, count, params.conditional);
+  case CU_GRAPH_NODE_TYPE_BATCH_MEM_OP: {
+    const CUDA_BATCH_MEM_OP_NODE_PARAMS memOp = fromNodeParams(params.memOp);
+    return ::cuGraphAddBatchMemOpNode(node, graph, dependencies, count, &memOp);
+  }
   default: return unsupportedKind(params.type);
   }
 }

@@ -26,6 +26,7 @@ const char* kindName(CUgraphNodeType type) {
   case CU_GRAPH_NODE_TYPE_MEM_ALLOC: return "MEM_ALLOC";
   case CU_GRAPH_NODE_TYPE_MEM_FREE: return "MEM_FREE";
   case CU_GRAPH_NODE_TYPE_CONDITIONAL: return "CONDITIONAL";
+  case CU_GRAPH_NODE_TYPE_BATCH_MEM_OP: return "BATCH_MEM_OP";
   default: return "OTHER";
   }
 }

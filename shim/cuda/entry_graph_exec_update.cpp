@@ -7,6 +7,7 @@
 #include "entry_common.h"
 #include "graph.h"
 #include "graph_node_params.h"
+#include "stream_memory_operations.h"
 
 #include <algorithm>
 
@@ -136,6 +137,13 @@ CUresult entry::cuGraphExecHostNodeSetParams(CUgraphExec exec, CUgraphNode node,
                  std::move(operation), anyChange);
 }
 
+CUresult entry::cuGraphExecBatchMemOpNodeSetParams(CUgraphExec exec, CUgraphNode node,
+                                                   const CUDA_BATCH_MEM_OP_NODE_PARAMS* params) {
+  Operation operation;
+  const CUresult built = memoryOperationsNode(params, operation);
+  return replace(exec, node, Operation::Kind::MemoryOperations, built, std::move(operation), sameMemoryOperationShape);
+}
+
 CUresult entry::cuGraphExecEventRecordNodeSetEvent(CUgraphExec exec, CUgraphNode node, CUevent event) {
   return setEvent(exec, node, Operation::Kind::EventRecord, event);
 }
@@ -246,6 +254,10 @@ CUresult entry::cuGraphExecNodeSetParams(CUgraphExec exec, CUgraphNode node, CUg
     return ::cuGraphExecEventRecordNodeSetEvent(exec, node, params->eventRecord.event);
   case CU_GRAPH_NODE_TYPE_WAIT_EVENT: return ::cuGraphExecEventWaitNodeSetEvent(exec, node, params->eventWait.event);
   case CU_GRAPH_NODE_TYPE_GRAPH: return ::cuGraphExecChildGraphNodeSetParams(exec, node, params->graph.graph);
+  case CU_GRAPH_NODE_TYPE_BATCH_MEM_OP: {
+    const CUDA_BATCH_MEM_OP_NODE_PARAMS memOp = fromNodeParams(params->memOp);
+    return ::cuGraphExecBatchMemOpNodeSetParams(exec, node, &memOp);
+  }
   default: return CUDA_ERROR_NOT_SUPPORTED;
   }
 }

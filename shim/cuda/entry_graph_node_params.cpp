@@ -4,6 +4,7 @@
 #include "entry_common.h"
 #include "graph.h"
 #include "graph_node_params.h"
+#include "stream_memory_operations.h"
 
 using namespace vgpu::cuda;
 
@@ -91,6 +92,31 @@ CUresult entry::cuGraphKernelNodeSetParams(CUgraphNode node, const CUDA_KERNEL_N
   return ::cuGraphKernelNodeSetParams_v2(node, &full);
 }
 
+CUresult entry::cuGraphBatchMemOpNodeGetParams(CUgraphNode node, CUDA_BATCH_MEM_OP_NODE_PARAMS* params) {
+  VGPU_REQUIRE_OUT(params);
+  VGPU_REQUIRE_INIT();
+  const CUgraphNode_st* object = nodeOfType(node, CU_GRAPH_NODE_TYPE_BATCH_MEM_OP);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  *params = memoryOperationsParams(object->operation);
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuGraphBatchMemOpNodeSetParams(CUgraphNode node, const CUDA_BATCH_MEM_OP_NODE_PARAMS* params) {
+  VGPU_REQUIRE_INIT();
+  CUgraphNode_st* object = nodeOfType(node, CU_GRAPH_NODE_TYPE_BATCH_MEM_OP);
+  if (object == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  Operation operation;
+  if (const CUresult status = memoryOperationsNode(params, operation); status != CUDA_SUCCESS) {
+    return status;
+  }
+  object->operation = std::move(operation);
+  return CUDA_SUCCESS;
+}
+
 // CUDA 12.2's one call for every kind, with the parameters in a union: each kind through its own
 // setter. The kind must be the node's; kinds whose parameters cannot change are NOT_SUPPORTED.
 CUresult entry::cuGraphNodeSetParams(CUgraphNode node, CUgraphNodeParams* params) {
@@ -115,6 +141,10 @@ CUresult entry::cuGraphNodeSetParams(CUgraphNode node, CUgraphNodeParams* params
   }
   case CU_GRAPH_NODE_TYPE_EVENT_RECORD: return ::cuGraphEventRecordNodeSetEvent(node, params->eventRecord.event);
   case CU_GRAPH_NODE_TYPE_WAIT_EVENT: return ::cuGraphEventWaitNodeSetEvent(node, params->eventWait.event);
+  case CU_GRAPH_NODE_TYPE_BATCH_MEM_OP: {
+    const CUDA_BATCH_MEM_OP_NODE_PARAMS memOp = fromNodeParams(params->memOp);
+    return ::cuGraphBatchMemOpNodeSetParams(node, &memOp);
+  }
   default: return CUDA_ERROR_NOT_SUPPORTED;
   }
 }

@@ -149,4 +149,13 @@ CUDA_MEMSET_NODE_PARAMS fromNodeParams(const CUDA_MEMSET_NODE_PARAMS_v2& memset)
   return params;
 }
 
+CUDA_BATCH_MEM_OP_NODE_PARAMS fromNodeParams(const CUDA_BATCH_MEM_OP_NODE_PARAMS_v2& memOp) {
+  CUDA_BATCH_MEM_OP_NODE_PARAMS params{};
+  params.ctx = memOp.ctx;
+  params.count = memOp.count;
+  params.paramArray = memOp.paramArray;
+  params.flags = memOp.flags;
+  return params;
+}
+
 } // namespace vgpu::cuda

@@ -31,5 +31,6 @@ CUDA_KERNEL_NODE_PARAMS fromVersion1(const CUDA_KERNEL_NODE_PARAMS_v1& params);
 // take them.
 CUDA_KERNEL_NODE_PARAMS fromNodeParams(const CUDA_KERNEL_NODE_PARAMS_v3& params);
 CUDA_MEMSET_NODE_PARAMS fromNodeParams(const CUDA_MEMSET_NODE_PARAMS_v2& params);
+CUDA_BATCH_MEM_OP_NODE_PARAMS fromNodeParams(const CUDA_BATCH_MEM_OP_NODE_PARAMS_v2& params);
 
 } // namespace vgpu::cuda

@@ -123,6 +123,9 @@ CUresult executeOperation(const Operation& operation, BackendStream stream, bool
     return graph_memory::free(operation.graphMemory);
   }
   case Operation::Kind::Conditional: return runConditional(operation, stream, async);
+  case Operation::Kind::MemoryOperations:
+    return operation.memoryOperations.empty() ? CUDA_SUCCESS
+                                              : backend.streamMemoryOperations(stream, operation.memoryOperations);
   }
   return CUDA_ERROR_INVALID_VALUE;
 }

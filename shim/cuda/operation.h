@@ -18,7 +18,19 @@ namespace vgpu::cuda {
 struct CaptureState;
 
 struct Operation {
-  enum class Kind { Empty, Kernel, Copy, Memset, Host, EventRecord, EventWait, GraphAlloc, GraphFree, Conditional };
+  enum class Kind {
+    Empty,
+    Kernel,
+    Copy,
+    Memset,
+    Host,
+    EventRecord,
+    EventWait,
+    GraphAlloc,
+    GraphFree,
+    Conditional,
+    MemoryOperations
+  };
   Kind kind = Kind::Empty;
 
   // Kernel
@@ -48,6 +60,11 @@ struct Operation {
   CUgraphConditionalHandle conditionalHandle = 0;
   CUgraphConditionalNodeType conditionalType = CU_GRAPH_COND_TYPE_IF;
   std::shared_ptr<const std::vector<std::vector<Operation>>> conditionalBodies;
+  // Stream memory operations (a batch memory-operation node, stream_memory_operations.h): what the
+  // backend runs, and the caller's entries and context as the node's parameters report them
+  std::vector<StreamMemoryOperation> memoryOperations;
+  std::vector<CUstreamBatchMemOpParams> memoryOperationParams;
+  CUcontext memoryOperationContext = nullptr;
 };
 
 // Where submitted work goes: the validated stream (nullptr for a default stream) and its
