@@ -72,8 +72,11 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
 - **The CUDA 2/3-era symbols without a `_v2`** (32-bit device pointers: `cuMemAlloc`,
   `cuMemcpyHtoD`, ...), **texture and surface references** (`cuTexRef*`, `cuSurfRef*`, `cuParam*`,
   `cuLaunch`, `cuLaunchGrid`): exported for programs linked against them, NOT_SUPPORTED.
-- **Mipmapped, sparse and block-compressed CUDA arrays** (`cudaMallocMipmappedArray`, sparse and
-  deferred-mapping arrays, the BC and video formats: NOT_SUPPORTED, logged). CUDA arrays of every
+- **Sparse and block-compressed CUDA arrays** (sparse and deferred-mapping arrays, the BC and
+  video formats: NOT_SUPPORTED, logged), and **textures over a whole mipmapped array** (sampling
+  between levels: NOT_SUPPORTED, logged). Mipmapped arrays themselves work (`cudaMallocMipmappedArray`,
+  their levels, each an array that copies and textures take), and the queries only sparse,
+  deferred-mapping or NV12 arrays answer give the documented INVALID_VALUE. CUDA arrays of every
   other kind (1D, 2D, 3D, layered, cubemap), the copies into, out of and between them, and texture
   and surface objects work on every profile (`array_texture_checks`): the shim keeps an array as
   pitched device memory. Through vgpud texture objects are the GPU's driver's own, over linear or

@@ -6,14 +6,18 @@
 // - an array counts against the device's memory, and under a vgpud quota, like any allocation;
 // - a texture over a 2D array can be given to a GPU behind vgpud as a pitched 2D texture of that
 //   memory (entry_texture_objects.cpp), which samples the same as the block-linear original.
-// Mipmapped, sparse and deferred-mapping arrays and the block-compressed and video formats are
-// not built (CUDA_ERROR_NOT_SUPPORTED, logged once).
+// A mipmapped array is one such array per level (each level's extents halved, layers kept), the
+// levels owned by it: copies, surfaces and textures of a level are those of an array; a texture
+// over the whole mipmapped array (sampling between levels) is not built. Sparse and
+// deferred-mapping arrays and the block-compressed and video formats are not built either
+// (CUDA_ERROR_NOT_SUPPORTED, logged once).
 #pragma once
 
 #include "backend/execution_backend.h"
 
 #include <cstddef>
 #include <cuda.h>
+#include <vector>
 
 struct CUarray_st {
   CUcontext context = nullptr;
@@ -24,6 +28,13 @@ struct CUarray_st {
   std::size_t rows = 1;                 // rows per slice: Height, or 1 for 1D arrays
   std::size_t slices = 1;               // Depth (or layers), or 1
   CUdeviceptr memory = 0;
+  CUmipmappedArray mipmap = nullptr; // the mipmapped array this is a level of, which destroys it
+};
+
+struct CUmipmappedArray_st {
+  CUcontext context = nullptr;
+  CUDA_ARRAY3D_DESCRIPTOR descriptor{}; // level 0's, as created
+  std::vector<CUarray> levels;
 };
 
 namespace vgpu::cuda {

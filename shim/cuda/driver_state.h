@@ -59,6 +59,7 @@ public:
   HandleRegistry<CUgraph_st> graphs;
   HandleRegistry<CUgraphExec_st> graphExecs;
   HandleRegistry<CUarray_st> arrays;
+  HandleRegistry<CUmipmappedArray_st> mipmappedArrays;
   HandleRegistry<CUlinkState_st> links;
 
   unsigned long long nextObjectId() { return nextId_.fetch_add(1) + 1; }

@@ -8,6 +8,10 @@
 #include "cuda_arrays.h"
 #include "entry_common.h"
 
+#include "vgpu/log.h"
+
+#include <atomic>
+
 #include <map>
 #include <mutex>
 #include <optional>
@@ -101,7 +105,22 @@ CUresult describeResource(int ordinal, const CUDA_RESOURCE_DESC& r, TextureDescr
     d.height = r.res.pitch2D.height;
     d.pitch = r.res.pitch2D.pitchInBytes;
     break;
-  default: return CUDA_ERROR_INVALID_VALUE; // mipmapped arrays are never created here
+  case CU_RESOURCE_TYPE_MIPMAPPED_ARRAY: {
+    const CUmipmappedArray_st* mipmap = state().mipmappedArrays.find(r.res.mipmap.hMipmappedArray);
+    if (mipmap == nullptr || mipmap->context->device != ordinal) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+    // Sampling between levels needs the executor's own mipmapped arrays; each level is an array
+    // a texture can be made over (cuMipmappedArrayGetLevel).
+    static std::atomic<bool> reported{false};
+    if (!reported.exchange(true)) {
+      vgpu::log::writef(vgpu::log::Level::Warn, "driver",
+                        "cuTexObjectCreate: a texture over a whole mipmapped array is not built: "
+                        "CUDA_ERROR_NOT_SUPPORTED (textures over one of its levels work)");
+    }
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  default: return CUDA_ERROR_INVALID_VALUE;
   }
   return CUDA_SUCCESS;
 }

@@ -399,11 +399,26 @@ TEST_CASE("CUDA arrays, texture and surface objects: kinds, copies, descriptors 
                             "texture-on-linear",
                             "texture-view-on-linear-refused",
                             "texture-on-host-memory-refused",
-                            "surface-without-load-store-refused"}) {
+                            "surface-without-load-store-refused",
+                            "mipmap-create",
+                            "mipmap-counts-against-memory",
+                            "mipmap-levels-clamped",
+                            "mipmap-level-extents",
+                            "mipmap-last-level-1x1",
+                            "mipmap-level-round-trip",
+                            "mipmap-level-texture",
+                            "sparse-properties-of-plain-refused",
+                            "memory-requirements-of-mapped-refused",
+                            "plane-of-single-plane-refused",
+                            "mipmap-free",
+                            "mipmap-memory-returned"}) {
     INFO(check);
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
   CHECK(run.output.find("skip texture-sampled-in-kernel ") != std::string::npos); // kernels run only on a GPU
+  // A texture over a whole mipmapped array (sampling between levels) is not built, with the reason.
+  CHECK(run.output.find("skip mipmap-texture not offered here") != std::string::npos);
+  CHECK(run.output.find("a texture over a whole mipmapped array is not built") != std::string::npos);
   if (std::getenv("VGPU_ENDPOINT") != nullptr) {
     // vgpud makes textures (its executor's own values) but no surfaces: they need the GPU's own arrays.
     CHECK(run.output.find("skip surface-object not offered here") != std::string::npos);

@@ -488,6 +488,42 @@ TEST_CASE("SYNC_MEMOPS is set, read back, cleared, and never carried to a later 
   CHECK(cuMemFree(second) == CUDA_SUCCESS);
 }
 
+TEST_CASE("mipmapped arrays: bad descriptors, levels past the last, a level destroyed alone, a stale handle") {
+  context();
+  CUDA_ARRAY3D_DESCRIPTOR descriptor{};
+  descriptor.Width = 64;
+  descriptor.Height = 64;
+  descriptor.Format = CU_AD_FORMAT_FLOAT;
+  descriptor.NumChannels = 1;
+  CUmipmappedArray mipmap = nullptr;
+  CHECK(cuMipmappedArrayCreate(nullptr, &descriptor, 3) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuMipmappedArrayCreate(&mipmap, nullptr, 3) == CUDA_ERROR_INVALID_VALUE);
+  CUDA_ARRAY3D_DESCRIPTOR gather = descriptor;
+  gather.Flags = CUDA_ARRAY3D_TEXTURE_GATHER; // gather is for plain 2D arrays
+  CHECK(cuMipmappedArrayCreate(&mipmap, &gather, 3) == CUDA_ERROR_INVALID_VALUE);
+  int widest = 0;
+  REQUIRE(cuDeviceGetAttribute(&widest, CU_DEVICE_ATTRIBUTE_MAXIMUM_TEXTURE2D_MIPMAPPED_WIDTH, 0) == CUDA_SUCCESS);
+  CUDA_ARRAY3D_DESCRIPTOR wide = descriptor;
+  wide.Width = static_cast<size_t>(widest) + 1; // fits a plain 2D array, not a mipmapped one
+  CHECK(cuMipmappedArrayCreate(&mipmap, &wide, 1) == CUDA_ERROR_INVALID_VALUE);
+
+  REQUIRE(cuMipmappedArrayCreate(&mipmap, &descriptor, 0) == CUDA_SUCCESS); // 0 levels is clamped to 1
+  CUarray level = nullptr;
+  CHECK(cuMipmappedArrayGetLevel(&level, mipmap, 1) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuMipmappedArrayGetLevel(&level, mipmap, 0) == CUDA_SUCCESS);
+  CHECK(cuMipmappedArrayGetLevel(nullptr, mipmap, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuArrayDestroy(level) == CUDA_ERROR_INVALID_VALUE); // it goes with its mipmapped array
+  CUDA_ARRAY3D_DESCRIPTOR got{};
+  REQUIRE(cuArray3DGetDescriptor(&got, level) == CUDA_SUCCESS);
+  CHECK(got.Width == 64);
+  CHECK(cuMipmappedArrayDestroy(mipmap) == CUDA_SUCCESS);
+  CHECK(cuMipmappedArrayDestroy(mipmap) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(cuMipmappedArrayGetLevel(&level, mipmap, 0) == CUDA_ERROR_INVALID_HANDLE);
+  CHECK(cuArray3DGetDescriptor(&got, level) == CUDA_ERROR_INVALID_HANDLE); // the levels went with it
+  CUDA_ARRAY_SPARSE_PROPERTIES sparse{};
+  CHECK(cuMipmappedArrayGetSparseProperties(&sparse, mipmap) == CUDA_ERROR_INVALID_HANDLE);
+}
+
 TEST_CASE("atomic capabilities of the links, the widest 1D linear texture, and occupancy with flags") {
   context();
   const CUatomicOperation operations[] = {CU_ATOMIC_OPERATION_INTEGER_ADD, CU_ATOMIC_OPERATION_CAS,

@@ -172,12 +172,12 @@ TEST_CASE("cuGetProcAddress_v2 answers every (name, version, flags) as NVIDIA's 
 }
 
 TEST_CASE("a driver symbol the shim does not implement is exported and answers NOT_SUPPORTED") {
-  // cuMipmappedArrayCreate (mipmapped CUDA arrays) is one of them; its stand-in ignores its arguments.
-  auto unsupported = reinterpret_cast<CUresult (*)()>(dlsym(driver().handle, "cuMipmappedArrayCreate"));
+  // cuGraphicsUnregisterResource (graphics interop) is one of them; its stand-in ignores its arguments.
+  auto unsupported = reinterpret_cast<CUresult (*)()>(dlsym(driver().handle, "cuGraphicsUnregisterResource"));
   REQUIRE(unsupported != nullptr);
   CHECK(unsupported() == CUDA_ERROR_NOT_SUPPORTED);
   void* fn = nullptr;
   CUdriverProcAddressQueryResult status = CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
-  REQUIRE(driver().getProcAddressV2("cuMipmappedArrayCreate", &fn, 13000, 0, &status) == CUDA_SUCCESS);
+  REQUIRE(driver().getProcAddressV2("cuGraphicsUnregisterResource", &fn, 13000, 0, &status) == CUDA_SUCCESS);
   CHECK(fn == reinterpret_cast<void*>(unsupported));
 }

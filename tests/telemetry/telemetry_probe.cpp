@@ -8,7 +8,7 @@
 //   calls N        N cuMemAlloc/cuMemFree pairs of 4 KiB   -> "ok <nanoseconds per pair>"
 //   zero-alloc     cuMemAlloc of 0 bytes (an error)        -> "result <CUresult>"
 //   sync-v2        cuCtxSynchronize_v2(NULL), which calls cuCtxSynchronize inside the shim -> "ok"
-//   unsupported    cuMipmappedArrayCreate (not implemented by the shim) -> "result <CUresult>"
+//   unsupported    cuGraphicsUnregisterResource (graphics interop, not implemented) -> "result <CUresult>"
 //   threads        -> "threads <entries in /proc/self/task>"
 //   threaded T N   T threads at once, each: cuCtxSetCurrent, then N times cuStreamCreate,
 //                  cuLaunchKernel on that stream, cuStreamDestroy; all joined -> "ok"
@@ -163,9 +163,7 @@ int main() {
       const CUresult result = line == "profiler-start" ? cuProfilerStart() : cuProfilerStop();
       std::cout << "result " << static_cast<int>(result) << std::endl;
     } else if (line == "unsupported") {
-      CUmipmappedArray array = nullptr;
-      CUDA_ARRAY3D_DESCRIPTOR descriptor{};
-      std::cout << "result " << static_cast<int>(cuMipmappedArrayCreate(&array, &descriptor, 1)) << std::endl;
+      std::cout << "result " << static_cast<int>(cuGraphicsUnregisterResource(nullptr)) << std::endl;
     } else if (line == "fork") {
       const pid_t child = ::fork();
       if (child == 0) {

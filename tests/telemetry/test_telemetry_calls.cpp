@@ -180,8 +180,8 @@ TEST_CASE("a subscriber sees exact per-entry-point calls, errors by CUresult and
   INFO("snapshot: " << snapshot);
   CHECK(number(callsSection(snapshot), "window_calls") == 106);
   CHECK(number(callsSection(snapshot), "errors") == 2);
-  CHECK(number(apiEntry(snapshot, "cuMipmappedArrayCreate"), "calls") == 1);
-  CHECK(number(apiEntry(snapshot, "cuMipmappedArrayCreate"), "errors") == 1);
+  CHECK(number(apiEntry(snapshot, "cuGraphicsUnregisterResource"), "calls") == 1);
+  CHECK(number(apiEntry(snapshot, "cuGraphicsUnregisterResource"), "errors") == 1);
   CHECK(snapshot.find("{\"code\":801,\"name\":\"CUDA_ERROR_NOT_SUPPORTED\",\"count\":1}") != std::string::npos);
   CHECK(number(apiEntry(snapshot, "cuMemAlloc_v2"), "window_calls") == 51);
   checkOrderedPercentiles(section(snapshot, "\"latency_ns\":{"), "");

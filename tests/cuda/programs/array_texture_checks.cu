@@ -482,6 +482,94 @@ void surfaces() {
 
 } // namespace
 
+// Mipmapped arrays: the levels (clamped to what the extents allow, each half the one before), a
+// level's copies and textures as an array's, the memory they take and give back; the documented
+// refusals of what only sparse, deferred-mapping or multi-planar arrays have. A texture over the
+// whole mipmapped array is the GPU driver's natively; where it is not offered it says so.
+void mipmaps() {
+  const cudaChannelFormatDesc floats = cudaCreateChannelDesc<float>();
+  size_t freeBefore = 0;
+  size_t total = 0;
+  cudaMemGetInfo(&freeBefore, &total);
+  cudaMipmappedArray_t mipmap = nullptr;
+  if (!check::ok(cudaMallocMipmappedArray(&mipmap, &floats, make_cudaExtent(64, 32, 0), 10), "mipmap-create")) {
+    return;
+  }
+  check::report(true, "mipmap-create");
+  size_t freeAfter = 0;
+  cudaMemGetInfo(&freeAfter, &total);
+  // Levels 64x32, 32x16, ... down to 1x1: at least the bytes of every level.
+  check::report(freeBefore - freeAfter >= (64 * 32 + 32 * 16 + 16 * 8 + 8 * 4 + 4 * 2 + 2 * 1 + 1) * sizeof(float),
+                "mipmap-counts-against-memory");
+  cudaArray_t levels[7] = {};
+  bool every = true;
+  for (unsigned level = 0; level < 7; ++level) {
+    every = every && cudaGetMipmappedArrayLevel(&levels[level], mipmap, level) == cudaSuccess;
+  }
+  cudaArray_t past = nullptr;
+  check::report(every && cudaGetMipmappedArrayLevel(&past, mipmap, 7) != cudaSuccess, "mipmap-levels-clamped");
+  cudaGetLastError();
+  cudaChannelFormatDesc described{};
+  cudaExtent extent{};
+  unsigned flags = 0;
+  check::report(cudaArrayGetInfo(&described, &extent, &flags, levels[2]) == cudaSuccess && extent.width == 16 &&
+                    extent.height == 8 && described.x == 32,
+                "mipmap-level-extents");
+  check::report(cudaArrayGetInfo(&described, &extent, &flags, levels[6]) == cudaSuccess && extent.width == 1 &&
+                    extent.height == 1,
+                "mipmap-last-level-1x1");
+  const std::vector<float> in = pattern(32 * 16, 5.0f);
+  std::vector<float> out(in.size(), 0.0f);
+  check::report(cudaMemcpy2DToArray(levels[1], 0, 0, in.data(), 32 * sizeof(float), 32 * sizeof(float), 16,
+                                    cudaMemcpyHostToDevice) == cudaSuccess &&
+                    cudaMemcpy2DFromArray(out.data(), 32 * sizeof(float), levels[1], 0, 0, 32 * sizeof(float), 16,
+                                          cudaMemcpyDeviceToHost) == cudaSuccess &&
+                    out == in,
+                "mipmap-level-round-trip");
+
+  cudaResourceDesc resource{};
+  resource.resType = cudaResourceTypeArray;
+  resource.res.array.array = levels[1];
+  cudaTextureDesc texture{};
+  texture.readMode = cudaReadModeElementType;
+  cudaTextureObject_t object = 0;
+  check::report(cudaCreateTextureObject(&object, &resource, &texture, nullptr) == cudaSuccess &&
+                    cudaDestroyTextureObject(object) == cudaSuccess,
+                "mipmap-level-texture");
+  cudaResourceDesc whole{};
+  whole.resType = cudaResourceTypeMipmappedArray;
+  whole.res.mipmap.mipmap = mipmap;
+  texture.mipmapFilterMode = cudaFilterModePoint;
+  texture.maxMipmapLevelClamp = 6.0f;
+  const cudaError_t made = cudaCreateTextureObject(&object, &whole, &texture, nullptr);
+  if (made == cudaErrorNotSupported) {
+    cudaGetLastError();
+    check::skip("mipmap-texture", "not offered here");
+  } else if (check::ok(made, "mipmap-texture")) {
+    check::report(cudaDestroyTextureObject(object) == cudaSuccess, "mipmap-texture");
+  }
+
+  // Documented for arrays without CUDA_ARRAY3D_SPARSE, _DEFERRED_MAPPING or a multi-planar format.
+  CUDA_ARRAY_SPARSE_PROPERTIES sparse{};
+  CUDA_ARRAY_MEMORY_REQUIREMENTS requirements{};
+  CUarray plane = nullptr;
+  const auto driverMipmap = reinterpret_cast<CUmipmappedArray>(mipmap);
+  const auto driverLevel = reinterpret_cast<CUarray>(levels[0]);
+  check::report(cuMipmappedArrayGetSparseProperties(&sparse, driverMipmap) == CUDA_ERROR_INVALID_VALUE &&
+                    cuArrayGetSparseProperties(&sparse, driverLevel) == CUDA_ERROR_INVALID_VALUE,
+                "sparse-properties-of-plain-refused");
+  check::report(cuMipmappedArrayGetMemoryRequirements(&requirements, driverMipmap, 0) == CUDA_ERROR_INVALID_VALUE &&
+                    cuArrayGetMemoryRequirements(&requirements, driverLevel, 0) == CUDA_ERROR_INVALID_VALUE,
+                "memory-requirements-of-mapped-refused");
+  check::report(cuArrayGetPlane(&plane, driverLevel, 0) == CUDA_ERROR_INVALID_VALUE, "plane-of-single-plane-refused");
+
+  check::report(cudaFreeMipmappedArray(mipmap) == cudaSuccess, "mipmap-free");
+  size_t freeEnd = 0;
+  cudaMemGetInfo(&freeEnd, &total);
+  check::report(check::simulated() ? freeEnd == freeBefore : freeEnd + (2u << 20) >= freeBefore,
+                "mipmap-memory-returned");
+}
+
 int main() {
   if (!check::ok(cudaSetDevice(0), "set-device")) {
     return check::finish();
@@ -491,5 +579,6 @@ int main() {
   arrayRefusals();
   textures();
   surfaces();
+  mipmaps();
   return check::finish();
 }
