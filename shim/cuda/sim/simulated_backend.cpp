@@ -120,42 +120,60 @@ std::size_t SimulatedBackend::allocationGranularity(int /*device*/) const {
   return SimulatedMemory::kGranularity;
 }
 
-CUresult SimulatedBackend::physicalCreate(int device, std::size_t bytes, BackendPhysical& out) {
-  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+namespace {
+
+// Physical handles are unique across devices: the device is encoded in the top byte.
+constexpr unsigned kPhysicalDeviceShift = 56;
+constexpr BackendPhysical kPhysicalLocalMask = (BackendPhysical{1} << kPhysicalDeviceShift) - 1;
+
+} // namespace
+
+SimulatedMemory* SimulatedBackend::deviceMemory(int device) const {
+  return device < 0 || static_cast<std::size_t>(device) >= memories_.size()
+             ? nullptr
+             : memories_[static_cast<std::size_t>(device)].get();
+}
+
+SimulatedMemory* SimulatedBackend::physicalMemory(BackendPhysical handle, BackendPhysical& local) const {
+  const std::size_t device = handle >> kPhysicalDeviceShift;
+  local = handle & kPhysicalLocalMask;
+  return device < memories_.size() ? memories_[device].get() : nullptr;
+}
+
+template <typename Create> CUresult SimulatedBackend::createPhysical(int device, BackendPhysical& out, Create create) {
+  SimulatedMemory* memory = deviceMemory(device);
+  if (memory == nullptr) {
     return CUDA_ERROR_INVALID_DEVICE;
   }
-  // Physical handles are unique across devices: the device is encoded in the top byte.
   BackendPhysical local = 0;
-  const CUresult status = memories_[static_cast<std::size_t>(device)]->physicalCreate(bytes, local);
-  out = local | (static_cast<BackendPhysical>(device) << 56);
+  const CUresult status = create(*memory, local);
+  out = local | (static_cast<BackendPhysical>(device) << kPhysicalDeviceShift);
   return status;
 }
 
+CUresult SimulatedBackend::physicalCreate(int device, std::size_t bytes, BackendPhysical& out) {
+  return createPhysical(device, out, [bytes](SimulatedMemory& memory, BackendPhysical& local) {
+    return memory.physicalCreate(bytes, local);
+  });
+}
+
 CUresult SimulatedBackend::physicalRelease(BackendPhysical handle) {
-  const std::size_t device = handle >> 56;
-  if (device >= memories_.size()) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  return memories_[device]->physicalRelease(handle & ((BackendPhysical{1} << 56) - 1));
+  BackendPhysical local = 0;
+  SimulatedMemory* memory = physicalMemory(handle, local);
+  return memory == nullptr ? CUDA_ERROR_INVALID_VALUE : memory->physicalRelease(local);
 }
 
 CUresult SimulatedBackend::physicalCreateShareable(int device, std::size_t bytes, const std::string& deviceTag,
                                                    BackendPhysical& out) {
-  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  BackendPhysical local = 0;
-  const CUresult status = memories_[static_cast<std::size_t>(device)]->physicalCreateShareable(bytes, deviceTag, local);
-  out = local | (static_cast<BackendPhysical>(device) << 56);
-  return status;
+  return createPhysical(device, out, [&](SimulatedMemory& memory, BackendPhysical& local) {
+    return memory.physicalCreateShareable(bytes, deviceTag, local);
+  });
 }
 
 CUresult SimulatedBackend::physicalExport(BackendPhysical handle, int& fd) {
-  const std::size_t device = handle >> 56;
-  if (device >= memories_.size()) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  return memories_[device]->physicalExport(handle & ((BackendPhysical{1} << 56) - 1), fd);
+  BackendPhysical local = 0;
+  SimulatedMemory* memory = physicalMemory(handle, local);
+  return memory == nullptr ? CUDA_ERROR_INVALID_VALUE : memory->physicalExport(local, fd);
 }
 
 CUresult SimulatedBackend::physicalInspect(int fd, std::string& deviceTag, std::size_t& bytes) {
@@ -163,13 +181,8 @@ CUresult SimulatedBackend::physicalInspect(int fd, std::string& deviceTag, std::
 }
 
 CUresult SimulatedBackend::physicalImport(int device, int fd, BackendPhysical& out) {
-  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  BackendPhysical local = 0;
-  const CUresult status = memories_[static_cast<std::size_t>(device)]->physicalImport(fd, local);
-  out = local | (static_cast<BackendPhysical>(device) << 56);
-  return status;
+  return createPhysical(
+      device, out, [fd](SimulatedMemory& memory, BackendPhysical& local) { return memory.physicalImport(fd, local); });
 }
 
 CUresult SimulatedBackend::addressReserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed,
@@ -185,10 +198,11 @@ CUresult SimulatedBackend::map(CUdeviceptr address, std::size_t bytes, std::size
   // Address ranges are reserved in device 0's space; physical memory may belong to any device.
   // The simulated memory keeps both in one table per device, so mapping across devices is
   // refused (multi-device VMM peers are not simulated).
-  if ((handle >> 56) != 0 || memories_.empty()) {
+  BackendPhysical local = 0;
+  if (physicalMemory(handle, local) == nullptr || (handle >> kPhysicalDeviceShift) != 0) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
-  return memories_.front()->map(address, bytes, offset, handle);
+  return memories_.front()->map(address, bytes, offset, local);
 }
 
 CUresult SimulatedBackend::unmap(CUdeviceptr address, std::size_t bytes) {

@@ -123,6 +123,12 @@ public:
   bool addressRange(int device, CUdeviceptr& base, std::size_t& size) const;
 
 private:
+  // The memory of a device (nullptr for an ordinal out of range), and of a physical handle, whose
+  // top byte names its device (`local` is the handle within that memory).
+  SimulatedMemory* deviceMemory(int device) const;
+  SimulatedMemory* physicalMemory(BackendPhysical handle, BackendPhysical& local) const;
+  template <typename Create> CUresult createPhysical(int device, BackendPhysical& out, Create create);
+
   struct Stream {
     int device = 0;
   };
