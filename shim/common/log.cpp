@@ -51,6 +51,13 @@ State& state() {
   return instance;
 }
 
+// Constant-initialised: no constructor runs when the library loads.
+std::atomic<Sink> sink{nullptr};
+
+bool sunk(Level level) {
+  return (level == Level::Error || level == Level::Warn) && sink.load(std::memory_order_acquire) != nullptr;
+}
+
 const char* levelName(Level level) {
   switch (level) {
   case Level::Error: return "error";
@@ -94,7 +101,14 @@ void setLevel(Level level) {
   state().level.store(static_cast<int>(level), std::memory_order_relaxed);
 }
 
+void setSink(Sink receiver) {
+  sink.store(receiver, std::memory_order_release);
+}
+
 void write(Level level, std::string_view component, std::string_view message) {
+  if (sunk(level)) {
+    sink.load(std::memory_order_acquire)(level, component, message);
+  }
   if (!enabled(level)) {
     return;
   }
@@ -114,7 +128,7 @@ void write(Level level, std::string_view component, std::string_view message) {
 }
 
 void writef(Level level, const char* component, const char* format, ...) {
-  if (!enabled(level)) {
+  if (!enabled(level) && !sunk(level)) {
     return;
   }
   char message[768];

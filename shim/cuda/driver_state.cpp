@@ -1,6 +1,8 @@
 // Lazy, thread-safe initialisation of the driver shim and the per-thread context stack.
 #include "driver_state.h"
 
+#include "driver_log.h"
+
 #include "activity.h"
 #include "call_statistics.h"
 #include "profiler_marks.h"
@@ -128,6 +130,7 @@ CUresult DriverState::initialize(unsigned int flags) {
   }
   static std::once_flag once;
   std::call_once(once, [this] {
+    driver_log::start(); // from here the shim's warnings are kept for cuLogs*, whatever VGPU_LOG says
     const device::ConfigLoad load = device::loadShimConfig(device::processEnvironment());
     jitLinker_ = load.config.jitLinker;
     for (const device::ConfigProblem& problem : load.problems) {

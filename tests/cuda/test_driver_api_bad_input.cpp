@@ -10,6 +10,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <cuda.h>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <vector>
@@ -522,6 +526,117 @@ TEST_CASE("mipmapped arrays: bad descriptors, levels past the last, a level dest
   CHECK(cuArray3DGetDescriptor(&got, level) == CUDA_ERROR_INVALID_HANDLE); // the levels went with it
   CUDA_ARRAY_SPARSE_PROPERTIES sparse{};
   CHECK(cuMipmappedArrayGetSparseProperties(&sparse, mipmap) == CUDA_ERROR_INVALID_HANDLE);
+}
+
+TEST_CASE("the driver's error log keeps the shim's warnings, bounded, for callbacks and dumps") {
+  context();
+  CUlogIterator start = 0;
+  CHECK(cuLogsCurrent(nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuLogsCurrent(&start, 1) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuLogsCurrent(&start, 0) == CUDA_SUCCESS);
+
+  struct Seen {
+    std::vector<std::string> messages;
+    std::vector<CUlogLevel> levels;
+  } seen;
+  const CUlogsCallback collect = [](void* data, CUlogLevel level, char* message, size_t length) {
+    auto* into = static_cast<Seen*>(data);
+    into->messages.emplace_back(message, length);
+    into->levels.push_back(level);
+  };
+  CUlogsCallbackHandle callback = nullptr;
+  CHECK(cuLogsRegisterCallback(nullptr, &seen, &callback) == CUDA_ERROR_INVALID_VALUE);
+  REQUIRE(cuLogsRegisterCallback(collect, &seen, &callback) == CUDA_SUCCESS);
+  REQUIRE(callback != nullptr);
+
+  // A module image the shim rejects: a warning each time, whatever VGPU_LOG says.
+  const char garbage[] = "\x7f"
+                         "ELF not really an image";
+  CUmodule module = nullptr;
+  REQUIRE(cuModuleLoadData(&module, garbage) != CUDA_SUCCESS);
+  REQUIRE(seen.messages.size() == 1);
+  CHECK(seen.messages[0].find("module: image rejected") == 0);
+  CHECK(seen.levels[0] == CU_LOG_LEVEL_WARNING);
+
+  char buffer[4096];
+  size_t size = sizeof buffer;
+  CUlogIterator iterator = start;
+  REQUIRE(cuLogsDumpToMemory(&iterator, buffer, &size, 0) == CUDA_SUCCESS);
+  CHECK(std::string(buffer) == seen.messages[0] + "\n");
+  CHECK(size == seen.messages[0].size() + 1);
+  CUlogIterator now = 0;
+  REQUIRE(cuLogsCurrent(&now, 0) == CUDA_SUCCESS);
+  CHECK(iterator == now); // advanced past what was dumped
+  size = sizeof buffer;
+  REQUIRE(cuLogsDumpToMemory(&iterator, buffer, &size, 0) == CUDA_SUCCESS);
+  CHECK(size == 0); // nothing new
+  CHECK(buffer[0] == '\0');
+  size = sizeof buffer;
+  CHECK(cuLogsDumpToMemory(&iterator, nullptr, &size, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuLogsDumpToMemory(&iterator, buffer, nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuLogsDumpToMemory(&iterator, buffer, &size, 1) == CUDA_ERROR_INVALID_VALUE);
+
+  // Three more: a buffer with room for the last one only says the others were left out.
+  const CUlogIterator beforeThree = iterator;
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(cuModuleLoadData(&module, garbage) != CUDA_SUCCESS);
+  }
+  REQUIRE(seen.messages.size() == 4);
+  const std::string last = seen.messages[3] + "\n";
+  const std::string saying = "vgpu: 2 earlier log message(s) left out: the buffer is too small\n";
+  REQUIRE(saying.size() + last.size() < 3 * last.size()); // so not everything fits
+  size = saying.size() + last.size() + 1;
+  iterator = beforeThree;
+  REQUIRE(cuLogsDumpToMemory(&iterator, buffer, &size, 0) == CUDA_SUCCESS);
+  CHECK(std::string(buffer) == saying + last); // the newest one last
+  CHECK(size == saying.size() + last.size());
+  size = 5; // not even one message
+  iterator = beforeThree;
+  CHECK(cuLogsDumpToMemory(&iterator, buffer, &size, 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(size == 0);
+
+  // Appended to a file.
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("vgpu-driver-log-" + std::to_string(getpid()))).string();
+  iterator = beforeThree;
+  REQUIRE(cuLogsDumpToFile(&iterator, path.c_str(), 0) == CUDA_SUCCESS);
+  std::ifstream file(path);
+  const std::string written((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  CHECK(written == seen.messages[1] + "\n" + seen.messages[2] + "\n" + last);
+  std::filesystem::remove(path);
+  CHECK(cuLogsDumpToFile(&iterator, "/nonexistent-directory/log", 0) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(cuLogsDumpToFile(&iterator, nullptr, 0) == CUDA_ERROR_INVALID_VALUE);
+
+  // Bounded: past 25,600 bytes the oldest go, and a dump from before them says how many.
+  REQUIRE(cuLogsUnregisterCallback(callback) == CUDA_SUCCESS);
+  CHECK(cuLogsUnregisterCallback(callback) == CUDA_ERROR_INVALID_VALUE);
+  for (int i = 0; i < 600; ++i) {
+    REQUIRE(cuModuleLoadData(&module, garbage) != CUDA_SUCCESS);
+  }
+  CHECK(seen.messages.size() == 4); // unregistered: not called again
+  std::vector<char> all(64 << 10);
+  size = all.size();
+  iterator = start;
+  REQUIRE(cuLogsDumpToMemory(&iterator, all.data(), &size, 0) == CUDA_SUCCESS);
+  const std::string kept(all.data());
+  const std::string firstLine = kept.substr(0, kept.find('\n'));
+  CHECK(firstLine.rfind("vgpu: ", 0) == 0);
+  CHECK(firstLine.find(" earlier log message(s) were overwritten") != std::string::npos);
+  CHECK(kept.size() <= 25600 + 100);
+  CHECK(kept.size() > 20000);
+
+  // At most 64 callbacks at once.
+  std::vector<CUlogsCallbackHandle> many;
+  CUlogsCallbackHandle extra = nullptr;
+  CUresult status = CUDA_SUCCESS;
+  while ((status = cuLogsRegisterCallback(collect, &seen, &extra)) == CUDA_SUCCESS && many.size() < 100) {
+    many.push_back(extra);
+  }
+  CHECK(status == CUDA_ERROR_INVALID_VALUE);
+  CHECK(many.size() == 64);
+  for (CUlogsCallbackHandle handle : many) {
+    CHECK(cuLogsUnregisterCallback(handle) == CUDA_SUCCESS);
+  }
 }
 
 TEST_CASE("atomic capabilities of the links, the widest 1D linear texture, and occupancy with flags") {

@@ -31,4 +31,9 @@ void write(Level level, std::string_view component, std::string_view message);
 // Changes the level at run time (the control socket's set-log-level uses it).
 void setLevel(Level level);
 
+// A receiver of every Error and Warn message, whatever VGPU_LOG says: the CUDA shim keeps them for
+// the driver's error log (cuLogsDumpToMemory & co.). One per process; runs on the logging thread.
+using Sink = void (*)(Level level, std::string_view component, std::string_view message);
+void setSink(Sink sink);
+
 } // namespace vgpu::log
