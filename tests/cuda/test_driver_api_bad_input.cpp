@@ -549,9 +549,14 @@ TEST_CASE("the driver's error log keeps the shim's warnings, bounded, for callba
   REQUIRE(cuLogsRegisterCallback(collect, &seen, &callback) == CUDA_SUCCESS);
   REQUIRE(callback != nullptr);
 
-  // A module image the shim rejects: a warning each time, whatever VGPU_LOG says.
-  const char garbage[] = "\x7f"
-                         "ELF not really an image";
+  // A module image the shim rejects: a warning each time, whatever VGPU_LOG says. The API takes
+  // no size, so the bytes a parser may read (an ELF header, at least) are all there.
+  std::vector<char> garbageImage(4096, '\0');
+  std::memcpy(garbageImage.data(),
+              "\x7f"
+              "ELF not really an image",
+              24);
+  const char* garbage = garbageImage.data();
   CUmodule module = nullptr;
   REQUIRE(cuModuleLoadData(&module, garbage) != CUDA_SUCCESS);
   REQUIRE(seen.messages.size() == 1);
