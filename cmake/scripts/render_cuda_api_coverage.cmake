@@ -83,13 +83,16 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   pitched memory or a 2D array; textures of 1D, 3D, layered and cubemap arrays and views that
   reinterpret a format answer NOT_SUPPORTED there, and so do **surface objects**, which need the
   GPU's own arrays.
-- **Managed memory through vgpud** (`cudaMallocManaged` answers NOT_SUPPORTED there; it works on
-  the simulated device, with its hints: `cudaMemPrefetchAsync`, `cudaMemAdvise`,
-  `cudaMemRangeGetAttribute(s)`, `cudaStreamAttachMemAsync` and the batch prefetch and discard
-  calls, checked and kept per page, `managed_memory_checks`; and `__managed__` variables through
-  `cuLibraryGetManaged`, `managed_variable_checks`). Through vgpud the hints meet no managed memory
-  and refuse every range as the driver refuses device memory (INVALID_VALUE), and a program with a
-  `__managed__` variable cannot run: the driver logs why, then cudart fails.
+- **Managed memory through vgpud over TCP or vsock** (`cudaMallocManaged` answers NOT_SUPPORTED
+  there, said once: there is no memfd to share) and **`__managed__` variables where kernels run**
+  (behind vgpud on a GPU the variable is the GPU driver's managed memory in vgpud's worker: the
+  driver logs why, then cudart fails). Managed memory works on the simulated device and through
+  vgpud over Unix sockets, where it is a memfd the program and vgpud map at one address: the host
+  and the device share its bytes (on a GPU the device reaches them over the bus, at PCIe speed),
+  with its hints (`cudaMemPrefetchAsync`, `cudaMemAdvise`, `cudaMemRangeGetAttribute(s)`,
+  `cudaStreamAttachMemAsync` and the batch prefetch and discard calls, checked and kept per page;
+  `managed_memory_checks`) and, on the simulated device here or in vgpud, `__managed__` variables
+  through `cuLibraryGetManaged` (`managed_variable_checks`).
 - **Stream memory operations in a few forms**: remote-write flushes
   (`CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES`, `CU_STREAM_WAIT_VALUE_FLUSH`: NOT_SUPPORTED, as on a device
   whose `CAN_FLUSH_REMOTE_WRITES` is 0, like the H100), the CUDA 8-era `_v1` symbols (NOT_SUPPORTED,

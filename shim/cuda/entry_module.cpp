@@ -470,8 +470,10 @@ CUresult entry::cuLibraryGetGlobal(CUdeviceptr* pointer, size_t* bytes, CUlibrar
 // A __managed__ variable as the host reaches it: cudart asks for each one it registered. The
 // variable is the module's global; the host needs memory both sides use at one address, so it is a
 // managed allocation of the global's size holding the global's bytes, made on first request and
-// freed with the module. Where the backend has no managed memory (vgpud) this is NOT_SUPPORTED, and
-// said, since cudart cannot go on without it.
+// freed with the module. Where kernels run (a GPU behind vgpud) the variable is the GPU driver's
+// own managed memory, in vgpud's process, which no copy here could follow: NOT_SUPPORTED, and said,
+// since cudart cannot go on without it; so too where the backend has no managed memory (vgpud over
+// TCP).
 CUresult entry::cuLibraryGetManaged(CUdeviceptr* pointer, size_t* bytes, CUlibrary library, const char* name) {
   if (name == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
@@ -493,12 +495,17 @@ CUresult entry::cuLibraryGetManaged(CUdeviceptr* pointer, size_t* bytes, CUlibra
   if (it == object->managed.end()) {
     CUdeviceptr managed = 0;
     const int device = object->context != nullptr ? object->context->device : 0;
-    if (const CUresult status = state().backend().memAllocManaged(device, global.size, managed);
-        status != CUDA_SUCCESS) {
+    const bool gpuOwnsIt = state().backend().runsKernels(device);
+    const CUresult allocated =
+        gpuOwnsIt ? CUDA_ERROR_NOT_SUPPORTED : state().backend().memAllocManaged(device, global.size, managed);
+    if (allocated != CUDA_SUCCESS) {
       vgpu::log::writef(vgpu::log::Level::Warn, "module",
-                        "__managed__ variable %s needs managed memory, which this executor does not offer (%s)", name,
-                        state().backend().describe().c_str());
-      return status;
+                        gpuOwnsIt ? "__managed__ variable %s is the managed memory of the GPU's driver behind the "
+                                    "executor, out of this process's reach (%s)"
+                                  : "__managed__ variable %s needs managed memory, which this executor does not "
+                                    "offer (%s)",
+                        name, state().backend().describe().c_str());
+      return allocated;
     }
     if (const CUresult status =
             state().backend().copy(unifiedEndpoint(managed), deviceEndpoint(global.address), global.size, 1, 0, false);

@@ -139,6 +139,8 @@ void CudaBackend::releaseEverything() {
       driver_.cuMemUnmap(base, range.mappedSize);
     } else if (range.kind == RangeKind::Mapping) {
       driver_.cuMemUnmap(base, range.size);
+    } else if (range.kind == RangeKind::Managed) {
+      driver_.cuMemHostUnregister(reinterpret_cast<void*>(base));
     }
     if (range.kind == RangeKind::Allocation) {
       driver_.cuMemRelease(range.physical);
@@ -294,13 +296,53 @@ CUresult CudaBackend::memAlloc(int device, std::size_t bytes, CUdeviceptr& out) 
 }
 
 CUresult CudaBackend::memAllocManaged(int, std::size_t, CUdeviceptr&) {
-  return CUDA_ERROR_NOT_SUPPORTED; // page-fault coherence between two address spaces: not offered
+  // Managed memory of this process would be out of the client's reach: a client's managed memory
+  // is its own shared memfd (memAllocManagedOver).
+  return CUDA_ERROR_NOT_SUPPORTED;
+}
+
+// A client's managed memory: its memfd, mapped by the session at an address the kernel chose here,
+// which the client maps too. Registered device-mapped, the GPU reaches the same bytes at the same
+// address (unified addressing: the device pointer of registered memory is its host address), over
+// the bus: coherent for both sides, at PCIe speed rather than the GPU's memory's.
+CUresult CudaBackend::memAllocManagedOver(int device, void* memory, std::size_t bytes, CUdeviceptr& out) {
+  if (memory == nullptr || bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult bound = bind(device); bound != CUDA_SUCCESS) {
+    return bound;
+  }
+  const auto address = reinterpret_cast<CUdeviceptr>(memory);
+  CUdeviceptr before = 0;
+  if (const auto next = ranges_.lower_bound(address);
+      (next != ranges_.end() && next->first < address + bytes) || rangeAt(address, before) != nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  CUresult result =
+      driver_.cuMemHostRegister(memory, bytes, CU_MEMHOSTREGISTER_PORTABLE | CU_MEMHOSTREGISTER_DEVICEMAP);
+  if (result != CUDA_SUCCESS) {
+    return note(result);
+  }
+  CUdeviceptr mapped = 0;
+  result = driver_.cuMemHostGetDevicePointer(&mapped, memory, 0);
+  if (result != CUDA_SUCCESS || mapped != address) {
+    // A device that maps host memory elsewhere (no host-pointer use of registered memory) could
+    // not use the client's address.
+    driver_.cuMemHostUnregister(memory);
+    log::writef(log::Level::Info, kComponent,
+                "managed memory refused: the GPU's driver maps registered host memory at another address (%s)",
+                driver_.errorName(result).c_str());
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  ranges_[address] = Range{bytes, bytes, device, RangeKind::Managed, 0, nextId_++, 0, 0};
+  out = address;
+  return CUDA_SUCCESS;
 }
 
 CUresult CudaBackend::memFree(CUdeviceptr pointer) {
   ++generation_; // graphs run whole re-check what they name before their next launch
   const auto it = ranges_.find(pointer);
-  if (it == ranges_.end() || it->second.kind != RangeKind::Allocation) {
+  if (it == ranges_.end() || (it->second.kind != RangeKind::Allocation && it->second.kind != RangeKind::Managed)) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   const Range range = it->second;
@@ -310,6 +352,11 @@ CUresult CudaBackend::memFree(CUdeviceptr pointer) {
   // cuMemFree waits for the device's work that may still use the memory; unmapping must too.
   if (const CUresult result = note(driver_.cuCtxSynchronize()); result != CUDA_SUCCESS) {
     return result;
+  }
+  if (range.kind == RangeKind::Managed) {
+    driver_.cuMemHostUnregister(reinterpret_cast<void*>(pointer)); // the session unmaps it after this
+    ranges_.erase(it);
+    return CUDA_SUCCESS;
   }
   driver_.cuMemUnmap(pointer, range.mappedSize);
   driver_.cuMemRelease(range.physical);
@@ -359,11 +406,12 @@ CUresult CudaBackend::pointerInfo(CUdeviceptr pointer, cuda::PointerInfo& out) {
   if (range == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  out.kind = cuda::MemoryKind::Device;
+  const bool managed = range->kind == RangeKind::Managed;
+  out.kind = managed ? cuda::MemoryKind::Managed : cuda::MemoryKind::Device;
   out.base = base;
   out.size = range->size;
   out.device = range->device;
-  out.hostPointer = nullptr;
+  out.hostPointer = managed ? reinterpret_cast<void*>(pointer) : nullptr;
   out.allocationId = range->allocationId;
   return CUDA_SUCCESS;
 }

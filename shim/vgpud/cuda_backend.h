@@ -65,6 +65,7 @@ public:
 
   CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;
+  CUresult memAllocManagedOver(int device, void* memory, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memFree(CUdeviceptr pointer) override;
   CUresult hostAlloc(std::size_t bytes, void*& out) override;
   CUresult hostFree(void* pointer) override;
@@ -138,7 +139,7 @@ public:
 
 private:
   // A device range the session may name in copies and memsets.
-  enum class RangeKind { Allocation, Mapping, Global };
+  enum class RangeKind { Allocation, Mapping, Global, Managed };
   struct Range {
     std::size_t size = 0;       // what the client may address (an allocation: its size, 512-byte aligned)
     std::size_t mappedSize = 0; // Allocation: the granularity-rounded mapping behind it

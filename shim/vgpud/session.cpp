@@ -91,6 +91,9 @@ Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, Sessio
 
 Session::~Session() {
   backend_.reset(); // frees every allocation, module, stream and event of the session
+  for (const auto& [address, region] : managedRegions_) {
+    ::munmap(region.data, region.size); // the backend let go of it above
+  }
   if (shared_ != nullptr && guestRegion_ < 0) {
     ::munmap(shared_, sharedSize_);
   }
@@ -142,6 +145,52 @@ std::uint64_t Session::registerHostRegion(std::uint64_t bytes, std::string& erro
   hostRegions_[id] = {data, bytes};
   pinForDriver(data, bytes, "pinned region");
   return id;
+}
+
+FileDescriptor Session::takeReceivedDescriptor() {
+  if (receivedFds_.empty()) {
+    return FileDescriptor();
+  }
+  FileDescriptor fd = std::move(receivedFds_.front());
+  receivedFds_.pop_front();
+  return fd;
+}
+
+CUresult Session::allocateManaged(int device, std::uint64_t bytes, FileDescriptor memfd, CUdeviceptr& out,
+                                  std::string& error) {
+  if (!memfd.valid()) {
+    error = "no descriptor came with the frame";
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  // Counted with the pinned regions: both are the client's memory mapped (and on a GPU, pinned) here.
+  if (hostRegions_.size() + managedRegions_.size() >= kMaxHostRegions || bytes > kMaxHostRegionBytes) {
+    error = "too many or too large host regions";
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  if (bytes % page != 0) {
+    error = "managed memory is whole pages";
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  std::uint8_t* data = mapClientRegion(memfd.get(), bytes, error);
+  if (data == nullptr) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (const CUresult result = backend_->memAllocManagedOver(device, data, bytes, out); result != CUDA_SUCCESS) {
+    ::munmap(data, bytes);
+    error = "the executor refused it";
+    return result;
+  }
+  managedRegions_[out] = {data, bytes};
+  return CUDA_SUCCESS;
+}
+
+void Session::forgetManaged(CUdeviceptr pointer) {
+  const auto it = managedRegions_.find(pointer);
+  if (it != managedRegions_.end()) {
+    ::munmap(it->second.data, it->second.size);
+    managedRegions_.erase(it);
+  }
 }
 
 // On a real GPU host memory shared with a client is pinned for the driver as well (direct,

@@ -77,6 +77,15 @@ public:
   // Maps the oldest descriptor received with a frame as a new region; 0 and `error` on failure.
   std::uint64_t registerHostRegion(std::uint64_t bytes, std::string& error);
   bool unregisterHostRegion(std::uint64_t id);
+  // The oldest descriptor received with a frame (invalid when none came): a call that takes one
+  // takes it whatever its answer, so the next such call gets its own.
+  FileDescriptor takeReceivedDescriptor();
+  // The client's managed memory (ManagedAlloc): `memfd`, sealed and of `bytes`, mapped where the
+  // kernel chooses and made managed memory of the backend over those bytes, so the client, mapping
+  // the memfd at `out`, shares them at one address. CUresult and `error` on refusal.
+  CUresult allocateManaged(int device, std::uint64_t bytes, FileDescriptor memfd, CUdeviceptr& out, std::string& error);
+  // After the backend freed `pointer`: its mapping goes if it was the client's managed memory.
+  void forgetManaged(CUdeviceptr pointer);
   // A network session's bulk-data slice in the guest region whose id the client read from it
   // (AttachRegion): becomes the session's shared-memory region. CUresult and `error` on refusal.
   CUresult attachGuestRegion(const RegionId& id, std::uint64_t bytes, RegionSlice& out, std::string& error);
@@ -141,6 +150,7 @@ private:
   };
   void pinForDriver(std::uint8_t* data, std::uint64_t bytes, const char* what);
   std::map<std::uint64_t, HostRegion> hostRegions_;
+  std::map<CUdeviceptr, HostRegion> managedRegions_; // ManagedAlloc's mappings, by address
   std::uint64_t nextHostRegion_ = 1;
   std::uint8_t* shared_ = nullptr; // its mapping
   std::uint64_t sharedSize_ = 0;

@@ -79,8 +79,8 @@ CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
   if (overQuota(session, device, bytes)) {
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  // Managed memory would live at an address of vgpud's own process, which the client can neither
-  // use nor may learn: not offered over the wire (the shim never asks; a hostile client may).
+  // Managed memory of vgpud's own process would be out of the client's reach: the client's
+  // managed memory is its own memfd (ManagedAlloc).
   if (managed != 0) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
@@ -96,12 +96,43 @@ CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
   return CUDA_SUCCESS;
 }
 
+// The client's managed memory: its memfd, which came with the frame, mapped here and made managed
+// memory of the backend at our mapping's address, where the client maps it too.
+CUresult managedAlloc(Session& session, Reader& request, Writer& reply, bool) {
+  FileDescriptor memfd = session.takeReceivedDescriptor();
+  const auto call = requestOf<Call::ManagedAlloc>(request);
+  const int device = call ? call->device : -1;
+  const std::uint64_t bytes = call ? call->bytes : 0;
+  CUresult result = !call || !validDevice(session, device) ? CUDA_ERROR_INVALID_DEVICE
+                    : bytes == 0                           ? CUDA_ERROR_INVALID_VALUE
+                    : overQuota(session, device, bytes)    ? CUDA_ERROR_OUT_OF_MEMORY
+                                                           : CUDA_SUCCESS;
+  CUdeviceptr pointer = 0;
+  std::string error = "bad device, size or quota";
+  if (result == CUDA_SUCCESS) {
+    result = session.allocateManaged(device, bytes, std::move(memfd), pointer, error);
+  }
+  if (result != CUDA_SUCCESS) {
+    log::writef(log::Level::Info, "vgpud", "session %llu: managed memory of %llu bytes refused: %s",
+                static_cast<unsigned long long>(session.id()), static_cast<unsigned long long>(bytes), error.c_str());
+    return result;
+  }
+  cuda::PointerInfo info;
+  session.backend().pointerInfo(pointer, info);
+  session.refreshFigures();
+  wire::encodeInto(reply, wire::ReplyOf<Call::ManagedAlloc>{pointer, info.size, info.allocationId});
+  return CUDA_SUCCESS;
+}
+
 CUresult memFree(Session& session, Reader& request, Writer&, bool) {
   const auto call = requestOf<Call::MemFree>(request);
   if (!call) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   const CUresult result = session.backend().memFree(call->handle);
+  if (result == CUDA_SUCCESS) {
+    session.forgetManaged(call->handle);
+  }
   session.refreshFigures();
   return result;
 }
@@ -763,6 +794,7 @@ constexpr std::array kCalls = {
     CallEntry{Call::PointerInfo, pointerInfo, false},
     CallEntry{Call::MemUsage, memUsage, false},
     CallEntry{Call::ResetPeaks, resetPeaks, false},
+    CallEntry{Call::ManagedAlloc, managedAlloc, false},
     CallEntry{Call::RegisterHost, registerHost, false},
     CallEntry{Call::UnregisterHost, unregisterHost, false},
     CallEntry{Call::AttachRegion, attachRegion, false},

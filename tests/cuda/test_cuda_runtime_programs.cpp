@@ -184,6 +184,13 @@ bool pinnedMemoryUnshared() {
   return (where.rfind("tcp:", 0) == 0 || where.rfind("vsock:", 0) == 0) && std::getenv("VGPU_SHARED_DEVICE") == nullptr;
 }
 
+// Managed memory through vgpud is a memfd both sides map: Unix sockets only.
+bool managedMemoryUnshared() {
+  const char* endpoint = std::getenv("VGPU_ENDPOINT");
+  const std::string where = endpoint != nullptr ? endpoint : "";
+  return where.rfind("tcp:", 0) == 0 || where.rfind("vsock:", 0) == 0;
+}
+
 TEST_CASE("stream memory operations: writes, waits and batches in stream order, and the driver's refusals") {
   const ProgramResult run = runCuda("stream_memory_checks", "one-stub",
                                     {{"VGPU_EXPECT_PINNED_UNSHARED", pinnedMemoryUnshared() ? "1" : "0"}});
@@ -250,12 +257,16 @@ TEST_CASE("managed memory hints: prefetches, advice and range attributes kept pe
     INFO(check);
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
-  if (std::getenv("VGPU_ENDPOINT") != nullptr) {
-    // vgpud offers no managed memory: said, and the hints on device memory refused above.
+  if (managedMemoryUnshared()) {
+    // vgpud over TCP or vsock has no memfd to share: said, and the hints on device memory refused above.
     CHECK(run.output.find("info managed memory not offered here") != std::string::npos);
     return;
   }
-  for (const char* check : {"never-prefetched-invalid",
+  for (const char* check : {"managed-pointer-attributes",
+                            "host-writes-device-reads",
+                            "device-memset-host-reads",
+                            "device-copy-host-reads",
+                            "never-prefetched-invalid",
                             "prefetch-to-device",
                             "last-prefetch-device",
                             "last-prefetch-type-and-id",
@@ -288,11 +299,20 @@ TEST_CASE("managed memory hints: prefetches, advice and range attributes kept pe
   }
 }
 
-TEST_CASE("__managed__ variables: host access, symbol, hints; through vgpud refused with the reason") {
+TEST_CASE("__managed__ variables: host access, symbol, hints; where they cannot be reached refused with the reason") {
   const ProgramResult run = runCuda("managed_variable_checks", "one-stub", {{"VGPU_LOG", "warn"}});
   INFO(run.output);
-  if (std::getenv("VGPU_ENDPOINT") != nullptr) {
-    // No managed memory behind vgpud: the driver says so, and cudart cannot run the program.
+  const char* executor = std::getenv("VGPU_TEST_EXECUTOR");
+  if (executor != nullptr && std::string(executor) == "cuda-double") {
+    // Where kernels run the variable is the GPU driver's, in vgpud: the driver says so, and cudart
+    // cannot run the program.
+    CHECK(run.output.find("__managed__ variable counters is the managed memory of the GPU's driver behind the "
+                          "executor") != std::string::npos);
+    CHECK(run.exitCode != 0);
+    return;
+  }
+  if (managedMemoryUnshared()) {
+    // No managed memory behind vgpud over TCP: the driver says so, and cudart cannot run the program.
     CHECK(run.output.find("__managed__ variable counters needs managed memory, which this executor does not offer") !=
           std::string::npos);
     CHECK(run.exitCode != 0);

@@ -104,11 +104,8 @@ bool readExactly(int fd, std::uint8_t* data, std::size_t size, int timeoutMs) {
 
 } // namespace
 
-bool sendWithDescriptors(int fd, const std::vector<std::uint8_t>& frame, int count) {
-  std::vector<int> descriptors;
-  for (int i = 0; i < count; ++i) {
-    descriptors.push_back(::memfd_create("raw-wire-client", MFD_CLOEXEC));
-  }
+namespace {
+bool sendWithAll(int fd, const std::vector<std::uint8_t>& frame, const std::vector<int>& descriptors) {
   const std::size_t bytes = descriptors.size() * sizeof(int);
   std::vector<char> control(CMSG_SPACE(bytes), 0);
   iovec vector{const_cast<std::uint8_t*>(frame.data()), frame.size()};
@@ -122,11 +119,24 @@ bool sendWithDescriptors(int fd, const std::vector<std::uint8_t>& frame, int cou
   header->cmsg_type = SCM_RIGHTS;
   header->cmsg_len = CMSG_LEN(bytes);
   std::memcpy(CMSG_DATA(header), descriptors.data(), bytes);
-  const bool sent = ::sendmsg(fd, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size());
+  return ::sendmsg(fd, &message, MSG_NOSIGNAL) == static_cast<ssize_t>(frame.size());
+}
+} // namespace
+
+bool sendWithDescriptors(int fd, const std::vector<std::uint8_t>& frame, int count) {
+  std::vector<int> descriptors;
+  for (int i = 0; i < count; ++i) {
+    descriptors.push_back(::memfd_create("raw-wire-client", MFD_CLOEXEC));
+  }
+  const bool sent = sendWithAll(fd, frame, descriptors);
   for (const int descriptor : descriptors) {
     ::close(descriptor);
   }
   return sent;
+}
+
+bool sendWithDescriptor(int fd, const std::vector<std::uint8_t>& frame, int descriptor) {
+  return sendWithAll(fd, frame, {descriptor});
 }
 
 bool readFrame(int fd, RawFrame& frame, int timeoutMs) {

@@ -52,6 +52,8 @@ std::vector<std::uint8_t> callFrame(wire::Call call, std::uint64_t requestId, st
 // Sends `frame` in one message carrying `count` fresh memfd descriptors (SCM_RIGHTS), as a client
 // abusing the Unix transport would.
 bool sendWithDescriptors(int fd, const std::vector<std::uint8_t>& frame, int count);
+// Sends `frame` in one message carrying `descriptor` (SCM_RIGHTS; the caller keeps its copy).
+bool sendWithDescriptor(int fd, const std::vector<std::uint8_t>& frame, int descriptor);
 // Reads one frame within `timeoutMs`; false on EOF, error or timeout.
 bool readFrame(int fd, RawFrame& frame, int timeoutMs = 5000);
 // True when the peer closes the connection within `timeoutMs` (whatever it sent before is read

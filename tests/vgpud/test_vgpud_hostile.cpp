@@ -7,8 +7,10 @@
 #include "tcp_daemon.h"
 #include "vgpud_fixture.h"
 
+#include "backend/execution_backend.h"
 #include "vgpu/wire_calls.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -292,6 +294,90 @@ TEST_CASE("managed memory and reservations near 2^64 bytes are refused over the 
                            &fields) == 0);
   std::memcpy(&second, fields.data(), 8);
   CHECK((first + (std::uint64_t{2} << 20) <= second || second + (std::uint64_t{2} << 20) <= first));
+}
+
+namespace {
+// A memfd of `bytes`, sealed against shrinking and growing when `sealed`.
+FileDescriptor memfdOf(std::size_t bytes, bool sealed) {
+  FileDescriptor memfd(::memfd_create("hostile-managed", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  REQUIRE(memfd.valid());
+  REQUIRE(::ftruncate(memfd.get(), static_cast<off_t>(bytes)) == 0);
+  if (sealed) {
+    REQUIRE(::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) == 0);
+  }
+  return memfd;
+}
+
+// ManagedAlloc with `descriptor` (-1: none) on the frame: its result, and the address on success.
+int managedAlloc(int fd, std::int32_t device, std::uint64_t bytes, int descriptor, std::uint64_t* pointer = nullptr) {
+  static std::uint64_t requestId = 900;
+  const auto frame = vgpu::test::callFrame(Call::ManagedAlloc, ++requestId, 0, device, bytes);
+  if (descriptor >= 0) {
+    REQUIRE(vgpu::test::sendWithDescriptor(fd, frame, descriptor));
+  } else {
+    REQUIRE(vgpu::writeAll(fd, frame));
+  }
+  RawFrame reply;
+  REQUIRE(vgpu::test::readFrame(fd, reply));
+  std::int32_t result = -1;
+  REQUIRE(reply.payload.size() >= sizeof result);
+  std::memcpy(&result, reply.payload.data(), sizeof result);
+  if (result == 0 && pointer != nullptr) {
+    REQUIRE(reply.payload.size() >= sizeof result + 8);
+    std::memcpy(pointer, reply.payload.data() + sizeof result, 8);
+  }
+  return result;
+}
+} // namespace
+
+// Managed memory over the wire is the client's own memfd, which vgpud maps: only a memfd sealed
+// against shrinking (a client truncating it under vgpud's mapping would turn vgpud's next copy
+// into SIGBUS), of whole pages and of the size announced, is taken; a refused frame's descriptor is
+// consumed with it, never left for the next call.
+TEST_CASE("managed memory over the wire: only a sealed memfd of the announced whole pages is mapped") {
+  TcpDaemon daemon;
+  FileDescriptor fd = daemon.unix();
+  REQUIRE(vgpu::test::hello(fd.get(), {"h100-pcie"}, ""));
+  const int baseline = vgpu::test::openDescriptors(daemon.pid());
+  constexpr std::size_t kBytes = 2 * 4096;
+  CHECK(managedAlloc(fd.get(), 0, kBytes, -1) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(managedAlloc(fd.get(), 0, kBytes, memfdOf(kBytes, false).get()) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(managedAlloc(fd.get(), 0, 2 * kBytes, memfdOf(kBytes, true).get()) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(managedAlloc(fd.get(), 0, 100, memfdOf(100, true).get()) == CUDA_ERROR_INVALID_VALUE);
+  int pipeEnds[2] = {-1, -1};
+  REQUIRE(::pipe(pipeEnds) == 0);
+  CHECK(managedAlloc(fd.get(), 0, kBytes, pipeEnds[0]) == CUDA_ERROR_INVALID_VALUE);
+  ::close(pipeEnds[0]);
+  ::close(pipeEnds[1]);
+  // A bad device refuses the frame and takes its (good) descriptor: the next frame brings none.
+  CHECK(managedAlloc(fd.get(), 7, kBytes, memfdOf(kBytes, true).get()) == CUDA_ERROR_INVALID_DEVICE);
+  CHECK(managedAlloc(fd.get(), 0, kBytes, -1) == CUDA_ERROR_INVALID_VALUE);
+
+  // A good one: vgpud's copies read the bytes this side writes into the memfd.
+  FileDescriptor memfd = memfdOf(kBytes, true);
+  std::uint64_t pointer = 0;
+  REQUIRE(managedAlloc(fd.get(), 0, kBytes, memfd.get(), &pointer) == 0);
+  CHECK(pointer != 0);
+  void* mine = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_SHARED, memfd.get(), 0);
+  REQUIRE(mine != MAP_FAILED);
+  std::memset(mine, 0x6b, kBytes);
+  std::vector<std::uint8_t> fields;
+  REQUIRE(vgpu::test::call(fd.get(),
+                           vgpu::test::callFrame(Call::CopyDeviceToHost, 990, 0, pointer + 4096, std::uint64_t{0},
+                                                 std::uint64_t{0}, std::uint64_t{64}, std::uint64_t{1}, std::uint8_t{0},
+                                                 std::uint64_t{0}),
+                           &fields) == 0);
+  vgpu::wire::ReplyOf<Call::CopyDeviceToHost> copied;
+  REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(fields), copied));
+  CHECK(copied.data.value.size() == 64);
+  CHECK(std::ranges::all_of(copied.data.value, [](std::uint8_t b) { return b == 0x6b; }));
+  REQUIRE(vgpu::test::call(fd.get(), vgpu::test::callFrame(Call::PointerInfo, 991, 0, pointer + 100), &fields) == 0);
+  CHECK(fields.at(0) == static_cast<std::uint8_t>(vgpu::cuda::MemoryKind::Managed));
+  CHECK(vgpu::test::call(fd.get(), vgpu::test::callFrame(Call::MemFree, 992, 0, pointer)) == 0);
+  CHECK(vgpu::test::call(fd.get(), vgpu::test::callFrame(Call::MemFree, 993, 0, pointer)) == CUDA_ERROR_INVALID_VALUE);
+  ::munmap(mine, kBytes);
+  // Nothing refused stayed open in vgpud, and the freed memory's mapping went with it.
+  CHECK(vgpu::test::openDescriptors(daemon.pid()) <= baseline);
 }
 
 // Graphs run whole (GraphCreate) come from the peer whole: every node is checked before anything

@@ -228,6 +228,12 @@ public:
   // Memory.
   virtual CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) = 0;
   virtual CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) = 0;
+  // Managed memory over `bytes` bytes at `memory`, which the caller mapped and keeps mapped until
+  // memFree: vgpud's sessions, whose client maps the same shared memfd at the same address, so the
+  // host and the device use one address and one copy of the bytes. `out` is `memory`.
+  virtual CUresult memAllocManagedOver(int /*device*/, void* /*memory*/, std::size_t /*bytes*/, CUdeviceptr& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
   virtual CUresult memFree(CUdeviceptr pointer) = 0;
   virtual CUresult hostAlloc(std::size_t bytes, void*& out) = 0; // pinned, device-mapped (UVA)
   virtual CUresult hostFree(void* pointer) = 0;

@@ -26,8 +26,9 @@ constexpr std::uint64_t kLocalIdBase = std::uint64_t{1} << 62; // host-side allo
 constexpr std::size_t kInlinePart = std::size_t{512} * 1024;   // module image parts without shared memory
 
 constexpr std::string_view kLimitations =
-    "remote executor (vgpud): host-side memory (pinned, registered) stays in this process; managed memory is not "
-    "offered; copies to host memory complete before they return";
+    "remote executor (vgpud): host-side memory (pinned, registered) stays in this process; managed memory is host "
+    "memory shared with vgpud (Unix sockets only), which a GPU reaches over the bus; copies to host memory complete "
+    "before they return";
 
 } // namespace
 
@@ -153,15 +154,94 @@ CUresult RemoteBackend::memAlloc(int device, std::size_t bytes, CUdeviceptr& out
   return CUDA_SUCCESS;
 }
 
-CUresult RemoteBackend::memAllocManaged(int /*device*/, std::size_t /*bytes*/, CUdeviceptr& /*out*/) {
-  log::write(log::Level::Warn, "remote", "managed memory is not offered by the remote executor");
-  return CUDA_ERROR_NOT_SUPPORTED;
+// Managed memory is a sealed memfd this process and vgpud both map at one address, which vgpud's
+// kernel picks (vgpud takes no address from a client): the host and the device then use the same
+// pointer and the same bytes, kept coherent by being one memory. Where that address is taken here,
+// another try gets another (the refused ones held until the end, so vgpud cannot hand one back).
+// Over TCP or vsock there is nothing to share a memfd with: NOT_SUPPORTED, said once.
+CUresult RemoteBackend::memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) {
+  if (bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(mutex_);
+  if (connection_.sharedSize() == 0 || connection_.hasRegion()) {
+    static std::atomic<bool> said{false};
+    if (!said.exchange(true)) {
+      log::write(log::Level::Warn, "remote",
+                 "managed memory needs a Unix-socket session with vgpud (a memfd both map); over TCP or vsock it is "
+                 "not offered");
+    }
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t mapped = (bytes + page - 1) / page * page;
+  constexpr int kTries = 4;
+  std::vector<CUdeviceptr> refused;
+  CUresult status = CUDA_ERROR_NOT_SUPPORTED;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    bool mappedHere = false;
+    CUdeviceptr address = 0;
+    status = tryManagedAt(device, mapped, address, mappedHere);
+    if (status != CUDA_SUCCESS) {
+      break;
+    }
+    if (mappedHere) {
+      out = address;
+      break;
+    }
+    refused.push_back(address);
+    status = CUDA_ERROR_NOT_SUPPORTED;
+  }
+  for (const CUdeviceptr address : refused) {
+    callDefined<Call::MemFree>({std::uint64_t{address}});
+  }
+  if (status == CUDA_ERROR_NOT_SUPPORTED && !refused.empty()) {
+    log::writef(log::Level::Warn, "remote", "managed memory of %zu bytes: vgpud's addresses were taken here %zu times",
+                bytes, refused.size());
+  }
+  return status;
+}
+
+CUresult RemoteBackend::tryManagedAt(int device, std::size_t mapped, CUdeviceptr& out, bool& mappedHere) {
+  FileDescriptor memfd(::memfd_create("vgpu-managed", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!memfd.valid() || ::ftruncate(memfd.get(), static_cast<off_t>(mapped)) != 0 ||
+      ::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  std::vector<std::uint8_t> fields;
+  wire::ReplyOf<Call::ManagedAlloc> reply;
+  const CUresult status = connection_.callWithDescriptor(
+      Call::ManagedAlloc, wire::encode(wire::RequestOf<Call::ManagedAlloc>{static_cast<std::int32_t>(device), mapped}),
+      memfd.get(), fields);
+  if (status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (!wire::decode(std::span<const std::uint8_t>(fields), reply) || reply.pointer == 0) {
+    return connection_.fail("ManagedAlloc's reply has no address");
+  }
+  out = reply.pointer;
+  // MAP_FIXED_NOREPLACE never replaces a mapping of ours; a kernel before 4.17 ignores the flag and
+  // may place it elsewhere, which counts as taken too.
+  void* here = ::mmap(reinterpret_cast<void*>(reply.pointer), mapped, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_FIXED_NOREPLACE, memfd.get(), 0);
+  if (here != MAP_FAILED && here != reinterpret_cast<void*>(reply.pointer)) {
+    ::munmap(here, mapped);
+    here = MAP_FAILED;
+  }
+  mappedHere = here != MAP_FAILED;
+  if (mappedHere) {
+    allocations_[out] = {static_cast<std::size_t>(reply.size), device, reply.allocationId, 0, mapped};
+  }
+  return CUDA_SUCCESS;
 }
 
 CUresult RemoteBackend::memFree(CUdeviceptr pointer) {
   const std::lock_guard lock(mutex_);
   const CUresult status = callDefined<Call::MemFree>({std::uint64_t{pointer}});
   if (status == CUDA_SUCCESS) {
+    if (const auto it = allocations_.find(pointer); it != allocations_.end() && it->second.managedMapping != 0) {
+      ::munmap(reinterpret_cast<void*>(pointer), it->second.managedMapping); // vgpud is done with it
+    }
     allocations_.erase(pointer);
   }
   return status;
@@ -325,7 +405,9 @@ CUresult RemoteBackend::pointerInfo(CUdeviceptr pointer, PointerInfo& out) {
   if (auto it = allocations_.upper_bound(pointer); it != allocations_.begin()) {
     --it;
     if (pointer - it->first < it->second.size) {
-      out = {MemoryKind::Device, it->first, it->second.size, it->second.device, nullptr, it->second.id};
+      const bool managed = it->second.managedMapping != 0;
+      out = {managed ? MemoryKind::Managed : MemoryKind::Device,   it->first,    it->second.size, it->second.device,
+             managed ? reinterpret_cast<void*>(pointer) : nullptr, it->second.id};
       return CUDA_SUCCESS;
     }
   }

@@ -160,8 +160,11 @@ private:
     std::size_t size = 0;
     int device = 0;
     std::uint64_t id = 0;
-    BackendModule module = 0; // a module global: forgotten when its module unloads
+    BackendModule module = 0;       // a module global: forgotten when its module unloads
+    std::size_t managedMapping = 0; // managed memory: the bytes of the memfd mapped here (0: none)
   };
+  // One try of memAllocManaged: vgpud's address for a new memfd, and whether it is free here too.
+  CUresult tryManagedAt(int device, std::size_t mapped, CUdeviceptr& out, bool& mappedHere);
   struct Function {
     int device = 0;
     BackendModule module = 0;

@@ -50,6 +50,13 @@ CUresult SimulatedBackend::memAllocManaged(int device, std::size_t bytes, CUdevi
   return memories_[static_cast<std::size_t>(device)]->allocateManaged(bytes, out);
 }
 
+CUresult SimulatedBackend::memAllocManagedOver(int device, void* memory, std::size_t bytes, CUdeviceptr& out) {
+  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  return memories_[static_cast<std::size_t>(device)]->allocateManagedOver(memory, bytes, out);
+}
+
 SimulatedMemory* SimulatedBackend::memoryFor(CUdeviceptr pointer) {
   for (const auto& memory : memories_) {
     PointerInfo info;

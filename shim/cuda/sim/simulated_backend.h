@@ -40,6 +40,7 @@ public:
 
   CUresult memAlloc(int device, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;
+  CUresult memAllocManagedOver(int device, void* memory, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memFree(CUdeviceptr pointer) override;
   CUresult hostAlloc(std::size_t bytes, void*& out) override;
   CUresult hostFree(void* pointer) override;

@@ -168,6 +168,36 @@ CUresult SimulatedMemory::allocateManaged(std::size_t bytes, CUdeviceptr& out) {
   return CUDA_SUCCESS;
 }
 
+CUresult SimulatedMemory::allocateManagedOver(void* memory, std::size_t bytes, CUdeviceptr& out) {
+  if (memory == nullptr || bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  const std::lock_guard lock(mutex_);
+  const auto address = reinterpret_cast<CUdeviceptr>(memory);
+  if (bytes > total_ - used_) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  // Never over memory this device already knows (the caller's mapping is new, so this only
+  // catches a caller's mistake).
+  if (auto next = mappings_.lower_bound(address);
+      (next != mappings_.end() && next->first < address + bytes) ||
+      (next != mappings_.begin() && std::prev(next)->first + std::prev(next)->second.size > address)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  auto backing = std::make_shared<Backing>();
+  backing->data = static_cast<std::uint8_t*>(memory);
+  backing->size = bytes;
+  backing->owned = false;
+  backing->accounted = true;
+  used_ += bytes;
+  ++allocations_;
+  peak_ = std::max(peak_, used_);
+  const std::uint64_t id = nextId_++;
+  mappings_[address] = Mapping{bytes, std::move(backing), 0, MemoryKind::Managed, address, bytes, id};
+  out = address;
+  return CUDA_SUCCESS;
+}
+
 CUresult SimulatedMemory::free(CUdeviceptr pointer) {
   const std::lock_guard lock(mutex_);
   const auto it = mappings_.find(pointer);

@@ -33,6 +33,9 @@ public:
 
   CUresult allocate(std::size_t bytes, CUdeviceptr& out);
   CUresult allocateManaged(std::size_t bytes, CUdeviceptr& out);
+  // Managed memory over bytes the caller maps and unmaps after free (vgpud: a client's memfd),
+  // accounted like any managed allocation; `out` is `memory`.
+  CUresult allocateManagedOver(void* memory, std::size_t bytes, CUdeviceptr& out);
   CUresult free(CUdeviceptr pointer); // only the base of an allocation made by allocate*
   CUresult hostAllocate(std::size_t bytes, void*& out);
   CUresult hostFree(void* pointer);

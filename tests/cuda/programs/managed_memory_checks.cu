@@ -3,8 +3,10 @@
 // preferred location, accessed-by), what cudaMemRangeGetAttribute(s) reports back for whole ranges
 // and parts of them, cudaStreamAttachMemAsync, the data unchanged by all of it, and the driver's
 // refusals (memory that is not managed, a device that does not exist, a wrong data size, flags).
-// Where the executor offers no managed memory (vgpud), the hints on device memory are refused as
-// the driver refuses them. Prints "pass <check>" / "fail <check> <detail>" (check_report.h).
+// The host and the executor share the bytes (through vgpud over a Unix socket too, where managed
+// memory is a memfd both map at one address). Where the executor offers no managed memory (vgpud
+// over TCP or vsock), the hints on device memory are still refused as the driver refuses them. Prints "pass <check>" /
+// "fail <check> <detail>" (check_report.h).
 #include "check_report.h"
 
 #include <cstdio>
@@ -156,6 +158,66 @@ void refusals(unsigned char* managed, cudaStream_t stream) {
   cudaGetLastError();
 }
 
+__global__ void incrementBytes(unsigned char* bytes) {
+  const size_t i = blockIdx.x * size_t{blockDim.x} + threadIdx.x;
+  bytes[i] = static_cast<unsigned char>(bytes[i] + 1);
+}
+
+bool allBytes(const unsigned char* bytes, size_t count, unsigned char value) {
+  for (size_t i = 0; i < count; ++i) {
+    if (bytes[i] != value) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The host and the executor use the same bytes at the same address: what the host writes, a copy
+// on the device reads; what the device writes (a memset, a copy, a kernel where kernels run), the
+// host reads in place once the stream is done. Through vgpud the memory is shared with it.
+void sameBytesBothSides(cudaStream_t stream) {
+  unsigned char* managed = nullptr;
+  void* device = nullptr;
+  if (!check::ok(cudaMallocManaged(&managed, kBytes), "managed-shared") ||
+      !check::ok(cudaMalloc(&device, kBytes), "malloc-shared")) {
+    return;
+  }
+  cudaPointerAttributes attributes{};
+  check::report(cudaPointerGetAttributes(&attributes, managed + kPage) == cudaSuccess &&
+                    attributes.type == cudaMemoryTypeManaged && attributes.devicePointer == managed + kPage &&
+                    attributes.hostPointer == managed + kPage,
+                "managed-pointer-attributes");
+  for (size_t i = 0; i < kBytes; ++i) {
+    managed[i] = static_cast<unsigned char>(i * 13 + 1);
+  }
+  std::vector<unsigned char> back(kBytes);
+  bool same = cudaMemcpyAsync(device, managed, kBytes, cudaMemcpyDefault, stream) == cudaSuccess &&
+              cudaStreamSynchronize(stream) == cudaSuccess &&
+              cudaMemcpy(back.data(), device, kBytes, cudaMemcpyDeviceToHost) == cudaSuccess;
+  for (size_t i = 0; same && i < kBytes; ++i) {
+    same = back[i] == static_cast<unsigned char>(i * 13 + 1);
+  }
+  check::report(same, "host-writes-device-reads");
+  check::report(cudaMemsetAsync(managed, 0x5a, kBytes, stream) == cudaSuccess &&
+                    cudaStreamSynchronize(stream) == cudaSuccess && allBytes(managed, kBytes, 0x5a),
+                "device-memset-host-reads");
+  check::report(cudaMemset(device, 0x33, kPage) == cudaSuccess &&
+                    cudaMemcpy(managed + kPage, device, kPage, cudaMemcpyDefault) == cudaSuccess &&
+                    allBytes(managed, kPage, 0x5a) && allBytes(managed + kPage, kPage, 0x33) &&
+                    allBytes(managed + 2 * kPage, kBytes - 2 * kPage, 0x5a),
+                "device-copy-host-reads");
+  if (check::simulated()) {
+    check::skip("kernel-writes-host-reads", "kernels do not run on the simulated device");
+  } else {
+    incrementBytes<<<kBytes / 256, 256, 0, stream>>>(managed);
+    check::report(cudaGetLastError() == cudaSuccess && cudaStreamSynchronize(stream) == cudaSuccess &&
+                      allBytes(managed, kPage, 0x5b) && allBytes(managed + kPage, kPage, 0x34),
+                  "kernel-writes-host-reads");
+  }
+  cudaFree(device);
+  cudaFree(managed);
+}
+
 // Hints on memory that is not managed: refused as the driver refuses them.
 void notManaged(cudaStream_t stream) {
   void* device = nullptr;
@@ -195,6 +257,7 @@ int main() {
   for (size_t i = 0; i < kBytes; ++i) {
     managed[i] = static_cast<unsigned char>(i * 7 + 3);
   }
+  sameBytesBothSides(stream);
   prefetches(managed, stream);
   advice(managed);
   refusals(managed, stream);

@@ -181,7 +181,7 @@ struct StatusReply {
 struct MemAllocRequest {
   std::int32_t device = 0;
   std::uint64_t bytes = 0;
-  std::uint8_t managed = 0; // refused by vgpud: managed memory would live in vgpud's process
+  std::uint8_t managed = 0; // refused by vgpud: managed memory is ManagedAlloc's, over the client's memfd
   template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
     field(self.device);
     field(self.bytes);
@@ -304,6 +304,19 @@ struct PhysicalCreateRequest {
     field(self.bytes);
   }
   bool operator==(const PhysicalCreateRequest&) const = default;
+};
+
+// The client's managed memory: a sealed memfd of `bytes` (whole pages) travels with the frame;
+// vgpud maps it where its kernel chooses, and the reply's pointer is that address, at which the
+// client maps the memfd too (MemAllocReply).
+struct ManagedAllocRequest {
+  std::int32_t device = 0;
+  std::uint64_t bytes = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.device);
+    field(self.bytes);
+  }
+  bool operator==(const ManagedAllocRequest&) const = default;
 };
 
 struct AddressReserveRequest {
@@ -976,7 +989,8 @@ template <Call C> struct CallDefinition; // not defined: the call has a codec of
   X(TensorMapEncode, TensorMapEncodeRequest, TensorMapReply)                                                           \
   X(TensorMapReplaceAddress, TensorMapReplaceAddressRequest, TensorMapReply)                                           \
   X(TextureObjectCreate, TextureObjectCreateRequest, HandleMessage)                                                    \
-  X(TextureObjectDestroy, HandleMessage, Empty)
+  X(TextureObjectDestroy, HandleMessage, Empty)                                                                        \
+  X(ManagedAlloc, ManagedAllocRequest, MemAllocReply)
 
 #define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \
