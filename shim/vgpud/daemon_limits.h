@@ -42,6 +42,10 @@ struct DaemonLimits {
   // backend sim: host memory one session's simulated devices may hold, all devices together (device
   // memory on the simulated device is host memory), module uploads included. 0: no limit.
   std::uint64_t simMemoryBytes = std::uint64_t{4} << 30;
+  // A session's clients' host memory vgpud maps, and on a GPU pins for the driver: pinned regions
+  // (RegisterHost) and managed memory (ManagedAlloc), all together. Pinning faults every page in,
+  // charged to vgpud, so without it one tenant could pin the host's memory.
+  std::uint64_t pinnedBytes = std::uint64_t{32} << 30;
   // Descriptors one message may carry (the protocol sends one, with hello or RegisterHost).
   std::uint32_t descriptorsPerMessage = 1;
 };

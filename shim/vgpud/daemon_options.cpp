@@ -68,6 +68,8 @@ const std::array kLimitOptions{
     LimitOption{"max-devices", &DaemonLimits::maxDevices, false, 1, 64, "devices one session may ask for (default 8)"},
     LimitOption{"sim-memory", &DaemonLimits::simMemoryBytes, true, 0, std::uint64_t{1} << 50,
                 "backend sim: host memory one session's devices and uploads hold; 0: none (default 4GiB)"},
+    LimitOption{"pinned-limit", &DaemonLimits::pinnedBytes, true, std::uint64_t{1} << 20, std::uint64_t{1} << 50,
+                "a session's host memory vgpud maps and pins: pinned regions and managed memory (default 32GiB)"},
     LimitOption{"descriptors-per-message", &DaemonLimits::descriptorsPerMessage, false, 1, 16,
                 "descriptors one Unix message may carry; extras are closed (default 1)"},
 };

@@ -133,8 +133,9 @@ std::uint64_t Session::registerHostRegion(std::uint64_t bytes, std::string& erro
   }
   FileDescriptor fd = std::move(receivedFds_.front());
   receivedFds_.pop_front();
-  if (hostRegions_.size() >= kMaxHostRegions || bytes > kMaxHostRegionBytes) {
-    error = "too many or too large host regions";
+  if (hostRegions_.size() + managedRegions_.size() >= kMaxHostRegions || bytes > kMaxHostRegionBytes ||
+      bytes > limits_.bounds.pinnedBytes - std::min(limits_.bounds.pinnedBytes, mappedClientBytes_)) {
+    error = "too many host regions, or past pinned-limit";
     return 0;
   }
   std::uint8_t* data = mapClientRegion(fd.get(), bytes, error);
@@ -143,6 +144,7 @@ std::uint64_t Session::registerHostRegion(std::uint64_t bytes, std::string& erro
   }
   const std::uint64_t id = nextHostRegion_++;
   hostRegions_[id] = {data, bytes};
+  mappedClientBytes_ += bytes;
   pinForDriver(data, bytes, "pinned region");
   return id;
 }
@@ -163,8 +165,9 @@ CUresult Session::allocateManaged(int device, std::uint64_t bytes, FileDescripto
     return CUDA_ERROR_INVALID_VALUE;
   }
   // Counted with the pinned regions: both are the client's memory mapped (and on a GPU, pinned) here.
-  if (hostRegions_.size() + managedRegions_.size() >= kMaxHostRegions || bytes > kMaxHostRegionBytes) {
-    error = "too many or too large host regions";
+  if (hostRegions_.size() + managedRegions_.size() >= kMaxHostRegions || bytes > kMaxHostRegionBytes ||
+      bytes > limits_.bounds.pinnedBytes - std::min(limits_.bounds.pinnedBytes, mappedClientBytes_)) {
+    error = "too many host regions, or past pinned-limit";
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
   const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
@@ -182,6 +185,7 @@ CUresult Session::allocateManaged(int device, std::uint64_t bytes, FileDescripto
     return result;
   }
   managedRegions_[out] = {data, bytes};
+  mappedClientBytes_ += bytes;
   return CUDA_SUCCESS;
 }
 
@@ -189,6 +193,7 @@ void Session::forgetManaged(CUdeviceptr pointer) {
   const auto it = managedRegions_.find(pointer);
   if (it != managedRegions_.end()) {
     ::munmap(it->second.data, it->second.size);
+    mappedClientBytes_ -= it->second.size;
     managedRegions_.erase(it);
   }
 }
@@ -267,6 +272,7 @@ bool Session::unregisterHostRegion(std::uint64_t id) {
     limits_.guestRegions->release(guestRegion_, it->second.guestOffset, id_);
   } else {
     ::munmap(it->second.data, it->second.size);
+    mappedClientBytes_ -= it->second.size;
   }
   hostRegions_.erase(it);
   return true;

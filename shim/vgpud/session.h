@@ -151,6 +151,7 @@ private:
   void pinForDriver(std::uint8_t* data, std::uint64_t bytes, const char* what);
   std::map<std::uint64_t, HostRegion> hostRegions_;
   std::map<CUdeviceptr, HostRegion> managedRegions_; // ManagedAlloc's mappings, by address
+  std::uint64_t mappedClientBytes_ = 0;              // both maps' own mappings (pinned-limit)
   std::uint64_t nextHostRegion_ = 1;
   std::uint8_t* shared_ = nullptr; // its mapping
   std::uint64_t sharedSize_ = 0;

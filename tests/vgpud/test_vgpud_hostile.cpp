@@ -380,6 +380,37 @@ TEST_CASE("managed memory over the wire: only a sealed memfd of the announced wh
   CHECK(vgpu::test::openDescriptors(daemon.pid()) <= baseline);
 }
 
+// A client's memfds are sparse until touched, and vgpud pins what it maps on a GPU (every page
+// faulted in, charged to vgpud): before pinned-limit 4,096 of 1 TiB each were taken. Pinned regions
+// and managed memory count together, and what is freed makes room again.
+TEST_CASE("pinned-limit: a session's pinned regions and managed memory together stay under it") {
+  TcpDaemon daemon({"--pinned-limit", "1MiB"});
+  FileDescriptor fd = daemon.unix();
+  REQUIRE(vgpu::test::hello(fd.get(), {"h100-pcie"}, ""));
+  constexpr std::size_t kHalf = 512 * 1024;
+  std::uint64_t first = 0;
+  REQUIRE(managedAlloc(fd.get(), 0, kHalf, memfdOf(kHalf, true).get(), &first) == 0);
+  // 512 KiB more of managed memory passes 1 MiB with the pinned region below: refused.
+  const std::size_t region = 256 * 1024;
+  std::vector<std::uint8_t> fields;
+  REQUIRE(vgpu::test::sendWithDescriptor(
+      fd.get(), vgpu::test::callFrame(Call::RegisterHost, 950, 0, std::uint64_t{region}), memfdOf(region, true).get()));
+  RawFrame reply;
+  REQUIRE(vgpu::test::readFrame(fd.get(), reply));
+  std::int32_t registered = -1;
+  std::memcpy(&registered, reply.payload.data(), sizeof registered);
+  CHECK(registered == 0);
+  CHECK(managedAlloc(fd.get(), 0, kHalf, memfdOf(kHalf, true).get()) == CUDA_ERROR_OUT_OF_MEMORY);
+  REQUIRE(vgpu::test::sendWithDescriptor(
+      fd.get(), vgpu::test::callFrame(Call::RegisterHost, 951, 0, std::uint64_t{kHalf}), memfdOf(kHalf, true).get()));
+  REQUIRE(vgpu::test::readFrame(fd.get(), reply));
+  std::memcpy(&registered, reply.payload.data(), sizeof registered);
+  CHECK(registered != 0);
+  // Freed, the first makes room.
+  CHECK(vgpu::test::call(fd.get(), vgpu::test::callFrame(Call::MemFree, 952, 0, first)) == 0);
+  CHECK(managedAlloc(fd.get(), 0, kHalf, memfdOf(kHalf, true).get()) == 0);
+}
+
 // Graphs run whole (GraphCreate) come from the peer whole: every node is checked before anything
 // is built, and the session goes on serving after a refusal; a list longer than the protocol allows
 // is a malformed frame.

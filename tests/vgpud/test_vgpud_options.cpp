@@ -258,7 +258,7 @@ TEST_CASE("vgpud's limits: safe defaults, every key from the file and the comman
   for (const char* key :
        {"--max-sessions ", "--max-sessions-per-peer", "--max-pending ", "--max-pending-per-peer", "--hello-timeout-ms",
         "--pre-auth-bytes", "--reply-buffer", "--send-timeout-ms", "--module-limit", "--graph-limit", "--max-devices",
-        "--sim-memory", "--descriptors-per-message"}) {
+        "--sim-memory", "--pinned-limit", "--descriptors-per-message"}) {
     INFO(key);
     CHECK(help.find(key) != std::string::npos);
   }
