@@ -94,11 +94,6 @@ bool extentsFit(const DeviceRecord& d, const CUDA_ARRAY3D_DESCRIPTOR& a) {
 
 } // namespace
 
-std::size_t presentedLimit(const DeviceRecord& device, CUdevice_attribute attribute) {
-  int value = 0;
-  return device::presentedAttribute(device.presented, attribute, value) && value > 0 ? std::size_t(value) : 0;
-}
-
 CUresult checkArrayDescriptor(const DeviceRecord& device, const CUDA_ARRAY3D_DESCRIPTOR& a) {
   if ((a.Flags & ~kKnownFlags) != 0) {
     return CUDA_ERROR_INVALID_VALUE;

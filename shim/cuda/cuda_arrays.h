@@ -41,9 +41,6 @@ namespace vgpu::cuda {
 
 struct DeviceRecord;
 
-// A size limit the device's profile states (an attribute); 0, which nothing fits, where it states none.
-std::size_t presentedLimit(const DeviceRecord& device, CUdevice_attribute attribute);
-
 // The documented rules of cuArray3DCreate for `device`: format and channels, flags and their
 // combinations, and each extent within the device's limit for that kind of array.
 CUresult checkArrayDescriptor(const DeviceRecord& device, const CUDA_ARRAY3D_DESCRIPTOR& descriptor);

@@ -32,6 +32,16 @@ struct DeviceRecord {
   int primaryReferences = 0;
 };
 
+// A size limit the device's profile states (an attribute); 0, which nothing fits, where it states none.
+inline std::size_t presentedLimit(const DeviceRecord& device, CUdevice_attribute attribute) {
+  int value = 0;
+  return device::presentedAttribute(device.presented, attribute, value) && value > 0 ? std::size_t(value) : 0;
+}
+// Whether the profile offers a capability its attribute states (1 where offered, 0 where not).
+inline bool presentedCapability(const DeviceRecord& device, CUdevice_attribute attribute) {
+  return presentedLimit(device, attribute) != 0;
+}
+
 class DriverState {
 public:
   static DriverState& instance();

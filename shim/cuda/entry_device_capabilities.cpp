@@ -28,11 +28,6 @@ CUresult checkOperations(unsigned int* capabilities, const CUatomicOperation* op
   return CUDA_SUCCESS;
 }
 
-bool attributeSet(const DeviceRecord& device, CUdevice_attribute attribute) {
-  int value = 0;
-  return vgpu::device::presentedAttribute(device.presented, attribute, value) && value != 0;
-}
-
 } // namespace
 
 CUresult entry::cuDeviceGetHostAtomicCapabilities(unsigned int* capabilities, const CUatomicOperation* operations,
@@ -47,8 +42,8 @@ CUresult entry::cuDeviceGetHostAtomicCapabilities(unsigned int* capabilities, co
   }
   // A device whose host link carries atomics natively would need the per-operation detail of
   // that link, which no profile describes: say so rather than guess.
-  if (attributeSet(*record, CU_DEVICE_ATTRIBUTE_HOST_NATIVE_ATOMIC_SUPPORTED) ||
-      attributeSet(*record, CU_DEVICE_ATTRIBUTE_ONLY_PARTIAL_HOST_NATIVE_ATOMIC_SUPPORTED)) {
+  if (presentedCapability(*record, CU_DEVICE_ATTRIBUTE_HOST_NATIVE_ATOMIC_SUPPORTED) ||
+      presentedCapability(*record, CU_DEVICE_ATTRIBUTE_ONLY_PARTIAL_HOST_NATIVE_ATOMIC_SUPPORTED)) {
     return CUDA_ERROR_NOT_SUPPORTED;
   }
   std::memset(capabilities, 0, sizeof(unsigned int) * count); // PCIe: no atomic is native over the link

@@ -20,8 +20,7 @@ constexpr unsigned long long kKnownHandleTypes = CU_MEM_HANDLE_TYPE_POSIX_FILE_D
                                                  CU_MEM_HANDLE_TYPE_WIN32_KMT | CU_MEM_HANDLE_TYPE_FABRIC;
 
 bool deviceOffers(int device, CUdevice_attribute attribute) {
-  int value = 0;
-  return vgpu::device::presentedAttribute(state().device(device)->presented, attribute, value) && value != 0;
+  return presentedCapability(*state().device(device), attribute);
 }
 
 // Fabric handles cross nodes through NVIDIA's IMEX service, whose channel a guest does not have.

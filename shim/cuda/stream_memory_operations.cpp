@@ -12,8 +12,7 @@ using Kind = StreamMemoryOperation::Kind;
 
 bool deviceOffers(CUcontext context, CUdevice_attribute attribute) {
   const DeviceRecord* device = state().device(context->device);
-  int value = 0;
-  return device != nullptr && vgpu::device::presentedAttribute(device->presented, attribute, value) && value != 0;
+  return device != nullptr && presentedCapability(*device, attribute);
 }
 
 // Where the operation's word is: device memory by its address, host memory the device maps by its
