@@ -83,11 +83,12 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   pitched memory or a 2D array; textures of 1D, 3D, layered and cubemap arrays and views that
   reinterpret a format answer NOT_SUPPORTED there, and so do **surface objects**, which need the
   GPU's own arrays.
-- **Managed memory through vgpud over TCP or vsock** (`cudaMallocManaged` answers NOT_SUPPORTED
-  there, said once: there is no memfd to share) and **`__managed__` variables where kernels run**
+- **Managed memory through vgpud over TCP or vsock without a guest region** (`cudaMallocManaged`
+  answers NOT_SUPPORTED there, said once: nothing is shared with vgpud) and **`__managed__` variables where kernels run**
   (behind vgpud on a GPU the variable is the GPU driver's managed memory in vgpud's worker: the
   driver logs why, then cudart fails). Managed memory works on the simulated device and through
-  vgpud over Unix sockets, where it is a memfd the program and vgpud map at one address: the host
+  vgpud over Unix sockets and in VM guests with the shared-memory device, where it is a memfd, or a
+  slice of the guest region, that the program and vgpud map at one address: the host
   and the device share its bytes (on a GPU the device reaches them over the bus, at PCIe speed),
   with its hints (`cudaMemPrefetchAsync`, `cudaMemAdvise`, `cudaMemRangeGetAttribute(s)`,
   `cudaStreamAttachMemAsync` and the batch prefetch and discard calls, checked and kept per page;

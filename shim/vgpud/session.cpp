@@ -92,7 +92,9 @@ Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, Sessio
 Session::~Session() {
   backend_.reset(); // frees every allocation, module, stream and event of the session
   for (const auto& [address, region] : managedRegions_) {
-    ::munmap(region.data, region.size); // the backend let go of it above
+    if (region.guestOffset == ~std::uint64_t{0}) {
+      ::munmap(region.data, region.size); // the backend let go of it above; slices go below
+    }
   }
   if (shared_ != nullptr && guestRegion_ < 0) {
     ::munmap(shared_, sharedSize_);
@@ -189,13 +191,42 @@ CUresult Session::allocateManaged(int device, std::uint64_t bytes, FileDescripto
   return CUDA_SUCCESS;
 }
 
+CUresult Session::allocateManagedInGuestRegion(int device, std::uint64_t bytes, RegionSlice& slice, CUdeviceptr& out,
+                                               std::string& error) {
+  if (guestRegion_ < 0) {
+    error = "the session has no guest region";
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  if (hostRegions_.size() + managedRegions_.size() >= kMaxHostRegions) {
+    error = "too many host regions";
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  if (!limits_.guestRegions->allocate(guestRegion_, bytes, id_, slice)) {
+    error = "no room left in guest region " + limits_.guestRegions->path(guestRegion_);
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  // The allocation is what was asked (the slice is whole region pages, the client maps what it asked).
+  if (const CUresult result = backend_->memAllocManagedOver(device, slice.data, bytes, out); result != CUDA_SUCCESS) {
+    limits_.guestRegions->release(guestRegion_, slice.offset, id_);
+    error = "the executor refused it";
+    return result;
+  }
+  managedRegions_[out] = {slice.data, slice.bytes, slice.offset};
+  return CUDA_SUCCESS;
+}
+
 void Session::forgetManaged(CUdeviceptr pointer) {
   const auto it = managedRegions_.find(pointer);
-  if (it != managedRegions_.end()) {
+  if (it == managedRegions_.end()) {
+    return;
+  }
+  if (it->second.guestOffset != ~std::uint64_t{0}) {
+    limits_.guestRegions->release(guestRegion_, it->second.guestOffset, id_); // a slice of the guest region
+  } else {
     ::munmap(it->second.data, it->second.size);
     mappedClientBytes_ -= it->second.size;
-    managedRegions_.erase(it);
   }
+  managedRegions_.erase(it);
 }
 
 // On a real GPU host memory shared with a client is pinned for the driver as well (direct,

@@ -84,6 +84,11 @@ public:
   // kernel chooses and made managed memory of the backend over those bytes, so the client, mapping
   // the memfd at `out`, shares them at one address. CUresult and `error` on refusal.
   CUresult allocateManaged(int device, std::uint64_t bytes, FileDescriptor memfd, CUdeviceptr& out, std::string& error);
+  // A network session's managed memory (RegionManagedAlloc): a slice of its guest region, made
+  // managed memory of the backend at this process's address of the slice, where the guest maps
+  // the slice of its BAR too. CUresult and `error` on refusal.
+  CUresult allocateManagedInGuestRegion(int device, std::uint64_t bytes, RegionSlice& slice, CUdeviceptr& out,
+                                        std::string& error);
   // After the backend freed `pointer`: its mapping goes if it was the client's managed memory.
   void forgetManaged(CUdeviceptr pointer);
   // A network session's bulk-data slice in the guest region whose id the client read from it

@@ -124,6 +124,36 @@ CUresult managedAlloc(Session& session, Reader& request, Writer& reply, bool) {
   return CUDA_SUCCESS;
 }
 
+// A network session's managed memory: a slice of its guest region, which the guest maps from its BAR
+// at our address of the slice.
+CUresult regionManagedAlloc(Session& session, Reader& request, Writer& reply, bool) {
+  const auto call = requestOf<Call::RegionManagedAlloc>(request);
+  if (!call || !validDevice(session, call->device)) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  if (call->bytes == 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (overQuota(session, call->device, call->bytes)) {
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  RegionSlice slice;
+  CUdeviceptr pointer = 0;
+  std::string error;
+  if (const CUresult result = session.allocateManagedInGuestRegion(call->device, call->bytes, slice, pointer, error);
+      result != CUDA_SUCCESS) {
+    log::writef(log::Level::Info, "vgpud", "session %llu: managed memory of %llu bytes refused: %s",
+                static_cast<unsigned long long>(session.id()), static_cast<unsigned long long>(call->bytes),
+                error.c_str());
+    return result;
+  }
+  cuda::PointerInfo info;
+  session.backend().pointerInfo(pointer, info);
+  session.refreshFigures();
+  wire::encodeInto(reply, wire::ReplyOf<Call::RegionManagedAlloc>{pointer, info.size, info.allocationId, slice.offset});
+  return CUDA_SUCCESS;
+}
+
 CUresult memFree(Session& session, Reader& request, Writer&, bool) {
   const auto call = requestOf<Call::MemFree>(request);
   if (!call) {
@@ -795,6 +825,7 @@ constexpr std::array kCalls = {
     CallEntry{Call::MemUsage, memUsage, false},
     CallEntry{Call::ResetPeaks, resetPeaks, false},
     CallEntry{Call::ManagedAlloc, managedAlloc, false},
+    CallEntry{Call::RegionManagedAlloc, regionManagedAlloc, false},
     CallEntry{Call::RegisterHost, registerHost, false},
     CallEntry{Call::UnregisterHost, unregisterHost, false},
     CallEntry{Call::AttachRegion, attachRegion, false},

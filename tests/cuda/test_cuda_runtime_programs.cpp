@@ -176,24 +176,18 @@ TEST_CASE("memory round trips, memsets, event timing and a captured graph throug
   CHECK(outputValue(run.output, "info managed-pool-default") == "801"); // cudaErrorNotSupported
 }
 
-// Pinned memory is shared with the executor everywhere but through vgpud over a network without a
-// guest region (TCP, vsock), where it stays in the process.
-bool pinnedMemoryUnshared() {
+// Pinned and managed memory are shared with the executor everywhere but through vgpud over a
+// network without a guest region (TCP, vsock), where pinned memory stays in the process and managed
+// memory is not offered.
+bool hostMemoryUnshared() {
   const char* endpoint = std::getenv("VGPU_ENDPOINT");
   const std::string where = endpoint != nullptr ? endpoint : "";
   return (where.rfind("tcp:", 0) == 0 || where.rfind("vsock:", 0) == 0) && std::getenv("VGPU_SHARED_DEVICE") == nullptr;
 }
 
-// Managed memory through vgpud is a memfd both sides map: Unix sockets only.
-bool managedMemoryUnshared() {
-  const char* endpoint = std::getenv("VGPU_ENDPOINT");
-  const std::string where = endpoint != nullptr ? endpoint : "";
-  return where.rfind("tcp:", 0) == 0 || where.rfind("vsock:", 0) == 0;
-}
-
 TEST_CASE("stream memory operations: writes, waits and batches in stream order, and the driver's refusals") {
-  const ProgramResult run = runCuda("stream_memory_checks", "one-stub",
-                                    {{"VGPU_EXPECT_PINNED_UNSHARED", pinnedMemoryUnshared() ? "1" : "0"}});
+  const ProgramResult run =
+      runCuda("stream_memory_checks", "one-stub", {{"VGPU_EXPECT_PINNED_UNSHARED", hostMemoryUnshared() ? "1" : "0"}});
   INFO(run.output);
   CHECK(run.output.find("fail ") == std::string::npos);
   CHECK(run.exitCode == 0);
@@ -234,7 +228,7 @@ TEST_CASE("stream memory operations: writes, waits and batches in stream order, 
     INFO(check);
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
-  if (pinnedMemoryUnshared()) {
+  if (hostMemoryUnshared()) {
     CHECK(run.output.find("pass pinned-host-unreachable-refused ") != std::string::npos);
   } else {
     for (const char* check : {"pinned-host-write", "pinned-host-wait-met", "unmet-wait-refused-simulated"}) {
@@ -257,8 +251,9 @@ TEST_CASE("managed memory hints: prefetches, advice and range attributes kept pe
     INFO(check);
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
-  if (managedMemoryUnshared()) {
-    // vgpud over TCP or vsock has no memfd to share: said, and the hints on device memory refused above.
+  if (hostMemoryUnshared()) {
+    // vgpud over TCP or vsock without a guest region shares no memory: said, and the hints on device
+    // memory refused above.
     CHECK(run.output.find("info managed memory not offered here") != std::string::npos);
     return;
   }
@@ -311,7 +306,7 @@ TEST_CASE("__managed__ variables: host access, symbol, hints; where they cannot 
     CHECK(run.exitCode != 0);
     return;
   }
-  if (managedMemoryUnshared()) {
+  if (hostMemoryUnshared()) {
     // No managed memory behind vgpud over TCP: the driver says so, and cudart cannot run the program.
     CHECK(run.output.find("__managed__ variable counters needs managed memory, which this executor does not offer") !=
           std::string::npos);

@@ -250,6 +250,60 @@ TEST_CASE("over the wire a session attaches its guest region only with the regio
   std::filesystem::remove_all(file.parent_path());
 }
 
+// A VM guest's managed memory: a slice of its region, at vgpud's address of the slice, where the
+// guest maps its BAR's slice too: what the guest writes into the region vgpud's copies read, and
+// freeing it gives the slice back. Without a region (before AttachRegion) there is none to give.
+TEST_CASE("managed memory in a guest region is a slice of it, at vgpud's address, given back when freed") {
+  const auto file = scratch("region");
+  vgpu::test::TcpDaemon daemon({"--shared-region", file.string(), "--shared-region-size", "16MiB"});
+  const auto header = readHeader(file);
+  auto fd = vgpu::test::session(daemon);
+  const auto managedFrame = [](std::uint64_t id, std::uint64_t bytes) {
+    return vgpu::test::callFrame(Call::RegionManagedAlloc, id, 0, std::int32_t{0}, bytes);
+  };
+  CHECK(vgpu::test::call(fd.get(), managedFrame(20, 8192)) == CUDA_ERROR_NOT_SUPPORTED);
+  REQUIRE(vgpu::test::call(fd.get(), attachFrame(header, 1 << 20)) == CUDA_SUCCESS);
+  CHECK(vgpu::test::call(fd.get(), managedFrame(21, 0)) == CUDA_ERROR_INVALID_VALUE);
+  CHECK(vgpu::test::call(fd.get(), managedFrame(22, header.regionBytes)) == CUDA_ERROR_OUT_OF_MEMORY);
+
+  std::vector<std::uint8_t> fields;
+  REQUIRE(vgpu::test::call(fd.get(), managedFrame(23, 8192), &fields) == CUDA_SUCCESS);
+  vgpu::wire::ReplyOf<Call::RegionManagedAlloc> reply;
+  REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(fields), reply));
+  CHECK(reply.pointer != 0);
+  CHECK(reply.size == 8192);
+  CHECK(reply.offset >= header.headerBytes);
+  CHECK(reply.offset % kGuestRegionPageBytes == 0);
+
+  // The guest writes the slice through its BAR (here: the file); vgpud's copy reads the same bytes.
+  const int regionFile = ::open(file.c_str(), O_RDWR);
+  REQUIRE(regionFile >= 0);
+  std::vector<std::uint8_t> pattern(8192);
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    pattern[i] = static_cast<std::uint8_t>(i * 11 + 5);
+  }
+  REQUIRE(::pwrite(regionFile, pattern.data(), pattern.size(), static_cast<off_t>(reply.offset)) == 8192);
+  ::close(regionFile);
+  fields.clear();
+  REQUIRE(vgpu::test::call(fd.get(),
+                           vgpu::test::callFrame(Call::CopyDeviceToHost, 24, 0, reply.pointer, std::uint64_t{0},
+                                                 std::uint64_t{0}, std::uint64_t{8192}, std::uint64_t{1},
+                                                 std::uint8_t{0}, std::uint64_t{0}),
+                           &fields) == CUDA_SUCCESS);
+  vgpu::wire::ReplyOf<Call::CopyDeviceToHost> copied;
+  REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(fields), copied));
+  CHECK(std::vector<std::uint8_t>(copied.data.value.begin(), copied.data.value.end()) == pattern);
+
+  // Freed: the slice is the region's again (a second one may take the same offset).
+  CHECK(vgpu::test::call(fd.get(), vgpu::test::callFrame(Call::MemFree, 25, 0, reply.pointer)) == CUDA_SUCCESS);
+  fields.clear();
+  REQUIRE(vgpu::test::call(fd.get(), managedFrame(26, 8192), &fields) == CUDA_SUCCESS);
+  vgpu::wire::ReplyOf<Call::RegionManagedAlloc> again;
+  REQUIRE(vgpu::wire::decode(std::span<const std::uint8_t>(fields), again));
+  CHECK(again.offset == reply.offset);
+  std::filesystem::remove_all(file.parent_path());
+}
+
 TEST_CASE("vgpud refuses --shared-region without a network listener, and a bad size") {
   using vgpu::daemon::parseOptions;
   auto refused = parseOptions({"--listen", "unix:/tmp/x.sock", "--shared-region", "/dev/shm/guest"});

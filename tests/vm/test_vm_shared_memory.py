@@ -3,6 +3,8 @@
 ivshmem device (1af4:1110, BAR2 mapped from sysfs) that shares a region file with vgpud
 (--shared-region), the control path staying on TCP. Outputs must equal the host's over the Unix
 socket (program_compare), and data must have gone through the region (bytes past its header).
+managed_memory_checks runs here too: the guest's managed memory is a slice of the region that the
+guest maps from its BAR at vgpud's address of the slice (RegionManagedAlloc).
 Skipped (77) while vgpud does not take --shared-region.
 """
 import sys
@@ -15,7 +17,7 @@ import vmtest
 
 
 def main():
-    ctx = vmtest.Context("test_vm_shared_memory", need_programs=program_compare.PROGRAMS)
+    ctx = vmtest.Context("test_vm_shared_memory", need_programs=program_compare.SHARED_MEMORY_PROGRAMS)
     region = shared_region.region_path("shared", 0)
     shared_region.remove([region])
     try:
@@ -27,10 +29,10 @@ def main():
     try:
         if not region.exists() or region.stat().st_size != shared_region.REGION_BYTES:
             problems.append(f"vgpud did not create {region} at {shared_region.REGION_BYTES} bytes")
-        host = {p: program_compare.host_run(ctx, vgpud, p) for p in program_compare.PROGRAMS}
-        guest = ctx.guest("guest", "cuda-programs", program_compare.PROGRAMS, vgpud, region=region,
+        host = {p: program_compare.host_run(ctx, vgpud, p) for p in program_compare.SHARED_MEMORY_PROGRAMS}
+        guest = ctx.guest("guest", "cuda-programs", program_compare.SHARED_MEMORY_PROGRAMS, vgpud, region=region,
                           region_bytes=shared_region.REGION_BYTES)
-        for program in program_compare.PROGRAMS:
+        for program in program_compare.SHARED_MEMORY_PROGRAMS:
             problems += program_compare.compare(program, guest.run_output(program, timeout=120), host[program])
         if guest.finish(timeout=60) != 0:
             problems.append("the guest's scenario failed")

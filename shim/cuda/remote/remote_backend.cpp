@@ -154,22 +154,25 @@ CUresult RemoteBackend::memAlloc(int device, std::size_t bytes, CUdeviceptr& out
   return CUDA_SUCCESS;
 }
 
-// Managed memory is a sealed memfd this process and vgpud both map at one address, which vgpud's
-// kernel picks (vgpud takes no address from a client): the host and the device then use the same
-// pointer and the same bytes, kept coherent by being one memory. Where that address is taken here,
-// another try gets another (the refused ones held until the end, so vgpud cannot hand one back).
-// Over TCP or vsock there is nothing to share a memfd with: NOT_SUPPORTED, said once.
+// Managed memory is memory this process and vgpud both map at one address, which vgpud's kernel
+// picks (vgpud takes no address from a client): a sealed memfd over a Unix socket, a slice of the
+// guest region in a VM guest. The host and the device then use the same pointer and the same bytes,
+// kept coherent by being one memory. Where that address is taken here, another try gets another
+// (the refused ones held until the end, so vgpud cannot hand one back). Over TCP or vsock without
+// a guest region there is nothing to share: NOT_SUPPORTED, said once.
 CUresult RemoteBackend::memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) {
   if (bytes == 0) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   const std::lock_guard lock(mutex_);
-  if (connection_.sharedSize() == 0 || connection_.hasRegion()) {
+  connection_.attachOfferedRegion();
+  const bool inRegion = connection_.hasRegion();
+  if (connection_.sharedSize() == 0) {
     static std::atomic<bool> said{false};
     if (!said.exchange(true)) {
       log::write(log::Level::Warn, "remote",
-                 "managed memory needs a Unix-socket session with vgpud (a memfd both map); over TCP or vsock it is "
-                 "not offered");
+                 "managed memory needs memory shared with vgpud: a Unix-socket session, or a VM guest's shared-memory "
+                 "device; over TCP or vsock without one it is not offered");
     }
     return CUDA_ERROR_NOT_SUPPORTED;
   }
@@ -181,7 +184,8 @@ CUresult RemoteBackend::memAllocManaged(int device, std::size_t bytes, CUdevicep
   for (int attempt = 0; attempt < kTries; ++attempt) {
     bool mappedHere = false;
     CUdeviceptr address = 0;
-    status = tryManagedAt(device, mapped, address, mappedHere);
+    status = inRegion ? tryManagedInRegion(device, mapped, address, mappedHere)
+                      : tryManagedAt(device, mapped, address, mappedHere);
     if (status != CUDA_SUCCESS) {
       break;
     }
@@ -231,6 +235,25 @@ CUresult RemoteBackend::tryManagedAt(int device, std::size_t mapped, CUdeviceptr
   mappedHere = here != MAP_FAILED;
   if (mappedHere) {
     allocations_[out] = {static_cast<std::size_t>(reply.size), device, reply.allocationId, 0, mapped};
+  }
+  return CUDA_SUCCESS;
+}
+
+CUresult RemoteBackend::tryManagedInRegion(int device, std::size_t bytes, CUdeviceptr& out, bool& mappedHere) {
+  wire::ReplyOf<Call::RegionManagedAlloc> reply;
+  if (const CUresult status =
+          callDefined<Call::RegionManagedAlloc>({static_cast<std::int32_t>(device), std::uint64_t{bytes}}, reply);
+      status != CUDA_SUCCESS) {
+    return status;
+  }
+  if (reply.pointer == 0 || reply.size < bytes) {
+    return connection_.fail("RegionManagedAlloc's reply has no address or too small a slice");
+  }
+  out = reply.pointer;
+  mappedHere = connection_.mapRegionAt(reply.offset, reply.size, reply.pointer);
+  if (mappedHere) {
+    allocations_[out] = {static_cast<std::size_t>(reply.size), device, reply.allocationId, 0,
+                         static_cast<std::size_t>(reply.size)};
   }
   return CUDA_SUCCESS;
 }

@@ -165,6 +165,8 @@ private:
   };
   // One try of memAllocManaged: vgpud's address for a new memfd, and whether it is free here too.
   CUresult tryManagedAt(int device, std::size_t mapped, CUdeviceptr& out, bool& mappedHere);
+  // The same in a VM guest: a slice of the guest region, mapped here from the BAR at vgpud's address.
+  CUresult tryManagedInRegion(int device, std::size_t bytes, CUdeviceptr& out, bool& mappedHere);
   struct Function {
     int device = 0;
     BackendModule module = 0;

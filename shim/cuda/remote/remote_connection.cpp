@@ -117,6 +117,23 @@ CUresult RemoteConnection::allocateInRegion(std::size_t bytes, RegionSliceReply&
   return CUDA_SUCCESS;
 }
 
+bool RemoteConnection::mapRegionAt(std::uint64_t offset, std::uint64_t bytes, std::uint64_t address) const {
+  if (!hasRegion() || bytes == 0 || offset > region_.size || bytes > region_.size - offset) {
+    return false;
+  }
+  FileDescriptor bar(::open(region_.source.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK));
+  if (!bar.valid()) {
+    return false;
+  }
+  void* here = ::mmap(reinterpret_cast<void*>(address), static_cast<std::size_t>(bytes), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_FIXED_NOREPLACE, bar.get(), static_cast<off_t>(offset));
+  if (here != MAP_FAILED && here != reinterpret_cast<void*>(address)) {
+    ::munmap(here, static_cast<std::size_t>(bytes)); // a kernel before 4.17 took the address as a hint
+    return false;
+  }
+  return here != MAP_FAILED;
+}
+
 CUresult RemoteConnection::fail(const std::string& reason) {
   if (!lost_) {
     lost_ = true;

@@ -88,6 +88,11 @@ public:
   // Pinned host memory in the attached region: CUDA_SUCCESS with `out`, or the error.
   CUresult allocateInRegion(std::size_t bytes, RegionSliceReply& out);
   bool hasRegion() const { return region_.base != nullptr && shared_ != nullptr; }
+  // Maps the region's bytes [offset, offset + bytes) a second time, at `address` exactly, where
+  // nothing of this process is (the BAR file reopened, MAP_FIXED_NOREPLACE): managed memory vgpud
+  // keeps at its own address of that slice. False when the address is taken or the range is not
+  // the region's.
+  bool mapRegionAt(std::uint64_t offset, std::uint64_t bytes, std::uint64_t address) const;
   const std::string& regionSource() const { return region_.source; }
 
   std::uint8_t* shared() const { return shared_; }

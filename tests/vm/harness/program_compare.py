@@ -11,6 +11,9 @@ import time
 from guest_image import MACHINE_ID
 
 PROGRAMS = ["device_query", "memory_checks", "launch_checks", "cublas_smoke"]
+# Programs that need memory shared with vgpud (managed memory): the host's Unix socket shares a
+# memfd, a guest its ivshmem region; over TCP alone a guest has neither.
+SHARED_MEMORY_PROGRAMS = PROGRAMS + ["managed_memory_checks"]
 
 
 def normalise(lines):

@@ -496,6 +496,22 @@ struct RegionAllocReply {
   bool operator==(const RegionAllocReply&) const = default;
 };
 
+// RegionManagedAlloc: managed memory as a slice of the session's guest region, at vgpud's address
+// of the slice, where the guest maps its BAR's bytes [offset, offset + bytes) too.
+struct RegionManagedAllocReply {
+  std::uint64_t pointer = 0;
+  std::uint64_t size = 0;
+  std::uint64_t allocationId = 0;
+  std::uint64_t offset = 0;
+  template <typename Self, typename Visit> static void visit(Self& self, Visit&& field) {
+    field(self.pointer);
+    field(self.size);
+    field(self.allocationId);
+    field(self.offset);
+  }
+  bool operator==(const RegionManagedAllocReply&) const = default;
+};
+
 struct CountersReply {
   std::uint64_t kernelLaunches = 0;
   std::uint64_t bytesHostToDevice = 0;
@@ -990,7 +1006,8 @@ template <Call C> struct CallDefinition; // not defined: the call has a codec of
   X(TensorMapReplaceAddress, TensorMapReplaceAddressRequest, TensorMapReply)                                           \
   X(TextureObjectCreate, TextureObjectCreateRequest, HandleMessage)                                                    \
   X(TextureObjectDestroy, HandleMessage, Empty)                                                                        \
-  X(ManagedAlloc, ManagedAllocRequest, MemAllocReply)
+  X(ManagedAlloc, ManagedAllocRequest, MemAllocReply)                                                                  \
+  X(RegionManagedAlloc, ManagedAllocRequest, RegionManagedAllocReply)
 
 #define VGPU_WIRE_CALL_DEFINITION(name, request, reply)                                                                \
   template <> struct CallDefinition<Call::name> {                                                                      \

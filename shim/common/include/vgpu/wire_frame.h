@@ -46,6 +46,7 @@ enum class Call : std::uint16_t {
   Unmap = 25,
   SetAccess = 26,
   ManagedAlloc = 27, // managed memory over the client's sealed memfd (SCM_RIGHTS with the frame), mapped at one address
+  RegionManagedAlloc = 28, // managed memory in a network session's guest region, mapped at one address
   CopyHostToDevice = 30,
   CopyDeviceToHost = 31,
   CopyDeviceToDevice = 32,
