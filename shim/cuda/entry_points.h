@@ -43,6 +43,7 @@
 #undef cuLinkCreate
 #undef cuLinkAddData
 #undef cuLinkAddFile
+#undef cuIpcOpenMemHandle
 
 extern "C" {
 CUresult cuMemcpy3DBatchAsync(size_t count, CUDA_MEMCPY3D_BATCH_OP* operations, size_t* failIndex,
@@ -216,4 +217,6 @@ CUresult cuLinkAddData_v2(CUlinkState state, CUjitInputType type, void* data, si
                           unsigned int numOptions, CUjit_option* options, void** optionValues);
 CUresult cuLinkAddFile_v2(CUlinkState state, CUjitInputType type, const char* path, unsigned int numOptions,
                           CUjit_option* options, void** optionValues);
+// CUDA 4.1's cuIpcOpenMemHandle (the _v2 of 11.0 has the same prototype).
+CUresult cuIpcOpenMemHandle(CUdeviceptr* pdptr, CUipcMemHandle handle, unsigned int Flags);
 }

@@ -162,6 +162,12 @@ bool forgetAllocation(CUdeviceptr pointer, bool* host) {
   return true;
 }
 
+bool isPoolAllocation(CUdeviceptr pointer) {
+  Pools& all = pools();
+  const std::lock_guard lock(all.mutex);
+  return all.allocations.count(pointer) != 0;
+}
+
 CUresult getAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value) {
   if (value == nullptr) {
     return CUDA_ERROR_INVALID_VALUE;

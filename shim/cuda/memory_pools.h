@@ -43,6 +43,8 @@ void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes)
 // Forgets an allocation before it is freed; false when `pointer` came from no pool. `host`, when
 // given, says whether it is host memory (freed as such).
 bool forgetAllocation(CUdeviceptr pointer, bool* host = nullptr);
+// Whether `pointer` is the start of a pool's allocation (legacy IPC refuses those, as the driver does).
+bool isPoolAllocation(CUdeviceptr pointer);
 
 CUresult getAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, void* value);
 CUresult setAttribute(CUmemoryPool pool, CUmemPool_attribute attribute, const void* value);

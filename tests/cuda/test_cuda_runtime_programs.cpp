@@ -664,6 +664,34 @@ TEST_CASE("cuRAND, cuSOLVER, cuSPARSE, cuDNN, NVRTC and cuFFT work through the s
          run.output.find("info cudnn-create not built") != std::string::npos));
 }
 
+// Legacy IPC as PyTorch's multiprocessing and NCCL's legacy transport use it: a cudaMalloc
+// allocation's handle opened by a child process, each seeing the other's bytes, opened twice (one
+// pointer, reference counted), an interprocess event opened there; and the driver's refusals.
+TEST_CASE("legacy IPC: memory and event handles opened by another process, and the refusals") {
+  const ProgramResult run = runCuda("ipc_checks", "one-stub", {{"VGPU_LOG", "warn"}});
+  INFO(run.output);
+  CHECK(run.output.find("fail ") == std::string::npos);
+  CHECK(run.exitCode == 0);
+  for (const char* check :
+       {"pool-memory-refused", "host-memory-refused", "plain-event-refused", "interprocess-event-needs-disable-timing",
+        "garbage-handle-refused", "close-of-unopened-refused"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+  if (std::getenv("VGPU_ENDPOINT") != nullptr) {
+    // Device memory lives in the vgpud session: handing it to another process is not built there.
+    CHECK(run.output.find("pass event-handle-not-offered ") != std::string::npos);
+    CHECK(run.output.find("skip get-mem-handle not offered here") != std::string::npos);
+    CHECK(run.output.find("shares no device memory or events between processes") != std::string::npos);
+    return;
+  }
+  for (const char* check : {"get-mem-handle", "inner-pointer-names-its-allocation", "open-in-own-process-refused",
+                            "bad-flags-refused", "child-sees-parent-bytes", "parent-sees-child-bytes"}) {
+    INFO(check);
+    CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
+  }
+}
+
 // The profile table audited: every CUDA program of ours passes on every device profile, on the
 // simulated device and through vgpud (sim) over a Unix socket. The other transports carry the same
 // calls, and vgpud's cuda backend presents the executing GPU's own identity, so they are not swept.
@@ -674,9 +702,10 @@ TEST_CASE("every CUDA program passes on every device profile") {
     return;
   }
   for (const vgpu::device::DeviceProfile& profile : vgpu::device::allProfiles()) {
-    for (const char* program : {"device_query", "memory_checks", "launch_checks", "graph_memory_checks",
-                                "graph_conditional_checks", "graph_update_checks", "stream_memory_checks",
-                                "array_texture_checks", "vmm_sharing_checks", "cublas_smoke", "library_checks"}) {
+    for (const char* program :
+         {"device_query", "memory_checks", "launch_checks", "graph_memory_checks", "graph_conditional_checks",
+          "graph_update_checks", "stream_memory_checks", "array_texture_checks", "vmm_sharing_checks", "ipc_checks",
+          "cublas_smoke", "library_checks"}) {
       INFO("profile " << profile.key << ", program " << program);
       const ProgramResult run = runCuda(program, "one-stub",
                                         {{"VGPU_PROFILE", "10de:2331=" + std::string(profile.key)},

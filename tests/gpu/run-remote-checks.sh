@@ -27,7 +27,7 @@ cuda_lib=${CUDA_LIB_DIR:-/usr/local/cuda/lib64}
 # processes).
 programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate conditional_loop
   library_checks graph_memory_checks graph_update_checks graph_conditional_checks stream_memory_checks
-  managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks)
+  managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks ipc_checks)
 summary="$out/summary.txt"
 started=$SECONDS
 budget=200 # seconds for all program runs, so the whole script stays under 4 minutes

@@ -18,7 +18,7 @@ programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_po
 # Memory hints, tensor maps, CUDA arrays with texture and surface objects, the JIT linker, VMM memory
 # shared between processes as POSIX file descriptors, natively and through vgpud.
 cuda_programs=(library_checks graph_memory_checks graph_update_checks graph_conditional_checks stream_memory_checks
-  managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks)
+  managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks ipc_checks)
 for needed in "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$build/shim/vgpud/vgpud"; do
   if [[ ! -e "$needed" ]]; then
     echo "stage-remote-checks: $needed is missing: build vgpu-cuda vgpu-nvml vgpud first" >&2

@@ -235,6 +235,18 @@ public:
     return CUDA_ERROR_NOT_SUPPORTED;
   }
   virtual CUresult memFree(CUdeviceptr pointer) = 0;
+  // Legacy IPC (cuIpcGetMemHandle & co.): the memAlloc allocation holding `pointer` described in a
+  // handle another process of this machine opens (ipcImport) into `device`'s address space, until
+  // ipcClose. NOT_SUPPORTED where the backend cannot share device memory between processes.
+  virtual CUresult ipcExport(CUdeviceptr /*pointer*/, CUipcMemHandle& /*out*/) { return CUDA_ERROR_NOT_SUPPORTED; }
+  virtual CUresult ipcImport(int /*device*/, const CUipcMemHandle& /*handle*/, CUdeviceptr& /*out*/) {
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  virtual CUresult ipcClose(CUdeviceptr /*pointer*/) { return CUDA_ERROR_INVALID_VALUE; }
+  // Whether an event opened from another process's handle may stand for that process's work: true
+  // where work is complete when it is submitted (the simulated device), so such an event is always
+  // reached; false where another process's work runs on (it would need the GPU's own IPC event).
+  virtual bool ipcEventsComplete() const { return false; }
   virtual CUresult hostAlloc(std::size_t bytes, void*& out) = 0; // pinned, device-mapped (UVA)
   virtual CUresult hostFree(void* pointer) = 0;
   virtual CUresult hostRegister(void* pointer, std::size_t bytes) = 0;

@@ -57,6 +57,23 @@ CUresult SimulatedBackend::memAllocManagedOver(int device, void* memory, std::si
   return memories_[static_cast<std::size_t>(device)]->allocateManagedOver(memory, bytes, out);
 }
 
+CUresult SimulatedBackend::ipcExport(CUdeviceptr pointer, CUipcMemHandle& out) {
+  SimulatedMemory* memory = memoryFor(pointer);
+  return memory != nullptr ? memory->ipcExport(pointer, out) : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult SimulatedBackend::ipcImport(int device, const CUipcMemHandle& handle, CUdeviceptr& out) {
+  if (device < 0 || static_cast<std::size_t>(device) >= memories_.size()) {
+    return CUDA_ERROR_INVALID_DEVICE;
+  }
+  return memories_[static_cast<std::size_t>(device)]->ipcImport(handle, out);
+}
+
+CUresult SimulatedBackend::ipcClose(CUdeviceptr pointer) {
+  SimulatedMemory* memory = memoryFor(pointer);
+  return memory != nullptr ? memory->ipcClose(pointer) : CUDA_ERROR_INVALID_VALUE;
+}
+
 SimulatedMemory* SimulatedBackend::memoryFor(CUdeviceptr pointer) {
   for (const auto& memory : memories_) {
     PointerInfo info;

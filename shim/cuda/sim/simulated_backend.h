@@ -42,6 +42,10 @@ public:
   CUresult memAllocManaged(int device, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memAllocManagedOver(int device, void* memory, std::size_t bytes, CUdeviceptr& out) override;
   CUresult memFree(CUdeviceptr pointer) override;
+  CUresult ipcExport(CUdeviceptr pointer, CUipcMemHandle& out) override;
+  CUresult ipcImport(int device, const CUipcMemHandle& handle, CUdeviceptr& out) override;
+  CUresult ipcClose(CUdeviceptr pointer) override;
+  bool ipcEventsComplete() const override { return true; }
   CUresult hostAlloc(std::size_t bytes, void*& out) override;
   CUresult hostFree(void* pointer) override;
   CUresult hostRegister(void* pointer, std::size_t bytes) override;

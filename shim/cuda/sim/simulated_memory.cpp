@@ -201,7 +201,7 @@ CUresult SimulatedMemory::allocateManagedOver(void* memory, std::size_t bytes, C
 CUresult SimulatedMemory::free(CUdeviceptr pointer) {
   const std::lock_guard lock(mutex_);
   const auto it = mappings_.find(pointer);
-  if (it == mappings_.end() || it->second.allocationBase != pointer ||
+  if (it == mappings_.end() || it->second.allocationBase != pointer || it->second.imported ||
       (it->second.kind != MemoryKind::Device && it->second.kind != MemoryKind::Managed)) {
     return CUDA_ERROR_INVALID_VALUE; // not an allocation base: stale, foreign or double free
   }

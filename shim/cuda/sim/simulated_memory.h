@@ -7,6 +7,7 @@
 
 #include "backend/execution_backend.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -50,6 +51,13 @@ public:
   CUresult physicalExport(BackendPhysical handle, int& fd);
   static CUresult physicalInspect(int fd, std::string& tag, std::size_t& bytes);
   CUresult physicalImport(int fd, BackendPhysical& out);
+  // Legacy IPC (simulated_ipc.cpp): a cuMemAlloc allocation moved onto a sealed memfd (same
+  // address, same bytes) that another process opens through /proc/<pid>/fd, the handle naming the
+  // process, the descriptor, the size and a random nonce the memfd's name carries; imported, a
+  // mapping of it at an address of this device, not accounted here, until ipcClose.
+  CUresult ipcExport(CUdeviceptr pointer, CUipcMemHandle& out);
+  CUresult ipcImport(const CUipcMemHandle& handle, CUdeviceptr& out);
+  CUresult ipcClose(CUdeviceptr pointer);
   CUresult reserve(std::size_t bytes, std::size_t alignment, CUdeviceptr fixed, CUdeviceptr& out);
   CUresult unreserve(CUdeviceptr base, std::size_t bytes);
   CUresult map(CUdeviceptr address, std::size_t bytes, std::size_t offset, BackendPhysical handle);
@@ -79,7 +87,8 @@ private:
     std::size_t size = 0;
     bool owned = true; // false for host-registered memory (the application owns it)
     bool accounted = false;
-    int fd = -1; // the memfd of shareable memory (exported by dup), else -1
+    int fd = -1;                             // the memfd of shareable memory (exported by dup), else -1
+    std::array<std::uint8_t, 16> ipcNonce{}; // legacy IPC: in the memfd's name and the handle (fd >= 0)
     ~Backing();
   };
   struct Mapping {
@@ -90,6 +99,7 @@ private:
     CUdeviceptr allocationBase = 0; // for Device/Managed allocations made by allocate*
     std::size_t allocationSize = 0;
     std::uint64_t allocationId = 0;
+    bool imported = false; // legacy IPC: another process's allocation, closed by ipcClose, never freed
   };
   struct Reservation {
     std::size_t size = 0;
@@ -97,6 +107,9 @@ private:
   };
 
   CUresult reserveLocked(std::size_t bytes, std::size_t alignment, CUdeviceptr& out);
+  // The name of memfd `fd` as the kernel reports it ("/memfd:<name> (deleted)"); false for any
+  // other kind of file.
+  static bool memfdName(int fd, std::string& name);
   std::map<CUdeviceptr, Mapping>::const_iterator findMapping(CUdeviceptr pointer) const;
   std::shared_ptr<Backing> makeBacking(std::size_t bytes, bool accounted, CUresult& status);
 

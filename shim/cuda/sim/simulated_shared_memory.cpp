@@ -25,8 +25,10 @@ constexpr unsigned kRequiredSeals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
 // A tag is a presented UUID ("GPU-" and 36 characters); anything longer is not ours.
 constexpr std::size_t kMaxTagLength = 64;
 
+} // namespace
+
 // The memfd's name as the kernel reports it: "/memfd:<name> (deleted)".
-bool memfdName(int fd, std::string& name) {
+bool SimulatedMemory::memfdName(int fd, std::string& name) {
   char link[64];
   std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
   char target[PATH_MAX];
@@ -45,8 +47,6 @@ bool memfdName(int fd, std::string& name) {
   name.assign(text);
   return true;
 }
-
-} // namespace
 
 CUresult SimulatedMemory::physicalCreateShareable(std::size_t bytes, const std::string& tag, BackendPhysical& out) {
   if (bytes == 0 || bytes % kGranularity != 0 || tag.empty() || tag.size() > kMaxTagLength) {

@@ -1,0 +1,224 @@
+// Legacy CUDA IPC as PyTorch's multiprocessing, NCCL's legacy transport and MPI libraries use it:
+// cudaIpcGetMemHandle on a cudaMalloc allocation, the 64-byte handle sent to another process
+// (a child forked before this process touched CUDA), cudaIpcOpenMemHandle there, the bytes each
+// process writes read by the other, opening the same handle twice (the same pointer, reference
+// counted, as documented), cudaIpcCloseMemHandle, and an interprocess event opened by the child.
+// Also the refusals: memory that is not cudaMalloc's, an event created without
+// cudaEventInterprocess, bad flags, a pointer that was not opened, a handle opened in its own
+// process, a handle that is not one.
+//
+// Where the executor cannot share device memory between processes (through vgpud) the handle calls
+// answer cudaErrorNotSupported and the sharing checks say "skip ... not offered here".
+// Prints "pass <check>" / "fail <check> <detail>"; exit code 0 only when every check passed.
+#include "check_report.h"
+
+#include <cstdio>
+#include <cstring>
+#include <cuda_runtime.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+constexpr size_t kBytes = 1 << 20;
+constexpr unsigned char kParentByte = 0x4d;
+constexpr unsigned char kChildByte = 0xb2;
+
+// What the parent sends: whether there is anything to open, and the two handles.
+struct Message {
+  int shared = 0;
+  cudaIpcMemHandle_t memory{};
+  cudaIpcEventHandle_t event{};
+};
+
+bool readAll(int fd, void* data, size_t bytes) {
+  auto* at = static_cast<char*>(data);
+  while (bytes > 0) {
+    const ssize_t got = read(fd, at, bytes);
+    if (got <= 0) {
+      return false;
+    }
+    at += got;
+    bytes -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool filledWith(const void* device, size_t bytes, unsigned char value) {
+  std::vector<unsigned char> host(bytes);
+  if (cudaMemcpy(host.data(), device, bytes, cudaMemcpyDeviceToHost) != cudaSuccess) {
+    return false;
+  }
+  for (const unsigned char byte : host) {
+    if (byte != value) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The child: opens what the parent exported, checks the parent's bytes, writes its own, closes.
+int child(int socket) {
+  Message message;
+  if (!readAll(socket, &message, sizeof message)) {
+    return 3;
+  }
+  if (message.shared == 0) {
+    return 0;
+  }
+  void* opened = nullptr;
+  if (cudaIpcOpenMemHandle(&opened, message.memory, cudaIpcMemLazyEnablePeerAccess) != cudaSuccess ||
+      !filledWith(opened, kBytes, kParentByte)) {
+    return 4;
+  }
+  void* again = nullptr;
+  if (cudaIpcOpenMemHandle(&again, message.memory, cudaIpcMemLazyEnablePeerAccess) != cudaSuccess || again != opened) {
+    return 5; // opened twice: the same pointer
+  }
+  cudaEvent_t event = nullptr;
+  if (cudaIpcOpenEventHandle(&event, message.event) != cudaSuccess || cudaEventSynchronize(event) != cudaSuccess ||
+      cudaStreamWaitEvent(nullptr, event, 0) != cudaSuccess || cudaEventQuery(event) != cudaSuccess) {
+    return 6;
+  }
+  float elapsed = 0;
+  if (cudaEventElapsedTime(&elapsed, event, event) == cudaSuccess) {
+    return 7; // interprocess events have no timing
+  }
+  cudaGetLastError();
+  if (cudaMemset(opened, kChildByte, kBytes) != cudaSuccess || cudaDeviceSynchronize() != cudaSuccess) {
+    return 8;
+  }
+  // Two opens, two closes; a third close finds nothing open.
+  if (cudaIpcCloseMemHandle(again) != cudaSuccess || cudaIpcCloseMemHandle(opened) != cudaSuccess ||
+      cudaIpcCloseMemHandle(opened) == cudaSuccess) {
+    return 9;
+  }
+  cudaGetLastError();
+  cudaEventDestroy(event);
+  const char done = 'y';
+  return write(socket, &done, 1) == 1 ? 0 : 10;
+}
+
+void refusals() {
+  cudaIpcMemHandle_t handle{};
+  void* pooled = nullptr;
+  if (cudaMallocAsync(&pooled, kBytes, nullptr) == cudaSuccess && cudaStreamSynchronize(nullptr) == cudaSuccess) {
+    check::report(cudaIpcGetMemHandle(&handle, pooled) == cudaErrorInvalidValue, "pool-memory-refused");
+    cudaGetLastError();
+    cudaFreeAsync(pooled, nullptr);
+    cudaStreamSynchronize(nullptr);
+  }
+  void* pinned = nullptr;
+  if (cudaMallocHost(&pinned, kBytes) == cudaSuccess) {
+    check::report(cudaIpcGetMemHandle(&handle, pinned) == cudaErrorInvalidValue, "host-memory-refused");
+    cudaGetLastError();
+    cudaFreeHost(pinned);
+  }
+  cudaEvent_t timed = nullptr;
+  cudaIpcEventHandle_t eventHandle{};
+  if (cudaEventCreate(&timed) == cudaSuccess) {
+    check::report(cudaIpcGetEventHandle(&eventHandle, timed) == cudaErrorInvalidValue, "plain-event-refused");
+    cudaGetLastError();
+    cudaEventDestroy(timed);
+  }
+  check::report(cudaEventCreateWithFlags(&timed, cudaEventInterprocess) == cudaErrorInvalidValue,
+                "interprocess-event-needs-disable-timing");
+  cudaGetLastError();
+  void* opened = nullptr;
+  cudaIpcMemHandle_t garbage{};
+  std::memset(&garbage, 0x5c, sizeof garbage);
+  check::report(cudaIpcOpenMemHandle(&opened, garbage, cudaIpcMemLazyEnablePeerAccess) != cudaSuccess,
+                "garbage-handle-refused");
+  cudaGetLastError();
+  void* device = nullptr;
+  if (cudaMalloc(&device, kBytes) == cudaSuccess) {
+    check::report(cudaIpcCloseMemHandle(device) == cudaErrorInvalidValue, "close-of-unopened-refused");
+    cudaGetLastError();
+    cudaFree(device);
+  }
+}
+
+// Exports an allocation and an event, opens the memory handle in this process (refused), hands
+// both to the child and checks what it wrote.
+void sharing(int socket, pid_t childPid) {
+  Message message;
+  void* device = nullptr;
+  cudaEvent_t event = nullptr;
+  const bool made = check::ok(cudaMalloc(&device, kBytes), "malloc") &&
+                    check::ok(cudaMemset(device, kParentByte, kBytes), "memset") &&
+                    check::ok(cudaEventCreateWithFlags(&event, cudaEventInterprocess | cudaEventDisableTiming),
+                              "interprocess-event") &&
+                    check::ok(cudaEventRecord(event, nullptr), "record");
+  const cudaError_t exported = made ? cudaIpcGetMemHandle(&message.memory, device) : cudaErrorUnknown;
+  if (exported == cudaErrorNotSupported) {
+    cudaGetLastError();
+    check::report(cudaIpcGetEventHandle(&message.event, event) == cudaErrorNotSupported, "event-handle-not-offered");
+    cudaGetLastError();
+    for (const char* name : {"get-mem-handle", "open-in-own-process-refused", "bad-flags-refused",
+                             "child-sees-parent-bytes", "parent-sees-child-bytes"}) {
+      check::skip(name, "not offered here");
+    }
+  } else {
+    check::report(exported == cudaSuccess, "get-mem-handle");
+    cudaIpcMemHandle_t inner{};
+    check::report(cudaIpcGetMemHandle(&inner, static_cast<char*>(device) + 4096) == cudaSuccess,
+                  "inner-pointer-names-its-allocation");
+    check::ok(cudaIpcGetEventHandle(&message.event, event), "get-event-handle");
+    void* opened = nullptr;
+    check::report(cudaIpcOpenMemHandle(&opened, message.memory, cudaIpcMemLazyEnablePeerAccess) != cudaSuccess,
+                  "open-in-own-process-refused");
+    cudaGetLastError();
+    check::report(cudaIpcOpenMemHandle(&opened, message.memory, 2) == cudaErrorInvalidValue, "bad-flags-refused");
+    cudaGetLastError();
+    message.shared = exported == cudaSuccess ? 1 : 0;
+  }
+  std::fflush(stdout);
+  if (write(socket, &message, sizeof message) != static_cast<ssize_t>(sizeof message)) {
+    check::fail("send-handles", "write failed");
+  }
+  char done = 0;
+  const bool answered = message.shared != 0 && read(socket, &done, 1) == 1 && done == 'y';
+  int status = 0;
+  waitpid(childPid, &status, 0);
+  if (message.shared != 0) {
+    check::report(answered && WIFEXITED(status) && WEXITSTATUS(status) == 0, "child-sees-parent-bytes");
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+      std::printf("info child-exit-status %d (the step it failed at)\n", WEXITSTATUS(status));
+    }
+    check::report(filledWith(device, kBytes, kChildByte), "parent-sees-child-bytes");
+  }
+  if (event != nullptr) {
+    cudaEventDestroy(event);
+  }
+  cudaFree(device);
+}
+
+} // namespace
+
+int main() {
+  int sockets[2] = {-1, -1};
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sockets) != 0) {
+    std::printf("fail socketpair\n");
+    return 1;
+  }
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(sockets[0]);
+    return child(sockets[1]);
+  }
+  close(sockets[1]);
+  if (check::ok(cudaFree(nullptr), "context")) {
+    refusals();
+    sharing(sockets[0], pid);
+  } else {
+    Message nothing;
+    if (write(sockets[0], &nothing, sizeof nothing) != static_cast<ssize_t>(sizeof nothing)) {
+      std::printf("info child not told\n");
+    }
+    waitpid(pid, nullptr, 0);
+  }
+  return check::finish();
+}
