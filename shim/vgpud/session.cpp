@@ -268,7 +268,7 @@ CUresult Session::attachGuestRegion(const RegionId& regionId, std::uint64_t byte
 }
 
 std::uint64_t Session::allocateInGuestRegion(std::uint64_t bytes, RegionSlice& out) {
-  if (guestRegion_ < 0 || hostRegions_.size() >= kMaxHostRegions ||
+  if (guestRegion_ < 0 || hostRegions_.size() + managedRegions_.size() >= kMaxHostRegions ||
       !limits_.guestRegions->allocate(guestRegion_, bytes, id_, out)) {
     return 0;
   }
