@@ -70,6 +70,14 @@ CUresult status(Session& session, Reader&, Writer& reply, bool) {
   return CUDA_SUCCESS;
 }
 
+// After an allocation: the session's figures refreshed, and the reply's fields (its size and id).
+wire::ReplyOf<Call::MemAlloc> allocated(Session& session, CUdeviceptr pointer) {
+  cuda::PointerInfo info;
+  session.backend().pointerInfo(pointer, info);
+  session.refreshFigures();
+  return {pointer, info.size, info.allocationId};
+}
+
 CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
   const auto call = requestOf<Call::MemAlloc>(request);
   if (!call || !validDevice(session, call->device)) {
@@ -89,38 +97,41 @@ CUresult memAlloc(Session& session, Reader& request, Writer& reply, bool) {
   if (result != CUDA_SUCCESS) {
     return result;
   }
-  cuda::PointerInfo info;
-  session.backend().pointerInfo(pointer, info);
-  session.refreshFigures();
-  wire::encodeInto(reply, wire::ReplyOf<Call::MemAlloc>{pointer, info.size, info.allocationId});
+  wire::encodeInto(reply, allocated(session, pointer));
   return CUDA_SUCCESS;
+}
+
+// What a managed-memory call may not pass: the device, a size, the quota (as for device memory).
+CUresult managedAllowed(Session& session, bool decoded, int device, std::uint64_t bytes) {
+  return !decoded || !validDevice(session, device) ? CUDA_ERROR_INVALID_DEVICE
+         : bytes == 0                              ? CUDA_ERROR_INVALID_VALUE
+         : overQuota(session, device, bytes)       ? CUDA_ERROR_OUT_OF_MEMORY
+                                                   : CUDA_SUCCESS;
+}
+
+CUresult managedRefused(Session& session, std::uint64_t bytes, CUresult result, const std::string& error) {
+  log::writef(log::Level::Info, "vgpud", "session %llu: managed memory of %llu bytes refused: %s",
+              static_cast<unsigned long long>(session.id()), static_cast<unsigned long long>(bytes), error.c_str());
+  return result;
 }
 
 // The client's managed memory: its memfd, which came with the frame, mapped here and made managed
 // memory of the backend at our mapping's address, where the client maps it too.
 CUresult managedAlloc(Session& session, Reader& request, Writer& reply, bool) {
-  FileDescriptor memfd = session.takeReceivedDescriptor();
+  FileDescriptor memfd = session.takeReceivedDescriptor(); // whatever the answer: the frame brought it
   const auto call = requestOf<Call::ManagedAlloc>(request);
   const int device = call ? call->device : -1;
   const std::uint64_t bytes = call ? call->bytes : 0;
-  CUresult result = !call || !validDevice(session, device) ? CUDA_ERROR_INVALID_DEVICE
-                    : bytes == 0                           ? CUDA_ERROR_INVALID_VALUE
-                    : overQuota(session, device, bytes)    ? CUDA_ERROR_OUT_OF_MEMORY
-                                                           : CUDA_SUCCESS;
   CUdeviceptr pointer = 0;
   std::string error = "bad device, size or quota";
+  CUresult result = managedAllowed(session, call.has_value(), device, bytes);
   if (result == CUDA_SUCCESS) {
     result = session.allocateManaged(device, bytes, std::move(memfd), pointer, error);
   }
   if (result != CUDA_SUCCESS) {
-    log::writef(log::Level::Info, "vgpud", "session %llu: managed memory of %llu bytes refused: %s",
-                static_cast<unsigned long long>(session.id()), static_cast<unsigned long long>(bytes), error.c_str());
-    return result;
+    return managedRefused(session, bytes, result, error);
   }
-  cuda::PointerInfo info;
-  session.backend().pointerInfo(pointer, info);
-  session.refreshFigures();
-  wire::encodeInto(reply, wire::ReplyOf<Call::ManagedAlloc>{pointer, info.size, info.allocationId});
+  wire::encodeInto(reply, allocated(session, pointer));
   return CUDA_SUCCESS;
 }
 
@@ -128,29 +139,20 @@ CUresult managedAlloc(Session& session, Reader& request, Writer& reply, bool) {
 // at our address of the slice.
 CUresult regionManagedAlloc(Session& session, Reader& request, Writer& reply, bool) {
   const auto call = requestOf<Call::RegionManagedAlloc>(request);
-  if (!call || !validDevice(session, call->device)) {
-    return CUDA_ERROR_INVALID_DEVICE;
-  }
-  if (call->bytes == 0) {
-    return CUDA_ERROR_INVALID_VALUE;
-  }
-  if (overQuota(session, call->device, call->bytes)) {
-    return CUDA_ERROR_OUT_OF_MEMORY;
-  }
+  const int device = call ? call->device : -1;
+  const std::uint64_t bytes = call ? call->bytes : 0;
   RegionSlice slice;
   CUdeviceptr pointer = 0;
-  std::string error;
-  if (const CUresult result = session.allocateManagedInGuestRegion(call->device, call->bytes, slice, pointer, error);
-      result != CUDA_SUCCESS) {
-    log::writef(log::Level::Info, "vgpud", "session %llu: managed memory of %llu bytes refused: %s",
-                static_cast<unsigned long long>(session.id()), static_cast<unsigned long long>(call->bytes),
-                error.c_str());
-    return result;
+  std::string error = "bad device, size or quota";
+  CUresult result = managedAllowed(session, call.has_value(), device, bytes);
+  if (result == CUDA_SUCCESS) {
+    result = session.allocateManagedInGuestRegion(device, bytes, slice, pointer, error);
   }
-  cuda::PointerInfo info;
-  session.backend().pointerInfo(pointer, info);
-  session.refreshFigures();
-  wire::encodeInto(reply, wire::ReplyOf<Call::RegionManagedAlloc>{pointer, info.size, info.allocationId, slice.offset});
+  if (result != CUDA_SUCCESS) {
+    return managedRefused(session, bytes, result, error);
+  }
+  const auto made = allocated(session, pointer);
+  wire::encodeInto(reply, wire::ReplyOf<Call::RegionManagedAlloc>{pointer, made.size, made.allocationId, slice.offset});
   return CUDA_SUCCESS;
 }
 
