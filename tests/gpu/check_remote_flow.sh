@@ -41,7 +41,7 @@ status=$?
 [[ $status -eq 0 ]] || { echo "check_remote_flow: FAIL: the driver-double run exited $status"; failures=$((failures + 1)); }
 summary="$work/double/summary.txt"
 for program in vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate \
-  conditional_loop library_checks graph_memory_checks graph_update_checks graph_conditional_checks \
+  conditional_loop managed_sweep library_checks graph_memory_checks graph_update_checks graph_conditional_checks \
   stream_memory_checks managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks ipc_checks; do
   line=$(grep "^$program " "$summary")
   if [[ $(grep -o 'rc=0 ok 0 failure(s)' <<<"$line" | wc -l) -ne 2 ]]; then
@@ -51,7 +51,7 @@ for program in vector_add fault_kernel stream_overlap cublas_gemm graph_replay v
 done
 expect "$summary" "driver: TESTING ONLY" "--backend cuda" "vector_add-roundtrip " "stream_overlap-4-streams " \
   "stream_overlap-1-stream " "graph_replay-per-replay " "vmm_pool-grow-2-steps " \
-  "vgpud: exit status 0 after SIGTERM; sessions: 20 connected, 20 ended; every session ended: yes" "every run passed"
+  "vgpud: exit status 0 after SIGTERM; sessions: 21 connected, 21 ended; every session ended: yes" "every run passed"
 expect "$work/double/vgpud.log" "listening on unix:"
 # The dark-API probe ran on the driver double (the shim): its answers are the shim's.
 expect "$summary" "dark_api_probe: exit status 0" "probe module-visit count 3 visits 3" "probe-exit stream-record status 0"

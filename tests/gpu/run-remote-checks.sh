@@ -21,11 +21,11 @@ out=${OUT:-$PWD/out}
 mkdir -p "$out"
 backend=${VGPUD_BACKEND:-cuda}
 cuda_lib=${CUDA_LIB_DIR:-/usr/local/cuda/lib64}
-# The GPU check programs, then ten of tests/cuda/programs (the CUDA libraries, graph memory
+# The GPU check programs, then twelve of tests/cuda/programs (the CUDA libraries, graph memory
 # nodes, graph updates, conditional nodes, stream memory operations, the Unified Memory hints, tensor
 # maps, CUDA arrays with texture and surface objects, the JIT linker, VMM memory shared between
-# processes).
-programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate conditional_loop
+# processes, legacy IPC handles).
+programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate conditional_loop managed_sweep
   library_checks graph_memory_checks graph_update_checks graph_conditional_checks stream_memory_checks
   managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks ipc_checks)
 summary="$out/summary.txt"

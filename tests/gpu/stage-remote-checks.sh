@@ -12,11 +12,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$root/build/default}
 stage=${VGPU_GPU_STAGE:-$root/gpu-stage}
 programs=(vector_add fault_kernel stream_overlap cublas_gemm graph_replay vmm_pool cluster_launch launch_rate
-  conditional_loop)
+  conditional_loop managed_sweep)
 # Programs of tests/cuda/programs compared the same way: the CUDA libraries' results (cuFFT, cuSOLVER,
 # cuSPARSE, cuRAND, NVRTC), graph memory nodes and graph updates, stream memory operations, the Unified
 # Memory hints, tensor maps, CUDA arrays with texture and surface objects, the JIT linker, VMM memory
-# shared between processes as POSIX file descriptors, natively and through vgpud.
+# shared between processes as POSIX file descriptors, legacy IPC handles, natively and through vgpud.
 cuda_programs=(library_checks graph_memory_checks graph_update_checks graph_conditional_checks stream_memory_checks
   managed_memory_checks tensor_map_checks array_texture_checks link_checks vmm_sharing_checks ipc_checks)
 for needed in "$build/lib/shim/libcuda.so.1" "$build/lib/shim/libnvidia-ml.so.1" "$build/shim/vgpud/vgpud"; do
