@@ -58,8 +58,9 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   addresses and values, not new types or counts, as the driver documents); `stream_memory_checks`.
   A graph with one is replayed operation by operation, through vgpud too.
 - **Programs that render or share memory between processes**: graphics interop
-  (`cuGraphics*`), external memory and semaphores and pool export; and through vgpud, legacy IPC
-  handles and VMM export (NOT_SUPPORTED, logged: handing one session's memory to another guest
+  (`cuGraphics*`), external memory and semaphores, and pool export (pools requested exportable as
+  POSIX descriptors are made and used; `cuMemPoolExport*` answers NOT_SUPPORTED); and through
+  vgpud, legacy IPC handles and VMM export (NOT_SUPPORTED, logged: handing one session's memory to another guest
   process is not built there). Legacy IPC works on the simulated device (`cudaIpcGetMemHandle`,
   `cudaIpcOpenMemHandle` in another process, opened twice as one reference-counted pointer,
   `cudaIpcCloseMemHandle`, and interprocess events opened by another process; `ipc_checks`), as

@@ -97,8 +97,12 @@ CUresult create(const CUmemPoolProps& properties, int location, CUmemoryPool& ou
   if (properties.allocType != CU_MEM_ALLOCATION_TYPE_PINNED) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  if (properties.handleTypes != CU_MEM_HANDLE_TYPE_NONE) {
-    return CUDA_ERROR_NOT_SUPPORTED; // pools shared between processes (IPC) are not offered
+  // Pools requested exportable as POSIX descriptors (rmm and UCX ask for that) are made and used as
+  // any pool; exporting one (cuMemPoolExport*) is not built and answers NOT_SUPPORTED, logged.
+  // Other handle types (fabric, Windows) are not offered.
+  if (properties.handleTypes != CU_MEM_HANDLE_TYPE_NONE &&
+      properties.handleTypes != CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) {
+    return CUDA_ERROR_NOT_SUPPORTED;
   }
   Pools& all = pools();
   const std::lock_guard lock(all.mutex);

@@ -101,6 +101,31 @@ int child(int socket) {
   return write(socket, &done, 1) == 1 ? 0 : 10;
 }
 
+// A pool requested exportable as POSIX descriptors is made and allocates; exporting it is not built.
+void exportablePool() {
+  cudaMemPoolProps properties{};
+  properties.allocType = cudaMemAllocationTypePinned;
+  properties.handleTypes = cudaMemHandleTypePosixFileDescriptor;
+  properties.location.type = cudaMemLocationTypeDevice;
+  properties.location.id = 0;
+  cudaMemPool_t pool = nullptr;
+  void* pointer = nullptr;
+  check::report(cudaMemPoolCreate(&pool, &properties) == cudaSuccess &&
+                    cudaMallocFromPoolAsync(&pointer, kBytes, pool, nullptr) == cudaSuccess &&
+                    cudaFreeAsync(pointer, nullptr) == cudaSuccess && cudaStreamSynchronize(nullptr) == cudaSuccess,
+                "posix-exportable-pool-allocates");
+  if (pool != nullptr) {
+    int fd = -1;
+    const cudaError_t exported = cudaMemPoolExportToShareableHandle(&fd, pool, cudaMemHandleTypePosixFileDescriptor, 0);
+    std::printf("info pool-export %d\n", static_cast<int>(exported));
+    if (exported == cudaSuccess) {
+      close(fd);
+    }
+    cudaGetLastError();
+    cudaMemPoolDestroy(pool);
+  }
+}
+
 void refusals() {
   cudaIpcMemHandle_t handle{};
   void* pooled = nullptr;
@@ -212,6 +237,7 @@ int main() {
   close(sockets[1]);
   if (check::ok(cudaFree(nullptr), "context")) {
     refusals();
+    exportablePool();
     sharing(sockets[0], pid);
   } else {
     Message nothing;
