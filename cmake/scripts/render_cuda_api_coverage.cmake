@@ -58,13 +58,14 @@ Seen with NVIDIA's own libraries and our test programs (tests/cuda/programs), on
   addresses and values, not new types or counts, as the driver documents); `stream_memory_checks`.
   A graph with one is replayed operation by operation, through vgpud too.
 - **Programs that render or share memory between processes**: graphics interop
-  (`cuGraphics*`), external memory and semaphores, and pool export (pools requested exportable as
-  POSIX descriptors are made and used; `cuMemPoolExport*` answers NOT_SUPPORTED); and through
-  vgpud, legacy IPC handles and VMM export (NOT_SUPPORTED, logged: handing one session's memory to another guest
-  process is not built there). Legacy IPC works on the simulated device (`cudaIpcGetMemHandle`,
+  (`cuGraphics*`), external memory and semaphores; and through vgpud, legacy IPC handles, pool
+  export and VMM export (NOT_SUPPORTED, logged: handing one session's memory to another guest
+  process is not built there). On the simulated device legacy IPC works (`cudaIpcGetMemHandle`,
   `cudaIpcOpenMemHandle` in another process, opened twice as one reference-counted pointer,
-  `cudaIpcCloseMemHandle`, and interprocess events opened by another process; `ipc_checks`), as
-  PyTorch's multiprocessing and NCCL's legacy transport use it. VMM memory shared as POSIX file
+  `cudaIpcCloseMemHandle`, and interprocess events opened by another process), as PyTorch's
+  multiprocessing and NCCL's legacy transport use it, and so do pools shared as rmm and UCX share
+  them (`cuMemPoolExportToShareableHandle`, `cuMemPoolImportFromShareableHandle`,
+  `cuMemPoolExportPointer`, `cuMemPoolImportPointer`; `ipc_checks`). VMM memory shared as POSIX file
   descriptors works on the simulated device, in one process and across processes
   (`cuMemCreate` with `CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR`, `cuMemExportToShareableHandle`,
   `cuMemImportFromShareableHandle`; `vmm_sharing_checks`), with `cuMemRetainAllocationHandle` and

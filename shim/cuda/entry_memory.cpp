@@ -114,8 +114,13 @@ CUresult entry::cuMemFree_v2(CUdeviceptr pointer) {
     return graph_memory::free(pointer);
   }
   // A stream-ordered allocation may be freed at once too (host pools' as host memory).
-  if (bool host = false; memory_pools::forgetAllocation(pointer, &host) && host) {
-    return state().backend().hostFree(reinterpret_cast<void*>(pointer));
+  if (auto how = memory_pools::Release::Device; memory_pools::forgetAllocation(pointer, &how)) {
+    if (how == memory_pools::Release::Host) {
+      return state().backend().hostFree(reinterpret_cast<void*>(pointer));
+    }
+    if (how == memory_pools::Release::Imported) {
+      return state().backend().ipcClose(pointer); // another process's memory: closed, not freed
+    }
   }
   managed_hints::forget(pointer); // a managed allocation's hints go with it
   {

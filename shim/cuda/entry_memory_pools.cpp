@@ -4,6 +4,19 @@
 #include "graph_memory.h"
 #include "memory_pools.h"
 
+#include "vgpu/log.h"
+#include "vgpu/memfd_name.h"
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <string_view>
+#include <sys/mman.h>
+#include <unistd.h>
+
 using namespace vgpu::cuda;
 
 namespace {
@@ -34,8 +47,8 @@ CUresult allocateFromPool(CUdeviceptr* pointer, std::size_t bytes, CUmemoryPool 
     return status;
   }
   int device = 0;
-  if (bytes == 0 || !memory_pools::deviceOf(pool, device)) {
-    return CUDA_ERROR_INVALID_VALUE;
+  if (bytes == 0 || !memory_pools::deviceOf(pool, device) || memory_pools::isImported(pool)) {
+    return CUDA_ERROR_INVALID_VALUE; // an imported pool holds other processes' memory and allocates none
   }
   if (memory_pools::isHostLocation(device)) {
     // Pinned host memory, mapped for every device (as cuMemHostAlloc's). A graph allocation node
@@ -84,11 +97,16 @@ CUresult freeInStreamOrder(CUdeviceptr pointer, CUstream stream) {
   if (const CUresult status = state().backend().streamSynchronize(target.backend); status != CUDA_SUCCESS) {
     return status;
   }
-  bool host = false;
-  if (!memory_pools::forgetAllocation(pointer, &host)) {
+  auto how = memory_pools::Release::Device;
+  if (!memory_pools::forgetAllocation(pointer, &how)) {
     return CUDA_ERROR_INVALID_VALUE; // not a stream-ordered allocation
   }
-  return host ? state().backend().hostFree(reinterpret_cast<void*>(pointer)) : state().backend().memFree(pointer);
+  switch (how) {
+  case memory_pools::Release::Host: return state().backend().hostFree(reinterpret_cast<void*>(pointer));
+  case memory_pools::Release::Imported: return state().backend().ipcClose(pointer);
+  case memory_pools::Release::Device: break;
+  }
+  return state().backend().memFree(pointer);
 }
 
 CUresult currentPoolOfStream(CUstream stream, CUmemoryPool& pool) {
@@ -242,4 +260,145 @@ CUresult entry::cuMemAllocFromPoolAsync(CUdeviceptr* pointer, size_t bytes, CUme
 
 CUresult entry::cuMemFreeAsync(CUdeviceptr pointer, CUstream stream) {
   return freeInStreamOrder(pointer, stream);
+}
+
+// Pools shared between processes (cuMemPoolExportToShareableHandle & co.), as rmm and UCX share
+// them: the exported descriptor is a sealed, empty memfd whose name carries the pool's nonce (its
+// identity, never its memory), and each pointer is exported as a legacy IPC handle of its
+// allocation plus that nonce, so an importer maps exactly the allocations of the pool it imported.
+// Where the backend shares no memory between processes (vgpud) these answer NOT_SUPPORTED, said.
+namespace {
+
+constexpr std::string_view kPoolNamePrefix = "vgpu-pool ";
+constexpr unsigned kPoolSeals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL;
+// CUmemPoolPtrExportData: the allocation's CUipcMemHandle bytes, then the pool's nonce.
+constexpr std::size_t kIpcBytes = 40;
+static_assert(kIpcBytes + sizeof(memory_pools::PoolNonce) <= sizeof(CUmemPoolPtrExportData::reserved));
+
+std::string poolName(const memory_pools::PoolNonce& nonce) {
+  std::string name(kPoolNamePrefix);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const unsigned char byte : nonce) {
+    name += kHex[byte >> 4];
+    name += kHex[byte & 0xf];
+  }
+  return name;
+}
+
+CUresult poolSharing(const char* call, CUmemAllocationHandleType type, unsigned long long flags) {
+  if (type != CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR || flags != 0) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!state().backend().sharesMemoryBetweenProcesses()) {
+    static std::atomic<bool> said{false};
+    if (!said.exchange(true)) {
+      vgpu::log::writef(vgpu::log::Level::Warn, "pools", "%s: this executor (%s) shares no memory between processes",
+                        call, state().backend().describe().c_str());
+    }
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
+  return CUDA_SUCCESS;
+}
+
+} // namespace
+
+CUresult entry::cuMemPoolExportToShareableHandle(void* handle, CUmemoryPool pool, CUmemAllocationHandleType type,
+                                                 unsigned long long flags) {
+  VGPU_REQUIRE_OUT(handle);
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = poolSharing("cuMemPoolExportToShareableHandle", type, flags); status != CUDA_SUCCESS) {
+    return status;
+  }
+  memory_pools::PoolNonce nonce{};
+  if (const CUresult status = memory_pools::exportNonce(pool, nonce); status != CUDA_SUCCESS) {
+    return status;
+  }
+  const int fd = ::memfd_create(poolName(nonce).c_str(), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0 || ::fcntl(fd, F_ADD_SEALS, kPoolSeals) != 0) {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  std::memcpy(handle, &fd, sizeof fd); // the caller owns the descriptor, as with the driver's
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuMemPoolImportFromShareableHandle(CUmemoryPool* pool, void* handle, CUmemAllocationHandleType type,
+                                                   unsigned long long flags) {
+  VGPU_REQUIRE_OUT(pool);
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = poolSharing("cuMemPoolImportFromShareableHandle", type, flags); status != CUDA_SUCCESS) {
+    return status;
+  }
+  // A POSIX descriptor is passed by value in the pointer, as the driver documents.
+  const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(handle));
+  std::string name;
+  const int seals = fd >= 0 ? ::fcntl(fd, F_GET_SEALS) : -1;
+  if (seals < 0 || (static_cast<unsigned>(seals) & kPoolSeals) != kPoolSeals || !vgpu::memfdName(fd, name) ||
+      !std::string_view(name).starts_with(kPoolNamePrefix) ||
+      name.size() != kPoolNamePrefix.size() + 2 * sizeof(memory_pools::PoolNonce)) {
+    return CUDA_ERROR_INVALID_VALUE; // not a pool descriptor this driver made
+  }
+  memory_pools::PoolNonce nonce{};
+  for (std::size_t i = 0; i < nonce.size(); ++i) {
+    const std::string pair = name.substr(kPoolNamePrefix.size() + 2 * i, 2);
+    char* end = nullptr;
+    nonce[i] = static_cast<unsigned char>(std::strtoul(pair.c_str(), &end, 16));
+    if (end != pair.c_str() + 2) {
+      return CUDA_ERROR_INVALID_VALUE;
+    }
+  }
+  // No context is needed (cudart calls this before making one): the pool is the current device's.
+  const CUcontext context = currentContext();
+  return memory_pools::importPool(nonce, context != nullptr ? context->device : 0, *pool);
+}
+
+CUresult entry::cuMemPoolExportPointer(CUmemPoolPtrExportData* data, CUdeviceptr pointer) {
+  VGPU_REQUIRE_OUT(data);
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = poolSharing("cuMemPoolExportPointer", CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0);
+      status != CUDA_SUCCESS) {
+    return status;
+  }
+  memory_pools::PoolNonce nonce{};
+  if (const CUresult status = memory_pools::exportNonceOf(pointer, nonce); status != CUDA_SUCCESS) {
+    return status; // not the start of an allocation of an exportable pool
+  }
+  CUipcMemHandle handle{};
+  if (const CUresult status = state().backend().ipcExport(pointer, handle); status != CUDA_SUCCESS) {
+    return status;
+  }
+  CUmemPoolPtrExportData out{};
+  std::memcpy(out.reserved, handle.reserved, kIpcBytes);
+  std::memcpy(out.reserved + kIpcBytes, nonce.data(), nonce.size());
+  *data = out;
+  return CUDA_SUCCESS;
+}
+
+CUresult entry::cuMemPoolImportPointer(CUdeviceptr* pointer, CUmemoryPool pool, CUmemPoolPtrExportData* data) {
+  VGPU_REQUIRE_OUT(pointer);
+  VGPU_REQUIRE_OUT(data);
+  VGPU_REQUIRE_INIT();
+  if (const CUresult status = poolSharing("cuMemPoolImportPointer", CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR, 0);
+      status != CUDA_SUCCESS) {
+    return status;
+  }
+  memory_pools::PoolNonce nonce{};
+  int device = 0;
+  if (!memory_pools::isImported(pool, &nonce) || !memory_pools::deviceOf(pool, device) ||
+      std::memcmp(data->reserved + kIpcBytes, nonce.data(), nonce.size()) != 0) {
+    return CUDA_ERROR_INVALID_VALUE; // a pointer of another pool, or a pool not imported
+  }
+  CUipcMemHandle handle{};
+  std::memcpy(handle.reserved, data->reserved, kIpcBytes);
+  CUdeviceptr imported = 0;
+  if (const CUresult status = state().backend().ipcImport(device, handle, imported); status != CUDA_SUCCESS) {
+    return status;
+  }
+  PointerInfo info;
+  state().backend().pointerInfo(imported, info);
+  memory_pools::recordAllocation(pool, imported, info.size, true);
+  *pointer = imported;
+  return CUDA_SUCCESS;
 }

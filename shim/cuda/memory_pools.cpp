@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <unistd.h> // getentropy
 
 namespace vgpu::cuda::memory_pools {
 namespace {
@@ -20,6 +21,10 @@ struct Pool {
   std::uint64_t used = 0;
   std::uint64_t usedHigh = 0;
   std::map<int, CUmemAccess_flags> peerAccess; // other devices' access, as set
+  bool exportable = false;                     // created with CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR
+  bool imported = false;                       // imported from another process's descriptor: allocates nothing
+  bool named = false;                          // nonce made (at the first export) or received (imported)
+  PoolNonce nonce{};
 };
 
 struct Pools {
@@ -30,6 +35,7 @@ struct Pools {
   struct Allocation {
     std::shared_ptr<Pool> pool;
     std::size_t bytes = 0;
+    bool imported = false;
   };
   std::map<CUdeviceptr, Allocation> allocations;
 };
@@ -97,9 +103,8 @@ CUresult create(const CUmemPoolProps& properties, int location, CUmemoryPool& ou
   if (properties.allocType != CU_MEM_ALLOCATION_TYPE_PINNED) {
     return CUDA_ERROR_INVALID_VALUE;
   }
-  // Pools requested exportable as POSIX descriptors (rmm and UCX ask for that) are made and used as
-  // any pool; exporting one (cuMemPoolExport*) is not built and answers NOT_SUPPORTED, logged.
-  // Other handle types (fabric, Windows) are not offered.
+  // Pools exportable as POSIX descriptors (rmm and UCX ask for that) are shared by a nonce
+  // (exportNonce); other handle types (fabric, Windows) are not offered.
   if (properties.handleTypes != CU_MEM_HANDLE_TYPE_NONE &&
       properties.handleTypes != CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR) {
     return CUDA_ERROR_NOT_SUPPORTED;
@@ -107,7 +112,64 @@ CUresult create(const CUmemPoolProps& properties, int location, CUmemoryPool& ou
   Pools& all = pools();
   const std::lock_guard lock(all.mutex);
   out = makePool(all, location);
+  all.live[out]->exportable = properties.handleTypes == CU_MEM_HANDLE_TYPE_POSIX_FILE_DESCRIPTOR;
   return CUDA_SUCCESS;
+}
+
+namespace {
+// An exportable pool's nonce, made at its first export; with the lock held.
+CUresult nonceLocked(Pool& pool, PoolNonce& out) {
+  if (!pool.exportable || pool.imported || isHostLocation(pool.device)) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  if (!pool.named && ::getentropy(pool.nonce.data(), pool.nonce.size()) != 0) {
+    return CUDA_ERROR_OPERATING_SYSTEM;
+  }
+  pool.named = true;
+  out = pool.nonce;
+  return CUDA_SUCCESS;
+}
+} // namespace
+
+CUresult exportNonce(CUmemoryPool handle, PoolNonce& out) {
+  Pools& all = pools();
+  const std::lock_guard lock(all.mutex);
+  Pool* pool = find(all, handle);
+  return pool != nullptr ? nonceLocked(*pool, out) : CUDA_ERROR_INVALID_VALUE;
+}
+
+CUresult exportNonceOf(CUdeviceptr pointer, PoolNonce& out) {
+  Pools& all = pools();
+  const std::lock_guard lock(all.mutex);
+  const auto it = all.allocations.find(pointer);
+  if (it == all.allocations.end() || it->second.imported) {
+    return CUDA_ERROR_INVALID_VALUE;
+  }
+  return nonceLocked(*it->second.pool, out);
+}
+
+CUresult importPool(const PoolNonce& nonce, int device, CUmemoryPool& out) {
+  Pools& all = pools();
+  const std::lock_guard lock(all.mutex);
+  out = makePool(all, device);
+  Pool& pool = *all.live[out];
+  pool.imported = true;
+  pool.named = true;
+  pool.nonce = nonce;
+  return CUDA_SUCCESS;
+}
+
+bool isImported(CUmemoryPool handle, PoolNonce* nonce) {
+  Pools& all = pools();
+  const std::lock_guard lock(all.mutex);
+  const Pool* pool = find(all, handle);
+  if (pool == nullptr || !pool->imported) {
+    return false;
+  }
+  if (nonce != nullptr) {
+    *nonce = pool->nonce;
+  }
+  return true;
 }
 
 CUresult destroy(CUmemoryPool pool) {
@@ -139,7 +201,7 @@ bool deviceOf(CUmemoryPool pool, int& device) {
   return found != nullptr;
 }
 
-void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes) {
+void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes, bool imported) {
   Pools& all = pools();
   const std::lock_guard lock(all.mutex);
   const auto it = all.live.find(pool);
@@ -148,18 +210,20 @@ void recordAllocation(CUmemoryPool pool, CUdeviceptr pointer, std::size_t bytes)
   }
   it->second->used += bytes;
   it->second->usedHigh = std::max(it->second->usedHigh, it->second->used);
-  all.allocations[pointer] = {it->second, bytes};
+  all.allocations[pointer] = {it->second, bytes, imported};
 }
 
-bool forgetAllocation(CUdeviceptr pointer, bool* host) {
+bool forgetAllocation(CUdeviceptr pointer, Release* how) {
   Pools& all = pools();
   const std::lock_guard lock(all.mutex);
   const auto it = all.allocations.find(pointer);
   if (it == all.allocations.end()) {
     return false;
   }
-  if (host != nullptr) {
-    *host = isHostLocation(it->second.pool->device);
+  if (how != nullptr) {
+    *how = it->second.imported                       ? Release::Imported
+           : isHostLocation(it->second.pool->device) ? Release::Host
+                                                     : Release::Device;
   }
   it->second.pool->used -= it->second.bytes;
   all.allocations.erase(it);

@@ -666,17 +666,17 @@ TEST_CASE("cuRAND, cuSOLVER, cuSPARSE, cuDNN, NVRTC and cuFFT work through the s
 
 // Legacy IPC as PyTorch's multiprocessing and NCCL's legacy transport use it: a cudaMalloc
 // allocation's handle opened by a child process, each seeing the other's bytes, opened twice (one
-// pointer, reference counted), an interprocess event opened there; and the driver's refusals.
-TEST_CASE("legacy IPC: memory and event handles opened by another process, and the refusals") {
+// pointer, reference counted), an interprocess event opened there; a pool shared as rmm and UCX
+// share one (its descriptor and a pointer imported by the child); and the driver's refusals.
+TEST_CASE(
+    "legacy IPC and shared pools: handles opened by another process, a pool's pointer imported there, the refusals") {
   const ProgramResult run = runCuda("ipc_checks", "one-stub", {{"VGPU_LOG", "warn"}});
   INFO(run.output);
   CHECK(run.output.find("fail ") == std::string::npos);
   CHECK(run.exitCode == 0);
-  // Exporting a pool is not built: said (cudaErrorNotSupported), never faked.
-  CHECK(outputValue(run.output, "info pool-export") == "801");
   for (const char* check :
-       {"posix-exportable-pool-allocates", "pool-memory-refused", "host-memory-refused", "plain-event-refused",
-        "interprocess-event-needs-disable-timing", "garbage-handle-refused", "close-of-unopened-refused"}) {
+       {"pool-memory-refused", "host-memory-refused", "plain-event-refused", "interprocess-event-needs-disable-timing",
+        "garbage-handle-refused", "close-of-unopened-refused"}) {
     INFO(check);
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }
@@ -687,8 +687,12 @@ TEST_CASE("legacy IPC: memory and event handles opened by another process, and t
     CHECK(run.output.find("shares no device memory or events between processes") != std::string::npos);
     return;
   }
-  for (const char* check : {"get-mem-handle", "inner-pointer-names-its-allocation", "open-in-own-process-refused",
-                            "bad-flags-refused", "child-sees-parent-bytes", "parent-sees-child-bytes"}) {
+  CHECK(outputValue(run.output, "info pool-export") == "0");
+  for (const char* check :
+       {"get-mem-handle", "inner-pointer-names-its-allocation", "open-in-own-process-refused", "bad-flags-refused",
+        "posix-exportable-pool-allocates", "pool-export-of-plain-pointer-refused", "pool-export-of-unshareable-refused",
+        "pool-import-of-other-descriptor-refused", "child-sees-parent-bytes", "parent-sees-child-bytes",
+        "parent-sees-child-pool-bytes"}) {
     INFO(check);
     CHECK(run.output.find(std::string("pass ") + check + " ") != std::string::npos);
   }

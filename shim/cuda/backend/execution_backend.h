@@ -247,6 +247,8 @@ public:
   // where work is complete when it is submitted (the simulated device), so such an event is always
   // reached; false where another process's work runs on (it would need the GPU's own IPC event).
   virtual bool ipcEventsComplete() const { return false; }
+  // Whether ipcExport and ipcImport work here (pools exported to other processes rely on them).
+  virtual bool sharesMemoryBetweenProcesses() const { return false; }
   virtual CUresult hostAlloc(std::size_t bytes, void*& out) = 0; // pinned, device-mapped (UVA)
   virtual CUresult hostFree(void* pointer) = 0;
   virtual CUresult hostRegister(void* pointer, std::size_t bytes) = 0;

@@ -46,6 +46,7 @@ public:
   CUresult ipcImport(int device, const CUipcMemHandle& handle, CUdeviceptr& out) override;
   CUresult ipcClose(CUdeviceptr pointer) override;
   bool ipcEventsComplete() const override { return true; }
+  bool sharesMemoryBetweenProcesses() const override { return true; }
   CUresult hostAlloc(std::size_t bytes, void*& out) override;
   CUresult hostFree(void* pointer) override;
   CUresult hostRegister(void* pointer, std::size_t bytes) override;

@@ -10,6 +10,8 @@
 // reused) finds no such memfd and is refused.
 #include "sim/simulated_memory.h"
 
+#include "vgpu/memfd_name.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -132,7 +134,7 @@ CUresult SimulatedMemory::ipcImport(const CUipcMemHandle& handle, CUdeviceptr& o
   const int seals = ::fcntl(fd, F_GET_SEALS);
   if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) ||
       static_cast<std::uint64_t>(status.st_size) != described.size || seals < 0 ||
-      (static_cast<unsigned>(seals) & kRequiredSeals) != kRequiredSeals || !memfdName(fd, name) ||
+      (static_cast<unsigned>(seals) & kRequiredSeals) != kRequiredSeals || !vgpu::memfdName(fd, name) ||
       name != memfdNameFor(described.nonce) || described.size > total_) {
     ::close(fd);
     return CUDA_ERROR_INVALID_HANDLE; // a stale handle: the descriptor is something else now

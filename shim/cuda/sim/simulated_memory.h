@@ -107,9 +107,6 @@ private:
   };
 
   CUresult reserveLocked(std::size_t bytes, std::size_t alignment, CUdeviceptr& out);
-  // The name of memfd `fd` as the kernel reports it ("/memfd:<name> (deleted)"); false for any
-  // other kind of file.
-  static bool memfdName(int fd, std::string& name);
   std::map<CUdeviceptr, Mapping>::const_iterator findMapping(CUdeviceptr pointer) const;
   std::shared_ptr<Backing> makeBacking(std::size_t bytes, bool accounted, CUresult& status);
 

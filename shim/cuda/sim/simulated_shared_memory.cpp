@@ -8,9 +8,9 @@
 // truncate it under our mapping and turn an access into SIGBUS — and a whole number of granules.
 #include "sim/simulated_memory.h"
 
+#include "vgpu/memfd_name.h"
+
 #include <cerrno>
-#include <climits>
-#include <cstdio>
 #include <fcntl.h>
 #include <string_view>
 #include <sys/mman.h>
@@ -26,27 +26,6 @@ constexpr unsigned kRequiredSeals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL;
 constexpr std::size_t kMaxTagLength = 64;
 
 } // namespace
-
-// The memfd's name as the kernel reports it: "/memfd:<name> (deleted)".
-bool SimulatedMemory::memfdName(int fd, std::string& name) {
-  char link[64];
-  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  char target[PATH_MAX];
-  const ssize_t length = ::readlink(link, target, sizeof target - 1);
-  if (length <= 0) {
-    return false;
-  }
-  std::string_view text(target, static_cast<std::size_t>(length));
-  constexpr std::string_view kMemfd = "/memfd:";
-  constexpr std::string_view kDeleted = " (deleted)";
-  if (!text.starts_with(kMemfd) || !text.ends_with(kDeleted)) {
-    return false;
-  }
-  text.remove_prefix(kMemfd.size());
-  text.remove_suffix(kDeleted.size());
-  name.assign(text);
-  return true;
-}
 
 CUresult SimulatedMemory::physicalCreateShareable(std::size_t bytes, const std::string& tag, BackendPhysical& out) {
   if (bytes == 0 || bytes % kGranularity != 0 || tag.empty() || tag.size() > kMaxTagLength) {
@@ -104,7 +83,7 @@ CUresult SimulatedMemory::physicalInspect(int fd, std::string& tag, std::size_t&
   }
   const int seals = ::fcntl(fd, F_GET_SEALS);
   std::string name;
-  if (seals < 0 || (static_cast<unsigned>(seals) & kRequiredSeals) != kRequiredSeals || !memfdName(fd, name) ||
+  if (seals < 0 || (static_cast<unsigned>(seals) & kRequiredSeals) != kRequiredSeals || !vgpu::memfdName(fd, name) ||
       !std::string_view(name).starts_with(kNamePrefix)) {
     return CUDA_ERROR_INVALID_VALUE;
   }

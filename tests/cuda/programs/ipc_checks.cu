@@ -5,7 +5,9 @@
 // counted, as documented), cudaIpcCloseMemHandle, and an interprocess event opened by the child.
 // Also the refusals: memory that is not cudaMalloc's, an event created without
 // cudaEventInterprocess, bad flags, a pointer that was not opened, a handle opened in its own
-// process, a handle that is not one.
+// process, a handle that is not one. And a pool shared as rmm and UCX share one: created exportable
+// as POSIX descriptors, its descriptor passed to the child over the socket (SCM_RIGHTS), a pointer
+// exported and imported there, the child's writes read back here.
 //
 // Where the executor cannot share device memory between processes (through vgpud) the handle calls
 // answer cudaErrorNotSupported and the sharing checks say "skip ... not offered here".
@@ -26,22 +28,50 @@ constexpr size_t kBytes = 1 << 20;
 constexpr unsigned char kParentByte = 0x4d;
 constexpr unsigned char kChildByte = 0xb2;
 
-// What the parent sends: whether there is anything to open, and the two handles.
+// What the parent sends: whether there is anything to open, the two handles, and a pointer of a
+// pool whose descriptor travels with the message (SCM_RIGHTS).
 struct Message {
   int shared = 0;
   cudaIpcMemHandle_t memory{};
   cudaIpcEventHandle_t event{};
+  int poolShared = 0;
+  cudaMemPoolPtrExportData poolPointer{};
 };
 
-bool readAll(int fd, void* data, size_t bytes) {
-  auto* at = static_cast<char*>(data);
-  while (bytes > 0) {
-    const ssize_t got = read(fd, at, bytes);
-    if (got <= 0) {
-      return false;
-    }
-    at += got;
-    bytes -= static_cast<size_t>(got);
+bool sendMessage(int socket, const Message& message, int fd) {
+  iovec part{const_cast<Message*>(&message), sizeof message};
+  msghdr header{};
+  header.msg_iov = &part;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (fd >= 0) {
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
+    cmsghdr* rights = CMSG_FIRSTHDR(&header);
+    rights->cmsg_level = SOL_SOCKET;
+    rights->cmsg_type = SCM_RIGHTS;
+    rights->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(rights), &fd, sizeof fd);
+  }
+  return sendmsg(socket, &header, 0) == static_cast<ssize_t>(sizeof message);
+}
+
+// The message, and the descriptor that came with it (-1: none).
+bool receiveMessage(int socket, Message& message, int& fd) {
+  iovec part{&message, sizeof message};
+  msghdr header{};
+  header.msg_iov = &part;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  header.msg_control = control;
+  header.msg_controllen = sizeof control;
+  fd = -1;
+  if (recvmsg(socket, &header, MSG_WAITALL) != static_cast<ssize_t>(sizeof message)) {
+    return false;
+  }
+  const cmsghdr* rights = CMSG_FIRSTHDR(&header);
+  if (rights != nullptr && rights->cmsg_type == SCM_RIGHTS) {
+    std::memcpy(&fd, CMSG_DATA(rights), sizeof fd);
   }
   return true;
 }
@@ -60,13 +90,47 @@ bool filledWith(const void* device, size_t bytes, unsigned char value) {
 }
 
 // The child: opens what the parent exported, checks the parent's bytes, writes its own, closes.
+// The pool the parent exported: imported from its descriptor, its pointer imported, the parent's
+// bytes read and the child's written; an imported pool allocates nothing; freed (closed) and gone.
+int childPool(const Message& message, int fd) {
+  cudaMemPool_t pool = nullptr;
+  void* imported = nullptr;
+  if (const cudaError_t imported = cudaMemPoolImportFromShareableHandle(
+          &pool, reinterpret_cast<void*>(static_cast<intptr_t>(fd)), cudaMemHandleTypePosixFileDescriptor, 0);
+      imported != cudaSuccess) {
+    std::printf("info child-pool-import %d (descriptor %d)\n", static_cast<int>(imported), fd);
+    return 11;
+  }
+  close(fd);
+  cudaMemPoolPtrExportData data = message.poolPointer;
+  if (cudaMemPoolImportPointer(&imported, pool, &data) != cudaSuccess || !filledWith(imported, kBytes, kParentByte)) {
+    return 12;
+  }
+  void* own = nullptr;
+  if (cudaMallocFromPoolAsync(&own, kBytes, pool, nullptr) == cudaSuccess) {
+    return 13; // an imported pool holds another process's memory and allocates none
+  }
+  cudaGetLastError();
+  if (cudaMemset(imported, kChildByte, kBytes) != cudaSuccess || cudaDeviceSynchronize() != cudaSuccess ||
+      cudaFree(imported) != cudaSuccess || cudaMemPoolDestroy(pool) != cudaSuccess) {
+    return 14;
+  }
+  return 0;
+}
+
 int child(int socket) {
   Message message;
-  if (!readAll(socket, &message, sizeof message)) {
+  int fd = -1;
+  if (!receiveMessage(socket, message, fd)) {
     return 3;
   }
   if (message.shared == 0) {
     return 0;
+  }
+  if (message.poolShared != 0) {
+    if (const int status = childPool(message, fd); status != 0) {
+      return status;
+    }
   }
   void* opened = nullptr;
   if (cudaIpcOpenMemHandle(&opened, message.memory, cudaIpcMemLazyEnablePeerAccess) != cudaSuccess ||
@@ -101,29 +165,59 @@ int child(int socket) {
   return write(socket, &done, 1) == 1 ? 0 : 10;
 }
 
-// A pool requested exportable as POSIX descriptors is made and allocates; exporting it is not built.
-void exportablePool() {
+// A pool requested exportable as POSIX descriptors: made, it allocates; exported (its descriptor
+// and one pointer) where the executor shares memory between processes, for the child to import.
+// Returns the pool's descriptor (-1: not exported), with `pool` and `pointer` to free afterwards.
+int exportablePool(Message& message, cudaMemPool_t& pool, void*& pointer) {
   cudaMemPoolProps properties{};
   properties.allocType = cudaMemAllocationTypePinned;
   properties.handleTypes = cudaMemHandleTypePosixFileDescriptor;
   properties.location.type = cudaMemLocationTypeDevice;
   properties.location.id = 0;
-  cudaMemPool_t pool = nullptr;
-  void* pointer = nullptr;
-  check::report(cudaMemPoolCreate(&pool, &properties) == cudaSuccess &&
-                    cudaMallocFromPoolAsync(&pointer, kBytes, pool, nullptr) == cudaSuccess &&
-                    cudaFreeAsync(pointer, nullptr) == cudaSuccess && cudaStreamSynchronize(nullptr) == cudaSuccess,
-                "posix-exportable-pool-allocates");
-  if (pool != nullptr) {
-    int fd = -1;
-    const cudaError_t exported = cudaMemPoolExportToShareableHandle(&fd, pool, cudaMemHandleTypePosixFileDescriptor, 0);
-    std::printf("info pool-export %d\n", static_cast<int>(exported));
-    if (exported == cudaSuccess) {
-      close(fd);
-    }
-    cudaGetLastError();
-    cudaMemPoolDestroy(pool);
+  if (!check::ok(cudaMemPoolCreate(&pool, &properties), "pool-create") ||
+      !check::ok(cudaMallocFromPoolAsync(&pointer, kBytes, pool, nullptr), "pool-allocate") ||
+      !check::ok(cudaMemsetAsync(pointer, kParentByte, kBytes, nullptr), "pool-memset") ||
+      !check::ok(cudaStreamSynchronize(nullptr), "pool-synchronize")) {
+    return -1;
   }
+  check::report(true, "posix-exportable-pool-allocates");
+  int fd = -1;
+  const cudaError_t exported = cudaMemPoolExportToShareableHandle(&fd, pool, cudaMemHandleTypePosixFileDescriptor, 0);
+  std::printf("info pool-export %d\n", static_cast<int>(exported));
+  cudaGetLastError();
+  if (exported != cudaSuccess) {
+    return -1;
+  }
+  // The refusals: a pointer that is no pool's, a pool created without a handle type.
+  void* plain = nullptr;
+  cudaMemPoolPtrExportData data{};
+  if (cudaMalloc(&plain, kBytes) == cudaSuccess) {
+    check::report(cudaMemPoolExportPointer(&data, plain) == cudaErrorInvalidValue,
+                  "pool-export-of-plain-pointer-refused");
+    cudaGetLastError();
+    cudaFree(plain);
+  }
+  cudaMemPool_t unshared = nullptr;
+  properties.handleTypes = cudaMemHandleTypeNone;
+  int other = -1;
+  if (cudaMemPoolCreate(&unshared, &properties) == cudaSuccess) {
+    check::report(cudaMemPoolExportToShareableHandle(&other, unshared, cudaMemHandleTypePosixFileDescriptor, 0) ==
+                      cudaErrorInvalidValue,
+                  "pool-export-of-unshareable-refused");
+    cudaGetLastError();
+    cudaMemPoolDestroy(unshared);
+  }
+  cudaMemPool_t self = nullptr;
+  check::report(cudaMemPoolImportFromShareableHandle(&self, reinterpret_cast<void*>(static_cast<intptr_t>(0)),
+                                                     cudaMemHandleTypePosixFileDescriptor, 0) != cudaSuccess,
+                "pool-import-of-other-descriptor-refused");
+  cudaGetLastError();
+  if (!check::ok(cudaMemPoolExportPointer(&message.poolPointer, pointer), "pool-export-pointer")) {
+    close(fd);
+    return -1;
+  }
+  message.poolShared = 1;
+  return fd;
 }
 
 void refusals() {
@@ -199,9 +293,15 @@ void sharing(int socket, pid_t childPid) {
     cudaGetLastError();
     message.shared = exported == cudaSuccess ? 1 : 0;
   }
+  cudaMemPool_t pool = nullptr;
+  void* pooled = nullptr;
+  const int poolFd = message.shared != 0 ? exportablePool(message, pool, pooled) : -1;
   std::fflush(stdout);
-  if (write(socket, &message, sizeof message) != static_cast<ssize_t>(sizeof message)) {
-    check::fail("send-handles", "write failed");
+  if (!sendMessage(socket, message, poolFd)) {
+    check::fail("send-handles", "sendmsg failed");
+  }
+  if (poolFd >= 0) {
+    close(poolFd);
   }
   char done = 0;
   const bool answered = message.shared != 0 && read(socket, &done, 1) == 1 && done == 'y';
@@ -213,6 +313,16 @@ void sharing(int socket, pid_t childPid) {
       std::printf("info child-exit-status %d (the step it failed at)\n", WEXITSTATUS(status));
     }
     check::report(filledWith(device, kBytes, kChildByte), "parent-sees-child-bytes");
+  }
+  if (message.poolShared != 0) {
+    check::report(filledWith(pooled, kBytes, kChildByte), "parent-sees-child-pool-bytes");
+  }
+  if (pooled != nullptr) {
+    cudaFreeAsync(pooled, nullptr);
+    cudaStreamSynchronize(nullptr);
+  }
+  if (pool != nullptr) {
+    cudaMemPoolDestroy(pool);
   }
   if (event != nullptr) {
     cudaEventDestroy(event);
@@ -237,11 +347,9 @@ int main() {
   close(sockets[1]);
   if (check::ok(cudaFree(nullptr), "context")) {
     refusals();
-    exportablePool();
     sharing(sockets[0], pid);
   } else {
-    Message nothing;
-    if (write(sockets[0], &nothing, sizeof nothing) != static_cast<ssize_t>(sizeof nothing)) {
+    if (!sendMessage(sockets[0], Message{}, -1)) {
       std::printf("info child not told\n");
     }
     waitpid(pid, nullptr, 0);
