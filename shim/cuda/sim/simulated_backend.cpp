@@ -58,6 +58,7 @@ CUresult SimulatedBackend::memAllocManagedOver(int device, void* memory, std::si
 }
 
 CUresult SimulatedBackend::ipcExport(CUdeviceptr pointer, CUipcMemHandle& out) {
+  const std::unique_lock contents(contents_); // no copy writes while the allocation moves
   SimulatedMemory* memory = memoryFor(pointer);
   return memory != nullptr ? memory->ipcExport(pointer, out) : CUDA_ERROR_INVALID_VALUE;
 }
@@ -263,6 +264,7 @@ CUresult SimulatedBackend::copy(const CopyEndpoint& dst, const CopyEndpoint& src
   if (!streamExists(stream)) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
+  const std::shared_lock contents(contents_);
   if (widthBytes == 0 || height == 0) {
     return CUDA_SUCCESS;
   }
@@ -319,6 +321,7 @@ CUresult SimulatedBackend::memset(CUdeviceptr dst, std::size_t pitch, std::uint3
   if (!streamExists(stream)) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
+  const std::shared_lock contents(contents_);
   if (elementSize != 1 && elementSize != 2 && elementSize != 4) {
     return CUDA_ERROR_INVALID_VALUE;
   }
@@ -419,6 +422,7 @@ CUresult SimulatedBackend::streamMemoryOperations(BackendStream stream,
   if (!streamExists(stream)) {
     return CUDA_ERROR_INVALID_HANDLE;
   }
+  const std::shared_lock contents(contents_);
   // Every word is resolved before any operation runs, so a bad address changes nothing.
   std::vector<std::uint8_t*> words(operations.size(), nullptr);
   for (std::size_t i = 0; i < operations.size(); ++i) {

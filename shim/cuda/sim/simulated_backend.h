@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 
 namespace vgpu::cuda::sim {
 
@@ -172,6 +173,10 @@ private:
 
   std::vector<SimulatedDeviceLimits> limits_;
   std::vector<std::unique_ptr<SimulatedMemory>> memories_;
+  // Copies, memsets and stream memory operations hold it shared while they touch device memory; an
+  // IPC export, which moves an allocation onto a memfd, holds it alone, so no write is lost in the
+  // move. Taken before any SimulatedMemory lock.
+  mutable std::shared_mutex contents_;
   mutable std::mutex mutex_;
   std::uint64_t nextHandle_ = 1;
   std::map<BackendStream, Stream> streams_;
