@@ -92,9 +92,7 @@ Session::Session(int fd, PeerCredentials peer, SessionRegistry& registry, Sessio
 Session::~Session() {
   backend_.reset(); // frees every allocation, module, stream and event of the session
   for (const auto& [address, region] : managedRegions_) {
-    if (region.guestOffset == ~std::uint64_t{0}) {
-      ::munmap(region.data, region.size); // the backend let go of it above; slices go below
-    }
+    ::munmap(region.data, region.size); // the backend let go of it above; guest slices are released below
   }
   if (shared_ != nullptr && guestRegion_ < 0) {
     ::munmap(shared_, sharedSize_);
@@ -205,13 +203,23 @@ CUresult Session::allocateManagedInGuestRegion(int device, std::uint64_t bytes, 
     error = "no room left in guest region " + limits_.guestRegions->path(guestRegion_);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
+  // A second mapping of the slice's pages where the kernel chooses (mremap of a shared mapping with
+  // no old size): the address the guest must map it at is then not tied to where the whole region
+  // lies here, so a guest whose own mappings are in the way gets another address when it asks again.
+  void* own = ::mremap(slice.data, 0, slice.bytes, MREMAP_MAYMOVE);
+  if (own == MAP_FAILED) {
+    limits_.guestRegions->release(guestRegion_, slice.offset, id_);
+    error = "cannot map the slice again";
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
   // The allocation is what was asked (the slice is whole region pages, the client maps what it asked).
-  if (const CUresult result = backend_->memAllocManagedOver(device, slice.data, bytes, out); result != CUDA_SUCCESS) {
+  if (const CUresult result = backend_->memAllocManagedOver(device, own, bytes, out); result != CUDA_SUCCESS) {
+    ::munmap(own, slice.bytes);
     limits_.guestRegions->release(guestRegion_, slice.offset, id_);
     error = "the executor refused it";
     return result;
   }
-  managedRegions_[out] = {slice.data, slice.bytes, slice.offset};
+  managedRegions_[out] = {static_cast<std::uint8_t*>(own), slice.bytes, slice.offset};
   return CUDA_SUCCESS;
 }
 
@@ -220,10 +228,10 @@ void Session::forgetManaged(CUdeviceptr pointer) {
   if (it == managedRegions_.end()) {
     return;
   }
+  ::munmap(it->second.data, it->second.size); // our own mapping (of a memfd, or again of a slice)
   if (it->second.guestOffset != ~std::uint64_t{0}) {
-    limits_.guestRegions->release(guestRegion_, it->second.guestOffset, id_); // a slice of the guest region
+    limits_.guestRegions->release(guestRegion_, it->second.guestOffset, id_); // the slice itself
   } else {
-    ::munmap(it->second.data, it->second.size);
     mappedClientBytes_ -= it->second.size;
   }
   managedRegions_.erase(it);
