@@ -36,9 +36,41 @@ constexpr std::size_t kControlDescriptors = 16; // at least DaemonLimits' maximu
 constexpr std::size_t kMaxHostRegions = 4096;
 constexpr std::uint64_t kMaxHostRegionBytes = std::uint64_t{1} << 40;
 
-// A client's memfd, checked (sealed against shrinking, of the announced size) and mapped; nullptr
-// and `error` otherwise.
-std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error) {
+// Where a client's managed memory goes in this process: an address the client must map too, so one
+// it is unlikely to use already. The kernel's own choice lands next to this process's mappings,
+// where a client built alike (same libraries, same region file) has its own; so a random address,
+// 2 MiB aligned, in [0x7e8000000000, 0x7f0000000000): below where mmap places mappings, inside
+// what sanitizer runtimes allow programs. Reserved inaccessible here (never over anything of ours:
+// MAP_FIXED_NOREPLACE); nullptr when sixteen tries found no room.
+void* reserveForClient(std::size_t bytes) {
+  constexpr std::uint64_t kLow = 0x7e8000000000;
+  constexpr std::uint64_t kHigh = 0x7f0000000000;
+  constexpr std::uint64_t kAlign = std::uint64_t{2} << 20;
+  if (bytes == 0 || bytes > (kHigh - kLow) / 2) {
+    return nullptr;
+  }
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    std::uint64_t random = 0;
+    if (::getentropy(&random, sizeof random) != 0) {
+      return nullptr;
+    }
+    const std::uint64_t slots = (kHigh - kLow - bytes) / kAlign;
+    const auto hint = reinterpret_cast<void*>(kLow + random % slots * kAlign);
+    void* reserved =
+        ::mmap(hint, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (reserved == hint) {
+      return reserved;
+    }
+    if (reserved != MAP_FAILED) {
+      ::munmap(reserved, bytes); // a kernel before 4.17 took the address as a hint
+    }
+  }
+  return nullptr;
+}
+
+// A client's memfd, checked (sealed against shrinking, of the announced size) and mapped (over
+// `at`, a reservation of ours, when given); nullptr and `error` otherwise.
+std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error, void* at = nullptr) {
   struct stat info {};
   const int seals = ::fcntl(fd, F_GET_SEALS);
   if (seals < 0 || (seals & F_SEAL_SHRINK) == 0 || ::fstat(fd, &info) != 0 ||
@@ -46,7 +78,7 @@ std::uint8_t* mapClientRegion(int fd, std::uint64_t bytes, std::string& error) {
     error = "send a memfd sealed against shrinking, of the announced size";
     return nullptr;
   }
-  void* mapping = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  void* mapping = ::mmap(at, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | (at != nullptr ? MAP_FIXED : 0), fd, 0);
   if (mapping == MAP_FAILED) {
     error = std::string("cannot map: ") + std::system_category().message(errno);
     return nullptr;
@@ -175,8 +207,12 @@ CUresult Session::allocateManaged(int device, std::uint64_t bytes, FileDescripto
     error = "managed memory is whole pages";
     return CUDA_ERROR_INVALID_VALUE;
   }
-  std::uint8_t* data = mapClientRegion(memfd.get(), bytes, error);
+  void* at = reserveForClient(static_cast<std::size_t>(bytes));
+  std::uint8_t* data = mapClientRegion(memfd.get(), bytes, error, at);
   if (data == nullptr) {
+    if (at != nullptr) {
+      ::munmap(at, bytes);
+    }
     return CUDA_ERROR_INVALID_VALUE;
   }
   if (const CUresult result = backend_->memAllocManagedOver(device, data, bytes, out); result != CUDA_SUCCESS) {
@@ -203,11 +239,16 @@ CUresult Session::allocateManagedInGuestRegion(int device, std::uint64_t bytes, 
     error = "no room left in guest region " + limits_.guestRegions->path(guestRegion_);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  // A second mapping of the slice's pages where the kernel chooses (mremap of a shared mapping with
-  // no old size): the address the guest must map it at is then not tied to where the whole region
-  // lies here, so a guest whose own mappings are in the way gets another address when it asks again.
-  void* own = ::mremap(slice.data, 0, slice.bytes, MREMAP_MAYMOVE);
+  // A second mapping of the slice's pages (mremap of a shared mapping with no old size) where the
+  // guest is unlikely to have anything (reserveForClient): the address it must map is then not tied
+  // to where the whole region lies here, and another try gets another one.
+  void* at = reserveForClient(static_cast<std::size_t>(slice.bytes));
+  void* own = at != nullptr ? ::mremap(slice.data, 0, slice.bytes, MREMAP_MAYMOVE | MREMAP_FIXED, at)
+                            : ::mremap(slice.data, 0, slice.bytes, MREMAP_MAYMOVE);
   if (own == MAP_FAILED) {
+    if (at != nullptr) {
+      ::munmap(at, slice.bytes);
+    }
     limits_.guestRegions->release(guestRegion_, slice.offset, id_);
     error = "cannot map the slice again";
     return CUDA_ERROR_OUT_OF_MEMORY;
